@@ -1,0 +1,129 @@
+"""The command line: `wow64emu run`, `wow64emu syscalls`.
+
+Every failure of the emulator itself ends in one line `wow64emu: error: ...` and exit code 2; a Python traceback
+is shown only when WOW64EMU_DEBUG is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from .emu.process import StdStreams
+from .emu.status import NTSTATUS
+from .emu.trace import JsonlSink, TextSink, Tracer
+from .errors import EmulatorError
+
+EXIT_EMULATOR_ERROR = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wow64emu", description="Run 32-bit Windows programs through an "
+                                     "emulated WoW64 layer, and watch each system call cross it.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run a PE program (32-bit through WoW64, 64-bit natively)")
+    run.add_argument("--root", type=Path, help="the directory that is the guest's C: drive "
+                     "(default: a new temporary directory, removed afterwards)")
+    run.add_argument("--trace", choices=["syscalls"], help="trace each system call, layer by layer")
+    run.add_argument("--trace-format", choices=["text", "jsonl"], default="text")
+    run.add_argument("--trace-out", type=Path, help="write the trace here (default: stderr)")
+    run.add_argument("--max-insns", type=int, default=0, metavar="N",
+                     help="stop the guest after N instructions (default: no limit)")
+    run.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                     help="stop the guest after this wall-clock time (default: 60; 0 = none)")
+    run.add_argument("program", type=Path)
+    run.add_argument("args", nargs=argparse.REMAINDER)
+    calls = sub.add_parser("syscalls", help="list the system-call table")
+    calls.add_argument("--json", action="store_true")
+    return parser
+
+
+@contextlib.contextmanager
+def _guest_root(root: Path | None) -> Iterator[Path]:
+    if root is not None:
+        root.mkdir(parents=True, exist_ok=True)
+        yield root
+        return
+    with tempfile.TemporaryDirectory(prefix="wow64emu-c-") as tmp:
+        yield Path(tmp)
+
+
+@contextlib.contextmanager
+def _trace_stream(path: Path | None) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stderr
+        return
+    with open(path, "w", encoding="utf-8") as fh:
+        yield fh
+
+
+def cmd_run(ns: argparse.Namespace) -> int:
+    from .emu.machine import Machine
+
+    if ns.max_insns < 0 or ns.timeout < 0:
+        raise EmulatorError("--max-insns and --timeout take values of 0 or more")
+    if not ns.program.is_file():
+        raise EmulatorError(f"{ns.program}: no such file")
+    streams = StdStreams(sys.stdin.buffer, sys.stdout.buffer, sys.stderr.buffer)
+    with _guest_root(ns.root) as root, _trace_stream(ns.trace_out if ns.trace else None) as trace_out:
+        tracer = None
+        if ns.trace:
+            tracer = Tracer(JsonlSink(trace_out) if ns.trace_format == "jsonl" else TextSink(trace_out))
+        machine = Machine(ns.program, ns.args, root=root, streams=streams, tracer=tracer)
+        outcome = machine.run(max_insns=ns.max_insns, timeout=ns.timeout)
+    sys.stdout.flush()
+    status = outcome.exit_status & 0xFFFFFFFF
+    if outcome.fault is not None:
+        print(f"wow64emu: {outcome.fault.describe()}", file=sys.stderr)
+    if status > 0xFF:
+        print(f"wow64emu: exit status 0x{status:08X} ({NTSTATUS.name_of(status)})", file=sys.stderr)
+    return status & 0xFF
+
+
+def cmd_syscalls(ns: argparse.Namespace) -> int:
+    from .emu.kernel import Kernel
+    from .thunks.table import syscalls
+
+    served = set(Kernel.served_names())
+    rows = [{"name": s.name, "number": s.number, "arg_bytes": s.arg_bytes,
+             "args": [{"name": p.name, "kind": p.kind.name} for p in s.params],
+             "thunked": True, "served": s.name in served} for s in syscalls()]
+    if ns.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    print(f"{'number':<8} {'name':<32} {'bytes':>5}  {'thunked':<8} {'served':<7} arguments")
+    for r in rows:
+        kinds = ", ".join(f"{a['kind']} {a['name']}" for a in r["args"])
+        print(f"0x{r['number']:04x}   {r['name']:<32} {r['arg_bytes']:>5}  {'yes' if r['thunked'] else 'no':<8} "
+              f"{'yes' if r['served'] else 'no':<7} {kinds}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ns = build_parser().parse_args(argv)
+    try:
+        if ns.command == "run":
+            return cmd_run(ns)
+        return cmd_syscalls(ns)
+    except EmulatorError as exc:
+        print(f"wow64emu: error: {exc}", file=sys.stderr)
+        return EXIT_EMULATOR_ERROR
+    except KeyboardInterrupt:
+        print("wow64emu: error: interrupted", file=sys.stderr)
+        return EXIT_EMULATOR_ERROR
+    except Exception as exc:  # the promise: no traceback reaches a user
+        if os.environ.get("WOW64EMU_DEBUG"):
+            raise
+        print(f"wow64emu: error: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_EMULATOR_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

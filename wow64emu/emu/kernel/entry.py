@@ -1,0 +1,96 @@
+"""The system-call entry: the SYSCALL instruction, seen by a Unicorn hook, becomes a service call.
+
+x64 convention at the moment of `syscall`: EAX = number, arguments in R10, RDX, R8, R9, then [RSP+0x28],
+[RSP+0x30], ...; the status goes back in RAX, and RCX/R11 get the return RIP and RFLAGS as SYSRET leaves them.
+One register batch read, at most one stack read and one batch write per call.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from unicorn import UC_HOOK_INSN, Uc
+from unicorn.x86_const import (
+    UC_X86_INS_SYSCALL,
+    UC_X86_REG_EFLAGS,
+    UC_X86_REG_R8,
+    UC_X86_REG_R9,
+    UC_X86_REG_R10,
+    UC_X86_REG_R11,
+    UC_X86_REG_RAX,
+    UC_X86_REG_RCX,
+    UC_X86_REG_RDX,
+    UC_X86_REG_RIP,
+    UC_X86_REG_RSP,
+)
+
+from ...errors import GuestFault
+from ..status import NTSTATUS
+from ..trace import Tracer, hex64
+
+if TYPE_CHECKING:
+    from ..kuser import SharedClock
+    from ..process import Process
+
+_ENTRY_REGS = [UC_X86_REG_RAX, UC_X86_REG_R10, UC_X86_REG_RDX, UC_X86_REG_R8, UC_X86_REG_R9, UC_X86_REG_RSP,
+               UC_X86_REG_RIP, UC_X86_REG_EFLAGS]
+
+
+class SyscallEntry:
+    """Installs the SYSCALL hook of one process."""
+
+    def __init__(self, process: Process, bitness: Callable[[], int], on_fault: Callable[[int, int], None],
+                 tracer: Tracer | None = None, clock: SharedClock | None = None) -> None:
+        self.process = process
+        self.clock = clock
+        self.kernel = process.kernel
+        self.bitness = bitness
+        self.on_fault = on_fault
+        self.tracer = tracer
+        self.count = 0
+        process.uc.hook_add(UC_HOOK_INSN, self._on_syscall, None, 1, 0, UC_X86_INS_SYSCALL)
+
+    def _on_syscall(self, uc: Uc, _user: object) -> None:
+        if self.bitness() != 64:
+            # A real CPU raises #UD for SYSCALL in compatibility mode on Intel; Windows reports it as such.
+            self.on_fault(NTSTATUS.ILLEGAL_INSTRUCTION, uc.reg_read(UC_X86_REG_RIP))
+            return
+        self.count += 1
+        if self.clock is not None:
+            self.clock.refresh()
+        eax, r10, rdx, r8, r9, rsp, rip, eflags = uc.reg_read_batch(_ENTRY_REGS)
+        number = eax & 0xFFFFFFFF
+        entry = self.kernel.lookup(number)
+        if entry is None:
+            status = NTSTATUS.INVALID_SYSTEM_SERVICE
+            call_name, args = f"service 0x{number:x}", []
+        else:
+            call, service = entry
+            args = [r10, rdx, r8, r9][: len(call.params)]
+            extra = len(call.params) - 4
+            call_name = call.name
+            try:
+                if extra > 0:
+                    args += struct.unpack(f"<{extra}Q", self.process.memory.read(rsp + 0x28, 8 * extra))
+            except GuestFault:
+                status = NTSTATUS.ACCESS_VIOLATION
+            else:
+                status = self.kernel.dispatch(service, args)
+        uc.reg_write_batch([(UC_X86_REG_RAX, status), (UC_X86_REG_RCX, rip + 2), (UC_X86_REG_R11, eflags)])
+        if self.tracer is not None:
+            self._trace(number, call_name, entry, args, status)
+
+    def _trace(self, number: int, name: str, entry, args: list[int], status: int) -> None:
+        t = self.tracer
+        if not t.wow64_call_active and not t.native_call_open:
+            t.begin_call()
+        t.native_call_open = False
+        if entry is not None:
+            shown = ", ".join(f"{p.name}={hex64(a) if a > 0xFFFF else hex(a)}" for p, a in zip(entry[0].params, args,
+                                                                                              strict=False))
+        else:
+            shown = ""
+        t.emit("kernel", "service", f"{name}({shown}) = {NTSTATUS.name_of(status)}",
+               name=name, number=number, args=args, status=status & 0xFFFFFFFF)

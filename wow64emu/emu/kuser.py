@@ -1,0 +1,77 @@
+"""KUSER_SHARED_DATA: the read-only page at 0x7FFE0000 that both views of a WoW64 process share.
+
+Holds the version numbers, the processor architecture, and the clocks that GetTickCount and the time functions
+read without a system call. The clocks are refreshed on system-call entry, at most once a millisecond.
+"""
+
+from __future__ import annotations
+
+import struct
+import time
+
+from unicorn import Uc
+
+from .kernel.time import QPC_FREQUENCY, system_time
+
+KUSER_SHARED_DATA = 0x7FFE0000
+TICK_COUNT_MULTIPLIER = 0x0FA00000  # (ticks * multiplier) >> 24 = milliseconds, one tick = 15.625 ms
+
+OFF_TICK_COUNT_MULTIPLIER = 0x004
+OFF_INTERRUPT_TIME = 0x008
+OFF_SYSTEM_TIME = 0x014
+OFF_IMAGE_NUMBER_LOW = 0x02C
+OFF_IMAGE_NUMBER_HIGH = 0x02E
+OFF_NT_SYSTEM_ROOT = 0x030
+OFF_NT_BUILD_NUMBER = 0x260
+OFF_NT_PRODUCT_TYPE = 0x264
+OFF_PRODUCT_TYPE_IS_VALID = 0x268
+OFF_NATIVE_PROCESSOR_ARCHITECTURE = 0x26A
+OFF_NT_MAJOR_VERSION = 0x26C
+OFF_NT_MINOR_VERSION = 0x270
+OFF_QPC_FREQUENCY = 0x300
+OFF_TICK_COUNT = 0x320
+OFF_ACTIVE_PROCESSOR_COUNT = 0x3C0
+
+BUILD_NUMBER = 19045
+PROCESSOR_ARCHITECTURE_AMD64 = 9
+
+
+def ksystem_time(value: int) -> bytes:
+    """KSYSTEM_TIME {LowPart, High1Time, High2Time}: both high parts equal when the value is consistent."""
+    high = (value >> 32) & 0xFFFFFFFF
+    return struct.pack("<III", value & 0xFFFFFFFF, high, high)
+
+
+def initial_page() -> bytes:
+    page = bytearray(0x1000)
+    struct.pack_into("<I", page, OFF_TICK_COUNT_MULTIPLIER, TICK_COUNT_MULTIPLIER)
+    struct.pack_into("<HH", page, OFF_IMAGE_NUMBER_LOW, 0x014C, 0x8664)
+    page[OFF_NT_SYSTEM_ROOT: OFF_NT_SYSTEM_ROOT + 22] = "C:\\Windows\0".encode("utf-16-le")
+    struct.pack_into("<I", page, OFF_NT_BUILD_NUMBER, BUILD_NUMBER)
+    struct.pack_into("<I", page, OFF_NT_PRODUCT_TYPE, 1)  # NtProductWinNt
+    page[OFF_PRODUCT_TYPE_IS_VALID] = 1
+    struct.pack_into("<H", page, OFF_NATIVE_PROCESSOR_ARCHITECTURE, PROCESSOR_ARCHITECTURE_AMD64)
+    struct.pack_into("<II", page, OFF_NT_MAJOR_VERSION, 10, 0)
+    struct.pack_into("<q", page, OFF_QPC_FREQUENCY, QPC_FREQUENCY)
+    struct.pack_into("<I", page, OFF_ACTIVE_PROCESSOR_COUNT, 2)
+    return bytes(page)
+
+
+class SharedClock:
+    """Keeps the clocks of KUSER_SHARED_DATA current; boot time is the start of the host's monotonic clock."""
+
+    def __init__(self, uc: Uc) -> None:
+        self.uc = uc
+        self.last_ms = -1
+
+    def refresh(self) -> None:
+        now_ns = time.monotonic_ns()
+        ms = now_ns // 1_000_000
+        if ms == self.last_ms:
+            return
+        self.last_ms = ms
+        interrupt = now_ns // 100
+        times = ksystem_time(interrupt) + ksystem_time(system_time())
+        self.uc.mem_write(KUSER_SHARED_DATA + OFF_INTERRUPT_TIME, times)
+        ticks = now_ns * 64 // 1_000_000_000  # 64 ticks a second
+        self.uc.mem_write(KUSER_SHARED_DATA + OFF_TICK_COUNT, ksystem_time(ticks))

@@ -1,0 +1,49 @@
+"""One emulated process: its Unicorn instance, address space, handle table, C: drive and standard streams."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from unicorn import UC_ARCH_X86, UC_MODE_64, Uc
+
+from .kernel import Kernel
+from .kernel.handles import HandleTable
+from .memory import AddressSpace
+
+
+@dataclass
+class StdStreams:
+    stdin: BinaryIO
+    stdout: BinaryIO
+    stderr: BinaryIO
+
+
+@dataclass
+class Process:
+    """The state the kernel serves. One Unicorn per process; threads would be saved contexts on it."""
+
+    root: Path  # the directory that is the guest's C: drive
+    streams: StdStreams
+    wow64: bool = True
+    large_address_aware: bool = False
+    pid: int = 0x1A2C
+    tid: int = 0x1A30
+    uc: Uc = field(default_factory=lambda: Uc(UC_ARCH_X86, UC_MODE_64))
+    exit_status: int | None = None
+
+    def __post_init__(self) -> None:
+        self.memory = AddressSpace(self.uc)
+        self.handles = HandleTable()
+        self.kernel = Kernel(self)
+
+    @property
+    def highest_address32(self) -> int:
+        """The highest user address a 32-bit image sees (with and without LARGE_ADDRESS_AWARE)."""
+        return 0xFFFEFFFF if self.large_address_aware else 0x7FFEFFFF
+
+    def terminate(self, status: int) -> None:
+        """End the process: the run loop stops after the current instruction."""
+        self.exit_status = status & 0xFFFFFFFF
+        self.uc.emu_stop()

@@ -1,0 +1,25 @@
+"""The emulator's own failures: one root, so the command line can turn any of them into one line."""
+
+
+class EmulatorError(Exception):
+    """Root of every error the emulator reports to its user (exit code 2)."""
+
+
+class BadImage(EmulatorError):
+    """The file is not a PE image this emulator can load."""
+
+
+class GuestBudgetExceeded(EmulatorError):
+    """The guest ran past its instruction budget or its wall-clock limit."""
+
+
+class GuestFault(Exception):
+    """A guest address that is not accessible in the way asked for.
+
+    Raised by guest-memory probes; the kernel turns it into STATUS_ACCESS_VIOLATION. Never reaches a user.
+    """
+
+    def __init__(self, address: int, write: bool = False) -> None:
+        super().__init__(f"access violation {'writing' if write else 'reading'} 0x{address:x}")
+        self.address = address
+        self.write = write

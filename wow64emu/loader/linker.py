@@ -1,0 +1,147 @@
+"""Loading an image with its DLLs: find, map, bind imports, follow forwarders. DLL entry points are not run.
+
+Modules are known by (lower-case file name, bitness): a WoW64 process holds a 32-bit and a 64-bit ntdll.dll,
+and a 32-bit import must never bind to the 64-bit one.
+"""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+from ..emu.memory import AddressSpace
+from ..errors import BadImage
+from .image import LoadedModule, Va, file_name, map_image
+from .pe import Import, PEImage, Rva
+
+_MAX_FORWARDS = 16
+
+
+def module_key(name: str) -> str:
+    """How the loader compares DLL names: case-insensitively, ".dll" implied when there is no extension."""
+    name = name.lower()
+    return name if "." in name else name + ".dll"
+
+
+def _bits(is64: bool) -> str:
+    return "64-bit" if is64 else "32-bit"
+
+
+class Linker:
+    def __init__(self, space: AddressSpace, search_dirs: list[Path], *, is64: bool,
+                 limit: int | None = None) -> None:
+        self.space = space
+        self.search_dirs = [Path(d) for d in search_dirs]
+        self.is64 = is64
+        self.limit = limit
+        self.modules: list[LoadedModule] = []  # in load order
+        self._by_key: dict[tuple[str, bool], LoadedModule] = {}
+
+    # ---- public ---------------------------------------------------------------------------------------
+
+    def module(self, name: str, *, is64: bool | None = None) -> LoadedModule | None:
+        """The loaded module of that name, of the linker's bitness unless `is64` says otherwise."""
+        return self._by_key.get((module_key(name), self.is64 if is64 is None else is64))
+
+    def load(self, path: str | Path) -> LoadedModule:
+        """Load an image of the linker's bitness and, recursively, everything it imports."""
+        loaded = self.module(file_name(str(path)))
+        if loaded is not None:
+            return loaded
+        image = PEImage.from_path(path)
+        if image.is64 != self.is64:
+            raise BadImage(f"{image.name}: is a {_bits(image.is64)} image, expected {_bits(self.is64)} "
+                           "(STATUS_INVALID_IMAGE_FORMAT)")
+        return self._map_and_bind(image, str(path))
+
+    def preload(self, path: str | Path, *, base: int | None = None) -> LoadedModule:
+        """Map a system DLL at its fixed base (its preferred one unless given), of either bitness, unbound."""
+        image = PEImage.from_path(path)
+        module = map_image(self.space, image, path=str(path), base=image.image_base if base is None else base)
+        self._register(module)
+        return module
+
+    # ---- stages ---------------------------------------------------------------------------------------
+
+    def _register(self, module: LoadedModule) -> None:
+        self.modules.append(module)
+        self._by_key[(module_key(module.name), module.is64)] = module
+
+    def _map_and_bind(self, image: PEImage, path: str) -> LoadedModule:
+        # Registered before binding, so an import cycle finds the module instead of loading it again.
+        module = map_image(self.space, image, path=path, limit=self.limit)
+        self._register(module)
+        self._bind(module)
+        return module
+
+    def _bind(self, module: LoadedModule) -> None:
+        for imported in module.image.imports:
+            dep = self._require(imported.dll, module.name)
+            for entry in imported.entries:
+                self._write_pointer(module, entry.iat_rva, self._resolve(dep, entry))
+
+    def _require(self, dll: str, importer: str) -> LoadedModule:
+        """The module `importer` asks for, loading (and binding) it on first use."""
+        loaded = self.module(dll)
+        if loaded is not None:
+            return loaded
+        path, image = self._find(dll, importer)
+        return self._map_and_bind(image, str(path))
+
+    def _find(self, dll: str, importer: str) -> tuple[Path, PEImage]:
+        """The first file of that name and of our bitness in the search directories."""
+        wrong_bitness = False
+        for path in self._candidates(module_key(dll)):
+            image = PEImage.from_path(path)
+            if image.is64 == self.is64:
+                return path, image
+            wrong_bitness = True
+        if wrong_bitness:
+            raise BadImage(f"{importer}: imports {dll}, which is a {_bits(not self.is64)} image "
+                           "(STATUS_INVALID_IMAGE_FORMAT)")
+        raise BadImage(f"{importer}: imports {dll}, which was not found (STATUS_DLL_NOT_FOUND)")
+
+    def _candidates(self, key: str) -> list[Path]:
+        found: list[Path] = []
+        for directory in self.search_dirs:
+            if not directory.is_dir():
+                continue
+            found.extend(p for p in sorted(directory.iterdir()) if p.name.lower() == key and p.is_file())
+        return found
+
+    def _resolve(self, dep: LoadedModule, entry: Import | str | int, depth: int = 0) -> Va:
+        """The address of an export, following forwarders (which may load further DLLs)."""
+        key = entry if isinstance(entry, str | int) else entry.name or entry.ordinal
+        assert key is not None
+        target = dep.export(key)
+        if target is None:
+            raise _not_found(dep.name, key)
+        if not isinstance(target, str):
+            return target
+        if depth >= _MAX_FORWARDS:
+            raise BadImage(f"{dep.name}!{_label(key)}: forwarder chain is too long or circular")
+        dll, symbol = _split_forwarder(target)
+        if not dll or symbol == "":
+            raise BadImage(f"{dep.name}!{_label(key)}: malformed forwarder {target!r}")
+        return self._resolve(self._require(dll, dep.name), symbol, depth + 1)
+
+    def _write_pointer(self, module: LoadedModule, slot: Rva, value: Va) -> None:
+        self.space.poke(module.va(slot), struct.pack("<Q" if module.is64 else "<I", value))
+
+
+def _label(key: str | int) -> str:
+    return f"#{key}" if isinstance(key, int) else key
+
+
+def _not_found(dll: str, key: str | int) -> BadImage:
+    if isinstance(key, int):
+        return BadImage(f"{dll}!#{key}: ordinal not found (STATUS_ORDINAL_NOT_FOUND)")
+    return BadImage(f"{dll}!{key}: procedure not found (STATUS_ENTRYPOINT_NOT_FOUND)")
+
+
+def _split_forwarder(forwarder: str) -> tuple[str, str | int]:
+    """ "NTDLL.RtlFoo" -> ("NTDLL", "RtlFoo"); "NTDLL.#12" -> ("NTDLL", 12)."""
+    dll, _, symbol = forwarder.rpartition(".")
+    if symbol.startswith("#") and symbol[1:].isdigit():
+        return dll, int(symbol[1:])
+    return dll, symbol

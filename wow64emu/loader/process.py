@@ -1,0 +1,236 @@
+"""Process creation: a WoW64 process as Windows sets one up, or a native 64-bit process with the same steps.
+
+The steps: allocate the process, map KUSER_SHARED_DATA, map the system DLLs (both ntdlls for WoW64, the 64-bit one
+above 4 GB), map the executable and its imports, lay out the PEBs and the process parameters in both widths,
+create the first thread (TEB64, TEB32 = TEB64 + 0x2000, stacks, the WoW64 CPU area) and load the WoW64 DLLs.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass, field
+from pathlib import Path, PureWindowsPath
+
+from ..emu.cpu import Cpu
+from ..emu.kernel.console import create_std_handles
+from ..emu.kuser import KUSER_SHARED_DATA, initial_page
+from ..emu.memory import PAGE, MemType, Prot
+from ..emu.process import Process, StdStreams
+from ..errors import BadImage
+from . import structures as S
+from .image import LoadedModule
+from .linker import Linker
+from .pe import PEImage
+
+SYSROOT = Path(__file__).resolve().parent.parent / "sysroot" / "Windows"
+SYSTEM32 = SYSROOT / "System32"
+SYSWOW64 = SYSROOT / "SysWOW64"
+
+STACK32_SIZE = 0x100000
+STACK64_SIZE = 0x80000  # the 64-bit stack of a WoW64 thread
+STACK_NATIVE_SIZE = 0x100000
+LIMIT_32 = 0x7FFDFFFF  # system structures of a WoW64 process stay below KUSER_SHARED_DATA
+WOW64_CONTEXT_SIZE = 0x2CC
+WOW64_CPU_AREA_SIZE = 0x1000
+CONTEXT_I386 = 0x10000
+CTX = {"ContextFlags": 0x00, "SegGs": 0x8C, "SegFs": 0x90, "SegEs": 0x94, "SegDs": 0x98, "Edi": 0x9C,
+       "Esi": 0xA0, "Ebx": 0xA4, "Edx": 0xA8, "Ecx": 0xAC, "Eax": 0xB0, "Ebp": 0xB4, "Eip": 0xB8, "SegCs": 0xBC,
+       "EFlags": 0xC0, "Esp": 0xC4, "SegSs": 0xC8}
+
+
+@dataclass
+class CreatedProcess:
+    """What process creation leaves behind: the process, its CPU, modules and the addresses of its structures."""
+
+    process: Process
+    cpu: Cpu
+    image: LoadedModule
+    modules32: dict[str, LoadedModule] = field(default_factory=dict)
+    modules64: dict[str, LoadedModule] = field(default_factory=dict)
+    peb32: int = 0
+    peb64: int = 0
+    teb32: int = 0
+    teb64: int = 0
+    cpu_area: int = 0
+    arena: int = 0
+    stack32: tuple[int, int] = (0, 0)  # (limit, base)
+    stack64: tuple[int, int] = (0, 0)
+    start: int = 0  # where the run loop begins: the kernel's return to user mode
+
+    @property
+    def modules(self) -> list[LoadedModule]:
+        return sorted([*self.modules32.values(), *self.modules64.values()], key=lambda m: m.base)
+
+
+def create_process(program: Path, args: list[str], *, root: Path, streams: StdStreams) -> CreatedProcess:
+    image = PEImage.from_path(program)
+    process = allocate_process(image, root, streams)
+    cpu = Cpu(process.uc)
+    map_shared_user_data(process)
+    linker32, linker64 = map_system_dlls(process)
+    exe_linker = linker64 if image.is64 else linker32
+    exe = exe_linker.load(program)
+    created = CreatedProcess(process, cpu, exe)
+    created.modules64 = {m.name.lower(): m for m in linker64.modules}
+    if linker32 is not None:
+        created.modules32 = {m.name.lower(): m for m in linker32.modules}
+    create_environment(created, program, args)
+    create_thread(created)
+    if process.wow64:
+        load_wow64(created, linker64)
+    created.modules64 = {m.name.lower(): m for m in linker64.modules}
+    return created
+
+
+def allocate_process(image: PEImage, root: Path, streams: StdStreams) -> Process:
+    """The process object; the Wow64Process flag follows the image's machine."""
+    return Process(root=root, streams=streams, wow64=not image.is64,
+                   large_address_aware=bool(image.large_address_aware))
+
+
+def map_shared_user_data(process: Process) -> None:
+    """KUSER_SHARED_DATA: one read-only page at 0x7FFE0000, and the 64 KB after it reserved."""
+    space = process.memory
+    space.map_committed(KUSER_SHARED_DATA, PAGE, MemType.PRIVATE, Prot.READONLY, "KUSER_SHARED_DATA")
+    space.poke(KUSER_SHARED_DATA, initial_page())
+    space.reserve(KUSER_SHARED_DATA + PAGE, 0x10000 - PAGE, MemType.PRIVATE, Prot.NOACCESS)
+
+
+def map_system_dlls(process: Process) -> tuple[Linker | None, Linker]:
+    """PspMapSystemDlls: the 64-bit ntdll always (high), the 32-bit one from SysWOW64 for a WoW64 process."""
+    limit = process.highest_address32 if process.wow64 else None
+    linker64 = Linker(process.memory, [SYSTEM32], is64=True, limit=None)
+    linker64.preload(SYSTEM32 / "ntdll.dll")
+    linker32 = None
+    if process.wow64:
+        linker32 = Linker(process.memory, [SYSWOW64], is64=False, limit=limit)
+        linker32.preload(SYSWOW64 / "ntdll.dll")
+    return linker32, linker64
+
+
+def _alloc(process: Process, size: int, name: str, *, below: int | None = None, top_down: bool = True,
+           protect: int = Prot.READWRITE) -> int:
+    space = process.memory
+    base = space.find_free(size, high=below, top_down=top_down, align=PAGE)
+    if base is None:
+        raise BadImage(f"no room for the {name}")
+    space.map_committed(base, size, MemType.PRIVATE, protect, name)
+    return base
+
+
+def create_environment(c: CreatedProcess, program: Path, args: list[str]) -> None:
+    """PEB64 (and PEB32), and RTL_USER_PROCESS_PARAMETERS in each width with handles, paths and command line."""
+    process = c.process
+    below = LIMIT_32 if process.wow64 else None
+    c.peb64 = _alloc(process, PAGE, "PEB64", below=below)
+    std = create_std_handles(process)
+    guest_path = str(PureWindowsPath("C:\\", program.name))
+    strings = S.ParamsStrings(
+        image_path=guest_path,
+        command_line=" ".join(quote_arg(a) for a in [guest_path, *args]),
+        current_directory="C:\\",
+        dll_path="",
+        environment=S.environment(process.wow64),
+    )
+    params_size = 0x10000
+    params_base = _alloc(process, params_size, "process parameters", below=below)
+    block = S.BlockWriter(params_base, params_size)
+    params64 = S.write_params(block, S.PARAMS64, strings, std)
+    params32 = S.write_params(block, S.PARAMS32, strings, std) if process.wow64 else 0
+    process.memory.poke(params_base, bytes(block.buf[: block.top]))
+    _write_peb(process, c.peb64, S.PEB64, c.image, params64)
+    if process.wow64:
+        c.peb32 = _alloc(process, PAGE, "PEB32", below=below)
+        _write_peb(process, c.peb32, S.PEB32, c.image, params32)
+
+
+def _write_peb(process: Process, peb: int, layout: S.PebLayout, image: LoadedModule, params: int) -> None:
+    page = bytearray(PAGE)
+    p = "<" + layout.ptr
+    struct.pack_into(p, page, layout.image_base, image.base)
+    struct.pack_into(p, page, layout.process_parameters, params)
+    struct.pack_into("<I", page, layout.number_of_processors, 2)
+    struct.pack_into("<IIHxxI", page, layout.os_major, 10, 0, 19045, 2)
+    struct.pack_into("<I", page, layout.image_subsystem, image.image.subsystem)
+    process.memory.poke(peb, bytes(page))
+
+
+def quote_arg(arg: str) -> str:
+    """An argument as CommandLineToArgvW reads it back: quoted when it holds blanks or quotes."""
+    if arg and not any(ch in arg for ch in ' \t"'):
+        return arg
+    out, backslashes = ['"'], 0
+    for ch in arg:
+        if ch == "\\":
+            backslashes += 1
+            continue
+        if ch == '"':
+            out.append("\\" * (2 * backslashes + 1) + '"')
+        else:
+            out.append("\\" * backslashes + ch)
+        backslashes = 0
+    out.append("\\" * (2 * backslashes) + '"')
+    return "".join(out)
+
+
+def create_thread(c: CreatedProcess) -> None:
+    """The first thread: TEB64 (two pages) with TEB32 right after it for WoW64, stacks, and the CPU area."""
+    process = c.process
+    wow64 = process.wow64
+    below = LIMIT_32 if wow64 else None
+    teb_size = 3 * PAGE if wow64 else 2 * PAGE
+    c.teb64 = _alloc(process, teb_size, "TEB", below=below)
+    stack64_size = STACK64_SIZE if wow64 else STACK_NATIVE_SIZE
+    base64 = _alloc(process, stack64_size, "64-bit stack", below=below)
+    c.stack64 = (base64, base64 + stack64_size)
+    teb64 = bytearray(2 * PAGE)
+    L64 = S.TEB64
+    struct.pack_into("<QQ", teb64, L64.stack_base, c.stack64[1], c.stack64[0])
+    struct.pack_into("<Q", teb64, L64.self, c.teb64)
+    struct.pack_into("<QQ", teb64, L64.client_id, process.pid, process.tid)
+    struct.pack_into("<Q", teb64, L64.peb, c.peb64)
+    if wow64:
+        c.teb32 = c.teb64 + S.TEB64_TO_TEB32
+        base32 = _alloc(process, STACK32_SIZE, "32-bit stack", below=below)
+        c.stack32 = (base32, base32 + STACK32_SIZE)
+        c.cpu_area = _alloc(process, WOW64_CPU_AREA_SIZE, "WoW64 CPU area", below=below)
+        c.arena = _alloc(process, 0x10000, "WoW64 thunk arena", below=below)
+        struct.pack_into("<Q", teb64, L64.exception_list, c.teb32)
+        struct.pack_into("<i", teb64, L64.wow_teb_offset, S.TEB64_TO_TEB32)
+        slots = S.TEB64_TLS_SLOTS
+        struct.pack_into("<Q", teb64, slots + 8 * S.WOW64_TLS_STACKPTR64, c.stack64[1])
+        struct.pack_into("<Q", teb64, slots + 8 * S.WOW64_TLS_CPURESERVED, c.cpu_area)
+        teb32 = bytearray(PAGE)
+        L32 = S.TEB32
+        struct.pack_into("<III", teb32, L32.exception_list, 0xFFFFFFFF, c.stack32[1], c.stack32[0])
+        struct.pack_into("<I", teb32, L32.self, c.teb32)
+        struct.pack_into("<II", teb32, L32.client_id, process.pid, process.tid)
+        struct.pack_into("<I", teb32, L32.peb, c.peb32)
+        struct.pack_into("<i", teb32, L32.wow_teb_offset, -S.TEB64_TO_TEB32)
+        process.memory.poke(c.teb32, bytes(teb32))
+    process.memory.poke(c.teb64, bytes(teb64))
+
+
+def load_wow64(c: CreatedProcess, linker64: Linker) -> None:
+    """wow64.dll, wow64win.dll and wow64cpu.dll; the first 32-bit context; Wow64Transition."""
+    for name in ("wow64.dll", "wow64win.dll", "wow64cpu.dll"):
+        linker64.load(SYSTEM32 / name)
+    wow64cpu = linker64.module("wow64cpu.dll")
+    ntdll32 = c.modules32["ntdll.dll"]
+    c.process.memory.poke(ntdll32.exports["Wow64Transition"], struct.pack("<I", wow64cpu.exports["KiFastSystemCall"]))
+    area = bytearray(WOW64_CPU_AREA_SIZE)
+    struct.pack_into("<HH", area, 0, 0, 0x014C)  # Flags, Machine = IMAGE_FILE_MACHINE_I386
+    ctx = {"ContextFlags": CONTEXT_I386 | 0x7, "SegGs": 0x2B, "SegFs": 0x53, "SegEs": 0x2B, "SegDs": 0x2B,
+           "Eax": c.image.entry, "Ebx": c.peb32, "Eip": ntdll32.exports["RtlUserThreadStart"], "SegCs": 0x23,
+           "EFlags": 0x202, "Esp": c.stack32[1] - 0x10, "SegSs": 0x2B}
+    for name, value in ctx.items():
+        struct.pack_into("<I", area, 4 + CTX[name], value)
+    c.process.memory.poke(c.cpu_area, bytes(area))
+
+
+def module_of(c: CreatedProcess, address: int) -> tuple[LoadedModule, int] | None:
+    """The module holding an address, and the offset into it."""
+    for m in c.modules:
+        if m.base <= address < m.base + m.size:
+            return m, address - m.base
+    return None

@@ -1,0 +1,159 @@
+"""Offsets of the TEB, PEB and RTL_USER_PROCESS_PARAMETERS in both widths (Windows 10 22H2), and their builders."""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+TEB64_TO_TEB32 = 0x2000  # TEB32 = TEB64 + 0x2000
+
+
+@dataclass(frozen=True)
+class TebLayout:
+    exception_list: int
+    stack_base: int
+    stack_limit: int
+    self: int
+    client_id: int
+    peb: int
+    last_error: int
+    wow_teb_offset: int
+    ptr: str  # struct code of a pointer
+
+
+TEB32 = TebLayout(0x00, 0x04, 0x08, 0x18, 0x20, 0x30, 0x34, 0xFDC, "I")
+TEB64 = TebLayout(0x00, 0x08, 0x10, 0x30, 0x40, 0x60, 0x68, 0x180C, "Q")
+TEB64_TLS_SLOTS = 0x1480
+WOW64_TLS_STACKPTR64 = 0
+WOW64_TLS_CPURESERVED = 1
+
+
+@dataclass(frozen=True)
+class PebLayout:
+    image_base: int
+    ldr: int
+    process_parameters: int
+    process_heap: int
+    number_of_processors: int
+    os_major: int
+    os_minor: int
+    os_build: int
+    os_platform_id: int
+    image_subsystem: int
+    ptr: str
+
+
+PEB32 = PebLayout(0x08, 0x0C, 0x10, 0x18, 0x64, 0xA4, 0xA8, 0xAC, 0xB0, 0xB4, "I")
+PEB64 = PebLayout(0x10, 0x18, 0x20, 0x30, 0xB8, 0x118, 0x11C, 0x120, 0x124, 0x128, "Q")
+
+
+@dataclass(frozen=True)
+class ParamsLayout:
+    console_handle: int
+    standard_input: int
+    current_directory: int  # CURDIR: UNICODE_STRING DosPath, HANDLE Handle
+    dll_path: int
+    image_path_name: int
+    command_line: int
+    environment: int
+    environment_size: int
+    size: int
+    ptr: str
+
+    @property
+    def standard_output(self) -> int:
+        return self.standard_input + struct.calcsize("<" + self.ptr)
+
+    @property
+    def standard_error(self) -> int:
+        return self.standard_input + 2 * struct.calcsize("<" + self.ptr)
+
+
+PARAMS32 = ParamsLayout(0x10, 0x18, 0x24, 0x30, 0x38, 0x40, 0x48, 0x290, 0x2C0, "I")
+PARAMS64 = ParamsLayout(0x10, 0x20, 0x38, 0x50, 0x60, 0x70, 0x80, 0x3F0, 0x440, "Q")
+
+RTL_USER_PROC_PARAMS_NORMALIZED = 0x1
+
+
+def unicode_string(layout_ptr: str, length: int, buffer: int) -> bytes:
+    """UNICODE_STRING with MaximumLength = Length + the terminating NUL."""
+    if layout_ptr == "I":
+        return struct.pack("<HHI", length, length + 2, buffer)
+    return struct.pack("<HH4xQ", length, length + 2, buffer)
+
+
+class BlockWriter:
+    """Lays strings and structures out in one block of guest memory, built in Python and written once."""
+
+    def __init__(self, base: int, size: int) -> None:
+        self.base = base
+        self.buf = bytearray(size)
+        self.top = 0
+
+    def alloc(self, size: int, align: int = 8) -> int:
+        self.top = (self.top + align - 1) & ~(align - 1)
+        addr = self.base + self.top
+        self.top += size
+        if self.top > len(self.buf):
+            raise ValueError("block too small")
+        return addr
+
+    def put(self, addr: int, data: bytes) -> None:
+        off = addr - self.base
+        self.buf[off: off + len(data)] = data
+
+    def wstr(self, text: str) -> tuple[int, int]:
+        """A NUL-terminated UTF-16 string; returns (address, length in bytes without the NUL)."""
+        data = text.encode("utf-16-le")
+        addr = self.alloc(len(data) + 2, 2)
+        self.put(addr, data + b"\0\0")
+        return addr, len(data)
+
+
+@dataclass(frozen=True)
+class ParamsStrings:
+    image_path: str
+    command_line: str
+    current_directory: str
+    dll_path: str
+    environment: list[str]
+
+
+def write_params(block: BlockWriter, layout: ParamsLayout, s: ParamsStrings, std: tuple[int, int, int]) -> int:
+    """RTL_USER_PROCESS_PARAMETERS (normalized: pointers are addresses) in one width; returns its address."""
+    addr = block.alloc(layout.size)
+    header = struct.pack("<IIII", layout.size, layout.size, RTL_USER_PROC_PARAMS_NORMALIZED, 0)
+    block.put(addr, header)
+    ptr = "<" + layout.ptr
+    for i, handle in enumerate(std):
+        block.put(addr + layout.standard_input + i * struct.calcsize(ptr), struct.pack(ptr, handle))
+    for offset, text in ((layout.current_directory, s.current_directory), (layout.dll_path, s.dll_path),
+                         (layout.image_path_name, s.image_path), (layout.command_line, s.command_line)):
+        buf, length = block.wstr(text)
+        block.put(addr + offset, unicode_string(layout.ptr, length, buf))
+    env = "".join(v + "\0" for v in s.environment) + "\0"
+    env_data = env.encode("utf-16-le")
+    env_addr = block.alloc(len(env_data), 16)
+    block.put(env_addr, env_data)
+    block.put(addr + layout.environment, struct.pack(ptr, env_addr))
+    block.put(addr + layout.environment_size, struct.pack(ptr, len(env_data)))
+    return addr
+
+
+def environment(wow64: bool) -> list[str]:
+    """The environment of a fresh process; the variables WoW64 changes follow the facts file, section 8."""
+    common = ["ComSpec=C:\\Windows\\system32\\cmd.exe", "NUMBER_OF_PROCESSORS=2", "OS=Windows_NT",
+              "PATH=C:\\Windows\\system32;C:\\Windows", "SystemDrive=C:", "SystemRoot=C:\\Windows",
+              "TEMP=C:\\Windows\\Temp", "TMP=C:\\Windows\\Temp", "windir=C:\\Windows",
+              "ProgramFiles(x86)=C:\\Program Files (x86)",
+              "CommonProgramFiles(x86)=C:\\Program Files (x86)\\Common Files"]
+    if wow64:
+        specific = ["PROCESSOR_ARCHITECTURE=x86", "PROCESSOR_ARCHITEW6432=AMD64",
+                    "ProgramFiles=C:\\Program Files (x86)", "ProgramW6432=C:\\Program Files",
+                    "CommonProgramFiles=C:\\Program Files (x86)\\Common Files",
+                    "CommonProgramW6432=C:\\Program Files\\Common Files"]
+    else:
+        specific = ["PROCESSOR_ARCHITECTURE=AMD64", "ProgramFiles=C:\\Program Files",
+                    "ProgramW6432=C:\\Program Files", "CommonProgramFiles=C:\\Program Files\\Common Files",
+                    "CommonProgramW6432=C:\\Program Files\\Common Files"]
+    return sorted(common + specific, key=str.upper)

@@ -1,0 +1,235 @@
+"""The Python half of wow64.dll: Wow64SystemServiceEx.
+
+wow64cpu's 64-bit gate code calls wow64!Wow64SystemServiceEx(ecx = the stub's EAX, rdx = the 32-bit arguments).
+Two code hooks do the work, one on each side of the real `call rax` in wow64.dll:
+  - Wow64ThunkDispatch: decode EAX, read the 32-bit arguments in one read, widen them by their declared kinds,
+    rebuild structures whose layout differs in the per-call arena (written in one block), load rcx, rdx, r8, r9
+    and the stack, and put the address of the 64-bit ntdll stub in rax. The stub's `syscall` reaches the kernel.
+  - Wow64ThunkComplete: read the arena back in one block, narrow every output the kernel wrote into the 32-bit
+    structure it came from, and reset the arena.
+No thunk calls the kernel from Python.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from unicorn import UC_HOOK_CODE, Uc
+from unicorn.x86_const import (
+    UC_X86_REG_R8,
+    UC_X86_REG_R9,
+    UC_X86_REG_RAX,
+    UC_X86_REG_RCX,
+    UC_X86_REG_RDX,
+    UC_X86_REG_RSP,
+)
+
+from ..emu.status import NTSTATUS
+from ..emu.trace import Tracer, hex32, hex64
+from ..errors import GuestFault
+from .kinds import Dir
+from .layouts import Layout
+from .table import Syscall, by_number
+
+if TYPE_CHECKING:
+    from ..emu.memory import AddressSpace
+
+SERVICE_NUMBER_MASK = 0xFFF
+SERVICE_TABLE_SHIFT = 12
+TURBO_SHIFT = 16
+ARENA_SIZE = 0x10000
+_ARG_REGS = (UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_R8, UC_X86_REG_R9)
+
+
+def decode_service(eax: int) -> tuple[int, int, int]:
+    """(number, service table, turbo thunk) from the EAX a 32-bit ntdll stub loads."""
+    return eax & SERVICE_NUMBER_MASK, (eax >> SERVICE_TABLE_SHIFT) & 3, (eax >> TURBO_SHIFT) & 0x1F
+
+
+class ArenaFull(Exception):
+    pass
+
+
+class Arena:
+    """Scratch memory below 4 GB for the 64-bit copies of one call's structures, built in Python, written once."""
+
+    def __init__(self, base: int, size: int = ARENA_SIZE) -> None:
+        self.base = base
+        self.size = size
+        self.buf = bytearray()
+
+    def alloc(self, data: bytes) -> int:
+        pad = (-len(self.buf)) % 16
+        if len(self.buf) + pad + len(data) > self.size:
+            raise ArenaFull
+        self.buf += bytes(pad)
+        addr = self.base + len(self.buf)
+        self.buf += data
+        return addr
+
+    def slice(self, addr: int, size: int, image: bytes) -> bytes:
+        off = addr - self.base
+        return image[off: off + size]
+
+    def reset(self) -> None:
+        self.buf = bytearray()
+
+
+@dataclass
+class Output:
+    """A structure the kernel may write: where it lives in 32-bit memory and in the arena."""
+
+    name: str
+    layout: Layout
+    ptr32: int
+    addr64: int
+    before: bytes
+
+
+@dataclass
+class PendingCall:
+    call: Syscall | None
+    outputs: list[Output] = field(default_factory=list)
+    status: int | None = None  # set when the thunk itself fails: the 64-bit call is skipped
+
+
+class Wow64Dispatcher:
+    def __init__(self, uc: Uc, memory: AddressSpace, *, arena_base: int, stubs64: dict[str, int],
+                 dispatch_addr: int, complete_addr: int, not_found_addr: int, address_mask32: int,
+                 tracer: Tracer | None = None) -> None:
+        self.uc = uc
+        self.memory = memory
+        self.arena = Arena(arena_base)
+        self.not_found = not_found_addr
+        self.address_mask32 = address_mask32
+        self.tracer = tracer
+        self.thunks: dict[int, tuple[Syscall, int]] = {
+            number: (call, stubs64[call.name]) for number, call in by_number().items() if call.name in stubs64}
+        self.pending: list[PendingCall] = []
+        self.calls = 0
+        uc.hook_add(UC_HOOK_CODE, self._on_dispatch, None, dispatch_addr, dispatch_addr)
+        uc.hook_add(UC_HOOK_CODE, self._on_complete, None, complete_addr, complete_addr)
+
+    # ---- Wow64ThunkDispatch ---------------------------------------------------------------------------
+
+    def _on_dispatch(self, uc: Uc, _addr: int, _size: int, _user: object) -> None:
+        self.calls += 1
+        ecx, args_ptr, rsp = uc.reg_read_batch([UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RSP])
+        eax = ecx & 0xFFFFFFFF
+        number, table, turbo = decode_service(eax)
+        entry = self.thunks.get(eax & 0x3FFF)
+        call = entry[0] if entry else None
+        if self.tracer:
+            self._trace_decode(eax, number, table, turbo, call)
+        pending = PendingCall(call)
+        self.pending.append(pending)
+        if entry is None:
+            uc.reg_write(UC_X86_REG_RAX, self.not_found)
+            return
+        call, stub64 = entry
+        try:
+            args32 = struct.unpack(f"<{call.arg_bytes // 4}I", self.memory.read(args_ptr & 0xFFFFFFFF,
+                                                                                  call.arg_bytes))
+            args64 = self._widen_args(call, args32, pending)
+        except GuestFault:
+            pending.status = NTSTATUS.ACCESS_VIOLATION
+        except ArenaFull:
+            pending.status = NTSTATUS.NO_MEMORY
+        if pending.status is not None:
+            self.arena.reset()
+            uc.reg_write(UC_X86_REG_RAX, self.not_found)
+            return
+        if self.arena.buf:
+            uc.mem_write(self.arena.base, bytes(self.arena.buf))
+        regs = list(zip(_ARG_REGS, args64, strict=False))
+        regs.append((UC_X86_REG_RAX, stub64))
+        uc.reg_write_batch(regs)
+        if len(args64) > 4:
+            uc.mem_write(rsp + 0x20, struct.pack(f"<{len(args64) - 4}Q", *args64[4:]))
+        if self.tracer:
+            self.tracer.emit("wow64", "widen", self._widen_text(call, args32, args64),
+                             args32=list(args32), args64=list(args64))
+
+    def _widen_args(self, call: Syscall, args32: tuple[int, ...], pending: PendingCall) -> list[int]:
+        args64 = []
+        for param, v in zip(call.params, args32, strict=True):
+            kind = param.kind
+            if kind.converts and v:
+                addr = self._widen_struct(param.name, kind.layout, v)
+                if kind.direction is not Dir.IN:
+                    pending.outputs.append(Output(param.name, kind.layout, v, addr,
+                                                  self.arena.slice(addr, kind.layout.size(64), self.arena.buf)))
+                v = addr
+            elif kind.sign_extend and v & 0x80000000:
+                v |= 0xFFFFFFFF00000000
+            elif kind.zero_bits and v == 0:
+                v = self.address_mask32
+            args64.append(v)
+        return args64
+
+    def _widen_struct(self, name: str, layout: Layout, ptr32: int) -> int:
+        values32 = layout.unpack(self.memory.read(ptr32, layout.size(32)), 32)
+        values64 = layout.widen(values32)
+        for f in layout.fields:
+            target = f.points_to
+            if target is not None and values32[f.name] and not target.invariant:
+                values64[f.name] = self._widen_struct(f"{name}.{f.name}", target, values32[f.name])
+        addr = self.arena.alloc(layout.pack(values64, 64))
+        if self.tracer:
+            self.tracer.emit("wow64", "struct", f"{name}: {layout.name} @{hex32(ptr32)} ({layout.size(32)} bytes) "
+                             f"{_fmt(values32)} -> arena @{hex32(addr)} ({layout.size(64)} bytes) {_fmt(values64)}",
+                             param=name, layout=layout.name, address32=ptr32, address64=addr, before=values32,
+                             after=values64)
+        return addr
+
+    # ---- Wow64ThunkComplete ---------------------------------------------------------------------------
+
+    def _on_complete(self, uc: Uc, _addr: int, _size: int, _user: object) -> None:
+        pending = self.pending.pop()
+        status = pending.status
+        if pending.outputs:
+            image = bytes(uc.mem_read(self.arena.base, len(self.arena.buf)))
+            try:
+                for out in pending.outputs:
+                    self._narrow(out, image)
+            except GuestFault:
+                status = NTSTATUS.ACCESS_VIOLATION
+        self.arena.reset()
+        if status is not None:
+            uc.reg_write(UC_X86_REG_RAX, status)
+        if self.tracer and pending.call is not None:
+            final = uc.reg_read(UC_X86_REG_RAX) & 0xFFFFFFFF
+            self.tracer.emit("wow64", "complete", f"{pending.call.name} -> {NTSTATUS.name_of(final)}, arena freed",
+                             status=final)
+
+    def _narrow(self, out: Output, image: bytes) -> None:
+        after = self.arena.slice(out.addr64, out.layout.size(64), image)
+        if after == out.before:
+            return
+        values64 = out.layout.unpack(after, 64)
+        values32 = out.layout.narrow(values64)
+        self.memory.write(out.ptr32, out.layout.pack(values32, 32))
+        if self.tracer:
+            self.tracer.emit("wow64", "narrow", f"{out.name}: {out.layout.name} {_fmt(values64)} -> "
+                             f"@{hex32(out.ptr32)} {_fmt(values32)}", param=out.name, layout=out.layout.name,
+                             before=values64, after=values32, address32=out.ptr32)
+
+    # ---- trace text -----------------------------------------------------------------------------------
+
+    def _trace_decode(self, eax: int, number: int, table: int, turbo: int, call: Syscall | None) -> None:
+        what = f"{call.name}, {call.arg_bytes} argument bytes" if call else "no thunk: STATUS_INVALID_SYSTEM_SERVICE"
+        self.tracer.emit("wow64", "decode", f"Wow64SystemServiceEx eax={hex32(eax)}: service 0x{number:03x}, "
+                         f"table {table} ({'win32k' if table else 'nt'}), turbo {turbo} -> {what}",
+                         eax=eax, number=number, table=table, turbo=turbo, name=call.name if call else None)
+
+    @staticmethod
+    def _widen_text(call: Syscall, args32: tuple[int, ...], args64: list[int]) -> str:
+        parts = [f"{p.name}:{p.kind.name} {hex32(a)}->{hex64(b)}"
+                 for p, a, b in zip(call.params, args32, args64, strict=True)]
+        return "; ".join(parts)
+
+
+def _fmt(values: dict[str, int]) -> str:
+    return "{" + ", ".join(f"{k}={v:#x}" for k, v in values.items()) + "}"

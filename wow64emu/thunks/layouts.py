@@ -1,0 +1,156 @@
+"""Structure layouts declared once for both widths, and their conversion 32-bit <-> 64-bit.
+
+A layout is a list of typed fields. Offsets, sizes and alignment for each width follow the Windows ABI (natural
+alignment; 8-byte alignment for 64-bit integers in both widths). The field type carries the widening rule, so a
+conversion never needs an if-chain per structure: pointers zero-extend, handles and signed pointer-sized values
+sign-extend, sizes clamp when narrowed, and a pointer to another declared layout converts what it points to.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from enum import Enum
+
+
+class F(Enum):
+    """Field types: (32-bit size, 64-bit size, struct code 32, struct code 64, how it widens)."""
+
+    U8 = (1, 1, "B", "B", "same")
+    U16 = (2, 2, "H", "H", "same")
+    U32 = (4, 4, "I", "I", "same")
+    I32 = (4, 4, "i", "i", "same")
+    U64 = (8, 8, "Q", "Q", "same")
+    I64 = (8, 8, "q", "q", "same")
+    PTR = (4, 8, "I", "Q", "zero")  # PVOID, PWSTR: zero-extended, truncated back
+    HANDLE = (4, 8, "I", "Q", "sign")  # HANDLE: sign-extended, truncated back
+    LONG_PTR = (4, 8, "I", "Q", "sign")  # LONG_PTR, NTSTATUS in a pointer-sized slot
+    SIZE = (4, 8, "I", "Q", "clamp")  # SIZE_T, ULONG_PTR: zero-extended, clamped to 0xFFFFFFFF back
+    STRUCT_SIZE = (4, 4, "I", "I", "struct_size")  # a Length field that must hold the structure's own size
+
+    def size(self, width: int) -> int:
+        return self.value[0] if width == 32 else self.value[1]
+
+    def code(self, width: int) -> str:
+        return self.value[2] if width == 32 else self.value[3]
+
+    @property
+    def rule(self) -> str:
+        return self.value[4]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: F
+    points_to: Layout | None = None  # for PTR fields: the layout of the structure pointed to
+
+
+class Layout:
+    """A structure with one declaration and two shapes, 32-bit and 64-bit."""
+
+    def __init__(self, name: str, fields: list[Field]) -> None:
+        self.name = name
+        self.fields = tuple(fields)
+        self._shape = {w: self._compute(w) for w in (32, 64)}
+
+    def _compute(self, width: int) -> tuple[struct.Struct, dict[str, int], int]:
+        fmt = "<"
+        offsets: dict[str, int] = {}
+        offset = 0
+        max_align = 1
+        for f in self.fields:
+            size = f.type.size(width)
+            align = size
+            pad = (-offset) % align
+            fmt += "x" * pad + f.type.code(width)
+            offset += pad
+            offsets[f.name] = offset
+            offset += size
+            max_align = max(max_align, align)
+        tail = (-offset) % max_align
+        fmt += "x" * tail
+        return struct.Struct(fmt), offsets, offset + tail
+
+    def size(self, width: int) -> int:
+        return self._shape[width][2]
+
+    def offset(self, field: str, width: int) -> int:
+        return self._shape[width][1][field]
+
+    @property
+    def invariant(self) -> bool:
+        """Same bytes in both widths: a pointer to it passes through unconverted."""
+        return all(f.type.size(32) == f.type.size(64) and f.type.rule != "struct_size" for f in self.fields)
+
+    def unpack(self, data: bytes, width: int) -> dict[str, int]:
+        values = self._shape[width][0].unpack(data[: self.size(width)])
+        return {f.name: v for f, v in zip(self.fields, values, strict=True)}
+
+    def pack(self, values: dict[str, int], width: int) -> bytes:
+        return self._shape[width][0].pack(*(values[f.name] for f in self.fields))
+
+    def widen(self, values32: dict[str, int]) -> dict[str, int]:
+        """Field values of the 32-bit shape turned into those of the 64-bit shape (pointed-to data aside)."""
+        out = {}
+        for f in self.fields:
+            v = values32[f.name]
+            rule = f.type.rule
+            if rule == "sign" and v & 0x80000000:
+                v |= 0xFFFFFFFF00000000
+            elif rule == "struct_size":
+                v = self.size(64) if v == self.size(32) else v
+            out[f.name] = v
+        return out
+
+    def narrow(self, values64: dict[str, int]) -> dict[str, int]:
+        """Field values of the 64-bit shape turned into those of the 32-bit shape."""
+        out = {}
+        for f in self.fields:
+            v = values64[f.name]
+            rule = f.type.rule
+            if rule == "clamp":
+                v = min(v, 0xFFFFFFFF)
+            elif rule in ("zero", "sign"):
+                v &= 0xFFFFFFFF
+            elif rule == "struct_size":
+                v = self.size(32) if v == self.size(64) else v
+            out[f.name] = v
+        return out
+
+
+UNICODE_STRING = Layout("UNICODE_STRING", [
+    Field("Length", F.U16),
+    Field("MaximumLength", F.U16),
+    Field("Buffer", F.PTR),
+])
+
+OBJECT_ATTRIBUTES = Layout("OBJECT_ATTRIBUTES", [
+    Field("Length", F.STRUCT_SIZE),
+    Field("RootDirectory", F.HANDLE),
+    Field("ObjectName", F.PTR, UNICODE_STRING),
+    Field("Attributes", F.U32),
+    Field("SecurityDescriptor", F.PTR),
+    Field("SecurityQualityOfService", F.PTR),
+])
+
+IO_STATUS_BLOCK = Layout("IO_STATUS_BLOCK", [
+    Field("Status", F.LONG_PTR),
+    Field("Information", F.SIZE),
+])
+
+CLIENT_ID = Layout("CLIENT_ID", [
+    Field("UniqueProcess", F.HANDLE),
+    Field("UniqueThread", F.HANDLE),
+])
+
+LARGE_INTEGER = Layout("LARGE_INTEGER", [Field("QuadPart", F.I64)])
+
+# One-field layouts for the pointer-sized in/out arguments of system calls (PSIZE_T, PVOID*, PHANDLE, PULONG).
+SIZE_T = Layout("SIZE_T", [Field("Value", F.SIZE)])
+PVOID = Layout("PVOID", [Field("Value", F.PTR)])
+HANDLE = Layout("HANDLE", [Field("Value", F.HANDLE)])
+ULONG = Layout("ULONG", [Field("Value", F.U32)])
+
+ALL_LAYOUTS = (UNICODE_STRING, OBJECT_ATTRIBUTES, IO_STATUS_BLOCK, CLIENT_ID, LARGE_INTEGER, SIZE_T, PVOID, HANDLE,
+               ULONG)
