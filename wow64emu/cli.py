@@ -83,7 +83,9 @@ def cmd_run(ns: argparse.Namespace) -> int:
     if outcome.fault is not None:
         print(f"wow64emu: {outcome.fault.describe()}", file=sys.stderr)
     if status > 0xFF:
-        print(f"wow64emu: exit status 0x{status:08X} ({NTSTATUS.name_of(status)})", file=sys.stderr)
+        name = NTSTATUS.name_of(status)
+        named = f" ({name})" if name.startswith("STATUS_") else ""
+        print(f"wow64emu: exit status 0x{status:08X}{named}", file=sys.stderr)
     return status & 0xFF
 
 

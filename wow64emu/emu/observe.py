@@ -35,13 +35,15 @@ class Observers:
         self.stub64_entry: dict[int, str] = {}
 
     def symbol(self, address: int) -> str:
+        """module!Export+0xN for the nearest export at or below the address, else module+0xN."""
         found = module_of(self.c, address)
         if found is None:
             return hex32(address) if address <= 0xFFFFFFFF else f"0x{address:x}"
         module, offset = found
-        for name, addr in module.exports.items():
-            if addr == address and isinstance(addr, int):
-                return f"{module.name}!{name}"
+        below = [(addr, name) for name, addr in module.exports.items() if isinstance(addr, int) and addr <= address]
+        if below:
+            addr, name = max(below)
+            return f"{module.name}!{name}" + (f"+0x{address - addr:x}" if address != addr else "")
         return f"{module.name}+0x{offset:x}"
 
     def install(self) -> None:

@@ -31,7 +31,10 @@ class TextSink:
         self.out = out
 
     def write(self, ev: Event) -> None:
-        self.out.write(f"#{ev.call:<5} {ev.layer:<9} {ev.event:<9} {ev.text}\n")
+        first, *rest = ev.text.split("\n")
+        self.out.write(f"#{ev.call:<5} {ev.layer:<9} {ev.event:<9} {first}\n")
+        for line in rest:
+            self.out.write(f"{'':<27}{line}\n")
 
 
 class JsonlSink:

@@ -139,6 +139,7 @@ class Wow64Dispatcher:
             pending.status = NTSTATUS.NO_MEMORY
         if pending.status is not None:
             self.arena.reset()
+            pending.outputs.clear()
             uc.reg_write(UC_X86_REG_RAX, self.not_found)
             return
         if self.arena.buf:
@@ -226,9 +227,14 @@ class Wow64Dispatcher:
 
     @staticmethod
     def _widen_text(call: Syscall, args32: tuple[int, ...], args64: list[int]) -> str:
-        parts = [f"{p.name}:{p.kind.name} {hex32(a)}->{hex64(b)}"
-                 for p, a, b in zip(call.params, args32, args64, strict=True)]
-        return "; ".join(parts)
+        rows = [f"{call.name}: {len(args32)} arguments from the 32-bit stack to x64 registers and stack"]
+        for i, (p, a, b) in enumerate(zip(call.params, args32, args64, strict=True)):
+            rows.append(f"  {_SLOTS[i] if i < 4 else f'[rsp+0x{0x28 + 8 * (i - 4):x}]':<10} {p.name:<22} "
+                        f"{p.kind.name:<18} {hex32(a)} -> {hex64(b)}")
+        return "\n".join(rows)
+
+
+_SLOTS = ("rcx/r10", "rdx", "r8", "r9")
 
 
 def _fmt(values: dict[str, int]) -> str:

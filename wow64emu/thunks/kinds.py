@@ -28,6 +28,7 @@ class Kind:
     direction: Dir = Dir.IN
     zero_bits: bool = False  # the ZeroBits of a memory allocation: WoW64 limits it to the 32-bit range
     slots: int = 1  # 32-bit stack slots the argument takes
+    bits: int = 64  # the bits of the 64-bit register or stack slot that the callee reads; the rest is undefined
 
     @property
     def converts(self) -> bool:
@@ -35,11 +36,11 @@ class Kind:
         return self.layout is not None and not self.layout.invariant
 
 
-ULONG = Kind("ULONG")
-BOOLEAN = Kind("BOOLEAN")
-ACCESS_MASK = Kind("ACCESS_MASK")
-LONG = Kind("LONG", sign_extend=True)
-NTSTATUS = Kind("NTSTATUS", sign_extend=True)
+ULONG = Kind("ULONG", bits=32)
+BOOLEAN = Kind("BOOLEAN", bits=8)
+ACCESS_MASK = Kind("ACCESS_MASK", bits=32)
+LONG = Kind("LONG", sign_extend=True, bits=32)
+NTSTATUS = Kind("NTSTATUS", sign_extend=True, bits=32)
 HANDLE = Kind("HANDLE", sign_extend=True)
 PVOID = Kind("PVOID")  # an opaque buffer: same bytes in both widths, passed through
 ZERO_BITS = Kind("ULONG_PTR", zero_bits=True)

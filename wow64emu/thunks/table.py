@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 from . import layouts as L
@@ -43,6 +43,11 @@ class Syscall:
     @property
     def arg_bytes(self) -> int:
         return 4 * sum(p.kind.slots for p in self.params)
+
+    @cached_property
+    def masks(self) -> tuple[int, ...]:
+        """Per parameter, the bits of its 64-bit slot that are defined (a ULONG's upper half is not)."""
+        return tuple((1 << p.kind.bits) - 1 for p in self.params)
 
     @property
     def table(self) -> int:

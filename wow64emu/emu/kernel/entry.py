@@ -58,8 +58,6 @@ class SyscallEntry:
             self.on_fault(NTSTATUS.ILLEGAL_INSTRUCTION, uc.reg_read(UC_X86_REG_RIP))
             return
         self.count += 1
-        if self.clock is not None:
-            self.clock.refresh()
         eax, r10, rdx, r8, r9, rsp, rip, eflags = uc.reg_read_batch(_ENTRY_REGS)
         number = eax & 0xFFFFFFFF
         entry = self.kernel.lookup(number)
@@ -77,8 +75,11 @@ class SyscallEntry:
             except GuestFault:
                 status = NTSTATUS.ACCESS_VIOLATION
             else:
+                args = [a & m for a, m in zip(args, call.masks, strict=True)]
                 status = self.kernel.dispatch(service, args)
         uc.reg_write_batch([(UC_X86_REG_RAX, status), (UC_X86_REG_RCX, rip + 2), (UC_X86_REG_R11, eflags)])
+        if self.clock is not None:  # on the way out: a wait inside the service moves the clock
+            self.clock.refresh()
         if self.tracer is not None:
             self._trace(number, call_name, entry, args, status)
 

@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Builds the wow64emu guest userland and the fixture programs, deterministically.
+#
+# Toolchain (what the committed binaries were built with; other versions should work but may give other bytes):
+#   mingw-w64 cross compilers  i686-w64-mingw32-gcc, x86_64-w64-mingw32-gcc   (GCC 12, "win32" thread model)
+#   their binutils             i686-w64-mingw32-dlltool, x86_64-w64-mingw32-dlltool (GNU Binutils 2.40)
+#   Python 3.11 or later       runs wow64emu.thunks.stubgen (stdlib only); set PYTHON to choose one
+#   coreutils, sed             (Debian/Ubuntu: apt-get install gcc-mingw-w64 binutils-mingw-w64)
+#
+# Outputs (committed):
+#   wow64emu/sysroot/Windows/SysWOW64/{ntdll,kernel32}.dll                      i686
+#   wow64emu/sysroot/Windows/System32/{ntdll,kernel32,wow64,wow64cpu,wow64win}.dll   x86_64
+#   fixtures/bin/x86/*.exe, fixtures/bin/x64/*.exe
+# Scratch: guest/build/ (gitignored, wiped at each run).
+#
+# Determinism: no timestamps (--no-insert-timestamp), no symbols or debug info (-s), no compiler identification
+# (-fno-ident), source paths mapped (-ffile-prefix-map), fixed input order. Running it twice gives the same
+# bytes; `guest/build.sh --check` builds and compares with the committed binaries instead of installing.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+GUEST=$ROOT/guest
+BUILD=$GUEST/build
+SYSROOT=$ROOT/wow64emu/sysroot/Windows
+FIXTURES=$ROOT/fixtures
+PYTHON=${PYTHON:-python3}
+
+CHECK=0
+if [[ ${1:-} == --check ]]; then
+    CHECK=1
+fi
+
+# Every guest image is freestanding: no C runtime, no stack probes, no unwind tables, no stack protector.
+CFLAGS=(-O2 -nostdlib -ffreestanding -fno-stack-protector -fno-asynchronous-unwind-tables -fno-ident
+        -mno-stack-arg-probe -fno-tree-loop-distribute-patterns -fno-builtin
+        -ffile-prefix-map="$ROOT"=. -Wall -Wextra -Werror -I"$GUEST/include")
+LDFLAGS=(-nostdlib -s -Wl,--no-insert-timestamp)
+DLLFLAGS=(-shared -Wl,-e,0 -Wl,--kill-at)   # no entry point; stdcall decoration off the export names
+EXEFLAGS=(-Wl,--subsystem,console)
+
+# Per width: the compiler, dlltool, its machine and the fixture entry symbol (i686 C symbols get "_").
+cc_of()       { [[ $1 == x86 ]] && echo i686-w64-mingw32-gcc || echo x86_64-w64-mingw32-gcc; }
+dlltool_of()  { [[ $1 == x86 ]] && echo i686-w64-mingw32-dlltool || echo x86_64-w64-mingw32-dlltool; }
+machine_of()  { [[ $1 == x86 ]] && echo i386 || echo i386:x86-64; }
+entry_of()    { [[ $1 == x86 ]] && echo _start || echo start; }
+
+# import_lib WIDTH DEF LIB: an import library from a .def file (-k: import the undecorated names).
+import_lib() {
+    "$(dlltool_of "$1")" -m "$(machine_of "$1")" -k -d "$2" -l "$3"
+}
+
+# compile WIDTH SOURCE OBJECT
+compile() {
+    "$(cc_of "$1")" "${CFLAGS[@]}" -c "$2" -o "$3"
+}
+
+# link_dll WIDTH OUTPUT IMAGE_BASE DEF INPUTS...
+link_dll() {
+    local width=$1 out=$2 base=$3 def=$4
+    shift 4
+    "$(cc_of "$width")" "${LDFLAGS[@]}" "${DLLFLAGS[@]}" -Wl,--image-base,"$base" -o "$out" "$@" "$def"
+}
+
+# link_exe WIDTH OUTPUT INPUTS...
+link_exe() {
+    local width=$1 out=$2
+    shift 2
+    "$(cc_of "$width")" "${LDFLAGS[@]}" "${EXEFLAGS[@]}" -Wl,-e,"$(entry_of "$width")" -o "$out" "$@"
+}
+
+echo "== generating the system-call stubs"
+(cd "$ROOT" && "$PYTHON" -m wow64emu.thunks.stubgen)
+
+rm -rf "$BUILD"
+mkdir -p "$BUILD/x86" "$BUILD/x64" "$BUILD/out/System32" "$BUILD/out/SysWOW64" \
+         "$BUILD/out/fixtures/x86" "$BUILD/out/fixtures/x64"
+B32=$BUILD/x86
+B64=$BUILD/x64
+OUT=$BUILD/out
+
+echo "== export lists and import libraries"
+cat "$GUEST/ntdll/ntdll32.def" "$GUEST/ntdll/generated/syscalls_x86.def" > "$B32/ntdll.def"
+cat "$GUEST/ntdll/ntdll64.def" "$GUEST/ntdll/generated/syscalls_x64.def" > "$B64/ntdll.def"
+cp "$GUEST/kernel32/kernel32.def" "$B32/kernel32.def"
+sed -E 's/^( +[A-Za-z0-9_]+)@[0-9]+ /\1 /' "$GUEST/kernel32/kernel32.def" > "$B64/kernel32.def"
+for w in x86 x64; do
+    b=$BUILD/$w
+    # For the `ordinal` fixture: the same exports, GetStdHandle and ExitProcess imported by number only.
+    sed -E 's/^( +(GetStdHandle|ExitProcess)[@ ].*)$/\1 NONAME/' "$b/kernel32.def" > "$b/kernel32_ordinal.def"
+    import_lib "$w" "$b/ntdll.def" "$b/libntdll.a"
+    import_lib "$w" "$b/kernel32.def" "$b/libkernel32.a"
+    import_lib "$w" "$b/kernel32_ordinal.def" "$b/libkernel32_ordinal.a"
+done
+import_lib x64 "$GUEST/wow64/wow64.def" "$B64/libwow64.a"
+
+echo "== ntdll (SysWOW64, i686)"
+compile x86 "$GUEST/ntdll/ntdll32.S" "$B32/ntdll32.o"
+compile x86 "$GUEST/ntdll/generated/syscalls_x86.S" "$B32/syscalls.o"
+link_dll x86 "$OUT/SysWOW64/ntdll.dll" 0x77C00000 "$B32/ntdll.def" "$B32/ntdll32.o" "$B32/syscalls.o"
+
+echo "== ntdll (System32, x86_64)"
+compile x64 "$GUEST/ntdll/ntdll64.S" "$B64/ntdll64.o"
+compile x64 "$GUEST/ntdll/generated/syscalls_x64.S" "$B64/syscalls.o"
+link_dll x64 "$OUT/System32/ntdll.dll" 0x7FFFFED40000 "$B64/ntdll.def" "$B64/ntdll64.o" "$B64/syscalls.o"
+
+echo "== wow64, wow64cpu, wow64win (System32, x86_64)"
+compile x64 "$GUEST/wow64/wow64.S" "$B64/wow64.o"
+link_dll x64 "$OUT/System32/wow64.dll" 0x7FFFFEB80000 "$GUEST/wow64/wow64.def" "$B64/wow64.o"
+compile x64 "$GUEST/wow64cpu/wow64cpu.S" "$B64/wow64cpu.o"
+link_dll x64 "$OUT/System32/wow64cpu.dll" 0x77B80000 "$GUEST/wow64cpu/wow64cpu.def" "$B64/wow64cpu.o" \
+    "$B64/libwow64.a"
+compile x64 "$GUEST/wow64win/wow64win.S" "$B64/wow64win.o"
+link_dll x64 "$OUT/System32/wow64win.dll" 0x7FFFFEB40000 "$GUEST/wow64win/wow64win.def" "$B64/wow64win.o"
+
+echo "== kernel32 (SysWOW64 and System32)"
+compile x86 "$GUEST/kernel32/kernel32.c" "$B32/kernel32.o"
+link_dll x86 "$OUT/SysWOW64/kernel32.dll" 0x76B00000 "$B32/kernel32.def" "$B32/kernel32.o" "$B32/libntdll.a"
+compile x64 "$GUEST/kernel32/kernel32.c" "$B64/kernel32.o"
+link_dll x64 "$OUT/System32/kernel32.dll" 0x7FFFFE900000 "$B64/kernel32.def" "$B64/kernel32.o" "$B64/libntdll.a"
+
+echo "== fixtures"
+FIXTURE_CFLAGS=(-I"$FIXTURES/src")
+for w in x86 x64; do
+    b=$BUILD/$w
+    for prog in hello fileio loop exitcode echo; do
+        "$(cc_of "$w")" "${CFLAGS[@]}" "${FIXTURE_CFLAGS[@]}" -c "$FIXTURES/src/$prog.c" -o "$b/$prog.o"
+        link_exe "$w" "$OUT/fixtures/$w/$prog.exe" "$b/$prog.o" "$b/libkernel32.a"
+    done
+    compile "$w" "$FIXTURES/src/hello_ntdll.c" "$b/hello_ntdll.o"
+    link_exe "$w" "$OUT/fixtures/$w/hello_ntdll.exe" "$b/hello_ntdll.o" "$b/libntdll.a"
+    "$(cc_of "$w")" "${CFLAGS[@]}" "${FIXTURE_CFLAGS[@]}" -c "$FIXTURES/src/ordinal.c" -o "$b/ordinal.o"
+    link_exe "$w" "$OUT/fixtures/$w/ordinal.exe" "$b/ordinal.o" "$b/libkernel32_ordinal.a"
+done
+"$(cc_of x86)" "${CFLAGS[@]}" "${FIXTURE_CFLAGS[@]}" -c "$FIXTURES/src/gate.c" -o "$B32/gate.o"
+compile x86 "$FIXTURES/src/gate_x86.S" "$B32/gate_x86.o"
+link_exe x86 "$OUT/fixtures/x86/gate.exe" "$B32/gate.o" "$B32/gate_x86.o" "$B32/libkernel32.a"
+
+# The built files and where they are installed.
+INSTALL=(
+    "SysWOW64/ntdll.dll:$SYSROOT/SysWOW64/ntdll.dll"
+    "SysWOW64/kernel32.dll:$SYSROOT/SysWOW64/kernel32.dll"
+    "System32/ntdll.dll:$SYSROOT/System32/ntdll.dll"
+    "System32/kernel32.dll:$SYSROOT/System32/kernel32.dll"
+    "System32/wow64.dll:$SYSROOT/System32/wow64.dll"
+    "System32/wow64cpu.dll:$SYSROOT/System32/wow64cpu.dll"
+    "System32/wow64win.dll:$SYSROOT/System32/wow64win.dll"
+)
+for f in "$OUT"/fixtures/x86/*.exe "$OUT"/fixtures/x64/*.exe; do
+    rel=${f#"$OUT"/fixtures/}
+    INSTALL+=("fixtures/$rel:$FIXTURES/bin/$rel")
+done
+
+echo "== sha256"
+(cd "$OUT" && find . -type f | LC_ALL=C sort | xargs sha256sum) | tee "$BUILD/SHA256SUMS"
+
+if (( CHECK )); then
+    status=0
+    for pair in "${INSTALL[@]}"; do
+        src=$OUT/${pair%%:*}
+        dst=${pair#*:}
+        if ! cmp -s "$src" "$dst"; then
+            echo "differs from the committed file: ${dst#"$ROOT"/}" >&2
+            status=1
+        fi
+    done
+    exit $status
+fi
+
+echo "== installing"
+for pair in "${INSTALL[@]}"; do
+    src=$OUT/${pair%%:*}
+    dst=${pair#*:}
+    mkdir -p "$(dirname "$dst")"
+    cp "$src" "$dst"
+done
+echo "done"

@@ -1,0 +1,171 @@
+"""Whole programs, 32-bit through WoW64 and 64-bit natively: output, exit status, files, the trace, the CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.wow64rig import CODE, Wow64Rig
+from wow64emu.emu.machine import Machine
+from wow64emu.emu.process import StdStreams
+from wow64emu.emu.status import NTSTATUS
+from wow64emu.emu.trace import JsonlSink, TextSink, Tracer
+
+BIN = Path(__file__).resolve().parent.parent / "fixtures" / "bin"
+WIDTHS = ["x86", "x64"]
+
+
+def run(program: str, *args: str, width: str = "x86", root: Path, stdin: bytes = b"",
+        tracer: Tracer | None = None) -> tuple[int, bytes, bytes]:
+    streams = StdStreams(io.BytesIO(stdin), io.BytesIO(), io.BytesIO())
+    machine = Machine(BIN / width / program, list(args), root=root, streams=streams, tracer=tracer)
+    outcome = machine.run(timeout=60)
+    return outcome.exit_status, streams.stdout.getvalue(), streams.stderr.getvalue()
+
+
+def cli(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "wow64emu", *args], input=stdin, capture_output=True, timeout=120)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_hello(width: str, tmp_path: Path) -> None:
+    status, out, _ = run("hello.exe", width=width, root=tmp_path)
+    expected = b"Hello from a 32-bit program through WoW64!\n" if width == "x86" else b"Hello from a 64-bit program!\n"
+    assert (status, out) == (0, expected)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_hello_through_ntdll_only(width: str, tmp_path: Path) -> None:
+    assert run("hello_ntdll.exe", width=width, root=tmp_path)[:2] == (0, b"Hello through ntdll only!\n")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_file_io_in_the_c_drive(width: str, tmp_path: Path) -> None:
+    status, out, _ = run("fileio.exe", width=width, root=tmp_path)
+    assert status == 0
+    assert out == b"line one\nline two\nread 18 bytes\nmissing: error 3\nmemory ok\n"
+    assert (tmp_path / "test.txt").read_bytes() == b"line one\nline two\n"
+
+
+def test_hand_written_heavens_gate_and_direct_syscall(tmp_path: Path) -> None:
+    trace = io.StringIO()
+    status, out, _ = run("gate.exe", root=tmp_path, tracer=Tracer(JsonlSink(trace)))
+    assert status == 0
+    assert out == b"direct 64-bit syscall\n0x123456789 * 0x10 = 0x1234567890\n"
+    events = [json.loads(line) for line in trace.getvalue().splitlines()]
+    direct = [e for e in events if e["layer"] == "kernel" and e["name"] == "NtWriteFile"
+              and not any(o["call"] == e["call"] and o["layer"] == "x86" for o in events)]
+    assert len(direct) == 1 and direct[0]["status"] == 0
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_exit_status(width: str, tmp_path: Path) -> None:
+    assert run("exitcode.exe", "0x1234", width=width, root=tmp_path)[0] == 0x1234
+    assert run("exitcode.exe", "7", width=width, root=tmp_path)[0] == 7
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_stdin_to_stdout(width: str, tmp_path: Path) -> None:
+    status, out, err = run("echo.exe", width=width, root=tmp_path, stdin=b"abc\n" * 3000)
+    assert (status, out) == (0, b"abc\n" * 3000)
+    assert err == b"bytes: 12000\n"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_imports_by_ordinal(width: str, tmp_path: Path) -> None:
+    assert run("ordinal.exe", width=width, root=tmp_path)[:2] == (0, b"imported by ordinal\n")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_loop_makes_the_system_calls_it_says(width: str, tmp_path: Path) -> None:
+    assert run("loop.exe", "250", width=width, root=tmp_path)[:2] == (0, b"250 calls\n")
+
+
+def test_text_trace_shows_every_layer_of_a_32_bit_call(tmp_path: Path) -> None:
+    trace = io.StringIO()
+    run("hello.exe", root=tmp_path, tracer=Tracer(TextSink(trace)))
+    first = [line for line in trace.getvalue().splitlines() if line.startswith("#1 ")]
+    assert [line.split()[1] for line in first] == [
+        "x86", "gate", "wow64cpu", "wow64", "wow64", "wow64", "x64", "kernel", "wow64", "wow64", "gate", "x86"]
+    text = trace.getvalue()
+    assert "ntdll!NtWriteFile (SysWOW64)" in text and "cs 0x23 -> 0x33" in text and "cs 0x33 -> 0x23" in text
+    assert "IO_STATUS_BLOCK @" in text and "STATUS_SUCCESS" in text
+
+
+def test_native_trace_has_only_x64_and_kernel(tmp_path: Path) -> None:
+    trace = io.StringIO()
+    run("hello.exe", width="x64", root=tmp_path, tracer=Tracer(JsonlSink(trace)))
+    events = [json.loads(line) for line in trace.getvalue().splitlines()]
+    assert {e["layer"] for e in events} == {"x64", "kernel"}
+    assert [e["name"] for e in events if e["layer"] == "kernel"][0] == "NtWriteFile"
+
+
+def test_unhandled_access_violation_ends_the_process_with_its_code(tmp_path: Path) -> None:
+    rig = Wow64Rig(tmp_path)
+    rig.memory.poke(CODE, b"\xa1\x00\x00\x00\x00")  # mov eax, [0]
+    rig.process.uc.ctl_remove_cache(CODE, CODE + 0x1000)
+    area = rig.machine.created.cpu_area
+    rig.memory.poke(area + 4 + 0xB8, struct.pack("<I", CODE))
+    outcome = rig.machine.run(timeout=10)
+    assert outcome.exit_status == NTSTATUS.ACCESS_VIOLATION
+    assert outcome.fault is not None and outcome.fault.pc == CODE and outcome.fault.address == 0
+
+
+# ---- the command line ----------------------------------------------------------------------------------------
+
+
+def test_cli_runs_hello_and_passes_the_exit_status() -> None:
+    done = cli("run", str(BIN / "x86" / "hello.exe"))
+    assert (done.returncode, done.stdout) == (0, b"Hello from a 32-bit program through WoW64!\n")
+    done = cli("run", str(BIN / "x64" / "exitcode.exe"), "0xC0000135")
+    assert done.returncode == 0x35
+    assert done.stderr == b"wow64emu: exit status 0xC0000135 (STATUS_DLL_NOT_FOUND)\n"
+
+
+def test_cli_trace_to_a_file_in_jsonl(tmp_path: Path) -> None:
+    out = tmp_path / "trace.jsonl"
+    done = cli("run", "--trace", "syscalls", "--trace-format", "jsonl", "--trace-out", str(out),
+               str(BIN / "x86" / "hello.exe"))
+    assert done.returncode == 0 and done.stderr == b""
+    events = [json.loads(line) for line in out.read_text().splitlines()]
+    assert all({"call", "layer", "event"} <= e.keys() for e in events)
+    assert any(e["layer"] == "gate" and e["from_cs"] == 0x23 and e["to_cs"] == 0x33 for e in events)
+
+
+def test_cli_uses_the_given_root_as_c_drive(tmp_path: Path) -> None:
+    done = cli("run", "--root", str(tmp_path / "c"), str(BIN / "x86" / "fileio.exe"))
+    assert done.returncode == 0
+    assert (tmp_path / "c" / "test.txt").read_bytes() == b"line one\nline two\n"
+
+
+@pytest.mark.parametrize("content", [b"", b"MZ" + b"\0" * 100, b"\x7fELF" + b"\0" * 200])
+def test_cli_rejects_what_is_not_a_pe_with_one_line(tmp_path: Path, content: bytes) -> None:
+    bad = tmp_path / "bad.exe"
+    bad.write_bytes(content)
+    done = cli("run", str(bad))
+    assert done.returncode == 2
+    assert done.stderr.startswith(b"wow64emu: error: ") and done.stderr.count(b"\n") == 1
+    assert b"Traceback" not in done.stderr
+
+
+def test_cli_missing_program(tmp_path: Path) -> None:
+    done = cli("run", str(tmp_path / "nothing.exe"))
+    assert done.returncode == 2 and done.stderr.startswith(b"wow64emu: error: ")
+
+
+def test_cli_instruction_budget() -> None:
+    done = cli("run", "--max-insns", "20000", str(BIN / "x86" / "loop.exe"), "1000000")
+    assert done.returncode == 2
+    assert b"--max-insns" in done.stderr and done.stderr.count(b"\n") == 1
+
+
+def test_cli_wall_clock_limit() -> None:
+    done = cli("run", "--timeout", "0.5", str(BIN / "x64" / "loop.exe"), "100000000")
+    assert done.returncode == 2
+    assert b"--timeout" in done.stderr and done.stderr.count(b"\n") == 1

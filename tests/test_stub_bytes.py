@@ -1,0 +1,133 @@
+"""The bytes of the committed guest system-call path: ntdll stubs, Wow64SystemServiceCall, KiFastSystemCall.
+
+Reads the binaries that guest/build.sh installed in wow64emu/sysroot (no toolchain needed) and checks them
+against the Windows 10 patterns of ../shared/reference/wow64-facts.md section 3, with the numbers and argument
+bytes of wow64emu.thunks.table.
+"""
+
+from __future__ import annotations
+
+import struct
+from functools import cache
+from pathlib import Path
+
+import pefile
+import pytest
+
+from wow64emu.thunks.table import Syscall, syscalls
+
+SYSROOT = Path(__file__).resolve().parents[1] / "wow64emu" / "sysroot" / "Windows"
+NTDLL32 = SYSROOT / "SysWOW64" / "ntdll.dll"
+NTDLL64 = SYSROOT / "System32" / "ntdll.dll"
+WOW64CPU = SYSROOT / "System32" / "wow64cpu.dll"
+
+SECTION_EXECUTE = 0x20000000
+SECTION_WRITE = 0x80000000
+
+
+@cache
+def _pe(path: Path) -> pefile.PE:
+    return pefile.PE(str(path))
+
+
+def _exports(path: Path) -> dict[str, int]:
+    """Export name -> RVA."""
+    pe = _pe(path)
+    return {s.name.decode(): s.address for s in pe.DIRECTORY_ENTRY_EXPORT.symbols if s.name}
+
+
+def _va(path: Path, name: str) -> int:
+    return _pe(path).OPTIONAL_HEADER.ImageBase + _exports(path)[name]
+
+
+def _bytes_at_export(path: Path, name: str, length: int) -> bytes:
+    return _pe(path).get_data(_exports(path)[name], length)
+
+
+def _section_of(path: Path, rva: int) -> pefile.SectionStructure:
+    section = _pe(path).get_section_by_rva(rva)
+    assert section is not None, f"RVA {rva:#x} is in no section of {path.name}"
+    return section
+
+
+def _base_relocation_rvas(path: Path) -> set[int]:
+    pe = _pe(path)
+    return {e.rva for block in getattr(pe, "DIRECTORY_ENTRY_BASERELOC", []) for e in block.entries if e.type}
+
+
+def windows10_stub32(call: Syscall, service_call_va: int) -> bytes:
+    ret = b"\xC2" + struct.pack("<H", call.arg_bytes) if call.arg_bytes else b"\xC3"
+    return (b"\xB8" + struct.pack("<I", call.number) + b"\xBA" + struct.pack("<I", service_call_va)
+            + b"\xFF\xD2" + ret)
+
+
+def windows10_stub64(call: Syscall) -> bytes:
+    return b"\x4C\x8B\xD1" + b"\xB8" + struct.pack("<I", call.number) + b"\x0F\x05" + b"\xC3"
+
+
+CALLS = syscalls()
+
+
+def test_there_are_calls_to_check():
+    assert len(CALLS) >= 10
+    assert {"NtWriteFile", "NtClose", "NtTerminateProcess"} <= {c.name for c in CALLS}
+
+
+@pytest.mark.parametrize("call", CALLS, ids=lambda c: c.name)
+def test_stub32_is_the_windows10_pattern(call: Syscall):
+    expected = windows10_stub32(call, _va(NTDLL32, "Wow64SystemServiceCall"))
+    assert _bytes_at_export(NTDLL32, call.name, len(expected)) == expected
+
+
+@pytest.mark.parametrize("call", CALLS, ids=lambda c: c.name)
+def test_stub32_address_operand_is_relocated(call: Syscall):
+    # The `mov edx, imm32` operand is an absolute address: a base relocation must cover it.
+    rva = _exports(NTDLL32)[call.name]
+    assert rva + 6 in _base_relocation_rvas(NTDLL32)
+
+
+@pytest.mark.parametrize("call", CALLS, ids=lambda c: c.name)
+def test_stub64_is_the_windows10_pattern(call: Syscall):
+    expected = windows10_stub64(call)
+    assert _bytes_at_export(NTDLL64, call.name, len(expected)) == expected
+
+
+@pytest.mark.parametrize("path", [NTDLL32, NTDLL64], ids=["ntdll32", "ntdll64"])
+def test_stubs_are_executable_and_16_byte_aligned(path: Path):
+    for call in CALLS:
+        rva = _exports(path)[call.name]
+        assert rva % 16 == 0, call.name
+        assert _section_of(path, rva).Characteristics & SECTION_EXECUTE, call.name
+
+
+def test_wow64_system_service_call_jumps_through_wow64_transition():
+    expected = b"\xFF\x25" + struct.pack("<I", _va(NTDLL32, "Wow64Transition"))
+    assert _bytes_at_export(NTDLL32, "Wow64SystemServiceCall", 6) == expected
+    rva = _exports(NTDLL32)["Wow64SystemServiceCall"]
+    assert rva + 2 in _base_relocation_rvas(NTDLL32)
+
+
+def test_wow64_transition_is_writable_data_holding_zero():
+    rva = _exports(NTDLL32)["Wow64Transition"]
+    section = _section_of(NTDLL32, rva)
+    assert section.Characteristics & SECTION_WRITE
+    assert not section.Characteristics & SECTION_EXECUTE
+    assert _pe(NTDLL32).get_data(rva, 4) == b"\0\0\0\0"
+
+
+def test_ki_fast_system_call_far_jumps_to_64bit_code():
+    target = _va(WOW64CPU, "CpupReturnFromSimulatedCode")
+    assert target < 1 << 32  # a far jump's offset has 32 bits: wow64cpu must live below 4 GB
+    expected = b"\xEA" + struct.pack("<I", target) + b"\x33\x00"
+    assert _bytes_at_export(WOW64CPU, "KiFastSystemCall", 7) == expected
+    assert _va(WOW64CPU, "KiFastSystemCall") < 1 << 32
+
+
+def test_rtl_user_thread_start_ends_the_process():
+    # Both entry trampolines call NtTerminateProcess((HANDLE)-1, status) after the entry point returns.
+    code32 = _bytes_at_export(NTDLL32, "RtlUserThreadStart", 32)
+    assert b"\x6A\xFF\xE8" in code32  # push -1; call NtTerminateProcess
+    code64 = _bytes_at_export(NTDLL64, "RtlUserThreadStart", 48)
+    assert b"\x48\x83\xE4\xF0" in code64  # and rsp, -16
+    assert b"\x48\x83\xEC\x20" in code64  # sub rsp, 0x20: shadow space
+    assert b"\x48\xC7\xC1\xFF\xFF\xFF\xFF\xE8" in code64  # mov rcx, -1; call NtTerminateProcess
