@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import os
 import sys
 import tempfile
@@ -38,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="stop the guest after N instructions (default: no limit)")
     run.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
                      help="stop the guest after this wall-clock time (default: 60; 0 = none)")
+    run.add_argument("-v", "--verbose", action="store_true", help="also log what the emulator does not implement "
+                     "quietly")
     run.add_argument("program", type=Path)
     run.add_argument("args", nargs=argparse.REMAINDER)
     calls = sub.add_parser("syscalls", help="list the system-call table")
@@ -108,8 +111,19 @@ def cmd_syscalls(ns: argparse.Namespace) -> int:
     return 0
 
 
+def _setup_logging(verbose: bool) -> None:
+    """The emulator's own diagnostics (what it does not implement, host errors) go to stderr, marked as ours."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("wow64emu: %(levelname)s: %(message)s"))
+    root = logging.getLogger("wow64emu")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO if verbose else logging.WARNING)
+    root.propagate = False
+
+
 def main(argv: list[str] | None = None) -> int:
     ns = build_parser().parse_args(argv)
+    _setup_logging(getattr(ns, "verbose", False))
     try:
         if ns.command == "run":
             return cmd_run(ns)

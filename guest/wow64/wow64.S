@@ -7,19 +7,25 @@
         .intel_syntax noprefix
         .text
 
-/* NTSTATUS Wow64SystemServiceEx(ULONG ServiceNumber, ULONG *Arguments32): rcx, rdx. */
+/* NTSTATUS Wow64SystemServiceEx(ULONG ServiceNumber, ULONG *Arguments32): rcx, rdx.
+ * The dispatch hook sets ebx to 1 when the call has outputs to narrow (or a status of its own to return), so
+ * that calls with nothing to narrow skip the completion hook; rbx is callee-saved, so it survives the stub. */
         .p2align 4
         .globl Wow64SystemServiceEx
 Wow64SystemServiceEx:
         push    rbx
         sub     rsp, 0x90                   /* shadow space + up to 14 stack arguments, 16-byte aligned */
+        xor     ebx, ebx
         .globl Wow64ThunkDispatch
 Wow64ThunkDispatch:
         nop
         call    rax
+        test    ebx, ebx
+        jz      1f
         .globl Wow64ThunkComplete
 Wow64ThunkComplete:
         nop
+1:
         add     rsp, 0x90
         pop     rbx
         ret

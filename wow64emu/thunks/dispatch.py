@@ -21,15 +21,17 @@ from unicorn.x86_const import (
     UC_X86_REG_R8,
     UC_X86_REG_R9,
     UC_X86_REG_RAX,
+    UC_X86_REG_RBX,
     UC_X86_REG_RCX,
     UC_X86_REG_RDX,
     UC_X86_REG_RSP,
 )
 
+from ..emu.regs import RegisterBatch
 from ..emu.status import NTSTATUS
 from ..emu.trace import Tracer, hex32, hex64
 from ..errors import GuestFault
-from .kinds import Dir
+from .kinds import Action, Dir
 from .layouts import Layout
 from .table import Syscall, by_number
 
@@ -109,6 +111,9 @@ class Wow64Dispatcher:
             number: (call, stubs64[call.name]) for number, call in by_number().items() if call.name in stubs64}
         self.pending: list[PendingCall] = []
         self.calls = 0
+        self._entry_regs = RegisterBatch(uc, [UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RSP])
+        self._call_regs = [RegisterBatch(uc, [UC_X86_REG_RAX, UC_X86_REG_RBX, *_ARG_REGS[:n]]) for n in range(5)]
+        self._fail_regs = RegisterBatch(uc, [UC_X86_REG_RAX, UC_X86_REG_RBX])
         uc.hook_add(UC_HOOK_CODE, self._on_dispatch, None, dispatch_addr, dispatch_addr)
         uc.hook_add(UC_HOOK_CODE, self._on_complete, None, complete_addr, complete_addr)
 
@@ -116,17 +121,15 @@ class Wow64Dispatcher:
 
     def _on_dispatch(self, uc: Uc, _addr: int, _size: int, _user: object) -> None:
         self.calls += 1
-        ecx, args_ptr, rsp = uc.reg_read_batch([UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RSP])
+        ecx, args_ptr, rsp = self._entry_regs.read()
         eax = ecx & 0xFFFFFFFF
-        number, table, turbo = decode_service(eax)
         entry = self.thunks.get(eax & 0x3FFF)
         call = entry[0] if entry else None
         if self.tracer:
-            self._trace_decode(eax, number, table, turbo, call)
+            self._trace_decode(eax, call)
         pending = PendingCall(call)
-        self.pending.append(pending)
         if entry is None:
-            uc.reg_write(UC_X86_REG_RAX, self.not_found)
+            self._finish_in_guest(pending, self.not_found)
             return
         call, stub64 = entry
         try:
@@ -140,33 +143,45 @@ class Wow64Dispatcher:
         if pending.status is not None:
             self.arena.reset()
             pending.outputs.clear()
-            uc.reg_write(UC_X86_REG_RAX, self.not_found)
+            self._finish_in_guest(pending, self.not_found)
             return
         if self.arena.buf:
             uc.mem_write(self.arena.base, bytes(self.arena.buf))
-        regs = list(zip(_ARG_REGS, args64, strict=False))
-        regs.append((UC_X86_REG_RAX, stub64))
-        uc.reg_write_batch(regs)
+        complete = bool(pending.outputs) or self.tracer is not None
+        if complete:
+            self.pending.append(pending)
+        else:  # nothing to narrow: the guest skips Wow64ThunkComplete, and the arena is free already
+            self.arena.reset()
+        in_regs = args64[:4]
+        self._call_regs[len(in_regs)].write((stub64, complete, *in_regs))
         if len(args64) > 4:
             uc.mem_write(rsp + 0x20, struct.pack(f"<{len(args64) - 4}Q", *args64[4:]))
         if self.tracer:
             self.tracer.emit("wow64", "widen", self._widen_text(call, args32, args64),
                              args32=list(args32), args64=list(args64))
 
+    def _finish_in_guest(self, pending: PendingCall, target: int) -> None:
+        """Skip the 64-bit service: call `target` instead and let the completion hook set the status."""
+        self.pending.append(pending)
+        self._fail_regs.write((target, 1))
+
     def _widen_args(self, call: Syscall, args32: tuple[int, ...], pending: PendingCall) -> list[int]:
         args64 = []
-        for param, v in zip(call.params, args32, strict=True):
-            kind = param.kind
-            if kind.converts and v:
-                addr = self._widen_struct(param.name, kind.layout, v)
-                if kind.direction is not Dir.IN:
-                    pending.outputs.append(Output(param.name, kind.layout, v, addr,
-                                                  self.arena.slice(addr, kind.layout.size(64), self.arena.buf)))
+        for (param, action), v in zip(call.plan, args32, strict=True):
+            if action is Action.ZERO_EXTEND:
+                pass
+            elif action is Action.SIGN_EXTEND:
+                if v & 0x80000000:
+                    v |= 0xFFFFFFFF00000000
+            elif action is Action.ZERO_BITS:
+                v = v or self.address_mask32
+            elif v:
+                layout = param.kind.layout
+                addr = self._widen_struct(param.name, layout, v)
+                if param.kind.direction is not Dir.IN:
+                    pending.outputs.append(Output(param.name, layout, v, addr,
+                                                  self.arena.slice(addr, layout.size(64), self.arena.buf)))
                 v = addr
-            elif kind.sign_extend and v & 0x80000000:
-                v |= 0xFFFFFFFF00000000
-            elif kind.zero_bits and v == 0:
-                v = self.address_mask32
             args64.append(v)
         return args64
 
@@ -219,7 +234,8 @@ class Wow64Dispatcher:
 
     # ---- trace text -----------------------------------------------------------------------------------
 
-    def _trace_decode(self, eax: int, number: int, table: int, turbo: int, call: Syscall | None) -> None:
+    def _trace_decode(self, eax: int, call: Syscall | None) -> None:
+        number, table, turbo = decode_service(eax)
         what = f"{call.name}, {call.arg_bytes} argument bytes" if call else "no thunk: STATUS_INVALID_SYSTEM_SERVICE"
         self.tracer.emit("wow64", "decode", f"Wow64SystemServiceEx eax={hex32(eax)}: service 0x{number:03x}, "
                          f"table {table} ({'win32k' if table else 'nt'}), turbo {turbo} -> {what}",

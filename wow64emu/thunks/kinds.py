@@ -35,6 +35,25 @@ class Kind:
         """Whether the argument is a pointer to a structure that must be rebuilt in the arena."""
         return self.layout is not None and not self.layout.invariant
 
+    @property
+    def action(self) -> Action:
+        if self.converts:
+            return Action.CONVERT
+        if self.sign_extend:
+            return Action.SIGN_EXTEND
+        if self.zero_bits:
+            return Action.ZERO_BITS
+        return Action.ZERO_EXTEND
+
+
+class Action(Enum):
+    """What the dispatcher does to one 32-bit argument, decided once per declaration."""
+
+    ZERO_EXTEND = 0
+    SIGN_EXTEND = 1
+    ZERO_BITS = 2
+    CONVERT = 3
+
 
 ULONG = Kind("ULONG", bits=32)
 BOOLEAN = Kind("BOOLEAN", bits=8)

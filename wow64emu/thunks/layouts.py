@@ -53,6 +53,8 @@ class Layout:
         self.name = name
         self.fields = tuple(fields)
         self._shape = {w: self._compute(w) for w in (32, 64)}
+        # Same bytes in both widths: a pointer to it passes through unconverted.
+        self.invariant = all(f.type.size(32) == f.type.size(64) and f.type.rule != "struct_size" for f in self.fields)
 
     def _compute(self, width: int) -> tuple[struct.Struct, dict[str, int], int]:
         fmt = "<"
@@ -77,11 +79,6 @@ class Layout:
 
     def offset(self, field: str, width: int) -> int:
         return self._shape[width][1][field]
-
-    @property
-    def invariant(self) -> bool:
-        """Same bytes in both widths: a pointer to it passes through unconverted."""
-        return all(f.type.size(32) == f.type.size(64) and f.type.rule != "struct_size" for f in self.fields)
 
     def unpack(self, data: bytes, width: int) -> dict[str, int]:
         values = self._shape[width][0].unpack(data[: self.size(width)])

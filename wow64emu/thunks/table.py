@@ -21,6 +21,7 @@ from .kinds import (
     PVOID,
     ULONG,
     ZERO_BITS,
+    Action,
     Kind,
     ptr_in,
     ptr_inout,
@@ -48,6 +49,11 @@ class Syscall:
     def masks(self) -> tuple[int, ...]:
         """Per parameter, the bits of its 64-bit slot that are defined (a ULONG's upper half is not)."""
         return tuple((1 << p.kind.bits) - 1 for p in self.params)
+
+    @cached_property
+    def plan(self) -> tuple[tuple[Param, Action], ...]:
+        """How the dispatcher widens each argument, decided once."""
+        return tuple((p, p.kind.action) for p in self.params)
 
     @property
     def table(self) -> int:

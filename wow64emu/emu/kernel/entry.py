@@ -27,6 +27,7 @@ from unicorn.x86_const import (
 )
 
 from ...errors import GuestFault
+from ..regs import RegisterBatch
 from ..status import NTSTATUS
 from ..trace import Tracer, hex64
 
@@ -50,6 +51,8 @@ class SyscallEntry:
         self.on_fault = on_fault
         self.tracer = tracer
         self.count = 0
+        self._entry_regs = RegisterBatch(process.uc, _ENTRY_REGS)
+        self._exit_regs = RegisterBatch(process.uc, [UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_R11])
         process.uc.hook_add(UC_HOOK_INSN, self._on_syscall, None, 1, 0, UC_X86_INS_SYSCALL)
 
     def _on_syscall(self, uc: Uc, _user: object) -> None:
@@ -58,7 +61,7 @@ class SyscallEntry:
             self.on_fault(NTSTATUS.ILLEGAL_INSTRUCTION, uc.reg_read(UC_X86_REG_RIP))
             return
         self.count += 1
-        eax, r10, rdx, r8, r9, rsp, rip, eflags = uc.reg_read_batch(_ENTRY_REGS)
+        eax, r10, rdx, r8, r9, rsp, rip, eflags = self._entry_regs.read()
         number = eax & 0xFFFFFFFF
         entry = self.kernel.lookup(number)
         if entry is None:
@@ -77,7 +80,7 @@ class SyscallEntry:
             else:
                 args = [a & m for a, m in zip(args, call.masks, strict=True)]
                 status = self.kernel.dispatch(service, args)
-        uc.reg_write_batch([(UC_X86_REG_RAX, status), (UC_X86_REG_RCX, rip + 2), (UC_X86_REG_R11, eflags)])
+        self._exit_regs.write((status, rip + 2, eflags))
         if self.clock is not None:  # on the way out: a wait inside the service moves the clock
             self.clock.refresh()
         if self.tracer is not None:

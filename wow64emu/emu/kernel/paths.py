@@ -1,0 +1,227 @@
+"""The C: drive sandbox: an OBJECT_ATTRIBUTES in guest memory -> a host path inside the process's root.
+
+Only the names NTFS would give a file on C: reach the host: `\\??\\C:\\...` (also spelled `\\DosDevices\\`
+and `\\GLOBAL??\\`), or a name relative to an open directory. Every component is checked against NTFS' rules
+before anything on the host is touched, each existing component is matched case-insensitively (Windows'
+object and file names are case-insensitive by default), and every host symlink met on the way is resolved and
+must stay inside the root. The host path handed back is free of symlinks, so later host calls cannot be
+redirected.
+
+Statuses, following the object manager and NTFS:
+- OBJECT_ATTRIBUTES.Length other than 48, or attribute bits outside OBJ_VALID_ATTRIBUTES: INVALID_PARAMETER.
+- ObjectName NULL: OBJECT_PATH_SYNTAX_BAD without a RootDirectory (the lookup has no name to start from),
+  OBJECT_NAME_INVALID with one (ObpCaptureObjectCreateInformation refuses a root without a name).
+- UNICODE_STRING.Length odd: OBJECT_NAME_INVALID; a Buffer that is not WCHAR-aligned: DATATYPE_MISALIGNMENT.
+  MaximumLength is not looked at: Windows captures exactly Length bytes and ignores it.
+- A name without a leading backslash and no RootDirectory, or an empty one: OBJECT_PATH_SYNTAX_BAD.
+- Another drive letter, or any other object-namespace name with more components: OBJECT_PATH_NOT_FOUND (the
+  last component alone: OBJECT_NAME_NOT_FOUND, as the object manager says for a missing leaf).
+- `\\??\\C:` itself (the volume, not its root directory): ACCESS_DENIED, what a user gets for a volume open.
+- An empty component, ".", "..", a character NTFS forbids (`< > : " | ? * / \\` and controls; ':' would name
+  a stream, which the sandbox does not have) or more than 255 UTF-16 units: OBJECT_NAME_INVALID.
+- A missing or non-directory intermediate component: OBJECT_PATH_NOT_FOUND. A missing leaf is not an error
+  here: the caller decides by the create disposition (OBJECT_NAME_NOT_FOUND or a new file).
+- A host symlink that resolves outside the root: ACCESS_DENIED.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...thunks import layouts as L
+from ..memory import AddressSpace
+from ..status import NTSTATUS
+from .errors import NtError
+
+log = logging.getLogger(__name__)
+
+OBJ_VALID_ATTRIBUTES = 0x1FF2  # OBJ_INHERIT ... OBJ_DONT_REPARSE, Windows 10
+MAX_COMPONENT = 255  # UTF-16 units, NTFS
+
+_DRIVE_PREFIXES = ("\\??\\", "\\dosdevices\\", "\\global??\\")
+_INVALID_CHARS = frozenset('<>:"|?*/\\') | frozenset(chr(c) for c in range(0x20))
+
+
+@dataclass(frozen=True)
+class CapturedAttributes:
+    """What the kernel takes from an OBJECT_ATTRIBUTES: root handle, name (None if NULL), attribute flags."""
+
+    root_directory: int
+    name: str | None
+    attributes: int
+
+
+@dataclass(frozen=True)
+class HostPath:
+    """A resolved name: the symlink-free host path, the name the guest sees, and what is there now."""
+
+    host: Path
+    nt_name: str
+    exists: bool
+    is_dir: bool
+    trailing_backslash: bool = False  # the name ended in "\": it may only name a directory
+
+    def refreshed(self) -> HostPath:
+        host = self.host
+        return HostPath(host, self.nt_name, host.exists(), host.is_dir(), self.trailing_backslash)
+
+
+def read_object_attributes(memory: AddressSpace, address: int) -> CapturedAttributes:
+    """Capture a 64-bit OBJECT_ATTRIBUTES and its name from guest memory (GuestFault on a bad pointer)."""
+    oa = L.OBJECT_ATTRIBUTES.unpack(memory.read(address, L.OBJECT_ATTRIBUTES.size(64)), 64)
+    if oa["Length"] != L.OBJECT_ATTRIBUTES.size(64) or oa["Attributes"] & ~OBJ_VALID_ATTRIBUTES:
+        raise NtError(NTSTATUS.INVALID_PARAMETER)
+    root = oa["RootDirectory"]
+    if oa["ObjectName"] == 0:
+        if root:
+            raise NtError(NTSTATUS.OBJECT_NAME_INVALID)
+        return CapturedAttributes(0, None, oa["Attributes"])
+    us = L.UNICODE_STRING.unpack(memory.read(oa["ObjectName"], L.UNICODE_STRING.size(64)), 64)
+    length, buffer = us["Length"], us["Buffer"]
+    if length & 1:
+        raise NtError(NTSTATUS.OBJECT_NAME_INVALID)
+    if length and buffer & 1:
+        raise NtError(NTSTATUS.DATATYPE_MISALIGNMENT)
+    try:
+        name = memory.read(buffer, length).decode("utf-16-le")
+    except UnicodeDecodeError:  # a lone surrogate: NTFS would take it, the host cannot spell it
+        raise NtError(NTSTATUS.OBJECT_NAME_INVALID) from None
+    return CapturedAttributes(root, name, oa["Attributes"])
+
+
+def resolve(drive: Path, name: str, base: HostPath | None = None) -> HostPath:
+    """The host path of `name`: absolute (an NT path to C:) without `base`, else relative to directory `base`.
+
+    `drive` is the host directory that is C:. An empty relative name stands for `base` itself. What the host
+    refuses while looking (a name too long for it, a directory it may not search) comes back as a status.
+    """
+    try:
+        return _resolve(drive, name, base)
+    except OSError as exc:
+        raise NtError(host_status(exc)) from None
+    except ValueError:  # a name the host cannot spell
+        raise NtError(NTSTATUS.OBJECT_NAME_INVALID) from None
+
+
+def host_status(exc: OSError) -> int:
+    """The NTSTATUS Windows would give for what the host file system refused."""
+    if isinstance(exc, PermissionError):
+        return NTSTATUS.ACCESS_DENIED
+    if isinstance(exc, FileExistsError):
+        return NTSTATUS.OBJECT_NAME_COLLISION
+    if isinstance(exc, FileNotFoundError | NotADirectoryError):
+        return NTSTATUS.OBJECT_PATH_NOT_FOUND
+    if isinstance(exc, IsADirectoryError):
+        return NTSTATUS.FILE_IS_A_DIRECTORY
+    if exc.errno == errno.ENAMETOOLONG:
+        return NTSTATUS.OBJECT_NAME_INVALID
+    if exc.errno == errno.ENOSPC:
+        return NTSTATUS.DISK_FULL
+    log.warning("host file error mapped to STATUS_UNSUCCESSFUL: %s", exc)
+    return NTSTATUS.UNSUCCESSFUL
+
+
+def _resolve(drive: Path, name: str, base: HostPath | None) -> HostPath:
+    drive = Path(os.path.realpath(drive))
+    if base is None:
+        rest = _strip_drive(name)
+        start, nt_prefix = drive, "\\??\\C:"
+        rest = rest[1:]  # the backslash after "C:"
+    else:
+        if name.startswith("\\"):
+            raise NtError(NTSTATUS.OBJECT_NAME_INVALID)
+        if not name:
+            return base.refreshed()
+        start, nt_prefix = base.host, base.nt_name.rstrip("\\")
+        rest = name
+    trailing = rest.endswith("\\")
+    if not rest:
+        parts: list[str] = []  # "\??\C:\" is the root directory
+    else:
+        parts = (rest[:-1] if trailing else rest).split("\\")
+    for part in parts:
+        check_component(part)
+    host, shown = _walk(drive, start, parts)
+    nt_name = nt_prefix + "\\" + "\\".join(shown)
+    return HostPath(host, nt_name, host.exists(), host.is_dir(), trailing and bool(parts))
+
+
+def check_component(part: str) -> None:
+    """OBJECT_NAME_INVALID unless `part` is a name NTFS accepts for a file or directory."""
+    if part in ("", ".", "..") or len(part.encode("utf-16-le")) // 2 > MAX_COMPONENT:
+        raise NtError(NTSTATUS.OBJECT_NAME_INVALID)
+    if any(c in _INVALID_CHARS for c in part):
+        raise NtError(NTSTATUS.OBJECT_NAME_INVALID)
+
+
+def _strip_drive(name: str) -> str:
+    """What follows `C:` in an absolute NT name (starting with a backslash), or the status of its failure."""
+    if not name.startswith("\\"):
+        raise NtError(NTSTATUS.OBJECT_PATH_SYNTAX_BAD)
+    lowered = name.lower()
+    for prefix in _DRIVE_PREFIXES:
+        if lowered.startswith(prefix):
+            link, sep, rest = name[len(prefix):].partition("\\")
+            break
+    else:
+        if name == "\\":
+            raise NtError(NTSTATUS.OBJECT_TYPE_MISMATCH)  # the root object directory is not a file
+        link, sep, rest = name[1:].partition("\\")
+        raise NtError(NTSTATUS.OBJECT_PATH_NOT_FOUND if sep else NTSTATUS.OBJECT_NAME_NOT_FOUND)
+    if link.upper() == "C:":
+        if not sep:
+            raise NtError(NTSTATUS.ACCESS_DENIED)  # the volume device, not a directory
+        return "\\" + rest
+    raise NtError(NTSTATUS.OBJECT_PATH_NOT_FOUND if sep else NTSTATUS.OBJECT_NAME_NOT_FOUND)
+
+
+def _walk(drive: Path, start: Path, parts: list[str]) -> tuple[Path, list[str]]:
+    """Follow `parts` down from `start`; returns the host path and the components as the guest sees them."""
+    current = start
+    shown: list[str] = []
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        entry = _find_entry(current, part)
+        if entry is None:
+            if not last:
+                raise NtError(NTSTATUS.OBJECT_PATH_NOT_FOUND)
+            shown.append(part)  # a new leaf keeps the case the guest asked for
+            return current / part, shown
+        candidate = current / entry
+        if candidate.is_symlink():
+            candidate = Path(os.path.realpath(candidate))
+            if not candidate.is_relative_to(drive):
+                raise NtError(NTSTATUS.ACCESS_DENIED)
+        if not last and not candidate.is_dir():
+            raise NtError(NTSTATUS.OBJECT_PATH_NOT_FOUND)
+        shown.append(entry)
+        current = candidate
+    return current, shown
+
+
+def _find_entry(directory: Path, name: str) -> str | None:
+    """The entry of `directory` that `name` names, compared as Windows does (upcased), exact case first."""
+    try:
+        if os.path.lexists(directory / name):
+            return name
+        entries = sorted(os.listdir(directory))
+    except OSError:
+        return None
+    key = upcase(name)
+    for entry in entries:
+        if upcase(entry) == key:
+            return entry
+    return None
+
+
+def upcase(name: str) -> str:
+    """Windows' simple one-to-one upcasing (no 'ß' -> 'SS' expansion, unlike str.upper)."""
+    out = []
+    for c in name:
+        u = c.upper()
+        out.append(u if len(u) == 1 else c)
+    return "".join(out)
