@@ -106,15 +106,29 @@ def test_native_trace_has_only_x64_and_kernel(tmp_path: Path) -> None:
     assert [e["name"] for e in events if e["layer"] == "kernel"][0] == "NtWriteFile"
 
 
-def test_unhandled_access_violation_ends_the_process_with_its_code(tmp_path: Path) -> None:
+def run_code32(tmp_path: Path, code: bytes):
     rig = Wow64Rig(tmp_path)
-    rig.memory.poke(CODE, b"\xa1\x00\x00\x00\x00")  # mov eax, [0]
+    rig.memory.poke(CODE, code)
     rig.process.uc.ctl_remove_cache(CODE, CODE + 0x1000)
-    area = rig.machine.created.cpu_area
-    rig.memory.poke(area + 4 + 0xB8, struct.pack("<I", CODE))
-    outcome = rig.machine.run(timeout=10)
+    rig.memory.poke(rig.machine.created.cpu_area + 4 + 0xB8, struct.pack("<I", CODE))  # WOW64_CONTEXT.Eip
+    return rig.machine.run(timeout=10)
+
+
+def test_unhandled_access_violation_ends_the_process_with_its_code(tmp_path: Path) -> None:
+    outcome = run_code32(tmp_path, b"\xa1\x00\x00\x00\x00")  # mov eax, [0]
     assert outcome.exit_status == NTSTATUS.ACCESS_VIOLATION
     assert outcome.fault is not None and outcome.fault.pc == CODE and outcome.fault.address == 0
+
+
+def test_kuser_shared_data_is_read_only_to_guest_code(tmp_path: Path) -> None:
+    outcome = run_code32(tmp_path, b"\xa1\x6c\x02\xfe\x7f" + b"\xa3\x00\x00\xfe\x7f")  # read 0x7FFE026C, write
+    assert outcome.exit_status == NTSTATUS.ACCESS_VIOLATION
+    assert outcome.fault.pc == CODE + 5 and outcome.fault.address == 0x7FFE0000
+
+
+def test_syscall_in_compatibility_mode_is_an_illegal_instruction(tmp_path: Path) -> None:
+    outcome = run_code32(tmp_path, b"\x0f\x05")
+    assert outcome.exit_status == NTSTATUS.ILLEGAL_INSTRUCTION
 
 
 # ---- the command line ----------------------------------------------------------------------------------------

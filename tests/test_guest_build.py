@@ -9,12 +9,12 @@ test_generated_sources_match_the_table means the syscall table changed: run gues
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import pefile
 import pytest
 
+from tests.peread import exports, parsed
 from wow64emu.thunks import stubgen
 from wow64emu.thunks.table import Syscall, syscalls, windows_numbers
 
@@ -70,15 +70,12 @@ WIDTH_SYSDIR = {"x86": "SysWOW64", "x64": "System32"}
 DEFAULT_EXE_BASE = {"x86": 0x400000, "x64": 0x140000000}
 
 
-@cache
 def _pe(path: Path) -> pefile.PE:
-    return pefile.PE(str(path))
+    return parsed(path)
 
 
 def _exports(path: Path) -> dict[str, int]:
-    """Export name -> ordinal."""
-    pe = _pe(path)
-    return {s.name.decode(): s.ordinal for s in pe.DIRECTORY_ENTRY_EXPORT.symbols if s.name}
+    return {name: e.ordinal for name, e in exports(path).items()}
 
 
 def _imports(path: Path) -> dict[str, list[str | int]]:

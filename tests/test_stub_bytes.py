@@ -8,12 +8,12 @@ bytes of wow64emu.thunks.table.
 from __future__ import annotations
 
 import struct
-from functools import cache
 from pathlib import Path
 
 import pefile
 import pytest
 
+from tests.peread import exports, parsed
 from wow64emu.thunks.table import Syscall, syscalls
 
 SYSROOT = Path(__file__).resolve().parents[1] / "wow64emu" / "sysroot" / "Windows"
@@ -25,15 +25,12 @@ SECTION_EXECUTE = 0x20000000
 SECTION_WRITE = 0x80000000
 
 
-@cache
 def _pe(path: Path) -> pefile.PE:
-    return pefile.PE(str(path))
+    return parsed(path)
 
 
 def _exports(path: Path) -> dict[str, int]:
-    """Export name -> RVA."""
-    pe = _pe(path)
-    return {s.name.decode(): s.address for s in pe.DIRECTORY_ENTRY_EXPORT.symbols if s.name}
+    return {name: e.address for name, e in exports(path).items()}
 
 
 def _va(path: Path, name: str) -> int:
