@@ -7,6 +7,7 @@ import struct
 from pathlib import Path
 
 import pytest
+
 from wow64emu.emu.kuser import KUSER_SHARED_DATA
 from wow64emu.emu.memory import MemState, Prot
 from wow64emu.emu.process import StdStreams
