@@ -183,3 +183,12 @@ def test_cli_wall_clock_limit() -> None:
     done = cli("run", "--timeout", "0.5", str(BIN / "x64" / "loop.exe"), "100000000")
     assert done.returncode == 2
     assert b"--timeout" in done.stderr and done.stderr.count(b"\n") == 1
+
+
+def test_kernel_trace_decodes_object_names_and_handles(tmp_path: Path) -> None:
+    trace = io.StringIO()
+    run("fileio.exe", root=tmp_path, tracer=Tracer(TextSink(trace)))
+    text = trace.getvalue()
+    assert 'ObjectAttributes=0x' in text and '"\\??\\C:\\test.txt"' in text
+    assert "FileHandle -> 0x" in text and "(File \\??\\C:\\test.txt)" in text
+    assert "FileHandle=0x8 (Console stdout)" in text

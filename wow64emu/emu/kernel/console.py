@@ -44,6 +44,9 @@ class ConsoleObject(IoObject):
         self.is_input = is_input
         self.name = name  # "stdin", "stdout", "stderr": for traces
 
+    def describe(self) -> str:
+        return f"Console {self.name}"
+
     def read(self, offset: int, length: int) -> bytes:
         if not self.is_input:
             raise NtError(NTSTATUS.INVALID_HANDLE)

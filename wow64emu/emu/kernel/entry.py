@@ -29,9 +29,11 @@ from unicorn.x86_const import (
 from ...errors import GuestFault
 from ..regs import RegisterBatch
 from ..status import NTSTATUS
-from ..trace import Tracer, hex64
+from ..trace import Tracer
+from .describe import describe_args, describe_outputs
 
 if TYPE_CHECKING:
+    from ...thunks.table import Syscall
     from ..kuser import SharedClock
     from ..process import Process
 
@@ -64,14 +66,15 @@ class SyscallEntry:
         eax, r10, rdx, r8, r9, rsp, rip, eflags = self._entry_regs.read()
         number = eax & 0xFFFFFFFF
         entry = self.kernel.lookup(number)
+        call = entry[0] if entry else None
+        args: list[int] = []
+        shown: list[str] = []
         if entry is None:
             status = NTSTATUS.INVALID_SYSTEM_SERVICE
-            call_name, args = f"service 0x{number:x}", []
         else:
-            call, service = entry
+            service = entry[1]
             args = [r10, rdx, r8, r9][: len(call.params)]
             extra = len(call.params) - 4
-            call_name = call.name
             try:
                 if extra > 0:
                     args += struct.unpack(f"<{extra}Q", self.process.memory.read(rsp + 0x28, 8 * extra))
@@ -79,22 +82,23 @@ class SyscallEntry:
                 status = NTSTATUS.ACCESS_VIOLATION
             else:
                 args = [a & m for a, m in zip(args, call.masks, strict=True)]
+                if self.tracer is not None:
+                    shown = describe_args(self.process, call, args)
                 status = self.kernel.dispatch(service, args)
         self._exit_regs.write((status, rip + 2, eflags))
         if self.clock is not None:  # on the way out: a wait inside the service moves the clock
             self.clock.refresh()
         if self.tracer is not None:
-            self._trace(number, call_name, entry, args, status)
+            self._trace(number, call, args, shown, status)
 
-    def _trace(self, number: int, name: str, entry, args: list[int], status: int) -> None:
+    def _trace(self, number: int, call: Syscall | None, args: list[int], shown: list[str], status: int) -> None:
         t = self.tracer
         if not t.wow64_call_active and not t.native_call_open:
             t.begin_call()
         t.native_call_open = False
-        if entry is not None:
-            shown = ", ".join(f"{p.name}={hex64(a) if a > 0xFFFF else hex(a)}" for p, a in zip(entry[0].params, args,
-                                                                                              strict=False))
-        else:
-            shown = ""
-        t.emit("kernel", "service", f"{name}({shown}) = {NTSTATUS.name_of(status)}",
-               name=name, number=number, args=args, status=status & 0xFFFFFFFF)
+        name = call.name if call else f"service 0x{number:x}"
+        rows = [f"{name} -> {NTSTATUS.name_of(status)}", *(f"  {a}" for a in shown)]
+        if call is not None and status == NTSTATUS.SUCCESS:
+            rows += [f"  {o}" for o in describe_outputs(self.process, call, args)]
+        t.emit("kernel", "service", "\n".join(rows), name=name, number=number, args=args,
+               status=status & 0xFFFFFFFF)

@@ -168,6 +168,9 @@ class FileObject(IoObject):
     def nt_name(self) -> str:
         return self.path.nt_name
 
+    def describe(self) -> str:
+        return f"{'Directory' if self.is_directory else 'File'} {self.nt_name}"
+
     def _file(self) -> io.FileIO:
         if self.is_directory or self.host is None:
             raise NtError(NTSTATUS.INVALID_DEVICE_REQUEST)

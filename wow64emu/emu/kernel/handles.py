@@ -21,6 +21,10 @@ class KernelObject:
     def close(self) -> None:
         """Called when the last handle to the object goes."""
 
+    def describe(self) -> str:
+        """What a trace shows for a handle to this object."""
+        return self.type_name
+
 
 class HandleTable:
     def __init__(self) -> None:
@@ -53,6 +57,10 @@ class HandleTable:
             raise NtError(NTSTATUS.INVALID_HANDLE)
         if obj not in self._objects.values():
             obj.close()
+
+    def lookup(self, handle: int) -> KernelObject | None:
+        """The object behind a handle, if any, without a status: for traces."""
+        return self._objects.get(handle & 0xFFFFFFFFFFFFFFFF)
 
     def __contains__(self, handle: int) -> bool:
         return (handle & 0xFFFFFFFFFFFFFFFF) in self._objects

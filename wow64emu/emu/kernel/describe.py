@@ -1,0 +1,57 @@
+"""Arguments of a system call as a trace shows them: handles by what they stand for, object names spelled out."""
+
+from __future__ import annotations
+
+import struct
+from typing import TYPE_CHECKING
+
+from ...errors import GuestFault
+from ...thunks import layouts as L
+from ...thunks.kinds import Dir
+from ...thunks.table import Syscall
+from .errors import NtError
+from .handles import CURRENT_PROCESS, CURRENT_THREAD
+from .paths import read_object_attributes
+
+if TYPE_CHECKING:
+    from ..process import Process
+
+_PSEUDO = {CURRENT_PROCESS: "NtCurrentProcess", CURRENT_THREAD: "NtCurrentThread", 0: "NULL"}
+
+
+def describe_handle(process: Process, handle: int) -> str:
+    if handle in _PSEUDO:
+        return _PSEUDO[handle]
+    obj = process.handles.lookup(handle)
+    return f"0x{handle:x} ({obj.describe() if obj else 'not a handle'})"
+
+
+def describe_args(process: Process, call: Syscall, args: list[int]) -> list[str]:
+    """One string per argument, read before the service runs."""
+    out = []
+    for param, value in zip(call.params, args, strict=False):
+        kind = param.kind
+        text = f"0x{value:x}"
+        if kind.name == "HANDLE":
+            text = describe_handle(process, value)
+        elif kind.layout is L.OBJECT_ATTRIBUTES and value:
+            try:
+                name = read_object_attributes(process.memory, value).name
+                text += f' "{name}"' if name is not None else " (no name)"
+            except (GuestFault, NtError):
+                text += " (unreadable)"
+        out.append(f"{param.name}={text}")
+    return out
+
+
+def describe_outputs(process: Process, call: Syscall, args: list[int]) -> list[str]:
+    """New handles a successful call wrote, read after the service ran."""
+    out = []
+    for param, value in zip(call.params, args, strict=False):
+        if param.kind.layout is L.HANDLE and param.kind.direction is Dir.OUT and value:
+            try:
+                (handle,) = struct.unpack("<Q", process.memory.read(value, 8))
+            except GuestFault:
+                continue
+            out.append(f"{param.name} -> {describe_handle(process, handle)}")
+    return out
