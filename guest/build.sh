@@ -30,6 +30,10 @@ if [[ ${1:-} == --check ]]; then
     CHECK=1
 fi
 
+# One build at a time in a tree: concurrent runs would share guest/build/.
+exec 9>"$GUEST/.build.lock"
+flock 9
+
 # Every guest image is freestanding: no C runtime, no stack probes, no unwind tables, no stack protector.
 CFLAGS=(-O2 -nostdlib -ffreestanding -fno-stack-protector -fno-asynchronous-unwind-tables -fno-ident
         -mno-stack-arg-probe -fno-tree-loop-distribute-patterns -fno-builtin
@@ -81,8 +85,9 @@ OUT=$BUILD/out
 echo "== export lists and import libraries"
 cat "$GUEST/ntdll/ntdll32.def" "$GUEST/ntdll/generated/syscalls_x86.def" > "$B32/ntdll.def"
 cat "$GUEST/ntdll/ntdll64.def" "$GUEST/ntdll/generated/syscalls_x64.def" > "$B64/ntdll.def"
-cp "$GUEST/kernel32/kernel32.def" "$B32/kernel32.def"
-sed -E 's/^( +[A-Za-z0-9_]+)@[0-9]+ /\1 /' "$GUEST/kernel32/kernel32.def" > "$B64/kernel32.def"
+# kernel32's exports: kernel32.def, then each area's fragment exports/<area>.def (fixed ordinals, sorted names).
+cat "$GUEST/kernel32/kernel32.def" $(LC_ALL=C ls "$GUEST"/kernel32/exports/*.def 2>/dev/null) > "$B32/kernel32.def"
+sed -E 's/^( +[A-Za-z0-9_]+)@[0-9]+ /\1 /' "$B32/kernel32.def" > "$B64/kernel32.def"
 for w in x86 x64; do
     b=$BUILD/$w
     # For the `ordinal` fixture: the same exports, GetStdHandle and ExitProcess imported by number only.
@@ -112,28 +117,48 @@ link_dll x64 "$OUT/System32/wow64cpu.dll" 0x77B80000 "$GUEST/wow64cpu/wow64cpu.d
 compile x64 "$GUEST/wow64win/wow64win.S" "$B64/wow64win.o"
 link_dll x64 "$OUT/System32/wow64win.dll" 0x7FFFFEB40000 "$GUEST/wow64win/wow64win.def" "$B64/wow64win.o"
 
-echo "== kernel32 (SysWOW64 and System32)"
-compile x86 "$GUEST/kernel32/kernel32.c" "$B32/kernel32.o"
-link_dll x86 "$OUT/SysWOW64/kernel32.dll" 0x76B00000 "$B32/kernel32.def" "$B32/kernel32.o" "$B32/libntdll.a"
-compile x64 "$GUEST/kernel32/kernel32.c" "$B64/kernel32.o"
-link_dll x64 "$OUT/System32/kernel32.dll" 0x7FFFFE900000 "$B64/kernel32.def" "$B64/kernel32.o" "$B64/libntdll.a"
-
-echo "== fixtures"
-FIXTURE_CFLAGS=(-I"$FIXTURES/src")
+echo "== kernel32 (SysWOW64 and System32), one object per area source, in name order"
+mapfile -t K32_SOURCES < <(LC_ALL=C ls "$GUEST"/kernel32/*.c)
 for w in x86 x64; do
     b=$BUILD/$w
-    for prog in hello fileio loop exitcode echo; do
-        "$(cc_of "$w")" "${CFLAGS[@]}" "${FIXTURE_CFLAGS[@]}" -c "$FIXTURES/src/$prog.c" -o "$b/$prog.o"
-        link_exe "$w" "$OUT/fixtures/$w/$prog.exe" "$b/$prog.o" "$b/libkernel32.a"
+    objs=()
+    for src in "${K32_SOURCES[@]}"; do
+        obj=$b/k32_$(basename "$src" .c).o
+        compile "$w" "$src" "$obj"
+        objs+=("$obj")
     done
-    compile "$w" "$FIXTURES/src/hello_ntdll.c" "$b/hello_ntdll.o"
-    link_exe "$w" "$OUT/fixtures/$w/hello_ntdll.exe" "$b/hello_ntdll.o" "$b/libntdll.a"
-    "$(cc_of "$w")" "${CFLAGS[@]}" "${FIXTURE_CFLAGS[@]}" -c "$FIXTURES/src/ordinal.c" -o "$b/ordinal.o"
-    link_exe "$w" "$OUT/fixtures/$w/ordinal.exe" "$b/ordinal.o" "$b/libkernel32_ordinal.a"
+    if [[ $w == x86 ]]; then
+        link_dll x86 "$OUT/SysWOW64/kernel32.dll" 0x76B00000 "$b/kernel32.def" "${objs[@]}" "$b/libntdll.a"
+    else
+        link_dll x64 "$OUT/System32/kernel32.dll" 0x7FFFFE900000 "$b/kernel32.def" "${objs[@]}" "$b/libntdll.a"
+    fi
 done
-"$(cc_of x86)" "${CFLAGS[@]}" "${FIXTURE_CFLAGS[@]}" -c "$FIXTURES/src/gate.c" -o "$B32/gate.o"
-compile x86 "$FIXTURES/src/gate_x86.S" "$B32/gate_x86.o"
-link_exe x86 "$OUT/fixtures/x86/gate.exe" "$B32/gate.o" "$B32/gate_x86.o" "$B32/libkernel32.a"
+
+echo "== fixtures"
+# Every fixtures/src/NAME.c is a program built for both widths against our kernel32 and ntdll, except:
+#   NAME with a NAME_x86.S beside it: x86 only, linked with that assembly;
+#   ordinal: imports GetStdHandle and ExitProcess by ordinal.
+FIXTURE_CFLAGS=(-I"$FIXTURES/src")
+mapfile -t PROGRAMS < <(cd "$FIXTURES/src" && LC_ALL=C ls *.c | sed 's/\.c$//')
+for prog in "${PROGRAMS[@]}"; do
+    widths=(x86 x64)
+    [[ -f $FIXTURES/src/${prog}_x86.S ]] && widths=(x86)
+    for w in "${widths[@]}"; do
+        b=$BUILD/$w
+        inputs=("$b/$prog.o")
+        "$(cc_of "$w")" "${CFLAGS[@]}" "${FIXTURE_CFLAGS[@]}" -c "$FIXTURES/src/$prog.c" -o "$b/$prog.o"
+        if [[ -f $FIXTURES/src/${prog}_x86.S ]]; then
+            compile "$w" "$FIXTURES/src/${prog}_x86.S" "$b/${prog}_x86.o"
+            inputs+=("$b/${prog}_x86.o")
+        fi
+        if [[ $prog == ordinal ]]; then
+            inputs+=("$b/libkernel32_ordinal.a")
+        else
+            inputs+=("$b/libkernel32.a" "$b/libntdll.a")
+        fi
+        link_exe "$w" "$OUT/fixtures/$w/$prog.exe" "${inputs[@]}"
+    done
+done
 
 # The built files and where they are installed.
 INSTALL=(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.oracle import Coverage
 from wow64emu.emu.memory import MemType, Prot
 from wow64emu.emu.process import Process, StdStreams
 from wow64emu.thunks.table import by_name
@@ -39,3 +40,35 @@ def kernel(tmp_path: Path) -> KernelRig:
     process = Process(root=tmp_path, streams=streams)
     process.memory.map_committed(SCRATCH, 0x1000, MemType.PRIVATE, Prot.READWRITE, "scratch")
     return KernelRig(process)
+
+
+# ---- the differential oracle's coverage of the syscall table -------------------------------------------------
+
+COVERAGE = pytest.StashKey[Coverage]()
+
+
+@pytest.fixture(scope="session")
+def oracle_coverage(request: pytest.FixtureRequest) -> Coverage:
+    coverage = Coverage()
+    request.config.stash[COVERAGE] = coverage
+    return coverage
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    coverage = config.stash.get(COVERAGE, None)
+    if coverage is None:
+        return
+    terminalreporter.section("syscall table coverage by the differential oracle (x86 runs)")
+    for line in coverage.report():
+        terminalreporter.write_line(line)
+    missing = coverage.missing()
+    if coverage.complete() and missing:
+        terminalreporter.write_line("FAILED: declared calls the oracle scenarios do not reach:", red=True)
+        for line in missing:
+            terminalreporter.write_line(f"  {line}", red=True)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    coverage = session.config.stash.get(COVERAGE, None)
+    if coverage is not None and coverage.complete() and coverage.missing() and exitstatus == 0:
+        session.exitstatus = 1

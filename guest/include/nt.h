@@ -243,6 +243,13 @@ NT_IMPORT NTSTATUS NTAPI NtQueryPerformanceCounter(PLARGE_INTEGER PerformanceCou
 NT_IMPORT NTSTATUS NTAPI NtDelayExecution(BOOLEAN Alertable, PLARGE_INTEGER DelayInterval);
 NT_IMPORT NTSTATUS NTAPI NtQuerySystemTime(PLARGE_INTEGER SystemTime);
 
+/* Each kernel area declares its own structures, constants and calls in nt/<area>.h. */
+#include "nt/files.h"
+#include "nt/memory.h"
+#include "nt/objects.h"
+#include "nt/process.h"
+#include "nt/sync.h"
+
 #ifdef __cplusplus
 }
 #endif

@@ -24,6 +24,7 @@ from unicorn.x86_const import UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RIP
 
 from ..errors import EmulatorError
 from ..loader.process import CreatedProcess, create_process
+from ..thunks.context import Wow64Process
 from ..thunks.dispatch import Wow64Dispatcher
 from ..thunks.table import syscalls
 from .cpu import budget_error
@@ -95,7 +96,8 @@ class Machine:
                                dispatch_addr=wow64.exports["Wow64ThunkDispatch"],
                                complete_addr=wow64.exports["Wow64ThunkComplete"],
                                not_found_addr=wow64.exports["Wow64ServiceNotFound"],
-                               address_mask32=0xFFFFFFFF if self.process.large_address_aware else 0x7FFFFFFF,
+                               wow64=Wow64Process(c.peb32, c.teb32, c.peb64, c.teb64,
+                                                  self.process.highest_address32),
                                tracer=self.tracer)
 
     # ---- faults ---------------------------------------------------------------------------------------

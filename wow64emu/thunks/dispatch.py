@@ -31,6 +31,7 @@ from ..emu.regs import RegisterBatch
 from ..emu.status import NTSTATUS
 from ..emu.trace import Tracer, hex32, hex64
 from ..errors import GuestFault
+from .context import ThunkContext, Wow64Process
 from .kinds import Action, Dir
 from .layouts import Layout
 from .table import Syscall, by_number
@@ -95,13 +96,16 @@ class PendingCall:
     call: Syscall | None
     outputs: list[Output] = field(default_factory=list)
     status: int | None = None  # set when the thunk itself fails: the 64-bit call is skipped
+    context: ThunkContext | None = None  # for calls with a hand-written part
 
 
 class Wow64Dispatcher:
     def __init__(self, uc: Uc, memory: AddressSpace, *, arena_base: int, stubs64: dict[str, int],
-                 dispatch_addr: int, complete_addr: int, not_found_addr: int, address_mask32: int,
+                 dispatch_addr: int, complete_addr: int, not_found_addr: int, wow64: Wow64Process,
                  tracer: Tracer | None = None) -> None:
         self.uc = uc
+        self.wow64 = wow64
+        address_mask32 = 0xFFFFFFFF if wow64.highest_address > 0x7FFFFFFF else 0x7FFFFFFF
         self.memory = memory
         self.arena = Arena(arena_base)
         self.not_found = not_found_addr
@@ -136,6 +140,10 @@ class Wow64Dispatcher:
             args32 = struct.unpack(f"<{call.arg_bytes // 4}I", self.memory.read(args_ptr & 0xFFFFFFFF,
                                                                                   call.arg_bytes))
             args64 = self._widen_args(call, args32, pending)
+            if call.special is not None:
+                ctx = pending.context = ThunkContext(call, args32, args64, self.memory, self.arena, self.wow64)
+                call.special(ctx)
+                pending.status = ctx.status
         except GuestFault:
             pending.status = NTSTATUS.ACCESS_VIOLATION
         except ArenaFull:
@@ -147,7 +155,7 @@ class Wow64Dispatcher:
             return
         if self.arena.buf:
             uc.mem_write(self.arena.base, bytes(self.arena.buf))
-        complete = bool(pending.outputs) or self.tracer is not None
+        complete = bool(pending.outputs) or pending.context is not None or self.tracer is not None
         if complete:
             self.pending.append(pending)
         else:  # nothing to narrow: the guest skips Wow64ThunkComplete, and the arena is free already
@@ -205,11 +213,20 @@ class Wow64Dispatcher:
     def _on_complete(self, uc: Uc, _addr: int, _size: int, _user: object) -> None:
         pending = self.pending.pop()
         status = pending.status
-        if pending.outputs:
-            image = bytes(uc.mem_read(self.arena.base, len(self.arena.buf)))
+        ctx = pending.context
+        if pending.status is None and (pending.outputs or ctx is not None):
+            kernel_status = uc.reg_read(UC_X86_REG_RAX) & 0xFFFFFFFF
+            image = bytes(uc.mem_read(self.arena.base, len(self.arena.buf))) if self.arena.buf else b""
             try:
                 for out in pending.outputs:
                     self._narrow(out, image)
+                if ctx is not None:
+                    ctx.image = image
+                    final = kernel_status
+                    for fn in ctx.afters:
+                        final = fn(ctx, final)
+                    if final != kernel_status:
+                        status = final
             except GuestFault:
                 status = NTSTATUS.ACCESS_VIOLATION
         self.arena.reset()

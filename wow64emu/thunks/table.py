@@ -1,5 +1,6 @@
 """The system-call table: one declaration per call, the single source of truth.
 
+Each area module (files, memory, objects, process, sync, time) declares its calls; this module gathers them.
 Each entry names a call and types its parameters. The number comes from the Windows 10 22H2 x64 table shipped in
 wow64emu/data (never invented); the 32-bit argument bytes (the stub's `ret N`) follow from the parameters. The
 guest stubs (guest/ntdll), the thunk dispatcher, the kernel's dispatch and `wow64emu syscalls` all derive from it.
@@ -8,31 +9,18 @@ guest stubs (guest/ntdll), the thunk dispatcher, the kernel's dispatch and `wow6
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from . import layouts as L
-from .kinds import (
-    ACCESS_MASK,
-    BOOLEAN,
-    HANDLE,
-    NTSTATUS,
-    PVOID,
-    ULONG,
-    ZERO_BITS,
-    Action,
-    Kind,
-    ptr_in,
-    ptr_inout,
-    ptr_out,
-)
+from . import files, memory, objects, process, sync, time
+from .decl import Param
+from .kinds import Action
 
-
-@dataclass(frozen=True)
-class Param:
-    name: str
-    kind: Kind
+if TYPE_CHECKING:
+    from .context import ThunkContext
 
 
 @dataclass(frozen=True)
@@ -40,6 +28,7 @@ class Syscall:
     name: str
     number: int  # Windows 10 22H2 x64; bits 12-13 are the service table (0x1000 = win32k)
     params: tuple[Param, ...]
+    special: Callable[[ThunkContext], None] | None = None  # the hand-written part of the thunk, if any
 
     @property
     def arg_bytes(self) -> int:
@@ -72,49 +61,19 @@ def windows_numbers() -> dict[str, int]:
     return numbers
 
 
-def _p(*params: tuple[str, Kind]) -> tuple[Param, ...]:
-    return tuple(Param(n, k) for n, k in params)
-
-
-IOSB = ptr_out(L.IO_STATUS_BLOCK)
-OA = ptr_in(L.OBJECT_ATTRIBUTES)
-LARGE_IN = ptr_in(L.LARGE_INTEGER)
-LARGE_OUT = ptr_out(L.LARGE_INTEGER)
-
-# name -> parameters, in the order of the NT prototypes.
-_DECLARATIONS: dict[str, tuple[Param, ...]] = {
-    "NtReadFile": _p(("FileHandle", HANDLE), ("Event", HANDLE), ("ApcRoutine", PVOID), ("ApcContext", PVOID),
-                     ("IoStatusBlock", IOSB), ("Buffer", PVOID), ("Length", ULONG), ("ByteOffset", LARGE_IN),
-                     ("Key", PVOID)),
-    "NtWriteFile": _p(("FileHandle", HANDLE), ("Event", HANDLE), ("ApcRoutine", PVOID), ("ApcContext", PVOID),
-                      ("IoStatusBlock", IOSB), ("Buffer", PVOID), ("Length", ULONG), ("ByteOffset", LARGE_IN),
-                      ("Key", PVOID)),
-    "NtClose": _p(("Handle", HANDLE)),
-    "NtQueryInformationFile": _p(("FileHandle", HANDLE), ("IoStatusBlock", IOSB), ("FileInformation", PVOID),
-                                 ("Length", ULONG), ("FileInformationClass", ULONG)),
-    "NtAllocateVirtualMemory": _p(("ProcessHandle", HANDLE), ("BaseAddress", ptr_inout(L.PVOID)),
-                                  ("ZeroBits", ZERO_BITS), ("RegionSize", ptr_inout(L.SIZE_T)),
-                                  ("AllocationType", ULONG), ("Protect", ULONG)),
-    "NtFreeVirtualMemory": _p(("ProcessHandle", HANDLE), ("BaseAddress", ptr_inout(L.PVOID)),
-                              ("RegionSize", ptr_inout(L.SIZE_T)), ("FreeType", ULONG)),
-    "NtTerminateProcess": _p(("ProcessHandle", HANDLE), ("ExitStatus", NTSTATUS)),
-    "NtQueryPerformanceCounter": _p(("PerformanceCounter", LARGE_OUT), ("PerformanceFrequency", LARGE_OUT)),
-    "NtOpenFile": _p(("FileHandle", ptr_out(L.HANDLE)), ("DesiredAccess", ACCESS_MASK), ("ObjectAttributes", OA),
-                     ("IoStatusBlock", IOSB), ("ShareAccess", ULONG), ("OpenOptions", ULONG)),
-    "NtDelayExecution": _p(("Alertable", BOOLEAN), ("DelayInterval", LARGE_IN)),
-    "NtCreateFile": _p(("FileHandle", ptr_out(L.HANDLE)), ("DesiredAccess", ACCESS_MASK),
-                       ("ObjectAttributes", OA), ("IoStatusBlock", IOSB), ("AllocationSize", LARGE_IN),
-                       ("FileAttributes", ULONG), ("ShareAccess", ULONG), ("CreateDisposition", ULONG),
-                       ("CreateOptions", ULONG), ("EaBuffer", PVOID), ("EaLength", ULONG)),
-    "NtQuerySystemTime": _p(("SystemTime", LARGE_OUT)),
-}
+AREAS = (files, memory, objects, process, sync, time)
 
 
 @cache
 def syscalls() -> tuple[Syscall, ...]:
     """Every declared call, in number order."""
     numbers = windows_numbers()
-    calls = [Syscall(name, numbers[name], params) for name, params in _DECLARATIONS.items()]
+    calls = []
+    for area in AREAS:
+        for name, d in area.DECLARATIONS.items():
+            if any(c.name == name for c in calls):
+                raise ValueError(f"{name} is declared twice")
+            calls.append(Syscall(name, numbers[name], d.params, d.special))
     return tuple(sorted(calls, key=lambda s: s.number))
 
 

@@ -1,7 +1,8 @@
 """The mock NT kernel: serves 64-bit system calls by their Windows 10 22H2 x64 numbers.
 
-Service areas mirror the kernel's own: files (files.py), memory (memory.py), process and time (process.py,
-time.py), objects (objects.py). A service is a method named for the call it serves, taking the call's arguments
+Service areas mirror the kernel's own: files (files.py, paths.py, console.py), memory (memory.py), sections
+(section.py), objects (objects.py), processes (process.py), system and thread information (system.py),
+synchronisation (sync.py), time (time.py). A service is a method named for the call it serves, taking the call's arguments
 as 64-bit integers in the order the syscall table declares them, and returning an NTSTATUS. It raises NtError
 for a failure status and lets GuestFault (a bad guest pointer) through: dispatch turns that into
 STATUS_ACCESS_VIOLATION. The kernel never learns whether a WoW64 thunk or native code made the call.
@@ -26,9 +27,13 @@ def _area_classes() -> tuple[type, ...]:
     from .memory import MemoryServices
     from .objects import ObjectServices
     from .process import ProcessServices
+    from .section import SectionServices
+    from .sync import SyncServices
+    from .system import SystemServices
     from .time import TimeServices
 
-    return ObjectServices, FileServices, MemoryServices, ProcessServices, TimeServices
+    return (ObjectServices, FileServices, MemoryServices, SectionServices, ProcessServices, SystemServices,
+            SyncServices, TimeServices)
 
 
 class Kernel:

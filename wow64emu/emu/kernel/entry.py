@@ -8,6 +8,7 @@ One register batch read, at most one stack read and one batch write per call.
 from __future__ import annotations
 
 import struct
+from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -28,7 +29,7 @@ from unicorn.x86_const import (
 
 from ...errors import GuestFault
 from ..regs import RegisterBatch
-from ..status import NTSTATUS
+from ..status import NTSTATUS, is_error
 from ..trace import Tracer
 from .describe import describe_args, describe_outputs
 
@@ -53,6 +54,7 @@ class SyscallEntry:
         self.on_fault = on_fault
         self.tracer = tracer
         self.count = 0
+        self.served: Counter[tuple[str, bool]] = Counter()  # (call, failed) -> how often: the table's coverage
         self._entry_regs = RegisterBatch(process.uc, _ENTRY_REGS)
         self._exit_regs = RegisterBatch(process.uc, [UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_R11])
         process.uc.hook_add(UC_HOOK_INSN, self._on_syscall, None, 1, 0, UC_X86_INS_SYSCALL)
@@ -85,6 +87,7 @@ class SyscallEntry:
                 if self.tracer is not None:
                     shown = describe_args(self.process, call, args)
                 status = self.kernel.dispatch(service, args)
+            self.served[call.name, is_error(status)] += 1
         self._exit_regs.write((status, rip + 2, eflags))
         if self.clock is not None:  # on the way out: a wait inside the service moves the clock
             self.clock.refresh()

@@ -1,0 +1,22 @@
+/*
+ * kernel32.dll of the wow64emu guest: the Win32 functions the fixture programs use, each implemented on top of the
+ * ntdll system calls, so that every call a 32-bit program makes crosses the whole WoW64 path. One source for both
+ * widths (SysWOW64\kernel32.dll and System32\kernel32.dll), split by SDK header as Windows' headers split it:
+ * errors.c, processthreadsapi.c, fileapi.c, memoryapi.c, synchapi.c, ... Each area's exports are listed, with
+ * fixed ordinals, in exports/<area>.def; kernel32.def holds the first ones.
+ *
+ * Not a complete kernel32: no console API (the standard handles are plain kernel handles), no overlapped I/O
+ * (OVERLAPPED only gives the file offset), no code pages (ANSI strings are taken as Latin-1).
+ */
+#ifndef WOW64EMU_K32_H
+#define WOW64EMU_K32_H
+
+#include "nt.h"
+
+/* NTSTATUS -> Win32 error (errors.c). */
+DWORD error_from_status(NTSTATUS status);
+
+/* Sets the last error from a failed status; returns FALSE for the callers' convenience. */
+BOOL fail_status(NTSTATUS status);
+
+#endif

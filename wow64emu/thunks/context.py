@@ -1,0 +1,72 @@
+"""What a hand-written thunk works with: the call's arguments in both widths, the arena, and its own process.
+
+A `special` function of a declaration runs after the declared widening. It may change 64-bit arguments (by
+name), put data in the per-call arena, fail the call with a status of its own (the 64-bit service is then not
+called), and register functions to run after the service returns, which see the kernel's status, can read
+what the kernel wrote into the arena, write the 32-bit answer, and return the status the caller gets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..emu.memory import AddressSpace
+    from .dispatch import Arena
+    from .table import Syscall
+
+
+@dataclass(frozen=True)
+class Wow64Process:
+    """What wow64.dll knows of its own process."""
+
+    peb32: int
+    teb32: int
+    peb64: int
+    teb64: int
+    highest_address: int  # the highest user address a 32-bit caller may see
+
+
+After = Callable[["ThunkContext", int], int]
+
+
+@dataclass
+class ThunkContext:
+    call: Syscall
+    args32: tuple[int, ...]
+    args64: list[int]
+    memory: AddressSpace
+    arena: Arena
+    process: Wow64Process
+    status: int | None = None
+    afters: list[After] = field(default_factory=list)
+    image: bytes = b""  # the arena as the kernel left it, once the service has returned
+
+    def index(self, name: str) -> int:
+        return next(i for i, p in enumerate(self.call.params) if p.name == name)
+
+    def arg32(self, name: str) -> int:
+        return self.args32[self.index(name)]
+
+    def arg64(self, name: str) -> int:
+        return self.args64[self.index(name)]
+
+    def set_arg64(self, name: str, value: int) -> None:
+        self.args64[self.index(name)] = value & 0xFFFFFFFFFFFFFFFF
+
+    def alloc(self, data: bytes) -> int:
+        """Place data in the arena (16-byte aligned); returns its address below 4 GB."""
+        return self.arena.alloc(data)
+
+    def fail(self, status: int) -> None:
+        """Return this status without calling the 64-bit service."""
+        self.status = status
+
+    def after(self, fn: After) -> None:
+        self.afters.append(fn)
+
+    def read_arena(self, addr: int, size: int) -> bytes:
+        """What the kernel left at an arena address (valid in `after` functions)."""
+        return self.arena.slice(addr, size, self.image)

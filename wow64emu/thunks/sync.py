@@ -1,0 +1,3 @@
+"""System calls of synchronisation: events, mutants, semaphores, waits."""
+
+DECLARATIONS: dict = {}
