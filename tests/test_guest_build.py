@@ -64,7 +64,11 @@ PROGRAMS = {
     "hello": ("x86", "x64"), "hello_ntdll": ("x86", "x64"), "fileio": ("x86", "x64"), "gate": ("x86",),
     "loop": ("x86", "x64"), "exitcode": ("x86", "x64"), "echo": ("x86", "x64"), "ordinal": ("x86", "x64"),
 }
-FIXTURE_FILES = [(name, width) for name, widths in PROGRAMS.items() for width in widths]
+# The differential-oracle scenarios (fixtures/src/oracle_*.c) are built for both widths; fixtures/README.md
+# describes them as a group.
+ORACLE_SCENARIOS = sorted(p.stem for p in (FIXTURES / "src").glob("oracle_*.c"))
+FIXTURE_FILES = [(name, width) for name, widths in PROGRAMS.items() for width in widths] + [
+    (name, width) for name in ORACLE_SCENARIOS for width in ("x86", "x64")]
 WIDTH_MACHINE = {"x86": I386, "x64": AMD64}
 WIDTH_SYSDIR = {"x86": "SysWOW64", "x64": "System32"}
 DEFAULT_EXE_BASE = {"x86": 0x400000, "x64": 0x140000000}
@@ -221,6 +225,7 @@ def test_fixture_readme_lists_every_program():
     readme = (FIXTURES / "README.md").read_text(encoding="utf-8")
     for name in PROGRAMS:
         assert f"`{name}`" in readme, name
+    assert "`oracle_*`" in readme
 
 
 # ---- determinism -------------------------------------------------------------------------------------------
