@@ -2,9 +2,9 @@
 
 Service areas mirror the kernel's own: files (files.py, paths.py, console.py), memory (memory.py), sections
 (section.py), objects (objects.py), processes (process.py), system and thread information (system.py),
-synchronisation (sync.py), time (time.py). A service is a method named for the call it serves, taking the
-call's arguments as 64-bit integers in the order the syscall table declares them, and returning an NTSTATUS. It raises NtError
-for a failure status and lets GuestFault (a bad guest pointer) through: dispatch turns that into
+synchronisation (sync.py), time (time.py). A service is a method named for the call it serves, taking the call's
+arguments as 64-bit integers in the order the syscall table declares them, and returning an NTSTATUS. It raises
+NtError for a failure status and lets GuestFault (a bad guest pointer) through: dispatch turns that into
 STATUS_ACCESS_VIOLATION. The kernel never learns whether a WoW64 thunk or native code made the call.
 """
 
