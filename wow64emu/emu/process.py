@@ -32,6 +32,13 @@ class Process:
     tid: int = 0x1A30
     uc: Uc = field(default_factory=lambda: Uc(UC_ARCH_X86, UC_MODE_64))
     exit_status: int | None = None
+    # What the kernel knows of the process's own structures, set by process creation (0 where there is none).
+    peb64: int = 0
+    peb32: int = 0
+    teb64: int = 0
+    teb32: int = 0
+    image_base: int = 0
+    image_path: str = ""  # the guest's path of the image, e.g. C:\hello.exe
 
     def __post_init__(self) -> None:
         self.memory = AddressSpace(self.uc)

@@ -76,6 +76,8 @@ def create_process(program: Path, args: list[str], *, root: Path, streams: StdSt
         created.modules32 = {m.name.lower(): m for m in linker32.modules}
     create_environment(created, program, args)
     create_thread(created)
+    process.peb64, process.peb32, process.teb64, process.teb32 = created.peb64, created.peb32, created.teb64, created.teb32
+    process.image_base = exe.base
     if process.wow64:
         load_wow64(created, linker64)
     created.modules64 = {m.name.lower(): m for m in linker64.modules}
@@ -125,6 +127,7 @@ def create_environment(c: CreatedProcess, program: Path, args: list[str]) -> Non
     c.peb64 = _alloc(process, PAGE, "PEB64", below=below)
     std = create_std_handles(process)
     guest_path = str(PureWindowsPath("C:\\", program.name))
+    process.image_path = guest_path
     strings = S.ParamsStrings(
         image_path=guest_path,
         command_line=" ".join(quote_arg(a) for a in [guest_path, *args]),
