@@ -76,7 +76,8 @@ def create_process(program: Path, args: list[str], *, root: Path, streams: StdSt
         created.modules32 = {m.name.lower(): m for m in linker32.modules}
     create_environment(created, program, args)
     create_thread(created)
-    process.peb64, process.peb32, process.teb64, process.teb32 = created.peb64, created.peb32, created.teb64, created.teb32
+    process.peb64, process.peb32 = created.peb64, created.peb32
+    process.teb64, process.teb32 = created.teb64, created.teb32
     process.image_base = exe.base
     if process.wow64:
         load_wow64(created, linker64)
