@@ -45,7 +45,7 @@ class Coverage:
     counts: Counter[tuple[str, bool]] = field(default_factory=Counter)
     scenarios: set[str] = field(default_factory=set)
 
-    def add(self, scenario: str, served: Counter[tuple[str, bool]]) -> None:
+    def add(self, scenario: str, served: dict[tuple[str, bool], int]) -> None:
         self.scenarios.add(scenario)
         self.counts.update(served)
 
@@ -83,7 +83,7 @@ def listing(root: Path) -> dict[str, bytes]:
 
 
 def observe(width: str, program: str, root: Path, args: list[str], rules: list[Rule],
-            stdin: bytes = b"") -> tuple[Observation, Counter[tuple[str, bool]]]:
+            stdin: bytes = b"") -> tuple[Observation, dict[tuple[str, bool], int]]:
     streams = StdStreams(io.BytesIO(stdin), io.BytesIO(), io.BytesIO())
     machine = Machine(FIXTURES / "bin" / width / f"{program}.exe", args, root=root, streams=streams)
     outcome = machine.run(timeout=60)

@@ -97,7 +97,10 @@ class Cpu:
 
     def bitness(self) -> int:
         """32 or 64, from the L bit of the descriptor of the loaded CS (never from the PE)."""
-        cs = self.uc.reg_read(UC_X86_REG_CS)
+        return self.bitness_of(self.uc.reg_read(UC_X86_REG_CS))
+
+    def bitness_of(self, cs: int) -> int:
+        """32 or 64 for a CS selector, from its descriptor's L bit."""
         if cs == 0:  # the reset state of Unicorn: ring 0, long mode, before the first return to user mode
             return 64
         return 64 if self.descriptor(cs) >> 53 & 1 else 32

@@ -78,7 +78,7 @@ class Machine:
         self.fault: Fault | None = None
         uc = self.process.uc
         self.clock = SharedClock(uc)
-        self.entry = SyscallEntry(self.process, self.cpu.bitness, self._on_fault, tracer, self.clock)
+        self.entry = SyscallEntry(self.process, self.cpu.bitness_of, self._on_fault, tracer, self.clock)
         self.dispatcher = self._install_wow64() if self.process.wow64 else None
         uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
         uc.hook_add(_MEM_FAULTS, self._on_bad_memory)

@@ -83,6 +83,11 @@ def writable(prot: int) -> bool:
     return bool(uc_prot(prot) & UC_PROT_WRITE) and not prot & _PAGE_GUARD
 
 
+_MODIFIERS = (0, _PAGE_NOCACHE, _PAGE_WRITECOMBINE)
+_READABLE = frozenset(p | m for p in _TO_UC for m in _MODIFIERS if readable(p | m))
+_WRITABLE = frozenset(p | m for p in _TO_UC for m in _MODIFIERS if writable(p | m))
+
+
 def page_down(addr: int) -> int:
     return addr & ~(PAGE - 1)
 
@@ -132,6 +137,7 @@ class AddressSpace:
         self.user_high = user_high  # highest user address, inclusive
         self._bases: list[int] = []
         self._regions: list[Region] = []
+        self._last_probed: Region | None = None  # most probes fall in the region the previous one did
 
     # ---- lookup ---------------------------------------------------------------------------------------
 
@@ -227,6 +233,7 @@ class AddressSpace:
         i = self._regions.index(region)
         del self._regions[i]
         del self._bases[i]
+        self._last_probed = None
 
     def map_committed(self, base: int, size: int, mem_type: MemType, protect: int, name: str = "") -> Region:
         """Reserve and commit in one step (system structures, stacks, images before their sections)."""
@@ -283,8 +290,26 @@ class AddressSpace:
         """Raise GuestFault unless [addr, addr+size) is committed and readable (or writable)."""
         if size <= 0:
             return
-        if addr < 0 or addr + size - 1 > self.user_high:
+        last = addr + size - 1
+        if addr < 0 or last > self.user_high:
             raise GuestFault(addr, write)
+        region = self._last_probed
+        if region is None or not (region.base <= addr and last < region.end):
+            region = self.region_at(addr)
+            if region is None or last >= region.end:
+                self._probe_regions(addr, size, write)
+                return
+            self._last_probed = region
+        allowed = _WRITABLE if write else _READABLE
+        committed = region.committed
+        page = addr & ~(PAGE - 1)
+        while page <= last:
+            if committed.get(page) not in allowed:
+                raise GuestFault(max(page, addr), write)
+            page += PAGE
+
+    def _probe_regions(self, addr: int, size: int, write: bool) -> None:
+        """The probe of a range that spans regions (or leaves the one it starts in)."""
         page = page_down(addr)
         last = page_down(addr + size - 1)
         region = None

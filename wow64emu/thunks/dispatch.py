@@ -27,9 +27,9 @@ from unicorn.x86_const import (
     UC_X86_REG_RSP,
 )
 
-from ..emu.regs import RegisterBatch
 from ..emu.status import NTSTATUS
 from ..emu.trace import Tracer, hex32, hex64
+from ..emu.uclib import Memory, RegisterBatch
 from ..errors import GuestFault
 from .context import ThunkContext, Wow64Process
 from .kinds import Action, Dir
@@ -115,6 +115,7 @@ class Wow64Dispatcher:
             number: (call, stubs64[call.name]) for number, call in by_number().items() if call.name in stubs64}
         self.pending: list[PendingCall] = []
         self.calls = 0
+        self._mem = Memory(uc)
         self._entry_regs = RegisterBatch(uc, [UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RSP])
         self._call_regs = [RegisterBatch(uc, [UC_X86_REG_RAX, UC_X86_REG_RBX, *_ARG_REGS[:n]]) for n in range(5)]
         self._fail_regs = RegisterBatch(uc, [UC_X86_REG_RAX, UC_X86_REG_RBX])
@@ -128,42 +129,46 @@ class Wow64Dispatcher:
         ecx, args_ptr, rsp = self._entry_regs.read()
         eax = ecx & 0xFFFFFFFF
         entry = self.thunks.get(eax & 0x3FFF)
-        call = entry[0] if entry else None
         if self.tracer:
-            self._trace_decode(eax, call)
-        pending = PendingCall(call)
+            self._trace_decode(eax, entry[0] if entry else None)
         if entry is None:
-            self._finish_in_guest(pending, self.not_found)
+            self._finish_in_guest(PendingCall(None), self.not_found)
             return
         call, stub64 = entry
+        pending = None
         try:
-            args32 = struct.unpack(f"<{call.arg_bytes // 4}I", self.memory.read(args_ptr & 0xFFFFFFFF,
-                                                                                  call.arg_bytes))
-            args64 = self._widen_args(call, args32, pending)
+            args_ptr &= 0xFFFFFFFF
+            self.memory.probe(args_ptr, call.arg_bytes)
+            args32 = call.unpack_args32(self._mem.read(args_ptr, call.arg_bytes))
+            if call.extend is not None:  # the common case: nothing to rebuild, nothing to narrow
+                args64 = call.extend(args32)
+            else:
+                pending = PendingCall(call)
+                args64 = self._widen_args(call, args32, pending)
             if call.special is not None:
+                pending = pending or PendingCall(call)
                 ctx = pending.context = ThunkContext(call, args32, args64, self.memory, self.arena, self.wow64)
                 call.special(ctx)
                 pending.status = ctx.status
         except GuestFault:
-            pending.status = NTSTATUS.ACCESS_VIOLATION
+            pending = PendingCall(call, status=NTSTATUS.ACCESS_VIOLATION)
         except ArenaFull:
-            pending.status = NTSTATUS.NO_MEMORY
-        if pending.status is not None:
+            pending = PendingCall(call, status=NTSTATUS.NO_MEMORY)
+        if pending is not None and pending.status is not None:
             self.arena.reset()
             pending.outputs.clear()
             self._finish_in_guest(pending, self.not_found)
             return
         if self.arena.buf:
-            uc.mem_write(self.arena.base, bytes(self.arena.buf))
-        complete = bool(pending.outputs) or pending.context is not None or self.tracer is not None
+            self._mem.write(self.arena.base, bytes(self.arena.buf))
+        complete = bool(pending and (pending.outputs or pending.context)) or self.tracer is not None
         if complete:
-            self.pending.append(pending)
+            self.pending.append(pending or PendingCall(call))
         else:  # nothing to narrow: the guest skips Wow64ThunkComplete, and the arena is free already
             self.arena.reset()
-        in_regs = args64[:4]
-        self._call_regs[len(in_regs)].write((stub64, complete, *in_regs))
+        self._call_regs[min(len(args64), 4)].write((stub64, complete, *args64[:4]))
         if len(args64) > 4:
-            uc.mem_write(rsp + 0x20, struct.pack(f"<{len(args64) - 4}Q", *args64[4:]))
+            self._mem.write(rsp + 0x20, struct.pack(f"<{len(args64) - 4}Q", *args64[4:]))
         if self.tracer:
             self.tracer.emit("wow64", "widen", self._widen_text(call, args32, args64),
                              args32=list(args32), args64=list(args64))
@@ -216,7 +221,7 @@ class Wow64Dispatcher:
         ctx = pending.context
         if pending.status is None and (pending.outputs or ctx is not None):
             kernel_status = uc.reg_read(UC_X86_REG_RAX) & 0xFFFFFFFF
-            image = bytes(uc.mem_read(self.arena.base, len(self.arena.buf))) if self.arena.buf else b""
+            image = self._mem.read(self.arena.base, len(self.arena.buf)) if self.arena.buf else b""
             try:
                 for out in pending.outputs:
                     self._narrow(out, image)

@@ -9,6 +9,7 @@ guest stubs (guest/ntdll), the thunk dispatcher, the kernel's dispatch and `wow6
 from __future__ import annotations
 
 import csv
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -38,6 +39,23 @@ class Syscall:
     def masks(self) -> tuple[int, ...]:
         """Per parameter, the bits of its 64-bit slot that are defined (a ULONG's upper half is not)."""
         return tuple((1 << p.kind.bits) - 1 for p in self.params)
+
+    @cached_property
+    def unpack_args32(self) -> Callable[[bytes], tuple[int, ...]]:
+        """Reads the 32-bit stack arguments from their bytes."""
+        return struct.Struct(f"<{self.arg_bytes // 4}I").unpack
+
+    @cached_property
+    def extend(self) -> Callable[[tuple[int, ...]], list[int]] | None:
+        """For calls whose arguments only zero- or sign-extend: the widening in one expression; else None."""
+        if any(a not in (Action.ZERO_EXTEND, Action.SIGN_EXTEND) for _, a in self.plan):
+            return None
+        signed = tuple(a is Action.SIGN_EXTEND for _, a in self.plan)
+
+        def extend(args32: tuple[int, ...]) -> list[int]:
+            return [v | 0xFFFFFFFF00000000 if s and v & 0x80000000 else v for v, s in zip(args32, signed, strict=True)]
+
+        return extend
 
     @cached_property
     def plan(self) -> tuple[tuple[Param, Action], ...]:

@@ -8,13 +8,13 @@ One register batch read, at most one stack read and one batch write per call.
 from __future__ import annotations
 
 import struct
-from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from unicorn import UC_HOOK_INSN, Uc
 from unicorn.x86_const import (
     UC_X86_INS_SYSCALL,
+    UC_X86_REG_CS,
     UC_X86_REG_EFLAGS,
     UC_X86_REG_R8,
     UC_X86_REG_R9,
@@ -28,9 +28,9 @@ from unicorn.x86_const import (
 )
 
 from ...errors import GuestFault
-from ..regs import RegisterBatch
-from ..status import NTSTATUS, is_error
+from ..status import NTSTATUS
 from ..trace import Tracer
+from ..uclib import RegisterBatch
 from .describe import describe_args, describe_outputs
 
 if TYPE_CHECKING:
@@ -38,56 +38,59 @@ if TYPE_CHECKING:
     from ..kuser import SharedClock
     from ..process import Process
 
+_QWORDS = [struct.Struct(f"<{n}Q").unpack for n in range(32)]  # stack arguments 5, 6, ... of the x64 convention
 _ENTRY_REGS = [UC_X86_REG_RAX, UC_X86_REG_R10, UC_X86_REG_RDX, UC_X86_REG_R8, UC_X86_REG_R9, UC_X86_REG_RSP,
-               UC_X86_REG_RIP, UC_X86_REG_EFLAGS]
+               UC_X86_REG_RIP, UC_X86_REG_EFLAGS, UC_X86_REG_CS]
 
 
 class SyscallEntry:
     """Installs the SYSCALL hook of one process."""
 
-    def __init__(self, process: Process, bitness: Callable[[], int], on_fault: Callable[[int, int], None],
+    def __init__(self, process: Process, bitness_of: Callable[[int], int], on_fault: Callable[[int, int], None],
                  tracer: Tracer | None = None, clock: SharedClock | None = None) -> None:
         self.process = process
         self.clock = clock
         self.kernel = process.kernel
-        self.bitness = bitness
+        self.bitness_of = bitness_of  # CS selector -> 32 or 64
         self.on_fault = on_fault
         self.tracer = tracer
         self.count = 0
-        self.served: Counter[tuple[str, bool]] = Counter()  # (call, failed) -> how often: the table's coverage
+        self.served: dict[tuple[str, bool], int] = {}  # (call, failed) -> how often: the table's coverage
+        self.services = process.kernel.services
         self._entry_regs = RegisterBatch(process.uc, _ENTRY_REGS)
         self._exit_regs = RegisterBatch(process.uc, [UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_R11])
         process.uc.hook_add(UC_HOOK_INSN, self._on_syscall, None, 1, 0, UC_X86_INS_SYSCALL)
 
     def _on_syscall(self, uc: Uc, _user: object) -> None:
-        if self.bitness() != 64:
+        eax, r10, rdx, r8, r9, rsp, rip, eflags, cs = self._entry_regs.read()
+        if self.bitness_of(cs) != 64:
             # A real CPU raises #UD for SYSCALL in compatibility mode on Intel; Windows reports it as such.
-            self.on_fault(NTSTATUS.ILLEGAL_INSTRUCTION, uc.reg_read(UC_X86_REG_RIP))
+            self.on_fault(NTSTATUS.ILLEGAL_INSTRUCTION, rip)
             return
         self.count += 1
-        eax, r10, rdx, r8, r9, rsp, rip, eflags = self._entry_regs.read()
         number = eax & 0xFFFFFFFF
-        entry = self.kernel.lookup(number)
+        entry = self.services.get(number)
         call = entry[0] if entry else None
         args: list[int] = []
         shown: list[str] = []
         if entry is None:
             status = NTSTATUS.INVALID_SYSTEM_SERVICE
         else:
-            service = entry[1]
-            args = [r10, rdx, r8, r9][: len(call.params)]
-            extra = len(call.params) - 4
+            call, service = entry
+            params = len(call.params)
             try:
-                if extra > 0:
-                    args += struct.unpack(f"<{extra}Q", self.process.memory.read(rsp + 0x28, 8 * extra))
+                regs = (r10, rdx, r8, r9) if params <= 4 else (r10, rdx, r8, r9, *_QWORDS[params - 4](
+                    self.process.memory.read(rsp + 0x28, 8 * (params - 4))))
             except GuestFault:
                 status = NTSTATUS.ACCESS_VIOLATION
             else:
-                args = [a & m for a, m in zip(args, call.masks, strict=True)]
+                args = list(map(int.__and__, regs, call.masks))
                 if self.tracer is not None:
                     shown = describe_args(self.process, call, args)
                 status = self.kernel.dispatch(service, args)
-            self.served[call.name, is_error(status)] += 1
+            served = self.served
+            key = (call.name, status >= 0xC0000000)
+            served[key] = served.get(key, 0) + 1
         self._exit_regs.write((status, rip + 2, eflags))
         if self.clock is not None:  # on the way out: a wait inside the service moves the clock
             self.clock.refresh()
