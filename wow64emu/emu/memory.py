@@ -4,12 +4,19 @@ Every region is one allocation as Windows counts them (a reservation of private 
 inside it are reserved or committed with a protection. Unicorn maps exactly the committed pages, so the CPU faults
 on reserved or free memory as Windows' would. Guest pointers that the kernel or the thunks touch are probed here
 against the same bookkeeping, which also enforces protections that Unicorn's own mem_write API would ignore.
+
+A view is a region over SharedMemory (a section's pages): Unicorn maps each of its committed pages onto the one
+host buffer of that memory (mem_map_ptr), so two views of one section share their bytes, and a page committed
+through one view is committed in every view, as the section's commitment is.
 """
 
 from __future__ import annotations
 
 import bisect
+import ctypes
+import mmap
 import struct
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -72,6 +79,10 @@ def valid_protection(prot: int) -> bool:
 
 
 def uc_prot(prot: int) -> int:
+    """What the CPU may do on a page. A guard page faults on any access (the one-shot
+    STATUS_GUARD_PAGE_VIOLATION that lifts the guard is not emulated: the access stays a fault)."""
+    if prot & _PAGE_GUARD:
+        return UC_PROT_NONE
     return _TO_UC[Prot(prot & _PROT_BASE_MASK)]
 
 
@@ -96,6 +107,58 @@ def page_up(addr: int) -> int:
     return (addr + PAGE - 1) & ~(PAGE - 1)
 
 
+def _page_runs(pages: Iterable[int]) -> Iterator[tuple[int, int]]:
+    """[start, end) runs of consecutive pages, from ascending page addresses."""
+    start = end = -1
+    for page in pages:
+        if page != end:
+            if start >= 0:
+                yield start, end
+            start = page
+        end = page + PAGE
+    if start >= 0:
+        yield start, end
+
+
+class SharedMemory:
+    """Pages that several views share (a section's): one page-aligned host buffer, and which pages are committed.
+
+    Unicorn maps views straight onto the buffer, so the object must live as long as any view: regions hold it.
+    """
+
+    def __init__(self, size: int, committed: bool) -> None:
+        self.size = page_up(size)
+        self._buffer = mmap.mmap(-1, self.size)  # anonymous: zero-filled, page-aligned, allocated lazily by the host
+        self._pin = ctypes.c_char.from_buffer(self._buffer)  # keeps the buffer where Unicorn maps it
+        self.address = ctypes.addressof(self._pin)
+        self.fully_committed = committed
+        self._committed: set[int] = set()  # page offsets, when not fully committed
+
+    def is_committed(self, offset: int) -> bool:
+        return self.fully_committed or offset in self._committed
+
+    def commit(self, start: int, end: int) -> list[int]:
+        """Commit the pages of [start, end) (offsets); returns those that were not committed before."""
+        if self.fully_committed:
+            return []
+        fresh = [o for o in range(start, end, PAGE) if o not in self._committed]
+        self._committed.update(fresh)
+        return fresh
+
+    def read(self, offset: int, size: int) -> bytes:
+        return self._buffer[offset: offset + size]
+
+    def write(self, offset: int, data: bytes) -> None:
+        self._buffer[offset: offset + len(data)] = data
+
+    def copy(self) -> SharedMemory:
+        """A private copy: same bytes, same commitment (what a copy-on-write view starts from)."""
+        twin = SharedMemory(self.size, self.fully_committed)
+        twin._committed = set(self._committed)
+        twin._buffer[:] = self._buffer
+        return twin
+
+
 @dataclass
 class Region:
     """One allocation: [base, base + size), all pages reserved, some committed with a protection."""
@@ -106,6 +169,8 @@ class Region:
     allocation_protect: int
     name: str = ""
     committed: dict[int, int] = field(default_factory=dict)  # page address -> PAGE_* protection
+    shared: SharedMemory | None = None  # a view: the memory its pages are, from `offset` on
+    offset: int = 0
 
     @property
     def end(self) -> int:
@@ -200,15 +265,46 @@ class AddressSpace:
         return region
 
     def commit(self, base: int, size: int, protect: int) -> None:
-        """Commit (or re-protect) the pages of [base, base+size); they must lie in one region."""
+        """Commit (or re-protect) the pages of [base, base+size); they must lie in one region.
+
+        In a view the pages are committed in its shared memory, so they appear in the other views of that memory
+        too, there with the protection of those views.
+        """
         region = self._region_spanning(base, size)
+        shared = region.shared
+        if shared is not None:
+            start = region.offset + base - region.base
+            fresh = shared.commit(start, start + size)
+            for view in self._regions:
+                if view.shared is shared and view is not region:
+                    self._show_committed(view, fresh)
+        self._commit_pages(region, base, base + size, protect)
+
+    def map_view(self, base: int, size: int, shared: SharedMemory, offset: int, protect: int,
+                 mem_type: MemType = MemType.MAPPED, name: str = "") -> Region:
+        """A view of `shared` from `offset` at `base` (a free range): the pages committed there are mapped."""
+        region = self.reserve(base, size, mem_type, protect, name)
+        region.shared, region.offset = shared, offset
+        self._show_committed(region, [o for o in range(offset, offset + size, PAGE) if shared.is_committed(o)])
+        return region
+
+    def _show_committed(self, view: Region, offsets: list[int]) -> None:
+        """Map the pages of a view at these ascending offsets of its shared memory, with the view's protection."""
+        lo, hi = view.offset, view.offset + view.size
+        for start, end in _page_runs(o for o in offsets if lo <= o < hi):
+            self._commit_pages(view, view.base + start - lo, view.base + end - lo, view.allocation_protect)
+
+    def _commit_pages(self, region: Region, start: int, end: int, protect: int) -> None:
         ucp = uc_prot(protect)
-        for run_start, run_end, was_committed in self._runs(region, base, base + size):
+        for run_start, run_end, was_committed in self._runs(region, start, end):
             if was_committed:
                 self.uc.mem_protect(run_start, run_end - run_start, ucp)
-            else:
+            elif region.shared is None:
                 self.uc.mem_map(run_start, run_end - run_start, ucp)
-        for page in range(base, base + size, PAGE):
+            else:
+                host = region.shared.address + region.offset + run_start - region.base
+                self.uc.mem_map_ptr(run_start, run_end - run_start, ucp, host)
+        for page in range(start, end, PAGE):
             region.committed[page] = protect
 
     def protect(self, base: int, size: int, protect: int) -> int:
@@ -262,27 +358,20 @@ class AddressSpace:
     # ---- query ----------------------------------------------------------------------------------------
 
     def query(self, addr: int) -> RegionInfo:
-        """MemoryBasicInformation for the run of like pages that holds `addr`."""
+        """MemoryBasicInformation from the page of `addr` on: the run of pages like it that starts there
+        (Windows scans forward only), or the free range up to the next allocation."""
         page = page_down(addr)
         region = self.region_at(page)
         if region is None:
             i = bisect.bisect_right(self._bases, page)
             nxt = self._regions[i].base if i < len(self._regions) else self.user_high + 1
-            prev_end = self._regions[i - 1].end if i > 0 else 0
-            start = max(prev_end, 0)
-            return RegionInfo(start, 0, 0, nxt - start, MemState.FREE, Prot.NOACCESS, 0)
+            return RegionInfo(page, 0, 0, nxt - page, MemState.FREE, Prot.NOACCESS, 0)
         prot = region.committed.get(page)
         end = page + PAGE
         while end < region.end and region.committed.get(end) == prot:
             end += PAGE
-        start = page
-        while start > region.base and region.committed.get(start - PAGE) == prot:
-            start -= PAGE
-        if prot is None:
-            return RegionInfo(start, region.base, region.allocation_protect, end - start, MemState.RESERVE, 0,
-                              region.type)
-        return RegionInfo(start, region.base, region.allocation_protect, end - start, MemState.COMMIT, prot,
-                          region.type)
+        state = MemState.RESERVE if prot is None else MemState.COMMIT
+        return RegionInfo(page, region.base, region.allocation_protect, end - page, state, prot or 0, region.type)
 
     # ---- guest access ---------------------------------------------------------------------------------
 
@@ -322,6 +411,18 @@ class AddressSpace:
             if prot is None or not (writable(prot) if write else readable(prot)):
                 raise GuestFault(max(page, addr), write)
             page += PAGE
+
+    def accessible(self, addr: int, size: int, write: bool = False) -> int:
+        """How many of the `size` bytes from `addr` on can be read (or written) before the first page that cannot."""
+        try:
+            self.probe(addr, size, write)
+        except GuestFault as fault:
+            return fault.address - addr
+        return size
+
+    def flush_code(self, addr: int, size: int) -> None:
+        """Drop what the CPU translated from [addr, addr+size), after a write that was not the CPU's own."""
+        self.uc.ctl_remove_cache(addr, addr + size)
 
     def read(self, addr: int, size: int) -> bytes:
         self.probe(addr, size)

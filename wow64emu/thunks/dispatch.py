@@ -13,6 +13,7 @@ No thunk calls the kernel from Python.
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -113,8 +114,11 @@ class Wow64Dispatcher:
         self.tracer = tracer
         self.thunks: dict[int, tuple[Syscall, int]] = {
             number: (call, stubs64[call.name]) for number, call in by_number().items() if call.name in stubs64}
+        # Calls the fast path can take (only without a trace): number -> (stub, argument bytes, unpack, widen).
+        self.fast: dict[int, tuple[int, int, Callable, Callable]] = {} if tracer else {
+            number: (stub64, call.arg_bytes, call.unpack_args32, call.extend)
+            for number, (call, stub64) in self.thunks.items() if call.extend is not None and call.special is None}
         self.pending: list[PendingCall] = []
-        self.calls = 0
         self._mem = Memory(uc)
         self._entry_regs = RegisterBatch(uc, [UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RSP])
         self._call_regs = [RegisterBatch(uc, [UC_X86_REG_RAX, UC_X86_REG_RBX, *_ARG_REGS[:n]]) for n in range(5)]
@@ -125,8 +129,18 @@ class Wow64Dispatcher:
     # ---- Wow64ThunkDispatch ---------------------------------------------------------------------------
 
     def _on_dispatch(self, uc: Uc, _addr: int, _size: int, _user: object) -> None:
-        self.calls += 1
         ecx, args_ptr, rsp = self._entry_regs.read()
+        args_ptr &= 0xFFFFFFFF
+        fast = self.fast.get(ecx & 0x3FFF)
+        if fast is not None and ((args_ptr - 8) & 0xFFF) + 8 + fast[1] <= 0x1000:
+            # The common case: arguments that only zero- or sign-extend, on the page of [esp] that the stub's
+            # `call edx` has just written; no arena, nothing to narrow, no trace.
+            stub64, arg_bytes, unpack, extend = fast
+            args64 = extend(unpack(self._mem.read(args_ptr, arg_bytes)))
+            self._call_regs[min(len(args64), 4)].write((stub64, 0, *args64[:4]))
+            if len(args64) > 4:
+                self._mem.write(rsp + 0x20, struct.pack(f"<{len(args64) - 4}Q", *args64[4:]))
+            return
         eax = ecx & 0xFFFFFFFF
         entry = self.thunks.get(eax & 0x3FFF)
         if self.tracer:
@@ -137,8 +151,10 @@ class Wow64Dispatcher:
         call, stub64 = entry
         pending = None
         try:
-            args_ptr &= 0xFFFFFFFF
-            self.memory.probe(args_ptr, call.arg_bytes)
+            if ((args_ptr - 8) & 0xFFF) + 8 + call.arg_bytes > 0x1000:
+                # The arguments leave the page of [esp] = args_ptr - 8, which the stub's `call edx` has just
+                # written (so it is there and writable): probe them.
+                self.memory.probe(args_ptr, call.arg_bytes)
             args32 = call.unpack_args32(self._mem.read(args_ptr, call.arg_bytes))
             if call.extend is not None:  # the common case: nothing to rebuild, nothing to narrow
                 args64 = call.extend(args32)

@@ -31,7 +31,7 @@ class Syscall:
     params: tuple[Param, ...]
     special: Callable[[ThunkContext], None] | None = None  # the hand-written part of the thunk, if any
 
-    @property
+    @cached_property
     def arg_bytes(self) -> int:
         return 4 * sum(p.kind.slots for p in self.params)
 
@@ -51,6 +51,8 @@ class Syscall:
         if any(a not in (Action.ZERO_EXTEND, Action.SIGN_EXTEND) for _, a in self.plan):
             return None
         signed = tuple(a is Action.SIGN_EXTEND for _, a in self.plan)
+        if not any(signed):
+            return list
 
         def extend(args32: tuple[int, ...]) -> list[int]:
             return [v | 0xFFFFFFFF00000000 if s and v & 0x80000000 else v for v, s in zip(args32, signed, strict=True)]
