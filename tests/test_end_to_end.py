@@ -95,7 +95,7 @@ def test_text_trace_shows_every_layer_of_a_32_bit_call(tmp_path: Path) -> None:
         "x86", "gate", "wow64cpu", "wow64", "wow64", "wow64", "x64", "kernel", "wow64", "wow64", "gate", "x86"]
     text = trace.getvalue()
     assert "ntdll!NtWriteFile (SysWOW64)" in text and "cs 0x23 -> 0x33" in text and "cs 0x33 -> 0x23" in text
-    assert "IO_STATUS_BLOCK @" in text and "STATUS_SUCCESS" in text
+    assert "IO_STATUS_BLOCK out @" in text and "STATUS_SUCCESS" in text
 
 
 def test_native_trace_has_only_x64_and_kernel(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The command line: `wow64emu run`, `wow64emu syscalls`.
+"""The command line: `wow64emu run`, `wow64emu syscalls`, `wow64emu bench`.
 
 Every failure of the emulator itself ends in one line `wow64emu: error: ...` and exit code 2; a Python traceback
 is shown only when WOW64EMU_DEBUG is set.
@@ -45,6 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("args", nargs=argparse.REMAINDER)
     calls = sub.add_parser("syscalls", help="list the system-call table")
     calls.add_argument("--json", action="store_true")
+    bench = sub.add_parser("bench", help="measure the cost of the WoW64 path against the native one")
+    bench.add_argument("--calls", type=int, default=20000, metavar="N", help="system calls per measurement")
+    bench.add_argument("--repeat", type=int, default=3, metavar="R", help="keep the best of R runs")
+    bench.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
+    bench.add_argument("--speakeasy", metavar="PYTHON", default=os.environ.get("WOW64EMU_SPEAKEASY_PYTHON"),
+                       help="a Python interpreter with speakeasy installed: compare against it "
+                            "(default: $WOW64EMU_SPEAKEASY_PYTHON)")
     return parser
 
 
@@ -127,6 +134,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if ns.command == "run":
             return cmd_run(ns)
+        if ns.command == "bench":
+            from .bench import main as bench_main
+
+            if ns.calls < 1 or ns.repeat < 1:
+                raise EmulatorError("--calls and --repeat take values of 1 or more")
+            return bench_main(ns.calls, ns.repeat, ns.json, ns.speakeasy)
         return cmd_syscalls(ns)
     except EmulatorError as exc:
         print(f"wow64emu: error: {exc}", file=sys.stderr)

@@ -134,10 +134,8 @@ class PEImage:
         _check_dos_and_signature(data, name)
         with _pefile_errors(name, "the headers"):
             pe = pefile.PE(data=data, fast_load=True)
-        try:
-            return _build(pe, data, name)
-        finally:
-            pe.close()
+        # No pe.close(): parsed from bytes there is no file to release, and close() runs a full gc.collect().
+        return _build(pe, data, name)
 
 
 @contextmanager

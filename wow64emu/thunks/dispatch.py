@@ -44,6 +44,7 @@ SERVICE_NUMBER_MASK = 0xFFF
 SERVICE_TABLE_SHIFT = 12
 TURBO_SHIFT = 16
 ARENA_SIZE = 0x10000
+_SENTINEL = b"\xa5" * 0x400  # what an output structure holds in the arena before the kernel writes it
 _ARG_REGS = (UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_R8, UC_X86_REG_R9)
 
 
@@ -123,6 +124,7 @@ class Wow64Dispatcher:
         self._entry_regs = RegisterBatch(uc, [UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RSP])
         self._call_regs = [RegisterBatch(uc, [UC_X86_REG_RAX, UC_X86_REG_RBX, *_ARG_REGS[:n]]) for n in range(5)]
         self._fail_regs = RegisterBatch(uc, [UC_X86_REG_RAX, UC_X86_REG_RBX])
+        self._rax = RegisterBatch(uc, [UC_X86_REG_RAX])
         uc.hook_add(UC_HOOK_CODE, self._on_dispatch, None, dispatch_addr, dispatch_addr)
         uc.hook_add(UC_HOOK_CODE, self._on_complete, None, complete_addr, complete_addr)
 
@@ -205,28 +207,44 @@ class Wow64Dispatcher:
             elif action is Action.ZERO_BITS:
                 v = v or self.address_mask32
             elif v:
-                layout = param.kind.layout
-                addr = self._widen_struct(param.name, layout, v)
-                if param.kind.direction is not Dir.IN:
+                kind = param.kind
+                layout = kind.layout
+                if kind.direction is Dir.OUT:
+                    addr = self._output(param.name, layout, v)
+                else:
+                    addr = self._widen_struct(param.name, layout, v)
+                if kind.direction is not Dir.IN:
                     pending.outputs.append(Output(param.name, layout, v, addr,
-                                                  self.arena.slice(addr, layout.size(64), self.arena.buf)))
+                                                  self.arena.slice(addr, layout.size64, self.arena.buf)))
                 v = addr
             args64.append(v)
         return args64
 
     def _widen_struct(self, name: str, layout: Layout, ptr32: int) -> int:
-        values32 = layout.unpack(self.memory.read(ptr32, layout.size(32)), 32)
-        values64 = layout.widen(values32)
-        for f in layout.fields:
-            target = f.points_to
-            if target is not None and values32[f.name] and not target.invariant:
-                values64[f.name] = self._widen_struct(f"{name}.{f.name}", target, values32[f.name])
-        addr = self.arena.alloc(layout.pack(values64, 64))
+        """Rebuild a 32-bit structure (and those it points to) in the arena; returns its 64-bit address."""
+        self.memory.probe(ptr32, layout.size32)
+        values32 = layout.read(self._mem.read(ptr32, layout.size32), 32)
+        values64 = layout.widen_values(values32)
+        for i, target in layout.nested:
+            if values32[i]:
+                values64[i] = self._widen_struct(f"{name}.{layout.names[i]}", target, values32[i])
+        addr = self.arena.alloc(layout.write(values64, 64))
         if self.tracer:
-            self.tracer.emit("wow64", "struct", f"{name}: {layout.name} @{hex32(ptr32)} ({layout.size(32)} bytes) "
-                             f"{_fmt(values32)} -> arena @{hex32(addr)} ({layout.size(64)} bytes) {_fmt(values64)}",
-                             param=name, layout=layout.name, address32=ptr32, address64=addr, before=values32,
-                             after=values64)
+            self.tracer.emit("wow64", "struct", f"{name}: {layout.name} @{hex32(ptr32)} ({layout.size32} bytes) "
+                             f"{_fmt(layout.as_dict(values32))} -> arena @{hex32(addr)} ({layout.size64} bytes) "
+                             f"{_fmt(layout.as_dict(values64))}", param=name, layout=layout.name, address32=ptr32,
+                             address64=addr, before=layout.as_dict(values32), after=layout.as_dict(values64))
+        return addr
+
+    def _output(self, name: str, layout: Layout, ptr32: int) -> int:
+        """Room in the arena for a structure the kernel only writes, filled with a sentinel so that what it
+        wrote can be told from what it did not; the 32-bit structure is not read, only checked writable."""
+        self.memory.probe(ptr32, layout.size32, write=True)
+        addr = self.arena.alloc(_SENTINEL[: layout.size64])
+        if self.tracer:
+            self.tracer.emit("wow64", "struct", f"{name}: {layout.name} out @{hex32(ptr32)} ({layout.size32} bytes) "
+                             f"-> arena @{hex32(addr)} ({layout.size64} bytes)", param=name, layout=layout.name,
+                             address32=ptr32, address64=addr, before=None, after=None)
         return addr
 
     # ---- Wow64ThunkComplete ---------------------------------------------------------------------------
@@ -236,7 +254,7 @@ class Wow64Dispatcher:
         status = pending.status
         ctx = pending.context
         if pending.status is None and (pending.outputs or ctx is not None):
-            kernel_status = uc.reg_read(UC_X86_REG_RAX) & 0xFFFFFFFF
+            kernel_status = self._rax.read()[0] & 0xFFFFFFFF
             image = self._mem.read(self.arena.base, len(self.arena.buf)) if self.arena.buf else b""
             try:
                 for out in pending.outputs:
@@ -252,23 +270,25 @@ class Wow64Dispatcher:
                 status = NTSTATUS.ACCESS_VIOLATION
         self.arena.reset()
         if status is not None:
-            uc.reg_write(UC_X86_REG_RAX, status)
+            self._rax.write((status,))
         if self.tracer and pending.call is not None:
             final = uc.reg_read(UC_X86_REG_RAX) & 0xFFFFFFFF
             self.tracer.emit("wow64", "complete", f"{pending.call.name} -> {NTSTATUS.name_of(final)}, arena freed",
                              status=final)
 
     def _narrow(self, out: Output, image: bytes) -> None:
-        after = self.arena.slice(out.addr64, out.layout.size(64), image)
+        after = self.arena.slice(out.addr64, out.layout.size64, image)
         if after == out.before:
             return
-        values64 = out.layout.unpack(after, 64)
-        values32 = out.layout.narrow(values64)
-        self.memory.write(out.ptr32, out.layout.pack(values32, 32))
+        layout = out.layout
+        values64 = layout.read(after, 64)
+        values32 = layout.narrow_values(values64)
+        self.memory.write(out.ptr32, layout.write(values32, 32))
         if self.tracer:
-            self.tracer.emit("wow64", "narrow", f"{out.name}: {out.layout.name} {_fmt(values64)} -> "
-                             f"@{hex32(out.ptr32)} {_fmt(values32)}", param=out.name, layout=out.layout.name,
-                             before=values64, after=values32, address32=out.ptr32)
+            self.tracer.emit("wow64", "narrow", f"{out.name}: {layout.name} {_fmt(layout.as_dict(values64))} -> "
+                             f"@{hex32(out.ptr32)} {_fmt(layout.as_dict(values32))}", param=out.name,
+                             layout=layout.name, before=layout.as_dict(values64), after=layout.as_dict(values32),
+                             address32=out.ptr32)
 
     # ---- trace text -----------------------------------------------------------------------------------
 

@@ -47,12 +47,27 @@ class Field:
 
 
 class Layout:
-    """A structure with one declaration and two shapes, 32-bit and 64-bit."""
+    """A structure with one declaration and two shapes, 32-bit and 64-bit.
+
+    The dict methods (unpack, pack, widen, narrow) are for hand-written thunks and traces; the tuple methods
+    (read, write, widen_values, narrow_values) are the dispatcher's, with the rules compiled to index lists once.
+    """
 
     def __init__(self, name: str, fields: list[Field]) -> None:
         self.name = name
         self.fields = tuple(fields)
+        self.names = tuple(f.name for f in self.fields)
         self._shape = {w: self._compute(w) for w in (32, 64)}
+        self._struct = {w: shape[0] for w, shape in self._shape.items()}
+        self.size32, self.size64 = self.size(32), self.size(64)
+        rules = [f.type.rule for f in self.fields]
+        self._sign = tuple(i for i, r in enumerate(rules) if r == "sign")
+        self._truncate = tuple(i for i, r in enumerate(rules) if r in ("zero", "sign"))
+        self._clamp = tuple(i for i, r in enumerate(rules) if r == "clamp")
+        self._struct_size = tuple(i for i, r in enumerate(rules) if r == "struct_size")
+        # (index, layout) of the pointers to other declared structures that must be rebuilt as well
+        self.nested = tuple((i, f.points_to) for i, f in enumerate(self.fields)
+                            if f.points_to is not None and not f.points_to.invariant)
         # Same bytes in both widths: a pointer to it passes through unconverted.
         self.invariant = all(f.type.size(32) == f.type.size(64) and f.type.rule != "struct_size" for f in self.fields)
 
@@ -80,40 +95,54 @@ class Layout:
     def offset(self, field: str, width: int) -> int:
         return self._shape[width][1][field]
 
+    # ---- values as tuples, in field order ------------------------------------------------------------------
+
+    def read(self, data: bytes, width: int) -> tuple[int, ...]:
+        return self._struct[width].unpack(data[: self._shape[width][2]])
+
+    def write(self, values: tuple[int, ...] | list[int], width: int) -> bytes:
+        return self._struct[width].pack(*values)
+
+    def widen_values(self, values32: tuple[int, ...]) -> list[int]:
+        """Field values of the 32-bit shape turned into those of the 64-bit shape (pointed-to data aside)."""
+        out = list(values32)
+        for i in self._sign:
+            if out[i] & 0x80000000:
+                out[i] |= 0xFFFFFFFF00000000
+        for i in self._struct_size:
+            if out[i] == self.size32:
+                out[i] = self.size64
+        return out
+
+    def narrow_values(self, values64: tuple[int, ...]) -> list[int]:
+        """Field values of the 64-bit shape turned into those of the 32-bit shape."""
+        out = list(values64)
+        for i in self._truncate:
+            out[i] &= 0xFFFFFFFF
+        for i in self._clamp:
+            if out[i] > 0xFFFFFFFF:
+                out[i] = 0xFFFFFFFF
+        for i in self._struct_size:
+            if out[i] == self.size64:
+                out[i] = self.size32
+        return out
+
+    # ---- values as dicts, by field name ---------------------------------------------------------------------
+
+    def as_dict(self, values: tuple[int, ...] | list[int]) -> dict[str, int]:
+        return dict(zip(self.names, values, strict=True))
+
     def unpack(self, data: bytes, width: int) -> dict[str, int]:
-        values = self._shape[width][0].unpack(data[: self.size(width)])
-        return {f.name: v for f, v in zip(self.fields, values, strict=True)}
+        return self.as_dict(self.read(data, width))
 
     def pack(self, values: dict[str, int], width: int) -> bytes:
-        return self._shape[width][0].pack(*(values[f.name] for f in self.fields))
+        return self.write([values[n] for n in self.names], width)
 
     def widen(self, values32: dict[str, int]) -> dict[str, int]:
-        """Field values of the 32-bit shape turned into those of the 64-bit shape (pointed-to data aside)."""
-        out = {}
-        for f in self.fields:
-            v = values32[f.name]
-            rule = f.type.rule
-            if rule == "sign" and v & 0x80000000:
-                v |= 0xFFFFFFFF00000000
-            elif rule == "struct_size":
-                v = self.size(64) if v == self.size(32) else v
-            out[f.name] = v
-        return out
+        return self.as_dict(self.widen_values(tuple(values32[n] for n in self.names)))
 
     def narrow(self, values64: dict[str, int]) -> dict[str, int]:
-        """Field values of the 64-bit shape turned into those of the 32-bit shape."""
-        out = {}
-        for f in self.fields:
-            v = values64[f.name]
-            rule = f.type.rule
-            if rule == "clamp":
-                v = min(v, 0xFFFFFFFF)
-            elif rule in ("zero", "sign"):
-                v &= 0xFFFFFFFF
-            elif rule == "struct_size":
-                v = self.size(32) if v == self.size(64) else v
-            out[f.name] = v
-        return out
+        return self.as_dict(self.narrow_values(tuple(values64[n] for n in self.names)))
 
 
 UNICODE_STRING = Layout("UNICODE_STRING", [

@@ -1,0 +1,49 @@
+"""The speed goals of the project, checked with `wow64emu bench` figures measured side by side in one run.
+
+    python benchmarks/goals.py [--speakeasy PYTHON] [--calls N]
+
+Exits 1 when a goal is missed. Timing goals live here, never in the tests: CI machines vary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from wow64emu.bench import render, run
+
+GOALS = [
+    ("a thunked NtQueryPerformanceCounter costs at most 10 us",
+     lambda r: r["per_call"]["qpc"]["wow64_us"] <= 10.0),
+    ("... and at most 2x the native 64-bit call",
+     lambda r: r["per_call"]["qpc"]["ratio"] <= 2.0),
+    ("32-bit guest code runs at no less than a quarter of Unicorn's own speed",
+     lambda r: r["guest_instructions_per_s"]["wow64emu"] >= 0.25 * r["guest_instructions_per_s"]["unicorn"]),
+    ("--trace syscalls keeps at least 90% of that",
+     lambda r: r["guest_instructions_per_s"]["wow64emu traced"] >= 0.9 * r["guest_instructions_per_s"]["wow64emu"]),
+    ("20000 kernel32 calls run at least 20x faster than under speakeasy, start-up included",
+     lambda r: r["speakeasy"]["ratio"] >= 20.0 if "speakeasy" in r else None),
+]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=20000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--speakeasy", default=os.environ.get("WOW64EMU_SPEAKEASY_PYTHON"))
+    ns = parser.parse_args()
+    results = run(ns.calls, ns.repeat, ns.speakeasy)
+    print(render(results))
+    print()
+    failed = 0
+    for text, check in GOALS:
+        verdict = check(results)
+        word = "skipped (no speakeasy given)" if verdict is None else "met" if verdict else "MISSED"
+        failed += verdict is False
+        print(f"  {word:<8} {text}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

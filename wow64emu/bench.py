@@ -1,0 +1,220 @@
+"""`wow64emu bench`: what the WoW64 path costs, measured side by side in one run.
+
+- Per system call, through the thunks (the 32-bit build of fixtures/bin/*/bench.exe) and natively (its 64-bit
+  build), for calls of four shapes; each figure is (time of N calls - time of 0 calls) / N, best of R runs, so
+  process start-up is subtracted.
+- The WoW64 path of a call split into stages, from a run whose hooks are timed (the timing adds a little to each).
+- The speed of 32-bit guest code: a 4-instruction loop, under wow64emu with and without `--trace syscalls`, and
+  the same instructions under a bare Unicorn.
+- With a Python interpreter that has speakeasy installed (it needs unicorn 1.x, so it lives in its own
+  environment): fixtures/bin/x86/k32loop.exe (20000 kernel32 calls) under both, start-up included.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from unicorn import UC_ARCH_X86, UC_MODE_32, UC_PROT_ALL, Uc
+from unicorn.x86_const import UC_X86_REG_EDX
+
+from .emu.kernel import Kernel
+from .emu.kernel.entry import SyscallEntry
+from .emu.machine import Machine
+from .emu.process import StdStreams
+from .emu.trace import TextSink, Tracer
+from .errors import EmulatorError
+from .thunks.dispatch import Wow64Dispatcher
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "bin"
+CALLS = {
+    "qpc": "NtQueryPerformanceCounter (pointers, same layout)",
+    "close": "NtClose (one scalar: a handle)",
+    "open": "NtOpenFile (OBJECT_ATTRIBUTES in, handle and IOSB out)",
+    "query": "NtQueryInformationFile (IO_STATUS_BLOCK out)",
+}
+SPIN_LOOP = bytes.fromhex("01c8" "83f155" "4a" "75f8")  # add eax, ecx; xor ecx, 0x55; dec edx; jnz: as bench.exe
+SPIN_ITERATIONS = 25_000_000  # 100 M instructions: long enough that start-up noise does not matter
+
+
+def _bench_exe(width: str) -> Path:
+    path = FIXTURES / width / "bench.exe"
+    if not path.is_file():
+        raise EmulatorError(f"{path}: not found (the bench needs the repository's fixtures)")
+    return path
+
+
+def run_once(width: str, args: list[str], tracer: Tracer | None = None) -> tuple[float, int]:
+    """Seconds the guest ran (process creation excluded) and the system calls it made."""
+    streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
+    with tempfile.TemporaryDirectory(prefix="wow64emu-bench-") as root:
+        machine = Machine(_bench_exe(width), args, root=Path(root), streams=streams, tracer=tracer)
+        start = time.perf_counter()
+        outcome = machine.run(timeout=600)
+        elapsed = time.perf_counter() - start
+    if outcome.exit_status != 0:
+        raise EmulatorError(f"bench.exe {' '.join(args)} ({width}) exited with 0x{outcome.exit_status:x}")
+    return elapsed, outcome.syscalls
+
+
+def per_call_us(width: str, mode: str, calls: int, repeat: int) -> float:
+    empty = min(run_once(width, [mode, "0"]) for _ in range(repeat))
+    full = min(run_once(width, [mode, str(calls)]) for _ in range(repeat))
+    return (full[0] - empty[0]) / (full[1] - empty[1]) * 1e6
+
+
+# ---- stages ----------------------------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def timed_hooks(totals: dict[str, int]) -> Iterator[None]:
+    """Time the Python parts of the path: wrap the hook methods of machines created inside the block."""
+    targets = [(Wow64Dispatcher, "_on_dispatch", "widening"), (Wow64Dispatcher, "_on_complete", "narrowing"),
+               (SyscallEntry, "_on_syscall", "kernel entry and exit"), (Kernel, "dispatch", "kernel service")]
+    saved = [(cls, name, getattr(cls, name)) for cls, name, _ in targets]
+
+    def timed(fn: Callable, key: str) -> Callable:
+        def wrapper(*args):
+            t = time.perf_counter_ns()
+            try:
+                return fn(*args)
+            finally:
+                totals[key] = totals.get(key, 0) + time.perf_counter_ns() - t
+        return wrapper
+
+    for cls, name, key in targets:
+        setattr(cls, name, timed(getattr(cls, name), key))
+    try:
+        yield
+    finally:
+        for cls, name, fn in saved:
+            setattr(cls, name, fn)
+
+
+def stages_us(mode: str, calls: int) -> dict[str, float]:
+    """Microseconds per call spent in each stage of the WoW64 path (x86 build, one timed run each of 0 and N)."""
+    runs = []
+    for n in (0, calls):
+        totals: dict[str, int] = {}
+        with timed_hooks(totals):
+            elapsed, syscalls = run_once("x86", [mode, str(n)])
+        runs.append((elapsed * 1e9, syscalls, totals))
+    (t0, s0, a0), (t1, s1, a1) = runs
+    per = {key: (a1.get(key, 0) - a0.get(key, 0)) / (s1 - s0) / 1000 for key in
+           ("widening", "kernel entry and exit", "kernel service", "narrowing")}
+    per["kernel entry and exit"] -= per["kernel service"]
+    total = (t1 - t0) / (s1 - s0) / 1000
+    return {"gate and guest code": total - sum(per.values()), **per, "total": total}
+
+
+# ---- guest code speed --------------------------------------------------------------------------------------------
+
+def unicorn_loop_seconds(iterations: int) -> float:
+    """The same four instructions in a bare Unicorn in 32-bit mode."""
+    uc = Uc(UC_ARCH_X86, UC_MODE_32)
+    uc.mem_map(0x10000, 0x1000, UC_PROT_ALL)
+    uc.mem_write(0x10000, SPIN_LOOP)
+    uc.reg_write(UC_X86_REG_EDX, iterations)
+    start = time.perf_counter()
+    uc.emu_start(0x10000, 0x10000 + len(SPIN_LOOP))
+    return time.perf_counter() - start
+
+
+def guest_speed(iterations: int, repeat: int) -> dict[str, float]:
+    """Instructions per second of the spin loop: bare Unicorn, wow64emu, wow64emu with a trace."""
+    def loop_seconds(tracer_factory: Callable[[], Tracer | None]) -> float:
+        empty = min(run_once("x86", ["spin", "0"], tracer_factory())[0] for _ in range(repeat))
+        full = min(run_once("x86", ["spin", str(iterations)], tracer_factory())[0] for _ in range(repeat))
+        return full - empty
+
+    instructions = 4 * iterations
+    bare = min(unicorn_loop_seconds(iterations) for _ in range(repeat))
+    with open(os.devnull, "w", encoding="utf-8") as devnull:
+        plain = loop_seconds(lambda: None)
+        traced = loop_seconds(lambda: Tracer(TextSink(devnull)))
+    return {"unicorn": instructions / bare, "wow64emu": instructions / plain, "wow64emu traced": instructions / traced}
+
+
+# ---- against speakeasy -------------------------------------------------------------------------------------------
+
+_SPEAKEASY_SCRIPT = """
+import json, sys, time
+from importlib import resources
+import speakeasy
+cfg = json.loads((resources.files("speakeasy") / "configs" / "default.json").read_text())
+cfg["max_api_count"] = 10_000_000
+cfg["timeout"] = 600
+se = speakeasy.Speakeasy(config=cfg)
+se.run_module(se.load_module(sys.argv[1]), all_entrypoints=False)
+"""
+
+
+def wall_seconds(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, timeout=900)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise EmulatorError(f"{' '.join(cmd[:3])}...: exit code {done.returncode}: "
+                            f"{done.stderr.decode(errors='replace').strip().splitlines()[-1:]}")
+    return elapsed
+
+
+def against_speakeasy(python: str, repeat: int) -> dict[str, float]:
+    """Wall-clock seconds, start-up included, of k32loop.exe under wow64emu and under speakeasy."""
+    exe = str(FIXTURES / "x86" / "k32loop.exe")
+    ours = min(wall_seconds([sys.executable, "-m", "wow64emu", "run", exe]) for _ in range(repeat))
+    theirs = min(wall_seconds([python, "-c", _SPEAKEASY_SCRIPT, exe]) for _ in range(repeat))
+    return {"wow64emu_s": ours, "speakeasy_s": theirs, "ratio": theirs / ours}
+
+
+# ---- the command -------------------------------------------------------------------------------------------------
+
+def run(calls: int, repeat: int, speakeasy_python: str | None) -> dict:
+    results: dict = {"calls": calls, "repeat": repeat, "per_call": {}}
+    for mode, what in CALLS.items():
+        wow64 = per_call_us("x86", mode, calls, repeat)
+        native = per_call_us("x64", mode, calls, repeat)
+        results["per_call"][mode] = {"call": what, "wow64_us": wow64, "native_us": native, "ratio": wow64 / native}
+    results["stages_us"] = {mode: stages_us(mode, calls) for mode in ("qpc", "open")}
+    results["guest_instructions_per_s"] = guest_speed(SPIN_ITERATIONS, repeat)
+    if speakeasy_python:
+        results["speakeasy"] = against_speakeasy(speakeasy_python, repeat)
+    return results
+
+
+def render(r: dict) -> str:
+    out = [f"wow64emu bench: {r['calls']} calls each, best of {r['repeat']}, start-up subtracted", "",
+           f"{'system call':<58} {'WoW64 us':>9} {'native us':>10} {'ratio':>7}"]
+    for row in r["per_call"].values():
+        out.append(f"{row['call']:<58} {row['wow64_us']:>9.2f} {row['native_us']:>10.2f} {row['ratio']:>6.2f}x")
+    for mode, stages in r["stages_us"].items():
+        out += ["", f"the WoW64 path of {CALLS[mode].split(' ')[0]}, by stage (us per call, timed hooks):"]
+        out += [f"  {name:<24} {value:>7.2f}" for name, value in stages.items()]
+    speed = r["guest_instructions_per_s"]
+    out += ["", "32-bit guest code (a 4-instruction loop):",
+            f"  {'bare Unicorn':<26} {speed['unicorn'] / 1e6:>8.1f} M instructions/s",
+            f"  {'wow64emu':<26} {speed['wow64emu'] / 1e6:>8.1f} M instructions/s"
+            f"  ({speed['wow64emu'] / speed['unicorn']:.2f} of bare Unicorn)",
+            f"  {'wow64emu --trace syscalls':<26} {speed['wow64emu traced'] / 1e6:>8.1f} M instructions/s"
+            f"  ({speed['wow64emu traced'] / speed['wow64emu']:.2f} of untraced)"]
+    if "speakeasy" in r:
+        s = r["speakeasy"]
+        out += ["", "k32loop.exe, 20000 kernel32 calls, start-up included:",
+                f"  {'wow64emu':<12} {s['wow64emu_s']:>7.2f} s",
+                f"  {'speakeasy':<12} {s['speakeasy_s']:>7.2f} s   wow64emu is {s['ratio']:.1f}x faster"]
+    return "\n".join(out)
+
+
+def main(calls: int, repeat: int, json_out: Path | None, speakeasy_python: str | None) -> int:
+    results = run(calls, repeat, speakeasy_python)
+    print(render(results))
+    if json_out is not None:
+        json_out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
