@@ -38,7 +38,7 @@ flock 9
 CFLAGS=(-O2 -nostdlib -ffreestanding -fno-stack-protector -fno-asynchronous-unwind-tables -fno-ident
         -mno-stack-arg-probe -fno-tree-loop-distribute-patterns -fno-builtin
         -ffile-prefix-map="$ROOT"=. -Wall -Wextra -Werror -I"$GUEST/include")
-LDFLAGS=(-nostdlib -s -Wl,--no-insert-timestamp)
+LDFLAGS=(-nostdlib -s -Wl,--no-insert-timestamp)   # libgcc is added last: 64-bit division on i686 needs it
 DLLFLAGS=(-shared -Wl,-e,0 -Wl,--kill-at)   # no entry point; stdcall decoration off the export names
 EXEFLAGS=(-Wl,--subsystem,console)
 
@@ -62,14 +62,14 @@ compile() {
 link_dll() {
     local width=$1 out=$2 base=$3 def=$4
     shift 4
-    "$(cc_of "$width")" "${LDFLAGS[@]}" "${DLLFLAGS[@]}" -Wl,--image-base,"$base" -o "$out" "$@" "$def"
+    "$(cc_of "$width")" "${LDFLAGS[@]}" "${DLLFLAGS[@]}" -Wl,--image-base,"$base" -o "$out" "$@" "$def" -lgcc
 }
 
 # link_exe WIDTH OUTPUT INPUTS...
 link_exe() {
     local width=$1 out=$2
     shift 2
-    "$(cc_of "$width")" "${LDFLAGS[@]}" "${EXEFLAGS[@]}" -Wl,-e,"$(entry_of "$width")" -o "$out" "$@"
+    "$(cc_of "$width")" "${LDFLAGS[@]}" "${EXEFLAGS[@]}" -Wl,-e,"$(entry_of "$width")" -o "$out" "$@" -lgcc
 }
 
 echo "== generating the system-call stubs"

@@ -96,6 +96,7 @@ class Machine:
                                dispatch_addr=wow64.exports["Wow64ThunkDispatch"],
                                complete_addr=wow64.exports["Wow64ThunkComplete"],
                                not_found_addr=wow64.exports["Wow64ServiceNotFound"],
+                               fast_table=wow64.exports["Wow64FastTable"],
                                wow64=Wow64Process(c.peb32, c.teb32, c.peb64, c.teb64,
                                                   self.process.highest_address32),
                                tracer=self.tracer)

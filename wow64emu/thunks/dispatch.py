@@ -7,13 +7,13 @@ Two code hooks do the work, one on each side of the real `call rax` in wow64.dll
     and the stack, and put the address of the 64-bit ntdll stub in rax. The stub's `syscall` reaches the kernel.
   - Wow64ThunkComplete: read the arena back in one block, narrow every output the kernel wrote into the 32-bit
     structure it came from, and reset the arena.
-No thunk calls the kernel from Python.
+No thunk calls the kernel from Python. Calls whose arguments only zero- or sign-extend do not come here at all:
+fast_table() lists them for wow64.dll's own 64-bit code, which widens them itself (see guest/wow64/wow64.S).
 """
 
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -44,6 +44,7 @@ SERVICE_NUMBER_MASK = 0xFFF
 SERVICE_TABLE_SHIFT = 12
 TURBO_SHIFT = 16
 ARENA_SIZE = 0x10000
+FAST_ENTRIES = 0x1000  # Wow64FastTable in wow64.dll: service table 0, numbers 0x000-0xFFF
 _SENTINEL = b"\xa5" * 0x400  # what an output structure holds in the arena before the kernel writes it
 _ARG_REGS = (UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_R8, UC_X86_REG_R9)
 
@@ -103,7 +104,7 @@ class PendingCall:
 
 class Wow64Dispatcher:
     def __init__(self, uc: Uc, memory: AddressSpace, *, arena_base: int, stubs64: dict[str, int],
-                 dispatch_addr: int, complete_addr: int, not_found_addr: int, wow64: Wow64Process,
+                 dispatch_addr: int, complete_addr: int, not_found_addr: int, fast_table: int, wow64: Wow64Process,
                  tracer: Tracer | None = None) -> None:
         self.uc = uc
         self.wow64 = wow64
@@ -115,11 +116,9 @@ class Wow64Dispatcher:
         self.tracer = tracer
         self.thunks: dict[int, tuple[Syscall, int]] = {
             number: (call, stubs64[call.name]) for number, call in by_number().items() if call.name in stubs64}
-        # Calls the fast path can take (only without a trace): number -> (stub, argument bytes, unpack, widen).
-        self.fast: dict[int, tuple[int, int, Callable, Callable]] = {} if tracer else {
-            number: (stub64, call.arg_bytes, call.unpack_args32, call.extend)
-            for number, (call, stub64) in self.thunks.items() if call.extend is not None and call.special is None}
         self.pending: list[PendingCall] = []
+        if tracer is None:
+            memory.poke(fast_table, self.fast_table())
         self._mem = Memory(uc)
         self._entry_regs = RegisterBatch(uc, [UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RSP])
         self._call_regs = [RegisterBatch(uc, [UC_X86_REG_RAX, UC_X86_REG_RBX, *_ARG_REGS[:n]]) for n in range(5)]
@@ -128,21 +127,21 @@ class Wow64Dispatcher:
         uc.hook_add(UC_HOOK_CODE, self._on_dispatch, None, dispatch_addr, dispatch_addr)
         uc.hook_add(UC_HOOK_CODE, self._on_complete, None, complete_addr, complete_addr)
 
+    def fast_table(self) -> bytes:
+        """wow64.dll's Wow64FastTable: for each call whose arguments only zero- or sign-extend and that has no
+        hand-written part, its 64-bit stub, argument count and signed-argument mask; the guest widens those."""
+        table = bytearray(FAST_ENTRIES * 16)
+        for number, (call, stub64) in self.thunks.items():
+            if number < FAST_ENTRIES and call.extend is not None and call.special is None:
+                signed = sum(1 << i for i, (_, a) in enumerate(call.plan) if a is Action.SIGN_EXTEND)
+                struct.pack_into("<QII", table, number * 16, stub64, len(call.params), signed)
+        return bytes(table)
+
     # ---- Wow64ThunkDispatch ---------------------------------------------------------------------------
 
     def _on_dispatch(self, uc: Uc, _addr: int, _size: int, _user: object) -> None:
         ecx, args_ptr, rsp = self._entry_regs.read()
         args_ptr &= 0xFFFFFFFF
-        fast = self.fast.get(ecx & 0x3FFF)
-        if fast is not None and ((args_ptr - 8) & 0xFFF) + 8 + fast[1] <= 0x1000:
-            # The common case: arguments that only zero- or sign-extend, on the page of [esp] that the stub's
-            # `call edx` has just written; no arena, nothing to narrow, no trace.
-            stub64, arg_bytes, unpack, extend = fast
-            args64 = extend(unpack(self._mem.read(args_ptr, arg_bytes)))
-            self._call_regs[min(len(args64), 4)].write((stub64, 0, *args64[:4]))
-            if len(args64) > 4:
-                self._mem.write(rsp + 0x20, struct.pack(f"<{len(args64) - 4}Q", *args64[4:]))
-            return
         eax = ecx & 0xFFFFFFFF
         entry = self.thunks.get(eax & 0x3FFF)
         if self.tracer:
@@ -254,14 +253,13 @@ class Wow64Dispatcher:
         status = pending.status
         ctx = pending.context
         if pending.status is None and (pending.outputs or ctx is not None):
-            kernel_status = self._rax.read()[0] & 0xFFFFFFFF
             image = self._mem.read(self.arena.base, len(self.arena.buf)) if self.arena.buf else b""
             try:
                 for out in pending.outputs:
                     self._narrow(out, image)
                 if ctx is not None:
                     ctx.image = image
-                    final = kernel_status
+                    kernel_status = final = self._rax.read()[0] & 0xFFFFFFFF
                     for fn in ctx.afters:
                         final = fn(ctx, final)
                     if final != kernel_status:
@@ -283,7 +281,8 @@ class Wow64Dispatcher:
         layout = out.layout
         values64 = layout.read(after, 64)
         values32 = layout.narrow_values(values64)
-        self.memory.write(out.ptr32, layout.write(values32, 32))
+        self.memory.probe(out.ptr32, layout.size32, write=True)
+        self._mem.write(out.ptr32, layout.write(values32, 32))
         if self.tracer:
             self.tracer.emit("wow64", "narrow", f"{out.name}: {layout.name} {_fmt(layout.as_dict(values64))} -> "
                              f"@{hex32(out.ptr32)} {_fmt(layout.as_dict(values32))}", param=out.name,
