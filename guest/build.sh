@@ -110,12 +110,12 @@ link_dll x64 "$OUT/System32/ntdll.dll" 0x7FFFFED40000 "$B64/ntdll.def" "$B64/ntd
 
 echo "== wow64, wow64cpu, wow64win (System32, x86_64)"
 compile x64 "$GUEST/wow64/wow64.S" "$B64/wow64.o"
-link_dll x64 "$OUT/System32/wow64.dll" 0x7FFFFEB80000 "$GUEST/wow64/wow64.def" "$B64/wow64.o"
+link_dll x64 "$OUT/System32/wow64.dll" 0x77A00000 "$GUEST/wow64/wow64.def" "$B64/wow64.o"
 compile x64 "$GUEST/wow64cpu/wow64cpu.S" "$B64/wow64cpu.o"
 link_dll x64 "$OUT/System32/wow64cpu.dll" 0x77B80000 "$GUEST/wow64cpu/wow64cpu.def" "$B64/wow64cpu.o" \
     "$B64/libwow64.a"
 compile x64 "$GUEST/wow64win/wow64win.S" "$B64/wow64win.o"
-link_dll x64 "$OUT/System32/wow64win.dll" 0x7FFFFEB40000 "$GUEST/wow64win/wow64win.def" "$B64/wow64win.o"
+link_dll x64 "$OUT/System32/wow64win.dll" 0x77980000 "$GUEST/wow64win/wow64win.def" "$B64/wow64win.o"
 
 echo "== kernel32 (SysWOW64 and System32), one object per area source, in name order"
 mapfile -t K32_SOURCES < <(LC_ALL=C ls "$GUEST"/kernel32/*.c)

@@ -9,7 +9,7 @@ from wow64emu.bench import CALLS, render, run, unicorn_loop_seconds
 
 
 def test_bench_measures_every_call_shape_and_stage() -> None:
-    r = run(calls=40, repeat=1, speakeasy_python=None)
+    r = run(calls=400, repeat=1, speakeasy_python=None)
     assert set(r["per_call"]) == set(CALLS)
     for row in r["per_call"].values():
         assert row["wow64_us"] > 0 and row["native_us"] > 0

@@ -192,3 +192,18 @@ def test_kernel_trace_decodes_object_names_and_handles(tmp_path: Path) -> None:
     assert 'ObjectAttributes=0x' in text and '"\\??\\C:\\test.txt"' in text
     assert "FileHandle -> 0x" in text and "(File \\??\\C:\\test.txt)" in text
     assert "FileHandle=0x8 (Console stdout)" in text
+
+
+def test_cli_trace_process_narrates_creation_and_syscalls_together(tmp_path: Path) -> None:
+    out = tmp_path / "trace.jsonl"
+    done = cli("run", "--trace", "process", "--trace", "syscalls", "--trace-format", "jsonl", "--trace-out",
+               str(out), str(BIN / "x86" / "hello.exe"))
+    assert done.returncode == 0
+    events = [json.loads(line) for line in out.read_text().splitlines()]
+    steps = [e["step"] for e in events if e["layer"] == "process"]
+    assert steps[0] == "allocate" and steps[-1] == "imports" and "no-access" in steps
+    no_access = next(e for e in events if e.get("step") == "no-access")
+    assert no_access["regions"][0]["start"] == 0x7FFF0000
+    assert any(e["layer"] == "kernel" for e in events)
+    imports = next(e for e in events if e.get("step") == "imports")
+    assert imports["regions"][0]["name"] == "C:\\Windows\\SysWOW64\\kernel32.dll"

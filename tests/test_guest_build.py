@@ -53,10 +53,10 @@ DLLS = [
     Dll("System32/wow64cpu.dll", AMD64, 0x77B80000,
         frozenset({"KiFastSystemCall", "CpupReturnFromSimulatedCode", "CpupReturnToSimulatedCode",
                    "CpupSwitchTo32", "RunSimulatedCode", "CpupIretTo32"})),
-    Dll("System32/wow64.dll", AMD64, 0x7FFFFEB80000,
+    Dll("System32/wow64.dll", AMD64, 0x77A00000,
         frozenset({"Wow64SystemServiceEx", "Wow64ThunkDispatch", "Wow64ThunkComplete",
                    "Wow64ServiceNotFound"})),
-    Dll("System32/wow64win.dll", AMD64, 0x7FFFFEB40000, frozenset({"Wow64WinServiceNotFound"})),
+    Dll("System32/wow64win.dll", AMD64, 0x77980000, frozenset({"Wow64WinServiceNotFound"})),
 ]
 
 # Fixture programs: name -> widths it is built for.

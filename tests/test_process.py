@@ -12,7 +12,7 @@ from wow64emu.emu.kuser import KUSER_SHARED_DATA
 from wow64emu.emu.memory import MemState, Prot
 from wow64emu.emu.process import StdStreams
 from wow64emu.errors import GuestFault
-from wow64emu.loader.process import CreatedProcess, create_process, quote_arg
+from wow64emu.loader.process import CreatedProcess, create_process, quote_arg, step_names
 
 BIN = Path(__file__).resolve().parent.parent / "fixtures" / "bin"
 
@@ -117,3 +117,49 @@ def test_kuser_page_cannot_be_written_through_a_guest_pointer(wow: CreatedProces
 ])
 def test_command_line_quoting_round_trips_as_commandlinetoargvw_reads_it(arg: str, quoted: str) -> None:
     assert quote_arg(arg) == quoted
+
+
+def steps_of(width: str, tmp_path: Path, stop_after: str | None = None) -> tuple[CreatedProcess, list]:
+    seen = []
+    streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
+    c = create_process(BIN / width / "hello.exe", [], root=tmp_path, streams=streams, stop_after=stop_after,
+                       on_step=lambda _c, step, what, regions: seen.append((step, what, regions)))
+    return c, seen
+
+
+def test_creation_follows_the_steps_of_the_seed(tmp_path: Path) -> None:
+    _, seen = steps_of("x86", tmp_path)
+    assert [s[0] for s in seen] == step_names() == [
+        "allocate", "map-image", "kuser", "system-dlls", "no-access", "peb", "thread", "wow64-dlls", "imports"]
+    added = {step: regions for step, _, regions in seen}
+    assert [r.base for r in added["map-image"]] == [0x400000]
+    assert [r.base for r in added["kuser"]] == [0x7FFE0000, 0x7FFE1000]
+    assert {r.name.split("/")[-2] for r in added["system-dlls"]} == {"SysWOW64", "System32"}
+
+
+def test_native_creation_has_no_wow64_steps(tmp_path: Path) -> None:
+    _, seen = steps_of("x64", tmp_path)
+    assert [s[0] for s in seen] == ["allocate", "map-image", "kuser", "system-dlls", "peb", "thread", "imports"]
+
+
+def test_no_access_reservation_surrounds_the_64_bit_ntdll(wow: CreatedProcess) -> None:
+    ntdll64 = wow.modules64["ntdll.dll"]
+    no_access = sorted((r for r in wow.process.memory.regions() if r.name.startswith("no access")),
+                       key=lambda r: r.base)
+    assert [(r.base, r.end) for r in no_access] == [
+        (0x7FFF0000, ntdll64.base), (ntdll64.base + ntdll64.size, 0x7FFFFFFF0000)]
+    assert all(r.allocation_protect == Prot.NOACCESS and not r.committed for r in no_access)
+    assert wow.process.memory.find_free(0x10000, top_down=True) < 0x7FFE0000  # nothing above the 32-bit limit
+
+
+def test_creation_can_stop_after_a_step(tmp_path: Path) -> None:
+    c, seen = steps_of("x86", tmp_path, stop_after="kuser")
+    assert seen[-1][0] == "kuser"
+    assert sorted(r.base for r in c.process.memory.regions()) == [0x400000, 0x7FFE0000, 0x7FFE1000]
+
+
+def test_guest_paths_of_mapped_files(wow: CreatedProcess) -> None:
+    assert wow.guest_path(wow.modules32["ntdll.dll"].path) == "C:\\Windows\\SysWOW64\\ntdll.dll"
+    assert wow.guest_path(wow.modules64["wow64cpu.dll"].path) == "C:\\Windows\\System32\\wow64cpu.dll"
+    assert wow.guest_path(wow.image.path) == "C:\\hello.exe"
+    assert wow.guest_path("PEB32") == "PEB32"

@@ -32,7 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run a PE program (32-bit through WoW64, 64-bit natively)")
     run.add_argument("--root", type=Path, help="the directory that is the guest's C: drive "
                      "(default: a new temporary directory, removed afterwards)")
-    run.add_argument("--trace", choices=["syscalls"], help="trace each system call, layer by layer")
+    run.add_argument("--trace", choices=["syscalls", "process"], action="append",
+                     help="trace each system call layer by layer (syscalls), or the steps of process creation "
+                          "(process); give it twice for both")
     run.add_argument("--trace-format", choices=["text", "jsonl"], default="text")
     run.add_argument("--trace-out", type=Path, help="write the trace here (default: stderr)")
     run.add_argument("--max-insns", type=int, default=0, metavar="N",
@@ -86,7 +88,8 @@ def cmd_run(ns: argparse.Namespace) -> int:
         tracer = None
         if ns.trace:
             tracer = Tracer(JsonlSink(trace_out) if ns.trace_format == "jsonl" else TextSink(trace_out))
-        machine = Machine(ns.program, ns.args, root=root, streams=streams, tracer=tracer)
+        machine = Machine(ns.program, ns.args, root=root, streams=streams, tracer=tracer,
+                          trace=frozenset(ns.trace or ()))
         outcome = machine.run(max_insns=ns.max_insns, timeout=ns.timeout)
     sys.stdout.flush()
     status = outcome.exit_status & 0xFFFFFFFF

@@ -32,7 +32,7 @@ from .kernel.entry import SyscallEntry
 from .kuser import SharedClock
 from .process import StdStreams
 from .status import NTSTATUS
-from .trace import Tracer
+from .trace import Tracer, trace_step
 
 _INTERRUPT_STATUS = {
     0: NTSTATUS.INTEGER_DIVIDE_BY_ZERO,
@@ -70,10 +70,16 @@ class RunOutcome:
 
 class Machine:
     def __init__(self, program: Path, args: list[str], *, root: Path, streams: StdStreams,
-                 tracer: Tracer | None = None) -> None:
-        self.created: CreatedProcess = create_process(program, args, root=root, streams=streams)
+                 tracer: Tracer | None = None, trace: frozenset[str] = frozenset({"syscalls"})) -> None:
+        """`trace` says what the tracer gets: "syscalls" (every layer of every call), "process" (the steps of
+        process creation and the regions each adds)."""
+        on_step = (lambda c, step, what, regions: trace_step(tracer, step, what, regions, c.guest_path)) if (
+            tracer is not None and "process" in trace) else None
+        self.created: CreatedProcess = create_process(program, args, root=root, streams=streams, on_step=on_step)
         self.process = self.created.process
         self.cpu = self.created.cpu
+        if "syscalls" not in trace:
+            tracer = None
         self.tracer = tracer
         self.fault: Fault | None = None
         uc = self.process.uc

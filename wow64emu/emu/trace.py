@@ -8,10 +8,11 @@ JSONL sink gives one object per event. When no trace is asked for, no tracer exi
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-LAYERS = ("x86", "gate", "wow64cpu", "wow64", "x64", "kernel")
+LAYERS = ("x86", "gate", "wow64cpu", "wow64", "x64", "kernel", "process")
 
 
 @dataclass
@@ -32,9 +33,9 @@ class TextSink:
 
     def write(self, ev: Event) -> None:
         first, *rest = ev.text.split("\n")
-        self.out.write(f"#{ev.call:<5} {ev.layer:<9} {ev.event:<9} {first}\n")
+        self.out.write(f"#{ev.call:<5} {ev.layer:<9} {ev.event:<11} {first}\n")
         for line in rest:
-            self.out.write(f"{'':<27}{line}\n")
+            self.out.write(f"{'':<29}{line}\n")
 
 
 class JsonlSink:
@@ -68,3 +69,12 @@ def hex32(value: int) -> str:
 
 def hex64(value: int) -> str:
     return f"0x{value & 0xFFFFFFFFFFFFFFFF:016x}"
+
+
+def trace_step(tracer: Tracer, step: str, what: str, regions: list, name_of: Callable[[str], str]) -> None:
+    """One step of process creation, with the regions of the address space it added (layer "process")."""
+    rows = [what] + [f"  + 0x{r.base:016x}-0x{r.end - 1:016x} {r.type.name.title():<8} "
+                     f"{'committed ' if r.committed else 'reserved  '}{name_of(r.name)}" for r in regions]
+    tracer.emit("process", step, "\n".join(rows), step=step,
+                regions=[{"start": r.base, "end": r.end, "type": r.type.name.title(), "name": name_of(r.name),
+                          "committed_pages": len(r.committed)} for r in regions])

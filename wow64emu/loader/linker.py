@@ -54,6 +54,21 @@ class Linker:
                            "(STATUS_INVALID_IMAGE_FORMAT)")
         return self._map_and_bind(image, str(path))
 
+    def map(self, path: str | Path) -> LoadedModule:
+        """Map an image of the linker's bitness at its preferred base (or rebased), without binding its imports:
+        process creation maps the executable first and binds it after the system DLLs are in place."""
+        image = PEImage.from_path(path)
+        if image.is64 != self.is64:
+            raise BadImage(f"{image.name}: is a {_bits(image.is64)} image, expected {_bits(self.is64)} "
+                           "(STATUS_INVALID_IMAGE_FORMAT)")
+        module = map_image(self.space, image, path=str(path), limit=self.limit)
+        self._register(module)
+        return module
+
+    def bind(self, module: LoadedModule) -> None:
+        """Resolve a mapped module's imports, loading (and binding) the DLLs it needs."""
+        self._bind(module)
+
     def preload(self, path: str | Path, *, base: int | None = None) -> LoadedModule:
         """Map a system DLL at its fixed base (its preferred one unless given), of either bitness, unbound."""
         image = PEImage.from_path(path)

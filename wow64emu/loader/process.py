@@ -8,13 +8,14 @@ create the first thread (TEB64, TEB32 = TEB64 + 0x2000, stacks, the WoW64 CPU ar
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
 
 from ..emu.cpu import Cpu
 from ..emu.kernel.console import create_std_handles
 from ..emu.kuser import KUSER_SHARED_DATA, initial_page
-from ..emu.memory import PAGE, MemType, Prot
+from ..emu.memory import PAGE, MemType, Prot, Region
 from ..emu.process import Process, StdStreams
 from ..errors import BadImage
 from . import structures as S
@@ -40,13 +41,15 @@ CTX = {"ContextFlags": 0x00, "SegGs": 0x8C, "SegFs": 0x90, "SegEs": 0x94, "SegDs
 
 @dataclass
 class CreatedProcess:
-    """What process creation leaves behind: the process, its CPU, modules and the addresses of its structures."""
+    """A process being created, step by step: the process, its CPU, modules and the addresses of its structures."""
 
     process: Process
     cpu: Cpu
-    image: LoadedModule
-    modules32: dict[str, LoadedModule] = field(default_factory=dict)
-    modules64: dict[str, LoadedModule] = field(default_factory=dict)
+    program: Path
+    args: list[str]
+    linker64: Linker
+    linker32: Linker | None = None
+    image: LoadedModule | None = None
     peb32: int = 0
     peb64: int = 0
     teb32: int = 0
@@ -55,34 +58,63 @@ class CreatedProcess:
     arena: int = 0
     stack32: tuple[int, int] = (0, 0)  # (limit, base)
     stack64: tuple[int, int] = (0, 0)
-    start: int = 0  # where the run loop begins: the kernel's return to user mode
+
+    @property
+    def modules64(self) -> dict[str, LoadedModule]:
+        return {m.name.lower(): m for m in self.linker64.modules}
+
+    @property
+    def modules32(self) -> dict[str, LoadedModule]:
+        return {m.name.lower(): m for m in self.linker32.modules} if self.linker32 else {}
 
     @property
     def modules(self) -> list[LoadedModule]:
         return sorted([*self.modules32.values(), *self.modules64.values()], key=lambda m: m.base)
 
+    def guest_path(self, host: str) -> str:
+        """The path the guest knows a mapped file by: C:\\Windows\\... for the sysroot, the image path for the
+        program; other names (roles of private regions) are returned as they are."""
+        if not host:
+            return host
+        path = Path(host)
+        if path.is_absolute() and path.resolve().is_relative_to(SYSROOT):
+            return "C:\\" + "\\".join(path.resolve().relative_to(SYSROOT.parent).parts)
+        if path.resolve() == self.program.resolve():
+            return self.process.image_path or str(PureWindowsPath("C:\\", self.program.name))
+        return host
 
-def create_process(program: Path, args: list[str], *, root: Path, streams: StdStreams) -> CreatedProcess:
+
+# (name, the step, whether only a WoW64 process takes it): the order of the seed "How Windows Maps 64-Bit Ntdll to
+# WoW64 Process". Each step returns a sentence saying what it did; `wow64emu vad --after NAME` stops after it.
+Step = Callable[[CreatedProcess], str]
+StepObserver = Callable[["CreatedProcess", str, str, list[Region]], None]  # (process, step, what, regions added)
+
+
+def create_process(program: Path, args: list[str], *, root: Path, streams: StdStreams,
+                   on_step: StepObserver | None = None, stop_after: str | None = None) -> CreatedProcess:
     image = PEImage.from_path(program)
     process = allocate_process(image, root, streams)
-    cpu = Cpu(process.uc)
-    map_shared_user_data(process)
-    linker32, linker64 = map_system_dlls(process)
-    exe_linker = linker64 if image.is64 else linker32
-    exe = exe_linker.load(program)
-    created = CreatedProcess(process, cpu, exe)
-    created.modules64 = {m.name.lower(): m for m in linker64.modules}
-    if linker32 is not None:
-        created.modules32 = {m.name.lower(): m for m in linker32.modules}
-    create_environment(created, program, args)
-    create_thread(created)
-    process.peb64, process.peb32 = created.peb64, created.peb32
-    process.teb64, process.teb32 = created.teb64, created.teb32
-    process.image_base = exe.base
+    c = CreatedProcess(process, Cpu(process.uc), program, args,
+                       Linker(process.memory, [SYSTEM32], is64=True, limit=None))
     if process.wow64:
-        load_wow64(created, linker64)
-    created.modules64 = {m.name.lower(): m for m in linker64.modules}
-    return created
+        c.linker32 = Linker(process.memory, [SYSWOW64], is64=False, limit=process.highest_address32)
+    if on_step is not None:
+        kind = "Wow64Process set: a 32-bit image" if process.wow64 else "a 64-bit image"
+        on_step(c, "allocate", f"allocate the process ({kind})", [])
+    for name, step, wow64_only in STEPS:
+        if wow64_only and not process.wow64:
+            continue
+        before = set(map(id, process.memory.regions()))
+        what = step(c)
+        if on_step is not None:
+            on_step(c, name, what, [r for r in process.memory.regions() if id(r) not in before])
+        if name == stop_after:
+            break
+    return c
+
+
+def step_names() -> list[str]:
+    return ["allocate", *(name for name, _, _ in STEPS)]
 
 
 def allocate_process(image: PEImage, root: Path, streams: StdStreams) -> Process:
@@ -91,24 +123,48 @@ def allocate_process(image: PEImage, root: Path, streams: StdStreams) -> Process
                    large_address_aware=bool(image.large_address_aware))
 
 
-def map_shared_user_data(process: Process) -> None:
+def map_executable(c: CreatedProcess) -> str:
+    """The executable at its preferred base (rebased if that is taken); its imports are bound last."""
+    linker = c.linker32 if c.process.wow64 else c.linker64
+    c.image = linker.map(c.program)
+    c.process.image_base = c.image.base
+    return f"map {c.image.name} at 0x{c.image.base:x}"
+
+
+def map_shared_user_data(c: CreatedProcess) -> str:
     """KUSER_SHARED_DATA: one read-only page at 0x7FFE0000, and the 64 KB after it reserved."""
-    space = process.memory
+    space = c.process.memory
     space.map_committed(KUSER_SHARED_DATA, PAGE, MemType.PRIVATE, Prot.READONLY, "KUSER_SHARED_DATA")
     space.poke(KUSER_SHARED_DATA, initial_page())
     space.reserve(KUSER_SHARED_DATA + PAGE, 0x10000 - PAGE, MemType.PRIVATE, Prot.NOACCESS)
+    return f"map KUSER_SHARED_DATA at 0x{KUSER_SHARED_DATA:x} (read-only) and reserve the 64 KB after it"
 
 
-def map_system_dlls(process: Process) -> tuple[Linker | None, Linker]:
+def map_system_dlls(c: CreatedProcess) -> str:
     """PspMapSystemDlls: the 64-bit ntdll always (high), the 32-bit one from SysWOW64 for a WoW64 process."""
-    limit = process.highest_address32 if process.wow64 else None
-    linker64 = Linker(process.memory, [SYSTEM32], is64=True, limit=None)
-    linker64.preload(SYSTEM32 / "ntdll.dll")
-    linker32 = None
-    if process.wow64:
-        linker32 = Linker(process.memory, [SYSWOW64], is64=False, limit=limit)
-        linker32.preload(SYSWOW64 / "ntdll.dll")
-    return linker32, linker64
+    done = [c.linker64.preload(SYSTEM32 / "ntdll.dll")]
+    if c.linker32 is not None:
+        done.append(c.linker32.preload(SYSWOW64 / "ntdll.dll"))
+    return "map " + " and ".join(f"{c.guest_path(m.path)} at 0x{m.base:x}" for m in done)
+
+
+def reserve_no_access(c: CreatedProcess) -> str:
+    """MiInitializeUserNoAccess: everything from the 32-bit limit to the top of the 64-bit user range becomes
+    private no-access, around what is mapped there (the 64-bit ntdll), so no allocation can ever land there."""
+    space = c.process.memory
+    cursor = c.process.highest_address32 + 1
+    ranges = []
+    for region in sorted(space.regions(), key=lambda r: r.base):
+        if region.end <= cursor:
+            continue
+        if region.base > cursor:
+            ranges.append((cursor, region.base))
+        cursor = max(cursor, region.end)
+    if cursor <= space.user_high:
+        ranges.append((cursor, space.user_high + 1))
+    for start, end in ranges:
+        space.reserve(start, end - start, MemType.PRIVATE, Prot.NOACCESS, "no access (MiInitializeUserNoAccess)")
+    return "reserve as no-access " + ", ".join(f"0x{a:x}-0x{b - 1:x}" for a, b in ranges)
 
 
 def _alloc(process: Process, size: int, name: str, *, below: int | None = None, top_down: bool = True,
@@ -121,17 +177,17 @@ def _alloc(process: Process, size: int, name: str, *, below: int | None = None, 
     return base
 
 
-def create_environment(c: CreatedProcess, program: Path, args: list[str]) -> None:
+def create_environment(c: CreatedProcess) -> str:
     """PEB64 (and PEB32), and RTL_USER_PROCESS_PARAMETERS in each width with handles, paths and command line."""
     process = c.process
     below = LIMIT_32 if process.wow64 else None
     c.peb64 = _alloc(process, PAGE, "PEB64", below=below)
     std = create_std_handles(process)
-    guest_path = str(PureWindowsPath("C:\\", program.name))
+    guest_path = str(PureWindowsPath("C:\\", c.program.name))
     process.image_path = guest_path
     strings = S.ParamsStrings(
         image_path=guest_path,
-        command_line=" ".join(quote_arg(a) for a in [guest_path, *args]),
+        command_line=" ".join(quote_arg(a) for a in [guest_path, *c.args]),
         current_directory="C:\\",
         dll_path="",
         environment=S.environment(process.wow64),
@@ -146,6 +202,9 @@ def create_environment(c: CreatedProcess, program: Path, args: list[str]) -> Non
     if process.wow64:
         c.peb32 = _alloc(process, PAGE, "PEB32", below=below)
         _write_peb(process, c.peb32, S.PEB32, c.image, params32)
+    process.peb64, process.peb32 = c.peb64, c.peb32
+    return (f"PEB64 at 0x{c.peb64:x}" + (f", PEB32 at 0x{c.peb32:x}" if c.peb32 else "")
+            + f", process parameters, standard handles {std[0]:#x}, {std[1]:#x}, {std[2]:#x}")
 
 
 def _write_peb(process: Process, peb: int, layout: S.PebLayout, image: LoadedModule, params: int) -> None:
@@ -177,7 +236,7 @@ def quote_arg(arg: str) -> str:
     return "".join(out)
 
 
-def create_thread(c: CreatedProcess) -> None:
+def create_thread(c: CreatedProcess) -> str:
     """The first thread: TEB64 (two pages) with TEB32 right after it for WoW64, stacks, and the CPU area."""
     process = c.process
     wow64 = process.wow64
@@ -213,13 +272,18 @@ def create_thread(c: CreatedProcess) -> None:
         struct.pack_into("<i", teb32, L32.wow_teb_offset, -S.TEB64_TO_TEB32)
         process.memory.poke(c.teb32, bytes(teb32))
     process.memory.poke(c.teb64, bytes(teb64))
+    process.teb64, process.teb32 = c.teb64, c.teb32
+    what = f"the first thread: TEB64 at 0x{c.teb64:x}, 64-bit stack 0x{c.stack64[0]:x}-0x{c.stack64[1] - 1:x}"
+    if wow64:
+        what += (f", TEB32 at 0x{c.teb32:x}, 32-bit stack 0x{c.stack32[0]:x}-0x{c.stack32[1] - 1:x}, "
+                 f"CPU area at 0x{c.cpu_area:x}")
+    return what
 
 
-def load_wow64(c: CreatedProcess, linker64: Linker) -> None:
+def load_wow64(c: CreatedProcess) -> str:
     """wow64.dll, wow64win.dll and wow64cpu.dll; the first 32-bit context; Wow64Transition."""
-    for name in ("wow64.dll", "wow64win.dll", "wow64cpu.dll"):
-        linker64.load(SYSTEM32 / name)
-    wow64cpu = linker64.module("wow64cpu.dll")
+    loaded = [c.linker64.load(SYSTEM32 / name) for name in ("wow64.dll", "wow64win.dll", "wow64cpu.dll")]
+    wow64cpu = c.linker64.module("wow64cpu.dll")
     ntdll32 = c.modules32["ntdll.dll"]
     c.process.memory.poke(ntdll32.exports["Wow64Transition"], struct.pack("<I", wow64cpu.exports["KiFastSystemCall"]))
     area = bytearray(WOW64_CPU_AREA_SIZE)
@@ -230,6 +294,30 @@ def load_wow64(c: CreatedProcess, linker64: Linker) -> None:
     for name, value in ctx.items():
         struct.pack_into("<I", area, 4 + CTX[name], value)
     c.process.memory.poke(c.cpu_area, bytes(area))
+    return ("load " + ", ".join(f"{m.name} at 0x{m.base:x}" for m in loaded)
+            + f"; Wow64Transition = wow64cpu!KiFastSystemCall (0x{wow64cpu.exports['KiFastSystemCall']:x})")
+
+
+def bind_imports(c: CreatedProcess) -> str:
+    """The executable's imports, with the DLLs they need (SysWOW64 for a 32-bit image, System32 for a 64-bit)."""
+    linker = c.linker32 if c.process.wow64 else c.linker64
+    before = {m.name for m in linker.modules}
+    linker.bind(c.image)
+    added = [m for m in linker.modules if m.name not in before]
+    return f"bind {c.image.name}'s imports" + (
+        ": load " + ", ".join(f"{m.name} at 0x{m.base:x}" for m in added) if added else "")
+
+
+STEPS: list[tuple[str, Step, bool]] = [
+    ("map-image", map_executable, False),
+    ("kuser", map_shared_user_data, False),
+    ("system-dlls", map_system_dlls, False),
+    ("no-access", reserve_no_access, True),
+    ("peb", create_environment, False),
+    ("thread", create_thread, False),
+    ("wow64-dlls", load_wow64, True),
+    ("imports", bind_imports, False),
+]
 
 
 def module_of(c: CreatedProcess, address: int) -> tuple[LoadedModule, int] | None:
