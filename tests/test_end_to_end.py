@@ -207,3 +207,25 @@ def test_cli_trace_process_narrates_creation_and_syscalls_together(tmp_path: Pat
     assert any(e["layer"] == "kernel" for e in events)
     imports = next(e for e in events if e.get("step") == "imports")
     assert imports["regions"][0]["name"] == "C:\\Windows\\SysWOW64\\kernel32.dll"
+
+
+def test_cli_timeout_ends_a_long_wait_inside_the_kernel() -> None:
+    # A 10-minute Sleep: the wait happens inside the kernel's service, where --timeout must still reach it.
+    done = cli("run", "--timeout", "0.5", str(BIN / "x86" / "sleeper.exe"), "600000")
+    assert done.returncode == 2
+    assert b"--timeout" in done.stderr and done.stderr.count(b"\n") == 1
+
+
+def test_process_end_closes_every_handle(tmp_path: Path) -> None:
+    from tests.wow64rig import DATA, object_attributes32, unicode_string32
+    from wow64emu.thunks.table import by_name
+
+    rig = Wow64Rig(tmp_path)
+    name = unicode_string32(rig, DATA + 0x200, "\\??\\C:\\scratch.tmp")
+    oa = object_attributes32(rig, DATA + 0x300, name)
+    access = 0xC0000000 | 0x100000 | 0x10000  # GENERIC_READ | GENERIC_WRITE | SYNCHRONIZE | DELETE
+    status = rig.syscall(by_name()["NtCreateFile"].number, DATA + 0x110, access, oa, DATA + 0x100, 0, 0x80, 0,
+                         2, 0x20 | 0x40 | 0x1000, 0, 0).exit_status  # FILE_CREATE, ... FILE_DELETE_ON_CLOSE
+    assert status == NTSTATUS.SUCCESS and (tmp_path / "scratch.tmp").exists()
+    assert rig.call("NtTerminateProcess", 0xFFFFFFFF, 3).exit_status == 3
+    assert not (tmp_path / "scratch.tmp").exists()  # the handle was never closed by the program

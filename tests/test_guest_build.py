@@ -63,7 +63,7 @@ DLLS = [
 PROGRAMS = {
     "hello": ("x86", "x64"), "hello_ntdll": ("x86", "x64"), "fileio": ("x86", "x64"), "gate": ("x86",),
     "loop": ("x86", "x64"), "exitcode": ("x86", "x64"), "echo": ("x86", "x64"), "ordinal": ("x86", "x64"),
-    "k32loop": ("x86", "x64"), "bench": ("x86", "x64"),
+    "k32loop": ("x86", "x64"), "bench": ("x86", "x64"), "sleeper": ("x86", "x64"),
 }
 # The differential-oracle scenarios (fixtures/src/oracle_*.c) are built for both widths; fixtures/README.md
 # describes them as a group.

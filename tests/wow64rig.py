@@ -2,8 +2,8 @@
 
 It creates a real WoW64 process (from the hello fixture), writes a 32-bit caller and a stub with the Windows 10
 byte pattern into fresh executable memory, points the thread's first 32-bit context at the caller, and runs. The
-caller pushes the arguments, calls the stub, and ends the process with the stub's EAX as exit status. Guest memory
-stays available afterwards for the test to read.
+caller pushes the arguments, calls the stub, stores the stub's EAX and stops on a `hlt`; the process and its
+handles live on, so that a test can make several calls and read guest memory in between.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from wow64emu.loader.process import CTX
 HELLO32 = Path(__file__).resolve().parent.parent / "fixtures" / "bin" / "x86" / "hello.exe"
 CODE = 0x00300000
 DATA = 0x00310000
+STATUS = DATA + 0xFFF0  # where the caller stores the status it got
+STOP64 = CODE + 0xF00  # where a run stops
 
 
 class Wow64Rig:
@@ -34,7 +36,6 @@ class Wow64Rig:
         self.memory.map_committed(DATA, 0x10000, MemType.PRIVATE, Prot.READWRITE, "rig data")
         c = self.machine.created
         self.service_call = c.modules32["ntdll.dll"].exports["Wow64SystemServiceCall"]
-        self.terminate = c.modules32["ntdll.dll"].exports["NtTerminateProcess"]
 
     def syscall(self, eax: int, *args: int) -> RunOutcome:
         """Call service `eax` with 32-bit `args` through a stub of the Windows pattern; the outcome's exit status
@@ -55,15 +56,21 @@ class Wow64Rig:
         for a in reversed(args):
             code += b"\x68" + struct.pack("<I", a & 0xFFFFFFFF)  # push imm32
         code += b"\xe8" + struct.pack("<i", target - (CODE + len(code) + 5))  # call target
-        code += b"\x50" + b"\x6a\xff"  # push eax; push -1
-        code += b"\xe8" + struct.pack("<i", self.terminate - (CODE + len(code) + 5))  # call NtTerminateProcess
-        code += b"\xf4"
+        code += b"\xa3" + struct.pack("<I", STATUS)  # mov [STATUS], eax
+        # jmp far 0x33:STOP64: the run stops there, in 64-bit mode, where the next run's return to user mode
+        # begins, without ending the process (or closing its handles).
+        code += b"\xea" + struct.pack("<IH", STOP64, 0x33)
         self.memory.poke(CODE, bytes(code))
+        self.memory.poke(STOP64, b"\x90")
         # Unicorn keeps translated blocks of code it already ran; a host-side write does not invalidate them.
         self.process.uc.ctl_remove_cache(CODE, CODE + 0x1000)
         area = self.machine.created.cpu_area
         self.memory.poke(area + 4 + CTX["Eip"], struct.pack("<I", CODE))
-        return self.machine.run(max_insns=1_000_000, timeout=30)
+        self.memory.poke(STATUS, b"\xad\xde\xad\xde")
+        outcome = self.machine.run(max_insns=1_000_000, timeout=30, stop_at=STOP64)
+        if outcome.exit_status is not None:
+            return outcome  # the call ended the process, or something faulted before the stop
+        return RunOutcome(self.u32(STATUS), None, outcome.syscalls)
 
     def put(self, addr: int, data: bytes) -> int:
         self.memory.poke(addr, data)

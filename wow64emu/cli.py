@@ -1,4 +1,4 @@
-"""The command line: `wow64emu run`, `wow64emu syscalls`, `wow64emu bench`.
+"""The command line: `wow64emu run`, `wow64emu vad`, `wow64emu syscalls`, `wow64emu bench`.
 
 Every failure of the emulator itself ends in one line `wow64emu: error: ...` and exit code 2; a Python traceback
 is shown only when WOW64EMU_DEBUG is set.
@@ -47,6 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("args", nargs=argparse.REMAINDER)
     calls = sub.add_parser("syscalls", help="list the system-call table")
     calls.add_argument("--json", action="store_true")
+    vad = sub.add_parser("vad", help="the address space of a new process, as WinDbg's !vad lists it")
+    vad.add_argument("--json", action="store_true", help="a list of objects instead of the listing")
+    vad.add_argument("--svg", type=Path, metavar="FILE", help="also draw the address space into FILE")
+    vad.add_argument("--after", metavar="STEP", help="stop process creation after this step (see --trace process)")
+    vad.add_argument("--trace", choices=["process"], help="narrate the creation steps on stderr")
+    vad.add_argument("--root", type=Path, help="the guest's C: drive (default: a temporary directory)")
+    vad.add_argument("program", type=Path)
+    vad.add_argument("args", nargs=argparse.REMAINDER)
     bench = sub.add_parser("bench", help="measure the cost of the WoW64 path against the native one")
     bench.add_argument("--calls", type=int, default=20000, metavar="N", help="system calls per measurement")
     bench.add_argument("--repeat", type=int, default=3, metavar="R", help="keep the best of R runs")
@@ -102,6 +110,30 @@ def cmd_run(ns: argparse.Namespace) -> int:
     return status & 0xFF
 
 
+def cmd_vad(ns: argparse.Namespace) -> int:
+    from .emu.trace import trace_step
+    from .emu.vadview import render_json, render_svg, render_text
+    from .loader.process import create_process, step_names
+
+    if ns.after is not None and ns.after not in step_names():
+        raise EmulatorError(f"--after {ns.after}: no such step (the steps: {', '.join(step_names())})")
+    if not ns.program.is_file():
+        raise EmulatorError(f"{ns.program}: no such file")
+    streams = StdStreams(sys.stdin.buffer, sys.stdout.buffer, sys.stderr.buffer)
+    tracer = Tracer(TextSink(sys.stderr)) if ns.trace else None
+    on_step = (lambda c, step, what, regions: trace_step(tracer, step, what, regions, c.guest_path)) if tracer else None
+    with _guest_root(ns.root) as root:
+        created = create_process(ns.program, ns.args, root=root, streams=streams, on_step=on_step,
+                                 stop_after=ns.after)
+        rows = created.vad_rows()
+    print(render_json(rows) if ns.json else render_text(rows))
+    if ns.svg is not None:
+        kind = "WoW64" if created.process.wow64 else "64-bit"
+        after = f", after {ns.after}" if ns.after else ""
+        ns.svg.write_text(render_svg(rows, title=f"{ns.program.name} ({kind}{after})"), encoding="utf-8")
+    return 0
+
+
 def cmd_syscalls(ns: argparse.Namespace) -> int:
     from .emu.kernel import Kernel
     from .thunks.table import syscalls
@@ -137,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if ns.command == "run":
             return cmd_run(ns)
+        if ns.command == "vad":
+            return cmd_vad(ns)
         if ns.command == "bench":
             from .bench import main as bench_main
 

@@ -1,8 +1,9 @@
 /*
- * kernel32: the standard handles, file I/O, DOS paths turned into NT paths, CreateFile.
+ * kernel32: the standard handles, file I/O, CreateFile, what a handle says of its file (size, pointer, end,
+ * information, type).
  */
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
-#include "k32.h"
+#include "k32files.h"
 
 /* ---- Standard handles and file I/O -------------------------------------------------------------------- */
 
@@ -86,167 +87,12 @@ BOOL WINAPI CloseHandle(HANDLE handle)
     return TRUE;
 }
 
-/* ---- DOS path -> NT path ------------------------------------------------------------------------------ */
-
-#define NT_PATH_MAX 1024                                            /* characters, terminator included */
-
-/* An NT path being built: "\??\" + a root ("C:" or "UNC\server\share") + "\component" ... */
-struct nt_path {
-    WCHAR buf[NT_PATH_MAX];
-    ULONG len;                                                      /* characters in buf */
-    ULONG root;                                                     /* end of the root: ".." stops here */
-    BOOL overflow;
-};
-
-static void path_append(struct nt_path *p, const WCHAR *s, ULONG n)
-{
-    if (p->len + n >= NT_PATH_MAX) {
-        p->overflow = TRUE;
-        return;
-    }
-    for (ULONG i = 0; i < n; i++)
-        p->buf[p->len++] = s[i];
-}
-
-static BOOL is_sep(WCHAR c)
-{
-    return c == '\\' || c == '/';
-}
-
-static ULONG wcs_len(const WCHAR *s)
-{
-    ULONG n = 0;
-    while (s[n])
-        n++;
-    return n;
-}
-
-/* Appends the components of s[0..n) one by one: "." and empty ones are dropped, ".." removes the previous
- * component (never the root). `last` marks the text that ends the path: Win32 strips trailing dots and
- * spaces from its final component. */
-static void path_add_components(struct nt_path *p, const WCHAR *s, ULONG n, BOOL last)
-{
-    ULONG i = 0;
-    while (i < n) {
-        ULONG start, end;
-        while (i < n && is_sep(s[i]))
-            i++;
-        start = i;
-        while (i < n && !is_sep(s[i]))
-            i++;
-        end = i;
-        if (end - start == 1 && s[start] == '.')
-            continue;
-        if (end - start == 2 && s[start] == '.' && s[start + 1] == '.') {
-            while (p->len > p->root && p->buf[p->len - 1] != '\\')
-                p->len--;
-            if (p->len > p->root)
-                p->len--;                                           /* the separator before it */
-            continue;
-        }
-        if (last && end == n)
-            while (end > start && (s[end - 1] == '.' || s[end - 1] == ' '))
-                end--;
-        if (end == start)
-            continue;
-        path_append(p, L"\\", 1);
-        path_append(p, s + start, end - start);
-    }
-}
-
-static BOOL is_drive_letter(WCHAR c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-static WCHAR upcase(WCHAR c)
-{
-    return (c >= 'a' && c <= 'z') ? (WCHAR)(c - 'a' + 'A') : c;
-}
-
-/* Turns a Win32 path into the NT path NtCreateFile wants, as RtlDosPathNameToNtPathName_U does for the forms
- * handled here: "\\?\x" -> "\??\x" (taken as it is), "\\.\x" -> "\??\x", "\\server\share\x" ->
- * "\??\UNC\server\share\x", "C:\x" -> "\??\C:\x", "\x" (rooted on the current drive), "C:x" and "x" (relative
- * to the current directory). Returns FALSE (with the last error set) for a path it cannot convert. */
-static BOOL dos_path_to_nt(const WCHAR *dos, struct nt_path *p)
-{
-    const UNICODE_STRING *cwd = &nt_process_parameters()->CurrentDirectory.DosPath;
-    const WCHAR *cur = cwd->Buffer;
-    ULONG cur_len = cwd->Length / sizeof(WCHAR);
-    ULONG n = wcs_len(dos);
-
-    p->len = 0;
-    p->root = 0;
-    p->overflow = FALSE;
-    if (n == 0) {
-        SetLastError(ERROR_PATH_NOT_FOUND);
-        return FALSE;
-    }
-    path_append(p, L"\\??\\", 4);
-
-    if (n >= 4 && dos[0] == '\\' && dos[1] == '\\' && (dos[2] == '?' || dos[2] == '.') && dos[3] == '\\') {
-        /* Win32 device or "do not parse" path: only the prefix changes. */
-        path_append(p, dos + 4, n - 4);
-        p->root = p->len;
-    } else if (n >= 2 && is_sep(dos[0]) && is_sep(dos[1])) {
-        /* UNC: \\server\share is the root. */
-        ULONG i = 2, parts = 0;
-        path_append(p, L"UNC", 3);
-        while (parts < 2 && i < n) {
-            ULONG start = i;
-            while (i < n && !is_sep(dos[i]))
-                i++;
-            path_append(p, L"\\", 1);
-            path_append(p, dos + start, i - start);
-            parts++;
-            while (i < n && is_sep(dos[i]))
-                i++;
-        }
-        p->root = p->len;
-        path_add_components(p, dos + i, n - i, TRUE);
-    } else if (n >= 2 && is_drive_letter(dos[0]) && dos[1] == ':') {
-        WCHAR drive[2] = { upcase(dos[0]), ':' };
-        path_append(p, drive, 2);
-        p->root = p->len;
-        if (n == 2 || !is_sep(dos[2])) {
-            /* "C:x": relative to the current directory when it is on that drive, else to the drive's root. */
-            if (cur_len >= 2 && upcase(cur[0]) == drive[0] && cur[1] == ':')
-                path_add_components(p, cur + 2, cur_len - 2, FALSE);
-        }
-        path_add_components(p, dos + 2, n - 2, TRUE);
-    } else if (cur_len >= 2 && cur[1] == ':') {
-        /* "\x" (root of the current drive) or "x" (relative to the current directory). */
-        WCHAR drive[2] = { upcase(cur[0]), ':' };
-        path_append(p, drive, 2);
-        p->root = p->len;
-        if (!is_sep(dos[0]))
-            path_add_components(p, cur + 2, cur_len - 2, FALSE);
-        path_add_components(p, dos, n, TRUE);
-    } else {
-        /* A relative path with a current directory that has no drive (a UNC one): not handled. */
-        SetLastError(ERROR_PATH_NOT_FOUND);
-        return FALSE;
-    }
-    if (p->len == p->root && p->buf[p->len - 1] == ':')
-        path_append(p, L"\\", 1);                                   /* "C:" alone is the root "C:\" */
-    else if (p->len > p->root && is_sep(dos[n - 1]))
-        path_append(p, L"\\", 1);                                   /* a trailing separator stays */
-    if (p->overflow) {
-        SetLastError(ERROR_FILENAME_EXCED_RANGE);
-        return FALSE;
-    }
-    p->buf[p->len] = 0;
-    return TRUE;
-}
-
 /* ---- CreateFile --------------------------------------------------------------------------------------- */
 
 HANDLE WINAPI CreateFileW(LPCWSTR name, DWORD access, DWORD share, LPSECURITY_ATTRIBUTES sa,
                           DWORD disposition, DWORD flags_and_attributes, HANDLE template_file)
 {
-    struct nt_path path;
-    UNICODE_STRING nt_name;
-    OBJECT_ATTRIBUTES attr;
+    struct nt_name n;
     IO_STATUS_BLOCK iosb;
     HANDLE handle = INVALID_HANDLE_VALUE;
     ULONG nt_disposition;
@@ -263,28 +109,21 @@ HANDLE WINAPI CreateFileW(LPCWSTR name, DWORD access, DWORD share, LPSECURITY_AT
         SetLastError(ERROR_INVALID_PARAMETER);
         return INVALID_HANDLE_VALUE;
     }
-    if (!name || !dos_path_to_nt(name, &path)) {
-        if (!name)
-            SetLastError(ERROR_PATH_NOT_FOUND);
+    if (!nt_name_of(name, &n))
         return INVALID_HANDLE_VALUE;
-    }
-
-    nt_name.Buffer = path.buf;
-    nt_name.Length = (USHORT)(path.len * sizeof(WCHAR));
-    nt_name.MaximumLength = (USHORT)((path.len + 1) * sizeof(WCHAR));
-    attr.Length = sizeof attr;
-    attr.RootDirectory = NULL;
-    attr.ObjectName = &nt_name;
-    attr.Attributes = OBJ_CASE_INSENSITIVE | (sa && sa->bInheritHandle ? OBJ_INHERIT : 0);
-    attr.SecurityDescriptor = sa ? sa->lpSecurityDescriptor : NULL;
-    attr.SecurityQualityOfService = NULL;
+    if (sa && sa->bInheritHandle)
+        n.oa.Attributes |= OBJ_INHERIT;
+    n.oa.SecurityDescriptor = sa ? sa->lpSecurityDescriptor : NULL;
 
     /* The FILE_FLAG_* bits (overlapped, write-through, delete-on-close ...) are not passed on. */
-    status = NtCreateFile(&handle, access | SYNCHRONIZE | FILE_READ_ATTRIBUTES, &attr, &iosb, NULL,
+    status = NtCreateFile(&handle, access | SYNCHRONIZE | FILE_READ_ATTRIBUTES, &n.oa, &iosb, NULL,
                           flags_and_attributes & FILE_ATTRIBUTE_VALID_FLAGS, share, nt_disposition,
                           FILE_SYNCHRONOUS_IO_NONALERT | FILE_NON_DIRECTORY_FILE, NULL, 0);
     if (!NT_SUCCESS(status)) {
-        fail_status(status);
+        if (status == STATUS_OBJECT_NAME_COLLISION)
+            SetLastError(ERROR_FILE_EXISTS);                        /* CreateFile's own word for it */
+        else
+            fail_status(status);
         return INVALID_HANDLE_VALUE;
     }
     if (disposition == CREATE_ALWAYS || disposition == OPEN_ALWAYS)
@@ -297,19 +136,172 @@ HANDLE WINAPI CreateFileA(LPCSTR name, DWORD access, DWORD share, LPSECURITY_ATT
                           DWORD disposition, DWORD flags_and_attributes, HANDLE template_file)
 {
     WCHAR wide[NT_PATH_MAX];
-    ULONG i;
 
-    if (!name) {
-        SetLastError(ERROR_PATH_NOT_FOUND);
+    if (!ansi_path(name, wide))
         return INVALID_HANDLE_VALUE;
-    }
-    for (i = 0; name[i]; i++) {
-        if (i == NT_PATH_MAX - 1) {
-            SetLastError(ERROR_FILENAME_EXCED_RANGE);
-            return INVALID_HANDLE_VALUE;
-        }
-        wide[i] = (unsigned char)name[i];                           /* Latin-1: no code page support */
-    }
-    wide[i] = 0;
     return CreateFileW(wide, access, share, sa, disposition, flags_and_attributes, template_file);
+}
+
+/* ---- Size, pointer and end of file ---------------------------------------------------------------------- */
+
+static BOOL query_file(HANDLE file, void *info, ULONG length, ULONG info_class)
+{
+    IO_STATUS_BLOCK iosb;
+    NTSTATUS status = NtQueryInformationFile(file, &iosb, info, length, info_class);
+    return NT_SUCCESS(status) ? TRUE : fail_status(status);
+}
+
+static BOOL set_file(HANDLE file, void *info, ULONG length, ULONG info_class)
+{
+    IO_STATUS_BLOCK iosb;
+    NTSTATUS status = NtSetInformationFile(file, &iosb, info, length, info_class);
+    return NT_SUCCESS(status) ? TRUE : fail_status(status);
+}
+
+BOOL WINAPI GetFileSizeEx(HANDLE file, PLARGE_INTEGER size)
+{
+    FILE_STANDARD_INFORMATION info;
+
+    if (!query_file(file, &info, sizeof info, FileStandardInformation))
+        return FALSE;
+    *size = info.EndOfFile;
+    return TRUE;
+}
+
+DWORD WINAPI GetFileSize(HANDLE file, LPDWORD high)
+{
+    LARGE_INTEGER size;
+
+    if (!GetFileSizeEx(file, &size))
+        return INVALID_FILE_SIZE;
+    if (high)
+        *high = (DWORD)size.u.HighPart;
+    if (size.u.LowPart == INVALID_FILE_SIZE)
+        SetLastError(NO_ERROR);                                     /* tells a size from a failure */
+    return size.u.LowPart;
+}
+
+BOOL WINAPI SetFilePointerEx(HANDLE file, LARGE_INTEGER distance, PLARGE_INTEGER new_position, DWORD method)
+{
+    FILE_POSITION_INFORMATION position;
+    FILE_STANDARD_INFORMATION standard;
+
+    switch (method) {
+    case FILE_BEGIN:
+        position.CurrentByteOffset.QuadPart = 0;
+        break;
+    case FILE_CURRENT:
+        if (!query_file(file, &position, sizeof position, FilePositionInformation))
+            return FALSE;
+        break;
+    case FILE_END:
+        if (!query_file(file, &standard, sizeof standard, FileStandardInformation))
+            return FALSE;
+        position.CurrentByteOffset = standard.EndOfFile;
+        break;
+    default:
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    position.CurrentByteOffset.QuadPart += distance.QuadPart;
+    if (position.CurrentByteOffset.QuadPart < 0) {
+        SetLastError(ERROR_NEGATIVE_SEEK);
+        return FALSE;
+    }
+    if (!set_file(file, &position, sizeof position, FilePositionInformation))
+        return FALSE;
+    if (new_position)
+        *new_position = position.CurrentByteOffset;
+    return TRUE;
+}
+
+DWORD WINAPI SetFilePointer(HANDLE file, LONG distance, PLONG high, DWORD method)
+{
+    LARGE_INTEGER move, position;
+
+    move.QuadPart = high ? (LONGLONG)(((ULONGLONG)(ULONG)*high << 32) | (ULONG)distance) : (LONGLONG)distance;
+    if (!SetFilePointerEx(file, move, &position, method))
+        return INVALID_SET_FILE_POINTER;
+    if (high)
+        *high = position.u.HighPart;
+    if (position.u.LowPart == INVALID_SET_FILE_POINTER)
+        SetLastError(NO_ERROR);                                     /* tells a position from a failure */
+    return position.u.LowPart;
+}
+
+BOOL WINAPI SetEndOfFile(HANDLE file)
+{
+    FILE_POSITION_INFORMATION position;
+    FILE_END_OF_FILE_INFORMATION end;
+
+    if (!query_file(file, &position, sizeof position, FilePositionInformation))
+        return FALSE;
+    end.EndOfFile = position.CurrentByteOffset;
+    return set_file(file, &end, sizeof end, FileEndOfFileInformation);
+}
+
+BOOL WINAPI FlushFileBuffers(HANDLE file)
+{
+    IO_STATUS_BLOCK iosb;
+    NTSTATUS status = NtFlushBuffersFile(file, &iosb);
+    return NT_SUCCESS(status) ? TRUE : fail_status(status);
+}
+
+/* ---- What a handle says of its file --------------------------------------------------------------------- */
+
+BOOL WINAPI GetFileInformationByHandle(HANDLE file, LPBY_HANDLE_FILE_INFORMATION info)
+{
+    FILE_ALL_INFORMATION all;                                       /* the name does not fit: not needed */
+    FILE_FS_VOLUME_INFORMATION volume;
+    IO_STATUS_BLOCK iosb;
+    NTSTATUS status;
+
+    status = NtQueryInformationFile(file, &iosb, &all, sizeof all, FileAllInformation);
+    if (status != STATUS_BUFFER_OVERFLOW && !NT_SUCCESS(status))
+        return fail_status(status);
+    status = NtQueryVolumeInformationFile(file, &iosb, &volume, sizeof volume, FileFsVolumeInformation);
+    if (status != STATUS_BUFFER_OVERFLOW && !NT_SUCCESS(status))
+        return fail_status(status);
+    info->dwFileAttributes = all.BasicInformation.FileAttributes;
+    info->ftCreationTime = filetime_of(all.BasicInformation.CreationTime);
+    info->ftLastAccessTime = filetime_of(all.BasicInformation.LastAccessTime);
+    info->ftLastWriteTime = filetime_of(all.BasicInformation.LastWriteTime);
+    info->dwVolumeSerialNumber = volume.VolumeSerialNumber;
+    info->nFileSizeHigh = (DWORD)all.StandardInformation.EndOfFile.u.HighPart;
+    info->nFileSizeLow = all.StandardInformation.EndOfFile.u.LowPart;
+    info->nNumberOfLinks = all.StandardInformation.NumberOfLinks;
+    info->nFileIndexHigh = (DWORD)all.InternalInformation.IndexNumber.u.HighPart;
+    info->nFileIndexLow = all.InternalInformation.IndexNumber.u.LowPart;
+    return TRUE;
+}
+
+/* The device behind the handle decides: character devices (the console among them), pipes, the rest disks. */
+DWORD WINAPI GetFileType(HANDLE file)
+{
+    FILE_FS_DEVICE_INFORMATION device;
+    IO_STATUS_BLOCK iosb;
+    NTSTATUS status;
+
+    status = NtQueryVolumeInformationFile(file, &iosb, &device, sizeof device, FileFsDeviceInformation);
+    if (!NT_SUCCESS(status)) {
+        fail_status(status);
+        return FILE_TYPE_UNKNOWN;
+    }
+    switch (device.DeviceType) {
+    case FILE_DEVICE_CONSOLE:
+    case FILE_DEVICE_NULL:
+    case FILE_DEVICE_KEYBOARD:
+    case FILE_DEVICE_MOUSE:
+    case FILE_DEVICE_PARALLEL_PORT:
+    case FILE_DEVICE_PRINTER:
+    case FILE_DEVICE_SCREEN:
+    case FILE_DEVICE_SERIAL_PORT:
+    case FILE_DEVICE_SOUND:
+    case FILE_DEVICE_MODEM:
+        return FILE_TYPE_CHAR;
+    case FILE_DEVICE_NAMED_PIPE:
+        return FILE_TYPE_PIPE;
+    default:
+        return FILE_TYPE_DISK;
+    }
 }

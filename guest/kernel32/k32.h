@@ -13,7 +13,11 @@
 
 #include "nt.h"
 
-/* NTSTATUS -> Win32 error (errors.c). */
+#ifndef ERROR_NOT_SAME_OBJECT                                       /* not in mingw-w64's winerror.h */
+#define ERROR_NOT_SAME_OBJECT 1656
+#endif
+
+/* NTSTATUS -> Win32 error (errors.c): the one table of every status the kernel32 functions meet. */
 DWORD error_from_status(NTSTATUS status);
 
 /* Sets the last error from a failed status; returns FALSE for the callers' convenience. */

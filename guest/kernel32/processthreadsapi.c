@@ -1,8 +1,9 @@
 /*
- * kernel32: the current process, its command line, and its exit.
+ * kernel32: the current process and thread, their command line, ids, priorities, information and exit, and
+ * opening them by id.
  */
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
-#include "k32.h"
+#include "k32process.h"
 
 /* ---- Process ------------------------------------------------------------------------------------------- */
 
@@ -48,4 +49,131 @@ LPSTR WINAPI GetCommandLineA(void)
         command_line_a_ready = TRUE;
     }
     return command_line_a;
+}
+
+BOOL WINAPI TerminateProcess(HANDLE process, UINT exit_code)
+{
+    NTSTATUS status;
+
+    if (!process)                                   /* NULL would mean "the other threads" to the kernel */
+        return fail_status(STATUS_INVALID_HANDLE);
+    status = NtTerminateProcess(process, (NTSTATUS)exit_code);
+    return NT_SUCCESS(status) ? TRUE : fail_status(status);
+}
+
+/* ---- Process and thread information ------------------------------------------------------------------- */
+
+
+BOOL query_process(HANDLE process, PROCESSINFOCLASS info_class, PVOID info, ULONG length)
+{
+    NTSTATUS status = NtQueryInformationProcess(process, info_class, info, length, NULL);
+    return NT_SUCCESS(status) ? TRUE : fail_status(status);
+}
+
+static BOOL process_basic(HANDLE process, PROCESS_BASIC_INFORMATION *info)
+{
+    return query_process(process, ProcessBasicInformation, info, sizeof *info);
+}
+
+static BOOL thread_basic(HANDLE thread, THREAD_BASIC_INFORMATION *info)
+{
+    NTSTATUS status = NtQueryInformationThread(thread, ThreadBasicInformation, info, sizeof *info, NULL);
+    return NT_SUCCESS(status) ? TRUE : fail_status(status);
+}
+
+/* OpenProcess and OpenThread: NtOpenProcess or NtOpenThread by client id. */
+typedef NTSTATUS (NTAPI *OPEN_BY_ID)(PHANDLE, ACCESS_MASK, POBJECT_ATTRIBUTES, PCLIENT_ID);
+
+static HANDLE open_by_id(OPEN_BY_ID open, DWORD access, BOOL inherit, ULONG_PTR pid, ULONG_PTR tid)
+{
+    CLIENT_ID cid = { (HANDLE)pid, (HANDLE)tid };
+    OBJECT_ATTRIBUTES oa = { sizeof oa, NULL, NULL, inherit ? OBJ_INHERIT : 0, NULL, NULL };
+    HANDLE handle;
+    NTSTATUS status = open(&handle, access, &oa, &cid);
+
+    if (!NT_SUCCESS(status)) {
+        fail_status(status);
+        return NULL;
+    }
+    return handle;
+}
+
+BOOL WINAPI GetExitCodeProcess(HANDLE process, LPDWORD exit_code)
+{
+    PROCESS_BASIC_INFORMATION info;
+
+    if (!process_basic(process, &info))
+        return FALSE;
+    *exit_code = (DWORD)info.ExitStatus;                            /* STILL_ACTIVE = STATUS_PENDING */
+    return TRUE;
+}
+
+DWORD WINAPI GetProcessId(HANDLE process)
+{
+    PROCESS_BASIC_INFORMATION info;
+
+    return process_basic(process, &info) ? (DWORD)info.UniqueProcessId : 0;
+}
+
+HANDLE WINAPI OpenProcess(DWORD access, BOOL inherit, DWORD pid)
+{
+    return open_by_id(NtOpenProcess, access, inherit, pid, 0);
+}
+
+/* ---- Threads ------------------------------------------------------------------------------------------- */
+
+HANDLE WINAPI GetCurrentThread(void)
+{
+    return NtCurrentThread();
+}
+
+DWORD WINAPI GetCurrentThreadId(void)
+{
+    return (DWORD)(ULONG_PTR)nt_current_teb()->ClientId.UniqueThread;
+}
+
+DWORD WINAPI GetThreadId(HANDLE thread)
+{
+    THREAD_BASIC_INFORMATION info;
+
+    return thread_basic(thread, &info) ? (DWORD)(ULONG_PTR)info.ClientId.UniqueThread : 0;
+}
+
+HANDLE WINAPI OpenThread(DWORD access, BOOL inherit, DWORD tid)
+{
+    return open_by_id(NtOpenThread, access, inherit, 0, tid);
+}
+
+/* The saturation increments the kernel takes for the two extreme priorities. */
+#define PRIORITY_SATURATION 16
+
+int WINAPI GetThreadPriority(HANDLE thread)
+{
+    THREAD_BASIC_INFORMATION info;
+
+    if (!thread_basic(thread, &info))
+        return THREAD_PRIORITY_ERROR_RETURN;
+    if (info.BasePriority == PRIORITY_SATURATION)
+        return THREAD_PRIORITY_TIME_CRITICAL;
+    if (info.BasePriority == -PRIORITY_SATURATION)
+        return THREAD_PRIORITY_IDLE;
+    return info.BasePriority;
+}
+
+BOOL WINAPI SetThreadPriority(HANDLE thread, int priority)
+{
+    LONG increment = priority;
+    NTSTATUS status;
+
+    if (priority == THREAD_PRIORITY_TIME_CRITICAL)
+        increment = PRIORITY_SATURATION;
+    else if (priority == THREAD_PRIORITY_IDLE)
+        increment = -PRIORITY_SATURATION;
+    status = NtSetInformationThread(thread, ThreadBasePriority, &increment, sizeof increment);
+    return NT_SUCCESS(status) ? TRUE : fail_status(status);
+}
+
+DWORD WINAPI GetCurrentProcessorNumber(void)
+{
+    return NtGetCurrentProcessorNumber();
 }

@@ -112,18 +112,23 @@ class Cpu:
         self.uc.reg_write(UC_X86_REG_RSP, KERNEL_STACK)
         return USER_ENTRY_STUB
 
-    def run(self, begin: int, *, finished: Callable[[], bool], max_insns: int = 0, timeout: float = 0.0) -> RunResult:
-        """Run until `finished()` says so, the budget or the time limit runs out, or the CPU faults."""
+    def run(self, begin: int, *, finished: Callable[[], bool], max_insns: int = 0, timeout: float = 0.0,
+            stop_at: int | None = None) -> RunResult:
+        """Run until `finished()` says so, the CPU reaches `stop_at`, the budget or the time limit runs out, or the
+        CPU faults."""
         deadline_us = int(timeout * 1_000_000) if timeout else 0
         start = time.monotonic()
+        until = 0xFFFF_FFFF_FFFF_FFFF if stop_at is None else stop_at
         try:
-            self.uc.emu_start(begin, 0xFFFF_FFFF_FFFF_FFFF, timeout=deadline_us, count=max_insns)
+            self.uc.emu_start(begin, until, timeout=deadline_us, count=max_insns)
         except UcError as exc:
             pc = self.uc.reg_read(UC_X86_REG_RIP)
             return RunResult("fault", pc, str(exc))
         pc = self.uc.reg_read(UC_X86_REG_RIP)
         if finished():
             return RunResult("exit", pc)
+        if pc == stop_at:
+            return RunResult("stopped", pc)
         if timeout and time.monotonic() - start >= timeout * 0.98:
             return RunResult("timeout", pc)
         if max_insns:

@@ -7,6 +7,7 @@ fire on a fault. Observation hooks for a trace are installed only when a trace i
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,7 +64,7 @@ class Fault:
 
 @dataclass(frozen=True)
 class RunOutcome:
-    exit_status: int
+    exit_status: int | None
     fault: Fault | None
     syscalls: int
 
@@ -137,11 +138,17 @@ class Machine:
         uc.reg_write(UC_X86_REG_RDX, c.peb64)
         return self.cpu.enter_user(c.modules64["ntdll.dll"].exports["RtlUserThreadStart"], c.stack64[1] - 0x108)
 
-    def run(self, *, max_insns: int = 0, timeout: float = 0.0) -> RunOutcome:
+    def run(self, *, max_insns: int = 0, timeout: float = 0.0, stop_at: int | None = None) -> RunOutcome:
+        """Run the first thread until the process ends, faults, or reaches `stop_at` (then the process lives on,
+        with exit status None in the outcome, and may be run again from its first context)."""
         begin = self.start_address()
+        self.fault = None
+        self.process.deadline = time.monotonic() + timeout if timeout else None
         self.clock.refresh()
         result = self.cpu.run(begin, finished=lambda: self.process.exit_status is not None or self.fault is not None,
-                              max_insns=max_insns, timeout=timeout)
+                              max_insns=max_insns, timeout=timeout, stop_at=stop_at)
+        if result.reason == "stopped":
+            return RunOutcome(None, None, self.entry.count)
         if result.reason in ("budget", "timeout"):
             raise budget_error(result, max_insns, timeout)
         if result.reason == "fault" and self.fault is None:

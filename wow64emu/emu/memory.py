@@ -12,7 +12,6 @@ through one view is committed in every view, as the section's commitment is.
 
 from __future__ import annotations
 
-import bisect
 import ctypes
 import mmap
 import struct
@@ -23,6 +22,7 @@ from enum import IntEnum
 from unicorn import UC_PROT_ALL, UC_PROT_EXEC, UC_PROT_NONE, UC_PROT_READ, UC_PROT_WRITE, Uc, UcError
 
 from ..errors import GuestFault
+from .vad import VadTree
 
 PAGE = 0x1000
 ALLOCATION_GRANULARITY = 0x10000
@@ -78,6 +78,31 @@ def valid_protection(prot: int) -> bool:
     return not (base == Prot.NOACCESS and prot & ~_PROT_BASE_MASK)
 
 
+# The protections a page may take in a view mapped (or of a section created) with a protection; write-copy ones
+# only read what they map, so read-only memory allows them (Windows' MmCompatibleProtectionMask).
+_READ_SIDE = {Prot.NOACCESS, Prot.READONLY, Prot.WRITECOPY}
+_EXECUTE_SIDE = _READ_SIDE | {Prot.EXECUTE, Prot.EXECUTE_READ, Prot.EXECUTE_WRITECOPY}
+_COMPATIBLE = {
+    Prot.NOACCESS: {Prot.NOACCESS},
+    Prot.READONLY: _READ_SIDE,
+    Prot.WRITECOPY: _READ_SIDE,
+    Prot.READWRITE: _READ_SIDE | {Prot.READWRITE},
+    Prot.EXECUTE: {Prot.NOACCESS, Prot.EXECUTE},
+    Prot.EXECUTE_READ: _EXECUTE_SIDE,
+    Prot.EXECUTE_WRITECOPY: _EXECUTE_SIDE,
+    Prot.EXECUTE_READWRITE: set(Prot),
+}
+
+
+def compatible_protection(allowed: int, protect: int) -> bool:
+    """Whether memory mapped with protection `allowed` may take `protect` (both valid protections)."""
+    return Prot(protect & _PROT_BASE_MASK) in _COMPATIBLE[Prot(allowed & _PROT_BASE_MASK)]
+
+
+def is_writecopy(prot: int) -> bool:
+    return (prot & _PROT_BASE_MASK) in (Prot.WRITECOPY, Prot.EXECUTE_WRITECOPY)
+
+
 def uc_prot(prot: int) -> int:
     """What the CPU may do on a page. A guard page faults on any access (the one-shot
     STATUS_GUARD_PAGE_VIOLATION that lifts the guard is not emulated: the access stays a fault)."""
@@ -126,8 +151,9 @@ class SharedMemory:
     Unicorn maps views straight onto the buffer, so the object must live as long as any view: regions hold it.
     """
 
-    def __init__(self, size: int, committed: bool) -> None:
+    def __init__(self, size: int, committed: bool, file_backed: bool = False) -> None:
         self.size = page_up(size)
+        self.file_backed = file_backed  # the pages are a file's: committed whole, written back to it
         self._buffer = mmap.mmap(-1, self.size)  # anonymous: zero-filled, page-aligned, allocated lazily by the host
         self._pin = ctypes.c_char.from_buffer(self._buffer)  # keeps the buffer where Unicorn maps it
         self.address = ctypes.addressof(self._pin)
@@ -153,7 +179,7 @@ class SharedMemory:
 
     def copy(self) -> SharedMemory:
         """A private copy: same bytes, same commitment (what a copy-on-write view starts from)."""
-        twin = SharedMemory(self.size, self.fully_committed)
+        twin = SharedMemory(self.size, self.fully_committed, self.file_backed)
         twin._committed = set(self._committed)
         twin._buffer[:] = self._buffer
         return twin
@@ -171,6 +197,7 @@ class Region:
     committed: dict[int, int] = field(default_factory=dict)  # page address -> PAGE_* protection
     shared: SharedMemory | None = None  # a view: the memory its pages are, from `offset` on
     offset: int = 0
+    owner: object | None = None  # what the kernel maps in a view (its section), as a VAD points to it
 
     @property
     def end(self) -> int:
@@ -194,58 +221,46 @@ class RegionInfo:
 
 
 class AddressSpace:
-    """Regions of one process, kept sorted by base address, and the Unicorn mappings of their committed pages."""
+    """Regions of one process, in a VAD tree, and the Unicorn mappings of their committed pages."""
 
     def __init__(self, uc: Uc, user_low: int = 0x10000, user_high: int = 0x7FFF_FFFE_FFFF) -> None:
         self.uc = uc
         self.user_low = user_low
         self.user_high = user_high  # highest user address, inclusive
-        self._bases: list[int] = []
-        self._regions: list[Region] = []
+        self._vad: VadTree[Region] = VadTree()  # the regions, as Windows keeps them: an AVL tree by address
         self._last_probed: Region | None = None  # most probes fall in the region the previous one did
 
     # ---- lookup ---------------------------------------------------------------------------------------
 
     def regions(self) -> list[Region]:
-        return list(self._regions)
+        return list(self._vad)
+
+    def with_levels(self) -> list[tuple[Region, int]]:
+        """Every region in address order with its level (depth) in the VAD tree, as !vad shows it."""
+        return list(self._vad.nodes_with_levels())
+
+    def check(self) -> None:
+        """Verify the VAD tree's invariants (VadTreeCorrupt if one is broken)."""
+        self._vad.check()
 
     def region_at(self, addr: int) -> Region | None:
-        i = bisect.bisect_right(self._bases, addr) - 1
-        if i >= 0 and self._regions[i].contains(addr):
-            return self._regions[i]
-        return None
+        return self._vad.find(addr)
 
     def is_free(self, base: int, size: int) -> bool:
-        i = bisect.bisect_right(self._bases, base) - 1
-        if i >= 0 and self._regions[i].end > base:
-            return False
-        j = i + 1
-        return not (j < len(self._regions) and self._regions[j].base < base + size)
+        return self._vad.is_free(base, size)
 
     def find_free(self, size: int, *, low: int | None = None, high: int | None = None,
                   top_down: bool = False, align: int = ALLOCATION_GRANULARITY) -> int | None:
         """The lowest (or highest) aligned base of a free range of `size` bytes inside [low, high]."""
         low = max(self.user_low, low if low is not None else self.user_low)
         high = min(self.user_high, high if high is not None else self.user_high)
-        gaps: list[tuple[int, int]] = []
-        cursor = low
-        for r in self._regions:
-            if r.end <= cursor:
-                continue
-            if r.base > high:
-                break
-            if r.base > cursor:
-                gaps.append((cursor, r.base - 1))
-            cursor = max(cursor, r.end)
-        if cursor <= high:
-            gaps.append((cursor, high))
         if top_down:
-            for lo, hi in reversed(gaps):
+            for lo, hi in self._vad.gaps_reversed(low, high):
                 base = (hi + 1 - size) & ~(align - 1)
                 if base >= lo and hi + 1 - size >= 0:
                     return base
         else:
-            for lo, hi in gaps:
+            for lo, hi in self._vad.gaps(low, high):
                 base = (lo + align - 1) & ~(align - 1)
                 if base + size - 1 <= hi:
                     return base
@@ -259,9 +274,7 @@ class AddressSpace:
         if not self.is_free(base, size):
             raise ValueError(f"range 0x{base:x}+0x{size:x} is not free")
         region = Region(base, size, mem_type, protect, name)
-        i = bisect.bisect_left(self._bases, base)
-        self._bases.insert(i, base)
-        self._regions.insert(i, region)
+        self._vad.insert(region)
         return region
 
     def commit(self, base: int, size: int, protect: int) -> None:
@@ -275,16 +288,16 @@ class AddressSpace:
         if shared is not None:
             start = region.offset + base - region.base
             fresh = shared.commit(start, start + size)
-            for view in self._regions:
+            for view in self._vad:
                 if view.shared is shared and view is not region:
                     self._show_committed(view, fresh)
         self._commit_pages(region, base, base + size, protect)
 
-    def map_view(self, base: int, size: int, shared: SharedMemory, offset: int, protect: int,
-                 mem_type: MemType = MemType.MAPPED, name: str = "") -> Region:
+    def map_view(self, base: int, size: int, shared: SharedMemory, offset: int, protect: int, owner: object,
+                 name: str = "") -> Region:
         """A view of `shared` from `offset` at `base` (a free range): the pages committed there are mapped."""
-        region = self.reserve(base, size, mem_type, protect, name)
-        region.shared, region.offset = shared, offset
+        region = self.reserve(base, size, MemType.MAPPED, protect, name)
+        region.shared, region.offset, region.owner = shared, offset, owner
         self._show_committed(region, [o for o in range(offset, offset + size, PAGE) if shared.is_committed(o)])
         return region
 
@@ -326,9 +339,7 @@ class AddressSpace:
 
     def release(self, region: Region) -> None:
         self.decommit(region.base, region.size)
-        i = self._regions.index(region)
-        del self._regions[i]
-        del self._bases[i]
+        self._vad.remove(region)
         self._last_probed = None
 
     def map_committed(self, base: int, size: int, mem_type: MemType, protect: int, name: str = "") -> Region:
@@ -363,8 +374,8 @@ class AddressSpace:
         page = page_down(addr)
         region = self.region_at(page)
         if region is None:
-            i = bisect.bisect_right(self._bases, page)
-            nxt = self._regions[i].base if i < len(self._regions) else self.user_high + 1
+            following = self._vad.ceiling(page)
+            nxt = following.base if following is not None else self.user_high + 1
             return RegionInfo(page, 0, 0, nxt - page, MemState.FREE, Prot.NOACCESS, 0)
         prot = region.committed.get(page)
         end = page + PAGE

@@ -39,6 +39,7 @@ class Process:
     teb32: int = 0
     image_base: int = 0
     image_path: str = ""  # the guest's path of the image, e.g. C:\hello.exe
+    deadline: float | None = None  # time.monotonic() when the run's --timeout ends: waits in the kernel stop there
 
     def __post_init__(self) -> None:
         self.memory = AddressSpace(self.uc)
@@ -51,6 +52,7 @@ class Process:
         return 0xFFFEFFFF if self.large_address_aware else 0x7FFEFFFF
 
     def terminate(self, status: int) -> None:
-        """End the process: the run loop stops after the current instruction."""
+        """End the process: its handles are closed, and the run loop stops after the current instruction."""
         self.exit_status = status & 0xFFFFFFFF
+        self.handles.close_all()
         self.uc.emu_stop()

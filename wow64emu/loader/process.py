@@ -17,6 +17,7 @@ from ..emu.kernel.console import create_std_handles
 from ..emu.kuser import KUSER_SHARED_DATA, initial_page
 from ..emu.memory import PAGE, MemType, Prot, Region
 from ..emu.process import Process, StdStreams
+from ..emu.vadview import VadRow
 from ..errors import BadImage
 from . import structures as S
 from .image import LoadedModule
@@ -71,6 +72,17 @@ class CreatedProcess:
     def modules(self) -> list[LoadedModule]:
         return sorted([*self.modules32.values(), *self.modules64.values()], key=lambda m: m.base)
 
+    def vad_rows(self) -> list[VadRow]:
+        """The address space as !vad lists it: images and views by their guest path, private regions by role."""
+        rows = []
+        for region, level in self.process.memory.with_levels():
+            private = region.type == MemType.PRIVATE
+            rows.append(VadRow(start=region.base, end=region.end, level=level, commit=len(region.committed),
+                               type=_VAD_TYPES[region.type], protection=region.allocation_protect,
+                               name="" if private else self.guest_path(region.name),
+                               role=region.name if private else ""))
+        return rows
+
     def guest_path(self, host: str) -> str:
         """The path the guest knows a mapped file by: C:\\Windows\\... for the sysroot, the image path for the
         program; other names (roles of private regions) are returned as they are."""
@@ -83,6 +95,8 @@ class CreatedProcess:
             return self.process.image_path or str(PureWindowsPath("C:\\", self.program.name))
         return host
 
+
+_VAD_TYPES = {MemType.PRIVATE: "Private", MemType.MAPPED: "Mapped", MemType.IMAGE: "Exe"}
 
 # (name, the step, whether only a WoW64 process takes it): the order of the seed "How Windows Maps 64-Bit Ntdll to
 # WoW64 Process". Each step returns a sentence saying what it did; `wow64emu vad --after NAME` stops after it.

@@ -3,6 +3,15 @@
         .text
 
         .p2align 4, 0x90
+        .globl  NtWaitForSingleObject
+NtWaitForSingleObject:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0004                  /* mov eax, NtWaitForSingleObject */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  NtReadFile
 NtReadFile:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
@@ -21,11 +30,47 @@ NtWriteFile:
         .byte   0xC3                    /* ret */
 
         .p2align 4, 0x90
+        .globl  NtReleaseSemaphore
+NtReleaseSemaphore:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x000a                  /* mov eax, NtReleaseSemaphore */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtSetInformationThread
+NtSetInformationThread:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x000d                  /* mov eax, NtSetInformationThread */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtSetEvent
+NtSetEvent:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x000e                  /* mov eax, NtSetEvent */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  NtClose
 NtClose:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
         .byte   0xB8
         .long   0x000f                  /* mov eax, NtClose */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtQueryObject
+NtQueryObject:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0010                  /* mov eax, NtQueryObject */
         .byte   0x0F, 0x05              /* syscall */
         .byte   0xC3                    /* ret */
 
@@ -39,11 +84,38 @@ NtQueryInformationFile:
         .byte   0xC3                    /* ret */
 
         .p2align 4, 0x90
+        .globl  NtQueryDefaultLocale
+NtQueryDefaultLocale:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0015                  /* mov eax, NtQueryDefaultLocale */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  NtAllocateVirtualMemory
 NtAllocateVirtualMemory:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
         .byte   0xB8
         .long   0x0018                  /* mov eax, NtAllocateVirtualMemory */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtQueryInformationProcess
+NtQueryInformationProcess:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0019                  /* mov eax, NtQueryInformationProcess */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtSetInformationProcess
+NtSetInformationProcess:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x001c                  /* mov eax, NtSetInformationProcess */
         .byte   0x0F, 0x05              /* syscall */
         .byte   0xC3                    /* ret */
 
@@ -57,11 +129,101 @@ NtFreeVirtualMemory:
         .byte   0xC3                    /* ret */
 
         .p2align 4, 0x90
+        .globl  NtReleaseMutant
+NtReleaseMutant:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0020                  /* mov eax, NtReleaseMutant */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtQueryInformationToken
+NtQueryInformationToken:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0021                  /* mov eax, NtQueryInformationToken */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtQueryVirtualMemory
+NtQueryVirtualMemory:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0023                  /* mov eax, NtQueryVirtualMemory */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtOpenThreadToken
+NtOpenThreadToken:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0024                  /* mov eax, NtOpenThreadToken */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtQueryInformationThread
+NtQueryInformationThread:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0025                  /* mov eax, NtQueryInformationThread */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtOpenProcess
+NtOpenProcess:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0026                  /* mov eax, NtOpenProcess */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtSetInformationFile
+NtSetInformationFile:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0027                  /* mov eax, NtSetInformationFile */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtMapViewOfSection
+NtMapViewOfSection:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0028                  /* mov eax, NtMapViewOfSection */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtUnmapViewOfSection
+NtUnmapViewOfSection:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x002a                  /* mov eax, NtUnmapViewOfSection */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  NtTerminateProcess
 NtTerminateProcess:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
         .byte   0xB8
         .long   0x002c                  /* mov eax, NtTerminateProcess */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtOpenProcessTokenEx
+NtOpenProcessTokenEx:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0030                  /* mov eax, NtOpenProcessTokenEx */
         .byte   0x0F, 0x05              /* syscall */
         .byte   0xC3                    /* ret */
 
@@ -93,6 +255,150 @@ NtDelayExecution:
         .byte   0xC3                    /* ret */
 
         .p2align 4, 0x90
+        .globl  NtQueryDirectoryFile
+NtQueryDirectoryFile:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0035                  /* mov eax, NtQueryDirectoryFile */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtQuerySystemInformation
+NtQuerySystemInformation:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0036                  /* mov eax, NtQuerySystemInformation */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtOpenSection
+NtOpenSection:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0037                  /* mov eax, NtOpenSection */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtWriteVirtualMemory
+NtWriteVirtualMemory:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x003a                  /* mov eax, NtWriteVirtualMemory */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtDuplicateObject
+NtDuplicateObject:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x003c                  /* mov eax, NtDuplicateObject */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtQueryAttributesFile
+NtQueryAttributesFile:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x003d                  /* mov eax, NtQueryAttributesFile */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtClearEvent
+NtClearEvent:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x003e                  /* mov eax, NtClearEvent */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtReadVirtualMemory
+NtReadVirtualMemory:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x003f                  /* mov eax, NtReadVirtualMemory */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtOpenEvent
+NtOpenEvent:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0040                  /* mov eax, NtOpenEvent */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtQueryDefaultUILanguage
+NtQueryDefaultUILanguage:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0044                  /* mov eax, NtQueryDefaultUILanguage */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtCreateEvent
+NtCreateEvent:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0048                  /* mov eax, NtCreateEvent */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtQueryVolumeInformationFile
+NtQueryVolumeInformationFile:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0049                  /* mov eax, NtQueryVolumeInformationFile */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtCreateSection
+NtCreateSection:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x004a                  /* mov eax, NtCreateSection */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtFlushBuffersFile
+NtFlushBuffersFile:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x004b                  /* mov eax, NtFlushBuffersFile */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtProtectVirtualMemory
+NtProtectVirtualMemory:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0050                  /* mov eax, NtProtectVirtualMemory */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtQuerySection
+NtQuerySection:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0051                  /* mov eax, NtQuerySection */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  NtCreateFile
 NtCreateFile:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
@@ -102,10 +408,253 @@ NtCreateFile:
         .byte   0xC3                    /* ret */
 
         .p2align 4, 0x90
+        .globl  NtQueryEvent
+NtQueryEvent:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0056                  /* mov eax, NtQueryEvent */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtOpenDirectoryObject
+NtOpenDirectoryObject:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0058                  /* mov eax, NtOpenDirectoryObject */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  NtQuerySystemTime
 NtQuerySystemTime:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
         .byte   0xB8
         .long   0x005a                  /* mov eax, NtQuerySystemTime */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtWaitForMultipleObjects
+NtWaitForMultipleObjects:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x005b                  /* mov eax, NtWaitForMultipleObjects */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtSetInformationObject
+NtSetInformationObject:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x005c                  /* mov eax, NtSetInformationObject */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtCompareObjects
+NtCompareObjects:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x009b                  /* mov eax, NtCompareObjects */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtCreateDirectoryObject
+NtCreateDirectoryObject:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x00a7                  /* mov eax, NtCreateDirectoryObject */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtCreateMutant
+NtCreateMutant:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x00b4                  /* mov eax, NtCreateMutant */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtCreateSemaphore
+NtCreateSemaphore:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x00c0                  /* mov eax, NtCreateSemaphore */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtDeleteFile
+NtDeleteFile:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x00d3                  /* mov eax, NtDeleteFile */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtFlushVirtualMemory
+NtFlushVirtualMemory:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x00ec                  /* mov eax, NtFlushVirtualMemory */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtGetCurrentProcessorNumber
+NtGetCurrentProcessorNumber:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x00f4                  /* mov eax, NtGetCurrentProcessorNumber */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtImpersonateThread
+NtImpersonateThread:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x00fe                  /* mov eax, NtImpersonateThread */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtMakeTemporaryObject
+NtMakeTemporaryObject:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0110                  /* mov eax, NtMakeTemporaryObject */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtOpenMutant
+NtOpenMutant:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0125                  /* mov eax, NtOpenMutant */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtOpenProcessToken
+NtOpenProcessToken:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0129                  /* mov eax, NtOpenProcessToken */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtOpenSemaphore
+NtOpenSemaphore:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x012c                  /* mov eax, NtOpenSemaphore */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtOpenThread
+NtOpenThread:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x012f                  /* mov eax, NtOpenThread */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtPulseEvent
+NtPulseEvent:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x013e                  /* mov eax, NtPulseEvent */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtQueryDirectoryObject
+NtQueryDirectoryObject:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0144                  /* mov eax, NtQueryDirectoryObject */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtQueryFullAttributesFile
+NtQueryFullAttributesFile:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0147                  /* mov eax, NtQueryFullAttributesFile */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtQueryInstallUILanguage
+NtQueryInstallUILanguage:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0151                  /* mov eax, NtQueryInstallUILanguage */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtQueryMutant
+NtQueryMutant:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0156                  /* mov eax, NtQueryMutant */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtQuerySemaphore
+NtQuerySemaphore:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x015e                  /* mov eax, NtQuerySemaphore */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtQueryTimerResolution
+NtQueryTimerResolution:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0163                  /* mov eax, NtQueryTimerResolution */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtResetEvent
+NtResetEvent:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x017a                  /* mov eax, NtResetEvent */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtSetTimerResolution
+NtSetTimerResolution:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x01b2                  /* mov eax, NtSetTimerResolution */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtSignalAndWaitForSingleObject
+NtSignalAndWaitForSingleObject:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x01b8                  /* mov eax, NtSignalAndWaitForSingleObject */
         .byte   0x0F, 0x05              /* syscall */
         .byte   0xC3                    /* ret */

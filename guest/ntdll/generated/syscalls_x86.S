@@ -4,6 +4,17 @@
         .text
 
         .p2align 4, 0x90
+        .globl  _NtWaitForSingleObject@12
+_NtWaitForSingleObject@12:
+        .byte   0xB8
+        .long   0x0004                  /* mov eax, NtWaitForSingleObject */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x000c                  /* ret 12 */
+
+        .p2align 4, 0x90
         .globl  _NtReadFile@36
 _NtReadFile@36:
         .byte   0xB8
@@ -26,6 +37,39 @@ _NtWriteFile@36:
         .word   0x0024                  /* ret 36 */
 
         .p2align 4, 0x90
+        .globl  _NtReleaseSemaphore@12
+_NtReleaseSemaphore@12:
+        .byte   0xB8
+        .long   0x000a                  /* mov eax, NtReleaseSemaphore */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x000c                  /* ret 12 */
+
+        .p2align 4, 0x90
+        .globl  _NtSetInformationThread@16
+_NtSetInformationThread@16:
+        .byte   0xB8
+        .long   0x000d                  /* mov eax, NtSetInformationThread */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0010                  /* ret 16 */
+
+        .p2align 4, 0x90
+        .globl  _NtSetEvent@8
+_NtSetEvent@8:
+        .byte   0xB8
+        .long   0x000e                  /* mov eax, NtSetEvent */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0008                  /* ret 8 */
+
+        .p2align 4, 0x90
         .globl  _NtClose@4
 _NtClose@4:
         .byte   0xB8
@@ -35,6 +79,17 @@ _NtClose@4:
         .byte   0xFF, 0xD2              /* call edx */
         .byte   0xC2
         .word   0x0004                  /* ret 4 */
+
+        .p2align 4, 0x90
+        .globl  _NtQueryObject@20
+_NtQueryObject@20:
+        .byte   0xB8
+        .long   0x0010                  /* mov eax, NtQueryObject */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0014                  /* ret 20 */
 
         .p2align 4, 0x90
         .globl  _NtQueryInformationFile@20
@@ -48,6 +103,17 @@ _NtQueryInformationFile@20:
         .word   0x0014                  /* ret 20 */
 
         .p2align 4, 0x90
+        .globl  _NtQueryDefaultLocale@8
+_NtQueryDefaultLocale@8:
+        .byte   0xB8
+        .long   0x0015                  /* mov eax, NtQueryDefaultLocale */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0008                  /* ret 8 */
+
+        .p2align 4, 0x90
         .globl  _NtAllocateVirtualMemory@24
 _NtAllocateVirtualMemory@24:
         .byte   0xB8
@@ -57,6 +123,28 @@ _NtAllocateVirtualMemory@24:
         .byte   0xFF, 0xD2              /* call edx */
         .byte   0xC2
         .word   0x0018                  /* ret 24 */
+
+        .p2align 4, 0x90
+        .globl  _NtQueryInformationProcess@20
+_NtQueryInformationProcess@20:
+        .byte   0xB8
+        .long   0x0019                  /* mov eax, NtQueryInformationProcess */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0014                  /* ret 20 */
+
+        .p2align 4, 0x90
+        .globl  _NtSetInformationProcess@16
+_NtSetInformationProcess@16:
+        .byte   0xB8
+        .long   0x001c                  /* mov eax, NtSetInformationProcess */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0010                  /* ret 16 */
 
         .p2align 4, 0x90
         .globl  _NtFreeVirtualMemory@16
@@ -70,6 +158,105 @@ _NtFreeVirtualMemory@16:
         .word   0x0010                  /* ret 16 */
 
         .p2align 4, 0x90
+        .globl  _NtReleaseMutant@8
+_NtReleaseMutant@8:
+        .byte   0xB8
+        .long   0x0020                  /* mov eax, NtReleaseMutant */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0008                  /* ret 8 */
+
+        .p2align 4, 0x90
+        .globl  _NtQueryInformationToken@20
+_NtQueryInformationToken@20:
+        .byte   0xB8
+        .long   0x0021                  /* mov eax, NtQueryInformationToken */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0014                  /* ret 20 */
+
+        .p2align 4, 0x90
+        .globl  _NtQueryVirtualMemory@24
+_NtQueryVirtualMemory@24:
+        .byte   0xB8
+        .long   0x0023                  /* mov eax, NtQueryVirtualMemory */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0018                  /* ret 24 */
+
+        .p2align 4, 0x90
+        .globl  _NtOpenThreadToken@16
+_NtOpenThreadToken@16:
+        .byte   0xB8
+        .long   0x0024                  /* mov eax, NtOpenThreadToken */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0010                  /* ret 16 */
+
+        .p2align 4, 0x90
+        .globl  _NtQueryInformationThread@20
+_NtQueryInformationThread@20:
+        .byte   0xB8
+        .long   0x0025                  /* mov eax, NtQueryInformationThread */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0014                  /* ret 20 */
+
+        .p2align 4, 0x90
+        .globl  _NtOpenProcess@16
+_NtOpenProcess@16:
+        .byte   0xB8
+        .long   0x0026                  /* mov eax, NtOpenProcess */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0010                  /* ret 16 */
+
+        .p2align 4, 0x90
+        .globl  _NtSetInformationFile@20
+_NtSetInformationFile@20:
+        .byte   0xB8
+        .long   0x0027                  /* mov eax, NtSetInformationFile */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0014                  /* ret 20 */
+
+        .p2align 4, 0x90
+        .globl  _NtMapViewOfSection@40
+_NtMapViewOfSection@40:
+        .byte   0xB8
+        .long   0x0028                  /* mov eax, NtMapViewOfSection */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0028                  /* ret 40 */
+
+        .p2align 4, 0x90
+        .globl  _NtUnmapViewOfSection@8
+_NtUnmapViewOfSection@8:
+        .byte   0xB8
+        .long   0x002a                  /* mov eax, NtUnmapViewOfSection */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0008                  /* ret 8 */
+
+        .p2align 4, 0x90
         .globl  _NtTerminateProcess@8
 _NtTerminateProcess@8:
         .byte   0xB8
@@ -79,6 +266,17 @@ _NtTerminateProcess@8:
         .byte   0xFF, 0xD2              /* call edx */
         .byte   0xC2
         .word   0x0008                  /* ret 8 */
+
+        .p2align 4, 0x90
+        .globl  _NtOpenProcessTokenEx@16
+_NtOpenProcessTokenEx@16:
+        .byte   0xB8
+        .long   0x0030                  /* mov eax, NtOpenProcessTokenEx */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0010                  /* ret 16 */
 
         .p2align 4, 0x90
         .globl  _NtQueryPerformanceCounter@8
@@ -114,6 +312,182 @@ _NtDelayExecution@8:
         .word   0x0008                  /* ret 8 */
 
         .p2align 4, 0x90
+        .globl  _NtQueryDirectoryFile@44
+_NtQueryDirectoryFile@44:
+        .byte   0xB8
+        .long   0x0035                  /* mov eax, NtQueryDirectoryFile */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x002c                  /* ret 44 */
+
+        .p2align 4, 0x90
+        .globl  _NtQuerySystemInformation@16
+_NtQuerySystemInformation@16:
+        .byte   0xB8
+        .long   0x0036                  /* mov eax, NtQuerySystemInformation */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0010                  /* ret 16 */
+
+        .p2align 4, 0x90
+        .globl  _NtOpenSection@12
+_NtOpenSection@12:
+        .byte   0xB8
+        .long   0x0037                  /* mov eax, NtOpenSection */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x000c                  /* ret 12 */
+
+        .p2align 4, 0x90
+        .globl  _NtWriteVirtualMemory@20
+_NtWriteVirtualMemory@20:
+        .byte   0xB8
+        .long   0x003a                  /* mov eax, NtWriteVirtualMemory */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0014                  /* ret 20 */
+
+        .p2align 4, 0x90
+        .globl  _NtDuplicateObject@28
+_NtDuplicateObject@28:
+        .byte   0xB8
+        .long   0x003c                  /* mov eax, NtDuplicateObject */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x001c                  /* ret 28 */
+
+        .p2align 4, 0x90
+        .globl  _NtQueryAttributesFile@8
+_NtQueryAttributesFile@8:
+        .byte   0xB8
+        .long   0x003d                  /* mov eax, NtQueryAttributesFile */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0008                  /* ret 8 */
+
+        .p2align 4, 0x90
+        .globl  _NtClearEvent@4
+_NtClearEvent@4:
+        .byte   0xB8
+        .long   0x003e                  /* mov eax, NtClearEvent */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0004                  /* ret 4 */
+
+        .p2align 4, 0x90
+        .globl  _NtReadVirtualMemory@20
+_NtReadVirtualMemory@20:
+        .byte   0xB8
+        .long   0x003f                  /* mov eax, NtReadVirtualMemory */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0014                  /* ret 20 */
+
+        .p2align 4, 0x90
+        .globl  _NtOpenEvent@12
+_NtOpenEvent@12:
+        .byte   0xB8
+        .long   0x0040                  /* mov eax, NtOpenEvent */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x000c                  /* ret 12 */
+
+        .p2align 4, 0x90
+        .globl  _NtQueryDefaultUILanguage@4
+_NtQueryDefaultUILanguage@4:
+        .byte   0xB8
+        .long   0x0044                  /* mov eax, NtQueryDefaultUILanguage */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0004                  /* ret 4 */
+
+        .p2align 4, 0x90
+        .globl  _NtCreateEvent@20
+_NtCreateEvent@20:
+        .byte   0xB8
+        .long   0x0048                  /* mov eax, NtCreateEvent */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0014                  /* ret 20 */
+
+        .p2align 4, 0x90
+        .globl  _NtQueryVolumeInformationFile@20
+_NtQueryVolumeInformationFile@20:
+        .byte   0xB8
+        .long   0x0049                  /* mov eax, NtQueryVolumeInformationFile */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0014                  /* ret 20 */
+
+        .p2align 4, 0x90
+        .globl  _NtCreateSection@28
+_NtCreateSection@28:
+        .byte   0xB8
+        .long   0x004a                  /* mov eax, NtCreateSection */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x001c                  /* ret 28 */
+
+        .p2align 4, 0x90
+        .globl  _NtFlushBuffersFile@8
+_NtFlushBuffersFile@8:
+        .byte   0xB8
+        .long   0x004b                  /* mov eax, NtFlushBuffersFile */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0008                  /* ret 8 */
+
+        .p2align 4, 0x90
+        .globl  _NtProtectVirtualMemory@20
+_NtProtectVirtualMemory@20:
+        .byte   0xB8
+        .long   0x0050                  /* mov eax, NtProtectVirtualMemory */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0014                  /* ret 20 */
+
+        .p2align 4, 0x90
+        .globl  _NtQuerySection@20
+_NtQuerySection@20:
+        .byte   0xB8
+        .long   0x0051                  /* mov eax, NtQuerySection */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0014                  /* ret 20 */
+
+        .p2align 4, 0x90
         .globl  _NtCreateFile@44
 _NtCreateFile@44:
         .byte   0xB8
@@ -125,6 +499,28 @@ _NtCreateFile@44:
         .word   0x002c                  /* ret 44 */
 
         .p2align 4, 0x90
+        .globl  _NtQueryEvent@20
+_NtQueryEvent@20:
+        .byte   0xB8
+        .long   0x0056                  /* mov eax, NtQueryEvent */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0014                  /* ret 20 */
+
+        .p2align 4, 0x90
+        .globl  _NtOpenDirectoryObject@12
+_NtOpenDirectoryObject@12:
+        .byte   0xB8
+        .long   0x0058                  /* mov eax, NtOpenDirectoryObject */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x000c                  /* ret 12 */
+
+        .p2align 4, 0x90
         .globl  _NtQuerySystemTime@4
 _NtQuerySystemTime@4:
         .byte   0xB8
@@ -134,3 +530,277 @@ _NtQuerySystemTime@4:
         .byte   0xFF, 0xD2              /* call edx */
         .byte   0xC2
         .word   0x0004                  /* ret 4 */
+
+        .p2align 4, 0x90
+        .globl  _NtWaitForMultipleObjects@20
+_NtWaitForMultipleObjects@20:
+        .byte   0xB8
+        .long   0x005b                  /* mov eax, NtWaitForMultipleObjects */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0014                  /* ret 20 */
+
+        .p2align 4, 0x90
+        .globl  _NtSetInformationObject@16
+_NtSetInformationObject@16:
+        .byte   0xB8
+        .long   0x005c                  /* mov eax, NtSetInformationObject */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0010                  /* ret 16 */
+
+        .p2align 4, 0x90
+        .globl  _NtCompareObjects@8
+_NtCompareObjects@8:
+        .byte   0xB8
+        .long   0x009b                  /* mov eax, NtCompareObjects */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0008                  /* ret 8 */
+
+        .p2align 4, 0x90
+        .globl  _NtCreateDirectoryObject@12
+_NtCreateDirectoryObject@12:
+        .byte   0xB8
+        .long   0x00a7                  /* mov eax, NtCreateDirectoryObject */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x000c                  /* ret 12 */
+
+        .p2align 4, 0x90
+        .globl  _NtCreateMutant@16
+_NtCreateMutant@16:
+        .byte   0xB8
+        .long   0x00b4                  /* mov eax, NtCreateMutant */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0010                  /* ret 16 */
+
+        .p2align 4, 0x90
+        .globl  _NtCreateSemaphore@20
+_NtCreateSemaphore@20:
+        .byte   0xB8
+        .long   0x00c0                  /* mov eax, NtCreateSemaphore */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0014                  /* ret 20 */
+
+        .p2align 4, 0x90
+        .globl  _NtDeleteFile@4
+_NtDeleteFile@4:
+        .byte   0xB8
+        .long   0x00d3                  /* mov eax, NtDeleteFile */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0004                  /* ret 4 */
+
+        .p2align 4, 0x90
+        .globl  _NtFlushVirtualMemory@16
+_NtFlushVirtualMemory@16:
+        .byte   0xB8
+        .long   0x00ec                  /* mov eax, NtFlushVirtualMemory */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0010                  /* ret 16 */
+
+        .p2align 4, 0x90
+        .globl  _NtGetCurrentProcessorNumber@0
+_NtGetCurrentProcessorNumber@0:
+        .byte   0xB8
+        .long   0x00f4                  /* mov eax, NtGetCurrentProcessorNumber */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  _NtImpersonateThread@12
+_NtImpersonateThread@12:
+        .byte   0xB8
+        .long   0x00fe                  /* mov eax, NtImpersonateThread */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x000c                  /* ret 12 */
+
+        .p2align 4, 0x90
+        .globl  _NtMakeTemporaryObject@4
+_NtMakeTemporaryObject@4:
+        .byte   0xB8
+        .long   0x0110                  /* mov eax, NtMakeTemporaryObject */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0004                  /* ret 4 */
+
+        .p2align 4, 0x90
+        .globl  _NtOpenMutant@12
+_NtOpenMutant@12:
+        .byte   0xB8
+        .long   0x0125                  /* mov eax, NtOpenMutant */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x000c                  /* ret 12 */
+
+        .p2align 4, 0x90
+        .globl  _NtOpenProcessToken@12
+_NtOpenProcessToken@12:
+        .byte   0xB8
+        .long   0x0129                  /* mov eax, NtOpenProcessToken */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x000c                  /* ret 12 */
+
+        .p2align 4, 0x90
+        .globl  _NtOpenSemaphore@12
+_NtOpenSemaphore@12:
+        .byte   0xB8
+        .long   0x012c                  /* mov eax, NtOpenSemaphore */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x000c                  /* ret 12 */
+
+        .p2align 4, 0x90
+        .globl  _NtOpenThread@16
+_NtOpenThread@16:
+        .byte   0xB8
+        .long   0x012f                  /* mov eax, NtOpenThread */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0010                  /* ret 16 */
+
+        .p2align 4, 0x90
+        .globl  _NtPulseEvent@8
+_NtPulseEvent@8:
+        .byte   0xB8
+        .long   0x013e                  /* mov eax, NtPulseEvent */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0008                  /* ret 8 */
+
+        .p2align 4, 0x90
+        .globl  _NtQueryDirectoryObject@28
+_NtQueryDirectoryObject@28:
+        .byte   0xB8
+        .long   0x0144                  /* mov eax, NtQueryDirectoryObject */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x001c                  /* ret 28 */
+
+        .p2align 4, 0x90
+        .globl  _NtQueryFullAttributesFile@8
+_NtQueryFullAttributesFile@8:
+        .byte   0xB8
+        .long   0x0147                  /* mov eax, NtQueryFullAttributesFile */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0008                  /* ret 8 */
+
+        .p2align 4, 0x90
+        .globl  _NtQueryInstallUILanguage@4
+_NtQueryInstallUILanguage@4:
+        .byte   0xB8
+        .long   0x0151                  /* mov eax, NtQueryInstallUILanguage */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0004                  /* ret 4 */
+
+        .p2align 4, 0x90
+        .globl  _NtQueryMutant@20
+_NtQueryMutant@20:
+        .byte   0xB8
+        .long   0x0156                  /* mov eax, NtQueryMutant */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0014                  /* ret 20 */
+
+        .p2align 4, 0x90
+        .globl  _NtQuerySemaphore@20
+_NtQuerySemaphore@20:
+        .byte   0xB8
+        .long   0x015e                  /* mov eax, NtQuerySemaphore */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0014                  /* ret 20 */
+
+        .p2align 4, 0x90
+        .globl  _NtQueryTimerResolution@12
+_NtQueryTimerResolution@12:
+        .byte   0xB8
+        .long   0x0163                  /* mov eax, NtQueryTimerResolution */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x000c                  /* ret 12 */
+
+        .p2align 4, 0x90
+        .globl  _NtResetEvent@8
+_NtResetEvent@8:
+        .byte   0xB8
+        .long   0x017a                  /* mov eax, NtResetEvent */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0008                  /* ret 8 */
+
+        .p2align 4, 0x90
+        .globl  _NtSetTimerResolution@12
+_NtSetTimerResolution@12:
+        .byte   0xB8
+        .long   0x01b2                  /* mov eax, NtSetTimerResolution */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x000c                  /* ret 12 */
+
+        .p2align 4, 0x90
+        .globl  _NtSignalAndWaitForSingleObject@16
+_NtSignalAndWaitForSingleObject@16:
+        .byte   0xB8
+        .long   0x01b8                  /* mov eax, NtSignalAndWaitForSingleObject */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0010                  /* ret 16 */

@@ -8,9 +8,10 @@ like files (files.py). What differs, following condrv and conhost:
   most Length bytes, without waiting for Length bytes; at the end of the host input: STATUS_END_OF_FILE.
   Bytes pass as they are: no code-page conversion and no "\\n" -> "\\r\\n" (the host stream is the user's
   terminal or file).
-- NtQueryInformationFile(FileStandardInformation): STATUS_INVALID_DEVICE_REQUEST, what Windows 10 gives for
-  console handles (GetFileSizeEx fails with ERROR_INVALID_FUNCTION; Wine's console tests check the same).
-  FilePositionInformation is answered by the I/O manager for synchronous handles: 0.
+- The file-system requests (information classes but the file position, directory listings, volume information
+  but the device type, flushes): STATUS_INVALID_DEVICE_REQUEST, what Windows 10 gives for console handles
+  (GetFileSizeEx fails with ERROR_INVALID_FUNCTION; Wine's console tests check the same). The I/O manager
+  answers FilePositionInformation (0 unless set) and FileFsDeviceInformation (FILE_DEVICE_CONSOLE) itself.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from ..status import NTSTATUS
 from .errors import NtError
-from .files import (
+from .fileobject import (
+    FILE_DEVICE_CONSOLE,
     FILE_SYNCHRONOUS_IO_NONALERT,
     GENERIC_READ,
     GENERIC_WRITE,
@@ -37,6 +39,7 @@ class ConsoleObject(IoObject):
     """One standard stream of the console: input (readable) or output (writable)."""
 
     seekable = False
+    device_type = FILE_DEVICE_CONSOLE
 
     def __init__(self, stream: BinaryIO, is_input: bool, name: str) -> None:
         super().__init__(STD_ACCESS, FILE_SYNCHRONOUS_IO_NONALERT)

@@ -1,16 +1,52 @@
-"""Virtual memory services: NtAllocateVirtualMemory and NtFreeVirtualMemory, with Windows' rounding rules."""
+"""Virtual memory services: allocate, free, protect, query, and copy between address spaces.
+
+Windows' rules, and the choices made where Windows is subtle:
+- Ranges are rounded out to whole pages; a new reservation's base down to 64 KB. Private memory takes no
+  write-copy protection (STATUS_INVALID_PAGE_PROTECTION, which VirtualAlloc shows as ERROR_INVALID_PARAMETER).
+- MEM_COMMIT inside a view commits the section's pages, in every view of it (a page-file section); a view of a
+  file is committed whole already: STATUS_ALREADY_COMMITTED (VirtualAlloc's ERROR_ACCESS_DENIED there).
+  Views and images are not freed here: STATUS_UNABLE_TO_DELETE_SECTION (section.py unmaps views).
+- NtProtectVirtualMemory checks, in order: the protection, the pointers, the base against the user range and the
+  size (0 or past the end: STATUS_INVALID_PARAMETER_3), the process; then the range must lie in one allocation
+  (STATUS_CONFLICTING_ADDRESSES, also for a free address), a view only takes protections compatible with its own
+  (STATUS_SECTION_PROTECTION, before the pages are looked at), and every page must be committed
+  (STATUS_NOT_COMMITTED). OldProtect is the protection the first page had.
+- NtQueryVirtualMemory serves MemoryBasicInformation: from the queried page on, the run of pages alike in state
+  and protection (Windows scans forward only), or the free range up to the next allocation. Addresses above the
+  highest user address are STATUS_INVALID_PARAMETER; a buffer shorter than the structure
+  STATUS_INFO_LENGTH_MISMATCH. The other classes Windows 10 has are not served: STATUS_NOT_IMPLEMENTED, logged.
+- NtReadVirtualMemory / NtWriteVirtualMemory (the current process only): ranges that wrap or leave the user range
+  are STATUS_ACCESS_VIOLATION, as an unusable buffer of the caller is; the other process's side stops at its first
+  page that cannot be read (written): STATUS_PARTIAL_COPY with the count of bytes copied up to there (what
+  Windows' pool copy reports; its larger copies go by locked chunks and may report fewer). The count is written
+  whatever the status.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
-from ..memory import ALLOCATION_GRANULARITY, MemType, page_down, page_up, valid_protection
+from ...thunks.memory import MEMORY_BASIC_INFORMATION, MemoryBasicInformation
+from ..memory import (
+    ALLOCATION_GRANULARITY,
+    PAGE,
+    MemType,
+    compatible_protection,
+    is_writecopy,
+    page_down,
+    page_up,
+    valid_protection,
+)
 from ..status import NTSTATUS
 from .errors import NtError
 from .handles import CURRENT_PROCESS
 
 if TYPE_CHECKING:
+    from ..memory import AddressSpace
     from . import Kernel
+
+log = logging.getLogger(__name__)
 
 MEM_COMMIT = 0x1000
 MEM_RESERVE = 0x2000
@@ -18,6 +54,13 @@ MEM_RESET = 0x80000
 MEM_TOP_DOWN = 0x100000
 MEM_DECOMMIT = 0x4000
 MEM_RELEASE = 0x8000
+
+# MEMORY_INFORMATION_CLASS of Windows 10 after MemoryBasicInformation: known, not served.
+_UNSERVED_CLASSES = ("MemoryWorkingSetInformation", "MemoryMappedFilenameInformation", "MemoryRegionInformation",
+                     "MemoryWorkingSetExInformation", "MemorySharedCommitInformation", "MemoryImageInformation",
+                     "MemoryRegionInformationEx", "MemoryPrivilegedBasicInformation",
+                     "MemoryEnclaveImageInformation", "MemoryBasicInformationCapped",
+                     "MemoryPhysicalContiguityInformation")
 
 
 def zero_bits_limit(zero_bits: int) -> int | None:
@@ -33,26 +76,34 @@ def zero_bits_limit(zero_bits: int) -> int | None:
     return (1 << zero_bits.bit_length()) - 1
 
 
+def check_zero_bits(zero_bits: int, status: int) -> int | None:
+    """zero_bits_limit() for a service, which refuses 22 to 31 (more zero bits than the address space leaves)."""
+    if 21 < zero_bits < 32:
+        raise NtError(status)
+    return zero_bits_limit(zero_bits)
+
+
+def check_process(handle: int) -> None:
+    """Only the current process has an address space here."""
+    if handle != CURRENT_PROCESS:
+        raise NtError(NTSTATUS.INVALID_HANDLE)
+
+
 class MemoryServices:
     def __init__(self, kernel: Kernel) -> None:
         self.kernel = kernel
 
     @property
-    def _space(self):
+    def _space(self) -> AddressSpace:
         return self.kernel.process.memory
-
-    def _check_process(self, handle: int) -> None:
-        if handle != CURRENT_PROCESS:
-            raise NtError(NTSTATUS.INVALID_HANDLE)
 
     def NtAllocateVirtualMemory(self, ProcessHandle: int, BaseAddress: int, ZeroBits: int, RegionSize: int,
                                 AllocationType: int, Protect: int) -> int:
-        self._check_process(ProcessHandle)
+        check_process(ProcessHandle)
         space = self._space
         base = space.read_u64(BaseAddress)
         size = space.read_u64(RegionSize)
-        if 21 < ZeroBits < 32:
-            raise NtError(NTSTATUS.INVALID_PARAMETER_3)
+        limit = check_zero_bits(ZeroBits, NTSTATUS.INVALID_PARAMETER_3)
         if size == 0:
             raise NtError(NTSTATUS.INVALID_PARAMETER_4)
         if not AllocationType & (MEM_COMMIT | MEM_RESERVE | MEM_RESET) or AllocationType & ~(
@@ -60,8 +111,9 @@ class MemoryServices:
             raise NtError(NTSTATUS.INVALID_PARAMETER_5)
         if not valid_protection(Protect):
             raise NtError(NTSTATUS.INVALID_PAGE_PROTECTION)
-        limit = zero_bits_limit(ZeroBits)
         if AllocationType & MEM_RESERVE or base == 0:
+            if is_writecopy(Protect):
+                raise NtError(NTSTATUS.INVALID_PAGE_PROTECTION)
             start, length = self._reserve(base, size, AllocationType, Protect, limit)
             if AllocationType & MEM_COMMIT:
                 space.commit(start, length, Protect)
@@ -71,6 +123,10 @@ class MemoryServices:
             region = space.region_at(start)
             if region is None or start + length > region.end:
                 raise NtError(NTSTATUS.CONFLICTING_ADDRESSES)
+            if region.type == MemType.PRIVATE and is_writecopy(Protect):
+                raise NtError(NTSTATUS.INVALID_PAGE_PROTECTION)
+            if region.shared is not None and region.shared.file_backed:
+                raise NtError(NTSTATUS.ALREADY_COMMITTED)
             if AllocationType & MEM_COMMIT:
                 space.commit(start, length, Protect)
         space.write_u64(BaseAddress, start)
@@ -98,7 +154,7 @@ class MemoryServices:
         return start, length
 
     def NtFreeVirtualMemory(self, ProcessHandle: int, BaseAddress: int, RegionSize: int, FreeType: int) -> int:
-        self._check_process(ProcessHandle)
+        check_process(ProcessHandle)
         space = self._space
         base = space.read_u64(BaseAddress)
         size = space.read_u64(RegionSize)
@@ -127,3 +183,91 @@ class MemoryServices:
         space.write_u64(RegionSize, end - start)
         return NTSTATUS.SUCCESS
 
+    def NtProtectVirtualMemory(self, ProcessHandle: int, BaseAddress: int, RegionSize: int, NewProtect: int,
+                               OldProtect: int) -> int:
+        if not valid_protection(NewProtect):
+            raise NtError(NTSTATUS.INVALID_PAGE_PROTECTION)
+        space = self._space
+        base = space.read_u64(BaseAddress)
+        size = space.read_u64(RegionSize)
+        space.probe(OldProtect, 4, write=True)
+        if base > space.user_high:
+            raise NtError(NTSTATUS.INVALID_PARAMETER_2)
+        if size == 0 or size > space.user_high + 1 - base:
+            raise NtError(NTSTATUS.INVALID_PARAMETER_3)
+        check_process(ProcessHandle)
+        start, end = page_down(base), page_up(base + size)
+        region = space.region_at(start)
+        if region is None or end > region.end:
+            raise NtError(NTSTATUS.CONFLICTING_ADDRESSES)
+        if region.type == MemType.PRIVATE and is_writecopy(NewProtect):
+            raise NtError(NTSTATUS.INVALID_PAGE_PROTECTION)
+        if region.type == MemType.MAPPED and not compatible_protection(region.allocation_protect, NewProtect):
+            raise NtError(NTSTATUS.SECTION_PROTECTION)
+        if any(page not in region.committed for page in range(start, end, PAGE)):
+            raise NtError(NTSTATUS.NOT_COMMITTED)
+        old = space.protect(start, end - start, NewProtect)
+        space.write_u32(OldProtect, old)
+        space.write_u64(BaseAddress, start)
+        space.write_u64(RegionSize, end - start)
+        return NTSTATUS.SUCCESS
+
+    def NtQueryVirtualMemory(self, ProcessHandle: int, BaseAddress: int, MemoryInformationClass: int,
+                             MemoryInformation: int, MemoryInformationLength: int, ReturnLength: int) -> int:
+        space = self._space
+        if BaseAddress > space.user_high:
+            raise NtError(NTSTATUS.INVALID_PARAMETER)
+        if MemoryInformationClass != MemoryBasicInformation:
+            if MemoryInformationClass - 1 < len(_UNSERVED_CLASSES):
+                log.warning("NtQueryVirtualMemory: %s is not served", _UNSERVED_CLASSES[MemoryInformationClass - 1])
+                raise NtError(NTSTATUS.NOT_IMPLEMENTED)
+            raise NtError(NTSTATUS.INVALID_INFO_CLASS)
+        size = MEMORY_BASIC_INFORMATION.size(64)
+        if MemoryInformationLength < size:
+            raise NtError(NTSTATUS.INFO_LENGTH_MISMATCH)
+        space.probe(MemoryInformation, size, write=True)
+        if ReturnLength:
+            space.probe(ReturnLength, 8, write=True)
+        check_process(ProcessHandle)
+        info = space.query(BaseAddress)
+        space.write(MemoryInformation, MEMORY_BASIC_INFORMATION.pack({
+            "BaseAddress": info.base, "AllocationBase": info.allocation_base,
+            "AllocationProtect": info.allocation_protect, "RegionSize": info.size, "State": info.state,
+            "Protect": info.protect, "Type": info.type}, 64))
+        if ReturnLength:
+            space.write_u64(ReturnLength, size)
+        return NTSTATUS.SUCCESS
+
+    def NtReadVirtualMemory(self, ProcessHandle: int, BaseAddress: int, Buffer: int, NumberOfBytesToRead: int,
+                            NumberOfBytesRead: int) -> int:
+        return self._copy(ProcessHandle, BaseAddress, Buffer, NumberOfBytesToRead, NumberOfBytesRead, read=True)
+
+    def NtWriteVirtualMemory(self, ProcessHandle: int, BaseAddress: int, Buffer: int, NumberOfBytesToWrite: int,
+                             NumberOfBytesWritten: int) -> int:
+        return self._copy(ProcessHandle, BaseAddress, Buffer, NumberOfBytesToWrite, NumberOfBytesWritten,
+                          read=False)
+
+    def _copy(self, handle: int, remote: int, local: int, size: int, count_out: int, *, read: bool) -> int:
+        """Copy between the caller's buffer (`local`) and the process's memory (`remote`), either way."""
+        space = self._space
+        end = space.user_high + 1
+        if size and (remote + size > end or local + size > end):
+            raise NtError(NTSTATUS.ACCESS_VIOLATION)
+        if count_out:
+            space.probe(count_out, 8, write=True)
+        check_process(handle)
+        copied, status = 0, NTSTATUS.SUCCESS
+        if size:
+            if space.accessible(local, size, write=read) < size:
+                status = NTSTATUS.ACCESS_VIOLATION
+            else:
+                copied = space.accessible(remote, size, write=not read)
+                source, target = (remote, local) if read else (local, remote)
+                space.write(target, space.read(source, copied))
+                if not read and copied:
+                    space.flush_code(remote, copied)
+                if copied < size:
+                    status = NTSTATUS.PARTIAL_COPY
+        if count_out:
+            space.write_u64(count_out, copied)
+        return status

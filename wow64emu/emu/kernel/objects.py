@@ -1,26 +1,100 @@
-"""Object services: NtClose."""
+"""Object services: handles (close, duplicate, query, flags), object directories, temporary objects.
+
+The namespace itself (directories, names, lookups) is namespace.py; the handle table and object types are
+handles.py. Choices where Windows is subtle:
+- NtClose of a pseudo handle succeeds and does nothing; of a handle protected from close it is
+  STATUS_HANDLE_NOT_CLOSABLE (no debugger attached: no exception is raised).
+- The pseudo handles name the process, the thread and tokens, which this kernel does not model as objects:
+  querying or duplicating them is STATUS_NOT_IMPLEMENTED, with a log line. NtCompareObjects compares them by
+  value.
+- NtDuplicateObject works within the process (-1): another process handle is STATUS_NOT_IMPLEMENTED. A NULL
+  target process only closes the source (with DUPLICATE_CLOSE_SOURCE). The source is closed after the copy is
+  made, and stays open if it is protected from close.
+- NtQueryObject writes ReturnLength with the length the class needs on success and on
+  STATUS_INFO_LENGTH_MISMATCH. ObjectBasicInformation: HandleCount counts this process's handles, PointerCount
+  is that plus one for a permanent object, the pool charges and info sizes are 0 (undocumented "Reserved"
+  fields). ObjectNameInformation of an unnamed object is an empty UNICODE_STRING with a NULL buffer; a buffer
+  too short for the whole name is STATUS_INFO_LENGTH_MISMATCH (for objects the object manager names; the I/O
+  manager answers for files). ObjectTypeInformation: the type's name, generic mapping and valid access, and
+  object and handle counts of this process; pool figures 0. ObjectTypesInformation (3) is not implemented.
+- NtQueryDirectoryObject lists a directory in the order its entries were made (Windows goes by hash bucket),
+  from index *Context (0 with RestartScan). Each entry takes sizeof(OBJECT_DIRECTORY_INFORMATION) plus its two
+  NUL-terminated strings; the array ends with a zeroed entry and the strings follow it. When the first entry
+  does not fit: STATUS_BUFFER_TOO_SMALL with the length it needs; when a later one does not:
+  STATUS_MORE_ENTRIES; past the last entry: STATUS_NO_MORE_ENTRIES. ReturnLength is the length used (or
+  needed); *Context moves past what was returned.
+- NtMakeTemporaryObject needs DELETE access; the name then goes with the last handle. There is no
+  NtMakePermanentObject, nor OBJ_PERMANENT: both need SeCreatePermanentPrivilege, which no user token holds.
+"""
 
 from __future__ import annotations
 
+import logging
+import struct
 from typing import TYPE_CHECKING
 
+from ...thunks import objects as T
+from ...thunks.layouts import UNICODE_STRING
 from ..status import NTSTATUS
+from .errors import NtError
+from .handles import (
+    CURRENT_PROCESS,
+    DELETE,
+    HANDLE_ATTRIBUTES,
+    OBJ_INHERIT,
+    OBJ_PROTECT_CLOSE,
+    HandleEntry,
+    KernelObject,
+    is_pseudo_handle,
+    object_type,
+)
+from .namespace import (
+    DIRECTORY_QUERY,
+    OBJ_PERMANENT,
+    DirectoryObject,
+    Namespace,
+    create_object,
+    insert_handle,
+    open_object,
+)
 
 if TYPE_CHECKING:
+    from ..memory import AddressSpace
     from . import Kernel
 
-# (HANDLE)-1 .. (HANDLE)-6: current process, current thread, and Windows 8's pseudo token handles (current
-# process token, current thread token, current thread effective token), sign-extended to 64 bits.
-PSEUDO_HANDLES = range(0xFFFFFFFFFFFFFFFA, 0x10000000000000000)
+log = logging.getLogger(__name__)
 
+# NtDuplicateObject options.
+DUPLICATE_CLOSE_SOURCE = 0x1
+DUPLICATE_SAME_ACCESS = 0x2
+DUPLICATE_SAME_ATTRIBUTES = 0x4
 
-def is_pseudo_handle(handle: int) -> bool:
-    return (handle & 0xFFFFFFFFFFFFFFFF) in PSEUDO_HANDLES
+# Object information classes.
+ObjectBasicInformation = 0
+ObjectNameInformation = 1
+ObjectTypeInformation = 2
+ObjectTypesInformation = 3
+ObjectHandleFlagInformation = 4
 
 
 class ObjectServices:
     def __init__(self, kernel: Kernel) -> None:
         self.kernel = kernel
+        self.namespace = Namespace()
+
+    @property
+    def _memory(self) -> AddressSpace:
+        return self.kernel.process.memory
+
+    def _entry(self, handle: int, call: str) -> HandleEntry:
+        """The handle's entry; the pseudo handles name objects this kernel does not model."""
+        if is_pseudo_handle(handle):
+            log.warning("%s: the pseudo handle 0x%x names a process, thread or token object, which is not "
+                        "implemented", call, handle)
+            raise NtError(NTSTATUS.NOT_IMPLEMENTED)
+        return self.kernel.process.handles.entry(handle)
+
+    # ---- handles -------------------------------------------------------------------------------------
 
     def NtClose(self, Handle: int) -> int:
         """Close one handle; the object goes when its last handle does.
@@ -33,3 +107,171 @@ class ObjectServices:
             return NTSTATUS.SUCCESS
         self.kernel.process.handles.close(Handle)
         return NTSTATUS.SUCCESS
+
+    def _check_process(self, handle: int) -> None:
+        """A process handle for NtDuplicateObject: only the current process is served."""
+        if handle == CURRENT_PROCESS:
+            return
+        obj = self.kernel.process.handles.get(handle, KernelObject)
+        if obj.type_name != "Process":
+            raise NtError(NTSTATUS.OBJECT_TYPE_MISMATCH)
+        log.warning("NtDuplicateObject between processes is not implemented")
+        raise NtError(NTSTATUS.NOT_IMPLEMENTED)
+
+    def NtDuplicateObject(self, SourceProcessHandle: int, SourceHandle: int, TargetProcessHandle: int,
+                          TargetHandle: int, DesiredAccess: int, HandleAttributes: int, Options: int) -> int:
+        if Options & ~(DUPLICATE_CLOSE_SOURCE | DUPLICATE_SAME_ACCESS | DUPLICATE_SAME_ATTRIBUTES):
+            raise NtError(NTSTATUS.INVALID_PARAMETER)
+        if TargetHandle:
+            self._memory.probe(TargetHandle, 8, write=True)
+        self._check_process(SourceProcessHandle)
+        if TargetProcessHandle:
+            self._check_process(TargetProcessHandle)
+        handles = self.kernel.process.handles
+        source = self._entry(SourceHandle, "NtDuplicateObject")
+        if TargetProcessHandle:
+            attributes = source.attributes if Options & DUPLICATE_SAME_ATTRIBUTES else HandleAttributes
+            if Options & DUPLICATE_SAME_ACCESS:
+                new = handles.insert(source.obj, source.access, attributes)
+            else:
+                new = insert_handle(handles, source.obj, DesiredAccess, attributes & HANDLE_ATTRIBUTES)
+            if TargetHandle:
+                self._memory.write_u64(TargetHandle, new)
+        if Options & DUPLICATE_CLOSE_SOURCE and not source.attributes & OBJ_PROTECT_CLOSE:
+            handles.close(SourceHandle)
+        return NTSTATUS.SUCCESS
+
+    def NtCompareObjects(self, FirstObjectHandle: int, SecondObjectHandle: int) -> int:
+        first, second = self._identity(FirstObjectHandle), self._identity(SecondObjectHandle)
+        return NTSTATUS.SUCCESS if first is second or first == second else NTSTATUS.NOT_SAME_OBJECT
+
+    def _identity(self, handle: int) -> object:
+        if is_pseudo_handle(handle):
+            return handle & 0xFFFFFFFFFFFFFFFF
+        return self.kernel.process.handles.entry(handle).obj
+
+    def NtMakeTemporaryObject(self, Handle: int) -> int:
+        entry = self._entry(Handle, "NtMakeTemporaryObject")
+        if not entry.access & DELETE:
+            raise NtError(NTSTATUS.ACCESS_DENIED)
+        entry.obj.permanent = False
+        return NTSTATUS.SUCCESS
+
+    # ---- information ---------------------------------------------------------------------------------
+
+    def NtQueryObject(self, Handle: int, ObjectInformationClass: int, ObjectInformation: int,
+                      ObjectInformationLength: int, ReturnLength: int) -> int:
+        info_class, length = ObjectInformationClass, ObjectInformationLength
+        if info_class == ObjectTypesInformation:
+            log.warning("NtQueryObject(ObjectTypesInformation) is not implemented")
+            raise NtError(NTSTATUS.NOT_IMPLEMENTED)
+        answer = _QUERY_CLASSES.get(info_class)
+        if answer is None:
+            raise NtError(NTSTATUS.INVALID_INFO_CLASS)
+        memory = self._memory
+        memory.probe(ObjectInformation, length, write=True)
+        if ReturnLength:
+            memory.probe(ReturnLength, 4, write=True)
+        entry = self._entry(Handle, "NtQueryObject")
+        data = answer(self, entry, ObjectInformation)
+        if ReturnLength:
+            memory.write_u32(ReturnLength, len(data))
+        exact = info_class in (ObjectBasicInformation, ObjectHandleFlagInformation)
+        if (length != len(data)) if exact else (length < len(data)):
+            raise NtError(NTSTATUS.INFO_LENGTH_MISMATCH)
+        memory.write(ObjectInformation, data)
+        return NTSTATUS.SUCCESS
+
+    def _basic_information(self, entry: HandleEntry, _buffer: int) -> bytes:
+        obj = entry.obj
+        values = dict.fromkeys((f.name for f in T.OBJECT_BASIC_INFORMATION.fields), 0)
+        values.update(Attributes=entry.attributes | (OBJ_PERMANENT if obj.permanent else 0),
+                      GrantedAccess=entry.access, HandleCount=obj.handle_count,
+                      PointerCount=obj.handle_count + int(obj.permanent))
+        return T.OBJECT_BASIC_INFORMATION.pack(values, 64)
+
+    def _name_information(self, entry: HandleEntry, buffer: int) -> bytes:
+        header = UNICODE_STRING.size(64)
+        values, text = T.counted_string(entry.obj.query_name(), buffer + header)
+        return UNICODE_STRING.pack(values, 64) + text
+
+    def _type_information(self, entry: HandleEntry, buffer: int) -> bytes:
+        layout = T.OBJECT_TYPE_INFORMATION
+        kind = object_type(entry.obj)
+        name, text = T.counted_string(kind.name, buffer + layout.size(64))
+        same = [o for o in self.kernel.process.handles.objects() if object_type(o).name == kind.name]
+        objects = len({id(o) for o in same})
+        values = dict.fromkeys((f.name for f in layout.fields), 0)
+        values.update({f"TypeName{k}": v for k, v in name.items()})
+        values.update(TotalNumberOfObjects=objects, TotalNumberOfHandles=len(same),
+                      HighWaterNumberOfObjects=objects, HighWaterNumberOfHandles=len(same),
+                      InvalidAttributes=kind.invalid_attributes, GenericRead=kind.generic[0],
+                      GenericWrite=kind.generic[1], GenericExecute=kind.generic[2], GenericAll=kind.generic[3],
+                      ValidAccessMask=kind.valid_access, SecurityRequired=1)
+        return layout.pack(values, 64) + text
+
+    def _handle_flags(self, entry: HandleEntry, _buffer: int) -> bytes:
+        flags = entry.attributes
+        return struct.pack("<BB", bool(flags & OBJ_INHERIT), bool(flags & OBJ_PROTECT_CLOSE))
+
+    def NtSetInformationObject(self, Handle: int, ObjectInformationClass: int, ObjectInformation: int,
+                               ObjectInformationLength: int) -> int:
+        """Only ObjectHandleFlagInformation can be set: the handle's inherit and protect-from-close flags."""
+        if ObjectInformationClass != ObjectHandleFlagInformation:
+            raise NtError(NTSTATUS.INVALID_INFO_CLASS)
+        if ObjectInformationLength != T.OBJECT_HANDLE_FLAG_INFORMATION.size(64):
+            raise NtError(NTSTATUS.INFO_LENGTH_MISMATCH)
+        inherit, protect = self._memory.read(ObjectInformation, 2)
+        if is_pseudo_handle(Handle):
+            raise NtError(NTSTATUS.INVALID_HANDLE)
+        entry = self.kernel.process.handles.entry(Handle)
+        entry.attributes = (OBJ_INHERIT if inherit else 0) | (OBJ_PROTECT_CLOSE if protect else 0)
+        return NTSTATUS.SUCCESS
+
+    # ---- directories ---------------------------------------------------------------------------------
+
+    def NtCreateDirectoryObject(self, DirectoryHandle: int, DesiredAccess: int, ObjectAttributes: int) -> int:
+        return create_object(self.kernel, DirectoryHandle, DesiredAccess, ObjectAttributes, DirectoryObject,
+                             DirectoryObject)
+
+    def NtOpenDirectoryObject(self, DirectoryHandle: int, DesiredAccess: int, ObjectAttributes: int) -> int:
+        return open_object(self.kernel, DirectoryHandle, DesiredAccess, ObjectAttributes, DirectoryObject)
+
+    def NtQueryDirectoryObject(self, DirectoryHandle: int, Buffer: int, Length: int, ReturnSingleEntry: int,
+                               RestartScan: int, Context: int, ReturnLength: int) -> int:
+        memory = self._memory
+        memory.probe(Buffer, Length, write=True)
+        memory.probe(Context, 4, write=True)
+        start = 0 if RestartScan else memory.read_u32(Context)
+        if ReturnLength:
+            memory.probe(ReturnLength, 4, write=True)
+        directory = self.kernel.process.handles.reference(DirectoryHandle, DirectoryObject, DIRECTORY_QUERY)
+        listing = [(o.object_name, o.type_name) for o in directory.entries[start:]]
+        total, taken, status = T.OBJECT_DIRECTORY_INFORMATION.size(64), 0, NTSTATUS.SUCCESS
+        for name, type_name in listing:
+            need = T.directory_entry_size(name, type_name, 64)
+            if total + need > Length:
+                status = NTSTATUS.MORE_ENTRIES if taken else NTSTATUS.BUFFER_TOO_SMALL
+                if not taken:
+                    total += need
+                break
+            total += need
+            taken += 1
+            if ReturnSingleEntry:
+                break
+        if not listing:
+            status = NTSTATUS.NO_MORE_ENTRIES
+        if ReturnLength:
+            memory.write_u32(ReturnLength, total)
+        if taken:
+            memory.write(Buffer, T.directory_listing(listing[:taken], Buffer, 64))
+            memory.write_u32(Context, start + taken)
+        return status
+
+
+_QUERY_CLASSES = {
+    ObjectBasicInformation: ObjectServices._basic_information,
+    ObjectNameInformation: ObjectServices._name_information,
+    ObjectTypeInformation: ObjectServices._type_information,
+    ObjectHandleFlagInformation: ObjectServices._handle_flags,
+}

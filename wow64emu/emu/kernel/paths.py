@@ -119,8 +119,12 @@ def host_status(exc: OSError) -> int:
         return NTSTATUS.FILE_IS_A_DIRECTORY
     if exc.errno == errno.ENAMETOOLONG:
         return NTSTATUS.OBJECT_NAME_INVALID
-    if exc.errno == errno.ENOSPC:
+    if exc.errno in (errno.ENOSPC, errno.EFBIG):
         return NTSTATUS.DISK_FULL
+    if exc.errno == errno.ENOTEMPTY:
+        return NTSTATUS.DIRECTORY_NOT_EMPTY
+    if exc.errno == errno.EINVAL:  # e.g. a directory moved into itself
+        return NTSTATUS.INVALID_PARAMETER
     log.warning("host file error mapped to STATUS_UNSUCCESSFUL: %s", exc)
     return NTSTATUS.UNSUCCESSFUL
 

@@ -1,0 +1,130 @@
+/*
+ * kernel32: clocks. The performance counter (a system call), the tick counts and the system time (read from
+ * KUSER_SHARED_DATA without one, as on Windows), and the calendar form of a FILETIME.
+ */
+#define _KERNEL32_          /* windows.h declares our own exports without dllimport */
+#include "k32.h"
+
+#define KUSD_SYSTEM_TIME 0x014    /* KSYSTEM_TIME: 100 ns intervals since 1601 (UTC) */
+
+/* A KSYSTEM_TIME read whole: the kernel writes High2Time, LowPart, High1Time in that order. */
+static ULONGLONG read_ksystem_time(ULONG offset)
+{
+    volatile KSYSTEM_TIME *t = (volatile KSYSTEM_TIME *)(ULONG_PTR)(KUSER_SHARED_DATA_ADDRESS + offset);
+    for (;;) {
+        LONG high = t->High1Time;
+        ULONG low = t->LowPart;
+        if (high == t->High2Time)
+            return ((ULONGLONG)(ULONG)high << 32) | low;
+    }
+}
+
+/* ---- Performance counter ------------------------------------------------------------------------------- */
+
+BOOL WINAPI QueryPerformanceCounter(LARGE_INTEGER *counter)
+{
+    NTSTATUS status = NtQueryPerformanceCounter(counter, NULL);
+    if (!NT_SUCCESS(status))
+        return fail_status(status);
+    return TRUE;
+}
+
+BOOL WINAPI QueryPerformanceFrequency(LARGE_INTEGER *frequency)
+{
+    LARGE_INTEGER counter;
+    NTSTATUS status = NtQueryPerformanceCounter(&counter, frequency);
+    if (!NT_SUCCESS(status))
+        return fail_status(status);
+    return TRUE;
+}
+
+/* ---- Tick counts ----------------------------------------------------------------------------------------- */
+
+/* Milliseconds since boot: ticks * multiplier >> 24, without overflowing 64 bits. */
+ULONGLONG WINAPI GetTickCount64(void)
+{
+    ULONGLONG ticks = read_ksystem_time(KUSD_TICK_COUNT);
+    ULONGLONG multiplier = KUSD_FIELD(ULONG, KUSD_TICK_COUNT_MULTIPLIER);
+    return (((ticks >> 32) * multiplier) << 8) + (((ticks & 0xFFFFFFFF) * multiplier) >> 24);
+}
+
+DWORD WINAPI GetTickCount(void)
+{
+    return (DWORD)GetTickCount64();
+}
+
+/* ---- System time --------------------------------------------------------------------------------------- */
+
+void WINAPI GetSystemTimeAsFileTime(LPFILETIME time)
+{
+    ULONGLONG now = read_ksystem_time(KUSD_SYSTEM_TIME);
+    time->dwLowDateTime = (DWORD)now;
+    time->dwHighDateTime = (DWORD)(now >> 32);
+}
+
+#define MS_PER_DAY 86400000UL
+
+/* n / d for a 32-bit d, bit by bit: i686 has no 64-bit division, and there is no libgcc to call. */
+static ULONGLONG divide(ULONGLONG n, ULONG d, ULONG *remainder)
+{
+    ULONGLONG quotient = 0, r = 0;
+    for (int i = 63; i >= 0; i--) {
+        r = (r << 1) | ((n >> i) & 1);
+        if (r >= d) {
+            r -= d;
+            quotient |= 1ULL << i;
+        }
+    }
+    *remainder = (ULONG)r;
+    return quotient;
+}
+
+static BOOL is_leap(unsigned year)
+{
+    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+/* RtlTimeToTimeFields: 1601 starts a 400-year Gregorian cycle and was a Monday. A time with the top bit set
+ * is no FILETIME (ERROR_INVALID_PARAMETER). */
+BOOL WINAPI FileTimeToSystemTime(const FILETIME *file_time, LPSYSTEMTIME st)
+{
+    static const unsigned short month_days[2][12] = {
+        { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 },
+        { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 },
+    };
+    ULONGLONG t = ((ULONGLONG)file_time->dwHighDateTime << 32) | file_time->dwLowDateTime;
+    ULONG days, ms, sub_ms;
+    unsigned year = 1601, month = 0;
+    if (t >> 63) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    days = (ULONG)divide(divide(t, 10000, &sub_ms), MS_PER_DAY, &ms);  /* < 2^24 days for t < 2^63 */
+    st->wDayOfWeek = (WORD)((days + 1) % 7);
+    year += 400 * (days / 146097);
+    days %= 146097;
+    for (;;) {
+        unsigned length = is_leap(year) ? 366 : 365;
+        if (days < length)
+            break;
+        days -= length;
+        year++;
+    }
+    while (days >= month_days[is_leap(year)][month])
+        days -= month_days[is_leap(year)][month++];
+    st->wYear = (WORD)year;
+    st->wMonth = (WORD)(month + 1);
+    st->wDay = (WORD)(days + 1);
+    st->wHour = (WORD)(ms / 3600000);
+    st->wMinute = (WORD)(ms / 60000 % 60);
+    st->wSecond = (WORD)(ms / 1000 % 60);
+    st->wMilliseconds = (WORD)(ms % 1000);
+    return TRUE;
+}
+
+void WINAPI GetSystemTime(LPSYSTEMTIME st)
+{
+    FILETIME now;
+    GetSystemTimeAsFileTime(&now);
+    FileTimeToSystemTime(&now, st);
+}

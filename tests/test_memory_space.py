@@ -1,0 +1,159 @@
+"""The address space: views that share host memory, commitment shared by views, queries, guard pages, probes.
+
+A real AddressSpace over a real Unicorn: each test runs CPU instructions (64-bit stores and loads) where the
+behaviour is what the CPU sees, and uses the host-side API where it is what the kernel sees.
+"""
+
+import pytest
+from unicorn import UC_ARCH_X86, UC_ERR_READ_UNMAPPED, UC_ERR_WRITE_PROT, UC_MODE_64, Uc, UcError
+from unicorn.x86_const import UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX
+
+from wow64emu.emu.memory import (
+    AddressSpace,
+    MemState,
+    MemType,
+    Prot,
+    SharedMemory,
+    compatible_protection,
+    is_writecopy,
+    uc_prot,
+)
+from wow64emu.errors import GuestFault
+
+CODE = 0x1000
+STORE = bytes.fromhex("488918")  # mov [rax], rbx
+LOAD = bytes.fromhex("488b08")  # mov rcx, [rax]
+A, B = 0x200000, 0x400000
+
+
+@pytest.fixture
+def space() -> AddressSpace:
+    s = AddressSpace(Uc(UC_ARCH_X86, UC_MODE_64), user_low=0x1000)
+    s.map_committed(CODE, 0x1000, MemType.PRIVATE, Prot.EXECUTE_READ, "code")
+    s.poke(CODE, STORE + LOAD)
+    return s
+
+
+def store(space: AddressSpace, addr: int, value: int) -> None:
+    space.uc.reg_write(UC_X86_REG_RAX, addr)
+    space.uc.reg_write(UC_X86_REG_RBX, value)
+    space.uc.emu_start(CODE, CODE + len(STORE))
+
+
+def load(space: AddressSpace, addr: int) -> int:
+    space.uc.reg_write(UC_X86_REG_RAX, addr)
+    space.uc.emu_start(CODE + len(STORE), CODE + len(STORE) + len(LOAD))
+    return space.uc.reg_read(UC_X86_REG_RCX)
+
+
+def test_two_views_of_one_shared_memory_share_what_the_cpu_writes(space: AddressSpace) -> None:
+    shared = SharedMemory(0x3000, committed=True)
+    space.map_view(A, 0x3000, shared, 0, Prot.READWRITE, owner=None)
+    space.map_view(B, 0x2000, shared, 0x1000, Prot.READWRITE, owner=None)
+    store(space, A + 0x1008, 0x1122334455667788)
+    assert load(space, B + 8) == 0x1122334455667788  # B starts 0x1000 into the memory
+    assert shared.read(0x1008, 8) == bytes.fromhex("8877665544332211")
+    shared.write(0x2000, b"\x42")  # the host writes the buffer itself: both views see it
+    assert space.read(A + 0x2000, 1) == space.read(B + 0x1000, 1) == b"\x42"
+    info = space.query(B)
+    assert (info.size, info.state, info.type, info.allocation_protect) == (0x2000, MemState.COMMIT, MemType.MAPPED,
+                                                                          Prot.READWRITE)
+
+
+def test_a_view_keeps_sharing_after_a_page_is_reprotected_and_another_unmapped(space: AddressSpace) -> None:
+    shared = SharedMemory(0x3000, committed=True)
+    a = space.map_view(A, 0x3000, shared, 0, Prot.READWRITE, owner=None)
+    space.map_view(B, 0x3000, shared, 0, Prot.READWRITE, owner=None)
+    assert space.protect(A + 0x1000, 0x1000, Prot.READONLY) == Prot.READWRITE  # Unicorn splits its mapping
+    store(space, B + 0x1000, 7)
+    assert load(space, A + 0x1000) == 7
+    with pytest.raises(UcError) as err:
+        store(space, A + 0x1000, 8)
+    assert err.value.errno == UC_ERR_WRITE_PROT
+    space.release(a)
+    store(space, B + 0x2000, 9)
+    assert shared.read(0x2000, 1) == b"\x09"
+    with pytest.raises(UcError) as err:
+        load(space, A)
+    assert err.value.errno == UC_ERR_READ_UNMAPPED
+
+
+def test_a_page_committed_through_one_view_appears_in_the_others(space: AddressSpace) -> None:
+    shared = SharedMemory(0x4000, committed=False)
+    one = space.map_view(A, 0x4000, shared, 0, Prot.READWRITE, owner=None)
+    space.map_view(B, 0x2000, shared, 0x2000, Prot.READONLY, owner=None)
+    assert space.query(A).state == MemState.RESERVE and space.query(B).state == MemState.RESERVE
+    space.commit(A + 0x2000, 0x2000, Prot.READWRITE)
+    assert shared.is_committed(0x3000) and not shared.is_committed(0x1000)
+    info = space.query(B)
+    assert (info.state, info.protect, info.size) == (MemState.COMMIT, Prot.READONLY, 0x2000)  # B's own protection
+    store(space, A + 0x3000, 5)
+    assert load(space, B + 0x1000) == 5
+    assert one.committed == {A + 0x2000: Prot.READWRITE, A + 0x3000: Prot.READWRITE}
+
+
+def test_a_new_view_maps_the_pages_already_committed(space: AddressSpace) -> None:
+    shared = SharedMemory(0x3000, committed=False)
+    space.map_view(A, 0x3000, shared, 0, Prot.READWRITE, owner=None)
+    space.commit(A + 0x1000, 0x1000, Prot.READWRITE)
+    space.map_view(B, 0x3000, shared, 0, Prot.EXECUTE_READ, owner=None)
+    assert [space.query(B + o).state for o in (0, 0x1000, 0x2000)] == [MemState.RESERVE, MemState.COMMIT,
+                                                                       MemState.RESERVE]
+    assert space.query(B + 0x1000).protect == Prot.EXECUTE_READ
+
+
+def test_a_copy_starts_with_the_bytes_and_then_goes_its_own_way() -> None:
+    shared = SharedMemory(0x2000, committed=False)
+    shared.commit(0x1000, 0x2000)
+    shared.write(0x1000, b"abc")
+    twin = shared.copy()
+    twin.write(0x1000, b"x")
+    assert shared.read(0x1000, 3) == b"abc" and twin.read(0x1000, 3) == b"xbc"
+    assert twin.is_committed(0x1000) and not twin.is_committed(0)
+
+
+def test_query_scans_forward_from_the_page_and_free_ranges_start_at_it(space: AddressSpace) -> None:
+    space.reserve(A, 0x10000, MemType.PRIVATE, Prot.READWRITE)
+    space.reserve(B, 0x10000, MemType.PRIVATE, Prot.READWRITE)
+    space.commit(A + 0x1000, 0x3000, Prot.READWRITE)
+    inside = space.query(A + 0x2345)
+    assert (inside.base, inside.size, inside.allocation_base) == (A + 0x2000, 0x2000, A)
+    free = space.query(A + 0x11234)
+    assert (free.base, free.size, free.state, free.protect, free.type) == (
+        A + 0x11000, B - (A + 0x11000), MemState.FREE, Prot.NOACCESS, 0)
+
+
+def test_guard_pages_fault_for_the_cpu_and_for_probes(space: AddressSpace) -> None:
+    space.map_committed(A, 0x1000, MemType.PRIVATE, Prot.READWRITE | 0x100)
+    assert uc_prot(Prot.READWRITE | 0x100) == 0
+    with pytest.raises(UcError):
+        load(space, A)
+    with pytest.raises(GuestFault):
+        space.read(A, 1)
+
+
+def test_accessible_counts_up_to_the_first_page_that_is_not(space: AddressSpace) -> None:
+    space.reserve(A, 0x4000, MemType.PRIVATE, Prot.READWRITE)
+    space.commit(A, 0x2000, Prot.READWRITE)
+    space.protect(A + 0x1000, 0x1000, Prot.READONLY)
+    assert space.accessible(A + 0xFF0, 0x20) == 0x20
+    assert space.accessible(A + 0xFF0, 0x20, write=True) == 0x10
+    assert space.accessible(A + 0x1FF8, 0x20) == 8
+    assert space.accessible(A + 0x3000, 4) == 0
+
+
+@pytest.mark.parametrize(("allowed", "protect", "ok"), [
+    (Prot.READONLY, Prot.WRITECOPY, True),
+    (Prot.READONLY, Prot.READWRITE, False),
+    (Prot.READWRITE, Prot.EXECUTE_READ, False),
+    (Prot.EXECUTE_READ, Prot.EXECUTE_WRITECOPY, True),
+    (Prot.EXECUTE_READWRITE, Prot.EXECUTE, True),
+    (Prot.NOACCESS, Prot.READONLY, False),
+])
+def test_compatible_protections(allowed: int, protect: int, ok: bool) -> None:
+    assert compatible_protection(allowed, protect) is ok
+
+
+def test_write_copy_protections() -> None:
+    assert is_writecopy(Prot.WRITECOPY) and is_writecopy(Prot.EXECUTE_WRITECOPY | 0x200)
+    assert not is_writecopy(Prot.READWRITE)

@@ -1,0 +1,103 @@
+"""Access tokens: the primary token of the process, impersonation tokens, and what NtQueryInformationToken says.
+
+The emulated user is a standard (not administrator) local account in session 1, as a program started from a
+normal console sees itself: TokenElevationTypeDefault, not elevated, medium integrity, not an app container.
+Information classes without an answer here are STATUS_INVALID_INFO_CLASS, with a log line.
+"""
+
+from __future__ import annotations
+
+import logging
+import struct
+from collections.abc import Callable
+
+from ...thunks.process import (
+    SID_AND_ATTRIBUTES,
+    TokenElevation,
+    TokenElevationType,
+    TokenImpersonationLevel,
+    TokenIntegrityLevel,
+    TokenIsAppContainer,
+    TokenSessionId,
+    TokenType,
+    TokenUser,
+)
+from ..status import NTSTATUS
+from .errors import NtError
+from .handles import KernelObject
+
+log = logging.getLogger(__name__)
+
+TOKEN_PRIMARY, TOKEN_IMPERSONATION = 1, 2
+SECURITY_ANONYMOUS, SECURITY_IDENTIFICATION, SECURITY_IMPERSONATION, SECURITY_DELEGATION = range(4)
+TOKEN_ELEVATION_TYPE_DEFAULT = 1
+SE_GROUP_INTEGRITY = 0x20
+SE_GROUP_INTEGRITY_ENABLED = 0x40
+SESSION_ID = 1
+
+
+def sid(authority: int, *sub_authorities: int) -> bytes:
+    """A SID in its binary form: revision 1, the count, the 48-bit authority (big-endian), the sub-authorities."""
+    return (struct.pack("<BB", 1, len(sub_authorities)) + authority.to_bytes(6, "big")
+            + struct.pack(f"<{len(sub_authorities)}I", *sub_authorities))
+
+
+USER_SID = sid(5, 21, 1004336348, 1177238915, 682003330, 1001)  # S-1-5-21-...-1001, the first local user
+MEDIUM_INTEGRITY_SID = sid(16, 0x2000)  # S-1-16-8192
+
+
+class Token(KernelObject):
+    type_name = "Token"
+
+    def __init__(self, token_type: int = TOKEN_PRIMARY, level: int = SECURITY_ANONYMOUS) -> None:
+        self.token_type = token_type
+        self.level = level  # the impersonation level of an impersonation token
+        self.user = USER_SID
+        self.integrity = MEDIUM_INTEGRITY_SID
+
+    def describe(self) -> str:
+        kind = "primary" if self.token_type == TOKEN_PRIMARY else f"impersonation, level {self.level}"
+        return f"Token ({kind})"
+
+    def impersonation(self, level: int) -> Token:
+        """A copy of this token for a thread to impersonate with, at `level`."""
+        copy = Token(TOKEN_IMPERSONATION, level)
+        copy.user, copy.integrity = self.user, self.integrity
+        return copy
+
+    def information(self, info_class: int, buffer: int) -> bytes:
+        """The 64-bit answer to a class, laid out to be written at `buffer`."""
+        answer = _CLASSES.get(info_class)
+        if answer is None:
+            log.warning("NtQueryInformationToken: information class %d is unknown or not implemented", info_class)
+            raise NtError(NTSTATUS.INVALID_INFO_CLASS)
+        return answer(self, buffer)
+
+
+def _sid_and_attributes(sid_bytes: bytes, attributes: int, buffer: int) -> bytes:
+    """SID_AND_ATTRIBUTES followed by the SID it points to."""
+    header_size = SID_AND_ATTRIBUTES.size(64)
+    return SID_AND_ATTRIBUTES.pack({"Sid": buffer + header_size, "Attributes": attributes}, 64) + sid_bytes
+
+
+def _ulong(value: Callable[[Token], int]) -> Callable[[Token, int], bytes]:
+    return lambda token, _buffer: struct.pack("<I", value(token))
+
+
+def _impersonation_level(token: Token) -> int:
+    if token.token_type != TOKEN_IMPERSONATION:
+        raise NtError(NTSTATUS.INVALID_INFO_CLASS)  # a primary token has no impersonation level
+    return token.level
+
+
+_CLASSES: dict[int, Callable[[Token, int], bytes]] = {
+    TokenUser: lambda token, buffer: _sid_and_attributes(token.user, 0, buffer),
+    TokenType: _ulong(lambda token: token.token_type),
+    TokenImpersonationLevel: _ulong(_impersonation_level),
+    TokenSessionId: _ulong(lambda _token: SESSION_ID),
+    TokenElevationType: _ulong(lambda _token: TOKEN_ELEVATION_TYPE_DEFAULT),
+    TokenElevation: _ulong(lambda _token: 0),  # TOKEN_ELEVATION.TokenIsElevated
+    TokenIntegrityLevel: lambda token, buffer: _sid_and_attributes(
+        token.integrity, SE_GROUP_INTEGRITY | SE_GROUP_INTEGRITY_ENABLED, buffer),
+    TokenIsAppContainer: _ulong(lambda _token: 0),
+}
