@@ -22,6 +22,7 @@ from enum import IntEnum
 from unicorn import UC_PROT_ALL, UC_PROT_EXEC, UC_PROT_NONE, UC_PROT_READ, UC_PROT_WRITE, Uc, UcError
 
 from ..errors import GuestFault
+from .uclib import Memory
 from .vad import VadTree
 
 PAGE = 0x1000
@@ -228,6 +229,7 @@ class AddressSpace:
         self.user_low = user_low
         self.user_high = user_high  # highest user address, inclusive
         self._vad: VadTree[Region] = VadTree()  # the regions, as Windows keeps them: an AVL tree by address
+        self._direct = Memory(uc)  # guest reads and writes, once probed, in one native call each
         self._last_probed: Region | None = None  # most probes fall in the region the previous one did
 
     # ---- lookup ---------------------------------------------------------------------------------------
@@ -437,12 +439,12 @@ class AddressSpace:
 
     def read(self, addr: int, size: int) -> bytes:
         self.probe(addr, size)
-        return bytes(self.uc.mem_read(addr, size)) if size else b""
+        return self._direct.read(addr, size) if size else b""
 
     def write(self, addr: int, data: bytes) -> None:
         self.probe(addr, len(data), write=True)
         if data:
-            self.uc.mem_write(addr, bytes(data))
+            self._direct.write(addr, bytes(data))
 
     def read_u32(self, addr: int) -> int:
         return struct.unpack("<I", self.read(addr, 4))[0]

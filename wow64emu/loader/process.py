@@ -11,18 +11,21 @@ import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
+from typing import TYPE_CHECKING
 
 from ..emu.cpu import Cpu
 from ..emu.kernel.console import create_std_handles
 from ..emu.kuser import KUSER_SHARED_DATA, initial_page
 from ..emu.memory import PAGE, MemType, Prot, Region
 from ..emu.process import Process, StdStreams
-from ..emu.vadview import VadRow
 from ..errors import BadImage
 from . import structures as S
 from .image import LoadedModule
 from .linker import Linker
 from .pe import PEImage
+
+if TYPE_CHECKING:
+    from ..emu.vadview import VadRow
 
 SYSROOT = Path(__file__).resolve().parent.parent / "sysroot" / "Windows"
 SYSTEM32 = SYSROOT / "System32"
@@ -74,6 +77,8 @@ class CreatedProcess:
 
     def vad_rows(self) -> list[VadRow]:
         """The address space as !vad lists it: images and views by their guest path, private regions by role."""
+        from ..emu.vadview import VadRow  # only `wow64emu vad` needs the views
+
         rows = []
         for region, level in self.process.memory.with_levels():
             private = region.type == MemType.PRIVATE

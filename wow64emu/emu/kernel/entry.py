@@ -28,6 +28,7 @@ from unicorn.x86_const import (
 )
 
 from ...errors import GuestFault
+from ..cpu import CS64
 from ..status import NTSTATUS
 from ..trace import Tracer
 from ..uclib import RegisterBatch
@@ -63,7 +64,7 @@ class SyscallEntry:
 
     def _on_syscall(self, uc: Uc, _user: object) -> None:
         eax, r10, rdx, r8, r9, rsp, rip, eflags, cs = self._entry_regs.read()
-        if self.bitness_of(cs) != 64:
+        if cs != CS64 and self.bitness_of(cs) != 64:
             # A real CPU raises #UD for SYSCALL in compatibility mode on Intel; Windows reports it as such.
             self.on_fault(NTSTATUS.ILLEGAL_INSTRUCTION, rip)
             return
