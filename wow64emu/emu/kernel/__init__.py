@@ -1,8 +1,9 @@
 """The mock NT kernel: serves 64-bit system calls by their Windows 10 22H2 x64 numbers.
 
-Service areas mirror the kernel's own: files (files.py, paths.py, console.py), memory (memory.py), sections
-(section.py), objects (objects.py), processes (process.py), system and thread information (system.py),
-synchronisation (sync.py), time (time.py). A service is a method named for the call it serves, taking the call's
+Service areas mirror the kernel's own: files (files.py with fileobject, paths, console, directory, fileinfo, fsinfo,
+volume), memory and sections (memory.py, section.py), objects and the namespace (objects.py, namespace.py,
+handles.py), synchronisation and time (sync.py, time.py), processes (process.py), system, thread and token
+information (system.py with sysinfo and token). A service is a method named for the call it serves, taking the call's
 arguments as 64-bit integers in the order the syscall table declares them, and returning an NTSTATUS. It raises
 NtError for a failure status and lets GuestFault (a bad guest pointer) through: dispatch turns that into
 STATUS_ACCESS_VIOLATION. The kernel never learns whether a WoW64 thunk or native code made the call.
