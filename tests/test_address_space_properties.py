@@ -1,0 +1,103 @@
+"""The address space under any sequence of memory operations: the VAD tree stays sound, and Unicorn's mappings
+agree with it page for page (property tests over the kernel's own services)."""
+
+from __future__ import annotations
+
+import io
+import struct
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import SCRATCH, KernelRig
+from wow64emu.emu.kernel.handles import CURRENT_PROCESS
+from wow64emu.emu.memory import PAGE, MemType, Prot, uc_prot
+from wow64emu.emu.process import Process, StdStreams
+from wow64emu.emu.status import NTSTATUS, is_success
+
+BASE, SIZE, OLD = SCRATCH + 0x100, SCRATCH + 0x108, SCRATCH + 0x110
+ARENA = 0x1000_0000  # operations land in 64 pages of 64 KB from here, so that they collide often
+MEM_COMMIT, MEM_RESERVE, MEM_DECOMMIT, MEM_RELEASE, MEM_TOP_DOWN = 0x1000, 0x2000, 0x4000, 0x8000, 0x100000
+PROTECTIONS = [Prot.READONLY, Prot.READWRITE, Prot.EXECUTE_READ, Prot.EXECUTE_READWRITE, Prot.NOACCESS]
+
+addresses = st.builds(lambda block, page: ARENA + block * 0x10000 + page * PAGE,
+                      st.integers(0, 63), st.integers(0, 15))
+sizes = st.integers(1, 40).map(lambda pages: pages * PAGE - 0x10)
+operation = st.one_of(
+    st.tuples(st.just("reserve"), addresses, sizes, st.sampled_from(PROTECTIONS[:4]), st.booleans()),
+    st.tuples(st.just("anywhere"), st.just(0), sizes, st.sampled_from(PROTECTIONS[:4]), st.booleans()),
+    st.tuples(st.just("commit"), addresses, sizes, st.sampled_from(PROTECTIONS[:4]), st.just(False)),
+    st.tuples(st.just("decommit"), addresses, sizes, st.just(0), st.just(False)),
+    st.tuples(st.just("release"), addresses, st.just(0), st.just(0), st.just(False)),
+    st.tuples(st.just("protect"), addresses, sizes, st.sampled_from(PROTECTIONS), st.just(False)),
+)
+
+
+def fresh(root: Path) -> KernelRig:
+    process = Process(root=root, streams=StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO()))
+    process.memory.map_committed(SCRATCH, 0x1000, MemType.PRIVATE, Prot.READWRITE, "scratch")
+    return KernelRig(process)
+
+
+def apply(k: KernelRig, op: tuple) -> int:
+    kind, base, size, prot, flag = op
+    k.put_u64(BASE, base)
+    k.put_u64(SIZE, size)
+    if kind in ("reserve", "anywhere"):
+        alloc = MEM_RESERVE | (MEM_COMMIT if flag else 0) | (MEM_TOP_DOWN if kind == "anywhere" else 0)
+        return k.call("NtAllocateVirtualMemory", CURRENT_PROCESS, BASE, 0, SIZE, alloc, prot)
+    if kind == "commit":
+        return k.call("NtAllocateVirtualMemory", CURRENT_PROCESS, BASE, 0, SIZE, MEM_COMMIT, prot)
+    if kind in ("decommit", "release"):
+        return k.call("NtFreeVirtualMemory", CURRENT_PROCESS, BASE, SIZE, MEM_DECOMMIT if kind == "decommit"
+                      else MEM_RELEASE)
+    return k.call("NtProtectVirtualMemory", CURRENT_PROCESS, BASE, SIZE, prot, OLD)
+
+
+def check_space(k: KernelRig) -> None:
+    space = k.process.memory
+    space.check()  # ordered, non-overlapping, balanced, heights and size right
+    regions = space.regions()
+    assert all(a.end <= b.base for a, b in zip(regions, regions[1:], strict=False))
+    expected = {}
+    for region in regions:
+        assert all(region.base <= page < region.end and page % PAGE == 0 for page in region.committed)
+        for page, prot in region.committed.items():
+            expected[page] = uc_prot(prot)
+    mapped = {}
+    for begin, end, perms in k.process.uc.mem_regions():
+        if begin <= space.user_high:
+            for page in range(begin, end + 1, PAGE):
+                mapped[page] = perms
+    assert mapped == expected  # the same pages, with the same permissions
+    for region in regions:  # commit counts as NtQueryVirtualMemory walks them
+        page, counted = region.base, 0
+        while page < region.end:
+            info = space.query(page)
+            if info.state == 0x1000:
+                counted += info.size // PAGE
+            page += info.size
+        assert counted == len(region.committed)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(operation, min_size=1, max_size=30))
+def test_any_sequence_keeps_the_tree_sound_and_unicorn_in_step(tmp_path: Path, ops: list[tuple]) -> None:
+    k = fresh(tmp_path)
+    for op in ops:
+        status = apply(k, op)
+        assert status in (NTSTATUS.SUCCESS, NTSTATUS.CONFLICTING_ADDRESSES, NTSTATUS.MEMORY_NOT_ALLOCATED,
+                          NTSTATUS.FREE_VM_NOT_AT_BASE, NTSTATUS.UNABLE_TO_FREE_VM, NTSTATUS.NOT_COMMITTED,
+                          NTSTATUS.INVALID_PAGE_PROTECTION, NTSTATUS.INVALID_PARAMETER_2) or is_success(status), (
+            op, NTSTATUS.name_of(status))
+        check_space(k)
+
+
+def test_protect_reports_the_old_protection_and_changes_the_cpu_permissions(tmp_path: Path) -> None:
+    k = fresh(tmp_path)
+    assert apply(k, ("reserve", ARENA, 0x2000, Prot.READWRITE, True)) == NTSTATUS.SUCCESS
+    k.process.uc.mem_write(ARENA, b"ok")  # through the API: allowed
+    assert apply(k, ("protect", ARENA, 0x1000, Prot.READONLY, False)) == NTSTATUS.SUCCESS
+    assert struct.unpack("<I", k.process.memory.peek(OLD, 4))[0] == Prot.READWRITE
+    check_space(k)
