@@ -137,7 +137,8 @@ done
 echo "== fixtures"
 # Every fixtures/src/NAME.c is a program built for both widths against our kernel32 and ntdll, except:
 #   NAME with a NAME_x86.S beside it: x86 only, linked with that assembly;
-#   ordinal: imports GetStdHandle and ExitProcess by ordinal.
+#   ordinal: imports GetStdHandle and ExitProcess by ordinal;
+#   NAME listed in src/laa.list: also built for x86 as NAME_laa.exe, large-address-aware.
 FIXTURE_CFLAGS=(-I"$FIXTURES/src")
 mapfile -t PROGRAMS < <(cd "$FIXTURES/src" && LC_ALL=C ls *.c | sed 's/\.c$//')
 for prog in "${PROGRAMS[@]}"; do
@@ -157,6 +158,9 @@ for prog in "${PROGRAMS[@]}"; do
             inputs+=("$b/libkernel32.a" "$b/libntdll.a")
         fi
         link_exe "$w" "$OUT/fixtures/$w/$prog.exe" "${inputs[@]}"
+        if [[ $w == x86 ]] && grep -qx "$prog" "$FIXTURES/src/laa.list"; then
+            link_exe "$w" "$OUT/fixtures/$w/${prog}_laa.exe" -Wl,--large-address-aware "${inputs[@]}"
+        fi
     done
 done
 

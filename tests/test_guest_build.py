@@ -64,6 +64,7 @@ PROGRAMS = {
     "hello": ("x86", "x64"), "hello_ntdll": ("x86", "x64"), "fileio": ("x86", "x64"), "gate": ("x86",),
     "loop": ("x86", "x64"), "exitcode": ("x86", "x64"), "echo": ("x86", "x64"), "ordinal": ("x86", "x64"),
     "k32loop": ("x86", "x64"), "bench": ("x86", "x64"), "sleeper": ("x86", "x64"),
+    "limits": ("x86", "x64"), "limits_laa": ("x86",),
 }
 # The differential-oracle scenarios (fixtures/src/oracle_*.c) are built for both widths; fixtures/README.md
 # describes them as a group.
@@ -178,7 +179,7 @@ def test_leaf_dlls_import_nothing(dll: str):
 @pytest.mark.parametrize(("name", "width"), FIXTURE_FILES, ids=lambda v: v)
 def test_fixture_shape(name: str, width: str):
     path = _fixture(name, width)
-    assert (FIXTURES / "src" / f"{name}.c").exists()
+    assert (FIXTURES / "src" / f"{name.removesuffix('_laa')}.c").exists()  # NAME_laa: NAME.c, linked LAA
     pe = _pe(path)
     assert pe.FILE_HEADER.Machine == WIDTH_MACHINE[width]
     assert not pe.is_dll()
