@@ -36,6 +36,7 @@ from .thunks.dispatch import Wow64Dispatcher
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "bin"
 CALLS = {
+    "none": "NtGetCurrentProcessorNumber (no argument)",
     "qpc": "NtQueryPerformanceCounter (pointers, same layout)",
     "close": "NtClose (one scalar: a handle)",
     "open": "NtOpenFile (OBJECT_ATTRIBUTES in, handle and IOSB out)",
