@@ -10,7 +10,7 @@
 # Outputs (committed):
 #   wow64emu/sysroot/Windows/SysWOW64/{ntdll,kernel32}.dll                      i686
 #   wow64emu/sysroot/Windows/System32/{ntdll,kernel32,wow64,wow64cpu,wow64win}.dll   x86_64
-#   fixtures/bin/x86/*.exe, fixtures/bin/x64/*.exe
+#   fixtures/bin/x86/*.exe, *.dll, fixtures/bin/x64/*.exe, *.dll
 # Scratch: guest/build/ (gitignored, wiped at each run).
 #
 # Determinism: no timestamps (--no-insert-timestamp), no symbols or debug info (-s), no compiler identification
@@ -65,6 +65,18 @@ link_dll() {
     "$(cc_of "$width")" "${LDFLAGS[@]}" "${DLLFLAGS[@]}" -Wl,--image-base,"$base" -o "$out" "$@" "$def" -lgcc
 }
 
+# compile_sources WIDTH PREFIX SOURCES...: one object per C source ($BUILD/WIDTH/PREFIX_NAME.o), listed in OBJS.
+compile_sources() {
+    local width=$1 prefix=$2 src obj
+    shift 2
+    OBJS=()
+    for src in "$@"; do
+        obj=$BUILD/$width/${prefix}_$(basename "$src" .c).o
+        compile "$width" "$src" "$obj"
+        OBJS+=("$obj")
+    done
+}
+
 # link_exe WIDTH OUTPUT INPUTS...
 link_exe() {
     local width=$1 out=$2
@@ -98,15 +110,20 @@ for w in x86 x64; do
 done
 import_lib x64 "$GUEST/wow64/wow64.def" "$B64/libwow64.a"
 
+# ntdll's C sources (the loader), the same for both widths, one object each in name order after the assembly.
+mapfile -t NTDLL_SOURCES < <(LC_ALL=C ls "$GUEST"/ntdll/*.c)
+
 echo "== ntdll (SysWOW64, i686)"
 compile x86 "$GUEST/ntdll/ntdll32.S" "$B32/ntdll32.o"
 compile x86 "$GUEST/ntdll/generated/syscalls_x86.S" "$B32/syscalls.o"
-link_dll x86 "$OUT/SysWOW64/ntdll.dll" 0x77C00000 "$B32/ntdll.def" "$B32/ntdll32.o" "$B32/syscalls.o"
+compile_sources x86 ntdll "${NTDLL_SOURCES[@]}"
+link_dll x86 "$OUT/SysWOW64/ntdll.dll" 0x77C00000 "$B32/ntdll.def" "$B32/ntdll32.o" "$B32/syscalls.o" "${OBJS[@]}"
 
 echo "== ntdll (System32, x86_64)"
 compile x64 "$GUEST/ntdll/ntdll64.S" "$B64/ntdll64.o"
 compile x64 "$GUEST/ntdll/generated/syscalls_x64.S" "$B64/syscalls.o"
-link_dll x64 "$OUT/System32/ntdll.dll" 0x7FFFFED40000 "$B64/ntdll.def" "$B64/ntdll64.o" "$B64/syscalls.o"
+compile_sources x64 ntdll "${NTDLL_SOURCES[@]}"
+link_dll x64 "$OUT/System32/ntdll.dll" 0x7FFFFED40000 "$B64/ntdll.def" "$B64/ntdll64.o" "$B64/syscalls.o" "${OBJS[@]}"
 
 echo "== wow64, wow64cpu, wow64win (System32, x86_64)"
 compile x64 "$GUEST/wow64/wow64.S" "$B64/wow64.o"
@@ -121,16 +138,11 @@ echo "== kernel32 (SysWOW64 and System32), one object per area source, in name o
 mapfile -t K32_SOURCES < <(LC_ALL=C ls "$GUEST"/kernel32/*.c)
 for w in x86 x64; do
     b=$BUILD/$w
-    objs=()
-    for src in "${K32_SOURCES[@]}"; do
-        obj=$b/k32_$(basename "$src" .c).o
-        compile "$w" "$src" "$obj"
-        objs+=("$obj")
-    done
+    compile_sources "$w" k32 "${K32_SOURCES[@]}"
     if [[ $w == x86 ]]; then
-        link_dll x86 "$OUT/SysWOW64/kernel32.dll" 0x76B00000 "$b/kernel32.def" "${objs[@]}" "$b/libntdll.a"
+        link_dll x86 "$OUT/SysWOW64/kernel32.dll" 0x76B00000 "$b/kernel32.def" "${OBJS[@]}" "$b/libntdll.a"
     else
-        link_dll x64 "$OUT/System32/kernel32.dll" 0x7FFFFE900000 "$b/kernel32.def" "${objs[@]}" "$b/libntdll.a"
+        link_dll x64 "$OUT/System32/kernel32.dll" 0x7FFFFE900000 "$b/kernel32.def" "${OBJS[@]}" "$b/libntdll.a"
     fi
 done
 
@@ -138,9 +150,23 @@ echo "== fixtures"
 # Every fixtures/src/NAME.c is a program built for both widths against our kernel32 and ntdll, except:
 #   NAME with a NAME_x86.S beside it: x86 only, linked with that assembly;
 #   ordinal: imports GetStdHandle and ExitProcess by ordinal;
-#   NAME listed in src/laa.list: also built for x86 as NAME_laa.exe, large-address-aware.
+#   NAME listed in src/laa.list: also built for x86 as NAME_laa.exe, large-address-aware;
+#   dll_NAME: a DLL, dll_NAME.dll, for both widths: entry point DllMain, exports listed in dll_NAME.def beside it
+#   (cdecl names, the same for both widths), image base 0x10000000 (x86) or 0x180000000 (x64), with relocations.
 FIXTURE_CFLAGS=(-I"$FIXTURES/src")
-mapfile -t PROGRAMS < <(cd "$FIXTURES/src" && LC_ALL=C ls *.c | sed 's/\.c$//')
+dllmain_of()  { [[ $1 == x86 ]] && echo _DllMain@12 || echo DllMain; }
+dllbase_of()  { [[ $1 == x86 ]] && echo 0x10000000 || echo 0x180000000; }
+mapfile -t FIXTURE_DLLS < <(cd "$FIXTURES/src" && LC_ALL=C ls dll_*.c | sed 's/\.c$//')
+for dll in "${FIXTURE_DLLS[@]}"; do
+    for w in x86 x64; do
+        b=$BUILD/$w
+        "$(cc_of "$w")" "${CFLAGS[@]}" "${FIXTURE_CFLAGS[@]}" -c "$FIXTURES/src/$dll.c" -o "$b/$dll.o"
+        "$(cc_of "$w")" "${LDFLAGS[@]}" -shared -Wl,--kill-at -Wl,--enable-reloc-section -Wl,-e,"$(dllmain_of "$w")" \
+            -Wl,--image-base,"$(dllbase_of "$w")" -o "$OUT/fixtures/$w/$dll.dll" "$b/$dll.o" \
+            "$FIXTURES/src/$dll.def" "$b/libkernel32.a" "$b/libntdll.a" -lgcc
+    done
+done
+mapfile -t PROGRAMS < <(cd "$FIXTURES/src" && LC_ALL=C ls *.c | grep -v '^dll_' | sed 's/\.c$//')
 for prog in "${PROGRAMS[@]}"; do
     widths=(x86 x64)
     [[ -f $FIXTURES/src/${prog}_x86.S ]] && widths=(x86)
@@ -174,7 +200,7 @@ INSTALL=(
     "System32/wow64cpu.dll:$SYSROOT/System32/wow64cpu.dll"
     "System32/wow64win.dll:$SYSROOT/System32/wow64win.dll"
 )
-for f in "$OUT"/fixtures/x86/*.exe "$OUT"/fixtures/x64/*.exe; do
+for f in "$OUT"/fixtures/x86/*.exe "$OUT"/fixtures/x64/*.exe "$OUT"/fixtures/x86/*.dll "$OUT"/fixtures/x64/*.dll; do
     rel=${f#"$OUT"/fixtures/}
     INSTALL+=("fixtures/$rel:$FIXTURES/bin/$rel")
 done

@@ -201,7 +201,7 @@ def test_cli_trace_process_narrates_creation_and_syscalls_together(tmp_path: Pat
     assert done.returncode == 0
     events = [json.loads(line) for line in out.read_text().splitlines()]
     steps = [e["step"] for e in events if e["layer"] == "process"]
-    assert steps[0] == "allocate" and steps[-1] == "imports" and "no-access" in steps
+    assert steps[0] == "allocate" and steps[-1] == "ldr" and "no-access" in steps
     no_access = next(e for e in events if e.get("step") == "no-access")
     assert no_access["regions"][0]["start"] == 0x7FFF0000
     assert any(e["layer"] == "kernel" for e in events)

@@ -34,6 +34,7 @@ KERNEL32_ORDINALS = {
     "Sleep": 19,
 }
 SYSCALL_NAMES = {c.name for c in syscalls()}
+LOADER_NAMES = {"LdrLoadDll", "LdrGetDllHandle", "LdrGetProcedureAddress", "LdrUnloadDll"}  # guest/ntdll/ldr.c
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,8 @@ class Dll:
 
 DLLS = [
     Dll("SysWOW64/ntdll.dll", I386, 0x77C00000,
-        frozenset(SYSCALL_NAMES | {"Wow64SystemServiceCall", "Wow64Transition", "RtlUserThreadStart"})),
-    Dll("System32/ntdll.dll", AMD64, 0x7FFFFED40000, frozenset(SYSCALL_NAMES | {"RtlUserThreadStart"})),
+        frozenset(SYSCALL_NAMES | LOADER_NAMES | {"Wow64SystemServiceCall", "Wow64Transition", "RtlUserThreadStart"})),
+    Dll("System32/ntdll.dll", AMD64, 0x7FFFFED40000, frozenset(SYSCALL_NAMES | LOADER_NAMES | {"RtlUserThreadStart"})),
     Dll("SysWOW64/kernel32.dll", I386, 0x76B00000, frozenset(KERNEL32_ORDINALS)),
     Dll("System32/kernel32.dll", AMD64, 0x7FFFFE900000, frozenset(KERNEL32_ORDINALS)),
     Dll("System32/wow64cpu.dll", AMD64, 0x77B80000,
@@ -64,11 +65,12 @@ PROGRAMS = {
     "hello": ("x86", "x64"), "hello_ntdll": ("x86", "x64"), "fileio": ("x86", "x64"), "gate": ("x86",),
     "loop": ("x86", "x64"), "exitcode": ("x86", "x64"), "echo": ("x86", "x64"), "ordinal": ("x86", "x64"),
     "k32loop": ("x86", "x64"), "bench": ("x86", "x64"), "sleeper": ("x86", "x64"),
-    "limits": ("x86", "x64"), "limits_laa": ("x86",),
+    "limits": ("x86", "x64"), "limits_laa": ("x86",), "loadlib": ("x86", "x64"),
 }
 # The differential-oracle scenarios (fixtures/src/oracle_*.c) are built for both widths; fixtures/README.md
 # describes them as a group.
 ORACLE_SCENARIOS = sorted(p.stem for p in (FIXTURES / "src").glob("oracle_*.c"))
+FIXTURE_DLLS = sorted(p.stem for p in (FIXTURES / "src").glob("dll_*.c"))  # DLLs, both widths
 FIXTURE_FILES = [(name, width) for name, widths in PROGRAMS.items() for width in widths] + [
     (name, width) for name in ORACLE_SCENARIOS for width in ("x86", "x64")]
 WIDTH_MACHINE = {"x86": I386, "x64": AMD64}
@@ -157,10 +159,10 @@ def test_kernel32_ordinals_are_fixed(sysdir: str):
 
 
 @pytest.mark.parametrize("sysdir", ["SysWOW64", "System32"])
-def test_kernel32_imports_only_ntdll_system_calls(sysdir: str):
+def test_kernel32_imports_only_ntdll_system_calls_and_loader(sysdir: str):
     imports = _imports(SYSROOT / sysdir / "kernel32.dll")
     assert set(imports) == {"ntdll.dll"}
-    assert set(imports["ntdll.dll"]) <= SYSCALL_NAMES
+    assert set(imports["ntdll.dll"]) <= SYSCALL_NAMES | LOADER_NAMES
     assert set(imports["ntdll.dll"]) <= set(_exports(SYSROOT / sysdir / "ntdll.dll"))
 
 
@@ -221,6 +223,18 @@ def test_gate_is_32bit_only():
 def test_no_unlisted_fixture_binaries():
     on_disk = {(p.stem, p.parent.name) for p in (FIXTURES / "bin").glob("*/*.exe")}
     assert on_disk == set(FIXTURE_FILES)
+    dlls = {(p.stem, p.parent.name) for p in (FIXTURES / "bin").glob("*/*.dll")}
+    assert dlls == {(name, width) for name in FIXTURE_DLLS for width in ("x86", "x64")}
+
+
+@pytest.mark.parametrize("name", FIXTURE_DLLS)
+@pytest.mark.parametrize("width", ["x86", "x64"])
+def test_fixture_dll_shape(name: str, width: str):
+    pe = _pe(FIXTURES / "bin" / width / f"{name}.dll")
+    assert pe.FILE_HEADER.Machine == WIDTH_MACHINE[width] and pe.is_dll()
+    assert pe.OPTIONAL_HEADER.AddressOfEntryPoint != 0  # DllMain
+    assert pe.OPTIONAL_HEADER.DATA_DIRECTORY[5].Size  # base relocations
+    assert set(_imports(FIXTURES / "bin" / width / f"{name}.dll")) == {"kernel32.dll"}
 
 
 def test_fixture_readme_lists_every_program():
@@ -232,7 +246,8 @@ def test_fixture_readme_lists_every_program():
 
 # ---- determinism -------------------------------------------------------------------------------------------
 
-ALL_IMAGES = [SYSROOT / d.path for d in DLLS] + [_fixture(n, w) for n, w in FIXTURE_FILES]
+ALL_IMAGES = [SYSROOT / d.path for d in DLLS] + [_fixture(n, w) for n, w in FIXTURE_FILES] + [
+    FIXTURES / "bin" / w / f"{n}.dll" for n in FIXTURE_DLLS for w in ("x86", "x64")]
 
 
 @pytest.mark.parametrize("path", ALL_IMAGES, ids=lambda p: f"{p.parent.name}/{p.name}")

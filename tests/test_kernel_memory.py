@@ -458,7 +458,7 @@ def test_file_section_statuses(kernel: KernelRig, tmp_path: Path) -> None:
     assert section(kernel, 0, RO, SEC_COMMIT, directory)[0] == NTSTATUS.INVALID_FILE_FOR_SECTION
     assert section(kernel, 0, RO, SEC_COMMIT, CURRENT_PROCESS)[0] == NTSTATUS.OBJECT_TYPE_MISMATCH
     assert section(kernel, 0, RO, SEC_COMMIT, 0x1234)[0] == NTSTATUS.INVALID_HANDLE
-    assert section(kernel, 0, RO, SEC_IMAGE, read_only)[0] == NTSTATUS.NOT_IMPLEMENTED  # images are not served
+    assert section(kernel, 0, RO, SEC_IMAGE, read_only)[0] == NTSTATUS.INVALID_IMAGE_NOT_MZ  # images: their own tests
 
 
 def test_named_sections_collide_open_and_lose_their_name_with_their_last_handle(kernel: KernelRig) -> None:

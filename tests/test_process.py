@@ -130,7 +130,7 @@ def steps_of(width: str, tmp_path: Path, stop_after: str | None = None) -> tuple
 def test_creation_follows_the_steps_of_the_seed(tmp_path: Path) -> None:
     _, seen = steps_of("x86", tmp_path)
     assert [s[0] for s in seen] == step_names() == [
-        "allocate", "map-image", "kuser", "system-dlls", "no-access", "peb", "thread", "wow64-dlls", "imports"]
+        "allocate", "map-image", "kuser", "system-dlls", "no-access", "peb", "thread", "wow64-dlls", "imports", "ldr"]
     added = {step: regions for step, _, regions in seen}
     assert [r.base for r in added["map-image"]] == [0x400000]
     assert [r.base for r in added["kuser"]] == [0x7FFE0000, 0x7FFE1000]
@@ -139,7 +139,8 @@ def test_creation_follows_the_steps_of_the_seed(tmp_path: Path) -> None:
 
 def test_native_creation_has_no_wow64_steps(tmp_path: Path) -> None:
     _, seen = steps_of("x64", tmp_path)
-    assert [s[0] for s in seen] == ["allocate", "map-image", "kuser", "system-dlls", "peb", "thread", "imports"]
+    assert [s[0] for s in seen] == ["allocate", "map-image", "kuser", "system-dlls", "peb", "thread", "imports",
+                                    "ldr"]
 
 
 def test_no_access_reservation_surrounds_the_64_bit_ntdll(wow: CreatedProcess) -> None:

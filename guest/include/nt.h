@@ -14,7 +14,9 @@
 extern "C" {
 #endif
 
+#ifndef NT_IMPORT                       /* ntdll's own sources define it empty: they call their functions directly */
 #define NT_IMPORT __declspec(dllimport)
+#endif
 
 typedef LONG NTSTATUS;
 #define NT_SUCCESS(status) ((NTSTATUS)(status) >= 0)
@@ -245,6 +247,7 @@ NT_IMPORT NTSTATUS NTAPI NtQuerySystemTime(PLARGE_INTEGER SystemTime);
 
 /* Each kernel area declares its own structures, constants and calls in nt/<area>.h. */
 #include "nt/files.h"
+#include "nt/loader.h"
 #include "nt/memory.h"
 #include "nt/objects.h"
 #include "nt/process.h"

@@ -1,25 +1,147 @@
 /*
- * kernel32: GetModuleFileNameW/A for the process image (NULL or its base address), from the ImagePathName of
- * the process parameters. Other modules are not listed in the PEB here: ERROR_MOD_NOT_FOUND.
+ * kernel32: modules. LoadLibraryA/W and LoadLibraryExW, GetProcAddress, GetModuleHandleA/W, FreeLibrary and
+ * GetModuleFileNameA/W, on top of ntdll's loader (LdrLoadDll, LdrGetProcedureAddress, LdrGetDllHandle,
+ * LdrUnloadDll) and the module list of the PEB. The statuses become Win32 errors through errors.c:
+ * ERROR_MOD_NOT_FOUND (126), ERROR_PROC_NOT_FOUND (127), ERROR_BAD_EXE_FORMAT (193), ERROR_DLL_INIT_FAILED (1114).
+ *
+ * A NULL module stands for the program's image (GetProcAddress, GetModuleFileName), as does a NULL name for
+ * GetModuleHandle. A NULL name to LoadLibrary is ERROR_INVALID_PARAMETER. LoadLibraryExW takes no file handle
+ * and no flags yet: either is ERROR_INVALID_PARAMETER (Windows' answer to flags it does not know).
+ * ANSI names are Latin-1 (no code pages).
  */
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
+#include "k32files.h"
 #include "k32process.h"
 
-/* The image path, or NULL (with the last error set) for a module that is not the image. */
-static const UNICODE_STRING *image_path(HMODULE module)
+static PVOID image_base(void)
 {
-    if (module && (PVOID)module != nt_current_teb()->Peb->ImageBaseAddress) {
-        SetLastError(ERROR_MOD_NOT_FOUND);
+    return nt_current_teb()->Peb->ImageBaseAddress;
+}
+
+/* A counted string over a NUL-terminated one; FALSE (ERROR_FILENAME_EXCED_RANGE) when it is too long for one. */
+static BOOL counted(const WCHAR *s, UNICODE_STRING *us)
+{
+    ULONG n = wcs_len(s);
+
+    if (n > 0x7FFE) {
+        SetLastError(ERROR_FILENAME_EXCED_RANGE);
+        return FALSE;
+    }
+    us->Length = (USHORT)(n * sizeof(WCHAR));
+    us->MaximumLength = (USHORT)(us->Length + sizeof(WCHAR));
+    us->Buffer = (PWSTR)s;
+    return TRUE;
+}
+
+/* LdrLoadDll or LdrGetDllHandle (the same parameters) of a name: the module, or NULL with the last error set. */
+static HMODULE module_named(LPCWSTR name, NTSTATUS (NTAPI *ldr)(PWSTR, PULONG, PUNICODE_STRING, PVOID *))
+{
+    UNICODE_STRING us;
+    PVOID base;
+    NTSTATUS status;
+
+    if (!counted(name, &us))
+        return NULL;
+    status = ldr(NULL, NULL, &us, &base);
+    if (!NT_SUCCESS(status)) {
+        fail_status(status);
         return NULL;
     }
-    return &nt_process_parameters()->ImagePathName;
+    return base;
+}
+
+HMODULE WINAPI LoadLibraryExW(LPCWSTR name, HANDLE file, DWORD flags)
+{
+    if (!name || file || flags) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return NULL;
+    }
+    return module_named(name, LdrLoadDll);
+}
+
+HMODULE WINAPI LoadLibraryW(LPCWSTR name)
+{
+    return LoadLibraryExW(name, NULL, 0);
+}
+
+HMODULE WINAPI LoadLibraryA(LPCSTR name)
+{
+    WCHAR wide[NT_PATH_MAX];
+
+    if (!name) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return NULL;
+    }
+    return ansi_path(name, wide) ? LoadLibraryExW(wide, NULL, 0) : NULL;
+}
+
+FARPROC WINAPI GetProcAddress(HMODULE module, LPCSTR name)
+{
+    ANSI_STRING ansi;
+    PVOID address;
+    NTSTATUS status;
+
+    if (!module)
+        module = image_base();
+    if ((ULONG_PTR)name >> 16) {                                   /* a name; below 64 K it is an ordinal */
+        ULONG n = 0;
+        while (name[n])
+            n++;
+        ansi.Length = (USHORT)n;
+        ansi.MaximumLength = (USHORT)(n + 1);
+        ansi.Buffer = (PCHAR)name;
+        status = LdrGetProcedureAddress(module, &ansi, 0, &address);
+    } else
+        status = LdrGetProcedureAddress(module, NULL, (ULONG)(ULONG_PTR)name, &address);
+    if (!NT_SUCCESS(status)) {
+        fail_status(status);
+        return NULL;
+    }
+    return (FARPROC)address;
+}
+
+HMODULE WINAPI GetModuleHandleW(LPCWSTR name)
+{
+    return name ? module_named(name, LdrGetDllHandle) : image_base();
+}
+
+HMODULE WINAPI GetModuleHandleA(LPCSTR name)
+{
+    WCHAR wide[NT_PATH_MAX];
+
+    if (!name)
+        return image_base();
+    return ansi_path(name, wide) ? GetModuleHandleW(wide) : NULL;
+}
+
+BOOL WINAPI FreeLibrary(HMODULE module)
+{
+    NTSTATUS status = LdrUnloadDll(module);
+
+    return NT_SUCCESS(status) ? TRUE : fail_status(status);
+}
+
+/* The full path of a loaded module (NULL: the image), or NULL with ERROR_MOD_NOT_FOUND. */
+static const UNICODE_STRING *module_path(HMODULE module)
+{
+    const PEB_LDR_DATA *ldr = nt_current_teb()->Peb->Ldr;
+    const LIST_ENTRY *head = &ldr->InLoadOrderModuleList;
+    PVOID base = module ? (PVOID)module : image_base();
+
+    for (const LIST_ENTRY *link = head->Flink; link != head; link = link->Flink) {
+        const LDR_DATA_TABLE_ENTRY *e = CONTAINING_RECORD(link, LDR_DATA_TABLE_ENTRY, InLoadOrderLinks);
+        if (e->DllBase == base)
+            return &e->FullDllName;
+    }
+    SetLastError(ERROR_MOD_NOT_FOUND);
+    return NULL;
 }
 
 /* Vista's rule: a short buffer gets the name cut to size - 1 characters and a NUL, the result is `size` and the
  * last error ERROR_INSUFFICIENT_BUFFER; otherwise the name and the length without the NUL. */
 static DWORD module_file_name(HMODULE module, void *buffer, DWORD size, BOOL wide)
 {
-    const UNICODE_STRING *path = image_path(module);
+    const UNICODE_STRING *path = module_path(module);
     DWORD length;
 
     if (!path)

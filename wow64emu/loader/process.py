@@ -2,7 +2,8 @@
 
 The steps: allocate the process, map KUSER_SHARED_DATA, map the system DLLs (both ntdlls for WoW64, the 64-bit one
 above 4 GB), map the executable and its imports, lay out the PEBs and the process parameters in both widths,
-create the first thread (TEB64, TEB32 = TEB64 + 0x2000, stacks, the WoW64 CPU area) and load the WoW64 DLLs.
+create the first thread (TEB64, TEB32 = TEB64 + 0x2000, stacks, the WoW64 CPU area), load the WoW64 DLLs, bind
+the executable's imports, and write the loader's module lists (PEB->Ldr) in each PEB.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from typing import TYPE_CHECKING
 
 from ..emu.cpu import Cpu
 from ..emu.kernel.console import create_std_handles
+from ..emu.kernel.paths import SYSROOT
 from ..emu.kuser import KUSER_SHARED_DATA, initial_page
-from ..emu.memory import PAGE, MemType, Prot, Region
+from ..emu.memory import PAGE, MemType, Prot, Region, page_up
 from ..emu.process import Process, StdStreams
 from ..errors import BadImage
+from . import ldrdata
 from . import structures as S
 from .image import LoadedModule
 from .linker import Linker
@@ -27,7 +30,6 @@ from .pe import PEImage
 if TYPE_CHECKING:
     from ..emu.vadview import VadRow
 
-SYSROOT = Path(__file__).resolve().parent.parent / "sysroot" / "Windows"
 SYSTEM32 = SYSROOT / "System32"
 SYSWOW64 = SYSROOT / "SysWOW64"
 
@@ -327,6 +329,24 @@ def bind_imports(c: CreatedProcess) -> str:
         ": load " + ", ".join(f"{m.name} at 0x{m.base:x}" for m in added) if added else "")
 
 
+def build_loader_lists(c: CreatedProcess) -> str:
+    """PEB->Ldr in each PEB: PEB_LDR_DATA and an LDR_DATA_TABLE_ENTRY for the image and each module of that
+    width loaded so far (ldrdata.py), which the guest's loader keeps from then on."""
+    below = LIMIT_32 if c.process.wow64 else None
+    done = []
+    for width, peb, layout, linker in ((32, c.peb32, S.PEB32, c.linker32), (64, c.peb64, S.PEB64, c.linker64)):
+        if linker is None:
+            continue
+        modules = [ldrdata.StartupModule(m, c.guest_path(m.path))
+                   for m in [c.image, *(m for m in linker.modules if m is not c.image)]]
+        size = page_up(ldrdata.block_size(width, modules))
+        base = _alloc(c.process, size, f"loader data ({width}-bit)", below=below)
+        c.process.memory.poke(base, ldrdata.build_block(base, width, modules))
+        c.process.memory.poke(peb + layout.ldr, struct.pack("<" + layout.ptr, base))
+        done.append(f"PEB{width}->Ldr at 0x{base:x} ({len(modules)} modules)")
+    return ", ".join(done)
+
+
 STEPS: list[tuple[str, Step, bool]] = [
     ("map-image", map_executable, False),
     ("kuser", map_shared_user_data, False),
@@ -336,6 +356,7 @@ STEPS: list[tuple[str, Step, bool]] = [
     ("thread", create_thread, False),
     ("wow64-dlls", load_wow64, True),
     ("imports", bind_imports, False),
+    ("ldr", build_loader_lists, False),
 ]
 
 

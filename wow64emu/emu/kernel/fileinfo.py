@@ -50,7 +50,7 @@ from .fileobject import (
     IoServices,
     write_iosb,
 )
-from .paths import CapturedAttributes, check_component, read_object_attributes, resolve
+from .paths import CapturedAttributes, check_component, is_system, read_object_attributes, resolve
 from .volume import FILE_ATTRIBUTE_DIRECTORY, FileInfo
 
 log = logging.getLogger(__name__)
@@ -225,6 +225,8 @@ class InformationServices(IoServices):
             target = resolve(volume.root, name, volume.host_path(source.parent))
         if target.trailing_backslash:
             raise NtError(NTSTATUS.OBJECT_NAME_INVALID)
+        if is_system(target.host):
+            raise NtError(NTSTATUS.ACCESS_DENIED)
         replacing = target.exists and target.host != source
         if replacing:
             if not values["ReplaceIfExists"]:

@@ -14,6 +14,8 @@ Choices where Windows is subtle, in the order IoCreateFile and the file systems 
   names (or would create) a file: OBJECT_NAME_INVALID.
 - A read-only file: opening it for writing or appending data, or overwriting it, is ACCESS_DENIED; opening it
   FILE_DELETE_ON_CLOSE is CANNOT_DELETE. A delete-pending file cannot be opened: DELETE_PENDING.
+- In the system folders (paths.py) creating anything, overwriting, or opening for data writes, attribute writes
+  or delete is ACCESS_DENIED.
 - FileAttributes apply to a file or directory the call creates (new files also get ARCHIVE, as on NTFS), and
   replace those of a file it overwrites.
 - FILE_DELETE_ON_CLOSE on a non-empty directory is accepted and silently does nothing when the directory is
@@ -57,6 +59,7 @@ from .fileobject import (
     FILE_OPEN_BY_FILE_ID,
     FILE_READ_DATA,
     FILE_VALID_OPTION_FLAGS,
+    FILE_WRITE_ATTRIBUTES,
     FILE_WRITE_DATA,
     SYNCHRONIZE,
     SYNCHRONOUS_OPTIONS,
@@ -66,7 +69,7 @@ from .fileobject import (
     write_iosb,
 )
 from .fsinfo import VolumeServices
-from .paths import HostPath, host_status, read_object_attributes
+from .paths import HostPath, host_status, is_system, read_object_attributes
 from .volume import FILE_ATTRIBUTE_ARCHIVE, FILE_ATTRIBUTE_VALID_FLAGS
 
 log = logging.getLogger(__name__)
@@ -76,6 +79,9 @@ FILE_SUPERSEDE, FILE_OPEN, FILE_CREATE, FILE_OPEN_IF, FILE_OVERWRITE, FILE_OVERW
 FILE_SUPERSEDED, FILE_OPENED, FILE_CREATED, FILE_OVERWRITTEN = range(4)
 
 FILE_SHARE_VALID_FLAGS = 0x7
+
+# The rights a user is not granted in the system folders: writing data or attributes, deleting.
+_SYSTEM_DENIED = FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_WRITE_ATTRIBUTES | DELETE
 
 # ByteOffset values with a meaning of their own.
 FILE_WRITE_TO_END_OF_FILE = -1  # LowPart 0xFFFFFFFF, HighPart -1
@@ -149,6 +155,8 @@ class FileServices(InformationServices, DirectoryServices, VolumeServices):
             if target.trailing_backslash and not want_directory:
                 raise NtError(NTSTATUS.OBJECT_NAME_INVALID)
             information = FILE_CREATED
+        if is_system(target.host) and (not target.exists or truncate or access & _SYSTEM_DENIED):
+            raise NtError(NTSTATUS.ACCESS_DENIED)  # the system folders are read-only (paths.py)
         try:
             if not target.exists:
                 if want_directory:

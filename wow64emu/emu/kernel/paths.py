@@ -22,6 +22,11 @@ Statuses, following the object manager and NTFS:
 - A missing or non-directory intermediate component: OBJECT_PATH_NOT_FOUND. A missing leaf is not an error
   here: the caller decides by the create disposition (OBJECT_NAME_NOT_FOUND or a new file).
 - A host symlink that resolves outside the root: ACCESS_DENIED.
+
+The system folders: C:\\Windows\\System32 and C:\\Windows\\SysWOW64 are the emulator's own (its sysroot, where the
+guest DLLs live), shown over the drive whatever the drive holds there: a name below them resolves to the sysroot's
+file. The guest may read and execute them; the file services refuse to create, write, delete or rename anything
+there (STATUS_ACCESS_DENIED, what a user gets in those folders on Windows). C:\\Windows itself stays the drive's.
 """
 
 from __future__ import annotations
@@ -43,6 +48,9 @@ OBJ_VALID_ATTRIBUTES = 0x1FF2  # OBJ_INHERIT ... OBJ_DONT_REPARSE, Windows 10
 MAX_COMPONENT = 255  # UTF-16 units, NTFS
 
 _DRIVE_PREFIXES = ("\\??\\", "\\dosdevices\\", "\\global??\\")
+
+SYSROOT = Path(os.path.realpath(Path(__file__).parents[2] / "sysroot" / "Windows"))
+_SYSTEM_FOLDERS = {"SYSTEM32": "System32", "SYSWOW64": "SysWOW64"}  # upcased name -> the sysroot's folder
 _INVALID_CHARS = frozenset('<>:"|?*/\\') | frozenset(chr(c) for c in range(0x20))
 
 
@@ -149,9 +157,31 @@ def _resolve(drive: Path, name: str, base: HostPath | None) -> HostPath:
         parts = (rest[:-1] if trailing else rest).split("\\")
     for part in parts:
         check_component(part)
-    host, shown = _walk(drive, start, parts)
+    folder = _system_folder(parts) if start == drive else None
+    if folder is not None:
+        host, shown = _walk(SYSROOT, SYSROOT / folder, parts[2:])
+        shown = ["Windows", folder, *shown]
+    else:
+        host, shown = _walk(SYSROOT if is_system(start) else drive, start, parts)
     nt_name = nt_prefix + "\\" + "\\".join(shown)
     return HostPath(host, nt_name, host.exists(), host.is_dir(), trailing and bool(parts))
+
+
+def _system_folder(parts: list[str]) -> str | None:
+    """The sysroot folder that a name relative to the drive's root goes into (Windows\\System32 or \\SysWOW64)."""
+    if len(parts) < 2 or upcase(parts[0]) != "WINDOWS":
+        return None
+    return _SYSTEM_FOLDERS.get(upcase(parts[1]))
+
+
+def is_system(host: Path) -> bool:
+    """Whether a resolved host path is in the read-only system folders."""
+    return host.is_relative_to(SYSROOT)
+
+
+def system_volume_name(host: Path) -> str:
+    """The name of a file of the system folders relative to the volume: \\Windows\\System32\\kernel32.dll."""
+    return "\\" + "\\".join(host.relative_to(SYSROOT.parent).parts)
 
 
 def check_component(part: str) -> None:

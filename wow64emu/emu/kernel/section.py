@@ -11,9 +11,12 @@ names kernel32 gives. Windows' rules, and the choices made where Windows is subt
   a larger MaximumSize extends a file the section may write, and is STATUS_SECTION_TOO_BIG for a read-only one.
   Its attributes are SEC_FILE (SEC_COMMIT / SEC_RESERVE are dropped). The file handle must grant read (and write
   for a writable section, execute for an executable one): STATUS_ACCESS_DENIED; a directory or a console is
-  STATUS_INVALID_FILE_FOR_SECTION. Image sections (SEC_IMAGE), based and large-page sections are not served:
-  STATUS_NOT_IMPLEMENTED, logged. Host memory bounds a section at 4 GB: beyond, STATUS_COMMITMENT_LIMIT
+  STATUS_INVALID_FILE_FOR_SECTION. Host memory bounds a section at 4 GB: beyond, STATUS_COMMITMENT_LIMIT
   (SEC_COMMIT) or STATUS_INSUFFICIENT_RESOURCES (SEC_RESERVE), as Windows answers for sizes it cannot back.
+  Image sections (SEC_IMAGE) are imagesection.py's: they need a file, take no SEC_COMMIT, SEC_RESERVE,
+  SEC_NOCACHE or SEC_NO_CHANGE (STATUS_INVALID_PARAMETER_6) and may also be PAGE_EXECUTE, which Windows' loader
+  asks for; the file must grant execute for an executable protection, read otherwise. Based and large-page
+  sections are not served: STATUS_NOT_IMPLEMENTED, logged.
 - What views write reaches the file when a view is flushed (NtFlushVirtualMemory) or unmapped; NtReadFile does
   not see it before then (Windows' cache would).
 - NtMapViewOfSection checks, in order: ZeroBits (STATUS_INVALID_PARAMETER_4), InheritDisposition (ViewShare or
@@ -25,9 +28,11 @@ names kernel32 gives. Windows' rules, and the choices made where Windows is subt
   taken (STATUS_CONFLICTING_ADDRESSES). CommitSize commits the first pages of a SEC_RESERVE section's view.
   A write-copy view is a private copy of the section made when it is mapped (Windows copies page by page on
   the first write, so until then it would still see other views' writes).
+  A view of an image section is mapped by imagesection.py, after the checks up to the section handle's rights
+  and the base's alignment; the view's protection is not looked at further (each part of an image has its own).
 - NtUnmapViewOfSection takes any address inside a view (or an image); anything else is STATUS_NOT_MAPPED_VIEW.
-- NtQuerySection serves SectionBasicInformation (BaseAddress NULL: no based sections) and, for
-  SectionImageInformation, says STATUS_SECTION_NOT_IMAGE: no section here is an image.
+- NtQuerySection serves SectionBasicInformation (BaseAddress NULL: no based sections) and
+  SectionImageInformation, which is STATUS_SECTION_NOT_IMAGE for a section that is not an image.
 """
 
 from __future__ import annotations
@@ -60,6 +65,7 @@ from ..status import NTSTATUS
 from .errors import NtError
 from .fileobject import FILE_EXECUTE, FILE_READ_DATA, FILE_WRITE_DATA, FileObject, IoObject
 from .handles import KernelObject, is_pseudo_handle
+from .imagesection import ImageFile, image_information, map_image_view, read_image
 from .memory import check_process, check_zero_bits
 from .namespace import create_object, open_object
 
@@ -82,7 +88,8 @@ SEC_WRITECOMBINE = 0x40000000
 SEC_LARGE_PAGES = 0x80000000
 _SEC_VALID = (SEC_BASED | SEC_NO_CHANGE | SEC_FILE | SEC_IMAGE | SEC_PROTECTED_IMAGE | SEC_RESERVE | SEC_COMMIT
               | SEC_NOCACHE | SEC_WRITECOMBINE | SEC_LARGE_PAGES)
-_SEC_UNSERVED = SEC_BASED | SEC_NO_CHANGE | SEC_IMAGE | SEC_PROTECTED_IMAGE | SEC_LARGE_PAGES
+_SEC_UNSERVED = SEC_BASED | SEC_NO_CHANGE | SEC_PROTECTED_IMAGE | SEC_LARGE_PAGES
+_SEC_NOT_WITH_IMAGE = SEC_COMMIT | SEC_RESERVE | SEC_NOCACHE | SEC_NO_CHANGE
 
 # Section rights.
 SECTION_QUERY = 0x0001
@@ -104,6 +111,7 @@ _MAP_ACCESS = {
 _SECTION_PROTECTIONS = (Prot.READONLY, Prot.READWRITE, Prot.WRITECOPY, Prot.EXECUTE_READ, Prot.EXECUTE_READWRITE,
                         Prot.EXECUTE_WRITECOPY)
 _EXECUTABLE = (Prot.EXECUTE_READ, Prot.EXECUTE_READWRITE, Prot.EXECUTE_WRITECOPY)
+_IMAGE_PROTECTIONS = (*_SECTION_PROTECTIONS, Prot.EXECUTE)
 _WRITABLE = (Prot.READWRITE, Prot.EXECUTE_READWRITE)  # what views of it write reaches the section (and its file)
 
 # NtMapViewOfSection.
@@ -124,16 +132,23 @@ _UNSERVED_CLASSES = {2: "SectionRelocationInformation", 3: "SectionOriginalBaseI
                      4: "SectionInternalImageInformation"}
 
 
-class Section(KernelObject):
-    """A section object: its pages, what it was created as, and the file it is a view of."""
+class SectionObject(KernelObject):
+    """What every section object has: what NtQuerySection tells of it."""
 
     type_name = "Section"
 
-    def __init__(self, size: int, attributes: int, protection: int, memory: SharedMemory,
-                 file: Path | None = None, file_name: str = "") -> None:
-        self.size = size  # MaximumSize, as NtQuerySection tells it
+    def __init__(self, size: int, attributes: int, protection: int) -> None:
+        self.size = size  # MaximumSize
         self.attributes = attributes
         self.protection = protection
+
+
+class Section(SectionObject):
+    """A data section: its pages, and the file it is a view of."""
+
+    def __init__(self, size: int, attributes: int, protection: int, memory: SharedMemory,
+                 file: Path | None = None, file_name: str = "") -> None:
+        super().__init__(size, attributes, protection)
         self.memory = memory
         self.file = file  # the host file written back to
         self.file_name = file_name
@@ -154,6 +169,17 @@ class Section(KernelObject):
             log.warning("section of %s: the file could not be written back: %s", self.file_name, exc)
 
 
+class ImageSection(SectionObject):
+    """An image section (SEC_IMAGE): a checked PE file, laid out afresh by each view."""
+
+    def __init__(self, image: ImageFile) -> None:
+        super().__init__(page_up(image.pe.size_of_image), SEC_IMAGE | SEC_FILE, Prot.EXECUTE_WRITECOPY)
+        self.image = image
+
+    def describe(self) -> str:
+        return f"{super().describe()} ({self.image.describe()})"
+
+
 def _read_i64(memory: AddressSpace, address: int) -> int:
     return struct.unpack("<q", memory.read(address, 8))[0]
 
@@ -172,15 +198,20 @@ class SectionServices:
                         SectionPageProtection: int, AllocationAttributes: int, FileHandle: int) -> int:
         attributes, protect = AllocationAttributes, SectionPageProtection
         kind = attributes & (SEC_COMMIT | SEC_RESERVE)
-        if attributes & ~_SEC_VALID or kind == SEC_COMMIT | SEC_RESERVE or (not FileHandle and not kind):
+        image = bool(attributes & SEC_IMAGE)
+        if (attributes & ~_SEC_VALID or kind == SEC_COMMIT | SEC_RESERVE or (not FileHandle and not kind)
+                or image and (not FileHandle or attributes & _SEC_NOT_WITH_IMAGE)):
             raise NtError(NTSTATUS.INVALID_PARAMETER_6)
         if attributes & _SEC_UNSERVED:
             log.warning("NtCreateSection: attributes 0x%x are not served", attributes & _SEC_UNSERVED)
             raise NtError(NTSTATUS.NOT_IMPLEMENTED)
-        if not valid_protection(protect) or protect not in _SECTION_PROTECTIONS:
+        if not valid_protection(protect) or protect not in (_IMAGE_PROTECTIONS if image else _SECTION_PROTECTIONS):
             raise NtError(NTSTATUS.INVALID_PAGE_PROTECTION)
         maximum = _read_i64(self._space, MaximumSize) if MaximumSize else 0
-        if FileHandle:
+        make: Callable[[], SectionObject]
+        if image:
+            make = self._image_section(FileHandle, protect)
+        elif FileHandle:
             make = self._file_section(FileHandle, maximum, attributes, protect)
         else:
             if maximum == 0:
@@ -191,19 +222,29 @@ class SectionServices:
             def make() -> Section:
                 return Section(size, attributes, protect, SharedMemory(size, kind == SEC_COMMIT))
 
-        return create_object(self.kernel, SectionHandle, DesiredAccess, ObjectAttributes, Section, make)
+        return create_object(self.kernel, SectionHandle, DesiredAccess, ObjectAttributes, SectionObject, make)
 
-    def _file_section(self, handle: int, maximum: int, attributes: int, protect: int) -> Callable[[], Section]:
-        """Check the file and the size; returns what makes the section (when a new one is needed)."""
+    def _section_file(self, handle: int, needed: int) -> FileObject:
+        """The file a section is made of, with the rights it needs."""
         if is_pseudo_handle(handle):
             raise NtError(NTSTATUS.OBJECT_TYPE_MISMATCH)
         file = self.kernel.process.handles.get(handle, IoObject)
-        needed = FILE_READ_DATA | (FILE_WRITE_DATA if protect in _WRITABLE else 0) | (
-            FILE_EXECUTE if protect in _EXECUTABLE else 0)
         if needed & ~file.access:
             raise NtError(NTSTATUS.ACCESS_DENIED)
         if not isinstance(file, FileObject) or file.is_directory or file.host is None:
             raise NtError(NTSTATUS.INVALID_FILE_FOR_SECTION)
+        return file
+
+    def _image_section(self, handle: int, protect: int) -> Callable[[], ImageSection]:
+        """Check the file and the image in it; returns what makes the section."""
+        file = self._section_file(handle, FILE_EXECUTE if protect in (*_EXECUTABLE, Prot.EXECUTE) else FILE_READ_DATA)
+        image = read_image(file)
+        return lambda: ImageSection(image)
+
+    def _file_section(self, handle: int, maximum: int, attributes: int, protect: int) -> Callable[[], Section]:
+        """Check the file and the size; returns what makes the section (when a new one is needed)."""
+        file = self._section_file(handle, FILE_READ_DATA | (FILE_WRITE_DATA if protect in _WRITABLE else 0) | (
+            FILE_EXECUTE if protect in _EXECUTABLE else 0))
         file_size = file.size()
         if maximum == 0 and file_size == 0:
             raise NtError(NTSTATUS.MAPPED_FILE_SIZE_ZERO)
@@ -223,7 +264,7 @@ class SectionServices:
         return make
 
     def NtOpenSection(self, SectionHandle: int, DesiredAccess: int, ObjectAttributes: int) -> int:
-        return open_object(self.kernel, SectionHandle, DesiredAccess, ObjectAttributes, Section)
+        return open_object(self.kernel, SectionHandle, DesiredAccess, ObjectAttributes, SectionObject)
 
     def NtQuerySection(self, SectionHandle: int, SectionInformationClass: int, SectionInformation: int,
                        SectionInformationLength: int, ResultLength: int) -> int:
@@ -241,11 +282,14 @@ class SectionServices:
         space.probe(SectionInformation, size, write=True)
         if ResultLength:
             space.probe(ResultLength, 8, write=True)
-        section = self.kernel.process.handles.reference(SectionHandle, Section, SECTION_QUERY)
+        section = self.kernel.process.handles.reference(SectionHandle, SectionObject, SECTION_QUERY)
         if SectionInformationClass == SectionImageInformation:
-            raise NtError(NTSTATUS.SECTION_NOT_IMAGE)
-        space.write(SectionInformation, SECTION_BASIC_INFORMATION.pack(
-            {"BaseAddress": 0, "AllocationAttributes": section.attributes, "MaximumSize": section.size}, 64))
+            if not isinstance(section, ImageSection):
+                raise NtError(NTSTATUS.SECTION_NOT_IMAGE)
+            values = image_information(section.image)
+        else:
+            values = {"BaseAddress": 0, "AllocationAttributes": section.attributes, "MaximumSize": section.size}
+        space.write(SectionInformation, layout.pack(values, 64))
         if ResultLength:
             space.write_u64(ResultLength, size)
         return NTSTATUS.SUCCESS
@@ -274,8 +318,17 @@ class SectionServices:
         if base and limit is not None and base + size - 1 > limit:
             raise NtError(NTSTATUS.INVALID_PARAMETER_4)
         check_process(ProcessHandle)
-        section = self.kernel.process.handles.reference(SectionHandle, Section,
+        section = self.kernel.process.handles.reference(SectionHandle, SectionObject,
                                                         _MAP_ACCESS[Prot(Win32Protect & 0xFF)])
+        if isinstance(section, ImageSection):
+            if base % ALLOCATION_GRANULARITY:
+                raise NtError(NTSTATUS.MAPPED_ALIGNMENT)
+            base, length, status = map_image_view(self.kernel.process, section.image, base, limit)
+            space.region_at(base).owner = section
+            space.write_u64(BaseAddress, base)
+            space.write_u64(ViewSize, length)
+            return status
+        assert isinstance(section, Section)  # the only other kind of section object
         if not compatible_protection(section.protection, Win32Protect):
             raise NtError(NTSTATUS.SECTION_PROTECTION)
         if base % ALLOCATION_GRANULARITY or offset % ALLOCATION_GRANULARITY:

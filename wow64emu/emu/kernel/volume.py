@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ..status import NTSTATUS
 from .errors import NtError
-from .paths import HostPath, host_status
+from .paths import HostPath, host_status, is_system, system_volume_name
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +105,8 @@ class Volume:
 
     def volume_name(self, host: Path) -> str:
         """The name relative to the volume, as FileNameInformation gives it: \\dir\\file, or \\ for the root."""
+        if is_system(host):
+            return system_volume_name(host)
         relative = host.relative_to(self.root)
         return "\\" + "\\".join(relative.parts)
 
@@ -227,6 +229,8 @@ class Volume:
 
     def check_deletable(self, host: Path) -> None:
         """The statuses with which NTFS refuses to mark a file or directory for deletion."""
+        if is_system(host):
+            raise NtError(NTSTATUS.ACCESS_DENIED)
         if host == self.root:
             raise NtError(NTSTATUS.CANNOT_DELETE)
         if host.is_dir():

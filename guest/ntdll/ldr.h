@@ -1,0 +1,78 @@
+/*
+ * What the loader sources of ntdll share (ldr.c: the module list, loading and unloading; ldrimage.c: exports and
+ * imports of mapped images). One source for both widths: the 32-bit ntdll (SysWOW64) keeps the 32-bit module
+ * list of PEB32, the 64-bit ntdll (System32) the 64-bit one of its PEB.
+ */
+#ifndef WOW64EMU_LDR_H
+#define WOW64EMU_LDR_H
+
+#define NT_IMPORT                                   /* ntdll calls its own system-call stubs directly */
+#include "nt.h"
+
+#define LDR_PATH_MAX MAX_PATH                       /* characters of a module's full path, terminator included */
+
+/* A module the guest loader loaded: its entry in the PEB's lists, and the path its names point into. */
+typedef struct ldr_module {
+    LDR_DATA_TABLE_ENTRY entry;                     /* first: an entry is its module */
+    ULONG bound_imports;                            /* import descriptors whose DLL it holds a reference on */
+    WCHAR path[LDR_PATH_MAX];
+} ldr_module;
+
+/* The loaded module whose image starts at `base`, or NULL. */
+LDR_DATA_TABLE_ENTRY *ldr_by_base(PVOID base);
+
+/* Load a module by name (the search of LdrLoadDll; a reference more on one already loaded). */
+NTSTATUS ldr_load(const WCHAR *name, ULONG length, const WCHAR *search_path, ULONG reason,
+                  LDR_DATA_TABLE_ENTRY **loaded);
+
+/* The same for an ANSI name of `length` characters (import descriptors and forwarders). */
+NTSTATUS ldr_load_ansi(const char *name, ULONG length, ULONG reason, LDR_DATA_TABLE_ENTRY **loaded);
+
+/* The loaded module an ANSI name stands for (as LdrGetDllHandle finds it), or NULL. */
+LDR_DATA_TABLE_ENTRY *ldr_find_ansi(const char *name);
+
+/* Drop one reference; the last one detaches and unmaps the module and drops those it held on others. */
+void ldr_release(LDR_DATA_TABLE_ENTRY *module);
+
+/* ---- ldrimage.c ---------------------------------------------------------------------------------------- */
+
+/* The NT headers of a mapped image. */
+IMAGE_NT_HEADERS *ldr_nt_headers(PVOID base);
+
+/* An export by name (`name` of `length` characters) or, with name NULL, by ordinal; follows forwarders (which
+ * may load their DLL). STATUS_PROCEDURE_NOT_FOUND when there is no such export. */
+NTSTATUS ldr_export(LDR_DATA_TABLE_ENTRY *module, const char *name, ULONG length, ULONG ordinal, PVOID *address);
+
+/* Resolve a module's imports, loading the DLLs they name; counts the DLLs it took in module->bound_imports. */
+NTSTATUS ldr_bind_imports(ldr_module *module);
+
+/* Release the DLLs a module's imports took (the first module->bound_imports descriptors). */
+void ldr_unbind_imports(ldr_module *module);
+
+/* ---- strings ------------------------------------------------------------------------------------------- */
+
+static inline ULONG ldr_strlen(const char *s)
+{
+    ULONG n = 0;
+    while (s[n])
+        n++;
+    return n;
+}
+
+static inline WCHAR ldr_upcase(WCHAR c)
+{
+    return c >= 'a' && c <= 'z' ? (WCHAR)(c - 'a' + 'A') : c;
+}
+
+/* Case-insensitive equality of two counted strings (ASCII letters fold; the names the loader compares). */
+static inline BOOL ldr_same_name(const WCHAR *a, ULONG a_length, const WCHAR *b, ULONG b_length)
+{
+    if (a_length != b_length)
+        return FALSE;
+    for (ULONG i = 0; i < a_length; i++)
+        if (ldr_upcase(a[i]) != ldr_upcase(b[i]))
+            return FALSE;
+    return TRUE;
+}
+
+#endif
