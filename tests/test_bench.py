@@ -1,33 +1,70 @@
-"""`wow64emu bench` measures what it says, on a small scale (no timing goal is asserted here)."""
+"""`wow64emu bench` measures what it says, on a small scale (no timing goal is asserted here; small timing
+differences are noise on a busy machine, so only large signals are asserted positive)."""
 
+import io
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
-from wow64emu.bench import CALLS, render, run, unicorn_loop_seconds
+from unicorn.x86_const import UC_X86_REG_EAX, UC_X86_REG_EDX
+
+from wow64emu.bench import CALLS, bare_loop, render, run
+from wow64emu.emu.machine import Machine
+from wow64emu.emu.process import StdStreams
+from wow64emu.thunks.dispatch import Wow64Dispatcher
+
+BENCH = Path(__file__).resolve().parent.parent / "fixtures" / "bin" / "x86" / "bench.exe"
 
 
 def test_bench_measures_every_call_shape_and_stage() -> None:
     r = run(calls=400, repeat=1, speakeasy_python=None)
     assert set(r["per_call"]) == set(CALLS)
     for row in r["per_call"].values():
-        assert row["wow64_us"] > 0 and row["native_us"] > 0
         assert abs(row["ratio"] - row["wow64_us"] / row["native_us"]) < 1e-9
+    assert r["per_call"]["open"]["wow64_us"] > 0 and r["per_call"]["open"]["native_us"] > 0
     stages = r["stages_us"]["open"]
     assert stages["widening"] > 0 and stages["kernel service"] > 0 and stages["narrowing"] > 0
     parts = sum(v for k, v in stages.items() if k != "total")
     assert abs(parts - stages["total"]) < 1e-6
-    # NtQueryPerformanceCounter has nothing to narrow (its completion hook is skipped), NtOpenFile has
-    assert abs(r["stages_us"]["qpc"]["narrowing"]) < stages["narrowing"]
     speed = r["guest_instructions_per_s"]
     assert speed["unicorn"] > 0 and speed["wow64emu"] > 0 and speed["wow64emu traced"] > 0
     text = render(r)
     assert "NtOpenFile" in text and "by stage" in text and "bare Unicorn" in text
 
 
-def test_the_bare_unicorn_loop_runs_the_iterations_asked_for() -> None:
-    assert unicorn_loop_seconds(1000) >= 0
+def test_the_bare_loop_runs_the_iterations_asked_for() -> None:
+    uc, seconds = bare_loop(1000)
+    assert seconds > 0
+    assert uc.reg_read(UC_X86_REG_EDX) == 0
+    assert uc.reg_read(UC_X86_REG_EAX) == 0x55 * 500  # ecx alternates 0, 0x55: eax adds 0x55 every other time
+
+
+def dispatch_hooks(mode: str, calls: int) -> int:
+    """How often the Python dispatch hook runs for bench.exe MODE CALLS (x86)."""
+    count = 0
+    original = Wow64Dispatcher._on_dispatch
+
+    def counting(self, *args):
+        nonlocal count
+        count += 1
+        return original(self, *args)
+
+    Wow64Dispatcher._on_dispatch = counting
+    try:
+        with tempfile.TemporaryDirectory() as root:
+            streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
+            Machine(BENCH, [mode, str(calls)], root=Path(root), streams=streams).run(timeout=60)
+    finally:
+        Wow64Dispatcher._on_dispatch = original
+    return count
+
+
+def test_scalar_only_calls_never_reach_the_python_dispatcher() -> None:
+    # NtQueryPerformanceCounter widens in wow64.dll's own code; NtOpenFile needs the Python path every time.
+    assert dispatch_hooks("qpc", 50) == dispatch_hooks("qpc", 0)
+    assert dispatch_hooks("open", 50) == dispatch_hooks("open", 0) + 50
 
 
 def test_bench_command_writes_json(tmp_path: Path) -> None:

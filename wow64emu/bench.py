@@ -117,15 +117,15 @@ def stages_us(mode: str, calls: int) -> dict[str, float]:
 
 # ---- guest code speed --------------------------------------------------------------------------------------------
 
-def unicorn_loop_seconds(iterations: int) -> float:
-    """The same four instructions in a bare Unicorn in 32-bit mode."""
+def bare_loop(iterations: int) -> tuple[Uc, float]:
+    """The same four instructions in a bare Unicorn in 32-bit mode: the CPU afterwards, and the seconds it took."""
     uc = Uc(UC_ARCH_X86, UC_MODE_32)
     uc.mem_map(0x10000, 0x1000, UC_PROT_ALL)
     uc.mem_write(0x10000, SPIN_LOOP)
     uc.reg_write(UC_X86_REG_EDX, iterations)
     start = time.perf_counter()
     uc.emu_start(0x10000, 0x10000 + len(SPIN_LOOP))
-    return time.perf_counter() - start
+    return uc, time.perf_counter() - start
 
 
 def guest_speed(iterations: int, repeat: int) -> dict[str, float]:
@@ -136,7 +136,7 @@ def guest_speed(iterations: int, repeat: int) -> dict[str, float]:
         return full - empty
 
     instructions = 4 * iterations
-    bare = min(unicorn_loop_seconds(iterations) for _ in range(repeat))
+    bare = min(bare_loop(iterations)[1] for _ in range(repeat))
     with open(os.devnull, "w", encoding="utf-8") as devnull:
         plain = loop_seconds(lambda: None)
         traced = loop_seconds(lambda: Tracer(TextSink(devnull)))
