@@ -13,7 +13,6 @@ from wow64emu.emu.kernel.token import USER_SID
 from wow64emu.emu.status import NTSTATUS
 from wow64emu.thunks import layouts as L
 from wow64emu.thunks import process as P
-from wow64emu.thunks.table import by_name
 
 BUF, RL, OUT = DATA, DATA + 0x8000, DATA + 0x8010
 CURRENT_PROCESS, CURRENT_THREAD = 0xFFFFFFFF, 0xFFFFFFFE
@@ -215,7 +214,3 @@ def test_token_numbers_pass_through(rig: Wow64Rig) -> None:
     assert query(rig, "NtQueryInformationToken", rig.u32(OUT), P.TokenElevationType, length=4) == 0
     assert rig.u32(BUF) == 1 and rig.u32(RL) == 4
 
-
-def test_every_declared_call_has_a_number() -> None:
-    for name in P.DECLARATIONS:
-        assert by_name()[name].number >= 0
