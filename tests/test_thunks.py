@@ -111,3 +111,15 @@ def test_trace_carries_args32_and_args64_and_the_gate_selectors(tmp_path: Path) 
     returned = next(e for e in first if e["layer"] == "x86" and e["event"] == "return")
     assert (kernel["name"], kernel["number"]) == ("NtClose", 0x0F)
     assert kernel["status"] == returned["status"]
+
+
+def test_trace_shows_conversions_written_by_hand(tmp_path: Path) -> None:
+    out = io.StringIO()
+    rig = Wow64Rig(tmp_path, trace=out)
+    buf, ret = DATA + 0x800, DATA + 0x900
+    status = rig.call("NtQueryInformationProcess", 0xFFFFFFFF, 0, buf, 24, ret).exit_status  # ProcessBasicInformation
+    assert status == NTSTATUS.SUCCESS
+    events = [json.loads(line) for line in out.getvalue().splitlines()]
+    narrowed = [e for e in events if e["event"] == "narrow" and "by hand" in e["text"]]
+    assert {e["address32"] for e in narrowed} >= {buf, ret}
+    assert rig.u32(buf + 4) == rig.machine.created.peb32  # PebBaseAddress: the caller's own PEB32

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..emu.memory import AddressSpace
+    from ..emu.trace import Tracer
     from .dispatch import Arena
     from .table import Syscall
 
@@ -43,6 +44,7 @@ class ThunkContext:
     status: int | None = None
     afters: list[After] = field(default_factory=list)
     image: bytes = b""  # the arena as the kernel left it, once the service has returned
+    tracer: Tracer | None = None
 
     def index(self, name: str) -> int:
         return next(i for i, p in enumerate(self.call.params) if p.name == name)
@@ -66,6 +68,14 @@ class ThunkContext:
 
     def after(self, fn: After) -> None:
         self.afters.append(fn)
+
+    def write32(self, address: int, data: bytes, what: str) -> None:
+        """Write (part of) the 32-bit answer into the caller's memory; the trace shows it as a narrowing."""
+        self.memory.write(address, data)
+        if self.tracer is not None:
+            self.tracer.emit("wow64", "narrow", f"{what}: {len(data)} bytes -> @0x{address:08x} (converted by hand, "
+                             f"as wow64.dll does for {self.call.name})", param=what, address32=address,
+                             size=len(data))
 
     def read_arena(self, addr: int, size: int) -> bytes:
         """What the kernel left at an arena address (valid in `after` functions)."""

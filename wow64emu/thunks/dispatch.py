@@ -164,7 +164,8 @@ class Wow64Dispatcher:
                 args64 = self._widen_args(call, args32, pending)
             if call.special is not None:
                 pending = pending or PendingCall(call)
-                ctx = pending.context = ThunkContext(call, args32, args64, self.memory, self.arena, self.wow64)
+                ctx = pending.context = ThunkContext(call, args32, args64, self.memory, self.arena, self.wow64,
+                                                     tracer=self.tracer)
                 call.special(ctx)
                 pending.status = ctx.status
         except GuestFault:

@@ -75,7 +75,7 @@ def kernel_return_length(ctx: ThunkContext, addr: int | None) -> int | None:
 
 def put_return_length(ctx: ThunkContext, p: Params, value: int | None) -> None:
     if value is not None and p.return_length is not None and ctx.arg32(p.return_length):
-        ctx.memory.write_u32(ctx.arg32(p.return_length), value)
+        ctx.write32(ctx.arg32(p.return_length), struct.pack("<I", value), "ReturnLength")
 
 
 # ---- converters --------------------------------------------------------------------------------------------
@@ -95,7 +95,7 @@ def fixed(layout: Layout, patch: Patch | None = None) -> Converter:
                 values = layout.unpack(ctx.read_arena(buffer64, size64), 64)
                 if patch is not None:
                     patch(ctx, values)
-                ctx.memory.write(ctx.arg32(p.buffer), layout.pack(layout.narrow(values), 32))
+                ctx.write32(ctx.arg32(p.buffer), layout.pack(layout.narrow(values), 32), layout.name)
             written = kernel_return_length(ctx, rl_addr)
             put_return_length(ctx, p, size32 if written == size64 else written)
             return status
@@ -144,7 +144,7 @@ def header(layout: Layout) -> Converter:
                 for name in pointers:
                     if values[name]:
                         values[name] += buffer32 + size32 - (buffer64 + size64)
-                ctx.memory.write(buffer32, layout.pack(layout.narrow(values), 32) + data[size64:])
+                ctx.write32(buffer32, layout.pack(layout.narrow(values), 32) + data[size64:], layout.name)
             put_return_length(ctx, p, written - growth)
             return status
 

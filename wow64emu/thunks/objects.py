@@ -129,7 +129,7 @@ class ArenaUlong:
 
     def write(self, ctx: ThunkContext, value: int) -> None:
         if self.ptr32:
-            ctx.memory.write_u32(self.ptr32, value)
+            ctx.write32(self.ptr32, struct.pack("<I", value), "ReturnLength")
 
 
 def _arena_buffer(ctx: ThunkContext, pointer: str, length: str, length64: int) -> tuple[int, int, int]:
@@ -168,7 +168,7 @@ def _query_object(ctx: ThunkContext) -> None:
             values32 = layout.narrow(values64)
             if values64[buffer_field]:
                 values32[buffer_field] = ptr32 + values64[buffer_field] - addr64 - delta
-            ctx.memory.write(ptr32, layout.pack(values32, 32) + image[layout.size(64):])
+            ctx.write32(ptr32, layout.pack(values32, 32) + image[layout.size(64):], layout.name)
         if length64 != 0xFFFFFFFF:
             returned.write(ctx, length64 - delta)
         return status
@@ -208,7 +208,7 @@ def _query_directory(ctx: ThunkContext) -> None:
                 return NTSTATUS.BUFFER_TOO_SMALL
             if kept < len(listing):
                 status = NTSTATUS.MORE_ENTRIES
-            ctx.memory.write(ptr32, directory_listing(listing[:kept], ptr32, 32))
+            ctx.write32(ptr32, directory_listing(listing[:kept], ptr32, 32), "OBJECT_DIRECTORY_INFORMATION")
             context.write(ctx, start + kept)
             returned.write(ctx, used)
         return status

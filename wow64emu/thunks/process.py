@@ -250,7 +250,7 @@ def _system_processes(ctx: ThunkContext, p: I.Params) -> None:
         I.put_return_length(ctx, p, len(records))
         if ctx.arg32(p.length) < len(records):
             return NTSTATUS.INFO_LENGTH_MISMATCH
-        ctx.memory.write(buffer32, records)
+        ctx.write32(buffer32, records, "SYSTEM_PROCESS_INFORMATION")
         return status
 
     ctx.after(after)
