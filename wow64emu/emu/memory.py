@@ -121,6 +121,7 @@ def writable(prot: int) -> bool:
 
 
 _MODIFIERS = (0, _PAGE_NOCACHE, _PAGE_WRITECOMBINE)
+_RECENT = 4  # regions the probe remembers
 _READABLE = frozenset(p | m for p in _TO_UC for m in _MODIFIERS if readable(p | m))
 _WRITABLE = frozenset(p | m for p in _TO_UC for m in _MODIFIERS if writable(p | m))
 
@@ -230,7 +231,8 @@ class AddressSpace:
         self.user_high = user_high  # highest user address, inclusive
         self._vad: VadTree[Region] = VadTree()  # the regions, as Windows keeps them: an AVL tree by address
         self._direct = Memory(uc)  # guest reads and writes, once probed, in one native call each
-        self._last_probed: Region | None = None  # most probes fall in the region the previous one did
+        # Most probes fall in a region a recent one did (the 32-bit stack, the thunk arena, the 64-bit stack).
+        self._recent: list[Region] = []
 
     # ---- lookup ---------------------------------------------------------------------------------------
 
@@ -342,7 +344,7 @@ class AddressSpace:
     def release(self, region: Region) -> None:
         self.decommit(region.base, region.size)
         self._vad.remove(region)
-        self._last_probed = None
+        self._recent = []
 
     def map_committed(self, base: int, size: int, mem_type: MemType, protect: int, name: str = "") -> Region:
         """Reserve and commit in one step (system structures, stacks, images before their sections)."""
@@ -395,13 +397,15 @@ class AddressSpace:
         last = addr + size - 1
         if addr < 0 or last > self.user_high:
             raise GuestFault(addr, write)
-        region = self._last_probed
-        if region is None or not (region.base <= addr and last < region.end):
+        for region in self._recent:
+            if region.base <= addr and last < region.base + region.size:
+                break
+        else:
             region = self.region_at(addr)
             if region is None or last >= region.end:
                 self._probe_regions(addr, size, write)
                 return
-            self._last_probed = region
+            self._recent = [region, *self._recent[:_RECENT - 1]]
         allowed = _WRITABLE if write else _READABLE
         committed = region.committed
         page = addr & ~(PAGE - 1)
