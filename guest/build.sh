@@ -153,17 +153,28 @@ echo "== fixtures"
 #   NAME listed in src/laa.list: also built for x86 as NAME_laa.exe, large-address-aware;
 #   dll_NAME: a DLL, dll_NAME.dll, for both widths: entry point DllMain, exports listed in dll_NAME.def beside it
 #   (cdecl names, the same for both widths), image base 0x10000000 (x86) or 0x180000000 (x64), with relocations.
+# Every fixture DLL and program is also linked against the import libraries of all the fixture DLLs, made from
+# their .def files first (so the order of the links does not matter): ld takes an import only for a function a
+# source calls, so a fixture imports a fixture DLL exactly when it calls one of its functions (uses_dll_NAME
+# programs, and a DLL that calls another).
 FIXTURE_CFLAGS=(-I"$FIXTURES/src")
 dllmain_of()  { [[ $1 == x86 ]] && echo _DllMain@12 || echo DllMain; }
 dllbase_of()  { [[ $1 == x86 ]] && echo 0x10000000 || echo 0x180000000; }
 mapfile -t FIXTURE_DLLS < <(cd "$FIXTURES/src" && LC_ALL=C ls dll_*.c | sed 's/\.c$//')
+for w in x86 x64; do
+    for dll in "${FIXTURE_DLLS[@]}"; do
+        import_lib "$w" "$FIXTURES/src/$dll.def" "$BUILD/$w/lib$dll.a"
+    done
+done
+fixture_libs() { local dll; for dll in "${FIXTURE_DLLS[@]}"; do echo "$BUILD/$1/lib$dll.a"; done; }
 for dll in "${FIXTURE_DLLS[@]}"; do
     for w in x86 x64; do
         b=$BUILD/$w
+        mapfile -t libs < <(fixture_libs "$w")
         "$(cc_of "$w")" "${CFLAGS[@]}" "${FIXTURE_CFLAGS[@]}" -c "$FIXTURES/src/$dll.c" -o "$b/$dll.o"
         "$(cc_of "$w")" "${LDFLAGS[@]}" -shared -Wl,--kill-at -Wl,--enable-reloc-section -Wl,-e,"$(dllmain_of "$w")" \
             -Wl,--image-base,"$(dllbase_of "$w")" -o "$OUT/fixtures/$w/$dll.dll" "$b/$dll.o" \
-            "$FIXTURES/src/$dll.def" "$b/libkernel32.a" "$b/libntdll.a" -lgcc
+            "$FIXTURES/src/$dll.def" "${libs[@]}" "$b/libkernel32.a" "$b/libntdll.a" -lgcc
     done
 done
 mapfile -t PROGRAMS < <(cd "$FIXTURES/src" && LC_ALL=C ls *.c | grep -v '^dll_' | sed 's/\.c$//')
@@ -178,6 +189,8 @@ for prog in "${PROGRAMS[@]}"; do
             compile "$w" "$FIXTURES/src/${prog}_x86.S" "$b/${prog}_x86.o"
             inputs+=("$b/${prog}_x86.o")
         fi
+        mapfile -t libs < <(fixture_libs "$w")
+        inputs+=("${libs[@]}")
         if [[ $prog == ordinal ]]; then
             inputs+=("$b/libkernel32_ordinal.a")
         else

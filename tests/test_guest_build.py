@@ -25,6 +25,7 @@ FIXTURES = ROOT / "fixtures"
 I386 = 0x14C
 AMD64 = 0x8664
 SUBSYSTEM_CONSOLE = 3
+RELOCS_STRIPPED = 0x0001  # IMAGE_FILE_RELOCS_STRIPPED
 
 KERNEL32_ORDINALS = {
     "GetStdHandle": 1, "WriteFile": 2, "ReadFile": 3, "CreateFileA": 4, "CreateFileW": 5, "CloseHandle": 6,
@@ -34,7 +35,8 @@ KERNEL32_ORDINALS = {
     "Sleep": 19,
 }
 SYSCALL_NAMES = {c.name for c in syscalls()}
-LOADER_NAMES = {"LdrLoadDll", "LdrGetDllHandle", "LdrGetProcedureAddress", "LdrUnloadDll"}  # guest/ntdll/ldr.c
+LOADER_NAMES = {"LdrLoadDll", "LdrGetDllHandle", "LdrGetProcedureAddress", "LdrUnloadDll",  # guest/ntdll/ldr.c
+                "LdrShutdownProcess", "RtlExitUserProcess"}  # guest/ntdll/ldrinit.c
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ PROGRAMS = {
     "loop": ("x86", "x64"), "exitcode": ("x86", "x64"), "echo": ("x86", "x64"), "ordinal": ("x86", "x64"),
     "k32loop": ("x86", "x64"), "bench": ("x86", "x64"), "sleeper": ("x86", "x64"),
     "limits": ("x86", "x64"), "limits_laa": ("x86",), "loadlib": ("x86", "x64"),
+    "uses_dll_notify": ("x86", "x64"), "uses_dll_outer": ("x86", "x64"),
 }
 # The differential-oracle scenarios (fixtures/src/oracle_*.c) are built for both widths; fixtures/README.md
 # describes them as a group.
@@ -190,13 +193,20 @@ def test_fixture_shape(name: str, width: str):
     assert pe.OPTIONAL_HEADER.AddressOfEntryPoint != 0
 
 
+def _import_source(dll: str, width: str) -> Path:
+    """The file an import of a fixture resolves against: a guest system DLL, or a fixture DLL beside it."""
+    if dll in ("kernel32.dll", "ntdll.dll"):
+        return SYSROOT / WIDTH_SYSDIR[width] / dll
+    assert dll.removesuffix(".dll") in FIXTURE_DLLS, dll
+    return FIXTURES / "bin" / width / dll
+
+
 @pytest.mark.parametrize(("name", "width"), FIXTURE_FILES, ids=lambda v: v)
 def test_fixture_imports_resolve_against_the_guest_dlls(name: str, width: str):
     imports = _imports(_fixture(name, width))
     assert imports
     for dll, names in imports.items():
-        assert dll in ("kernel32.dll", "ntdll.dll"), dll
-        exports = _exports(SYSROOT / WIDTH_SYSDIR[width] / dll)
+        exports = _exports(_import_source(dll, width))
         ordinals = set(exports.values())
         for item in names:
             assert item in ordinals if isinstance(item, int) else item in exports, (dll, item)
@@ -233,8 +243,28 @@ def test_fixture_dll_shape(name: str, width: str):
     pe = _pe(FIXTURES / "bin" / width / f"{name}.dll")
     assert pe.FILE_HEADER.Machine == WIDTH_MACHINE[width] and pe.is_dll()
     assert pe.OPTIONAL_HEADER.AddressOfEntryPoint != 0  # DllMain
-    assert pe.OPTIONAL_HEADER.DATA_DIRECTORY[5].Size  # base relocations
-    assert set(_imports(FIXTURES / "bin" / width / f"{name}.dll")) == {"kernel32.dll"}
+    assert not pe.FILE_HEADER.Characteristics & RELOCS_STRIPPED  # it can move: they share one preferred base
+    if width == "x86" or name == "dll_plus":  # i686 code holds absolute addresses, dll_plus's data one in x64 too
+        assert pe.OPTIONAL_HEADER.DATA_DIRECTORY[5].Size  # base relocations
+    imports = _imports(FIXTURES / "bin" / width / f"{name}.dll")
+    assert set(imports) - {f"{d}.dll" for d in FIXTURE_DLLS} == {"kernel32.dll"}
+    for dll, names in imports.items():
+        assert set(names) <= set(_exports(_import_source(dll, width))), (dll, names)
+
+
+@pytest.mark.parametrize("width", ["x86", "x64"])
+def test_fixtures_import_fixture_dlls_only_where_they_call_them(width: str):
+    # guest/build.sh links every fixture against every fixture DLL's import library: only a call makes an import.
+    def fixture_dlls(path: Path) -> set[str]:
+        return {dll for dll in _imports(path) if dll.removesuffix(".dll") in FIXTURE_DLLS}
+
+    for name, widths in PROGRAMS.items():
+        if width in widths:
+            expected = {name.removeprefix("uses_") + ".dll"} if name.startswith("uses_") else set()
+            assert fixture_dlls(_fixture(name, width)) == expected, name
+    for name in FIXTURE_DLLS:
+        expected = {"dll_inner.dll"} if name == "dll_outer" else set()
+        assert fixture_dlls(FIXTURES / "bin" / width / f"{name}.dll") == expected, name
 
 
 def test_fixture_readme_lists_every_program():

@@ -140,7 +140,8 @@ def test_the_layouts_are_windows_10s() -> None:
 @pytest.mark.parametrize("width", WIDTHS)
 def test_load_library_maps_the_dll_and_lists_it(width: str, tmp_path: Path) -> None:
     machine, out = run(width, tmp_path, "load:dll_plus.dll")
-    assert out == "dll_plus: attach dll_plus.dll\nload dll_plus.dll: ok\n"
+    # The DLL stays loaded: ExitProcess detaches it (LdrShutdownProcess).
+    assert out == "dll_plus: attach dll_plus.dll\nload dll_plus.dll: ok\ndll_plus: detach dll_plus.dll\n"
     base = images(machine)["C:\\dll_plus.dll"]
     entry = own_list(machine)[-1]
     assert entry.path == "C:\\dll_plus.dll" and entry.base_name == "dll_plus.dll" and entry.base == base
@@ -153,7 +154,8 @@ def test_load_library_maps_the_dll_and_lists_it(width: str, tmp_path: Path) -> N
 def test_dll_main_runs_once_and_loads_count(width: str, tmp_path: Path) -> None:
     machine, out = run(width, tmp_path, "load:dll_plus.dll", "load:DLL_PLUS", "attaches:dll_plus.dll",
                        "free:dll_plus.dll")
-    assert out.count("dll_plus: attach") == 1 and "attaches dll_plus.dll=1\n" in out and "detach" not in out
+    assert out.count("dll_plus: attach") == 1 and "attaches dll_plus.dll=1\n" in out
+    assert out.count("detach") == 1 and out.endswith("free dll_plus.dll: ok\ndll_plus: detach dll_plus.dll\n")
     assert own_list(machine)[-1].count == 1
     assert "C:\\dll_plus.dll" in images(machine)
 

@@ -120,11 +120,26 @@ def test_ki_fast_system_call_far_jumps_to_64bit_code():
     assert _va(WOW64CPU, "KiFastSystemCall") < 1 << 32
 
 
-def test_rtl_user_thread_start_ends_the_process():
-    # Both entry trampolines call NtTerminateProcess((HANDLE)-1, status) after the entry point returns.
-    code32 = _bytes_at_export(NTDLL32, "RtlUserThreadStart", 32)
-    assert b"\x6A\xFF\xE8" in code32  # push -1; call NtTerminateProcess
-    code64 = _bytes_at_export(NTDLL64, "RtlUserThreadStart", 48)
-    assert b"\x48\x83\xE4\xF0" in code64  # and rsp, -16
-    assert b"\x48\x83\xEC\x20" in code64  # sub rsp, 0x20: shadow space
-    assert b"\x48\xC7\xC1\xFF\xFF\xFF\xFF\xE8" in code64  # mov rcx, -1; call NtTerminateProcess
+def _call_targets(path: Path, name: str, length: int) -> tuple[bytes, list[int]]:
+    """The code of an export up to its int3, and the RVAs its direct calls (E8 rel32) go to, in order."""
+    code = _bytes_at_export(path, name, length)
+    code = code[:code.index(b"\xCC")]
+    start = _exports(path)[name]
+    return code, [start + i + 5 + struct.unpack_from("<i", code, i + 1)[0]
+                  for i in range(len(code) - 4) if code[i] == 0xE8]
+
+
+@pytest.mark.parametrize(("path", "call_entry"), [(NTDLL32, b"\xFF\xD7"), (NTDLL64, b"\xFF\xD3")],
+                         ids=["x86", "x64"])
+def test_rtl_user_thread_start_attaches_the_dlls_then_exits_through_rtl_exit_user_process(
+        path: Path, call_entry: bytes):
+    # The loader's start-up initialisation (ldrinit.c, not exported), then the entry point (call edi / call rbx),
+    # then RtlExitUserProcess(status), which detaches the DLLs and ends the process.
+    code, targets = _call_targets(path, "RtlUserThreadStart", 48)
+    exported = _exports(path)
+    assert len(targets) == 2 and targets[1] == exported["RtlExitUserProcess"]
+    assert targets[0] not in exported.values() and _section_of(path, targets[0]).Characteristics & SECTION_EXECUTE
+    first_call, last_call = code.index(b"\xE8"), code.rindex(b"\xE8")
+    assert first_call < code.index(call_entry) < last_call
+    if path == NTDLL64:
+        assert code.startswith(b"\x55\x48\x89\xE5\x48\x83\xE4\xF0\x48\x83\xEC\x20")  # aligned, shadow space

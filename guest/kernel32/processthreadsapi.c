@@ -19,10 +19,9 @@ DWORD WINAPI GetCurrentProcessId(void)
 
 void WINAPI ExitProcess(UINT exit_code)
 {
-    /* As Windows: first every other thread of the process (NULL handle), then the process itself. */
-    NtTerminateProcess(NULL, (NTSTATUS)exit_code);
-    NtTerminateProcess(NtCurrentProcess(), (NTSTATUS)exit_code);
-    __builtin_trap();                                               /* not reached */
+    /* As Windows: ntdll ends every other thread (NtTerminateProcess of NULL), calls the DLLs' entry points with
+     * DLL_PROCESS_DETACH (LdrShutdownProcess), then ends the process itself. */
+    RtlExitUserProcess((NTSTATUS)exit_code);
 }
 
 LPWSTR WINAPI GetCommandLineW(void)

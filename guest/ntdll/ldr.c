@@ -22,6 +22,9 @@
  * - Load counts: loading a loaded module, or binding to it, adds a reference; LdrUnloadDll drops one. The last
  *   one calls DllMain with DLL_PROCESS_DETACH, takes the module out of the lists, drops the references its
  *   imports held and unmaps it. Pinned modules (count 0xFFFF: those of the start-up) are never unloaded.
+ * - The start-up DLLs (those process creation loaded) are attached by ldrinit.c before the program's entry point,
+ *   and detached by LdrShutdownProcess when the process exits; once that shutdown has begun LdrUnloadDll unloads
+ *   nothing and succeeds, as on Windows.
  * - LdrGetProcedureAddress: by name (exact case) or, without one, by ordinal. A handle that is no loaded module:
  *   STATUS_DLL_NOT_FOUND; no such export: STATUS_PROCEDURE_NOT_FOUND, for names and ordinals alike. A
  *   forwarder loads the DLL it names, which stays loaded.
@@ -40,10 +43,6 @@
 
 #define RECORD_BLOCK 0x10000
 
-#define ENTRY_OF(link, field) CONTAINING_RECORD(link, LDR_DATA_TABLE_ENTRY, field)
-
-typedef BOOL (WINAPI *dll_main)(PVOID instance, ULONG reason, PVOID reserved);
-
 /* A path being built: at most LDR_PATH_MAX - 1 characters and a terminator. */
 struct ldr_path {
     WCHAR buf[LDR_PATH_MAX];
@@ -53,11 +52,6 @@ struct ldr_path {
 };
 
 static ldr_module *free_records;                    /* chained through entry.InLoadOrderLinks.Flink */
-
-static PEB_LDR_DATA *ldr_data(void)
-{
-    return (PEB_LDR_DATA *)nt_current_teb()->Peb->Ldr;
-}
 
 /* ---- lists and records ------------------------------------------------------------------------------- */
 
@@ -511,6 +505,8 @@ NTSTATUS NTAPI LdrUnloadDll(PVOID DllHandle)
 {
     LDR_DATA_TABLE_ENTRY *e = ldr_by_base(DllHandle);
 
+    if (ldr_data()->ShutdownInProgress)
+        return STATUS_SUCCESS;                                      /* the process is ending: nothing unloads */
     if (!e)
         return STATUS_DLL_NOT_FOUND;
     ldr_release(e);

@@ -1,7 +1,8 @@
 /*
  * What the loader sources of ntdll share (ldr.c: the module list, loading and unloading; ldrimage.c: exports and
- * imports of mapped images). One source for both widths: the 32-bit ntdll (SysWOW64) keeps the 32-bit module
- * list of PEB32, the 64-bit ntdll (System32) the 64-bit one of its PEB.
+ * imports of mapped images; ldrinit.c: the start-up DLLs' initialisation and the shutdown of the process). One
+ * source for both widths: the 32-bit ntdll (SysWOW64) keeps the 32-bit module list of PEB32, the 64-bit ntdll
+ * (System32) the 64-bit one of its PEB.
  */
 #ifndef WOW64EMU_LDR_H
 #define WOW64EMU_LDR_H
@@ -11,12 +12,23 @@
 
 #define LDR_PATH_MAX MAX_PATH                       /* characters of a module's full path, terminator included */
 
+#define ENTRY_OF(link, field) CONTAINING_RECORD(link, LDR_DATA_TABLE_ENTRY, field)
+
+/* A DLL's entry point (DllMain). */
+typedef BOOL (WINAPI *dll_main)(PVOID instance, ULONG reason, PVOID reserved);
+
 /* A module the guest loader loaded: its entry in the PEB's lists, and the path its names point into. */
 typedef struct ldr_module {
     LDR_DATA_TABLE_ENTRY entry;                     /* first: an entry is its module */
     ULONG bound_imports;                            /* import descriptors whose DLL it holds a reference on */
     WCHAR path[LDR_PATH_MAX];
 } ldr_module;
+
+/* PEB->Ldr of this ntdll's width. */
+static inline PEB_LDR_DATA *ldr_data(void)
+{
+    return (PEB_LDR_DATA *)nt_current_teb()->Peb->Ldr;
+}
 
 /* The loaded module whose image starts at `base`, or NULL. */
 LDR_DATA_TABLE_ENTRY *ldr_by_base(PVOID base);
@@ -48,6 +60,12 @@ NTSTATUS ldr_bind_imports(ldr_module *module);
 
 /* Release the DLLs a module's imports took (the first module->bound_imports descriptors). */
 void ldr_unbind_imports(ldr_module *module);
+
+/* ---- ldrinit.c ----------------------------------------------------------------------------------------- */
+
+/* DLL_PROCESS_ATTACH of the start-up DLLs, in initialisation order, before the program's entry point (called by
+ * RtlUserThreadStart). A DllMain that returns FALSE ends the process with STATUS_DLL_INIT_FAILED. */
+void ldr_initialize_process(void);
 
 /* ---- strings ------------------------------------------------------------------------------------------- */
 

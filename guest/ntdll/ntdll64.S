@@ -6,8 +6,11 @@
         .text
 
 /* RtlUserThreadStart: where the first 64-bit thread of a process starts, with rcx = the entry point and
- * rdx = its argument. Calls entry(argument) on a 16-byte aligned stack with 0x20 bytes of shadow space, then
- * ends the process with what it returned. */
+ * rdx = its argument. On a 16-byte aligned stack with 0x20 bytes of shadow space: first the start-up DLLs are
+ * attached (ldr_initialize_process, ldrinit.c; it ends the process when a DllMain fails; rbx and rsi, which it
+ * preserves, keep the entry point and its argument), then entry(argument); what it returns is the exit status of
+ * RtlExitUserProcess, which detaches the DLLs and ends the process (as Windows' RtlExitUserThread does when the
+ * last thread returns). */
         .p2align 4, 0x90
         .globl  RtlUserThreadStart
 RtlUserThreadStart:
@@ -15,10 +18,11 @@ RtlUserThreadStart:
         mov     rbp, rsp
         and     rsp, -16
         sub     rsp, 0x20
-        mov     rax, rcx
-        mov     rcx, rdx
-        call    rax
-        mov     edx, eax                    /* ExitStatus */
-        mov     rcx, -1                     /* ProcessHandle: NtCurrentProcess() */
-        call    NtTerminateProcess
+        mov     rbx, rcx
+        mov     rsi, rdx
+        call    ldr_initialize_process
+        mov     rcx, rsi
+        call    rbx
+        mov     ecx, eax                    /* ExitStatus */
+        call    RtlExitUserProcess
         int3                                /* not reached: the process has ended */

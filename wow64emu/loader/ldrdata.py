@@ -6,7 +6,12 @@ order here) and initialisation order (DLLs only, each after the DLLs it imports)
 - the load count is in ObsoleteLoadCount (Windows 8 and later keep it in a DdagNode, which is not made here:
   DdagNode is NULL); 0xFFFF pins a module, as for everything loaded at start-up;
 - Flags: ImageDll (DLLs), ProcessStaticImport (start-up DLLs), InLegacyLists, EntryProcessed, and
-  ProcessAttachCalled once DllMain has been called;
+  ProcessAttachCalled once DllMain has been called. In the lists of the program's own width, the image and ntdll
+  are written EntryProcessed and the other DLLs not yet: the guest's ntdll initialises them (guest/ntdll/ldrinit.c,
+  from RtlUserThreadStart) in initialisation order before the program's entry point, marking each EntryProcessed,
+  and ProcessAttachCalled when it calls its DllMain. The 64-bit list of a WoW64 process is written as Windows' 64-bit
+  ntdll leaves it before the first 32-bit instruction: every entry EntryProcessed (its DLLs, wow64.dll,
+  wow64win.dll and wow64cpu.dll, have no DllMain here);
 - the hash links, the index nodes and the load time are not kept (zero).
 """
 
@@ -98,8 +103,9 @@ def block_size(width: int, modules: list[StartupModule]) -> int:
     return _align(data.size) + len(modules) * _align(entry.size) + names
 
 
-def build_block(base: int, width: int, modules: list[StartupModule]) -> bytes:
-    """PEB_LDR_DATA at `base`, then one entry per module (load order), then their names, as one block."""
+def build_block(base: int, width: int, modules: list[StartupModule], *, initialised: bool) -> bytes:
+    """PEB_LDR_DATA at `base`, then one entry per module (load order), then their names, as one block.
+    `initialised`: the list is written with every entry processed (nothing left for the guest to initialise)."""
     data, layout = LAYOUTS[width]
     pair = "<" + 2 * layout.ptr  # Flink, Blink
     out = bytearray(block_size(width, modules))
@@ -112,22 +118,25 @@ def build_block(base: int, width: int, modules: list[StartupModule]) -> bytes:
             struct.pack_into(pair, out, node, base + nodes[(i + 1) % len(nodes)], base + nodes[i - 1])
     name_at = entries[-1] + _align(layout.size) if entries else _align(data.size)
     for at, startup in zip(entries, modules, strict=True):
-        _write_entry(out, at, layout, startup, base + name_at)
+        _write_entry(out, at, layout, startup, base + name_at, initialised)
         name = startup.path.encode("utf-16-le")
         out[name_at:name_at + len(name)] = name
         name_at += _align(len(name) + 2)
     return bytes(out)
 
 
-def _write_entry(out: bytearray, at: int, layout: LdrEntryLayout, startup: StartupModule, name: int) -> None:
+def _write_entry(out: bytearray, at: int, layout: LdrEntryLayout, startup: StartupModule, name: int,
+                 initialised: bool) -> None:
     """The fields of one entry but its links; `name` is the address of its full path."""
     module = startup.module
     ptr = "<" + layout.ptr
     full = len(startup.path.encode("utf-16-le"))
     base_name = len(PureWindowsPath(startup.path).name.encode("utf-16-le"))
-    flags = LDRP_IN_LEGACY_LISTS | LDRP_ENTRY_PROCESSED
+    flags = LDRP_IN_LEGACY_LISTS
     if startup.is_dll:
         flags |= LDRP_IMAGE_DLL | LDRP_PROCESS_STATIC_IMPORT
+    if initialised or not startup.is_dll or module_key(module.name) == "ntdll.dll":
+        flags |= LDRP_ENTRY_PROCESSED
     struct.pack_into(ptr, out, at + layout.dll_base, module.base)
     struct.pack_into(ptr, out, at + layout.entry_point, module.entry)
     struct.pack_into("<I", out, at + layout.size_of_image, module.image.size_of_image)

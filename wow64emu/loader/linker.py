@@ -1,4 +1,8 @@
-"""Loading an image with its DLLs: find, map, bind imports, follow forwarders. DLL entry points are not run.
+"""Loading an image with its DLLs: find, map, bind imports, follow forwarders. DLL entry points are not run here:
+the guest's ntdll runs them before the program's entry point (guest/ntdll/ldrinit.c).
+
+A DLL is searched for in the search directories in order (process creation gives the program's folder, then the
+system folder of its width); a file of the other bitness is passed over.
 
 Modules are known by (lower-case file name, bitness): a WoW64 process holds a 32-bit and a 64-bit ntdll.dll,
 and a 32-bit import must never bind to the 64-bit one.

@@ -8,6 +8,7 @@ the executable's imports, and write the loader's module lists (PEB->Ldr) in each
 
 from __future__ import annotations
 
+import os
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -92,7 +93,8 @@ class CreatedProcess:
 
     def guest_path(self, host: str) -> str:
         """The path the guest knows a mapped file by: C:\\Windows\\... for the sysroot, the image path for the
-        program; other names (roles of private regions) are returned as they are."""
+        program, and C:\\NAME for a DLL of the program's host folder (the guest sees the program's folder as
+        C:\\); other names (roles of private regions, guest paths) are returned as they are."""
         if not host:
             return host
         path = Path(host)
@@ -100,6 +102,8 @@ class CreatedProcess:
             return "C:\\" + "\\".join(path.resolve().relative_to(SYSROOT.parent).parts)
         if path.resolve() == self.program.resolve():
             return self.process.image_path or str(PureWindowsPath("C:\\", self.program.name))
+        if path.is_absolute() and path.parent == program_folder(self.program):
+            return str(PureWindowsPath("C:\\", path.name))
         return host
 
 
@@ -115,10 +119,14 @@ def create_process(program: Path, args: list[str], *, root: Path, streams: StdSt
                    on_step: StepObserver | None = None, stop_after: str | None = None) -> CreatedProcess:
     image = PEImage.from_path(program)
     process = allocate_process(image, root, streams)
+    # The program's imports are searched for in its folder, then the system folder of its width, as Windows
+    # searches the application's directory first; the 64-bit side of a WoW64 process loads from System32 only.
+    folder = program_folder(program)
     c = CreatedProcess(process, Cpu(process.uc), program, args,
-                       Linker(process.memory, [SYSTEM32], is64=True, limit=None))
+                       Linker(process.memory, [SYSTEM32] if process.wow64 else [folder, SYSTEM32], is64=True,
+                              limit=None))
     if process.wow64:
-        c.linker32 = Linker(process.memory, [SYSWOW64], is64=False, limit=process.highest_address32)
+        c.linker32 = Linker(process.memory, [folder, SYSWOW64], is64=False, limit=process.highest_address32)
     if on_step is not None:
         kind = "Wow64Process set: a 32-bit image" if process.wow64 else "a 64-bit image"
         on_step(c, "allocate", f"allocate the process ({kind})", [])
@@ -132,6 +140,11 @@ def create_process(program: Path, args: list[str], *, root: Path, streams: StdSt
         if name == stop_after:
             break
     return c
+
+
+def program_folder(program: Path) -> Path:
+    """The host folder of the program, absolute and normalised: the first place its imports are searched for."""
+    return Path(os.path.abspath(program)).parent
 
 
 def step_names() -> list[str]:
@@ -320,7 +333,8 @@ def load_wow64(c: CreatedProcess) -> str:
 
 
 def bind_imports(c: CreatedProcess) -> str:
-    """The executable's imports, with the DLLs they need (SysWOW64 for a 32-bit image, System32 for a 64-bit)."""
+    """The executable's imports, with the DLLs they need: from the program's folder, then SysWOW64 for a 32-bit
+    image or System32 for a 64-bit one. Their DllMain runs later, in the guest (guest/ntdll/ldrinit.c)."""
     linker = c.linker32 if c.process.wow64 else c.linker64
     before = {m.name for m in linker.modules}
     linker.bind(c.image)
@@ -341,7 +355,9 @@ def build_loader_lists(c: CreatedProcess) -> str:
                    for m in [c.image, *(m for m in linker.modules if m is not c.image)]]
         size = page_up(ldrdata.block_size(width, modules))
         base = _alloc(c.process, size, f"loader data ({width}-bit)", below=below)
-        c.process.memory.poke(base, ldrdata.build_block(base, width, modules))
+        # The 64-bit list of a WoW64 process is initialised by then; the guest initialises the program's own.
+        initialised = c.process.wow64 and width == 64
+        c.process.memory.poke(base, ldrdata.build_block(base, width, modules, initialised=initialised))
         c.process.memory.poke(peb + layout.ldr, struct.pack("<" + layout.ptr, base))
         done.append(f"PEB{width}->Ldr at 0x{base:x} ({len(modules)} modules)")
     return ", ".join(done)

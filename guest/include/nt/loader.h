@@ -115,5 +115,8 @@ NT_IMPORT NTSTATUS NTAPI LdrGetDllHandle(PWSTR DllPath, PULONG DllCharacteristic
 NT_IMPORT NTSTATUS NTAPI LdrGetProcedureAddress(PVOID DllHandle, PANSI_STRING ProcedureName,
                                                 ULONG ProcedureNumber, PVOID *ProcedureAddress);
 NT_IMPORT NTSTATUS NTAPI LdrUnloadDll(PVOID DllHandle);
+NT_IMPORT NTSTATUS NTAPI LdrShutdownProcess(void);
+/* ExitProcess: the other threads end, the DLLs are detached (LdrShutdownProcess), then the process ends. */
+NT_IMPORT DECLSPEC_NORETURN void NTAPI RtlExitUserProcess(NTSTATUS ExitStatus);
 
 #endif

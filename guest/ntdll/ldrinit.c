@@ -1,0 +1,84 @@
+/*
+ * ntdll's loader at the two ends of a process: the DLL_PROCESS_ATTACH of the DLLs process creation loaded (the
+ * program's static imports and theirs), before the program's entry point, and the DLL_PROCESS_DETACH of every
+ * attached DLL when the process exits (LdrShutdownProcess, from RtlExitUserProcess).
+ *
+ * Windows' behaviour, and the choices made here:
+ * - Process creation (wow64emu/loader/ldrdata.py) writes the start-up modules into the PEB's lists, the
+ *   initialisation-order list holding the DLLs each after the DLLs it imports; the program's image and ntdll are
+ *   marked LDRP_ENTRY_PROCESSED, the other DLLs not yet. Windows' LdrpInitializeProcess then runs their
+ *   initialisation (LdrpRunInitializeRoutines before Windows 8, the dependency graph since): here
+ *   ldr_initialize_process, which RtlUserThreadStart (ntdll32.S, ntdll64.S) calls before the entry point, the
+ *   first code of the process's width to run.
+ * - It walks the initialisation-order list from the start; each entry not yet processed is marked
+ *   LDRP_ENTRY_PROCESSED and, when it has an entry point, LDRP_PROCESS_ATTACH_CALLED, then its DllMain is called
+ *   with DLL_PROCESS_ATTACH and a non-NULL lpReserved ((PVOID)1: a static load; Windows passes a context there),
+ *   PEB_LDR_DATA.EntryInProgress naming it meanwhile. ntdll (already processed) and entries without an entry point
+ *   are not called. A DLL that a DllMain loads (LoadLibrary) is attached by that load and skipped by the walk.
+ * - A DllMain that returns FALSE ends the process at once with STATUS_DLL_INIT_FAILED (0xC0000142), as Windows'
+ *   LdrpInitializationFailure does: no DLL is detached, and the program's entry point never runs.
+ * - RtlExitUserProcess (kernel32's ExitProcess; RtlUserThreadStart when the entry point returns, as Windows'
+ *   RtlExitUserThread does for the last thread): NtTerminateProcess(NULL) ends the other threads, then
+ *   LdrShutdownProcess, then NtTerminateProcess(NtCurrentProcess()) ends the process.
+ * - LdrShutdownProcess sets PEB_LDR_DATA.ShutdownInProgress and ShutdownThreadId, then walks the
+ *   initialisation-order list backwards and calls each DllMain whose DLL_PROCESS_ATTACH was called with
+ *   DLL_PROCESS_DETACH and a non-NULL lpReserved (the process is ending), the DLLs loaded with LoadLibrary and
+ *   still loaded included. It runs once: a second call (ExitProcess from a DllMain's detach) returns at once.
+ *   Nothing is unmapped.
+ */
+#include "ldr.h"
+
+#define STATIC_LOAD ((PVOID)1)                      /* lpReserved of a start-up attach and of the exit's detach */
+
+static BOOL call_entry(PEB_LDR_DATA *ldr, LDR_DATA_TABLE_ENTRY *e, ULONG reason)
+{
+    BOOL ok;
+
+    ldr->EntryInProgress = e;
+    ok = ((dll_main)e->EntryPoint)(e->DllBase, reason, STATIC_LOAD);
+    ldr->EntryInProgress = NULL;
+    return ok;
+}
+
+void ldr_initialize_process(void)
+{
+    PEB_LDR_DATA *ldr = ldr_data();
+    LIST_ENTRY *head = &ldr->InInitializationOrderModuleList;
+
+    for (LIST_ENTRY *link = head->Flink; link != head; link = link->Flink) {
+        LDR_DATA_TABLE_ENTRY *e = ENTRY_OF(link, InInitializationOrderLinks);
+        if (e->Flags & LDRP_ENTRY_PROCESSED)
+            continue;
+        e->Flags |= LDRP_ENTRY_PROCESSED;
+        if (!e->EntryPoint)
+            continue;
+        e->Flags |= LDRP_PROCESS_ATTACH_CALLED;
+        if (!call_entry(ldr, e, DLL_PROCESS_ATTACH))
+            NtTerminateProcess(NtCurrentProcess(), STATUS_DLL_INIT_FAILED);
+    }
+}
+
+NTSTATUS NTAPI LdrShutdownProcess(void)
+{
+    PEB_LDR_DATA *ldr = ldr_data();
+    LIST_ENTRY *head = &ldr->InInitializationOrderModuleList;
+
+    if (ldr->ShutdownInProgress)
+        return STATUS_SUCCESS;
+    ldr->ShutdownInProgress = TRUE;
+    ldr->ShutdownThreadId = nt_current_teb()->ClientId.UniqueThread;
+    for (LIST_ENTRY *link = head->Blink; link != head; link = link->Blink) {
+        LDR_DATA_TABLE_ENTRY *e = ENTRY_OF(link, InInitializationOrderLinks);
+        if (e->EntryPoint && (e->Flags & LDRP_PROCESS_ATTACH_CALLED))
+            call_entry(ldr, e, DLL_PROCESS_DETACH);
+    }
+    return STATUS_SUCCESS;
+}
+
+void NTAPI RtlExitUserProcess(NTSTATUS ExitStatus)
+{
+    NtTerminateProcess(NULL, ExitStatus);
+    LdrShutdownProcess();
+    NtTerminateProcess(NtCurrentProcess(), ExitStatus);
+    __builtin_trap();                                               /* not reached: the process has ended */
+}

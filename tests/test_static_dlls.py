@@ -1,0 +1,170 @@
+"""The entry points of the DLLs a program imports statically, in both widths: DLL_PROCESS_ATTACH before the
+program's entry point in initialisation order (guest/ntdll/ldrinit.c, from RtlUserThreadStart), the process ended
+with STATUS_DLL_INIT_FAILED when one refuses, DLL_PROCESS_DETACH in the reverse order at the exit
+(RtlExitUserProcess -> LdrShutdownProcess), and the program's folder searched first for its imports.
+
+Fixtures (fixtures/src, built by guest/build.sh; fixtures/README.md): uses_dll_notify.exe imports dll_notify.dll,
+whose DllMain prints "attach" and "detach" and refuses to attach when the program's argument is "fail";
+uses_dll_outer.exe imports dll_outer.dll, which imports dll_inner.dll. The DLLs sit beside the programs in
+fixtures/bin/{x86,x64}: nothing is copied into the C: drive.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import struct
+from pathlib import Path
+
+import pytest
+
+from tests.test_loader_guest import module_list
+from wow64emu.emu.machine import Machine
+from wow64emu.emu.process import StdStreams
+from wow64emu.emu.status import NTSTATUS
+from wow64emu.errors import BadImage
+from wow64emu.loader import ldrdata
+from wow64emu.loader import structures as S
+from wow64emu.loader.process import create_process
+
+BIN = Path(__file__).resolve().parent.parent / "fixtures" / "bin"
+WIDTHS = ["x86", "x64"]
+STATIC_DLL = ldrdata.LDRP_IMAGE_DLL | ldrdata.LDRP_PROCESS_STATIC_IMPORT | ldrdata.LDRP_IN_LEGACY_LISTS
+ATTACHED = STATIC_DLL | ldrdata.LDRP_ENTRY_PROCESSED | ldrdata.LDRP_PROCESS_ATTACH_CALLED
+OUTER_LINES = ["dll_inner: attach static", "dll_outer: attach static, dll_inner attached=1",
+               "main: outer_twice(21)=42", "dll_outer: detach exit", "dll_inner: detach exit"]
+
+
+def machine_for(program: Path, *args: str, root: Path) -> tuple[Machine, StdStreams]:
+    streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
+    return Machine(program, list(args), root=root, streams=streams), streams
+
+
+def run(width: str, program: str, *args: str, root: Path, folder: Path | None = None) -> tuple[Machine, int, str]:
+    """Run a program of fixtures/bin/WIDTH (or of `folder`) to its end."""
+    machine, streams = machine_for((folder or BIN / width) / program, *args, root=root)
+    outcome = machine.run(timeout=60)
+    assert outcome.fault is None
+    machine.process.memory.check()
+    return machine, outcome.exit_status, streams.stdout.getvalue().decode()
+
+
+def own_width(machine: Machine) -> int:
+    return 32 if machine.process.wow64 else 64
+
+
+def flags_by_name(machine: Machine, which: int = 0) -> dict[str, int]:
+    return {e.base_name: e.flags for e in module_list(machine.created, own_width(machine), which)}
+
+
+def test_the_fixtures_have_the_properties_under_test(tmp_path: Path) -> None:
+    for width in WIDTHS:
+        assert {"dll_notify.dll", "dll_outer.dll", "dll_inner.dll"} <= {p.name for p in (BIN / width).glob("*.dll")}
+        c = create_process(BIN / width / "uses_dll_outer.exe", [], root=tmp_path, streams=StdStreams(
+            io.BytesIO(), io.BytesIO(), io.BytesIO()))
+        linker = c.linker32 if c.process.wow64 else c.linker64
+        names = [m.name for m in linker.modules]
+        # Loaded outer first (the program imports it), inner while binding it: load order is not the init order.
+        assert names.index("dll_outer.dll") < names.index("dll_inner.dll")
+        assert all(linker.module(n).entry for n in ("dll_outer.dll", "dll_inner.dll"))
+
+
+# ---- attach before the entry point, detach at the exit -------------------------------------------------------
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_dll_main_attaches_before_main_and_detaches_at_exit_process(width: str, tmp_path: Path) -> None:
+    machine, status, out = run(width, "uses_dll_notify.exe", root=tmp_path)
+    assert (status, out) == (0, "attach\nmain\ndetach\n")  # "main": attached once, with a non-NULL lpReserved
+    assert list(tmp_path.iterdir()) == []  # nothing was copied into the C: drive
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_returning_from_the_entry_point_detaches_too(width: str, tmp_path: Path) -> None:
+    # RtlUserThreadStart ends the process with RtlExitUserProcess(what the entry point returned).
+    _, status, out = run(width, "uses_dll_notify.exe", "return", root=tmp_path)
+    assert (status, out) == (3, "attach\nmain\ndetach\n")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_dll_main_returning_false_ends_the_process_with_dll_init_failed(width: str, tmp_path: Path) -> None:
+    machine, status, out = run(width, "uses_dll_notify.exe", "fail", root=tmp_path)
+    assert status == NTSTATUS.DLL_INIT_FAILED == 0xC0000142
+    assert out == "attach\n"  # neither the program's entry point nor any detach ran
+    flags = flags_by_name(machine)
+    assert flags["dll_notify.dll"] == ATTACHED
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_dlls_are_attached_when_the_entry_point_starts(width: str, tmp_path: Path) -> None:
+    machine, streams = machine_for(BIN / width / "uses_dll_notify.exe", root=tmp_path)
+    before = flags_by_name(machine)
+    assert before["dll_notify.dll"] == STATIC_DLL  # not processed yet: the guest's ntdll initialises it
+    assert before["ntdll.dll"] & ldrdata.LDRP_ENTRY_PROCESSED
+    assert machine.run(timeout=60, stop_at=machine.created.image.entry).exit_status is None
+    assert streams.stdout.getvalue() == b"attach\n"
+    after = flags_by_name(machine)
+    assert after["dll_notify.dll"] == ATTACHED
+    assert after["kernel32.dll"] == STATIC_DLL | ldrdata.LDRP_ENTRY_PROCESSED  # no entry point: not called
+    assert not after["ntdll.dll"] & ldrdata.LDRP_PROCESS_ATTACH_CALLED
+    assert after[machine.created.image.name] == before[machine.created.image.name]
+
+
+# ---- the initialisation order --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_dependency_is_attached_first_and_detached_last(width: str, tmp_path: Path) -> None:
+    machine, status, out = run(width, "uses_dll_outer.exe", root=tmp_path)
+    assert (status, out.splitlines()) == (0, OUTER_LINES)
+    init_order = [e.base_name for e in module_list(machine.created, own_width(machine), 2)]
+    assert init_order == ["ntdll.dll", "kernel32.dll", "dll_inner.dll", "dll_outer.dll"]
+    load_order = [e.base_name for e in module_list(machine.created, own_width(machine), 0)]
+    assert load_order.index("dll_outer.dll") < load_order.index("dll_inner.dll")
+    flags = flags_by_name(machine)
+    assert flags["dll_inner.dll"] == flags["dll_outer.dll"] == ATTACHED
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_exit_marks_the_shutdown_in_peb_ldr_data(width: str, tmp_path: Path) -> None:
+    machine, _, _ = run(width, "uses_dll_outer.exe", root=tmp_path)
+    c = machine.created
+    if machine.process.wow64:
+        ldr = struct.unpack("<I", c.process.memory.peek(c.peb32 + S.PEB32.ldr, 4))[0]
+        entry_in_progress, shutdown, thread = struct.unpack("<I?xxxI", c.process.memory.peek(ldr + 0x24, 12))
+    else:
+        ldr = struct.unpack("<Q", c.process.memory.peek(c.peb64 + S.PEB64.ldr, 8))[0]
+        entry_in_progress, shutdown, thread = struct.unpack("<Q?7xQ", c.process.memory.peek(ldr + 0x40, 24))
+    assert (entry_in_progress, shutdown, thread) == (0, True, machine.process.tid)
+
+
+def test_the_64bit_list_of_a_wow64_process_is_written_initialised(tmp_path: Path) -> None:
+    machine, _ = machine_for(BIN / "x86" / "uses_dll_notify.exe", root=tmp_path)
+    for entry in module_list(machine.created, 64):
+        assert entry.flags & ldrdata.LDRP_ENTRY_PROCESSED, entry.base_name
+
+
+# ---- where the DLLs are found, and the path the guest knows them by ---------------------------------------------
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_dll_beside_the_program_is_known_as_c_root_name(width: str, tmp_path: Path) -> None:
+    machine, _ = machine_for(BIN / width / "uses_dll_outer.exe", root=tmp_path)
+    c = machine.created
+    paths = {e.base_name: e.path for e in module_list(c, own_width(machine))}
+    assert paths["dll_outer.dll"] == "C:\\dll_outer.dll" and paths["dll_inner.dll"] == "C:\\dll_inner.dll"
+    assert paths["uses_dll_outer.exe"] == "C:\\uses_dll_outer.exe"
+    assert paths["kernel32.dll"] == f"C:\\Windows\\{'SysWOW64' if width == 'x86' else 'System32'}\\kernel32.dll"
+    assert c.guest_path(str(BIN / width / "dll_inner.dll")) == "C:\\dll_inner.dll"
+    assert "C:\\dll_outer.dll" in {row.name for row in c.vad_rows()}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_program_folder_is_searched_first(width: str, tmp_path: Path) -> None:
+    folder = tmp_path / "app"
+    folder.mkdir()
+    shutil.copy(BIN / width / "uses_dll_notify.exe", folder)
+    with pytest.raises(BadImage, match="imports dll_notify.dll, which was not found"):
+        machine_for(folder / "uses_dll_notify.exe", root=tmp_path)
+    shutil.copy(BIN / width / "dll_notify.dll", folder / "DLL_NOTIFY.DLL")  # names compare case-insensitively
+    root = tmp_path / "c"
+    root.mkdir()
+    _, status, out = run(width, "uses_dll_notify.exe", root=root, folder=folder)
+    assert (status, out) == (0, "attach\nmain\ndetach\n")
