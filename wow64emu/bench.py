@@ -204,7 +204,7 @@ def render(r: dict) -> str:
         out.append(f"{row['call']:<58} {row['wow64_us']:>9.2f} {row['native_us']:>10.2f} {row['ratio']:>6.2f}x")
     for mode, stages in r["stages_us"].items():
         out += ["", f"the WoW64 path of {CALLS[mode].split(' ')[0]}, by stage (us per call, timed hooks):"]
-        out += [f"  {name:<24} {value:>7.2f}" for name, value in stages.items()]
+        out += [f"  {name:<24} {0.0 if abs(value) < 0.005 else value:>7.2f}" for name, value in stages.items()]
     speed = r["guest_instructions_per_s"]
     out += ["", "32-bit guest code (a 4-instruction loop):",
             f"  {'bare Unicorn':<26} {speed['unicorn'] / 1e6:>8.1f} M instructions/s",
