@@ -22,61 +22,47 @@ HANDLE WINAPI GetStdHandle(DWORD which)
     return INVALID_HANDLE_VALUE;
 }
 
-/* The byte offset an OVERLAPPED structure asks for, or NULL for the current file position. */
-static PLARGE_INTEGER overlapped_offset(LPOVERLAPPED ov, LARGE_INTEGER *offset)
+/* ReadFile and WriteFile: NtReadFile or NtWriteFile at the OVERLAPPED offset (or the file pointer), the status and
+ * count into the OVERLAPPED, the bytes done into *done. A synchronous read at the end of the file is a success with
+ * 0 bytes, as Windows gives it. */
+static BOOL file_io(BOOL write, HANDLE file, PVOID buffer, DWORD length, LPDWORD done, LPOVERLAPPED ov)
 {
-    if (!ov)
-        return NULL;
-    offset->u.LowPart = ov->Offset;
-    offset->u.HighPart = (LONG)ov->OffsetHigh;
-    return offset;
+    IO_STATUS_BLOCK iosb;
+    LARGE_INTEGER offset, *at = NULL;
+    NTSTATUS status;
+
+    if (done)
+        *done = 0;
+    if (ov) {
+        offset.u.LowPart = ov->Offset;
+        offset.u.HighPart = (LONG)ov->OffsetHigh;
+        at = &offset;
+    }
+    iosb.Status = STATUS_PENDING;
+    iosb.Information = 0;
+    status = write ? NtWriteFile(file, NULL, NULL, NULL, &iosb, buffer, length, at, NULL)
+                   : NtReadFile(file, NULL, NULL, NULL, &iosb, buffer, length, at, NULL);
+    if (ov) {
+        ov->Internal = (ULONG_PTR)(LONG_PTR)status;
+        ov->InternalHigh = iosb.Information;
+    }
+    if (!write && status == STATUS_END_OF_FILE && !ov)
+        return TRUE;
+    if (!NT_SUCCESS(status))
+        return fail_status(status);
+    if (done)
+        *done = (DWORD)iosb.Information;
+    return TRUE;
 }
 
 BOOL WINAPI WriteFile(HANDLE file, LPCVOID buffer, DWORD length, LPDWORD written, LPOVERLAPPED ov)
 {
-    IO_STATUS_BLOCK iosb;
-    LARGE_INTEGER offset;
-    NTSTATUS status;
-
-    if (written)
-        *written = 0;
-    iosb.Status = STATUS_PENDING;
-    iosb.Information = 0;
-    status = NtWriteFile(file, NULL, NULL, NULL, &iosb, (PVOID)buffer, length, overlapped_offset(ov, &offset),
-                         NULL);
-    if (ov) {
-        ov->Internal = (ULONG_PTR)(LONG_PTR)status;
-        ov->InternalHigh = iosb.Information;
-    }
-    if (!NT_SUCCESS(status))
-        return fail_status(status);
-    if (written)
-        *written = (DWORD)iosb.Information;
-    return TRUE;
+    return file_io(TRUE, file, (PVOID)buffer, length, written, ov);
 }
 
 BOOL WINAPI ReadFile(HANDLE file, LPVOID buffer, DWORD length, LPDWORD read, LPOVERLAPPED ov)
 {
-    IO_STATUS_BLOCK iosb;
-    LARGE_INTEGER offset;
-    NTSTATUS status;
-
-    if (read)
-        *read = 0;
-    iosb.Status = STATUS_PENDING;
-    iosb.Information = 0;
-    status = NtReadFile(file, NULL, NULL, NULL, &iosb, buffer, length, overlapped_offset(ov, &offset), NULL);
-    if (ov) {
-        ov->Internal = (ULONG_PTR)(LONG_PTR)status;
-        ov->InternalHigh = iosb.Information;
-    }
-    if (status == STATUS_END_OF_FILE && !ov)
-        return TRUE;                                                /* end of file: success, 0 bytes read */
-    if (!NT_SUCCESS(status))
-        return fail_status(status);
-    if (read)
-        *read = (DWORD)iosb.Information;
-    return TRUE;
+    return file_io(FALSE, file, buffer, length, read, ov);
 }
 
 BOOL WINAPI CloseHandle(HANDLE handle)
