@@ -35,15 +35,15 @@ class Observers:
         self.stub64_entry: dict[int, str] = {}
 
     def symbol(self, address: int) -> str:
-        """module!Export+0xN for the nearest export at or below the address, else module+0xN."""
+        """module!Export at an export's address, else module+0xN: the guest DLLs carry no symbols, and the nearest
+        export below an address is often another function (a static one has no name to give)."""
         found = module_of(self.c, address)
         if found is None:
             return hex32(address) if address <= 0xFFFFFFFF else f"0x{address:x}"
         module, offset = found
-        below = [(addr, name) for name, addr in module.exports.items() if isinstance(addr, int) and addr <= address]
-        if below:
-            addr, name = max(below)
-            return f"{module.name}!{name}" + (f"+0x{address - addr:x}" if address != addr else "")
+        for name, addr in module.exports.items():
+            if addr == address:
+                return f"{module.name}!{name}"
         return f"{module.name}+0x{offset:x}"
 
     def install(self) -> None:
