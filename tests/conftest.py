@@ -12,7 +12,7 @@ import pytest
 from tests.oracle import Coverage
 from wow64emu.emu.memory import MemType, Prot
 from wow64emu.emu.process import Process, StdStreams
-from wow64emu.thunks.table import by_name
+from wow64emu.nt.syscalls import by_name
 
 SCRATCH = 0x10000
 

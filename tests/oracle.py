@@ -16,7 +16,7 @@ from pathlib import Path
 
 from wow64emu.emu.machine import Machine
 from wow64emu.emu.process import StdStreams
-from wow64emu.thunks.table import syscalls
+from wow64emu.nt.syscalls import syscalls
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 Rule = tuple[str, str]  # (regular expression, replacement), applied to the output of both widths

@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import SCRATCH, KernelRig
-from wow64emu.emu.kernel.handles import CURRENT_PROCESS
 from wow64emu.emu.memory import PAGE, MemType, Prot, uc_prot
 from wow64emu.emu.process import Process, StdStreams
-from wow64emu.emu.status import NTSTATUS, is_success
+from wow64emu.kernel.handles import CURRENT_PROCESS
+from wow64emu.nt.status import NTSTATUS, is_success
 
 BASE, SIZE, OLD = SCRATCH + 0x100, SCRATCH + 0x108, SCRATCH + 0x110
 ARENA = 0x1000_0000  # operations land in 64 pages of 64 KB from here, so that they collide often

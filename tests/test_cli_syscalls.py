@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from wow64emu.thunks.table import syscalls
+from wow64emu.nt.syscalls import syscalls
 
 
 def test_syscalls_json_lists_every_declared_call() -> None:

@@ -14,8 +14,8 @@ import pytest
 from tests.wow64rig import CODE, Wow64Rig
 from wow64emu.emu.machine import Machine
 from wow64emu.emu.process import StdStreams
-from wow64emu.emu.status import NTSTATUS
 from wow64emu.emu.trace import JsonlSink, TextSink, Tracer
+from wow64emu.nt.status import NTSTATUS
 
 BIN = Path(__file__).resolve().parent.parent / "fixtures" / "bin"
 WIDTHS = ["x86", "x64"]
@@ -218,7 +218,7 @@ def test_cli_timeout_ends_a_long_wait_inside_the_kernel() -> None:
 
 def test_process_end_closes_every_handle(tmp_path: Path) -> None:
     from tests.wow64rig import DATA, object_attributes32, unicode_string32
-    from wow64emu.thunks.table import by_name
+    from wow64emu.nt.syscalls import by_name
 
     rig = Wow64Rig(tmp_path)
     name = unicode_string32(rig, DATA + 0x200, "\\??\\C:\\scratch.tmp")

@@ -16,17 +16,17 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import KernelRig
-from wow64emu.emu.kernel import directory as D
-from wow64emu.emu.kernel import fileinfo as I
-from wow64emu.emu.kernel import fileobject as O
-from wow64emu.emu.kernel import files as F
-from wow64emu.emu.kernel.console import ConsoleObject, create_std_handles
-from wow64emu.emu.kernel.handles import CURRENT_PROCESS, CURRENT_THREAD, KernelObject
 from wow64emu.emu.memory import MemType, Prot
 from wow64emu.emu.process import Process, StdStreams
-from wow64emu.emu.status import NTSTATUS
-from wow64emu.thunks import layouts as L
-from wow64emu.thunks.table import by_name
+from wow64emu.kernel import directory as D
+from wow64emu.kernel import fileinfo as I
+from wow64emu.kernel import fileobject as O
+from wow64emu.kernel import files as F
+from wow64emu.kernel.console import ConsoleObject, create_std_handles
+from wow64emu.kernel.handles import CURRENT_PROCESS, CURRENT_THREAD, KernelObject
+from wow64emu.nt import layouts as L
+from wow64emu.nt.status import NTSTATUS
+from wow64emu.nt.syscalls import by_name
 
 SCRATCH = 0x20000000
 SCRATCH_SIZE = 0x10000

@@ -22,11 +22,11 @@ from tests.conftest import SCRATCH, KernelRig
 from tests.pebuild import CODE, FILE_EXECUTABLE_IMAGE, FILE_RELOCS_STRIPPED, PEBuilder
 from tests.test_kernel_memory import INFO, LENGTH, RO, RW, SECTION_ALL_ACCESS, SENTINEL, open_file, section, view
 from tests.wow64rig import DATA, Wow64Rig, object_attributes32, unicode_string32
-from wow64emu.emu.kernel.handles import CURRENT_PROCESS
 from wow64emu.emu.memory import MemState, MemType, Prot, Region
 from wow64emu.emu.process import Process, StdStreams
-from wow64emu.emu.status import NTSTATUS
-from wow64emu.thunks.memory import SECTION_BASIC_INFORMATION, SECTION_IMAGE_INFORMATION
+from wow64emu.kernel.handles import CURRENT_PROCESS
+from wow64emu.nt.memory import SECTION_BASIC_INFORMATION, SECTION_IMAGE_INFORMATION
+from wow64emu.nt.status import NTSTATUS
 
 BIN = Path(__file__).resolve().parent.parent / "fixtures" / "bin"
 SEC_IMAGE, SEC_FILE, SEC_COMMIT = 0x1000000, 0x800000, 0x8000000

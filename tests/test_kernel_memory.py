@@ -10,13 +10,13 @@ from unicorn import UC_HOOK_CODE, UcError
 from unicorn.x86_const import UC_X86_REG_RAX, UC_X86_REG_RSP
 
 from tests.conftest import SCRATCH, KernelRig
-from wow64emu.emu.kernel.handles import CURRENT_PROCESS
-from wow64emu.emu.kernel.memory import zero_bits_limit
 from wow64emu.emu.memory import MemState, MemType, Prot
-from wow64emu.emu.status import NTSTATUS
 from wow64emu.errors import GuestFault
-from wow64emu.thunks import layouts as L
-from wow64emu.thunks.memory import MEMORY_BASIC_INFORMATION, SECTION_BASIC_INFORMATION
+from wow64emu.kernel.handles import CURRENT_PROCESS
+from wow64emu.kernel.memory import zero_bits_limit
+from wow64emu.nt import layouts as L
+from wow64emu.nt.memory import MEMORY_BASIC_INFORMATION, SECTION_BASIC_INFORMATION
+from wow64emu.nt.status import NTSTATUS
 
 BASE = SCRATCH + 0x100  # PVOID in/out
 SIZE = SCRATCH + 0x108  # SIZE_T in/out

@@ -15,15 +15,15 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import KernelRig
-from wow64emu.emu.kernel import handles as H
-from wow64emu.emu.kernel import namespace as NS
-from wow64emu.emu.kernel.namespace import DirectoryObject, SymbolicLinkObject, create_object, namespace_of
-from wow64emu.emu.kernel.sync import EventObject, MutantObject
 from wow64emu.emu.memory import MemType, Prot
 from wow64emu.emu.process import Process, StdStreams
-from wow64emu.emu.status import NTSTATUS
-from wow64emu.thunks import layouts as L
-from wow64emu.thunks import objects as T
+from wow64emu.kernel import handles as H
+from wow64emu.kernel import namespace as NS
+from wow64emu.kernel.namespace import DirectoryObject, SymbolicLinkObject, create_object, namespace_of
+from wow64emu.kernel.sync import EventObject, MutantObject
+from wow64emu.nt import layouts as L
+from wow64emu.nt import objects as T
+from wow64emu.nt.status import NTSTATUS
 
 SCRATCH = 0x20000000
 SCRATCH_SIZE = 0x40000

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from tests.test_kernel_objects import EVENT_ALL_ACCESS, SENTINEL, ObjRig, make_rig
-from wow64emu.emu.kernel import handles as H
-from wow64emu.emu.kernel.sync import MutantObject
-from wow64emu.emu.kernel.time import WaitForever, system_time
-from wow64emu.emu.status import NTSTATUS
 from wow64emu.errors import EmulatorError
+from wow64emu.kernel import handles as H
+from wow64emu.kernel.sync import MutantObject
+from wow64emu.kernel.time import WaitForever, system_time
+from wow64emu.nt.status import NTSTATUS
 
 MUTANT_ALL_ACCESS = 0x1F0001
 SEMAPHORE_ALL_ACCESS = 0x1F0003

@@ -7,13 +7,13 @@ import struct
 import pytest
 
 from tests.conftest import SCRATCH, KernelRig
-from wow64emu.emu.kernel.handles import CURRENT_PROCESS, CURRENT_THREAD
-from wow64emu.emu.kernel.process import PARENT_PID
-from wow64emu.emu.kernel.time import system_time
-from wow64emu.emu.kernel.token import MEDIUM_INTEGRITY_SID, USER_SID
 from wow64emu.emu.memory import MemType, Prot
-from wow64emu.emu.status import NTSTATUS
-from wow64emu.thunks import process as P
+from wow64emu.kernel.handles import CURRENT_PROCESS, CURRENT_THREAD
+from wow64emu.kernel.process import PARENT_PID
+from wow64emu.kernel.time import system_time
+from wow64emu.kernel.token import MEDIUM_INTEGRITY_SID, USER_SID
+from wow64emu.nt import process as P
+from wow64emu.nt.status import NTSTATUS
 
 BUF, RL, OUT, CID, OA = SCRATCH, SCRATCH + 0x800, SCRATCH + 0x810, SCRATCH + 0x820, SCRATCH + 0x840
 BIG = 0x200000  # a larger buffer for the process list

@@ -8,11 +8,11 @@ from __future__ import annotations
 import struct
 
 from tests.test_kernel_files import SYNC, Rig, rename_info, rig  # noqa: F401 - the file tests' fixture
-from wow64emu.emu.kernel import fileinfo as I
-from wow64emu.emu.kernel import fileobject as O
-from wow64emu.emu.kernel import files as F
-from wow64emu.emu.kernel.paths import SYSROOT
-from wow64emu.emu.status import NTSTATUS
+from wow64emu.kernel import fileinfo as I
+from wow64emu.kernel import fileobject as O
+from wow64emu.kernel import files as F
+from wow64emu.kernel.paths import SYSROOT
+from wow64emu.nt.status import NTSTATUS
 
 READ = O.GENERIC_READ | O.SYNCHRONIZE
 KERNEL32 = "\\??\\C:\\Windows\\SysWOW64\\kernel32.dll"

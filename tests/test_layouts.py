@@ -2,9 +2,9 @@
 
 import pytest
 
-from wow64emu.thunks import layouts as L
+from wow64emu.nt import layouts as L
+from wow64emu.nt.syscalls import by_name, syscalls, windows_numbers
 from wow64emu.thunks.dispatch import decode_service
-from wow64emu.thunks.table import by_name, syscalls, windows_numbers
 
 
 @pytest.mark.parametrize(("layout", "size32", "size64"), [

@@ -2,7 +2,7 @@
 
 Reads the binaries that guest/build.sh installed in wow64emu/sysroot (no toolchain needed) and checks them
 against the Windows 10 patterns of ../shared/reference/wow64-facts.md section 3, with the numbers and argument
-bytes of wow64emu.thunks.table.
+bytes of wow64emu.nt.syscalls.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pefile
 import pytest
 
 from tests.peread import exports, parsed
-from wow64emu.thunks.table import Syscall, syscalls
+from wow64emu.nt.syscalls import Syscall, syscalls
 
 SYSROOT = Path(__file__).resolve().parents[1] / "wow64emu" / "sysroot" / "Windows"
 NTDLL32 = SYSROOT / "SysWOW64" / "ntdll.dll"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from tests.wow64rig import DATA, Wow64Rig, object_attributes32, unicode_string32
-from wow64emu.emu.status import NTSTATUS
-from wow64emu.thunks import files as T
-from wow64emu.thunks.table import by_name
+from wow64emu.nt import files as T
+from wow64emu.nt.status import NTSTATUS
+from wow64emu.nt.syscalls import by_name
 
 N = {name: call.number for name, call in by_name().items()}
 FILE_OPEN, FILE_OPEN_IF = 1, 3

@@ -9,9 +9,9 @@ import pytest
 
 from tests.wow64rig import CODE, DATA, Wow64Rig
 from wow64emu.emu.memory import MemState, MemType, Prot
-from wow64emu.emu.status import NTSTATUS
-from wow64emu.thunks import layouts as L
-from wow64emu.thunks.memory import MEMORY_BASIC_INFORMATION, SECTION_BASIC_INFORMATION, SECTION_IMAGE_INFORMATION
+from wow64emu.nt import layouts as L
+from wow64emu.nt.memory import MEMORY_BASIC_INFORMATION, SECTION_BASIC_INFORMATION, SECTION_IMAGE_INFORMATION
+from wow64emu.nt.status import NTSTATUS
 
 PAGE_AT = 0x5000_0000  # a private page the tests map
 BASE_P, SIZE_P, OUT, COUNT = DATA + 0x10, DATA + 0x14, DATA + 0x100, DATA + 0x80

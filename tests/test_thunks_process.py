@@ -9,10 +9,10 @@ import pytest
 
 from tests.test_kernel_system import walk_records
 from tests.wow64rig import DATA, Wow64Rig
-from wow64emu.emu.kernel.token import USER_SID
-from wow64emu.emu.status import NTSTATUS
-from wow64emu.thunks import layouts as L
-from wow64emu.thunks import process as P
+from wow64emu.kernel.token import USER_SID
+from wow64emu.nt import layouts as L
+from wow64emu.nt import process as P
+from wow64emu.nt.status import NTSTATUS
 
 BUF, RL, OUT = DATA, DATA + 0x8000, DATA + 0x8010
 CURRENT_PROCESS, CURRENT_THREAD = 0xFFFFFFFF, 0xFFFFFFFE

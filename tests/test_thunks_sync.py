@@ -13,13 +13,13 @@ import pytest
 
 from tests.oracle import FIXTURES
 from tests.wow64rig import DATA, Wow64Rig, object_attributes32, unicode_string32
-from wow64emu.emu.kernel.time import WaitForever
 from wow64emu.emu.machine import Machine
 from wow64emu.emu.process import StdStreams
-from wow64emu.emu.status import NTSTATUS
-from wow64emu.thunks import layouts as L
-from wow64emu.thunks import objects as T
-from wow64emu.thunks.sync import LONG_OUT
+from wow64emu.kernel.time import WaitForever
+from wow64emu.nt import layouts as L
+from wow64emu.nt import objects as T
+from wow64emu.nt.status import NTSTATUS
+from wow64emu.nt.sync import LONG_OUT
 
 HANDLE_OUT, NAME, OA, TIMEOUT, ARRAY, RET, CTX = (DATA + off for off in (0x100, 0x200, 0x400, 0x500, 0x600,
                                                                          0x700, 0x710))

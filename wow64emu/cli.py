@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import TextIO
 
 from .emu.process import StdStreams
-from .emu.status import NTSTATUS
 from .emu.trace import JsonlSink, TextSink, Tracer
 from .errors import EmulatorError
+from .nt.status import NTSTATUS
 
 EXIT_EMULATOR_ERROR = 2
 
@@ -135,8 +135,8 @@ def cmd_vad(ns: argparse.Namespace) -> int:
 
 
 def cmd_syscalls(ns: argparse.Namespace) -> int:
-    from .emu.kernel import Kernel
-    from .thunks.table import syscalls
+    from .kernel import Kernel
+    from .nt.syscalls import syscalls
 
     served = set(Kernel.served_names())
     rows = [{"name": s.name, "number": s.number, "arg_bytes": s.arg_bytes,

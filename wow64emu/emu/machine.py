@@ -24,15 +24,15 @@ from unicorn import (
 from unicorn.x86_const import UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RIP
 
 from ..errors import EmulatorError
+from ..kernel.entry import SyscallEntry
 from ..loader.process import CreatedProcess, create_process
+from ..nt.status import NTSTATUS
+from ..nt.syscalls import syscalls
 from ..thunks.context import Wow64Process
 from ..thunks.dispatch import Wow64Dispatcher
-from ..thunks.table import syscalls
 from .cpu import budget_error
-from .kernel.entry import SyscallEntry
 from .kuser import SharedClock
 from .process import StdStreams
-from .status import NTSTATUS
 from .trace import Tracer, trace_step
 
 _INTERRUPT_STATUS = {

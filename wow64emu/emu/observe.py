@@ -14,8 +14,8 @@ from unicorn import UC_HOOK_CODE, Uc
 from unicorn.x86_const import UC_X86_REG_CS, UC_X86_REG_EAX, UC_X86_REG_RSP
 
 from ..loader.process import module_of
-from ..thunks.table import by_name
-from .status import NTSTATUS
+from ..nt.status import NTSTATUS
+from ..nt.syscalls import by_name
 from .trace import Tracer, hex32
 
 if TYPE_CHECKING:

@@ -8,8 +8,8 @@ from typing import BinaryIO
 
 from unicorn import UC_ARCH_X86, UC_MODE_64, Uc
 
-from .kernel import Kernel
-from .kernel.handles import HandleTable
+from ..kernel import Kernel
+from ..kernel.handles import HandleTable
 from .memory import AddressSpace
 
 

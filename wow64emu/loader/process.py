@@ -16,12 +16,12 @@ from pathlib import Path, PureWindowsPath
 from typing import TYPE_CHECKING
 
 from ..emu.cpu import Cpu
-from ..emu.kernel.console import create_std_handles
-from ..emu.kernel.paths import SYSROOT
 from ..emu.kuser import KUSER_SHARED_DATA, initial_page
 from ..emu.memory import PAGE, MemType, Prot, Region, page_up
 from ..emu.process import Process, StdStreams
 from ..errors import BadImage
+from ..kernel.console import create_std_handles
+from ..kernel.paths import SYSROOT
 from . import ldrdata
 from . import structures as S
 from .image import LoadedModule

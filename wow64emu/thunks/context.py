@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ..emu.memory import AddressSpace
     from ..emu.trace import Tracer
     from .dispatch import Arena
-    from .table import Syscall
+    from .table import Thunk
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ After = Callable[["ThunkContext", int], int]
 
 @dataclass
 class ThunkContext:
-    call: Syscall
+    call: Thunk
     args32: tuple[int, ...]
     args64: list[int]
     memory: AddressSpace

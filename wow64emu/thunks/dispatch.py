@@ -28,14 +28,14 @@ from unicorn.x86_const import (
     UC_X86_REG_RSP,
 )
 
-from ..emu.status import NTSTATUS
 from ..emu.trace import Tracer, hex32, hex64
 from ..emu.uclib import Memory, RegisterBatch
 from ..errors import GuestFault
+from ..nt.kinds import Action, Dir
+from ..nt.layouts import Layout
+from ..nt.status import NTSTATUS
 from .context import ThunkContext, Wow64Process
-from .kinds import Action, Dir
-from .layouts import Layout
-from .table import Syscall, by_number
+from .table import Thunk, thunks
 
 if TYPE_CHECKING:
     from ..emu.memory import AddressSpace
@@ -96,7 +96,7 @@ class Output:
 
 @dataclass
 class PendingCall:
-    call: Syscall | None
+    call: Thunk | None
     outputs: list[Output] = field(default_factory=list)
     status: int | None = None  # set when the thunk itself fails: the 64-bit call is skipped
     context: ThunkContext | None = None  # for calls with a hand-written part
@@ -114,8 +114,8 @@ class Wow64Dispatcher:
         self.not_found = not_found_addr
         self.address_mask32 = address_mask32
         self.tracer = tracer
-        self.thunks: dict[int, tuple[Syscall, int]] = {
-            number: (call, stubs64[call.name]) for number, call in by_number().items() if call.name in stubs64}
+        self.thunks: dict[int, tuple[Thunk, int]] = {
+            number: (call, stubs64[call.name]) for number, call in thunks().items() if call.name in stubs64}
         self.pending: list[PendingCall] = []
         if tracer is None:
             memory.poke(fast_table, self.fast_table())
@@ -196,7 +196,7 @@ class Wow64Dispatcher:
         self.pending.append(pending)
         self._fail_regs.write((target, 1))
 
-    def _widen_args(self, call: Syscall, args32: tuple[int, ...], pending: PendingCall) -> list[int]:
+    def _widen_args(self, call: Thunk, args32: tuple[int, ...], pending: PendingCall) -> list[int]:
         args64 = []
         for (param, action), v in zip(call.plan, args32, strict=True):
             if action is Action.ZERO_EXTEND:
@@ -292,7 +292,7 @@ class Wow64Dispatcher:
 
     # ---- trace text -----------------------------------------------------------------------------------
 
-    def _trace_decode(self, eax: int, call: Syscall | None) -> None:
+    def _trace_decode(self, eax: int, call: Thunk | None) -> None:
         number, table, turbo = decode_service(eax)
         what = f"{call.name}, {call.arg_bytes} argument bytes" if call else "no thunk: STATUS_INVALID_SYSTEM_SERVICE"
         self.tracer.emit("wow64", "decode", f"Wow64SystemServiceEx eax={hex32(eax)}: service 0x{number:03x}, "
@@ -300,7 +300,7 @@ class Wow64Dispatcher:
                          eax=eax, number=number, table=table, turbo=turbo, name=call.name if call else None)
 
     @staticmethod
-    def _widen_text(call: Syscall, args32: tuple[int, ...], args64: list[int]) -> str:
+    def _widen_text(call: Thunk, args32: tuple[int, ...], args64: list[int]) -> str:
         rows = [f"{call.name}: {len(args32)} arguments from the 32-bit stack to x64 registers and stack"]
         for i, (p, a, b) in enumerate(zip(call.params, args32, args64, strict=True)):
             rows.append(f"  {_SLOTS[i] if i < 4 else f'[rsp+0x{0x28 + 8 * (i - 4):x}]':<10} {p.name:<22} "

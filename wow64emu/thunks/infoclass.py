@@ -19,9 +19,9 @@ import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..emu.status import NTSTATUS
+from ..nt.layouts import F, Layout
+from ..nt.status import NTSTATUS
 from .context import ThunkContext
-from .layouts import F, Layout
 
 Converter = Callable[[ThunkContext, "Params"], None]
 Patch = Callable[[ThunkContext, dict[str, int]], None]

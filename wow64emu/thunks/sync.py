@@ -1,24 +1,18 @@
-"""System calls of synchronisation: events, mutants, semaphores, waits.
+"""What wow64.dll does by hand for the calls of synchronisation.
 
-What wow64.dll does by hand here: NtWaitForMultipleObjects takes an array of handles, 4 bytes each from a
-32-bit caller; the thunk copies it into the arena as sign-extended 64-bit handles (so -1 and -2 stay the pseudo
-handles). It refuses more than MAXIMUM_WAIT_OBJECTS handles itself, with the status the kernel would give,
-rather than copy an array of any length.
+NtWaitForMultipleObjects takes an array of handles, 4 bytes each from a 32-bit caller; the thunk copies it into
+the arena as sign-extended 64-bit handles (so -1 and -2 stay the pseudo handles). It refuses more than
+MAXIMUM_WAIT_OBJECTS handles itself, with the status the kernel would give, rather than copy an array of any
+length.
 """
 
 from __future__ import annotations
 
 import struct
 
-from ..emu.status import NTSTATUS
+from ..nt.status import NTSTATUS
+from ..nt.sync import MAXIMUM_WAIT_OBJECTS
 from .context import ThunkContext
-from .decl import HANDLE_OUT, LARGE_IN, OA, ULONG_OUT, decl
-from .kinds import ACCESS_MASK, BOOLEAN, HANDLE, LONG, PVOID, ULONG, Kind, ptr_out
-from .layouts import F, Field, Layout
-
-MAXIMUM_WAIT_OBJECTS = 64
-
-LONG_OUT = ptr_out(Layout("LONG", [Field("Value", F.I32)]))  # PreviousState, PreviousCount: same in both widths
 
 
 def _widen_handle_array(ctx: ThunkContext) -> None:
@@ -30,34 +24,4 @@ def _widen_handle_array(ctx: ThunkContext) -> None:
     ctx.set_arg64("Handles", ctx.alloc(struct.pack(f"<{count}q", *handles)))
 
 
-def _open(handle: str) -> tuple[tuple[str, Kind], ...]:
-    return (handle, HANDLE_OUT), ("DesiredAccess", ACCESS_MASK), ("ObjectAttributes", OA)
-
-
-def _query(handle: str, what: str) -> tuple[tuple[str, Kind], ...]:
-    return ((handle, HANDLE), (f"{what}InformationClass", ULONG), (f"{what}Information", PVOID),
-            (f"{what}InformationLength", ULONG), ("ReturnLength", ULONG_OUT))
-
-
-DECLARATIONS = {
-    "NtCreateEvent": decl(*_open("EventHandle"), ("EventType", ULONG), ("InitialState", BOOLEAN)),
-    "NtOpenEvent": decl(*_open("EventHandle")),
-    "NtSetEvent": decl(("EventHandle", HANDLE), ("PreviousState", LONG_OUT)),
-    "NtResetEvent": decl(("EventHandle", HANDLE), ("PreviousState", LONG_OUT)),
-    "NtClearEvent": decl(("EventHandle", HANDLE)),
-    "NtPulseEvent": decl(("EventHandle", HANDLE), ("PreviousState", LONG_OUT)),
-    "NtQueryEvent": decl(*_query("EventHandle", "Event")),
-    "NtCreateMutant": decl(*_open("MutantHandle"), ("InitialOwner", BOOLEAN)),
-    "NtOpenMutant": decl(*_open("MutantHandle")),
-    "NtReleaseMutant": decl(("MutantHandle", HANDLE), ("PreviousCount", LONG_OUT)),
-    "NtQueryMutant": decl(*_query("MutantHandle", "Mutant")),
-    "NtCreateSemaphore": decl(*_open("SemaphoreHandle"), ("InitialCount", LONG), ("MaximumCount", LONG)),
-    "NtOpenSemaphore": decl(*_open("SemaphoreHandle")),
-    "NtReleaseSemaphore": decl(("SemaphoreHandle", HANDLE), ("ReleaseCount", LONG), ("PreviousCount", LONG_OUT)),
-    "NtQuerySemaphore": decl(*_query("SemaphoreHandle", "Semaphore")),
-    "NtWaitForSingleObject": decl(("Handle", HANDLE), ("Alertable", BOOLEAN), ("Timeout", LARGE_IN)),
-    "NtWaitForMultipleObjects": decl(("Count", ULONG), ("Handles", PVOID), ("WaitType", ULONG),
-                                     ("Alertable", BOOLEAN), ("Timeout", LARGE_IN), special=_widen_handle_array),
-    "NtSignalAndWaitForSingleObject": decl(("SignalHandle", HANDLE), ("WaitHandle", HANDLE),
-                                           ("Alertable", BOOLEAN), ("Timeout", LARGE_IN)),
-}
+SPECIALS = {"NtWaitForMultipleObjects": _widen_handle_array}

@@ -1,49 +1,58 @@
-"""The system-call table: one declaration per call, the single source of truth.
+"""The thunk table: for every declared system call, how wow64.dll widens it, and its hand-written part if any.
 
-Each area module (files, memory, objects, process, sync, time) declares its calls; this module gathers them.
-Each entry names a call and types its parameters. The number comes from the Windows 10 22H2 x64 table shipped in
-wow64emu/data (never invented); the 32-bit argument bytes (the stub's `ret N`) follow from the parameters. The
-guest stubs (guest/ntdll), the thunk dispatcher, the kernel's dispatch and `wow64emu syscalls` all derive from it.
+The declarations (wow64emu.nt) say what a call's parameters are; each area module here (files, memory, objects,
+process, sync, time) says what Windows' wow64.dll does by hand for some of them, in a SPECIALS dict. A special
+part for a call that is not declared is an error when the table is built.
 """
 
 from __future__ import annotations
 
-import csv
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property
-from importlib import resources
 from typing import TYPE_CHECKING
 
+from ..nt.decl import Param
+from ..nt.kinds import Action
+from ..nt.syscalls import Syscall, by_name, syscalls
 from . import files, memory, objects, process, sync, time
-from .decl import Param
-from .kinds import Action
 
 if TYPE_CHECKING:
     from .context import ThunkContext
 
+Special = Callable[["ThunkContext"], None]
+AREAS = (files, memory, objects, process, sync, time)
+
 
 @dataclass(frozen=True)
-class Syscall:
-    name: str
-    number: int  # Windows 10 22H2 x64; bits 12-13 are the service table (0x1000 = win32k)
-    params: tuple[Param, ...]
-    special: Callable[[ThunkContext], None] | None = None  # the hand-written part of the thunk, if any
+class Thunk:
+    """One call as wow64.dll sees it: the declaration, the widening decided once, the hand-written part."""
 
-    @cached_property
+    call: Syscall
+    special: Special | None = None  # runs after the declared widening (see context.py)
+
+    @property
+    def name(self) -> str:
+        return self.call.name
+
+    @property
+    def params(self) -> tuple[Param, ...]:
+        return self.call.params
+
+    @property
     def arg_bytes(self) -> int:
-        return 4 * sum(p.kind.slots for p in self.params)
-
-    @cached_property
-    def masks(self) -> tuple[int, ...]:
-        """Per parameter, the bits of its 64-bit slot that are defined (a ULONG's upper half is not)."""
-        return tuple((1 << p.kind.bits) - 1 for p in self.params)
+        return self.call.arg_bytes
 
     @cached_property
     def unpack_args32(self) -> Callable[[bytes], tuple[int, ...]]:
         """Reads the 32-bit stack arguments from their bytes."""
         return struct.Struct(f"<{self.arg_bytes // 4}I").unpack
+
+    @cached_property
+    def plan(self) -> tuple[tuple[Param, Action], ...]:
+        """How the dispatcher widens each argument, decided once."""
+        return tuple((p, p.kind.action) for p in self.params)
 
     @cached_property
     def extend(self) -> Callable[[tuple[int, ...]], list[int]] | None:
@@ -59,49 +68,17 @@ class Syscall:
 
         return extend
 
-    @cached_property
-    def plan(self) -> tuple[tuple[Param, Action], ...]:
-        """How the dispatcher widens each argument, decided once."""
-        return tuple((p, p.kind.action) for p in self.params)
-
-    @property
-    def table(self) -> int:
-        return (self.number >> 12) & 3
-
 
 @cache
-def windows_numbers() -> dict[str, int]:
-    """Name -> number for every nt and win32k call of Windows 10 22H2 x64."""
-    numbers: dict[str, int] = {}
-    data = resources.files("wow64emu") / "data"
-    for fname in ("syscalls-win10-22h2-x64-nt.csv", "syscalls-win10-22h2-x64-win32k.csv"):
-        with (data / fname).open(encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                numbers[row["name"]] = int(row["number"], 16)
-    return numbers
-
-
-AREAS = (files, memory, objects, process, sync, time)
-
-
-@cache
-def syscalls() -> tuple[Syscall, ...]:
-    """Every declared call, in number order."""
-    numbers = windows_numbers()
-    calls = []
+def thunks() -> dict[int, Thunk]:
+    """Number -> thunk, for every declared call."""
+    declared = by_name()
+    specials: dict[str, Special] = {}
     for area in AREAS:
-        for name, d in area.DECLARATIONS.items():
-            if any(c.name == name for c in calls):
-                raise ValueError(f"{name} is declared twice")
-            calls.append(Syscall(name, numbers[name], d.params, d.special))
-    return tuple(sorted(calls, key=lambda s: s.number))
-
-
-@cache
-def by_number() -> dict[int, Syscall]:
-    return {s.number: s for s in syscalls()}
-
-
-@cache
-def by_name() -> dict[str, Syscall]:
-    return {s.name: s for s in syscalls()}
+        for name, special in area.SPECIALS.items():
+            if name not in declared:
+                raise ValueError(f"{area.__name__} has a special part for {name}, which is not declared")
+            if name in specials:
+                raise ValueError(f"{name} has two special parts")
+            specials[name] = special
+    return {call.number: Thunk(call, specials.get(call.name)) for call in syscalls()}

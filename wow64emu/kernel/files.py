@@ -44,8 +44,8 @@ import logging
 import os
 import struct
 
-from ...thunks import layouts as L
-from ..status import NTSTATUS
+from ..nt import layouts as L
+from ..nt.status import NTSTATUS
 from .directory import DirectoryServices
 from .errors import NtError
 from .fileinfo import InformationServices

@@ -37,9 +37,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...thunks import layouts as L
-from ..memory import AddressSpace
-from ..status import NTSTATUS
+from ..emu.memory import AddressSpace
+from ..nt import layouts as L
+from ..nt.status import NTSTATUS
 from .errors import NtError
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ MAX_COMPONENT = 255  # UTF-16 units, NTFS
 
 _DRIVE_PREFIXES = ("\\??\\", "\\dosdevices\\", "\\global??\\")
 
-SYSROOT = Path(os.path.realpath(Path(__file__).parents[2] / "sysroot" / "Windows"))
+SYSROOT = Path(os.path.realpath(Path(__file__).parents[1] / "sysroot" / "Windows"))
 _SYSTEM_FOLDERS = {"SYSTEM32": "System32", "SYSWOW64": "SysWOW64"}  # upcased name -> the sysroot's folder
 _INVALID_CHARS = frozenset('<>:"|?*/\\') | frozenset(chr(c) for c in range(0x20))
 

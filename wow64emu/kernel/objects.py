@@ -33,9 +33,9 @@ import logging
 import struct
 from typing import TYPE_CHECKING
 
-from ...thunks import objects as T
-from ...thunks.layouts import UNICODE_STRING
-from ..status import NTSTATUS
+from ..nt import objects as T
+from ..nt.layouts import UNICODE_STRING
+from ..nt.status import NTSTATUS
 from .errors import NtError
 from .handles import (
     CURRENT_PROCESS,
@@ -59,7 +59,7 @@ from .namespace import (
 )
 
 if TYPE_CHECKING:
-    from ..memory import AddressSpace
+    from ..emu.memory import AddressSpace
     from . import Kernel
 
 log = logging.getLogger(__name__)

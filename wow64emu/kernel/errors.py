@@ -1,6 +1,6 @@
 """The kernel's way out of a service: raise NtError(status) anywhere below a service; dispatch returns it."""
 
-from ..status import NTSTATUS
+from ..nt.status import NTSTATUS
 
 
 class NtError(Exception):

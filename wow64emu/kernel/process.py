@@ -25,8 +25,8 @@ import struct
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from ...thunks import layouts as L
-from ...thunks.process import (
+from ..nt import layouts as L
+from ..nt.process import (
     PROCESS_BASIC_INFORMATION,
     ProcessBasicInformation,
     ProcessCookie,
@@ -38,15 +38,15 @@ from ...thunks.process import (
     ProcessSessionInformation,
     ProcessWow64Information,
 )
-from ..status import NTSTATUS
+from ..nt.status import NTSTATUS
 from .errors import NtError
 from .handles import CURRENT_PROCESS, CURRENT_THREAD, KernelObject
 from .time import system_time
 from .token import SESSION_ID, Token
 
 if TYPE_CHECKING:
-    from ..memory import AddressSpace
-    from ..process import Process
+    from ..emu.memory import AddressSpace
+    from ..emu.process import Process
     from . import Kernel
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, BinaryIO
 
-from ..status import NTSTATUS
+from ..nt.status import NTSTATUS
 from .errors import NtError
 from .fileobject import (
     FILE_DEVICE_CONSOLE,
@@ -30,7 +30,7 @@ from .fileobject import (
 )
 
 if TYPE_CHECKING:
-    from ..process import Process
+    from ..emu.process import Process
 
 STD_ACCESS = map_generic(GENERIC_READ | GENERIC_WRITE)  # how kernelbase opens CONIN$ / CONOUT$
 

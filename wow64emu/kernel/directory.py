@@ -36,8 +36,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...thunks import layouts as L
-from ..status import NTSTATUS
+from ..nt import layouts as L
+from ..nt.status import NTSTATUS
 from .errors import NtError
 from .fileobject import FILE_LIST_DIRECTORY, IoServices, write_iosb
 from .paths import check_component, upcase

@@ -25,14 +25,14 @@ import struct
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..status import NTSTATUS
+from ..nt.status import NTSTATUS
 from .errors import NtError
 from .handles import CURRENT_PROCESS, CURRENT_THREAD, SYNCHRONIZE, KernelObject, is_pseudo_handle
 from .namespace import create_object, open_object
 from .time import WaitForever, read_timeout, sleep
 
 if TYPE_CHECKING:
-    from ..memory import AddressSpace
+    from ..emu.memory import AddressSpace
     from . import Kernel
 
 EVENT_QUERY_STATE = 0x0001

@@ -34,13 +34,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from ..status import NTSTATUS
+from ..nt.status import NTSTATUS
 from .errors import NtError
 from .handles import MAXIMUM_ALLOWED, OBJ_INHERIT, READ_CONTROL, KernelObject, object_type
 from .paths import read_object_attributes, upcase
 
 if TYPE_CHECKING:
-    from ..memory import AddressSpace
+    from ..emu.memory import AddressSpace
     from . import Kernel
     from .handles import HandleTable
     from .paths import CapturedAttributes

@@ -11,7 +11,7 @@ import logging
 import struct
 from collections.abc import Callable
 
-from ...thunks.process import (
+from ..nt.process import (
     SID_AND_ATTRIBUTES,
     TokenElevation,
     TokenElevationType,
@@ -22,7 +22,7 @@ from ...thunks.process import (
     TokenType,
     TokenUser,
 )
-from ..status import NTSTATUS
+from ..nt.status import NTSTATUS
 from .errors import NtError
 from .handles import KernelObject
 

@@ -27,8 +27,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from ...thunks.memory import MEMORY_BASIC_INFORMATION, MemoryBasicInformation
-from ..memory import (
+from ..emu.memory import (
     ALLOCATION_GRANULARITY,
     PAGE,
     MemType,
@@ -38,12 +37,13 @@ from ..memory import (
     page_up,
     valid_protection,
 )
-from ..status import NTSTATUS
+from ..nt.memory import MEMORY_BASIC_INFORMATION, MemoryBasicInformation
+from ..nt.status import NTSTATUS
 from .errors import NtError
 from .handles import CURRENT_PROCESS
 
 if TYPE_CHECKING:
-    from ..memory import AddressSpace
+    from ..emu.memory import AddressSpace
     from . import Kernel
 
 log = logging.getLogger(__name__)

@@ -12,12 +12,12 @@ import struct
 import time as _time
 from typing import TYPE_CHECKING
 
-from ...errors import EmulatorError, GuestBudgetExceeded
-from ..status import NTSTATUS
+from ..errors import EmulatorError, GuestBudgetExceeded
+from ..nt.status import NTSTATUS
 
 if TYPE_CHECKING:
-    from ..memory import AddressSpace
-    from ..process import Process
+    from ..emu.memory import AddressSpace
+    from ..emu.process import Process
     from . import Kernel
 
 QPC_FREQUENCY = 10_000_000  # Windows 10 on current hardware: 10 MHz

@@ -36,9 +36,9 @@ import logging
 import struct
 from collections.abc import Callable
 
-from ...thunks import layouts as L
-from ...thunks.files import FILE_RENAME_INFORMATION
-from ..status import NTSTATUS
+from ..nt import layouts as L
+from ..nt.files import FILE_RENAME_INFORMATION
+from ..nt.status import NTSTATUS
 from .errors import NtError
 from .fileobject import (
     DELETE,

@@ -27,17 +27,17 @@ from unicorn.x86_const import (
     UC_X86_REG_RSP,
 )
 
-from ...errors import GuestFault
-from ..cpu import CS64
-from ..status import NTSTATUS
-from ..trace import Tracer
-from ..uclib import RegisterBatch
+from ..emu.cpu import CS64
+from ..emu.trace import Tracer
+from ..emu.uclib import RegisterBatch
+from ..errors import GuestFault
+from ..nt.status import NTSTATUS
 from .describe import describe_args, describe_outputs
 
 if TYPE_CHECKING:
-    from ...thunks.table import Syscall
-    from ..kuser import SharedClock
-    from ..process import Process
+    from ..emu.kuser import SharedClock
+    from ..emu.process import Process
+    from ..nt.syscalls import Syscall
 
 _QWORDS = [struct.Struct(f"<{n}Q").unpack for n in range(32)]  # stack arguments 5, 6, ... of the x64 convention
 _ENTRY_REGS = [UC_X86_REG_RAX, UC_X86_REG_R10, UC_X86_REG_RDX, UC_X86_REG_R8, UC_X86_REG_R9, UC_X86_REG_RSP,

@@ -12,20 +12,20 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ...thunks.process import (
+from ..emu.memory import ALLOCATION_GRANULARITY, PAGE, MemType
+from ..nt.process import (
     SYSTEM_BASIC_INFORMATION,
     SYSTEM_PROCESS_INFORMATION,
     SYSTEM_PROCESSOR_INFORMATION,
     SYSTEM_THREAD_INFORMATION,
     SYSTEM_TIMEOFDAY_INFORMATION,
 )
-from ..memory import ALLOCATION_GRANULARITY, PAGE, MemType
 from .process import AFFINITY_MASK, NORMAL_PRIORITY, PARENT_PID, SYSTEM_PID, ProcessObject
 from .time import system_time
 from .token import SESSION_ID
 
 if TYPE_CHECKING:
-    from ..process import Process
+    from ..emu.process import Process
 
 PROCESSORS = 2
 TIMER_RESOLUTION = 156_250  # 15.625 ms in 100 ns units

@@ -24,7 +24,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..status import NTSTATUS
+from ..nt.status import NTSTATUS
 from .errors import NtError
 from .paths import HostPath, host_status, is_system, system_volume_name
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ...errors import GuestFault
-from ...thunks.table import Syscall, syscalls
-from ..status import NTSTATUS
+from ..errors import GuestFault
+from ..nt.status import NTSTATUS
+from ..nt.syscalls import Syscall, syscalls
 from .errors import NtError
 
 if TYPE_CHECKING:
-    from ..process import Process
+    from ..emu.process import Process
 
 
 def _area_classes() -> tuple[type, ...]:

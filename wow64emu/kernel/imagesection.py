@@ -30,17 +30,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ...errors import BadImage
-from ...loader.image import map_image
-from ...loader.pe import SCN_MEM_EXECUTE, PEImage
-from ..memory import ALLOCATION_GRANULARITY, page_up
-from ..status import NTSTATUS
+from ..emu.memory import ALLOCATION_GRANULARITY, page_up
+from ..errors import BadImage
+from ..loader.image import map_image
+from ..loader.pe import SCN_MEM_EXECUTE, PEImage
+from ..nt.status import NTSTATUS
 from .errors import NtError
 from .paths import SYSROOT
 
 if TYPE_CHECKING:
-    from ..memory import AddressSpace
-    from ..process import Process
+    from ..emu.memory import AddressSpace
+    from ..emu.process import Process
     from .fileobject import FileObject
 
 log = logging.getLogger(__name__)

@@ -43,14 +43,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ...thunks import layouts as L
-from ...thunks.memory import (
-    SECTION_BASIC_INFORMATION,
-    SECTION_IMAGE_INFORMATION,
-    SectionBasicInformation,
-    SectionImageInformation,
-)
-from ..memory import (
+from ..emu.memory import (
     ALLOCATION_GRANULARITY,
     MemType,
     Prot,
@@ -61,7 +54,14 @@ from ..memory import (
     page_up,
     valid_protection,
 )
-from ..status import NTSTATUS
+from ..nt import layouts as L
+from ..nt.memory import (
+    SECTION_BASIC_INFORMATION,
+    SECTION_IMAGE_INFORMATION,
+    SectionBasicInformation,
+    SectionImageInformation,
+)
+from ..nt.status import NTSTATUS
 from .errors import NtError
 from .fileobject import FILE_EXECUTE, FILE_READ_DATA, FILE_WRITE_DATA, FileObject, IoObject
 from .handles import KernelObject, is_pseudo_handle
@@ -70,7 +70,7 @@ from .memory import check_process, check_zero_bits
 from .namespace import create_object, open_object
 
 if TYPE_CHECKING:
-    from ..memory import AddressSpace, Region
+    from ..emu.memory import AddressSpace, Region
     from . import Kernel
 
 log = logging.getLogger(__name__)

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from ...thunks.process import (
+from ..nt.process import (
     SECURITY_QUALITY_OF_SERVICE,
     THREAD_BASIC_INFORMATION,
     SystemBasicInformation,
@@ -49,7 +49,7 @@ from ...thunks.process import (
     ThreadPriority,
     ThreadQuerySetWin32StartAddress,
 )
-from ..status import NTSTATUS
+from ..nt.status import NTSTATUS
 from . import sysinfo
 from .errors import NtError
 from .process import (
@@ -65,7 +65,7 @@ from .process import (
 from .token import SECURITY_ANONYMOUS, SECURITY_DELEGATION, TOKEN_IMPERSONATION, Token
 
 if TYPE_CHECKING:
-    from ..memory import AddressSpace
+    from ..emu.memory import AddressSpace
     from . import Kernel
 
 log = logging.getLogger(__name__)

@@ -5,16 +5,16 @@ from __future__ import annotations
 import struct
 from typing import TYPE_CHECKING
 
-from ...errors import GuestFault
-from ...thunks import layouts as L
-from ...thunks.kinds import Dir
-from ...thunks.table import Syscall
+from ..errors import GuestFault
+from ..nt import layouts as L
+from ..nt.kinds import Dir
+from ..nt.syscalls import Syscall
 from .errors import NtError
 from .handles import CURRENT_PROCESS, CURRENT_THREAD
 from .paths import read_object_attributes
 
 if TYPE_CHECKING:
-    from ..process import Process
+    from ..emu.process import Process
 
 _PSEUDO = {CURRENT_PROCESS: "NtCurrentProcess", CURRENT_THREAD: "NtCurrentThread", 0: "NULL"}
 

@@ -13,8 +13,8 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ...thunks import layouts as L
-from ..status import NTSTATUS
+from ..nt import layouts as L
+from ..nt.status import NTSTATUS
 from .errors import NtError
 from .handles import KernelObject
 from .objects import is_pseudo_handle
@@ -22,7 +22,7 @@ from .paths import CapturedAttributes, HostPath, host_status, resolve
 from .volume import FileInfo, FileNode, Volume
 
 if TYPE_CHECKING:
-    from ..memory import AddressSpace
+    from ..emu.memory import AddressSpace
     from . import Kernel
     from .directory import DirectoryScan
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from ..status import NTSTATUS
+from ..nt.status import NTSTATUS
 from .errors import NtError
 
 if TYPE_CHECKING:

@@ -1,0 +1,76 @@
+"""The system-call table: one declaration per call, the single source of truth.
+
+Each area module (files, memory, objects, process, sync, time) declares its calls; this module gathers them.
+Each entry names a call and types its parameters. The number comes from the Windows 10 22H2 x64 table shipped in
+wow64emu/data (never invented); the 32-bit argument bytes (the stub's `ret N`) follow from the parameters. The
+guest stubs (guest/ntdll, by stubgen.py), the thunk table, the kernel's service table and `wow64emu syscalls` all
+derive from it.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache, cached_property
+from importlib import resources
+
+from . import files, memory, objects, process, sync, time
+from .decl import Param
+
+
+@dataclass(frozen=True)
+class Syscall:
+    name: str
+    number: int  # Windows 10 22H2 x64; bits 12-13 are the service table (0x1000 = win32k)
+    params: tuple[Param, ...]
+
+    @cached_property
+    def arg_bytes(self) -> int:
+        return 4 * sum(p.kind.slots for p in self.params)
+
+    @cached_property
+    def masks(self) -> tuple[int, ...]:
+        """Per parameter, the bits of its 64-bit slot that are defined (a ULONG's upper half is not)."""
+        return tuple((1 << p.kind.bits) - 1 for p in self.params)
+
+    @property
+    def table(self) -> int:
+        return (self.number >> 12) & 3
+
+
+@cache
+def windows_numbers() -> dict[str, int]:
+    """Name -> number for every nt and win32k call of Windows 10 22H2 x64."""
+    numbers: dict[str, int] = {}
+    data = resources.files("wow64emu") / "data"
+    for fname in ("syscalls-win10-22h2-x64-nt.csv", "syscalls-win10-22h2-x64-win32k.csv"):
+        with (data / fname).open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                numbers[row["name"]] = int(row["number"], 16)
+    return numbers
+
+
+AREAS = (files, memory, objects, process, sync, time)
+
+
+@cache
+def syscalls() -> tuple[Syscall, ...]:
+    """Every declared call, in number order."""
+    numbers = windows_numbers()
+    calls = []
+    for area in AREAS:
+        for name, d in area.DECLARATIONS.items():
+            if any(c.name == name for c in calls):
+                raise ValueError(f"{name} is declared twice")
+            calls.append(Syscall(name, numbers[name], d.params))
+    return tuple(sorted(calls, key=lambda s: s.number))
+
+
+@cache
+def by_number() -> dict[int, Syscall]:
+    return {s.number: s for s in syscalls()}
+
+
+@cache
+def by_name() -> dict[str, Syscall]:
+    return {s.name: s for s in syscalls()}
