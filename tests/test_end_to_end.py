@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from tests.wow64rig import CODE, Wow64Rig
-from wow64emu.emu.machine import Machine
 from wow64emu.emu.process import StdStreams
 from wow64emu.emu.trace import JsonlSink, TextSink, Tracer
+from wow64emu.machine import Machine
 from wow64emu.nt.status import NTSTATUS
 
 BIN = Path(__file__).resolve().parent.parent / "fixtures" / "bin"

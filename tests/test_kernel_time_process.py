@@ -4,9 +4,9 @@ import struct
 import time
 
 from tests.conftest import SCRATCH, KernelRig
-from wow64emu.emu.kuser import KUSER_SHARED_DATA, OFF_SYSTEM_TIME, OFF_TICK_COUNT, SharedClock
 from wow64emu.emu.memory import MemType, Prot
 from wow64emu.kernel.handles import CURRENT_PROCESS
+from wow64emu.kernel.shareddata import KUSER_SHARED_DATA, OFF_SYSTEM_TIME, OFF_TICK_COUNT, SharedClock
 from wow64emu.kernel.time import EPOCH_1601_TO_1970, QPC_FREQUENCY
 from wow64emu.nt.status import NTSTATUS
 

@@ -29,9 +29,9 @@ from tests.pebuild import (
 )
 from wow64emu.emu.memory import AddressSpace, MemState, MemType, Prot
 from wow64emu.errors import BadImage
-from wow64emu.loader.image import LoadedModule, map_image
+from wow64emu.image.mapping import LoadedModule, map_image
+from wow64emu.image.pe import PEImage, Relocation
 from wow64emu.loader.linker import Linker
-from wow64emu.loader.pe import PEImage, Relocation
 
 SYSWOW64 = Path(__file__).resolve().parents[1] / "wow64emu" / "sysroot" / "Windows" / "SysWOW64"
 

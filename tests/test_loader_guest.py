@@ -21,13 +21,13 @@ from pathlib import Path
 
 import pytest
 
-from wow64emu.emu.machine import Machine
 from wow64emu.emu.memory import MemType
 from wow64emu.emu.process import StdStreams
 from wow64emu.emu.trace import JsonlSink, Tracer
 from wow64emu.loader import ldrdata
 from wow64emu.loader import structures as S
 from wow64emu.loader.process import CreatedProcess, create_process
+from wow64emu.machine import Machine
 
 BIN = Path(__file__).resolve().parent.parent / "fixtures" / "bin"
 WIDTHS = ["x86", "x64"]

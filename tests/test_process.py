@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from wow64emu.emu.kuser import KUSER_SHARED_DATA
 from wow64emu.emu.memory import MemState, Prot
 from wow64emu.emu.process import StdStreams
 from wow64emu.errors import GuestFault
+from wow64emu.kernel.shareddata import KUSER_SHARED_DATA
 from wow64emu.loader.process import CreatedProcess, create_process, quote_arg, step_names
 
 BIN = Path(__file__).resolve().parent.parent / "fixtures" / "bin"

@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 
 from tests.test_loader_guest import module_list
-from wow64emu.emu.machine import Machine
 from wow64emu.emu.process import StdStreams
 from wow64emu.errors import BadImage
 from wow64emu.loader import ldrdata
 from wow64emu.loader import structures as S
 from wow64emu.loader.process import create_process
+from wow64emu.machine import Machine
 from wow64emu.nt.status import NTSTATUS
 
 BIN = Path(__file__).resolve().parent.parent / "fixtures" / "bin"

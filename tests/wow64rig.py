@@ -12,11 +12,11 @@ import io
 import struct
 from pathlib import Path
 
-from wow64emu.emu.machine import Machine, RunOutcome
 from wow64emu.emu.memory import MemType, Prot
 from wow64emu.emu.process import StdStreams
 from wow64emu.emu.trace import JsonlSink, Tracer
 from wow64emu.loader.process import CTX
+from wow64emu.machine import Machine, RunOutcome
 
 HELLO32 = Path(__file__).resolve().parent.parent / "fixtures" / "bin" / "x86" / "hello.exe"
 CODE = 0x00300000

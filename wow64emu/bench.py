@@ -26,12 +26,12 @@ from pathlib import Path
 from unicorn import UC_ARCH_X86, UC_MODE_32, UC_PROT_ALL, Uc
 from unicorn.x86_const import UC_X86_REG_EDX
 
-from .emu.machine import Machine
 from .emu.process import StdStreams
 from .emu.trace import TextSink, Tracer
 from .errors import EmulatorError
 from .kernel import Kernel
 from .kernel.entry import SyscallEntry
+from .machine import Machine
 from .thunks.dispatch import Wow64Dispatcher
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "bin"

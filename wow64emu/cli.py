@@ -85,7 +85,7 @@ def _trace_stream(path: Path | None) -> Iterator[TextIO]:
 
 
 def cmd_run(ns: argparse.Namespace) -> int:
-    from .emu.machine import Machine
+    from .machine import Machine
 
     if ns.max_insns < 0 or ns.timeout < 0:
         raise EmulatorError("--max-insns and --timeout take values of 0 or more")

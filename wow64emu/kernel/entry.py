@@ -35,9 +35,9 @@ from ..nt.status import NTSTATUS
 from .describe import describe_args, describe_outputs
 
 if TYPE_CHECKING:
-    from ..emu.kuser import SharedClock
     from ..emu.process import Process
     from ..nt.syscalls import Syscall
+    from .shareddata import SharedClock
 
 _QWORDS = [struct.Struct(f"<{n}Q").unpack for n in range(32)]  # stack arguments 5, 6, ... of the x64 convention
 _ENTRY_REGS = [UC_X86_REG_RAX, UC_X86_REG_R10, UC_X86_REG_RDX, UC_X86_REG_R8, UC_X86_REG_R9, UC_X86_REG_RSP,

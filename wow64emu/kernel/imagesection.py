@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING
 
 from ..emu.memory import ALLOCATION_GRANULARITY, page_up
 from ..errors import BadImage
-from ..loader.image import map_image
-from ..loader.pe import SCN_MEM_EXECUTE, PEImage
+from ..image.mapping import map_image
+from ..image.pe import SCN_MEM_EXECUTE, PEImage
 from ..nt.status import NTSTATUS
 from .errors import NtError
 from .paths import SYSROOT

@@ -21,7 +21,7 @@ import struct
 from dataclasses import dataclass
 from pathlib import PureWindowsPath
 
-from .image import LoadedModule
+from ..image.mapping import LoadedModule
 from .linker import module_key
 from .structures import unicode_string
 

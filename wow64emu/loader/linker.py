@@ -15,8 +15,8 @@ from pathlib import Path
 
 from ..emu.memory import AddressSpace
 from ..errors import BadImage
-from .image import LoadedModule, Va, file_name, map_image
-from .pe import Import, PEImage, Rva
+from ..image.mapping import LoadedModule, Va, file_name, map_image
+from ..image.pe import Import, PEImage, Rva
 
 _MAX_FORWARDS = 16
 

@@ -16,17 +16,17 @@ from pathlib import Path, PureWindowsPath
 from typing import TYPE_CHECKING
 
 from ..emu.cpu import Cpu
-from ..emu.kuser import KUSER_SHARED_DATA, initial_page
 from ..emu.memory import PAGE, MemType, Prot, Region, page_up
 from ..emu.process import Process, StdStreams
 from ..errors import BadImage
+from ..image.mapping import LoadedModule
+from ..image.pe import PEImage
 from ..kernel.console import create_std_handles
 from ..kernel.paths import SYSROOT
+from ..kernel.shareddata import KUSER_SHARED_DATA, initial_page
 from . import ldrdata
 from . import structures as S
-from .image import LoadedModule
 from .linker import Linker
-from .pe import PEImage
 
 if TYPE_CHECKING:
     from ..emu.vadview import VadRow

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 from unicorn import UC_HOOK_CODE, Uc
 from unicorn.x86_const import UC_X86_REG_CS, UC_X86_REG_EAX, UC_X86_REG_RSP
 
-from ..loader.process import module_of
-from ..nt.status import NTSTATUS
-from ..nt.syscalls import by_name
-from .trace import Tracer, hex32
+from .emu.trace import Tracer, hex32
+from .loader.process import module_of
+from .nt.status import NTSTATUS
+from .nt.syscalls import by_name
 
 if TYPE_CHECKING:
-    from ..loader.process import CreatedProcess
+    from .loader.process import CreatedProcess
 
 STUB32_RET_OFFSET = 12  # B8 imm32, BA imm32, FF D2, then C2 imm16
 

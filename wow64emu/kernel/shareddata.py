@@ -11,7 +11,7 @@ import time
 
 from unicorn import Uc
 
-from ..kernel.time import QPC_FREQUENCY, system_time
+from .time import QPC_FREQUENCY, system_time
 
 KUSER_SHARED_DATA = 0x7FFE0000
 TICK_COUNT_MULTIPLIER = 0x0FA00000  # (ticks * multiplier) >> 24 = milliseconds, one tick = 15.625 ms

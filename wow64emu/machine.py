@@ -23,17 +23,17 @@ from unicorn import (
 )
 from unicorn.x86_const import UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RIP
 
-from ..errors import EmulatorError
-from ..kernel.entry import SyscallEntry
-from ..loader.process import CreatedProcess, create_process
-from ..nt.status import NTSTATUS
-from ..nt.syscalls import syscalls
-from ..thunks.context import Wow64Process
-from ..thunks.dispatch import Wow64Dispatcher
-from .cpu import budget_error
-from .kuser import SharedClock
-from .process import StdStreams
-from .trace import Tracer, trace_step
+from .emu.cpu import budget_error
+from .emu.process import StdStreams
+from .emu.trace import Tracer, trace_step
+from .errors import EmulatorError
+from .kernel.entry import SyscallEntry
+from .kernel.shareddata import SharedClock
+from .loader.process import CreatedProcess, create_process
+from .nt.status import NTSTATUS
+from .nt.syscalls import syscalls
+from .thunks.context import Wow64Process
+from .thunks.dispatch import Wow64Dispatcher
 
 _INTERRUPT_STATUS = {
     0: NTSTATUS.INTEGER_DIVIDE_BY_ZERO,
