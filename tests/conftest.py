@@ -11,7 +11,10 @@ import pytest
 
 from tests.oracle import Coverage
 from wow64emu.emu.memory import MemType, Prot
-from wow64emu.emu.process import Process, StdStreams
+from wow64emu.kernel.console import StdStreams
+from wow64emu.kernel.process import Process
+from wow64emu.kernel.system import System
+from wow64emu.kernel.threadobject import Thread
 from wow64emu.nt.syscalls import by_name
 
 SCRATCH = 0x10000
@@ -19,27 +22,47 @@ SCRATCH = 0x10000
 
 @dataclass
 class KernelRig:
-    """A process whose kernel services are called directly, as a 64-bit syscall would call them."""
+    """A thread whose kernel services are called directly, as its 64-bit syscall would call them."""
 
-    process: Process
+    thread: Thread
+
+    @property
+    def process(self) -> Process:
+        return self.thread.process
+
+    @property
+    def system(self) -> System:
+        return self.thread.process.system
 
     def call(self, name: str, *args: int) -> int:
-        _, service = self.process.kernel.lookup(by_name()[name].number)
-        return self.process.kernel.dispatch(service, list(args))
+        services = self.system.services
+        _, service = services.lookup(by_name()[name].number)
+        return services.dispatch(service, self.thread, list(args))
 
     def u64(self, addr: int) -> int:
-        return struct.unpack("<Q", bytes(self.process.uc.mem_read(addr, 8)))[0]
+        return struct.unpack("<Q", self.process.memory.peek(addr, 8))[0]
 
     def put_u64(self, addr: int, value: int) -> None:
-        self.process.uc.mem_write(addr, struct.pack("<Q", value))
+        self.process.memory.poke(addr, struct.pack("<Q", value))
+
+
+def new_thread(system: System, *, wow64: bool = True) -> Thread:
+    """A new process of the System, with one thread (running), and a scratch page at SCRATCH."""
+    process = system.create_process(wow64=wow64)
+    thread = process.running = process.create_thread()
+    process.memory.map_committed(SCRATCH, 0x1000, MemType.PRIVATE, Prot.READWRITE, "scratch")
+    return thread
+
+
+def kernel_rig(root: Path, *, wow64: bool = True, stdin: bytes = b"") -> KernelRig:
+    """A new System on `root` with one process (WoW64 unless asked) and its thread."""
+    system = System(root, StdStreams(io.BytesIO(stdin), io.BytesIO(), io.BytesIO()))
+    return KernelRig(new_thread(system, wow64=wow64))
 
 
 @pytest.fixture
 def kernel(tmp_path: Path) -> KernelRig:
-    streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
-    process = Process(root=tmp_path, streams=streams)
-    process.memory.map_committed(SCRATCH, 0x1000, MemType.PRIVATE, Prot.READWRITE, "scratch")
-    return KernelRig(process)
+    return kernel_rig(tmp_path)
 
 
 # ---- the differential oracle's coverage of the syscall table -------------------------------------------------

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wow64emu.emu.process import StdStreams
+from wow64emu.kernel.console import StdStreams
 from wow64emu.machine import Machine
 from wow64emu.nt.syscalls import syscalls
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from wow64emu.emu.process import StdStreams
 from wow64emu.image.pe import PEImage
+from wow64emu.kernel.console import StdStreams
 from wow64emu.machine import Machine
 
 BIN = Path(__file__).resolve().parent.parent / "fixtures" / "bin"

@@ -3,16 +3,14 @@ agree with it page for page (property tests over the kernel's own services)."""
 
 from __future__ import annotations
 
-import io
 import struct
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import SCRATCH, KernelRig
-from wow64emu.emu.memory import PAGE, MemType, Prot, uc_prot
-from wow64emu.emu.process import Process, StdStreams
+from tests.conftest import SCRATCH, KernelRig, kernel_rig
+from wow64emu.emu.memory import PAGE, Prot, uc_prot
 from wow64emu.kernel.handles import CURRENT_PROCESS
 from wow64emu.nt.status import NTSTATUS, is_success
 
@@ -35,9 +33,7 @@ operation = st.one_of(
 
 
 def fresh(root: Path) -> KernelRig:
-    process = Process(root=root, streams=StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO()))
-    process.memory.map_committed(SCRATCH, 0x1000, MemType.PRIVATE, Prot.READWRITE, "scratch")
-    return KernelRig(process)
+    return kernel_rig(root)
 
 
 def apply(k: KernelRig, op: tuple) -> int:
@@ -66,7 +62,7 @@ def check_space(k: KernelRig) -> None:
         for page, prot in region.committed.items():
             expected[page] = uc_prot(prot)
     mapped = {}
-    for begin, end, perms in k.process.uc.mem_regions():
+    for begin, end, perms in k.process.cpu.uc.mem_regions():
         if begin <= space.user_high:
             for page in range(begin, end + 1, PAGE):
                 mapped[page] = perms
@@ -97,7 +93,7 @@ def test_any_sequence_keeps_the_tree_sound_and_unicorn_in_step(tmp_path: Path, o
 def test_protect_reports_the_old_protection_and_changes_the_cpu_permissions(tmp_path: Path) -> None:
     k = fresh(tmp_path)
     assert apply(k, ("reserve", ARENA, 0x2000, Prot.READWRITE, True)) == NTSTATUS.SUCCESS
-    k.process.uc.mem_write(ARENA, b"ok")  # through the API: allowed
+    k.process.cpu.uc.mem_write(ARENA, b"ok")  # through the API: allowed
     assert apply(k, ("protect", ARENA, 0x1000, Prot.READONLY, False)) == NTSTATUS.SUCCESS
     assert struct.unpack("<I", k.process.memory.peek(OLD, 4))[0] == Prot.READWRITE
     check_space(k)

@@ -11,7 +11,7 @@ from pathlib import Path
 from unicorn.x86_const import UC_X86_REG_EAX, UC_X86_REG_EDX
 
 from wow64emu.bench import CALLS, bare_loop, render, run
-from wow64emu.emu.process import StdStreams
+from wow64emu.kernel.console import StdStreams
 from wow64emu.machine import Machine
 from wow64emu.thunks.dispatch import Wow64Dispatcher
 

@@ -4,7 +4,7 @@ import struct
 
 import pytest
 from keystone import KS_ARCH_X86, KS_MODE_32, KS_MODE_64, Ks
-from unicorn import UC_ARCH_X86, UC_MODE_64, UC_PROT_ALL, Uc
+from unicorn import UC_PROT_ALL
 from unicorn.x86_const import (
     UC_X86_REG_CS,
     UC_X86_REG_EAX,
@@ -39,8 +39,8 @@ class Rig:
     """A bare CPU with one RWX block: code placed at fixed addresses, entered in 32-bit mode with a real iretq."""
 
     def __init__(self) -> None:
-        self.uc = Uc(UC_ARCH_X86, UC_MODE_64)
-        self.cpu = Cpu(self.uc)
+        self.cpu = Cpu()
+        self.uc = self.cpu.uc
         self.uc.mem_map(CODE, 0x80000 + 0x10000, UC_PROT_ALL)
         self.cpu.set_teb(0x60000, TEB32)
 

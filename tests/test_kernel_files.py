@@ -7,7 +7,6 @@ scratch region of guest memory for arguments, and BytesIO standard streams. Outp
 
 from __future__ import annotations
 
-import io
 import os
 import struct
 from dataclasses import dataclass
@@ -15,9 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import KernelRig
+from tests.conftest import KernelRig, kernel_rig
 from wow64emu.emu.memory import MemType, Prot
-from wow64emu.emu.process import Process, StdStreams
 from wow64emu.kernel import directory as D
 from wow64emu.kernel import fileinfo as I
 from wow64emu.kernel import fileobject as O
@@ -50,16 +48,16 @@ class Rig(KernelRig):
         addr = self.next_free
         self.next_free += (size + 15) & ~15
         assert self.next_free <= SCRATCH + SCRATCH_SIZE
-        self.process.uc.mem_write(addr, (fill * size)[:size])
+        self.process.cpu.uc.mem_write(addr, (fill * size)[:size])
         return addr
 
     def put(self, data: bytes) -> int:
         addr = self.alloc(len(data))
-        self.process.uc.mem_write(addr, data)
+        self.process.cpu.uc.mem_write(addr, data)
         return addr
 
     def read(self, addr: int, size: int) -> bytes:
-        return bytes(self.process.uc.mem_read(addr, size))
+        return bytes(self.process.cpu.uc.mem_read(addr, size))
 
     def ustr(self, name: str, length: int | None = None, buffer: int | None = None) -> int:
         raw = name.encode("utf-16-le")
@@ -156,16 +154,15 @@ def rig(tmp_path: Path) -> Rig:
     root.mkdir()
     outside.mkdir()
     (outside / "secret.txt").write_bytes(b"host secret")
-    streams = StdStreams(io.BytesIO(b"line one\nline two\n"), io.BytesIO(), io.BytesIO())
-    process = Process(root=root, streams=streams)
-    process.memory.map_committed(SCRATCH, SCRATCH_SIZE, MemType.PRIVATE, Prot.READWRITE, "scratch")
-    process.memory.map_committed(READONLY, 0x1000, MemType.PRIVATE, Prot.READONLY, "readonly")
-    return Rig(process, root, outside)
+    thread = kernel_rig(root, stdin=b"line one\nline two\n").thread
+    thread.process.memory.map_committed(SCRATCH, SCRATCH_SIZE, MemType.PRIVATE, Prot.READWRITE, "scratch")
+    thread.process.memory.map_committed(READONLY, 0x1000, MemType.PRIVATE, Prot.READONLY, "readonly")
+    return Rig(thread, root, outside)
 
 
 def test_the_services_are_wired_to_their_numbers(rig: Rig) -> None:
     for name in ("NtClose", "NtCreateFile", "NtOpenFile", "NtReadFile", "NtWriteFile", "NtQueryInformationFile"):
-        assert rig.process.kernel.lookup(by_name()[name].number) is not None, name
+        assert rig.system.services.lookup(by_name()[name].number) is not None, name
 
 
 # ---- NtClose -------------------------------------------------------------------------------------------------
@@ -640,7 +637,7 @@ def test_handles_that_are_not_open_files(rig: Rig) -> None:
 def test_a_console_handle_serves_where_a_file_handle_does(rig: Rig) -> None:
     _, stdout, _ = create_std_handles(rig.process)
     assert rig.write(stdout, b"via NtWriteFile\n", 1234) == (NTSTATUS.SUCCESS, NTSTATUS.SUCCESS, 16)
-    assert rig.process.streams.stdout.getvalue() == b"via NtWriteFile\n"
+    assert rig.system.streams.stdout.getvalue() == b"via NtWriteFile\n"
 
 
 # ---- NtQueryInformationFile ----------------------------------------------------------------------------------
@@ -700,8 +697,8 @@ def test_console_output_reaches_the_host_streams(rig: Rig) -> None:
     assert rig.write(stdout, b"out\r\n") == (NTSTATUS.SUCCESS, NTSTATUS.SUCCESS, 5)
     assert rig.write(stderr, b"err") == (NTSTATUS.SUCCESS, NTSTATUS.SUCCESS, 3)
     assert rig.write(stdout, b"") == (NTSTATUS.SUCCESS, NTSTATUS.SUCCESS, 0)
-    assert rig.process.streams.stdout.getvalue() == b"out\r\n"
-    assert rig.process.streams.stderr.getvalue() == b"err"
+    assert rig.system.streams.stdout.getvalue() == b"out\r\n"
+    assert rig.system.streams.stderr.getvalue() == b"err"
 
 
 def test_console_input_comes_a_line_at_a_time_then_ends(rig: Rig) -> None:
@@ -732,7 +729,7 @@ def test_console_queries_answer_like_condrv(rig: Rig) -> None:
 def test_closing_a_console_handle_leaves_the_host_stream_open(rig: Rig) -> None:
     _, stdout, _ = create_std_handles(rig.process)
     assert rig.call("NtClose", stdout) == NTSTATUS.SUCCESS
-    assert not rig.process.streams.stdout.closed
+    assert not rig.system.streams.stdout.closed
 
 
 def test_a_name_the_host_cannot_hold_is_a_status_not_an_exception(rig: Rig) -> None:

@@ -9,7 +9,6 @@ by tests/pebuild.py.
 
 from __future__ import annotations
 
-import io
 import logging
 import shutil
 import struct
@@ -18,12 +17,11 @@ from pathlib import Path
 import pefile
 import pytest
 
-from tests.conftest import SCRATCH, KernelRig
+from tests.conftest import KernelRig, kernel_rig
 from tests.pebuild import CODE, FILE_EXECUTABLE_IMAGE, FILE_RELOCS_STRIPPED, PEBuilder
 from tests.test_kernel_memory import INFO, LENGTH, RO, RW, SECTION_ALL_ACCESS, SENTINEL, open_file, section, view
 from tests.wow64rig import DATA, Wow64Rig, object_attributes32, unicode_string32
 from wow64emu.emu.memory import MemState, MemType, Prot, Region
-from wow64emu.emu.process import Process, StdStreams
 from wow64emu.kernel.handles import CURRENT_PROCESS
 from wow64emu.nt.memory import SECTION_BASIC_INFORMATION, SECTION_IMAGE_INFORMATION
 from wow64emu.nt.status import NTSTATUS
@@ -40,9 +38,7 @@ PREFERRED = {"x86": 0x10000000, "x64": 0x180000000}
 @pytest.fixture
 def native(tmp_path: Path) -> KernelRig:
     """A 64-bit process's kernel (the `kernel` fixture's is a WoW64 process)."""
-    process = Process(root=tmp_path, streams=StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO()), wow64=False)
-    process.memory.map_committed(SCRATCH, 0x1000, MemType.PRIVATE, Prot.READWRITE, "scratch")
-    return KernelRig(process)
+    return kernel_rig(tmp_path, wow64=False)
 
 
 def copy_dll(root: Path, width: str, name: str = "dll_plus.dll") -> str:
@@ -83,7 +79,7 @@ def test_an_image_section_is_sec_image_and_sized_as_the_image(kernel: KernelRig,
     assert status == NTSTATUS.SUCCESS
     kernel.put_u64(LENGTH, SENTINEL)
     assert kernel.call("NtQuerySection", handle, 0, INFO, 24, LENGTH) == NTSTATUS.SUCCESS
-    info = SECTION_BASIC_INFORMATION.unpack(kernel.process.uc.mem_read(INFO, 24), 64)
+    info = SECTION_BASIC_INFORMATION.unpack(kernel.process.cpu.uc.mem_read(INFO, 24), 64)
     size = pefile.PE(str(tmp_path / "dll_plus.dll")).OPTIONAL_HEADER.SizeOfImage
     assert info == {"BaseAddress": 0, "AllocationAttributes": SEC_IMAGE | SEC_FILE,
                     "MaximumSize": (size + 0xFFF) & ~0xFFF}
@@ -93,11 +89,11 @@ def test_an_image_section_is_sec_image_and_sized_as_the_image(kernel: KernelRig,
 
 def test_section_image_information_comes_from_the_headers(kernel: KernelRig, tmp_path: Path) -> None:
     _, handle = image_section(kernel, copy_dll(tmp_path, "x64"))
-    kernel.process.uc.mem_write(INFO, b"\xad" * 64)
+    kernel.process.cpu.uc.mem_write(INFO, b"\xad" * 64)
     kernel.put_u64(LENGTH, SENTINEL)
     assert kernel.call("NtQuerySection", handle, 1, INFO, 64, LENGTH) == NTSTATUS.SUCCESS
     assert kernel.u64(LENGTH) == 64
-    info = SECTION_IMAGE_INFORMATION.unpack(kernel.process.uc.mem_read(INFO, 64), 64)
+    info = SECTION_IMAGE_INFORMATION.unpack(kernel.process.cpu.uc.mem_read(INFO, 64), 64)
     pe = pefile.PE(str(tmp_path / "dll_plus.dll"))
     opt = pe.OPTIONAL_HEADER
     assert info == {

@@ -7,19 +7,17 @@ Each test gets a fresh process and a scratch region; outputs are pre-filled with
 
 from __future__ import annotations
 
-import io
 import struct
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import KernelRig
+from tests.conftest import KernelRig, kernel_rig
 from wow64emu.emu.memory import MemType, Prot
-from wow64emu.emu.process import Process, StdStreams
 from wow64emu.kernel import handles as H
 from wow64emu.kernel import namespace as NS
-from wow64emu.kernel.namespace import DirectoryObject, SymbolicLinkObject, create_object, namespace_of
+from wow64emu.kernel.namespace import DirectoryObject, SymbolicLinkObject, create_object
 from wow64emu.kernel.sync import EventObject, MutantObject
 from wow64emu.nt import layouts as L
 from wow64emu.nt import objects as T
@@ -44,14 +42,14 @@ class ObjRig(KernelRig):
         addr = self.next_free
         self.next_free += (len(data) + 15) & ~15
         assert self.next_free <= SCRATCH + SCRATCH_SIZE
-        self.process.uc.mem_write(addr, data)
+        self.process.cpu.uc.mem_write(addr, data)
         return addr
 
     def out(self, size: int = 8) -> int:
         return self.put(b"\xad" * size)
 
     def read(self, addr: int, size: int) -> bytes:
-        return bytes(self.process.uc.mem_read(addr, size))
+        return bytes(self.process.cpu.uc.mem_read(addr, size))
 
     def u32(self, addr: int) -> int:
         return struct.unpack("<I", self.read(addr, 4))[0]
@@ -93,9 +91,9 @@ class ObjRig(KernelRig):
 
 
 def make_rig(root: Path) -> ObjRig:
-    process = Process(root=root, streams=StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO()))
-    process.memory.map_committed(SCRATCH, SCRATCH_SIZE, MemType.PRIVATE, Prot.READWRITE, "scratch")
-    return ObjRig(process)
+    thread = kernel_rig(root).thread
+    thread.process.memory.map_committed(SCRATCH, SCRATCH_SIZE, MemType.PRIVATE, Prot.READWRITE, "scratch")
+    return ObjRig(thread)
 
 
 @pytest.fixture
@@ -217,7 +215,7 @@ def test_global_and_local_links_lead_back_to_base_named_objects(rig: ObjRig) -> 
         status, handle = rig.open_or_create("NtOpenEvent", name=name)
         assert status == NTSTATUS.SUCCESS and rig.obj(handle) is rig.obj(event)
     status, handle = rig.open_or_create("NtOpenDirectoryObject", name="\\BaseNamedObjects\\Global")
-    assert rig.obj(handle) is namespace_of(rig.process.kernel).base_named_objects
+    assert rig.obj(handle) is rig.system.namespace.base_named_objects
 
 
 def test_relative_names_and_the_root_directory_itself(rig: ObjRig) -> None:
@@ -261,11 +259,10 @@ def test_create_object_is_what_other_areas_use_for_named_objects(rig: ObjRig) ->
         made.append(Section())
         return made[-1]
 
-    kernel = rig.process.kernel
     out, oa = rig.out(), rig.oa("\\BaseNamedObjects\\map", attributes=NS.OBJ_OPENIF)
-    assert create_object(kernel, out, H.GENERIC_READ, oa, Section, make) == NTSTATUS.SUCCESS
+    assert create_object(rig.thread, out, H.GENERIC_READ, oa, Section, make) == NTSTATUS.SUCCESS
     assert rig.process.handles.entry(rig.u64(out)).access == 0x20005  # the Section type's generic read
-    assert create_object(kernel, out, H.GENERIC_READ, oa, Section, make) == NTSTATUS.OBJECT_NAME_EXISTS
+    assert create_object(rig.thread, out, H.GENERIC_READ, oa, Section, make) == NTSTATUS.OBJECT_NAME_EXISTS
     assert len(made) == 1
 
 
@@ -469,7 +466,7 @@ def test_directory_listing_failures(rig: ObjRig, listed: int) -> None:
 
 
 def test_namespace_types_and_traces(rig: ObjRig) -> None:
-    namespace = namespace_of(rig.process.kernel)
+    namespace = rig.system.namespace
     assert isinstance(namespace.root, DirectoryObject) and namespace.root.query_name() == "\\"
     link = namespace.base_named_objects.find("Global", False)
     assert isinstance(link, SymbolicLinkObject) and link.target == "\\BaseNamedObjects"

@@ -22,12 +22,12 @@ CURRENT_PROCESS_TOKEN, CURRENT_THREAD_TOKEN = 0xFFFFFFFFFFFFFFFC, 0xFFFFFFFFFFFF
 
 
 def fill(kernel: KernelRig, addr: int = BUF, size: int = 0x100) -> None:
-    kernel.process.uc.mem_write(addr, b"\xad" * size)
-    kernel.process.uc.mem_write(RL, struct.pack("<I", SENTINEL))
+    kernel.process.cpu.uc.mem_write(addr, b"\xad" * size)
+    kernel.process.cpu.uc.mem_write(RL, struct.pack("<I", SENTINEL))
 
 
 def get(kernel: KernelRig, addr: int, size: int) -> bytes:
-    return bytes(kernel.process.uc.mem_read(addr, size))
+    return bytes(kernel.process.cpu.uc.mem_read(addr, size))
 
 
 def u32(kernel: KernelRig, addr: int) -> int:
@@ -46,7 +46,7 @@ def query_thread(kernel: KernelRig, info_class: int, length: int, handle: int = 
 
 
 def set_thread(kernel: KernelRig, info_class: int, data: bytes, handle: int = CURRENT_THREAD) -> int:
-    kernel.process.uc.mem_write(BUF, data)
+    kernel.process.cpu.uc.mem_write(BUF, data)
     return kernel.call("NtSetInformationThread", handle, info_class, BUF, len(data))
 
 
@@ -62,15 +62,15 @@ def query_token(kernel: KernelRig, handle: int, info_class: int, length: int = 0
 
 def open_by_cid(kernel: KernelRig, call: str, pid: int, tid: int) -> int:
     kernel.put_u64(OUT, SENTINEL)
-    kernel.process.uc.mem_write(CID, struct.pack("<QQ", pid, tid))
-    kernel.process.uc.mem_write(OA, struct.pack("<QQQQQQ", 48, 0, 0, 0, 0, 0))
+    kernel.process.cpu.uc.mem_write(CID, struct.pack("<QQ", pid, tid))
+    kernel.process.cpu.uc.mem_write(OA, struct.pack("<QQQQQQ", 48, 0, 0, 0, 0, 0))
     return kernel.call(call, OUT, 0x1000, OA, CID)
 
 
 @pytest.fixture
 def wow64_kernel(kernel: KernelRig) -> KernelRig:
-    p = kernel.process
-    p.peb64, p.peb32, p.teb64, p.teb32 = 0x7FFDF000, 0x7FFDE000, 0x7FFD0000, 0x7FFD2000
+    p, t = kernel.process, kernel.thread
+    p.peb64, p.peb32, t.teb64, t.teb32 = 0x7FFDF000, 0x7FFDE000, 0x7FFD0000, 0x7FFD2000
     p.image_path = "C:\\hello.exe"
     return kernel
 
@@ -147,7 +147,7 @@ def test_debug_port_handle_count_session(kernel: KernelRig) -> None:
 def test_hard_error_mode_set_and_query(kernel: KernelRig) -> None:
     assert query_process(kernel, P.ProcessDefaultHardErrorMode, 4) == NTSTATUS.SUCCESS
     assert u32(kernel, BUF) == 1
-    kernel.process.uc.mem_write(BUF, struct.pack("<I", 0x8002))
+    kernel.process.cpu.uc.mem_write(BUF, struct.pack("<I", 0x8002))
     mode = P.ProcessDefaultHardErrorMode
     assert kernel.call("NtSetInformationProcess", CURRENT_PROCESS, mode, BUF, 4) == NTSTATUS.SUCCESS
     assert query_process(kernel, mode, 4) == NTSTATUS.SUCCESS
@@ -183,23 +183,23 @@ def test_open_other_processes(kernel: KernelRig, pid: int, tid: int, status: int
 
 
 def test_open_process_client_id_and_name_rules(kernel: KernelRig) -> None:
-    p = kernel.process
-    assert open_by_cid(kernel, "NtOpenProcess", p.pid, p.tid) == NTSTATUS.SUCCESS
-    assert open_by_cid(kernel, "NtOpenProcess", p.pid, p.tid + 4) == NTSTATUS.INVALID_CID
+    p, t = kernel.process, kernel.thread
+    assert open_by_cid(kernel, "NtOpenProcess", p.pid, t.tid) == NTSTATUS.SUCCESS
+    assert open_by_cid(kernel, "NtOpenProcess", p.pid, t.tid + 4) == NTSTATUS.INVALID_CID
     assert kernel.call("NtOpenProcess", OUT, 0x1000, OA, 0) == NTSTATUS.INVALID_PARAMETER_MIX
-    kernel.process.uc.mem_write(OA + 16, struct.pack("<Q", BUF))  # ObjectName
+    kernel.process.cpu.uc.mem_write(OA + 16, struct.pack("<Q", BUF))  # ObjectName
     assert kernel.call("NtOpenProcess", OUT, 0x1000, OA, CID) == NTSTATUS.INVALID_PARAMETER_MIX
     assert kernel.call("NtOpenProcess", OUT, 0x1000, OA, 0) == NTSTATUS.OBJECT_NAME_NOT_FOUND
     assert kernel.call("NtOpenProcess", 0, 0x1000, OA, CID) == NTSTATUS.ACCESS_VIOLATION
 
 
 def test_open_thread(kernel: KernelRig) -> None:
-    p = kernel.process
-    assert open_by_cid(kernel, "NtOpenThread", 0, p.tid) == NTSTATUS.SUCCESS
+    p, t = kernel.process, kernel.thread
+    assert open_by_cid(kernel, "NtOpenThread", 0, t.tid) == NTSTATUS.SUCCESS
     assert query_thread(kernel, P.ThreadBasicInformation, 48, handle=kernel.u64(OUT)) == NTSTATUS.SUCCESS
-    assert open_by_cid(kernel, "NtOpenThread", p.pid, p.tid) == NTSTATUS.SUCCESS
-    assert open_by_cid(kernel, "NtOpenThread", 0, p.tid + 4) == NTSTATUS.INVALID_PARAMETER
-    assert open_by_cid(kernel, "NtOpenThread", p.pid + 4, p.tid) == NTSTATUS.INVALID_CID
+    assert open_by_cid(kernel, "NtOpenThread", p.pid, t.tid) == NTSTATUS.SUCCESS
+    assert open_by_cid(kernel, "NtOpenThread", 0, t.tid + 4) == NTSTATUS.INVALID_PARAMETER
+    assert open_by_cid(kernel, "NtOpenThread", p.pid + 4, t.tid) == NTSTATUS.INVALID_CID
     assert kernel.call("NtOpenThread", OUT, 0x1000, OA, 0) == NTSTATUS.INVALID_PARAMETER_MIX
 
 
@@ -210,7 +210,7 @@ def test_thread_basic_information_and_base_priority(wow64_kernel: KernelRig) -> 
     assert query_thread(kernel, P.ThreadBasicInformation, 48) == NTSTATUS.SUCCESS
     values = P.THREAD_BASIC_INFORMATION.unpack(get(kernel, BUF, 48), 64)
     assert values == {"ExitStatus": NTSTATUS.PENDING, "TebBaseAddress": 0x7FFD0000,
-                      "UniqueProcess": kernel.process.pid, "UniqueThread": kernel.process.tid,
+                      "UniqueProcess": kernel.process.pid, "UniqueThread": kernel.thread.tid,
                       "AffinityMask": 3, "Priority": 8, "BasePriority": 0}
     assert u32(kernel, RL) == 48
     for increment, priority in ((2, 10), (-2, 6), (16, 15), (-16, 1)):
@@ -248,8 +248,8 @@ def test_hide_from_debugger(kernel: KernelRig) -> None:
 
 def test_win32_start_address_is_the_image_entry_point(kernel: KernelRig) -> None:
     image = SCRATCH + 0x400  # a minimal header: e_lfanew at 0x3C, AddressOfEntryPoint at NT headers + 0x28
-    kernel.process.uc.mem_write(image + 0x3C, struct.pack("<I", 0x80))
-    kernel.process.uc.mem_write(image + 0x80 + 0x28, struct.pack("<I", 0x1234))
+    kernel.process.cpu.uc.mem_write(image + 0x3C, struct.pack("<I", 0x80))
+    kernel.process.cpu.uc.mem_write(image + 0x80 + 0x28, struct.pack("<I", 0x1234))
     kernel.process.image_base = image
     assert query_thread(kernel, P.ThreadQuerySetWin32StartAddress, 8) == NTSTATUS.SUCCESS
     assert kernel.u64(BUF) == image + 0x1234
@@ -340,7 +340,7 @@ def test_process_list(wow64_kernel: KernelRig) -> None:
     assert u32(kernel, RL) == needed
     p = kernel.process
     assert walk_records(get(kernel, BIG, needed), BIG) == [
-        (0, "", [0, 0]), (4, "System", [8]), (p.pid, "hello.exe", [p.tid])]
+        (0, "", [0, 0]), (4, "System", [8]), (p.pid, "hello.exe", [kernel.thread.tid])]
 
 
 def test_processor_number_and_languages(kernel: KernelRig) -> None:
@@ -406,7 +406,7 @@ def test_open_process_token_errors(kernel: KernelRig) -> None:
 
 
 def impersonate(kernel: KernelRig, level: int) -> int:
-    kernel.process.uc.mem_write(SCRATCH + 0x900, struct.pack("<IIBBxx", 12, level, 0, 0))
+    kernel.process.cpu.uc.mem_write(SCRATCH + 0x900, struct.pack("<IIBBxx", 12, level, 0, 0))
     return kernel.call("NtImpersonateThread", CURRENT_THREAD, CURRENT_THREAD, SCRATCH + 0x900)
 
 

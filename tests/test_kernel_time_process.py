@@ -29,7 +29,7 @@ def test_system_time_counts_100ns_since_1601(kernel: KernelRig) -> None:
 
 
 def test_relative_delay_waits_at_least_that_long(kernel: KernelRig) -> None:
-    kernel.process.uc.mem_write(SCRATCH, struct.pack("<q", -200_000))  # 20 ms, relative
+    kernel.process.cpu.uc.mem_write(SCRATCH, struct.pack("<q", -200_000))  # 20 ms, relative
     start = time.monotonic()
     assert kernel.call("NtDelayExecution", 0, SCRATCH) == NTSTATUS.SUCCESS
     assert time.monotonic() - start >= 0.019
@@ -45,7 +45,7 @@ def test_terminate_process(kernel: KernelRig) -> None:
 
 def test_shared_clock_moves_tick_count_and_system_time(kernel: KernelRig) -> None:
     kernel.process.memory.map_committed(KUSER_SHARED_DATA, 0x1000, MemType.PRIVATE, Prot.READONLY)
-    clock = SharedClock(kernel.process.uc)
+    clock = SharedClock(kernel.process.cpu.uc)
     clock.refresh()
     tick1 = kernel.process.memory.read_u32(KUSER_SHARED_DATA + OFF_TICK_COUNT)
     sys1 = kernel.process.memory.read_u64(KUSER_SHARED_DATA + OFF_SYSTEM_TIME)

@@ -22,8 +22,9 @@ from pathlib import Path
 import pytest
 
 from wow64emu.emu.memory import MemType
-from wow64emu.emu.process import StdStreams
 from wow64emu.emu.trace import JsonlSink, Tracer
+from wow64emu.kernel.console import StdStreams
+from wow64emu.kernel.system import System
 from wow64emu.loader import ldrdata
 from wow64emu.loader import structures as S
 from wow64emu.loader.process import CreatedProcess, create_process
@@ -108,7 +109,7 @@ def images(machine: Machine) -> dict[str, int]:
 
 def test_both_pebs_of_a_wow64_process_list_the_modules_of_their_width(tmp_path: Path) -> None:
     streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
-    c = create_process(BIN / "x86" / "loadlib.exe", [], root=tmp_path, streams=streams)
+    c = create_process(System(tmp_path, streams), BIN / "x86" / "loadlib.exe", [])
     lists32 = [[e.path for e in module_list(c, 32, which)] for which in range(3)]
     syswow64 = ["C:\\Windows\\SysWOW64\\ntdll.dll", "C:\\Windows\\SysWOW64\\kernel32.dll"]
     assert lists32 == [["C:\\loadlib.exe", *syswow64], ["C:\\loadlib.exe", *syswow64], syswow64]
@@ -123,7 +124,7 @@ def test_both_pebs_of_a_wow64_process_list_the_modules_of_their_width(tmp_path: 
 
 def test_a_native_process_has_one_list(tmp_path: Path) -> None:
     streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
-    c = create_process(BIN / "x64" / "loadlib.exe", [], root=tmp_path, streams=streams)
+    c = create_process(System(tmp_path, streams), BIN / "x64" / "loadlib.exe", [])
     assert c.peb32 == 0
     assert [e.base_name for e in module_list(c, 64)] == ["loadlib.exe", "ntdll.dll", "kernel32.dll"]
 

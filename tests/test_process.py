@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from wow64emu.emu.memory import MemState, Prot
-from wow64emu.emu.process import StdStreams
 from wow64emu.errors import GuestFault
+from wow64emu.kernel.console import StdStreams
 from wow64emu.kernel.shareddata import KUSER_SHARED_DATA
+from wow64emu.kernel.system import System
 from wow64emu.loader.process import CreatedProcess, create_process, quote_arg, step_names
 
 BIN = Path(__file__).resolve().parent.parent / "fixtures" / "bin"
@@ -19,7 +20,7 @@ BIN = Path(__file__).resolve().parent.parent / "fixtures" / "bin"
 
 def make(width: str, tmp_path: Path, *args: str) -> CreatedProcess:
     streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
-    return create_process(BIN / width / "hello.exe", list(args), root=tmp_path, streams=streams)
+    return create_process(System(tmp_path, streams), BIN / width / "hello.exe", list(args))
 
 
 def u32(c: CreatedProcess, addr: int) -> int:
@@ -122,7 +123,7 @@ def test_command_line_quoting_round_trips_as_commandlinetoargvw_reads_it(arg: st
 def steps_of(width: str, tmp_path: Path, stop_after: str | None = None) -> tuple[CreatedProcess, list]:
     seen = []
     streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
-    c = create_process(BIN / width / "hello.exe", [], root=tmp_path, streams=streams, stop_after=stop_after,
+    c = create_process(System(tmp_path, streams), BIN / width / "hello.exe", [], stop_after=stop_after,
                        on_step=lambda _c, step, what, regions: seen.append((step, what, regions)))
     return c, seen
 

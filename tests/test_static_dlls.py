@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 
 from tests.test_loader_guest import module_list
-from wow64emu.emu.process import StdStreams
 from wow64emu.errors import BadImage
+from wow64emu.kernel.console import StdStreams
+from wow64emu.kernel.system import System
 from wow64emu.loader import ldrdata
 from wow64emu.loader import structures as S
 from wow64emu.loader.process import create_process
@@ -60,8 +61,8 @@ def flags_by_name(machine: Machine, which: int = 0) -> dict[str, int]:
 def test_the_fixtures_have_the_properties_under_test(tmp_path: Path) -> None:
     for width in WIDTHS:
         assert {"dll_notify.dll", "dll_outer.dll", "dll_inner.dll"} <= {p.name for p in (BIN / width).glob("*.dll")}
-        c = create_process(BIN / width / "uses_dll_outer.exe", [], root=tmp_path, streams=StdStreams(
-            io.BytesIO(), io.BytesIO(), io.BytesIO()))
+        c = create_process(System(tmp_path, StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())),
+                           BIN / width / "uses_dll_outer.exe", [])
         linker = c.linker32 if c.process.wow64 else c.linker64
         names = [m.name for m in linker.modules]
         # Loaded outer first (the program imports it), inner while binding it: load order is not the init order.
@@ -133,7 +134,7 @@ def test_exit_marks_the_shutdown_in_peb_ldr_data(width: str, tmp_path: Path) -> 
     else:
         ldr = struct.unpack("<Q", c.process.memory.peek(c.peb64 + S.PEB64.ldr, 8))[0]
         entry_in_progress, shutdown, thread = struct.unpack("<Q?7xQ", c.process.memory.peek(ldr + 0x40, 24))
-    assert (entry_in_progress, shutdown, thread) == (0, True, machine.process.tid)
+    assert (entry_in_progress, shutdown, thread) == (0, True, machine.thread.tid)
 
 
 def test_the_64bit_list_of_a_wow64_process_is_written_initialised(tmp_path: Path) -> None:

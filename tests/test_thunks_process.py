@@ -130,7 +130,7 @@ def test_thread_basic_information_shows_the_teb32(rig: Wow64Rig) -> None:
     assert query(rig, "NtQueryInformationThread", CURRENT_THREAD, P.ThreadBasicInformation, length=28) == 0
     exit_status, teb, pid, tid, affinity, priority, base = struct.unpack("<7i", rig.get(BUF, 28))
     assert (exit_status, teb, pid, tid, affinity, priority, base) == (
-        0x103, c.teb32, rig.process.pid, rig.process.tid, 3, 8, 0)
+        0x103, c.teb32, rig.process.pid, rig.machine.thread.tid, 3, 8, 0)
     assert rig.u32(RL) == 28
     assert query(rig, "NtQueryInformationThread", CURRENT_THREAD, P.ThreadBasicInformation, length=48) == \
         NTSTATUS.INFO_LENGTH_MISMATCH
@@ -185,7 +185,7 @@ def test_process_list_is_rebuilt_in_32_bit_records(rig: Wow64Rig) -> None:
     assert rig.u32(RL) == needed and rig.get(BUF + needed, 4) == b"\xad" * 4
     p = rig.process
     assert walk_records(rig.get(BUF, needed), BUF, 32) == [
-        (0, "", [0, 0]), (4, "System", [8]), (p.pid, "hello.exe", [p.tid])]
+        (0, "", [0, 0]), (4, "System", [8]), (p.pid, "hello.exe", [rig.machine.thread.tid])]
 
 
 def test_time_of_day_passes_through(rig: Wow64Rig) -> None:

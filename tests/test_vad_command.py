@@ -9,7 +9,8 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from wow64emu.emu.process import StdStreams
+from wow64emu.kernel.console import StdStreams
+from wow64emu.kernel.system import System
 from wow64emu.loader.process import create_process
 
 BIN = Path(__file__).resolve().parent.parent / "fixtures" / "bin"
@@ -64,12 +65,12 @@ def test_native_process_has_no_no_access_reservation() -> None:
 
 def test_tree_is_balanced_and_agrees_with_unicorn(tmp_path: Path) -> None:
     streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
-    c = create_process(BIN / "x86" / "fileio.exe", [], root=tmp_path, streams=streams)
+    c = create_process(System(tmp_path, streams), BIN / "x86" / "fileio.exe", [])
     space = c.process.memory
     space.check()
     committed = {page for r in space.regions() for page in r.committed}
     mapped = set()
-    for begin, end, _perms in c.process.uc.mem_regions():
+    for begin, end, _perms in c.process.cpu.uc.mem_regions():
         if begin <= space.user_high:  # the GDT page above the user range is the CPU's, not the process's
             mapped.update(range(begin, end + 1, 0x1000))
     assert mapped == committed

@@ -13,8 +13,8 @@ import struct
 from pathlib import Path
 
 from wow64emu.emu.memory import MemType, Prot
-from wow64emu.emu.process import StdStreams
 from wow64emu.emu.trace import JsonlSink, Tracer
+from wow64emu.kernel.console import StdStreams
 from wow64emu.loader.process import CTX
 from wow64emu.machine import Machine, RunOutcome
 
@@ -44,7 +44,7 @@ class Wow64Rig:
         stub = (b"\xb8" + struct.pack("<I", eax) + b"\xba" + struct.pack("<I", self.service_call) + b"\xff\xd2"
                 + b"\xc2" + struct.pack("<H", 4 * len(args)))
         self.memory.poke(stub_at, stub)
-        self.process.uc.ctl_remove_cache(stub_at, stub_at + len(stub))
+        self.process.cpu.uc.ctl_remove_cache(stub_at, stub_at + len(stub))
         return self._run_caller(stub_at, args)
 
     def call(self, name: str, *args: int) -> RunOutcome:
@@ -63,7 +63,7 @@ class Wow64Rig:
         self.memory.poke(CODE, bytes(code))
         self.memory.poke(STOP64, b"\x90")
         # Unicorn keeps translated blocks of code it already ran; a host-side write does not invalidate them.
-        self.process.uc.ctl_remove_cache(CODE, CODE + 0x1000)
+        self.process.cpu.uc.ctl_remove_cache(CODE, CODE + 0x1000)
         area = self.machine.created.cpu_area
         self.memory.poke(area + 4 + CTX["Eip"], struct.pack("<I", CODE))
         self.memory.poke(STATUS, b"\xad\xde\xad\xde")

@@ -26,11 +26,11 @@ from pathlib import Path
 from unicorn import UC_ARCH_X86, UC_MODE_32, UC_PROT_ALL, Uc
 from unicorn.x86_const import UC_X86_REG_EDX
 
-from .emu.process import StdStreams
 from .emu.trace import TextSink, Tracer
 from .errors import EmulatorError
-from .kernel import Kernel
+from .kernel.console import StdStreams
 from .kernel.entry import SyscallEntry
+from .kernel.services import ServiceTable
 from .machine import Machine
 from .thunks.dispatch import Wow64Dispatcher
 
@@ -78,7 +78,7 @@ def per_call_us(width: str, mode: str, calls: int, repeat: int) -> float:
 def timed_hooks(totals: dict[str, int]) -> Iterator[None]:
     """Time the Python parts of the path: wrap the hook methods of machines created inside the block."""
     targets = [(Wow64Dispatcher, "_on_dispatch", "widening"), (Wow64Dispatcher, "_on_complete", "narrowing"),
-               (SyscallEntry, "_on_syscall", "kernel entry and exit"), (Kernel, "dispatch", "kernel service")]
+               (SyscallEntry, "_on_syscall", "kernel entry and exit"), (ServiceTable, "dispatch", "kernel service")]
     saved = [(cls, name, getattr(cls, name)) for cls, name, _ in targets]
 
     def timed(fn: Callable, key: str) -> Callable:

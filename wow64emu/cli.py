@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from .emu.process import StdStreams
 from .emu.trace import JsonlSink, TextSink, Tracer
 from .errors import EmulatorError
+from .kernel.console import StdStreams
 from .nt.status import NTSTATUS
 
 EXIT_EMULATOR_ERROR = 2
@@ -113,6 +113,7 @@ def cmd_run(ns: argparse.Namespace) -> int:
 def cmd_vad(ns: argparse.Namespace) -> int:
     from .emu.trace import trace_step
     from .emu.vadview import render_json, render_svg, render_text
+    from .kernel.system import System
     from .loader.process import create_process, step_names
 
     if ns.after is not None and ns.after not in step_names():
@@ -123,7 +124,7 @@ def cmd_vad(ns: argparse.Namespace) -> int:
     tracer = Tracer(TextSink(sys.stderr)) if ns.trace else None
     on_step = (lambda c, step, what, regions: trace_step(tracer, step, what, regions, c.guest_path)) if tracer else None
     with _guest_root(ns.root) as root:
-        created = create_process(ns.program, ns.args, root=root, streams=streams, on_step=on_step,
+        created = create_process(System(root, streams), ns.program, ns.args, on_step=on_step,
                                  stop_after=ns.after)
         rows = created.vad_rows()
     print(render_json(rows) if ns.json else render_text(rows))
@@ -135,10 +136,10 @@ def cmd_vad(ns: argparse.Namespace) -> int:
 
 
 def cmd_syscalls(ns: argparse.Namespace) -> int:
-    from .kernel import Kernel
+    from .kernel.services import service_functions
     from .nt.syscalls import syscalls
 
-    served = set(Kernel.served_names())
+    served = set(service_functions())
     rows = [{"name": s.name, "number": s.number, "arg_bytes": s.arg_bytes,
              "args": [{"name": p.name, "kind": p.kind.name} for p in s.params],
              "thunked": True, "served": s.name in served} for s in syscalls()]

@@ -24,15 +24,15 @@ from unicorn import (
 from unicorn.x86_const import UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RIP
 
 from .emu.cpu import budget_error
-from .emu.process import StdStreams
 from .emu.trace import Tracer, trace_step
 from .errors import EmulatorError
+from .kernel.console import StdStreams
 from .kernel.entry import SyscallEntry
 from .kernel.shareddata import SharedClock
+from .kernel.system import System
 from .loader.process import CreatedProcess, create_process
 from .nt.status import NTSTATUS
 from .nt.syscalls import syscalls
-from .thunks.context import Wow64Process
 from .thunks.dispatch import Wow64Dispatcher
 
 _INTERRUPT_STATUS = {
@@ -76,14 +76,16 @@ class Machine:
         process creation and the regions each adds)."""
         on_step = (lambda c, step, what, regions: trace_step(tracer, step, what, regions, c.guest_path)) if (
             tracer is not None and "process" in trace) else None
-        self.created: CreatedProcess = create_process(program, args, root=root, streams=streams, on_step=on_step)
+        self.system = System(root, streams)
+        self.created: CreatedProcess = create_process(self.system, program, args, on_step=on_step)
         self.process = self.created.process
-        self.cpu = self.created.cpu
+        self.thread = self.created.thread
+        self.cpu = self.process.cpu
         if "syscalls" not in trace:
             tracer = None
         self.tracer = tracer
         self.fault: Fault | None = None
-        uc = self.process.uc
+        uc = self.cpu.uc
         self.clock = SharedClock(uc)
         self.entry = SyscallEntry(self.process, self.cpu.bitness_of, self._on_fault, tracer, self.clock)
         self.dispatcher = self._install_wow64() if self.process.wow64 else None
@@ -99,21 +101,17 @@ class Machine:
         wow64 = c.modules64["wow64.dll"]
         ntdll64 = c.modules64["ntdll.dll"]
         stubs64 = {s.name: ntdll64.exports[s.name] for s in syscalls() if s.name in ntdll64.exports}
-        return Wow64Dispatcher(self.process.uc, self.process.memory, arena_base=c.arena, stubs64=stubs64,
-                               dispatch_addr=wow64.exports["Wow64ThunkDispatch"],
+        return Wow64Dispatcher(self.process, stubs64=stubs64, dispatch_addr=wow64.exports["Wow64ThunkDispatch"],
                                complete_addr=wow64.exports["Wow64ThunkComplete"],
                                not_found_addr=wow64.exports["Wow64ServiceNotFound"],
-                               fast_table=wow64.exports["Wow64FastTable"],
-                               wow64=Wow64Process(c.peb32, c.teb32, c.peb64, c.teb64,
-                                                  self.process.highest_address32),
-                               tracer=self.tracer)
+                               fast_table=wow64.exports["Wow64FastTable"], tracer=self.tracer)
 
     # ---- faults ---------------------------------------------------------------------------------------
 
     def _on_fault(self, status: int, pc: int, address: int | None = None) -> None:
         if self.fault is None:
             self.fault = Fault(status, pc, address)
-        self.process.uc.emu_stop()
+        self.cpu.stop()
 
     def _on_interrupt(self, uc: Uc, intno: int, _user: object) -> None:
         status = _INTERRUPT_STATUS.get(intno, NTSTATUS.ACCESS_VIOLATION)
@@ -128,7 +126,7 @@ class Machine:
     def start_address(self) -> int:
         """Set up the first thread's registers; return where the CPU starts (the kernel's iretq to user mode)."""
         c = self.created
-        uc = self.process.uc
+        uc = self.cpu.uc
         if self.process.wow64:
             self.cpu.set_teb(c.teb64, c.teb32)
             run_simulated = c.modules64["wow64cpu.dll"].exports["RunSimulatedCode"]
@@ -143,7 +141,8 @@ class Machine:
         with exit status None in the outcome, and may be run again from its first context)."""
         begin = self.start_address()
         self.fault = None
-        self.process.deadline = time.monotonic() + timeout if timeout else None
+        self.system.deadline = time.monotonic() + timeout if timeout else None
+        self.process.running = self.thread
         self.clock.refresh()
         result = self.cpu.run(begin, finished=lambda: self.process.exit_status is not None or self.fault is not None,
                               max_insns=max_insns, timeout=timeout, stop_at=stop_at)

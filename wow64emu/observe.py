@@ -28,7 +28,7 @@ class Observers:
     def __init__(self, c: CreatedProcess, tracer: Tracer) -> None:
         self.c = c
         self.t = tracer
-        self.uc = c.process.uc
+        self.uc = c.process.cpu.uc
         self.last_cs = 0
         self.stub32_entry: dict[int, str] = {}
         self.stub32_ret: dict[int, str] = {}

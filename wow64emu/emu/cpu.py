@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from unicorn import UC_PROT_EXEC, UC_PROT_READ, Uc, UcError
+from unicorn import UC_ARCH_X86, UC_MODE_64, UC_PROT_EXEC, UC_PROT_READ, Uc, UcError
 from unicorn.x86_const import (
     UC_X86_REG_CS,
     UC_X86_REG_FS,
@@ -67,8 +67,8 @@ class RunResult:
 class Cpu:
     """The processor of one process: GDT, segment setup, the mode, the run loop."""
 
-    def __init__(self, uc: Uc) -> None:
-        self.uc = uc
+    def __init__(self) -> None:
+        self.uc = uc = Uc(UC_ARCH_X86, UC_MODE_64)
         uc.mem_map(SYSTEM_PAGE, 0x1000, UC_PROT_READ | UC_PROT_EXEC)
         self.gdt = [0] * GDT_ENTRIES
         self.gdt[CS32 >> 3] = _GDT_CODE32
@@ -104,6 +104,10 @@ class Cpu:
         if cs == 0:  # the reset state of Unicorn: ring 0, long mode, before the first return to user mode
             return 64
         return 64 if self.descriptor(cs) >> 53 & 1 else 32
+
+    def stop(self) -> None:
+        """Stop the run after the current instruction."""
+        self.uc.emu_stop()
 
     def enter_user(self, rip: int, rsp: int, cs: int = CS64) -> int:
         """Build the iretq frame of the kernel's return to user mode; return where the run loop starts."""

@@ -16,6 +16,7 @@ like files (files.py). What differs, following condrv and conhost:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
 from ..nt.status import NTSTATUS
@@ -30,9 +31,18 @@ from .fileobject import (
 )
 
 if TYPE_CHECKING:
-    from ..emu.process import Process
+    from .process import Process
 
 STD_ACCESS = map_generic(GENERIC_READ | GENERIC_WRITE)  # how kernelbase opens CONIN$ / CONOUT$
+
+
+@dataclass
+class StdStreams:
+    """The host streams behind the console: the emulator's own stdin, stdout and stderr, or a test's buffers."""
+
+    stdin: BinaryIO
+    stdout: BinaryIO
+    stderr: BinaryIO
 
 
 class ConsoleObject(IoObject):
@@ -74,7 +84,7 @@ class ConsoleObject(IoObject):
 
 def create_std_handles(process: Process) -> tuple[int, int, int]:
     """Insert the console's three standard streams into the handle table: (stdin, stdout, stderr)."""
-    streams = process.streams
+    streams = process.system.streams
     return (process.handles.insert(ConsoleObject(streams.stdin, True, "stdin")),
             process.handles.insert(ConsoleObject(streams.stdout, False, "stdout")),
             process.handles.insert(ConsoleObject(streams.stderr, False, "stderr")))

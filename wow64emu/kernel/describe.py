@@ -14,7 +14,7 @@ from .handles import CURRENT_PROCESS, CURRENT_THREAD
 from .paths import read_object_attributes
 
 if TYPE_CHECKING:
-    from ..emu.process import Process
+    from .process import Process
 
 _PSEUDO = {CURRENT_PROCESS: "NtCurrentProcess", CURRENT_THREAD: "NtCurrentThread", 0: "NULL"}
 

@@ -35,6 +35,7 @@ import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..nt import layouts as L
 from ..nt.status import NTSTATUS
@@ -42,6 +43,9 @@ from .errors import NtError
 from .fileobject import FILE_LIST_DIRECTORY, IoServices, write_iosb
 from .paths import check_component, upcase
 from .volume import FileInfo, Volume
+
+if TYPE_CHECKING:
+    from .threadobject import Thread
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +143,7 @@ def _listing(volume: Volume, directory: Path) -> list[_Entry]:
 
 
 class DirectoryServices(IoServices):
-    def NtQueryDirectoryFile(self, FileHandle: int, Event: int, ApcRoutine: int, ApcContext: int,
+    def NtQueryDirectoryFile(self, thread: Thread, FileHandle: int, Event: int, ApcRoutine: int, ApcContext: int,
                              IoStatusBlock: int, FileInformation: int, Length: int, FileInformationClass: int,
                              ReturnSingleEntry: int, FileName: int, RestartScan: int) -> int:
         info_class, length = FileInformationClass & 0xFFFFFFFF, Length & 0xFFFFFFFF
@@ -149,11 +153,11 @@ class DirectoryServices(IoServices):
             raise NtError(NTSTATUS.INVALID_INFO_CLASS)
         if length < minimum_length(info_class):
             raise NtError(NTSTATUS.INFO_LENGTH_MISMATCH)
-        memory = self._memory
+        memory = thread.process.memory
         memory.probe(IoStatusBlock, L.IO_STATUS_BLOCK.size(64), write=True)
         memory.probe(FileInformation, length, write=True)
-        mask = self._capture_mask(FileName)
-        file = self._io_object(FileHandle, FILE_LIST_DIRECTORY).on_volume()
+        mask = self._capture_mask(thread, FileName)
+        file = self._io_object(thread, FileHandle, FILE_LIST_DIRECTORY).on_volume()
         if not file.is_directory:
             raise NtError(NTSTATUS.INVALID_PARAMETER)
         first_call = file.scan is None
@@ -175,12 +179,12 @@ class DirectoryServices(IoServices):
         write_iosb(memory, IoStatusBlock, status, len(out))
         return status
 
-    def _capture_mask(self, address: int) -> str:
+    def _capture_mask(self, thread: Thread, address: int) -> str:
         if not address:
             return ""
-        us = L.UNICODE_STRING.unpack(self._memory.read(address, L.UNICODE_STRING.size(64)), 64)
+        us = L.UNICODE_STRING.unpack(thread.process.memory.read(address, L.UNICODE_STRING.size(64)), 64)
         try:
-            return self._memory.read(us["Buffer"], us["Length"] & ~1).decode("utf-16-le")
+            return thread.process.memory.read(us["Buffer"], us["Length"] & ~1).decode("utf-16-le")
         except UnicodeDecodeError:
             raise NtError(NTSTATUS.OBJECT_NAME_INVALID) from None
 
@@ -208,3 +212,6 @@ class DirectoryServices(IoServices):
             if single:
                 break
         return bytes(out), status, last
+
+
+SERVICES = (DirectoryServices.NtQueryDirectoryFile,)

@@ -35,8 +35,8 @@ from ..nt.status import NTSTATUS
 from .describe import describe_args, describe_outputs
 
 if TYPE_CHECKING:
-    from ..emu.process import Process
     from ..nt.syscalls import Syscall
+    from .process import Process
     from .shareddata import SharedClock
 
 _QWORDS = [struct.Struct(f"<{n}Q").unpack for n in range(32)]  # stack arguments 5, 6, ... of the x64 convention
@@ -51,16 +51,16 @@ class SyscallEntry:
                  tracer: Tracer | None = None, clock: SharedClock | None = None) -> None:
         self.process = process
         self.clock = clock
-        self.kernel = process.kernel
         self.bitness_of = bitness_of  # CS selector -> 32 or 64
         self.on_fault = on_fault
         self.tracer = tracer
         self.count = 0
         self.served: dict[tuple[str, bool], int] = {}  # (call, failed) -> how often: the table's coverage
-        self.services = process.kernel.services
-        self._entry_regs = RegisterBatch(process.uc, _ENTRY_REGS)
-        self._exit_regs = RegisterBatch(process.uc, [UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_R11])
-        process.uc.hook_add(UC_HOOK_INSN, self._on_syscall, None, 1, 0, UC_X86_INS_SYSCALL)
+        self.services = process.system.services.services
+        self.dispatch = process.system.services.dispatch
+        self._entry_regs = RegisterBatch(process.cpu.uc, _ENTRY_REGS)
+        self._exit_regs = RegisterBatch(process.cpu.uc, [UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_R11])
+        process.cpu.uc.hook_add(UC_HOOK_INSN, self._on_syscall, None, 1, 0, UC_X86_INS_SYSCALL)
 
     def _on_syscall(self, uc: Uc, _user: object) -> None:
         eax, r10, rdx, r8, r9, rsp, rip, eflags, cs = self._entry_regs.read()
@@ -88,7 +88,7 @@ class SyscallEntry:
                 args = list(map(int.__and__, regs, call.masks))
                 if self.tracer is not None:
                     shown = describe_args(self.process, call, args)
-                status = self.kernel.dispatch(service, args)
+                status = self.dispatch(service, self.process.running, args)
             served = self.served
             key = (call.name, status >= 0xC0000000)
             served[key] = served.get(key, 0) + 1

@@ -35,6 +35,7 @@ from __future__ import annotations
 import logging
 import struct
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ..nt import layouts as L
 from ..nt.files import FILE_RENAME_INFORMATION
@@ -52,6 +53,9 @@ from .fileobject import (
 )
 from .paths import CapturedAttributes, check_component, is_system, read_object_attributes, resolve
 from .volume import FILE_ATTRIBUTE_DIRECTORY, FileInfo
+
+if TYPE_CHECKING:
+    from .threadobject import Thread
 
 log = logging.getLogger(__name__)
 
@@ -149,13 +153,13 @@ _QUERY_CLASSES: dict[int, tuple[int, Callable[[IoObject], bytes]]] = {
 
 
 class InformationServices(IoServices):
-    def NtQueryInformationFile(self, FileHandle: int, IoStatusBlock: int, FileInformation: int, Length: int,
-                               FileInformationClass: int) -> int:
-        return self._query("NtQueryInformationFile", _QUERY_CLASSES, FileHandle, IoStatusBlock, FileInformation,
+    def NtQueryInformationFile(self, thread: Thread, FileHandle: int, IoStatusBlock: int, FileInformation: int,
+                               Length: int, FileInformationClass: int) -> int:
+        return self._query(thread, "NtQueryInformationFile", _QUERY_CLASSES, FileHandle, IoStatusBlock, FileInformation,
                            Length & 0xFFFFFFFF, FileInformationClass & 0xFFFFFFFF)
 
-    def NtSetInformationFile(self, FileHandle: int, IoStatusBlock: int, FileInformation: int, Length: int,
-                             FileInformationClass: int) -> int:
+    def NtSetInformationFile(self, thread: Thread, FileHandle: int, IoStatusBlock: int, FileInformation: int,
+                             Length: int, FileInformationClass: int) -> int:
         info_class, length = FileInformationClass & 0xFFFFFFFF, Length & 0xFFFFFFFF
         entry = _SET_CLASSES.get(info_class)
         if entry is None:
@@ -164,32 +168,34 @@ class InformationServices(IoServices):
         needed, access, apply = entry
         if length < needed:
             raise NtError(NTSTATUS.INFO_LENGTH_MISMATCH)
-        memory = self._memory
+        memory = thread.process.memory
         memory.probe(IoStatusBlock, L.IO_STATUS_BLOCK.size(64), write=True)
         data = memory.read(FileInformation, length)
-        apply(self, self._io_object(FileHandle, access), data)
+        apply(self, thread, self._io_object(thread, FileHandle, access), data)
         write_iosb(memory, IoStatusBlock, NTSTATUS.SUCCESS, 0)
         return NTSTATUS.SUCCESS
 
-    def NtQueryAttributesFile(self, ObjectAttributes: int, FileInformation: int) -> int:
-        self._query_by_name(ObjectAttributes, FileInformation, FILE_BASIC_INFORMATION.size(64), basic_information)
+    def NtQueryAttributesFile(self, thread: Thread, ObjectAttributes: int, FileInformation: int) -> int:
+        self._query_by_name(thread, ObjectAttributes, FileInformation, FILE_BASIC_INFORMATION.size(64),
+                            basic_information)
         return NTSTATUS.SUCCESS
 
-    def NtQueryFullAttributesFile(self, ObjectAttributes: int, FileInformation: int) -> int:
-        self._query_by_name(ObjectAttributes, FileInformation, FILE_NETWORK_OPEN_INFORMATION.size(64),
+    def NtQueryFullAttributesFile(self, thread: Thread, ObjectAttributes: int, FileInformation: int) -> int:
+        self._query_by_name(thread, ObjectAttributes, FileInformation, FILE_NETWORK_OPEN_INFORMATION.size(64),
                             network_open_information)
         return NTSTATUS.SUCCESS
 
-    def _query_by_name(self, oa: int, buffer: int, size: int, answer: Callable[[FileInfo], bytes]) -> None:
+    def _query_by_name(self, thread: Thread, oa: int, buffer: int, size: int,
+                       answer: Callable[[FileInfo], bytes]) -> None:
         """What an open of the name for FILE_READ_ATTRIBUTES and a query of it would give, with no handle."""
-        memory = self._memory
+        memory = thread.process.memory
         memory.probe(buffer, size, write=True)
-        target = self._existing(read_object_attributes(memory, oa))
+        target = self._existing(thread, read_object_attributes(memory, oa))
         memory.write(buffer, answer(self.volume.info(target.host)))
 
     # ---- the set classes -------------------------------------------------------------------------------------
 
-    def _set_basic(self, obj: IoObject, data: bytes) -> None:
+    def _set_basic(self, thread: Thread, obj: IoObject, data: bytes) -> None:
         file = obj.on_volume()
         values = FILE_BASIC_INFORMATION.unpack(data, 64)
         attributes = values["FileAttributes"]
@@ -202,7 +208,7 @@ class InformationServices(IoServices):
         self.volume.set_times(host, values["CreationTime"], values["LastAccessTime"], values["LastWriteTime"],
                               values["ChangeTime"])
 
-    def _set_rename(self, obj: IoObject, data: bytes) -> None:
+    def _set_rename(self, thread: Thread, obj: IoObject, data: bytes) -> None:
         file = obj.on_volume()
         values = FILE_RENAME_INFORMATION.unpack(data, 64)
         start = FILE_RENAME_INFORMATION.offset("FileName", 64)
@@ -217,7 +223,7 @@ class InformationServices(IoServices):
         if source == volume.root:
             raise NtError(NTSTATUS.ACCESS_DENIED)
         if values["RootDirectory"]:
-            target = self._target(CapturedAttributes(values["RootDirectory"], name, 0))
+            target = self._target(thread, CapturedAttributes(values["RootDirectory"], name, 0))
         elif name.startswith("\\"):
             target = resolve(volume.root, name)
         else:  # a new name in the same directory
@@ -239,20 +245,20 @@ class InformationServices(IoServices):
             volume.remove(target.host)
         volume.rename(file.node, target.host.parent / name.rsplit("\\", 1)[-1])
 
-    def _set_disposition(self, obj: IoObject, data: bytes) -> None:
+    def _set_disposition(self, thread: Thread, obj: IoObject, data: bytes) -> None:
         file = obj.on_volume()
         delete = bool(data[0])
         if delete:
             self.volume.check_deletable(file.node.host)
         file.node.delete_pending = delete
 
-    def _set_position(self, obj: IoObject, data: bytes) -> None:
+    def _set_position(self, thread: Thread, obj: IoObject, data: bytes) -> None:
         (offset,) = struct.unpack_from("<q", data)
         if offset < 0:
             raise NtError(NTSTATUS.INVALID_PARAMETER)
         obj.position = offset
 
-    def _set_end_of_file(self, obj: IoObject, data: bytes) -> None:
+    def _set_end_of_file(self, thread: Thread, obj: IoObject, data: bytes) -> None:
         file = obj.on_volume()
         (size,) = struct.unpack_from("<q", data)
         if size < 0 or file.is_directory:
@@ -261,10 +267,14 @@ class InformationServices(IoServices):
 
 
 # class -> (the fixed size a buffer needs, the access right the handle needs, what applies it)
-_SET_CLASSES: dict[int, tuple[int, int, Callable[[InformationServices, IoObject, bytes], None]]] = {
+_SET_CLASSES: dict[int, tuple[int, int, Callable[[InformationServices, Thread, IoObject, bytes], None]]] = {
     FileBasicInformation: (FILE_BASIC_INFORMATION.size(64), FILE_WRITE_ATTRIBUTES, InformationServices._set_basic),
     FileRenameInformation: (FILE_RENAME_INFORMATION.size(64), DELETE, InformationServices._set_rename),
     FileDispositionInformation: (1, DELETE, InformationServices._set_disposition),
     FilePositionInformation: (FILE_POSITION_INFORMATION.size(64), 0, InformationServices._set_position),
     FileEndOfFileInformation: (8, FILE_WRITE_DATA, InformationServices._set_end_of_file),
 }
+
+
+SERVICES = (InformationServices.NtQueryInformationFile, InformationServices.NtSetInformationFile,
+            InformationServices.NtQueryAttributesFile, InformationServices.NtQueryFullAttributesFile)

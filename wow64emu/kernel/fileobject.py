@@ -23,8 +23,9 @@ from .volume import FileInfo, FileNode, Volume
 
 if TYPE_CHECKING:
     from ..emu.memory import AddressSpace
-    from . import Kernel
     from .directory import DirectoryScan
+    from .system import System
+    from .threadobject import Thread
 
 log = logging.getLogger(__name__)
 
@@ -219,30 +220,26 @@ class FileObject(IoObject):
 
 
 class IoServices:
-    """What the I/O service areas share: the kernel, the process's C: volume, handle and name lookups."""
+    """What the I/O service areas share: the System's C: volume, handle and name lookups."""
 
-    def __init__(self, kernel: Kernel) -> None:
-        self.kernel = kernel
-        self.volume = Volume(kernel.process.root)
+    def __init__(self, system: System) -> None:
+        self.system = system
+        self.volume = system.volume
 
-    @property
-    def _memory(self) -> AddressSpace:
-        return self.kernel.process.memory
-
-    def _io_object(self, handle: int, access: int = 0) -> IoObject:
+    def _io_object(self, thread: Thread, handle: int, access: int = 0) -> IoObject:
         """The File object behind a handle, with the rights asked for (STATUS_ACCESS_DENIED without them).
 
         The pseudo handles name a process, a thread or a token: STATUS_OBJECT_TYPE_MISMATCH.
         """
         if is_pseudo_handle(handle):
             raise NtError(NTSTATUS.OBJECT_TYPE_MISMATCH)
-        obj = self.kernel.process.handles.get(handle, IoObject)
+        obj = thread.process.handles.get(handle, IoObject)
         if access & ~obj.access:
             raise NtError(NTSTATUS.ACCESS_DENIED)
         return obj
 
-    def _query(self, call: str, classes: dict[int, tuple[int, Callable[[IoObject], bytes]]], handle: int,
-               iosb: int, buffer: int, length: int, info_class: int) -> int:
+    def _query(self, thread: Thread, call: str, classes: dict[int, tuple[int, Callable[[IoObject], bytes]]],
+               handle: int, iosb: int, buffer: int, length: int, info_class: int) -> int:
         """A query by information class, checked in the I/O manager's order: the class (logged when not served),
         the length against the class's structure size, the pointers, then the handle. An answer longer than
         the buffer (a name that does not fit) is cut to fit, with STATUS_BUFFER_OVERFLOW."""
@@ -253,17 +250,17 @@ class IoServices:
         needed, answer = entry
         if length < needed:
             raise NtError(NTSTATUS.INFO_LENGTH_MISMATCH)
-        memory = self._memory
+        memory = thread.process.memory
         memory.probe(iosb, L.IO_STATUS_BLOCK.size(64), write=True)
         memory.probe(buffer, length, write=True)
-        data = answer(self._io_object(handle))
+        data = answer(self._io_object(thread, handle))
         status = NTSTATUS.SUCCESS if len(data) <= length else NTSTATUS.BUFFER_OVERFLOW
         data = data[:length]
         memory.write(buffer, data)
         write_iosb(memory, iosb, status, len(data))
         return status
 
-    def _target(self, oa: CapturedAttributes) -> HostPath:
+    def _target(self, thread: Thread, oa: CapturedAttributes) -> HostPath:
         """The host path an OBJECT_ATTRIBUTES names, from the drive's root or from its RootDirectory handle.
 
         A file handle as RootDirectory with an empty name stands for that file (ReOpenFile), with a name is
@@ -277,7 +274,7 @@ class IoServices:
             return resolve(root, oa.name)
         if is_pseudo_handle(oa.root_directory):
             raise NtError(NTSTATUS.OBJECT_TYPE_MISMATCH)
-        base = self.kernel.process.handles.get(oa.root_directory, KernelObject)
+        base = thread.process.handles.get(oa.root_directory, KernelObject)
         if not isinstance(base, IoObject):
             raise NtError(NTSTATUS.OBJECT_TYPE_MISMATCH)
         if not isinstance(base, FileObject):
@@ -286,9 +283,9 @@ class IoServices:
             raise NtError(NTSTATUS.INVALID_PARAMETER)
         return resolve(root, oa.name or "", base.path)
 
-    def _existing(self, oa: CapturedAttributes) -> HostPath:
+    def _existing(self, thread: Thread, oa: CapturedAttributes) -> HostPath:
         """An existing file or directory named by OBJECT_ATTRIBUTES, as an open of it would find it."""
-        target = self._target(oa)
+        target = self._target(thread, oa)
         if not target.exists:
             raise NtError(NTSTATUS.OBJECT_NAME_NOT_FOUND)
         if target.trailing_backslash and not target.is_dir:

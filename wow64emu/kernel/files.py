@@ -43,12 +43,11 @@ import io
 import logging
 import os
 import struct
+from typing import TYPE_CHECKING
 
 from ..nt import layouts as L
 from ..nt.status import NTSTATUS
-from .directory import DirectoryServices
 from .errors import NtError
-from .fileinfo import InformationServices
 from .fileobject import (
     DELETE,
     FILE_APPEND_DATA,
@@ -65,12 +64,15 @@ from .fileobject import (
     SYNCHRONOUS_OPTIONS,
     FileObject,
     IoObject,
+    IoServices,
     map_generic,
     write_iosb,
 )
-from .fsinfo import VolumeServices
 from .paths import HostPath, host_status, is_system, read_object_attributes
 from .volume import FILE_ATTRIBUTE_ARCHIVE, FILE_ATTRIBUTE_VALID_FLAGS
+
+if TYPE_CHECKING:
+    from .threadobject import Thread
 
 log = logging.getLogger(__name__)
 
@@ -88,27 +90,27 @@ FILE_WRITE_TO_END_OF_FILE = -1  # LowPart 0xFFFFFFFF, HighPart -1
 FILE_USE_FILE_POINTER_POSITION = -2  # LowPart 0xFFFFFFFE, HighPart -1
 
 
-class FileServices(InformationServices, DirectoryServices, VolumeServices):
+class FileServices(IoServices):
     # ---- open ----------------------------------------------------------------------------------------------
 
-    def NtCreateFile(self, FileHandle: int, DesiredAccess: int, ObjectAttributes: int, IoStatusBlock: int,
-                     AllocationSize: int, FileAttributes: int, ShareAccess: int, CreateDisposition: int,
-                     CreateOptions: int, EaBuffer: int, EaLength: int) -> int:
-        return self._create(FileHandle, DesiredAccess & 0xFFFFFFFF, ObjectAttributes, IoStatusBlock,
+    def NtCreateFile(self, thread: Thread, FileHandle: int, DesiredAccess: int, ObjectAttributes: int,
+                     IoStatusBlock: int, AllocationSize: int, FileAttributes: int, ShareAccess: int,
+                     CreateDisposition: int, CreateOptions: int, EaBuffer: int, EaLength: int) -> int:
+        return self._create(thread, FileHandle, DesiredAccess & 0xFFFFFFFF, ObjectAttributes, IoStatusBlock,
                             AllocationSize, FileAttributes & 0xFFFFFFFF, ShareAccess & 0xFFFFFFFF,
                             CreateDisposition & 0xFFFFFFFF, CreateOptions & 0xFFFFFFFF, EaBuffer,
                             EaLength & 0xFFFFFFFF)
 
-    def NtOpenFile(self, FileHandle: int, DesiredAccess: int, ObjectAttributes: int, IoStatusBlock: int,
+    def NtOpenFile(self, thread: Thread, FileHandle: int, DesiredAccess: int, ObjectAttributes: int, IoStatusBlock: int,
                    ShareAccess: int, OpenOptions: int) -> int:
-        return self._create(FileHandle, DesiredAccess & 0xFFFFFFFF, ObjectAttributes, IoStatusBlock, 0, 0,
+        return self._create(thread, FileHandle, DesiredAccess & 0xFFFFFFFF, ObjectAttributes, IoStatusBlock, 0, 0,
                             ShareAccess & 0xFFFFFFFF, FILE_OPEN, OpenOptions & 0xFFFFFFFF, 0, 0)
 
-    def _create(self, handle_out: int, desired: int, oa_address: int, iosb: int, allocation_size: int,
+    def _create(self, thread: Thread, handle_out: int, desired: int, oa_address: int, iosb: int, allocation_size: int,
                 attributes: int, share: int, disposition: int, options: int, ea_buffer: int,
                 ea_length: int) -> int:
         _check_create_parameters(desired, attributes, share, disposition, options)
-        memory = self._memory
+        memory = thread.process.memory
         memory.probe(handle_out, 8, write=True)
         memory.probe(iosb, L.IO_STATUS_BLOCK.size(64), write=True)
         if allocation_size:
@@ -119,9 +121,9 @@ class FileServices(InformationServices, DirectoryServices, VolumeServices):
         if options & FILE_OPEN_BY_FILE_ID:
             log.warning("NtCreateFile: FILE_OPEN_BY_FILE_ID is not implemented")
             raise NtError(NTSTATUS.NOT_IMPLEMENTED)
-        target = self._target(read_object_attributes(memory, oa_address))
+        target = self._target(thread, read_object_attributes(memory, oa_address))
         obj, information = self._open(target, map_generic(desired), disposition, options, attributes)
-        handle = self.kernel.process.handles.insert(obj)
+        handle = thread.process.handles.insert(obj)
         memory.write_u64(handle_out, handle)
         write_iosb(memory, iosb, NTSTATUS.SUCCESS, information)
         return NTSTATUS.SUCCESS
@@ -176,14 +178,14 @@ class FileServices(InformationServices, DirectoryServices, VolumeServices):
 
     # ---- read and write ------------------------------------------------------------------------------------
 
-    def NtReadFile(self, FileHandle: int, Event: int, ApcRoutine: int, ApcContext: int, IoStatusBlock: int,
-                   Buffer: int, Length: int, ByteOffset: int, Key: int) -> int:
+    def NtReadFile(self, thread: Thread, FileHandle: int, Event: int, ApcRoutine: int, ApcContext: int,
+                   IoStatusBlock: int, Buffer: int, Length: int, ByteOffset: int, Key: int) -> int:
         length = Length & 0xFFFFFFFF
-        obj = self._io_object(FileHandle, FILE_READ_DATA)
-        memory = self._memory
+        obj = self._io_object(thread, FileHandle, FILE_READ_DATA)
+        memory = thread.process.memory
         memory.probe(IoStatusBlock, L.IO_STATUS_BLOCK.size(64), write=True)
         memory.probe(Buffer, length, write=True)
-        offset = self._offset(obj, ByteOffset)
+        offset = self._offset(thread, obj, ByteOffset)
         if offset is None or offset < 0:
             raise NtError(NTSTATUS.INVALID_PARAMETER)
         data = obj.read(offset, length) if length else b""
@@ -196,14 +198,14 @@ class FileServices(InformationServices, DirectoryServices, VolumeServices):
         write_iosb(memory, IoStatusBlock, NTSTATUS.SUCCESS, len(data))
         return NTSTATUS.SUCCESS
 
-    def NtWriteFile(self, FileHandle: int, Event: int, ApcRoutine: int, ApcContext: int, IoStatusBlock: int,
-                    Buffer: int, Length: int, ByteOffset: int, Key: int) -> int:
+    def NtWriteFile(self, thread: Thread, FileHandle: int, Event: int, ApcRoutine: int, ApcContext: int,
+                    IoStatusBlock: int, Buffer: int, Length: int, ByteOffset: int, Key: int) -> int:
         length = Length & 0xFFFFFFFF
-        obj = self._writable(FileHandle)
-        memory = self._memory
+        obj = self._writable(thread, FileHandle)
+        memory = thread.process.memory
         memory.probe(IoStatusBlock, L.IO_STATUS_BLOCK.size(64), write=True)
         data = memory.read(Buffer, length)
-        offset = self._offset(obj, ByteOffset)
+        offset = self._offset(thread, obj, ByteOffset)
         if not obj.access & FILE_WRITE_DATA or offset == FILE_WRITE_TO_END_OF_FILE:
             offset = None  # append-only handles, and FILE_WRITE_TO_END_OF_FILE
         elif offset is None or offset < 0:
@@ -215,35 +217,35 @@ class FileServices(InformationServices, DirectoryServices, VolumeServices):
         write_iosb(memory, IoStatusBlock, NTSTATUS.SUCCESS, len(data))
         return NTSTATUS.SUCCESS
 
-    def _writable(self, handle: int) -> IoObject:
+    def _writable(self, thread: Thread, handle: int) -> IoObject:
         """The File object behind a handle that may write data or append it (ACCESS_DENIED otherwise)."""
-        obj = self._io_object(handle)
+        obj = self._io_object(thread, handle)
         if not obj.access & (FILE_WRITE_DATA | FILE_APPEND_DATA):
             raise NtError(NTSTATUS.ACCESS_DENIED)
         return obj
 
-    def _offset(self, obj: IoObject, pointer: int) -> int | None:
+    def _offset(self, thread: Thread, obj: IoObject, pointer: int) -> int | None:
         """The byte offset a transfer starts at: the file pointer where it stands in, else the one given.
 
         None when an asynchronous handle got none (or asked for the file pointer it does not have).
         """
-        offset = struct.unpack("<q", self._memory.read(pointer, 8))[0] if pointer else None
+        offset = struct.unpack("<q", thread.process.memory.read(pointer, 8))[0] if pointer else None
         if not obj.seekable:
             return 0
         if offset is None or offset == FILE_USE_FILE_POINTER_POSITION:
             return obj.position if obj.synchronous else None
         return offset
 
-    def NtFlushBuffersFile(self, FileHandle: int, IoStatusBlock: int) -> int:
-        self._memory.probe(IoStatusBlock, L.IO_STATUS_BLOCK.size(64), write=True)
-        self._writable(FileHandle).flush()
-        write_iosb(self._memory, IoStatusBlock, NTSTATUS.SUCCESS, 0)
+    def NtFlushBuffersFile(self, thread: Thread, FileHandle: int, IoStatusBlock: int) -> int:
+        thread.process.memory.probe(IoStatusBlock, L.IO_STATUS_BLOCK.size(64), write=True)
+        self._writable(thread, FileHandle).flush()
+        write_iosb(thread.process.memory, IoStatusBlock, NTSTATUS.SUCCESS, 0)
         return NTSTATUS.SUCCESS
 
     # ---- delete --------------------------------------------------------------------------------------------
 
-    def NtDeleteFile(self, ObjectAttributes: int) -> int:
-        target = self._existing(read_object_attributes(self._memory, ObjectAttributes))
+    def NtDeleteFile(self, thread: Thread, ObjectAttributes: int) -> int:
+        target = self._existing(thread, read_object_attributes(thread.process.memory, ObjectAttributes))
         self.volume.check_deletable(target.host)
         node = self.volume.node(target.host)
         if node is not None:
@@ -293,3 +295,7 @@ def _open_host(host_path: os.PathLike[str], access: int) -> io.FileIO | None:
     fd = os.open(host_path, flags | _O_BINARY)
     mode = "r+b" if reads and writes else "wb" if writes else "rb"
     return io.FileIO(fd, mode, closefd=True)
+
+
+SERVICES = (FileServices.NtCreateFile, FileServices.NtOpenFile, FileServices.NtReadFile, FileServices.NtWriteFile,
+            FileServices.NtFlushBuffersFile, FileServices.NtDeleteFile)

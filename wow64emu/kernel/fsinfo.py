@@ -20,11 +20,15 @@ from __future__ import annotations
 import os
 import struct
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .errors import NtError
 from .fileobject import IoObject, IoServices
 from .paths import MAX_COMPONENT, host_status
 from .volume import CLUSTER, Volume
+
+if TYPE_CHECKING:
+    from .threadobject import Thread
 
 FileFsVolumeInformation = 1
 FileFsSizeInformation = 3
@@ -90,7 +94,10 @@ _FS_CLASSES: dict[int, tuple[int, Callable[[IoObject], bytes]]] = {
 
 
 class VolumeServices(IoServices):
-    def NtQueryVolumeInformationFile(self, FileHandle: int, IoStatusBlock: int, FsInformation: int, Length: int,
-                                     FsInformationClass: int) -> int:
-        return self._query("NtQueryVolumeInformationFile", _FS_CLASSES, FileHandle, IoStatusBlock, FsInformation,
-                           Length & 0xFFFFFFFF, FsInformationClass & 0xFFFFFFFF)
+    def NtQueryVolumeInformationFile(self, thread: Thread, FileHandle: int, IoStatusBlock: int, FsInformation: int,
+                                     Length: int, FsInformationClass: int) -> int:
+        return self._query(thread, "NtQueryVolumeInformationFile", _FS_CLASSES, FileHandle, IoStatusBlock,
+                           FsInformation, Length & 0xFFFFFFFF, FsInformationClass & 0xFFFFFFFF)
+
+
+SERVICES = (VolumeServices.NtQueryVolumeInformationFile,)

@@ -25,6 +25,7 @@ from .errors import NtError
 
 if TYPE_CHECKING:
     from .namespace import DirectoryObject
+    from .threadobject import Thread
 
 CURRENT_PROCESS = 0xFFFFFFFFFFFFFFFF  # (HANDLE)-1, sign-extended
 CURRENT_THREAD = 0xFFFFFFFFFFFFFFFE  # (HANDLE)-2
@@ -146,11 +147,11 @@ class KernelObject:
 
     # ---- waiting (see the module docstring) -----------------------------------------------------------
 
-    def signalled(self, thread: int) -> bool:
+    def signalled(self, thread: Thread) -> bool:
         """Whether a wait by `thread` on the object is satisfied now."""
         return True
 
-    def satisfy(self, thread: int) -> bool:
+    def satisfy(self, thread: Thread) -> bool:
         """What a satisfied wait does to the object; True when it was an abandoned mutant."""
         return False
 

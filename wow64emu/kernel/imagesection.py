@@ -40,8 +40,8 @@ from .paths import SYSROOT
 
 if TYPE_CHECKING:
     from ..emu.memory import AddressSpace
-    from ..emu.process import Process
     from .fileobject import FileObject
+    from .process import Process
 
 log = logging.getLogger(__name__)
 

@@ -44,7 +44,8 @@ from .handles import CURRENT_PROCESS
 
 if TYPE_CHECKING:
     from ..emu.memory import AddressSpace
-    from . import Kernel
+    from .system import System
+    from .threadobject import Thread
 
 log = logging.getLogger(__name__)
 
@@ -90,17 +91,13 @@ def check_process(handle: int) -> None:
 
 
 class MemoryServices:
-    def __init__(self, kernel: Kernel) -> None:
-        self.kernel = kernel
+    def __init__(self, system: System) -> None:
+        self.system = system
 
-    @property
-    def _space(self) -> AddressSpace:
-        return self.kernel.process.memory
-
-    def NtAllocateVirtualMemory(self, ProcessHandle: int, BaseAddress: int, ZeroBits: int, RegionSize: int,
-                                AllocationType: int, Protect: int) -> int:
+    def NtAllocateVirtualMemory(self, thread: Thread, ProcessHandle: int, BaseAddress: int, ZeroBits: int,
+                                RegionSize: int, AllocationType: int, Protect: int) -> int:
         check_process(ProcessHandle)
-        space = self._space
+        space = thread.process.memory
         base = space.read_u64(BaseAddress)
         size = space.read_u64(RegionSize)
         limit = check_zero_bits(ZeroBits, NTSTATUS.INVALID_PARAMETER_3)
@@ -114,7 +111,7 @@ class MemoryServices:
         if AllocationType & MEM_RESERVE or base == 0:
             if is_writecopy(Protect):
                 raise NtError(NTSTATUS.INVALID_PAGE_PROTECTION)
-            start, length = self._reserve(base, size, AllocationType, Protect, limit)
+            start, length = _reserve(space, base, size, AllocationType, Protect, limit)
             if AllocationType & MEM_COMMIT:
                 space.commit(start, length, Protect)
         else:
@@ -133,29 +130,10 @@ class MemoryServices:
         space.write_u64(RegionSize, length)
         return NTSTATUS.SUCCESS
 
-    def _reserve(self, base: int, size: int, alloc_type: int, protect: int, limit: int | None) -> tuple[int, int]:
-        space = self._space
-        if base:
-            start = base & ~(ALLOCATION_GRANULARITY - 1)
-            length = page_up(base + size) - start
-            if start < space.user_low or start + length - 1 > space.user_high:
-                raise NtError(NTSTATUS.INVALID_PARAMETER_2)
-            if limit is not None and start + length - 1 > limit:
-                raise NtError(NTSTATUS.INVALID_PARAMETER_2)
-            if not space.is_free(start, length):
-                raise NtError(NTSTATUS.CONFLICTING_ADDRESSES)
-        else:
-            length = page_up(size)
-            found = space.find_free(length, high=limit, top_down=bool(alloc_type & MEM_TOP_DOWN))
-            if found is None:
-                raise NtError(NTSTATUS.NO_MEMORY)
-            start = found
-        space.reserve(start, length, MemType.PRIVATE, protect)
-        return start, length
-
-    def NtFreeVirtualMemory(self, ProcessHandle: int, BaseAddress: int, RegionSize: int, FreeType: int) -> int:
+    def NtFreeVirtualMemory(self, thread: Thread, ProcessHandle: int, BaseAddress: int, RegionSize: int,
+                            FreeType: int) -> int:
         check_process(ProcessHandle)
-        space = self._space
+        space = thread.process.memory
         base = space.read_u64(BaseAddress)
         size = space.read_u64(RegionSize)
         if FreeType not in (MEM_DECOMMIT, MEM_RELEASE):
@@ -183,11 +161,11 @@ class MemoryServices:
         space.write_u64(RegionSize, end - start)
         return NTSTATUS.SUCCESS
 
-    def NtProtectVirtualMemory(self, ProcessHandle: int, BaseAddress: int, RegionSize: int, NewProtect: int,
-                               OldProtect: int) -> int:
+    def NtProtectVirtualMemory(self, thread: Thread, ProcessHandle: int, BaseAddress: int, RegionSize: int,
+                               NewProtect: int, OldProtect: int) -> int:
         if not valid_protection(NewProtect):
             raise NtError(NTSTATUS.INVALID_PAGE_PROTECTION)
-        space = self._space
+        space = thread.process.memory
         base = space.read_u64(BaseAddress)
         size = space.read_u64(RegionSize)
         space.probe(OldProtect, 4, write=True)
@@ -212,9 +190,9 @@ class MemoryServices:
         space.write_u64(RegionSize, end - start)
         return NTSTATUS.SUCCESS
 
-    def NtQueryVirtualMemory(self, ProcessHandle: int, BaseAddress: int, MemoryInformationClass: int,
+    def NtQueryVirtualMemory(self, thread: Thread, ProcessHandle: int, BaseAddress: int, MemoryInformationClass: int,
                              MemoryInformation: int, MemoryInformationLength: int, ReturnLength: int) -> int:
-        space = self._space
+        space = thread.process.memory
         if BaseAddress > space.user_high:
             raise NtError(NTSTATUS.INVALID_PARAMETER)
         if MemoryInformationClass != MemoryBasicInformation:
@@ -238,18 +216,19 @@ class MemoryServices:
             space.write_u64(ReturnLength, size)
         return NTSTATUS.SUCCESS
 
-    def NtReadVirtualMemory(self, ProcessHandle: int, BaseAddress: int, Buffer: int, NumberOfBytesToRead: int,
-                            NumberOfBytesRead: int) -> int:
-        return self._copy(ProcessHandle, BaseAddress, Buffer, NumberOfBytesToRead, NumberOfBytesRead, read=True)
+    def NtReadVirtualMemory(self, thread: Thread, ProcessHandle: int, BaseAddress: int, Buffer: int,
+                            NumberOfBytesToRead: int, NumberOfBytesRead: int) -> int:
+        return self._copy(thread, ProcessHandle, BaseAddress, Buffer, NumberOfBytesToRead, NumberOfBytesRead, read=True)
 
-    def NtWriteVirtualMemory(self, ProcessHandle: int, BaseAddress: int, Buffer: int, NumberOfBytesToWrite: int,
-                             NumberOfBytesWritten: int) -> int:
-        return self._copy(ProcessHandle, BaseAddress, Buffer, NumberOfBytesToWrite, NumberOfBytesWritten,
+    def NtWriteVirtualMemory(self, thread: Thread, ProcessHandle: int, BaseAddress: int, Buffer: int,
+                             NumberOfBytesToWrite: int, NumberOfBytesWritten: int) -> int:
+        return self._copy(thread, ProcessHandle, BaseAddress, Buffer, NumberOfBytesToWrite, NumberOfBytesWritten,
                           read=False)
 
-    def _copy(self, handle: int, remote: int, local: int, size: int, count_out: int, *, read: bool) -> int:
+    def _copy(self, thread: Thread, handle: int, remote: int, local: int, size: int, count_out: int, *,
+              read: bool) -> int:
         """Copy between the caller's buffer (`local`) and the process's memory (`remote`), either way."""
-        space = self._space
+        space = thread.process.memory
         end = space.user_high + 1
         if size and (remote + size > end or local + size > end):
             raise NtError(NTSTATUS.ACCESS_VIOLATION)
@@ -271,3 +250,29 @@ class MemoryServices:
         if count_out:
             space.write_u64(count_out, copied)
         return status
+
+
+def _reserve(space: AddressSpace, base: int, size: int, alloc_type: int, protect: int,
+             limit: int | None) -> tuple[int, int]:
+    if base:
+        start = base & ~(ALLOCATION_GRANULARITY - 1)
+        length = page_up(base + size) - start
+        if start < space.user_low or start + length - 1 > space.user_high:
+            raise NtError(NTSTATUS.INVALID_PARAMETER_2)
+        if limit is not None and start + length - 1 > limit:
+            raise NtError(NTSTATUS.INVALID_PARAMETER_2)
+        if not space.is_free(start, length):
+            raise NtError(NTSTATUS.CONFLICTING_ADDRESSES)
+    else:
+        length = page_up(size)
+        found = space.find_free(length, high=limit, top_down=bool(alloc_type & MEM_TOP_DOWN))
+        if found is None:
+            raise NtError(NTSTATUS.NO_MEMORY)
+        start = found
+    space.reserve(start, length, MemType.PRIVATE, protect)
+    return start, length
+
+
+SERVICES = (MemoryServices.NtAllocateVirtualMemory, MemoryServices.NtFreeVirtualMemory,
+            MemoryServices.NtProtectVirtualMemory, MemoryServices.NtQueryVirtualMemory,
+            MemoryServices.NtReadVirtualMemory, MemoryServices.NtWriteVirtualMemory)

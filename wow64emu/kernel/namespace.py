@@ -10,8 +10,8 @@ resolves them (paths.py).
 For other areas, two functions do all of a named object's creation and opening, as ObCreateObject,
 ObInsertObject and ObOpenObjectByName do it:
 
-    status = create_object(kernel, SectionHandle, DesiredAccess, ObjectAttributes, SectionObject, make)
-    status = open_object(kernel, SectionHandle, DesiredAccess, ObjectAttributes, SectionObject)
+    status = create_object(thread, SectionHandle, DesiredAccess, ObjectAttributes, SectionObject, make)
+    status = open_object(thread, SectionHandle, DesiredAccess, ObjectAttributes, SectionObject)
 
 They probe the handle pointer, capture the OBJECT_ATTRIBUTES (NULL: an unnamed object for create,
 STATUS_INVALID_PARAMETER for open), resolve the name, and write the new handle. `make()` builds the object and
@@ -41,9 +41,9 @@ from .paths import read_object_attributes, upcase
 
 if TYPE_CHECKING:
     from ..emu.memory import AddressSpace
-    from . import Kernel
     from .handles import HandleTable
     from .paths import CapturedAttributes
+    from .threadobject import Thread
 
 T = TypeVar("T", bound=KernelObject)
 
@@ -119,15 +119,6 @@ class Namespace:
         directory.permanent = True
         parent.add(name, directory)
         return directory
-
-
-def namespace_of(kernel: Kernel) -> Namespace:
-    """The namespace of a kernel (its object services keep it)."""
-    for area in kernel.areas:
-        found = getattr(area, "namespace", None)
-        if isinstance(found, Namespace):
-            return found
-    raise LookupError("the kernel has no object services")
 
 
 @dataclass
@@ -211,17 +202,17 @@ def _capture(memory: AddressSpace, handle_out: int, oa_address: int) -> Captured
     return read_object_attributes(memory, oa_address) if oa_address else None
 
 
-def create_object(kernel: Kernel, handle_out: int, desired: int, oa_address: int, cls: type[T],
+def create_object(thread: Thread, handle_out: int, desired: int, oa_address: int, cls: type[T],
                   make: Callable[[], T]) -> int:
     """Create a (possibly named) object of class `cls`, or open the existing one under OBJ_OPENIF."""
-    process = kernel.process
+    process = thread.process
     oa = _capture(process.memory, handle_out, oa_address)
     attributes = oa.attributes if oa is not None else 0
     status = NTSTATUS.SUCCESS
     if oa is None or not oa.name:
         obj = make()
     else:
-        where = lookup(namespace_of(kernel), process.handles, oa, follow_last=cls is not SymbolicLinkObject)
+        where = lookup(process.system.namespace, process.handles, oa, follow_last=cls is not SymbolicLinkObject)
         if where.found is not None:
             if not isinstance(where.found, cls):
                 raise NtError(NTSTATUS.OBJECT_TYPE_MISMATCH)
@@ -248,13 +239,13 @@ def _insert_new(where: Lookup, attributes: int, is_directory: bool, make: Callab
     return obj
 
 
-def open_object(kernel: Kernel, handle_out: int, desired: int, oa_address: int, cls: type[T]) -> int:
+def open_object(thread: Thread, handle_out: int, desired: int, oa_address: int, cls: type[T]) -> int:
     """Open the object of class `cls` that the OBJECT_ATTRIBUTES name."""
-    process = kernel.process
+    process = thread.process
     oa = _capture(process.memory, handle_out, oa_address)
     if oa is None:
         raise NtError(NTSTATUS.INVALID_PARAMETER)
-    where = lookup(namespace_of(kernel), process.handles, oa,
+    where = lookup(process.system.namespace, process.handles, oa,
                    follow_last=not (cls is SymbolicLinkObject or oa.attributes & OBJ_OPENLINK))
     if where.found is None:
         raise NtError(NTSTATUS.OBJECT_NAME_NOT_FOUND)

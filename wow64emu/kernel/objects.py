@@ -35,6 +35,13 @@ from typing import TYPE_CHECKING
 
 from ..nt import objects as T
 from ..nt.layouts import UNICODE_STRING
+from ..nt.objects import (
+    ObjectBasicInformation,
+    ObjectHandleFlagInformation,
+    ObjectNameInformation,
+    ObjectTypeInformation,
+    ObjectTypesInformation,
+)
 from ..nt.status import NTSTATUS
 from .errors import NtError
 from .handles import (
@@ -52,15 +59,14 @@ from .namespace import (
     DIRECTORY_QUERY,
     OBJ_PERMANENT,
     DirectoryObject,
-    Namespace,
     create_object,
     insert_handle,
     open_object,
 )
 
 if TYPE_CHECKING:
-    from ..emu.memory import AddressSpace
-    from . import Kernel
+    from .system import System
+    from .threadobject import Thread
 
 log = logging.getLogger(__name__)
 
@@ -69,34 +75,41 @@ DUPLICATE_CLOSE_SOURCE = 0x1
 DUPLICATE_SAME_ACCESS = 0x2
 DUPLICATE_SAME_ATTRIBUTES = 0x4
 
-# Object information classes.
-ObjectBasicInformation = 0
-ObjectNameInformation = 1
-ObjectTypeInformation = 2
-ObjectTypesInformation = 3
-ObjectHandleFlagInformation = 4
+
+
+def _entry(thread: Thread, handle: int, call: str) -> HandleEntry:
+    """The handle's entry; the pseudo handles name objects this kernel does not model."""
+    if is_pseudo_handle(handle):
+        log.warning("%s: the pseudo handle 0x%x names a process, thread or token object, which is not "
+                    "implemented", call, handle)
+        raise NtError(NTSTATUS.NOT_IMPLEMENTED)
+    return thread.process.handles.entry(handle)
+
+
+def _check_process(thread: Thread, handle: int) -> None:
+    """A process handle for NtDuplicateObject: only the current process is served."""
+    if handle == CURRENT_PROCESS:
+        return
+    obj = thread.process.handles.get(handle, KernelObject)
+    if obj.type_name != "Process":
+        raise NtError(NTSTATUS.OBJECT_TYPE_MISMATCH)
+    log.warning("NtDuplicateObject between processes is not implemented")
+    raise NtError(NTSTATUS.NOT_IMPLEMENTED)
+
+
+def _identity(thread: Thread, handle: int) -> object:
+    if is_pseudo_handle(handle):
+        return handle & 0xFFFFFFFFFFFFFFFF
+    return thread.process.handles.entry(handle).obj
 
 
 class ObjectServices:
-    def __init__(self, kernel: Kernel) -> None:
-        self.kernel = kernel
-        self.namespace = Namespace()
-
-    @property
-    def _memory(self) -> AddressSpace:
-        return self.kernel.process.memory
-
-    def _entry(self, handle: int, call: str) -> HandleEntry:
-        """The handle's entry; the pseudo handles name objects this kernel does not model."""
-        if is_pseudo_handle(handle):
-            log.warning("%s: the pseudo handle 0x%x names a process, thread or token object, which is not "
-                        "implemented", call, handle)
-            raise NtError(NTSTATUS.NOT_IMPLEMENTED)
-        return self.kernel.process.handles.entry(handle)
+    def __init__(self, system: System) -> None:
+        self.system = system
 
     # ---- handles -------------------------------------------------------------------------------------
 
-    def NtClose(self, Handle: int) -> int:
+    def NtClose(self, thread: Thread, Handle: int) -> int:
         """Close one handle; the object goes when its last handle does.
 
         Pseudo handles (-1 to -6) are no table entries: Windows 10 answers STATUS_SUCCESS and does nothing
@@ -105,30 +118,20 @@ class ObjectServices:
         """
         if is_pseudo_handle(Handle):
             return NTSTATUS.SUCCESS
-        self.kernel.process.handles.close(Handle)
+        thread.process.handles.close(Handle)
         return NTSTATUS.SUCCESS
 
-    def _check_process(self, handle: int) -> None:
-        """A process handle for NtDuplicateObject: only the current process is served."""
-        if handle == CURRENT_PROCESS:
-            return
-        obj = self.kernel.process.handles.get(handle, KernelObject)
-        if obj.type_name != "Process":
-            raise NtError(NTSTATUS.OBJECT_TYPE_MISMATCH)
-        log.warning("NtDuplicateObject between processes is not implemented")
-        raise NtError(NTSTATUS.NOT_IMPLEMENTED)
-
-    def NtDuplicateObject(self, SourceProcessHandle: int, SourceHandle: int, TargetProcessHandle: int,
+    def NtDuplicateObject(self, thread: Thread, SourceProcessHandle: int, SourceHandle: int, TargetProcessHandle: int,
                           TargetHandle: int, DesiredAccess: int, HandleAttributes: int, Options: int) -> int:
         if Options & ~(DUPLICATE_CLOSE_SOURCE | DUPLICATE_SAME_ACCESS | DUPLICATE_SAME_ATTRIBUTES):
             raise NtError(NTSTATUS.INVALID_PARAMETER)
         if TargetHandle:
-            self._memory.probe(TargetHandle, 8, write=True)
-        self._check_process(SourceProcessHandle)
+            thread.process.memory.probe(TargetHandle, 8, write=True)
+        _check_process(thread, SourceProcessHandle)
         if TargetProcessHandle:
-            self._check_process(TargetProcessHandle)
-        handles = self.kernel.process.handles
-        source = self._entry(SourceHandle, "NtDuplicateObject")
+            _check_process(thread, TargetProcessHandle)
+        handles = thread.process.handles
+        source = _entry(thread, SourceHandle, "NtDuplicateObject")
         if TargetProcessHandle:
             attributes = source.attributes if Options & DUPLICATE_SAME_ATTRIBUTES else HandleAttributes
             if Options & DUPLICATE_SAME_ACCESS:
@@ -136,22 +139,17 @@ class ObjectServices:
             else:
                 new = insert_handle(handles, source.obj, DesiredAccess, attributes & HANDLE_ATTRIBUTES)
             if TargetHandle:
-                self._memory.write_u64(TargetHandle, new)
+                thread.process.memory.write_u64(TargetHandle, new)
         if Options & DUPLICATE_CLOSE_SOURCE and not source.attributes & OBJ_PROTECT_CLOSE:
             handles.close(SourceHandle)
         return NTSTATUS.SUCCESS
 
-    def NtCompareObjects(self, FirstObjectHandle: int, SecondObjectHandle: int) -> int:
-        first, second = self._identity(FirstObjectHandle), self._identity(SecondObjectHandle)
+    def NtCompareObjects(self, thread: Thread, FirstObjectHandle: int, SecondObjectHandle: int) -> int:
+        first, second = _identity(thread, FirstObjectHandle), _identity(thread, SecondObjectHandle)
         return NTSTATUS.SUCCESS if first is second or first == second else NTSTATUS.NOT_SAME_OBJECT
 
-    def _identity(self, handle: int) -> object:
-        if is_pseudo_handle(handle):
-            return handle & 0xFFFFFFFFFFFFFFFF
-        return self.kernel.process.handles.entry(handle).obj
-
-    def NtMakeTemporaryObject(self, Handle: int) -> int:
-        entry = self._entry(Handle, "NtMakeTemporaryObject")
+    def NtMakeTemporaryObject(self, thread: Thread, Handle: int) -> int:
+        entry = _entry(thread, Handle, "NtMakeTemporaryObject")
         if not entry.access & DELETE:
             raise NtError(NTSTATUS.ACCESS_DENIED)
         entry.obj.permanent = False
@@ -159,7 +157,7 @@ class ObjectServices:
 
     # ---- information ---------------------------------------------------------------------------------
 
-    def NtQueryObject(self, Handle: int, ObjectInformationClass: int, ObjectInformation: int,
+    def NtQueryObject(self, thread: Thread, Handle: int, ObjectInformationClass: int, ObjectInformation: int,
                       ObjectInformationLength: int, ReturnLength: int) -> int:
         info_class, length = ObjectInformationClass, ObjectInformationLength
         if info_class == ObjectTypesInformation:
@@ -168,12 +166,12 @@ class ObjectServices:
         answer = _QUERY_CLASSES.get(info_class)
         if answer is None:
             raise NtError(NTSTATUS.INVALID_INFO_CLASS)
-        memory = self._memory
+        memory = thread.process.memory
         memory.probe(ObjectInformation, length, write=True)
         if ReturnLength:
             memory.probe(ReturnLength, 4, write=True)
-        entry = self._entry(Handle, "NtQueryObject")
-        data = answer(self, entry, ObjectInformation)
+        entry = _entry(thread, Handle, "NtQueryObject")
+        data = answer(thread, entry, ObjectInformation)
         if ReturnLength:
             memory.write_u32(ReturnLength, len(data))
         exact = info_class in (ObjectBasicInformation, ObjectHandleFlagInformation)
@@ -182,70 +180,40 @@ class ObjectServices:
         memory.write(ObjectInformation, data)
         return NTSTATUS.SUCCESS
 
-    def _basic_information(self, entry: HandleEntry, _buffer: int) -> bytes:
-        obj = entry.obj
-        values = dict.fromkeys((f.name for f in T.OBJECT_BASIC_INFORMATION.fields), 0)
-        values.update(Attributes=entry.attributes | (OBJ_PERMANENT if obj.permanent else 0),
-                      GrantedAccess=entry.access, HandleCount=obj.handle_count,
-                      PointerCount=obj.handle_count + int(obj.permanent))
-        return T.OBJECT_BASIC_INFORMATION.pack(values, 64)
-
-    def _name_information(self, entry: HandleEntry, buffer: int) -> bytes:
-        header = UNICODE_STRING.size(64)
-        values, text = T.counted_string(entry.obj.query_name(), buffer + header)
-        return UNICODE_STRING.pack(values, 64) + text
-
-    def _type_information(self, entry: HandleEntry, buffer: int) -> bytes:
-        layout = T.OBJECT_TYPE_INFORMATION
-        kind = object_type(entry.obj)
-        name, text = T.counted_string(kind.name, buffer + layout.size(64))
-        same = [o for o in self.kernel.process.handles.objects() if object_type(o).name == kind.name]
-        objects = len({id(o) for o in same})
-        values = dict.fromkeys((f.name for f in layout.fields), 0)
-        values.update({f"TypeName{k}": v for k, v in name.items()})
-        values.update(TotalNumberOfObjects=objects, TotalNumberOfHandles=len(same),
-                      HighWaterNumberOfObjects=objects, HighWaterNumberOfHandles=len(same),
-                      InvalidAttributes=kind.invalid_attributes, GenericRead=kind.generic[0],
-                      GenericWrite=kind.generic[1], GenericExecute=kind.generic[2], GenericAll=kind.generic[3],
-                      ValidAccessMask=kind.valid_access, SecurityRequired=1)
-        return layout.pack(values, 64) + text
-
-    def _handle_flags(self, entry: HandleEntry, _buffer: int) -> bytes:
-        flags = entry.attributes
-        return struct.pack("<BB", bool(flags & OBJ_INHERIT), bool(flags & OBJ_PROTECT_CLOSE))
-
-    def NtSetInformationObject(self, Handle: int, ObjectInformationClass: int, ObjectInformation: int,
+    def NtSetInformationObject(self, thread: Thread, Handle: int, ObjectInformationClass: int, ObjectInformation: int,
                                ObjectInformationLength: int) -> int:
         """Only ObjectHandleFlagInformation can be set: the handle's inherit and protect-from-close flags."""
         if ObjectInformationClass != ObjectHandleFlagInformation:
             raise NtError(NTSTATUS.INVALID_INFO_CLASS)
         if ObjectInformationLength != T.OBJECT_HANDLE_FLAG_INFORMATION.size(64):
             raise NtError(NTSTATUS.INFO_LENGTH_MISMATCH)
-        inherit, protect = self._memory.read(ObjectInformation, 2)
+        inherit, protect = thread.process.memory.read(ObjectInformation, 2)
         if is_pseudo_handle(Handle):
             raise NtError(NTSTATUS.INVALID_HANDLE)
-        entry = self.kernel.process.handles.entry(Handle)
+        entry = thread.process.handles.entry(Handle)
         entry.attributes = (OBJ_INHERIT if inherit else 0) | (OBJ_PROTECT_CLOSE if protect else 0)
         return NTSTATUS.SUCCESS
 
     # ---- directories ---------------------------------------------------------------------------------
 
-    def NtCreateDirectoryObject(self, DirectoryHandle: int, DesiredAccess: int, ObjectAttributes: int) -> int:
-        return create_object(self.kernel, DirectoryHandle, DesiredAccess, ObjectAttributes, DirectoryObject,
+    def NtCreateDirectoryObject(self, thread: Thread, DirectoryHandle: int, DesiredAccess: int,
+                                ObjectAttributes: int) -> int:
+        return create_object(thread, DirectoryHandle, DesiredAccess, ObjectAttributes, DirectoryObject,
                              DirectoryObject)
 
-    def NtOpenDirectoryObject(self, DirectoryHandle: int, DesiredAccess: int, ObjectAttributes: int) -> int:
-        return open_object(self.kernel, DirectoryHandle, DesiredAccess, ObjectAttributes, DirectoryObject)
+    def NtOpenDirectoryObject(self, thread: Thread, DirectoryHandle: int, DesiredAccess: int,
+                              ObjectAttributes: int) -> int:
+        return open_object(thread, DirectoryHandle, DesiredAccess, ObjectAttributes, DirectoryObject)
 
-    def NtQueryDirectoryObject(self, DirectoryHandle: int, Buffer: int, Length: int, ReturnSingleEntry: int,
-                               RestartScan: int, Context: int, ReturnLength: int) -> int:
-        memory = self._memory
+    def NtQueryDirectoryObject(self, thread: Thread, DirectoryHandle: int, Buffer: int, Length: int,
+                               ReturnSingleEntry: int, RestartScan: int, Context: int, ReturnLength: int) -> int:
+        memory = thread.process.memory
         memory.probe(Buffer, Length, write=True)
         memory.probe(Context, 4, write=True)
         start = 0 if RestartScan else memory.read_u32(Context)
         if ReturnLength:
             memory.probe(ReturnLength, 4, write=True)
-        directory = self.kernel.process.handles.reference(DirectoryHandle, DirectoryObject, DIRECTORY_QUERY)
+        directory = thread.process.handles.reference(DirectoryHandle, DirectoryObject, DIRECTORY_QUERY)
         listing = [(o.object_name, o.type_name) for o in directory.entries[start:]]
         total, taken, status = T.OBJECT_DIRECTORY_INFORMATION.size(64), 0, NTSTATUS.SUCCESS
         for name, type_name in listing:
@@ -269,9 +237,50 @@ class ObjectServices:
         return status
 
 
+SERVICES = (ObjectServices.NtClose, ObjectServices.NtDuplicateObject, ObjectServices.NtCompareObjects,
+            ObjectServices.NtMakeTemporaryObject, ObjectServices.NtQueryObject, ObjectServices.NtSetInformationObject,
+            ObjectServices.NtCreateDirectoryObject, ObjectServices.NtOpenDirectoryObject,
+            ObjectServices.NtQueryDirectoryObject)
+
+
+# ---- answers of NtQueryObject: (the calling thread, the handle's entry, buffer) -> the 64-bit bytes ----------
+
+def _basic_information(thread: Thread, entry: HandleEntry, _buffer: int) -> bytes:
+    obj = entry.obj
+    values = dict.fromkeys((f.name for f in T.OBJECT_BASIC_INFORMATION.fields), 0)
+    values.update(Attributes=entry.attributes | (OBJ_PERMANENT if obj.permanent else 0),
+                  GrantedAccess=entry.access, HandleCount=obj.handle_count,
+                  PointerCount=obj.handle_count + int(obj.permanent))
+    return T.OBJECT_BASIC_INFORMATION.pack(values, 64)
+
+def _name_information(thread: Thread, entry: HandleEntry, buffer: int) -> bytes:
+    header = UNICODE_STRING.size(64)
+    values, text = T.counted_string(entry.obj.query_name(), buffer + header)
+    return UNICODE_STRING.pack(values, 64) + text
+
+def _type_information(thread: Thread, entry: HandleEntry, buffer: int) -> bytes:
+    layout = T.OBJECT_TYPE_INFORMATION
+    kind = object_type(entry.obj)
+    name, text = T.counted_string(kind.name, buffer + layout.size(64))
+    same = [o for o in thread.process.handles.objects() if object_type(o).name == kind.name]
+    objects = len({id(o) for o in same})
+    values = dict.fromkeys((f.name for f in layout.fields), 0)
+    values.update({f"TypeName{k}": v for k, v in name.items()})
+    values.update(TotalNumberOfObjects=objects, TotalNumberOfHandles=len(same),
+                  HighWaterNumberOfObjects=objects, HighWaterNumberOfHandles=len(same),
+                  InvalidAttributes=kind.invalid_attributes, GenericRead=kind.generic[0],
+                  GenericWrite=kind.generic[1], GenericExecute=kind.generic[2], GenericAll=kind.generic[3],
+                  ValidAccessMask=kind.valid_access, SecurityRequired=1)
+    return layout.pack(values, 64) + text
+
+def _handle_flags(thread: Thread, entry: HandleEntry, _buffer: int) -> bytes:
+    flags = entry.attributes
+    return struct.pack("<BB", bool(flags & OBJ_INHERIT), bool(flags & OBJ_PROTECT_CLOSE))
+
+
 _QUERY_CLASSES = {
-    ObjectBasicInformation: ObjectServices._basic_information,
-    ObjectNameInformation: ObjectServices._name_information,
-    ObjectTypeInformation: ObjectServices._type_information,
-    ObjectHandleFlagInformation: ObjectServices._handle_flags,
+    ObjectBasicInformation: _basic_information,
+    ObjectNameInformation: _name_information,
+    ObjectTypeInformation: _type_information,
+    ObjectHandleFlagInformation: _handle_flags,
 }

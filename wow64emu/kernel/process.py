@@ -1,8 +1,8 @@
-"""Process services: the process and thread objects, opening them, querying and setting process information.
+"""Processes: the process object (what Windows keeps in the EPROCESS) and the services about processes.
 
-The process has one thread. Its kernel objects (ProcessObject, ThreadObject) hold what Windows keeps in the
-EPROCESS and ETHREAD: priorities, the hard-error mode, the cookie, the primary token, the impersonation token.
-Handles opened on the own process or thread name these same objects; (HANDLE)-1 and (HANDLE)-2 do too.
+A Process belongs to one System and owns its address space, its handle table, its CPU (one Unicorn) and its
+threads. Its id comes from the System's id allocator. As a kernel object it is what a process handle names, and a
+wait on it is satisfied once it has ended.
 
 Choices where Windows is subtle:
 - NtQueryInformationProcess checks in the kernel's order: the class, the length, the handle, then writes the
@@ -25,6 +25,8 @@ import struct
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
+from ..emu.cpu import Cpu
+from ..emu.memory import AddressSpace
 from ..nt import layouts as L
 from ..nt.process import (
     PROCESS_BASIC_INFORMATION,
@@ -40,14 +42,13 @@ from ..nt.process import (
 )
 from ..nt.status import NTSTATUS
 from .errors import NtError
-from .handles import CURRENT_PROCESS, CURRENT_THREAD, KernelObject
+from .handles import CURRENT_PROCESS, CURRENT_THREAD, HandleTable, KernelObject
+from .threadobject import NORMAL_PRIORITY, Thread
 from .time import system_time
 from .token import SESSION_ID, Token
 
 if TYPE_CHECKING:
-    from ..emu.memory import AddressSpace
-    from ..emu.process import Process
-    from . import Kernel
+    from .system import System
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -56,75 +57,91 @@ S = TypeVar("S")
 PARENT_PID = 0x1A08  # the console that started the program; it has exited since
 SYSTEM_PID = 4
 AFFINITY_MASK = 0b11  # two processors
-NORMAL_PRIORITY = 8  # the base priority of NORMAL_PRIORITY_CLASS
-SATURATION = 16  # the base priority increments of THREAD_PRIORITY_TIME_CRITICAL (+) and THREAD_PRIORITY_IDLE (-)
 HARD_ERROR_MODE_DEFAULT = 1  # SEM_FAILCRITICALERRORS clear: GetErrorMode() is 0
 SYSTEM_VOLUME = "\\Device\\HarddiskVolume3"  # the NT device of the C: drive
 
 
-class ProcessObject(KernelObject):
-    """The process's own kernel object (EPROCESS)."""
+class Process(KernelObject):
+    """One process of a System (EPROCESS): its address space, handles, CPU, threads and identity."""
 
     type_name = "Process"
 
-    def __init__(self, process: Process) -> None:
-        self.process = process
+    def __init__(self, system: System, pid: int, *, wow64: bool, large_address_aware: bool = False) -> None:
+        self.system = system
+        self.pid = pid
+        self.wow64 = wow64
+        self.large_address_aware = large_address_aware
+        self.cpu = Cpu()
+        self.memory = AddressSpace(self.cpu.uc)
+        self.handles = HandleTable()
+        self.threads: list[Thread] = []
+        self.running: Thread | None = None  # the thread the CPU runs now
+        self.exit_status: int | None = None
+        # What the kernel knows of the process's own structures, set by process creation (0 where there is none).
+        self.peb64 = 0
+        self.peb32 = 0
+        self.image_base = 0
+        self.image_path = ""  # the guest's path of the image, e.g. C:\hello.exe
         self.create_time = system_time()
         self.cookie = secrets.randbits(32) | 1  # nonzero, fixed for the life of the process
         self.hard_error_mode = HARD_ERROR_MODE_DEFAULT
         self.token = Token()
-        self.thread = ThreadObject(self)
 
-    def describe(self) -> str:
-        return f"Process {self.process.pid} ({self.process.image_path})"
+    def create_thread(self) -> Thread:
+        """A new thread of this process, with an id from the System; its TEBs and stacks are the creator's to set."""
+        thread = Thread(self, self.system.new_id())
+        self.threads.append(thread)
+        return thread
 
     @property
-    def exit_status(self) -> int:
-        status = self.process.exit_status
-        return NTSTATUS.PENDING if status is None else status
+    def highest_address32(self) -> int:
+        """The highest user address a 32-bit image sees (with and without LARGE_ADDRESS_AWARE)."""
+        return 0xFFFEFFFF if self.large_address_aware else 0x7FFEFFFF
+
+    def describe(self) -> str:
+        return f"Process {self.pid} ({self.image_path})"
+
+    def signalled(self, thread: Thread) -> bool:
+        return self.exit_status is not None
+
+    @property
+    def status(self) -> int:
+        """ExitStatus as PROCESS_BASIC_INFORMATION gives it: STATUS_PENDING while the process runs."""
+        return NTSTATUS.PENDING if self.exit_status is None else self.exit_status
+
+    def terminate(self, status: int) -> None:
+        """End the process: its threads end, its handles are closed, and its CPU stops after the current
+        instruction."""
+        if self.exit_status is not None:
+            return
+        self.exit_status = status & 0xFFFFFFFF
+        for thread in self.threads:
+            thread.exit_status = self.exit_status
+        self.handles.close_all()
+        self.cpu.stop()
 
     def image_name(self, win32: bool) -> str:
         """The image's full path: the NT device path, or the Win32 one ("C:\\...")."""
-        path = self.process.image_path
+        path = self.image_path
         return path if win32 else SYSTEM_VOLUME + path[2:]
 
     def entry_point(self) -> int:
         """The image's entry point, read from its headers in memory (0 when there is no image)."""
-        base = self.process.image_base
+        base = self.image_base
         if not base:
             return 0
-        memory = self.process.memory
-        nt_headers = base + struct.unpack("<I", memory.peek(base + 0x3C, 4))[0]
-        return base + struct.unpack("<I", memory.peek(nt_headers + 0x28, 4))[0]  # AddressOfEntryPoint
+        nt_headers = base + struct.unpack("<I", self.memory.peek(base + 0x3C, 4))[0]
+        return base + struct.unpack("<I", self.memory.peek(nt_headers + 0x28, 4))[0]  # AddressOfEntryPoint
 
 
-class ThreadObject(KernelObject):
-    """The process's one thread (ETHREAD): its priorities and its impersonation token."""
-
-    type_name = "Thread"
-
-    def __init__(self, owner: ProcessObject) -> None:
-        self.owner = owner
-        self.create_time = owner.create_time
-        self.base_increment = 0  # the base priority relative to the process's (THREAD_PRIORITY_*)
-        self.priority = NORMAL_PRIORITY
-        self.hidden_from_debugger = False
-        self.impersonation: Token | None = None
-
-    @property
-    def tid(self) -> int:
-        return self.owner.process.tid
-
-    @property
-    def base_priority(self) -> int:
-        """The process's base priority plus the increment; the saturation increments give 15 and 1."""
-        return {SATURATION: 15, -SATURATION: 1}.get(self.base_increment, NORMAL_PRIORITY + self.base_increment)
-
-    def describe(self) -> str:
-        return f"Thread {self.tid} of process {self.owner.process.pid}"
-
-    def effective_token(self) -> Token:
-        return self.impersonation or self.owner.token
+def reference(thread: Thread, handle: int, cls: type[T]) -> T:
+    """The object behind a handle or a pseudo handle (-1 the caller's process, -2 the calling thread), of the
+    class asked for."""
+    pseudo = {CURRENT_PROCESS: thread.process, CURRENT_THREAD: thread}.get(handle)
+    obj = pseudo if pseudo is not None else thread.process.handles.get(handle, KernelObject)
+    if not isinstance(obj, cls):
+        raise NtError(NTSTATUS.OBJECT_TYPE_MISMATCH)
+    return obj
 
 
 def read_client_id(memory: AddressSpace, address: int) -> tuple[int, int] | None:
@@ -147,8 +164,11 @@ def check_open_target(memory: AddressSpace, object_attributes: int, client_id: t
         raise NtError(NTSTATUS.OBJECT_NAME_NOT_FOUND)
 
 
-def query_information(services: S, call: str, table: dict[int, tuple[int | None, Callable[[S, int, int], bytes]]],
-                      handle: int, info_class: int, buffer: int, length: int, return_length: int) -> int:
+Answer = Callable[[Thread, int, int], bytes]  # (the calling thread, handle, buffer) -> the 64-bit bytes
+
+
+def query_information(thread: Thread, call: str, table: dict[int, tuple[int | None, Answer]], handle: int,
+                      info_class: int, buffer: int, length: int, return_length: int) -> int:
     """A query of process or thread information, in the kernel's order: the class, the length, the handle
     (inside the answer), then the buffer and ReturnLength. The table gives each class its exact length (None for
     a variable one, whose answer reports the length needed when the buffer is too small) and its answer."""
@@ -159,8 +179,8 @@ def query_information(services: S, call: str, table: dict[int, tuple[int | None,
     size, answer = entry
     if size is not None and length != size:
         raise NtError(NTSTATUS.INFO_LENGTH_MISMATCH)
-    data = answer(services, handle, buffer)
-    memory = services.kernel.process.memory
+    data = answer(thread, handle, buffer)
+    memory = thread.process.memory
     if length < len(data):
         if return_length:
             memory.write_u32(return_length, len(data))
@@ -180,51 +200,44 @@ def _unicode_string_answer(text: str, buffer: int) -> bytes:
 
 
 class ProcessServices:
-    def __init__(self, kernel: Kernel) -> None:
-        self.kernel = kernel
-        self.current = ProcessObject(kernel.process)
+    def __init__(self, system: System) -> None:
+        self.system = system
 
-    def reference(self, handle: int, cls: type[T]) -> T:
-        """The object behind a handle or a pseudo handle (-1 the process, -2 its thread), of the class asked."""
-        pseudo = {CURRENT_PROCESS: self.current, CURRENT_THREAD: self.current.thread}.get(handle)
-        obj = pseudo if pseudo is not None else self.kernel.process.handles.get(handle, KernelObject)
-        if not isinstance(obj, cls):
-            raise NtError(NTSTATUS.OBJECT_TYPE_MISMATCH)
-        return obj
-
-    def NtTerminateProcess(self, ProcessHandle: int, ExitStatus: int) -> int:
+    def NtTerminateProcess(self, thread: Thread, ProcessHandle: int, ExitStatus: int) -> int:
         """NULL ends every other thread of the caller's process (there are none); a process handle ends it."""
         if ProcessHandle == 0:
             return NTSTATUS.SUCCESS
-        self.reference(ProcessHandle, ProcessObject).process.terminate(ExitStatus)
+        reference(thread, ProcessHandle, Process).terminate(ExitStatus)
         return NTSTATUS.SUCCESS
 
-    def NtOpenProcess(self, ProcessHandle: int, DesiredAccess: int, ObjectAttributes: int, ClientId: int) -> int:
-        memory = self.kernel.process.memory
+    def NtOpenProcess(self, thread: Thread, ProcessHandle: int, DesiredAccess: int, ObjectAttributes: int,
+                      ClientId: int) -> int:
+        process = thread.process
+        memory = process.memory
         memory.probe(ProcessHandle, 8, write=True)
         cid = read_client_id(memory, ClientId)
         check_open_target(memory, ObjectAttributes, cid)
         pid, tid = cid
-        process = self.kernel.process
+        target = self.system.processes.get(pid)
         if tid:
-            if (pid, tid) != (process.pid, process.tid):
+            if target is None or not any(t.tid == tid for t in target.threads):
                 raise NtError(NTSTATUS.INVALID_CID)
         elif pid == SYSTEM_PID:
             raise NtError(NTSTATUS.ACCESS_DENIED)
-        elif pid != process.pid:
+        elif target is None:
             raise NtError(NTSTATUS.INVALID_PARAMETER)
-        memory.write_u64(ProcessHandle, process.handles.insert(self.current))
+        memory.write_u64(ProcessHandle, process.handles.insert(target))
         return NTSTATUS.SUCCESS
 
     # ---- information -----------------------------------------------------------------------------------
 
-    def NtQueryInformationProcess(self, ProcessHandle: int, ProcessInformationClass: int, ProcessInformation: int,
-                                  ProcessInformationLength: int, ReturnLength: int) -> int:
-        return query_information(self, "NtQueryInformationProcess", _QUERY, ProcessHandle, ProcessInformationClass,
+    def NtQueryInformationProcess(self, thread: Thread, ProcessHandle: int, ProcessInformationClass: int,
+                                  ProcessInformation: int, ProcessInformationLength: int, ReturnLength: int) -> int:
+        return query_information(thread, "NtQueryInformationProcess", _QUERY, ProcessHandle, ProcessInformationClass,
                                  ProcessInformation, ProcessInformationLength, ReturnLength)
 
-    def NtSetInformationProcess(self, ProcessHandle: int, ProcessInformationClass: int, ProcessInformation: int,
-                                ProcessInformationLength: int) -> int:
+    def NtSetInformationProcess(self, thread: Thread, ProcessHandle: int, ProcessInformationClass: int,
+                                ProcessInformation: int, ProcessInformationLength: int) -> int:
         """ProcessDefaultHardErrorMode (SetErrorMode); every other class is STATUS_INVALID_INFO_CLASS (logged)."""
         if ProcessInformationClass != ProcessDefaultHardErrorMode:
             log.warning("NtSetInformationProcess: information class %d is unknown or not implemented",
@@ -232,46 +245,47 @@ class ProcessServices:
             raise NtError(NTSTATUS.INVALID_INFO_CLASS)
         if ProcessInformationLength != 4:
             raise NtError(NTSTATUS.INFO_LENGTH_MISMATCH)
-        mode = self.kernel.process.memory.read_u32(ProcessInformation)
-        self.reference(ProcessHandle, ProcessObject).hard_error_mode = mode
+        mode = thread.process.memory.read_u32(ProcessInformation)
+        reference(thread, ProcessHandle, Process).hard_error_mode = mode
         return NTSTATUS.SUCCESS
 
 
-# ---- answers of NtQueryInformationProcess: (services, handle, buffer) -> the 64-bit bytes -----------------------
+SERVICES = (ProcessServices.NtTerminateProcess, ProcessServices.NtOpenProcess,
+            ProcessServices.NtQueryInformationProcess, ProcessServices.NtSetInformationProcess)
 
-Answer = Callable[[ProcessServices, int, int], bytes]
 
+# ---- answers of NtQueryInformationProcess ---------------------------------------------------------------------
 
-def _basic(services: ProcessServices, handle: int, _buffer: int) -> bytes:
-    process = services.reference(handle, ProcessObject)
-    values = {"ExitStatus": process.exit_status, "PebBaseAddress": process.process.peb64,
-              "AffinityMask": AFFINITY_MASK, "BasePriority": NORMAL_PRIORITY,
-              "UniqueProcessId": process.process.pid, "InheritedFromUniqueProcessId": PARENT_PID}
+def _basic(thread: Thread, handle: int, _buffer: int) -> bytes:
+    process = reference(thread, handle, Process)
+    values = {"ExitStatus": process.status, "PebBaseAddress": process.peb64, "AffinityMask": AFFINITY_MASK,
+              "BasePriority": NORMAL_PRIORITY, "UniqueProcessId": process.pid,
+              "InheritedFromUniqueProcessId": PARENT_PID}
     return PROCESS_BASIC_INFORMATION.pack(values, 64)
 
 
-def _cookie(services: ProcessServices, handle: int, _buffer: int) -> bytes:
+def _cookie(thread: Thread, handle: int, _buffer: int) -> bytes:
     if handle != CURRENT_PROCESS:
         raise NtError(NTSTATUS.INVALID_PARAMETER)
-    return struct.pack("<I", services.current.cookie)
+    return struct.pack("<I", thread.process.cookie)
 
 
 def _image_name(win32: bool) -> Answer:
-    def answer(services: ProcessServices, handle: int, buffer: int) -> bytes:
-        return _unicode_string_answer(services.reference(handle, ProcessObject).image_name(win32), buffer)
+    def answer(thread: Thread, handle: int, buffer: int) -> bytes:
+        return _unicode_string_answer(reference(thread, handle, Process).image_name(win32), buffer)
     return answer
 
 
-def _value(value: Callable[[ProcessObject], int], size: int = 4) -> Answer:
+def _value(value: Callable[[Process], int], size: int = 4) -> Answer:
     """A class answered with one number of `size` bytes."""
-    def answer(services: ProcessServices, handle: int, _buffer: int) -> bytes:
-        return value(services.reference(handle, ProcessObject)).to_bytes(size, "little")
+    def answer(thread: Thread, handle: int, _buffer: int) -> bytes:
+        return value(reference(thread, handle, Process)).to_bytes(size, "little")
     return answer
 
 
-def _wow64_peb(process: ProcessObject) -> int:
+def _wow64_peb(process: Process) -> int:
     """ProcessWow64Information: the PEB32 of a WoW64 process, 0 for a native one."""
-    return process.process.peb32 if process.process.wow64 else 0
+    return process.peb32 if process.wow64 else 0
 
 
 # class -> (the exact length it takes, or None for a variable one; what answers it)
@@ -279,7 +293,7 @@ _QUERY: dict[int, tuple[int | None, Answer]] = {
     ProcessBasicInformation: (PROCESS_BASIC_INFORMATION.size(64), _basic),
     ProcessDebugPort: (8, _value(lambda _p: 0, 8)),  # never debugged
     ProcessDefaultHardErrorMode: (4, _value(lambda p: p.hard_error_mode)),
-    ProcessHandleCount: (4, _value(lambda p: len(p.process.handles))),
+    ProcessHandleCount: (4, _value(lambda p: len(p.handles))),
     ProcessSessionInformation: (4, _value(lambda _p: SESSION_ID)),
     ProcessWow64Information: (8, _value(_wow64_peb, 8)),
     ProcessImageFileName: (None, _image_name(False)),

@@ -71,7 +71,8 @@ from .namespace import create_object, open_object
 
 if TYPE_CHECKING:
     from ..emu.memory import AddressSpace, Region
-    from . import Kernel
+    from .system import System
+    from .threadobject import Thread
 
 log = logging.getLogger(__name__)
 
@@ -185,17 +186,14 @@ def _read_i64(memory: AddressSpace, address: int) -> int:
 
 
 class SectionServices:
-    def __init__(self, kernel: Kernel) -> None:
-        self.kernel = kernel
-
-    @property
-    def _space(self) -> AddressSpace:
-        return self.kernel.process.memory
+    def __init__(self, system: System) -> None:
+        self.system = system
 
     # ---- section objects ------------------------------------------------------------------------------
 
-    def NtCreateSection(self, SectionHandle: int, DesiredAccess: int, ObjectAttributes: int, MaximumSize: int,
-                        SectionPageProtection: int, AllocationAttributes: int, FileHandle: int) -> int:
+    def NtCreateSection(self, thread: Thread, SectionHandle: int, DesiredAccess: int, ObjectAttributes: int,
+                        MaximumSize: int, SectionPageProtection: int, AllocationAttributes: int,
+                        FileHandle: int) -> int:
         attributes, protect = AllocationAttributes, SectionPageProtection
         kind = attributes & (SEC_COMMIT | SEC_RESERVE)
         image = bool(attributes & SEC_IMAGE)
@@ -207,12 +205,12 @@ class SectionServices:
             raise NtError(NTSTATUS.NOT_IMPLEMENTED)
         if not valid_protection(protect) or protect not in (_IMAGE_PROTECTIONS if image else _SECTION_PROTECTIONS):
             raise NtError(NTSTATUS.INVALID_PAGE_PROTECTION)
-        maximum = _read_i64(self._space, MaximumSize) if MaximumSize else 0
+        maximum = _read_i64(thread.process.memory, MaximumSize) if MaximumSize else 0
         make: Callable[[], SectionObject]
         if image:
-            make = self._image_section(FileHandle, protect)
+            make = self._image_section(thread, FileHandle, protect)
         elif FileHandle:
-            make = self._file_section(FileHandle, maximum, attributes, protect)
+            make = self._file_section(thread, FileHandle, maximum, attributes, protect)
         else:
             if maximum == 0:
                 raise NtError(NTSTATUS.INVALID_PARAMETER_4)
@@ -222,28 +220,30 @@ class SectionServices:
             def make() -> Section:
                 return Section(size, attributes, protect, SharedMemory(size, kind == SEC_COMMIT))
 
-        return create_object(self.kernel, SectionHandle, DesiredAccess, ObjectAttributes, SectionObject, make)
+        return create_object(thread, SectionHandle, DesiredAccess, ObjectAttributes, SectionObject, make)
 
-    def _section_file(self, handle: int, needed: int) -> FileObject:
+    def _section_file(self, thread: Thread, handle: int, needed: int) -> FileObject:
         """The file a section is made of, with the rights it needs."""
         if is_pseudo_handle(handle):
             raise NtError(NTSTATUS.OBJECT_TYPE_MISMATCH)
-        file = self.kernel.process.handles.get(handle, IoObject)
+        file = thread.process.handles.get(handle, IoObject)
         if needed & ~file.access:
             raise NtError(NTSTATUS.ACCESS_DENIED)
         if not isinstance(file, FileObject) or file.is_directory or file.host is None:
             raise NtError(NTSTATUS.INVALID_FILE_FOR_SECTION)
         return file
 
-    def _image_section(self, handle: int, protect: int) -> Callable[[], ImageSection]:
+    def _image_section(self, thread: Thread, handle: int, protect: int) -> Callable[[], ImageSection]:
         """Check the file and the image in it; returns what makes the section."""
-        file = self._section_file(handle, FILE_EXECUTE if protect in (*_EXECUTABLE, Prot.EXECUTE) else FILE_READ_DATA)
+        needed = FILE_EXECUTE if protect in (*_EXECUTABLE, Prot.EXECUTE) else FILE_READ_DATA
+        file = self._section_file(thread, handle, needed)
         image = read_image(file)
         return lambda: ImageSection(image)
 
-    def _file_section(self, handle: int, maximum: int, attributes: int, protect: int) -> Callable[[], Section]:
+    def _file_section(self, thread: Thread, handle: int, maximum: int, attributes: int,
+                      protect: int) -> Callable[[], Section]:
         """Check the file and the size; returns what makes the section (when a new one is needed)."""
-        file = self._section_file(handle, FILE_READ_DATA | (FILE_WRITE_DATA if protect in _WRITABLE else 0) | (
+        file = self._section_file(thread, handle, FILE_READ_DATA | (FILE_WRITE_DATA if protect in _WRITABLE else 0) | (
             FILE_EXECUTE if protect in _EXECUTABLE else 0))
         file_size = file.size()
         if maximum == 0 and file_size == 0:
@@ -263,10 +263,10 @@ class SectionServices:
 
         return make
 
-    def NtOpenSection(self, SectionHandle: int, DesiredAccess: int, ObjectAttributes: int) -> int:
-        return open_object(self.kernel, SectionHandle, DesiredAccess, ObjectAttributes, SectionObject)
+    def NtOpenSection(self, thread: Thread, SectionHandle: int, DesiredAccess: int, ObjectAttributes: int) -> int:
+        return open_object(thread, SectionHandle, DesiredAccess, ObjectAttributes, SectionObject)
 
-    def NtQuerySection(self, SectionHandle: int, SectionInformationClass: int, SectionInformation: int,
+    def NtQuerySection(self, thread: Thread, SectionHandle: int, SectionInformationClass: int, SectionInformation: int,
                        SectionInformationLength: int, ResultLength: int) -> int:
         layout = _CLASSES.get(SectionInformationClass)
         if layout is None:
@@ -278,11 +278,11 @@ class SectionServices:
         size = layout.size(64)
         if SectionInformationLength < size:
             raise NtError(NTSTATUS.INFO_LENGTH_MISMATCH)
-        space = self._space
+        space = thread.process.memory
         space.probe(SectionInformation, size, write=True)
         if ResultLength:
             space.probe(ResultLength, 8, write=True)
-        section = self.kernel.process.handles.reference(SectionHandle, SectionObject, SECTION_QUERY)
+        section = thread.process.handles.reference(SectionHandle, SectionObject, SECTION_QUERY)
         if SectionInformationClass == SectionImageInformation:
             if not isinstance(section, ImageSection):
                 raise NtError(NTSTATUS.SECTION_NOT_IMAGE)
@@ -296,8 +296,8 @@ class SectionServices:
 
     # ---- views ----------------------------------------------------------------------------------------
 
-    def NtMapViewOfSection(self, SectionHandle: int, ProcessHandle: int, BaseAddress: int, ZeroBits: int,
-                           CommitSize: int, SectionOffset: int, ViewSize: int, InheritDisposition: int,
+    def NtMapViewOfSection(self, thread: Thread, SectionHandle: int, ProcessHandle: int, BaseAddress: int,
+                           ZeroBits: int, CommitSize: int, SectionOffset: int, ViewSize: int, InheritDisposition: int,
                            AllocationType: int, Win32Protect: int) -> int:
         limit = check_zero_bits(ZeroBits, NTSTATUS.INVALID_PARAMETER_4)
         if InheritDisposition not in (VIEW_SHARE, VIEW_UNMAP):
@@ -309,7 +309,7 @@ class SectionServices:
             raise NtError(NTSTATUS.NOT_SUPPORTED)
         if not valid_protection(Win32Protect):
             raise NtError(NTSTATUS.INVALID_PAGE_PROTECTION)
-        space = self._space
+        space = thread.process.memory
         base = space.read_u64(BaseAddress)
         offset = _read_i64(space, SectionOffset) if SectionOffset else 0
         size = space.read_u64(ViewSize)
@@ -318,12 +318,12 @@ class SectionServices:
         if base and limit is not None and base + size - 1 > limit:
             raise NtError(NTSTATUS.INVALID_PARAMETER_4)
         check_process(ProcessHandle)
-        section = self.kernel.process.handles.reference(SectionHandle, SectionObject,
+        section = thread.process.handles.reference(SectionHandle, SectionObject,
                                                         _MAP_ACCESS[Prot(Win32Protect & 0xFF)])
         if isinstance(section, ImageSection):
             if base % ALLOCATION_GRANULARITY:
                 raise NtError(NTSTATUS.MAPPED_ALIGNMENT)
-            base, length, status = map_image_view(self.kernel.process, section.image, base, limit)
+            base, length, status = map_image_view(thread.process, section.image, base, limit)
             space.region_at(base).owner = section
             space.write_u64(BaseAddress, base)
             space.write_u64(ViewSize, length)
@@ -351,9 +351,9 @@ class SectionServices:
         space.write_u64(ViewSize, length)
         return NTSTATUS.SUCCESS
 
-    def NtUnmapViewOfSection(self, ProcessHandle: int, BaseAddress: int) -> int:
+    def NtUnmapViewOfSection(self, thread: Thread, ProcessHandle: int, BaseAddress: int) -> int:
         check_process(ProcessHandle)
-        space = self._space
+        space = thread.process.memory
         region = space.region_at(BaseAddress)
         if region is None or region.type == MemType.PRIVATE:
             raise NtError(NTSTATUS.NOT_MAPPED_VIEW)
@@ -361,8 +361,9 @@ class SectionServices:
         space.release(region)
         return NTSTATUS.SUCCESS
 
-    def NtFlushVirtualMemory(self, ProcessHandle: int, BaseAddress: int, RegionSize: int, IoStatus: int) -> int:
-        space = self._space
+    def NtFlushVirtualMemory(self, thread: Thread, ProcessHandle: int, BaseAddress: int, RegionSize: int,
+                             IoStatus: int) -> int:
+        space = thread.process.memory
         base = space.read_u64(BaseAddress)
         size = space.read_u64(RegionSize)
         space.probe(IoStatus, L.IO_STATUS_BLOCK.size(64), write=True)
@@ -395,3 +396,8 @@ def _write_back(region: Region, start: int, end: int) -> None:
     section = region.owner
     if isinstance(section, Section) and region.shared is section.memory:
         section.write_back(region.offset + start - region.base, end - start)
+
+
+SERVICES = (SectionServices.NtCreateSection, SectionServices.NtOpenSection, SectionServices.NtQuerySection,
+            SectionServices.NtMapViewOfSection, SectionServices.NtUnmapViewOfSection,
+            SectionServices.NtFlushVirtualMemory)

@@ -1,6 +1,6 @@
 """Synchronisation services: events, mutants, semaphores, and waiting on them.
 
-The process has one thread (process.tid). A wait that is satisfied now returns at once and changes the objects
+A wait that is satisfied now returns at once and changes the objects
 as Windows does: a synchronization event resets, a mutant becomes owned (recursively by its owner), a
 semaphore's count drops. One that is not satisfied times out: at once for a zero timeout, after really waiting
 for a finite one (nothing can signal the objects meanwhile), and with no timeout it stops the emulator
@@ -33,7 +33,8 @@ from .time import WaitForever, read_timeout, sleep
 
 if TYPE_CHECKING:
     from ..emu.memory import AddressSpace
-    from . import Kernel
+    from .system import System
+    from .threadobject import Thread
 
 EVENT_QUERY_STATE = 0x0001
 EVENT_MODIFY_STATE = 0x0002
@@ -60,10 +61,10 @@ class EventObject(KernelObject):
         self.notification = notification
         self.state = state
 
-    def signalled(self, thread: int) -> bool:
+    def signalled(self, thread: Thread) -> bool:
         return self.state
 
-    def satisfy(self, thread: int) -> bool:
+    def satisfy(self, thread: Thread) -> bool:
         if not self.notification:
             self.state = False
         return False
@@ -76,7 +77,7 @@ class EventObject(KernelObject):
 class MutantObject(KernelObject):
     type_name = "Mutant"
 
-    def __init__(self, owner: int | None) -> None:
+    def __init__(self, owner: Thread | None) -> None:
         self.owner = owner
         self.recursion = 0 if owner is None else 1
         self.abandoned = False
@@ -86,16 +87,16 @@ class MutantObject(KernelObject):
         """The signal state: 1 free, 0 owned once, -n owned n + 1 times."""
         return 1 - self.recursion
 
-    def signalled(self, thread: int) -> bool:
+    def signalled(self, thread: Thread) -> bool:
         return self.owner is None or self.owner == thread
 
-    def satisfy(self, thread: int) -> bool:
+    def satisfy(self, thread: Thread) -> bool:
         abandoned, self.abandoned = self.abandoned, False
         self.owner = thread
         self.recursion += 1
         return abandoned
 
-    def release(self, thread: int) -> int:
+    def release(self, thread: Thread) -> int:
         if self.owner != thread:
             raise NtError(NTSTATUS.MUTANT_NOT_OWNED)
         previous = self.count
@@ -105,7 +106,7 @@ class MutantObject(KernelObject):
         return previous
 
     def describe(self) -> str:
-        return f"{super().describe()} ({'free' if self.owner is None else f'owned by thread {self.owner}'})"
+        return f"{super().describe()} ({'free' if self.owner is None else f'owned by thread {self.owner.tid}'})"
 
 
 class SemaphoreObject(KernelObject):
@@ -115,10 +116,10 @@ class SemaphoreObject(KernelObject):
         self.count = count
         self.maximum = maximum
 
-    def signalled(self, thread: int) -> bool:
+    def signalled(self, thread: Thread) -> bool:
         return self.count > 0
 
-    def satisfy(self, thread: int) -> bool:
+    def satisfy(self, thread: Thread) -> bool:
         self.count -= 1
         return False
 
@@ -133,164 +134,148 @@ class SemaphoreObject(KernelObject):
         return f"{super().describe()} ({self.count} of {self.maximum})"
 
 
-class RunningObject(KernelObject):
-    """The current process or thread as a wait sees it: signalled only once it has ended."""
+def _probe_out(memory: AddressSpace, *addresses: int) -> None:
+    """Probe optional 4-byte outputs for writing."""
+    for address in addresses:
+        if address:
+            memory.probe(address, 4, write=True)
 
-    def __init__(self, type_name: str) -> None:
-        self.type_name = type_name
 
-    def signalled(self, thread: int) -> bool:
-        return False
+def _write_out(memory: AddressSpace, address: int, value: int) -> None:
+    if address:
+        memory.write_u32(address, value & 0xFFFFFFFF)
 
-    def describe(self) -> str:
-        return f"the current {self.type_name.lower()} itself"
+
+def _waitable(thread: Thread, handle: int) -> KernelObject:
+    """The object a wait on `handle` waits for: the handle must grant SYNCHRONIZE. The pseudo handles -1 and -2
+    are the caller's process and the calling thread."""
+    handle &= 0xFFFFFFFFFFFFFFFF
+    if handle == CURRENT_PROCESS:
+        return thread.process
+    if handle == CURRENT_THREAD:
+        return thread
+    if is_pseudo_handle(handle):  # the pseudo token handles are no handles to wait on
+        raise NtError(NTSTATUS.INVALID_HANDLE)
+    entry = thread.process.handles.entry(handle)
+    if not entry.access & SYNCHRONIZE:
+        raise NtError(NTSTATUS.ACCESS_DENIED)
+    return entry.obj
 
 
 class SyncServices:
-    def __init__(self, kernel: Kernel) -> None:
-        self.kernel = kernel
-        self._itself = {CURRENT_PROCESS: RunningObject("Process"), CURRENT_THREAD: RunningObject("Thread")}
-
-    @property
-    def _memory(self) -> AddressSpace:
-        return self.kernel.process.memory
-
-    @property
-    def _thread(self) -> int:
-        return self.kernel.process.tid
-
-    def _probe_out(self, *addresses: int) -> None:
-        """Probe optional 4-byte outputs for writing."""
-        for address in addresses:
-            if address:
-                self._memory.probe(address, 4, write=True)
-
-    def _write_out(self, address: int, value: int) -> None:
-        if address:
-            self._memory.write_u32(address, value & 0xFFFFFFFF)
+    def __init__(self, system: System) -> None:
+        self.system = system
 
     # ---- events --------------------------------------------------------------------------------------
 
-    def NtCreateEvent(self, EventHandle: int, DesiredAccess: int, ObjectAttributes: int, EventType: int,
+    def NtCreateEvent(self, thread: Thread, EventHandle: int, DesiredAccess: int, ObjectAttributes: int, EventType: int,
                       InitialState: int) -> int:
         if EventType not in (NOTIFICATION_EVENT, SYNCHRONIZATION_EVENT):
             raise NtError(NTSTATUS.INVALID_PARAMETER)
-        return create_object(self.kernel, EventHandle, DesiredAccess, ObjectAttributes, EventObject,
+        return create_object(thread, EventHandle, DesiredAccess, ObjectAttributes, EventObject,
                              lambda: EventObject(EventType == NOTIFICATION_EVENT, bool(InitialState)))
 
-    def NtOpenEvent(self, EventHandle: int, DesiredAccess: int, ObjectAttributes: int) -> int:
-        return open_object(self.kernel, EventHandle, DesiredAccess, ObjectAttributes, EventObject)
+    def NtOpenEvent(self, thread: Thread, EventHandle: int, DesiredAccess: int, ObjectAttributes: int) -> int:
+        return open_object(thread, EventHandle, DesiredAccess, ObjectAttributes, EventObject)
 
-    def _change_event(self, handle: int, previous_out: int, change: Callable[[EventObject], None]) -> int:
-        self._probe_out(previous_out)
-        event = self.kernel.process.handles.reference(handle, EventObject, EVENT_MODIFY_STATE)
+    def _change_event(self, thread: Thread, handle: int, previous_out: int,
+                      change: Callable[[EventObject], None]) -> int:
+        _probe_out(thread.process.memory, previous_out)
+        event = thread.process.handles.reference(handle, EventObject, EVENT_MODIFY_STATE)
         previous = int(event.state)
         change(event)
-        self._write_out(previous_out, previous)
+        _write_out(thread.process.memory, previous_out, previous)
         return NTSTATUS.SUCCESS
 
-    def NtSetEvent(self, EventHandle: int, PreviousState: int) -> int:
-        return self._change_event(EventHandle, PreviousState, _set)
+    def NtSetEvent(self, thread: Thread, EventHandle: int, PreviousState: int) -> int:
+        return self._change_event(thread, EventHandle, PreviousState, _set)
 
-    def NtResetEvent(self, EventHandle: int, PreviousState: int) -> int:
-        return self._change_event(EventHandle, PreviousState, _reset)
+    def NtResetEvent(self, thread: Thread, EventHandle: int, PreviousState: int) -> int:
+        return self._change_event(thread, EventHandle, PreviousState, _reset)
 
-    def NtClearEvent(self, EventHandle: int) -> int:
-        return self._change_event(EventHandle, 0, _reset)
+    def NtClearEvent(self, thread: Thread, EventHandle: int) -> int:
+        return self._change_event(thread, EventHandle, 0, _reset)
 
-    def NtPulseEvent(self, EventHandle: int, PreviousState: int) -> int:
+    def NtPulseEvent(self, thread: Thread, EventHandle: int, PreviousState: int) -> int:
         """Set, release the waiters (there are none: this thread is not waiting), reset."""
-        return self._change_event(EventHandle, PreviousState, _reset)
+        return self._change_event(thread, EventHandle, PreviousState, _reset)
 
-    def NtQueryEvent(self, EventHandle: int, EventInformationClass: int, EventInformation: int,
+    def NtQueryEvent(self, thread: Thread, EventHandle: int, EventInformationClass: int, EventInformation: int,
                      EventInformationLength: int, ReturnLength: int) -> int:
-        return self._query(EventHandle, EventInformationClass, EventInformation, EventInformationLength,
+        return self._query(thread, EventHandle, EventInformationClass, EventInformation, EventInformationLength,
                            ReturnLength, EventObject, EVENT_QUERY_STATE,
                            lambda e: struct.pack("<Ii", 0 if e.notification else 1, int(e.state)))
 
-    def _query(self, handle: int, info_class: int, buffer: int, length: int, return_length: int,
+    def _query(self, thread: Thread, handle: int, info_class: int, buffer: int, length: int, return_length: int,
                cls: type, access: int, answer: Callable) -> int:
         """The basic-information query of a synchronisation object (one class, 8 bytes)."""
         if info_class != BASIC_INFORMATION:
             raise NtError(NTSTATUS.INVALID_INFO_CLASS)
         if length != BASIC_INFORMATION_SIZE:
             raise NtError(NTSTATUS.INFO_LENGTH_MISMATCH)
-        self._memory.probe(buffer, length, write=True)
-        self._probe_out(return_length)
-        obj = self.kernel.process.handles.reference(handle, cls, access)
-        self._memory.write(buffer, answer(obj))
-        self._write_out(return_length, BASIC_INFORMATION_SIZE)
+        thread.process.memory.probe(buffer, length, write=True)
+        _probe_out(thread.process.memory, return_length)
+        obj = thread.process.handles.reference(handle, cls, access)
+        thread.process.memory.write(buffer, answer(obj))
+        _write_out(thread.process.memory, return_length, BASIC_INFORMATION_SIZE)
         return NTSTATUS.SUCCESS
 
     # ---- mutants -------------------------------------------------------------------------------------
 
-    def NtCreateMutant(self, MutantHandle: int, DesiredAccess: int, ObjectAttributes: int,
+    def NtCreateMutant(self, thread: Thread, MutantHandle: int, DesiredAccess: int, ObjectAttributes: int,
                        InitialOwner: int) -> int:
-        owner = self._thread if InitialOwner else None
-        return create_object(self.kernel, MutantHandle, DesiredAccess, ObjectAttributes, MutantObject,
+        owner = thread if InitialOwner else None
+        return create_object(thread, MutantHandle, DesiredAccess, ObjectAttributes, MutantObject,
                              lambda: MutantObject(owner))
 
-    def NtOpenMutant(self, MutantHandle: int, DesiredAccess: int, ObjectAttributes: int) -> int:
-        return open_object(self.kernel, MutantHandle, DesiredAccess, ObjectAttributes, MutantObject)
+    def NtOpenMutant(self, thread: Thread, MutantHandle: int, DesiredAccess: int, ObjectAttributes: int) -> int:
+        return open_object(thread, MutantHandle, DesiredAccess, ObjectAttributes, MutantObject)
 
-    def NtReleaseMutant(self, MutantHandle: int, PreviousCount: int) -> int:
-        self._probe_out(PreviousCount)
-        mutant = self.kernel.process.handles.reference(MutantHandle, MutantObject, 0)
-        self._write_out(PreviousCount, mutant.release(self._thread))
+    def NtReleaseMutant(self, thread: Thread, MutantHandle: int, PreviousCount: int) -> int:
+        _probe_out(thread.process.memory, PreviousCount)
+        mutant = thread.process.handles.reference(MutantHandle, MutantObject, 0)
+        _write_out(thread.process.memory, PreviousCount, mutant.release(thread))
         return NTSTATUS.SUCCESS
 
-    def NtQueryMutant(self, MutantHandle: int, MutantInformationClass: int, MutantInformation: int,
+    def NtQueryMutant(self, thread: Thread, MutantHandle: int, MutantInformationClass: int, MutantInformation: int,
                       MutantInformationLength: int, ReturnLength: int) -> int:
-        thread = self._thread
-        return self._query(MutantHandle, MutantInformationClass, MutantInformation, MutantInformationLength,
+        return self._query(thread, MutantHandle, MutantInformationClass, MutantInformation, MutantInformationLength,
                            ReturnLength, MutantObject, MUTANT_QUERY_STATE,
                            lambda m: struct.pack("<iBBxx", m.count, m.owner == thread, m.abandoned))
 
     # ---- semaphores ----------------------------------------------------------------------------------
 
-    def NtCreateSemaphore(self, SemaphoreHandle: int, DesiredAccess: int, ObjectAttributes: int,
+    def NtCreateSemaphore(self, thread: Thread, SemaphoreHandle: int, DesiredAccess: int, ObjectAttributes: int,
                           InitialCount: int, MaximumCount: int) -> int:
         initial, maximum = signed32(InitialCount), signed32(MaximumCount)
         if maximum <= 0 or initial < 0 or initial > maximum:
             raise NtError(NTSTATUS.INVALID_PARAMETER)
-        return create_object(self.kernel, SemaphoreHandle, DesiredAccess, ObjectAttributes, SemaphoreObject,
+        return create_object(thread, SemaphoreHandle, DesiredAccess, ObjectAttributes, SemaphoreObject,
                              lambda: SemaphoreObject(initial, maximum))
 
-    def NtOpenSemaphore(self, SemaphoreHandle: int, DesiredAccess: int, ObjectAttributes: int) -> int:
-        return open_object(self.kernel, SemaphoreHandle, DesiredAccess, ObjectAttributes, SemaphoreObject)
+    def NtOpenSemaphore(self, thread: Thread, SemaphoreHandle: int, DesiredAccess: int, ObjectAttributes: int) -> int:
+        return open_object(thread, SemaphoreHandle, DesiredAccess, ObjectAttributes, SemaphoreObject)
 
-    def NtReleaseSemaphore(self, SemaphoreHandle: int, ReleaseCount: int, PreviousCount: int) -> int:
-        self._probe_out(PreviousCount)
+    def NtReleaseSemaphore(self, thread: Thread, SemaphoreHandle: int, ReleaseCount: int, PreviousCount: int) -> int:
+        _probe_out(thread.process.memory, PreviousCount)
         count = signed32(ReleaseCount)
         if count <= 0:
             raise NtError(NTSTATUS.INVALID_PARAMETER)
-        semaphore = self.kernel.process.handles.reference(SemaphoreHandle, SemaphoreObject, SEMAPHORE_MODIFY_STATE)
-        self._write_out(PreviousCount, semaphore.release(count))
+        semaphore = thread.process.handles.reference(SemaphoreHandle, SemaphoreObject, SEMAPHORE_MODIFY_STATE)
+        _write_out(thread.process.memory, PreviousCount, semaphore.release(count))
         return NTSTATUS.SUCCESS
 
-    def NtQuerySemaphore(self, SemaphoreHandle: int, SemaphoreInformationClass: int, SemaphoreInformation: int,
-                         SemaphoreInformationLength: int, ReturnLength: int) -> int:
-        return self._query(SemaphoreHandle, SemaphoreInformationClass, SemaphoreInformation,
+    def NtQuerySemaphore(self, thread: Thread, SemaphoreHandle: int, SemaphoreInformationClass: int,
+                         SemaphoreInformation: int, SemaphoreInformationLength: int, ReturnLength: int) -> int:
+        return self._query(thread, SemaphoreHandle, SemaphoreInformationClass, SemaphoreInformation,
                            SemaphoreInformationLength, ReturnLength, SemaphoreObject, SEMAPHORE_QUERY_STATE,
                            lambda s: struct.pack("<ii", s.count, s.maximum))
 
     # ---- waits ---------------------------------------------------------------------------------------
 
-    def _waitable(self, handle: int) -> KernelObject:
-        """The object a wait on `handle` waits for: the handle must grant SYNCHRONIZE."""
-        handle &= 0xFFFFFFFFFFFFFFFF
-        if handle in self._itself:
-            return self._itself[handle]
-        if is_pseudo_handle(handle):  # the pseudo token handles are no handles to wait on
-            raise NtError(NTSTATUS.INVALID_HANDLE)
-        entry = self.kernel.process.handles.entry(handle)
-        if not entry.access & SYNCHRONIZE:
-            raise NtError(NTSTATUS.ACCESS_DENIED)
-        return entry.obj
-
-    def _wait(self, call: str, objects: list[KernelObject], wait_all: bool, timeout: float | None) -> int:
+    def _wait(self, thread: Thread, call: str, objects: list[KernelObject], wait_all: bool,
+              timeout: float | None) -> int:
         """Satisfy the wait now if it can be (WAIT_0 + i, ABANDONED_WAIT_0 + i), else time out."""
-        thread = self._thread
         if wait_all:
             if all(o.signalled(thread) for o in objects):
                 abandoned = [o.satisfy(thread) for o in objects]
@@ -303,47 +288,47 @@ class SyncServices:
             unsignalled = ", ".join(o.describe() for o in objects if not o.signalled(thread))
             raise WaitForever(f"the guest waits forever ({call} with no timeout) on {unsignalled}, and has no "
                               "other thread to signal it")
-        sleep(self.kernel.process, timeout)
+        sleep(self.system, timeout)
         return NTSTATUS.TIMEOUT
 
-    def NtWaitForSingleObject(self, Handle: int, Alertable: int, Timeout: int) -> int:
-        timeout = read_timeout(self._memory, Timeout)
-        return self._wait("NtWaitForSingleObject", [self._waitable(Handle)], False, timeout)
+    def NtWaitForSingleObject(self, thread: Thread, Handle: int, Alertable: int, Timeout: int) -> int:
+        timeout = read_timeout(thread.process.memory, Timeout)
+        return self._wait(thread, "NtWaitForSingleObject", [_waitable(thread, Handle)], False, timeout)
 
-    def NtWaitForMultipleObjects(self, Count: int, Handles: int, WaitType: int, Alertable: int,
+    def NtWaitForMultipleObjects(self, thread: Thread, Count: int, Handles: int, WaitType: int, Alertable: int,
                                  Timeout: int) -> int:
         if not 0 < Count <= MAXIMUM_WAIT_OBJECTS:
             raise NtError(NTSTATUS.INVALID_PARAMETER_1)
         if WaitType not in (WAIT_ALL, WAIT_ANY):
             raise NtError(NTSTATUS.INVALID_PARAMETER_3)
-        timeout = read_timeout(self._memory, Timeout)
-        handles = struct.unpack(f"<{Count}Q", self._memory.read(Handles, 8 * Count))
-        objects = [self._waitable(h) for h in handles]
+        timeout = read_timeout(thread.process.memory, Timeout)
+        handles = struct.unpack(f"<{Count}Q", thread.process.memory.read(Handles, 8 * Count))
+        objects = [_waitable(thread, h) for h in handles]
         if WaitType == WAIT_ALL and len({id(o) for o in objects}) < len(objects):
             raise NtError(NTSTATUS.INVALID_PARAMETER_MIX)
-        return self._wait("NtWaitForMultipleObjects", objects, WaitType == WAIT_ALL, timeout)
+        return self._wait(thread, "NtWaitForMultipleObjects", objects, WaitType == WAIT_ALL, timeout)
 
-    def NtSignalAndWaitForSingleObject(self, SignalHandle: int, WaitHandle: int, Alertable: int,
+    def NtSignalAndWaitForSingleObject(self, thread: Thread, SignalHandle: int, WaitHandle: int, Alertable: int,
                                        Timeout: int) -> int:
         """Signal one object (set an event, release a mutant or one count of a semaphore), then wait."""
-        timeout = read_timeout(self._memory, Timeout)
-        handles = self.kernel.process.handles
+        timeout = read_timeout(thread.process.memory, Timeout)
+        handles = thread.process.handles
         if is_pseudo_handle(SignalHandle):
             raise NtError(NTSTATUS.OBJECT_TYPE_MISMATCH)
         signal = handles.entry(SignalHandle)
-        waited = self._waitable(WaitHandle)
+        waited = _waitable(thread, WaitHandle)
         obj = signal.obj
         if isinstance(obj, EventObject):
             _require(signal.access, EVENT_MODIFY_STATE)
             obj.state = True
         elif isinstance(obj, MutantObject):
-            obj.release(self._thread)
+            obj.release(thread)
         elif isinstance(obj, SemaphoreObject):
             _require(signal.access, SEMAPHORE_MODIFY_STATE)
             obj.release(1)
         else:
             raise NtError(NTSTATUS.OBJECT_TYPE_MISMATCH)
-        return self._wait("NtSignalAndWaitForSingleObject", [waited], False, timeout)
+        return self._wait(thread, "NtSignalAndWaitForSingleObject", [waited], False, timeout)
 
 
 def _require(granted: int, access: int) -> None:
@@ -357,3 +342,11 @@ def _set(event: EventObject) -> None:
 
 def _reset(event: EventObject) -> None:
     event.state = False
+
+
+SERVICES = (SyncServices.NtCreateEvent, SyncServices.NtOpenEvent, SyncServices.NtSetEvent, SyncServices.NtResetEvent,
+            SyncServices.NtClearEvent, SyncServices.NtPulseEvent, SyncServices.NtQueryEvent,
+            SyncServices.NtCreateMutant, SyncServices.NtOpenMutant, SyncServices.NtReleaseMutant,
+            SyncServices.NtQueryMutant, SyncServices.NtCreateSemaphore, SyncServices.NtOpenSemaphore,
+            SyncServices.NtReleaseSemaphore, SyncServices.NtQuerySemaphore, SyncServices.NtWaitForSingleObject,
+            SyncServices.NtWaitForMultipleObjects, SyncServices.NtSignalAndWaitForSingleObject)

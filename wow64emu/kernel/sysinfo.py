@@ -1,14 +1,23 @@
-"""The answers of NtQuerySystemInformation: the machine, the processor, the time of day, the process list.
+"""System information: NtQuerySystemInformation and its answers, the processor number and the default languages.
 
 The machine is a two-processor x64 PC with 8 GB of memory, UTC time zone, no kernel debugger. The emulation
 classes (SystemEmulationBasicInformation, SystemEmulationProcessorInformation) give the x86 view that wow64
 shows 32-bit callers: their highest user address and an x86 processor. The process list holds the System Idle
-Process (pid 0, one thread per processor), System (pid 4) and the emulated process with its one thread.
+Process (pid 0, one thread per processor), System (pid 4) and every process of the System with its threads.
+
+Choices where Windows is subtle: NtQuerySystemInformation zeroes ReturnLength first, then checks the class and the
+length: exact for SystemBasicInformation, at least the structure for SystemProcessorInformation and
+SystemKernelDebuggerInformation, at most the structure for SystemTimeOfDayInformation (a shorter buffer gets that
+many bytes of it). A SystemProcessInformation buffer too small gets STATUS_INFO_LENGTH_MISMATCH with the length
+needed.
 """
 
 from __future__ import annotations
 
+import logging
+import struct
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -19,13 +28,25 @@ from ..nt.process import (
     SYSTEM_PROCESSOR_INFORMATION,
     SYSTEM_THREAD_INFORMATION,
     SYSTEM_TIMEOFDAY_INFORMATION,
+    SystemBasicInformation,
+    SystemEmulationBasicInformation,
+    SystemEmulationProcessorInformation,
+    SystemKernelDebuggerInformation,
+    SystemProcessInformation,
+    SystemProcessorInformation,
+    SystemTimeOfDayInformation,
 )
-from .process import AFFINITY_MASK, NORMAL_PRIORITY, PARENT_PID, SYSTEM_PID, ProcessObject
+from ..nt.status import NTSTATUS
+from .errors import NtError
+from .process import AFFINITY_MASK, PARENT_PID, SYSTEM_PID, Process
+from .threadobject import NORMAL_PRIORITY, Thread
 from .time import system_time
 from .token import SESSION_ID
 
 if TYPE_CHECKING:
-    from ..emu.process import Process
+    from .system import System
+
+log = logging.getLogger(__name__)
 
 PROCESSORS = 2
 TIMER_RESOLUTION = 156_250  # 15.625 ms in 100 ns units
@@ -37,6 +58,11 @@ PROCESSOR_LEVEL = 6  # family 6
 PROCESSOR_REVISION = 0x9E0A  # model 0x9E, stepping 10
 THREAD_RUNNING, THREAD_WAITING = 2, 5
 SYSTEM_THREAD_ID = 8
+LANGUAGE_EN_US = 0x0409  # the default locale, UI language and install language
+KERNEL_DEBUGGER_ABSENT = bytes([0, 1])  # KernelDebuggerEnabled FALSE, KernelDebuggerNotPresent TRUE
+
+# How a system information class takes its length: exactly its size, at least, at most (a prefix of it).
+EXACT, MINIMUM, PREFIX, VARIABLE = range(4)
 
 
 def basic_information(process: Process, emulated: bool) -> bytes:
@@ -95,31 +121,35 @@ def _process(**values: int) -> dict[str, int]:
     return _zeroed(SYSTEM_PROCESS_INFORMATION.fields, **values)
 
 
-def process_entries(current: ProcessObject) -> list[ProcessEntry]:
-    process = current.process
-    thread = current.thread
+def _process_entry(process: Process) -> ProcessEntry:
     regions = process.memory.regions()
     reserved = sum(r.size for r in regions)
     committed = sum(len(r.committed) for r in regions) * PAGE
     private = sum(len(r.committed) for r in regions if r.type == MemType.PRIVATE) * PAGE
+    threads = [_thread(CreateTime=t.create_time, StartAddress=process.entry_point(), UniqueProcess=process.pid,
+                       UniqueThread=t.tid, Priority=t.priority, BasePriority=t.base_priority,
+                       ThreadState=THREAD_RUNNING if t is process.running else THREAD_WAITING)
+               for t in process.threads if t.exit_status is None]
+    return ProcessEntry(_process(CreateTime=process.create_time, BasePriority=NORMAL_PRIORITY,
+                                 UniqueProcessId=process.pid, InheritedFromUniqueProcessId=PARENT_PID,
+                                 HandleCount=len(process.handles), SessionId=SESSION_ID,
+                                 UniqueProcessKey=process.pid, PeakVirtualSize=reserved, VirtualSize=reserved,
+                                 PeakWorkingSetSize=committed, WorkingSetSize=committed, PagefileUsage=private,
+                                 PeakPagefileUsage=private, PrivatePageCount=private),
+                        process.image_path.rsplit("\\", 1)[-1], threads)
+
+
+def process_entries(system: System) -> list[ProcessEntry]:
+    """The Idle process, System, then every live process of the System in the order they were created."""
     boot = boot_time()
     idle_threads = [_thread(CreateTime=boot, ThreadState=THREAD_RUNNING) for _ in range(PROCESSORS)]
     system_thread = _thread(CreateTime=boot, UniqueProcess=SYSTEM_PID, UniqueThread=SYSTEM_THREAD_ID,
                             Priority=NORMAL_PRIORITY, BasePriority=NORMAL_PRIORITY, ThreadState=THREAD_WAITING)
-    own_thread = _thread(CreateTime=thread.create_time, StartAddress=current.entry_point(),
-                         UniqueProcess=process.pid, UniqueThread=process.tid, Priority=thread.priority,
-                         BasePriority=thread.base_priority, ThreadState=THREAD_RUNNING)
     return [
         ProcessEntry(_process(CreateTime=0), "", idle_threads),
         ProcessEntry(_process(CreateTime=boot, BasePriority=NORMAL_PRIORITY, UniqueProcessId=SYSTEM_PID),
                      "System", [system_thread]),
-        ProcessEntry(_process(CreateTime=current.create_time, BasePriority=NORMAL_PRIORITY,
-                              UniqueProcessId=process.pid, InheritedFromUniqueProcessId=PARENT_PID,
-                              HandleCount=len(process.handles), SessionId=SESSION_ID,
-                              UniqueProcessKey=process.pid, PeakVirtualSize=reserved, VirtualSize=reserved,
-                              PeakWorkingSetSize=committed, WorkingSetSize=committed, PagefileUsage=private,
-                              PeakPagefileUsage=private, PrivatePageCount=private),
-                     process.image_path.rsplit("\\", 1)[-1], [own_thread]),
+        *(_process_entry(p) for p in system.processes.values() if p.exit_status is None),
     ]
 
 
@@ -146,3 +176,67 @@ def process_records(entries: list[ProcessEntry], buffer: int) -> bytes:
             out += name + b"\0\0"
         out += bytes(end - len(out))
     return bytes(out)
+
+
+class SystemServices:
+    def __init__(self, system: System) -> None:
+        self.system = system
+
+    def NtQuerySystemInformation(self, thread: Thread, SystemInformationClass: int, SystemInformation: int,
+                                 SystemInformationLength: int, ReturnLength: int) -> int:
+        """The classes of _CLASSES; every other class is STATUS_INVALID_INFO_CLASS (logged)."""
+        memory = thread.process.memory
+        if ReturnLength:
+            memory.write_u32(ReturnLength, 0)
+        entry = _CLASSES.get(SystemInformationClass)
+        if entry is None:
+            log.warning("NtQuerySystemInformation: information class %d is unknown or not implemented",
+                        SystemInformationClass)
+            raise NtError(NTSTATUS.INVALID_INFO_CLASS)
+        rule, answer = entry
+        data = answer(thread, SystemInformation)
+        length = SystemInformationLength
+        fits = {EXACT: length == len(data), MINIMUM: length >= len(data), PREFIX: length <= len(data),
+                VARIABLE: length >= len(data)}[rule]
+        if not fits:
+            if rule == VARIABLE and ReturnLength:
+                memory.write_u32(ReturnLength, len(data))
+            raise NtError(NTSTATUS.INFO_LENGTH_MISMATCH)
+        if rule == PREFIX:
+            data = data[:length]
+        memory.write(SystemInformation, data)
+        if ReturnLength:
+            memory.write_u32(ReturnLength, len(data))
+        return NTSTATUS.SUCCESS
+
+    def NtGetCurrentProcessorNumber(self, thread: Thread) -> int:
+        """The number of the processor the thread runs on (not a status): always the first."""
+        return 0
+
+    def NtQueryDefaultLocale(self, thread: Thread, UserProfile: int, DefaultLocaleId: int) -> int:
+        thread.process.memory.write_u32(DefaultLocaleId, LANGUAGE_EN_US)
+        return NTSTATUS.SUCCESS
+
+    def NtQueryDefaultUILanguage(self, thread: Thread, DefaultUILanguageId: int) -> int:
+        thread.process.memory.write(DefaultUILanguageId, struct.pack("<H", LANGUAGE_EN_US))
+        return NTSTATUS.SUCCESS
+
+    def NtQueryInstallUILanguage(self, thread: Thread, InstallUILanguageId: int) -> int:
+        thread.process.memory.write(InstallUILanguageId, struct.pack("<H", LANGUAGE_EN_US))
+        return NTSTATUS.SUCCESS
+
+
+SERVICES = (SystemServices.NtQuerySystemInformation, SystemServices.NtGetCurrentProcessorNumber,
+            SystemServices.NtQueryDefaultLocale, SystemServices.NtQueryDefaultUILanguage,
+            SystemServices.NtQueryInstallUILanguage)
+
+# class -> (how it takes its length, what answers it: (the calling thread, buffer) -> the 64-bit bytes)
+_CLASSES: dict[int, tuple[int, Callable[[Thread, int], bytes]]] = {
+    SystemBasicInformation: (EXACT, lambda t, _b: basic_information(t.process, False)),
+    SystemProcessorInformation: (MINIMUM, lambda _t, _b: processor_information(False)),
+    SystemTimeOfDayInformation: (PREFIX, lambda _t, _b: time_of_day()),
+    SystemProcessInformation: (VARIABLE, lambda t, b: process_records(process_entries(t.process.system), b)),
+    SystemKernelDebuggerInformation: (MINIMUM, lambda _t, _b: KERNEL_DEBUGGER_ABSENT),
+    SystemEmulationBasicInformation: (EXACT, lambda t, _b: basic_information(t.process, True)),
+    SystemEmulationProcessorInformation: (MINIMUM, lambda _t, _b: processor_information(True)),
+}

@@ -17,8 +17,8 @@ from ..nt.status import NTSTATUS
 
 if TYPE_CHECKING:
     from ..emu.memory import AddressSpace
-    from ..emu.process import Process
-    from . import Kernel
+    from .system import System
+    from .threadobject import Thread
 
 QPC_FREQUENCY = 10_000_000  # Windows 10 on current hardware: 10 MHz
 EPOCH_1601_TO_1970 = 116_444_736_000_000_000  # 100 ns intervals
@@ -56,11 +56,11 @@ def read_timeout(memory: AddressSpace, address: int) -> float | None:
     return interval_seconds(interval)
 
 
-def sleep(process: Process, seconds: float) -> None:
+def sleep(system: System, seconds: float) -> None:
     """Wait on the host; a wait that would outlast the run's --timeout ends the run when the time is up."""
     if seconds <= 0:
         return
-    deadline = process.deadline
+    deadline = system.deadline
     if deadline is not None and _time.monotonic() + seconds > deadline:
         _time.sleep(max(0.0, deadline - _time.monotonic()))
         raise GuestBudgetExceeded(f"the guest was still waiting when its --timeout ran out ({seconds:g} s wait)")
@@ -68,37 +68,37 @@ def sleep(process: Process, seconds: float) -> None:
 
 
 class TimeServices:
-    def __init__(self, kernel: Kernel) -> None:
-        self.kernel = kernel
+    def __init__(self, system: System) -> None:
+        self.system = system
         self.requested_resolution: int | None = None  # what NtSetTimerResolution asked for, if anything
 
-    def NtQueryPerformanceCounter(self, PerformanceCounter: int, PerformanceFrequency: int) -> int:
-        space = self.kernel.process.memory
+    def NtQueryPerformanceCounter(self, thread: Thread, PerformanceCounter: int, PerformanceFrequency: int) -> int:
+        space = thread.process.memory
         space.write(PerformanceCounter, struct.pack("<q", performance_counter()))
         if PerformanceFrequency:
             space.write(PerformanceFrequency, struct.pack("<q", QPC_FREQUENCY))
         return NTSTATUS.SUCCESS
 
-    def NtQuerySystemTime(self, SystemTime: int) -> int:
-        self.kernel.process.memory.write(SystemTime, struct.pack("<q", system_time()))
+    def NtQuerySystemTime(self, thread: Thread, SystemTime: int) -> int:
+        thread.process.memory.write(SystemTime, struct.pack("<q", system_time()))
         return NTSTATUS.SUCCESS
 
-    def NtDelayExecution(self, Alertable: int, DelayInterval: int) -> int:
+    def NtDelayExecution(self, thread: Thread, Alertable: int, DelayInterval: int) -> int:
         """Alertable or not, no APC can arrive to end the delay early: there is no other thread to queue one."""
-        (interval,) = struct.unpack("<q", self.kernel.process.memory.read(DelayInterval, 8))
+        (interval,) = struct.unpack("<q", thread.process.memory.read(DelayInterval, 8))
         if interval == INFINITE_INTERVAL:
             raise WaitForever("the guest sleeps forever (NtDelayExecution with an infinite interval) and has no "
                               "other thread to wake it")
-        sleep(self.kernel.process, interval_seconds(interval))
+        sleep(self.system, interval_seconds(interval))
         return NTSTATUS.SUCCESS
 
     @property
     def current_resolution(self) -> int:
         return MAXIMUM_RESOLUTION if self.requested_resolution is None else self.requested_resolution
 
-    def NtQueryTimerResolution(self, MaximumTime: int, MinimumTime: int, CurrentTime: int) -> int:
+    def NtQueryTimerResolution(self, thread: Thread, MaximumTime: int, MinimumTime: int, CurrentTime: int) -> int:
         """Maximum is the coarsest interval (156250 = 15.625 ms), Minimum the finest (5000 = 0.5 ms)."""
-        memory = self.kernel.process.memory
+        memory = thread.process.memory
         for address in (MaximumTime, MinimumTime, CurrentTime):
             memory.probe(address, 4, write=True)
         memory.write_u32(MaximumTime, MAXIMUM_RESOLUTION)
@@ -106,13 +106,13 @@ class TimeServices:
         memory.write_u32(CurrentTime, self.current_resolution)
         return NTSTATUS.SUCCESS
 
-    def NtSetTimerResolution(self, DesiredTime: int, SetResolution: int, CurrentTime: int) -> int:
+    def NtSetTimerResolution(self, thread: Thread, DesiredTime: int, SetResolution: int, CurrentTime: int) -> int:
         """Ask for a resolution (clamped to what the timer can do), or withdraw the request.
 
         Withdrawing a request never made is STATUS_TIMER_RESOLUTION_NOT_SET; CurrentTime gets the resolution
         in force either way, as ExSetTimerResolution reports it. This process is the only one asking.
         """
-        memory = self.kernel.process.memory
+        memory = thread.process.memory
         memory.probe(CurrentTime, 4, write=True)
         status = NTSTATUS.SUCCESS
         if SetResolution:
@@ -123,3 +123,7 @@ class TimeServices:
             self.requested_resolution = None
         memory.write_u32(CurrentTime, self.current_resolution)
         return status
+
+
+SERVICES = (TimeServices.NtQueryPerformanceCounter, TimeServices.NtQuerySystemTime, TimeServices.NtDelayExecution,
+            TimeServices.NtQueryTimerResolution, TimeServices.NtSetTimerResolution)

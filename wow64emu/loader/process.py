@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from ..emu.cpu import Cpu
 from ..emu.memory import PAGE, MemType, Prot, Region, page_up
-from ..emu.process import Process, StdStreams
 from ..errors import BadImage
 from ..image.mapping import LoadedModule
 from ..image.pe import PEImage
@@ -30,6 +29,9 @@ from .linker import Linker
 
 if TYPE_CHECKING:
     from ..emu.vadview import VadRow
+    from ..kernel.process import Process
+    from ..kernel.system import System
+    from ..kernel.threadobject import Thread
 
 SYSTEM32 = SYSROOT / "System32"
 SYSWOW64 = SYSROOT / "SysWOW64"
@@ -40,6 +42,7 @@ STACK_NATIVE_SIZE = 0x100000
 LIMIT_32 = 0x7FFDFFFF  # system structures of a WoW64 process stay below KUSER_SHARED_DATA
 WOW64_CONTEXT_SIZE = 0x2CC
 WOW64_CPU_AREA_SIZE = 0x1000
+WOW64_ARENA_SIZE = 0x10000
 CONTEXT_I386 = 0x10000
 CTX = {"ContextFlags": 0x00, "SegGs": 0x8C, "SegFs": 0x90, "SegEs": 0x94, "SegDs": 0x98, "Edi": 0x9C,
        "Esi": 0xA0, "Ebx": 0xA4, "Edx": 0xA8, "Ecx": 0xAC, "Eax": 0xB0, "Ebp": 0xB4, "Eip": 0xB8, "SegCs": 0xBC,
@@ -48,23 +51,48 @@ CTX = {"ContextFlags": 0x00, "SegGs": 0x8C, "SegFs": 0x90, "SegEs": 0x94, "SegDs
 
 @dataclass
 class CreatedProcess:
-    """A process being created, step by step: the process, its CPU, modules and the addresses of its structures."""
+    """A process being created, step by step: the process, its first thread, its modules."""
 
     process: Process
-    cpu: Cpu
     program: Path
     args: list[str]
     linker64: Linker
     linker32: Linker | None = None
     image: LoadedModule | None = None
-    peb32: int = 0
-    peb64: int = 0
-    teb32: int = 0
-    teb64: int = 0
-    cpu_area: int = 0
-    arena: int = 0
-    stack32: tuple[int, int] = (0, 0)  # (limit, base)
-    stack64: tuple[int, int] = (0, 0)
+    thread: Thread | None = None  # the first thread, once the "thread" step made it
+    arena: int = 0  # the first thread's WoW64 thunk arena
+
+    @property
+    def cpu(self) -> Cpu:
+        return self.process.cpu
+
+    @property
+    def peb32(self) -> int:
+        return self.process.peb32
+
+    @property
+    def peb64(self) -> int:
+        return self.process.peb64
+
+    @property
+    def teb64(self) -> int:
+        return self.thread.teb64 if self.thread else 0
+
+    @property
+    def teb32(self) -> int:
+        return self.thread.teb32 if self.thread else 0
+
+    @property
+    def cpu_area(self) -> int:
+        return self.thread.cpu_area if self.thread else 0
+
+    @property
+    def stack64(self) -> tuple[int, int]:
+        return self.thread.stack64 if self.thread else (0, 0)
+
+    @property
+    def stack32(self) -> tuple[int, int]:
+        return self.thread.stack32 if self.thread else (0, 0)
 
     @property
     def modules64(self) -> dict[str, LoadedModule]:
@@ -115,14 +143,15 @@ Step = Callable[[CreatedProcess], str]
 StepObserver = Callable[["CreatedProcess", str, str, list[Region]], None]  # (process, step, what, regions added)
 
 
-def create_process(program: Path, args: list[str], *, root: Path, streams: StdStreams,
-                   on_step: StepObserver | None = None, stop_after: str | None = None) -> CreatedProcess:
+def create_process(system: System, program: Path, args: list[str], *, on_step: StepObserver | None = None,
+                   stop_after: str | None = None) -> CreatedProcess:
+    """A new process of the System running `program`, made in the seed's steps (stopping after `stop_after`)."""
     image = PEImage.from_path(program)
-    process = allocate_process(image, root, streams)
+    process = system.create_process(wow64=not image.is64, large_address_aware=bool(image.large_address_aware))
     # The program's imports are searched for in its folder, then the system folder of its width, as Windows
     # searches the application's directory first; the 64-bit side of a WoW64 process loads from System32 only.
     folder = program_folder(program)
-    c = CreatedProcess(process, Cpu(process.uc), program, args,
+    c = CreatedProcess(process, program, args,
                        Linker(process.memory, [SYSTEM32] if process.wow64 else [folder, SYSTEM32], is64=True,
                               limit=None))
     if process.wow64:
@@ -149,12 +178,6 @@ def program_folder(program: Path) -> Path:
 
 def step_names() -> list[str]:
     return ["allocate", *(name for name, _, _ in STEPS)]
-
-
-def allocate_process(image: PEImage, root: Path, streams: StdStreams) -> Process:
-    """The process object; the Wow64Process flag follows the image's machine."""
-    return Process(root=root, streams=streams, wow64=not image.is64,
-                   large_address_aware=bool(image.large_address_aware))
 
 
 def map_executable(c: CreatedProcess) -> str:
@@ -215,7 +238,7 @@ def create_environment(c: CreatedProcess) -> str:
     """PEB64 (and PEB32), and RTL_USER_PROCESS_PARAMETERS in each width with handles, paths and command line."""
     process = c.process
     below = LIMIT_32 if process.wow64 else None
-    c.peb64 = _alloc(process, PAGE, "PEB64", below=below)
+    process.peb64 = _alloc(process, PAGE, "PEB64", below=below)
     std = create_std_handles(process)
     guest_path = str(PureWindowsPath("C:\\", c.program.name))
     process.image_path = guest_path
@@ -232,11 +255,10 @@ def create_environment(c: CreatedProcess) -> str:
     params64 = S.write_params(block, S.PARAMS64, strings, std)
     params32 = S.write_params(block, S.PARAMS32, strings, std) if process.wow64 else 0
     process.memory.poke(params_base, bytes(block.buf[: block.top]))
-    _write_peb(process, c.peb64, S.PEB64, c.image, params64)
+    _write_peb(process, process.peb64, S.PEB64, c.image, params64)
     if process.wow64:
-        c.peb32 = _alloc(process, PAGE, "PEB32", below=below)
-        _write_peb(process, c.peb32, S.PEB32, c.image, params32)
-    process.peb64, process.peb32 = c.peb64, c.peb32
+        process.peb32 = _alloc(process, PAGE, "PEB32", below=below)
+        _write_peb(process, process.peb32, S.PEB32, c.image, params32)
     return (f"PEB64 at 0x{c.peb64:x}" + (f", PEB32 at 0x{c.peb32:x}" if c.peb32 else "")
             + f", process parameters, standard handles {std[0]:#x}, {std[1]:#x}, {std[2]:#x}")
 
@@ -271,46 +293,49 @@ def quote_arg(arg: str) -> str:
 
 
 def create_thread(c: CreatedProcess) -> str:
-    """The first thread: TEB64 (two pages) with TEB32 right after it for WoW64, stacks, and the CPU area."""
+    """The first thread: TEB64 (two pages) with TEB32 right after it for WoW64, stacks, the CPU area, and the
+    arena where wow64.dll rebuilds one call's structures (TEB64 TLS slot 3, WOW64_TLS_TEMPLIST)."""
     process = c.process
+    thread = c.thread = process.create_thread()
     wow64 = process.wow64
     below = LIMIT_32 if wow64 else None
     teb_size = 3 * PAGE if wow64 else 2 * PAGE
-    c.teb64 = _alloc(process, teb_size, "TEB", below=below)
+    thread.teb64 = _alloc(process, teb_size, "TEB", below=below)
     stack64_size = STACK64_SIZE if wow64 else STACK_NATIVE_SIZE
     base64 = _alloc(process, stack64_size, "64-bit stack", below=below)
-    c.stack64 = (base64, base64 + stack64_size)
+    thread.stack64 = (base64, base64 + stack64_size)
     teb64 = bytearray(2 * PAGE)
     L64 = S.TEB64
-    struct.pack_into("<QQ", teb64, L64.stack_base, c.stack64[1], c.stack64[0])
-    struct.pack_into("<Q", teb64, L64.self, c.teb64)
-    struct.pack_into("<QQ", teb64, L64.client_id, process.pid, process.tid)
-    struct.pack_into("<Q", teb64, L64.peb, c.peb64)
+    struct.pack_into("<QQ", teb64, L64.stack_base, thread.stack64[1], thread.stack64[0])
+    struct.pack_into("<Q", teb64, L64.self, thread.teb64)
+    struct.pack_into("<QQ", teb64, L64.client_id, process.pid, thread.tid)
+    struct.pack_into("<Q", teb64, L64.peb, process.peb64)
     if wow64:
-        c.teb32 = c.teb64 + S.TEB64_TO_TEB32
+        thread.teb32 = thread.teb64 + S.TEB64_TO_TEB32
         base32 = _alloc(process, STACK32_SIZE, "32-bit stack", below=below)
-        c.stack32 = (base32, base32 + STACK32_SIZE)
-        c.cpu_area = _alloc(process, WOW64_CPU_AREA_SIZE, "WoW64 CPU area", below=below)
-        c.arena = _alloc(process, 0x10000, "WoW64 thunk arena", below=below)
-        struct.pack_into("<Q", teb64, L64.exception_list, c.teb32)
+        thread.stack32 = (base32, base32 + STACK32_SIZE)
+        thread.cpu_area = _alloc(process, WOW64_CPU_AREA_SIZE, "WoW64 CPU area", below=below)
+        arena = _alloc(process, WOW64_ARENA_SIZE, "WoW64 thunk arena", below=below)
+        struct.pack_into("<Q", teb64, L64.exception_list, thread.teb32)
         struct.pack_into("<i", teb64, L64.wow_teb_offset, S.TEB64_TO_TEB32)
         slots = S.TEB64_TLS_SLOTS
-        struct.pack_into("<Q", teb64, slots + 8 * S.WOW64_TLS_STACKPTR64, c.stack64[1])
-        struct.pack_into("<Q", teb64, slots + 8 * S.WOW64_TLS_CPURESERVED, c.cpu_area)
+        struct.pack_into("<Q", teb64, slots + 8 * S.WOW64_TLS_STACKPTR64, thread.stack64[1])
+        struct.pack_into("<Q", teb64, slots + 8 * S.WOW64_TLS_CPURESERVED, thread.cpu_area)
+        struct.pack_into("<Q", teb64, slots + 8 * S.WOW64_TLS_TEMPLIST, arena)
         teb32 = bytearray(PAGE)
         L32 = S.TEB32
-        struct.pack_into("<III", teb32, L32.exception_list, 0xFFFFFFFF, c.stack32[1], c.stack32[0])
-        struct.pack_into("<I", teb32, L32.self, c.teb32)
-        struct.pack_into("<II", teb32, L32.client_id, process.pid, process.tid)
-        struct.pack_into("<I", teb32, L32.peb, c.peb32)
+        struct.pack_into("<III", teb32, L32.exception_list, 0xFFFFFFFF, thread.stack32[1], thread.stack32[0])
+        struct.pack_into("<I", teb32, L32.self, thread.teb32)
+        struct.pack_into("<II", teb32, L32.client_id, process.pid, thread.tid)
+        struct.pack_into("<I", teb32, L32.peb, process.peb32)
         struct.pack_into("<i", teb32, L32.wow_teb_offset, -S.TEB64_TO_TEB32)
-        process.memory.poke(c.teb32, bytes(teb32))
-    process.memory.poke(c.teb64, bytes(teb64))
-    process.teb64, process.teb32 = c.teb64, c.teb32
-    what = f"the first thread: TEB64 at 0x{c.teb64:x}, 64-bit stack 0x{c.stack64[0]:x}-0x{c.stack64[1] - 1:x}"
+        process.memory.poke(thread.teb32, bytes(teb32))
+    process.memory.poke(thread.teb64, bytes(teb64))
+    what = (f"the first thread: TEB64 at 0x{thread.teb64:x}, "
+            f"64-bit stack 0x{thread.stack64[0]:x}-0x{thread.stack64[1] - 1:x}")
     if wow64:
-        what += (f", TEB32 at 0x{c.teb32:x}, 32-bit stack 0x{c.stack32[0]:x}-0x{c.stack32[1] - 1:x}, "
-                 f"CPU area at 0x{c.cpu_area:x}")
+        what += (f", TEB32 at 0x{thread.teb32:x}, 32-bit stack 0x{thread.stack32[0]:x}-0x{thread.stack32[1] - 1:x}, "
+                 f"CPU area at 0x{thread.cpu_area:x}")
     return what
 
 
@@ -323,7 +348,7 @@ def load_wow64(c: CreatedProcess) -> str:
     area = bytearray(WOW64_CPU_AREA_SIZE)
     struct.pack_into("<HH", area, 0, 0, 0x014C)  # Flags, Machine = IMAGE_FILE_MACHINE_I386
     ctx = {"ContextFlags": CONTEXT_I386 | 0x7, "SegGs": 0x2B, "SegFs": 0x53, "SegEs": 0x2B, "SegDs": 0x2B,
-           "Eax": c.image.entry, "Ebx": c.peb32, "Eip": ntdll32.exports["RtlUserThreadStart"], "SegCs": 0x23,
+           "Eax": c.image.entry, "Ebx": c.process.peb32, "Eip": ntdll32.exports["RtlUserThreadStart"], "SegCs": 0x23,
            "EFlags": 0x202, "Esp": c.stack32[1] - 0x10, "SegSs": 0x2B}
     for name, value in ctx.items():
         struct.pack_into("<I", area, 4 + CTX[name], value)

@@ -24,9 +24,7 @@ class Wow64Process:
     """What wow64.dll knows of its own process."""
 
     peb32: int
-    teb32: int
     peb64: int
-    teb64: int
     highest_address: int  # the highest user address a 32-bit caller may see
 
 

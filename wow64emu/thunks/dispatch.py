@@ -38,13 +38,14 @@ from .context import ThunkContext, Wow64Process
 from .table import Thunk, thunks
 
 if TYPE_CHECKING:
-    from ..emu.memory import AddressSpace
+    from ..kernel.process import Process
 
 SERVICE_NUMBER_MASK = 0xFFF
 SERVICE_TABLE_SHIFT = 12
 TURBO_SHIFT = 16
 ARENA_SIZE = 0x10000
 FAST_ENTRIES = 0x1000  # Wow64FastTable in wow64.dll: service table 0, numbers 0x000-0xFFF
+TLS_TEMPLIST = 0x1480 + 8 * 3  # TEB64 TLS slot 3 (WOW64_TLS_TEMPLIST): the thread's arena
 _SENTINEL = b"\xa5" * 0x400  # what an output structure holds in the arena before the kernel writes it
 _ARG_REGS = (UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_R8, UC_X86_REG_R9)
 
@@ -102,21 +103,27 @@ class PendingCall:
     context: ThunkContext | None = None  # for calls with a hand-written part
 
 
+@dataclass
+class Wow64Thread:
+    """What wow64.dll keeps for one thread: its per-call arena, and its calls under way (the innermost last)."""
+
+    arena: Arena
+    pending: list[PendingCall] = field(default_factory=list)
+
+
 class Wow64Dispatcher:
-    def __init__(self, uc: Uc, memory: AddressSpace, *, arena_base: int, stubs64: dict[str, int],
-                 dispatch_addr: int, complete_addr: int, not_found_addr: int, fast_table: int, wow64: Wow64Process,
-                 tracer: Tracer | None = None) -> None:
-        self.uc = uc
-        self.wow64 = wow64
+    def __init__(self, process: Process, *, stubs64: dict[str, int], dispatch_addr: int, complete_addr: int,
+                 not_found_addr: int, fast_table: int, tracer: Tracer | None = None) -> None:
+        self.process = process
+        uc = process.cpu.uc
+        self.wow64 = wow64 = Wow64Process(process.peb32, process.peb64, process.highest_address32)
         address_mask32 = 0xFFFFFFFF if wow64.highest_address > 0x7FFFFFFF else 0x7FFFFFFF
-        self.memory = memory
-        self.arena = Arena(arena_base)
+        self.memory = memory = process.memory
         self.not_found = not_found_addr
         self.address_mask32 = address_mask32
         self.tracer = tracer
         self.thunks: dict[int, tuple[Thunk, int]] = {
             number: (call, stubs64[call.name]) for number, call in thunks().items() if call.name in stubs64}
-        self.pending: list[PendingCall] = []
         if tracer is None:
             memory.poke(fast_table, self.fast_table())
         self._mem = Memory(uc)
@@ -139,15 +146,26 @@ class Wow64Dispatcher:
 
     # ---- Wow64ThunkDispatch ---------------------------------------------------------------------------
 
+    def _state(self) -> Wow64Thread:
+        """The running thread's own state, made when the thread first calls: its arena is the one its creator
+        put in TEB64 TLS slot 3 (WOW64_TLS_TEMPLIST)."""
+        thread = self.process.running
+        state = thread.wow64
+        if state is None:
+            state = thread.wow64 = Wow64Thread(Arena(self.memory.read_u64(thread.teb64 + TLS_TEMPLIST)))
+        return state
+
     def _on_dispatch(self, uc: Uc, _addr: int, _size: int, _user: object) -> None:
         ecx, args_ptr, rsp = self._entry_regs.read()
         args_ptr &= 0xFFFFFFFF
         eax = ecx & 0xFFFFFFFF
         entry = self.thunks.get(eax & 0x3FFF)
+        state = self._state()
+        arena = state.arena
         if self.tracer:
             self._trace_decode(eax, entry[0] if entry else None)
         if entry is None:
-            self._finish_in_guest(PendingCall(None), self.not_found)
+            self._finish_in_guest(state, PendingCall(None), self.not_found)
             return
         call, stub64 = entry
         pending = None
@@ -161,10 +179,10 @@ class Wow64Dispatcher:
                 args64 = call.extend(args32)
             else:
                 pending = PendingCall(call)
-                args64 = self._widen_args(call, args32, pending)
+                args64 = self._widen_args(call, args32, pending, arena)
             if call.special is not None:
                 pending = pending or PendingCall(call)
-                ctx = pending.context = ThunkContext(call, args32, args64, self.memory, self.arena, self.wow64,
+                ctx = pending.context = ThunkContext(call, args32, args64, self.memory, arena, self.wow64,
                                                      tracer=self.tracer)
                 call.special(ctx)
                 pending.status = ctx.status
@@ -173,17 +191,17 @@ class Wow64Dispatcher:
         except ArenaFull:
             pending = PendingCall(call, status=NTSTATUS.NO_MEMORY)
         if pending is not None and pending.status is not None:
-            self.arena.reset()
+            arena.reset()
             pending.outputs.clear()
-            self._finish_in_guest(pending, self.not_found)
+            self._finish_in_guest(state, pending, self.not_found)
             return
-        if self.arena.buf:
-            self._mem.write(self.arena.base, bytes(self.arena.buf))
+        if arena.buf:
+            self._mem.write(arena.base, bytes(arena.buf))
         complete = bool(pending and (pending.outputs or pending.context)) or self.tracer is not None
         if complete:
-            self.pending.append(pending or PendingCall(call))
+            state.pending.append(pending or PendingCall(call))
         else:  # nothing to narrow: the guest skips Wow64ThunkComplete, and the arena is free already
-            self.arena.reset()
+            arena.reset()
         self._call_regs[min(len(args64), 4)].write((stub64, complete, *args64[:4]))
         if len(args64) > 4:
             self._mem.write(rsp + 0x20, struct.pack(f"<{len(args64) - 4}Q", *args64[4:]))
@@ -191,12 +209,12 @@ class Wow64Dispatcher:
             self.tracer.emit("wow64", "widen", self._widen_text(call, args32, args64),
                              args32=list(args32), args64=list(args64))
 
-    def _finish_in_guest(self, pending: PendingCall, target: int) -> None:
+    def _finish_in_guest(self, state: Wow64Thread, pending: PendingCall, target: int) -> None:
         """Skip the 64-bit service: call `target` instead and let the completion hook set the status."""
-        self.pending.append(pending)
+        state.pending.append(pending)
         self._fail_regs.write((target, 1))
 
-    def _widen_args(self, call: Thunk, args32: tuple[int, ...], pending: PendingCall) -> list[int]:
+    def _widen_args(self, call: Thunk, args32: tuple[int, ...], pending: PendingCall, arena: Arena) -> list[int]:
         args64 = []
         for (param, action), v in zip(call.plan, args32, strict=True):
             if action is Action.ZERO_EXTEND:
@@ -210,25 +228,25 @@ class Wow64Dispatcher:
                 kind = param.kind
                 layout = kind.layout
                 if kind.direction is Dir.OUT:
-                    addr = self._output(param.name, layout, v)
+                    addr = self._output(param.name, layout, v, arena)
                 else:
-                    addr = self._widen_struct(param.name, layout, v)
+                    addr = self._widen_struct(param.name, layout, v, arena)
                 if kind.direction is not Dir.IN:
                     pending.outputs.append(Output(param.name, layout, v, addr,
-                                                  self.arena.slice(addr, layout.size64, self.arena.buf)))
+                                                  arena.slice(addr, layout.size64, arena.buf)))
                 v = addr
             args64.append(v)
         return args64
 
-    def _widen_struct(self, name: str, layout: Layout, ptr32: int) -> int:
+    def _widen_struct(self, name: str, layout: Layout, ptr32: int, arena: Arena) -> int:
         """Rebuild a 32-bit structure (and those it points to) in the arena; returns its 64-bit address."""
         self.memory.probe(ptr32, layout.size32)
         values32 = layout.read(self._mem.read(ptr32, layout.size32), 32)
         values64 = layout.widen_values(values32)
         for i, target in layout.nested:
             if values32[i]:
-                values64[i] = self._widen_struct(f"{name}.{layout.names[i]}", target, values32[i])
-        addr = self.arena.alloc(layout.write(values64, 64))
+                values64[i] = self._widen_struct(f"{name}.{layout.names[i]}", target, values32[i], arena)
+        addr = arena.alloc(layout.write(values64, 64))
         if self.tracer:
             self.tracer.emit("wow64", "struct", f"{name}: {layout.name} @{hex32(ptr32)} ({layout.size32} bytes) "
                              f"{_fmt(layout.as_dict(values32))} -> arena @{hex32(addr)} ({layout.size64} bytes) "
@@ -236,11 +254,11 @@ class Wow64Dispatcher:
                              address64=addr, before=layout.as_dict(values32), after=layout.as_dict(values64))
         return addr
 
-    def _output(self, name: str, layout: Layout, ptr32: int) -> int:
+    def _output(self, name: str, layout: Layout, ptr32: int, arena: Arena) -> int:
         """Room in the arena for a structure the kernel only writes, filled with a sentinel so that what it
         wrote can be told from what it did not; the 32-bit structure is not read, only checked writable."""
         self.memory.probe(ptr32, layout.size32, write=True)
-        addr = self.arena.alloc(_SENTINEL[: layout.size64])
+        addr = arena.alloc(_SENTINEL[: layout.size64])
         if self.tracer:
             self.tracer.emit("wow64", "struct", f"{name}: {layout.name} out @{hex32(ptr32)} ({layout.size32} bytes) "
                              f"-> arena @{hex32(addr)} ({layout.size64} bytes)", param=name, layout=layout.name,
@@ -250,14 +268,16 @@ class Wow64Dispatcher:
     # ---- Wow64ThunkComplete ---------------------------------------------------------------------------
 
     def _on_complete(self, uc: Uc, _addr: int, _size: int, _user: object) -> None:
-        pending = self.pending.pop()
+        state = self._state()
+        arena = state.arena
+        pending = state.pending.pop()
         status = pending.status
         ctx = pending.context
         if pending.status is None and (pending.outputs or ctx is not None):
-            image = self._mem.read(self.arena.base, len(self.arena.buf)) if self.arena.buf else b""
+            image = self._mem.read(arena.base, len(arena.buf)) if arena.buf else b""
             try:
                 for out in pending.outputs:
-                    self._narrow(out, image)
+                    self._narrow(out, image, arena)
                 if ctx is not None:
                     ctx.image = image
                     kernel_status = final = self._rax.read()[0] & 0xFFFFFFFF
@@ -267,7 +287,7 @@ class Wow64Dispatcher:
                         status = final
             except GuestFault:
                 status = NTSTATUS.ACCESS_VIOLATION
-        self.arena.reset()
+        arena.reset()
         if status is not None:
             self._rax.write((status,))
         if self.tracer and pending.call is not None:
@@ -275,8 +295,8 @@ class Wow64Dispatcher:
             self.tracer.emit("wow64", "complete", f"{pending.call.name} -> {NTSTATUS.name_of(final)}, arena freed",
                              status=final)
 
-    def _narrow(self, out: Output, image: bytes) -> None:
-        after = self.arena.slice(out.addr64, out.layout.size64, image)
+    def _narrow(self, out: Output, image: bytes, arena: Arena) -> None:
+        after = arena.slice(out.addr64, out.layout.size64, image)
         if after == out.before:
             return
         layout = out.layout

@@ -1,0 +1,65 @@
+"""The thread object: what Windows keeps in the ETHREAD, and what the emulator keeps of a thread besides.
+
+A Thread belongs to one process. Its id comes from the System's id allocator (the same table as process ids, as
+Windows' client ids). It has its TEB64 (and in a WoW64 process its TEB32, 0x2000 after it), both stacks and the CPU
+area (set by whoever creates it), its scheduling state (priorities), its impersonation token, its CPU context while
+it does not run, and the wait it is blocked in. As a kernel object it is what a thread handle names, and a wait on it
+is satisfied once it has ended.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..nt.status import NTSTATUS
+from .handles import KernelObject
+from .time import system_time
+
+if TYPE_CHECKING:
+    from .process import Process
+    from .token import Token
+
+NORMAL_PRIORITY = 8  # the base priority of NORMAL_PRIORITY_CLASS
+SATURATION = 16  # the base priority increments of THREAD_PRIORITY_TIME_CRITICAL (+) and THREAD_PRIORITY_IDLE (-)
+
+
+class Thread(KernelObject):
+    type_name = "Thread"
+
+    def __init__(self, process: Process, tid: int) -> None:
+        self.process = process
+        self.tid = tid
+        self.create_time = system_time()
+        self.exit_status: int | None = None
+        # Set by the creator of the thread (process creation, for the first one).
+        self.teb64 = 0
+        self.teb32 = 0
+        self.stack64: tuple[int, int] = (0, 0)  # (limit, base)
+        self.stack32: tuple[int, int] = (0, 0)
+        self.cpu_area = 0  # WoW64: the CPU area (TEB64 TLS slot 1), whose WOW64_CONTEXT is the 32-bit context
+        self.wow64: object | None = None  # what wow64.dll keeps for the thread (its per-call arena and calls)
+        self.context: object | None = None  # the CPU's saved registers while the thread does not run
+        # Scheduling and security.
+        self.base_increment = 0  # the base priority relative to the process's (THREAD_PRIORITY_*)
+        self.priority = NORMAL_PRIORITY
+        self.hidden_from_debugger = False
+        self.impersonation: Token | None = None
+
+    @property
+    def base_priority(self) -> int:
+        """The process's base priority plus the increment; the saturation increments give 15 and 1."""
+        return {SATURATION: 15, -SATURATION: 1}.get(self.base_increment, NORMAL_PRIORITY + self.base_increment)
+
+    @property
+    def status(self) -> int:
+        """ExitStatus as THREAD_BASIC_INFORMATION gives it: STATUS_PENDING while the thread runs."""
+        return NTSTATUS.PENDING if self.exit_status is None else self.exit_status
+
+    def describe(self) -> str:
+        return f"Thread {self.tid} of process {self.process.pid}"
+
+    def signalled(self, thread: Thread) -> bool:
+        return self.exit_status is not None
+
+    def effective_token(self) -> Token:
+        return self.impersonation or self.process.token
