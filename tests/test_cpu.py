@@ -1,21 +1,15 @@
-"""The CPU really switches modes: every far-transfer form, both directions, with no help from Python."""
+"""The CPU really switches modes: every far-transfer form, both directions, with no help from Python; and it
+pages: faults are events with the exact instruction, and a thread resumes anywhere after one, in either mode."""
 
 import struct
 
 import pytest
 from keystone import KS_ARCH_X86, KS_MODE_32, KS_MODE_64, Ks
-from unicorn import UC_PROT_ALL
-from unicorn.x86_const import (
-    UC_X86_REG_CS,
-    UC_X86_REG_EAX,
-    UC_X86_REG_EBX,
-    UC_X86_REG_FS,
-    UC_X86_REG_RAX,
-    UC_X86_REG_RBX,
-    UC_X86_REG_RSP,
-)
 
-from wow64emu.emu.cpu import CS32, CS64, Cpu
+from wow64emu.emu.cpu.backend import CS32, CS64, Access, FaultKind, RunResult
+from wow64emu.emu.cpu.unicorn import UnicornCpu
+from wow64emu.emu.memory import AddressSpace, MemType, Prot
+from wow64emu.emu.physical import PhysicalMemory
 
 CODE = 0x10000
 STACK_TOP = 0x90000
@@ -36,27 +30,32 @@ def far32(opcode: int, target: int, selector: int) -> bytes:
 
 
 class Rig:
-    """A bare CPU with one RWX block: code placed at fixed addresses, entered in 32-bit mode with a real iretq."""
+    """A bare CPU with one RWX block: code placed at fixed addresses, entered in either mode with a real iretq."""
 
     def __init__(self) -> None:
-        self.cpu = Cpu()
-        self.uc = self.cpu.uc
-        self.uc.mem_map(CODE, 0x80000 + 0x10000, UC_PROT_ALL)
+        physical = PhysicalMemory()
+        self.cpu = UnicornCpu(physical)
+        self.space = AddressSpace(self.cpu, physical, user_low=0x1000)
+        self.space.map_committed(CODE, 0x80000 + 0x10000, MemType.PRIVATE, Prot.EXECUTE_READWRITE)
         self.cpu.set_teb(0x60000, TEB32)
 
     def put(self, addr: int, code: bytes) -> None:
-        self.uc.mem_write(addr, code)
+        self.space.poke(addr, code)
+
+    def run(self, begin: int, until: int) -> RunResult:
+        return self.cpu.run(begin, until=until, max_insns=10_000)
 
     def run32(self, entry: int, until: int) -> None:
-        start = self.cpu.enter_user(entry, STACK_TOP, cs=CS32)
-        self.uc.emu_start(start, until, count=10_000)
+        assert self.run(self.cpu.enter_user(entry, STACK_TOP, cs=CS32), until).reason == "until"
 
     def run64(self, entry: int, until: int) -> None:
-        start = self.cpu.enter_user(entry, STACK_TOP, cs=CS64)
-        self.uc.emu_start(start, until, count=10_000)
+        assert self.run(self.cpu.enter_user(entry, STACK_TOP, cs=CS64), until).reason == "until"
 
-    def reg(self, r: int) -> int:
-        return self.uc.reg_read(r)
+    def reg(self, name: str) -> int:
+        return self.cpu.register(name)
+
+    def set(self, name: str, value: int) -> None:
+        self.cpu.registers([name]).write((value,))
 
 
 @pytest.fixture
@@ -71,26 +70,26 @@ def test_byte_0x48_is_dec_eax_in_32_bit_mode_and_rex_w_in_64_bit_mode(rig: Rig) 
     rig.put(CODE + 0x100, asm64("mov rax, 0xffffffff", CODE + 0x100) + b"\x48\xff\xc0" + b"\x90")
     end = CODE + 0x100 + len(asm64("mov rax, 0xffffffff", 0)) + 3
     rig.run32(CODE, end)
-    assert rig.reg(UC_X86_REG_CS) == CS64
+    assert rig.reg("cs") == CS64
     assert rig.cpu.bitness() == 64
-    assert rig.reg(UC_X86_REG_RAX) == 0x1_0000_0000
+    assert rig.reg("rax") == 0x1_0000_0000
 
 
 def test_dec_eax_really_ran_in_32_bit_mode(rig: Rig) -> None:
     rig.put(CODE, asm32("mov eax, 5", CODE) + b"\x48" + b"\x90")
     rig.run32(CODE, CODE + 6)
-    assert rig.reg(UC_X86_REG_CS) == CS32
+    assert rig.reg("cs") == CS32
     assert rig.cpu.bitness() == 32
-    assert rig.reg(UC_X86_REG_EAX) == 4
+    assert rig.reg("eax") & 0xFFFFFFFF == 4
 
 
 def test_fs_base_is_teb32_in_32_bit_code(rig: Rig) -> None:
-    rig.uc.mem_write(TEB32 + 0x18, struct.pack("<I", TEB32))
+    rig.put(TEB32 + 0x18, struct.pack("<I", TEB32))
     code = asm32("mov ebx, dword ptr fs:[0x18]", CODE)
     rig.put(CODE, code + b"\x90")
     rig.run32(CODE, CODE + len(code))
-    assert rig.reg(UC_X86_REG_FS) == 0x53
-    assert rig.reg(UC_X86_REG_EBX) == TEB32
+    assert rig.reg("fs") == 0x53
+    assert rig.reg("rbx") & 0xFFFFFFFF == TEB32
 
 
 def test_call_far_and_retf_go_to_64_bit_and_back(rig: Rig) -> None:
@@ -101,8 +100,8 @@ def test_call_far_and_retf_go_to_64_bit_and_back(rig: Rig) -> None:
     fn64 = asm64("mov rax, 0x1234567800000000; shr rax, 32", CODE + 0x200) + b"\xcb"
     rig.put(CODE + 0x200, fn64)
     rig.run32(CODE, CODE + len(call) + 2)
-    assert rig.reg(UC_X86_REG_CS) == CS32
-    assert rig.reg(UC_X86_REG_EBX) == 0x12345678
+    assert rig.reg("cs") == CS32
+    assert rig.reg("rbx") & 0xFFFFFFFF == 0x12345678
 
 
 def test_lcall_m16_32_through_memory(rig: Rig) -> None:
@@ -112,8 +111,8 @@ def test_lcall_m16_32_through_memory(rig: Rig) -> None:
     rig.put(CODE, call + asm32("mov ebx, eax", CODE + len(call)) + b"\x90")
     rig.put(CODE + 0x200, asm64("mov rax, 0x4400000000; shr rax, 32", CODE + 0x200) + b"\xcb")
     rig.run32(CODE, CODE + len(call) + 2)
-    assert rig.reg(UC_X86_REG_CS) == CS32
-    assert rig.reg(UC_X86_REG_EBX) == 0x44
+    assert rig.reg("cs") == CS32
+    assert rig.reg("rbx") & 0xFFFFFFFF == 0x44
 
 
 def test_wow64ext_push_0x33_retf_idiom_and_its_way_back(rig: Rig) -> None:
@@ -127,8 +126,8 @@ def test_wow64ext_push_0x33_retf_idiom_and_its_way_back(rig: Rig) -> None:
     code = enter + body + leave + after + b"\x90"
     rig.put(CODE, code)
     rig.run32(CODE, CODE + len(code) - 1)
-    assert rig.reg(UC_X86_REG_CS) == CS32
-    assert rig.reg(UC_X86_REG_EAX) == 0x12345678
+    assert rig.reg("cs") == CS32
+    assert rig.reg("eax") & 0xFFFFFFFF == 0x12345678
 
 
 def test_jmp_fword_from_64_to_32(rig: Rig) -> None:
@@ -138,10 +137,10 @@ def test_jmp_fword_from_64_to_32(rig: Rig) -> None:
     code = b"\xff\x2c\x25" + struct.pack("<I", ptr)
     rig.put(CODE, code)
     rig.put(CODE + 0x400, b"\x48" + b"\x90")  # dec eax in 32-bit mode
-    rig.uc.reg_write(UC_X86_REG_RAX, 10)
+    rig.set("rax", 10)
     rig.run64(CODE, CODE + 0x401)
-    assert rig.reg(UC_X86_REG_CS) == CS32
-    assert rig.reg(UC_X86_REG_EAX) == 9
+    assert rig.reg("cs") == CS32
+    assert rig.reg("eax") & 0xFFFFFFFF == 9
 
 
 def test_iretq_from_64_to_32(rig: Rig) -> None:
@@ -150,9 +149,9 @@ def test_iretq_from_64_to_32(rig: Rig) -> None:
     rig.put(CODE, code)
     rig.put(CODE + 0x400, b"\x48\x90")
     rig.run64(CODE, CODE + 0x401)
-    assert rig.reg(UC_X86_REG_CS) == CS32
-    assert rig.reg(UC_X86_REG_EAX) == 2
-    assert rig.reg(UC_X86_REG_RSP) & 0xFFFFFFFF == STACK_TOP - 0x100
+    assert rig.reg("cs") == CS32
+    assert rig.reg("eax") & 0xFFFFFFFF == 2
+    assert rig.reg("rsp") & 0xFFFFFFFF == STACK_TOP - 0x100
 
 
 def test_retf_with_64_bit_operand_from_64_to_64(rig: Rig) -> None:
@@ -160,7 +159,77 @@ def test_retf_with_64_bit_operand_from_64_to_64(rig: Rig) -> None:
     code = asm64(f"push 0x33; mov rax, {CODE + 0x400:#x}; push rax", CODE) + b"\x48\xcb"
     rig.put(CODE, code)
     rig.put(CODE + 0x400, b"\x48\xff\xc3\x90")  # inc rbx (REX.W)
-    rig.uc.reg_write(UC_X86_REG_RBX, 0xFFFFFFFF)
+    rig.set("rbx", 0xFFFFFFFF)
     rig.run64(CODE, CODE + 0x403)
-    assert rig.reg(UC_X86_REG_CS) == CS64
-    assert rig.reg(UC_X86_REG_RBX) == 0x100000000
+    assert rig.reg("cs") == CS64
+    assert rig.reg("rbx") == 0x100000000
+
+
+# ---- faults are events; a thread resumes anywhere after one ---------------------------------------------------
+
+DATA, READONLY, NOEXEC = 0xA0000, 0xA1000, 0xA2000
+
+
+@pytest.fixture
+def paged(rig: Rig) -> Rig:
+    rig.space.map_committed(DATA, 0x1000, MemType.PRIVATE, Prot.READWRITE)
+    rig.space.map_committed(READONLY, 0x1000, MemType.PRIVATE, Prot.READONLY)
+    rig.space.map_committed(NOEXEC, 0x1000, MemType.PRIVATE, Prot.READWRITE)
+    return rig
+
+
+@pytest.mark.parametrize("bits", [32, 64])
+def test_page_faults_give_the_instruction_the_address_and_the_access(paged: Rig, bits: int) -> None:
+    asm, cs = (asm32, CS32) if bits == 32 else (asm64, CS64)
+    cases = [(f"mov ecx, {0xB0000:#x}; mov eax, dword ptr [ecx]", 0xB0000, Access.READ),
+             (f"mov ecx, {READONLY:#x}; mov dword ptr [ecx], eax", READONLY, Access.WRITE),
+             (f"mov ecx, {NOEXEC:#x}; call {'ecx' if bits == 32 else 'rcx'}", NOEXEC, Access.EXECUTE)]
+    for src, address, access in cases:
+        first = asm(src.split(";")[0], CODE)
+        paged.put(CODE, first + asm(src.split(";")[1], CODE + len(first)) + b"\x90")
+        result = paged.run(paged.cpu.resume_at(paged.cpu.enter_user(CODE, STACK_TOP, cs), CS64), CODE + 0x100)
+        fault = result.fault
+        assert result.reason == "fault" and fault is not None
+        pc = NOEXEC if access is Access.EXECUTE else CODE + len(first)  # a fetch faults at its target
+        assert (fault.kind, fault.pc, fault.address, fault.access, fault.cs) == (FaultKind.PAGE, pc, address,
+                                                                                access, cs)
+
+
+def test_other_faults_are_events_with_their_address(paged: Rig) -> None:
+    cases = [(asm64("xor ecx, ecx; div ecx", CODE), FaultKind.DIVIDE, CODE + 2, CODE + 2),
+             (b"\x90\xcc\x90", FaultKind.BREAKPOINT, CODE + 1, CODE + 2),  # int3: reported where it is
+             (b"\x90\x0f\x0b", FaultKind.INVALID_OPCODE, CODE + 1, CODE + 1),  # ud2
+             (b"\x90\xfa", FaultKind.GENERAL_PROTECTION, CODE + 1, CODE + 1)]  # cli at CPL 3
+    for code, kind, pc, resume in cases:
+        paged.put(CODE, code)
+        result = paged.run(paged.cpu.resume_at(paged.cpu.enter_user(CODE, STACK_TOP, CS64), CS64), CODE + 0x100)
+        assert result.fault is not None
+        assert (result.fault.kind, result.fault.pc, result.fault.resume) == (kind, pc, resume)
+
+
+def test_a_thread_resumes_anywhere_after_a_fault_hundreds_of_times_in_either_mode(paged: Rig) -> None:
+    """Each resume switches mode: a page fault in 32-bit code resumes at a counter in 64-bit code, which runs into
+    a #GP or a #DE (in turn, so that QEMU's nested-fault state must be cleared every time), which resumes at the
+    32-bit code that page-faults again."""
+    paged.put(CODE, asm32(f"mov ecx, {0xB0000:#x}; mov eax, dword ptr [ecx]", CODE))
+    count64 = CODE + 0x300
+    paged.put(count64, asm64(f"mov rcx, {DATA:#x}; inc dword ptr [rcx]; jmp {count64 + 0x20:#x}", count64))
+    faults64 = [asm64("cli", 0), asm64("xor ecx, ecx; div ecx", 0)]
+    seen = []
+    begin = paged.cpu.enter_user(CODE, STACK_TOP, CS32)
+    for i in range(300):
+        paged.put(count64 + 0x20, faults64[(i // 2) % 2])
+        result = paged.run(begin, CODE + 0xF00)
+        fault = result.fault
+        assert fault is not None, (i, result)
+        seen.append((fault.kind, fault.cs))
+        begin = paged.cpu.resume_at(count64, CS64) if fault.cs == CS32 else paged.cpu.resume_at(CODE, CS32)
+    assert struct.unpack("<I", paged.space.peek(DATA, 4))[0] == 150
+    assert seen[0::2] == [(FaultKind.PAGE, CS32)] * 150
+    assert seen[1::2] == [(FaultKind.GENERAL_PROTECTION, CS64), (FaultKind.DIVIDE, CS64)] * 75
+
+
+def test_the_system_page_and_the_kernel_range_fault_for_user_code(paged: Rig) -> None:
+    paged.put(CODE, asm64("mov rcx, 0x7fffffff0000; mov rax, qword ptr [rcx]; mov qword ptr [rcx], rax", CODE))
+    result = paged.run(paged.cpu.resume_at(paged.cpu.enter_user(CODE, STACK_TOP, CS64), CS64), CODE + 0x100)
+    assert result.fault is not None and result.fault.access is Access.WRITE  # readable (the GDT), never writable

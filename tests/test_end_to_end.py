@@ -109,7 +109,6 @@ def test_native_trace_has_only_x64_and_kernel(tmp_path: Path) -> None:
 def run_code32(tmp_path: Path, code: bytes):
     rig = Wow64Rig(tmp_path)
     rig.memory.poke(CODE, code)
-    rig.process.cpu.uc.ctl_remove_cache(CODE, CODE + 0x1000)
     rig.memory.poke(rig.machine.created.cpu_area + 4 + 0xB8, struct.pack("<I", CODE))  # WOW64_CONTEXT.Eip
     return rig.machine.run(timeout=10)
 

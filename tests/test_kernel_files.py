@@ -48,16 +48,16 @@ class Rig(KernelRig):
         addr = self.next_free
         self.next_free += (size + 15) & ~15
         assert self.next_free <= SCRATCH + SCRATCH_SIZE
-        self.process.cpu.uc.mem_write(addr, (fill * size)[:size])
+        self.process.memory.poke(addr, (fill * size)[:size])
         return addr
 
     def put(self, data: bytes) -> int:
         addr = self.alloc(len(data))
-        self.process.cpu.uc.mem_write(addr, data)
+        self.process.memory.poke(addr, data)
         return addr
 
     def read(self, addr: int, size: int) -> bytes:
-        return bytes(self.process.cpu.uc.mem_read(addr, size))
+        return self.process.memory.peek(addr, size)
 
     def ustr(self, name: str, length: int | None = None, buffer: int | None = None) -> int:
         raw = name.encode("utf-16-le")

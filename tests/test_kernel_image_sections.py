@@ -79,7 +79,7 @@ def test_an_image_section_is_sec_image_and_sized_as_the_image(kernel: KernelRig,
     assert status == NTSTATUS.SUCCESS
     kernel.put_u64(LENGTH, SENTINEL)
     assert kernel.call("NtQuerySection", handle, 0, INFO, 24, LENGTH) == NTSTATUS.SUCCESS
-    info = SECTION_BASIC_INFORMATION.unpack(kernel.process.cpu.uc.mem_read(INFO, 24), 64)
+    info = SECTION_BASIC_INFORMATION.unpack(kernel.process.memory.peek(INFO, 24), 64)
     size = pefile.PE(str(tmp_path / "dll_plus.dll")).OPTIONAL_HEADER.SizeOfImage
     assert info == {"BaseAddress": 0, "AllocationAttributes": SEC_IMAGE | SEC_FILE,
                     "MaximumSize": (size + 0xFFF) & ~0xFFF}
@@ -89,11 +89,11 @@ def test_an_image_section_is_sec_image_and_sized_as_the_image(kernel: KernelRig,
 
 def test_section_image_information_comes_from_the_headers(kernel: KernelRig, tmp_path: Path) -> None:
     _, handle = image_section(kernel, copy_dll(tmp_path, "x64"))
-    kernel.process.cpu.uc.mem_write(INFO, b"\xad" * 64)
+    kernel.process.memory.poke(INFO, b"\xad" * 64)
     kernel.put_u64(LENGTH, SENTINEL)
     assert kernel.call("NtQuerySection", handle, 1, INFO, 64, LENGTH) == NTSTATUS.SUCCESS
     assert kernel.u64(LENGTH) == 64
-    info = SECTION_IMAGE_INFORMATION.unpack(kernel.process.cpu.uc.mem_read(INFO, 64), 64)
+    info = SECTION_IMAGE_INFORMATION.unpack(kernel.process.memory.peek(INFO, 64), 64)
     pe = pefile.PE(str(tmp_path / "dll_plus.dll"))
     opt = pe.OPTIONAL_HEADER
     assert info == {

@@ -6,8 +6,6 @@ Outputs are filled with a sentinel first, so a test tells "written" from "left a
 from pathlib import Path
 
 import pytest
-from unicorn import UC_HOOK_CODE, UcError
-from unicorn.x86_const import UC_X86_REG_RAX, UC_X86_REG_RSP
 
 from tests.conftest import SCRATCH, KernelRig
 from wow64emu.emu.memory import MemState, MemType, Prot
@@ -40,8 +38,8 @@ def test_reserve_and_commit_rounds_and_maps_real_memory(kernel: KernelRig) -> No
     assert alloc(kernel, 0, 0x1234) == NTSTATUS.SUCCESS
     base, size = kernel.u64(BASE), kernel.u64(SIZE)
     assert base % 0x10000 == 0 and size == 0x2000
-    kernel.process.cpu.uc.mem_write(base + 0x1FFF, b"\x7f")  # committed: the CPU can write it
-    assert bytes(kernel.process.cpu.uc.mem_read(base + 0x1FFF, 1)) == b"\x7f"
+    kernel.process.memory.poke(base + 0x1FFF, b"\x7f")  # committed: the CPU can write it
+    assert kernel.process.memory.peek(base + 0x1FFF, 1) == b"\x7f"
     info = kernel.process.memory.query(base)
     assert (info.state, info.protect, info.size) == (MemState.COMMIT, Prot.READWRITE, 0x2000)
 
@@ -49,8 +47,8 @@ def test_reserve_and_commit_rounds_and_maps_real_memory(kernel: KernelRig) -> No
 def test_reserved_pages_are_not_mapped_until_committed(kernel: KernelRig) -> None:
     assert alloc(kernel, 0, 0x10000, MEM_RESERVE) == NTSTATUS.SUCCESS
     base = kernel.u64(BASE)
-    with pytest.raises(UcError):
-        kernel.process.cpu.uc.mem_read(base, 1)
+    with pytest.raises(GuestFault):
+        kernel.process.memory.peek(base, 1)
     assert alloc(kernel, base + 0x3010, 0x10, MEM_COMMIT) == NTSTATUS.SUCCESS
     assert (kernel.u64(BASE), kernel.u64(SIZE)) == (base + 0x3000, 0x1000)
     assert kernel.process.memory.query(base).state == MemState.RESERVE
@@ -96,8 +94,8 @@ def test_release_and_decommit(kernel: KernelRig) -> None:
     base = kernel.u64(BASE)
     assert free(kernel, base + 0x1000, 0x1000, MEM_DECOMMIT) == NTSTATUS.SUCCESS
     assert kernel.process.memory.query(base + 0x1000).state == MemState.RESERVE
-    with pytest.raises(UcError):
-        kernel.process.cpu.uc.mem_read(base + 0x1000, 1)
+    with pytest.raises(GuestFault):
+        kernel.process.memory.peek(base + 0x1000, 1)
     assert free(kernel, base + 0x1000, 0, MEM_RELEASE) == NTSTATUS.FREE_VM_NOT_AT_BASE
     assert free(kernel, base, 0, MEM_RELEASE) == NTSTATUS.SUCCESS
     assert (kernel.u64(BASE), kernel.u64(SIZE)) == (base, 0x4000)
@@ -171,10 +169,10 @@ def test_protect_checks_range_pointer_and_process(kernel: KernelRig) -> None:
 # ---- NtQueryVirtualMemory -----------------------------------------------------------------------------------
 
 def query(k: KernelRig, addr: int, info_class: int = 0, length: int = 48) -> tuple[int, dict[str, int] | None]:
-    k.process.cpu.uc.mem_write(INFO, b"\xad" * 64)
+    k.process.memory.poke(INFO, b"\xad" * 64)
     k.put_u64(LENGTH, SENTINEL)
     status = k.call("NtQueryVirtualMemory", CURRENT_PROCESS, addr, info_class, INFO, length, LENGTH)
-    values = MEMORY_BASIC_INFORMATION.unpack(bytes(k.process.cpu.uc.mem_read(INFO, 48)), 64)
+    values = MEMORY_BASIC_INFORMATION.unpack(k.process.memory.peek(INFO, 48), 64)
     return status, values if status == NTSTATUS.SUCCESS else None
 
 
@@ -184,7 +182,7 @@ def test_query_fills_the_64_bit_structure_and_its_length(kernel: KernelRig) -> N
     assert status == NTSTATUS.SUCCESS and kernel.u64(LENGTH) == 48
     assert info == {"BaseAddress": base + 0x2000, "AllocationBase": base, "AllocationProtect": RW,
                     "RegionSize": 0x2000, "State": MemState.COMMIT, "Protect": RW, "Type": MemType.PRIVATE}
-    assert bytes(kernel.process.cpu.uc.mem_read(INFO + 0x14, 4)) == bytes(4)  # PartitionId and padding: zero
+    assert kernel.process.memory.peek(INFO + 0x14, 4) == bytes(4)  # PartitionId and padding: zero
     status, info = query(kernel, base + 0x10000)
     assert (info["State"], info["AllocationBase"], info["Protect"], info["Type"]) == (MemState.FREE, 0, 1, 0)
 
@@ -198,7 +196,7 @@ def test_query_fills_the_64_bit_structure_and_its_length(kernel: KernelRig) -> N
 def test_query_statuses_write_nothing(kernel: KernelRig, addr: int, info_class: int, length: int,
                                       status: int) -> None:
     assert query(kernel, addr, info_class, length)[0] == status
-    assert kernel.u64(LENGTH) == SENTINEL and bytes(kernel.process.cpu.uc.mem_read(INFO, 8)) == b"\xad" * 8
+    assert kernel.u64(LENGTH) == SENTINEL and kernel.process.memory.peek(INFO, 8) == b"\xad" * 8
 
 
 def test_query_checks_the_buffer_and_the_process(kernel: KernelRig) -> None:
@@ -217,10 +215,10 @@ def copy(k: KernelRig, name: str, remote: int, local: int, size: int, count: int
 
 def test_read_and_write_copy_whole_blocks(kernel: KernelRig) -> None:
     base = committed_run(kernel)
-    kernel.process.cpu.uc.mem_write(BUF, b"0123456789")
+    kernel.process.memory.poke(BUF, b"0123456789")
     assert copy(kernel, "NtWriteVirtualMemory", base + 0x1FFC, BUF, 10) == (NTSTATUS.SUCCESS, 10)
     assert copy(kernel, "NtReadVirtualMemory", base + 0x1FFC, BUF + 0x80, 10) == (NTSTATUS.SUCCESS, 10)
-    assert bytes(kernel.process.cpu.uc.mem_read(BUF + 0x80, 10)) == b"0123456789"
+    assert kernel.process.memory.peek(BUF + 0x80, 10) == b"0123456789"
     assert kernel.call("NtReadVirtualMemory", CURRENT_PROCESS, base + 0x1000, BUF, 4, 0) == NTSTATUS.SUCCESS
 
 
@@ -243,19 +241,18 @@ def test_the_callers_buffer_and_the_range_are_access_violations(kernel: KernelRi
 
 
 def test_writing_code_drops_what_the_cpu_translated(kernel: KernelRig) -> None:
-    """Services run inside a CPU hook, where Unicorn keeps the blocks it translated unless told to drop them."""
+    """Services run inside a CPU hook, where the CPU keeps the blocks it translated unless told to drop them."""
     code, callee = 0x7000_0000, 0x7000_0100
     kernel.process.memory.map_committed(code, 0x1000, MemType.PRIVATE, Prot.EXECUTE_READWRITE)
     kernel.process.memory.poke(callee, b"\xb8\x01\x00\x00\x00\xc3")  # mov eax, 1; ret
     call = b"\xe8" + (callee - (code + 5)).to_bytes(4, "little")
     kernel.process.memory.poke(code, call + b"\x90" + b"\xe8" + (callee - (code + 11)).to_bytes(4, "little"))
-    kernel.process.cpu.uc.mem_write(BUF, b"\x02")
-    uc = kernel.process.cpu.uc
-    uc.reg_write(UC_X86_REG_RSP, SCRATCH + 0xF00)
-    uc.hook_add(UC_HOOK_CODE, lambda *_: copy(kernel, "NtWriteVirtualMemory", callee + 1, BUF, 1), None,
-                code + 5, code + 5)  # on the nop between the two calls
-    uc.emu_start(code, code + 11)
-    assert uc.reg_read(UC_X86_REG_RAX) == 2
+    kernel.process.memory.poke(BUF, b"\x02")
+    cpu = kernel.process.cpu
+    cpu.registers(["rsp"]).write((SCRATCH + 0xF00,))
+    cpu.hook_code(code + 5, lambda: copy(kernel, "NtWriteVirtualMemory", callee + 1, BUF, 1))  # the nop between
+    assert cpu.run(code, until=code + 11).reason == "until"
+    assert cpu.register("rax") == 2
 
 
 # ---- protections of private memory ---------------------------------------------------------------------
@@ -281,9 +278,9 @@ FILE_R = 0x80100000
 
 def attributes(k: KernelRig, name: str, flags: int = 0x40) -> int:
     raw = name.encode("utf-16-le")
-    k.process.cpu.uc.mem_write(OA + 0x40, L.UNICODE_STRING.pack({"Length": len(raw), "MaximumLength": len(raw),
+    k.process.memory.poke(OA + 0x40, L.UNICODE_STRING.pack({"Length": len(raw), "MaximumLength": len(raw),
                                                              "Buffer": OA + 0x60}, 64) + bytes(16) + raw)
-    k.process.cpu.uc.mem_write(OA, L.OBJECT_ATTRIBUTES.pack({"Length": 48, "RootDirectory": 0, "ObjectName": OA + 0x40,
+    k.process.memory.poke(OA, L.OBJECT_ATTRIBUTES.pack({"Length": 48, "RootDirectory": 0, "ObjectName": OA + 0x40,
                                                          "Attributes": flags, "SecurityDescriptor": 0,
                                                          "SecurityQualityOfService": 0}, 64))
     return OA
@@ -313,7 +310,7 @@ def section_info(k: KernelRig, handle: int) -> tuple[int, int, int]:
     k.put_u64(LENGTH, SENTINEL)
     assert k.call("NtQuerySection", handle, 0, INFO, 24, LENGTH) == NTSTATUS.SUCCESS
     assert k.u64(LENGTH) == 24
-    values = SECTION_BASIC_INFORMATION.unpack(bytes(k.process.cpu.uc.mem_read(INFO, 24)), 64)
+    values = SECTION_BASIC_INFORMATION.unpack(k.process.memory.peek(INFO, 24), 64)
     return values["BaseAddress"], values["AllocationAttributes"], values["MaximumSize"]
 
 
@@ -333,7 +330,7 @@ def test_page_file_sections_round_up_and_views_share_them(kernel: KernelRig) -> 
     assert (status, size) == (NTSTATUS.SUCCESS, 0x13000) and one % 0x10000 == 0
     status, two, size = view(kernel, handle, offset=0x10000, prot=RO)
     assert (status, size) == (NTSTATUS.SUCCESS, 0x3000)
-    kernel.process.cpu.uc.mem_write(one + 0x10004, b"view")
+    kernel.process.memory.poke(one + 0x10004, b"view")
     assert kernel.process.memory.read(two + 4, 4) == b"view"
     assert kernel.call("NtClose", handle) == NTSTATUS.SUCCESS
     assert kernel.call("NtUnmapViewOfSection", CURRENT_PROCESS, one + 0x5678) == NTSTATUS.SUCCESS
@@ -357,9 +354,9 @@ def test_reserved_sections_commit_per_section_and_show_in_every_view(kernel: Ker
 def test_write_copy_views_keep_their_writes(kernel: KernelRig) -> None:
     _, handle = section(kernel, 0x1000)
     _, shared, _ = view(kernel, handle)
-    kernel.process.cpu.uc.mem_write(shared, b"before")
+    kernel.process.memory.poke(shared, b"before")
     _, private, _ = view(kernel, handle, prot=WC)
-    kernel.process.cpu.uc.mem_write(private, b"mine")
+    kernel.process.memory.poke(private, b"mine")
     assert kernel.process.memory.read(shared, 6) == b"before"
     assert kernel.process.memory.read(private, 6) == b"minere"
     assert kernel.process.memory.query(private).protect == WC
@@ -426,13 +423,13 @@ def test_file_sections_are_the_files_bytes_and_write_back(kernel: KernelRig, tmp
     _, base, size = view(kernel, sec)
     assert size == 0x2000 and kernel.process.memory.read(base + 4990, 10) == b"0123456789"
     assert alloc(kernel, base, 0x1000, MEM_COMMIT) == NTSTATUS.ALREADY_COMMITTED
-    kernel.process.cpu.uc.mem_write(base, b"AB")
+    kernel.process.memory.poke(base, b"AB")
     kernel.put_u64(BASE, base + 1)
     kernel.put_u64(SIZE, 1)
     assert kernel.call("NtFlushVirtualMemory", CURRENT_PROCESS, BASE, SIZE, IOSB) == NTSTATUS.SUCCESS
     assert (kernel.u64(BASE), kernel.u64(SIZE), kernel.u64(IOSB), kernel.u64(IOSB + 8)) == (base, 0x1000, 0, 0)
     assert (tmp_path / "data.bin").read_bytes()[:4] == b"AB23"
-    kernel.process.cpu.uc.mem_write(base + 4999, b"!")
+    kernel.process.memory.poke(base + 4999, b"!")
     assert kernel.call("NtUnmapViewOfSection", CURRENT_PROCESS, base) == NTSTATUS.SUCCESS
     assert (tmp_path / "data.bin").read_bytes()[-2:] == b"8!"
 

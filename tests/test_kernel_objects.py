@@ -42,14 +42,14 @@ class ObjRig(KernelRig):
         addr = self.next_free
         self.next_free += (len(data) + 15) & ~15
         assert self.next_free <= SCRATCH + SCRATCH_SIZE
-        self.process.cpu.uc.mem_write(addr, data)
+        self.process.memory.poke(addr, data)
         return addr
 
     def out(self, size: int = 8) -> int:
         return self.put(b"\xad" * size)
 
     def read(self, addr: int, size: int) -> bytes:
-        return bytes(self.process.cpu.uc.mem_read(addr, size))
+        return self.process.memory.peek(addr, size)
 
     def u32(self, addr: int) -> int:
         return struct.unpack("<I", self.read(addr, 4))[0]

@@ -22,12 +22,12 @@ CURRENT_PROCESS_TOKEN, CURRENT_THREAD_TOKEN = 0xFFFFFFFFFFFFFFFC, 0xFFFFFFFFFFFF
 
 
 def fill(kernel: KernelRig, addr: int = BUF, size: int = 0x100) -> None:
-    kernel.process.cpu.uc.mem_write(addr, b"\xad" * size)
-    kernel.process.cpu.uc.mem_write(RL, struct.pack("<I", SENTINEL))
+    kernel.process.memory.poke(addr, b"\xad" * size)
+    kernel.process.memory.poke(RL, struct.pack("<I", SENTINEL))
 
 
 def get(kernel: KernelRig, addr: int, size: int) -> bytes:
-    return bytes(kernel.process.cpu.uc.mem_read(addr, size))
+    return kernel.process.memory.peek(addr, size)
 
 
 def u32(kernel: KernelRig, addr: int) -> int:
@@ -46,7 +46,7 @@ def query_thread(kernel: KernelRig, info_class: int, length: int, handle: int = 
 
 
 def set_thread(kernel: KernelRig, info_class: int, data: bytes, handle: int = CURRENT_THREAD) -> int:
-    kernel.process.cpu.uc.mem_write(BUF, data)
+    kernel.process.memory.poke(BUF, data)
     return kernel.call("NtSetInformationThread", handle, info_class, BUF, len(data))
 
 
@@ -62,8 +62,8 @@ def query_token(kernel: KernelRig, handle: int, info_class: int, length: int = 0
 
 def open_by_cid(kernel: KernelRig, call: str, pid: int, tid: int) -> int:
     kernel.put_u64(OUT, SENTINEL)
-    kernel.process.cpu.uc.mem_write(CID, struct.pack("<QQ", pid, tid))
-    kernel.process.cpu.uc.mem_write(OA, struct.pack("<QQQQQQ", 48, 0, 0, 0, 0, 0))
+    kernel.process.memory.poke(CID, struct.pack("<QQ", pid, tid))
+    kernel.process.memory.poke(OA, struct.pack("<QQQQQQ", 48, 0, 0, 0, 0, 0))
     return kernel.call(call, OUT, 0x1000, OA, CID)
 
 
@@ -147,7 +147,7 @@ def test_debug_port_handle_count_session(kernel: KernelRig) -> None:
 def test_hard_error_mode_set_and_query(kernel: KernelRig) -> None:
     assert query_process(kernel, P.ProcessDefaultHardErrorMode, 4) == NTSTATUS.SUCCESS
     assert u32(kernel, BUF) == 1
-    kernel.process.cpu.uc.mem_write(BUF, struct.pack("<I", 0x8002))
+    kernel.process.memory.poke(BUF, struct.pack("<I", 0x8002))
     mode = P.ProcessDefaultHardErrorMode
     assert kernel.call("NtSetInformationProcess", CURRENT_PROCESS, mode, BUF, 4) == NTSTATUS.SUCCESS
     assert query_process(kernel, mode, 4) == NTSTATUS.SUCCESS
@@ -187,7 +187,7 @@ def test_open_process_client_id_and_name_rules(kernel: KernelRig) -> None:
     assert open_by_cid(kernel, "NtOpenProcess", p.pid, t.tid) == NTSTATUS.SUCCESS
     assert open_by_cid(kernel, "NtOpenProcess", p.pid, t.tid + 4) == NTSTATUS.INVALID_CID
     assert kernel.call("NtOpenProcess", OUT, 0x1000, OA, 0) == NTSTATUS.INVALID_PARAMETER_MIX
-    kernel.process.cpu.uc.mem_write(OA + 16, struct.pack("<Q", BUF))  # ObjectName
+    kernel.process.memory.poke(OA + 16, struct.pack("<Q", BUF))  # ObjectName
     assert kernel.call("NtOpenProcess", OUT, 0x1000, OA, CID) == NTSTATUS.INVALID_PARAMETER_MIX
     assert kernel.call("NtOpenProcess", OUT, 0x1000, OA, 0) == NTSTATUS.OBJECT_NAME_NOT_FOUND
     assert kernel.call("NtOpenProcess", 0, 0x1000, OA, CID) == NTSTATUS.ACCESS_VIOLATION
@@ -248,8 +248,8 @@ def test_hide_from_debugger(kernel: KernelRig) -> None:
 
 def test_win32_start_address_is_the_image_entry_point(kernel: KernelRig) -> None:
     image = SCRATCH + 0x400  # a minimal header: e_lfanew at 0x3C, AddressOfEntryPoint at NT headers + 0x28
-    kernel.process.cpu.uc.mem_write(image + 0x3C, struct.pack("<I", 0x80))
-    kernel.process.cpu.uc.mem_write(image + 0x80 + 0x28, struct.pack("<I", 0x1234))
+    kernel.process.memory.poke(image + 0x3C, struct.pack("<I", 0x80))
+    kernel.process.memory.poke(image + 0x80 + 0x28, struct.pack("<I", 0x1234))
     kernel.process.image_base = image
     assert query_thread(kernel, P.ThreadQuerySetWin32StartAddress, 8) == NTSTATUS.SUCCESS
     assert kernel.u64(BUF) == image + 0x1234
@@ -406,7 +406,7 @@ def test_open_process_token_errors(kernel: KernelRig) -> None:
 
 
 def impersonate(kernel: KernelRig, level: int) -> int:
-    kernel.process.cpu.uc.mem_write(SCRATCH + 0x900, struct.pack("<IIBBxx", 12, level, 0, 0))
+    kernel.process.memory.poke(SCRATCH + 0x900, struct.pack("<IIBBxx", 12, level, 0, 0))
     return kernel.call("NtImpersonateThread", CURRENT_THREAD, CURRENT_THREAD, SCRATCH + 0x900)
 
 

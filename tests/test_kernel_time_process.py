@@ -4,9 +4,9 @@ import struct
 import time
 
 from tests.conftest import SCRATCH, KernelRig
-from wow64emu.emu.memory import MemType, Prot
+from wow64emu.emu.memory import Prot
 from wow64emu.kernel.handles import CURRENT_PROCESS
-from wow64emu.kernel.shareddata import KUSER_SHARED_DATA, OFF_SYSTEM_TIME, OFF_TICK_COUNT, SharedClock
+from wow64emu.kernel.shareddata import KUSER_SHARED_DATA, OFF_SYSTEM_TIME, OFF_TICK_COUNT
 from wow64emu.kernel.time import EPOCH_1601_TO_1970, QPC_FREQUENCY
 from wow64emu.nt.status import NTSTATUS
 
@@ -29,7 +29,7 @@ def test_system_time_counts_100ns_since_1601(kernel: KernelRig) -> None:
 
 
 def test_relative_delay_waits_at_least_that_long(kernel: KernelRig) -> None:
-    kernel.process.cpu.uc.mem_write(SCRATCH, struct.pack("<q", -200_000))  # 20 ms, relative
+    kernel.process.memory.poke(SCRATCH, struct.pack("<q", -200_000))  # 20 ms, relative
     start = time.monotonic()
     assert kernel.call("NtDelayExecution", 0, SCRATCH) == NTSTATUS.SUCCESS
     assert time.monotonic() - start >= 0.019
@@ -44,8 +44,8 @@ def test_terminate_process(kernel: KernelRig) -> None:
 
 
 def test_shared_clock_moves_tick_count_and_system_time(kernel: KernelRig) -> None:
-    kernel.process.memory.map_committed(KUSER_SHARED_DATA, 0x1000, MemType.PRIVATE, Prot.READONLY)
-    clock = SharedClock(kernel.process.cpu.uc)
+    clock = kernel.system.shared_data
+    kernel.process.memory.map_view(KUSER_SHARED_DATA, 0x1000, clock.memory, 0, Prot.READONLY, None)
     clock.refresh()
     tick1 = kernel.process.memory.read_u32(KUSER_SHARED_DATA + OFF_TICK_COUNT)
     sys1 = kernel.process.memory.read_u64(KUSER_SHARED_DATA + OFF_SYSTEM_TIME)

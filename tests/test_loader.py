@@ -12,8 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from unicorn import UC_ARCH_X86, UC_ERR_FETCH_PROT, UC_ERR_WRITE_PROT, UC_MODE_64, Uc, UcError
-from unicorn.x86_const import UC_X86_REG_RAX, UC_X86_REG_RBX
 
 from tests.pebuild import (
     BSS,
@@ -27,7 +25,10 @@ from tests.pebuild import (
     Built,
     PEBuilder,
 )
+from wow64emu.emu.cpu.backend import Access
+from wow64emu.emu.cpu.unicorn import UnicornCpu
 from wow64emu.emu.memory import AddressSpace, MemState, MemType, Prot
+from wow64emu.emu.physical import PhysicalMemory
 from wow64emu.errors import BadImage
 from wow64emu.image.mapping import LoadedModule, map_image
 from wow64emu.image.pe import PEImage, Relocation
@@ -36,9 +37,14 @@ from wow64emu.loader.linker import Linker
 SYSWOW64 = Path(__file__).resolve().parents[1] / "wow64emu" / "sysroot" / "Windows" / "SysWOW64"
 
 
+def new_space() -> AddressSpace:
+    physical = PhysicalMemory()
+    return AddressSpace(UnicornCpu(physical), physical)
+
+
 @pytest.fixture
 def space() -> AddressSpace:
-    return AddressSpace(Uc(UC_ARCH_X86, UC_MODE_64))
+    return new_space()
 
 
 def ptr_fmt(is64: bool) -> str:
@@ -108,21 +114,18 @@ def test_region_type_name_and_protections(space: AddressSpace) -> None:
 def test_cpu_faults_on_read_only_and_non_executable_sections(space: AddressSpace) -> None:
     b, rvas = sample_exe()
     m = map_image(space, PEImage.parse(b.build().data, "app.exe"), path="app.exe")
-    uc, text = space.uc, m.base + rvas[".text"]
-    uc.reg_write(UC_X86_REG_RBX, 0x1122334455667788)
-
-    uc.reg_write(UC_X86_REG_RAX, m.base + rvas[".data"])  # writable: the store lands
-    uc.emu_start(text, text + 3)
+    cpu, text = space.cpu, m.base + rvas[".text"]
+    regs = cpu.registers(["rax", "rbx"])
+    regs.write((m.base + rvas[".data"], 0x1122334455667788))  # writable: the store lands
+    assert cpu.run(text, until=text + 3).reason == "until"
     assert space.peek(m.base + rvas[".data"], 8) == struct.pack("<Q", 0x1122334455667788)
 
     for target in (m.base + rvas[".rdata"], m.base, text):  # .rdata, headers, .text: read-only to the CPU
-        uc.reg_write(UC_X86_REG_RAX, target)
-        with pytest.raises(UcError) as err:
-            uc.emu_start(text, text + 3)
-        assert err.value.errno == UC_ERR_WRITE_PROT
-    with pytest.raises(UcError) as err:
-        uc.emu_start(m.base + rvas[".data"], m.base + rvas[".data"] + 1)
-    assert err.value.errno == UC_ERR_FETCH_PROT
+        regs.write((target, 0))
+        fault = cpu.run(text, until=text + 3).fault
+        assert fault is not None and (fault.access, fault.address) == (Access.WRITE, target)
+    fault = cpu.run(m.base + rvas[".data"], until=m.base + rvas[".data"] + 1).fault
+    assert fault is not None and (fault.access, fault.address) == (Access.EXECUTE, m.base + rvas[".data"])
 
 
 def test_low_alignment_image_is_mapped_whole_and_writable_executable(space: AddressSpace) -> None:
@@ -493,7 +496,7 @@ def test_corrupt_and_truncated_images_never_leak_other_exceptions() -> None:
             rejected += 1
             continue
         try:
-            map_image(AddressSpace(Uc(UC_ARCH_X86, UC_MODE_64)), image, path="fuzz.dll")
+            map_image(new_space(), image, path="fuzz.dll")
         except BadImage as exc:
             assert "\n" not in str(exc)
     assert 0 < rejected < len(variants)

@@ -1,14 +1,15 @@
-"""The address space: views that share host memory, commitment shared by views, queries, guard pages, probes.
+"""The address space: views that share frames, commitment shared by views, queries, guard pages, probes.
 
-A real AddressSpace over a real Unicorn: each test runs CPU instructions (64-bit stores and loads) where the
-behaviour is what the CPU sees, and uses the host-side API where it is what the kernel sees.
+A real AddressSpace over a real CPU: each test runs CPU instructions (64-bit stores and loads) where the behaviour
+is what the CPU sees, and uses the host-side API where it is what the kernel sees.
 """
 
 import pytest
-from unicorn import UC_ARCH_X86, UC_ERR_READ_UNMAPPED, UC_ERR_WRITE_PROT, UC_MODE_64, Uc, UcError
-from unicorn.x86_const import UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX
 
+from wow64emu.emu.cpu.backend import Access, Fault, FaultKind
+from wow64emu.emu.cpu.unicorn import UnicornCpu
 from wow64emu.emu.memory import (
+    NO_RIGHTS,
     AddressSpace,
     MemState,
     MemType,
@@ -16,8 +17,9 @@ from wow64emu.emu.memory import (
     SharedMemory,
     compatible_protection,
     is_writecopy,
-    uc_prot,
+    rights,
 )
+from wow64emu.emu.physical import PhysicalMemory
 from wow64emu.errors import GuestFault
 
 CODE = 0x1000
@@ -26,34 +28,47 @@ LOAD = bytes.fromhex("488b08")  # mov rcx, [rax]
 A, B = 0x200000, 0x400000
 
 
+class CpuFault(Exception):
+    def __init__(self, fault: Fault) -> None:
+        super().__init__(fault)
+        self.fault = fault
+
+
 @pytest.fixture
 def space() -> AddressSpace:
-    s = AddressSpace(Uc(UC_ARCH_X86, UC_MODE_64), user_low=0x1000)
+    physical = PhysicalMemory()
+    s = AddressSpace(UnicornCpu(physical), physical, user_low=0x1000)
     s.map_committed(CODE, 0x1000, MemType.PRIVATE, Prot.EXECUTE_READ, "code")
     s.poke(CODE, STORE + LOAD)
     return s
 
 
+def _run(space: AddressSpace, begin: int, end: int) -> None:
+    result = space.cpu.run(begin, until=end)
+    if result.fault is not None:
+        raise CpuFault(result.fault)
+    assert result.reason == "until"
+
+
 def store(space: AddressSpace, addr: int, value: int) -> None:
-    space.uc.reg_write(UC_X86_REG_RAX, addr)
-    space.uc.reg_write(UC_X86_REG_RBX, value)
-    space.uc.emu_start(CODE, CODE + len(STORE))
+    space.cpu.registers(["rax", "rbx"]).write((addr, value))
+    _run(space, CODE, CODE + len(STORE))
 
 
 def load(space: AddressSpace, addr: int) -> int:
-    space.uc.reg_write(UC_X86_REG_RAX, addr)
-    space.uc.emu_start(CODE + len(STORE), CODE + len(STORE) + len(LOAD))
-    return space.uc.reg_read(UC_X86_REG_RCX)
+    space.cpu.registers(["rax"]).write((addr,))
+    _run(space, CODE + len(STORE), CODE + len(STORE) + len(LOAD))
+    return space.cpu.register("rcx")
 
 
 def test_two_views_of_one_shared_memory_share_what_the_cpu_writes(space: AddressSpace) -> None:
-    shared = SharedMemory(0x3000, committed=True)
+    shared = SharedMemory(space.physical, 0x3000, committed=True)
     space.map_view(A, 0x3000, shared, 0, Prot.READWRITE, owner=None)
     space.map_view(B, 0x2000, shared, 0x1000, Prot.READWRITE, owner=None)
     store(space, A + 0x1008, 0x1122334455667788)
     assert load(space, B + 8) == 0x1122334455667788  # B starts 0x1000 into the memory
     assert shared.read(0x1008, 8) == bytes.fromhex("8877665544332211")
-    shared.write(0x2000, b"\x42")  # the host writes the buffer itself: both views see it
+    shared.write(0x2000, b"\x42")  # the host writes the frames themselves: both views see it
     assert space.read(A + 0x2000, 1) == space.read(B + 0x1000, 1) == b"\x42"
     info = space.query(B)
     assert (info.size, info.state, info.type, info.allocation_protect) == (0x2000, MemState.COMMIT, MemType.MAPPED,
@@ -61,25 +76,26 @@ def test_two_views_of_one_shared_memory_share_what_the_cpu_writes(space: Address
 
 
 def test_a_view_keeps_sharing_after_a_page_is_reprotected_and_another_unmapped(space: AddressSpace) -> None:
-    shared = SharedMemory(0x3000, committed=True)
+    shared = SharedMemory(space.physical, 0x3000, committed=True)
     a = space.map_view(A, 0x3000, shared, 0, Prot.READWRITE, owner=None)
     space.map_view(B, 0x3000, shared, 0, Prot.READWRITE, owner=None)
-    assert space.protect(A + 0x1000, 0x1000, Prot.READONLY) == Prot.READWRITE  # Unicorn splits its mapping
+    assert space.protect(A + 0x1000, 0x1000, Prot.READONLY) == Prot.READWRITE
     store(space, B + 0x1000, 7)
     assert load(space, A + 0x1000) == 7
-    with pytest.raises(UcError) as err:
+    with pytest.raises(CpuFault) as err:
         store(space, A + 0x1000, 8)
-    assert err.value.errno == UC_ERR_WRITE_PROT
+    assert (err.value.fault.kind, err.value.fault.access, err.value.fault.address, err.value.fault.pc) == (
+        FaultKind.PAGE, Access.WRITE, A + 0x1000, CODE)
     space.release(a)
     store(space, B + 0x2000, 9)
     assert shared.read(0x2000, 1) == b"\x09"
-    with pytest.raises(UcError) as err:
+    with pytest.raises(CpuFault) as err:
         load(space, A)
-    assert err.value.errno == UC_ERR_READ_UNMAPPED
+    assert (err.value.fault.access, err.value.fault.address) == (Access.READ, A)
 
 
 def test_a_page_committed_through_one_view_appears_in_the_others(space: AddressSpace) -> None:
-    shared = SharedMemory(0x4000, committed=False)
+    shared = SharedMemory(space.physical, 0x4000, committed=False)
     one = space.map_view(A, 0x4000, shared, 0, Prot.READWRITE, owner=None)
     space.map_view(B, 0x2000, shared, 0x2000, Prot.READONLY, owner=None)
     assert space.query(A).state == MemState.RESERVE and space.query(B).state == MemState.RESERVE
@@ -93,7 +109,7 @@ def test_a_page_committed_through_one_view_appears_in_the_others(space: AddressS
 
 
 def test_a_new_view_maps_the_pages_already_committed(space: AddressSpace) -> None:
-    shared = SharedMemory(0x3000, committed=False)
+    shared = SharedMemory(space.physical, 0x3000, committed=False)
     space.map_view(A, 0x3000, shared, 0, Prot.READWRITE, owner=None)
     space.commit(A + 0x1000, 0x1000, Prot.READWRITE)
     space.map_view(B, 0x3000, shared, 0, Prot.EXECUTE_READ, owner=None)
@@ -103,7 +119,7 @@ def test_a_new_view_maps_the_pages_already_committed(space: AddressSpace) -> Non
 
 
 def test_a_copy_starts_with_the_bytes_and_then_goes_its_own_way() -> None:
-    shared = SharedMemory(0x2000, committed=False)
+    shared = SharedMemory(PhysicalMemory(), 0x2000, committed=False)
     shared.commit(0x1000, 0x2000)
     shared.write(0x1000, b"abc")
     twin = shared.copy()
@@ -125,8 +141,8 @@ def test_query_scans_forward_from_the_page_and_free_ranges_start_at_it(space: Ad
 
 def test_guard_pages_fault_for_the_cpu_and_for_probes(space: AddressSpace) -> None:
     space.map_committed(A, 0x1000, MemType.PRIVATE, Prot.READWRITE | 0x100)
-    assert uc_prot(Prot.READWRITE | 0x100) == 0
-    with pytest.raises(UcError):
+    assert rights(Prot.READWRITE | 0x100) == NO_RIGHTS
+    with pytest.raises(CpuFault):
         load(space, A)
     with pytest.raises(GuestFault):
         space.read(A, 1)

@@ -155,7 +155,6 @@ def store_byte(addr: int, value: int) -> bytes:
 def run_guest(rig: Wow64Rig, code: bytes):
     """Run 32-bit `code` (which ends with ret) as the rig's callee: the process exits with its eax."""
     rig.put(GUEST, code)
-    rig.process.cpu.uc.ctl_remove_cache(GUEST, GUEST + len(code))
     return rig._run_caller(GUEST, ())
 
 

@@ -9,6 +9,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from wow64emu.emu.memory import Prot
 from wow64emu.kernel.console import StdStreams
 from wow64emu.kernel.system import System
 from wow64emu.loader.process import create_process
@@ -63,14 +64,12 @@ def test_native_process_has_no_no_access_reservation() -> None:
     assert any(r["name"] == "C:\\Windows\\System32\\kernel32.dll" for r in rows)
 
 
-def test_tree_is_balanced_and_agrees_with_unicorn(tmp_path: Path) -> None:
+def test_tree_is_balanced_and_agrees_with_the_page_tables(tmp_path: Path) -> None:
     streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
     c = create_process(System(tmp_path, streams), BIN / "x86" / "fileio.exe", [])
     space = c.process.memory
     space.check()
-    committed = {page for r in space.regions() for page in r.committed}
-    mapped = set()
-    for begin, end, _perms in c.process.cpu.uc.mem_regions():
-        if begin <= space.user_high:  # the GDT page above the user range is the CPU's, not the process's
-            mapped.update(range(begin, end + 1, 0x1000))
+    committed = {page for r in space.regions() for page, prot in r.committed.items() if prot != Prot.NOACCESS}
+    # the GDT page above the user range is the CPU's, not the process's
+    mapped = {va for va, entry in c.process.cpu.tables.entries().items() if entry & 1 and va <= space.user_high}
     assert mapped == committed

@@ -44,7 +44,6 @@ class Wow64Rig:
         stub = (b"\xb8" + struct.pack("<I", eax) + b"\xba" + struct.pack("<I", self.service_call) + b"\xff\xd2"
                 + b"\xc2" + struct.pack("<H", 4 * len(args)))
         self.memory.poke(stub_at, stub)
-        self.process.cpu.uc.ctl_remove_cache(stub_at, stub_at + len(stub))
         return self._run_caller(stub_at, args)
 
     def call(self, name: str, *args: int) -> RunOutcome:
@@ -61,9 +60,7 @@ class Wow64Rig:
         # begins, without ending the process (or closing its handles).
         code += b"\xea" + struct.pack("<IH", STOP64, 0x33)
         self.memory.poke(CODE, bytes(code))
-        self.memory.poke(STOP64, b"\x90")
-        # Unicorn keeps translated blocks of code it already ran; a host-side write does not invalidate them.
-        self.process.cpu.uc.ctl_remove_cache(CODE, CODE + 0x1000)
+        self.memory.poke(STOP64, b"\xeb\xfe")  # jmp $: never run (the run stops before it), and it ends the block
         area = self.machine.created.cpu_area
         self.memory.poke(area + 4 + CTX["Eip"], struct.pack("<I", CODE))
         self.memory.poke(STATUS, b"\xad\xde\xad\xde")

@@ -1,8 +1,9 @@
-"""A machine runs one program: it creates the process, installs the hooks, starts the first thread, and reports.
+"""A machine runs one program: it makes a System and the program's process, connects the kernel and the WoW64
+layer to the process's CPU, starts the first thread, and reports how the run ended.
 
-Hooks that always exist cost nothing per instruction: the SYSCALL instruction hook (the kernel's entry), two
-single-address code hooks in wow64.dll (the thunk layer), and the interrupt and invalid-memory hooks that only
-fire on a fault. Observation hooks for a trace are installed only when a trace is asked for.
+What is connected costs nothing per instruction: the kernel's SYSCALL handler, two single-address code hooks in
+wow64.dll (the thunk layer), and the CPU's own fault hooks, which only fire on a fault. Observation hooks for a
+trace exist only when a trace is asked for.
 """
 
 from __future__ import annotations
@@ -11,41 +12,17 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from unicorn import (
-    UC_HOOK_INTR,
-    UC_HOOK_MEM_FETCH_PROT,
-    UC_HOOK_MEM_FETCH_UNMAPPED,
-    UC_HOOK_MEM_READ_PROT,
-    UC_HOOK_MEM_READ_UNMAPPED,
-    UC_HOOK_MEM_WRITE_PROT,
-    UC_HOOK_MEM_WRITE_UNMAPPED,
-    Uc,
-)
-from unicorn.x86_const import UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RIP
-
-from .emu.cpu import budget_error
+from .emu.cpu.backend import CS64, FaultKind, RunResult
 from .emu.trace import Tracer, trace_step
-from .errors import EmulatorError
+from .errors import GuestBudgetExceeded
 from .kernel.console import StdStreams
 from .kernel.entry import SyscallEntry
-from .kernel.shareddata import SharedClock
+from .kernel.exceptions import exception_code
 from .kernel.system import System
 from .loader.process import CreatedProcess, create_process
 from .nt.status import NTSTATUS
 from .nt.syscalls import syscalls
 from .thunks.dispatch import Wow64Dispatcher
-
-_INTERRUPT_STATUS = {
-    0: NTSTATUS.INTEGER_DIVIDE_BY_ZERO,
-    1: NTSTATUS.SINGLE_STEP,
-    3: NTSTATUS.BREAKPOINT,
-    4: NTSTATUS.INTEGER_OVERFLOW,
-    6: NTSTATUS.ILLEGAL_INSTRUCTION,
-    13: NTSTATUS.PRIVILEGED_INSTRUCTION,
-    14: NTSTATUS.ACCESS_VIOLATION,
-}
-_MEM_FAULTS = (UC_HOOK_MEM_READ_UNMAPPED | UC_HOOK_MEM_WRITE_UNMAPPED | UC_HOOK_MEM_FETCH_UNMAPPED
-               | UC_HOOK_MEM_READ_PROT | UC_HOOK_MEM_WRITE_PROT | UC_HOOK_MEM_FETCH_PROT)
 
 
 @dataclass(frozen=True)
@@ -84,13 +61,8 @@ class Machine:
         if "syscalls" not in trace:
             tracer = None
         self.tracer = tracer
-        self.fault: Fault | None = None
-        uc = self.cpu.uc
-        self.clock = SharedClock(uc)
-        self.entry = SyscallEntry(self.process, self.cpu.bitness_of, self._on_fault, tracer, self.clock)
+        self.entry = SyscallEntry(self.process, tracer)
         self.dispatcher = self._install_wow64() if self.process.wow64 else None
-        uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
-        uc.hook_add(_MEM_FAULTS, self._on_bad_memory)
         if tracer is not None:
             from .observe import install_observers
 
@@ -106,52 +78,45 @@ class Machine:
                                not_found_addr=wow64.exports["Wow64ServiceNotFound"],
                                fast_table=wow64.exports["Wow64FastTable"], tracer=self.tracer)
 
-    # ---- faults ---------------------------------------------------------------------------------------
-
-    def _on_fault(self, status: int, pc: int, address: int | None = None) -> None:
-        if self.fault is None:
-            self.fault = Fault(status, pc, address)
-        self.cpu.stop()
-
-    def _on_interrupt(self, uc: Uc, intno: int, _user: object) -> None:
-        status = _INTERRUPT_STATUS.get(intno, NTSTATUS.ACCESS_VIOLATION)
-        self._on_fault(status, uc.reg_read(UC_X86_REG_RIP))
-
-    def _on_bad_memory(self, uc: Uc, _access: int, address: int, _size: int, _value: int, _user: object) -> bool:
-        self._on_fault(NTSTATUS.ACCESS_VIOLATION, uc.reg_read(UC_X86_REG_RIP), address)
-        return False
-
     # ---- running --------------------------------------------------------------------------------------
 
     def start_address(self) -> int:
         """Set up the first thread's registers; return where the CPU starts (the kernel's iretq to user mode)."""
         c = self.created
-        uc = self.cpu.uc
+        cpu = self.cpu
         if self.process.wow64:
-            self.cpu.set_teb(c.teb64, c.teb32)
+            cpu.set_teb(c.teb64, c.teb32)
             run_simulated = c.modules64["wow64cpu.dll"].exports["RunSimulatedCode"]
-            return self.cpu.enter_user(run_simulated, c.stack64[1] - 0x100)
-        self.cpu.set_teb(c.teb64, None)
-        uc.reg_write(UC_X86_REG_RCX, c.image.entry)
-        uc.reg_write(UC_X86_REG_RDX, c.peb64)
-        return self.cpu.enter_user(c.modules64["ntdll.dll"].exports["RtlUserThreadStart"], c.stack64[1] - 0x108)
+            begin = cpu.enter_user(run_simulated, c.stack64[1] - 0x100)
+        else:
+            cpu.set_teb(c.teb64, None)
+            cpu.registers(["rcx", "rdx"]).write((c.image.entry, c.peb64))
+            begin = cpu.enter_user(c.modules64["ntdll.dll"].exports["RtlUserThreadStart"], c.stack64[1] - 0x108)
+        return cpu.resume_at(begin, CS64)  # the stub is 64-bit code, whatever mode a former run stopped in
 
     def run(self, *, max_insns: int = 0, timeout: float = 0.0, stop_at: int | None = None) -> RunOutcome:
         """Run the first thread until the process ends, faults, or reaches `stop_at` (then the process lives on,
         with exit status None in the outcome, and may be run again from its first context)."""
         begin = self.start_address()
-        self.fault = None
         self.system.deadline = time.monotonic() + timeout if timeout else None
         self.process.running = self.thread
-        self.clock.refresh()
-        result = self.cpu.run(begin, finished=lambda: self.process.exit_status is not None or self.fault is not None,
-                              max_insns=max_insns, timeout=timeout, stop_at=stop_at)
-        if result.reason == "stopped":
-            return RunOutcome(None, None, self.entry.count)
+        self.system.shared_data.refresh()
+        result = self.cpu.run(begin, until=stop_at, max_insns=max_insns, timeout=timeout)
+        count = self.entry.count
+        if result.reason == "until":
+            return RunOutcome(None, None, count)
         if result.reason in ("budget", "timeout"):
             raise budget_error(result, max_insns, timeout)
-        if result.reason == "fault" and self.fault is None:
-            raise EmulatorError(f"the CPU stopped at 0x{result.pc:x}: {result.detail}")
-        if self.fault is not None:
-            return RunOutcome(self.fault.status, self.fault, self.entry.count)
-        return RunOutcome(self.process.exit_status or 0, None, self.entry.count)
+        if result.fault is not None:
+            f = result.fault
+            fault = Fault(exception_code(f), f.pc, f.address if f.kind is FaultKind.PAGE else None)
+            return RunOutcome(fault.status, fault, count)
+        return RunOutcome(self.process.exit_status or 0, None, count)
+
+
+def budget_error(result: RunResult, max_insns: int, timeout: float) -> GuestBudgetExceeded:
+    if result.reason == "budget":
+        return GuestBudgetExceeded(f"the guest ran {max_insns} instructions (--max-insns) without exiting; "
+                                   f"stopped at 0x{result.pc:x}")
+    return GuestBudgetExceeded(f"the guest ran for {timeout:g} s (--timeout) without exiting; "
+                               f"stopped at 0x{result.pc:x}")

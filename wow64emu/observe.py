@@ -8,10 +8,8 @@ guest did, not what the emulator meant to do: the 32-bit stub's entry and its `r
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from typing import TYPE_CHECKING
-
-from unicorn import UC_HOOK_CODE, Uc
-from unicorn.x86_const import UC_X86_REG_CS, UC_X86_REG_EAX, UC_X86_REG_RSP
 
 from .emu.trace import Tracer, hex32
 from .loader.process import module_of
@@ -28,7 +26,8 @@ class Observers:
     def __init__(self, c: CreatedProcess, tracer: Tracer) -> None:
         self.c = c
         self.t = tracer
-        self.uc = c.process.cpu.uc
+        self.cpu = c.process.cpu
+        self.memory = c.process.memory
         self.last_cs = 0
         self.stub32_entry: dict[int, str] = {}
         self.stub32_ret: dict[int, str] = {}
@@ -65,15 +64,15 @@ class Observers:
                 self.stub64_entry[ntdll64.exports[name]] = name
         self._hook_each(list(self.stub64_entry), self.on_stub64)
 
-    def _hook_each(self, addresses: list[int], callback) -> None:
+    def _hook_each(self, addresses: list[int], callback: Callable[[int], None]) -> None:
         for addr in addresses:
-            self.uc.hook_add(UC_HOOK_CODE, callback, None, addr, addr)
+            self.cpu.hook_code(addr, lambda addr=addr: callback(addr))
 
     def _stack32(self, offset: int = 0) -> int:
-        esp = self.uc.reg_read(UC_X86_REG_RSP) & 0xFFFFFFFF
-        return struct.unpack("<I", self.uc.mem_read(esp + offset, 4))[0]
+        esp = self.cpu.register("rsp") & 0xFFFFFFFF
+        return struct.unpack("<I", self.memory.peek(esp + offset, 4))[0]
 
-    def on_stub32(self, uc: Uc, address: int, _size: int, _user: object) -> None:
+    def on_stub32(self, address: int) -> None:
         t = self.t
         if address in self.stub32_entry:
             name = self.stub32_entry[address]
@@ -82,32 +81,32 @@ class Observers:
             call = by_name()[name]
             t.emit("x86", "call", f"ntdll!{name} (SysWOW64) at {hex32(address)}: mov eax, 0x{call.number:x}; "
                    f"called from {self.symbol(self._stack32())}", name=name, address=address,
-                   number=call.number, caller=self._stack32(), cs=uc.reg_read(UC_X86_REG_CS))
+                   number=call.number, caller=self._stack32(), cs=self.cpu.register("cs"))
             return
         name = self.stub32_ret[address]
-        cs = uc.reg_read(UC_X86_REG_CS)
+        cs = self.cpu.register("cs")
         t.emit("gate", "return", f"jmp fword -> 0x{cs:02x}:{hex32(address)}: cs 0x{self.last_cs:02x} -> 0x{cs:02x}, "
                "back in compatibility mode", from_cs=self.last_cs, to_cs=cs)
-        status = uc.reg_read(UC_X86_REG_EAX) & 0xFFFFFFFF
+        status = self.cpu.register("rax") & 0xFFFFFFFF
         call = by_name()[name]
         t.emit("x86", "return", f"ntdll!{name}: eax = {NTSTATUS.name_of(status)}; ret 0x{call.arg_bytes:x} to "
                f"{self.symbol(self._stack32())}", name=name, status=status, cs=cs)
         t.wow64_call_active = False
 
-    def on_far_jump(self, uc: Uc, _address: int, _size: int, _user: object) -> None:
-        self.last_cs = uc.reg_read(UC_X86_REG_CS)
+    def on_far_jump(self, _address: int) -> None:
+        self.last_cs = self.cpu.register("cs")
 
-    def on_landing(self, uc: Uc, address: int, _size: int, _user: object) -> None:
-        cs = uc.reg_read(UC_X86_REG_CS)
+    def on_landing(self, address: int) -> None:
+        cs = self.cpu.register("cs")
         self.t.emit("gate", "enter", f"jmp far 0033:{hex32(address)} from wow64cpu!KiFastSystemCall: "
                     f"cs 0x{self.last_cs:02x} -> 0x{cs:02x}, now in 64-bit mode", from_cs=self.last_cs, to_cs=cs)
-        esp = uc.reg_read(UC_X86_REG_RSP) & 0xFFFFFFFF
+        esp = self.cpu.register("rsp") & 0xFFFFFFFF
         ret = self._stack32()
         self.t.emit("wow64cpu", "save", f"CpupReturnFromSimulatedCode: x86 context saved (eip={hex32(ret)}, "
                     f"esp={hex32(esp + 4)}), switch to the 64-bit stack, call wow64!Wow64SystemServiceEx",
                     eip=ret, esp=esp + 4)
 
-    def on_stub64(self, uc: Uc, address: int, _size: int, _user: object) -> None:
+    def on_stub64(self, address: int) -> None:
         t = self.t
         name = self.stub64_entry[address]
         if not t.wow64_call_active:
@@ -115,7 +114,7 @@ class Observers:
             t.native_call_open = True
         t.emit("x64", "call", f"ntdll!{name} (System32) at 0x{address:x}: mov r10, rcx; "
                f"mov eax, 0x{by_name()[name].number:x}; syscall", name=name, address=address,
-               cs=uc.reg_read(UC_X86_REG_CS))
+               cs=self.cpu.register("cs"))
 
 
 def install_observers(c: CreatedProcess, tracer: Tracer) -> Observers:

@@ -1,29 +1,31 @@
-"""The address space of one emulated process: regions (allocations), their pages, and Unicorn's mappings.
+"""The address space of one emulated process: regions (allocations), their pages, and the frames behind them.
 
 Every region is one allocation as Windows counts them (a reservation of private memory, a view, an image). Pages
-inside it are reserved or committed with a protection. Unicorn maps exactly the committed pages, so the CPU faults
-on reserved or free memory as Windows' would. Guest pointers that the kernel or the thunks touch are probed here
-against the same bookkeeping, which also enforces protections that Unicorn's own mem_write API would ignore.
+inside it are reserved or committed with a protection. A committed page has a frame of the System's physical memory
+(physical.py), which the CPU maps with the page's rights through its page tables; reserved and free pages have
+none, so the CPU faults on them as Windows' would. Guest pointers that the kernel or the thunks touch are probed
+here against the same bookkeeping, which also enforces protections that a host-side copy would not; the bytes are
+then read and written in the frames directly, with no call into the CPU.
 
-A view is a region over SharedMemory (a section's pages): Unicorn maps each of its committed pages onto the one
-host buffer of that memory (mem_map_ptr), so two views of one section share their bytes, and a page committed
-through one view is committed in every view, as the section's commitment is.
+A view is a region over SharedMemory (a section's pages): its committed pages are the section's frames, so two
+views of one section, in one process or in two, are the same bytes, and a page committed through one view is
+committed in every view of this address space, as the section's commitment is.
 """
 
 from __future__ import annotations
 
-import ctypes
-import mmap
 import struct
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import IntEnum
-
-from unicorn import UC_PROT_ALL, UC_PROT_EXEC, UC_PROT_NONE, UC_PROT_READ, UC_PROT_WRITE, Uc, UcError
+from typing import TYPE_CHECKING
 
 from ..errors import GuestFault
-from .uclib import Memory
+from .physical import PhysicalMemory
 from .vad import VadTree
+
+if TYPE_CHECKING:
+    from .cpu.backend import CpuBackend
 
 PAGE = 0x1000
 ALLOCATION_GRANULARITY = 0x10000
@@ -57,15 +59,25 @@ _PAGE_GUARD = 0x100
 _PAGE_NOCACHE = 0x200
 _PAGE_WRITECOMBINE = 0x400
 
-_TO_UC = {
-    Prot.NOACCESS: UC_PROT_NONE,
-    Prot.READONLY: UC_PROT_READ,
-    Prot.READWRITE: UC_PROT_READ | UC_PROT_WRITE,
-    Prot.WRITECOPY: UC_PROT_READ | UC_PROT_WRITE,
-    Prot.EXECUTE: UC_PROT_EXEC | UC_PROT_READ,
-    Prot.EXECUTE_READ: UC_PROT_EXEC | UC_PROT_READ,
-    Prot.EXECUTE_READWRITE: UC_PROT_ALL,
-    Prot.EXECUTE_WRITECOPY: UC_PROT_ALL,
+class Rights(tuple):
+    """What the CPU may do on a page: (read, write, execute)."""
+
+    __slots__ = ()
+
+    def __new__(cls, read: bool, write: bool, execute: bool) -> Rights:
+        return super().__new__(cls, (read, write, execute))
+
+
+NO_RIGHTS = Rights(False, False, False)
+_RIGHTS = {
+    Prot.NOACCESS: NO_RIGHTS,
+    Prot.READONLY: Rights(True, False, False),
+    Prot.READWRITE: Rights(True, True, False),
+    Prot.WRITECOPY: Rights(True, True, False),
+    Prot.EXECUTE: Rights(True, False, True),  # x86 cannot execute what it cannot read
+    Prot.EXECUTE_READ: Rights(True, False, True),
+    Prot.EXECUTE_READWRITE: Rights(True, True, True),
+    Prot.EXECUTE_WRITECOPY: Rights(True, True, True),
 }
 
 
@@ -74,7 +86,7 @@ def valid_protection(prot: int) -> bool:
     base = prot & _PROT_BASE_MASK
     if prot & ~(_PROT_BASE_MASK | _PAGE_GUARD | _PAGE_NOCACHE | _PAGE_WRITECOMBINE):
         return False
-    if base not in _TO_UC:
+    if base not in _RIGHTS:
         return False
     return not (base == Prot.NOACCESS and prot & ~_PROT_BASE_MASK)
 
@@ -104,26 +116,26 @@ def is_writecopy(prot: int) -> bool:
     return (prot & _PROT_BASE_MASK) in (Prot.WRITECOPY, Prot.EXECUTE_WRITECOPY)
 
 
-def uc_prot(prot: int) -> int:
+def rights(prot: int) -> Rights:
     """What the CPU may do on a page. A guard page faults on any access (the one-shot
     STATUS_GUARD_PAGE_VIOLATION that lifts the guard is not emulated: the access stays a fault)."""
     if prot & _PAGE_GUARD:
-        return UC_PROT_NONE
-    return _TO_UC[Prot(prot & _PROT_BASE_MASK)]
+        return NO_RIGHTS
+    return _RIGHTS[Prot(prot & _PROT_BASE_MASK)]
 
 
 def readable(prot: int) -> bool:
-    return bool(uc_prot(prot) & UC_PROT_READ) and not prot & _PAGE_GUARD
+    return rights(prot)[0]
 
 
 def writable(prot: int) -> bool:
-    return bool(uc_prot(prot) & UC_PROT_WRITE) and not prot & _PAGE_GUARD
+    return rights(prot)[1]
 
 
 _MODIFIERS = (0, _PAGE_NOCACHE, _PAGE_WRITECOMBINE)
 _RECENT = 4  # regions the probe remembers
-_READABLE = frozenset(p | m for p in _TO_UC for m in _MODIFIERS if readable(p | m))
-_WRITABLE = frozenset(p | m for p in _TO_UC for m in _MODIFIERS if writable(p | m))
+_READABLE = frozenset(p | m for p in _RIGHTS for m in _MODIFIERS if readable(p | m))
+_WRITABLE = frozenset(p | m for p in _RIGHTS for m in _MODIFIERS if writable(p | m))
 
 
 def page_down(addr: int) -> int:
@@ -148,43 +160,79 @@ def _page_runs(pages: Iterable[int]) -> Iterator[tuple[int, int]]:
 
 
 class SharedMemory:
-    """Pages that several views share (a section's): one page-aligned host buffer, and which pages are committed.
+    """Pages that several views share (a section's, or KUSER_SHARED_DATA): frames of physical memory, and which
+    pages are committed. A section committed whole has its frames from the start, one run of them; one committed
+    page by page gets a frame per page as it is committed. The frames go back when the last user lets go
+    (release())."""
 
-    Unicorn maps views straight onto the buffer, so the object must live as long as any view: regions hold it.
-    """
-
-    def __init__(self, size: int, committed: bool, file_backed: bool = False) -> None:
+    def __init__(self, physical: PhysicalMemory, size: int, committed: bool, file_backed: bool = False) -> None:
+        self.physical = physical
         self.size = page_up(size)
         self.file_backed = file_backed  # the pages are a file's: committed whole, written back to it
-        self._buffer = mmap.mmap(-1, self.size)  # anonymous: zero-filled, page-aligned, allocated lazily by the host
-        self._pin = ctypes.c_char.from_buffer(self._buffer)  # keeps the buffer where Unicorn maps it
-        self.address = ctypes.addressof(self._pin)
         self.fully_committed = committed
-        self._committed: set[int] = set()  # page offsets, when not fully committed
+        self._first = physical.allocate_run(self.size // PAGE) if committed else 0
+        self._frames: dict[int, int] = {}  # page offset -> frame, when not fully committed
+        self.users = 1  # its creator; each view adds one
+
+    def frame(self, offset: int) -> int:
+        """The frame of the committed page at this offset."""
+        if self.fully_committed:
+            return self._first + offset // PAGE
+        return self._frames[offset]
 
     def is_committed(self, offset: int) -> bool:
-        return self.fully_committed or offset in self._committed
+        return self.fully_committed or offset in self._frames
 
     def commit(self, start: int, end: int) -> list[int]:
         """Commit the pages of [start, end) (offsets); returns those that were not committed before."""
         if self.fully_committed:
             return []
-        fresh = [o for o in range(start, end, PAGE) if o not in self._committed]
-        self._committed.update(fresh)
+        fresh = [o for o in range(start, end, PAGE) if o not in self._frames]
+        for offset in fresh:
+            self._frames[offset] = self.physical.allocate()
         return fresh
 
     def read(self, offset: int, size: int) -> bytes:
-        return self._buffer[offset: offset + size]
+        """Bytes of committed pages (those of pages not committed read as zero)."""
+        out = bytearray()
+        while size > 0:
+            page, within = offset & ~(PAGE - 1), offset % PAGE
+            n = min(size, PAGE - within)
+            out += self.physical.read(self.frame(page), within, n) if self.is_committed(page) else bytes(n)
+            offset, size = offset + n, size - n
+        return bytes(out)
 
     def write(self, offset: int, data: bytes) -> None:
-        self._buffer[offset: offset + len(data)] = data
+        """Write into committed pages."""
+        view = memoryview(data)
+        while view:
+            page, within = offset & ~(PAGE - 1), offset % PAGE
+            n = min(len(view), PAGE - within)
+            self.physical.write(self.frame(page), within, view[:n])
+            offset, view = offset + n, view[n:]
 
     def copy(self) -> SharedMemory:
         """A private copy: same bytes, same commitment (what a copy-on-write view starts from)."""
-        twin = SharedMemory(self.size, self.fully_committed, self.file_backed)
-        twin._committed = set(self._committed)
-        twin._buffer[:] = self._buffer
+        twin = SharedMemory(self.physical, self.size, self.fully_committed, self.file_backed)
+        for offset in range(0, self.size, PAGE) if self.fully_committed else sorted(self._frames):
+            if not self.fully_committed:
+                twin.commit(offset, offset + PAGE)
+            twin.physical.write(twin.frame(offset), 0, self.physical.read(self.frame(offset), 0, PAGE))
         return twin
+
+    def retain(self) -> None:
+        self.users += 1
+
+    def release(self) -> None:
+        """One user lets go; with the last one the frames go back to physical memory."""
+        self.users -= 1
+        if self.users:
+            return
+        frames = range(self._first, self._first + self.size // PAGE) if self.fully_committed else self._frames.values()
+        for frame in frames:
+            self.physical.release(frame)
+        self._frames = {}
+        self.fully_committed = False
 
 
 @dataclass
@@ -225,12 +273,15 @@ class RegionInfo:
 class AddressSpace:
     """Regions of one process, in a VAD tree, and the Unicorn mappings of their committed pages."""
 
-    def __init__(self, uc: Uc, user_low: int = 0x10000, user_high: int = 0x7FFF_FFFE_FFFF) -> None:
-        self.uc = uc
+    def __init__(self, cpu: CpuBackend, physical: PhysicalMemory, user_low: int = 0x10000,
+                 user_high: int = 0x7FFF_FFFE_FFFF) -> None:
+        self.cpu = cpu
+        self.physical = physical
         self.user_low = user_low
         self.user_high = user_high  # highest user address, inclusive
         self._vad: VadTree[Region] = VadTree()  # the regions, as Windows keeps them: an AVL tree by address
-        self._direct = Memory(uc)  # guest reads and writes, once probed, in one native call each
+        self._frames: dict[int, int] = {}  # page address -> frame, for every committed page
+        self._stale_code: set[int] = set()  # frames the host wrote while no page mapped them executable
         # Most probes fall in a region a recent one did (the 32-bit stack, the thunk arena, the 64-bit stack).
         self._recent: list[Region] = []
 
@@ -298,10 +349,11 @@ class AddressSpace:
         self._commit_pages(region, base, base + size, protect)
 
     def map_view(self, base: int, size: int, shared: SharedMemory, offset: int, protect: int, owner: object,
-                 name: str = "") -> Region:
+                 name: str = "", mem_type: MemType = MemType.MAPPED) -> Region:
         """A view of `shared` from `offset` at `base` (a free range): the pages committed there are mapped."""
-        region = self.reserve(base, size, MemType.MAPPED, protect, name)
+        region = self.reserve(base, size, mem_type, protect, name)
         region.shared, region.offset, region.owner = shared, offset, owner
+        shared.retain()
         self._show_committed(region, [o for o in range(offset, offset + size, PAGE) if shared.is_committed(o)])
         return region
 
@@ -312,39 +364,67 @@ class AddressSpace:
             self._commit_pages(view, view.base + start - lo, view.base + end - lo, view.allocation_protect)
 
     def _commit_pages(self, region: Region, start: int, end: int, protect: int) -> None:
-        ucp = uc_prot(protect)
-        for run_start, run_end, was_committed in self._runs(region, start, end):
-            if was_committed:
-                self.uc.mem_protect(run_start, run_end - run_start, ucp)
-            elif region.shared is None:
-                self.uc.mem_map(run_start, run_end - run_start, ucp)
-            else:
-                host = region.shared.address + region.offset + run_start - region.base
-                self.uc.mem_map_ptr(run_start, run_end - run_start, ucp, host)
+        """Give the pages of [start, end) frames where they have none (new private pages are zero) and the rights
+        of `protect`."""
+        read, write, execute = rights(protect)
+        frames, physical, cpu, shared = self._frames, self.physical, self.cpu, region.shared
+        changed = False
         for page in range(start, end, PAGE):
+            frame = frames.get(page)
+            if frame is None:
+                frame = physical.allocate() if shared is None else shared.frame(region.offset + page - region.base)
+                frames[page] = frame
+            else:
+                changed = True
+            self._map(page, frame, read, write, execute)
             region.committed[page] = protect
+        if changed:
+            cpu.flush_tlb()
+
+    def _map(self, page: int, frame: int, read: bool, write: bool, execute: bool) -> None:
+        self.cpu.map_page(page, frame, read, write, execute)
+        if execute and read:
+            self.physical.executable[frame] = 1
+            if frame in self._stale_code:  # written by the host since code was translated from it
+                self._stale_code.discard(frame)
+                self.cpu.flush_tlb()
+                self.cpu.invalidate_code(page, PAGE)
 
     def protect(self, base: int, size: int, protect: int) -> int:
         """Change the protection of committed pages; returns the old protection of the first page."""
         region = self._region_spanning(base, size)
         old = region.committed[base]
-        self.uc.mem_protect(base, size, uc_prot(protect))
+        read, write, execute = rights(protect)
         for page in range(base, base + size, PAGE):
+            self._map(page, self._frames[page], read, write, execute)
             region.committed[page] = protect
+        self.cpu.flush_tlb()
         return old
 
     def decommit(self, base: int, size: int) -> None:
+        """Decommit the pages of [base, base+size) that are committed: their frames go (a view's stay its
+        memory's)."""
         region = self._region_spanning(base, size)
-        for run_start, run_end, was_committed in self._runs(region, base, base + size):
-            if was_committed:
-                self.uc.mem_unmap(run_start, run_end - run_start)
-        for page in range(base, base + size, PAGE):
-            region.committed.pop(page, None)
+        end = base + size
+        committed = region.committed
+        pages = ([p for p in range(base, end, PAGE) if p in committed] if size // PAGE < len(committed)
+                 else [p for p in committed if base <= p < end])
+        if not pages:
+            return
+        for page in pages:
+            self.cpu.unmap_page(page)
+            frame = self._frames.pop(page)
+            del committed[page]
+            if region.shared is None:
+                self.physical.release(frame)
+        self.cpu.flush_tlb()
 
     def release(self, region: Region) -> None:
         self.decommit(region.base, region.size)
         self._vad.remove(region)
         self._recent = []
+        if region.shared is not None:
+            region.shared.release()
 
     def map_committed(self, base: int, size: int, mem_type: MemType, protect: int, name: str = "") -> Region:
         """Reserve and commit in one step (system structures, stacks, images before their sections)."""
@@ -357,18 +437,6 @@ class AddressSpace:
         if region is None or base + size > region.end:
             raise ValueError(f"range 0x{base:x}+0x{size:x} is not inside one region")
         return region
-
-    @staticmethod
-    def _runs(region: Region, start: int, end: int):
-        """Maximal runs of pages in [start, end) that are all committed or all not."""
-        run_start = start
-        state = start in region.committed
-        for page in range(start + PAGE, end, PAGE):
-            s = page in region.committed
-            if s != state:
-                yield run_start, page, state
-                run_start, state = page, s
-        yield run_start, end, state
 
     # ---- query ----------------------------------------------------------------------------------------
 
@@ -387,6 +455,10 @@ class AddressSpace:
             end += PAGE
         state = MemState.RESERVE if prot is None else MemState.COMMIT
         return RegionInfo(page, region.base, region.allocation_protect, end - page, state, prot or 0, region.type)
+
+    def frame_of(self, page: int) -> int | None:
+        """The frame behind a committed page."""
+        return self._frames.get(page)
 
     # ---- guest access ---------------------------------------------------------------------------------
 
@@ -437,18 +509,44 @@ class AddressSpace:
             return fault.address - addr
         return size
 
-    def flush_code(self, addr: int, size: int) -> None:
-        """Drop what the CPU translated from [addr, addr+size), after a write that was not the CPU's own."""
-        self.uc.ctl_remove_cache(addr, addr + size)
-
     def read(self, addr: int, size: int) -> bytes:
         self.probe(addr, size)
-        return self._direct.read(addr, size) if size else b""
+        return self._copy_out(addr, size) if size else b""
 
     def write(self, addr: int, data: bytes) -> None:
         self.probe(addr, len(data), write=True)
         if data:
-            self._direct.write(addr, bytes(data))
+            self._copy_in(addr, data)
+
+    def _copy_out(self, addr: int, size: int) -> bytes:
+        """The bytes of committed pages (KeyError at the first page that is not)."""
+        page, within = addr & ~(PAGE - 1), addr & (PAGE - 1)
+        if within + size <= PAGE:
+            return self.physical.read(self._frames[page], within, size)
+        out = bytearray()
+        while size > 0:
+            n = min(size, PAGE - within)
+            out += self.physical.read(self._frames[page], within, n)
+            page, within, size = page + PAGE, 0, size - n
+        return bytes(out)
+
+    def _copy_in(self, addr: int, data: bytes) -> None:
+        """Write committed pages; code the CPU translated from what changes is dropped (KeyError at the first
+        page that is not committed)."""
+        view = memoryview(data)
+        page, within = addr & ~(PAGE - 1), addr & (PAGE - 1)
+        physical = self.physical
+        code = False
+        while view:
+            n = min(len(view), PAGE - within)
+            frame = self._frames[page]
+            physical.write(frame, within, view[:n])
+            if physical.executable[frame]:
+                code = True
+                self._stale_code.add(frame)
+            page, within, view = page + PAGE, 0, view[n:]
+        if code:
+            self.cpu.invalidate_code(addr, len(data))
 
     def read_u32(self, addr: int) -> int:
         return struct.unpack("<I", self.read(addr, 4))[0]
@@ -478,12 +576,12 @@ class AddressSpace:
 
     def poke(self, addr: int, data: bytes) -> None:
         try:
-            self.uc.mem_write(addr, bytes(data))
-        except UcError as exc:
-            raise GuestFault(addr, True) from exc
+            self._copy_in(addr, data)
+        except KeyError:
+            raise GuestFault(addr, True) from None
 
     def peek(self, addr: int, size: int) -> bytes:
         try:
-            return bytes(self.uc.mem_read(addr, size))
-        except UcError as exc:
-            raise GuestFault(addr) from exc
+            return self._copy_out(addr, size)
+        except KeyError:
+            raise GuestFault(addr) from None

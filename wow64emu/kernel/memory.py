@@ -242,9 +242,7 @@ class MemoryServices:
             else:
                 copied = space.accessible(remote, size, write=not read)
                 source, target = (remote, local) if read else (local, remote)
-                space.write(target, space.read(source, copied))
-                if not read and copied:
-                    space.flush_code(remote, copied)
+                space.write(target, space.read(source, copied))  # what the CPU translated from it goes
                 if copied < size:
                     status = NTSTATUS.PARTIAL_COPY
         if count_out:

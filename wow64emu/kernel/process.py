@@ -25,7 +25,6 @@ import struct
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from ..emu.cpu import Cpu
 from ..emu.memory import AddressSpace
 from ..nt import layouts as L
 from ..nt.process import (
@@ -71,8 +70,8 @@ class Process(KernelObject):
         self.pid = pid
         self.wow64 = wow64
         self.large_address_aware = large_address_aware
-        self.cpu = Cpu()
-        self.memory = AddressSpace(self.cpu.uc)
+        self.cpu = system.new_cpu()
+        self.memory = AddressSpace(self.cpu, system.physical)
         self.handles = HandleTable()
         self.threads: list[Thread] = []
         self.running: Thread | None = None  # the thread the CPU runs now

@@ -1,6 +1,6 @@
 """Section services: section objects, their views, and the files behind them.
 
-A section is SharedMemory (memory.py): the views Unicorn maps are the same host bytes, so what one view writes the
+A section is SharedMemory (memory.py): its views map the same frames of physical memory, so what one view writes the
 others read at once. Named sections live in the object namespace (namespace.py), under \\BaseNamedObjects for the
 names kernel32 gives. Windows' rules, and the choices made where Windows is subtle:
 - NtCreateSection: AllocationAttributes with unknown bits, or a page-file section without exactly one of
@@ -158,6 +158,10 @@ class Section(SectionObject):
         backing = f", {self.file_name}" if self.file is not None else ""
         return f"{super().describe()} (0x{self.size:x} bytes{backing})"
 
+    def close(self) -> None:
+        """The last handle is gone: the pages stay as long as a view maps them."""
+        self.memory.release()
+
     def write_back(self, offset: int, length: int) -> None:
         """Put what views wrote in [offset, offset+length) of the section back in its file."""
         if self.file is None or self.protection not in _WRITABLE or offset >= self.size:
@@ -216,9 +220,10 @@ class SectionServices:
                 raise NtError(NTSTATUS.INVALID_PARAMETER_4)
             _check_size(maximum, kind)
             size = page_up(maximum)
+            physical = self.system.physical
 
             def make() -> Section:
-                return Section(size, attributes, protect, SharedMemory(size, kind == SEC_COMMIT))
+                return Section(size, attributes, protect, SharedMemory(physical, size, kind == SEC_COMMIT))
 
         return create_object(thread, SectionHandle, DesiredAccess, ObjectAttributes, SectionObject, make)
 
@@ -257,7 +262,7 @@ class SectionServices:
         def make() -> Section:
             if size > file_size:
                 file.truncate(size)
-            memory = SharedMemory(size, True, file_backed=True)
+            memory = SharedMemory(self.system.physical, size, True, file_backed=True)
             memory.write(0, file.read(0, size))
             return Section(size, kept, protect, memory, file.path.host, file.nt_name)
 
@@ -343,8 +348,11 @@ class SectionServices:
             base = space.find_free(length, high=limit, top_down=bool(AllocationType & MEM_TOP_DOWN))
             if base is None:
                 raise NtError(NTSTATUS.NO_MEMORY)
-        memory = section.memory.copy() if is_writecopy(Win32Protect) else section.memory
+        copy = is_writecopy(Win32Protect)
+        memory = section.memory.copy() if copy else section.memory
         space.map_view(base, length, memory, offset, Win32Protect, section, section.describe())
+        if copy:
+            memory.release()  # the view is the copy's only user
         if CommitSize and not memory.fully_committed:
             space.commit(base, min(page_up(CommitSize), length), Win32Protect)
         space.write_u64(BaseAddress, base)

@@ -1,7 +1,9 @@
 """KUSER_SHARED_DATA: the read-only page at 0x7FFE0000 that both views of a WoW64 process share.
 
 Holds the version numbers, the processor architecture, and the clocks that GetTickCount and the time functions
-read without a system call. The clocks are refreshed on system-call entry, at most once a millisecond.
+read without a system call. As on Windows, it is one page of physical memory for the whole System, which every
+process maps read-only: the kernel keeps its clocks current by writing that frame, at most once a millisecond, on
+the way out of a system call; no mapping changes for it, and a guest that unmaps its view harms nothing else.
 """
 
 from __future__ import annotations
@@ -9,8 +11,8 @@ from __future__ import annotations
 import struct
 import time
 
-from unicorn import Uc
-
+from ..emu.memory import PAGE, SharedMemory
+from ..emu.physical import PhysicalMemory
 from .time import QPC_FREQUENCY, system_time
 
 KUSER_SHARED_DATA = 0x7FFE0000
@@ -57,11 +59,12 @@ def initial_page() -> bytes:
     return bytes(page)
 
 
-class SharedClock:
-    """Keeps the clocks of KUSER_SHARED_DATA current; boot time is the start of the host's monotonic clock."""
+class SharedUserData:
+    """The System's KUSER_SHARED_DATA page and its clocks; boot time is the start of the host's monotonic clock."""
 
-    def __init__(self, uc: Uc) -> None:
-        self.uc = uc
+    def __init__(self, physical: PhysicalMemory) -> None:
+        self.memory = SharedMemory(physical, PAGE, True)
+        self.memory.write(0, initial_page())
         self.last_ms = -1
 
     def refresh(self) -> None:
@@ -71,7 +74,6 @@ class SharedClock:
             return
         self.last_ms = ms
         interrupt = now_ns // 100
-        times = ksystem_time(interrupt) + ksystem_time(system_time())
-        self.uc.mem_write(KUSER_SHARED_DATA + OFF_INTERRUPT_TIME, times)
+        self.memory.write(OFF_INTERRUPT_TIME, ksystem_time(interrupt) + ksystem_time(system_time()))
         ticks = now_ns * 64 // 1_000_000_000  # 64 ticks a second
-        self.uc.mem_write(KUSER_SHARED_DATA + OFF_TICK_COUNT, ksystem_time(ticks))
+        self.memory.write(OFF_TICK_COUNT, ksystem_time(ticks))

@@ -1,19 +1,25 @@
 """The System: one per emulator run, holding what Windows keeps once for the whole machine.
 
-The object namespace (\\BaseNamedObjects and the directory objects), the C: volume, the console's host streams,
-the allocator of process and thread ids, the table of processes, and the service table. A System can hold several
-processes: a second one shares the namespace and the volume with the first and needs nothing new of them. Two
-Systems share nothing.
+Physical memory, KUSER_SHARED_DATA and its clocks, the object namespace (\\BaseNamedObjects and the directory
+objects), the C: volume, the console's host streams, the allocator of process and thread ids, the table of
+processes, and the service table. Each process gets its CPU from the System, which chooses the backend. A System
+can hold several processes: a second one shares the namespace and the volume with the first and needs nothing new
+of them. Two Systems share nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+from ..emu.cpu.backend import CpuBackend
+from ..emu.cpu.unicorn import UnicornCpu
+from ..emu.physical import PhysicalMemory
 from .console import StdStreams
 from .namespace import Namespace
 from .process import Process
 from .services import ServiceTable
+from .shareddata import SharedUserData
 from .threadobject import Thread
 from .volume import Volume
 
@@ -21,7 +27,11 @@ FIRST_CLIENT_ID = 0x1A2C  # process and thread ids: multiples of 4 from one tabl
 
 
 class System:
-    def __init__(self, root: Path, streams: StdStreams) -> None:
+    def __init__(self, root: Path, streams: StdStreams,
+                 cpu: Callable[[PhysicalMemory], CpuBackend] = UnicornCpu) -> None:
+        self.physical = PhysicalMemory()
+        self.shared_data = SharedUserData(self.physical)
+        self._new_cpu = cpu
         self.streams = streams
         self.namespace = Namespace()
         self.volume = Volume(root)
@@ -35,6 +45,9 @@ class System:
         cid = self._next_id
         self._next_id += 4
         return cid
+
+    def new_cpu(self) -> CpuBackend:
+        return self._new_cpu(self.physical)
 
     def create_process(self, *, wow64: bool, large_address_aware: bool = False) -> Process:
         """A new, empty process: an address space and a CPU, no thread yet."""

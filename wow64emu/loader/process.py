@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
 from typing import TYPE_CHECKING
 
-from ..emu.cpu import Cpu
+from ..emu.cpu.backend import CpuBackend
 from ..emu.memory import PAGE, MemType, Prot, Region, page_up
 from ..errors import BadImage
 from ..image.mapping import LoadedModule
 from ..image.pe import PEImage
 from ..kernel.console import create_std_handles
 from ..kernel.paths import SYSROOT
-from ..kernel.shareddata import KUSER_SHARED_DATA, initial_page
+from ..kernel.shareddata import KUSER_SHARED_DATA
 from . import ldrdata
 from . import structures as S
 from .linker import Linker
@@ -63,7 +63,7 @@ class CreatedProcess:
     arena: int = 0  # the first thread's WoW64 thunk arena
 
     @property
-    def cpu(self) -> Cpu:
+    def cpu(self) -> CpuBackend:
         return self.process.cpu
 
     @property
@@ -191,8 +191,8 @@ def map_executable(c: CreatedProcess) -> str:
 def map_shared_user_data(c: CreatedProcess) -> str:
     """KUSER_SHARED_DATA: one read-only page at 0x7FFE0000, and the 64 KB after it reserved."""
     space = c.process.memory
-    space.map_committed(KUSER_SHARED_DATA, PAGE, MemType.PRIVATE, Prot.READONLY, "KUSER_SHARED_DATA")
-    space.poke(KUSER_SHARED_DATA, initial_page())
+    space.map_view(KUSER_SHARED_DATA, PAGE, c.process.system.shared_data.memory, 0, Prot.READONLY, None,
+                   "KUSER_SHARED_DATA", MemType.PRIVATE)
     space.reserve(KUSER_SHARED_DATA + PAGE, 0x10000 - PAGE, MemType.PRIVATE, Prot.NOACCESS)
     return f"map KUSER_SHARED_DATA at 0x{KUSER_SHARED_DATA:x} (read-only) and reserve the 64 KB after it"
 

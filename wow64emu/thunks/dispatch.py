@@ -17,19 +17,7 @@ import struct
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from unicorn import UC_HOOK_CODE, Uc
-from unicorn.x86_const import (
-    UC_X86_REG_R8,
-    UC_X86_REG_R9,
-    UC_X86_REG_RAX,
-    UC_X86_REG_RBX,
-    UC_X86_REG_RCX,
-    UC_X86_REG_RDX,
-    UC_X86_REG_RSP,
-)
-
 from ..emu.trace import Tracer, hex32, hex64
-from ..emu.uclib import Memory, RegisterBatch
 from ..errors import GuestFault
 from ..nt.kinds import Action, Dir
 from ..nt.layouts import Layout
@@ -47,7 +35,7 @@ ARENA_SIZE = 0x10000
 FAST_ENTRIES = 0x1000  # Wow64FastTable in wow64.dll: service table 0, numbers 0x000-0xFFF
 TLS_TEMPLIST = 0x1480 + 8 * 3  # TEB64 TLS slot 3 (WOW64_TLS_TEMPLIST): the thread's arena
 _SENTINEL = b"\xa5" * 0x400  # what an output structure holds in the arena before the kernel writes it
-_ARG_REGS = (UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_R8, UC_X86_REG_R9)
+_ARG_REGS = ("rcx", "rdx", "r8", "r9")
 
 
 def decode_service(eax: int) -> tuple[int, int, int]:
@@ -115,7 +103,7 @@ class Wow64Dispatcher:
     def __init__(self, process: Process, *, stubs64: dict[str, int], dispatch_addr: int, complete_addr: int,
                  not_found_addr: int, fast_table: int, tracer: Tracer | None = None) -> None:
         self.process = process
-        uc = process.cpu.uc
+        cpu = process.cpu
         self.wow64 = wow64 = Wow64Process(process.peb32, process.peb64, process.highest_address32)
         address_mask32 = 0xFFFFFFFF if wow64.highest_address > 0x7FFFFFFF else 0x7FFFFFFF
         self.memory = memory = process.memory
@@ -126,13 +114,12 @@ class Wow64Dispatcher:
             number: (call, stubs64[call.name]) for number, call in thunks().items() if call.name in stubs64}
         if tracer is None:
             memory.poke(fast_table, self.fast_table())
-        self._mem = Memory(uc)
-        self._entry_regs = RegisterBatch(uc, [UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RSP])
-        self._call_regs = [RegisterBatch(uc, [UC_X86_REG_RAX, UC_X86_REG_RBX, *_ARG_REGS[:n]]) for n in range(5)]
-        self._fail_regs = RegisterBatch(uc, [UC_X86_REG_RAX, UC_X86_REG_RBX])
-        self._rax = RegisterBatch(uc, [UC_X86_REG_RAX])
-        uc.hook_add(UC_HOOK_CODE, self._on_dispatch, None, dispatch_addr, dispatch_addr)
-        uc.hook_add(UC_HOOK_CODE, self._on_complete, None, complete_addr, complete_addr)
+        self._entry_regs = cpu.registers(["rcx", "rdx", "rsp"])
+        self._call_regs = [cpu.registers(["rax", "rbx", *_ARG_REGS[:n]]) for n in range(5)]
+        self._fail_regs = cpu.registers(["rax", "rbx"])
+        self._rax = cpu.registers(["rax"])
+        cpu.hook_code(dispatch_addr, self._on_dispatch)
+        cpu.hook_code(complete_addr, self._on_complete)
 
     def fast_table(self) -> bytes:
         """wow64.dll's Wow64FastTable: for each call whose arguments only zero- or sign-extend and that has no
@@ -155,7 +142,7 @@ class Wow64Dispatcher:
             state = thread.wow64 = Wow64Thread(Arena(self.memory.read_u64(thread.teb64 + TLS_TEMPLIST)))
         return state
 
-    def _on_dispatch(self, uc: Uc, _addr: int, _size: int, _user: object) -> None:
+    def _on_dispatch(self) -> None:
         ecx, args_ptr, rsp = self._entry_regs.read()
         args_ptr &= 0xFFFFFFFF
         eax = ecx & 0xFFFFFFFF
@@ -174,7 +161,7 @@ class Wow64Dispatcher:
                 # The arguments leave the page of [esp] = args_ptr - 8, which the stub's `call edx` has just
                 # written (so it is there and writable): probe them.
                 self.memory.probe(args_ptr, call.arg_bytes)
-            args32 = call.unpack_args32(self._mem.read(args_ptr, call.arg_bytes))
+            args32 = call.unpack_args32(self.memory.peek(args_ptr, call.arg_bytes))
             if call.extend is not None:  # the common case: nothing to rebuild, nothing to narrow
                 args64 = call.extend(args32)
             else:
@@ -196,7 +183,7 @@ class Wow64Dispatcher:
             self._finish_in_guest(state, pending, self.not_found)
             return
         if arena.buf:
-            self._mem.write(arena.base, bytes(arena.buf))
+            self.memory.poke(arena.base, bytes(arena.buf))
         complete = bool(pending and (pending.outputs or pending.context)) or self.tracer is not None
         if complete:
             state.pending.append(pending or PendingCall(call))
@@ -204,7 +191,7 @@ class Wow64Dispatcher:
             arena.reset()
         self._call_regs[min(len(args64), 4)].write((stub64, complete, *args64[:4]))
         if len(args64) > 4:
-            self._mem.write(rsp + 0x20, struct.pack(f"<{len(args64) - 4}Q", *args64[4:]))
+            self.memory.poke(rsp + 0x20, struct.pack(f"<{len(args64) - 4}Q", *args64[4:]))
         if self.tracer:
             self.tracer.emit("wow64", "widen", self._widen_text(call, args32, args64),
                              args32=list(args32), args64=list(args64))
@@ -241,7 +228,7 @@ class Wow64Dispatcher:
     def _widen_struct(self, name: str, layout: Layout, ptr32: int, arena: Arena) -> int:
         """Rebuild a 32-bit structure (and those it points to) in the arena; returns its 64-bit address."""
         self.memory.probe(ptr32, layout.size32)
-        values32 = layout.read(self._mem.read(ptr32, layout.size32), 32)
+        values32 = layout.read(self.memory.peek(ptr32, layout.size32), 32)
         values64 = layout.widen_values(values32)
         for i, target in layout.nested:
             if values32[i]:
@@ -267,14 +254,14 @@ class Wow64Dispatcher:
 
     # ---- Wow64ThunkComplete ---------------------------------------------------------------------------
 
-    def _on_complete(self, uc: Uc, _addr: int, _size: int, _user: object) -> None:
+    def _on_complete(self) -> None:
         state = self._state()
         arena = state.arena
         pending = state.pending.pop()
         status = pending.status
         ctx = pending.context
         if pending.status is None and (pending.outputs or ctx is not None):
-            image = self._mem.read(arena.base, len(arena.buf)) if arena.buf else b""
+            image = self.memory.peek(arena.base, len(arena.buf)) if arena.buf else b""
             try:
                 for out in pending.outputs:
                     self._narrow(out, image, arena)
@@ -291,7 +278,7 @@ class Wow64Dispatcher:
         if status is not None:
             self._rax.write((status,))
         if self.tracer and pending.call is not None:
-            final = uc.reg_read(UC_X86_REG_RAX) & 0xFFFFFFFF
+            final = self._rax.read()[0] & 0xFFFFFFFF
             self.tracer.emit("wow64", "complete", f"{pending.call.name} -> {NTSTATUS.name_of(final)}, arena freed",
                              status=final)
 
@@ -303,7 +290,7 @@ class Wow64Dispatcher:
         values64 = layout.read(after, 64)
         values32 = layout.narrow_values(values64)
         self.memory.probe(out.ptr32, layout.size32, write=True)
-        self._mem.write(out.ptr32, layout.write(values32, 32))
+        self.memory.poke(out.ptr32, layout.write(values32, 32))
         if self.tracer:
             self.tracer.emit("wow64", "narrow", f"{out.name}: {layout.name} {_fmt(layout.as_dict(values64))} -> "
                              f"@{hex32(out.ptr32)} {_fmt(layout.as_dict(values32))}", param=out.name,

@@ -1,0 +1,113 @@
+"""What the rest of the emulator asks of a CPU: the protocol, in the spirit of Windows' BTCpu interface.
+
+A CPU belongs to one process. It runs the thread whose context it holds until an event: the run's end address,
+the budget or the time limit, a stop asked for (the process ended, a wait blocked the thread), or a fault. A system
+call is the one event served without leaving the run: the CPU calls the handler given to on_syscall() at the
+`syscall` instruction and goes on after it. A fault carries its kind, the address of the instruction that raised
+it (exact, never the start of a translation block) and, for a page fault, the address accessed and how; after one,
+the thread can be resumed at any address, in either mode, any number of times.
+
+Memory: the CPU maps pages of virtual memory to frames of the System's physical memory with a protection; what is
+not mapped faults. Registers are read and written in batches named once.
+
+UnicornCpu (unicorn.py) is the one implementation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Protocol
+
+CS32 = 0x23  # 32-bit code (compatibility mode)
+DS32 = 0x2B  # data and stack
+CS64 = 0x33  # 64-bit code
+FS32 = 0x53  # FS in 32-bit code: the TEB32
+
+
+class Access(Enum):
+    """What a page fault tried; the numbers are those of EXCEPTION_RECORD.ExceptionInformation[0]."""
+
+    READ = 0
+    WRITE = 1
+    EXECUTE = 8
+
+
+class FaultKind(Enum):
+    PAGE = "page fault"
+    DIVIDE = "divide error"
+    OVERFLOW = "overflow (into)"
+    BREAKPOINT = "breakpoint"
+    SINGLE_STEP = "single step"
+    INVALID_OPCODE = "invalid opcode"
+    GENERAL_PROTECTION = "general protection"
+    SEGMENT_NOT_PRESENT = "segment not present"
+    STACK = "stack fault"
+    INTERRUPT = "software interrupt"
+
+
+@dataclass(frozen=True)
+class Fault:
+    kind: FaultKind
+    pc: int  # the instruction that raised it (a trap's too: int3, into, int n)
+    resume: int  # where the CPU would go on: the instruction itself for a fault, the next one for a trap
+    cs: int  # the code selector at the fault: 0x23 in 32-bit code, 0x33 in 64-bit code
+    address: int | None = None  # a page fault's address
+    access: Access | None = None  # a page fault's kind of access
+    vector: int = 0  # the interrupt vector (for INTERRUPT: the n of `int n`)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Why a run ended: "until" (it reached the end address), "stopped" (stop() was called), "budget", "timeout",
+    or "fault" (with the fault)."""
+
+    reason: str
+    pc: int
+    fault: Fault | None = None
+
+
+class Registers(Protocol):
+    def read(self) -> list[int]: ...
+
+    def write(self, values: Sequence[int]) -> None: ...
+
+
+class CpuBackend(Protocol):
+    # ---- running ------------------------------------------------------------------------------------------------
+    def run(self, begin: int, *, until: int | None = None, max_insns: int = 0,
+            timeout: float = 0.0) -> RunResult: ...
+
+    def stop(self) -> None: ...
+
+    def resume_at(self, rip: int, cs: int) -> int:
+        """Make the next run start at `rip` in the mode of `cs` (after a fault, or a context change); returns the
+        address to pass to run()."""
+
+    def enter_user(self, rip: int, rsp: int, cs: int = CS64) -> int:
+        """Prepare the kernel's first return to user mode (iretq); returns the address to pass to run()."""
+
+    def set_teb(self, teb64: int, teb32: int | None) -> None: ...
+
+    def bitness_of(self, cs: int) -> int: ...
+
+    # ---- hooks --------------------------------------------------------------------------------------------------
+    def on_syscall(self, handler: Callable[[], None]) -> None: ...
+
+    def hook_code(self, address: int, callback: Callable[[], None]) -> None: ...
+
+    def registers(self, names: Sequence[str]) -> Registers: ...
+
+    def register(self, name: str) -> int: ...
+
+    # ---- memory -------------------------------------------------------------------------------------------------
+    def map_page(self, va: int, frame: int, readable: bool, writable: bool, executable: bool) -> None: ...
+
+    def unmap_page(self, va: int) -> None: ...
+
+    def flush_tlb(self) -> None: ...
+
+    def invalidate_code(self, va: int, size: int) -> None: ...
+
+    def flush_code(self) -> None: ...

@@ -1,0 +1,347 @@
+"""The CPU backend on Unicorn: one Unicorn instance in UC_MODE_64 with the GDT of Windows x64, real paging, and the
+one place where Unicorn is hooked.
+
+32-bit code runs in real compatibility mode (CS = 0x23) and 64-bit code in long mode (CS = 0x33); the guest
+switches between them with real far transfers. The mode is always read from the descriptor of the loaded CS.
+Memory is the System's physical memory, mapped once at start and again as it grows; the process's pages reach it
+through page tables the CPU walks itself (paging.py), so faults on free, reserved or protected pages are page faults
+with the exact instruction, the address and the kind of access. The GDT and the kernel's return-to-user stub live
+in a page of the 64 KB guard above the highest user address (0x7FFF'FFFF0000), which no allocation can reach.
+
+Hooks: the SYSCALL instruction (the handler given to on_syscall), the interrupt and invalid-opcode hooks that turn
+an exception into a Fault event, and single-address code hooks (hook_code). None of them costs anything per
+instruction where it does not fire.
+"""
+
+from __future__ import annotations
+
+import struct
+import time
+from collections.abc import Callable, Sequence
+
+from unicorn import (
+    UC_ARCH_X86,
+    UC_HOOK_CODE,
+    UC_HOOK_INSN,
+    UC_HOOK_INSN_INVALID,
+    UC_HOOK_INTR,
+    UC_HOOK_MEM_INVALID,
+    UC_MODE_64,
+    UC_PROT_ALL,
+    Uc,
+    UcError,
+)
+from unicorn.unicorn_const import UC_CTL_IO_WRITE, UC_CTL_TLB_FLUSH
+from unicorn.x86_const import (
+    UC_X86_INS_SYSCALL,
+    UC_X86_REG_CR0,
+    UC_X86_REG_CR2,
+    UC_X86_REG_CR3,
+    UC_X86_REG_CR4,
+    UC_X86_REG_CS,
+    UC_X86_REG_DS,
+    UC_X86_REG_EAX,
+    UC_X86_REG_EFLAGS,
+    UC_X86_REG_ES,
+    UC_X86_REG_FS,
+    UC_X86_REG_FS_BASE,
+    UC_X86_REG_GDTR,
+    UC_X86_REG_GS,
+    UC_X86_REG_GS_BASE,
+    UC_X86_REG_MSR,
+    UC_X86_REG_R8,
+    UC_X86_REG_R9,
+    UC_X86_REG_R10,
+    UC_X86_REG_R11,
+    UC_X86_REG_R12,
+    UC_X86_REG_R13,
+    UC_X86_REG_R14,
+    UC_X86_REG_R15,
+    UC_X86_REG_RAX,
+    UC_X86_REG_RBP,
+    UC_X86_REG_RBX,
+    UC_X86_REG_RCX,
+    UC_X86_REG_RDI,
+    UC_X86_REG_RDX,
+    UC_X86_REG_RIP,
+    UC_X86_REG_RSI,
+    UC_X86_REG_RSP,
+    UC_X86_REG_SS,
+)
+
+from ...errors import EmulatorError
+from ..physical import PhysicalMemory
+from .backend import CS32, CS64, DS32, FS32, Access, Fault, FaultKind, RunResult
+from .cpustate import CpuState
+from .paging import NX, P, PageTables, pte_flags
+from .uclib import RegisterBatch
+
+SYSTEM_PAGE = 0x7FFF_FFFF_0000  # GDT, the kernel stack of the first return to user mode, the return-to-user stub
+GDT_ENTRIES = 16
+KERNEL_STACK = 0x700  # offsets in the system page
+USER_ENTRY_STUB = 0x800
+
+_GDT_CODE32 = 0x00CFFB000000FFFF
+_GDT_DATA32 = 0x00CFF3000000FFFF
+_GDT_CODE64 = 0x00AFFB000000FFFF
+_CR0_PG, _CR0_WP, _CR4_PAE = 0x8000_0000, 0x1_0000, 0x20
+_MSR_EFER, _EFER_LME, _EFER_LMA, _EFER_NXE = 0xC000_0080, 0x100, 0x400, 0x800
+_PF_WRITE, _PF_FETCH = 0x2, 0x10  # page-fault error code bits
+_TRAP_FLAG = 0x100
+
+# The kernel's way back to user mode: pop the iretq frame the host wrote (RIP, CS, RFLAGS, RSP, SS), after loading
+# DS and ES with 0x2B from memory, so that every general register reaches user mode as the host set it.
+# Hand-encoded: mov ds, word [rip+0x1a]; mov es, word [rip+0x14]; iretq; then at +0x20 the selector 0x002B.
+_RETURN_TO_USER = (bytes.fromhex("8e1d1a000000" "8e0514000000" "48cf").ljust(0x20, b"\xcc")
+                   + struct.pack("<H", DS32))
+
+_REGISTERS = {
+    "rax": UC_X86_REG_RAX, "rbx": UC_X86_REG_RBX, "rcx": UC_X86_REG_RCX, "rdx": UC_X86_REG_RDX,
+    "rsi": UC_X86_REG_RSI, "rdi": UC_X86_REG_RDI, "rbp": UC_X86_REG_RBP, "rsp": UC_X86_REG_RSP,
+    "r8": UC_X86_REG_R8, "r9": UC_X86_REG_R9, "r10": UC_X86_REG_R10, "r11": UC_X86_REG_R11,
+    "r12": UC_X86_REG_R12, "r13": UC_X86_REG_R13, "r14": UC_X86_REG_R14, "r15": UC_X86_REG_R15,
+    "rip": UC_X86_REG_RIP, "eflags": UC_X86_REG_EFLAGS, "eax": UC_X86_REG_EAX,
+    "cs": UC_X86_REG_CS, "ds": UC_X86_REG_DS, "es": UC_X86_REG_ES, "fs": UC_X86_REG_FS, "gs": UC_X86_REG_GS,
+    "ss": UC_X86_REG_SS,
+}
+
+
+def data_descriptor(base: int, limit: int) -> int:
+    """A DPL-3 read/write data descriptor (byte granularity, 32-bit)."""
+    return ((limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0xF3 << 40) | (((limit >> 16) & 0xF) << 48)
+            | (0x4 << 52) | ((base >> 24) << 56))
+
+
+class UnicornCpu:
+    """The processor of one process (see the module docstring and backend.py)."""
+
+    def __init__(self, physical: PhysicalMemory) -> None:
+        self.uc = uc = Uc(UC_ARCH_X86, UC_MODE_64)
+        self.physical = physical
+        physical.attach(self._map_physical)
+        self.tables = PageTables(physical)
+        self._system_frame = physical.allocate()
+        self.tables.set(SYSTEM_PAGE, self._system_frame, pte_flags(True, False, True))
+        self.gdt = [0] * GDT_ENTRIES
+        self.gdt[CS32 >> 3] = _GDT_CODE32
+        self.gdt[DS32 >> 3] = _GDT_DATA32
+        self.gdt[CS64 >> 3] = _GDT_CODE64
+        self._write_gdt()
+        physical.write(self._system_frame, USER_ENTRY_STUB, _RETURN_TO_USER)
+        uc.reg_write(UC_X86_REG_GDTR, (0, SYSTEM_PAGE, GDT_ENTRIES * 8 - 1, 0))
+        uc.reg_write(UC_X86_REG_CR3, self.tables.root << 12)
+        uc.reg_write(UC_X86_REG_CR4, uc.reg_read(UC_X86_REG_CR4) | _CR4_PAE)
+        efer = uc.reg_read(UC_X86_REG_MSR, _MSR_EFER)
+        uc.reg_write(UC_X86_REG_MSR, (_MSR_EFER, efer | _EFER_LME | _EFER_LMA | _EFER_NXE))
+        uc.reg_write(UC_X86_REG_CR0, uc.reg_read(UC_X86_REG_CR0) | _CR0_PG | _CR0_WP | 1)
+        self._state: CpuState | None = None  # made at the first exception or mode switch
+        self._fault: Fault | None = None
+        self._stopped = False
+        self._physical_error: int | None = None
+        self._syscall: Callable[[], None] | None = None
+        self._fault_regs = RegisterBatch(uc, [UC_X86_REG_RIP, UC_X86_REG_EFLAGS, UC_X86_REG_CS, UC_X86_REG_CR2])
+        self._rip = RegisterBatch(uc, [UC_X86_REG_RIP])
+        uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
+        uc.hook_add(UC_HOOK_INSN_INVALID, self._on_invalid)
+        uc.hook_add(UC_HOOK_MEM_INVALID, self._on_physical_fault)
+        uc.hook_add(UC_HOOK_INSN, self._on_syscall, None, 1, 0, UC_X86_INS_SYSCALL)
+
+    def _map_physical(self, address: int, size: int, host: int) -> None:
+        self.uc.mem_map_ptr(address, size, UC_PROT_ALL, host)
+
+    def _write_gdt(self) -> None:
+        self.physical.write(self._system_frame, 0, b"".join(struct.pack("<Q", d) for d in self.gdt))
+
+    # ---- modes and threads --------------------------------------------------------------------------------------
+
+    def set_teb(self, teb64: int, teb32: int | None) -> None:
+        """GS base = TEB64 (64-bit code); selector 0x53 describes TEB32 for FS in 32-bit code."""
+        uc = self.uc
+        if teb32 is not None:
+            self.gdt[FS32 >> 3] = data_descriptor(teb32, 0xFFF)
+            self._write_gdt()
+            uc.reg_write(UC_X86_REG_FS, FS32)
+            uc.reg_write(UC_X86_REG_FS_BASE, teb32)
+        uc.reg_write(UC_X86_REG_GS, DS32)
+        uc.reg_write(UC_X86_REG_GS_BASE, teb64)
+
+    def descriptor(self, selector: int) -> int:
+        index = selector >> 3
+        return self.gdt[index] if 0 < index < GDT_ENTRIES else 0
+
+    def bitness_of(self, cs: int) -> int:
+        """32 or 64 for a CS selector, from its descriptor's L bit."""
+        if cs == 0:  # the reset state of Unicorn: ring 0, long mode, before the first return to user mode
+            return 64
+        return 64 if self.descriptor(cs) >> 53 & 1 else 32
+
+    def bitness(self) -> int:
+        """32 or 64, from the L bit of the descriptor of the loaded CS (never from the PE)."""
+        return self.bitness_of(self.uc.reg_read(UC_X86_REG_CS))
+
+    def enter_user(self, rip: int, rsp: int, cs: int = CS64) -> int:
+        """Build the iretq frame of the kernel's first return to user mode; returns where the run starts."""
+        self.physical.write(self._system_frame, KERNEL_STACK, struct.pack("<5Q", rip, cs, 0x202, rsp, DS32))
+        self.uc.reg_write(UC_X86_REG_RSP, SYSTEM_PAGE + KERNEL_STACK)
+        return SYSTEM_PAGE + USER_ENTRY_STUB
+
+    def resume_at(self, rip: int, cs: int) -> int:
+        """Make the next run start at `rip` in the mode of `cs`, whatever mode the CPU stopped in."""
+        if self.bitness_of(self.uc.reg_read(UC_X86_REG_CS)) != self.bitness_of(cs):
+            self._cpu_state().set_mode(cs)
+        return rip
+
+    def _cpu_state(self) -> CpuState:
+        if self._state is None:
+            self._state = CpuState(self.uc)
+        return self._state
+
+    def save_context(self) -> object:
+        """Every register of the thread that runs, to be given back to restore_context()."""
+        return self.uc.context_save()
+
+    def restore_context(self, context: object) -> None:
+        self.uc.context_restore(context)
+
+    # ---- hooks --------------------------------------------------------------------------------------------------
+
+    def on_syscall(self, handler: Callable[[], None]) -> None:
+        """Call `handler` at each `syscall` instruction; execution goes on after it (RIP is the handler's to set,
+        through registers(["rip", ...]) or the kernel's exit batch)."""
+        self._syscall = handler
+
+    def hook_code(self, address: int, callback: Callable[[], None]) -> None:
+        """Call `callback` each time the instruction at `address` is about to run."""
+        self.uc.hook_add(UC_HOOK_CODE, lambda _uc, _address, _size, _user: callback(), None, address, address)
+        self.uc.ctl_remove_cache(address, address + 1)  # a hook on code already translated fires only after this
+
+    def registers(self, names: Sequence[str]) -> RegisterBatch:
+        """A batch that reads or writes these registers (by name: "rax", "rip", "cs", ...) in one call."""
+        return RegisterBatch(self.uc, [_REGISTERS[n] for n in names])
+
+    def register(self, name: str) -> int:
+        return self.uc.reg_read(_REGISTERS[name])
+
+    def _on_syscall(self, uc: Uc, _user: object) -> None:
+        if self._syscall is not None:
+            self._syscall()
+
+    # ---- faults ---------------------------------------------------------------------------------------------
+
+    def raise_fault(self, fault: Fault) -> None:
+        """End the run with this fault (what the hooks do; the kernel's entry, for a SYSCALL in 32-bit code)."""
+        if self._fault is None:
+            self._fault = fault
+        self.uc.emu_stop()
+
+    def _on_interrupt(self, uc: Uc, intno: int, _user: object) -> None:
+        error_code, is_int = self._cpu_state().after_exception()
+        rip, eflags, cs, cr2 = self._fault_regs.read()
+        if intno == 14 and not is_int:
+            access = Access.EXECUTE if error_code & _PF_FETCH else Access.WRITE if error_code & _PF_WRITE \
+                else Access.READ
+            fault = Fault(FaultKind.PAGE, rip, rip, cs, cr2, access, intno)
+        elif intno == 0 and not is_int:
+            fault = Fault(FaultKind.DIVIDE, rip, rip, cs, vector=intno)
+        elif intno == 1 and not is_int:  # the trap flag: reported after the instruction, which is where it goes on
+            self._fault_regs.write((rip, eflags & ~_TRAP_FLAG, cs, cr2))
+            fault = Fault(FaultKind.SINGLE_STEP, rip, rip, cs, vector=intno)
+        elif intno == 3:  # int3 (and int 3): Windows reports the breakpoint's own address
+            fault = Fault(FaultKind.BREAKPOINT, rip - 1, rip, cs, vector=intno)
+        elif intno == 4 and is_int:
+            fault = Fault(FaultKind.OVERFLOW, rip - 1, rip, cs, vector=intno)
+        elif is_int:
+            fault = Fault(FaultKind.INTERRUPT, rip - 2, rip, cs, vector=intno)
+        else:
+            kind = {11: FaultKind.SEGMENT_NOT_PRESENT, 12: FaultKind.STACK}.get(intno, FaultKind.GENERAL_PROTECTION)
+            fault = Fault(kind, rip, rip, cs, vector=intno)
+        self.raise_fault(fault)
+
+    def _on_invalid(self, uc: Uc, _user: object) -> bool:
+        (rip,) = self._rip.read()
+        cs = uc.reg_read(UC_X86_REG_CS)
+        self.raise_fault(Fault(FaultKind.INVALID_OPCODE, rip, rip, cs, vector=6))
+        return True
+
+    def _on_physical_fault(self, uc: Uc, _access: int, address: int, _size: int, _value: int, _user: object) -> bool:
+        """A page table pointing outside physical memory: the emulator's own error, never the guest's."""
+        self._stopped = True
+        self._physical_error = address
+        return False
+
+    # ---- memory -------------------------------------------------------------------------------------------------
+
+    def map_page(self, va: int, frame: int, readable: bool, writable: bool, executable: bool) -> None:
+        self.tables.set(va, frame, pte_flags(readable, writable, executable))
+
+    def unmap_page(self, va: int) -> None:
+        self.tables.clear(va)
+
+    def flush_tlb(self) -> None:
+        """After mappings changed or went (new ones need no flush: the CPU never caches a missing one)."""
+        self.uc.ctl(UC_CTL_TLB_FLUSH, UC_CTL_IO_WRITE)
+
+    def invalidate_code(self, va: int, size: int) -> None:
+        """Drop what the CPU translated from [va, va+size) (mapped executable), after a write not its own."""
+        self.uc.ctl_remove_cache(va, va + size)
+
+    def flush_code(self) -> None:
+        """Drop everything the CPU translated."""
+        self.uc.ctl_flush_tb()
+
+    # ---- running ------------------------------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """End the run after the current instruction."""
+        self._stopped = True
+        self.uc.emu_stop()
+
+    def run(self, begin: int, *, until: int | None = None, max_insns: int = 0, timeout: float = 0.0) -> RunResult:
+        """Run from `begin` until an event (see backend.py).
+
+        `until` is a code hook that stops the CPU before the instruction there, not emu_start's end address: with
+        paging, Unicorn fetches from the page before the end address when a jump lands on it, which faults when
+        that page may not be executed (the headers before an entry point). The block that holds `until` must end
+        by then (a jump, a return): Unicorn translates a whole block, and a fetch of a page that may not be
+        executed faults even where execution would stop before it.
+        """
+        self._fault = None
+        self._stopped = False
+        self._physical_error = None
+        entry = self.tables.lookup(begin)
+        if not entry & P or entry & NX:
+            # Unicorn reports a fault on the very first fetch of a run as a double fault: report it as the CPU
+            # would, without running.
+            cs = self.uc.reg_read(UC_X86_REG_CS)
+            return RunResult("fault", begin, Fault(FaultKind.PAGE, begin, begin, cs, begin, Access.EXECUTE, 14))
+        uc = self.uc
+        stop_hook = None
+        if until is not None:
+            stop_hook = uc.hook_add(UC_HOOK_CODE, lambda uc, _address, _size, _user: uc.emu_stop(), None, until, until)
+            uc.ctl_remove_cache(until, until + 1)
+        start = time.monotonic()
+        try:
+            uc.emu_start(begin, 0xFFFF_FFFF_FFFF_FFFF, timeout=int(timeout * 1_000_000), count=max_insns)
+        except UcError as exc:
+            if self._fault is None:
+                where = f" (physical address 0x{self._physical_error:x})" if self._physical_error is not None else ""
+                raise EmulatorError(f"the CPU stopped at 0x{uc.reg_read(UC_X86_REG_RIP):x}: {exc}{where}") from None
+        finally:
+            if stop_hook is not None:
+                uc.hook_del(stop_hook)
+        if self._fault is not None or stop_hook is not None:
+            # QEMU's nested-fault state can outlive the run: the reset in the interrupt hook does not always last
+            # past emu_stop, and the instruction the stop hook fires on still starts (its loads may fault, unseen).
+            self._cpu_state().after_exception()
+        (pc,) = self._rip.read()
+        if self._fault is not None:
+            return RunResult("fault", pc, self._fault)
+        if self._stopped:
+            return RunResult("stopped", pc)
+        if pc == until:
+            return RunResult("until", pc)
+        if timeout and time.monotonic() - start >= timeout * 0.98:
+            return RunResult("timeout", pc)
+        if max_insns:
+            return RunResult("budget", pc)
+        raise EmulatorError(f"the CPU stopped at 0x{pc:x} for no known reason")
