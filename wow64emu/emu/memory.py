@@ -533,9 +533,16 @@ class AddressSpace:
     def _copy_in(self, addr: int, data: bytes) -> None:
         """Write committed pages; code the CPU translated from what changes is dropped (KeyError at the first
         page that is not committed)."""
-        view = memoryview(data)
         page, within = addr & ~(PAGE - 1), addr & (PAGE - 1)
         physical = self.physical
+        if within + len(data) <= PAGE:  # the common case: one page
+            frame = self._frames[page]
+            physical.write(frame, within, data)
+            if physical.executable[frame]:
+                self._stale_code.add(frame)
+                self.cpu.invalidate_code(addr, len(data))
+            return
+        view = memoryview(data)
         code = False
         while view:
             n = min(len(view), PAGE - within)

@@ -15,6 +15,7 @@ instruction where it does not fire.
 
 from __future__ import annotations
 
+import ctypes
 import struct
 import time
 from collections.abc import Callable, Sequence
@@ -74,7 +75,7 @@ from ..physical import PhysicalMemory
 from .backend import CS32, CS64, DS32, FS32, Access, Fault, FaultKind, RunResult
 from .cpustate import CpuState
 from .paging import NX, P, PageTables, pte_flags
-from .uclib import RegisterBatch
+from .uclib import LIB, RegisterBatch, handle
 
 SYSTEM_PAGE = 0x7FFF_FFFF_0000  # GDT, the kernel stack of the first return to user mode, the return-to-user stub
 GDT_ENTRIES = 16
@@ -104,6 +105,13 @@ _REGISTERS = {
     "cs": UC_X86_REG_CS, "ds": UC_X86_REG_DS, "es": UC_X86_REG_ES, "fs": UC_X86_REG_FS, "gs": UC_X86_REG_GS,
     "ss": UC_X86_REG_SS,
 }
+
+
+_SYSCALL_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
+_CODE_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint32, ctypes.c_void_p)
+_uc_hook_add = LIB.uc_hook_add
+_uc_hook_add.restype = ctypes.c_int
+_uc_emu_stop = LIB.uc_emu_stop
 
 
 def data_descriptor(base: int, limit: int) -> int:
@@ -138,13 +146,14 @@ class UnicornCpu:
         self._fault: Fault | None = None
         self._stopped = False
         self._physical_error: int | None = None
-        self._syscall: Callable[[], None] | None = None
+        self._handle = handle(uc)
+        self._callbacks: list[object] = []  # the ctypes callbacks of the hooks, kept alive as long as the CPU
+        self._hook_error: BaseException | None = None
         self._fault_regs = RegisterBatch(uc, [UC_X86_REG_RIP, UC_X86_REG_EFLAGS, UC_X86_REG_CS, UC_X86_REG_CR2])
         self._rip = RegisterBatch(uc, [UC_X86_REG_RIP])
         uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
         uc.hook_add(UC_HOOK_INSN_INVALID, self._on_invalid)
         uc.hook_add(UC_HOOK_MEM_INVALID, self._on_physical_fault)
-        uc.hook_add(UC_HOOK_INSN, self._on_syscall, None, 1, 0, UC_X86_INS_SYSCALL)
 
     def _map_physical(self, address: int, size: int, host: int) -> None:
         self.uc.mem_map_ptr(address, size, UC_PROT_ALL, host)
@@ -206,14 +215,35 @@ class UnicornCpu:
     # ---- hooks --------------------------------------------------------------------------------------------------
 
     def on_syscall(self, handler: Callable[[], None]) -> None:
-        """Call `handler` at each `syscall` instruction; execution goes on after it (RIP is the handler's to set,
-        through registers(["rip", ...]) or the kernel's exit batch)."""
-        self._syscall = handler
+        """Call `handler` at each `syscall` instruction; execution goes on after it, where RCX says (the kernel's
+        exit writes RCX as SYSRET leaves it; Unicorn itself goes on after the instruction)."""
+        self._raw_hook(UC_HOOK_INSN, _SYSCALL_CALLBACK, handler, 1, 0, ctypes.c_int(UC_X86_INS_SYSCALL))
 
     def hook_code(self, address: int, callback: Callable[[], None]) -> None:
         """Call `callback` each time the instruction at `address` is about to run."""
-        self.uc.hook_add(UC_HOOK_CODE, lambda _uc, _address, _size, _user: callback(), None, address, address)
+        self._raw_hook(UC_HOOK_CODE, _CODE_CALLBACK, callback, address, address)
         self.uc.ctl_remove_cache(address, address + 1)  # a hook on code already translated fires only after this
+
+    def _raw_hook(self, kind: int, callback_type: type, fn: Callable[[], None], begin: int, end: int,
+                  *extra: object) -> None:
+        """A hook registered with Unicorn's C library directly: the Python binding's own trampoline costs about
+        0.3 us per call, which is a tenth of a system call. As the binding does, an exception in `fn` stops the
+        run and is raised by run()."""
+        def guarded(*_args: object) -> None:
+            try:
+                fn()
+            except BaseException as exc:  # noqa: BLE001 - raised again by run(), after the CPU stopped
+                if self._hook_error is None:
+                    self._hook_error = exc
+                _uc_emu_stop(self._handle)
+
+        callback = callback_type(guarded)
+        self._callbacks.append(callback)
+        hook = ctypes.c_size_t()
+        status = _uc_hook_add(self._handle, ctypes.byref(hook), kind, callback, None, ctypes.c_uint64(begin),
+                              ctypes.c_uint64(end), *extra)
+        if status:
+            raise UcError(status)
 
     def registers(self, names: Sequence[str]) -> RegisterBatch:
         """A batch that reads or writes these registers (by name: "rax", "rip", "cs", ...) in one call."""
@@ -221,10 +251,6 @@ class UnicornCpu:
 
     def register(self, name: str) -> int:
         return self.uc.reg_read(_REGISTERS[name])
-
-    def _on_syscall(self, uc: Uc, _user: object) -> None:
-        if self._syscall is not None:
-            self._syscall()
 
     # ---- faults ---------------------------------------------------------------------------------------------
 
@@ -329,6 +355,9 @@ class UnicornCpu:
         finally:
             if stop_hook is not None:
                 uc.hook_del(stop_hook)
+        if self._hook_error is not None:
+            error, self._hook_error = self._hook_error, None
+            raise error
         if self._fault is not None or stop_hook is not None:
             # QEMU's nested-fault state can outlive the run: the reset in the interrupt hook does not always last
             # past emu_stop, and the instruction the stop hook fires on still starts (its loads may fault, unseen).
