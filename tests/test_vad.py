@@ -1,4 +1,4 @@
-"""The VAD tree: AVL shapes after known sequences, lookups at region boundaries, free gaps, removals, the
+"""The VAD tree: AVL shapes after known sequences, lookups at region boundaries, free gaps and fits, removals, the
 invariant check, and random insert/remove sequences checked against a plain sorted list."""
 
 from __future__ import annotations
@@ -293,8 +293,16 @@ def corrupt_missing(tree: VadTree[Span], spans: dict[int, Span]) -> None:
     tree._size += 1
 
 
+def corrupt_free_range(tree: VadTree[Span], spans: dict[int, Span]) -> None:
+    tree._root.kids[_RIGHT].prev_end = 0
+
+
+def corrupt_best(tree: VadTree[Span], spans: dict[int, Span]) -> None:
+    tree._root.best_page = 0x100000
+
+
 def corrupt_balance(tree: VadTree[Span], spans: dict[int, Span]) -> None:
-    chain = [_Node(spans[page]) for page in (1, 2, 3)]  # 1 -> 2 -> 3 to the right, heights stored right
+    chain = [_Node(spans[page], 0) for page in (1, 2, 3)]  # 1 -> 2 -> 3 to the right, heights stored right
     chain[0].kids[_RIGHT], chain[1].kids[_RIGHT] = chain[1], chain[2]
     chain[0].height, chain[1].height = 3, 2
     tree._root = chain[0]
@@ -306,6 +314,8 @@ def corrupt_balance(tree: VadTree[Span], spans: dict[int, Span]) -> None:
     (corrupt_base, "base moved to 0x100000"),
     (corrupt_end, "not above its base"),
     (corrupt_overlap, "0x2000 overlaps 0x1000-0x3000"),
+    (corrupt_free_range, "node 0x3000: its free range starts at 0x0, not 0x3000"),
+    (corrupt_best, r"node 0x2000: stored span and best blocks"),
     (corrupt_count, "more nodes reachable than the 2 counted"),
     (corrupt_cycle, "or a cycle"),
     (corrupt_missing, "3 nodes reachable, 4 counted"),
@@ -368,6 +378,17 @@ class AgainstSortedList(RuleBasedStateMachine):
             assert low <= first <= last <= high
             assert i == 0 or gaps[i - 1].last + 1 < first  # apart, so each one is maximal
             assert not any(s.base <= last and first < s.end for s in self.model)  # free
+
+    @rule(ends=st.lists(st.integers(0, (SPACE_PAGES + 8) * PAGE), min_size=2, max_size=2).map(sorted),
+          pages=st.integers(1, 20), align=st.sampled_from([PAGE, 4 * PAGE, 0x10000]))
+    def fits(self, ends: list[int], pages: int, align: int) -> None:
+        """first_fit and last_fit find what a walk of every free block finds (4 pages: the slow path)."""
+        low, high = ends
+        size = pages * PAGE
+        bases = [b for b in range(low + (-low) % align, high + 1, align)
+                 if b + size - 1 <= high and not any(s.base < b + size and b < s.end for s in self.model)]
+        assert self.tree.first_fit(size, low, high, align) == (bases[0] if bases else None)
+        assert self.tree.last_fit(size, low, high, align) == (bases[-1] if bases else None)
 
     @invariant()
     def matches_the_model(self) -> None:

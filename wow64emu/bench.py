@@ -6,6 +6,8 @@
 - The WoW64 path of a call split into stages, from a run whose hooks are timed (the timing adds a little to each).
 - The speed of 32-bit guest code: a 4-instruction loop, under wow64emu with and without `--trace syscalls`, and
   the same instructions under a bare Unicorn.
+- Memory management as allocations grow: the cost of one VirtualAlloc (with its VirtualFree) through WoW64 when
+  1,000 and when 8,000 allocations are live, and the time of 8,000 allocations and frees.
 - With a Python interpreter that has speakeasy installed (it needs unicorn 1.x, so it lives in its own
   environment): fixtures/bin/x86/k32loop.exe (20000 kernel32 calls) under both, start-up included.
 """
@@ -55,6 +57,12 @@ def _bench_exe(width: str) -> Path:
 
 def run_once(width: str, args: list[str], tracer: Tracer | None = None) -> tuple[float, int]:
     """Seconds the guest ran (process creation excluded) and the system calls it made."""
+    elapsed, syscalls, _ = run_bench(width, args, tracer)
+    return elapsed, syscalls
+
+
+def run_bench(width: str, args: list[str], tracer: Tracer | None = None) -> tuple[float, int, str]:
+    """run_once(), and what bench.exe printed."""
     streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
     with tempfile.TemporaryDirectory(prefix="wow64emu-bench-") as root:
         machine = Machine(_bench_exe(width), args, root=Path(root), streams=streams, tracer=tracer)
@@ -63,7 +71,7 @@ def run_once(width: str, args: list[str], tracer: Tracer | None = None) -> tuple
         elapsed = time.perf_counter() - start
     if outcome.exit_status != 0:
         raise EmulatorError(f"bench.exe {' '.join(args)} ({width}) exited with 0x{outcome.exit_status:x}")
-    return elapsed, outcome.syscalls
+    return elapsed, outcome.syscalls, streams.stdout.getvalue().decode()
 
 
 def per_call_us(width: str, mode: str, calls: int, repeat: int) -> float:
@@ -113,6 +121,27 @@ def stages_us(mode: str, calls: int) -> dict[str, float]:
     per["kernel entry and exit"] -= per["kernel service"]
     total = (t1 - t0) / (s1 - s0) / 1000
     return {"gate and guest code": total - sum(per.values()), **per, "total": total}
+
+
+# ---- allocation scaling -------------------------------------------------------------------------------------
+
+TIMED_PAIRS = 500  # bench.exe alloc N: the pairs it times with N allocations live
+QPC_TICKS_PER_US = 10
+
+
+def allocation_scaling(repeat: int) -> dict[str, float]:
+    """Microseconds per VirtualAlloc and VirtualFree of one page (x86, through WoW64) when 1,000 and when 8,000
+    allocations are live, timed by the guest itself; their ratio; and the seconds of the whole run of 8,000
+    allocations and frees (with the 500 timed pairs)."""
+    def pair_us(live: int) -> float:
+        ticks = [int(run_bench("x86", ["alloc", str(live)])[2].split()[2]) for _ in range(repeat)]
+        return min(ticks) / QPC_TICKS_PER_US / TIMED_PAIRS
+
+    def seconds(n: int) -> float:
+        return min(run_once("x86", ["alloc", str(n)])[0] for _ in range(repeat))
+
+    low, high = pair_us(1000), pair_us(8000)
+    return {"us_at_1000": low, "us_at_8000": high, "ratio": high / low, "seconds_8000": seconds(8000) - seconds(0)}
 
 
 # ---- guest code speed --------------------------------------------------------------------------------------------
@@ -191,6 +220,7 @@ def run(calls: int, repeat: int, speakeasy_python: str | None) -> dict:
         native = per_call_us("x64", mode, calls, repeat)
         results["per_call"][mode] = {"call": what, "wow64_us": wow64, "native_us": native, "ratio": wow64 / native}
     results["stages_us"] = {mode: stages_us(mode, calls) for mode in ("qpc", "open")}
+    results["allocation"] = allocation_scaling(repeat)
     results["guest_instructions_per_s"] = guest_speed(SPIN_ITERATIONS, repeat)
     if speakeasy_python:
         results["speakeasy"] = against_speakeasy(speakeasy_python, repeat)
@@ -205,6 +235,11 @@ def render(r: dict) -> str:
     for mode, stages in r["stages_us"].items():
         out += ["", f"the WoW64 path of {CALLS[mode].split(' ')[0]}, by stage (us per call, timed hooks):"]
         out += [f"  {name:<24} {0.0 if abs(value) < 0.005 else value:>7.2f}" for name, value in stages.items()]
+    a = r["allocation"]
+    out += ["", "VirtualAlloc and VirtualFree of one page (x86, through WoW64), as allocations grow:",
+            f"  {'with 1,000 live':<26} {a['us_at_1000']:>8.1f} us",
+            f"  {'with 8,000 live':<26} {a['us_at_8000']:>8.1f} us  ({a['ratio']:.2f}x)",
+            f"  {'8,000 of them, and frees':<26} {a['seconds_8000']:>8.2f} s"]
     speed = r["guest_instructions_per_s"]
     out += ["", "32-bit guest code (a 4-instruction loop):",
             f"  {'bare Unicorn':<26} {speed['unicorn'] / 1e6:>8.1f} M instructions/s",

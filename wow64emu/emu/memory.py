@@ -310,16 +310,8 @@ class AddressSpace:
         low = max(self.user_low, low if low is not None else self.user_low)
         high = min(self.user_high, high if high is not None else self.user_high)
         if top_down:
-            for lo, hi in self._vad.gaps_reversed(low, high):
-                base = (hi + 1 - size) & ~(align - 1)
-                if base >= lo and hi + 1 - size >= 0:
-                    return base
-        else:
-            for lo, hi in self._vad.gaps(low, high):
-                base = (lo + align - 1) & ~(align - 1)
-                if base + size - 1 <= hi:
-                    return base
-        return None
+            return self._vad.last_fit(size, low, high, align)
+        return self._vad.first_fit(size, low, high, align)
 
     # ---- changes --------------------------------------------------------------------------------------
 

@@ -4,7 +4,9 @@ Windows keeps one node per allocation (a Virtual Address Descriptor) in a balanc
 process's VadRoot, and WinDbg's `!vad` lists them in address order with each node's level (the root is level 0).
 This tree does the same for any object that has a `base` and an (exclusive) `end`, such as AddressSpace's
 Region: lookups of the region that holds an address, of its neighbours, and of the free ranges between regions
-cost O(log n), and so do insertions and removals.
+cost O(log n), and so do insertions and removals. So does finding free space: each node knows the free range before
+its region, and the largest free block that range and its subtree's offer at page and at 64 KB alignment (as
+Windows keeps the largest gap of each subtree for its own search), so a search never walks gaps too small.
 
 Nothing here recurses, so the depth of Python's stack never limits the tree's size. Regions must not change
 their `base` or `end` while they are in a tree; the tree may not be changed while one of its iterators is in use.
@@ -31,6 +33,8 @@ class Ranged(Protocol):
 R = TypeVar("R", bound=Ranged)
 
 _LEFT, _RIGHT = 0, 1
+PAGE = 0x1000
+GRANULARITY = 0x10000  # the alignment of allocations
 
 
 class VadTreeCorrupt(EmulatorError):
@@ -49,15 +53,19 @@ class Gap(NamedTuple):
 
 
 class _Node(Generic[R]):
-    """One VAD: its region, the region's base as the key, its two subtrees and the height of the subtree here."""
+    """One VAD: its region, the region's base as the key, its two subtrees and the height of the subtree here; the
+    end of the region before it (the free range before this one starts there), the first and last addresses the
+    subtree's free ranges span, and the largest block those ranges offer at page and at 64 KB alignment."""
 
-    __slots__ = ("region", "base", "kids", "height")
+    __slots__ = ("region", "base", "kids", "height", "prev_end", "lo", "hi", "best_page", "best_64k")
 
-    def __init__(self, region: R) -> None:
+    def __init__(self, region: R, prev_end: int) -> None:
         self.region = region
         self.base = region.base
         self.kids: list[_Node[R] | None] = [None, None]  # [_LEFT] lower addresses, [_RIGHT] higher
         self.height = 1  # a leaf's; an empty subtree's is 0
+        self.prev_end = prev_end
+        _update(self)
 
 
 def _height(node: _Node | None) -> int:
@@ -65,7 +73,31 @@ def _height(node: _Node | None) -> int:
 
 
 def _update(node: _Node) -> None:
-    node.height = 1 + max(_height(node.kids[_LEFT]), _height(node.kids[_RIGHT]))
+    """The node's height, span and best blocks from its own free range and its subtrees' (written out: this runs
+    a few dozen times for each change of the tree)."""
+    left, right = node.kids
+    first, end = node.prev_end, node.base
+    best_page = end - first  # region bounds are page-aligned
+    best_64k = end - (first + GRANULARITY - 1 & ~(GRANULARITY - 1))
+    if best_64k < 0:
+        best_64k = 0
+    height, lo, hi = 0, first, end - 1
+    if left is not None:
+        height, lo = left.height, left.lo
+        if left.best_page > best_page:
+            best_page = left.best_page
+        if left.best_64k > best_64k:
+            best_64k = left.best_64k
+    if right is not None:
+        if right.height > height:
+            height = right.height
+        hi = right.hi
+        if right.best_page > best_page:
+            best_page = right.best_page
+        if right.best_64k > best_64k:
+            best_64k = right.best_64k
+    node.height = height + 1
+    node.lo, node.hi, node.best_page, node.best_64k = lo, hi, best_page, best_64k
 
 
 def _lift(node: _Node, side: int) -> _Node:
@@ -197,12 +229,19 @@ class VadTree(Generic[R]):
         if other is not None:
             raise ValueError(f"region 0x{base:x}-0x{end:x} overlaps region 0x{other.base:x}-0x{other.end:x}")
         path: list[tuple[_Node[R], int]] = []
+        before = after = None  # a new leaf's neighbours are the last nodes the walk to it leaves right and left
         node = self._root
         while node is not None:
             side = int(base > node.base)
             path.append((node, side))
+            if side == _RIGHT:
+                before = node
+            else:
+                after = node
             node = node.kids[side]
-        self._attach(path[-1] if path else None, _Node(region))
+        self._attach(path[-1] if path else None, _Node(region, before.region.end if before is not None else 0))
+        if after is not None:
+            after.prev_end = end  # its sums are brought up to date with the path's
         self._size += 1
         self._rebalance(path)
 
@@ -210,26 +249,85 @@ class VadTree(Generic[R]):
         """Take `region` (this very object) out of the tree; KeyError if it is not in it."""
         base = region.base
         path: list[tuple[_Node[R], int]] = []
+        after = None  # the nearest node the walk leaves left: the next region, unless the removed one has a right
         node = self._root
         while node is not None and node.base != base:
             side = int(base > node.base)
             path.append((node, side))
+            if side == _LEFT:
+                after = node
             node = node.kids[side]
         if node is None or node.region is not region:
             raise KeyError(f"region at 0x{base:x} is not in the tree")
+        prev_end = node.prev_end  # the free range before the next region will begin there
         successor = node.kids[_RIGHT]
-        if node.kids[_LEFT] is not None and successor is not None:
-            # Two children: the next region moves into this node, and its own node (one child at most) goes.
-            path.append((node, _RIGHT))
+        if successor is not None:  # the next region is the lowest of the right subtree
+            below = [(node, _RIGHT)]
             while successor.kids[_LEFT] is not None:
-                path.append((successor, _LEFT))
+                below.append((successor, _LEFT))
                 successor = successor.kids[_LEFT]
-            node.region, node.base = successor.region, successor.base
-            node = successor
+            successor.prev_end = prev_end
+            if node.kids[_LEFT] is not None:
+                # Two children: the next region moves into this node, and its own node (one child at most) goes.
+                node.region, node.base = successor.region, successor.base
+                path += below
+                node = successor
+            else:  # the right subtree takes the node's place: bring its sums up to date first
+                _update(successor)
+                for above, _side in reversed(below[1:]):
+                    _update(above)
+        elif after is not None:
+            after.prev_end = prev_end
         only_child = node.kids[_LEFT] if node.kids[_LEFT] is not None else node.kids[_RIGHT]
         self._attach(path[-1] if path else None, only_child)
         self._size -= 1
         self._rebalance(path)
+
+    # ---- free space -------------------------------------------------------------------------------------
+
+    def first_fit(self, size: int, low: int, high: int, align: int) -> int | None:
+        """The lowest `align`-aligned base of a free block of `size` bytes inside [low, high] (`high` inclusive)."""
+        return self._fit(size, low, high, align, lowest=True)
+
+    def last_fit(self, size: int, low: int, high: int, align: int) -> int | None:
+        """The highest such base (for top-down allocation)."""
+        return self._fit(size, low, high, align, lowest=False)
+
+    def _fit(self, size: int, low: int, high: int, align: int, lowest: bool) -> int | None:
+        if align not in (PAGE, GRANULARITY):  # not one the nodes sum up: walk the gaps
+            gaps = self.gaps(low, high) if lowest else self.gaps_reversed(low, high)
+            return next((b for g in gaps if (b := _place(g.first, g.last, size, align, lowest)) is not None), None)
+        best = "best_page" if align == PAGE else "best_64k"
+        last = self._last()
+        tail = (max(last.region.end if last is not None else 0, low), high)  # the free range after the last region
+        if not lowest:
+            found = _place(*tail, size, align, lowest)
+            if found is not None:
+                return found
+        # In address order (or its reverse), past subtrees whose best block is too small or whose free ranges all
+        # lie outside [low, high]: O(log n) nodes. `pending` holds the nodes whose own range and far subtree are
+        # still to look at.
+        near, far = (_LEFT, _RIGHT) if lowest else (_RIGHT, _LEFT)
+        pending: list[_Node[R]] = []
+        node = self._root
+        while True:
+            while node is not None and getattr(node, best) >= size and node.hi >= low and node.lo <= high:
+                pending.append(node)
+                node = node.kids[near]
+            if not pending:
+                break
+            node = pending.pop()
+            found = _place(max(node.prev_end, low), min(node.base - 1, high), size, align, lowest)
+            if found is not None:
+                return found
+            node = node.kids[far]
+        return _place(*tail, size, align, lowest) if lowest else None
+
+    def _last(self) -> _Node[R] | None:
+        node = self._root
+        while node is not None and node.kids[_RIGHT] is not None:
+            node = node.kids[_RIGHT]
+        return node
 
     # ---- checks -----------------------------------------------------------------------------------------
 
@@ -237,8 +335,9 @@ class VadTree(Generic[R]):
         """Verify every invariant; raise VadTreeCorrupt naming the first one broken.
 
         Keys match their regions' bases; regions are non-empty, in ascending order and disjoint; every stored
-        height is right and the heights of the two subtrees of every node differ by one at most; the tree holds
-        as many nodes as it counts.
+        height is right and the heights of the two subtrees of every node differ by one at most; each node's
+        free range starts where the region before it ends, and its span and best blocks sum up its subtree; the
+        tree holds as many nodes as it counts.
         """
         seen = 0
         stack: list[tuple[_Node[R], bool]] = [] if self._root is None else [(self._root, False)]
@@ -270,6 +369,28 @@ class VadTree(Generic[R]):
             if previous is not None and region.base < previous.end:
                 raise VadTreeCorrupt(f"0x{region.base:x} overlaps 0x{previous.base:x}-0x{previous.end:x}")
             previous = region
+        self._check_free_space()
+
+    def _check_free_space(self) -> None:
+        """Each node's free range starts where the region before it ends; spans and best blocks sum up."""
+        previous_end = 0
+        for node in self._walk(_RIGHT, None):
+            if node.prev_end != previous_end:
+                raise VadTreeCorrupt(f"node 0x{node.base:x}: its free range starts at 0x{node.prev_end:x}, "
+                                     f"not 0x{previous_end:x}")
+            previous_end = node.region.end
+        stack: list[tuple[_Node[R], bool]] = [] if self._root is None else [(self._root, False)]
+        while stack:  # post-order: the children's sums are verified before their parent's
+            node, children_done = stack.pop()
+            if not children_done:
+                stack.append((node, True))
+                stack.extend((kid, False) for kid in node.kids if kid is not None)
+                continue
+            stored = (node.lo, node.hi, node.best_page, node.best_64k)
+            _update(node)
+            if (node.lo, node.hi, node.best_page, node.best_64k) != stored:
+                raise VadTreeCorrupt(f"node 0x{node.base:x}: stored span and best blocks {stored}, actual "
+                                     f"{(node.lo, node.hi, node.best_page, node.best_64k)}")
 
     # ---- inside -----------------------------------------------------------------------------------------
 
@@ -322,12 +443,18 @@ class VadTree(Generic[R]):
             self._root = child
 
     def _rebalance(self, path: list[tuple[_Node[R], int]]) -> None:
-        """After a change below the end of `path`, fix heights and balance from there up to the root, stopping
-        where a subtree keeps its root and its height (nothing above it changes then)."""
+        """After a change below the end of `path`, fix heights, sums and balance from there up to the root."""
         for i in range(len(path) - 1, -1, -1):
-            node = path[i][0]
-            old_height = node.height
-            top = _balance(node)
+            top = _balance(path[i][0])
             self._attach(path[i - 1] if i else None, top)
-            if top is node and node.height == old_height:
-                return
+
+
+def _place(first: int, last: int, size: int, align: int, lowest: bool) -> int | None:
+    """The lowest (or highest) `align`-aligned base of `size` bytes inside [first, last], if there is one."""
+    if last < first:
+        return None
+    if lowest:
+        base = first + align - 1 & ~(align - 1)
+        return base if base + size - 1 <= last else None
+    base = last + 1 - size & ~(align - 1)
+    return base if base >= first and last + 1 - size >= 0 else None
