@@ -35,9 +35,13 @@ class KernelRig:
         return self.thread.process.system
 
     def call(self, name: str, *args: int) -> int:
+        """The status the call returns to its thread: after the wait, when the service makes the thread wait."""
         services = self.system.services
         _, service = services.lookup(by_name()[name].number)
-        return services.dispatch(service, self.thread, list(args))
+        status = services.dispatch(service, self.thread, list(args))
+        if self.thread.wait is not None:
+            status = self.system.scheduler.finish_wait(self.thread)
+        return status
 
     def u64(self, addr: int) -> int:
         return struct.unpack("<Q", self.process.memory.peek(addr, 8))[0]

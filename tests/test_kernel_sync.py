@@ -12,8 +12,9 @@ import pytest
 from tests.test_kernel_objects import EVENT_ALL_ACCESS, SENTINEL, ObjRig, make_rig
 from wow64emu.errors import EmulatorError
 from wow64emu.kernel import handles as H
+from wow64emu.kernel.scheduler import WaitForever
 from wow64emu.kernel.sync import MutantObject
-from wow64emu.kernel.time import WaitForever, system_time
+from wow64emu.kernel.time import system_time
 from wow64emu.nt.status import NTSTATUS
 
 MUTANT_ALL_ACCESS = 0x1F0001

@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 import io
 import struct
+import time
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,43 @@ def test_programs_of_two_systems_run_interleaved_and_share_nothing(tmp_path: Pat
     assert rig_event(a, "NtCreateEvent", "\\BaseNamedObjects\\mine") == NTSTATUS.OBJECT_NAME_COLLISION
     assert a.machine.process.pid == b.machine.process.pid  # each System numbers its own processes
     assert a.machine.process.memory is not b.machine.process.memory
+
+
+# ---- waits return to the scheduler ----------------------------------------------------------------------------
+
+def test_a_wait_is_a_wait_block_on_the_thread_not_a_sleep_in_the_service(tmp_path: Path) -> None:
+    k = kernel_rig(tmp_path)
+    k.process.memory.poke(BUF, struct.pack("<q", -5_000_000))  # half a second, relative
+    services = k.system.services
+    _, delay = services.lookup(by_name()["NtDelayExecution"].number)
+    start = time.monotonic()
+    assert services.dispatch(delay, k.thread, [0, BUF]) == NTSTATUS.PENDING
+    assert time.monotonic() - start < 0.1  # the service returned at once
+    wait = k.thread.wait
+    assert wait is not None and wait.call == "NtDelayExecution" and wait.deadline is not None
+    assert k.system.scheduler.finish_wait(k.thread) == NTSTATUS.SUCCESS  # the scheduler waits it out
+    assert time.monotonic() - start >= 0.49 and k.thread.wait is None
+
+
+def test_a_sleeping_program_leaves_the_cpu_while_it_waits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.oracle import FIXTURES
+    from wow64emu.kernel.scheduler import Scheduler
+    from wow64emu.machine import Machine
+
+    waits = []
+    finish = Scheduler.finish_wait
+
+    def recorded(self: Scheduler, thread) -> int:
+        waits.append(thread.wait.call)
+        return finish(self, thread)
+
+    monkeypatch.setattr(Scheduler, "finish_wait", recorded)
+    streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
+    machine = Machine(FIXTURES / "bin" / "x86" / "sleeper.exe", ["200"], root=tmp_path, streams=streams)
+    runs = []
+    run = machine.cpu.run
+    monkeypatch.setattr(machine.cpu, "run", lambda *a, **kw: runs.append(run(*a, **kw)) or runs[-1])
+    assert machine.run(timeout=30).exit_status == 0
+    assert waits == ["NtDelayExecution"]
+    assert [r.reason for r in runs] == ["stopped", "stopped"]  # the wait, then the end of the process
+    assert streams.stdout.getvalue() == b"slept\n"

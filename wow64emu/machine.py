@@ -99,9 +99,8 @@ class Machine:
         with exit status None in the outcome, and may be run again from its first context)."""
         begin = self.start_address()
         self.system.deadline = time.monotonic() + timeout if timeout else None
-        self.process.running = self.thread
         self.system.shared_data.refresh()
-        result = self.cpu.run(begin, until=stop_at, max_insns=max_insns, timeout=timeout)
+        result = self.system.scheduler.run(self.thread, begin, until=stop_at, max_insns=max_insns)
         count = self.entry.count
         if result.reason == "until":
             return RunOutcome(None, None, count)

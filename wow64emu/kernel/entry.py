@@ -67,7 +67,10 @@ class SyscallEntry:
                 args = list(map(int.__and__, regs, call.masks))
                 if self.tracer is not None:
                     shown = describe_args(self.process, call, args)
-                status = self.dispatch(service, self.process.running, args)
+                thread = self.process.running
+                status = self.dispatch(service, thread, args)
+                if thread.wait is not None:  # the thread waits: the scheduler takes over after this instruction
+                    self.cpu.stop()
             served = self.served
             key = (call.name, status >= 0xC0000000)
             served[key] = served.get(key, 0) + 1

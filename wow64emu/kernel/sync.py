@@ -2,9 +2,9 @@
 
 A wait that is satisfied now returns at once and changes the objects
 as Windows does: a synchronization event resets, a mutant becomes owned (recursively by its owner), a
-semaphore's count drops. One that is not satisfied times out: at once for a zero timeout, after really waiting
-for a finite one (nothing can signal the objects meanwhile), and with no timeout it stops the emulator
-(WaitForever, time.py), where Windows would hang. Alertable waits behave as the others: no APC can be queued.
+semaphore's count drops. One that is not satisfied times out at once for a zero timeout; otherwise the thread
+waits in the scheduler (scheduler.py), which ends the wait when it is satisfied or times out, and stops the
+emulator with WaitForever when nothing can ever end it. Alertable waits behave as the others: no APC is queued.
 
 Choices where Windows is subtle, following its kernel's order of checks:
 - Output pointers (PreviousState, PreviousCount, ReturnLength, the handle) are probed before the handle is
@@ -22,6 +22,7 @@ Choices where Windows is subtle, following its kernel's order of checks:
 from __future__ import annotations
 
 import struct
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,8 @@ from ..nt.status import NTSTATUS
 from .errors import NtError
 from .handles import CURRENT_PROCESS, CURRENT_THREAD, SYNCHRONIZE, KernelObject, is_pseudo_handle
 from .namespace import create_object, open_object
-from .time import WaitForever, read_timeout, sleep
+from .scheduler import WaitBlock, block, satisfy
+from .time import read_timeout
 
 if TYPE_CHECKING:
     from ..emu.memory import AddressSpace
@@ -274,26 +276,19 @@ class SyncServices:
     # ---- waits ---------------------------------------------------------------------------------------
 
     def _wait(self, thread: Thread, call: str, objects: list[KernelObject], wait_all: bool,
-              timeout: float | None) -> int:
-        """Satisfy the wait now if it can be (WAIT_0 + i, ABANDONED_WAIT_0 + i), else time out."""
-        if wait_all:
-            if all(o.signalled(thread) for o in objects):
-                abandoned = [o.satisfy(thread) for o in objects]
-                return NTSTATUS.ABANDONED_WAIT_0 if any(abandoned) else NTSTATUS.SUCCESS
-        else:
-            for i, obj in enumerate(objects):
-                if obj.signalled(thread):
-                    return (NTSTATUS.ABANDONED_WAIT_0 if obj.satisfy(thread) else NTSTATUS.SUCCESS) + i
-        if timeout is None:
-            unsignalled = ", ".join(o.describe() for o in objects if not o.signalled(thread))
-            raise WaitForever(f"the guest waits forever ({call} with no timeout) on {unsignalled}, and has no "
-                              "other thread to signal it")
-        sleep(self.system, timeout)
-        return NTSTATUS.TIMEOUT
+              deadline: float | None) -> int:
+        """Satisfy the wait now if it can be (WAIT_0 + i, ABANDONED_WAIT_0 + i); time out at once if its timeout
+        has passed; else the thread waits in the scheduler."""
+        status = satisfy(thread, objects, wait_all)
+        if status is not None:
+            return status
+        if deadline is not None and deadline <= time.monotonic():
+            return NTSTATUS.TIMEOUT
+        return block(thread, WaitBlock(call, objects, wait_all, deadline))
 
     def NtWaitForSingleObject(self, thread: Thread, Handle: int, Alertable: int, Timeout: int) -> int:
-        timeout = read_timeout(thread.process.memory, Timeout)
-        return self._wait(thread, "NtWaitForSingleObject", [_waitable(thread, Handle)], False, timeout)
+        deadline = read_timeout(thread.process.memory, Timeout)
+        return self._wait(thread, "NtWaitForSingleObject", [_waitable(thread, Handle)], False, deadline)
 
     def NtWaitForMultipleObjects(self, thread: Thread, Count: int, Handles: int, WaitType: int, Alertable: int,
                                  Timeout: int) -> int:
@@ -301,17 +296,17 @@ class SyncServices:
             raise NtError(NTSTATUS.INVALID_PARAMETER_1)
         if WaitType not in (WAIT_ALL, WAIT_ANY):
             raise NtError(NTSTATUS.INVALID_PARAMETER_3)
-        timeout = read_timeout(thread.process.memory, Timeout)
+        deadline = read_timeout(thread.process.memory, Timeout)
         handles = struct.unpack(f"<{Count}Q", thread.process.memory.read(Handles, 8 * Count))
         objects = [_waitable(thread, h) for h in handles]
         if WaitType == WAIT_ALL and len({id(o) for o in objects}) < len(objects):
             raise NtError(NTSTATUS.INVALID_PARAMETER_MIX)
-        return self._wait(thread, "NtWaitForMultipleObjects", objects, WaitType == WAIT_ALL, timeout)
+        return self._wait(thread, "NtWaitForMultipleObjects", objects, WaitType == WAIT_ALL, deadline)
 
     def NtSignalAndWaitForSingleObject(self, thread: Thread, SignalHandle: int, WaitHandle: int, Alertable: int,
                                        Timeout: int) -> int:
         """Signal one object (set an event, release a mutant or one count of a semaphore), then wait."""
-        timeout = read_timeout(thread.process.memory, Timeout)
+        deadline = read_timeout(thread.process.memory, Timeout)
         handles = thread.process.handles
         if is_pseudo_handle(SignalHandle):
             raise NtError(NTSTATUS.OBJECT_TYPE_MISMATCH)
@@ -328,7 +323,7 @@ class SyncServices:
             obj.release(1)
         else:
             raise NtError(NTSTATUS.OBJECT_TYPE_MISMATCH)
-        return self._wait(thread, "NtSignalAndWaitForSingleObject", [waited], False, timeout)
+        return self._wait(thread, "NtSignalAndWaitForSingleObject", [waited], False, deadline)
 
 
 def _require(granted: int, access: int) -> None:

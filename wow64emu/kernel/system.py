@@ -2,9 +2,9 @@
 
 Physical memory, KUSER_SHARED_DATA and its clocks, the object namespace (\\BaseNamedObjects and the directory
 objects), the C: volume, the console's host streams, the allocator of process and thread ids, the table of
-processes, and the service table. Each process gets its CPU from the System, which chooses the backend. A System
-can hold several processes: a second one shares the namespace and the volume with the first and needs nothing new
-of them. Two Systems share nothing.
+processes, the scheduler and the service table. Each process gets its CPU from the System, which chooses the
+backend. A System can hold several processes: a second one shares the namespace and the volume with the first and
+needs nothing new of them. Two Systems share nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from ..emu.physical import PhysicalMemory
 from .console import StdStreams
 from .namespace import Namespace
 from .process import Process
+from .scheduler import Scheduler
 from .services import ServiceTable
 from .shareddata import SharedUserData
 from .threadobject import Thread
@@ -37,6 +38,7 @@ class System:
         self.volume = Volume(root)
         self.processes: dict[int, Process] = {}
         self.services = ServiceTable(self)
+        self.scheduler = Scheduler(self)
         self.deadline: float | None = None  # time.monotonic() when the run's --timeout ends: waits stop there
         self._next_id = FIRST_CLIENT_ID
 

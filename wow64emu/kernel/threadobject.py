@@ -17,6 +17,7 @@ from .time import system_time
 
 if TYPE_CHECKING:
     from .process import Process
+    from .scheduler import WaitBlock
     from .token import Token
 
 NORMAL_PRIORITY = 8  # the base priority of NORMAL_PRIORITY_CLASS
@@ -39,6 +40,7 @@ class Thread(KernelObject):
         self.cpu_area = 0  # WoW64: the CPU area (TEB64 TLS slot 1), whose WOW64_CONTEXT is the 32-bit context
         self.wow64: object | None = None  # what wow64.dll keeps for the thread (its per-call arena and calls)
         self.context: object | None = None  # the CPU's saved registers while the thread does not run
+        self.wait: WaitBlock | None = None  # what the thread waits for, while it waits
         # Scheduling and security.
         self.base_increment = 0  # the base priority relative to the process's (THREAD_PRIORITY_*)
         self.priority = NORMAL_PRIORITY

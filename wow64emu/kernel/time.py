@@ -1,9 +1,8 @@
 """Time services: the performance counter, the system time, the timer resolution, delays. The clock is the host's.
 
 Timeouts and delay intervals are LARGE_INTEGERs in 100 ns units: negative relative, positive an absolute system
-time, zero a poll. A delay or wait really takes its time on the host. One that could only end on Windows by
-another thread's action (an infinite delay, an infinite wait on what is not signalled) would hang forever: the
-process here has a single thread, so it stops the emulator with WaitForever instead.
+time, zero a poll. A delay or wait really takes its time on the host: the thread waits in the scheduler
+(scheduler.py), which ends a wait nothing can end with WaitForever.
 """
 
 from __future__ import annotations
@@ -12,8 +11,8 @@ import struct
 import time as _time
 from typing import TYPE_CHECKING
 
-from ..errors import EmulatorError, GuestBudgetExceeded
 from ..nt.status import NTSTATUS
+from .scheduler import WaitBlock, block
 
 if TYPE_CHECKING:
     from ..emu.memory import AddressSpace
@@ -27,10 +26,6 @@ INFINITE_INTERVAL = -0x8000000000000000  # what kernelbase passes for Sleep(INFI
 # Timer resolutions of Windows 10 (100 ns units): the coarsest, the finest, and the default.
 MAXIMUM_RESOLUTION = 156_250
 MINIMUM_RESOLUTION = 5_000
-
-
-class WaitForever(EmulatorError):
-    """The guest waits, with no timeout, for what nothing in its single-threaded process can ever bring."""
 
 
 def system_time() -> int:
@@ -49,22 +44,12 @@ def interval_seconds(interval: int) -> float:
 
 
 def read_timeout(memory: AddressSpace, address: int) -> float | None:
-    """The seconds a wait's optional timeout allows; None for none (a NULL pointer: wait forever)."""
+    """The deadline, on the host's monotonic clock, of a wait's optional timeout; None for none (a NULL pointer:
+    wait forever)."""
     if not address:
         return None
     (interval,) = struct.unpack("<q", memory.read(address, 8))
-    return interval_seconds(interval)
-
-
-def sleep(system: System, seconds: float) -> None:
-    """Wait on the host; a wait that would outlast the run's --timeout ends the run when the time is up."""
-    if seconds <= 0:
-        return
-    deadline = system.deadline
-    if deadline is not None and _time.monotonic() + seconds > deadline:
-        _time.sleep(max(0.0, deadline - _time.monotonic()))
-        raise GuestBudgetExceeded(f"the guest was still waiting when its --timeout ran out ({seconds:g} s wait)")
-    _time.sleep(seconds)
+    return _time.monotonic() + interval_seconds(interval)
 
 
 class TimeServices:
@@ -84,13 +69,13 @@ class TimeServices:
         return NTSTATUS.SUCCESS
 
     def NtDelayExecution(self, thread: Thread, Alertable: int, DelayInterval: int) -> int:
-        """Alertable or not, no APC can arrive to end the delay early: there is no other thread to queue one."""
+        """Alertable or not, no APC is queued to end the delay early (APCs are not emulated)."""
         (interval,) = struct.unpack("<q", thread.process.memory.read(DelayInterval, 8))
-        if interval == INFINITE_INTERVAL:
-            raise WaitForever("the guest sleeps forever (NtDelayExecution with an infinite interval) and has no "
-                              "other thread to wake it")
-        sleep(self.system, interval_seconds(interval))
-        return NTSTATUS.SUCCESS
+        seconds = interval_seconds(interval)
+        if seconds <= 0:
+            return NTSTATUS.SUCCESS
+        deadline = None if interval == INFINITE_INTERVAL else _time.monotonic() + seconds
+        return block(thread, WaitBlock("NtDelayExecution", [], False, deadline, NTSTATUS.SUCCESS))
 
     @property
     def current_resolution(self) -> int:
