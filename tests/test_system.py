@@ -200,3 +200,32 @@ def test_a_sleeping_program_leaves_the_cpu_while_it_waits(tmp_path: Path, monkey
     assert waits == ["NtDelayExecution"]
     assert [r.reason for r in runs] == ["stopped", "stopped"]  # the wait, then the end of the process
     assert streams.stdout.getvalue() == b"slept\n"
+
+
+# ---- the CPU and physical memory --------------------------------------------------------------------------------
+
+def test_the_unicorn_cpu_is_a_cpu_backend(tmp_path: Path) -> None:
+    from wow64emu.emu.cpu.backend import CpuBackend
+
+    assert isinstance(kernel_rig(tmp_path).process.cpu, CpuBackend)
+
+
+def test_frames_code_ran_from_come_back_only_after_every_cpu_dropped_that_code(tmp_path: Path) -> None:
+    from wow64emu.emu.memory import MemType, Prot
+
+    k = kernel_rig(tmp_path)
+    other = KernelRig(new_thread(k.system))  # a second CPU in the System
+    physical, space = k.system.physical, k.process.memory
+    space.map_committed(0x500000, 0x1000, MemType.PRIVATE, Prot.EXECUTE_READ)
+    space.map_committed(0x600000, 0x1000, MemType.PRIVATE, Prot.READWRITE)
+    code, data = space.frame_of(0x500000), space.frame_of(0x600000)
+    space.release(space.region_at(0x500000))
+    space.release(space.region_at(0x600000))
+    assert physical.quarantined and physical.executable[code]
+    assert physical.allocate() == data  # a data frame is used again at once, the code frame is not
+    flushed = []
+    for cpu in (k.process.cpu, other.process.cpu):
+        cpu.flush_code = lambda cpu=cpu: flushed.append(cpu)  # type: ignore[method-assign]
+    k.system.recycle_frames()
+    assert flushed == [k.process.cpu, other.process.cpu] and not physical.quarantined
+    assert physical.allocate() == code and not physical.executable[code]

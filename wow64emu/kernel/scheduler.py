@@ -87,6 +87,7 @@ class Scheduler:
         its waits are served here between runs of the CPU."""
         cpu = thread.process.cpu
         while True:
+            self.system.recycle_frames()
             thread.process.running = thread
             deadline = self.system.deadline
             timeout = max(deadline - time.monotonic(), 0.001) if deadline is not None else 0.0

@@ -57,6 +57,14 @@ class System:
         self.processes[process.pid] = process
         return process
 
+    def recycle_frames(self) -> None:
+        """Give back the frames set aside because code was translated from them: every CPU drops the code it
+        translated first. Called where no CPU runs (between runs of the scheduler)."""
+        if self.physical.quarantined:
+            for process in self.processes.values():
+                process.cpu.flush_code()
+            self.physical.recycle()
+
     def thread(self, tid: int) -> Thread | None:
         """The thread of that id, in any process."""
         for process in self.processes.values():

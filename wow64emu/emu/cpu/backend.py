@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 CS32 = 0x23  # 32-bit code (compatibility mode)
 DS32 = 0x2B  # data and stack
@@ -74,6 +74,7 @@ class Registers(Protocol):
     def write(self, values: Sequence[int]) -> None: ...
 
 
+@runtime_checkable
 class CpuBackend(Protocol):
     # ---- running ------------------------------------------------------------------------------------------------
     def run(self, begin: int, *, until: int | None = None, max_insns: int = 0,
@@ -91,6 +92,13 @@ class CpuBackend(Protocol):
     def set_teb(self, teb64: int, teb32: int | None) -> None: ...
 
     def bitness_of(self, cs: int) -> int: ...
+
+    def raise_fault(self, fault: Fault) -> None:
+        """End the run with this fault, as if the CPU had raised it."""
+
+    def save_context(self) -> object: ...
+
+    def restore_context(self, context: object) -> None: ...
 
     # ---- hooks --------------------------------------------------------------------------------------------------
     def on_syscall(self, handler: Callable[[], None]) -> None: ...
