@@ -22,6 +22,10 @@ GOALS = [
      lambda r: r["guest_instructions_per_s"]["wow64emu"] >= 0.25 * r["guest_instructions_per_s"]["unicorn"]),
     ("--trace syscalls keeps at least 90% of that",
      lambda r: r["guest_instructions_per_s"]["wow64emu traced"] >= 0.9 * r["guest_instructions_per_s"]["wow64emu"]),
+    ("a VirtualAlloc and VirtualFree with 8,000 allocations live cost at most 1.5x those with 1,000 live",
+     lambda r: r["allocation"]["ratio"] <= 1.5),
+    ("8,000 VirtualAlloc calls and their VirtualFree calls take under 2 s",
+     lambda r: r["allocation"]["seconds_8000"] < 2.0),
     ("20000 kernel32 calls run at least 20x faster than under speakeasy, start-up included",
      lambda r: r["speakeasy"]["ratio"] >= 20.0 if "speakeasy" in r else None),
 ]

@@ -8,9 +8,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
 from unicorn.x86_const import UC_X86_REG_EAX, UC_X86_REG_EDX
 
-from wow64emu.bench import CALLS, bare_loop, render, run
+from wow64emu.bench import CALLS, bare_loop, render, run, run_bench
 from wow64emu.kernel.console import StdStreams
 from wow64emu.machine import Machine
 from wow64emu.thunks.dispatch import Wow64Dispatcher
@@ -28,10 +29,22 @@ def test_bench_measures_every_call_shape_and_stage() -> None:
     assert stages["widening"] > 0 and stages["kernel service"] > 0 and stages["narrowing"] > 0
     parts = sum(v for k, v in stages.items() if k != "total")
     assert abs(parts - stages["total"]) < 1e-6
+    alloc = r["allocation"]
+    assert alloc["us_at_1000"] > 0 and alloc["us_at_8000"] > 0 and alloc["seconds_8000"] > 0
+    assert abs(alloc["ratio"] - alloc["us_at_8000"] / alloc["us_at_1000"]) < 1e-9
     speed = r["guest_instructions_per_s"]
     assert speed["unicorn"] > 0 and speed["wow64emu"] > 0 and speed["wow64emu traced"] > 0
     text = render(r)
-    assert "NtOpenFile" in text and "by stage" in text and "bare Unicorn" in text
+    assert "NtOpenFile" in text and "by stage" in text and "bare Unicorn" in text and "with 8,000 live" in text
+
+
+@pytest.mark.parametrize("width", ["x86", "x64"])
+def test_bench_alloc_keeps_n_allocations_live_and_times_500_pairs(width: str) -> None:
+    _, empty, out0 = run_bench(width, ["alloc", "0"])
+    _, full, out = run_bench(width, ["alloc", "300"])
+    assert out0.startswith("alloc 0 ") and out.startswith("alloc 300 ")
+    assert int(out.split()[2]) > 0  # QueryPerformanceCounter ticks of the 500 timed pairs
+    assert full - empty == 2 * 300  # one NtAllocateVirtualMemory and one NtFreeVirtualMemory each
 
 
 def test_the_bare_loop_runs_the_iterations_asked_for() -> None:
