@@ -20,6 +20,7 @@ from wow64emu.emu.memory import (
     rights,
 )
 from wow64emu.emu.physical import PhysicalMemory
+from wow64emu.emu.vad import VadTreeCorrupt
 from wow64emu.errors import GuestFault
 
 CODE = 0x1000
@@ -156,6 +157,27 @@ def test_accessible_counts_up_to_the_first_page_that_is_not(space: AddressSpace)
     assert space.accessible(A + 0xFF0, 0x20, write=True) == 0x10
     assert space.accessible(A + 0x1FF8, 0x20) == 8
     assert space.accessible(A + 0x3000, 4) == 0
+
+
+
+def test_probes_follow_commits_protections_decommits_and_releases_across_regions(space: AddressSpace) -> None:
+    first = space.map_committed(A, 0x2000, MemType.PRIVATE, Prot.READWRITE)
+    space.map_committed(A + 0x2000, 0x1000, MemType.PRIVATE, Prot.READONLY)
+    assert space.accessible(A + 0x1FF0, 0x20) == 0x20  # two regions, both readable
+    assert space.accessible(A + 0x1FF0, 0x20, write=True) == 0x10
+    space.decommit(A + 0x1000, 0x1000)
+    assert space.accessible(A + 0xFF0, 0x20) == 0x10
+    space.check()
+    space.release(first)
+    assert space.accessible(A, 1) == 0 and space.accessible(A + 0x2000, 1) == 1
+    space.check()
+
+
+def test_check_finds_a_page_whose_protection_the_regions_do_not_know(space: AddressSpace) -> None:
+    space.check()
+    space._protection[B] = Prot.READWRITE
+    with pytest.raises(VadTreeCorrupt, match="committed pages"):
+        space.check()
 
 
 @pytest.mark.parametrize(("allowed", "protect", "ok"), [

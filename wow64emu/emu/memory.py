@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import GuestFault
 from .physical import PhysicalMemory
-from .vad import VadTree
+from .vad import VadTree, VadTreeCorrupt
 
 if TYPE_CHECKING:
     from .cpu.backend import CpuBackend
@@ -133,7 +133,6 @@ def writable(prot: int) -> bool:
 
 
 _MODIFIERS = (0, _PAGE_NOCACHE, _PAGE_WRITECOMBINE)
-_RECENT = 4  # regions the probe remembers
 _READABLE = frozenset(p | m for p in _RIGHTS for m in _MODIFIERS if readable(p | m))
 _WRITABLE = frozenset(p | m for p in _RIGHTS for m in _MODIFIERS if writable(p | m))
 
@@ -281,9 +280,10 @@ class AddressSpace:
         self.user_high = user_high  # highest user address, inclusive
         self._vad: VadTree[Region] = VadTree()  # the regions, as Windows keeps them: an AVL tree by address
         self._frames: dict[int, int] = {}  # page address -> frame, for every committed page
+        # page address -> protection, for every committed page (each region's `committed` holds its own share):
+        # a probe needs no search for the region
+        self._protection: dict[int, int] = {}
         self._stale_code: set[int] = set()  # frames the host wrote while no page mapped them executable
-        # Most probes fall in a region a recent one did (the 32-bit stack, the thunk arena, the 64-bit stack).
-        self._recent: list[Region] = []
 
     # ---- lookup ---------------------------------------------------------------------------------------
 
@@ -295,8 +295,13 @@ class AddressSpace:
         return list(self._vad.nodes_with_levels())
 
     def check(self) -> None:
-        """Verify the VAD tree's invariants (VadTreeCorrupt if one is broken)."""
+        """Verify the VAD tree's invariants, and that the pages with frames and protections are the regions'
+        committed pages (VadTreeCorrupt if one is broken)."""
         self._vad.check()
+        committed = {page: protect for region in self._vad for page, protect in region.committed.items()}
+        if committed != self._protection or committed.keys() != self._frames.keys():
+            raise VadTreeCorrupt("the committed pages of the regions, the pages with a protection and the pages "
+                                 "with a frame differ")
 
     def region_at(self, addr: int) -> Region | None:
         return self._vad.find(addr)
@@ -316,10 +321,8 @@ class AddressSpace:
     # ---- changes --------------------------------------------------------------------------------------
 
     def reserve(self, base: int, size: int, mem_type: MemType, protect: int, name: str = "") -> Region:
-        """Add a region of reserved pages at a page-aligned base; the range must be free."""
+        """Add a region of reserved pages at a page-aligned base; the range must be free (ValueError)."""
         assert base % PAGE == 0 and size % PAGE == 0 and size > 0, (hex(base), hex(size))
-        if not self.is_free(base, size):
-            raise ValueError(f"range 0x{base:x}+0x{size:x} is not free")
         region = Region(base, size, mem_type, protect, name)
         self._vad.insert(region)
         return region
@@ -369,7 +372,7 @@ class AddressSpace:
             else:
                 changed = True
             self._map(page, frame, read, write, execute)
-            region.committed[page] = protect
+            region.committed[page] = self._protection[page] = protect
         if changed:
             cpu.flush_tlb()
 
@@ -389,32 +392,32 @@ class AddressSpace:
         read, write, execute = rights(protect)
         for page in range(base, base + size, PAGE):
             self._map(page, self._frames[page], read, write, execute)
-            region.committed[page] = protect
+            region.committed[page] = self._protection[page] = protect
         self.cpu.flush_tlb()
         return old
 
     def decommit(self, base: int, size: int) -> None:
         """Decommit the pages of [base, base+size) that are committed: their frames go (a view's stay its
         memory's)."""
-        region = self._region_spanning(base, size)
-        end = base + size
+        self._decommit(self._region_spanning(base, size), base, base + size)
+
+    def _decommit(self, region: Region, base: int, end: int) -> None:
         committed = region.committed
-        pages = ([p for p in range(base, end, PAGE) if p in committed] if size // PAGE < len(committed)
+        pages = ([p for p in range(base, end, PAGE) if p in committed] if (end - base) // PAGE < len(committed)
                  else [p for p in committed if base <= p < end])
         if not pages:
             return
         for page in pages:
             self.cpu.unmap_page(page)
             frame = self._frames.pop(page)
-            del committed[page]
+            del committed[page], self._protection[page]
             if region.shared is None:
                 self.physical.release(frame)
         self.cpu.flush_tlb()
 
     def release(self, region: Region) -> None:
-        self.decommit(region.base, region.size)
+        self._decommit(region, region.base, region.end)
         self._vad.remove(region)
-        self._recent = []
         if region.shared is not None:
             region.shared.release()
 
@@ -461,35 +464,11 @@ class AddressSpace:
         last = addr + size - 1
         if addr < 0 or last > self.user_high:
             raise GuestFault(addr, write)
-        for region in self._recent:
-            if region.base <= addr and last < region.base + region.size:
-                break
-        else:
-            region = self.region_at(addr)
-            if region is None or last >= region.end:
-                self._probe_regions(addr, size, write)
-                return
-            self._recent = [region, *self._recent[:_RECENT - 1]]
         allowed = _WRITABLE if write else _READABLE
-        committed = region.committed
+        protection = self._protection
         page = addr & ~(PAGE - 1)
         while page <= last:
-            if committed.get(page) not in allowed:
-                raise GuestFault(max(page, addr), write)
-            page += PAGE
-
-    def _probe_regions(self, addr: int, size: int, write: bool) -> None:
-        """The probe of a range that spans regions (or leaves the one it starts in)."""
-        page = page_down(addr)
-        last = page_down(addr + size - 1)
-        region = None
-        while page <= last:
-            if region is None or not region.contains(page):
-                region = self.region_at(page)
-                if region is None:
-                    raise GuestFault(max(page, addr), write)
-            prot = region.committed.get(page)
-            if prot is None or not (writable(prot) if write else readable(prot)):
+            if protection.get(page) not in allowed:
                 raise GuestFault(max(page, addr), write)
             page += PAGE
 
