@@ -54,10 +54,10 @@ class Gap(NamedTuple):
 
 class _Node(Generic[R]):
     """One VAD: its region, the region's base as the key, its two subtrees and the height of the subtree here; the
-    end of the region before it (the free range before this one starts there), the first and last addresses the
-    subtree's free ranges span, and the largest block those ranges offer at page and at 64 KB alignment."""
+    end of the region before it (the free range before this one starts there), and the largest block the free
+    ranges of the subtree offer at page and at 64 KB alignment."""
 
-    __slots__ = ("region", "base", "kids", "height", "prev_end", "lo", "hi", "best_page", "best_64k")
+    __slots__ = ("region", "base", "kids", "height", "prev_end", "best_page", "best_64k")
 
     def __init__(self, region: R, prev_end: int) -> None:
         self.region = region
@@ -73,17 +73,17 @@ def _height(node: _Node | None) -> int:
 
 
 def _update(node: _Node) -> None:
-    """The node's height, span and best blocks from its own free range and its subtrees' (written out: this runs
-    a few dozen times for each change of the tree)."""
+    """The node's height and best blocks from its own free range and its subtrees' (written out: this runs
+    a few times for each change of the tree)."""
     left, right = node.kids
     first, end = node.prev_end, node.base
     best_page = end - first  # region bounds are page-aligned
     best_64k = end - (first + GRANULARITY - 1 & ~(GRANULARITY - 1))
     if best_64k < 0:
         best_64k = 0
-    height, lo, hi = 0, first, end - 1
+    height = 0
     if left is not None:
-        height, lo = left.height, left.lo
+        height = left.height
         if left.best_page > best_page:
             best_page = left.best_page
         if left.best_64k > best_64k:
@@ -91,13 +91,12 @@ def _update(node: _Node) -> None:
     if right is not None:
         if right.height > height:
             height = right.height
-        hi = right.hi
         if right.best_page > best_page:
             best_page = right.best_page
         if right.best_64k > best_64k:
             best_64k = right.best_64k
     node.height = height + 1
-    node.lo, node.hi, node.best_page, node.best_64k = lo, hi, best_page, best_64k
+    node.best_page, node.best_64k = best_page, best_64k
 
 
 def _lift(node: _Node, side: int) -> _Node:
@@ -225,41 +224,45 @@ class VadTree(Generic[R]):
         base, end = region.base, region.end
         if end <= base:
             raise ValueError(f"region 0x{base:x}-0x{end:x} is empty")
-        other = self._overlap(base, end)
-        if other is not None:
-            raise ValueError(f"region 0x{base:x}-0x{end:x} overlaps region 0x{other.base:x}-0x{other.end:x}")
         path: list[tuple[_Node[R], int]] = []
         before = after = None  # a new leaf's neighbours are the last nodes the walk to it leaves right and left
+        changed = 0  # where `after` is on the path
         node = self._root
         while node is not None:
             side = int(base > node.base)
-            path.append((node, side))
             if side == _RIGHT:
                 before = node
             else:
-                after = node
+                after, changed = node, len(path)
+            path.append((node, side))
             node = node.kids[side]
+        for other in (before, after):  # only the neighbours can overlap it
+            if other is not None and other.base < end and base < other.region.end:
+                raise ValueError(f"region 0x{base:x}-0x{end:x} overlaps region 0x{other.base:x}-"
+                                 f"0x{other.region.end:x}")
         self._attach(path[-1] if path else None, _Node(region, before.region.end if before is not None else 0))
         if after is not None:
             after.prev_end = end  # its sums are brought up to date with the path's
         self._size += 1
-        self._rebalance(path)
+        self._rebalance(path, changed if after is not None else len(path))
 
     def remove(self, region: R) -> None:
         """Take `region` (this very object) out of the tree; KeyError if it is not in it."""
         base = region.base
         path: list[tuple[_Node[R], int]] = []
         after = None  # the nearest node the walk leaves left: the next region, unless the removed one has a right
+        after_at = 0
         node = self._root
         while node is not None and node.base != base:
             side = int(base > node.base)
-            path.append((node, side))
             if side == _LEFT:
-                after = node
+                after, after_at = node, len(path)
+            path.append((node, side))
             node = node.kids[side]
         if node is None or node.region is not region:
             raise KeyError(f"region at 0x{base:x} is not in the tree")
         prev_end = node.prev_end  # the free range before the next region will begin there
+        changed = len(path)  # the highest place on the path whose own free range changes (len(path): the node's)
         successor = node.kids[_RIGHT]
         if successor is not None:  # the next region is the lowest of the right subtree
             below = [(node, _RIGHT)]
@@ -278,10 +281,11 @@ class VadTree(Generic[R]):
                     _update(above)
         elif after is not None:
             after.prev_end = prev_end
+            changed = after_at
         only_child = node.kids[_LEFT] if node.kids[_LEFT] is not None else node.kids[_RIGHT]
         self._attach(path[-1] if path else None, only_child)
         self._size -= 1
-        self._rebalance(path)
+        self._rebalance(path, changed)
 
     # ---- free space -------------------------------------------------------------------------------------
 
@@ -298,36 +302,45 @@ class VadTree(Generic[R]):
             gaps = self.gaps(low, high) if lowest else self.gaps_reversed(low, high)
             return next((b for g in gaps if (b := _place(g.first, g.last, size, align, lowest)) is not None), None)
         best = "best_page" if align == PAGE else "best_64k"
-        last = self._last()
-        tail = (max(last.region.end if last is not None else 0, low), high)  # the free range after the last region
         if not lowest:
-            found = _place(*tail, size, align, lowest)
+            found = self._fit_tail(size, low, high, align, lowest)
             if found is not None:
                 return found
         # In address order (or its reverse), past subtrees whose best block is too small or whose free ranges all
-        # lie outside [low, high]: O(log n) nodes. `pending` holds the nodes whose own range and far subtree are
-        # still to look at.
+        # lie outside [low, high]: O(log n) nodes. A subtree's free ranges lie between the end of the region before
+        # it and the base of the region after it, which the walk down knows (`first`, `last`). `pending` holds the
+        # nodes whose own range and far subtree are still to look at, with their subtrees' bounds.
         near, far = (_LEFT, _RIGHT) if lowest else (_RIGHT, _LEFT)
-        pending: list[_Node[R]] = []
-        node = self._root
+        pending: list[tuple[_Node[R], int, int]] = []
+        node, first, last = self._root, 0, high
         while True:
-            while node is not None and getattr(node, best) >= size and node.hi >= low and node.lo <= high:
-                pending.append(node)
+            while node is not None and getattr(node, best) >= size and last >= low and first <= high:
+                pending.append((node, first, last))
+                if lowest:
+                    last = node.base - 1
+                else:
+                    first = node.region.end
                 node = node.kids[near]
             if not pending:
                 break
-            node = pending.pop()
-            found = _place(max(node.prev_end, low), min(node.base - 1, high), size, align, lowest)
-            if found is not None:
-                return found
+            node, first, last = pending.pop()
+            if node.base - node.prev_end >= size:  # its own free range may hold the block
+                found = _place(max(node.prev_end, low), min(node.base - 1, high), size, align, lowest)
+                if found is not None:
+                    return found
+            if lowest:
+                first = node.region.end
+            else:
+                last = node.base - 1
             node = node.kids[far]
-        return _place(*tail, size, align, lowest) if lowest else None
+        return self._fit_tail(size, low, high, align, lowest) if lowest else None
 
-    def _last(self) -> _Node[R] | None:
+    def _fit_tail(self, size: int, low: int, high: int, align: int, lowest: bool) -> int | None:
+        """The block in the free range after the last region, if it holds one."""
         node = self._root
         while node is not None and node.kids[_RIGHT] is not None:
             node = node.kids[_RIGHT]
-        return node
+        return _place(max(node.region.end if node is not None else 0, low), high, size, align, lowest)
 
     # ---- checks -----------------------------------------------------------------------------------------
 
@@ -336,7 +349,7 @@ class VadTree(Generic[R]):
 
         Keys match their regions' bases; regions are non-empty, in ascending order and disjoint; every stored
         height is right and the heights of the two subtrees of every node differ by one at most; each node's
-        free range starts where the region before it ends, and its span and best blocks sum up its subtree; the
+        free range starts where the region before it ends, and its best blocks sum up its subtree; the
         tree holds as many nodes as it counts.
         """
         seen = 0
@@ -372,7 +385,7 @@ class VadTree(Generic[R]):
         self._check_free_space()
 
     def _check_free_space(self) -> None:
-        """Each node's free range starts where the region before it ends; spans and best blocks sum up."""
+        """Each node's free range starts where the region before it ends; best blocks sum up."""
         previous_end = 0
         for node in self._walk(_RIGHT, None):
             if node.prev_end != previous_end:
@@ -386,11 +399,11 @@ class VadTree(Generic[R]):
                 stack.append((node, True))
                 stack.extend((kid, False) for kid in node.kids if kid is not None)
                 continue
-            stored = (node.lo, node.hi, node.best_page, node.best_64k)
+            stored = (node.best_page, node.best_64k)
             _update(node)
-            if (node.lo, node.hi, node.best_page, node.best_64k) != stored:
-                raise VadTreeCorrupt(f"node 0x{node.base:x}: stored span and best blocks {stored}, actual "
-                                     f"{(node.lo, node.hi, node.best_page, node.best_64k)}")
+            if (node.best_page, node.best_64k) != stored:
+                raise VadTreeCorrupt(f"node 0x{node.base:x}: stored best blocks {stored}, actual "
+                                     f"{(node.best_page, node.best_64k)}")
 
     # ---- inside -----------------------------------------------------------------------------------------
 
@@ -442,11 +455,22 @@ class VadTree(Generic[R]):
         else:
             self._root = child
 
-    def _rebalance(self, path: list[tuple[_Node[R], int]]) -> None:
-        """After a change below the end of `path`, fix heights, sums and balance from there up to the root."""
+    def _rebalance(self, path: list[tuple[_Node[R], int]], changed: int) -> None:
+        """After a change below the end of `path`, fix heights, best blocks and balance from there up.
+
+        path[changed] is the highest node whose own free range changed (len(path): none on the path did). Above
+        it, a node that keeps its height and best blocks, with no rotation, leaves its ancestors as they are: the
+        walk ends there (after most changes, a few levels up).
+        """
         for i in range(len(path) - 1, -1, -1):
-            top = _balance(path[i][0])
-            self._attach(path[i - 1] if i else None, top)
+            node = path[i][0]
+            height, best_page, best_64k = node.height, node.best_page, node.best_64k
+            top = _balance(node)
+            if top is not node:
+                self._attach(path[i - 1] if i else None, top)
+            elif i < changed and node.height == height and node.best_page == best_page and \
+                    node.best_64k == best_64k:
+                return
 
 
 def _place(first: int, last: int, size: int, align: int, lowest: bool) -> int | None:
