@@ -23,6 +23,7 @@ from .kernel.console import StdStreams
 from .nt.status import NTSTATUS
 
 EXIT_EMULATOR_ERROR = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a program Ctrl-C ended
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -183,8 +184,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wow64emu: error: {exc}", file=sys.stderr)
         return EXIT_EMULATOR_ERROR
     except KeyboardInterrupt:
-        print("wow64emu: error: interrupted", file=sys.stderr)
-        return EXIT_EMULATOR_ERROR
+        print("wow64emu: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except Exception as exc:  # the promise: no traceback reaches a user
         if os.environ.get("WOW64EMU_DEBUG"):
             raise

@@ -15,6 +15,7 @@ from pathlib import Path
 from .emu.cpu.backend import CS64, FaultKind, RunResult
 from .emu.trace import Tracer, trace_step
 from .errors import GuestBudgetExceeded
+from .interrupt import stop_on_interrupt
 from .kernel.console import StdStreams
 from .kernel.entry import SyscallEntry
 from .kernel.exceptions import exception_code
@@ -100,7 +101,8 @@ class Machine:
         begin = self.start_address()
         self.system.deadline = time.monotonic() + timeout if timeout else None
         self.system.shared_data.refresh()
-        result = self.system.scheduler.run(self.thread, begin, until=stop_at, max_insns=max_insns)
+        with stop_on_interrupt(self.system.stop):
+            result = self.system.scheduler.run(self.thread, begin, until=stop_at, max_insns=max_insns)
         count = self.entry.count
         if result.reason == "until":
             return RunOutcome(None, None, count)

@@ -65,6 +65,11 @@ class System:
                 process.cpu.flush_code()
             self.physical.recycle()
 
+    def stop(self) -> None:
+        """Stop every CPU after its current instruction (callable from another thread: Ctrl-C's watcher)."""
+        for process in list(self.processes.values()):
+            process.cpu.stop()
+
     def thread(self, tid: int) -> Thread | None:
         """The thread of that id, in any process."""
         for process in self.processes.values():

@@ -1,0 +1,43 @@
+"""Ctrl-C that always works, even while guest code runs for minutes without a system call.
+
+Python runs a signal handler only between bytecodes of the main thread, and the main thread spends guest time
+inside Unicorn's emu_start, which returns on an event of the guest's. So while a run lasts, the C-level signal
+handler also writes the signal's number to a socket (signal.set_wakeup_fd) that a watcher thread reads; on SIGINT
+the watcher stops the CPUs (Unicorn's emu_stop may be called from another thread: its own --timeout does so).
+emu_start returns, the main thread runs bytecode again, and Python raises KeyboardInterrupt there as usual.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import socket
+import threading
+from collections.abc import Callable, Iterator
+
+
+@contextlib.contextmanager
+def stop_on_interrupt(stop: Callable[[], None]) -> Iterator[None]:
+    """While the block runs in the main thread, call `stop` (from another thread) when SIGINT arrives."""
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield  # no signals reach this thread, or someone else handles Ctrl-C
+        return
+    reader, writer = socket.socketpair()
+    writer.setblocking(False)
+    previous = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+
+    def watch() -> None:
+        while data := reader.recv(64):  # b"" once the writer is closed
+            if signal.SIGINT in data:
+                stop()
+
+    watcher = threading.Thread(target=watch, name="wow64emu-interrupt", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        signal.set_wakeup_fd(previous)
+        writer.close()
+        watcher.join()
+        reader.close()
