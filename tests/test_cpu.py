@@ -199,7 +199,9 @@ def test_other_faults_are_events_with_their_address(paged: Rig) -> None:
     cases = [(asm64("xor ecx, ecx; div ecx", CODE), FaultKind.DIVIDE, CODE + 2, CODE + 2),
              (b"\x90\xcc\x90", FaultKind.BREAKPOINT, CODE + 1, CODE + 2),  # int3: reported where it is
              (b"\x90\x0f\x0b", FaultKind.INVALID_OPCODE, CODE + 1, CODE + 1),  # ud2
-             (b"\x90\xfa", FaultKind.GENERAL_PROTECTION, CODE + 1, CODE + 1)]  # cli at CPL 3
+             (b"\x90\xfa", FaultKind.GENERAL_PROTECTION, CODE + 1, CODE + 1),  # cli at CPL 3
+             (b"\x90\x0f\x07", FaultKind.GENERAL_PROTECTION, CODE + 1, CODE + 1),  # sysret at CPL 3
+             (b"\x90\xf1\x90", FaultKind.SINGLE_STEP, CODE + 1, CODE + 2)]  # int1 (icebp): a trap, after it
     for code, kind, pc, resume in cases:
         paged.put(CODE, code)
         result = paged.run(paged.cpu.resume_at(paged.cpu.enter_user(CODE, STACK_TOP, CS64), CS64), CODE + 0x100)

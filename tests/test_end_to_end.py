@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pefile
 import pytest
 
 from tests.wow64rig import CODE, Wow64Rig
@@ -128,6 +129,30 @@ def test_kuser_shared_data_is_read_only_to_guest_code(tmp_path: Path) -> None:
 def test_syscall_in_compatibility_mode_is_an_illegal_instruction(tmp_path: Path) -> None:
     outcome = run_code32(tmp_path, b"\x0f\x05")
     assert outcome.exit_status == NTSTATUS.ILLEGAL_INSTRUCTION
+
+
+@pytest.mark.parametrize(("code", "status"), [
+    (b"\x90\x0f\x0b", NTSTATUS.ILLEGAL_INSTRUCTION),  # ud2
+    (b"\x90\xf1", NTSTATUS.SINGLE_STEP),  # int1 (icebp)
+    (b"\x90\x0f\x07", NTSTATUS.PRIVILEGED_INSTRUCTION),  # sysret at CPL 3
+    (b"\x90\xf4", NTSTATUS.PRIVILEGED_INSTRUCTION),  # hlt
+])
+def test_invalid_and_privileged_instructions_end_the_guest_with_their_exception(tmp_path: Path, code: bytes,
+                                                                                status: int) -> None:
+    outcome = run_code32(tmp_path, code)
+    assert outcome.exit_status == status and outcome.fault is not None and outcome.fault.pc == CODE + 1
+
+
+def test_cli_reports_an_invalid_instruction_as_an_unhandled_exception(tmp_path: Path) -> None:
+    program = tmp_path / "ud2.exe"
+    image = bytearray((BIN / "x86" / "hello.exe").read_bytes())
+    pe = pefile.PE(data=bytes(image))
+    entry = pe.get_offset_from_rva(pe.OPTIONAL_HEADER.AddressOfEntryPoint)
+    image[entry:entry + 2] = b"\x0f\x0b"
+    program.write_bytes(image)
+    done = cli("run", str(program))
+    assert done.returncode == 0x1D
+    assert done.stderr.startswith(b"wow64emu: unhandled exception 0xC000001D (STATUS_ILLEGAL_INSTRUCTION) at 0x")
 
 
 # ---- the command line ----------------------------------------------------------------------------------------

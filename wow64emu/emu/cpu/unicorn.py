@@ -74,7 +74,7 @@ from ...errors import EmulatorError
 from ..physical import PhysicalMemory
 from .backend import CS32, CS64, DS32, FS32, Access, Fault, FaultKind, RunResult
 from .cpustate import CpuState
-from .paging import NX, P, PageTables, pte_flags
+from .paging import ADDRESS_MASK, NX, P, PageTables, pte_flags
 from .uclib import LIB, RegisterBatch, handle
 
 SYSTEM_PAGE = 0x7FFF_FFFF_0000  # GDT, the kernel stack of the first return to user mode, the return-to-user stub
@@ -86,7 +86,7 @@ _GDT_CODE32 = 0x00CFFB000000FFFF
 _GDT_DATA32 = 0x00CFF3000000FFFF
 _GDT_CODE64 = 0x00AFFB000000FFFF
 _CR0_PG, _CR0_WP, _CR4_PAE = 0x8000_0000, 0x1_0000, 0x20
-_MSR_EFER, _EFER_LME, _EFER_LMA, _EFER_NXE = 0xC000_0080, 0x100, 0x400, 0x800
+_MSR_EFER, _EFER_SCE, _EFER_LME, _EFER_LMA, _EFER_NXE = 0xC000_0080, 0x1, 0x100, 0x400, 0x800
 _PF_WRITE, _PF_FETCH = 0x2, 0x10  # page-fault error code bits
 _TRAP_FLAG = 0x100
 
@@ -140,7 +140,7 @@ class UnicornCpu:
         uc.reg_write(UC_X86_REG_CR3, self.tables.root << 12)
         uc.reg_write(UC_X86_REG_CR4, uc.reg_read(UC_X86_REG_CR4) | _CR4_PAE)
         efer = uc.reg_read(UC_X86_REG_MSR, _MSR_EFER)
-        uc.reg_write(UC_X86_REG_MSR, (_MSR_EFER, efer | _EFER_LME | _EFER_LMA | _EFER_NXE))
+        uc.reg_write(UC_X86_REG_MSR, (_MSR_EFER, efer | _EFER_SCE | _EFER_LME | _EFER_LMA | _EFER_NXE))
         uc.reg_write(UC_X86_REG_CR0, uc.reg_read(UC_X86_REG_CR0) | _CR0_PG | _CR0_WP | 1)
         self._state: CpuState | None = None  # made at the first exception or mode switch
         self._fault: Fault | None = None
@@ -286,7 +286,12 @@ class UnicornCpu:
     def _on_invalid(self, uc: Uc, _user: object) -> bool:
         (rip,) = self._rip.read()
         cs = uc.reg_read(UC_X86_REG_CS)
-        self.raise_fault(Fault(FaultKind.INVALID_OPCODE, rip, rip, cs, vector=6))
+        entry = self.tables.lookup(rip)  # present: the CPU has just fetched the instruction
+        if self.physical.read((entry & ADDRESS_MASK) >> 12, rip & 0xFFF, 1) == b"\xf1":
+            # icebp (int1): invalid to QEMU, a #DB trap after the instruction to a CPU (Windows: single step)
+            self.raise_fault(Fault(FaultKind.SINGLE_STEP, rip, rip + 1, cs, vector=1))
+        else:
+            self.raise_fault(Fault(FaultKind.INVALID_OPCODE, rip, rip, cs, vector=6))
         return True
 
     def _on_physical_fault(self, uc: Uc, _access: int, address: int, _size: int, _value: int, _user: object) -> bool:
