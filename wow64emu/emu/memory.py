@@ -247,6 +247,7 @@ class Region:
     shared: SharedMemory | None = None  # a view: the memory its pages are, from `offset` on
     offset: int = 0
     owner: object | None = None  # what the kernel maps in a view (its section), as a VAD points to it
+    no_change: bool = False  # secured, as Windows' VadFlags.NoChange: the guest may not free or re-protect it
 
     @property
     def end(self) -> int:

@@ -6,6 +6,8 @@ Windows' rules, and the choices made where Windows is subtle:
 - MEM_COMMIT inside a view commits the section's pages, in every view of it (a page-file section); a view of a
   file is committed whole already: STATUS_ALREADY_COMMITTED (VirtualAlloc's ERROR_ACCESS_DENIED there).
   Views and images are not freed here: STATUS_UNABLE_TO_DELETE_SECTION (section.py unmaps views).
+- KUSER_SHARED_DATA's page is secured (VadFlags.NoChange): freeing, decommitting or re-protecting it is
+  STATUS_INVALID_PAGE_PROTECTION, what Windows answers for a secured range (MiCheckSecuredVad).
 - NtProtectVirtualMemory checks, in order: the protection, the pointers, the base against the user range and the
   size (0 or past the end: STATUS_INVALID_PARAMETER_3), the process; then the range must lie in one allocation
   (STATUS_CONFLICTING_ADDRESSES, also for a free address), a view only takes protections compatible with its own
@@ -143,6 +145,8 @@ class MemoryServices:
             raise NtError(NTSTATUS.MEMORY_NOT_ALLOCATED)
         if region.type != MemType.PRIVATE:
             raise NtError(NTSTATUS.UNABLE_TO_DELETE_SECTION)
+        if region.no_change:
+            raise NtError(NTSTATUS.INVALID_PAGE_PROTECTION)  # a secured VAD, as MiCheckSecuredVad answers
         if size == 0:
             if FreeType == MEM_RELEASE and base != region.base:
                 raise NtError(NTSTATUS.FREE_VM_NOT_AT_BASE)
@@ -178,7 +182,7 @@ class MemoryServices:
         region = space.region_at(start)
         if region is None or end > region.end:
             raise NtError(NTSTATUS.CONFLICTING_ADDRESSES)
-        if region.type == MemType.PRIVATE and is_writecopy(NewProtect):
+        if region.no_change or region.type == MemType.PRIVATE and is_writecopy(NewProtect):
             raise NtError(NTSTATUS.INVALID_PAGE_PROTECTION)
         if region.type == MemType.MAPPED and not compatible_protection(region.allocation_protect, NewProtect):
             raise NtError(NTSTATUS.SECTION_PROTECTION)

@@ -191,8 +191,9 @@ def map_executable(c: CreatedProcess) -> str:
 def map_shared_user_data(c: CreatedProcess) -> str:
     """KUSER_SHARED_DATA: one read-only page at 0x7FFE0000, and the 64 KB after it reserved."""
     space = c.process.memory
-    space.map_view(KUSER_SHARED_DATA, PAGE, c.process.system.shared_data.memory, 0, Prot.READONLY, None,
-                   "KUSER_SHARED_DATA", MemType.PRIVATE)
+    kuser = space.map_view(KUSER_SHARED_DATA, PAGE, c.process.system.shared_data.memory, 0, Prot.READONLY, None,
+                           "KUSER_SHARED_DATA", MemType.PRIVATE)
+    kuser.no_change = True  # the system's page: the guest can neither free nor re-protect it
     space.reserve(KUSER_SHARED_DATA + PAGE, 0x10000 - PAGE, MemType.PRIVATE, Prot.NOACCESS)
     return f"map KUSER_SHARED_DATA at 0x{KUSER_SHARED_DATA:x} (read-only) and reserve the 64 KB after it"
 

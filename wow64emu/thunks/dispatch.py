@@ -17,6 +17,7 @@ import struct
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..emu.cpu.backend import CS64, Access, Fault, FaultKind
 from ..emu.trace import Tracer, hex32, hex64
 from ..errors import GuestFault
 from ..nt.kinds import Action, Dir
@@ -143,6 +144,26 @@ class Wow64Dispatcher:
         return state
 
     def _on_dispatch(self) -> None:
+        try:
+            self._dispatch()
+        except GuestFault as fault:
+            self._own_memory_fault(fault)
+
+    def _on_complete(self) -> None:
+        try:
+            self._complete()
+        except GuestFault as fault:
+            self._own_memory_fault(fault)
+
+    def _own_memory_fault(self, fault: GuestFault) -> None:
+        """wow64.dll's own memory is gone (the guest freed its arena or its TEB64): the access violation its code
+        would take there, which ends the thread unhandled, as on Windows. Bad 32-bit pointers never come here:
+        they are the call's STATUS_ACCESS_VIOLATION."""
+        rip = self.process.cpu.register("rip")
+        self.process.cpu.raise_fault(Fault(FaultKind.PAGE, rip, rip, CS64, fault.address,
+                                           Access.WRITE if fault.write else Access.READ, vector=14))
+
+    def _dispatch(self) -> None:
         ecx, args_ptr, rsp = self._entry_regs.read()
         args_ptr &= 0xFFFFFFFF
         eax = ecx & 0xFFFFFFFF
@@ -254,7 +275,7 @@ class Wow64Dispatcher:
 
     # ---- Wow64ThunkComplete ---------------------------------------------------------------------------
 
-    def _on_complete(self) -> None:
+    def _complete(self) -> None:
         state = self._state()
         arena = state.arena
         pending = state.pending.pop()
