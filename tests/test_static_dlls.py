@@ -12,6 +12,7 @@ fixtures/bin/{x86,x64}: nothing is copied into the C: drive.
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import struct
 from pathlib import Path
@@ -169,3 +170,19 @@ def test_the_program_folder_is_searched_first(width: str, tmp_path: Path) -> Non
     root.mkdir()
     _, status, out = run(width, "uses_dll_notify.exe", root=root, folder=folder)
     assert (status, out) == (0, "attach\nmain\ndetach\n")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_each_folder_is_listed_once_whatever_the_number_of_imports(width: str, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # uses_dll_outer.exe needs three DLLs (dll_outer, dll_inner, kernel32) from two folders: the program's folder,
+    # which may hold thousands of files, is listed once, not once per DLL looked for.
+    listed: list[str] = []
+    real_scandir, real_listdir, real_iterdir = os.scandir, os.listdir, Path.iterdir
+    monkeypatch.setattr(os, "scandir", lambda path=".": listed.append(str(path)) or real_scandir(path))
+    monkeypatch.setattr(os, "listdir", lambda path=".": listed.append(str(path)) or real_listdir(path))
+    monkeypatch.setattr(Path, "iterdir", lambda self: listed.append(str(self)) or real_iterdir(self))
+    _, status, out = run(width, "uses_dll_outer.exe", root=tmp_path)
+    assert (status, out.splitlines()) == (0, OUTER_LINES)
+    program_folder = str(BIN / width)
+    assert listed.count(program_folder) == 1 and len(listed) == len(set(listed))

@@ -64,26 +64,50 @@ MAX_REPARSE = 32  # links followed in one lookup, as ObpLookupObjectName allows
 
 
 class DirectoryObject(KernelObject):
-    """An object directory: names -> objects, in the order they were inserted."""
+    """An object directory: names -> objects, found in O(1) by exact or by upcased name, listed in the order they
+    were inserted."""
 
     type_name = "Directory"
 
     def __init__(self) -> None:
-        self.entries: list[KernelObject] = []
+        self._entries: dict[int, KernelObject] = {}  # id -> object, in insertion order
+        self._exact: dict[str, KernelObject] = {}
+        self._upcased: dict[str, list[KernelObject]] = {}  # the objects of one upcased name, oldest first
+        self._listing: list[KernelObject] | None = None
+
+    @property
+    def entries(self) -> list[KernelObject]:
+        """The objects in the order they were inserted (made once after each change, so that a listing by index,
+        as NtQueryDirectoryObject's context is, costs O(1) a step)."""
+        if self._listing is None:
+            self._listing = list(self._entries.values())
+        return self._listing
 
     def find(self, name: str, case_insensitive: bool) -> KernelObject | None:
         if not case_insensitive:
-            return next((o for o in self.entries if o.object_name == name), None)
-        key = upcase(name)
-        return next((o for o in reversed(self.entries) if upcase(o.object_name) == key), None)
+            return self._exact.get(name)
+        same = self._upcased.get(upcase(name))
+        return same[-1] if same else None  # the newest heads its hash chain on Windows
 
     def add(self, name: str, obj: KernelObject) -> None:
         obj.object_name = name
         obj.directory = self
-        self.entries.append(obj)
+        self._entries[id(obj)] = obj
+        self._exact.setdefault(name, obj)
+        self._upcased.setdefault(upcase(name), []).append(obj)
+        self._listing = None
 
     def remove(self, obj: KernelObject) -> None:
-        self.entries.remove(obj)
+        name = obj.object_name
+        del self._entries[id(obj)]
+        if self._exact.get(name) is obj:
+            del self._exact[name]
+        key = upcase(name)
+        same = self._upcased[key]
+        same.remove(obj)
+        if not same:
+            del self._upcased[key]
+        self._listing = None
         obj.directory = None
         obj.object_name = ""
 

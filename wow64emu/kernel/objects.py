@@ -214,9 +214,12 @@ class ObjectServices:
         if ReturnLength:
             memory.probe(ReturnLength, 4, write=True)
         directory = thread.process.handles.reference(DirectoryHandle, DirectoryObject, DIRECTORY_QUERY)
-        listing = [(o.object_name, o.type_name) for o in directory.entries[start:]]
+        entries = directory.entries
+        listing: list[tuple[str, str]] = []
         total, taken, status = T.OBJECT_DIRECTORY_INFORMATION.size(64), 0, NTSTATUS.SUCCESS
-        for name, type_name in listing:
+        for obj in entries[start:start + max(Length // T.OBJECT_DIRECTORY_INFORMATION.size(64), 1)]:
+            name, type_name = obj.object_name, obj.type_name
+            listing.append((name, type_name))
             need = T.directory_entry_size(name, type_name, 64)
             if total + need > Length:
                 status = NTSTATUS.MORE_ENTRIES if taken else NTSTATUS.BUFFER_TOO_SMALL
@@ -227,7 +230,7 @@ class ObjectServices:
             taken += 1
             if ReturnSingleEntry:
                 break
-        if not listing:
+        if start >= len(entries):
             status = NTSTATUS.NO_MORE_ENTRIES
         if ReturnLength:
             memory.write_u32(ReturnLength, total)

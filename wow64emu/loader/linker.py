@@ -10,6 +10,7 @@ and a 32-bit import must never bind to the 64-bit one.
 
 from __future__ import annotations
 
+import os
 import struct
 from pathlib import Path
 
@@ -36,6 +37,7 @@ class Linker:
                  limit: int | None = None) -> None:
         self.space = space
         self.search_dirs = [Path(d) for d in search_dirs]
+        self._listings: dict[Path, dict[str, list[str]]] = {}
         self.is64 = is64
         self.limit = limit
         self.modules: list[LoadedModule] = []  # in load order
@@ -110,7 +112,7 @@ class Linker:
     def _find(self, dll: str, importer: str) -> tuple[Path, PEImage]:
         """The first file of that name and of our bitness in the search directories."""
         wrong_bitness = False
-        for path in self._candidates(module_key(dll)):
+        for path in self._candidates(dll):
             image = PEImage.from_path(path)
             if image.is64 == self.is64:
                 return path, image
@@ -120,13 +122,34 @@ class Linker:
                            "(STATUS_INVALID_IMAGE_FORMAT)")
         raise BadImage(f"{importer}: imports {dll}, which was not found (STATUS_DLL_NOT_FOUND)")
 
-    def _candidates(self, key: str) -> list[Path]:
+    def _candidates(self, dll: str) -> list[Path]:
+        """The files that may be `dll` (compared case-insensitively), folder by folder."""
+        key = module_key(dll)
         found: list[Path] = []
         for directory in self.search_dirs:
-            if not directory.is_dir():
-                continue
-            found.extend(p for p in sorted(directory.iterdir()) if p.name.lower() == key and p.is_file())
+            exact = directory / (dll if "." in dll else dll + ".dll")
+            if exact.is_file():
+                found.append(exact)
+            found.extend(directory / n for n in self._names(directory).get(key, ()) if directory / n != exact)
         return found
+
+    def _names(self, directory: Path) -> dict[str, list[str]]:
+        """A folder's files by their lowercased name: listed once per process creation, not once per import (the
+        program's folder may hold thousands of files)."""
+        names = self._listings.get(directory)
+        if names is None:
+            names = {}
+            try:
+                with os.scandir(directory) as entries:
+                    for entry in entries:
+                        if entry.is_file():
+                            names.setdefault(entry.name.lower(), []).append(entry.name)
+            except OSError:
+                pass
+            for same in names.values():
+                same.sort()
+            self._listings[directory] = names
+        return names
 
     def _resolve(self, dep: LoadedModule, entry: Import | str | int, depth: int = 0) -> Va:
         """The address of an export, following forwarders (which may load further DLLs)."""
