@@ -197,6 +197,53 @@ def test_cli_missing_program(tmp_path: Path) -> None:
     assert done.returncode == 2 and done.stderr.startswith(b"wow64emu: error: ")
 
 
+BAD_OPTIONS = [
+    (["run", "--timeout", "nan"], b"--timeout: 'nan' is not a number of seconds"),
+    (["run", "--timeout", "inf"], b"--timeout: 'inf' is not a number of seconds"),
+    (["run", "--timeout", "-1"], b"--timeout: '-1' is not a number of seconds"),
+    (["run", "--max-insns", "-5"], b"--max-insns: '-5' is not a whole number"),
+    (["run", "--root", "{file}"], b"not a folder"),
+    (["run", "--trace", "syscalls", "--trace-out", "{missing}/trace.txt"], b"no such folder"),
+    (["vad", "--svg", "{missing}/vad.svg"], b"no such folder"),
+    (["bench", "--calls", "0"], b"--calls: '0' is not a whole number of 1 or more"),
+    (["bench", "--json", "{missing}/bench.json"], b"no such folder"),
+]
+
+
+@pytest.mark.parametrize(("args", "said"), BAD_OPTIONS)
+def test_cli_bad_option_values_and_paths_are_one_line_before_any_work(tmp_path: Path, args: list[str],
+                                                                      said: bytes) -> None:
+    a_file = tmp_path / "a_file"
+    a_file.write_text("x")
+    args = [a.format(file=a_file, missing=tmp_path / "missing") for a in args]
+    program = [] if args[0] == "bench" else [str(BIN / "x86" / "hello.exe")]
+    done = cli(*args, *program)
+    assert done.returncode == 2 and done.stdout == b""
+    assert done.stderr.count(b"\n") == 1 and b": error: " in done.stderr and said in done.stderr
+
+
+def test_cli_output_into_a_closed_pipe_ends_quietly() -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "wow64emu", "syscalls"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()  # `| head -1`
+    proc.stdout.close()
+    assert proc.wait(timeout=60) == 141 and proc.stderr.read() == b""
+
+
+@pytest.mark.parametrize("closed", ["stdin", "stdout", "stderr"])
+def test_cli_runs_with_a_standard_stream_closed(closed: str) -> None:
+    # The guest's console handle to the closed stream: reads end at once, writes fail (hello ignores it).
+    code = ("import os, sys, runpy; os.close({fd}); sys.argv = ['wow64emu', 'run', {program!r}]; "
+            "sys.{name} = None; runpy.run_module('wow64emu', run_name='__main__')")
+    fd = {"stdin": 0, "stdout": 1, "stderr": 2}[closed]
+    done = subprocess.run([sys.executable, "-c", code.format(fd=fd, name=closed,
+                                                             program=str(BIN / "x86" / "hello.exe"))],
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0 and b"error" not in done.stderr
+    assert done.stdout == (b"" if closed == "stdout" else b"Hello from a 32-bit program through WoW64!\n")
+
+
 def test_cli_instruction_budget() -> None:
     done = cli("run", "--max-insns", "20000", str(BIN / "x86" / "loop.exe"), "1000000")
     assert done.returncode == 2

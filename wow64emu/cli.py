@@ -1,21 +1,25 @@
 """The command line: `wow64emu run`, `wow64emu vad`, `wow64emu syscalls`, `wow64emu bench`.
 
 Every failure of the emulator itself ends in one line `wow64emu: error: ...` and exit code 2; a Python traceback
-is shown only when WOW64EMU_DEBUG is set.
+is shown only when WOW64EMU_DEBUG is set. Option values and paths are checked before any work is done: a bad one
+is one line and exit code 2 too. Output into a closed pipe (`wow64emu syscalls | head -1`) ends quietly; a closed
+standard stream is, to the guest, a console handle whose reads end at once and whose writes fail.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import logging
+import math
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, NoReturn, TextIO
 
 from .emu.trace import JsonlSink, TextSink, Tracer
 from .errors import EmulatorError
@@ -24,23 +28,70 @@ from .nt.status import NTSTATUS
 
 EXIT_EMULATOR_ERROR = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a program Ctrl-C ended
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a program whose reader went away
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors in one line (without the usage that argparse prints before them)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_EMULATOR_ERROR, f"{self.prog}: error: {message}\n")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds, 0 or more")
+    return value
+
+
+def _count(minimum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text, 0)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of {minimum} or more")
+        return value
+    return parse
+
+
+def _output_file(text: str) -> Path:
+    """A file to write: its folder must exist, so that nothing fails after the work is done."""
+    path = Path(text)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text}: is a folder")
+    if not path.resolve().parent.is_dir():
+        raise argparse.ArgumentTypeError(f"{text}: no such folder {str(path.parent)!r}")
+    return path
+
+
+def _root_folder(text: str) -> Path:
+    path = Path(text)
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text}: not a folder")
+    return path
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="wow64emu", description="Run 32-bit Windows programs through an "
+    parser = _Parser(prog="wow64emu", description="Run 32-bit Windows programs through an "
                                      "emulated WoW64 layer, and watch each system call cross it.")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run a PE program (32-bit through WoW64, 64-bit natively)")
-    run.add_argument("--root", type=Path, help="the directory that is the guest's C: drive "
+    run.add_argument("--root", type=_root_folder, help="the directory that is the guest's C: drive "
                      "(default: a new temporary directory, removed afterwards)")
     run.add_argument("--trace", choices=["syscalls", "process"], action="append",
                      help="trace each system call layer by layer (syscalls), or the steps of process creation "
                           "(process); give it twice for both")
     run.add_argument("--trace-format", choices=["text", "jsonl"], default="text")
-    run.add_argument("--trace-out", type=Path, help="write the trace here (default: stderr)")
-    run.add_argument("--max-insns", type=int, default=0, metavar="N",
+    run.add_argument("--trace-out", type=_output_file, help="write the trace here (default: stderr)")
+    run.add_argument("--max-insns", type=_count(0), default=0, metavar="N",
                      help="stop the guest after N instructions (default: no limit)")
-    run.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+    run.add_argument("--timeout", type=_seconds, default=60.0, metavar="SECONDS",
                      help="stop the guest after this wall-clock time (default: 60; 0 = none)")
     run.add_argument("-v", "--verbose", action="store_true", help="also log what the emulator does not implement "
                      "quietly")
@@ -50,16 +101,16 @@ def build_parser() -> argparse.ArgumentParser:
     calls.add_argument("--json", action="store_true")
     vad = sub.add_parser("vad", help="the address space of a new process, as WinDbg's !vad lists it")
     vad.add_argument("--json", action="store_true", help="a list of objects instead of the listing")
-    vad.add_argument("--svg", type=Path, metavar="FILE", help="also draw the address space into FILE")
+    vad.add_argument("--svg", type=_output_file, metavar="FILE", help="also draw the address space into FILE")
     vad.add_argument("--after", metavar="STEP", help="stop process creation after this step (see --trace process)")
     vad.add_argument("--trace", choices=["process"], help="narrate the creation steps on stderr")
-    vad.add_argument("--root", type=Path, help="the guest's C: drive (default: a temporary directory)")
+    vad.add_argument("--root", type=_root_folder, help="the guest's C: drive (default: a temporary directory)")
     vad.add_argument("program", type=Path)
     vad.add_argument("args", nargs=argparse.REMAINDER)
     bench = sub.add_parser("bench", help="measure the cost of the WoW64 path against the native one")
-    bench.add_argument("--calls", type=int, default=20000, metavar="N", help="system calls per measurement")
-    bench.add_argument("--repeat", type=int, default=3, metavar="R", help="keep the best of R runs")
-    bench.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
+    bench.add_argument("--calls", type=_count(1), default=20000, metavar="N", help="system calls per measurement")
+    bench.add_argument("--repeat", type=_count(1), default=3, metavar="R", help="keep the best of R runs")
+    bench.add_argument("--json", type=_output_file, metavar="FILE", help="also write the figures as JSON")
     bench.add_argument("--speakeasy", metavar="PYTHON", default=os.environ.get("WOW64EMU_SPEAKEASY_PYTHON"),
                        help="a Python interpreter with speakeasy installed: compare against it "
                             "(default: $WOW64EMU_SPEAKEASY_PYTHON)")
@@ -69,7 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
 @contextlib.contextmanager
 def _guest_root(root: Path | None) -> Iterator[Path]:
     if root is not None:
-        root.mkdir(parents=True, exist_ok=True)
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise EmulatorError(f"--root {root}: {exc.strerror}") from None
         yield root
         return
     with tempfile.TemporaryDirectory(prefix="wow64emu-c-") as tmp:
@@ -88,11 +142,9 @@ def _trace_stream(path: Path | None) -> Iterator[TextIO]:
 def cmd_run(ns: argparse.Namespace) -> int:
     from .machine import Machine
 
-    if ns.max_insns < 0 or ns.timeout < 0:
-        raise EmulatorError("--max-insns and --timeout take values of 0 or more")
     if not ns.program.is_file():
         raise EmulatorError(f"{ns.program}: no such file")
-    streams = StdStreams(sys.stdin.buffer, sys.stdout.buffer, sys.stderr.buffer)
+    streams = _host_streams()
     with _guest_root(ns.root) as root, _trace_stream(ns.trace_out if ns.trace else None) as trace_out:
         tracer = None
         if ns.trace:
@@ -100,7 +152,8 @@ def cmd_run(ns: argparse.Namespace) -> int:
         machine = Machine(ns.program, ns.args, root=root, streams=streams, tracer=tracer,
                           trace=frozenset(ns.trace or ()))
         outcome = machine.run(max_insns=ns.max_insns, timeout=ns.timeout)
-    sys.stdout.flush()
+    if sys.stdout is not None:
+        sys.stdout.flush()
     status = outcome.exit_status & 0xFFFFFFFF
     if outcome.fault is not None:
         print(f"wow64emu: {outcome.fault.describe()}", file=sys.stderr)
@@ -121,7 +174,7 @@ def cmd_vad(ns: argparse.Namespace) -> int:
         raise EmulatorError(f"--after {ns.after}: no such step (the steps: {', '.join(step_names())})")
     if not ns.program.is_file():
         raise EmulatorError(f"{ns.program}: no such file")
-    streams = StdStreams(sys.stdin.buffer, sys.stdout.buffer, sys.stderr.buffer)
+    streams = _host_streams()
     tracer = Tracer(TextSink(sys.stderr)) if ns.trace else None
     on_step = (lambda c, step, what, regions: trace_step(tracer, step, what, regions, c.guest_path)) if tracer else None
     with _guest_root(ns.root) as root:
@@ -165,7 +218,28 @@ def _setup_logging(verbose: bool) -> None:
     root.propagate = False
 
 
+class _ClosedStream(io.RawIOBase):
+    """A standard stream the emulator was started without (`>&-`): reads end at once, writes fail."""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: object) -> int:
+        return 0
+
+    def write(self, data: object) -> int:
+        raise OSError(9, "Bad file descriptor")
+
+
+def _host_streams() -> StdStreams:
+    def binary(stream: TextIO | None) -> BinaryIO:
+        return stream.buffer if stream is not None else _ClosedStream()  # type: ignore[return-value]
+    return StdStreams(binary(sys.stdin), binary(sys.stdout), binary(sys.stderr))
+
+
 def main(argv: list[str] | None = None) -> int:
+    if sys.stderr is None:  # started with stderr closed: our own messages go nowhere (print skips a None stdout)
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as we do
     ns = build_parser().parse_args(argv)
     _setup_logging(getattr(ns, "verbose", False))
     try:
@@ -176,8 +250,6 @@ def main(argv: list[str] | None = None) -> int:
         if ns.command == "bench":
             from .bench import main as bench_main
 
-            if ns.calls < 1 or ns.repeat < 1:
-                raise EmulatorError("--calls and --repeat take values of 1 or more")
             return bench_main(ns.calls, ns.repeat, ns.json, ns.speakeasy)
         return cmd_syscalls(ns)
     except EmulatorError as exc:
@@ -186,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("wow64emu: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # whoever read our output went away: nothing more to say, to anyone
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except Exception as exc:  # the promise: no traceback reaches a user
         if os.environ.get("WOW64EMU_DEBUG"):
             raise
