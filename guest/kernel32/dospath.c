@@ -161,11 +161,60 @@ static BOOL full_path(const WCHAR *dos, struct nt_path *p)
     return path_end(p);
 }
 
-/* "\\?\x" and "\\.\x" -> "\??\x", "\\server\share\x" -> "\??\UNC\server\share\x", "C:\x" -> "\??\C:\x". */
+static BOOL same_name(const WCHAR *s, ULONG n, const char *name)
+{
+    ULONG i = 0;
+    for (; i < n && name[i]; i++)
+        if (upcase(s[i]) != (WCHAR)name[i])
+            return FALSE;
+    return i == n && !name[i];
+}
+
+/* The DOS device a Win32 name opens, as RtlIsDosDeviceName_U finds it on Windows 10 (and kernelbase for CONIN$
+ * and CONOUT$, which must be the whole name): the last component of a drive or relative path, up to its first
+ * '.' or ':' and without trailing spaces, is CON, PRN, AUX, NUL, COM1-COM9 or LPT1-LPT9 ("C:\dir\nul.txt" is
+ * NUL). Sets *at and *len to the device's name in `dos`. */
+static BOOL dos_device(const WCHAR *dos, ULONG *at, ULONG *len)
+{
+    ULONG n = wcs_len(dos), start = n, end;
+
+    if (same_name(dos, n, "CONIN$") || same_name(dos, n, "CONOUT$")) {
+        *at = 0;
+        *len = n;
+        return TRUE;
+    }
+    if (is_prefixed(dos, n) || (n >= 2 && is_sep(dos[0]) && is_sep(dos[1])))
+        return FALSE;                                               /* verbatim, device and UNC paths */
+    while (start > 0 && !is_sep(dos[start - 1]) && !(start == 2 && dos[1] == ':'))
+        start--;
+    for (end = start; end < n && dos[end] != '.' && dos[end] != ':'; end++)
+        ;
+    while (end > start && dos[end - 1] == ' ')
+        end--;
+    *at = start;
+    *len = end - start;
+    if (*len == 3)
+        return same_name(dos + start, 3, "CON") || same_name(dos + start, 3, "PRN") ||
+               same_name(dos + start, 3, "AUX") || same_name(dos + start, 3, "NUL");
+    return *len == 4 && (same_name(dos + start, 3, "COM") || same_name(dos + start, 3, "LPT")) &&
+           dos[start + 3] >= '1' && dos[start + 3] <= '9';
+}
+
+/* "\\?\x" and "\\.\x" -> "\??\x", "\\server\share\x" -> "\??\UNC\server\share\x", "C:\x" -> "\??\C:\x",
+ * a DOS device's name ("nul", "C:\dir\con.txt", "CONOUT$") -> "\??\NAME". */
 BOOL dos_path_to_nt(const WCHAR *dos, struct nt_path *p)
 {
     struct nt_path full;
+    ULONG at, len;
 
+    p->len = 0;
+    p->overflow = FALSE;
+    if (dos_device(dos, &at, &len)) {
+        path_append(p, L"\\??\\", 4);
+        path_append(p, dos + at, len);
+        p->root = p->len;
+        return path_end(p);
+    }
     if (!full_path(dos, &full))
         return FALSE;
     p->len = 0;

@@ -51,8 +51,8 @@ class ConsoleObject(IoObject):
     seekable = False
     device_type = FILE_DEVICE_CONSOLE
 
-    def __init__(self, stream: BinaryIO, is_input: bool, name: str) -> None:
-        super().__init__(STD_ACCESS, FILE_SYNCHRONOUS_IO_NONALERT)
+    def __init__(self, stream: BinaryIO, is_input: bool, name: str, access: int = STD_ACCESS) -> None:
+        super().__init__(access, FILE_SYNCHRONOUS_IO_NONALERT)
         self.stream = stream
         self.is_input = is_input
         self.name = name  # "stdin", "stdout", "stderr": for traces

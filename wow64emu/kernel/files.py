@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING
 
 from ..nt import layouts as L
 from ..nt.status import NTSTATUS
+from .devices import device_name, open_device
 from .errors import NtError
 from .fileobject import (
     DELETE,
@@ -121,8 +122,13 @@ class FileServices(IoServices):
         if options & FILE_OPEN_BY_FILE_ID:
             log.warning("NtCreateFile: FILE_OPEN_BY_FILE_ID is not implemented")
             raise NtError(NTSTATUS.NOT_IMPLEMENTED)
-        target = self._target(thread, read_object_attributes(memory, oa_address))
-        obj, information = self._open(target, map_generic(desired), disposition, options, attributes)
+        oa = read_object_attributes(memory, oa_address)
+        device = device_name(oa.name) if oa.name and not oa.root_directory else None
+        if device is not None:
+            obj, information = open_device(thread.process, device, map_generic(desired)), FILE_OPENED
+        else:
+            obj, information = self._open(self._target(thread, oa), map_generic(desired), disposition, options,
+                                          attributes)
         handle = thread.process.handles.insert(obj)
         memory.write_u64(handle_out, handle)
         write_iosb(memory, iosb, NTSTATUS.SUCCESS, information)

@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 OBJ_VALID_ATTRIBUTES = 0x1FF2  # OBJ_INHERIT ... OBJ_DONT_REPARSE, Windows 10
 MAX_COMPONENT = 255  # UTF-16 units, NTFS
 
-_DRIVE_PREFIXES = ("\\??\\", "\\dosdevices\\", "\\global??\\")
+DRIVE_PREFIXES = ("\\??\\", "\\dosdevices\\", "\\global??\\")
 
 SYSROOT = Path(os.path.realpath(Path(__file__).parents[1] / "sysroot" / "Windows"))
 _SYSTEM_FOLDERS = {"SYSTEM32": "System32", "SYSWOW64": "SysWOW64"}  # upcased name -> the sysroot's folder
@@ -197,7 +197,7 @@ def _strip_drive(name: str) -> str:
     if not name.startswith("\\"):
         raise NtError(NTSTATUS.OBJECT_PATH_SYNTAX_BAD)
     lowered = name.lower()
-    for prefix in _DRIVE_PREFIXES:
+    for prefix in DRIVE_PREFIXES:
         if lowered.startswith(prefix):
             link, sep, rest = name[len(prefix):].partition("\\")
             break
