@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import struct
 import subprocess
 import sys
@@ -300,3 +301,23 @@ def test_process_end_closes_every_handle(tmp_path: Path) -> None:
     assert status == NTSTATUS.SUCCESS and (tmp_path / "scratch.tmp").exists()
     assert rig.call("NtTerminateProcess", 0xFFFFFFFF, 3).exit_status == 3
     assert not (tmp_path / "scratch.tmp").exists()  # the handle was never closed by the program
+
+
+def test_a_warning_repeated_by_the_guest_is_printed_once_then_counted(capsys: pytest.CaptureFixture[str],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from wow64emu import cli
+
+    ours = logging.getLogger("wow64emu")
+    monkeypatch.setattr(ours, "handlers", [])  # put back as they were afterwards
+    monkeypatch.setattr(ours, "propagate", True)
+    monkeypatch.setattr(ours, "level", ours.level)
+    once = cli._setup_logging(verbose=False)
+    log = logging.getLogger("wow64emu.kernel.sysinfo")
+    for _ in range(1000):
+        log.warning("NtQuerySystemInformation: information class %d is unknown or not implemented", 77)
+    log.warning("NtQuerySystemInformation: information class %d is unknown or not implemented", 78)
+    assert capsys.readouterr().err.splitlines() == [
+        "wow64emu: WARNING: NtQuerySystemInformation: information class 77 is unknown or not implemented",
+        "wow64emu: WARNING: NtQuerySystemInformation: information class 78 is unknown or not implemented"]
+    assert once.summary() == ["wow64emu: WARNING: NtQuerySystemInformation: information class 77 is unknown or "
+                              "not implemented (1000 times in all)"]

@@ -208,14 +208,36 @@ def cmd_syscalls(ns: argparse.Namespace) -> int:
     return 0
 
 
-def _setup_logging(verbose: bool) -> None:
-    """The emulator's own diagnostics (what it does not implement, host errors) go to stderr, marked as ours."""
+class _OncePerMessage(logging.Filter):
+    """Lets each message through the first time only, and counts the repeats: a guest that asks a thousand times
+    for what is not implemented gets one line, and a count at the end (summary())."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: dict[tuple[int, str], int] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        key = (record.levelno, record.getMessage())
+        self.seen[key] = self.seen.get(key, 0) + 1
+        return self.seen[key] == 1
+
+    def summary(self) -> list[str]:
+        return [f"wow64emu: {logging.getLevelName(level)}: {message} ({count} times in all)"
+                for (level, message), count in self.seen.items() if count > 1]
+
+
+def _setup_logging(verbose: bool) -> _OncePerMessage:
+    """The emulator's own diagnostics (what it does not implement, host errors) go to stderr, marked as ours,
+    each message once."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("wow64emu: %(levelname)s: %(message)s"))
+    once = _OncePerMessage()
+    handler.addFilter(once)
     root = logging.getLogger("wow64emu")
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO if verbose else logging.WARNING)
     root.propagate = False
+    return once
 
 
 class _ClosedStream(io.RawIOBase):
@@ -241,7 +263,15 @@ def main(argv: list[str] | None = None) -> int:
     if sys.stderr is None:  # started with stderr closed: our own messages go nowhere (print skips a None stdout)
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as we do
     ns = build_parser().parse_args(argv)
-    _setup_logging(getattr(ns, "verbose", False))
+    once = _setup_logging(getattr(ns, "verbose", False))
+    try:
+        return _command(ns)
+    finally:
+        for line in once.summary():
+            print(line, file=sys.stderr)
+
+
+def _command(ns: argparse.Namespace) -> int:
     try:
         if ns.command == "run":
             return cmd_run(ns)
