@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from tests.conftest import SCRATCH, KernelRig, kernel_rig
 from wow64emu.emu.cpu.paging import NX, RW, P
-from wow64emu.emu.memory import PAGE, Prot, rights
+from wow64emu.emu.memory import EAGER_PAGES, PAGE, Prot, rights
+from wow64emu.errors import GuestFault
 from wow64emu.kernel.handles import CURRENT_PROCESS
 from wow64emu.nt.status import NTSTATUS, is_success
 
@@ -23,7 +24,9 @@ PROTECTIONS = [Prot.READONLY, Prot.READWRITE, Prot.EXECUTE_READ, Prot.EXECUTE_RE
 
 addresses = st.builds(lambda block, page: ARENA + block * 0x10000 + page * PAGE,
                       st.integers(0, 63), st.integers(0, 15))
-sizes = st.integers(1, 40).map(lambda pages: pages * PAGE - 0x10)
+# Up to 40 pages (present at once), or more than EAGER_PAGES (present when touched).
+sizes = st.one_of(st.integers(1, 40), st.integers(EAGER_PAGES + 1, EAGER_PAGES + 40)).map(
+    lambda pages: pages * PAGE - 0x10)
 operation = st.one_of(
     st.tuples(st.just("reserve"), addresses, sizes, st.sampled_from(PROTECTIONS[:4]), st.booleans()),
     st.tuples(st.just("anywhere"), st.just(0), sizes, st.sampled_from(PROTECTIONS[:4]), st.booleans()),
@@ -31,6 +34,7 @@ operation = st.one_of(
     st.tuples(st.just("decommit"), addresses, sizes, st.just(0), st.just(False)),
     st.tuples(st.just("release"), addresses, st.just(0), st.just(0), st.just(False)),
     st.tuples(st.just("protect"), addresses, sizes, st.sampled_from(PROTECTIONS), st.just(False)),
+    st.tuples(st.just("touch"), addresses, st.just(0), st.just(0), st.booleans()),
 )
 
 
@@ -47,6 +51,15 @@ def apply(k: KernelRig, op: tuple) -> int:
         return k.call("NtAllocateVirtualMemory", CURRENT_PROCESS, BASE, 0, SIZE, alloc, prot)
     if kind == "commit":
         return k.call("NtAllocateVirtualMemory", CURRENT_PROCESS, BASE, 0, SIZE, MEM_COMMIT, prot)
+    if kind == "touch":  # the kernel reads (or writes) a page: a committed one comes to be present
+        try:
+            if flag:
+                k.process.memory.write(base, b"t")
+            else:
+                k.process.memory.read(base, 1)
+        except GuestFault:
+            return NTSTATUS.ACCESS_VIOLATION
+        return NTSTATUS.SUCCESS
     if kind in ("decommit", "release"):
         return k.call("NtFreeVirtualMemory", CURRENT_PROCESS, BASE, SIZE, MEM_DECOMMIT if kind == "decommit"
                       else MEM_RELEASE)
@@ -62,12 +75,13 @@ def check_space(k: KernelRig) -> None:
     for region in regions:
         assert all(region.base <= page < region.end and page % PAGE == 0 for page in region.committed)
         for page, prot in region.committed.items():
-            if rights(prot)[0]:  # a committed page that may not be read is not present
+            if rights(prot)[0] and space.frame_of(page) is not None:  # the CPU maps the present pages it may read
                 expected[page] = rights(prot)
     mapped = {va: (True, bool(entry & RW), not entry & NX)
               for va, entry in k.process.cpu.tables.entries().items() if entry & P and va <= space.user_high}
     assert mapped == expected  # the same pages, with the same rights
     frames = [space.frame_of(page) for region in regions for page in region.committed]
+    frames = [frame for frame in frames if frame is not None]
     assert len(set(frames)) == len(frames)  # private pages: a frame each
     assert len(list(k.process.cpu.uc.mem_regions())) <= 4  # the CPU's memory regions: physical memory only
     for region in regions:  # commit counts as NtQueryVirtualMemory walks them
@@ -86,7 +100,7 @@ def test_any_sequence_keeps_the_tree_sound_and_the_page_tables_in_step(tmp_path:
     k = fresh(tmp_path)
     for op in ops:
         status = apply(k, op)
-        assert status in (NTSTATUS.SUCCESS, NTSTATUS.CONFLICTING_ADDRESSES, NTSTATUS.MEMORY_NOT_ALLOCATED,
+        assert status in (NTSTATUS.SUCCESS, NTSTATUS.ACCESS_VIOLATION, NTSTATUS.CONFLICTING_ADDRESSES, NTSTATUS.MEMORY_NOT_ALLOCATED,
                           NTSTATUS.FREE_VM_NOT_AT_BASE, NTSTATUS.UNABLE_TO_FREE_VM, NTSTATUS.NOT_COMMITTED,
                           NTSTATUS.INVALID_PAGE_PROTECTION, NTSTATUS.INVALID_PARAMETER_2) or is_success(status), (
             op, NTSTATUS.name_of(status))

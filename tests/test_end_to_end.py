@@ -14,6 +14,7 @@ import pefile
 import pytest
 
 from tests.wow64rig import CODE, Wow64Rig
+from wow64emu.emu.memory import MemType, Prot
 from wow64emu.emu.trace import JsonlSink, TextSink, Tracer
 from wow64emu.kernel.console import StdStreams
 from wow64emu.machine import Machine
@@ -119,6 +120,26 @@ def test_unhandled_access_violation_ends_the_process_with_its_code(tmp_path: Pat
     outcome = run_code32(tmp_path, b"\xa1\x00\x00\x00\x00")  # mov eax, [0]
     assert outcome.exit_status == NTSTATUS.ACCESS_VIOLATION
     assert outcome.fault is not None and outcome.fault.pc == CODE and outcome.fault.address == 0
+
+
+def test_a_large_commit_gets_its_frames_as_guest_code_touches_them(tmp_path: Path) -> None:
+    rig = Wow64Rig(tmp_path)
+    space, physical = rig.memory, rig.process.system.physical
+    region = space.reserve(0x20000000, 0x4000000, MemType.PRIVATE, Prot.READWRITE)  # 64 MB
+    before = physical.frames_in_use
+    space.commit(region.base, region.size, Prot.READWRITE)
+    assert physical.frames_in_use == before  # committed, not yet present
+    target = region.base + 0x1234560
+    code = (b"\xb8" + struct.pack("<I", 0x600DF00D) + b"\xa3" + struct.pack("<I", target)  # mov [target], eax
+            + b"\x8b\x0d" + struct.pack("<I", target + 0x1000)  # mov ecx, [target + 0x1000]
+            + b"\xf4")  # hlt: a fault that ends the run where we can see it
+    rig.memory.poke(CODE, code)
+    rig.memory.poke(rig.machine.created.cpu_area + 4 + 0xB8, struct.pack("<I", CODE))  # WOW64_CONTEXT.Eip
+    outcome = rig.machine.run(timeout=10)
+    assert outcome.exit_status == NTSTATUS.PRIVILEGED_INSTRUCTION and outcome.fault.pc == CODE + 16
+    assert space.read_u32(target) == 0x600DF00D
+    assert physical.frames_in_use - before <= 2 + 1  # the two pages touched (and at most one page table)
+    space.check()
 
 
 def test_kuser_shared_data_is_read_only_to_guest_code(tmp_path: Path) -> None:

@@ -351,15 +351,21 @@ def test_reserved_sections_commit_per_section_and_show_in_every_view(kernel: Ker
     assert free(kernel, one, 0, MEM_RELEASE) == NTSTATUS.UNABLE_TO_DELETE_SECTION
 
 
-def test_write_copy_views_keep_their_writes(kernel: KernelRig) -> None:
-    _, handle = section(kernel, 0x1000)
+def test_write_copy_views_share_until_they_write_and_then_keep_their_writes(kernel: KernelRig) -> None:
+    _, handle = section(kernel, 0x2000)
     _, shared, _ = view(kernel, handle)
-    kernel.process.memory.poke(shared, b"before")
+    space = kernel.process.memory
+    space.poke(shared, b"before")
     _, private, _ = view(kernel, handle, prot=WC)
-    kernel.process.memory.poke(private, b"mine")
-    assert kernel.process.memory.read(shared, 6) == b"before"
-    assert kernel.process.memory.read(private, 6) == b"minere"
-    assert kernel.process.memory.query(private).protect == WC
+    space.poke(shared + 0x1000, b"later")  # before the write-copy view writes there: it sees it
+    assert space.read(private + 0x1000, 5) == b"later"
+    space.poke(private, b"mine")
+    space.poke(shared, b"after!")
+    assert space.read(shared, 6) == b"after!"
+    assert space.read(private, 6) == b"minere"  # its own copy since its write
+    assert space.query(private).protect == RW  # a written page shows read-write, as on Windows
+    assert space.query(private + 0x1000).protect == WC  # the other page is still the section's
+    space.check()
 
 
 @pytest.mark.parametrize(("kwargs", "status"), [

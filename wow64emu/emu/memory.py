@@ -10,6 +10,12 @@ then read and written in the frames directly, with no call into the CPU.
 A view is a region over SharedMemory (a section's pages): its committed pages are the section's frames, so two
 views of one section, in one process or in two, are the same bytes, and a page committed through one view is
 committed in every view of this address space, as the section's commitment is.
+
+Pages come to be present as Windows' do: a small commit gets its frames at once, a large one (more than
+EAGER_PAGES) page by page as the CPU or the kernel touches them, so committing a gigabyte costs no gigabyte. A
+page of a write-copy view maps its section's frame without the right to write until something writes it; then it
+gets a copy of its own (and shows PAGE_READWRITE), as MmAccessFault does it. The CPU's page faults on such pages
+come here (resolve_fault) before they are the guest's exceptions.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING
 
 from ..errors import GuestFault
+from .cpu.backend import Access
 from .physical import PhysicalMemory
 from .vad import VadTree, VadTreeCorrupt
 
@@ -29,6 +36,7 @@ if TYPE_CHECKING:
 
 PAGE = 0x1000
 ALLOCATION_GRANULARITY = 0x10000
+EAGER_PAGES = 64  # a commit of up to this many pages gets its frames at once, a larger one as they are touched
 
 
 class MemType(IntEnum):
@@ -280,10 +288,12 @@ class AddressSpace:
         self.user_low = user_low
         self.user_high = user_high  # highest user address, inclusive
         self._vad: VadTree[Region] = VadTree()  # the regions, as Windows keeps them: an AVL tree by address
-        self._frames: dict[int, int] = {}  # page address -> frame, for every committed page
+        self._frames: dict[int, int] = {}  # page address -> frame, for every committed page that is present
         # page address -> protection, for every committed page (each region's `committed` holds its own share):
         # a probe needs no search for the region
         self._protection: dict[int, int] = {}
+        self._cow: set[int] = set()  # present pages of write-copy views still on their section's frame
+        self._copied: set[int] = set()  # pages of views whose frame is their own copy (freed with the page)
         self._stale_code: set[int] = set()  # frames the host wrote while no page mapped them executable
 
     # ---- lookup ---------------------------------------------------------------------------------------
@@ -300,9 +310,12 @@ class AddressSpace:
         committed pages (VadTreeCorrupt if one is broken)."""
         self._vad.check()
         committed = {page: protect for region in self._vad for page, protect in region.committed.items()}
-        if committed != self._protection or committed.keys() != self._frames.keys():
+        present = self._frames.keys()
+        if committed != self._protection or not present <= committed.keys():
             raise VadTreeCorrupt("the committed pages of the regions, the pages with a protection and the pages "
                                  "with a frame differ")
+        if not self._cow <= present or not self._copied <= present or self._cow & self._copied:
+            raise VadTreeCorrupt("copy-on-write pages that are not present, or both shared and copied")
 
     def region_at(self, addr: int) -> Region | None:
         return self._vad.find(addr)
@@ -328,8 +341,9 @@ class AddressSpace:
         self._vad.insert(region)
         return region
 
-    def commit(self, base: int, size: int, protect: int) -> None:
-        """Commit (or re-protect) the pages of [base, base+size); they must lie in one region.
+    def commit(self, base: int, size: int, protect: int, *, present: bool = False) -> None:
+        """Commit (or re-protect) the pages of [base, base+size); they must lie in one region. `present`: give
+        them their frames now, however many they are (the system's own structures).
 
         In a view the pages are committed in its shared memory, so they appear in the other views of that memory
         too, there with the protection of those views.
@@ -342,7 +356,7 @@ class AddressSpace:
             for view in self._vad:
                 if view.shared is shared and view is not region:
                     self._show_committed(view, fresh)
-        self._commit_pages(region, base, base + size, protect)
+        self._commit_pages(region, base, base + size, protect, present)
 
     def map_view(self, base: int, size: int, shared: SharedMemory, offset: int, protect: int, owner: object,
                  name: str = "", mem_type: MemType = MemType.MAPPED) -> Region:
@@ -359,25 +373,88 @@ class AddressSpace:
         for start, end in _page_runs(o for o in offsets if lo <= o < hi):
             self._commit_pages(view, view.base + start - lo, view.base + end - lo, view.allocation_protect)
 
-    def _commit_pages(self, region: Region, start: int, end: int, protect: int) -> None:
-        """Give the pages of [start, end) frames where they have none (new private pages are zero) and the rights
-        of `protect`."""
+    def _commit_pages(self, region: Region, start: int, end: int, protect: int, present: bool = False) -> None:
+        """Give the pages of [start, end) the protection `protect`; present ones take its rights at once, and
+        the others come to be present now (a small commit, or `present`) or when touched (a large one)."""
         read, write, execute = rights(protect)
-        frames, physical, cpu, shared = self._frames, self.physical, self.cpu, region.shared
+        frames, protection, committed = self._frames, self._protection, region.committed
+        eager = present or (end - start) // PAGE <= EAGER_PAGES
         changed = False
         for page in range(start, end, PAGE):
+            committed[page] = protection[page] = protect
             frame = frames.get(page)
-            if frame is None:
-                frame = physical.allocate() if shared is None else shared.frame(region.offset + page - region.base)
-                frames[page] = frame
-            else:
+            if frame is not None:
                 changed = True
-            self._map(page, frame, read, write, execute)
-            region.committed[page] = self._protection[page] = protect
+                self._map(page, frame, read, write, execute)
+            elif eager:
+                self._present(region, page)
         if changed:
-            cpu.flush_tlb()
+            self.cpu.flush_tlb()
+
+    def _present(self, region: Region, page: int) -> int:
+        """Give a committed page its frame (a zero one, its section's, or its section's to copy on a write) and
+        map it; the frame."""
+        protect = self._protection[page]
+        shared = region.shared
+        if shared is None:
+            frame = self.physical.allocate()
+        else:
+            frame = shared.frame(region.offset + page - region.base)
+            if is_writecopy(protect):
+                self._cow.add(page)
+        self._frames[page] = frame
+        self._map(page, frame, *rights(protect))
+        return frame
+
+    def _touch(self, page: int) -> int:
+        """The frame of a committed page, made present if it is not (KeyError for a page that is not committed)."""
+        frame = self._frames.get(page)
+        if frame is not None:
+            return frame
+        if page not in self._protection:
+            raise KeyError(page)
+        region = self.region_at(page)
+        assert region is not None
+        return self._present(region, page)
+
+    def _copy_page(self, page: int) -> int:
+        """Break the sharing of a write-copy page: it gets a copy of its frame, and read-write rights."""
+        region = self.region_at(page)
+        assert region is not None
+        frame = self.physical.allocate()
+        self.physical.write(frame, 0, self.physical.read(self._frames[page], 0, PAGE))
+        self._cow.discard(page)
+        self._copied.add(page)
+        self._frames[page] = frame
+        protect = self._protection[page]
+        protect = protect & ~_PROT_BASE_MASK | (Prot.EXECUTE_READWRITE if rights(protect)[2] else Prot.READWRITE)
+        region.committed[page] = self._protection[page] = protect
+        self._map(page, frame, *rights(protect))
+        self.cpu.flush_tlb()  # the CPU may hold the shared frame's read-only entry
+        return frame
+
+    def resolve_fault(self, address: int, access: Access) -> bool:
+        """Serve a page fault of the CPU where Windows' MmAccessFault would: a committed page touched for the first
+        time gets its frame, a write to a write-copy page gets the page its copy. True when the instruction may be
+        run again; False when the fault is the guest's (a free, reserved, guard or protected page)."""
+        page = address & ~(PAGE - 1)
+        protect = self._protection.get(page)
+        if protect is None:
+            return False
+        read, write, execute = rights(protect)
+        if not (write if access is Access.WRITE else execute if access is Access.EXECUTE else read):
+            return False
+        if page not in self._frames:
+            self._touch(page)
+            return True
+        if access is Access.WRITE and page in self._cow:
+            self._copy_page(page)
+            return True
+        return False
 
     def _map(self, page: int, frame: int, read: bool, write: bool, execute: bool) -> None:
+        if write and page in self._cow:
+            write = False  # the first write copies the page (resolve_fault)
         self.cpu.map_page(page, frame, read, write, execute)
         if execute and read:
             self.physical.executable[frame] = 1
@@ -391,9 +468,14 @@ class AddressSpace:
         region = self._region_spanning(base, size)
         old = region.committed[base]
         read, write, execute = rights(protect)
+        shared_view = region.shared is not None and is_writecopy(protect)
         for page in range(base, base + size, PAGE):
-            self._map(page, self._frames[page], read, write, execute)
             region.committed[page] = self._protection[page] = protect
+            frame = self._frames.get(page)
+            if frame is not None:
+                if shared_view and page not in self._copied:
+                    self._cow.add(page)  # a view's page made write-copy: its next write copies it
+                self._map(page, frame, read, write, execute)
         self.cpu.flush_tlb()
         return old
 
@@ -409,10 +491,14 @@ class AddressSpace:
         if not pages:
             return
         for page in pages:
-            self.cpu.unmap_page(page)
-            frame = self._frames.pop(page)
             del committed[page], self._protection[page]
-            if region.shared is None:
+            frame = self._frames.pop(page, None)
+            if frame is None:
+                continue  # committed, never touched
+            self.cpu.unmap_page(page)
+            self._cow.discard(page)
+            if region.shared is None or page in self._copied:
+                self._copied.discard(page)
                 self.physical.release(frame)
         self.cpu.flush_tlb()
 
@@ -425,7 +511,7 @@ class AddressSpace:
     def map_committed(self, base: int, size: int, mem_type: MemType, protect: int, name: str = "") -> Region:
         """Reserve and commit in one step (system structures, stacks, images before their sections)."""
         region = self.reserve(base, size, mem_type, protect, name)
-        self.commit(base, size, protect)
+        self.commit(base, size, protect, present=True)
         return region
 
     def _region_spanning(self, base: int, size: int) -> Region:
@@ -493,12 +579,15 @@ class AddressSpace:
     def _copy_out(self, addr: int, size: int) -> bytes:
         """The bytes of committed pages (KeyError at the first page that is not)."""
         page, within = addr & ~(PAGE - 1), addr & (PAGE - 1)
+        frames = self._frames
         if within + size <= PAGE:
-            return self.physical.read(self._frames[page], within, size)
+            frame = frames.get(page)
+            return self.physical.read(frame if frame is not None else self._touch(page), within, size)
         out = bytearray()
         while size > 0:
             n = min(size, PAGE - within)
-            out += self.physical.read(self._frames[page], within, n)
+            frame = frames.get(page)
+            out += self.physical.read(frame if frame is not None else self._touch(page), within, n)
             page, within, size = page + PAGE, 0, size - n
         return bytes(out)
 
@@ -508,7 +597,9 @@ class AddressSpace:
         page, within = addr & ~(PAGE - 1), addr & (PAGE - 1)
         physical = self.physical
         if within + len(data) <= PAGE:  # the common case: one page
-            frame = self._frames[page]
+            frame = self._frames.get(page)
+            if frame is None or page in self._cow:
+                frame = self._writable_frame(page)
             physical.write(frame, within, data)
             if physical.executable[frame]:
                 self._stale_code.add(frame)
@@ -518,7 +609,9 @@ class AddressSpace:
         code = False
         while view:
             n = min(len(view), PAGE - within)
-            frame = self._frames[page]
+            frame = self._frames.get(page)
+            if frame is None or page in self._cow:
+                frame = self._writable_frame(page)
             physical.write(frame, within, view[:n])
             if physical.executable[frame]:
                 code = True
@@ -526,6 +619,11 @@ class AddressSpace:
             page, within, view = page + PAGE, 0, view[n:]
         if code:
             self.cpu.invalidate_code(addr, len(data))
+
+    def _writable_frame(self, page: int) -> int:
+        """The frame a host write goes to: present, and the page's own copy when it is a write-copy page."""
+        frame = self._touch(page)
+        return self._copy_page(page) if page in self._cow else frame
 
     def read_u32(self, addr: int) -> int:
         return struct.unpack("<I", self.read(addr, 4))[0]

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..emu.cpu.backend import RunResult
+from ..emu.cpu.backend import FaultKind, RunResult
 from ..errors import EmulatorError, GuestBudgetExceeded
 from ..nt.status import NTSTATUS
 
@@ -92,6 +92,11 @@ class Scheduler:
             deadline = self.system.deadline
             timeout = max(deadline - time.monotonic(), 0.001) if deadline is not None else 0.0
             result = cpu.run(begin, until=until, max_insns=max_insns, timeout=timeout)
+            fault = result.fault
+            if fault is not None and fault.kind is FaultKind.PAGE and fault.access is not None and \
+                    thread.process.memory.resolve_fault(fault.address, fault.access):
+                begin = fault.pc  # the page is there now (or copied): the instruction runs again
+                continue
             if result.reason != "stopped" or thread.wait is None:
                 return result
             cpu.registers(["rax"]).write((self.finish_wait(thread),))

@@ -26,8 +26,8 @@ names kernel32 gives. Windows' rules, and the choices made where Windows is subt
   section's (STATUS_SECTION_PROTECTION), 64 KB alignment of base and offset (STATUS_MAPPED_ALIGNMENT), the offset
   and size against the section (STATUS_INVALID_VIEW_SIZE; a ViewSize of 0 maps to the end), a given base that is
   taken (STATUS_CONFLICTING_ADDRESSES). CommitSize commits the first pages of a SEC_RESERVE section's view.
-  A write-copy view is a private copy of the section made when it is mapped (Windows copies page by page on
-  the first write, so until then it would still see other views' writes).
+  A write-copy view shares the section's pages until it writes one: that page then becomes its own copy, shown
+  PAGE_READWRITE (or PAGE_EXECUTE_READWRITE), as on Windows; until then it sees what other views write.
   A view of an image section is mapped by imagesection.py, after the checks up to the section handle's rights
   and the base's alignment; the view's protection is not looked at further (each part of an image has its own).
 - NtUnmapViewOfSection takes any address inside a view (or an image); anything else is STATUS_NOT_MAPPED_VIEW.
@@ -348,11 +348,8 @@ class SectionServices:
             base = space.find_free(length, high=limit, top_down=bool(AllocationType & MEM_TOP_DOWN))
             if base is None:
                 raise NtError(NTSTATUS.NO_MEMORY)
-        copy = is_writecopy(Win32Protect)
-        memory = section.memory.copy() if copy else section.memory
+        memory = section.memory
         space.map_view(base, length, memory, offset, Win32Protect, section, section.describe())
-        if copy:
-            memory.release()  # the view is the copy's only user
         if CommitSize and not memory.fully_committed:
             space.commit(base, min(page_up(CommitSize), length), Win32Protect)
         space.write_u64(BaseAddress, base)
