@@ -49,7 +49,6 @@ from ..emu.memory import (
     Prot,
     SharedMemory,
     compatible_protection,
-    is_writecopy,
     page_down,
     page_up,
     valid_protection,
