@@ -22,6 +22,7 @@ from tests.pebuild import CODE, FILE_EXECUTABLE_IMAGE, FILE_RELOCS_STRIPPED, PEB
 from tests.test_kernel_memory import INFO, LENGTH, RO, RW, SECTION_ALL_ACCESS, SENTINEL, open_file, section, view
 from tests.wow64rig import DATA, Wow64Rig, object_attributes32, unicode_string32
 from wow64emu.emu.memory import MemState, MemType, Prot, Region
+from wow64emu.kernel.fileobject import FileObject
 from wow64emu.kernel.handles import CURRENT_PROCESS
 from wow64emu.nt.memory import SECTION_BASIC_INFORMATION, SECTION_IMAGE_INFORMATION
 from wow64emu.nt.status import NTSTATUS
@@ -117,6 +118,24 @@ def test_what_is_not_an_image(kernel: KernelRig, tmp_path: Path) -> None:
     assert image_section(kernel, "text.dll") == (NTSTATUS.INVALID_IMAGE_NOT_MZ, SENTINEL)
     assert image_section(kernel, "empty.dll") == (NTSTATUS.MAPPED_FILE_SIZE_ZERO, SENTINEL)
     assert image_section(kernel, "bad.dll") == (NTSTATUS.INVALID_IMAGE_FORMAT, SENTINEL)
+
+
+def test_an_image_section_reads_the_headers_and_sections_not_the_rest_of_a_huge_file(
+        kernel: KernelRig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    image = (BIN / "x86" / "dll_plus.dll").read_bytes()
+    with (tmp_path / "huge.dll").open("wb") as f:  # the DLL, then a gigabyte of nothing (sparse on the host)
+        f.write(image)
+        f.truncate(1 << 30)
+    with (tmp_path / "huge.txt").open("wb") as f:
+        f.truncate(1 << 30)
+    read = []
+    original = FileObject.read
+    monkeypatch.setattr(FileObject, "read", lambda self, offset, length: read.append(length) or original(
+        self, offset, length))
+    assert image_section(kernel, "huge.txt") == (NTSTATUS.INVALID_IMAGE_NOT_MZ, SENTINEL)
+    status, _ = image_section(kernel, "huge.dll")
+    assert status == NTSTATUS.SUCCESS
+    assert sum(read) <= len(image) + 0x2000  # the image's own bytes: no gigabyte read
 
 
 def test_creation_statuses(kernel: KernelRig, tmp_path: Path) -> None:

@@ -440,6 +440,21 @@ def test_file_sections_are_the_files_bytes_and_write_back(kernel: KernelRig, tmp
     assert (tmp_path / "data.bin").read_bytes()[-2:] == b"8!"
 
 
+def test_a_view_of_a_huge_file_costs_the_pages_it_touches(kernel: KernelRig, tmp_path: Path) -> None:
+    with (tmp_path / "huge.bin").open("wb") as f:  # 1 GB, sparse on the host, with a few bytes in its middle
+        f.seek(0x2345_6000)
+        f.write(b"needle")
+        f.truncate(1 << 30)
+    physical = kernel.system.physical
+    before = physical.frames_in_use
+    status, sec = section(kernel, 0, RO, SEC_COMMIT, open_file(kernel, "huge.bin", access=FILE_R))
+    assert status == NTSTATUS.SUCCESS
+    status, base, size = view(kernel, sec, prot=RO)
+    assert status == NTSTATUS.SUCCESS and size == 1 << 30
+    assert kernel.process.memory.read(base + 0x2345_6000, 6) == b"needle"
+    assert physical.frames_in_use - before < 16  # the page read, and the tables that map it
+
+
 def test_a_larger_writable_file_section_extends_the_file(kernel: KernelRig, tmp_path: Path) -> None:
     (tmp_path / "short.bin").write_bytes(b"xyz")
     status, sec = section(kernel, 0x1800, RW, SEC_COMMIT, open_file(kernel, "short.bin"))

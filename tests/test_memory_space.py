@@ -119,14 +119,53 @@ def test_a_new_view_maps_the_pages_already_committed(space: AddressSpace) -> Non
     assert space.query(B + 0x1000).protect == Prot.EXECUTE_READ
 
 
-def test_a_copy_starts_with_the_bytes_and_then_goes_its_own_way() -> None:
-    shared = SharedMemory(PhysicalMemory(), 0x2000, committed=False)
-    shared.commit(0x1000, 0x2000)
-    shared.write(0x1000, b"abc")
-    twin = shared.copy()
-    twin.write(0x1000, b"x")
-    assert shared.read(0x1000, 3) == b"abc" and twin.read(0x1000, 3) == b"xbc"
-    assert twin.is_committed(0x1000) and not twin.is_committed(0)
+def test_a_write_copy_view_copies_a_page_when_the_cpu_first_writes_it(space: AddressSpace) -> None:
+    shared = SharedMemory(space.physical, 0x2000, committed=True)
+    shared.write(0, b"section")
+    space.map_view(A, 0x2000, shared, 0, Prot.READWRITE, None)
+    space.map_view(B, 0x2000, shared, 0, Prot.WRITECOPY, None)
+    assert load(space, B) == int.from_bytes(b"section\0", "little")  # the section's frame, read-only
+    with pytest.raises(CpuFault) as fault:
+        store(space, B, 0x4242)
+    assert (fault.value.fault.address, fault.value.fault.access) == (B, Access.WRITE)
+    assert space.resolve_fault(B, Access.WRITE)  # MmAccessFault's copy: the instruction may run again
+    store(space, B, 0x4242)
+    assert load(space, B) == 0x4242 and load(space, A) == int.from_bytes(b"section\0", "little")
+    assert space.query(B).protect == Prot.READWRITE and space.query(B + 0x1000).protect == Prot.WRITECOPY
+    assert not space.resolve_fault(A + 0x10000, Access.READ)  # free memory: the guest's fault
+    space.check()
+
+
+class Pages:
+    """A file's pages, counted as they are read."""
+
+    def __init__(self) -> None:
+        self.read: list[int] = []
+        self.closed = False
+
+    def read_page(self, offset: int) -> bytes:
+        self.read.append(offset)
+        return bytes([offset // 0x1000 + 1]) * 0x1000
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_a_file_section_reads_each_page_the_first_time_it_is_used(space: AddressSpace) -> None:
+    pages = Pages()
+    shared = SharedMemory(space.physical, 0x100000, committed=True, source=pages)
+    view = space.map_view(A, 0x100000, shared, 0, Prot.READONLY, None)
+    shared.release()  # the view is its last user now
+    assert pages.read == []  # a 1 MB view of the file, and nothing read yet
+    assert space.read(A + 0x5010, 2) == b"\x06\x06"  # the kernel reads it: the page is read in
+    with pytest.raises(CpuFault):  # the CPU touches another: not there yet, a page fault
+        load(space, A + 0x7000)
+    assert space.resolve_fault(A + 0x7000, Access.READ)
+    assert load(space, A + 0x7000) == 0x0808080808080808
+    assert pages.read == [0x5000, 0x7000]
+    assert list(shared.filled(0, 0x100000)) == [(0x5000, 0x6000), (0x7000, 0x8000)]
+    space.release(view)
+    assert pages.closed
 
 
 def test_query_scans_forward_from_the_page_and_free_ranges_start_at_it(space: AddressSpace) -> None:

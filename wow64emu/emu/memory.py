@@ -24,7 +24,7 @@ import struct
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ..errors import GuestFault
 from .cpu.backend import Access
@@ -166,37 +166,61 @@ def _page_runs(pages: Iterable[int]) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
-class SharedMemory:
-    """Pages that several views share (a section's, or KUSER_SHARED_DATA): frames of physical memory, and which
-    pages are committed. A section committed whole has its frames from the start, one run of them; one committed
-    page by page gets a frame per page as it is committed. The frames go back when the last user lets go
-    (release())."""
+class PageSource(Protocol):
+    """Where the pages of a section come from the first time they are used (a file)."""
 
-    def __init__(self, physical: PhysicalMemory, size: int, committed: bool, file_backed: bool = False) -> None:
+    def read_page(self, offset: int) -> bytes: ...
+
+    def close(self) -> None: ...
+
+
+class SharedMemory:
+    """Pages that several views share (a section's, or KUSER_SHARED_DATA): which pages are committed, and the
+    frames of physical memory behind them. A committed page gets its frame the first time anything uses it (a zero
+    one, or, for a section of a file (`source`), one filled from the file), so a section of a gigabyte costs only
+    the pages touched. The frames go back when the last user lets go (release())."""
+
+    def __init__(self, physical: PhysicalMemory, size: int, committed: bool,
+                 source: PageSource | None = None) -> None:
         self.physical = physical
         self.size = page_up(size)
-        self.file_backed = file_backed  # the pages are a file's: committed whole, written back to it
         self.fully_committed = committed
-        self._first = physical.allocate_run(self.size // PAGE) if committed else 0
-        self._frames: dict[int, int] = {}  # page offset -> frame, when not fully committed
+        self._committed: set[int] = set()  # page offsets committed, when not all are
+        self._frames: dict[int, int] = {}  # page offset -> frame, for the committed pages used so far
+        self._source = source
+        self._filled = bytearray(self.size // PAGE if source is not None else 0)
         self.users = 1  # its creator; each view adds one
 
+    @property
+    def file_backed(self) -> bool:
+        """The pages are a file's: committed whole, filled from it, written back to it."""
+        return self._source is not None
+
     def frame(self, offset: int) -> int:
-        """The frame of the committed page at this offset."""
-        if self.fully_committed:
-            return self._first + offset // PAGE
-        return self._frames[offset]
+        """The frame of the committed page at this offset (made, and filled from the file, the first time)."""
+        frame = self._frames.get(offset)
+        if frame is None:
+            frame = self._frames[offset] = self.physical.allocate()
+            if self._source is not None:
+                self._filled[offset // PAGE] = 1
+                self.physical.write(frame, 0, self._source.read_page(offset))
+        return frame
+
+    def filled(self, start: int, end: int) -> Iterator[tuple[int, int]]:
+        """The [start, end) runs of pages of a file's section that were ever used, in [start, end)."""
+        first = start // PAGE
+        pages = (first + i for i, used in enumerate(self._filled[first:page_up(end) // PAGE]) if used)
+        yield from _page_runs(page * PAGE for page in pages)
 
     def is_committed(self, offset: int) -> bool:
-        return self.fully_committed or offset in self._frames
+        return self.fully_committed or offset in self._committed
 
     def commit(self, start: int, end: int) -> list[int]:
         """Commit the pages of [start, end) (offsets); returns those that were not committed before."""
         if self.fully_committed:
             return []
-        fresh = [o for o in range(start, end, PAGE) if o not in self._frames]
-        for offset in fresh:
-            self._frames[offset] = self.physical.allocate()
+        fresh = [o for o in range(start, end, PAGE) if o not in self._committed]
+        self._committed.update(fresh)
         return fresh
 
     def read(self, offset: int, size: int) -> bytes:
@@ -218,28 +242,21 @@ class SharedMemory:
             self.physical.write(self.frame(page), within, view[:n])
             offset, view = offset + n, view[n:]
 
-    def copy(self) -> SharedMemory:
-        """A private copy: same bytes, same commitment (what a copy-on-write view starts from)."""
-        twin = SharedMemory(self.physical, self.size, self.fully_committed, self.file_backed)
-        for offset in range(0, self.size, PAGE) if self.fully_committed else sorted(self._frames):
-            if not self.fully_committed:
-                twin.commit(offset, offset + PAGE)
-            twin.physical.write(twin.frame(offset), 0, self.physical.read(self.frame(offset), 0, PAGE))
-        return twin
-
     def retain(self) -> None:
         self.users += 1
 
     def release(self) -> None:
-        """One user lets go; with the last one the frames go back to physical memory."""
+        """One user lets go; with the last one the frames go back to physical memory (and the file is let go)."""
         self.users -= 1
         if self.users:
             return
-        frames = range(self._first, self._first + self.size // PAGE) if self.fully_committed else self._frames.values()
-        for frame in frames:
+        for frame in self._frames.values():
             self.physical.release(frame)
         self._frames = {}
+        self._committed = set()
         self.fully_committed = False
+        if self._source is not None:
+            self._source.close()
 
 
 @dataclass

@@ -65,15 +65,11 @@ class PhysicalMemory:
             frame = self._free.pop()
             self.zero(frame)
             return frame
-        return self.allocate_run(1)
-
-    def allocate_run(self, count: int) -> int:
-        """`count` consecutive zero-filled frames never used before (for a section committed whole); the first."""
-        first = self._next
-        while (first + count) > len(self._chunks) * FRAMES_PER_CHUNK:
+        frame = self._next
+        if frame >= len(self._chunks) * FRAMES_PER_CHUNK:
             self._grow()
-        self._next += count
-        return first
+        self._next += 1
+        return frame
 
     def release(self, frame: int) -> None:
         if self.executable[frame]:

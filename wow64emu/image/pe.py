@@ -7,8 +7,9 @@ output is never trusted for layout decisions without a check of our own.
 
 from __future__ import annotations
 
+import os
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,7 +124,11 @@ class PEImage:
     def from_path(cls, path: str | Path) -> PEImage:
         p = Path(path)
         try:
-            data = p.read_bytes()
+            with p.open("rb") as f:
+                def read(offset: int, length: int) -> bytes:
+                    f.seek(offset)
+                    return f.read(length)
+                data = read(0, image_extent(read, os.fstat(f.fileno()).st_size))
         except OSError as exc:
             raise BadImage(f"{p.name or path}: cannot read the file ({exc.strerror or exc})") from exc
         return cls.parse(data, p.name)
@@ -136,6 +141,31 @@ class PEImage:
             pe = pefile.PE(data=data, fast_load=True)
         # No pe.close(): parsed from bytes there is no file to release, and close() runs a full gc.collect().
         return _build(pe, data, name)
+
+
+def image_extent(read: Callable[[int, int], bytes], file_size: int) -> int:
+    """How much of a file an image's headers say it uses: up to the end of its headers and of its sections' raw
+    data (never past the file). What follows (an overlay, a certificate, or a gigabyte of nothing) is never read
+    to load it. `read(offset, length)` reads the file; headers that make no sense give the whole file, for parse()
+    to refuse with its reasons."""
+    head = read(0, min(file_size, 0x1000))
+    if len(head) < _DOS_HEADER_SIZE or head[:2] != b"MZ":
+        return file_size
+    (e_lfanew,) = struct.unpack_from("<I", head, 0x3C)
+    header = read(e_lfanew, 4 + _FILE_HEADER_SIZE)
+    if len(header) < 4 + _FILE_HEADER_SIZE or header[:4] != b"PE\0\0":
+        return file_size
+    count, optional = struct.unpack_from("<H12xH", header, 6)
+    table = e_lfanew + 4 + _FILE_HEADER_SIZE + optional
+    sections = read(table, count * _SECTION_HEADER_SIZE)
+    end = table + count * _SECTION_HEADER_SIZE
+    for i in range(len(sections) // _SECTION_HEADER_SIZE):
+        raw_size, raw_pointer = struct.unpack_from("<II", sections, i * _SECTION_HEADER_SIZE + 16)
+        end = max(end, raw_pointer + raw_size)
+    optional_header = read(e_lfanew + 4 + _FILE_HEADER_SIZE, min(optional, 0x40))
+    if len(optional_header) >= 0x40:
+        end = max(end, struct.unpack_from("<I", optional_header, 0x3C)[0])  # SizeOfHeaders
+    return min(file_size, end)
 
 
 @contextmanager

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 from ..emu.memory import ALLOCATION_GRANULARITY, page_up
 from ..errors import BadImage
 from ..image.mapping import map_image
-from ..image.pe import SCN_MEM_EXECUTE, PEImage
+from ..image.pe import SCN_MEM_EXECUTE, PEImage, image_extent
 from ..nt.status import NTSTATUS
 from .errors import NtError
 from .paths import SYSROOT
@@ -76,10 +76,10 @@ def read_image(file: FileObject) -> ImageFile:
     size = file.size()
     if size == 0:
         raise NtError(NTSTATUS.MAPPED_FILE_SIZE_ZERO)
-    data = file.read(0, size)
-    path = file.nt_name.removeprefix("\\??\\")
-    if data[:2] != b"MZ":
+    if file.read(0, 2) != b"MZ":
         raise NtError(NTSTATUS.INVALID_IMAGE_NOT_MZ)
+    data = file.read(0, image_extent(file.read, size))  # the headers and the sections, not what follows
+    path = file.nt_name.removeprefix("\\??\\")
     try:
         pe = PEImage.parse(data, path)
     except BadImage as exc:

@@ -6,9 +6,10 @@ names kernel32 gives. Windows' rules, and the choices made where Windows is subt
 - NtCreateSection: AllocationAttributes with unknown bits, or a page-file section without exactly one of
   SEC_COMMIT and SEC_RESERVE, is STATUS_INVALID_PARAMETER_6; the page protection must be one a section can have
   (not PAGE_NOACCESS or PAGE_EXECUTE, no modifier), else STATUS_INVALID_PAGE_PROTECTION. A page-file section needs
-  a MaximumSize (STATUS_INVALID_PARAMETER_4), rounded up to pages. A file section is the file's bytes, copied when
-  the section is made: its size is MaximumSize, or the file's size (an empty file: STATUS_MAPPED_FILE_SIZE_ZERO);
-  a larger MaximumSize extends a file the section may write, and is STATUS_SECTION_TOO_BIG for a read-only one.
+  a MaximumSize (STATUS_INVALID_PARAMETER_4), rounded up to pages. A file section is the file's bytes, read page by
+  page as views use them (the file stays open while the section's pages live): its size is MaximumSize, or the
+  file's size (an empty file: STATUS_MAPPED_FILE_SIZE_ZERO); a larger MaximumSize extends a file the section may
+  write, and is STATUS_SECTION_TOO_BIG for a read-only one.
   Its attributes are SEC_FILE (SEC_COMMIT / SEC_RESERVE are dropped). The file handle must grant read (and write
   for a writable section, execute for an executable one): STATUS_ACCESS_DENIED; a directory or a console is
   STATUS_INVALID_FILE_FOR_SECTION. Host memory bounds a section at 4 GB: beyond, STATUS_COMMITMENT_LIMIT
@@ -38,6 +39,7 @@ names kernel32 gives. Windows' rules, and the choices made where Windows is subt
 from __future__ import annotations
 
 import logging
+import os
 import struct
 from collections.abc import Callable
 from pathlib import Path
@@ -45,6 +47,7 @@ from typing import TYPE_CHECKING
 
 from ..emu.memory import (
     ALLOCATION_GRANULARITY,
+    PAGE,
     MemType,
     Prot,
     SharedMemory,
@@ -67,6 +70,7 @@ from .handles import KernelObject, is_pseudo_handle
 from .imagesection import ImageFile, image_information, map_image_view, read_image
 from .memory import check_process, check_zero_bits
 from .namespace import create_object, open_object
+from .paths import host_status
 
 if TYPE_CHECKING:
     from ..emu.memory import AddressSpace, Region
@@ -162,15 +166,42 @@ class Section(SectionObject):
         self.memory.release()
 
     def write_back(self, offset: int, length: int) -> None:
-        """Put what views wrote in [offset, offset+length) of the section back in its file."""
+        """Put what views wrote in [offset, offset+length) of the section back in its file (the pages used only:
+        the others are the file's still)."""
         if self.file is None or self.protection not in _WRITABLE or offset >= self.size:
             return
         try:
             with self.file.open("r+b") as host:
-                host.seek(offset)
-                host.write(self.memory.read(offset, min(length, self.size - offset)))
+                last = min(offset + length, self.size)
+                for start, end in self.memory.filled(offset, last):
+                    host.seek(start)
+                    host.write(self.memory.read(start, min(end, last) - start))
         except OSError as exc:
             log.warning("section of %s: the file could not be written back: %s", self.file_name, exc)
+
+
+class FilePages:
+    """The pages of a file's section, read from the file the first time a view uses them. The file stays open as
+    long as the section's pages live, as a section holds its file object on Windows (the guest may close its
+    handle, or delete the name)."""
+
+    def __init__(self, host: Path) -> None:
+        try:
+            self._file = open(host, "rb")  # noqa: SIM115 - closed when the section's pages go (close())
+        except OSError as exc:
+            raise NtError(host_status(exc)) from None
+        self.name = host.name
+
+    def read_page(self, offset: int) -> bytes:
+        try:
+            data = os.pread(self._file.fileno(), PAGE, offset)
+        except OSError as exc:  # the host lost the file under us: what is not there reads as zero
+            log.warning("section of %s: page 0x%x could not be read: %s", self.name, offset, exc)
+            data = b""
+        return data.ljust(PAGE, b"\0")
+
+    def close(self) -> None:
+        self._file.close()
 
 
 class ImageSection(SectionObject):
@@ -261,8 +292,7 @@ class SectionServices:
         def make() -> Section:
             if size > file_size:
                 file.truncate(size)
-            memory = SharedMemory(self.system.physical, size, True, file_backed=True)
-            memory.write(0, file.read(0, size))
+            memory = SharedMemory(self.system.physical, size, True, source=FilePages(file.path.host))
             return Section(size, kept, protect, memory, file.path.host, file.nt_name)
 
         return make
