@@ -84,6 +84,8 @@ def check_space(k: KernelRig) -> None:
     frames = [frame for frame in frames if frame is not None]
     assert len(set(frames)) == len(frames)  # private pages: a frame each
     assert len(list(k.process.cpu.uc.mem_regions())) <= 4  # the CPU's memory regions: physical memory only
+    # The commit charge is the committed private pages, whatever was allocated, freed, touched or not.
+    assert k.system.physical.committed == sum(len(r.committed) for r in regions if r.shared is None) * PAGE
     for region in regions:  # commit counts as NtQueryVirtualMemory walks them
         page, counted = region.base, 0
         while page < region.end:

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -40,3 +42,28 @@ def test_freeing_what_wow64_runs_on_kills_the_thread_with_an_access_violation(mo
 @pytest.mark.parametrize("mode", ["arena", "stack64"])
 def test_a_64_bit_process_has_no_wow64_memory_to_free(mode: str, tmp_path: Path) -> None:
     assert hostile("x64", mode, tmp_path) == (0, "n/a\n")
+
+
+@pytest.mark.parametrize("width", ["x86", "x64"])
+def test_memory_is_committed_up_to_the_limit_and_not_beyond(width: str, tmp_path: Path) -> None:
+    streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
+    machine = Machine(BIN / width / "hostile.exe", ["hog"], root=tmp_path, streams=streams, memory_limit=128 << 20)
+    assert machine.run(timeout=120).exit_status == 0
+    got, error = streams.stdout.getvalue().decode().splitlines()
+    assert 100 <= int(got.removeprefix("MB=")) < 128  # what process creation left of 128 MB, in whole MB
+    assert error == "error=1455"  # ERROR_COMMITMENT_LIMIT, from STATUS_COMMITMENT_LIMIT
+    assert machine.system.physical.committed <= 128 << 20
+
+
+def test_the_host_memory_of_a_run_is_bounded_by_the_limit(tmp_path: Path) -> None:
+    # A parent of its own, so that the peak it reports is the emulator's alone.
+    code = ("import resource, subprocess, sys; "
+            "done = subprocess.run([sys.executable, '-m', 'wow64emu', 'run', '--memory-limit', '128M', sys.argv[1], "
+            "'hog'], capture_output=True); "
+            "print(done.returncode, done.stdout.decode().split()[0], resource.getrusage(resource.RUSAGE_CHILDREN)"
+            ".ru_maxrss)")
+    done = subprocess.run([sys.executable, "-c", code, str(BIN / "x86" / "hostile.exe")], capture_output=True,
+                          text=True, timeout=300)
+    status, got, peak_kb = done.stdout.split()
+    assert status == "0" and got.startswith("MB=")
+    assert int(peak_kb) * 1024 < (128 << 20) + (160 << 20)  # the limit, and the emulator's own (about 60 MB)

@@ -522,3 +522,26 @@ def test_flush_statuses(kernel: KernelRig) -> None:
     kernel.put_u64(SIZE, 0x2000)
     assert kernel.call("NtFlushVirtualMemory", CURRENT_PROCESS, BASE, SIZE, IOSB) == NTSTATUS.NOT_MAPPED_VIEW
     assert kernel.call("NtFlushVirtualMemory", CURRENT_PROCESS, BASE, SIZE, 0) == NTSTATUS.ACCESS_VIOLATION
+
+
+def test_the_commit_limit_bounds_private_memory_and_sections(kernel: KernelRig) -> None:
+    physical = kernel.system.physical
+    physical.commit_limit = physical.committed + 0x100000  # 1 MB more than the process has
+    committed = physical.committed
+    assert alloc(kernel, 0, 0x200000) == NTSTATUS.COMMITMENT_LIMIT
+    assert physical.committed == committed and len(kernel.process.memory.regions()) == 1  # nothing stays
+    assert alloc(kernel, 0x3000_0000, 0x80000) == NTSTATUS.SUCCESS
+    assert physical.committed == committed + 0x80000
+    assert free(kernel, 0x3000_0000, 0x40000, MEM_DECOMMIT) == NTSTATUS.SUCCESS
+    assert physical.committed == committed + 0x40000
+    assert free(kernel, 0x3000_0000, 0, MEM_RELEASE) == NTSTATUS.SUCCESS
+    assert physical.committed == committed
+    assert section(kernel, 0x200000)[0] == NTSTATUS.COMMITMENT_LIMIT  # SEC_COMMIT: charged whole
+    status, handle = section(kernel, 0x200000, attrs=SEC_RESERVE)  # reserved: charged as committed
+    assert status == NTSTATUS.SUCCESS and physical.committed == committed
+    assert view(kernel, handle, commit=0x200000)[0] == NTSTATUS.COMMITMENT_LIMIT
+    status, base, _ = view(kernel, handle, commit=0x10000)
+    assert status == NTSTATUS.SUCCESS and physical.committed == committed + 0x10000
+    assert kernel.call("NtUnmapViewOfSection", CURRENT_PROCESS, base) == NTSTATUS.SUCCESS
+    assert kernel.call("NtClose", handle) == NTSTATUS.SUCCESS
+    assert physical.committed == committed  # the section's pages went with its last user

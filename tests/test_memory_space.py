@@ -145,7 +145,7 @@ class Pages:
 
     def read_page(self, offset: int) -> bytes:
         self.read.append(offset)
-        return bytes([offset // 0x1000 + 1]) * 0x1000
+        return bytes([(offset // 0x1000 + 1) & 0xFF]) * 0x1000
 
     def close(self) -> None:
         self.closed = True
@@ -153,17 +153,17 @@ class Pages:
 
 def test_a_file_section_reads_each_page_the_first_time_it_is_used(space: AddressSpace) -> None:
     pages = Pages()
-    shared = SharedMemory(space.physical, 0x100000, committed=True, source=pages)
-    view = space.map_view(A, 0x100000, shared, 0, Prot.READONLY, None)
+    shared = SharedMemory(space.physical, 0x200000, committed=True, source=pages)
+    view = space.map_view(0x1000000, 0x200000, shared, 0, Prot.READONLY, None)
     shared.release()  # the view is its last user now
-    assert pages.read == []  # a 1 MB view of the file, and nothing read yet
-    assert space.read(A + 0x5010, 2) == b"\x06\x06"  # the kernel reads it: the page is read in
+    assert pages.read == []  # a 2 MB view of the file, and nothing read yet
+    assert space.read(view.base + 0x5010, 2) == b"\x06\x06"  # the kernel reads it: that page is read in
     with pytest.raises(CpuFault):  # the CPU touches another: not there yet, a page fault
-        load(space, A + 0x7000)
-    assert space.resolve_fault(A + 0x7000, Access.READ)
-    assert load(space, A + 0x7000) == 0x0808080808080808
-    assert pages.read == [0x5000, 0x7000]
-    assert list(shared.filled(0, 0x100000)) == [(0x5000, 0x6000), (0x7000, 0x8000)]
+        load(space, view.base + 0x27000)
+    assert space.resolve_fault(view.base + 0x27000, Access.READ)  # its 64 KB are read in
+    assert load(space, view.base + 0x27000) == 0x2828282828282828
+    assert pages.read == [0x5000, *range(0x20000, 0x30000, 0x1000)]
+    assert list(shared.filled(0, 0x200000)) == [(0x5000, 0x6000), (0x20000, 0x30000)]
     space.release(view)
     assert pages.closed
 

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO, NoReturn, TextIO
 
+from .emu.physical import DEFAULT_COMMIT_LIMIT
 from .emu.trace import JsonlSink, TextSink, Tracer
 from .errors import EmulatorError
 from .kernel.console import StdStreams
@@ -60,6 +61,23 @@ def _count(minimum: int) -> Callable[[str], int]:
     return parse
 
 
+_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+MIN_MEMORY_LIMIT = 64 << 20  # room for a process and its system DLLs
+
+
+def _memory_size(text: str) -> int:
+    """A size in bytes, or with a unit: 512M, 2G, 1T."""
+    number, unit = text.rstrip("KMGTkmgt"), text[len(text.rstrip("KMGTkmgt")):].upper()
+    try:
+        value = int(number) * _UNITS[unit]
+    except (ValueError, KeyError):
+        value = -1
+    if value < MIN_MEMORY_LIMIT:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size of {MIN_MEMORY_LIMIT >> 20}M or more "
+                                         "(bytes, or with K, M, G or T)")
+    return value
+
+
 def _output_file(text: str) -> Path:
     """A file to write: its folder must exist, so that nothing fails after the work is done."""
     path = Path(text)
@@ -93,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="stop the guest after N instructions (default: no limit)")
     run.add_argument("--timeout", type=_seconds, default=60.0, metavar="SECONDS",
                      help="stop the guest after this wall-clock time (default: 60; 0 = none)")
+    run.add_argument("--memory-limit", type=_memory_size, default=DEFAULT_COMMIT_LIMIT, metavar="SIZE",
+                     help="the most memory the guest may commit, as Windows' commit limit (default: 4G); past it "
+                          "the guest gets STATUS_COMMITMENT_LIMIT")
     run.add_argument("-v", "--verbose", action="store_true", help="also log what the emulator does not implement "
                      "quietly")
     run.add_argument("program", type=Path)
@@ -150,7 +171,7 @@ def cmd_run(ns: argparse.Namespace) -> int:
         if ns.trace:
             tracer = Tracer(JsonlSink(trace_out) if ns.trace_format == "jsonl" else TextSink(trace_out))
         machine = Machine(ns.program, ns.args, root=root, streams=streams, tracer=tracer,
-                          trace=frozenset(ns.trace or ()))
+                          trace=frozenset(ns.trace or ()), memory_limit=ns.memory_limit)
         outcome = machine.run(max_insns=ns.max_insns, timeout=ns.timeout)
     if sys.stdout is not None:
         sys.stdout.flush()

@@ -13,6 +13,14 @@ class GuestBudgetExceeded(EmulatorError):
     """The guest ran past its instruction budget or its wall-clock limit."""
 
 
+class CommitLimitReached(EmulatorError):
+    """Committing more would pass the System's commit limit (--memory-limit). A system call gets
+    STATUS_COMMITMENT_LIMIT; only the emulator's own commits (process creation) reach the user with it."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the guest's memory would pass the commit limit of {limit >> 20} MB (--memory-limit)")
+
+
 class GuestFault(Exception):
     """A guest address that is not accessible in the way asked for.
 

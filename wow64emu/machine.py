@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .emu.cpu.backend import CS64, FaultKind, RunResult
+from .emu.physical import DEFAULT_COMMIT_LIMIT
 from .emu.trace import Tracer, trace_step
 from .errors import GuestBudgetExceeded
 from .interrupt import stop_on_interrupt
@@ -49,12 +50,13 @@ class RunOutcome:
 
 class Machine:
     def __init__(self, program: Path, args: list[str], *, root: Path, streams: StdStreams,
-                 tracer: Tracer | None = None, trace: frozenset[str] = frozenset({"syscalls"})) -> None:
+                 tracer: Tracer | None = None, trace: frozenset[str] = frozenset({"syscalls"}),
+                 memory_limit: int = DEFAULT_COMMIT_LIMIT) -> None:
         """`trace` says what the tracer gets: "syscalls" (every layer of every call), "process" (the steps of
-        process creation and the regions each adds)."""
+        process creation and the regions each adds). `memory_limit`: the System's commit limit, in bytes."""
         on_step = (lambda c, step, what, regions: trace_step(tracer, step, what, regions, c.guest_path)) if (
             tracer is not None and "process" in trace) else None
-        self.system = System(root, streams)
+        self.system = System(root, streams, memory_limit=memory_limit)
         self.created: CreatedProcess = create_process(self.system, program, args, on_step=on_step)
         self.process = self.created.process
         self.thread = self.created.thread

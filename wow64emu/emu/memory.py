@@ -12,10 +12,10 @@ views of one section, in one process or in two, are the same bytes, and a page c
 committed in every view of this address space, as the section's commitment is.
 
 Pages come to be present as Windows' do: a small commit gets its frames at once, a large one (more than
-EAGER_PAGES) page by page as the CPU or the kernel touches them, so committing a gigabyte costs no gigabyte. A
-page of a write-copy view maps its section's frame without the right to write until something writes it; then it
-gets a copy of its own (and shows PAGE_READWRITE), as MmAccessFault does it. The CPU's page faults on such pages
-come here (resolve_fault) before they are the guest's exceptions.
+EAGER_PAGES) as the CPU or the kernel touches them (64 KB around a page the CPU faults on), so committing a
+gigabyte costs no gigabyte. A page of a write-copy view maps its section's frame without the right to write until
+something writes it; then it gets a copy of its own (and shows PAGE_READWRITE), as MmAccessFault does it. The
+CPU's page faults on such pages come here (resolve_fault) before they are the guest's exceptions.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING, Protocol
 
-from ..errors import GuestFault
+from ..errors import CommitLimitReached, GuestFault
 from .cpu.backend import Access
 from .physical import PhysicalMemory
 from .vad import VadTree, VadTreeCorrupt
@@ -36,7 +36,8 @@ if TYPE_CHECKING:
 
 PAGE = 0x1000
 ALLOCATION_GRANULARITY = 0x10000
-EAGER_PAGES = 64  # a commit of up to this many pages gets its frames at once, a larger one as they are touched
+EAGER_PAGES = 256  # a commit of up to this many pages (1 MB) gets its frames at once, a larger one when touched
+FAULT_AROUND = 0x10000  # a page fault makes present the committed pages of its 64 KB block, as Linux's fault-around
 
 
 class MemType(IntEnum):
@@ -181,9 +182,12 @@ class SharedMemory:
     the pages touched. The frames go back when the last user lets go (release())."""
 
     def __init__(self, physical: PhysicalMemory, size: int, committed: bool,
-                 source: PageSource | None = None) -> None:
+                 source: PageSource | None = None, charged: bool = False) -> None:
         self.physical = physical
         self.size = page_up(size)
+        self.charged = charged  # its committed pages count against the commit limit (a page-file section's do)
+        if committed and charged:
+            physical.charge(self.size)
         self.fully_committed = committed
         self._committed: set[int] = set()  # page offsets committed, when not all are
         self._frames: dict[int, int] = {}  # page offset -> frame, for the committed pages used so far
@@ -220,6 +224,8 @@ class SharedMemory:
         if self.fully_committed:
             return []
         fresh = [o for o in range(start, end, PAGE) if o not in self._committed]
+        if self.charged:
+            self.physical.charge(len(fresh) * PAGE)
         self._committed.update(fresh)
         return fresh
 
@@ -252,6 +258,8 @@ class SharedMemory:
             return
         for frame in self._frames.values():
             self.physical.release(frame)
+        if self.charged:
+            self.physical.uncharge(self.size if self.fully_committed else len(self._committed) * PAGE)
         self._frames = {}
         self._committed = set()
         self.fully_committed = False
@@ -395,6 +403,8 @@ class AddressSpace:
         the others come to be present now (a small commit, or `present`) or when touched (a large one)."""
         read, write, execute = rights(protect)
         frames, protection, committed = self._frames, self._protection, region.committed
+        if region.shared is None:  # private pages count against the commit limit (a view's, its section's)
+            self.physical.charge(sum(PAGE for page in range(start, end, PAGE) if page not in committed))
         eager = present or (end - start) // PAGE <= EAGER_PAGES
         changed = False
         for page in range(start, end, PAGE):
@@ -438,6 +448,7 @@ class AddressSpace:
         """Break the sharing of a write-copy page: it gets a copy of its frame, and read-write rights."""
         region = self.region_at(page)
         assert region is not None
+        self.physical.charge(PAGE)  # the copy is the process's own memory
         frame = self.physical.allocate()
         self.physical.write(frame, 0, self.physical.read(self._frames[page], 0, PAGE))
         self._cow.discard(page)
@@ -462,10 +473,18 @@ class AddressSpace:
         if not (write if access is Access.WRITE else execute if access is Access.EXECUTE else read):
             return False
         if page not in self._frames:
-            self._touch(page)
+            region = self.region_at(page)
+            assert region is not None
+            start = max(region.base, page & ~(FAULT_AROUND - 1))
+            for near in range(start, min(region.end, start + FAULT_AROUND), PAGE):
+                if near in self._protection and near not in self._frames:
+                    self._present(region, near)
             return True
         if access is Access.WRITE and page in self._cow:
-            self._copy_page(page)
+            try:
+                self._copy_page(page)
+            except CommitLimitReached:  # no memory for the copy: the write faults
+                return False
             return True
         return False
 
@@ -507,16 +526,23 @@ class AddressSpace:
                  else [p for p in committed if base <= p < end])
         if not pages:
             return
+        private = region.shared is None
+        uncharged = 0
         for page in pages:
             del committed[page], self._protection[page]
             frame = self._frames.pop(page, None)
+            if private:
+                uncharged += PAGE
             if frame is None:
                 continue  # committed, never touched
             self.cpu.unmap_page(page)
             self._cow.discard(page)
-            if region.shared is None or page in self._copied:
-                self._copied.discard(page)
+            if private or page in self._copied:
+                if page in self._copied:
+                    self._copied.discard(page)
+                    uncharged += PAGE
                 self.physical.release(frame)
+        self.physical.uncharge(uncharged)
         self.cpu.flush_tlb()
 
     def release(self, region: Region) -> None:

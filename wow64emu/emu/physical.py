@@ -17,14 +17,19 @@ import ctypes
 import mmap
 from collections.abc import Callable
 
+from ..errors import CommitLimitReached
+
 PAGE = 0x1000
 PAGE_SHIFT = 12
+DEFAULT_COMMIT_LIMIT = 4 << 30  # --memory-limit's default: what a 32-bit process could ever use, large-address-aware
 CHUNK = 0x1000_0000  # 256 MB of physical address space per host buffer
 FRAMES_PER_CHUNK = CHUNK >> PAGE_SHIFT
 
 
 class PhysicalMemory:
-    def __init__(self) -> None:
+    def __init__(self, commit_limit: int = DEFAULT_COMMIT_LIMIT) -> None:
+        self.commit_limit = commit_limit  # bytes the guests may commit in all (Windows' commit limit)
+        self.committed = 0  # bytes committed now: private pages, page-file sections, pages copied on write
         self._chunks: list[mmap.mmap] = []
         self._hosts: list[int] = []  # the host address of each chunk
         self._views: list[memoryview] = []
@@ -52,6 +57,18 @@ class PhysicalMemory:
         base = (len(self._chunks) - 1) * CHUNK
         for map_chunk in self._on_grow:
             map_chunk(base, CHUNK, host)
+
+    # ---- the commit charge ----------------------------------------------------------------------------------
+
+    def charge(self, size: int) -> None:
+        """Commit `size` bytes more, or raise CommitLimitReached: what is committed may all be written, and so
+        become host memory, so the limit bounds what a guest can make the host hold."""
+        if self.committed + size > self.commit_limit:
+            raise CommitLimitReached(self.commit_limit)
+        self.committed += size
+
+    def uncharge(self, size: int) -> None:
+        self.committed -= size
 
     # ---- frames ---------------------------------------------------------------------------------------------
 

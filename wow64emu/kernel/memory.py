@@ -39,6 +39,7 @@ from ..emu.memory import (
     page_up,
     valid_protection,
 )
+from ..errors import CommitLimitReached
 from ..nt.memory import MEMORY_BASIC_INFORMATION, MemoryBasicInformation
 from ..nt.status import NTSTATUS
 from .errors import NtError
@@ -115,7 +116,11 @@ class MemoryServices:
                 raise NtError(NTSTATUS.INVALID_PAGE_PROTECTION)
             start, length = _reserve(space, base, size, AllocationType, Protect, limit)
             if AllocationType & MEM_COMMIT:
-                space.commit(start, length, Protect)
+                try:
+                    space.commit(start, length, Protect)
+                except CommitLimitReached:  # all or nothing: no reservation stays behind
+                    space.release(space.region_at(start))
+                    raise
         else:
             start = page_down(base)
             length = page_up(base + size) - start

@@ -56,6 +56,7 @@ from ..emu.memory import (
     page_up,
     valid_protection,
 )
+from ..errors import CommitLimitReached
 from ..nt import layouts as L
 from ..nt.memory import (
     SECTION_BASIC_INFORMATION,
@@ -253,7 +254,8 @@ class SectionServices:
             physical = self.system.physical
 
             def make() -> Section:
-                return Section(size, attributes, protect, SharedMemory(physical, size, kind == SEC_COMMIT))
+                return Section(size, attributes, protect, SharedMemory(physical, size, kind == SEC_COMMIT,
+                                                                       charged=True))
 
         return create_object(thread, SectionHandle, DesiredAccess, ObjectAttributes, SectionObject, make)
 
@@ -378,9 +380,13 @@ class SectionServices:
             if base is None:
                 raise NtError(NTSTATUS.NO_MEMORY)
         memory = section.memory
-        space.map_view(base, length, memory, offset, Win32Protect, section, section.describe())
+        region = space.map_view(base, length, memory, offset, Win32Protect, section, section.describe())
         if CommitSize and not memory.fully_committed:
-            space.commit(base, min(page_up(CommitSize), length), Win32Protect)
+            try:
+                space.commit(base, min(page_up(CommitSize), length), Win32Protect)
+            except CommitLimitReached:  # all or nothing: no view stays behind
+                space.release(region)
+                raise
         space.write_u64(BaseAddress, base)
         space.write_u64(ViewSize, length)
         return NTSTATUS.SUCCESS

@@ -6,7 +6,8 @@ declared call with no service, a service with no declaration, or two services fo
 table is built, so the kernel can never silently serve a call with the wrong function. A service takes the calling
 thread, then the call's arguments as 64-bit integers in declaration order, and returns an NTSTATUS; it raises
 NtError for a failure status and lets GuestFault (a bad guest pointer) through, which dispatch() turns into
-STATUS_ACCESS_VIOLATION.
+STATUS_ACCESS_VIOLATION, and CommitLimitReached (the System's commit limit), which it turns into
+STATUS_COMMITMENT_LIMIT.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from ..errors import GuestFault
+from ..errors import CommitLimitReached, GuestFault
 from ..nt.status import NTSTATUS
 from ..nt.syscalls import Syscall, syscalls
 from . import (
@@ -99,3 +100,5 @@ class ServiceTable:
             return exc.status
         except GuestFault:
             return NTSTATUS.ACCESS_VIOLATION
+        except CommitLimitReached:
+            return NTSTATUS.COMMITMENT_LIMIT

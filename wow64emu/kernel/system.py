@@ -1,10 +1,10 @@
 """The System: one per emulator run, holding what Windows keeps once for the whole machine.
 
-Physical memory, KUSER_SHARED_DATA and its clocks, the object namespace (\\BaseNamedObjects and the directory
-objects), the C: volume, the console's host streams, the allocator of process and thread ids, the table of
-processes, the scheduler and the service table. Each process gets its CPU from the System, which chooses the
-backend. A System can hold several processes: a second one shares the namespace and the volume with the first and
-needs nothing new of them. Two Systems share nothing.
+Physical memory and its commit limit (--memory-limit), KUSER_SHARED_DATA and its clocks, the object namespace
+(\\BaseNamedObjects and the directory objects), the C: volume, the console's host streams, the allocator of process
+and thread ids, the table of processes, the scheduler and the service table. Each process gets its CPU from the
+System, which chooses the backend. A System can hold several processes: a second one shares the namespace and the
+volume with the first and needs nothing new of them. Two Systems share nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..emu.cpu.backend import CpuBackend
 from ..emu.cpu.unicorn import UnicornCpu
-from ..emu.physical import PhysicalMemory
+from ..emu.physical import DEFAULT_COMMIT_LIMIT, PhysicalMemory
 from .console import StdStreams
 from .namespace import Namespace
 from .process import Process
@@ -29,8 +29,9 @@ FIRST_CLIENT_ID = 0x1A2C  # process and thread ids: multiples of 4 from one tabl
 
 class System:
     def __init__(self, root: Path, streams: StdStreams,
-                 cpu: Callable[[PhysicalMemory], CpuBackend] = UnicornCpu) -> None:
-        self.physical = PhysicalMemory()
+                 cpu: Callable[[PhysicalMemory], CpuBackend] = UnicornCpu,
+                 memory_limit: int = DEFAULT_COMMIT_LIMIT) -> None:
+        self.physical = PhysicalMemory(memory_limit)
         self.shared_data = SharedUserData(self.physical)
         self._new_cpu = cpu
         self.streams = streams
