@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import SCRATCH, KernelRig
 from wow64emu.emu.memory import MemState, MemType, Prot
 from wow64emu.errors import GuestFault
-from wow64emu.kernel.handles import CURRENT_PROCESS
+from wow64emu.kernel.handles import CURRENT_PROCESS, HANDLE_CHARGE
 from wow64emu.kernel.memory import zero_bits_limit
 from wow64emu.nt import layouts as L
 from wow64emu.nt.memory import MEMORY_BASIC_INFORMATION, SECTION_BASIC_INFORMATION
@@ -538,10 +538,10 @@ def test_the_commit_limit_bounds_private_memory_and_sections(kernel: KernelRig) 
     assert physical.committed == committed
     assert section(kernel, 0x200000)[0] == NTSTATUS.COMMITMENT_LIMIT  # SEC_COMMIT: charged whole
     status, handle = section(kernel, 0x200000, attrs=SEC_RESERVE)  # reserved: charged as committed
-    assert status == NTSTATUS.SUCCESS and physical.committed == committed
+    assert status == NTSTATUS.SUCCESS and physical.committed == committed + HANDLE_CHARGE  # its handle only
     assert view(kernel, handle, commit=0x200000)[0] == NTSTATUS.COMMITMENT_LIMIT
     status, base, _ = view(kernel, handle, commit=0x10000)
-    assert status == NTSTATUS.SUCCESS and physical.committed == committed + 0x10000
+    assert status == NTSTATUS.SUCCESS and physical.committed == committed + HANDLE_CHARGE + 0x10000
     assert kernel.call("NtUnmapViewOfSection", CURRENT_PROCESS, base) == NTSTATUS.SUCCESS
     assert kernel.call("NtClose", handle) == NTSTATUS.SUCCESS
     assert physical.committed == committed  # the section's pages went with its last user

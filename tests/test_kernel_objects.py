@@ -496,3 +496,17 @@ def test_namespace_types_and_traces(rig: ObjRig) -> None:
     event = rig.event("\\BaseNamedObjects\\traced", signalled=True)
     assert rig.obj(event).describe() == "Event \\BaseNamedObjects\\traced (notification, signalled)"
     assert rig.obj(rig.directory(None)).describe() == "Directory"
+
+
+def test_handles_count_against_the_commit_limit_and_their_cap(rig: ObjRig, monkeypatch: pytest.MonkeyPatch) -> None:
+    physical = rig.system.physical
+    physical.commit_limit = physical.committed + 10 * H.HANDLE_CHARGE  # room for ten more handles
+    handles = [rig.event() for _ in range(10)]
+    mark = rig.next_free
+    assert rig.open_or_create("NtCreateEvent", 0, 0)[0] == NTSTATUS.INSUFFICIENT_RESOURCES
+    assert rig.call("NtClose", handles.pop()) == NTSTATUS.SUCCESS
+    rig.next_free = mark
+    handles.append(rig.event())  # a closed handle gave its room back
+    physical.commit_limit = 1 << 40
+    monkeypatch.setattr(H, "MAX_HANDLES", len(rig.process.handles))  # the table is full, as Windows caps it
+    assert rig.open_or_create("NtCreateEvent", 0, 0)[0] == NTSTATUS.INSUFFICIENT_RESOURCES

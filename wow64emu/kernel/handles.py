@@ -20,12 +20,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
+from ..errors import CommitLimitReached
 from ..nt.status import NTSTATUS
 from .errors import NtError
 
 if TYPE_CHECKING:
+    from ..emu.physical import PhysicalMemory
     from .namespace import DirectoryObject
     from .threadobject import Thread
+
+MAX_HANDLES = (1 << 24) - (1 << 16)  # per process, as Windows 10 allows
+HANDLE_CHARGE = 256  # bytes of the commit limit a handle takes: about what the host spends on one
 
 CURRENT_PROCESS = 0xFFFFFFFFFFFFFFFF  # (HANDLE)-1, sign-extended
 CURRENT_THREAD = 0xFFFFFFFFFFFFFFFE  # (HANDLE)-2
@@ -164,11 +169,23 @@ class HandleEntry:
 
 
 class HandleTable:
-    def __init__(self) -> None:
+    """One process's handles. It holds at most MAX_HANDLES, as Windows' does, and each handle counts against the
+    System's commit limit (what the host spends on it), so a guest that opens handles without end gets
+    STATUS_INSUFFICIENT_RESOURCES, as from a handle table that cannot grow, before the host runs short."""
+
+    def __init__(self, physical: PhysicalMemory | None = None) -> None:
         self._entries: dict[int, HandleEntry] = {}
         self._next = 4
+        self._physical = physical
 
     def insert(self, obj: KernelObject, access: int = UNTRACKED_ACCESS, attributes: int = 0) -> int:
+        if len(self._entries) >= MAX_HANDLES:
+            raise NtError(NTSTATUS.INSUFFICIENT_RESOURCES)
+        if self._physical is not None:
+            try:
+                self._physical.charge(HANDLE_CHARGE)
+            except CommitLimitReached:
+                raise NtError(NTSTATUS.INSUFFICIENT_RESOURCES) from None
         handle = self._next
         while handle in self._entries:
             handle += 4
@@ -224,6 +241,8 @@ class HandleTable:
 
     def _drop(self, key: int) -> None:
         obj = self._entries.pop(key).obj
+        if self._physical is not None:
+            self._physical.uncharge(HANDLE_CHARGE)
         obj.handle_count -= 1
         if obj.handle_count == 0:
             if not obj.permanent:

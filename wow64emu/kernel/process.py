@@ -72,7 +72,7 @@ class Process(KernelObject):
         self.large_address_aware = large_address_aware
         self.cpu = system.new_cpu()
         self.memory = AddressSpace(self.cpu, system.physical)
-        self.handles = HandleTable()
+        self.handles = HandleTable(system.physical)
         self.threads: list[Thread] = []
         self.running: Thread | None = None  # the thread the CPU runs now
         self.exit_status: int | None = None
