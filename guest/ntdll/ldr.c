@@ -14,7 +14,7 @@
  * - A file is opened for execute and read and its image section (SEC_IMAGE) mapped: the kernel places and
  *   relocates it (STATUS_IMAGE_NOT_AT_BASE is a success here). An image of the other machine (the kernel's
  *   STATUS_IMAGE_MACHINE_TYPE_MISMATCH, or a system DLL of the other width named by its path) is unmapped:
- *   STATUS_INVALID_IMAGE_FORMAT.
+ *   STATUS_INVALID_IMAGE_FORMAT; so is an image whose entry point lies outside it.
  * - Its imports are bound (ldrimage.c), loading the DLLs they name, each then holding a reference; then its
  *   DllMain is called with DLL_PROCESS_ATTACH, so a DLL's dependencies are attached before it. FALSE from it:
  *   DllMain is called with DLL_PROCESS_DETACH at once and the module unloaded, STATUS_DLL_INIT_FAILED. A load
@@ -279,6 +279,7 @@ static NTSTATUS map_image(HANDLE file, PVOID *base)
 {
     HANDLE section;
     SIZE_T size = 0;
+    IMAGE_NT_HEADERS *nt;
     NTSTATUS status;
 
     *base = NULL;
@@ -290,7 +291,9 @@ static NTSTATUS map_image(HANDLE file, PVOID *base)
     NtClose(section);
     if (!NT_SUCCESS(status))
         return status;
-    if (status == STATUS_IMAGE_MACHINE_TYPE_MISMATCH || ldr_nt_headers(*base)->FileHeader.Machine != LDR_MACHINE) {
+    nt = ldr_nt_headers(*base);
+    if (status == STATUS_IMAGE_MACHINE_TYPE_MISMATCH || nt->FileHeader.Machine != LDR_MACHINE
+        || nt->OptionalHeader.AddressOfEntryPoint >= nt->OptionalHeader.SizeOfImage) {
         NtUnmapViewOfSection(NtCurrentProcess(), *base);
         return STATUS_INVALID_IMAGE_FORMAT;
     }
@@ -363,6 +366,7 @@ static void unload(ldr_module *m)
     list_remove(&e->InLoadOrderLinks);
     ldr_unbind_imports(m);
     NtUnmapViewOfSection(NtCurrentProcess(), e->DllBase);
+    ldr_forget_readable();
     free_record(m);
 }
 

@@ -61,6 +61,9 @@ NTSTATUS ldr_bind_imports(ldr_module *module);
 /* Release the DLLs a module's imports took (the first module->bound_imports descriptors). */
 void ldr_unbind_imports(ldr_module *module);
 
+/* Forget what the loader knows of which pages can be read (after unmapping anything). */
+void ldr_forget_readable(void);
+
 /* ---- ldrinit.c ----------------------------------------------------------------------------------------- */
 
 /* DLL_PROCESS_ATTACH of the start-up DLLs, in initialisation order, before the program's entry point (called by

@@ -9,7 +9,11 @@
  *   of its address table is filled, by name (no such export: STATUS_ENTRYPOINT_NOT_FOUND) or by ordinal
  *   (STATUS_ORDINAL_NOT_FOUND), the table made writable for the time it takes. Bound imports and the hints
  *   are not used: every slot is resolved.
+ * - Nothing a directory points to is read or written unless it lies inside the image (SizeOfImage), names
+ *   included up to their terminator: a malformed DLL fails LoadLibrary with STATUS_INVALID_IMAGE_FORMAT, never
+ *   makes the loader fault or write outside the image.
  */
+#include <stddef.h>
 #include "ldr.h"
 
 #define MAX_FORWARDS 16
@@ -19,6 +23,60 @@
 IMAGE_NT_HEADERS *ldr_nt_headers(PVOID base)
 {
     return AT(base, ((IMAGE_DOS_HEADER *)base)->e_lfanew);
+}
+
+/* The last run of readable pages NtQueryVirtualMemory told of: most checks fall in it. Forgotten whenever the
+ * loader unmaps something (ldr_forget_readable) and at the start of each bind and export lookup. */
+static struct { const char *start, *end; } readable;
+
+void ldr_forget_readable(void)
+{
+    readable.start = readable.end = NULL;
+}
+
+/* Whether [p, p + size) can be read: committed, neither PAGE_NOACCESS nor a guard page (a section without
+ * IMAGE_SCN_MEM_READ maps as PAGE_NOACCESS). */
+static BOOL can_read(const char *p, SIZE_T size)
+{
+    while (size) {
+        MEMORY_BASIC_INFORMATION info;
+        if (p >= readable.start && p < readable.end) {
+            SIZE_T n = (SIZE_T)(readable.end - p) < size ? (SIZE_T)(readable.end - p) : size;
+            p += n;
+            size -= n;
+            continue;
+        }
+        if (!NT_SUCCESS(NtQueryVirtualMemory(NtCurrentProcess(), (PVOID)p, MemoryBasicInformation, &info,
+                                             sizeof info, NULL))
+            || info.State != MEM_COMMIT || (info.Protect & (PAGE_NOACCESS | PAGE_GUARD)))
+            return FALSE;
+        readable.start = info.BaseAddress;
+        readable.end = (const char *)info.BaseAddress + info.RegionSize;
+    }
+    return TRUE;
+}
+
+/* Whether `count` items of `width` bytes from `rva` lie inside the mapped image, on pages that can be read. */
+static BOOL in_image(PVOID base, ULONG_PTR rva, ULONG_PTR count, ULONG width)
+{
+    ULONG_PTR image = ldr_nt_headers(base)->OptionalHeader.SizeOfImage;
+
+    return rva <= image && count <= (image - rva) / width && can_read(AT(base, rva), count * width);
+}
+
+/* The NUL-terminated string at `rva`, or NULL when it does not end inside the image, on pages that can be read. */
+static const char *image_string(PVOID base, ULONG_PTR rva)
+{
+    ULONG_PTR image = ldr_nt_headers(base)->OptionalHeader.SizeOfImage;
+    const char *s = AT(base, rva);
+
+    for (ULONG_PTR n = 0; rva < image && n < image - rva; n++) {
+        if (!can_read(s + n, 1))
+            return NULL;
+        if (!s[n])
+            return s;
+    }
+    return NULL;
 }
 
 /* A data directory of a mapped image, or NULL when it has none. */
@@ -41,24 +99,35 @@ static int compare_name(const char *want, ULONG length, const char *have)
     return have[length] ? -1 : 0;
 }
 
-/* The index in AddressOfFunctions of a name, or ~0 when the image does not export it. */
-static ULONG find_name(PVOID base, const IMAGE_EXPORT_DIRECTORY *exports, const char *name, ULONG length)
+/* The index in AddressOfFunctions of a name in *index, ~0 when the image does not export it. */
+static NTSTATUS find_name(PVOID base, const IMAGE_EXPORT_DIRECTORY *exports, const char *name, ULONG length,
+                          ULONG *index)
 {
     const ULONG *names = AT(base, exports->AddressOfNames);
     const USHORT *ordinals = AT(base, exports->AddressOfNameOrdinals);
     ULONG low = 0, high = exports->NumberOfNames;
 
+    if (!in_image(base, exports->AddressOfNames, high, sizeof *names)
+        || !in_image(base, exports->AddressOfNameOrdinals, high, sizeof *ordinals))
+        return STATUS_INVALID_IMAGE_FORMAT;
+    *index = ~0u;
     while (low < high) {
         ULONG middle = low + (high - low) / 2;
-        int order = compare_name(name, length, AT(base, names[middle]));
-        if (!order)
-            return ordinals[middle];
+        const char *have = image_string(base, names[middle]);
+        int order;
+        if (!have)
+            return STATUS_INVALID_IMAGE_FORMAT;
+        order = compare_name(name, length, have);
+        if (!order) {
+            *index = ordinals[middle];
+            break;
+        }
         if (order < 0)
             high = middle;
         else
             low = middle + 1;
     }
-    return ~0u;
+    return STATUS_SUCCESS;
 }
 
 static ULONG parse_ordinal(const char *digits)
@@ -72,6 +141,7 @@ static ULONG parse_ordinal(const char *digits)
 
 NTSTATUS ldr_export(LDR_DATA_TABLE_ENTRY *module, const char *name, ULONG length, ULONG ordinal, PVOID *address)
 {
+    ldr_forget_readable();
     for (ULONG depth = 0; depth <= MAX_FORWARDS; depth++) {
         PVOID base = module->DllBase;
         const IMAGE_DATA_DIRECTORY *dir = directory(base, IMAGE_DIRECTORY_ENTRY_EXPORT);
@@ -82,10 +152,16 @@ NTSTATUS ldr_export(LDR_DATA_TABLE_ENTRY *module, const char *name, ULONG length
 
         if (!dir)
             return STATUS_PROCEDURE_NOT_FOUND;
+        if (!in_image(base, dir->VirtualAddress, 1, sizeof *exports))
+            return STATUS_INVALID_IMAGE_FORMAT;
         exports = AT(base, dir->VirtualAddress);
-        index = name ? find_name(base, exports, name, length) : ordinal - exports->Base;
+        index = ordinal - exports->Base;
+        if (name && !NT_SUCCESS(status = find_name(base, exports, name, length, &index)))
+            return status;
         if (index >= exports->NumberOfFunctions)
             return STATUS_PROCEDURE_NOT_FOUND;
+        if (!in_image(base, exports->AddressOfFunctions, exports->NumberOfFunctions, sizeof rva))
+            return STATUS_INVALID_IMAGE_FORMAT;
         rva = ((const ULONG *)AT(base, exports->AddressOfFunctions))[index];
         if (!rva)
             return STATUS_PROCEDURE_NOT_FOUND;
@@ -93,7 +169,9 @@ NTSTATUS ldr_export(LDR_DATA_TABLE_ENTRY *module, const char *name, ULONG length
             *address = AT(base, rva);
             return STATUS_SUCCESS;
         }
-        forward = AT(base, rva);                                    /* "DLL.Name" or "DLL.#ordinal" */
+        forward = image_string(base, rva);                          /* "DLL.Name" or "DLL.#ordinal" */
+        if (!forward)
+            return STATUS_INVALID_IMAGE_FORMAT;
         for (ULONG i = 0; forward[i]; i++)
             if (forward[i] == '.')
                 dot = i;
@@ -120,10 +198,16 @@ static NTSTATUS bind_descriptor(PVOID base, const IMAGE_IMPORT_DESCRIPTOR *d, LD
     SIZE_T size;
     NTSTATUS status = STATUS_SUCCESS;
 
-    while (lookup[count].u1.AddressOfData)
-        count++;
+    for (;; count++) {
+        if (!in_image(base, (ULONG_PTR)(lookup + count) - (ULONG_PTR)base, 1, sizeof *lookup))
+            return STATUS_INVALID_IMAGE_FORMAT;
+        if (!lookup[count].u1.AddressOfData)
+            break;
+    }
     if (!count)
         return STATUS_SUCCESS;
+    if (!in_image(base, d->FirstThunk, count, sizeof *iat))
+        return STATUS_INVALID_IMAGE_FORMAT;
     size = count * sizeof *iat;
     status = NtProtectVirtualMemory(NtCurrentProcess(), &range, &size, PAGE_READWRITE, &old);
     if (!NT_SUCCESS(status))
@@ -136,9 +220,10 @@ static NTSTATUS bind_descriptor(PVOID base, const IMAGE_IMPORT_DESCRIPTOR *d, LD
             if (status == STATUS_PROCEDURE_NOT_FOUND)
                 status = STATUS_ORDINAL_NOT_FOUND;
         } else {
-            const char *symbol = (const char *)((IMAGE_IMPORT_BY_NAME *)AT(base, value))->Name;
-            status = ldr_export(dll, symbol, ldr_strlen(symbol), 0, &address);
-            if (status == STATUS_PROCEDURE_NOT_FOUND)
+            const char *symbol = image_string(base, value + offsetof(IMAGE_IMPORT_BY_NAME, Name));
+            if (!symbol)
+                status = STATUS_INVALID_IMAGE_FORMAT;
+            else if ((status = ldr_export(dll, symbol, ldr_strlen(symbol), 0, &address)) == STATUS_PROCEDURE_NOT_FOUND)
                 status = STATUS_ENTRYPOINT_NOT_FOUND;
         }
         if (NT_SUCCESS(status))
@@ -160,10 +245,18 @@ NTSTATUS ldr_bind_imports(ldr_module *module)
     PVOID base = module->entry.DllBase;
     IMAGE_IMPORT_DESCRIPTOR *d = import_descriptors(base);
 
-    for (; d && d->Name; d++) {
-        const char *name = AT(base, d->Name);
+    ldr_forget_readable();
+    for (; d; d++) {
+        const char *name;
         LDR_DATA_TABLE_ENTRY *dll;
-        NTSTATUS status = ldr_load_ansi(name, ldr_strlen(name), LDR_LOAD_REASON_STATIC_DEPENDENCY, &dll);
+        NTSTATUS status;
+        if (!in_image(base, (ULONG_PTR)d - (ULONG_PTR)base, 1, sizeof *d))
+            return STATUS_INVALID_IMAGE_FORMAT;
+        if (!d->Name)
+            break;
+        if (!(name = image_string(base, d->Name)))
+            return STATUS_INVALID_IMAGE_FORMAT;
+        status = ldr_load_ansi(name, ldr_strlen(name), LDR_LOAD_REASON_STATIC_DEPENDENCY, &dll);
         if (!NT_SUCCESS(status))
             return status;
         module->bound_imports++;

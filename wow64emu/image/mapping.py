@@ -102,10 +102,11 @@ def file_name(path: str) -> str:
 
 
 def map_image(space: AddressSpace, image: PEImage, *, path: str, base: int | None = None,
-              limit: int | None = None) -> LoadedModule:
-    """Map `image` at `base` (exactly), else at its preferred base, else at a free base below `limit`."""
+              limit: int | None = None, avoid: tuple[tuple[int, int], ...] = ()) -> LoadedModule:
+    """Map `image` at `base` (exactly), else at its preferred base, else at a free base below `limit`; never over
+    the (start, size) ranges of `avoid`, which the system keeps for itself though nothing is mapped there yet."""
     size = page_up(image.size_of_image)
-    at = Va(base) if base is not None else _choose_base(space, image, size, limit)
+    at = Va(base) if base is not None else _choose_base(space, image, size, limit, avoid)
     if base is not None and not _fits_exactly(space, image, at, size):
         raise BadImage(f"{image.name}: cannot map at 0x{at:x}: not a free, 64 KB aligned range")
     if at != image.image_base and image.relocs_stripped:
@@ -131,14 +132,21 @@ def _fits_exactly(space: AddressSpace, image: PEImage, base: int, size: int) -> 
     return base % ALLOCATION_GRANULARITY == 0 and _fits(space, base, size, _highest(space, image, None))
 
 
-def _choose_base(space: AddressSpace, image: PEImage, size: int, limit: int | None) -> Va:
+def _choose_base(space: AddressSpace, image: PEImage, size: int, limit: int | None,
+                 avoid: tuple[tuple[int, int], ...]) -> Va:
     high = _highest(space, image, limit)
-    if _fits(space, image.image_base, size, high):
+
+    def clear(base: int) -> bool:
+        return not any(base < start + length and start < base + size for start, length in avoid)
+
+    if _fits(space, image.image_base, size, high) and clear(image.image_base):
         return Va(image.image_base)
     if image.relocs_stripped:
         raise BadImage(f"{image.name}: preferred base 0x{image.image_base:x} is not available and "
                        "relocations are stripped")
     found = space.find_free(size, high=high)
+    if found is not None and not clear(found):  # below what the system keeps, which lies high
+        found = space.find_free(size, high=min(start for start, _ in avoid) - 1)
     if found is None:
         raise BadImage(f"{image.name}: no free range of 0x{size:x} bytes below 0x{high:x}")
     return Va(found)

@@ -168,6 +168,17 @@ def image_extent(read: Callable[[int, int], bytes], file_size: int) -> int:
     return min(file_size, end)
 
 
+def preferred_range(path: Path) -> tuple[int, int]:
+    """(ImageBase, SizeOfImage) of a well-formed image (a system DLL), read from its headers alone."""
+    with path.open("rb") as f:
+        head = f.read(0x1000)
+    optional = struct.unpack_from("<I", head, 0x3C)[0] + 4 + _FILE_HEADER_SIZE
+    magic, = struct.unpack_from("<H", head, optional)
+    base = struct.unpack_from("<Q", head, optional + 24)[0] if magic == 0x20B else struct.unpack_from(
+        "<I", head, optional + 28)[0]
+    return base, struct.unpack_from("<I", head, optional + 56)[0]
+
+
 @contextmanager
 def _pefile_errors(name: str, what: str) -> Iterator[None]:
     """Turn anything pefile raises into BadImage: it raises more than PEFormatError on hostile input."""

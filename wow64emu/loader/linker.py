@@ -15,7 +15,7 @@ import struct
 from pathlib import Path
 
 from ..emu.memory import AddressSpace
-from ..errors import BadImage
+from ..errors import BadImage, GuestFault
 from ..image.mapping import LoadedModule, Va, file_name, map_image
 from ..image.pe import Import, PEImage, Rva
 
@@ -60,14 +60,15 @@ class Linker:
                            "(STATUS_INVALID_IMAGE_FORMAT)")
         return self._map_and_bind(image, str(path))
 
-    def map(self, path: str | Path) -> LoadedModule:
-        """Map an image of the linker's bitness at its preferred base (or rebased), without binding its imports:
-        process creation maps the executable first and binds it after the system DLLs are in place."""
+    def map(self, path: str | Path, avoid: tuple[tuple[int, int], ...] = ()) -> LoadedModule:
+        """Map an image of the linker's bitness at its preferred base (or rebased, clear of the `avoid` ranges),
+        without binding its imports: process creation maps the executable first and binds it after the system DLLs
+        are in place."""
         image = PEImage.from_path(path)
         if image.is64 != self.is64:
             raise BadImage(f"{image.name}: is a {_bits(image.is64)} image, expected {_bits(self.is64)} "
                            "(STATUS_INVALID_IMAGE_FORMAT)")
-        module = map_image(self.space, image, path=str(path), limit=self.limit)
+        module = map_image(self.space, image, path=str(path), limit=self.limit, avoid=avoid)
         self._register(module)
         return module
 
@@ -168,7 +169,14 @@ class Linker:
         return self._resolve(self._require(dll, dep.name), symbol, depth + 1)
 
     def _write_pointer(self, module: LoadedModule, slot: Rva, value: Va) -> None:
-        self.space.poke(module.va(slot), struct.pack("<Q" if module.is64 else "<I", value))
+        width = 8 if module.is64 else 4
+        try:
+            if slot > module.size - width:
+                raise GuestFault(module.va(slot), True)
+            self.space.poke(module.va(slot), struct.pack("<Q" if module.is64 else "<I", value))
+        except GuestFault:
+            raise BadImage(f"{module.name}: its import address table at RVA 0x{slot:x} is outside the image "
+                           "(STATUS_INVALID_IMAGE_FORMAT)") from None
 
 
 def _label(key: str | int) -> str:

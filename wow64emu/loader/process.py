@@ -19,7 +19,7 @@ from ..emu.cpu.backend import CpuBackend
 from ..emu.memory import PAGE, MemType, Prot, Region, page_up
 from ..errors import BadImage
 from ..image.mapping import LoadedModule
-from ..image.pe import PEImage
+from ..image.pe import PEImage, preferred_range
 from ..kernel.console import create_std_handles
 from ..kernel.paths import SYSROOT
 from ..kernel.shareddata import KUSER_SHARED_DATA
@@ -181,9 +181,11 @@ def step_names() -> list[str]:
 
 
 def map_executable(c: CreatedProcess) -> str:
-    """The executable at its preferred base (rebased if that is taken); its imports are bound last."""
+    """The executable at its preferred base (rebased if that is taken, or kept for what the next steps map: the
+    shared user data and the system ntdlls); its imports are bound last."""
     linker = c.linker32 if c.process.wow64 else c.linker64
-    c.image = linker.map(c.program)
+    system = [SYSTEM32 / "ntdll.dll"] + ([SYSWOW64 / "ntdll.dll"] if c.process.wow64 else [])
+    c.image = linker.map(c.program, avoid=((KUSER_SHARED_DATA, 0x10000), *map(preferred_range, system)))
     c.process.image_base = c.image.base
     return f"map {c.image.name} at 0x{c.image.base:x}"
 
