@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -67,3 +68,17 @@ def test_the_host_memory_of_a_run_is_bounded_by_the_limit(tmp_path: Path) -> Non
     status, got, peak_kb = done.stdout.split()
     assert status == "0" and got.startswith("MB=")
     assert int(peak_kb) * 1024 < (128 << 20) + (160 << 20)  # the limit, and the emulator's own (about 60 MB)
+
+
+@pytest.mark.parametrize("width", ["x86", "x64"])
+def test_a_guest_holding_thousands_of_files_open_never_meets_the_host_limit(width: str, tmp_path: Path) -> None:
+    """3000 files open at once, under a host limit of 128 descriptors: the pool (hostfiles.py) shares them."""
+    def low_limit() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (128, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+
+    done = subprocess.run([sys.executable, "-m", "wow64emu", "run", "--root", str(tmp_path),
+                           str(BIN / width / "hostile.exe"), "files"], capture_output=True, text=True, timeout=300,
+                          preexec_fn=low_limit)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "files=3000 bad=0 error=0\n", "")
+    assert len(list(tmp_path.glob("f*"))) == 3000
+

@@ -7,9 +7,7 @@ defaults are the answers of a device that does not do what is asked: STATUS_INVA
 
 from __future__ import annotations
 
-import io
 import logging
-import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -17,6 +15,7 @@ from ..nt import layouts as L
 from ..nt.status import NTSTATUS
 from .errors import NtError
 from .handles import KernelObject
+from .hostfiles import HostFile
 from .objects import is_pseudo_handle
 from .paths import CapturedAttributes, HostPath, host_status, resolve
 from .volume import FileInfo, FileNode, Volume
@@ -133,7 +132,7 @@ class FileObject(IoObject):
     device_type = FILE_DEVICE_DISK
     characteristics = FILE_DEVICE_IS_MOUNTED
 
-    def __init__(self, volume: Volume, node: FileNode, host: io.FileIO | None, access: int, options: int) -> None:
+    def __init__(self, volume: Volume, node: FileNode, host: HostFile | None, access: int, options: int) -> None:
         super().__init__(access, options)
         self.volume = volume
         self.node = node
@@ -159,7 +158,7 @@ class FileObject(IoObject):
     def info(self) -> FileInfo:
         return self.volume.info(self.node.host)
 
-    def _file(self) -> io.FileIO:
+    def _file(self) -> HostFile:
         if self.is_directory or self.host is None:
             raise NtError(NTSTATUS.INVALID_DEVICE_REQUEST)
         return self.host
@@ -170,40 +169,28 @@ class FileObject(IoObject):
     def read(self, offset: int, length: int) -> bytes:
         host = self._file()
         length = min(length, max(0, self.size() - offset))  # no host buffer bigger than what is there
-        chunks = []
         try:
-            host.seek(offset)
-            while length > 0:
-                chunk = host.read(length)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                length -= len(chunk)
+            return host.pread(length, offset)
         except OSError as exc:
             raise NtError(host_status(exc)) from None
-        return b"".join(chunks)
 
     def write(self, offset: int | None, data: bytes) -> int:
-        host = self._file()
+        """Write at `offset`, or at the end of the file with None; the offset just past what was written."""
         try:
-            host.seek(0 if offset is None else offset, os.SEEK_END if offset is None else os.SEEK_SET)
-            view = memoryview(data)
-            while view:
-                view = view[host.write(view) or 0:]
-            return host.tell()
+            return self._file().pwrite(data, offset)
         except OSError as exc:
             raise NtError(host_status(exc)) from None
 
     def truncate(self, size: int) -> None:
         try:
-            os.ftruncate(self._file().fileno(), size)
+            self._file().truncate(size)
         except OSError as exc:
             raise NtError(host_status(exc)) from None
 
     def flush(self) -> None:
         if self.host is not None:
             try:
-                os.fsync(self.host.fileno())
+                self.host.sync()
             except OSError as exc:
                 raise NtError(host_status(exc)) from None
 

@@ -39,7 +39,6 @@ Choices where Windows is subtle, in the order IoCreateFile and the file systems 
 
 from __future__ import annotations
 
-import io
 import logging
 import os
 import struct
@@ -69,8 +68,9 @@ from .fileobject import (
     map_generic,
     write_iosb,
 )
+from .hostfiles import HostFile, HostFiles
 from .paths import HostPath, host_status, is_system, read_object_attributes
-from .volume import FILE_ATTRIBUTE_ARCHIVE, FILE_ATTRIBUTE_VALID_FLAGS
+from .volume import FILE_ATTRIBUTE_ARCHIVE, FILE_ATTRIBUTE_VALID_FLAGS, FileNode
 
 if TYPE_CHECKING:
     from .threadobject import Thread
@@ -173,14 +173,19 @@ class FileServices(IoServices):
                     os.close(os.open(target.host, os.O_CREAT | os.O_EXCL | os.O_WRONLY | _O_BINARY, 0o666))
             elif truncate:
                 os.truncate(target.host, 0)
-            host = None if target.host.is_dir() else _open_host(target.host, access)
         except OSError as exc:
+            raise NtError(host_status(exc)) from None
+        node = volume.open_node(target.host)
+        try:
+            host = None if target.host.is_dir() else _open_host(volume.files, node, access)
+        except OSError as exc:
+            volume.release(node)
             raise NtError(host_status(exc)) from None
         if not target.exists:
             volume.created(target.host, attributes)
         elif truncate:
             volume.set_attributes(target.host, attributes | FILE_ATTRIBUTE_ARCHIVE)
-        return FileObject(volume, volume.open_node(target.host), host, access, options), information
+        return FileObject(volume, node, host, access, options), information
 
     # ---- read and write ------------------------------------------------------------------------------------
 
@@ -291,16 +296,14 @@ def _check_read_only_open(access: int, options: int, truncate: bool) -> None:
 _O_BINARY = getattr(os, "O_BINARY", 0)
 
 
-def _open_host(host_path: os.PathLike[str], access: int) -> io.FileIO | None:
-    """The host file for the data rights granted; None when the handle has none (attributes-only opens)."""
+def _open_host(files: HostFiles, node: FileNode, access: int) -> HostFile | None:
+    """The host file for the data rights granted, from the pool, followed through renames of its node; None when
+    the handle has none (attributes-only opens)."""
     reads = bool(access & (FILE_READ_DATA | FILE_EXECUTE))
     writes = bool(access & (FILE_WRITE_DATA | FILE_APPEND_DATA))
     if not (reads or writes):
         return None
-    flags = os.O_RDWR if reads and writes else os.O_WRONLY if writes else os.O_RDONLY
-    fd = os.open(host_path, flags | _O_BINARY)
-    mode = "r+b" if reads and writes else "wb" if writes else "rb"
-    return io.FileIO(fd, mode, closefd=True)
+    return files.open(lambda: node.host, os.O_RDWR if reads and writes else os.O_WRONLY if writes else os.O_RDONLY)
 
 
 SERVICES = (FileServices.NtCreateFile, FileServices.NtOpenFile, FileServices.NtReadFile, FileServices.NtWriteFile,

@@ -75,8 +75,10 @@ from .paths import host_status
 
 if TYPE_CHECKING:
     from ..emu.memory import AddressSpace, Region
+    from .hostfiles import HostFiles
     from .system import System
     from .threadobject import Thread
+    from .volume import FileNode
 
 log = logging.getLogger(__name__)
 
@@ -184,18 +186,18 @@ class Section(SectionObject):
 class FilePages:
     """The pages of a file's section, read from the file the first time a view uses them. The file stays open as
     long as the section's pages live, as a section holds its file object on Windows (the guest may close its
-    handle, or delete the name)."""
+    handle, or rename the file); its host descriptor is one of the volume's pool (hostfiles.py)."""
 
-    def __init__(self, host: Path) -> None:
+    def __init__(self, files: HostFiles, node: FileNode) -> None:
         try:
-            self._file = open(host, "rb")  # noqa: SIM115 - closed when the section's pages go (close())
+            self._file = files.open(lambda: node.host, os.O_RDONLY)
         except OSError as exc:
             raise NtError(host_status(exc)) from None
-        self.name = host.name
+        self.name = node.host.name
 
     def read_page(self, offset: int) -> bytes:
         try:
-            data = os.pread(self._file.fileno(), PAGE, offset)
+            data = self._file.pread(PAGE, offset)
         except OSError as exc:  # the host lost the file under us: what is not there reads as zero
             log.warning("section of %s: page 0x%x could not be read: %s", self.name, offset, exc)
             data = b""
@@ -294,7 +296,8 @@ class SectionServices:
         def make() -> Section:
             if size > file_size:
                 file.truncate(size)
-            memory = SharedMemory(self.system.physical, size, True, source=FilePages(file.path.host))
+            pages = FilePages(self.system.volume.files, file.node)
+            memory = SharedMemory(self.system.physical, size, True, source=pages)
             return Section(size, kept, protect, memory, file.path.host, file.nt_name)
 
         return make

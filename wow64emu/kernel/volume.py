@@ -26,6 +26,7 @@ from pathlib import Path
 
 from ..nt.status import NTSTATUS
 from .errors import NtError
+from .hostfiles import HostFiles
 from .paths import HostPath, host_status, is_system, system_volume_name
 
 log = logging.getLogger(__name__)
@@ -92,8 +93,9 @@ class Volume:
 
     SERIAL_NUMBER = 0x1C2B3A49  # FileFsVolumeInformation.VolumeSerialNumber: any fixed value
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, files: HostFiles | None = None) -> None:
         self.root = Path(os.path.realpath(root))
+        self.files = files if files is not None else HostFiles()  # the host descriptors of the open files
         self._nodes: dict[Path, FileNode] = {}
         self._extra: dict[Path, _Extra] = {}
 
