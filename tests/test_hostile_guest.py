@@ -7,10 +7,12 @@ import io
 import resource
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from wow64emu.errors import GuestBudgetExceeded
 from wow64emu.kernel.console import StdStreams
 from wow64emu.machine import Machine
 from wow64emu.nt.status import NTSTATUS
@@ -82,3 +84,13 @@ def test_a_guest_holding_thousands_of_files_open_never_meets_the_host_limit(widt
     assert (done.returncode, done.stdout, done.stderr) == (0, "files=3000 bad=0 error=0\n", "")
     assert len(list(tmp_path.glob("f*"))) == 3000
 
+
+@pytest.mark.parametrize("width", ["x86", "x64"])
+def test_the_instruction_budget_holds_across_waits(width: str, tmp_path: Path) -> None:
+    """Every Sleep(1) ends a run of the CPU: the budget is the whole run's, never renewed by one."""
+    streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
+    machine = Machine(BIN / width / "hostile.exe", ["naps"], root=tmp_path, streams=streams)
+    began = time.monotonic()
+    with pytest.raises(GuestBudgetExceeded, match=r"ran 20000 instructions \(--max-insns\)"):
+        machine.run(max_insns=20_000, timeout=60)
+    assert time.monotonic() - began < 30

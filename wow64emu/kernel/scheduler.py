@@ -84,23 +84,28 @@ class Scheduler:
 
     def run(self, thread: Thread, begin: int, *, until: int | None = None, max_insns: int = 0) -> RunResult:
         """Run `thread` from `begin` until its process ends, it faults, reaches `until`, or runs out of budget;
-        its waits are served here between runs of the CPU."""
+        its waits are served here between runs of the CPU. `max_insns` bounds the instructions of all the CPU's runs
+        together."""
         cpu = thread.process.cpu
+        left = max_insns
         while True:
             self.system.recycle_frames()
             thread.process.running = thread
             deadline = self.system.deadline
             timeout = max(deadline - time.monotonic(), 0.001) if deadline is not None else 0.0
-            result = cpu.run(begin, until=until, max_insns=max_insns, timeout=timeout)
+            result = cpu.run(begin, until=until, max_insns=left, timeout=timeout)
+            left -= result.executed
             fault = result.fault
             if fault is not None and fault.kind is FaultKind.PAGE and fault.access is not None and \
                     thread.process.memory.resolve_fault(fault.address, fault.access):
                 begin = fault.pc  # the page is there now (or copied): the instruction runs again
-                continue
-            if result.reason != "stopped" or thread.wait is None:
+            elif result.reason != "stopped" or thread.wait is None:
                 return result
-            cpu.registers(["rax"]).write((self.finish_wait(thread),))
-            begin = result.pc  # after the `syscall` instruction
+            else:
+                cpu.registers(["rax"]).write((self.finish_wait(thread),))
+                begin = result.pc  # after the `syscall` instruction
+            if max_insns and left <= 0:
+                return RunResult("budget", begin)
 
     def finish_wait(self, thread: Thread) -> int:
         """End a thread's wait: satisfied now, or at its deadline (waiting on the host, as no other thread can run

@@ -61,11 +61,13 @@ class Fault:
 @dataclass(frozen=True)
 class RunResult:
     """Why a run ended: "until" (it reached the end address), "stopped" (stop() was called), "budget", "timeout",
-    or "fault" (with the fault)."""
+    or "fault" (with the fault); and how many instructions it ran, counted once a run was given a budget (0 before:
+    nothing counts them)."""
 
     reason: str
     pc: int
     fault: Fault | None = None
+    executed: int = 0
 
 
 class Registers(Protocol):
@@ -78,7 +80,9 @@ class Registers(Protocol):
 class CpuBackend(Protocol):
     # ---- running ------------------------------------------------------------------------------------------------
     def run(self, begin: int, *, until: int | None = None, max_insns: int = 0,
-            timeout: float = 0.0) -> RunResult: ...
+            timeout: float = 0.0) -> RunResult:
+        """Run from `begin` until an event; `max_insns` instructions at most (0: no limit), `timeout` seconds at
+        most (0: no limit)."""
 
     def stop(self) -> None: ...
 

@@ -10,7 +10,7 @@ in a page of the 64 KB guard above the highest user address (0x7FFF'FFFF0000), w
 
 Hooks: the SYSCALL instruction (the handler given to on_syscall), the interrupt and invalid-opcode hooks that turn
 an exception into a Fault event, and single-address code hooks (hook_code). None of them costs anything per
-instruction where it does not fire.
+instruction where it does not fire. A budget of instructions (--max-insns) adds a block hook (budget.py).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 
 from unicorn import (
     UC_ARCH_X86,
+    UC_HOOK_BLOCK,
     UC_HOOK_CODE,
     UC_HOOK_INSN,
     UC_HOOK_INSN_INVALID,
@@ -73,6 +74,7 @@ from unicorn.x86_const import (
 from ...errors import EmulatorError
 from ..physical import PhysicalMemory
 from .backend import CS32, CS64, DS32, FS32, Access, Fault, FaultKind, RunResult
+from .budget import InstructionBudget
 from .cpustate import CpuState
 from .paging import ADDRESS_MASK, NX, P, PageTables, pte_flags
 from .uclib import LIB, RegisterBatch, handle
@@ -151,6 +153,7 @@ class UnicornCpu:
         self._hook_error: BaseException | None = None
         self._fault_regs = RegisterBatch(uc, [UC_X86_REG_RIP, UC_X86_REG_EFLAGS, UC_X86_REG_CS, UC_X86_REG_CR2])
         self._rip = RegisterBatch(uc, [UC_X86_REG_RIP])
+        self._budget: InstructionBudget | None = None  # made by the first run with a budget (budget.py)
         uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
         uc.hook_add(UC_HOOK_INSN_INVALID, self._on_invalid)
         uc.hook_add(UC_HOOK_MEM_INVALID, self._on_physical_fault)
@@ -224,14 +227,14 @@ class UnicornCpu:
         self._raw_hook(UC_HOOK_CODE, _CODE_CALLBACK, callback, address, address)
         self.uc.ctl_remove_cache(address, address + 1)  # a hook on code already translated fires only after this
 
-    def _raw_hook(self, kind: int, callback_type: type, fn: Callable[[], None], begin: int, end: int,
-                  *extra: object) -> None:
+    def _raw_hook(self, kind: int, callback_type: type, fn: Callable[..., None], begin: int, end: int,
+                  *extra: object, passed: slice = slice(0)) -> None:
         """A hook registered with Unicorn's C library directly: the Python binding's own trampoline costs about
-        0.3 us per call, which is a tenth of a system call. As the binding does, an exception in `fn` stops the
-        run and is raised by run()."""
-        def guarded(*_args: object) -> None:
+        0.3 us per call, which is a tenth of a system call. `fn` gets the callback's arguments that `passed` picks
+        (none by default). As the binding does, an exception in `fn` stops the run and is raised by run()."""
+        def guarded(*args: object) -> None:
             try:
-                fn()
+                fn(*args[passed])
             except BaseException as exc:  # noqa: BLE001 - raised again by run(), after the CPU stopped
                 if self._hook_error is None:
                     self._hook_error = exc
@@ -294,6 +297,24 @@ class UnicornCpu:
             self.raise_fault(Fault(FaultKind.INVALID_OPCODE, rip, rip, cs, vector=6))
         return True
 
+    def _read_code(self, va: int, size: int) -> bytes:
+        """Code bytes the CPU is about to run (its pages are present: it translated them)."""
+        out = []
+        while size > 0:
+            n = min(size, 0x1000 - (va & 0xFFF))
+            entry = self.tables.lookup(va)
+            out.append(self.physical.read((entry & ADDRESS_MASK) >> 12, va & 0xFFF, n) if entry & P else bytes(n))
+            va += n
+            size -= n
+        return b"".join(out)
+
+    def _count_instructions(self) -> InstructionBudget:
+        if self._budget is None:
+            self._budget = budget = InstructionBudget(self._read_code, self.bitness, self.uc.emu_stop)
+            self._raw_hook(UC_HOOK_BLOCK, _CODE_CALLBACK, budget.on_block, 1, 0, passed=slice(1, 3))
+            self.uc.ctl_flush_tb()  # blocks already translated have no call to the hook
+        return self._budget
+
     def _on_physical_fault(self, uc: Uc, _access: int, address: int, _size: int, _value: int, _user: object) -> bool:
         """A page table pointing outside physical memory: the emulator's own error, never the guest's."""
         self._stopped = True
@@ -346,13 +367,16 @@ class UnicornCpu:
             cs = self.uc.reg_read(UC_X86_REG_CS)
             return RunResult("fault", begin, Fault(FaultKind.PAGE, begin, begin, cs, begin, Access.EXECUTE, 14))
         uc = self.uc
+        budget = self._count_instructions() if max_insns else self._budget
+        if budget is not None:
+            budget.start(max_insns)
         stop_hook = None
         if until is not None:
             stop_hook = uc.hook_add(UC_HOOK_CODE, lambda uc, _address, _size, _user: uc.emu_stop(), None, until, until)
             uc.ctl_remove_cache(until, until + 1)
         start = time.monotonic()
         try:
-            uc.emu_start(begin, 0xFFFF_FFFF_FFFF_FFFF, timeout=int(timeout * 1_000_000), count=max_insns)
+            uc.emu_start(begin, 0xFFFF_FFFF_FFFF_FFFF, timeout=int(timeout * 1_000_000))
         except UcError as exc:
             if self._fault is None:
                 where = f" (physical address 0x{self._physical_error:x})" if self._physical_error is not None else ""
@@ -368,14 +392,15 @@ class UnicornCpu:
             # past emu_stop, and the instruction the stop hook fires on still starts (its loads may fault, unseen).
             self._cpu_state().after_exception()
         (pc,) = self._rip.read()
+        executed = budget.executed if budget is not None else 0
         if self._fault is not None:
-            return RunResult("fault", pc, self._fault)
+            return RunResult("fault", pc, self._fault, executed)
         if self._stopped:
-            return RunResult("stopped", pc)
+            return RunResult("stopped", pc, executed=executed)
         if pc == until:
-            return RunResult("until", pc)
+            return RunResult("until", pc, executed=executed)
+        if budget is not None and budget.spent:
+            return RunResult("budget", pc, executed=executed)
         if timeout and time.monotonic() - start >= timeout * 0.98:
-            return RunResult("timeout", pc)
-        if max_insns:
-            return RunResult("budget", pc)
+            return RunResult("timeout", pc, executed=executed)
         raise EmulatorError(f"the CPU stopped at 0x{pc:x} for no known reason")

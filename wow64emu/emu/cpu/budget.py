@@ -1,0 +1,49 @@
+"""--max-insns over a whole run: the instructions of every block the CPU enters are counted, across the CPU's runs
+(a page fault served, a wait, a fault resumed each end one), so that no guest escapes its budget by ending runs
+often (a loop of Sleep(0) would otherwise start every run with a full budget).
+
+Unicorn counts only within one emu_start and does not say how many it ran when a run ends early, so the count is
+ours: a block hook, installed the first time a budget is asked for (never otherwise: it costs a call per block),
+that adds the instructions of the block about to run, each block disassembled once. The run stops at the first block
+that would pass the budget; the count is exact to the block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+Reader = Callable[[int, int], bytes]  # (virtual address, size) -> the code bytes there
+
+
+class InstructionBudget:
+    def __init__(self, read_code: Reader, bitness: Callable[[], int], stop: Callable[[], None]) -> None:
+        from capstone import CS_ARCH_X86, CS_MODE_32, CS_MODE_64, Cs  # only when a budget is asked for
+
+        self._disassemblers = {32: Cs(CS_ARCH_X86, CS_MODE_32), 64: Cs(CS_ARCH_X86, CS_MODE_64)}
+        self._read_code = read_code
+        self._bitness = bitness
+        self._stop = stop
+        self._blocks: dict[int, tuple[int, int]] = {}  # address -> (size, instructions) of the block there
+        self.left = 0  # 0: no budget (counting only)
+        self.executed = 0
+        self.spent = False
+
+    def start(self, budget: int) -> None:
+        """A run begins with `budget` instructions left (0: none to keep)."""
+        self.left = budget
+        self.executed = 0
+        self.spent = False
+
+    def on_block(self, address: int, size: int) -> None:
+        count = self._blocks.get(address)
+        if count is None or count[0] != size:
+            count = self._blocks[address] = (size, self._count(address, size))
+        if self.left and count[1] > self.left - self.executed:
+            self.spent = True
+            self._stop()
+            return
+        self.executed += count[1]
+
+    def _count(self, address: int, size: int) -> int:
+        code = self._read_code(address, size)
+        return max(1, sum(1 for _ in self._disassemblers[self._bitness()].disasm_lite(code, address)))
