@@ -22,6 +22,7 @@ import pytest
 from tests.test_loader_guest import module_list
 from wow64emu.errors import BadImage
 from wow64emu.kernel.console import StdStreams
+from wow64emu.kernel.dirindex import INDEX
 from wow64emu.kernel.system import System
 from wow64emu.loader import ldrdata
 from wow64emu.loader import structures as S
@@ -176,7 +177,9 @@ def test_the_program_folder_is_searched_first(width: str, tmp_path: Path) -> Non
 def test_each_folder_is_listed_once_whatever_the_number_of_imports(width: str, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     # uses_dll_outer.exe needs three DLLs (dll_outer, dll_inner, kernel32) from two folders: the program's folder,
-    # which may hold thousands of files, is listed once, not once per DLL looked for.
+    # which may hold thousands of files, is listed once at most (when a name is not there in its exact case), not
+    # once per DLL looked for; never for kernel32, a known DLL.
+    INDEX.clear()
     listed: list[str] = []
     real_scandir, real_listdir, real_iterdir = os.scandir, os.listdir, Path.iterdir
     monkeypatch.setattr(os, "scandir", lambda path=".": listed.append(str(path)) or real_scandir(path))
@@ -185,4 +188,19 @@ def test_each_folder_is_listed_once_whatever_the_number_of_imports(width: str, t
     _, status, out = run(width, "uses_dll_outer.exe", root=tmp_path)
     assert (status, out.splitlines()) == (0, OUTER_LINES)
     program_folder = str(BIN / width)
-    assert listed.count(program_folder) == 1 and len(listed) == len(set(listed))
+    assert listed.count(program_folder) <= 1 and len(listed) == len(set(listed))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_known_dll_comes_from_the_system_folder_whatever_the_programs_folder_holds(width: str,
+                                                                                      tmp_path: Path) -> None:
+    folder = tmp_path / "app"
+    folder.mkdir()
+    for name in ("uses_dll_outer.exe", "dll_outer.dll", "dll_inner.dll"):
+        shutil.copy(BIN / width / name, folder / name)
+    shutil.copy(BIN / width / "dll_plus.dll", folder / "KERNEL32.DLL")  # no kernel32: it lacks its exports
+    machine, status, out = run(width, "uses_dll_outer.exe", root=tmp_path / "c", folder=folder)
+    assert (status, out.splitlines()) == (0, OUTER_LINES)
+    linker = machine.created.linker32 if machine.process.wow64 else machine.created.linker64
+    assert Path(linker.module("kernel32.dll").path).parent.name == ("SysWOW64" if width == "x86" else "System32")
+    assert Path(linker.module("dll_inner.dll").path).parent == folder

@@ -39,9 +39,10 @@ from typing import TYPE_CHECKING
 
 from ..nt import layouts as L
 from ..nt.status import NTSTATUS
+from .dirindex import upcase
 from .errors import NtError
 from .fileobject import FILE_LIST_DIRECTORY, IoServices, write_iosb
-from .paths import check_component, upcase
+from .paths import check_component
 from .volume import FileInfo, Volume
 
 if TYPE_CHECKING:

@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING
 from ..nt import layouts as L
 from ..nt.status import NTSTATUS
 from .devices import device_name, open_device
+from .dirindex import INDEX
 from .errors import NtError
 from .fileobject import (
     DELETE,
@@ -175,6 +176,8 @@ class FileServices(IoServices):
                 os.truncate(target.host, 0)
         except OSError as exc:
             raise NtError(host_status(exc)) from None
+        if not target.exists:
+            INDEX.added(target.host)
         node = volume.open_node(target.host)
         try:
             host = None if target.host.is_dir() else _open_host(volume.files, node, access)

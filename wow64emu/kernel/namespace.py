@@ -35,9 +35,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from ..nt.status import NTSTATUS
+from .dirindex import upcase
 from .errors import NtError
 from .handles import MAXIMUM_ALLOWED, OBJ_INHERIT, READ_CONTROL, KernelObject, object_type
-from .paths import read_object_attributes, upcase
+from .paths import read_object_attributes
 
 if TYPE_CHECKING:
     from ..emu.memory import AddressSpace

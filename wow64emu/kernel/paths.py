@@ -40,6 +40,7 @@ from pathlib import Path
 from ..emu.memory import AddressSpace
 from ..nt import layouts as L
 from ..nt.status import NTSTATUS
+from .dirindex import INDEX, upcase
 from .errors import NtError
 
 log = logging.getLogger(__name__)
@@ -219,7 +220,7 @@ def _walk(drive: Path, start: Path, parts: list[str]) -> tuple[Path, list[str]]:
     shown: list[str] = []
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
-        entry = _find_entry(current, part)
+        entry = INDEX.find(current, part)
         if entry is None:
             if not last:
                 raise NtError(NTSTATUS.OBJECT_PATH_NOT_FOUND)
@@ -237,25 +238,3 @@ def _walk(drive: Path, start: Path, parts: list[str]) -> tuple[Path, list[str]]:
     return current, shown
 
 
-def _find_entry(directory: Path, name: str) -> str | None:
-    """The entry of `directory` that `name` names, compared as Windows does (upcased), exact case first."""
-    try:
-        if os.path.lexists(directory / name):
-            return name
-        entries = sorted(os.listdir(directory))
-    except OSError:
-        return None
-    key = upcase(name)
-    for entry in entries:
-        if upcase(entry) == key:
-            return entry
-    return None
-
-
-def upcase(name: str) -> str:
-    """Windows' simple one-to-one upcasing (no 'ß' -> 'SS' expansion, unlike str.upper)."""
-    out = []
-    for c in name:
-        u = c.upper()
-        out.append(u if len(u) == 1 else c)
-    return "".join(out)

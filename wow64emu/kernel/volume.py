@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..nt.status import NTSTATUS
+from .dirindex import INDEX
 from .errors import NtError
 from .hostfiles import HostFiles
 from .paths import HostPath, host_status, is_system, system_volume_name
@@ -253,6 +254,7 @@ class Volume:
                 os.unlink(host)
         except OSError as exc:
             raise NtError(host_status(exc)) from None
+        INDEX.removed(host)
         self._extra.pop(host, None)
 
     def rename(self, node: FileNode, target: Path) -> None:
@@ -262,6 +264,8 @@ class Volume:
             os.rename(source, target)
         except OSError as exc:
             raise NtError(host_status(exc)) from None
+        INDEX.removed(source)
+        INDEX.added(target)
         for host in [h for h in self._extra if h == source or source in h.parents]:
             self._extra[target / host.relative_to(source)] = self._extra.pop(host)
         del self._nodes[source]

@@ -2,7 +2,8 @@
 the guest's ntdll runs them before the program's entry point (guest/ntdll/ldrinit.c).
 
 A DLL is searched for in the search directories in order (process creation gives the program's folder, then the
-system folder of its width); a file of the other bitness is passed over.
+system folder of its width), by name (kernel/dirindex.py); a file of the other bitness is passed over. A known DLL is
+searched for in the system folder only.
 
 Modules are known by (lower-case file name, bitness): a WoW64 process holds a 32-bit and a 64-bit ntdll.dll,
 and a 32-bit import must never bind to the 64-bit one.
@@ -10,7 +11,6 @@ and a 32-bit import must never bind to the 64-bit one.
 
 from __future__ import annotations
 
-import os
 import struct
 from pathlib import Path
 
@@ -18,8 +18,18 @@ from ..emu.memory import AddressSpace
 from ..errors import BadImage, GuestFault
 from ..image.mapping import LoadedModule, Va, file_name, map_image
 from ..image.pe import Import, PEImage, Rva
+from ..kernel.dirindex import INDEX
 
 _MAX_FORWARDS = 16
+
+# Windows 10 22H2's KnownDLLs (the registry's Session Manager\KnownDLLs, and ntdll, always one): loaded from the
+# system folder whatever the program's folder holds, so that start-up never searches the program's folder for them.
+KNOWN_DLLS = frozenset({
+    "advapi32.dll", "clbcatq.dll", "combase.dll", "comdlg32.dll", "coml2.dll", "difxapi.dll", "gdi32.dll",
+    "gdiplus.dll", "imagehlp.dll", "imm32.dll", "kernel32.dll", "msctf.dll", "msvcrt.dll", "normaliz.dll", "nsi.dll",
+    "ntdll.dll", "ole32.dll", "oleaut32.dll", "psapi.dll", "rpcrt4.dll", "sechost.dll", "setupapi.dll", "shcore.dll",
+    "shell32.dll", "shlwapi.dll", "user32.dll", "wldap32.dll", "wow64.dll", "wow64cpu.dll", "wow64win.dll",
+    "ws2_32.dll"})
 
 
 def module_key(name: str) -> str:
@@ -37,7 +47,6 @@ class Linker:
                  limit: int | None = None) -> None:
         self.space = space
         self.search_dirs = [Path(d) for d in search_dirs]
-        self._listings: dict[Path, dict[str, list[str]]] = {}
         self.is64 = is64
         self.limit = limit
         self.modules: list[LoadedModule] = []  # in load order
@@ -124,33 +133,16 @@ class Linker:
         raise BadImage(f"{importer}: imports {dll}, which was not found (STATUS_DLL_NOT_FOUND)")
 
     def _candidates(self, dll: str) -> list[Path]:
-        """The files that may be `dll` (compared case-insensitively), folder by folder."""
-        key = module_key(dll)
-        found: list[Path] = []
-        for directory in self.search_dirs:
-            exact = directory / (dll if "." in dll else dll + ".dll")
-            if exact.is_file():
-                found.append(exact)
-            found.extend(directory / n for n in self._names(directory).get(key, ()) if directory / n != exact)
+        """The file that may be `dll` (compared case-insensitively) in each search folder, in order; a known DLL
+        only in the system folder (the last)."""
+        name = dll if "." in dll else dll + ".dll"
+        folders = self.search_dirs[-1:] if module_key(dll) in KNOWN_DLLS else self.search_dirs
+        found = []
+        for directory in folders:
+            entry = INDEX.find(directory, name)
+            if entry is not None and (directory / entry).is_file():
+                found.append(directory / entry)
         return found
-
-    def _names(self, directory: Path) -> dict[str, list[str]]:
-        """A folder's files by their lowercased name: listed once per process creation, not once per import (the
-        program's folder may hold thousands of files)."""
-        names = self._listings.get(directory)
-        if names is None:
-            names = {}
-            try:
-                with os.scandir(directory) as entries:
-                    for entry in entries:
-                        if entry.is_file():
-                            names.setdefault(entry.name.lower(), []).append(entry.name)
-            except OSError:
-                pass
-            for same in names.values():
-                same.sort()
-            self._listings[directory] = names
-        return names
 
     def _resolve(self, dep: LoadedModule, entry: Import | str | int, depth: int = 0) -> Va:
         """The address of an export, following forwarders (which may load further DLLs)."""

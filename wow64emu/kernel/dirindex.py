@@ -1,0 +1,106 @@
+"""Case-insensitive names on a case-sensitive host, at the cost of a dictionary lookup: a folder's entries by their
+upcased name, listed the first time a name there is not found in its exact case, and kept while the folder's
+modification time says nothing changed. What the volume itself creates, deletes or renames patches the index
+instead of listing the folder again, so a guest creating 100,000 files in one folder lists it once, not 100,000
+times.
+
+The index is the host process's (a folder is the same folder for every System), bounded to the folders used
+last. A change made on the host within the same tick of the folder's clock as one of the volume's own is not seen
+until the folder changes again.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+
+_FOLDERS = 64  # folders indexed at once, the least recently used forgotten first
+
+
+def upcase(name: str) -> str:
+    """Windows' simple one-to-one upcasing (no 'ß' -> 'SS' expansion, unlike str.upper)."""
+    out = []
+    for c in name:
+        u = c.upper()
+        out.append(u if len(u) == 1 else c)
+    return "".join(out)
+
+
+class _Folder:
+    def __init__(self, stamp: int, entries: list[str]) -> None:
+        self.stamp = stamp
+        self.names: dict[str, list[str]] = {}
+        for entry in sorted(entries):
+            self.names.setdefault(upcase(entry), []).append(entry)
+
+    def add(self, entry: str) -> None:
+        same = self.names.setdefault(upcase(entry), [])
+        if entry not in same:
+            same.append(entry)
+            same.sort()
+
+    def remove(self, entry: str) -> None:
+        key = upcase(entry)
+        same = self.names.get(key, [])
+        if entry in same:
+            same.remove(entry)
+            if not same:
+                del self.names[key]
+
+
+class DirectoryIndex:
+    def __init__(self, folders: int = _FOLDERS) -> None:
+        self._limit = folders
+        self._folders: OrderedDict[Path, _Folder] = OrderedDict()
+
+    def find(self, directory: Path, name: str) -> str | None:
+        """The entry of `directory` that `name` names, compared as Windows does (upcased), exact case first; of
+        several that differ only in case, the first in sorted order."""
+        try:
+            if os.path.lexists(directory / name):
+                return name
+            folder = self._current(directory)
+        except OSError:
+            return None
+        same = folder.names.get(upcase(name))
+        return same[0] if same else None
+
+    def clear(self) -> None:
+        """Forget every folder."""
+        self._folders.clear()
+
+    def added(self, path: Path) -> None:
+        """The volume created `path` (or renamed something to it)."""
+        self._patch(path, _Folder.add)
+
+    def removed(self, path: Path) -> None:
+        """The volume deleted `path` (or renamed it away)."""
+        self._patch(path, _Folder.remove)
+
+    def _current(self, directory: Path) -> _Folder:
+        stamp = os.stat(directory).st_mtime_ns
+        folder = self._folders.get(directory)
+        if folder is None or folder.stamp != stamp:
+            folder = _Folder(stamp, os.listdir(directory))
+            self._folders[directory] = folder
+            while len(self._folders) > self._limit:
+                self._folders.popitem(last=False)
+        self._folders.move_to_end(directory)
+        return folder
+
+    def _patch(self, path: Path, change: Callable[[_Folder, str], None]) -> None:
+        folder = self._folders.get(path.parent)
+        if folder is None:
+            return
+        try:
+            stamp = os.stat(path.parent).st_mtime_ns
+        except OSError:
+            del self._folders[path.parent]
+            return
+        change(folder, path.name)
+        folder.stamp = stamp
+
+
+INDEX = DirectoryIndex()
