@@ -84,8 +84,12 @@ def check_space(k: KernelRig) -> None:
     frames = [frame for frame in frames if frame is not None]
     assert len(set(frames)) == len(frames)  # private pages: a frame each
     assert len(list(k.process.cpu.uc.mem_regions())) <= 4  # the CPU's memory regions: physical memory only
-    # The commit charge is the committed private pages, whatever was allocated, freed, touched or not.
-    assert k.system.physical.committed == sum(len(r.committed) for r in regions if r.shared is None) * PAGE
+    # The commit charge is the committed private pages, whatever was allocated, freed, touched or not, and the pages
+    # held of memory not charged when committed (KUSER_SHARED_DATA's page, mapped or not).
+    shared = {id(r.shared): r.shared for r in regions if r.shared is not None}
+    shared[id(k.system.shared_data.memory)] = k.system.shared_data.memory
+    held = sum(m.held_charge for m in shared.values())
+    assert k.system.physical.committed == sum(len(r.committed) for r in regions if r.shared is None) * PAGE + held
     for region in regions:  # commit counts as NtQueryVirtualMemory walks them
         page, counted = region.base, 0
         while page < region.end:

@@ -58,18 +58,37 @@ def test_memory_is_committed_up_to_the_limit_and_not_beyond(width: str, tmp_path
     assert machine.system.physical.committed <= 128 << 20
 
 
-def test_the_host_memory_of_a_run_is_bounded_by_the_limit(tmp_path: Path) -> None:
-    # A parent of its own, so that the peak it reports is the emulator's alone.
+def peak_of_run(*args: str) -> tuple[int, str, int]:
+    """(exit code, stdout, peak host memory in bytes) of `wow64emu run --memory-limit 128M ARGS`, in a parent of its
+    own, so that the peak it reports is the emulator's alone."""
     code = ("import resource, subprocess, sys; "
-            "done = subprocess.run([sys.executable, '-m', 'wow64emu', 'run', '--memory-limit', '128M', sys.argv[1], "
-            "'hog'], capture_output=True); "
-            "print(done.returncode, done.stdout.decode().split()[0], resource.getrusage(resource.RUSAGE_CHILDREN)"
-            ".ru_maxrss)")
-    done = subprocess.run([sys.executable, "-c", code, str(BIN / "x86" / "hostile.exe")], capture_output=True,
-                          text=True, timeout=300)
-    status, got, peak_kb = done.stdout.split()
-    assert status == "0" and got.startswith("MB=")
-    assert int(peak_kb) * 1024 < (128 << 20) + (160 << 20)  # the limit, and the emulator's own (about 60 MB)
+            "done = subprocess.run([sys.executable, '-m', 'wow64emu', 'run', '--memory-limit', '128M', *sys.argv[1:]],"
+            " capture_output=True); "
+            "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+            "print(done.stdout.decode(), end='')")
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=300)
+    first, _, out = done.stdout.partition("\n")
+    status, peak_kb = first.split()
+    return int(status), out, int(peak_kb) * 1024
+
+
+BOUND = (128 << 20) + (160 << 20)  # the limit, and the emulator's own (about 60 MB)
+
+
+def test_the_host_memory_of_a_run_is_bounded_by_the_limit(tmp_path: Path) -> None:
+    status, out, peak = peak_of_run(str(BIN / "x86" / "hostile.exe"), "hog")
+    assert status == 0 and out.startswith("MB=")
+    assert peak < BOUND
+
+
+@pytest.mark.parametrize("width", ["x86", "x64"])
+def test_the_pages_of_a_file_view_count_against_the_limit_while_held(width: str, tmp_path: Path) -> None:
+    """768 MB of a sparse file read page by page under a limit of 128 MB: the reading faults once the pages held
+    reach the limit (Windows would page out instead), and the host never holds the 768 MB."""
+    status, out, peak = peak_of_run("--root", str(tmp_path), str(BIN / width / "hostile.exe"), "fileview")
+    assert out.startswith("eof=0x0\nsection=0x0\nmap=0x0\nmapped\n") and "read" not in out.split("mapped")[1]
+    assert status == NTSTATUS.ACCESS_VIOLATION & 0xFF
+    assert peak < BOUND
 
 
 @pytest.mark.parametrize("width", ["x86", "x64"])

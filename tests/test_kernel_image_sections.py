@@ -23,7 +23,7 @@ from tests.test_kernel_memory import INFO, LENGTH, RO, RW, SECTION_ALL_ACCESS, S
 from tests.wow64rig import DATA, Wow64Rig, object_attributes32, unicode_string32
 from wow64emu.emu.memory import MemState, MemType, Prot, Region
 from wow64emu.kernel.fileobject import FileObject
-from wow64emu.kernel.handles import CURRENT_PROCESS
+from wow64emu.kernel.handles import CURRENT_PROCESS, HANDLE_CHARGE
 from wow64emu.nt.memory import SECTION_BASIC_INFORMATION, SECTION_IMAGE_INFORMATION
 from wow64emu.nt.status import NTSTATUS
 
@@ -136,6 +136,28 @@ def test_an_image_section_reads_the_headers_and_sections_not_the_rest_of_a_huge_
     status, _ = image_section(kernel, "huge.dll")
     assert status == NTSTATUS.SUCCESS
     assert sum(read) <= len(image) + 0x2000  # the image's own bytes: no gigabyte read
+
+
+def test_what_an_image_section_holds_of_its_file_counts_against_the_commit_limit(kernel: KernelRig,
+                                                                                 tmp_path: Path) -> None:
+    image = bytearray((BIN / "x86" / "dll_plus.dll").read_bytes())
+    pe = pefile.PE(data=bytes(image), fast_load=True)
+    last = pe.sections[-1]
+    struct.pack_into("<I", image, last.get_file_offset() + 16, 96 << 20)  # SizeOfRawData: 96 MB (sparse)
+    with (tmp_path / "fat.dll").open("wb") as f:
+        f.write(image)
+        f.truncate(last.PointerToRawData + (96 << 20))
+    physical = kernel.system.physical
+    before = physical.committed
+    physical.commit_limit = before + (64 << 20)
+    # The headers and raw data must fit in what is left before they are read; the section holds what it maps.
+    assert image_section(kernel, "fat.dll") == (NTSTATUS.COMMITMENT_LIMIT, SENTINEL)
+    physical.commit_limit = before + (256 << 20)
+    before = physical.committed
+    status, handle = image_section(kernel, "fat.dll")  # a file handle, a section handle, and the section's content
+    assert status == NTSTATUS.SUCCESS and physical.committed > before + 2 * HANDLE_CHARGE
+    assert kernel.call("NtClose", handle) == NTSTATUS.SUCCESS
+    assert physical.committed == before + HANDLE_CHARGE  # no view can be made of it now: its content is let go
 
 
 def test_creation_statuses(kernel: KernelRig, tmp_path: Path) -> None:

@@ -196,14 +196,23 @@ class SharedMemory:
         self.users = 1  # its creator; each view adds one
 
     @property
+    def held_charge(self) -> int:
+        """Bytes charged for the pages it holds (not charged when committed: a file's, KUSER_SHARED_DATA's)."""
+        return 0 if self.charged else len(self._frames) * PAGE
+
+    @property
     def file_backed(self) -> bool:
         """The pages are a file's: committed whole, filled from it, written back to it."""
         return self._source is not None
 
     def frame(self, offset: int) -> int:
-        """The frame of the committed page at this offset (made, and filled from the file, the first time)."""
+        """The frame of the committed page at this offset (made, and filled from the file, the first time). A page
+        of memory not charged when committed (a file's) is charged now, for as long as it is held: Windows would
+        page it out instead, here it stays; past the limit, CommitLimitReached."""
         frame = self._frames.get(offset)
         if frame is None:
+            if not self.charged:
+                self.physical.charge(PAGE)
             frame = self._frames[offset] = self.physical.allocate()
             if self._source is not None:
                 self._filled[offset // PAGE] = 1
@@ -260,6 +269,8 @@ class SharedMemory:
             self.physical.release(frame)
         if self.charged:
             self.physical.uncharge(self.size if self.fully_committed else len(self._committed) * PAGE)
+        else:
+            self.physical.uncharge(self.held_charge)
         self._frames = {}
         self._committed = set()
         self.fully_committed = False
@@ -475,10 +486,14 @@ class AddressSpace:
         if page not in self._frames:
             region = self.region_at(page)
             assert region is not None
-            start = max(region.base, page & ~(FAULT_AROUND - 1))
-            for near in range(start, min(region.end, start + FAULT_AROUND), PAGE):
-                if near in self._protection and near not in self._frames:
-                    self._present(region, near)
+            try:
+                self._present(region, page)
+                start = max(region.base, page & ~(FAULT_AROUND - 1))
+                for near in range(start, min(region.end, start + FAULT_AROUND), PAGE):
+                    if near in self._protection and near not in self._frames:
+                        self._present(region, near)
+            except CommitLimitReached:  # a file's page with no memory left for it: the fault is the guest's
+                return page in self._frames
             return True
         if access is Access.WRITE and page in self._cow:
             try:

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..emu.memory import ALLOCATION_GRANULARITY, page_up
-from ..errors import BadImage
+from ..errors import BadImage, CommitLimitReached
 from ..image.mapping import map_image
 from ..image.pe import SCN_MEM_EXECUTE, PEImage, image_extent
 from ..nt.status import NTSTATUS
@@ -40,6 +40,7 @@ from .paths import SYSROOT
 
 if TYPE_CHECKING:
     from ..emu.memory import AddressSpace
+    from ..emu.physical import PhysicalMemory
     from .fileobject import FileObject
     from .process import Process
 
@@ -71,14 +72,18 @@ class ImageFile:
         return f"image {self.path}: {self.bits}-bit {_MACHINE_NAMES[self.pe.machine]}"
 
 
-def read_image(file: FileObject) -> ImageFile:
-    """The image in a file, or the status Windows gives for a file that is not one."""
+def read_image(file: FileObject, physical: PhysicalMemory) -> ImageFile:
+    """The image in a file, or the status Windows gives for a file that is not one. What is read of it stays in host
+    memory as long as its section lives, and so must fit in what the commit limit leaves (the section charges it)."""
     size = file.size()
     if size == 0:
         raise NtError(NTSTATUS.MAPPED_FILE_SIZE_ZERO)
     if file.read(0, 2) != b"MZ":
         raise NtError(NTSTATUS.INVALID_IMAGE_NOT_MZ)
-    data = file.read(0, image_extent(file.read, size))  # the headers and the sections, not what follows
+    extent = image_extent(file.read, size)  # the headers and the sections, not what follows
+    if physical.committed + extent > physical.commit_limit:
+        raise CommitLimitReached(physical.commit_limit)
+    data = file.read(0, extent)
     path = file.nt_name.removeprefix("\\??\\")
     try:
         pe = PEImage.parse(data, path)

@@ -42,6 +42,7 @@ import logging
 import os
 import struct
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,6 +76,7 @@ from .paths import host_status
 
 if TYPE_CHECKING:
     from ..emu.memory import AddressSpace, Region
+    from ..emu.physical import PhysicalMemory
     from .hostfiles import HostFiles
     from .system import System
     from .threadobject import Thread
@@ -208,11 +210,22 @@ class FilePages:
 
 
 class ImageSection(SectionObject):
-    """An image section (SEC_IMAGE): a checked PE file, laid out afresh by each view."""
+    """An image section (SEC_IMAGE): a checked PE file, laid out afresh by each view. What was read of the file is
+    held in host memory while a handle lets a view be made of it, and counts against the commit limit as long (the
+    views count as the memory they commit)."""
 
-    def __init__(self, image: ImageFile) -> None:
+    def __init__(self, image: ImageFile, physical: PhysicalMemory) -> None:
         super().__init__(page_up(image.pe.size_of_image), SEC_IMAGE | SEC_FILE, Prot.EXECUTE_WRITECOPY)
         self.image = image
+        self._physical = physical
+        self._held = len(image.pe.headers) + sum(len(s.data) for s in image.pe.sections)
+        physical.charge(self._held)
+
+    def close(self) -> None:
+        """The last handle is gone: no view can be made any more, and the file's content goes."""
+        self._physical.uncharge(self._held)
+        self._held = 0
+        self.image = replace(self.image, pe=replace(self.image.pe, headers=b"", sections=()))
 
     def describe(self) -> str:
         return f"{super().describe()} ({self.image.describe()})"
@@ -276,8 +289,8 @@ class SectionServices:
         """Check the file and the image in it; returns what makes the section."""
         needed = FILE_EXECUTE if protect in (*_EXECUTABLE, Prot.EXECUTE) else FILE_READ_DATA
         file = self._section_file(thread, handle, needed)
-        image = read_image(file)
-        return lambda: ImageSection(image)
+        image = read_image(file, self.system.physical)
+        return lambda: ImageSection(image, self.system.physical)
 
     def _file_section(self, thread: Thread, handle: int, maximum: int, attributes: int,
                       protect: int) -> Callable[[], Section]:
