@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from wow64emu.errors import EmulatorError, GuestBudgetExceeded
+from wow64emu.errors import EmulatorError, GuestBudgetExceeded, GuestFault
 from wow64emu.kernel.console import StdStreams
 from wow64emu.loader.ldrdata import LDRP_PROCESS_ATTACH_CALLED
 from wow64emu.machine import Machine
@@ -157,19 +157,21 @@ def run_one(program: Path, args: list[str], root: Path) -> Run:
     if outcome.fault is not None:
         region = machine.process.memory.region_at(outcome.fault.pc)
         fault_in = region.name if region is not None else "free memory"
-    return Run((outcome.exit_status or 0) & 0xFFFFFFFF, streams.stdout.getvalue().decode(errors="replace")[:200],
-               fault_in, fault_in is not None and entry_called(machine, fault_in))
+    printed = streams.stdout.getvalue().decode(errors="replace")[:200]
+    called = fault_in is not None and ("dll_plus:" in printed or entry_called(machine, fault_in))
+    return Run((outcome.exit_status or 0) & 0xFFFFFFFF, printed, fault_in, called)
 
 
 def entry_called(machine: Machine, fault_in: str) -> bool:
-    """Whether the loader had called the mutant's DllMain: the loader enters its code there and nowhere else."""
+    """Whether the loader had called the mutant's DllMain (which prints "dll_plus: ..." when its code is whole): the
+    loader enters its code there and nowhere else."""
     if fault_in.lower().endswith("mutant.dll"):
         return True
     try:
         return any(e.base_name.lower() == "mutant.dll" and e.flags & LDRP_PROCESS_ATTACH_CALLED
                    for e in own_list(machine))
-    except (AssertionError, EmulatorError, UnicodeDecodeError):  # a module list the guest scribbled on
-        return False
+    except (AssertionError, EmulatorError, GuestFault, UnicodeDecodeError, struct.error):
+        return False  # a module list the guest scribbled on
 
 
 
