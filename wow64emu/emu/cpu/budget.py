@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 Reader = Callable[[int, int], bytes]  # (virtual address, size) -> the code bytes there
+_UNLIMITED = 1 << 62
 
 
 class InstructionBudget:
@@ -23,26 +24,31 @@ class InstructionBudget:
         self._read_code = read_code
         self._bitness = bitness
         self._stop = stop
-        self._blocks: dict[int, tuple[int, int]] = {}  # address -> (size, instructions) of the block there
-        self.left = 0  # 0: no budget (counting only)
-        self.executed = 0
+        self._blocks: dict[int, int] = {}  # address | size << 48 -> the instructions of the block there
+        self._budget = 0
+        self._room = _UNLIMITED  # instructions left in this run
         self.spent = False
 
+    @property
+    def executed(self) -> int:
+        """Instructions run since start()."""
+        return (self._budget or _UNLIMITED) - self._room
+
     def start(self, budget: int) -> None:
-        """A run begins with `budget` instructions left (0: none to keep)."""
-        self.left = budget
-        self.executed = 0
+        """A run begins with `budget` instructions left (0: no budget, counting only)."""
+        self._budget = budget
+        self._room = budget or _UNLIMITED
         self.spent = False
 
     def on_block(self, address: int, size: int) -> None:
-        count = self._blocks.get(address)
-        if count is None or count[0] != size:
-            count = self._blocks[address] = (size, self._count(address, size))
-        if self.left and count[1] > self.left - self.executed:
+        count = self._blocks.get(address | size << 48)
+        if count is None:
+            count = self._blocks[address | size << 48] = self._count(address, size)
+        self._room -= count
+        if self._room < 0:  # the block would pass the budget: it does not run
+            self._room += count
             self.spent = True
             self._stop()
-            return
-        self.executed += count[1]
 
     def _count(self, address: int, size: int) -> int:
         code = self._read_code(address, size)
