@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
 import logging
+import os
 import struct
 import subprocess
 import sys
@@ -246,11 +248,15 @@ def test_cli_bad_option_values_and_paths_are_one_line_before_any_work(tmp_path: 
 
 
 def test_cli_output_into_a_closed_pipe_ends_quietly() -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "wow64emu", "syscalls"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    assert proc.stdout is not None and proc.stderr is not None
-    proc.stdout.readline()  # `| head -1`
-    proc.stdout.close()
+    # A pipe of one page, smaller than what the command prints (11 KB): it cannot have written everything before
+    # the reader goes, whatever the timing.
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(read_end, fcntl.F_SETPIPE_SZ, 4096)
+    proc = subprocess.Popen([sys.executable, "-m", "wow64emu", "syscalls"], stdout=write_end, stderr=subprocess.PIPE)
+    os.close(write_end)
+    assert proc.stderr is not None
+    assert os.read(read_end, 100)  # `| head -1`: at most a page in the pipe and 100 bytes read of 11 KB
+    os.close(read_end)
     assert proc.wait(timeout=60) == 141 and proc.stderr.read() == b""
 
 
