@@ -1389,3 +1389,21 @@ def test_other_volume_classes_are_invalid_info_class(rig: Rig, info_class: int) 
     handle = rig.open("\\??\\C:\\f.txt")
     assert volume_query(rig, handle, info_class, 64)[:2] == (NTSTATUS.INVALID_INFO_CLASS, SENTINEL)
     assert volume_query(rig, 0x1234, 1, 64)[0] == NTSTATUS.INVALID_HANDLE
+
+
+def test_reads_and_writes_larger_than_a_piece_go_through_whole(rig: Rig) -> None:
+    """NtReadFile and NtWriteFile copy 1 MB at a time (the host never holds a whole 4 GB buffer): the pieces join."""
+    big = 0x40000000
+    rig.process.memory.reserve(big, 0x300000, MemType.PRIVATE, Prot.READWRITE)
+    rig.process.memory.commit(big, 0x300000, Prot.READWRITE)
+    data = bytes(range(256)) * (0x280000 // 256) + b"tail"
+    rig.process.memory.poke(big, data)
+    handle = rig.open("\\??\\C:\\big.bin")
+    iosb = rig.iosb()
+    assert rig.call("NtWriteFile", handle, 0, 0, 0, iosb, big, len(data), rig.offset(0), 0) == NTSTATUS.SUCCESS
+    assert rig.iosb_values(iosb) == (NTSTATUS.SUCCESS, len(data))
+    assert (rig.root / "big.bin").read_bytes() == data
+    rig.process.memory.poke(big, bytes(len(data)))
+    assert rig.call("NtReadFile", handle, 0, 0, 0, iosb, big, 0x300000, rig.offset(0), 0) == NTSTATUS.SUCCESS
+    assert rig.iosb_values(iosb) == (NTSTATUS.SUCCESS, len(data))  # short at the end of the file
+    assert rig.process.memory.peek(big, len(data)) == data

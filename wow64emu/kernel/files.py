@@ -202,14 +202,20 @@ class FileServices(IoServices):
         offset = self._offset(thread, obj, ByteOffset)
         if offset is None or offset < 0:
             raise NtError(NTSTATUS.INVALID_PARAMETER)
-        data = obj.read(offset, length) if length else b""
-        if length and not data:
+        done = 0
+        while done < length:  # by pieces: the host holds one piece at a time, not the guest's whole buffer
+            piece = min(length - done, _PIECE)
+            data = obj.read(offset + done, piece)
+            memory.write(Buffer + done, data)
+            done += len(data)
+            if len(data) < piece:  # the end of the file, or all a device had
+                break
+        if length and not done:
             write_iosb(memory, IoStatusBlock, NTSTATUS.END_OF_FILE, 0)
             return NTSTATUS.END_OF_FILE
-        memory.write(Buffer, data)
         if obj.synchronous and obj.seekable:
-            obj.position = offset + len(data)
-        write_iosb(memory, IoStatusBlock, NTSTATUS.SUCCESS, len(data))
+            obj.position = offset + done
+        write_iosb(memory, IoStatusBlock, NTSTATUS.SUCCESS, done)
         return NTSTATUS.SUCCESS
 
     def NtWriteFile(self, thread: Thread, FileHandle: int, Event: int, ApcRoutine: int, ApcContext: int,
@@ -218,17 +224,20 @@ class FileServices(IoServices):
         obj = self._writable(thread, FileHandle)
         memory = thread.process.memory
         memory.probe(IoStatusBlock, L.IO_STATUS_BLOCK.size(64), write=True)
-        data = memory.read(Buffer, length)
+        memory.probe(Buffer, length)
         offset = self._offset(thread, obj, ByteOffset)
         if not obj.access & FILE_WRITE_DATA or offset == FILE_WRITE_TO_END_OF_FILE:
             offset = None  # append-only handles, and FILE_WRITE_TO_END_OF_FILE
         elif offset is None or offset < 0:
             raise NtError(NTSTATUS.INVALID_PARAMETER)
-        if data:
-            end = obj.write(offset, data)
-            if obj.synchronous and obj.seekable:
-                obj.position = end
-        write_iosb(memory, IoStatusBlock, NTSTATUS.SUCCESS, len(data))
+        done = 0
+        while done < length:  # by pieces, as NtReadFile
+            piece = min(length - done, _PIECE)
+            end = obj.write(None if offset is None else offset + done, memory.read(Buffer + done, piece))
+            done += piece
+        if done and obj.synchronous and obj.seekable:
+            obj.position = end
+        write_iosb(memory, IoStatusBlock, NTSTATUS.SUCCESS, done)
         return NTSTATUS.SUCCESS
 
     def _writable(self, thread: Thread, handle: int) -> IoObject:
@@ -297,6 +306,7 @@ def _check_read_only_open(access: int, options: int, truncate: bool) -> None:
 
 
 _O_BINARY = getattr(os, "O_BINARY", 0)
+_PIECE = 1 << 20  # what NtReadFile and NtWriteFile copy at a time
 
 
 def _open_host(files: HostFiles, node: FileNode, access: int) -> HostFile | None:
