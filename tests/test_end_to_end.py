@@ -349,3 +349,25 @@ def test_a_warning_repeated_by_the_guest_is_printed_once_then_counted(capsys: py
         "wow64emu: WARNING: NtQuerySystemInformation: information class 78 is unknown or not implemented"]
     assert once.summary() == ["wow64emu: WARNING: NtQuerySystemInformation: information class 77 is unknown or "
                               "not implemented (1000 times in all)"]
+
+
+def test_a_sweep_of_unimplemented_classes_shows_ten_and_counts_the_rest(capsys: pytest.CaptureFixture[str],
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from wow64emu import cli
+
+    ours = logging.getLogger("wow64emu")
+    monkeypatch.setattr(ours, "handlers", [])
+    monkeypatch.setattr(ours, "propagate", True)
+    monkeypatch.setattr(ours, "level", ours.level)
+    once = cli._setup_logging(verbose=False)
+    log = logging.getLogger("wow64emu.kernel.process")
+    for info_class in range(100, 2100):
+        log.warning("%s: information class %d is unknown or not implemented", "NtQueryInformationProcess", info_class)
+    log.warning("%s: information class %d is unknown or not implemented", "NtQueryInformationThread", 5)
+    shown = capsys.readouterr().err.splitlines()
+    assert len(shown) == 11 and shown[-1].startswith("wow64emu: WARNING: NtQueryInformationThread:")
+    assert once.summary() == ["wow64emu: WARNING: NtQueryInformationProcess: information class 109 is unknown or "
+                              "not implemented, and 1990 more like it"]
+    for n in range(5000):  # kinds past the thousand kept are counted, not kept
+        log.warning("section of %s: page 0x%x could not be read: %s", f"file{n}", 0, "gone")
+    assert once.summary()[-1] == "wow64emu: WARNING: 4002 more messages of other kinds not shown"  # 998 kept

@@ -231,20 +231,50 @@ def cmd_syscalls(ns: argparse.Namespace) -> int:
 
 class _OncePerMessage(logging.Filter):
     """Lets each message through the first time only, and counts the repeats: a guest that asks a thousand times
-    for what is not implemented gets one line, and a count at the end (summary())."""
+    for what is not implemented gets one line, and a count at the end (summary()). Of the messages of one kind (one
+    format and the same names, other numbers: a sweep of information classes) the first ten are shown, and the
+    others counted; and at most a thousand kinds are kept, so that what is kept stays small whatever the guest
+    does."""
+
+    SHOWN_PER_KIND = 10
+    KINDS = 1000
 
     def __init__(self) -> None:
         super().__init__()
-        self.seen: dict[tuple[int, str], int] = {}
+        self.seen: dict[tuple[int, str], int] = {}  # (level, message) -> how many times, for the messages shown
+        self._kinds: dict[tuple[int, str, tuple[str, ...]], list] = {}  # -> [shown, not shown, last shown]
+        self._unkept = 0  # messages of kinds past KINDS
 
     def filter(self, record: logging.LogRecord) -> bool:
-        key = (record.levelno, record.getMessage())
-        self.seen[key] = self.seen.get(key, 0) + 1
-        return self.seen[key] == 1
+        message = record.getMessage()
+        key = (record.levelno, message)
+        if key in self.seen:
+            self.seen[key] += 1
+            return False
+        args = record.args if isinstance(record.args, tuple) else ()
+        kind_key = (record.levelno, str(record.msg), tuple(a for a in args if isinstance(a, str)))
+        kind = self._kinds.get(kind_key)
+        if kind is None:
+            if len(self._kinds) >= self.KINDS:
+                self._unkept += 1
+                return False
+            kind = self._kinds[kind_key] = [0, 0, ""]
+        if kind[0] >= self.SHOWN_PER_KIND:
+            kind[1] += 1
+            return False
+        kind[0] += 1
+        kind[2] = message
+        self.seen[key] = 1
+        return True
 
     def summary(self) -> list[str]:
-        return [f"wow64emu: {logging.getLevelName(level)}: {message} ({count} times in all)"
-                for (level, message), count in self.seen.items() if count > 1]
+        lines = [f"wow64emu: {logging.getLevelName(level)}: {message} ({count} times in all)"
+                 for (level, message), count in self.seen.items() if count > 1]
+        lines += [f"wow64emu: {logging.getLevelName(level)}: {last}, and {hidden} more like it"
+                  for (level, _, _), (_, hidden, last) in self._kinds.items() if hidden]
+        if self._unkept:
+            lines.append(f"wow64emu: WARNING: {self._unkept} more messages of other kinds not shown")
+        return lines
 
 
 def _setup_logging(verbose: bool) -> _OncePerMessage:
