@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import fuzz
+from tests import fuzz, fuzz_syscalls
 from wow64emu.cli import main
 from wow64emu.kernel.console import StdStreams
 from wow64emu.kernel.shareddata import KUSER_SHARED_DATA
@@ -34,6 +34,24 @@ def test_mutants_never_fail_the_emulator(width: str, dll: bool) -> None:
     assert not failures, failures
     assert sum(tally.values()) == MUTANTS
     assert tally["ok"] > 0 and (dll or tally["rejected"] > 0)  # the mutants reach both sides of the loader
+
+
+@pytest.mark.parametrize("wow64", [True, False], ids=["wow64", "native"])
+def test_random_system_call_arguments_always_end_in_a_status(wow64: bool) -> None:
+    failures: list[str] = []
+    assert fuzz_syscalls.fuzz(3000, seed=2026, wow64=wow64, report=failures.append) == 0, failures
+
+
+def test_a_system_call_that_raises_is_a_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import KernelRig
+
+    def broken(self: KernelRig, name: str, *args: int) -> int:
+        raise KeyError(name)
+
+    monkeypatch.setattr(KernelRig, "call", broken)
+    found: list[str] = []
+    assert fuzz_syscalls.fuzz(3, seed=1, wow64=True, report=found.append) == 3
+    assert "traceback" in found[0] and "KeyError" in found[0]
 
 
 def test_an_exception_of_the_emulator_is_a_finding() -> None:
