@@ -58,15 +58,15 @@ def test_memory_is_committed_up_to_the_limit_and_not_beyond(width: str, tmp_path
     assert machine.system.physical.committed <= 128 << 20
 
 
-def peak_of_run(*args: str) -> tuple[int, str, int]:
-    """(exit code, stdout, peak host memory in bytes) of `wow64emu run --memory-limit 128M ARGS`, in a parent of its
-    own, so that the peak it reports is the emulator's alone."""
+def peak_of_run(*args: str, limit: str = "128M") -> tuple[int, str, int]:
+    """(exit code, stdout, peak host memory in bytes) of `wow64emu run --memory-limit LIMIT ARGS`, in a parent of
+    its own, so that the peak it reports is the emulator's alone."""
     code = ("import resource, subprocess, sys; "
-            "done = subprocess.run([sys.executable, '-m', 'wow64emu', 'run', '--memory-limit', '128M', *sys.argv[1:]],"
-            " capture_output=True); "
+            "done = subprocess.run([sys.executable, '-m', 'wow64emu', 'run', '--memory-limit', sys.argv[1], "
+            "*sys.argv[2:]], capture_output=True); "
             "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
             "print(done.stdout.decode(), end='')")
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-c", code, limit, *args], capture_output=True, text=True, timeout=300)
     first, _, out = done.stdout.partition("\n")
     status, peak_kb = first.split()
     return int(status), out, int(peak_kb) * 1024
@@ -113,3 +113,39 @@ def test_the_instruction_budget_holds_across_waits(width: str, tmp_path: Path) -
     with pytest.raises(GuestBudgetExceeded, match=r"ran 20000 instructions \(--max-insns\)"):
         machine.run(max_insns=20_000, timeout=60)
     assert time.monotonic() - began < 30
+
+
+def timed(width: str, mode: str, root: Path) -> tuple[int, str, float]:
+    began = time.monotonic()
+    status, out = hostile(width, mode, root)
+    return status, out, time.monotonic() - began
+
+
+@pytest.mark.parametrize(("width", "expected"), [
+    ("x86", "release=0xc0000045\ndecommit=0xc0000045\n"),  # the no-access reservation is the system's
+    ("x64", "reserve=0x0\ncommit=0x0\ndecommit=0x0\nrelease=0x0\n")])  # 1 TB, one page committed in it
+def test_freeing_a_huge_range_costs_its_regions_not_its_pages(width: str, expected: str, tmp_path: Path) -> None:
+    status, out, seconds = timed(width, "release", tmp_path)
+    assert (status, out) == (0, expected)
+    assert seconds < 10  # it was an hour (x86) and 31 s (x64), walking the range page by page
+
+
+@pytest.mark.parametrize("width", ["x86", "x64"])
+def test_write_copy_views_of_a_gigabyte_section_cost_the_pages_written(width: str, tmp_path: Path) -> None:
+    status, out, peak = peak_of_run("--root", str(tmp_path), str(BIN / width / "hostile.exe"), "cow", limit="2G")
+    assert (status, out) == (0, "cow ok\n")
+    assert peak < 300 << 20  # the section was copied whole for each view: 2 GB, and 6 GB for three
+
+
+@pytest.mark.parametrize("width", ["x86", "x64"])
+def test_twenty_thousand_named_events(width: str, tmp_path: Path) -> None:
+    status, out, seconds = timed(width, "events", tmp_path)
+    assert (status, out) == (0, "events=20000 error=0\n")
+    assert seconds < 60  # it was 171 s: every lookup upcased every name
+
+
+@pytest.mark.parametrize(("width", "error"), [
+    ("x86", 8),  # ERROR_NOT_ENOUGH_MEMORY: 3 GB do not fit in 2 GB of address space (STATUS_NO_MEMORY)
+    ("x64", 1455)])  # ERROR_COMMITMENT_LIMIT: 64 GB pass the 4 GB limit (the CPU ran out of memory before)
+def test_a_huge_commit_gets_the_status_windows_gives(width: str, error: int, tmp_path: Path) -> None:
+    assert hostile(width, "commit", tmp_path) == (0, f"error={error}\n")

@@ -210,7 +210,8 @@ def map_system_dlls(c: CreatedProcess) -> str:
 
 def reserve_no_access(c: CreatedProcess) -> str:
     """MiInitializeUserNoAccess: everything from the 32-bit limit to the top of the 64-bit user range becomes
-    private no-access, around what is mapped there (the 64-bit ntdll), so no allocation can ever land there."""
+    private no-access, around what is mapped there (the 64-bit ntdll), so no allocation can ever land there; and
+    it stays so (secured: a free or a decommit gets STATUS_INVALID_PAGE_PROTECTION)."""
     space = c.process.memory
     cursor = c.process.highest_address32 + 1
     ranges = []
@@ -223,7 +224,9 @@ def reserve_no_access(c: CreatedProcess) -> str:
     if cursor <= space.user_high:
         ranges.append((cursor, space.user_high + 1))
     for start, end in ranges:
-        space.reserve(start, end - start, MemType.PRIVATE, Prot.NOACCESS, "no access (MiInitializeUserNoAccess)")
+        region = space.reserve(start, end - start, MemType.PRIVATE, Prot.NOACCESS,
+                               "no access (MiInitializeUserNoAccess)")
+        region.no_change = True  # the system's, as KUSER_SHARED_DATA: the guest cannot free or decommit it
     return "reserve as no-access " + ", ".join(f"0x{a:x}-0x{b - 1:x}" for a, b in ranges)
 
 
