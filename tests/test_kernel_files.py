@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import struct
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 
 from tests.conftest import KernelRig, kernel_rig
 from wow64emu.emu.memory import MemType, Prot
+from wow64emu.errors import GuestBudgetExceeded
 from wow64emu.kernel import directory as D
 from wow64emu.kernel import fileinfo as I
 from wow64emu.kernel import fileobject as O
@@ -1407,3 +1409,16 @@ def test_reads_and_writes_larger_than_a_piece_go_through_whole(rig: Rig) -> None
     assert rig.call("NtReadFile", handle, 0, 0, 0, iosb, big, 0x300000, rig.offset(0), 0) == NTSTATUS.SUCCESS
     assert rig.iosb_values(iosb) == (NTSTATUS.SUCCESS, len(data))  # short at the end of the file
     assert rig.process.memory.peek(big, len(data)) == data
+
+
+def test_a_long_read_or_write_ends_at_the_runs_timeout(rig: Rig) -> None:
+    big = 0x40000000
+    rig.process.memory.reserve(big, 0x300000, MemType.PRIVATE, Prot.READWRITE)
+    rig.process.memory.commit(big, 0x300000, Prot.READWRITE)
+    handle = rig.open("\\??\\C:\\big.bin")
+    (rig.root / "big.bin").write_bytes(bytes(0x300000))
+    rig.system.deadline = time.monotonic() - 1  # the run's time is up: the call stops after its first piece
+    iosb = rig.iosb()
+    for call in ("NtReadFile", "NtWriteFile"):
+        with pytest.raises(GuestBudgetExceeded, match=f"--timeout ran out during {call}"):
+            rig.call(call, handle, 0, 0, 0, iosb, big, 0x300000, rig.offset(0), 0)

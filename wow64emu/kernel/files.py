@@ -204,6 +204,8 @@ class FileServices(IoServices):
             raise NtError(NTSTATUS.INVALID_PARAMETER)
         done = 0
         while done < length:  # by pieces: the host holds one piece at a time, not the guest's whole buffer
+            if done:
+                thread.process.system.check_deadline("NtReadFile")
             piece = min(length - done, _PIECE)
             data = obj.read(offset + done, piece)
             memory.write(Buffer + done, data)
@@ -232,6 +234,8 @@ class FileServices(IoServices):
             raise NtError(NTSTATUS.INVALID_PARAMETER)
         done = 0
         while done < length:  # by pieces, as NtReadFile
+            if done:
+                thread.process.system.check_deadline("NtWriteFile")
             piece = min(length - done, _PIECE)
             end = obj.write(None if offset is None else offset + done, memory.read(Buffer + done, piece))
             done += piece

@@ -9,12 +9,14 @@ volume with the first and needs nothing new of them. Two Systems share nothing.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 from ..emu.cpu.backend import CpuBackend
 from ..emu.cpu.unicorn import UnicornCpu
 from ..emu.physical import DEFAULT_COMMIT_LIMIT, PhysicalMemory
+from ..errors import GuestBudgetExceeded
 from .console import StdStreams
 from .namespace import Namespace
 from .process import Process
@@ -65,6 +67,12 @@ class System:
             for process in self.processes.values():
                 process.cpu.flush_code()
             self.physical.recycle()
+
+    def check_deadline(self, doing: str) -> None:
+        """Raise GuestBudgetExceeded once the run's --timeout has passed: what a long kernel operation calls between
+        its pieces, so that the time limit holds inside a system call too."""
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise GuestBudgetExceeded(f"the guest's --timeout ran out during {doing}")
 
     def stop(self) -> None:
         """Stop every CPU after its current instruction (callable from another thread: Ctrl-C's watcher)."""
