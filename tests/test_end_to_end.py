@@ -168,6 +168,34 @@ def test_invalid_and_privileged_instructions_end_the_guest_with_their_exception(
     assert outcome.exit_status == status and outcome.fault is not None and outcome.fault.pc == CODE + 1
 
 
+def test_guest_code_jumping_into_wow64s_completion_dies_with_an_access_violation(tmp_path: Path) -> None:
+    """32-bit code that far-jumps into 64-bit code of its own, which jumps to wow64.dll's Wow64ThunkComplete with no
+    call under way: the thread dies as wow64.dll's code would make it die, never the emulator."""
+    rig = Wow64Rig(tmp_path)
+    complete = rig.machine.created.modules64["wow64.dll"].exports["Wow64ThunkComplete"]
+    code = (b"\xea" + struct.pack("<IH", CODE + 0x10, 0x33)).ljust(0x10, b"\x90")  # jmp far 0x33:CODE+0x10
+    code += b"\x48\xb8" + struct.pack("<Q", complete) + b"\xff\xe0"  # mov rax, complete; jmp rax
+    rig.memory.poke(CODE, code)
+    rig.memory.poke(rig.machine.created.cpu_area + 4 + 0xB8, struct.pack("<I", CODE))
+    outcome = rig.machine.run(timeout=10)
+    assert outcome.exit_status == NTSTATUS.ACCESS_VIOLATION and outcome.fault is not None
+    assert outcome.fault.address == 0
+
+
+def test_calls_that_never_complete_cannot_pile_up(tmp_path: Path) -> None:
+    from wow64emu.thunks.dispatch import MAX_CALLS_UNDER_WAY, PendingCall
+
+    rig = Wow64Rig(tmp_path)
+    dispatcher = rig.machine.dispatcher
+    assert dispatcher is not None
+    rig.machine.process.running = rig.machine.thread  # as while it runs
+    state = dispatcher._state()
+    state.pending.extend(PendingCall(None) for _ in range(MAX_CALLS_UNDER_WAY))
+    dispatcher._on_dispatch()  # one more: the thread dies instead
+    assert len(state.pending) == MAX_CALLS_UNDER_WAY
+    assert rig.machine.cpu._fault is not None and rig.machine.cpu._fault.kind.name == "PAGE"
+
+
 def test_cli_reports_an_invalid_instruction_as_an_unhandled_exception(tmp_path: Path) -> None:
     program = tmp_path / "ud2.exe"
     image = bytearray((BIN / "x86" / "hello.exe").read_bytes())

@@ -92,6 +92,9 @@ class PendingCall:
     context: ThunkContext | None = None  # for calls with a hand-written part
 
 
+MAX_CALLS_UNDER_WAY = 64  # system calls in flight on one thread at once (a callback makes a call inside a call)
+
+
 @dataclass
 class Wow64Thread:
     """What wow64.dll keeps for one thread: its per-call arena, and its calls under way (the innermost last)."""
@@ -170,6 +173,10 @@ class Wow64Dispatcher:
         entry = self.thunks.get(eax & 0x3FFF)
         state = self._state()
         arena = state.arena
+        if len(state.pending) >= MAX_CALLS_UNDER_WAY:
+            # Calls that never complete (the guest jumped into wow64.dll's dispatch again and again): on Windows
+            # the 64-bit stack runs out; here the thread dies as it would, before its records pile up on the host.
+            raise GuestFault(rsp - 0x1000, True)
         if self.tracer:
             self._trace_decode(eax, entry[0] if entry else None)
         if entry is None:
@@ -278,6 +285,10 @@ class Wow64Dispatcher:
     def _complete(self) -> None:
         state = self._state()
         arena = state.arena
+        if not state.pending:
+            # No call is under way: the guest jumped into wow64.dll's code out of turn. Its code would find no
+            # call record there: the access violation it would take ends the thread.
+            raise GuestFault(0, False)
         pending = state.pending.pop()
         status = pending.status
         ctx = pending.context
