@@ -545,3 +545,24 @@ def test_the_commit_limit_bounds_private_memory_and_sections(kernel: KernelRig) 
     assert kernel.call("NtUnmapViewOfSection", CURRENT_PROCESS, base) == NTSTATUS.SUCCESS
     assert kernel.call("NtClose", handle) == NTSTATUS.SUCCESS
     assert physical.committed == committed  # the section's pages went with its last user
+
+
+def test_a_mapped_file_outlives_its_handles_a_delete_and_the_descriptor_pool(kernel: KernelRig,
+                                                                             tmp_path: Path) -> None:
+    """The section holds its file as Windows' does: a delete waits for the view to go, and pages read after the
+    pool took the section's descriptor still come from that file."""
+    (tmp_path / "mapped.bin").write_bytes(b"".join(bytes([i & 0xFF]) * 0x1000 for i in range(0x300)))  # 3 MB
+    files = kernel.system.volume.files
+    files.limit = 1
+    handle = open_file(kernel, "mapped.bin", access=FILE_R)
+    status, sec = section(kernel, 0, RO, SEC_COMMIT, handle)
+    status, base, _ = view(kernel, sec, prot=RO)
+    assert status == NTSTATUS.SUCCESS
+    assert kernel.call("NtClose", sec) == kernel.call("NtClose", handle) == NTSTATUS.SUCCESS
+    assert kernel.call("NtDeleteFile", attributes(kernel, "\\??\\C:\\mapped.bin")) == NTSTATUS.SUCCESS
+    assert (tmp_path / "mapped.bin").exists()  # delete pending: the view still maps it
+    (tmp_path / "other.bin").write_bytes(b"other")
+    open_file(kernel, "other.bin", access=FILE_R)  # takes the pool's only descriptor
+    assert kernel.process.memory.read(base + 0x2FF000, 4) == b"\xff" * 4  # first read now, from mapped.bin
+    assert kernel.call("NtUnmapViewOfSection", CURRENT_PROCESS, base) == NTSTATUS.SUCCESS
+    assert not (tmp_path / "mapped.bin").exists()  # the last user of its pages is gone: now it is deleted

@@ -43,7 +43,6 @@ import os
 import struct
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..emu.memory import (
@@ -77,10 +76,9 @@ from .paths import host_status
 if TYPE_CHECKING:
     from ..emu.memory import AddressSpace, Region
     from ..emu.physical import PhysicalMemory
-    from .hostfiles import HostFiles
     from .system import System
     from .threadobject import Thread
-    from .volume import FileNode
+    from .volume import FileNode, Volume
 
 log = logging.getLogger(__name__)
 
@@ -156,10 +154,10 @@ class Section(SectionObject):
     """A data section: its pages, and the file it is a view of."""
 
     def __init__(self, size: int, attributes: int, protection: int, memory: SharedMemory,
-                 file: Path | None = None, file_name: str = "") -> None:
+                 file: FileNode | None = None, file_name: str = "") -> None:
         super().__init__(size, attributes, protection)
         self.memory = memory
-        self.file = file  # the host file written back to
+        self.file = file  # the file written back to (its pages hold it open: FilePages)
         self.file_name = file_name
 
     def describe(self) -> str:
@@ -176,7 +174,7 @@ class Section(SectionObject):
         if self.file is None or self.protection not in _WRITABLE or offset >= self.size:
             return
         try:
-            with self.file.open("r+b") as host:
+            with self.file.host.open("r+b") as host:
                 last = min(offset + length, self.size)
                 for start, end in self.memory.filled(offset, last):
                     host.seek(start)
@@ -187,14 +185,17 @@ class Section(SectionObject):
 
 class FilePages:
     """The pages of a file's section, read from the file the first time a view uses them. The file stays open as
-    long as the section's pages live, as a section holds its file object on Windows (the guest may close its
-    handle, or rename the file); its host descriptor is one of the volume's pool (hostfiles.py)."""
+    long as the section's pages live, as a section holds its file object on Windows: the guest may close its
+    handle, but a delete waits for the pages to go, and a rename moves the file the pages are read from (and written
+    back to). Its host descriptor is one of the volume's pool (hostfiles.py)."""
 
-    def __init__(self, files: HostFiles, node: FileNode) -> None:
+    def __init__(self, volume: Volume, node: FileNode) -> None:
         try:
-            self._file = files.open(lambda: node.host, os.O_RDONLY)
+            self._file = volume.files.open(lambda: node.host, os.O_RDONLY)
         except OSError as exc:
             raise NtError(host_status(exc)) from None
+        self._volume = volume
+        self._node = volume.open_node(node.host)  # one more open of the node: the section's
         self.name = node.host.name
 
     def read_page(self, offset: int) -> bytes:
@@ -207,6 +208,7 @@ class FilePages:
 
     def close(self) -> None:
         self._file.close()
+        self._volume.release(self._node)
 
 
 class ImageSection(SectionObject):
@@ -309,9 +311,9 @@ class SectionServices:
         def make() -> Section:
             if size > file_size:
                 file.truncate(size)
-            pages = FilePages(self.system.volume.files, file.node)
+            pages = FilePages(self.system.volume, file.node)
             memory = SharedMemory(self.system.physical, size, True, source=pages)
-            return Section(size, kept, protect, memory, file.path.host, file.nt_name)
+            return Section(size, kept, protect, memory, file.node, file.nt_name)
 
         return make
 
