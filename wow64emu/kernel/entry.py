@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..emu.cpu.backend import CS64, Fault, FaultKind
 from ..emu.trace import Tracer
-from ..errors import GuestFault
+from ..errors import CommitLimitReached, GuestFault
 from ..nt.status import NTSTATUS
 from .describe import describe_args, describe_outputs
 
@@ -63,6 +63,8 @@ class SyscallEntry:
                     self.process.memory.read(rsp + 0x28, 8 * (params - 4))))
             except GuestFault:
                 status = NTSTATUS.ACCESS_VIOLATION
+            except CommitLimitReached:  # the stack arguments on a mapped file's page with no memory left for it
+                status = NTSTATUS.COMMITMENT_LIMIT
             else:
                 args = list(map(int.__and__, regs, call.masks))
                 if self.tracer is not None:

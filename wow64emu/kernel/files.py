@@ -130,7 +130,11 @@ class FileServices(IoServices):
         else:
             obj, information = self._open(self._target(thread, oa), map_generic(desired), disposition, options,
                                           attributes)
-        handle = thread.process.handles.insert(obj)
+        try:
+            handle = thread.process.handles.insert(obj)
+        except NtError:  # no handle for it (the table or the commit limit is full): the open is undone
+            obj.close()
+            raise
         memory.write_u64(handle_out, handle)
         write_iosb(memory, iosb, NTSTATUS.SUCCESS, information)
         return NTSTATUS.SUCCESS
@@ -179,15 +183,18 @@ class FileServices(IoServices):
         if not target.exists:
             INDEX.added(target.host)
         node = volume.open_node(target.host)
+        host = None
         try:
             host = None if target.host.is_dir() else _open_host(volume.files, node, access)
-        except OSError as exc:
+            if not target.exists:
+                volume.created(target.host, attributes)
+            elif truncate:
+                volume.set_attributes(target.host, attributes | FILE_ATTRIBUTE_ARCHIVE)
+        except (OSError, NtError) as exc:  # nothing opened after all: the node's open goes too
+            if host is not None:
+                host.close()
             volume.release(node)
-            raise NtError(host_status(exc)) from None
-        if not target.exists:
-            volume.created(target.host, attributes)
-        elif truncate:
-            volume.set_attributes(target.host, attributes | FILE_ATTRIBUTE_ARCHIVE)
+            raise exc if isinstance(exc, NtError) else NtError(host_status(exc)) from None
         return FileObject(volume, node, host, access, options), information
 
     # ---- read and write ------------------------------------------------------------------------------------
@@ -210,7 +217,7 @@ class FileServices(IoServices):
             data = obj.read(offset + done, piece)
             memory.write(Buffer + done, data)
             done += len(data)
-            if len(data) < piece:  # the end of the file, or all a device had
+            if len(data) < piece or not obj.seekable:  # the end of the file; a device gives what it has, once
                 break
         if length and not done:
             write_iosb(memory, IoStatusBlock, NTSTATUS.END_OF_FILE, 0)

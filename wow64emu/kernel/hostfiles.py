@@ -11,6 +11,7 @@ write permission is lent for the moment of the open. The default limit is half t
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections import OrderedDict
@@ -47,7 +48,9 @@ class HostFile:
         self.closed = False
 
     def fd(self) -> int:
-        """The descriptor, opened again if the pool took it; raises OSError as os.open does."""
+        """The descriptor, opened again if the pool took it; raises OSError as os.open does (EBADF once closed)."""
+        if self.closed:
+            raise OSError(errno.EBADF, "the file was closed")
         if self._fd is None:
             self._pool.make_room()
             self._fd = _reopen(self._path(), self._flags)

@@ -34,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
+from ..errors import CommitLimitReached
 from ..nt.status import NTSTATUS
 from .dirindex import upcase
 from .errors import NtError
@@ -246,7 +247,14 @@ def create_object(thread: Thread, handle_out: int, desired: int, oa_address: int
             obj, status = where.found, NTSTATUS.OBJECT_NAME_EXISTS
         else:
             obj = _insert_new(where, attributes, cls is DirectoryObject, make)
-    handle = insert_handle(process.handles, obj, desired, attributes & OBJ_INHERIT)
+    try:
+        handle = insert_handle(process.handles, obj, desired, attributes & OBJ_INHERIT)
+    except (NtError, CommitLimitReached):
+        if status == NTSTATUS.SUCCESS and obj.handle_count == 0:  # made for this handle: it goes, as at a last close
+            if not obj.permanent:
+                obj.unlink()
+            obj.close()
+        raise
     process.memory.write_u64(handle_out, handle)
     return status
 

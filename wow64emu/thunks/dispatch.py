@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from ..emu.cpu.backend import CS64, Access, Fault, FaultKind
 from ..emu.trace import Tracer, hex32, hex64
-from ..errors import GuestFault
+from ..errors import CommitLimitReached, GuestFault
 from ..nt.kinds import Action, Dir
 from ..nt.layouts import Layout
 from ..nt.status import NTSTATUS
@@ -203,6 +203,8 @@ class Wow64Dispatcher:
                 pending.status = ctx.status
         except GuestFault:
             pending = PendingCall(call, status=NTSTATUS.ACCESS_VIOLATION)
+        except CommitLimitReached:  # a page of a mapped file read in for the arguments, with no memory left for it
+            pending = PendingCall(call, status=NTSTATUS.COMMITMENT_LIMIT)
         except ArenaFull:
             pending = PendingCall(call, status=NTSTATUS.NO_MEMORY)
         if pending is not None and pending.status is not None:
@@ -306,6 +308,8 @@ class Wow64Dispatcher:
                         status = final
             except GuestFault:
                 status = NTSTATUS.ACCESS_VIOLATION
+            except CommitLimitReached:
+                status = NTSTATUS.COMMITMENT_LIMIT
         arena.reset()
         if status is not None:
             self._rax.write((status,))
