@@ -171,12 +171,18 @@ def image_extent(read: Callable[[int, int], bytes], file_size: int) -> int:
 def preferred_range(path: Path) -> tuple[int, int]:
     """(ImageBase, SizeOfImage) of a well-formed image (a system DLL), read from its headers alone."""
     with path.open("rb") as f:
-        head = f.read(0x1000)
-    optional = struct.unpack_from("<I", head, 0x3C)[0] + 4 + _FILE_HEADER_SIZE
-    magic, = struct.unpack_from("<H", head, optional)
-    base = struct.unpack_from("<Q", head, optional + 24)[0] if magic == 0x20B else struct.unpack_from(
-        "<I", head, optional + 28)[0]
-    return base, struct.unpack_from("<I", head, optional + 56)[0]
+        return base_and_size(f.read(0x1000))
+
+
+def base_and_size(head: bytes) -> tuple[int, int]:
+    """(ImageBase, SizeOfImage) from the first page of an image; (0, 0) where the headers are not there."""
+    try:
+        optional = struct.unpack_from("<I", head, 0x3C)[0] + 4 + _FILE_HEADER_SIZE
+        (magic,) = struct.unpack_from("<H", head, optional)
+        base = struct.unpack_from("<Q" if magic == 0x20B else "<I", head, optional + (24 if magic == 0x20B else 28))[0]
+        return base, struct.unpack_from("<I", head, optional + 56)[0]
+    except struct.error:
+        return 0, 0
 
 
 @contextmanager

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 from ..emu.memory import ALLOCATION_GRANULARITY, page_up
 from ..errors import BadImage, CommitLimitReached
 from ..image.mapping import map_image
-from ..image.pe import SCN_MEM_EXECUTE, PEImage, image_extent
+from ..image.pe import SCN_MEM_EXECUTE, PEImage, base_and_size, image_extent
 from ..nt.status import NTSTATUS
 from .errors import NtError
 from .paths import SYSROOT
@@ -78,10 +78,12 @@ def read_image(file: FileObject, physical: PhysicalMemory) -> ImageFile:
     size = file.size()
     if size == 0:
         raise NtError(NTSTATUS.MAPPED_FILE_SIZE_ZERO)
-    if file.read(0, 2) != b"MZ":
+    head = file.read(0, 0x1000)
+    if head[:2] != b"MZ":
         raise NtError(NTSTATUS.INVALID_IMAGE_NOT_MZ)
     extent = image_extent(file.read, size)  # the headers and the sections, not what follows
-    if physical.committed + extent > physical.commit_limit:
+    # Parsing copies each section's raw data (at most SizeOfImage in all, however the sections share the file).
+    if physical.committed + extent + page_up(base_and_size(head)[1]) > physical.commit_limit:
         raise CommitLimitReached(physical.commit_limit)
     data = file.read(0, extent)
     path = file.nt_name.removeprefix("\\??\\")
