@@ -79,3 +79,32 @@ def test_a_guest_creating_thousands_of_files_in_a_folder_lists_it_once(tmp_path:
     outcome = Machine(BIN / "x86" / "hostile.exe", ["files"], root=tmp_path, streams=streams).run(timeout=120)
     assert (outcome.exit_status, streams.stdout.getvalue()) == (0, b"files=3000 bad=0 error=0\n")
     assert listings.count(str(tmp_path)) <= 1  # not once per file created
+
+
+def test_a_folder_put_in_place_of_another_is_seen_at_once(tmp_path: Path) -> None:
+    """Two folders swapped within one tick of the clock: the index tells them apart by their inode."""
+    index = DirectoryIndex()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "Old").touch()
+    (tmp_path / "b" / "New").touch()
+    assert index.find(tmp_path / "a", "old") == "Old"
+    os.rename(tmp_path / "a", tmp_path / "t")
+    os.rename(tmp_path / "b", tmp_path / "a")
+    os.utime(tmp_path / "a", ns=(1, 1))
+    os.utime(tmp_path / "t", ns=(1, 1))
+    assert (index.find(tmp_path / "a", "new"), index.find(tmp_path / "a", "old")) == ("New", None)
+
+
+def test_a_folder_renamed_by_the_volume_is_forgotten_with_all_below_it(tmp_path: Path,
+                                                                       listings: list[str]) -> None:
+    index = DirectoryIndex()
+    (tmp_path / "d" / "sub").mkdir(parents=True)
+    index.find(tmp_path / "d", "X")
+    index.find(tmp_path / "d" / "sub", "X")
+    os.rename(tmp_path / "d", tmp_path / "e")
+    index.removed(tmp_path / "d")
+    index.added(tmp_path / "e")
+    (tmp_path / "d" / "sub").mkdir(parents=True)  # a new folder of the old name
+    index.find(tmp_path / "d" / "sub", "X")
+    assert listings.count(str(tmp_path / "d" / "sub")) == 2  # listed afresh, not taken for the old one

@@ -1,12 +1,13 @@
 """Case-insensitive names on a case-sensitive host, at the cost of a dictionary lookup: a folder's entries by their
-upcased name, listed the first time a name there is not found in its exact case, and kept while the folder's
-modification time says nothing changed. What the volume itself creates, deletes or renames patches the index
-instead of listing the folder again, so a guest creating 100,000 files in one folder lists it once, not 100,000
-times.
+upcased name, listed the first time a name there is not found in its exact case, and kept while the folder is the
+same (its inode) and its modification time says nothing changed. What the volume itself creates, deletes or
+renames patches the index instead of listing the folder again, so a guest creating 100,000 files in one folder
+lists it once, not 100,000 times; a folder renamed or deleted is forgotten with everything below it.
 
 The index is the host process's (a folder is the same folder for every System), bounded to the folders used
-last. A change made on the host within the same tick of the folder's clock as one of the volume's own is not seen
-until the folder changes again.
+last. The volume looks a name up just before it changes the folder, which brings the index up to date with the
+host; a change the host makes between that lookup and the volume's own change is not seen until the folder
+changes again.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def upcase(name: str) -> str:
 
 
 class _Folder:
-    def __init__(self, stamp: int, entries: list[str]) -> None:
+    def __init__(self, stamp: tuple[int, int, int], entries: list[str]) -> None:
         self.stamp = stamp
         self.names: dict[str, list[str]] = {}
         for entry in sorted(entries):
@@ -76,11 +77,13 @@ class DirectoryIndex:
         self._patch(path, _Folder.add)
 
     def removed(self, path: Path) -> None:
-        """The volume deleted `path` (or renamed it away)."""
+        """The volume deleted `path` (or renamed it away); if it was a folder, it is forgotten with all below it."""
+        for folder in [f for f in self._folders if f == path or path in f.parents]:
+            del self._folders[folder]
         self._patch(path, _Folder.remove)
 
     def _current(self, directory: Path) -> _Folder:
-        stamp = os.stat(directory).st_mtime_ns
+        stamp = _stamp(directory)
         folder = self._folders.get(directory)
         if folder is None or folder.stamp != stamp:
             folder = _Folder(stamp, os.listdir(directory))
@@ -95,12 +98,18 @@ class DirectoryIndex:
         if folder is None:
             return
         try:
-            stamp = os.stat(path.parent).st_mtime_ns
+            stamp = _stamp(path.parent)
         except OSError:
             del self._folders[path.parent]
             return
         change(folder, path.name)
         folder.stamp = stamp
+
+
+def _stamp(directory: Path) -> tuple[int, int, int]:
+    """What tells one state of a folder from another: the folder itself (device, inode) and its last change."""
+    st = os.stat(directory)
+    return st.st_dev, st.st_ino, st.st_mtime_ns
 
 
 INDEX = DirectoryIndex()
