@@ -5,7 +5,10 @@ often (a loop of Sleep(0) would otherwise start every run with a full budget).
 Unicorn counts only within one emu_start and does not say how many it ran when a run ends early, so the count is
 ours: a block hook, installed the first time a budget is asked for (never otherwise: it costs a call per block),
 that adds the instructions of the block about to run, each block disassembled once. The run stops at the first block
-that would pass the budget; the count is exact to the block.
+that would pass the budget; the count is exact to the block. The counts kept are bounded (BLOCKS_KEPT, then they
+are counted afresh), and a block rewritten in place to the same size keeps its first count: a guest rewriting its
+own code can stretch its budget (by at most the 15 bytes of the longest instruction per instruction counted);
+--timeout bounds it still.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Callable
 
 Reader = Callable[[int, int], bytes]  # (virtual address, size) -> the code bytes there
 _UNLIMITED = 1 << 62
+BLOCKS_KEPT = 1 << 16  # block counts kept at once (a guest jumping into every byte of its memory makes new blocks)
 
 
 class InstructionBudget:
@@ -43,6 +47,8 @@ class InstructionBudget:
     def on_block(self, address: int, size: int) -> None:
         count = self._blocks.get(address | size << 48)
         if count is None:
+            if len(self._blocks) >= BLOCKS_KEPT:
+                self._blocks.clear()
             count = self._blocks[address | size << 48] = self._count(address, size)
         self._room -= count
         if self._room < 0:  # the block would pass the budget: it does not run
