@@ -204,3 +204,19 @@ def test_a_known_dll_comes_from_the_system_folder_whatever_the_programs_folder_h
     linker = machine.created.linker32 if machine.process.wow64 else machine.created.linker64
     assert Path(linker.module("kernel32.dll").path).parent.name == ("SysWOW64" if width == "x86" else "System32")
     assert Path(linker.module("dll_inner.dll").path).parent == folder
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_known_dll_the_system_folder_lacks_is_searched_for_as_any_other(width: str, tmp_path: Path) -> None:
+    """Windows makes \\KnownDlls of the known DLLs System32 holds; the sysroot holds no msvcrt.dll, so one beside
+    the program is the one loaded."""
+    folder = tmp_path / "app"
+    folder.mkdir()
+    program = bytearray((BIN / width / "uses_dll_outer.exe").read_bytes())
+    at = program.index(b"dll_outer.dll\0")
+    program[at:at + 14] = b"msvcrt.dll\0\0\0\0"
+    (folder / "uses_msvcrt.exe").write_bytes(program)
+    shutil.copy(BIN / width / "dll_outer.dll", folder / "msvcrt.dll")
+    shutil.copy(BIN / width / "dll_inner.dll", folder / "dll_inner.dll")
+    _, status, out = run(width, "uses_msvcrt.exe", root=tmp_path / "c", folder=folder)
+    assert (status, out.splitlines()) == (0, OUTER_LINES)

@@ -134,9 +134,11 @@ class Linker:
 
     def _candidates(self, dll: str) -> list[Path]:
         """The file that may be `dll` (compared case-insensitively) in each search folder, in order; a known DLL
-        only in the system folder (the last)."""
+        the system folder (the last) holds only there, as Windows makes \\KnownDlls of those System32 holds."""
         name = dll if "." in dll else dll + ".dll"
-        folders = self.search_dirs[-1:] if module_key(dll) in KNOWN_DLLS else self.search_dirs
+        system = self.search_dirs[-1]
+        known = module_key(dll) in KNOWN_DLLS and INDEX.find(system, name) is not None  # and in the system folder
+        folders = [system] if known else self.search_dirs
         found = []
         for directory in folders:
             entry = INDEX.find(directory, name)
