@@ -26,7 +26,8 @@ IMAGE_NT_HEADERS *ldr_nt_headers(PVOID base)
 }
 
 /* The last run of readable pages NtQueryVirtualMemory told of: most checks fall in it. Forgotten whenever the
- * loader unmaps something (ldr_forget_readable) and at the start of each bind and export lookup. */
+ * loader unmaps something, after each load it makes (a DllMain may change pages), and at the start of each bind
+ * and export lookup (ldr_forget_readable). */
 static struct { const char *start, *end; } readable;
 
 void ldr_forget_readable(void)
@@ -176,6 +177,7 @@ NTSTATUS ldr_export(LDR_DATA_TABLE_ENTRY *module, const char *name, ULONG length
             if (forward[i] == '.')
                 dot = i;
         status = ldr_load_ansi(forward, dot, LDR_LOAD_REASON_DYNAMIC_FORWARDER, &module);
+        ldr_forget_readable();                                      /* a DllMain ran: it may have changed pages */
         if (!NT_SUCCESS(status))
             return status;
         name = forward + dot + 1;
@@ -257,6 +259,7 @@ NTSTATUS ldr_bind_imports(ldr_module *module)
         if (!(name = image_string(base, d->Name)))
             return STATUS_INVALID_IMAGE_FORMAT;
         status = ldr_load_ansi(name, ldr_strlen(name), LDR_LOAD_REASON_STATIC_DEPENDENCY, &dll);
+        ldr_forget_readable();                                      /* a DllMain ran: it may have changed pages */
         if (!NT_SUCCESS(status))
             return status;
         module->bound_imports++;
