@@ -22,6 +22,7 @@ from tests.pebuild import CODE, FILE_EXECUTABLE_IMAGE, FILE_RELOCS_STRIPPED, PEB
 from tests.test_kernel_memory import INFO, LENGTH, RO, RW, SECTION_ALL_ACCESS, SENTINEL, open_file, section, view
 from tests.wow64rig import DATA, Wow64Rig, object_attributes32, unicode_string32
 from wow64emu.emu.memory import MemState, MemType, Prot, Region
+from wow64emu.kernel import handles
 from wow64emu.kernel.fileobject import FileObject
 from wow64emu.kernel.handles import CURRENT_PROCESS, HANDLE_CHARGE
 from wow64emu.nt.memory import SECTION_BASIC_INFORMATION, SECTION_IMAGE_INFORMATION
@@ -299,3 +300,14 @@ def test_32_bit_callers_get_their_layouts_and_the_warning_statuses(tmp_path: Pat
         bases.append(rig.u32(base))
     assert bases[0] == PREFERRED["x86"] and bases[1] + rig.u32(size) - 1 <= 0x7FFEFFFF
 
+
+
+def test_a_section_made_for_a_handle_the_table_cannot_give_gives_its_charge_back(
+        kernel: KernelRig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    copy_dll(tmp_path, "x86")
+    physical = kernel.system.physical
+    file = open_file(kernel, "dll_plus.dll", FILE_RX, FILE_OPEN)
+    before = physical.committed
+    monkeypatch.setattr(handles, "MAX_HANDLES", len(kernel.process.handles._entries))  # the table is full
+    assert section(kernel, 0, PAGE_EXECUTE, SEC_IMAGE, file) == (NTSTATUS.INSUFFICIENT_RESOURCES, SENTINEL)
+    assert physical.committed == before  # the section made for the handle is gone, with its charge
