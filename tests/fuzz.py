@@ -164,8 +164,9 @@ def run_one(program: Path, args: list[str], root: Path) -> Run:
 
 def entry_called(machine: Machine, fault_in: str) -> bool:
     """Whether the loader had called the mutant's DllMain (which prints "dll_plus: ..." when its code is whole): the
-    loader enters its code there and nowhere else."""
-    if fault_in.lower().endswith("mutant.dll"):
+    loader enters its code there and nowhere else. Its image on the faulting thread's stack (a return address into
+    it) tells too, where its code scribbled on the module list."""
+    if fault_in.lower().endswith("mutant.dll") or _mutant_on_stack(machine):
         return True
     try:
         return any(e.base_name.lower() == "mutant.dll" and e.flags & LDRP_PROCESS_ATTACH_CALLED
@@ -173,6 +174,21 @@ def entry_called(machine: Machine, fault_in: str) -> bool:
     except (AssertionError, EmulatorError, GuestFault, UnicodeDecodeError, struct.error):
         return False  # a module list the guest scribbled on
 
+
+def _mutant_on_stack(machine: Machine) -> bool:
+    memory = machine.process.memory
+    mutant = [r for r in memory.regions() if r.name.lower().endswith("mutant.dll")]
+    if not mutant:
+        return False
+    width = 4 if machine.process.wow64 else 8
+    sp = machine.cpu.register("rsp") & (0xFFFFFFFF if width == 4 else 0xFFFFFFFFFFFFFFFF)
+    stack = memory.region_at(sp)
+    try:
+        data = memory.peek(sp, min(0x2000, stack.end - sp)) if stack is not None else b""
+    except (EmulatorError, GuestFault):
+        return False
+    values = struct.unpack(f"<{len(data) // width}{'I' if width == 4 else 'Q'}", data)
+    return any(r.base <= v < r.end for v in values for r in mutant)
 
 
 def classify(run: Callable[[], Outcome]) -> Outcome:
