@@ -42,6 +42,12 @@ def test_random_system_call_arguments_always_end_in_a_status(wow64: bool) -> Non
     assert fuzz_syscalls.fuzz(3000, seed=2026, wow64=wow64, report=failures.append) == 0, failures
 
 
+def test_random_system_call_arguments_from_32_bit_code_always_end_in_a_status() -> None:
+    """Through the 32-bit ntdll's stubs, the gate and wow64.dll's widening, narrowing and hand-written parts."""
+    failures: list[str] = []
+    assert fuzz_syscalls.fuzz(600, seed=2026, wow64=True, report=failures.append, path32=True) == 0, failures
+
+
 def test_a_system_call_that_raises_is_a_finding(monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.conftest import KernelRig
 

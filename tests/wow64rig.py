@@ -26,7 +26,8 @@ STOP64 = CODE + 0xF00  # where a run stops
 
 
 class Wow64Rig:
-    def __init__(self, root: Path, trace: io.StringIO | None = None) -> None:
+    def __init__(self, root: Path, trace: io.StringIO | None = None, timeout: float = 30) -> None:
+        self.timeout = timeout  # of each call's run
         self.streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
         tracer = Tracer(JsonlSink(trace)) if trace is not None else None
         self.machine = Machine(HELLO32, [], root=root, streams=self.streams, tracer=tracer)
@@ -64,7 +65,7 @@ class Wow64Rig:
         area = self.machine.created.cpu_area
         self.memory.poke(area + 4 + CTX["Eip"], struct.pack("<I", CODE))
         self.memory.poke(STATUS, b"\xad\xde\xad\xde")
-        outcome = self.machine.run(max_insns=1_000_000, timeout=30, stop_at=STOP64)
+        outcome = self.machine.run(max_insns=1_000_000, timeout=self.timeout, stop_at=STOP64)
         if outcome.exit_status is not None:
             return outcome  # the call ended the process, or something faulted before the stop
         return RunOutcome(self.u32(STATUS), None, outcome.syscalls)
