@@ -399,3 +399,15 @@ def test_a_sweep_of_unimplemented_classes_shows_ten_and_counts_the_rest(capsys: 
     for n in range(5000):  # kinds past the thousand kept are counted, not kept
         log.warning("section of %s: page 0x%x could not be read: %s", f"file{n}", 0, "gone")
     assert once.summary()[-1] == "wow64emu: WARNING: 4002 more messages of other kinds not shown"  # 998 kept
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda p: p, b"no such file"),
+    (lambda p: p.mkdir() or p, b"is a folder, not a program"),
+    (lambda p: os.mkfifo(p) or p, b"not a regular file")])
+def test_cli_a_program_that_is_no_regular_file_is_one_line(tmp_path: Path, make, message: bytes) -> None:
+    program = make(tmp_path / "prog.exe")
+    for command in ("run", "vad"):
+        done = cli(command, str(program))
+        assert (done.returncode, done.stderr) == (2, b"wow64emu: error: " + str(program).encode() + b": " + message
+                                                  + b"\n")

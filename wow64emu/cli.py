@@ -160,11 +160,20 @@ def _trace_stream(path: Path | None) -> Iterator[TextIO]:
         yield fh
 
 
+def _check_program(program: Path) -> None:
+    """The one-line error for a program that is not a regular file."""
+    if not program.exists():
+        raise EmulatorError(f"{program}: no such file")
+    if program.is_dir():
+        raise EmulatorError(f"{program}: is a folder, not a program")
+    if not program.is_file():
+        raise EmulatorError(f"{program}: not a regular file")
+
+
 def cmd_run(ns: argparse.Namespace) -> int:
     from .machine import Machine
 
-    if not ns.program.is_file():
-        raise EmulatorError(f"{ns.program}: no such file")
+    _check_program(ns.program)
     streams = _host_streams()
     with _guest_root(ns.root) as root, _trace_stream(ns.trace_out if ns.trace else None) as trace_out:
         tracer = None
@@ -193,8 +202,7 @@ def cmd_vad(ns: argparse.Namespace) -> int:
 
     if ns.after is not None and ns.after not in step_names():
         raise EmulatorError(f"--after {ns.after}: no such step (the steps: {', '.join(step_names())})")
-    if not ns.program.is_file():
-        raise EmulatorError(f"{ns.program}: no such file")
+    _check_program(ns.program)
     streams = _host_streams()
     tracer = Tracer(TextSink(sys.stderr)) if ns.trace else None
     on_step = (lambda c, step, what, regions: trace_step(tracer, step, what, regions, c.guest_path)) if tracer else None
