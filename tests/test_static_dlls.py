@@ -220,3 +220,16 @@ def test_a_known_dll_the_system_folder_lacks_is_searched_for_as_any_other(width:
     shutil.copy(BIN / width / "dll_inner.dll", folder / "dll_inner.dll")
     _, status, out = run(width, "uses_msvcrt.exe", root=tmp_path / "c", folder=folder)
     assert (status, out.splitlines()) == (0, OUTER_LINES)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_an_import_name_with_a_path_in_it_never_reaches_outside_the_folders(width: str, tmp_path: Path) -> None:
+    folder = tmp_path / "app"
+    folder.mkdir()
+    program = bytearray((BIN / width / "uses_dll_outer.exe").read_bytes())
+    at = program.index(b"dll_outer.dll\0")
+    program[at:at + 14] = b"../outer.dll\0\0"
+    (folder / "escape.exe").write_bytes(program)
+    shutil.copy(BIN / width / "dll_outer.dll", tmp_path / "outer.dll")  # beside the program's folder, not in it
+    with pytest.raises(BadImage, match=r"imports \.\./outer\.dll, which was not found"):
+        run(width, "escape.exe", root=tmp_path / "c", folder=folder)

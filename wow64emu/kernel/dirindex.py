@@ -58,7 +58,10 @@ class DirectoryIndex:
 
     def find(self, directory: Path, name: str) -> str | None:
         """The entry of `directory` that `name` names, compared as Windows does (upcased), exact case first; of
-        several that differ only in case, the first in sorted order."""
+        several that differ only in case, the first in sorted order. A name with a path in it (a slash, a
+        backslash, `..`) names no entry of the folder."""
+        if not name or name in (".", "..") or any(c in name for c in "/\\\0"):
+            return None
         try:
             if os.path.lexists(directory / name):
                 return name
