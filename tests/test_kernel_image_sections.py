@@ -22,6 +22,7 @@ from tests.pebuild import CODE, FILE_EXECUTABLE_IMAGE, FILE_RELOCS_STRIPPED, PEB
 from tests.test_kernel_memory import INFO, LENGTH, RO, RW, SECTION_ALL_ACCESS, SENTINEL, open_file, section, view
 from tests.wow64rig import DATA, Wow64Rig, object_attributes32, unicode_string32
 from wow64emu.emu.memory import MemState, MemType, Prot, Region
+from wow64emu.image.pe import base_and_size
 from wow64emu.kernel import handles
 from wow64emu.kernel.fileobject import FileObject
 from wow64emu.kernel.handles import CURRENT_PROCESS, HANDLE_CHARGE
@@ -311,3 +312,13 @@ def test_a_section_made_for_a_handle_the_table_cannot_give_gives_its_charge_back
     monkeypatch.setattr(handles, "MAX_HANDLES", len(kernel.process.handles._entries))  # the table is full
     assert section(kernel, 0, PAGE_EXECUTE, SEC_IMAGE, file) == (NTSTATUS.INSUFFICIENT_RESOURCES, SENTINEL)
     assert physical.committed == before  # the section made for the handle is gone, with its charge
+
+
+def test_the_size_check_reads_the_headers_where_e_lfanew_puts_them() -> None:
+    image = bytearray(0x1200)
+    image[:2] = b"MZ"
+    struct.pack_into("<I", image, 0x3C, 0x1000)  # the PE header past the first page
+    struct.pack_into("<4s20xH", image, 0x1000, b"PE\0\0", 0x10B)
+    struct.pack_into("<I", image, 0x1018 + 28, 0x400000)  # ImageBase
+    struct.pack_into("<I", image, 0x1018 + 56, 0x7FFF0000)  # SizeOfImage
+    assert base_and_size(lambda offset, length: bytes(image[offset:offset + length])) == (0x400000, 0x7FFF0000)

@@ -171,16 +171,21 @@ def image_extent(read: Callable[[int, int], bytes], file_size: int) -> int:
 def preferred_range(path: Path) -> tuple[int, int]:
     """(ImageBase, SizeOfImage) of a well-formed image (a system DLL), read from its headers alone."""
     with path.open("rb") as f:
-        return base_and_size(f.read(0x1000))
+        def read(offset: int, length: int) -> bytes:
+            f.seek(offset)
+            return f.read(length)
+        return base_and_size(read)
 
 
-def base_and_size(head: bytes) -> tuple[int, int]:
-    """(ImageBase, SizeOfImage) from the first page of an image; (0, 0) where the headers are not there."""
+def base_and_size(read: Callable[[int, int], bytes]) -> tuple[int, int]:
+    """(ImageBase, SizeOfImage) from an image's headers, wherever e_lfanew puts them; (0, 0) where they are not
+    there. `read(offset, length)` reads the file."""
     try:
-        optional = struct.unpack_from("<I", head, 0x3C)[0] + 4 + _FILE_HEADER_SIZE
-        (magic,) = struct.unpack_from("<H", head, optional)
-        base = struct.unpack_from("<Q" if magic == 0x20B else "<I", head, optional + (24 if magic == 0x20B else 28))[0]
-        return base, struct.unpack_from("<I", head, optional + 56)[0]
+        (e_lfanew,) = struct.unpack_from("<I", read(0x3C, 4))
+        optional = read(e_lfanew + 4 + _FILE_HEADER_SIZE, 0x40)
+        (magic,) = struct.unpack_from("<H", optional)
+        (base,) = struct.unpack_from("<Q", optional, 24) if magic == 0x20B else struct.unpack_from("<I", optional, 28)
+        return base, struct.unpack_from("<I", optional, 56)[0]
     except struct.error:
         return 0, 0
 

@@ -78,12 +78,11 @@ def read_image(file: FileObject, physical: PhysicalMemory) -> ImageFile:
     size = file.size()
     if size == 0:
         raise NtError(NTSTATUS.MAPPED_FILE_SIZE_ZERO)
-    head = file.read(0, 0x1000)
-    if head[:2] != b"MZ":
+    if file.read(0, 2) != b"MZ":
         raise NtError(NTSTATUS.INVALID_IMAGE_NOT_MZ)
     extent = image_extent(file.read, size)  # the headers and the sections, not what follows
     # Parsing copies each section's raw data (at most SizeOfImage in all, however the sections share the file).
-    if physical.committed + extent + page_up(base_and_size(head)[1]) > physical.commit_limit:
+    if physical.committed + extent + page_up(base_and_size(file.read)[1]) > physical.commit_limit:
         raise CommitLimitReached(physical.commit_limit)
     data = file.read(0, extent)
     path = file.nt_name.removeprefix("\\??\\")
