@@ -3,13 +3,14 @@
 Outputs are filled with a sentinel first, so a test tells "written" from "left alone".
 """
 
+import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import SCRATCH, KernelRig
 from wow64emu.emu.memory import MemState, MemType, Prot
-from wow64emu.errors import GuestFault
+from wow64emu.errors import GuestBudgetExceeded, GuestFault
 from wow64emu.kernel.handles import CURRENT_PROCESS, HANDLE_CHARGE
 from wow64emu.kernel.memory import zero_bits_limit
 from wow64emu.nt import layouts as L
@@ -566,3 +567,32 @@ def test_a_mapped_file_outlives_its_handles_a_delete_and_the_descriptor_pool(ker
     assert kernel.process.memory.read(base + 0x2FF000, 4) == b"\xff" * 4  # first read now, from mapped.bin
     assert kernel.call("NtUnmapViewOfSection", CURRENT_PROCESS, base) == NTSTATUS.SUCCESS
     assert not (tmp_path / "mapped.bin").exists()  # the last user of its pages is gone: now it is deleted
+
+
+def test_a_process_that_ends_unmaps_its_views_and_only_writable_views_write_back(kernel: KernelRig,
+                                                                                 tmp_path: Path) -> None:
+    (tmp_path / "rw.bin").write_bytes(b"A" * 0x2000)
+    (tmp_path / "gone.bin").write_bytes(b"B" * 0x2000)
+    status, rw = section(kernel, 0, RW, SEC_COMMIT, open_file(kernel, "rw.bin"))
+    _, read_only_view, _ = view(kernel, rw, prot=RO)
+    (tmp_path / "rw.bin").write_bytes(b"N" * 0x2000)  # the file changes under a view that only reads
+    assert kernel.call("NtUnmapViewOfSection", CURRENT_PROCESS, read_only_view) == NTSTATUS.SUCCESS
+    assert (tmp_path / "rw.bin").read_bytes() == b"N" * 0x2000  # not rolled back by the view that read "A"s
+    _, writable_view, _ = view(kernel, rw, prot=RW)
+    kernel.process.memory.write(writable_view, b"written")
+    status, gone = section(kernel, 0, RO, SEC_COMMIT, open_file(kernel, "gone.bin", access=FILE_R))
+    view(kernel, gone, prot=RO)
+    assert kernel.call("NtDeleteFile", attributes(kernel, "\\??\\C:\\gone.bin")) == NTSTATUS.SUCCESS
+    kernel.process.terminate(0)  # as Windows, the views go at the exit: written back, and the delete done
+    assert (tmp_path / "rw.bin").read_bytes().startswith(b"written")
+    assert not (tmp_path / "gone.bin").exists()
+
+
+def test_a_long_write_back_ends_at_the_runs_timeout(kernel: KernelRig, tmp_path: Path) -> None:
+    (tmp_path / "big.bin").write_bytes(bytes(0x300000))
+    _, sec = section(kernel, 0, RW, SEC_COMMIT, open_file(kernel, "big.bin"))
+    _, base, _ = view(kernel, sec, prot=RW)
+    kernel.process.memory.write(base, b"x" * 0x300000)
+    kernel.system.deadline = time.monotonic() - 1
+    with pytest.raises(GuestBudgetExceeded, match="during NtUnmapViewOfSection"):
+        kernel.call("NtUnmapViewOfSection", CURRENT_PROCESS, base)

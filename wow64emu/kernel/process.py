@@ -42,6 +42,7 @@ from ..nt.process import (
 from ..nt.status import NTSTATUS
 from .errors import NtError
 from .handles import CURRENT_PROCESS, CURRENT_THREAD, HandleTable, KernelObject
+from .section import unmap_data_views
 from .threadobject import NORMAL_PRIORITY, Thread
 from .time import system_time
 from .token import SESSION_ID, Token
@@ -109,13 +110,14 @@ class Process(KernelObject):
         return NTSTATUS.PENDING if self.exit_status is None else self.exit_status
 
     def terminate(self, status: int) -> None:
-        """End the process: its threads end, its handles are closed, and its CPU stops after the current
-        instruction."""
+        """End the process: its threads end, its views of data sections are unmapped, its handles are closed, and
+        its CPU stops after the current instruction."""
         if self.exit_status is not None:
             return
         self.exit_status = status & 0xFFFFFFFF
         for thread in self.threads:
             thread.exit_status = self.exit_status
+        unmap_data_views(self.memory)
         self.handles.close_all()
         self.cpu.stop()
 

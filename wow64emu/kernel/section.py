@@ -150,6 +150,9 @@ class SectionObject(KernelObject):
         self.protection = protection
 
 
+_PIECE = 1 << 20  # what a write-back writes at a time
+
+
 class Section(SectionObject):
     """A data section: its pages, and the file it is a view of."""
 
@@ -168,17 +171,20 @@ class Section(SectionObject):
         """The last handle is gone: the pages stay as long as a view maps them."""
         self.memory.release()
 
-    def write_back(self, offset: int, length: int) -> None:
+    def write_back(self, offset: int, length: int, between: Callable[[], None] = lambda: None) -> None:
         """Put what views wrote in [offset, offset+length) of the section back in its file (the pages used only:
-        the others are the file's still)."""
+        the others are the file's still), 1 MB at a time, calling `between` between the pieces (the run's
+        --timeout)."""
         if self.file is None or self.protection not in _WRITABLE or offset >= self.size:
             return
         try:
             with self.file.host.open("r+b") as host:
                 last = min(offset + length, self.size)
                 for start, end in self.memory.filled(offset, last):
-                    host.seek(start)
-                    host.write(self.memory.read(start, min(end, last) - start))
+                    for piece in range(start, min(end, last), _PIECE):
+                        between()
+                        host.seek(piece)
+                        host.write(self.memory.read(piece, min(piece + _PIECE, end, last) - piece))
         except OSError as exc:
             log.warning("section of %s: the file could not be written back: %s", self.file_name, exc)
 
@@ -415,7 +421,8 @@ class SectionServices:
         region = space.region_at(BaseAddress)
         if region is None or region.type == MemType.PRIVATE:
             raise NtError(NTSTATUS.NOT_MAPPED_VIEW)
-        _write_back(region, region.base, region.end)
+        _write_back(region, region.base, region.end, lambda: thread.process.system.check_deadline(
+            "NtUnmapViewOfSection"))
         space.release(region)
         return NTSTATUS.SUCCESS
 
@@ -434,7 +441,7 @@ class SectionServices:
         start, end = page_down(base), region.end if size == 0 else page_up(base + size)
         if end > region.end:
             raise NtError(NTSTATUS.NOT_MAPPED_VIEW)
-        _write_back(region, start, end)
+        _write_back(region, start, end, lambda: thread.process.system.check_deadline("NtFlushVirtualMemory"))
         space.write_u64(BaseAddress, start)
         space.write_u64(RegionSize, end - start)
         space.write(IoStatus, L.IO_STATUS_BLOCK.pack({"Status": NTSTATUS.SUCCESS, "Information": 0}, 64))
@@ -449,11 +456,24 @@ def _check_size(size: int, kind: int) -> None:
         raise NtError(NTSTATUS.COMMITMENT_LIMIT if kind == SEC_COMMIT else NTSTATUS.INSUFFICIENT_RESOURCES)
 
 
-def _write_back(region: Region, start: int, end: int) -> None:
-    """Write what a view holds of [start, end) to its section's file (a write-copy view holds its own copy)."""
+def _write_back(region: Region, start: int, end: int, between: Callable[[], None] = lambda: None) -> None:
+    """Write what a view holds of [start, end) to its section's file: a view that could write (a write-copy view
+    holds its own copy, a read-only one wrote nothing)."""
     section = region.owner
-    if isinstance(section, Section) and region.shared is section.memory:
-        section.write_back(region.offset + start - region.base, end - start)
+    if isinstance(section, Section) and region.shared is section.memory and _writable(region.allocation_protect):
+        section.write_back(region.offset + start - region.base, end - start, between)
+
+
+def _writable(protect: int) -> bool:
+    return protect & 0xFF in (Prot.READWRITE, Prot.EXECUTE_READWRITE)
+
+
+def unmap_data_views(space: AddressSpace) -> None:
+    """The process ends: its views of data sections are unmapped as NtUnmapViewOfSection would (what they wrote
+    goes back to the file, and a file waiting to be deleted goes with its last view)."""
+    for region in [r for r in space.regions() if isinstance(r.owner, Section)]:
+        _write_back(region, region.base, region.end)
+        space.release(region)
 
 
 SERVICES = (SectionServices.NtCreateSection, SectionServices.NtOpenSection, SectionServices.NtQuerySection,
