@@ -5,7 +5,7 @@ from __future__ import annotations
 import struct
 from typing import TYPE_CHECKING
 
-from ..errors import GuestFault
+from ..errors import CommitLimitReached, GuestFault
 from ..nt import layouts as L
 from ..nt.kinds import Dir
 from ..nt.syscalls import Syscall
@@ -38,7 +38,7 @@ def describe_args(process: Process, call: Syscall, args: list[int]) -> list[str]
             try:
                 name = read_object_attributes(process.memory, value).name
                 text += f' "{name}"' if name is not None else " (no name)"
-            except (GuestFault, NtError):
+            except (GuestFault, NtError, CommitLimitReached):
                 text += " (unreadable)"
         out.append(f"{param.name}={text}")
     return out

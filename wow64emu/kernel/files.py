@@ -114,6 +114,7 @@ class FileServices(IoServices):
         _check_create_parameters(desired, attributes, share, disposition, options)
         memory = thread.process.memory
         memory.probe(handle_out, 8, write=True)
+        memory.read(handle_out, 8)  # its page present now: writing the handle cannot fail once the file is open
         memory.probe(iosb, L.IO_STATUS_BLOCK.size(64), write=True)
         if allocation_size:
             memory.read(allocation_size, 8)  # captured as Windows does; a preallocation hint only

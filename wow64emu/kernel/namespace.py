@@ -225,6 +225,7 @@ def insert_handle(handles: HandleTable, obj: KernelObject, desired: int, attribu
 
 def _capture(memory: AddressSpace, handle_out: int, oa_address: int) -> CapturedAttributes | None:
     memory.probe(handle_out, 8, write=True)
+    memory.read(handle_out, 8)  # its page present now: writing the handle cannot fail once the object is made
     return read_object_attributes(memory, oa_address) if oa_address else None
 
 

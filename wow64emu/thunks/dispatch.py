@@ -275,6 +275,7 @@ class Wow64Dispatcher:
         """Room in the arena for a structure the kernel only writes, filled with a sentinel so that what it
         wrote can be told from what it did not; the 32-bit structure is not read, only checked writable."""
         self.memory.probe(ptr32, layout.size32, write=True)
+        self.memory.read(ptr32, layout.size32)  # present now: the narrowing after the call cannot fail to write it
         addr = arena.alloc(_SENTINEL[: layout.size64])
         if self.tracer:
             self.tracer.emit("wow64", "struct", f"{name}: {layout.name} out @{hex32(ptr32)} ({layout.size32} bytes) "
