@@ -206,30 +206,31 @@ def test_a_known_dll_comes_from_the_system_folder_whatever_the_programs_folder_h
     assert Path(linker.module("dll_inner.dll").path).parent == folder
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_a_known_dll_the_system_folder_lacks_is_searched_for_as_any_other(width: str, tmp_path: Path) -> None:
-    """Windows makes \\KnownDlls of the known DLLs System32 holds; the sysroot holds no msvcrt.dll, so one beside
-    the program is the one loaded."""
+def importing(width: str, tmp_path: Path, dll: bytes) -> Path:
+    """uses_dll_outer.exe, made to import `dll` in place of dll_outer.dll, as app/prog.exe; the folder."""
     folder = tmp_path / "app"
     folder.mkdir()
     program = bytearray((BIN / width / "uses_dll_outer.exe").read_bytes())
     at = program.index(b"dll_outer.dll\0")
-    program[at:at + 14] = b"msvcrt.dll\0\0\0\0"
-    (folder / "uses_msvcrt.exe").write_bytes(program)
+    program[at:at + 14] = dll.ljust(14, b"\0")
+    (folder / "prog.exe").write_bytes(program)
+    return folder
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_known_dll_the_system_folder_lacks_is_searched_for_as_any_other(width: str, tmp_path: Path) -> None:
+    """Windows makes \\KnownDlls of the known DLLs System32 holds; the sysroot holds no msvcrt.dll, so one beside
+    the program is the one loaded."""
+    folder = importing(width, tmp_path, b"msvcrt.dll")
     shutil.copy(BIN / width / "dll_outer.dll", folder / "msvcrt.dll")
     shutil.copy(BIN / width / "dll_inner.dll", folder / "dll_inner.dll")
-    _, status, out = run(width, "uses_msvcrt.exe", root=tmp_path / "c", folder=folder)
+    _, status, out = run(width, "prog.exe", root=tmp_path / "c", folder=folder)
     assert (status, out.splitlines()) == (0, OUTER_LINES)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_an_import_name_with_a_path_in_it_never_reaches_outside_the_folders(width: str, tmp_path: Path) -> None:
-    folder = tmp_path / "app"
-    folder.mkdir()
-    program = bytearray((BIN / width / "uses_dll_outer.exe").read_bytes())
-    at = program.index(b"dll_outer.dll\0")
-    program[at:at + 14] = b"../outer.dll\0\0"
-    (folder / "escape.exe").write_bytes(program)
+    folder = importing(width, tmp_path, b"../outer.dll")
     shutil.copy(BIN / width / "dll_outer.dll", tmp_path / "outer.dll")  # beside the program's folder, not in it
     with pytest.raises(BadImage, match=r"imports \.\./outer\.dll, which was not found"):
-        run(width, "escape.exe", root=tmp_path / "c", folder=folder)
+        run(width, "prog.exe", root=tmp_path / "c", folder=folder)
