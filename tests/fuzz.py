@@ -187,7 +187,8 @@ def _mutant_on_stack(machine: Machine) -> bool:
         data = memory.peek(sp, min(0x2000, stack.end - sp)) if stack is not None else b""
     except (EmulatorError, GuestFault):
         return False
-    values = struct.unpack(f"<{len(data) // width}{'I' if width == 4 else 'Q'}", data)
+    count = len(data) // width  # a stack pointer the guest left unaligned leaves a tail
+    values = struct.unpack(f"<{count}{'I' if width == 4 else 'Q'}", data[:count * width])
     return any(r.base <= v < r.end for v in values for r in mutant)
 
 
