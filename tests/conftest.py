@@ -50,6 +50,20 @@ class KernelRig:
         self.process.memory.poke(addr, struct.pack("<Q", value))
 
 
+class CallCounter:
+    """How many times a function of a module is called while a test lasts (put in its place with monkeypatch)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> None:
+        self.calls = 0
+        original = getattr(owner, name)
+
+        def counting(*args: object, **kwargs: object) -> object:
+            self.calls += 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, counting)
+
+
 def new_thread(system: System, *, wow64: bool = True) -> Thread:
     """A new process of the System, with one thread (running), and a scratch page at SCRATCH."""
     process = system.create_process(wow64=wow64)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import KernelRig, kernel_rig
+from tests.conftest import CallCounter, KernelRig, kernel_rig
 from wow64emu.emu.memory import MemType, Prot
 from wow64emu.kernel import handles as H
 from wow64emu.kernel import namespace as NS
@@ -212,15 +212,7 @@ def test_case_insensitive_lookup_finds_the_newest_match(rig: ObjRig) -> None:
 def test_a_name_is_found_without_a_search_of_its_directory(rig: ObjRig, monkeypatch: pytest.MonkeyPatch) -> None:
     # A lookup upcases the name it looks for, never the names of the directory: 2,000 named events cost a few
     # upcasings each (a search of the directory would make it two million).
-    upcased = 0
-    original = NS.upcase
-
-    def counting(name: str) -> str:
-        nonlocal upcased
-        upcased += 1
-        return original(name)
-
-    monkeypatch.setattr(NS, "upcase", counting)
+    upcased = CallCounter(monkeypatch, NS, "upcase")
     mark = rig.next_free
     for i in range(2000):
         rig.next_free = mark  # the same scratch for each name's attributes
@@ -229,7 +221,7 @@ def test_a_name_is_found_without_a_search_of_its_directory(rig: ObjRig, monkeypa
     status, _ = rig.open_or_create("NtOpenEvent", name="\\BaseNamedObjects\\EVENT1999",
                                    attributes=OBJ_CASE_INSENSITIVE)
     assert status == NTSTATUS.SUCCESS
-    assert upcased < 5 * 2001
+    assert upcased.calls < 5 * 2001
 
 
 def test_global_and_local_links_lead_back_to_base_named_objects(rig: ObjRig) -> None:

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
+from tests.conftest import CallCounter
 from wow64emu.emu.vad import _LEFT, _RIGHT, Gap, VadTree, VadTreeCorrupt, _Node
 from wow64emu.errors import EmulatorError
 
@@ -437,18 +438,10 @@ def test_a_change_rebalances_a_few_levels_not_the_whole_path(monkeypatch: pytest
     tree: VadTree[Span] = VadTree()
     for i in range(4096):
         tree.insert(Span(0x10000 * (i + 1), PAGE))
-    balanced = 0
-    original = vad._balance
-
-    def counting(node: _Node) -> _Node:
-        nonlocal balanced
-        balanced += 1
-        return original(node)
-
-    monkeypatch.setattr(vad, "_balance", counting)
+    balanced = CallCounter(monkeypatch, vad, "_balance")
     for _ in range(200):
         extra = Span(0x10000 * 4097, PAGE)
         tree.insert(extra)
         tree.remove(extra)
     tree.check()
-    assert balanced / 400 < 6  # the whole path is 12 levels or more
+    assert balanced.calls / 400 < 6  # the whole path is 12 levels or more
