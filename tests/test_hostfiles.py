@@ -62,3 +62,12 @@ def test_a_handle_keeps_its_write_access_when_the_file_is_made_read_only(tmp_pat
     assert f.pwrite(b"still", 0) == 5
     assert not os.stat(tmp_path / "f").st_mode & stat.S_IWUSR  # and it stays read-only
 
+
+
+def test_a_closed_file_is_never_opened_again(tmp_path: Path) -> None:
+    pool = HostFiles(limit=4)
+    f = pool.open(lambda: tmp_path / "f", os.O_RDWR | os.O_CREAT)
+    f.close()
+    with pytest.raises(OSError):
+        f.pread(1, 0)
+    assert pool.descriptors == 0
