@@ -23,6 +23,9 @@ Rule = tuple[str, str]  # (regular expression, replacement), applied to the outp
 
 # Calls that have no error path a program can reach: they return a value, not an NTSTATUS.
 NO_ERROR_PATH = {"NtGetCurrentProcessorNumber", "NtYieldExecution", "NtTestAlert"}
+# Calls wow64 serves itself for a 32-bit caller, as Windows' wow64 does (NtContinue; NtRaiseException's first
+# chance): the kernel's service is reached by the x64 runs, which count for them.
+SERVED_BY_WOW64 = {"NtContinue", "NtRaiseException"}
 
 
 def scenario_names() -> list[str]:
@@ -103,7 +106,9 @@ def check(program: str, tmp_path: Path, coverage: Coverage, rules: list[Rule] | 
     (tmp_path / "x86").mkdir()
     (tmp_path / "x64").mkdir()
     obs32, served = observe("x86", program, tmp_path / "x86", args, rules)
-    obs64, _ = observe("x64", program, tmp_path / "x64", args, rules)
+    obs64, served64 = observe("x64", program, tmp_path / "x64", args, rules)
+    served = {key: n for key, n in served.items() if key[0] not in SERVED_BY_WOW64}
+    served.update({key: n for key, n in served64.items() if key[0] in SERVED_BY_WOW64})
     assert obs32.exit_status == 0, f"x86 {program} exited with {obs32.exit_status:#x}\n{obs32.stdout}"
     assert obs32.stdout.splitlines() == obs64.stdout.splitlines()
     assert obs32 == obs64

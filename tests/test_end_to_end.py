@@ -156,16 +156,16 @@ def test_syscall_in_compatibility_mode_is_an_illegal_instruction(tmp_path: Path)
     assert outcome.exit_status == NTSTATUS.ILLEGAL_INSTRUCTION
 
 
-@pytest.mark.parametrize(("code", "status"), [
-    (b"\x90\x0f\x0b", NTSTATUS.ILLEGAL_INSTRUCTION),  # ud2
-    (b"\x90\xf1", NTSTATUS.SINGLE_STEP),  # int1 (icebp)
-    (b"\x90\x0f\x07", NTSTATUS.PRIVILEGED_INSTRUCTION),  # sysret at CPL 3
-    (b"\x90\xf4", NTSTATUS.PRIVILEGED_INSTRUCTION),  # hlt
+@pytest.mark.parametrize(("code", "status", "address"), [
+    (b"\x90\x0f\x0b", NTSTATUS.ILLEGAL_INSTRUCTION, CODE + 1),  # ud2
+    (b"\x90\xf1", NTSTATUS.SINGLE_STEP, CODE + 2),  # int1 (icebp): a trap, reported after the instruction
+    (b"\x90\x0f\x07", NTSTATUS.PRIVILEGED_INSTRUCTION, CODE + 1),  # sysret at CPL 3
+    (b"\x90\xf4", NTSTATUS.PRIVILEGED_INSTRUCTION, CODE + 1),  # hlt
 ])
 def test_invalid_and_privileged_instructions_end_the_guest_with_their_exception(tmp_path: Path, code: bytes,
-                                                                                status: int) -> None:
+                                                                                status: int, address: int) -> None:
     outcome = run_code32(tmp_path, code)
-    assert outcome.exit_status == status and outcome.fault is not None and outcome.fault.pc == CODE + 1
+    assert outcome.exit_status == status and outcome.fault is not None and outcome.fault.pc == address
 
 
 def test_guest_code_jumping_into_wow64s_completion_dies_with_an_access_violation(tmp_path: Path) -> None:

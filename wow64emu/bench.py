@@ -3,6 +3,8 @@
 - Per system call, through the thunks (the 32-bit build of fixtures/bin/*/bench.exe) and natively (its 64-bit
   build), for calls of four shapes; each figure is (time of N calls - time of 0 calls) / N, best of R runs, so
   process start-up is subtracted.
+- Per exception: an access violation dispatched to a vectored handler of the guest and continued, in both widths
+  (`bench fault N`, N = calls / 20).
 - The WoW64 path of a call split into stages, from a run whose hooks are timed (the timing adds a little to each).
 - The speed of 32-bit guest code: a 4-instruction loop, under wow64emu with and without `--trace syscalls`, and
   the same instructions under a bare Unicorn.
@@ -72,6 +74,13 @@ def run_bench(width: str, args: list[str], tracer: Tracer | None = None) -> tupl
     if outcome.exit_status != 0:
         raise EmulatorError(f"bench.exe {' '.join(args)} ({width}) exited with 0x{outcome.exit_status:x}")
     return elapsed, outcome.syscalls, streams.stdout.getvalue().decode()
+
+
+def per_fault_us(width: str, faults: int, repeat: int) -> float:
+    """One access violation dispatched to a vectored handler and continued, in microseconds."""
+    empty = min(run_once(width, ["fault", "0"])[0] for _ in range(repeat))
+    full = min(run_once(width, ["fault", str(faults)])[0] for _ in range(repeat))
+    return (full - empty) / faults * 1e6
 
 
 def per_call_us(width: str, mode: str, calls: int, repeat: int) -> float:
@@ -219,6 +228,9 @@ def run(calls: int, repeat: int, speakeasy_python: str | None) -> dict:
         wow64 = per_call_us("x86", mode, calls, repeat)
         native = per_call_us("x64", mode, calls, repeat)
         results["per_call"][mode] = {"call": what, "wow64_us": wow64, "native_us": native, "ratio": wow64 / native}
+    faults = max(calls // 20, 1)
+    wow64, native = per_fault_us("x86", faults, repeat), per_fault_us("x64", faults, repeat)
+    results["per_fault"] = {"faults": faults, "wow64_us": wow64, "native_us": native, "ratio": wow64 / native}
     results["stages_us"] = {mode: stages_us(mode, calls) for mode in ("qpc", "open")}
     results["allocation"] = allocation_scaling(repeat)
     results["guest_instructions_per_s"] = guest_speed(SPIN_ITERATIONS, repeat)
@@ -232,6 +244,9 @@ def render(r: dict) -> str:
            f"{'system call':<58} {'WoW64 us':>9} {'native us':>10} {'ratio':>7}"]
     for row in r["per_call"].values():
         out.append(f"{row['call']:<58} {row['wow64_us']:>9.2f} {row['native_us']:>10.2f} {row['ratio']:>6.2f}x")
+    f = r["per_fault"]
+    out.append(f"{'an access violation to a vectored handler, continued':<58} {f['wow64_us']:>9.2f} "
+               f"{f['native_us']:>10.2f} {f['ratio']:>6.2f}x")
     for mode, stages in r["stages_us"].items():
         out += ["", f"the WoW64 path of {CALLS[mode].split(' ')[0]}, by stage (us per call, timed hooks):"]
         out += [f"  {name:<24} {0.0 if abs(value) < 0.005 else value:>7.2f}" for name, value in stages.items()]

@@ -102,9 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run a PE program (32-bit through WoW64, 64-bit natively)")
     run.add_argument("--root", type=_root_folder, help="the directory that is the guest's C: drive "
                      "(default: a new temporary directory, removed afterwards)")
-    run.add_argument("--trace", choices=["syscalls", "process"], action="append",
-                     help="trace each system call layer by layer (syscalls), or the steps of process creation "
-                          "(process); give it twice for both")
+    run.add_argument("--trace", choices=["syscalls", "exceptions", "process"], action="append",
+                     help="trace each system call layer by layer (syscalls, which includes exceptions), each "
+                          "exception from the CPU fault to the handler (exceptions), or the steps of process "
+                          "creation (process); give it more than once for several")
     run.add_argument("--trace-format", choices=["text", "jsonl"], default="text")
     run.add_argument("--trace-out", type=_output_file, help="write the trace here (default: stderr)")
     run.add_argument("--max-insns", type=_count(0), default=0, metavar="N",

@@ -12,19 +12,22 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .emu.cpu.backend import CS64, FaultKind, RunResult
+from .emu.cpu.backend import CS64, RunResult
 from .emu.physical import DEFAULT_COMMIT_LIMIT
 from .emu.trace import Tracer, trace_step
 from .errors import GuestBudgetExceeded
 from .interrupt import stop_on_interrupt
 from .kernel.console import StdStreams
 from .kernel.entry import SyscallEntry
-from .kernel.exceptions import exception_code
 from .kernel.system import System
 from .loader.process import CreatedProcess, create_process
 from .nt.status import NTSTATUS
 from .nt.syscalls import syscalls
 from .thunks.dispatch import Wow64Dispatcher
+from .thunks.exceptions import Wow64PrepareForException
+
+# The codes whose second parameter is the address accessed.
+_ACCESS_CODES = {NTSTATUS.ACCESS_VIOLATION, NTSTATUS.GUARD_PAGE_VIOLATION, NTSTATUS.STACK_OVERFLOW}
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,9 @@ class Machine:
     def __init__(self, program: Path, args: list[str], *, root: Path, streams: StdStreams,
                  tracer: Tracer | None = None, trace: frozenset[str] = frozenset({"syscalls"}),
                  memory_limit: int = DEFAULT_COMMIT_LIMIT) -> None:
-        """`trace` says what the tracer gets: "syscalls" (every layer of every call), "process" (the steps of
-        process creation and the regions each adds). `memory_limit`: the System's commit limit, in bytes."""
+        """`trace` says what the tracer gets: "syscalls" (every layer of every call, and the exceptions),
+        "exceptions" (each exception layer by layer), "process" (the steps of process creation and the regions each
+        adds). `memory_limit`: the System's commit limit, in bytes."""
         on_step = (lambda c, step, what, regions: trace_step(tracer, step, what, regions, c.guest_path)) if (
             tracer is not None and "process" in trace) else None
         self.system = System(root, streams, memory_limit=memory_limit)
@@ -61,6 +65,7 @@ class Machine:
         self.process = self.created.process
         self.thread = self.created.thread
         self.cpu = self.process.cpu
+        self.process.tracer = tracer if trace & {"syscalls", "exceptions"} else None
         if "syscalls" not in trace:
             tracer = None
         self.tracer = tracer
@@ -76,10 +81,15 @@ class Machine:
         wow64 = c.modules64["wow64.dll"]
         ntdll64 = c.modules64["ntdll.dll"]
         stubs64 = {s.name: ntdll64.exports[s.name] for s in syscalls() if s.name in ntdll64.exports}
+        dispatcher32 = c.modules32["ntdll.dll"].exports["KiUserExceptionDispatcher"]
+        Wow64PrepareForException(self.process, hook=wow64.exports["Wow64ExceptionHook"],
+                                 run_simulated=c.modules64["wow64cpu.dll"].exports["RunSimulatedCode"],
+                                 dispatcher32=dispatcher32, tracer=self.process.tracer)
         return Wow64Dispatcher(self.process, stubs64=stubs64, dispatch_addr=wow64.exports["Wow64ThunkDispatch"],
                                complete_addr=wow64.exports["Wow64ThunkComplete"],
                                not_found_addr=wow64.exports["Wow64ServiceNotFound"],
-                               fast_table=wow64.exports["Wow64FastTable"], tracer=self.tracer)
+                               fast_table=wow64.exports["Wow64FastTable"], exception_dispatcher32=dispatcher32,
+                               tracer=self.tracer)
 
     # ---- running --------------------------------------------------------------------------------------
 
@@ -110,11 +120,12 @@ class Machine:
             return RunOutcome(None, None, count)
         if result.reason in ("budget", "timeout"):
             raise budget_error(result, max_insns, timeout)
-        if result.fault is not None:
-            f = result.fault
-            fault = Fault(exception_code(f), f.pc, f.address if f.kind is FaultKind.PAGE else None)
-            return RunOutcome(fault.status, fault, count)
-        return RunOutcome(self.process.exit_status or 0, None, count)
+        unhandled = self.process.unhandled
+        fault = None
+        if unhandled is not None:
+            accessed = unhandled.params[1] if unhandled.code in _ACCESS_CODES and len(unhandled.params) > 1 else None
+            fault = Fault(unhandled.code, unhandled.address, accessed)
+        return RunOutcome(self.process.exit_status or 0, fault, count)
 
 
 def budget_error(result: RunResult, max_insns: int, timeout: float) -> GuestBudgetExceeded:

@@ -246,6 +246,7 @@ NT_IMPORT NTSTATUS NTAPI NtDelayExecution(BOOLEAN Alertable, PLARGE_INTEGER Dela
 NT_IMPORT NTSTATUS NTAPI NtQuerySystemTime(PLARGE_INTEGER SystemTime);
 
 /* Each kernel area declares its own structures, constants and calls in nt/<area>.h. */
+#include "nt/exceptions.h"
 #include "nt/files.h"
 #include "nt/loader.h"
 #include "nt/memory.h"

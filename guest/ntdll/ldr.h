@@ -96,4 +96,12 @@ static inline BOOL ldr_same_name(const WCHAR *a, ULONG a_length, const WCHAR *b,
     return TRUE;
 }
 
+/* ---- exception.c, seh32.c ------------------------------------------------------------------------------- */
+
+/* The frame-based handlers of RtlDispatchException (the fs:[0] chain of 32-bit code); TRUE if one continues. */
+BOOLEAN rtl_dispatch_frames(PEXCEPTION_RECORD record, PCONTEXT context);
+
+/* Raise a noncontinuable exception `status` whose ExceptionRecord is `inner` (a handler's wrong answer). */
+void rtl_raise_nested(NTSTATUS status, PEXCEPTION_RECORD inner);
+
 #endif

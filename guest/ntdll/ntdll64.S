@@ -26,3 +26,97 @@ RtlUserThreadStart:
         mov     ecx, eax                    /* ExitStatus */
         call    RtlExitUserProcess
         int3                                /* not reached: the process has ended */
+
+/* Wow64PrepareForException: 0 in a 64-bit process. In a WoW64 process the emulator's loader stores here the
+ * address of wow64!Wow64PrepareForException, as Windows' loader does when it loads wow64.dll. */
+        .data
+        .p2align 3
+        .globl  Wow64PrepareForException
+Wow64PrepareForException:
+        .quad   0
+        .text
+
+/* KiUserExceptionDispatcher: where the kernel continues a thread after an exception, with RSP (16-byte aligned)
+ * at the CONTEXT, the EXCEPTION_RECORD at RSP+0x4F0 (docs/exception-dispatch.md). In a WoW64 process wow64 takes an
+ * exception raised in 32-bit code to the 32-bit ntdll first and does not come back. The calls use the CONTEXT's
+ * P1Home..P4Home as their home space, as Windows' does. */
+        .p2align 4, 0x90
+        .globl  KiUserExceptionDispatcher
+KiUserExceptionDispatcher:
+        cld
+        mov     rax, [rip + Wow64PrepareForException]
+        test    rax, rax
+        jz      1f
+        lea     rcx, [rsp + 0x4F0]
+        mov     rdx, rsp
+        call    rax
+1:      lea     rcx, [rsp + 0x4F0]
+        mov     rdx, rsp
+        call    ki_user_exception_dispatcher
+        int3                                /* not reached */
+
+/* VOID RtlCaptureContext(PCONTEXT rcx): the caller's registers, Rip = the return address, Rsp = the caller's after
+ * the return; ContextFlags = CONTEXT_FULL | CONTEXT_SEGMENTS. The CONTEXT is 16-byte aligned (fxsave). */
+        .p2align 4, 0x90
+        .globl  RtlCaptureContext
+RtlCaptureContext:
+        pushfq
+        mov     [rcx + 0x78], rax
+        mov     [rcx + 0x80], rcx
+        mov     [rcx + 0x88], rdx
+        mov     [rcx + 0x90], rbx
+        mov     [rcx + 0xA0], rbp
+        mov     [rcx + 0xA8], rsi
+        mov     [rcx + 0xB0], rdi
+        mov     [rcx + 0xB8], r8
+        mov     [rcx + 0xC0], r9
+        mov     [rcx + 0xC8], r10
+        mov     [rcx + 0xD0], r11
+        mov     [rcx + 0xD8], r12
+        mov     [rcx + 0xE0], r13
+        mov     [rcx + 0xE8], r14
+        mov     [rcx + 0xF0], r15
+        mov     word ptr [rcx + 0x38], cs
+        mov     word ptr [rcx + 0x3A], ds
+        mov     word ptr [rcx + 0x3C], es
+        mov     word ptr [rcx + 0x3E], fs
+        mov     word ptr [rcx + 0x40], gs
+        mov     word ptr [rcx + 0x42], ss
+        pop     rax
+        mov     [rcx + 0x44], eax           /* EFlags */
+        lea     rax, [rsp + 8]
+        mov     [rcx + 0x98], rax           /* Rsp after the return */
+        mov     rax, [rsp]
+        mov     [rcx + 0xF8], rax           /* Rip: the return address */
+        fxsave  [rcx + 0x100]               /* FltSave, which holds Xmm0-Xmm15 at 0x1A0 */
+        stmxcsr [rcx + 0x34]
+        mov     dword ptr [rcx + 0x30], 0x10000F
+        mov     rax, [rcx + 0x78]
+        ret
+
+/* VOID RtlRaiseException(PEXCEPTION_RECORD rcx): the CONTEXT of the caller (as if RtlRaiseException had returned),
+ * ExceptionAddress = where it returns to, then NtRaiseException(FirstChance = TRUE): the kernel dispatches it as a
+ * fault. NtRaiseException returns only on a bad record (RtlRaiseStatus of its status). */
+        .p2align 4, 0x90
+        .globl  RtlRaiseException
+RtlRaiseException:
+        push    rbx
+        sub     rsp, 0x4F0                  /* the CONTEXT at rsp+0x20, 16-byte aligned; home space below it */
+        mov     rbx, rcx
+        lea     rcx, [rsp + 0x20]
+        call    RtlCaptureContext
+        mov     rax, [rsp + 0x4F8]
+        mov     [rsp + 0x20 + 0xF8], rax    /* Rip */
+        mov     [rbx + 0x10], rax           /* ExceptionAddress */
+        lea     rax, [rsp + 0x500]
+        mov     [rsp + 0x20 + 0x98], rax    /* Rsp */
+        mov     rax, [rsp + 0x4F0]
+        mov     [rsp + 0x20 + 0x90], rax    /* Rbx */
+        mov     [rsp + 0x20 + 0x80], rbx    /* Rcx */
+        mov     rcx, rbx
+        lea     rdx, [rsp + 0x20]
+        mov     r8d, 1
+        call    NtRaiseException
+        mov     ecx, eax
+        call    RtlRaiseStatus
+        int3

@@ -81,3 +81,21 @@ Wow64ThunkComplete:
 Wow64ServiceNotFound:
         mov     eax, 0xC000001C             /* STATUS_INVALID_SYSTEM_SERVICE */
         ret
+
+/* Wow64PrepareForException(PEXCEPTION_RECORD rcx, PCONTEXT rdx): what the 64-bit KiUserExceptionDispatcher calls
+ * first in a WoW64 process. The code hook at Wow64ExceptionHook (Python, thunks/exceptions.py) reads the CONTEXT:
+ * for an exception raised in 32-bit code it converts the records into the 32-bit frame on the 32-bit stack, puts
+ * the 32-bit context (at the 32-bit KiUserExceptionDispatcher) in the CPU area, and sets rsp to the thread's 64-bit
+ * stack and rax to wow64cpu!RunSimulatedCode, which resumes 32-bit code from the CPU area. Otherwise rax stays 0
+ * and the 64-bit dispatch goes on. */
+        .p2align 4
+        .globl Wow64PrepareForException
+Wow64PrepareForException:
+        xor     eax, eax
+        .globl Wow64ExceptionHook
+Wow64ExceptionHook:
+        nop
+        test    rax, rax
+        jnz     1f
+        ret
+1:      jmp     rax

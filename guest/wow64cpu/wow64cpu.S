@@ -22,6 +22,8 @@
         .set CTX_SEGSS,  0xC8
         .set CTX_FARPTR, 0x2CC      /* 6 bytes after the WOW64_CONTEXT: {Eip, 0x23} for the way back */
         .set TEB64_TLS_CPURESERVED, 0x1488
+        .set CPU_FLAGS, -4          /* the CPU area's Flags, before its WOW64_CONTEXT */
+        .set CPU_RESET_STATE, 1     /* WOW64_CPURESERVED_FLAG_RESET_STATE */
 
         .text
 
@@ -57,6 +59,8 @@ CpupReturnFromSimulatedCode:
         sub     rsp, 0x20
         call    [rip + __imp_Wow64SystemServiceEx]
         add     rsp, 0x20
+        test    byte ptr [r13 + CPU_FLAGS], CPU_RESET_STATE
+        jnz     CpupResetToConsistentState
         mov     [r13 + CTX_EAX], eax
         .globl CpupReturnToSimulatedCode
 CpupReturnToSimulatedCode:
@@ -71,6 +75,13 @@ CpupReturnToSimulatedCode:
         .globl CpupSwitchTo32
 CpupSwitchTo32:
         jmp     fword ptr [r13 + CTX_FARPTR]
+
+/* The service changed the whole 32-bit context (NtContinue, a raised exception): wow64 set the reset flag of the
+ * CPU area; resume from the whole WOW64_CONTEXT, as after a context change. */
+        .globl CpupResetToConsistentState
+CpupResetToConsistentState:
+        and     byte ptr [r13 + CPU_FLAGS], ~CPU_RESET_STATE
+        jmp     RunSimulatedCode
 
 /* Starts (or restarts after a context change) 32-bit code from the whole WOW64_CONTEXT, with iretq.
  * Entered in 64-bit mode with rsp = the thread's 64-bit stack and GS base = TEB64. */

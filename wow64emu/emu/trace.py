@@ -1,8 +1,9 @@
 """Trace events and their sinks.
 
-An event belongs to one system call (`call`, its ordinal), one layer (x86, gate, wow64cpu, wow64, x64, kernel)
-and has a kind (`event`); the other fields depend on the kind. The text sink is for a person learning WoW64; the
-JSONL sink gives one object per event. When no trace is asked for, no tracer exists and no hook is installed.
+An event belongs to one system call or one exception (`call`, its ordinal), one layer (x86, gate, wow64cpu, wow64,
+x64, kernel; cpu for a fault) and has a kind (`event`); the other fields depend on the kind. The text sink is for a
+person learning WoW64; the JSONL sink gives one object per event. When no trace is asked for, no tracer exists and
+no hook is installed.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-LAYERS = ("x86", "gate", "wow64cpu", "wow64", "x64", "kernel", "process")
+LAYERS = ("x86", "gate", "wow64cpu", "wow64", "x64", "kernel", "process", "cpu")
 
 
 @dataclass

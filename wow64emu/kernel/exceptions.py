@@ -1,28 +1,287 @@
-"""Exceptions: the NTSTATUS code Windows gives each kind of CPU fault.
+"""Exceptions, the kernel's part: KiDispatchException, NtContinue and NtRaiseException.
 
-A fault reaches the kernel as an event of the process's CPU (emu/cpu/backend.py). Until exception dispatch to the
-guest's own handlers exists, an exception ends the process with this code as its exit status, as an unhandled one
-does on Windows.
+A fault reaches the kernel as an event of the process's CPU (emu/cpu/backend.py). The kernel turns it into an
+EXCEPTION_RECORD and an x64 CONTEXT (codes, addresses and parameters as Windows gives them, see
+docs/exception-dispatch.md), writes both on the thread's user stack in the frame Windows builds, and continues the
+thread at the 64-bit ntdll!KiUserExceptionDispatcher: guest code from there on. A fault in 32-bit code is a 64-bit
+exception like any other (its CONTEXT has SegCs 0x23, the frame goes on the 32-bit stack); the 64-bit dispatcher
+hands it to wow64, which gives it to the 32-bit ntdll (thunks/exceptions.py).
+
+The thread's new registers are never written from inside a CPU hook: they become the thread's `resume` context, and
+the scheduler applies it (the mode included) before the CPU runs again. `__fastfail` (`int 0x29`) and second chances
+end the process with the code; so does an exception whose frame cannot be written on the user stack.
 """
 
 from __future__ import annotations
 
-from ..emu.cpu.backend import Fault, FaultKind
+from typing import TYPE_CHECKING
+
+from ..emu.cpu.backend import CS32, CS64, Fault, FaultKind
+from ..errors import CommitLimitReached, GuestFault
+from ..nt.exceptions import (
+    CONTEXT64_CONTROL,
+    CONTEXT64_FLOATING_POINT,
+    CONTEXT64_INTEGER,
+    CONTEXT64_SIZE,
+    EXCEPTION_NONCONTINUABLE,
+    GPRS64,
+    RECORD64_SIZE,
+    Context,
+)
+from ..nt.exceptions import ExceptionRecord as Record
 from ..nt.status import NTSTATUS
+from .errors import NtError
 
-_CODES = {
-    FaultKind.PAGE: NTSTATUS.ACCESS_VIOLATION,
-    FaultKind.DIVIDE: NTSTATUS.INTEGER_DIVIDE_BY_ZERO,
-    FaultKind.OVERFLOW: NTSTATUS.INTEGER_OVERFLOW,
-    FaultKind.BREAKPOINT: NTSTATUS.BREAKPOINT,
-    FaultKind.SINGLE_STEP: NTSTATUS.SINGLE_STEP,
-    FaultKind.INVALID_OPCODE: NTSTATUS.ILLEGAL_INSTRUCTION,
-    FaultKind.GENERAL_PROTECTION: NTSTATUS.PRIVILEGED_INSTRUCTION,
-    FaultKind.SEGMENT_NOT_PRESENT: NTSTATUS.ACCESS_VIOLATION,
-    FaultKind.STACK: NTSTATUS.ACCESS_VIOLATION,
-    FaultKind.INTERRUPT: NTSTATUS.ACCESS_VIOLATION,  # `int n` through a gate user mode may not use: #GP
-}
+if TYPE_CHECKING:
+    from ..emu.cpu.backend import CpuBackend
+    from .process import Process
+    from .system import System
+    from .threadobject import Thread
+
+ANY_PAGE = 0xFFFFFFFFFFFFFFFF  # ExceptionInformation[1] of a #GP that is not a page fault
+FRAME_SIZE = 0x5B8  # CONTEXT, CONTEXT_EX, EXCEPTION_RECORD, MACHINE_FRAME (the 8 bytes of padding above it are
+# the interrupted code's own when its RSP - 0x28 is 16-byte aligned: never written)
+_CONTEXT_EX = 0x4D0
+_RECORD = 0x4F0
+_MACHINE_FRAME = 0x590
+_EFLAGS_USER = 0x2C0DD7  # what a CONTEXT may set: arithmetic flags, TF, DF, OF, AC, ID
+_EFLAGS_ALWAYS = 0x202  # IF and the reserved bit
+_DISPATCH_EFLAGS = 0x202  # the dispatcher starts with TF and DF clear
+_FASTFAIL, _ASSERTION, _DEBUG_SERVICE = 0x29, 0x2C, 0x2D
+# Opcodes (after prefixes) a user-mode #GP comes from when the instruction is privileged: hlt, cli, sti, in, out,
+# ins, outs; and after 0F: the descriptor-table and control/debug-register instructions, clts, invd, wbinvd, wrmsr,
+# rdmsr, sysret, sysexit.
+_PRIVILEGED = {0xF4, 0xFA, 0xFB, 0xE4, 0xE5, 0xE6, 0xE7, 0xEC, 0xED, 0xEE, 0xEF, 0x6C, 0x6D, 0x6E, 0x6F}
+_PRIVILEGED_0F = {0x00, 0x01, 0x06, 0x07, 0x08, 0x09, 0x20, 0x21, 0x22, 0x23, 0x30, 0x32, 0x35}
+_PREFIXES = {0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65, 0x66, 0x67, 0xF0, 0xF2, 0xF3}
+_CONTEXT_REGS = (*GPRS64, "rip", "eflags", "cs", "ds", "es", "fs", "gs", "ss", "mxcsr")
+_RESUME_REGS = (*GPRS64, "rip", "eflags", "mxcsr")
 
 
-def exception_code(fault: Fault) -> int:
-    return _CODES[fault.kind]
+class CpuContext:
+    """Reads a thread's whole register state as a Context, and makes a Context the registers the thread resumes
+    with: one batch of integer registers and one of XMM registers each way."""
+
+    def __init__(self, cpu: CpuBackend, wow64: bool) -> None:
+        self.cpu = cpu
+        self.wow64 = wow64
+        self._read = cpu.registers(_CONTEXT_REGS)
+        self._write = cpu.registers(_RESUME_REGS)
+        self._vectors = cpu.vectors()
+
+    def capture(self) -> Context:
+        values = self._read.read()
+        regs = dict(zip(_CONTEXT_REGS, values, strict=True))
+        return Context(regs, self._vectors.read(), regs.pop("mxcsr"))
+
+    def resume(self, ctx: Context) -> int:
+        """Load the registers of `ctx` (its mode from SegCs); returns where the CPU goes on."""
+        r = ctx.regs
+        cs = CS32 if self.wow64 and r["cs"] & 0xFFF8 == CS32 & 0xFFF8 else CS64
+        rip = r["rip"] & (0xFFFFFFFF if cs == CS32 else 0xFFFFFFFFFFFFFFFF)
+        eflags = (r["eflags"] & _EFLAGS_USER) | _EFLAGS_ALWAYS
+        self._write.write([*(r[g] for g in GPRS64), rip, eflags, ctx.mxcsr & 0xFFBF])
+        self._vectors.write(ctx.xmm)
+        return self.cpu.resume_at(rip, cs)
+
+
+def context_io(process: Process) -> CpuContext:
+    if process.context_io is None:
+        process.context_io = CpuContext(process.cpu, process.wow64)
+    return process.context_io
+
+
+def merge(current: Context, given: Context) -> Context:
+    """The registers a thread gets from a CONTEXT: the groups its ContextFlags names, the rest as they are."""
+    regs = dict(current.regs)
+    flags = given.flags
+    if flags & CONTEXT64_CONTROL == CONTEXT64_CONTROL:
+        for name in ("rip", "rsp", "eflags", "cs", "ss"):
+            regs[name] = given.regs[name]
+    if flags & CONTEXT64_INTEGER == CONTEXT64_INTEGER:
+        for name in GPRS64:
+            if name != "rsp":
+                regs[name] = given.regs[name]
+    if flags & CONTEXT64_FLOATING_POINT == CONTEXT64_FLOATING_POINT:
+        return Context(regs, given.xmm, given.mxcsr)
+    return Context(regs, current.xmm, current.mxcsr)
+
+
+# ---- faults ---------------------------------------------------------------------------------------------------
+
+def _privileged(process: Process, pc: int) -> bool:
+    """Whether the instruction at pc is one user mode may not run (a #GP there is STATUS_PRIVILEGED_INSTRUCTION)."""
+    try:
+        code = process.memory.peek(pc, 15)
+    except GuestFault:
+        return False
+    i = 0
+    while i < 14 and (code[i] in _PREFIXES or (0x40 <= code[i] <= 0x4F and process.cpu.bitness() == 64)):
+        i += 1
+    if code[i] == 0x0F:
+        return code[i + 1] in _PRIVILEGED_0F
+    return code[i] in _PRIVILEGED
+
+
+def record_of(process: Process, fault: Fault) -> tuple[Record, int]:
+    """The EXCEPTION_RECORD of a fault, and the Rip its CONTEXT gets."""
+    kind, pc = fault.kind, fault.pc
+    if kind is FaultKind.PAGE:
+        return Record(NTSTATUS.ACCESS_VIOLATION, 0, pc, [fault.access.value, fault.address]), pc
+    if kind is FaultKind.DIVIDE:
+        return Record(NTSTATUS.INTEGER_DIVIDE_BY_ZERO, 0, pc, []), pc
+    if kind is FaultKind.OVERFLOW:
+        return Record(NTSTATUS.INTEGER_OVERFLOW, 0, pc, []), fault.resume
+    if kind is FaultKind.BREAKPOINT:  # the kernel moves Rip back onto the int3: a handler skips it itself
+        return Record(NTSTATUS.BREAKPOINT, 0, pc, [0]), pc
+    if kind is FaultKind.SINGLE_STEP:
+        return Record(NTSTATUS.SINGLE_STEP, 0, fault.resume, []), fault.resume
+    if kind is FaultKind.INVALID_OPCODE:
+        return Record(NTSTATUS.ILLEGAL_INSTRUCTION, 0, pc, []), pc
+    if kind is FaultKind.GENERAL_PROTECTION and _privileged(process, pc):
+        return Record(NTSTATUS.PRIVILEGED_INSTRUCTION, 0, pc, []), pc
+    if kind is FaultKind.INTERRUPT and fault.vector == _ASSERTION:
+        return Record(NTSTATUS.ASSERTION_FAILURE, 0, pc, []), pc
+    if kind is FaultKind.INTERRUPT and fault.vector == _DEBUG_SERVICE:
+        eax = process.cpu.register("rax") & 0xFFFFFFFF
+        return Record(NTSTATUS.BREAKPOINT, 0, fault.resume, [eax]), fault.resume
+    # Any other #GP, #NP or #SS, and `int n` through a gate user mode may not use.
+    return Record(NTSTATUS.ACCESS_VIOLATION, 0, pc, [0, ANY_PAGE]), pc
+
+
+class ExceptionDispatch:
+    """KiDispatchException for the threads of one System."""
+
+    def __init__(self, system: System) -> None:
+        self.system = system
+
+    def on_fault(self, thread: Thread, fault: Fault) -> None:
+        """A fault the memory manager did not resolve: dispatch it to the thread's user mode, or end the process."""
+        process = thread.process
+        tracer = process.tracer
+        if fault.kind is FaultKind.INTERRUPT and fault.vector == _FASTFAIL:
+            code = process.cpu.register("rcx") & (0xFFFFFFFF if process.cpu.bitness_of(fault.cs) == 32 else ~0)
+            record = Record(NTSTATUS.STACK_BUFFER_OVERRUN, EXCEPTION_NONCONTINUABLE, fault.pc, [code])
+            if tracer is not None:
+                tracer.begin_call()
+                tracer.emit("cpu", "fault", f"int 0x29 (__fastfail, code {code}) at 0x{fault.pc:x}: no handler sees "
+                            "it", kind="fastfail", pc=fault.pc, code=code)
+            self.end_process(thread, record, "fast fail")
+            return
+        record, rip = record_of(process, fault)
+        ctx = context_io(process).capture()
+        ctx.regs["rip"] = rip
+        from32 = process.cpu.bitness_of(fault.cs) == 32
+        if from32 and record.code in _WX86:
+            record.code = _WX86[record.code]
+        if tracer is not None:
+            tracer.begin_call()
+            tracer.emit("cpu", "fault", f"{fault.kind.value} at 0x{fault.pc:x} in {32 if from32 else 64}-bit code"
+                        + (f" ({fault.access.name.lower()} of 0x{fault.address:x})" if fault.address is not None
+                           else ""), kind=fault.kind.name.lower(), pc=fault.pc, cs=fault.cs,
+                        address=fault.address)
+        self.dispatch(thread, record, ctx, first_chance=True)
+
+    def dispatch(self, thread: Thread, record: Record, ctx: Context, *, first_chance: bool) -> None:
+        """Write the exception frame on the user stack and make the thread resume at KiUserExceptionDispatcher;
+        for a second chance, or when the frame cannot be written, end the process."""
+        process = thread.process
+        tracer = process.tracer
+        if not first_chance:
+            if tracer is not None:
+                tracer.emit("kernel", "dispatch", f"second chance: 0x{record.code:08X} "
+                            f"({NTSTATUS.name_of(record.code)}) at 0x{record.address:x}, no debugger: the process "
+                            "ends with the code", chance=2, code=record.code, address=record.address)
+            self.end_process(thread, record, "second chance")
+            return
+        rsp = ctx.regs["rsp"]
+        if ctx.regs["cs"] & 0xFFF8 == CS32 & 0xFFF8:
+            rsp = (rsp & 0xFFFFFFFF) & ~0xF
+        machine_frame = (rsp - 0x28) & ~0xF
+        base = machine_frame - _MACHINE_FRAME
+        frame = bytearray(FRAME_SIZE)
+        frame[:CONTEXT64_SIZE] = ctx.pack64()
+        frame[_CONTEXT_EX: _CONTEXT_EX + 24] = _CONTEXT_EX_BYTES
+        frame[_RECORD: _RECORD + RECORD64_SIZE] = record.pack64()
+        r = ctx.regs
+        frame[_MACHINE_FRAME: _MACHINE_FRAME + 40] = _machine_frame(r["rip"], r["cs"], r["eflags"], r["rsp"], r["ss"])
+        try:
+            process.memory.write(base, bytes(frame))
+        except (GuestFault, CommitLimitReached):
+            if tracer is not None:
+                tracer.emit("kernel", "dispatch", f"0x{record.code:08X} at 0x{record.address:x}: the user stack "
+                            f"cannot hold the exception frame at 0x{base:x}: the process ends with the code",
+                            chance=1, code=record.code, address=record.address, frame=base)
+            self.end_process(thread, record, "no room for the exception frame")
+            return
+        entry = dict(r)
+        entry.update(rsp=base, rip=process.user_exception_dispatcher, cs=CS64, eflags=_DISPATCH_EFLAGS)
+        thread.resume = Context(entry, ctx.xmm, ctx.mxcsr)
+        if tracer is not None:
+            params = ", ".join(f"0x{p:x}" for p in record.params)
+            tracer.emit("kernel", "dispatch", f"first chance: EXCEPTION_RECORD {{code 0x{record.code:08X} "
+                        f"({NTSTATUS.name_of(record.code)}), address 0x{record.address:x}, {len(record.params)} "
+                        f"parameters [{params}]}} and CONTEXT (Rip 0x{r['rip']:x}, Rsp 0x{r['rsp']:x}, SegCs "
+                        f"0x{r['cs']:x}) at 0x{base:x} on the user stack -> ntdll!KiUserExceptionDispatcher "
+                        f"(64-bit)", chance=1, code=record.code, address=record.address, params=record.params,
+                        frame=base, rip=r["rip"], rsp=r["rsp"], cs=r["cs"])
+
+    def end_process(self, thread: Thread, record: Record, why: str) -> None:
+        process = thread.process
+        if process.unhandled is None:
+            process.unhandled = record
+        process.terminate(record.code)
+
+    # ---- services -------------------------------------------------------------------------------------------
+
+    def NtContinue(self, thread: Thread, ContextRecord: int, TestAlert: int) -> int:
+        """The thread goes on with the registers of the CONTEXT (the groups its ContextFlags names)."""
+        process = thread.process
+        given = Context.unpack64(process.memory.read(ContextRecord, CONTEXT64_SIZE))
+        io = context_io(process)
+        current = io.capture()
+        current.regs["rip"] += 2  # with no CONTEXT_CONTROL the thread goes on after its `syscall`
+        ctx = merge(current, given)
+        thread.resume = ctx
+        if process.tracer is not None:
+            r = ctx.regs
+            process.tracer.emit("kernel", "continue", f"NtContinue: CONTEXT @0x{ContextRecord:x} (ContextFlags "
+                                f"0x{given.flags:x}) -> Rip 0x{r['rip']:x}, Rsp 0x{r['rsp']:x}, SegCs "
+                                f"0x{r['cs']:x}", context=ContextRecord, rip=r["rip"], rsp=r["rsp"], cs=r["cs"])
+        return NTSTATUS.SUCCESS
+
+    def NtRaiseException(self, thread: Thread, ExceptionRecord: int, ContextRecord: int, FirstChance: int) -> int:
+        """A software exception: dispatched from the given CONTEXT as a fault would be (first chance), or the end
+        of the process (second chance, no debugger)."""
+        process = thread.process
+        memory = process.memory
+        try:
+            record = Record.unpack64(memory.read(ExceptionRecord, RECORD64_SIZE))
+        except ValueError:
+            raise NtError(NTSTATUS.INVALID_PARAMETER) from None
+        given = Context.unpack64(memory.read(ContextRecord, CONTEXT64_SIZE))
+        current = context_io(process).capture()
+        current.regs["rip"] += 2
+        ctx = merge(current, given)
+        if process.tracer is not None:
+            process.tracer.emit("kernel", "raise", f"NtRaiseException: 0x{record.code:08X} "
+                                f"({NTSTATUS.name_of(record.code)}) at 0x{record.address:x}, "
+                                f"{'first' if FirstChance else 'second'} chance", code=record.code,
+                                address=record.address, first_chance=bool(FirstChance))
+        self.dispatch(thread, record, ctx, first_chance=bool(FirstChance & 0xFF))
+        return NTSTATUS.SUCCESS
+
+
+# The codes the kernel gives a breakpoint or a single step in 32-bit code; wow64 gives the 32-bit side the usual ones.
+_WX86 = {NTSTATUS.BREAKPOINT: NTSTATUS.WX86_BREAKPOINT, NTSTATUS.SINGLE_STEP: NTSTATUS.WX86_SINGLE_STEP}
+_CONTEXT_EX_BYTES = (-CONTEXT64_SIZE).to_bytes(4, "little", signed=True) + (CONTEXT64_SIZE + 24).to_bytes(4, "little") \
+    + (-CONTEXT64_SIZE).to_bytes(4, "little", signed=True) + CONTEXT64_SIZE.to_bytes(4, "little") \
+    + (24).to_bytes(4, "little") + bytes(4)
+
+
+def _machine_frame(rip: int, cs: int, eflags: int, rsp: int, ss: int) -> bytes:
+    return b"".join(v.to_bytes(8, "little") for v in (rip, cs & 0xFFFF, eflags & 0xFFFFFFFF, rsp, ss & 0xFFFF))
+
+
+SERVICES = (ExceptionDispatch.NtContinue, ExceptionDispatch.NtRaiseException)
+

@@ -48,6 +48,9 @@ from .time import system_time
 from .token import SESSION_ID, Token
 
 if TYPE_CHECKING:
+    from ..emu.trace import Tracer
+    from ..nt.exceptions import ExceptionRecord
+    from .exceptions import CpuContext
     from .system import System
 
 log = logging.getLogger(__name__)
@@ -86,6 +89,12 @@ class Process(KernelObject):
         self.cookie = secrets.randbits(32) | 1  # nonzero, fixed for the life of the process
         self.hard_error_mode = HARD_ERROR_MODE_DEFAULT
         self.token = Token()
+        # Exceptions: ntdll!KiUserExceptionDispatcher (64-bit), set when the system DLLs are mapped; what ended the
+        # process if an exception did; the tracer of exception events, if any.
+        self.user_exception_dispatcher = 0
+        self.unhandled: ExceptionRecord | None = None
+        self.tracer: Tracer | None = None
+        self.context_io: CpuContext | None = None  # made by the first exception (exceptions.py)
 
     def create_thread(self) -> Thread:
         """A new thread of this process, with an id from the System; its TEBs and stacks are the creator's to set."""

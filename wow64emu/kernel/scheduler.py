@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from ..emu.cpu.backend import FaultKind, RunResult
 from ..errors import EmulatorError, GuestBudgetExceeded
 from ..nt.status import NTSTATUS
+from .exceptions import ExceptionDispatch, context_io
 
 if TYPE_CHECKING:
     from .handles import KernelObject
@@ -81,6 +82,7 @@ def block(thread: Thread, wait: WaitBlock) -> int:
 class Scheduler:
     def __init__(self, system: System) -> None:
         self.system = system
+        self.exceptions = ExceptionDispatch(system)
 
     def run(self, thread: Thread, begin: int, *, until: int | None = None, max_insns: int = 0) -> RunResult:
         """Run `thread` from `begin` until its process ends, it faults, reaches `until`, or runs out of budget;
@@ -99,11 +101,19 @@ class Scheduler:
             if fault is not None and fault.kind is FaultKind.PAGE and fault.access is not None and \
                     thread.process.memory.resolve_fault(fault.address, fault.access):
                 begin = fault.pc  # the page is there now (or copied): the instruction runs again
-            elif result.reason != "stopped" or thread.wait is None:
+            elif fault is not None:
+                self.exceptions.on_fault(thread, fault)  # the thread resumes at the dispatcher, or the process ends
+            elif result.reason != "stopped" or (thread.wait is None and thread.resume is None):
                 return result
-            else:
+            elif thread.wait is not None:
                 cpu.registers(["rax"]).write((self.finish_wait(thread),))
                 begin = result.pc  # after the `syscall` instruction
+            if thread.process.exit_status is not None:
+                thread.resume = None
+                return RunResult("stopped", result.pc, executed=result.executed)
+            if thread.resume is not None:
+                context, thread.resume = thread.resume, None
+                begin = context_io(thread.process).resume(context)
             if max_insns and left <= 0:
                 return RunResult("budget", begin)
 

@@ -21,6 +21,7 @@ from ..nt.status import NTSTATUS
 from ..nt.syscalls import Syscall, syscalls
 from . import (
     directory,
+    exceptions,
     fileinfo,
     files,
     fsinfo,
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from .threadobject import Thread
 
 AREAS: tuple[ModuleType, ...] = (objects, files, fileinfo, directory, fsinfo, memory, section, process, thread,
-                                 security, sysinfo, sync, time)
+                                 security, sysinfo, sync, time, exceptions)
 Service = Callable[..., int]
 
 

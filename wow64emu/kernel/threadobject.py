@@ -16,6 +16,7 @@ from .handles import KernelObject
 from .time import system_time
 
 if TYPE_CHECKING:
+    from ..nt.exceptions import Context
     from .process import Process
     from .scheduler import WaitBlock
     from .token import Token
@@ -41,6 +42,7 @@ class Thread(KernelObject):
         self.wow64: object | None = None  # what wow64.dll keeps for the thread (its per-call arena and calls)
         self.context: object | None = None  # the CPU's saved registers while the thread does not run
         self.wait: WaitBlock | None = None  # what the thread waits for, while it waits
+        self.resume: Context | None = None  # the registers it goes on with, set by NtContinue or an exception
         # Scheduling and security.
         self.base_increment = 0  # the base priority relative to the process's (THREAD_PRIORITY_*)
         self.priority = NORMAL_PRIORITY

@@ -201,8 +201,10 @@ def map_shared_user_data(c: CreatedProcess) -> str:
 
 
 def map_system_dlls(c: CreatedProcess) -> str:
-    """PspMapSystemDlls: the 64-bit ntdll always (high), the 32-bit one from SysWOW64 for a WoW64 process."""
+    """PspMapSystemDlls: the 64-bit ntdll always (high), the 32-bit one from SysWOW64 for a WoW64 process; the
+    kernel keeps where the 64-bit ntdll's KiUserExceptionDispatcher is (PspLookupKernelUserEntryPoints)."""
     done = [c.linker64.preload(SYSTEM32 / "ntdll.dll")]
+    c.process.user_exception_dispatcher = done[0].exports.get("KiUserExceptionDispatcher", 0)
     if c.linker32 is not None:
         done.append(c.linker32.preload(SYSWOW64 / "ntdll.dll"))
     return "map " + " and ".join(f"{c.guest_path(m.path)} at 0x{m.base:x}" for m in done)
@@ -346,11 +348,14 @@ def create_thread(c: CreatedProcess) -> str:
 
 
 def load_wow64(c: CreatedProcess) -> str:
-    """wow64.dll, wow64win.dll and wow64cpu.dll; the first 32-bit context; Wow64Transition."""
+    """wow64.dll, wow64win.dll and wow64cpu.dll; the first 32-bit context; Wow64Transition, and the 64-bit ntdll's
+    Wow64PrepareForException."""
     loaded = [c.linker64.load(SYSTEM32 / name) for name in ("wow64.dll", "wow64win.dll", "wow64cpu.dll")]
     wow64cpu = c.linker64.module("wow64cpu.dll")
     ntdll32 = c.modules32["ntdll.dll"]
     c.process.memory.poke(ntdll32.exports["Wow64Transition"], struct.pack("<I", wow64cpu.exports["KiFastSystemCall"]))
+    c.process.memory.poke(c.modules64["ntdll.dll"].exports["Wow64PrepareForException"],
+                          struct.pack("<Q", c.modules64["wow64.dll"].exports["Wow64PrepareForException"]))
     area = bytearray(WOW64_CPU_AREA_SIZE)
     struct.pack_into("<HH", area, 0, 0, 0x014C)  # Flags, Machine = IMAGE_FILE_MACHINE_I386
     ctx = {"ContextFlags": CONTEXT_I386 | 0x7, "SegGs": 0x2B, "SegFs": 0x53, "SegEs": 0x2B, "SegDs": 0x2B,

@@ -26,6 +26,7 @@ class Wow64Process:
     peb32: int
     peb64: int
     highest_address: int  # the highest user address a 32-bit caller may see
+    exception_dispatcher32: int = 0  # the 32-bit ntdll's KiUserExceptionDispatcher
 
 
 After = Callable[["ThunkContext", int], int]
@@ -43,6 +44,8 @@ class ThunkContext:
     afters: list[After] = field(default_factory=list)
     image: bytes = b""  # the arena as the kernel left it, once the service has returned
     tracer: Tracer | None = None
+    cpu_area: int = 0  # the calling thread's CPU area (TEB64 TLS slot 1)
+    exception_tracer: Tracer | None = None  # the tracer of exception events (--trace exceptions or syscalls)
 
     def index(self, name: str) -> int:
         return next(i for i, p in enumerate(self.call.params) if p.name == name)

@@ -105,10 +105,12 @@ class Wow64Thread:
 
 class Wow64Dispatcher:
     def __init__(self, process: Process, *, stubs64: dict[str, int], dispatch_addr: int, complete_addr: int,
-                 not_found_addr: int, fast_table: int, tracer: Tracer | None = None) -> None:
+                 not_found_addr: int, fast_table: int, exception_dispatcher32: int = 0,
+                 tracer: Tracer | None = None) -> None:
         self.process = process
         cpu = process.cpu
-        self.wow64 = wow64 = Wow64Process(process.peb32, process.peb64, process.highest_address32)
+        self.wow64 = wow64 = Wow64Process(process.peb32, process.peb64, process.highest_address32,
+                                             exception_dispatcher32)
         address_mask32 = 0xFFFFFFFF if wow64.highest_address > 0x7FFFFFFF else 0x7FFFFFFF
         self.memory = memory = process.memory
         self.not_found = not_found_addr
@@ -198,7 +200,8 @@ class Wow64Dispatcher:
             if call.special is not None:
                 pending = pending or PendingCall(call)
                 ctx = pending.context = ThunkContext(call, args32, args64, self.memory, arena, self.wow64,
-                                                     tracer=self.tracer)
+                                                     tracer=self.tracer, cpu_area=self.process.running.cpu_area,
+                                                     exception_tracer=self.process.tracer)
                 call.special(ctx)
                 pending.status = ctx.status
         except GuestFault:

@@ -336,6 +336,15 @@ NtOpenEvent:
         .byte   0xC3                    /* ret */
 
         .p2align 4, 0x90
+        .globl  NtContinue
+NtContinue:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0043                  /* mov eax, NtContinue */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  NtQueryDefaultUILanguage
 NtQueryDefaultUILanguage:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
@@ -629,6 +638,15 @@ NtQueryTimerResolution:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
         .byte   0xB8
         .long   0x0163                  /* mov eax, NtQueryTimerResolution */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtRaiseException
+NtRaiseException:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0168                  /* mov eax, NtRaiseException */
         .byte   0x0F, 0x05              /* syscall */
         .byte   0xC3                    /* ret */
 

@@ -411,6 +411,17 @@ _NtOpenEvent@12:
         .word   0x000c                  /* ret 12 */
 
         .p2align 4, 0x90
+        .globl  _NtContinue@8
+_NtContinue@8:
+        .byte   0xB8
+        .long   0x0043                  /* mov eax, NtContinue */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0008                  /* ret 8 */
+
+        .p2align 4, 0x90
         .globl  _NtQueryDefaultUILanguage@4
 _NtQueryDefaultUILanguage@4:
         .byte   0xB8
@@ -766,6 +777,17 @@ _NtQuerySemaphore@20:
 _NtQueryTimerResolution@12:
         .byte   0xB8
         .long   0x0163                  /* mov eax, NtQueryTimerResolution */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x000c                  /* ret 12 */
+
+        .p2align 4, 0x90
+        .globl  _NtRaiseException@12
+_NtRaiseException@12:
+        .byte   0xB8
+        .long   0x0168                  /* mov eax, NtRaiseException */
         .byte   0xBA
         .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
         .byte   0xFF, 0xD2              /* call edx */

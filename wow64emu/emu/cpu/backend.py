@@ -76,6 +76,12 @@ class Registers(Protocol):
     def write(self, values: Sequence[int]) -> None: ...
 
 
+class VectorRegisters(Protocol):
+    def read(self) -> bytes: ...
+
+    def write(self, data: bytes) -> None: ...
+
+
 @runtime_checkable
 class CpuBackend(Protocol):
     # ---- running ------------------------------------------------------------------------------------------------
@@ -112,6 +118,9 @@ class CpuBackend(Protocol):
     def registers(self, names: Sequence[str]) -> Registers: ...
 
     def register(self, name: str) -> int: ...
+
+    def vectors(self) -> VectorRegisters:
+        """XMM0-XMM15 as one block of 256 bytes."""
 
     # ---- memory -------------------------------------------------------------------------------------------------
     def map_page(self, va: int, frame: int, readable: bool, writable: bool, executable: bool) -> None: ...

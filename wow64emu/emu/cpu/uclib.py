@@ -50,3 +50,28 @@ class RegisterBatch:
         status = _reg_write_batch(self._handle, self._ids, self._ptrs, self._count)
         if status:
             raise UcError(status)
+
+
+class VectorBatch:
+    """Reads or writes a fixed list of 128-bit registers (XMM) in one native call, as one block of bytes."""
+
+    def __init__(self, uc: Uc, regs: Sequence[int]) -> None:
+        self._handle = handle(uc)
+        count = len(regs)
+        self._count = ctypes.c_int(count)
+        self._ids = (ctypes.c_int * count)(*regs)
+        self._values = (ctypes.c_char * (16 * count))()
+        base = ctypes.addressof(self._values)
+        self._ptrs = (ctypes.c_void_p * count)(*(base + 16 * i for i in range(count)))
+
+    def read(self) -> bytes:
+        status = _reg_read_batch(self._handle, self._ids, self._ptrs, self._count)
+        if status:
+            raise UcError(status)
+        return self._values.raw
+
+    def write(self, data: bytes) -> None:
+        ctypes.memmove(self._values, data, len(self._values))
+        status = _reg_write_batch(self._handle, self._ids, self._ptrs, self._count)
+        if status:
+            raise UcError(status)

@@ -51,6 +51,7 @@ from unicorn.x86_const import (
     UC_X86_REG_GS,
     UC_X86_REG_GS_BASE,
     UC_X86_REG_MSR,
+    UC_X86_REG_MXCSR,
     UC_X86_REG_R8,
     UC_X86_REG_R9,
     UC_X86_REG_R10,
@@ -69,6 +70,7 @@ from unicorn.x86_const import (
     UC_X86_REG_RSI,
     UC_X86_REG_RSP,
     UC_X86_REG_SS,
+    UC_X86_REG_XMM0,
 )
 
 from ...errors import EmulatorError
@@ -77,7 +79,7 @@ from .backend import CS32, CS64, DS32, FS32, Access, Fault, FaultKind, RunResult
 from .budget import InstructionBudget
 from .cpustate import CpuState
 from .paging import ADDRESS_MASK, NX, P, PageTables, pte_flags
-from .uclib import LIB, RegisterBatch, handle
+from .uclib import LIB, RegisterBatch, VectorBatch, handle
 
 SYSTEM_PAGE = 0x7FFF_FFFF_0000  # GDT, the kernel stack of the first return to user mode, the return-to-user stub
 GDT_ENTRIES = 16
@@ -105,7 +107,7 @@ _REGISTERS = {
     "r12": UC_X86_REG_R12, "r13": UC_X86_REG_R13, "r14": UC_X86_REG_R14, "r15": UC_X86_REG_R15,
     "rip": UC_X86_REG_RIP, "eflags": UC_X86_REG_EFLAGS, "eax": UC_X86_REG_EAX,
     "cs": UC_X86_REG_CS, "ds": UC_X86_REG_DS, "es": UC_X86_REG_ES, "fs": UC_X86_REG_FS, "gs": UC_X86_REG_GS,
-    "ss": UC_X86_REG_SS,
+    "ss": UC_X86_REG_SS, "mxcsr": UC_X86_REG_MXCSR,
 }
 
 
@@ -198,9 +200,13 @@ class UnicornCpu:
         return SYSTEM_PAGE + USER_ENTRY_STUB
 
     def resume_at(self, rip: int, cs: int) -> int:
-        """Make the next run start at `rip` in the mode of `cs`, whatever mode the CPU stopped in."""
+        """Make the next run start at `rip` in the mode of `cs`, whatever mode the CPU stopped in. QEMU's
+        nested-fault state is cleared too: a page fault served inside a run that a system call then stopped can
+        leave it set, and the next fault would arrive as a double fault."""
+        state = self._cpu_state()
+        state.after_exception()
         if self.bitness_of(self.uc.reg_read(UC_X86_REG_CS)) != self.bitness_of(cs):
-            self._cpu_state().set_mode(cs)
+            state.set_mode(cs)
         return rip
 
     def _cpu_state(self) -> CpuState:
@@ -254,6 +260,10 @@ class UnicornCpu:
 
     def register(self, name: str) -> int:
         return self.uc.reg_read(_REGISTERS[name])
+
+    def vectors(self) -> VectorBatch:
+        """A batch that reads or writes XMM0-XMM15 as 256 bytes in one call."""
+        return VectorBatch(self.uc, range(UC_X86_REG_XMM0, UC_X86_REG_XMM0 + 16))
 
     # ---- faults ---------------------------------------------------------------------------------------------
 

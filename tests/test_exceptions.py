@@ -1,0 +1,123 @@
+"""Exceptions as Windows dispatches them: a fault in guest code becomes an EXCEPTION_RECORD and a CONTEXT on the user
+stack, the 64-bit KiUserExceptionDispatcher runs, and for 32-bit code wow64 hands the exception to the 32-bit ntdll,
+whose vectored handlers and fs:[0] chain see an EXCEPTION_RECORD32 and an i386 CONTEXT; NtContinue resumes the
+CONTEXT a handler changed. Bad input ends the process with the code Windows gives, never a hang."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.oracle import Coverage, check
+from wow64emu.emu.trace import JsonlSink, Tracer
+from wow64emu.kernel.console import StdStreams
+from wow64emu.machine import Machine
+from wow64emu.nt.status import NTSTATUS
+
+BIN = Path(__file__).resolve().parent.parent / "fixtures" / "bin"
+
+
+def run(program: str, *args: str, width: str = "x86", root: Path, trace: frozenset[str] = frozenset(),
+        events: list[dict] | None = None) -> tuple[int, str, Machine]:
+    out = io.StringIO()
+    tracer = Tracer(JsonlSink(out)) if trace else None
+    streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
+    machine = Machine(BIN / width / program, list(args), root=root, streams=streams, tracer=tracer, trace=trace)
+    outcome = machine.run(timeout=30)
+    if events is not None:
+        events.extend(json.loads(line) for line in out.getvalue().splitlines())
+    return outcome.exit_status, streams.stdout.getvalue().decode(), machine
+
+
+def test_every_fault_kind_reaches_a_vectored_handler_the_same_in_both_widths(tmp_path: Path,
+                                                                             oracle_coverage: Coverage) -> None:
+    out = check("oracle_exceptions", tmp_path, oracle_coverage).stdout
+    at_site = "  address at the site=1 pc at the site=1 pc after it=0\n  returned=0x00001234\n"
+    for site, record in [
+        ("av_read", "code=0xc0000005 flags=0x00000000 parameters=2 info0=0x00000000 info1=0x00000000"),
+        ("av_write", "code=0xc0000005 flags=0x00000000 parameters=2 info0=0x00000001 info1=0x00000010"),
+        ("divide", "code=0xc0000094 flags=0x00000000 parameters=0"),
+        ("breakpoint", "code=0x80000003 flags=0x00000000 parameters=1 info0=0x00000000"),  # Rip at the int3
+        ("illegal", "code=0xc000001d flags=0x00000000 parameters=0"),
+        ("privileged_cli", "code=0xc0000096 flags=0x00000000 parameters=0"),
+        ("privileged_hlt", "code=0xc0000096 flags=0x00000000 parameters=0"),
+        ("assertion", "code=0xc0000420 flags=0x00000000 parameters=0"),
+        ("bad_selector", "code=0xc0000005 flags=0x00000000 parameters=2 info0=0x00000000 info1=-1"),
+    ]:
+        assert f"{site}:\n  {record}\n{at_site}" in out
+    # A single step is reported after the instruction, where the thread goes on.
+    assert ("single_step:\n  code=0x80000004 flags=0x00000000 parameters=0\n"
+            "  address at the site=0 pc at the site=0 pc after it=1\n  returned=0x00001234\n") in out
+    # The handler added first runs first; the continue handlers run after each continued exception.
+    assert "vectored handlers: first called 10 times, the sites' 10, continue handlers 10\nremove: 101\n" in out
+    assert "write to a read-only page:\n  info0=1 info1 is the page=1\n  written=42\n" in out
+    assert "execute a page without execute rights:\n  info0=8 address is the page=1\n  returned to the caller\n" in out
+    assert ("RaiseException:\n  code=0xe0000001 flags=0x00000000 parameters=3 info0=0x00000001 info1=0x00000002\n"
+            in out)
+    assert "NtContinue NULL: status=0xc0000005\n" in out
+    assert "NtRaiseException 16 parameters: status=0xc000000d\n" in out
+    assert out.endswith("top-level filter:\n  code=0xc0000005 flags=0x00000000 parameters=2 info0=0x00000000 "
+                        "info1=0x00000000\n  address at the site=1 pc at the site=1 pc after it=0\ndone\n")
+
+
+def test_32bit_seh_frames_see_an_i386_context_and_unwind(tmp_path: Path) -> None:
+    status, out, _ = run("seh.exe", root=tmp_path)
+    assert status == 0, out
+    # The handler's CONTEXT is the i386 one wow64 built: CONTEXT_i386 ALL, the 32-bit selectors.
+    assert ("handler: code=0xc0000005 flags=0x00000000 info0=0x00000000 info1=0x00000000\n  frame is the "
+            "registration=1 address=site 1 Eip=site 1 ContextFlags=0x0001003f SegCs=0x00000023 SegFs=0x00000053\n"
+            "0x00001234\nfs:[0] restored=1\n") in out
+    # Vectored handlers first, then the chain from fs:[0] inward out.
+    assert "vectored handler first\ninner handler: flags=0x00000000\nhandler: code=0xc0000005" in out
+    # RtlUnwind calls the inner handler with EXCEPTION_UNWINDING and unlinks it.
+    assert ("outer handler: unwinding to its frame\ninner handler: flags=0x00000002\n  after RtlUnwind fs:[0] is the "
+            "outer frame=1 exception flags=0x00000002\n0x00005678\nfs:[0] restored=1\n") in out
+    assert "the frame's handler: code=0xe0424242 parameters=1 info0=0x0000feed\n" in out
+    # An exception inside a handler reaches that handler again with EXCEPTION_NESTED_CALL.
+    assert "the nested exception reached the handler with EXCEPTION_NESTED_CALL\n" in out
+    assert out.endswith("0x00009abc\ndone\n")
+
+
+def test_into_is_an_integer_overflow_reported_after_the_instruction(tmp_path: Path) -> None:
+    status, out, _ = run("seh.exe", "into", root=tmp_path)
+    assert (status, out) == (0, "the frame's handler: code=0xc0000095 parameters=0 info0=0x00000000\n"
+                                "into returned 0x00000099\n")
+
+
+@pytest.mark.parametrize(("mode", "code"), [
+    ("unhandled", NTSTATUS.ACCESS_VIOLATION),
+    ("corrupt", NTSTATUS.ACCESS_VIOLATION),  # a registration outside the stack: EXCEPTION_STACK_INVALID
+    ("circular", NTSTATUS.ACCESS_VIOLATION),  # A -> B -> A: the walk ends
+    ("garbage", NTSTATUS.INVALID_DISPOSITION),
+    ("continue-bad", NTSTATUS.ACCESS_VIOLATION),  # NtContinue to Eip 0xFFFFFFF0, Esp 4: nowhere to dispatch
+    ("fastfail", NTSTATUS.STACK_BUFFER_OVERRUN),  # no handler sees it, not even the frame that would resume it
+])
+def test_bad_handlers_and_chains_end_the_process_with_the_windows_code(tmp_path: Path, mode: str, code: int) -> None:
+    status, out, machine = run("seh.exe", mode, root=tmp_path)
+    assert (status, out) == (code, "")
+    assert machine.process.unhandled is not None and machine.process.unhandled.code == code
+
+
+def test_the_trace_shows_how_a_32bit_handler_came_to_see_its_context(tmp_path: Path) -> None:
+    events: list[dict] = []
+    run("seh.exe", "unhandled", root=tmp_path, trace=frozenset({"exceptions"}), events=events)
+    kinds = [(e["layer"], e["event"]) for e in events]
+    assert kinds[:3] == [("cpu", "fault"), ("kernel", "dispatch"), ("wow64", "exception")]
+    fault, dispatch, wow64 = events[:3]
+    assert fault["kind"] == "page" and fault["cs"] == 0x23
+    assert dispatch["chance"] == 1 and dispatch["code"] == NTSTATUS.ACCESS_VIOLATION
+    assert wow64["context32"] == wow64["esp"] + 8 + 0x50 and wow64["record32"] == wow64["esp"] + 8
+    # No handler: the 32-bit ntdll asks for the second chance, which ends the process.
+    assert ("kernel", "raise") in kinds and events[-1]["chance"] == 2
+
+
+def test_a_handled_exception_resumes_through_ntcontinue_in_the_trace(tmp_path: Path) -> None:
+    events: list[dict] = []
+    status, _, _ = run("oracle_exceptions.exe", width="x64", root=tmp_path, trace=frozenset({"exceptions"}),
+                       events=events)
+    assert status == 0
+    continues = [e for e in events if e["event"] == "continue"]
+    assert continues and continues[0]["cs"] == 0x33

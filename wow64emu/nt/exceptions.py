@@ -1,0 +1,142 @@
+"""System calls about exceptions, and the records they carry in both widths: EXCEPTION_RECORD, the x64 CONTEXT and
+the i386 one (WOW64_CONTEXT). Offsets as docs/exception-dispatch.md gives them.
+
+A CONTEXT's registers are kept as a dict, name -> value; pack and unpack are the only places that know offsets.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+from .decl import decl
+from .kinds import BOOLEAN, PVOID
+
+DECLARATIONS = {
+    "NtContinue": decl(("ContextRecord", PVOID), ("TestAlert", BOOLEAN)),
+    "NtRaiseException": decl(("ExceptionRecord", PVOID), ("ContextRecord", PVOID), ("FirstChance", BOOLEAN)),
+}
+
+EXCEPTION_MAXIMUM_PARAMETERS = 15
+EXCEPTION_NONCONTINUABLE = 0x1
+RECORD64_SIZE = 0x98
+RECORD32_SIZE = 0x50
+
+# ---- the x64 CONTEXT ------------------------------------------------------------------------------------------
+
+CONTEXT64_SIZE = 0x4D0
+CONTEXT_AMD64 = 0x100000
+CONTEXT64_CONTROL, CONTEXT64_INTEGER, CONTEXT64_SEGMENTS, CONTEXT64_FLOATING_POINT = (
+    CONTEXT_AMD64 | 1, CONTEXT_AMD64 | 2, CONTEXT_AMD64 | 4, CONTEXT_AMD64 | 8)
+CONTEXT64_ALL = 0x10001F
+GPRS64 = ("rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12", "r13", "r14",
+          "r15")  # in CONTEXT order, from Rax at 0x78
+SEGMENTS = ("cs", "ds", "es", "fs", "gs", "ss")  # SegCs at 0x38, then the others, as WORDs
+_CTX64_FLAGS = struct.Struct("<II6HI")  # ContextFlags, MxCsr, SegCs..SegSs, EFlags at 0x30
+_CTX64_GPRS = struct.Struct("<17Q")  # Rax..R15, Rip at 0x78
+_XMM64 = 0x1A0
+_FLTSAVE64 = 0x100
+MXCSR_DEFAULT = 0x1F80
+FPU_CONTROL_DEFAULT = 0x27F
+
+# ---- the i386 CONTEXT (WOW64_CONTEXT) ------------------------------------------------------------------------
+
+CONTEXT32_SIZE = 0x2CC
+CONTEXT_I386 = 0x10000
+CONTEXT32_CONTROL, CONTEXT32_INTEGER, CONTEXT32_SEGMENTS = CONTEXT_I386 | 1, CONTEXT_I386 | 2, CONTEXT_I386 | 4
+CONTEXT32_ALL = 0x1003F
+_CTX32_REGS = struct.Struct("<4I6I5I")  # SegGs, SegFs, SegEs, SegDs at 0x8C; Edi..Eax; Ebp, Eip, SegCs, EFlags, Esp
+_CTX32_NAMES = ("gs", "fs", "es", "ds", "rdi", "rsi", "rbx", "rdx", "rcx", "rax", "rbp", "rip", "cs", "eflags",
+                "rsp")
+_CTX32_SEGSS = 0xC8
+_CTX32_EXTENDED = 0xCC  # FXSAVE area: MxCsr at +0x18
+CONTEXT32_EX_OFFSET = 0x2CC  # where a CONTEXT_EX follows the 32-bit CONTEXT in an exception frame
+
+
+@dataclass
+class ExceptionRecord:
+    code: int
+    flags: int
+    address: int
+    params: list[int]
+    nested: int = 0  # ExceptionRecord: the record of the exception this one happened in
+
+    def pack64(self) -> bytes:
+        params = self.params[:EXCEPTION_MAXIMUM_PARAMETERS]
+        return struct.pack(f"<IIQQI4x{len(params)}Q", self.code, self.flags, self.nested, self.address,
+                           len(params), *params).ljust(RECORD64_SIZE, b"\0")
+
+    def pack32(self) -> bytes:
+        params = [p & 0xFFFFFFFF for p in self.params[:EXCEPTION_MAXIMUM_PARAMETERS]]
+        return struct.pack(f"<IIIII{len(params)}I", self.code, self.flags, self.nested & 0xFFFFFFFF,
+                           self.address & 0xFFFFFFFF, len(params), *params).ljust(RECORD32_SIZE, b"\0")
+
+    @classmethod
+    def unpack64(cls, data: bytes) -> ExceptionRecord:
+        """Raises ValueError for more than 15 parameters (STATUS_INVALID_PARAMETER to the caller)."""
+        code, flags, nested, address, count = struct.unpack_from("<IIQQI", data)
+        if count > EXCEPTION_MAXIMUM_PARAMETERS:
+            raise ValueError(count)
+        return cls(code, flags, address, list(struct.unpack_from(f"<{count}Q", data, 0x20)), nested)
+
+    @classmethod
+    def unpack32(cls, data: bytes) -> ExceptionRecord:
+        code, flags, nested, address, count = struct.unpack_from("<5I", data)
+        if count > EXCEPTION_MAXIMUM_PARAMETERS:
+            raise ValueError(count)
+        return cls(code, flags, address, list(struct.unpack_from(f"<{count}I", data, 0x14)), nested)
+
+
+@dataclass
+class Context:
+    """A thread's registers as a CONTEXT holds them: general registers, rip, eflags, segments by name; the 16 XMM
+    registers as 256 bytes; MXCSR."""
+
+    regs: dict[str, int]
+    xmm: bytes = bytes(256)
+    mxcsr: int = MXCSR_DEFAULT
+    flags: int = CONTEXT64_ALL
+
+    def pack64(self) -> bytes:
+        r = self.regs
+        out = bytearray(CONTEXT64_SIZE)
+        _CTX64_FLAGS.pack_into(out, 0x30, self.flags, self.mxcsr, *(r[s] & 0xFFFF for s in SEGMENTS),
+                               r["eflags"] & 0xFFFFFFFF)
+        _CTX64_GPRS.pack_into(out, 0x78, *(r[g] for g in GPRS64), r["rip"])
+        struct.pack_into("<H", out, _FLTSAVE64, FPU_CONTROL_DEFAULT)
+        struct.pack_into("<I", out, _FLTSAVE64 + 0x18, self.mxcsr)
+        out[_XMM64: _XMM64 + 256] = self.xmm
+        return bytes(out)
+
+    @classmethod
+    def unpack64(cls, data: bytes) -> Context:
+        flags, mxcsr, *rest = _CTX64_FLAGS.unpack_from(data, 0x30)
+        regs = dict(zip(SEGMENTS, rest[:6], strict=True))
+        regs["eflags"] = rest[6]
+        values = _CTX64_GPRS.unpack_from(data, 0x78)
+        regs.update(zip(GPRS64, values[:16], strict=True))
+        regs["rip"] = values[16]
+        return cls(regs, bytes(data[_XMM64: _XMM64 + 256]), mxcsr, flags)
+
+    def pack32(self) -> bytes:
+        """The i386 CONTEXT of a thread stopped in 32-bit code: registers truncated, ContextFlags ALL."""
+        r = self.regs
+        out = bytearray(CONTEXT32_SIZE)
+        struct.pack_into("<I", out, 0, CONTEXT32_ALL)
+        struct.pack_into("<H", out, 0x1C, FPU_CONTROL_DEFAULT)  # FloatSave.ControlWord
+        _CTX32_REGS.pack_into(out, 0x8C, *(r[n] & (0xFFFF if len(n) == 2 else 0xFFFFFFFF) for n in _CTX32_NAMES))
+        struct.pack_into("<I", out, _CTX32_SEGSS, r["ss"] & 0xFFFF)
+        struct.pack_into("<H", out, _CTX32_EXTENDED, FPU_CONTROL_DEFAULT)
+        struct.pack_into("<I", out, _CTX32_EXTENDED + 0x18, self.mxcsr)
+        out[_CTX32_EXTENDED + 0xA0: _CTX32_EXTENDED + 0x120] = self.xmm[:128]  # Xmm0-7 in the FXSAVE area
+        return bytes(out)
+
+    @classmethod
+    def unpack32(cls, data: bytes) -> Context:
+        """The registers an i386 CONTEXT gives (all of them: the caller applies ContextFlags)."""
+        regs = dict(zip(_CTX32_NAMES, _CTX32_REGS.unpack_from(data, 0x8C), strict=True))
+        regs["ss"] = struct.unpack_from("<I", data, _CTX32_SEGSS)[0]
+        (flags,) = struct.unpack_from("<I", data, 0)
+        (mxcsr,) = struct.unpack_from("<I", data, _CTX32_EXTENDED + 0x18)
+        xmm = bytes(data[_CTX32_EXTENDED + 0xA0: _CTX32_EXTENDED + 0x120]).ljust(256, b"\0")
+        return cls(regs, xmm, mxcsr, flags)

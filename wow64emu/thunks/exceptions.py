@@ -1,0 +1,177 @@
+"""What wow64.dll does for exceptions: it takes an exception raised in 32-bit code from the 64-bit dispatcher to the
+32-bit one, and serves the NtContinue and NtRaiseException of 32-bit callers.
+
+- Wow64PrepareForException (a code hook in wow64.dll, called first by the 64-bit KiUserExceptionDispatcher): when
+  the CONTEXT has SegCs 0x23 the exception came from 32-bit code. The EXCEPTION_RECORD becomes an
+  EXCEPTION_RECORD32 (the kernel's STATUS_WX86_BREAKPOINT and _SINGLE_STEP back to the usual codes), the CONTEXT an
+  i386 CONTEXT, both written on the 32-bit stack as Windows lays them out ([esp] = record, [esp+4] = context,
+  record at +8, context at +0x58, CONTEXT_EX at +0x324); the CPU area gets the 32-bit context at the 32-bit
+  ntdll!KiUserExceptionDispatcher, and wow64cpu's RunSimulatedCode resumes it, on the 64-bit stack the thread ran
+  32-bit code with (R14 of the CONTEXT, where wow64cpu keeps it).
+- NtContinue from 32-bit code: the i386 CONTEXT (the groups its ContextFlags names) goes into the CPU area, and
+  wow64cpu resumes from the whole context (the CPU area's reset flag); the kernel is not called, as Windows' wow64
+  does not call it.
+- NtRaiseException from 32-bit code: a first chance is dispatched as Windows' wow64 does it, straight to the 32-bit
+  dispatcher with a new frame; a second chance goes to the kernel with the record and context widened, which ends
+  the process.
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import TYPE_CHECKING
+
+from ..errors import CommitLimitReached, GuestFault
+from ..nt.exceptions import (
+    CONTEXT32_CONTROL,
+    CONTEXT32_INTEGER,
+    CONTEXT32_SIZE,
+    CONTEXT64_ALL,
+    CONTEXT64_SIZE,
+    RECORD32_SIZE,
+    RECORD64_SIZE,
+    Context,
+    ExceptionRecord,
+)
+from ..nt.status import NTSTATUS
+from .context import ThunkContext
+
+if TYPE_CHECKING:
+    from ..emu.memory import AddressSpace
+    from ..emu.trace import Tracer
+    from ..kernel.process import Process
+
+FRAME32_SIZE = 8 + RECORD32_SIZE + CONTEXT32_SIZE + 0x18
+CPU_FLAGS = 0  # the CPU area: Flags (USHORT), Machine (USHORT), then the WOW64_CONTEXT at +4
+CPU_CONTEXT = 4
+CPU_RESET_STATE = 1  # WOW64_CPURESERVED_FLAG_RESET_STATE: wow64cpu resumes from the whole context
+_EFLAGS_USER = 0x2C0DD7
+_EFLAGS_ALWAYS = 0x202
+_CONTROL32 = ("rbp", "rip", "eflags", "rsp")
+_INTEGER32 = ("rdi", "rsi", "rbx", "rdx", "rcx", "rax")
+_USUAL_CODE = {NTSTATUS.WX86_BREAKPOINT: NTSTATUS.BREAKPOINT, NTSTATUS.WX86_SINGLE_STEP: NTSTATUS.SINGLE_STEP}
+_CONTEXT_EX32 = struct.pack("<iIiIiI", -CONTEXT32_SIZE, CONTEXT32_SIZE + 0x18, -CONTEXT32_SIZE, CONTEXT32_SIZE,
+                            0x18, 0)
+
+
+def write_frame32(memory: AddressSpace, record: ExceptionRecord, ctx: Context, esp: int) -> int:
+    """The 32-bit exception frame below `esp`; returns the ESP the 32-bit KiUserExceptionDispatcher starts with."""
+    at = ((esp & 0xFFFFFFFF) - FRAME32_SIZE) & ~3
+    memory.write(at, struct.pack("<II", at + 8, at + 8 + RECORD32_SIZE) + record.pack32() + ctx.pack32()
+                 + _CONTEXT_EX32)
+    return at
+
+
+def enter_dispatcher32(memory: AddressSpace, cpu_area: int, ctx: Context, dispatcher: int, esp: int) -> None:
+    """Make the CPU area's context start the 32-bit dispatcher on `esp`, with the other registers of `ctx`."""
+    regs = dict(ctx.regs)
+    regs.update(rip=dispatcher, rsp=esp, eflags=_EFLAGS_ALWAYS, cs=0x23, ss=0x2B)
+    load_cpu_area(memory, cpu_area, Context(regs, ctx.xmm, ctx.mxcsr))
+
+
+def load_cpu_area(memory: AddressSpace, cpu_area: int, ctx: Context) -> None:
+    """The CPU area's WOW64_CONTEXT becomes `ctx`, which wow64cpu resumes whole (the reset flag)."""
+    ctx.regs["eflags"] = (ctx.regs["eflags"] & _EFLAGS_USER) | _EFLAGS_ALWAYS
+    (flags,) = struct.unpack("<H", memory.read(cpu_area + CPU_FLAGS, 2))
+    memory.write(cpu_area + CPU_FLAGS, struct.pack("<H", flags | CPU_RESET_STATE))
+    memory.write(cpu_area + CPU_CONTEXT, ctx.pack32())
+
+
+def merge32(current: Context, given: Context) -> Context:
+    """The registers of an i386 CONTEXT that its ContextFlags names, over the current ones (segments stay)."""
+    regs = dict(current.regs)
+    if given.flags & CONTEXT32_CONTROL == CONTEXT32_CONTROL:
+        regs.update((n, given.regs[n]) for n in _CONTROL32)
+    if given.flags & CONTEXT32_INTEGER == CONTEXT32_INTEGER:
+        regs.update((n, given.regs[n]) for n in _INTEGER32)
+    return Context(regs, current.xmm, current.mxcsr)
+
+
+def _cpu_context(ctx: ThunkContext) -> Context:
+    return Context.unpack32(ctx.memory.read(ctx.cpu_area + CPU_CONTEXT, CONTEXT32_SIZE))
+
+
+def _trace(ctx: ThunkContext, text: str, **fields: object) -> None:
+    if ctx.exception_tracer is not None:
+        ctx.exception_tracer.emit("wow64", "exception", text, **fields)
+
+
+def nt_continue(ctx: ThunkContext) -> None:
+    address = ctx.arg32("ContextRecord")
+    given = Context.unpack32(ctx.memory.read(address, CONTEXT32_SIZE))
+    resumed = merge32(_cpu_context(ctx), given)
+    load_cpu_area(ctx.memory, ctx.cpu_area, resumed)
+    r = resumed.regs
+    _trace(ctx, f"NtContinue: i386 CONTEXT @0x{address:08x} (ContextFlags 0x{given.flags:x}) -> CPU area: Eip "
+           f"0x{r['rip']:08x}, Esp 0x{r['rsp']:08x}, Eax 0x{r['rax']:08x}; wow64cpu resumes the whole context",
+           context32=address, eip=r["rip"], esp=r["rsp"])
+    ctx.fail(NTSTATUS.SUCCESS)
+
+
+def nt_raise_exception(ctx: ThunkContext) -> None:
+    memory = ctx.memory
+    try:
+        record = ExceptionRecord.unpack32(memory.read(ctx.arg32("ExceptionRecord"), RECORD32_SIZE))
+    except ValueError:
+        ctx.fail(NTSTATUS.INVALID_PARAMETER)
+        return
+    given = Context.unpack32(memory.read(ctx.arg32("ContextRecord"), CONTEXT32_SIZE))
+    resumed = merge32(_cpu_context(ctx), given)
+    if ctx.arg32("FirstChance") & 0xFF:
+        esp = write_frame32(memory, record, resumed, resumed.regs["rsp"])
+        enter_dispatcher32(memory, ctx.cpu_area, resumed, ctx.process.exception_dispatcher32, esp)
+        _trace(ctx, f"NtRaiseException: 0x{record.code:08X} ({NTSTATUS.name_of(record.code)}) at "
+               f"0x{record.address:08x}, first chance: EXCEPTION_RECORD32 and i386 CONTEXT at 0x{esp + 8:08x} on the "
+               "32-bit stack -> ntdll32!KiUserExceptionDispatcher", code=record.code, esp=esp)
+        ctx.fail(NTSTATUS.SUCCESS)
+        return
+    wide = dict(resumed.regs, cs=0x23, ss=0x2B, **{f"r{i}": 0 for i in range(8, 16)})
+    ctx.set_arg64("ExceptionRecord", ctx.alloc(record.pack64()))
+    ctx.set_arg64("ContextRecord", ctx.alloc(Context(wide, resumed.xmm, resumed.mxcsr, CONTEXT64_ALL).pack64()))
+
+
+SPECIALS = {"NtContinue": nt_continue, "NtRaiseException": nt_raise_exception}
+
+
+class Wow64PrepareForException:
+    """The code hook at wow64!Wow64ExceptionHook (see the module docstring)."""
+
+    def __init__(self, process: Process, *, hook: int, run_simulated: int, dispatcher32: int,
+                 tracer: Tracer | None = None) -> None:
+        self.process = process
+        self.memory = process.memory
+        self.run_simulated = run_simulated
+        self.dispatcher32 = dispatcher32
+        self.tracer = tracer
+        cpu = process.cpu
+        self._args = cpu.registers(["rcx", "rdx"])
+        self._out = cpu.registers(["rax", "rsp"])
+        cpu.hook_code(hook, self._on_prepare)
+
+    def _on_prepare(self) -> None:
+        record_at, context_at = self._args.read()
+        memory = self.memory
+        try:
+            ctx = Context.unpack64(memory.read(context_at, CONTEXT64_SIZE))
+            if ctx.regs["cs"] & 0xFFF8 != 0x20:
+                return  # raised in 64-bit code: the 64-bit dispatch goes on
+            record = ExceptionRecord.unpack64(memory.read(record_at, RECORD64_SIZE))
+            record.code = _USUAL_CODE.get(record.code, record.code)
+            esp = write_frame32(memory, record, ctx, ctx.regs["rsp"])
+            thread = self.process.running
+            enter_dispatcher32(memory, thread.cpu_area, ctx, self.dispatcher32, esp)
+        except (GuestFault, CommitLimitReached, ValueError):
+            return  # no 32-bit frame can be built: the 64-bit dispatch finds no handler, and the process ends
+        self._out.write((self.run_simulated, ctx.regs["r14"]))
+        if self.tracer is not None:
+            r = ctx.regs
+            self.tracer.emit(
+                "wow64", "exception",
+                f"Wow64PrepareForException: raised in 32-bit code (SegCs 0x{r['cs']:x}): CONTEXT {{Rip 0x{r['rip']:x}, "
+                f"Rsp 0x{r['rsp']:x}, Rax 0x{r['rax']:x}}} @0x{context_at:x} -> i386 CONTEXT {{Eip "
+                f"0x{r['rip'] & 0xFFFFFFFF:08x}, Esp 0x{r['rsp'] & 0xFFFFFFFF:08x}, Eax 0x{r['rax'] & 0xFFFFFFFF:08x}, "
+                f"ContextFlags 0x1003f}} @0x{esp + 8 + RECORD32_SIZE:08x}; EXCEPTION_RECORD {{0x{record.code:08X}, "
+                f"address 0x{record.address & 0xFFFFFFFF:08x}, {len(record.params)} parameters}} -> EXCEPTION_RECORD32 "
+                f"@0x{esp + 8:08x}; continue at ntdll32!KiUserExceptionDispatcher (0x{self.dispatcher32:08x}) with "
+                f"esp 0x{esp:08x}", code=record.code, address=record.address, context64=context_at,
+                context32=esp + 8 + RECORD32_SIZE, record32=esp + 8, esp=esp)
