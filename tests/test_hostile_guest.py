@@ -115,6 +115,19 @@ def test_the_instruction_budget_holds_across_waits(width: str, tmp_path: Path) -
     assert time.monotonic() - began < 30
 
 
+@pytest.mark.parametrize("width", ["x86", "x64"])
+def test_an_exception_continued_forever_still_meets_the_timeout_and_the_budget(width: str, tmp_path: Path) -> None:
+    """Each fault ends a run of the CPU and the handler starts another: neither limit may be renewed by one."""
+    for limits, message in (({"timeout": 2}, r"ran for 2 s \(--timeout\)"),
+                            ({"max_insns": 200_000, "timeout": 60}, r"ran 200000 instructions \(--max-insns\)")):
+        streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
+        machine = Machine(BIN / width / "hostile.exe", ["faults"], root=tmp_path, streams=streams)
+        began = time.monotonic()
+        with pytest.raises(GuestBudgetExceeded, match=message):
+            machine.run(**limits)
+        assert time.monotonic() - began < 20
+
+
 def timed(width: str, mode: str, root: Path) -> tuple[int, str, float]:
     began = time.monotonic()
     status, out = hostile(width, mode, root)

@@ -116,6 +116,10 @@ class Scheduler:
                 begin = context_io(thread.process).resume(context)
             if max_insns and left <= 0:
                 return RunResult("budget", begin)
+            if deadline is not None and time.monotonic() >= deadline:
+                # Runs that each end early (a fault and its handler, again and again) never reach the CPU's own
+                # timeout: the run's time is checked between them.
+                return RunResult("timeout", begin)
 
     def finish_wait(self, thread: Thread) -> int:
         """End a thread's wait: satisfied now, or at its deadline (waiting on the host, as no other thread can run
