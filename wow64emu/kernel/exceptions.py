@@ -14,6 +14,7 @@ end the process with the code; so does an exception whose frame cannot be writte
 
 from __future__ import annotations
 
+import struct
 from typing import TYPE_CHECKING
 
 from ..emu.cpu.backend import CS32, CS64, Fault, FaultKind
@@ -23,10 +24,12 @@ from ..nt.exceptions import (
     CONTEXT64_FLOATING_POINT,
     CONTEXT64_INTEGER,
     CONTEXT64_SIZE,
+    CONTEXT_EX_SIZE,
     EXCEPTION_NONCONTINUABLE,
     GPRS64,
     RECORD64_SIZE,
     Context,
+    context_ex,
 )
 from ..nt.exceptions import ExceptionRecord as Record
 from ..nt.status import NTSTATUS
@@ -160,13 +163,14 @@ class ExceptionDispatch:
         process = thread.process
         tracer = process.tracer
         if fault.kind is FaultKind.INTERRUPT and fault.vector == _FASTFAIL:
-            code = process.cpu.register("rcx") & (0xFFFFFFFF if process.cpu.bitness_of(fault.cs) == 32 else ~0)
+            code = process.cpu.register("rcx") & (0xFFFFFFFF if process.cpu.bitness_of(fault.cs) == 32 else
+                                                   0xFFFFFFFFFFFFFFFF)
             record = Record(NTSTATUS.STACK_BUFFER_OVERRUN, EXCEPTION_NONCONTINUABLE, fault.pc, [code])
             if tracer is not None:
                 tracer.begin_call()
                 tracer.emit("cpu", "fault", f"int 0x29 (__fastfail, code {code}) at 0x{fault.pc:x}: no handler sees "
                             "it", kind="fastfail", pc=fault.pc, code=code)
-            self.end_process(thread, record, "fast fail")
+            self.end_process(thread, record)
             return
         record, rip = record_of(process, fault)
         ctx = context_io(process).capture()
@@ -192,7 +196,7 @@ class ExceptionDispatch:
                 tracer.emit("kernel", "dispatch", f"second chance: 0x{record.code:08X} "
                             f"({NTSTATUS.name_of(record.code)}) at 0x{record.address:x}, no debugger: the process "
                             "ends with the code", chance=2, code=record.code, address=record.address)
-            self.end_process(thread, record, "second chance")
+            self.end_process(thread, record)
             return
         rsp = ctx.regs["rsp"]
         if ctx.regs["cs"] & 0xFFF8 == CS32 & 0xFFF8:
@@ -201,7 +205,7 @@ class ExceptionDispatch:
         base = machine_frame - _MACHINE_FRAME
         frame = bytearray(FRAME_SIZE)
         frame[:CONTEXT64_SIZE] = ctx.pack64()
-        frame[_CONTEXT_EX: _CONTEXT_EX + 24] = _CONTEXT_EX_BYTES
+        frame[_CONTEXT_EX: _CONTEXT_EX + CONTEXT_EX_SIZE] = context_ex(CONTEXT64_SIZE)
         frame[_RECORD: _RECORD + RECORD64_SIZE] = record.pack64()
         r = ctx.regs
         frame[_MACHINE_FRAME: _MACHINE_FRAME + 40] = _machine_frame(r["rip"], r["cs"], r["eflags"], r["rsp"], r["ss"])
@@ -212,7 +216,7 @@ class ExceptionDispatch:
                 tracer.emit("kernel", "dispatch", f"0x{record.code:08X} at 0x{record.address:x}: the user stack "
                             f"cannot hold the exception frame at 0x{base:x}: the process ends with the code",
                             chance=1, code=record.code, address=record.address, frame=base)
-            self.end_process(thread, record, "no room for the exception frame")
+            self.end_process(thread, record)
             return
         entry = dict(r)
         entry.update(rsp=base, rip=process.user_exception_dispatcher, cs=CS64, eflags=_DISPATCH_EFLAGS)
@@ -226,7 +230,8 @@ class ExceptionDispatch:
                         f"(64-bit)", chance=1, code=record.code, address=record.address, params=record.params,
                         frame=base, rip=r["rip"], rsp=r["rsp"], cs=r["cs"])
 
-    def end_process(self, thread: Thread, record: Record, why: str) -> None:
+    def end_process(self, thread: Thread, record: Record) -> None:
+        """The process ends with the exception's code; the record is what the emulator reports as unhandled."""
         process = thread.process
         if process.unhandled is None:
             process.unhandled = record
@@ -234,14 +239,19 @@ class ExceptionDispatch:
 
     # ---- services -------------------------------------------------------------------------------------------
 
+    @staticmethod
+    def _given_context(process: Process, address: int) -> tuple[Context, Context]:
+        """The CONTEXT a service was given, and the registers it makes (over the caller's; with no CONTEXT_CONTROL
+        the thread goes on after its `syscall`)."""
+        given = Context.unpack64(process.memory.read(address, CONTEXT64_SIZE))
+        current = context_io(process).capture()
+        current.regs["rip"] += 2
+        return given, merge(current, given)
+
     def NtContinue(self, thread: Thread, ContextRecord: int, TestAlert: int) -> int:
         """The thread goes on with the registers of the CONTEXT (the groups its ContextFlags names)."""
         process = thread.process
-        given = Context.unpack64(process.memory.read(ContextRecord, CONTEXT64_SIZE))
-        io = context_io(process)
-        current = io.capture()
-        current.regs["rip"] += 2  # with no CONTEXT_CONTROL the thread goes on after its `syscall`
-        ctx = merge(current, given)
+        given, ctx = self._given_context(process, ContextRecord)
         thread.resume = ctx
         if process.tracer is not None:
             r = ctx.regs
@@ -254,15 +264,11 @@ class ExceptionDispatch:
         """A software exception: dispatched from the given CONTEXT as a fault would be (first chance), or the end
         of the process (second chance, no debugger)."""
         process = thread.process
-        memory = process.memory
         try:
-            record = Record.unpack64(memory.read(ExceptionRecord, RECORD64_SIZE))
+            record = Record.unpack64(process.memory.read(ExceptionRecord, RECORD64_SIZE))
         except ValueError:
             raise NtError(NTSTATUS.INVALID_PARAMETER) from None
-        given = Context.unpack64(memory.read(ContextRecord, CONTEXT64_SIZE))
-        current = context_io(process).capture()
-        current.regs["rip"] += 2
-        ctx = merge(current, given)
+        _, ctx = self._given_context(process, ContextRecord)
         if process.tracer is not None:
             process.tracer.emit("kernel", "raise", f"NtRaiseException: 0x{record.code:08X} "
                                 f"({NTSTATUS.name_of(record.code)}) at 0x{record.address:x}, "
@@ -274,13 +280,10 @@ class ExceptionDispatch:
 
 # The codes the kernel gives a breakpoint or a single step in 32-bit code; wow64 gives the 32-bit side the usual ones.
 _WX86 = {NTSTATUS.BREAKPOINT: NTSTATUS.WX86_BREAKPOINT, NTSTATUS.SINGLE_STEP: NTSTATUS.WX86_SINGLE_STEP}
-_CONTEXT_EX_BYTES = (-CONTEXT64_SIZE).to_bytes(4, "little", signed=True) + (CONTEXT64_SIZE + 24).to_bytes(4, "little") \
-    + (-CONTEXT64_SIZE).to_bytes(4, "little", signed=True) + CONTEXT64_SIZE.to_bytes(4, "little") \
-    + (24).to_bytes(4, "little") + bytes(4)
 
 
 def _machine_frame(rip: int, cs: int, eflags: int, rsp: int, ss: int) -> bytes:
-    return b"".join(v.to_bytes(8, "little") for v in (rip, cs & 0xFFFF, eflags & 0xFFFFFFFF, rsp, ss & 0xFFFF))
+    return struct.pack("<5Q", rip, cs & 0xFFFF, eflags & 0xFFFFFFFF, rsp, ss & 0xFFFF)
 
 
 SERVICES = (ExceptionDispatch.NtContinue, ExceptionDispatch.NtRaiseException)

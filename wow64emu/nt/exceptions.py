@@ -50,7 +50,14 @@ _CTX32_NAMES = ("gs", "fs", "es", "ds", "rdi", "rsi", "rbx", "rdx", "rcx", "rax"
                 "rsp")
 _CTX32_SEGSS = 0xC8
 _CTX32_EXTENDED = 0xCC  # FXSAVE area: MxCsr at +0x18
-CONTEXT32_EX_OFFSET = 0x2CC  # where a CONTEXT_EX follows the 32-bit CONTEXT in an exception frame
+CONTEXT_EX_SIZE = 0x18
+
+
+def context_ex(context_size: int) -> bytes:
+    """The CONTEXT_EX that follows a CONTEXT of that size in an exception frame: its All, Legacy and XState chunks
+    {Offset, Length}, relative to the CONTEXT_EX itself (no XSTATE)."""
+    return struct.pack("<iIiIiI", -context_size, context_size + CONTEXT_EX_SIZE, -context_size, context_size,
+                       CONTEXT_EX_SIZE, 0)
 
 
 @dataclass

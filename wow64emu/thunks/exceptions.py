@@ -28,10 +28,12 @@ from ..nt.exceptions import (
     CONTEXT32_SIZE,
     CONTEXT64_ALL,
     CONTEXT64_SIZE,
+    CONTEXT_EX_SIZE,
     RECORD32_SIZE,
     RECORD64_SIZE,
     Context,
     ExceptionRecord,
+    context_ex,
 )
 from ..nt.status import NTSTATUS
 from .context import ThunkContext
@@ -41,7 +43,7 @@ if TYPE_CHECKING:
     from ..emu.trace import Tracer
     from ..kernel.process import Process
 
-FRAME32_SIZE = 8 + RECORD32_SIZE + CONTEXT32_SIZE + 0x18
+FRAME32_SIZE = 8 + RECORD32_SIZE + CONTEXT32_SIZE + CONTEXT_EX_SIZE
 CPU_FLAGS = 0  # the CPU area: Flags (USHORT), Machine (USHORT), then the WOW64_CONTEXT at +4
 CPU_CONTEXT = 4
 CPU_RESET_STATE = 1  # WOW64_CPURESERVED_FLAG_RESET_STATE: wow64cpu resumes from the whole context
@@ -50,15 +52,13 @@ _EFLAGS_ALWAYS = 0x202
 _CONTROL32 = ("rbp", "rip", "eflags", "rsp")
 _INTEGER32 = ("rdi", "rsi", "rbx", "rdx", "rcx", "rax")
 _USUAL_CODE = {NTSTATUS.WX86_BREAKPOINT: NTSTATUS.BREAKPOINT, NTSTATUS.WX86_SINGLE_STEP: NTSTATUS.SINGLE_STEP}
-_CONTEXT_EX32 = struct.pack("<iIiIiI", -CONTEXT32_SIZE, CONTEXT32_SIZE + 0x18, -CONTEXT32_SIZE, CONTEXT32_SIZE,
-                            0x18, 0)
 
 
 def write_frame32(memory: AddressSpace, record: ExceptionRecord, ctx: Context, esp: int) -> int:
     """The 32-bit exception frame below `esp`; returns the ESP the 32-bit KiUserExceptionDispatcher starts with."""
     at = ((esp & 0xFFFFFFFF) - FRAME32_SIZE) & ~3
     memory.write(at, struct.pack("<II", at + 8, at + 8 + RECORD32_SIZE) + record.pack32() + ctx.pack32()
-                 + _CONTEXT_EX32)
+                 + context_ex(CONTEXT32_SIZE))
     return at
 
 
