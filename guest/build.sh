@@ -34,8 +34,9 @@ fi
 exec 9>"$GUEST/.build.lock"
 flock 9
 
-# Every guest image is freestanding: no C runtime, no stack probes, no unwind tables, no stack protector.
-CFLAGS=(-O2 -nostdlib -ffreestanding -fno-stack-protector -fno-asynchronous-unwind-tables -fno-ident
+# Every guest image is freestanding: no C runtime, no stack probes, no stack protector. x86_64 code has unwind
+# tables (.pdata/.xdata), as every x64 image must for exceptions to be dispatched through it; i686 code has none.
+CFLAGS=(-O2 -nostdlib -ffreestanding -fno-stack-protector -fno-ident
         -mno-stack-arg-probe -fno-tree-loop-distribute-patterns -fno-builtin
         -ffile-prefix-map="$ROOT"=. -Wall -Wextra -Werror -I"$GUEST/include")
 LDFLAGS=(-nostdlib -s -Wl,--no-insert-timestamp)   # libgcc is added last: 64-bit division on i686 needs it
@@ -44,6 +45,7 @@ EXEFLAGS=(-Wl,--subsystem,console)
 
 # Per width: the compiler, dlltool, its machine and the fixture entry symbol (i686 C symbols get "_").
 cc_of()       { [[ $1 == x86 ]] && echo i686-w64-mingw32-gcc || echo x86_64-w64-mingw32-gcc; }
+unwind_of()   { [[ $1 == x86 ]] && echo -fno-asynchronous-unwind-tables || echo -fasynchronous-unwind-tables; }
 dlltool_of()  { [[ $1 == x86 ]] && echo i686-w64-mingw32-dlltool || echo x86_64-w64-mingw32-dlltool; }
 machine_of()  { [[ $1 == x86 ]] && echo i386 || echo i386:x86-64; }
 entry_of()    { [[ $1 == x86 ]] && echo _start || echo start; }
@@ -55,7 +57,7 @@ import_lib() {
 
 # compile WIDTH SOURCE OBJECT
 compile() {
-    "$(cc_of "$1")" "${CFLAGS[@]}" -c "$2" -o "$3"
+    "$(cc_of "$1")" "${CFLAGS[@]}" "$(unwind_of "$1")" -c "$2" -o "$3"
 }
 
 # link_dll WIDTH OUTPUT IMAGE_BASE DEF INPUTS...
@@ -148,7 +150,7 @@ done
 
 echo "== fixtures"
 # Every fixtures/src/NAME.c is a program built for both widths against our kernel32 and ntdll, except:
-#   NAME with a NAME_x86.S beside it: x86 only, linked with that assembly;
+#   NAME with a NAME_x86.S (NAME_x64.S) beside it: x86 (x64) only, linked with that assembly;
 #   ordinal: imports GetStdHandle and ExitProcess by ordinal;
 #   NAME listed in src/laa.list: also built for x86 as NAME_laa.exe, large-address-aware;
 #   dll_NAME: a DLL, dll_NAME.dll, for both widths: entry point DllMain, exports listed in dll_NAME.def beside it
@@ -171,7 +173,8 @@ for dll in "${FIXTURE_DLLS[@]}"; do
     for w in x86 x64; do
         b=$BUILD/$w
         mapfile -t libs < <(fixture_libs "$w")
-        "$(cc_of "$w")" "${CFLAGS[@]}" "${FIXTURE_CFLAGS[@]}" -c "$FIXTURES/src/$dll.c" -o "$b/$dll.o"
+        "$(cc_of "$w")" "${CFLAGS[@]}" "$(unwind_of "$w")" "${FIXTURE_CFLAGS[@]}" -c "$FIXTURES/src/$dll.c" \
+            -o "$b/$dll.o"
         "$(cc_of "$w")" "${LDFLAGS[@]}" -shared -Wl,--kill-at -Wl,--enable-reloc-section -Wl,-e,"$(dllmain_of "$w")" \
             -Wl,--image-base,"$(dllbase_of "$w")" -o "$OUT/fixtures/$w/$dll.dll" "$b/$dll.o" \
             "$FIXTURES/src/$dll.def" "${libs[@]}" "$b/libkernel32.a" "$b/libntdll.a" -lgcc
@@ -181,13 +184,15 @@ mapfile -t PROGRAMS < <(cd "$FIXTURES/src" && LC_ALL=C ls *.c | grep -v '^dll_' 
 for prog in "${PROGRAMS[@]}"; do
     widths=(x86 x64)
     [[ -f $FIXTURES/src/${prog}_x86.S ]] && widths=(x86)
+    [[ -f $FIXTURES/src/${prog}_x64.S ]] && widths=(x64)
     for w in "${widths[@]}"; do
         b=$BUILD/$w
         inputs=("$b/$prog.o")
-        "$(cc_of "$w")" "${CFLAGS[@]}" "${FIXTURE_CFLAGS[@]}" -c "$FIXTURES/src/$prog.c" -o "$b/$prog.o"
-        if [[ -f $FIXTURES/src/${prog}_x86.S ]]; then
-            compile "$w" "$FIXTURES/src/${prog}_x86.S" "$b/${prog}_x86.o"
-            inputs+=("$b/${prog}_x86.o")
+        "$(cc_of "$w")" "${CFLAGS[@]}" "$(unwind_of "$w")" "${FIXTURE_CFLAGS[@]}" -c "$FIXTURES/src/$prog.c" \
+            -o "$b/$prog.o"
+        if [[ -f $FIXTURES/src/${prog}_$w.S ]]; then
+            compile "$w" "$FIXTURES/src/${prog}_$w.S" "$b/${prog}_$w.o"
+            inputs+=("$b/${prog}_$w.o")
         fi
         mapfile -t libs < <(fixture_libs "$w")
         inputs+=("${libs[@]}")

@@ -101,6 +101,31 @@ def test_bad_handlers_and_chains_end_the_process_with_the_windows_code(tmp_path:
     assert machine.process.unhandled is not None and machine.process.unhandled.code == code
 
 
+def test_64bit_frames_are_found_through_pdata_and_unwound(tmp_path: Path) -> None:
+    """__try/__except/__finally as compilers build them for x64: __C_specific_handler and its scope table in each
+    function's unwind info, found by RtlLookupFunctionEntry, unwound by RtlVirtualUnwind and RtlUnwindEx."""
+    status, out, _ = run("seh64.exe", width="x64", root=tmp_path)
+    assert status == 0, out
+    assert out == ("RtlLookupFunctionEntry: found=1 RtlPcToFileHeader is the image=1\n"
+                   "try_except_av returned filter: code=0xc0000005 parameters=2\n0xc0000005\n"
+                   # the __finally of the inner function runs during the unwind to the outer __except
+                   "except_around_finally returned __finally: abnormal=1\n0xc0000005\n"
+                   "continue_av returned 0x00000077\n"  # a filter's EXCEPTION_CONTINUE_EXECUTION
+                   "raise_except returned filter: code=0xe0000064 parameters=1\n0xe0000064\n"
+                   # every unwind code: pushes, small, large and huge allocations, near and far saves, a frame
+                   # register: the caller's rbx, rsi, rbp, r12, xmm6 and xmm7 all come back
+                   "registers the unwind restored (of 0x3f): 0x0000003f\n"
+                   "epilog_step returned 0x80000004\n"  # an exception inside an epilog
+                   "try_except_nested returned filter faults\n"
+                   "filter of the nested exception: EXCEPTION_NESTED_CALL=1 info0=1\n0xc0000005\ndone\n")
+
+
+def test_a_64bit_exception_no_frame_handles_walks_the_whole_stack_and_ends_the_process(tmp_path: Path) -> None:
+    status, out, machine = run("seh64.exe", "unhandled", width="x64", root=tmp_path)
+    assert (status, out) == (NTSTATUS.ACCESS_VIOLATION, "")
+    assert machine.process.unhandled.params == [1, 16]
+
+
 def test_the_trace_shows_how_a_32bit_handler_came_to_see_its_context(tmp_path: Path) -> None:
     events: list[dict] = []
     run("seh.exe", "unhandled", root=tmp_path, trace=frozenset({"exceptions"}), events=events)

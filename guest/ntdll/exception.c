@@ -6,8 +6,8 @@
  * with the EXCEPTION_RECORD and CONTEXT on the stack; ki_user_exception_dispatcher() dispatches them and never
  * returns: NtContinue resumes the CONTEXT a handler may have changed, NtRaiseException(FirstChance = FALSE) asks
  * the kernel to end the process. RtlDispatchException calls the vectored handlers first, then the frame-based ones
- * (seh32.c: the fs:[0] chain; the 64-bit ntdll has none yet), then the unhandled-exception filter; the continue
- * handlers run when the exception is to be continued.
+ * (seh32.c: the fs:[0] chain; unwind64.c: the function tables of 64-bit code), then the unhandled-exception filter;
+ * the continue handlers run when the exception is to be continued.
  */
 #include "ldr.h"
 
@@ -136,17 +136,6 @@ BOOLEAN NTAPI RtlDispatchException(PEXCEPTION_RECORD ExceptionRecord, PCONTEXT C
         veh_call(1, ExceptionRecord, ContextRecord);
     return handled;
 }
-
-#ifdef _WIN64
-/* Frame-based handlers of 64-bit code are found through the images' .pdata: not built yet, so a 64-bit exception
- * reaches only the vectored handlers and the unhandled-exception filter. */
-BOOLEAN rtl_dispatch_frames(PEXCEPTION_RECORD record, PCONTEXT context)
-{
-    (void)record;
-    (void)context;
-    return FALSE;
-}
-#endif
 
 void rtl_raise_nested(NTSTATUS status, PEXCEPTION_RECORD inner)
 {

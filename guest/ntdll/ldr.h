@@ -96,9 +96,10 @@ static inline BOOL ldr_same_name(const WCHAR *a, ULONG a_length, const WCHAR *b,
     return TRUE;
 }
 
-/* ---- exception.c, seh32.c ------------------------------------------------------------------------------- */
+/* ---- exception.c, seh32.c, unwind64.c ------------------------------------------------------------------------------- */
 
-/* The frame-based handlers of RtlDispatchException (the fs:[0] chain of 32-bit code); TRUE if one continues. */
+/* The frame-based handlers of RtlDispatchException (the fs:[0] chain of 32-bit code, the function tables of 64-bit
+ * code); TRUE if one continues the exception. */
 BOOLEAN rtl_dispatch_frames(PEXCEPTION_RECORD record, PCONTEXT context);
 
 /* Raise a noncontinuable exception `status` whose ExceptionRecord is `inner` (a handler's wrong answer). */

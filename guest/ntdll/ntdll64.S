@@ -13,9 +13,13 @@
  * last thread returns). */
         .p2align 4, 0x90
         .globl  RtlUserThreadStart
+        .seh_proc RtlUserThreadStart
 RtlUserThreadStart:
         push    rbp
+        .seh_pushreg rbp
         mov     rbp, rsp
+        .seh_setframe rbp, 0
+        .seh_endprologue
         and     rsp, -16
         sub     rsp, 0x20
         mov     rbx, rcx
@@ -26,6 +30,7 @@ RtlUserThreadStart:
         mov     ecx, eax                    /* ExitStatus */
         call    RtlExitUserProcess
         int3                                /* not reached: the process has ended */
+        .seh_endproc
 
 /* Wow64PrepareForException: 0 in a 64-bit process. In a WoW64 process the emulator's loader stores here the
  * address of wow64!Wow64PrepareForException, as Windows' loader does when it loads wow64.dll. */
@@ -42,6 +47,10 @@ Wow64PrepareForException:
  * P1Home..P4Home as their home space, as Windows' does. */
         .p2align 4, 0x90
         .globl  KiUserExceptionDispatcher
+        .seh_proc KiUserExceptionDispatcher
+        .seh_pushframe                      /* unwinding it gives the interrupted code's Rip and Rsp */
+        .seh_stackalloc 0x590
+        .seh_endprologue
 KiUserExceptionDispatcher:
         cld
         mov     rax, [rip + Wow64PrepareForException]
@@ -54,6 +63,7 @@ KiUserExceptionDispatcher:
         mov     rdx, rsp
         call    ki_user_exception_dispatcher
         int3                                /* not reached */
+        .seh_endproc
 
 /* VOID RtlCaptureContext(PCONTEXT rcx): the caller's registers, Rip = the return address, Rsp = the caller's after
  * the return; ContextFlags = CONTEXT_FULL | CONTEXT_SEGMENTS. The CONTEXT is 16-byte aligned (fxsave). */
@@ -99,9 +109,13 @@ RtlCaptureContext:
  * fault. NtRaiseException returns only on a bad record (RtlRaiseStatus of its status). */
         .p2align 4, 0x90
         .globl  RtlRaiseException
+        .seh_proc RtlRaiseException
 RtlRaiseException:
         push    rbx
+        .seh_pushreg rbx
         sub     rsp, 0x4F0                  /* the CONTEXT at rsp+0x20, 16-byte aligned; home space below it */
+        .seh_stackalloc 0x4F0
+        .seh_endprologue
         mov     rbx, rcx
         lea     rcx, [rsp + 0x20]
         call    RtlCaptureContext
@@ -120,3 +134,22 @@ RtlRaiseException:
         mov     ecx, eax
         call    RtlRaiseStatus
         int3
+        .seh_endproc
+
+/* EXCEPTION_DISPOSITION RtlpExecuteHandlerForException(record, frame, context, dispatcher_context): calls
+ * dispatcher_context->LanguageHandler with the same arguments, in a frame whose own handler (rtl_nested_handler64,
+ * unwind64.c) finds the DISPATCHER_CONTEXT at [frame + 0x20]. */
+        .p2align 4, 0x90
+        .globl  RtlpExecuteHandlerForException
+        .seh_proc RtlpExecuteHandlerForException
+RtlpExecuteHandlerForException:
+        sub     rsp, 0x28
+        .seh_stackalloc 0x28
+        .seh_endprologue
+        mov     [rsp + 0x20], r9
+        call    [r9 + 0x30]                 /* LanguageHandler */
+        nop
+        add     rsp, 0x28
+        ret
+        .seh_handler rtl_nested_handler64, @except, @unwind
+        .seh_endproc

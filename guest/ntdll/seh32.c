@@ -10,6 +10,7 @@
  * runs inside rtl_execute_handler's own registration (ntdll32.S), which turns an exception raised by the handler
  * into ExceptionNestedException for the walk of that new exception.
  */
+#define _NTSYSTEM_                                  /* winnt.h: RtlCaptureContext called directly */
 #include "ldr.h"
 
 #ifndef _WIN64
@@ -17,9 +18,6 @@
 typedef struct {
     NT_SEH_FRAME *RegistrationPointer;              /* set by rtl_nested_handler */
 } seh_dispatcher_context;
-
-/* ntdll32.S's RtlCaptureContext, called directly (winnt.h declares it imported). */
-void __stdcall capture_context(PCONTEXT context) __asm__("_RtlCaptureContext@4");
 
 EXCEPTION_DISPOSITION rtl_execute_handler(PEXCEPTION_RECORD record, NT_SEH_FRAME *frame, PCONTEXT context,
                                           seh_dispatcher_context *dc, PEXCEPTION_ROUTINE handler);
@@ -101,7 +99,7 @@ void rtl_unwind(NT_SEH_FRAME *target, PEXCEPTION_RECORD record, PVOID address)
     record->ExceptionFlags |= EXCEPTION_UNWINDING;
     if (!target)
         record->ExceptionFlags |= EXCEPTION_EXIT_UNWIND;
-    capture_context(&context);
+    RtlCaptureContext(&context);
     while (frame != NT_SEH_END && frame != target) {
         seh_dispatcher_context dc = {NULL};
         EXCEPTION_DISPOSITION disposition;
