@@ -57,6 +57,10 @@ def test_every_fault_kind_reaches_a_vectored_handler_the_same_in_both_widths(tmp
     assert "execute a page without execute rights:\n  info0=8 address is the page=1\n  returned to the caller\n" in out
     assert ("RaiseException:\n  code=0xe0000001 flags=0x00000000 parameters=3 info0=0x00000001 info1=0x00000002\n"
             in out)
+    # Stacks grow through their guard page; past the end, STATUS_STACK_OVERFLOW (with an access violation's
+    # parameters) reaches a handler; a guard page of the program's own is a one-shot STATUS_GUARD_PAGE_VIOLATION.
+    assert ("recursion of 400 frames of 512 bytes: 400 stack grew=1\nstack overflow caught: parameters=2 info0=1\n"
+            "guard page: code=0x80000001 info0=1 info1 is the byte written=1\n  written after the guard=5\n") in out
     assert "NtContinue NULL: status=0xc0000005\n" in out
     assert "NtRaiseException 16 parameters: status=0xc000000d\n" in out
     assert out.endswith("top-level filter:\n  code=0xc0000005 flags=0x00000000 parameters=2 info0=0x00000000 "

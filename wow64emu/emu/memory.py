@@ -64,7 +64,7 @@ class Prot(IntEnum):
 
 
 _PROT_BASE_MASK = 0xFF
-_PAGE_GUARD = 0x100
+PAGE_GUARD = 0x100
 _PAGE_NOCACHE = 0x200
 _PAGE_WRITECOMBINE = 0x400
 
@@ -93,7 +93,7 @@ _RIGHTS = {
 def valid_protection(prot: int) -> bool:
     """A PAGE_* value Windows accepts: exactly one base protection, modifiers only on accessible pages."""
     base = prot & _PROT_BASE_MASK
-    if prot & ~(_PROT_BASE_MASK | _PAGE_GUARD | _PAGE_NOCACHE | _PAGE_WRITECOMBINE):
+    if prot & ~(_PROT_BASE_MASK | PAGE_GUARD | _PAGE_NOCACHE | _PAGE_WRITECOMBINE):
         return False
     if base not in _RIGHTS:
         return False
@@ -126,9 +126,8 @@ def is_writecopy(prot: int) -> bool:
 
 
 def rights(prot: int) -> Rights:
-    """What the CPU may do on a page. A guard page faults on any access (the one-shot
-    STATUS_GUARD_PAGE_VIOLATION that lifts the guard is not emulated: the access stays a fault)."""
-    if prot & _PAGE_GUARD:
+    """What the CPU may do on a page. A guard page faults on any access, until take_guard() lifts its guard."""
+    if prot & PAGE_GUARD:
         return NO_RIGHTS
     return _RIGHTS[Prot(prot & _PROT_BASE_MASK)]
 
@@ -502,6 +501,16 @@ class AddressSpace:
                 return False
             return True
         return False
+
+    def take_guard(self, address: int) -> bool:
+        """A fault on a guard page lifts its guard (the access may then be run again) and returns True, as Windows'
+        one-shot STATUS_GUARD_PAGE_VIOLATION; False when the page had none."""
+        page = address & ~(PAGE - 1)
+        protect = self._protection.get(page)
+        if protect is None or not protect & PAGE_GUARD:
+            return False
+        self.protect(page, PAGE, protect & ~PAGE_GUARD)
+        return True
 
     def _map(self, page: int, frame: int, read: bool, write: bool, execute: bool) -> None:
         if write and page in self._cow:

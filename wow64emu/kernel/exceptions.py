@@ -5,7 +5,9 @@ EXCEPTION_RECORD and an x64 CONTEXT (codes, addresses and parameters as Windows 
 docs/exception-dispatch.md), writes both on the thread's user stack in the frame Windows builds, and continues the
 thread at the 64-bit ntdll!KiUserExceptionDispatcher: guest code from there on. A fault in 32-bit code is a 64-bit
 exception like any other (its CONTEXT has SegCs 0x23, the frame goes on the 32-bit stack); the 64-bit dispatcher
-hands it to wow64, which gives it to the 32-bit ntdll (thunks/exceptions.py).
+hands it to wow64, which gives it to the 32-bit ntdll (thunks/exceptions.py). A guard page touched loses its guard:
+on the thread's stack the stack grows (stack.py) with no exception, elsewhere the access is
+STATUS_GUARD_PAGE_VIOLATION.
 
 The thread's new registers are never written from inside a CPU hook: they become the thread's `resume` context, and
 the scheduler applies it (the mode included) before the CPU runs again. `__fastfail` (`int 0x29`) and second chances
@@ -34,6 +36,7 @@ from ..nt.exceptions import (
 from ..nt.exceptions import ExceptionRecord as Record
 from ..nt.status import NTSTATUS
 from .errors import NtError
+from .stack import grow
 
 if TYPE_CHECKING:
     from ..emu.cpu.backend import CpuBackend
@@ -173,6 +176,13 @@ class ExceptionDispatch:
             self.end_process(thread, record)
             return
         record, rip = record_of(process, fault)
+        if fault.kind is FaultKind.PAGE and process.memory.take_guard(fault.address):
+            status = grow(thread, fault.address & ~0xFFF)
+            if status is None:
+                thread.resume = context_io(process).capture()  # the stack grew: the instruction runs again
+                thread.resume.regs["rip"] = fault.pc
+                return
+            record.code = status  # a guard page, or the end of the stack: the parameters of an access violation
         ctx = context_io(process).capture()
         ctx.regs["rip"] = rip
         from32 = process.cpu.bitness_of(fault.cs) == 32

@@ -16,13 +16,14 @@ from pathlib import Path, PureWindowsPath
 from typing import TYPE_CHECKING
 
 from ..emu.cpu.backend import CpuBackend
-from ..emu.memory import PAGE, MemType, Prot, Region, page_up
+from ..emu.memory import PAGE, PAGE_GUARD, MemType, Prot, Region, page_up
 from ..errors import BadImage
 from ..image.mapping import LoadedModule
 from ..image.pe import PEImage, preferred_range
 from ..kernel.console import create_std_handles
 from ..kernel.paths import SYSROOT
 from ..kernel.shareddata import KUSER_SHARED_DATA
+from ..kernel.stack import GRANULARITY, stack_sizes
 from . import ldrdata
 from . import structures as S
 from .linker import Linker
@@ -36,9 +37,7 @@ if TYPE_CHECKING:
 SYSTEM32 = SYSROOT / "System32"
 SYSWOW64 = SYSROOT / "SysWOW64"
 
-STACK32_SIZE = 0x100000
 STACK64_SIZE = 0x80000  # the 64-bit stack of a WoW64 thread
-STACK_NATIVE_SIZE = 0x100000
 LIMIT_32 = 0x7FFDFFFF  # system structures of a WoW64 process stay below KUSER_SHARED_DATA
 WOW64_CONTEXT_SIZE = 0x2CC
 WOW64_CPU_AREA_SIZE = 0x1000
@@ -300,6 +299,21 @@ def quote_arg(arg: str) -> str:
     return "".join(out)
 
 
+def _stack(process: Process, reserve: int, commit: int, name: str, below: int | None) -> tuple[int, int, int]:
+    """A thread's stack as Windows lays one out (kernel/stack.py): the reservation, its top `commit` committed and
+    a guard page below; returns (reservation base, top, StackLimit)."""
+    reserve, commit = stack_sizes(reserve, commit)
+    space = process.memory
+    base = space.find_free(reserve, high=below, top_down=True, align=GRANULARITY)
+    if base is None:
+        raise BadImage(f"no room for the {name} (SizeOfStackReserve 0x{reserve:x})")
+    top = base + reserve
+    space.reserve(base, reserve, MemType.PRIVATE, Prot.READWRITE, name)
+    space.commit(top - commit, commit, Prot.READWRITE)
+    space.commit(top - commit - PAGE, PAGE, Prot.READWRITE | PAGE_GUARD)
+    return base, top, top - commit
+
+
 def create_thread(c: CreatedProcess) -> str:
     """The first thread: TEB64 (two pages) with TEB32 right after it for WoW64, stacks, the CPU area, and the
     arena where wow64.dll rebuilds one call's structures (TEB64 TLS slot 3, WOW64_TLS_TEMPLIST)."""
@@ -309,19 +323,24 @@ def create_thread(c: CreatedProcess) -> str:
     below = LIMIT_32 if wow64 else None
     teb_size = 3 * PAGE if wow64 else 2 * PAGE
     thread.teb64 = _alloc(process, teb_size, "TEB", below=below)
-    stack64_size = STACK64_SIZE if wow64 else STACK_NATIVE_SIZE
-    base64 = _alloc(process, stack64_size, "64-bit stack", below=below)
-    thread.stack64 = (base64, base64 + stack64_size)
+    image = c.image.image if c.image is not None else None
+    reserve, commit = (image.stack_reserve, image.stack_commit) if image is not None else (0x100000, PAGE)
     teb64 = bytearray(2 * PAGE)
     L64 = S.TEB64
-    struct.pack_into("<QQ", teb64, L64.stack_base, thread.stack64[1], thread.stack64[0])
+    if wow64:
+        base64 = _alloc(process, STACK64_SIZE, "64-bit stack", below=below)
+        thread.stack64 = (base64, base64 + STACK64_SIZE)
+        limit64 = base64
+    else:
+        *thread.stack64, limit64 = _stack(process, reserve, commit, "stack", below)
+    struct.pack_into("<QQ", teb64, L64.stack_base, thread.stack64[1], limit64)
+    struct.pack_into("<Q", teb64, S.TEB64_DEALLOCATION_STACK, thread.stack64[0])
     struct.pack_into("<Q", teb64, L64.self, thread.teb64)
     struct.pack_into("<QQ", teb64, L64.client_id, process.pid, thread.tid)
     struct.pack_into("<Q", teb64, L64.peb, process.peb64)
     if wow64:
         thread.teb32 = thread.teb64 + S.TEB64_TO_TEB32
-        base32 = _alloc(process, STACK32_SIZE, "32-bit stack", below=below)
-        thread.stack32 = (base32, base32 + STACK32_SIZE)
+        *thread.stack32, limit32 = _stack(process, reserve, commit, "32-bit stack", below)
         thread.cpu_area = _alloc(process, WOW64_CPU_AREA_SIZE, "WoW64 CPU area", below=below)
         arena = _alloc(process, WOW64_ARENA_SIZE, "WoW64 thunk arena", below=below)
         struct.pack_into("<Q", teb64, L64.exception_list, thread.teb32)
@@ -332,7 +351,8 @@ def create_thread(c: CreatedProcess) -> str:
         struct.pack_into("<Q", teb64, slots + 8 * S.WOW64_TLS_TEMPLIST, arena)
         teb32 = bytearray(PAGE)
         L32 = S.TEB32
-        struct.pack_into("<III", teb32, L32.exception_list, 0xFFFFFFFF, thread.stack32[1], thread.stack32[0])
+        struct.pack_into("<III", teb32, L32.exception_list, 0xFFFFFFFF, thread.stack32[1], limit32)
+        struct.pack_into("<I", teb32, S.TEB32_DEALLOCATION_STACK, thread.stack32[0])
         struct.pack_into("<I", teb32, L32.self, thread.teb32)
         struct.pack_into("<II", teb32, L32.client_id, process.pid, thread.tid)
         struct.pack_into("<I", teb32, L32.peb, process.peb32)
