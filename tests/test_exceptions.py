@@ -61,6 +61,10 @@ def test_every_fault_kind_reaches_a_vectored_handler_the_same_in_both_widths(tmp
     # parameters) reaches a handler; a guard page of the program's own is a one-shot STATUS_GUARD_PAGE_VIOLATION.
     assert ("recursion of 400 frames of 512 bytes: 400 stack grew=1\nstack overflow caught: parameters=2 info0=1\n"
             "guard page: code=0x80000001 info0=1 info1 is the byte written=1\n  written after the guard=5\n") in out
+    # The calling thread's context: where it stands, and back to a context captured earlier.
+    assert ("GetThreadContext: 1 pc in ntdll=1 sp on the stack=1\nNtGetContextThread bad handle: status=0xc0000008\n"
+            "GetThreadContext bad handle: failed error=6\nSetThreadContext went back to the captured context\n"
+            "NtSetContextThread bad handle: status=0xc0000008\n") in out
     assert "NtContinue NULL: status=0xc0000005\n" in out
     assert "NtRaiseException 16 parameters: status=0xc000000d\n" in out
     assert out.endswith("top-level filter:\n  code=0xc0000005 flags=0x00000000 parameters=2 info0=0x00000000 "
@@ -134,13 +138,39 @@ def test_the_trace_shows_how_a_32bit_handler_came_to_see_its_context(tmp_path: P
     events: list[dict] = []
     run("seh.exe", "unhandled", root=tmp_path, trace=frozenset({"exceptions"}), events=events)
     kinds = [(e["layer"], e["event"]) for e in events]
-    assert kinds[:3] == [("cpu", "fault"), ("kernel", "dispatch"), ("wow64", "exception")]
-    fault, dispatch, wow64 = events[:3]
+    assert kinds[:5] == [("cpu", "fault"), ("kernel", "dispatch"), ("x64", "dispatch"), ("wow64", "exception"),
+                         ("x86", "dispatch")]
+    fault, dispatch, _, wow64, _ = events[:5]
     assert fault["kind"] == "page" and fault["cs"] == 0x23
     assert dispatch["chance"] == 1 and dispatch["code"] == NTSTATUS.ACCESS_VIOLATION
     assert wow64["context32"] == wow64["esp"] + 8 + 0x50 and wow64["record32"] == wow64["esp"] + 8
     # No handler: the 32-bit ntdll asks for the second chance, which ends the process.
     assert ("kernel", "raise") in kinds and events[-1]["chance"] == 2
+
+
+def test_the_trace_names_each_handler_called_and_what_it_returned(tmp_path: Path) -> None:
+    events: list[dict] = []
+    run("seh.exe", root=tmp_path, trace=frozenset({"exceptions"}), events=events)
+    texts = [(e["layer"], e["event"], e["text"].split(": ")[0]) for e in events if e["call"] == 2]
+    # the second exception: the vectored handler, the inner frame's, then the outer frame's, each with its answer
+    handlers = [t for t in texts if t[1] in ("handler", "returned")]
+    assert [(layer, event) for layer, event, _ in handlers] == [("x86", "handler"), ("x86", "returned")] * 3
+    assert [e["text"].split(" -> ")[1] for e in events if e["call"] == 2 and e["event"] == "returned"] == [
+        "EXCEPTION_CONTINUE_SEARCH", "ExceptionContinueSearch", "ExceptionContinueExecution"]
+    assert all(text.startswith("seh.exe+0x") for _, _, text in handlers)
+    # the third: RtlUnwind calls the inner frame's handler again, unwinding
+    assert any(e["call"] == 3 and e["event"] == "unwind" and "flags 0x2" in e["text"] for e in events)
+
+
+def test_the_64bit_trace_shows_the_language_handler_of_each_frame(tmp_path: Path) -> None:
+    events: list[dict] = []
+    status, _, _ = run("seh64.exe", width="x64", root=tmp_path, trace=frozenset({"exceptions"}), events=events)
+    assert status == 0
+    first = [e for e in events if e["call"] == 1]
+    assert [(e["layer"], e["event"]) for e in first][:4] == [("cpu", "fault"), ("kernel", "dispatch"),
+                                                             ("x64", "dispatch"), ("x64", "handler")]
+    assert first[3]["text"].startswith("seh64.exe+0x")  # the import thunk of ntdll's __C_specific_handler
+    assert any(e["event"] == "unwind" for e in first)  # RtlUnwindEx on its way to the __except
 
 
 def test_a_handled_exception_resumes_through_ntcontinue_in_the_trace(tmp_path: Path) -> None:

@@ -75,6 +75,10 @@ class Machine:
             from .observe import install_observers
 
             install_observers(self.created, tracer)
+        if self.process.tracer is not None:
+            from .observe import install_exception_observers
+
+            install_exception_observers(self.created, self.process.tracer)
 
     def _install_wow64(self) -> Wow64Dispatcher:
         c = self.created

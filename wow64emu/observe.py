@@ -1,8 +1,11 @@
-"""Observation hooks for `--trace syscalls`: code hooks on the few instructions where a system call crosses a layer.
+"""Observation hooks for `--trace syscalls` and `--trace exceptions`: code hooks on the few instructions where a
+system call crosses a layer, or an exception reaches a dispatcher or a handler.
 
 Each hook reads the real CPU state at that instruction (the CS selector, the stack), so the trace shows what the
 guest did, not what the emulator meant to do: the 32-bit stub's entry and its `ret`, wow64cpu's far jump and its
-64-bit landing, the far jump back, and the 64-bit ntdll stub. None of these hooks exist when no trace is asked for.
+64-bit landing, the far jump back, and the 64-bit ntdll stub; for exceptions, each KiUserExceptionDispatcher's
+entry and each handler the ntdlls call (vectored, frame-based, and for an unwind), with what it returned. None of
+these hooks exist when no trace is asked for.
 """
 
 from __future__ import annotations
@@ -117,7 +120,97 @@ class Observers:
                cs=self.cpu.register("cs"))
 
 
+# Where each ntdll calls a handler, found in the bytes of the function that does: (export, call instruction).
+_HANDLER_CALLS = {
+    64: (("RtlpExecuteHandlerForException", b"\x41\xff\x51\x30"), ("RtlpCallVectoredHandler", b"\xff\xd0")),
+    32: (("RtlpExecuteHandlerForException", b"\xff\xd1"), ("RtlpCallVectoredHandler", b"\xff\xd0")),
+}
+_FRAME_DISPOSITIONS = {0: "ExceptionContinueExecution", 1: "ExceptionContinueSearch", 2: "ExceptionNestedException",
+                       3: "ExceptionCollidedUnwind"}
+_VECTORED_DISPOSITIONS = {0xFFFFFFFF: "EXCEPTION_CONTINUE_EXECUTION", 0: "EXCEPTION_CONTINUE_SEARCH"}
+_UNWINDING = 0x6  # EXCEPTION_UNWINDING | EXCEPTION_EXIT_UNWIND
+
+
+class ExceptionObservers(Observers):
+    """The dispatchers' entries and every handler call, in the layer of the ntdll that makes it (x86 or x64)."""
+
+    def __init__(self, c: CreatedProcess, tracer: Tracer) -> None:
+        super().__init__(c, tracer)
+        # The handler calls under way, innermost last, per width: (layer, handler, vectored). A call an unwind jumped
+        # out of stays below the ones made after it, which return first.
+        self.calls: dict[int, list[tuple[str, str, bool]]] = {32: [], 64: []}
+
+    def install(self) -> None:
+        widths = [(64, self.c.modules64["ntdll.dll"])]
+        if "ntdll.dll" in self.c.modules32:
+            widths.append((32, self.c.modules32["ntdll.dll"]))
+        for bits, ntdll in widths:
+            layer = "x64" if bits == 64 else "x86"
+            dispatcher = ntdll.exports["KiUserExceptionDispatcher"]
+            self.cpu.hook_code(dispatcher, lambda layer=layer: self.on_dispatcher(layer))
+            for name, call in _HANDLER_CALLS[bits]:
+                start = ntdll.exports.get(name) or ntdll.exports[f"{name}@8"]
+                site = start + self.memory.peek(start, 64).index(call)
+                vectored = name == "RtlpCallVectoredHandler"
+                self.cpu.hook_code(site, lambda b=bits, v=vectored: self.on_call(b, v))
+                self.cpu.hook_code(site + len(call), lambda b=bits: self.on_return(b))
+
+    def _ptr(self, bits: int, address: int) -> int:
+        return int.from_bytes(self.memory.peek(address, bits // 8), "little")
+
+    def on_dispatcher(self, layer: str) -> None:
+        rsp = self.cpu.register("rsp")
+        if layer == "x64":
+            record, context = rsp + 0x4F0, rsp
+        else:
+            record, context = self._stack32(), self._stack32(4)
+        code = self._ptr(32, record)
+        frames = "the frames found through .pdata" if layer == "x64" else "the fs:[0] chain"
+        self.t.emit(layer, "dispatch", f"ntdll!KiUserExceptionDispatcher ({'64' if layer == 'x64' else '32'}-bit): "
+                    f"0x{code:08X} ({NTSTATUS.name_of(code)}), EXCEPTION_RECORD @0x{record:x}, CONTEXT "
+                    f"@0x{context:x}: the vectored handlers, then {frames}", code=code, record=record,
+                    context=context)
+
+    def on_call(self, bits: int, vectored: bool) -> None:
+        rax, rcx, rdx, r9 = self.cpu.registers(["rax", "rcx", "rdx", "r9"]).read()
+        layer = "x64" if bits == 64 else "x86"
+        if bits == 64 and vectored:
+            handler, record, frame = rax, self._ptr(64, rcx), 0
+        elif bits == 64:
+            handler, record, frame = self._ptr(64, r9 + 0x30), rcx, rdx
+        elif vectored:
+            handler, record, frame = rax, self._ptr(32, self._stack32()), 0
+        else:
+            handler, record, frame = rcx & 0xFFFFFFFF, self._stack32(), self._stack32(4)
+        flags = self._ptr(32, record + 4)
+        name = self.symbol(handler)
+        if vectored:
+            what = "vectored handler"
+        elif flags & _UNWINDING:
+            what = f"unwind: handler of the frame at 0x{frame:x}, flags 0x{flags:x}"
+        else:
+            what = f"handler of the frame at 0x{frame:x}, flags 0x{flags:x}"
+        self.calls[bits].append((layer, name, vectored))
+        self.t.emit(layer, "unwind" if flags & _UNWINDING else "handler", f"{name}: {what}", handler=handler,
+                    frame=frame, flags=flags, vectored=vectored)
+
+    def on_return(self, bits: int) -> None:
+        if not self.calls[bits]:
+            return
+        layer, name, vectored = self.calls[bits].pop()
+        value = self.cpu.register("rax") & 0xFFFFFFFF
+        names = _VECTORED_DISPOSITIONS if vectored else _FRAME_DISPOSITIONS
+        self.t.emit(layer, "returned", f"{name} -> {names.get(value, f'0x{value:x} (no disposition)')}",
+                    disposition=value)
+
+
 def install_observers(c: CreatedProcess, tracer: Tracer) -> Observers:
     obs = Observers(c, tracer)
+    obs.install()
+    return obs
+
+
+def install_exception_observers(c: CreatedProcess, tracer: Tracer) -> ExceptionObservers:
+    obs = ExceptionObservers(c, tracer)
     obs.install()
     return obs

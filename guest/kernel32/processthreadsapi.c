@@ -176,3 +176,16 @@ DWORD WINAPI GetCurrentProcessorNumber(void)
 {
     return NtGetCurrentProcessorNumber();
 }
+
+/* The registers of a thread (the calling one: a process has no other yet), the groups ContextFlags names. */
+BOOL WINAPI GetThreadContext(HANDLE hThread, LPCONTEXT lpContext)
+{
+    NTSTATUS status = NtGetContextThread(hThread, lpContext);
+    return NT_SUCCESS(status) ? TRUE : fail_status(status);
+}
+
+BOOL WINAPI SetThreadContext(HANDLE hThread, const CONTEXT *lpContext)
+{
+    NTSTATUS status = NtSetContextThread(hThread, (PCONTEXT)lpContext);
+    return NT_SUCCESS(status) ? TRUE : fail_status(status);
+}

@@ -115,7 +115,7 @@ static BOOLEAN veh_call(ULONG list, PEXCEPTION_RECORD record, PCONTEXT context)
     EXCEPTION_POINTERS pointers = {record, context};
 
     for (LIST_ENTRY *link = head->Flink; link != head; link = link->Flink)
-        if (((veh_entry *)link)->handler(&pointers) == EXCEPTION_CONTINUE_EXECUTION)
+        if (RtlpCallVectoredHandler(((veh_entry *)link)->handler, &pointers) == EXCEPTION_CONTINUE_EXECUTION)
             return TRUE;
     return FALSE;
 }

@@ -102,6 +102,9 @@ static inline BOOL ldr_same_name(const WCHAR *a, ULONG a_length, const WCHAR *b,
  * code); TRUE if one continues the exception. */
 BOOLEAN rtl_dispatch_frames(PEXCEPTION_RECORD record, PCONTEXT context);
 
+/* Call one vectored handler (ntdll32.S, ntdll64.S: the place a trace watches). */
+LONG NTAPI RtlpCallVectoredHandler(PVECTORED_EXCEPTION_HANDLER handler, EXCEPTION_POINTERS *pointers);
+
 /* Raise a noncontinuable exception `status` whose ExceptionRecord is `inner` (a handler's wrong answer). */
 void rtl_raise_nested(NTSTATUS status, PEXCEPTION_RECORD inner);
 

@@ -127,8 +127,9 @@ _RtlRaiseException@4:
  * raised by the handler is seen as nested (rtl_nested_handler). The handler may be cdecl or stdcall: the stack is
  * restored from ebp. ebx, esi and edi are kept whatever the handler does. */
         .p2align 4, 0x90
-        .globl  _rtl_execute_handler
+        .globl  _rtl_execute_handler, _RtlpExecuteHandlerForException
 _rtl_execute_handler:
+_RtlpExecuteHandlerForException:
         push    ebp
         mov     ebp, esp
         push    ebx
@@ -184,3 +185,18 @@ _RtlUnwind@16:
         mov     eax, [ebp + 20]
         pop     ebp
         ret     16
+
+/* LONG RtlpCallVectoredHandler(PVECTORED_EXCEPTION_HANDLER, PEXCEPTION_POINTERS), stdcall: one vectored handler
+ * called (exception.c), in one place that a trace can watch; the stack is restored from ebp, whatever the
+ * handler's convention. */
+        .p2align 4, 0x90
+        .globl  _RtlpCallVectoredHandler@8
+_RtlpCallVectoredHandler@8:
+        push    ebp
+        mov     ebp, esp
+        push    dword ptr [ebp + 12]
+        mov     eax, [ebp + 8]
+        call    eax
+        mov     esp, ebp
+        pop     ebp
+        ret     8

@@ -153,3 +153,20 @@ RtlpExecuteHandlerForException:
         ret
         .seh_handler rtl_nested_handler64, @except, @unwind
         .seh_endproc
+
+/* LONG RtlpCallVectoredHandler(PVECTORED_EXCEPTION_HANDLER rcx, PEXCEPTION_POINTERS rdx): one vectored handler
+ * called (exception.c), in one place that a trace can watch. */
+        .p2align 4, 0x90
+        .globl  RtlpCallVectoredHandler
+        .seh_proc RtlpCallVectoredHandler
+RtlpCallVectoredHandler:
+        sub     rsp, 0x28
+        .seh_stackalloc 0x28
+        .seh_endprologue
+        mov     rax, rcx
+        mov     rcx, rdx
+        call    rax
+        nop
+        add     rsp, 0x28
+        ret
+        .seh_endproc

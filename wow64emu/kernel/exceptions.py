@@ -24,6 +24,7 @@ from ..errors import CommitLimitReached, GuestFault
 from ..nt.exceptions import (
     CONTEXT64_CONTROL,
     CONTEXT64_FLOATING_POINT,
+    CONTEXT64_GROUPS,
     CONTEXT64_INTEGER,
     CONTEXT64_SIZE,
     CONTEXT_EX_SIZE,
@@ -32,6 +33,7 @@ from ..nt.exceptions import (
     RECORD64_SIZE,
     Context,
     context_ex,
+    overlay,
 )
 from ..nt.exceptions import ExceptionRecord as Record
 from ..nt.status import NTSTATUS
@@ -256,6 +258,7 @@ class ExceptionDispatch:
         given = Context.unpack64(process.memory.read(address, CONTEXT64_SIZE))
         current = context_io(process).capture()
         current.regs["rip"] += 2
+        current.regs["rax"] = NTSTATUS.SUCCESS  # what the call returns when the CONTEXT sets no integer registers
         return given, merge(current, given)
 
     def NtContinue(self, thread: Thread, ContextRecord: int, TestAlert: int) -> int:
@@ -287,6 +290,34 @@ class ExceptionDispatch:
         self.dispatch(thread, record, ctx, first_chance=bool(FirstChance & 0xFF))
         return NTSTATUS.SUCCESS
 
+    def NtGetContextThread(self, thread: Thread, ThreadHandle: int, ThreadContext: int) -> int:
+        """The groups of registers the CONTEXT's ContextFlags asks for, as the thread will return to user mode (the
+        only thread a process has is the caller: after its `syscall`)."""
+        target = self._target(thread, ThreadHandle)
+        memory = thread.process.memory
+        buffer = memory.read(ThreadContext, CONTEXT64_SIZE)
+        flags = int.from_bytes(buffer[0x30:0x34], "little")
+        ctx = context_io(target.process).capture()
+        ctx.regs["rip"] += 2
+        memory.write(ThreadContext, overlay(buffer, ctx.pack64(), CONTEXT64_GROUPS, flags))
+        return NTSTATUS.SUCCESS
+
+    def NtSetContextThread(self, thread: Thread, ThreadHandle: int, ThreadContext: int) -> int:
+        """The thread goes on with the groups of registers the CONTEXT's ContextFlags names, as after NtContinue."""
+        self._target(thread, ThreadHandle)
+        _, thread.resume = self._given_context(thread.process, ThreadContext)
+        return NTSTATUS.SUCCESS
+
+    @staticmethod
+    def _target(thread: Thread, handle: int) -> Thread:
+        from .process import reference  # not at the top: process.py reaches this module through the scheduler
+        from .threadobject import Thread as ThreadObject
+
+        target = reference(thread, handle, ThreadObject)
+        if target is not thread:  # a thread of its own: not emulated yet, there is none
+            raise NtError(NTSTATUS.NOT_IMPLEMENTED)
+        return target
+
 
 # The codes the kernel gives a breakpoint or a single step in 32-bit code; wow64 gives the 32-bit side the usual ones.
 _WX86 = {NTSTATUS.BREAKPOINT: NTSTATUS.WX86_BREAKPOINT, NTSTATUS.SINGLE_STEP: NTSTATUS.WX86_SINGLE_STEP}
@@ -296,5 +327,6 @@ def _machine_frame(rip: int, cs: int, eflags: int, rsp: int, ss: int) -> bytes:
     return struct.pack("<5Q", rip, cs & 0xFFFF, eflags & 0xFFFFFFFF, rsp, ss & 0xFFFF)
 
 
-SERVICES = (ExceptionDispatch.NtContinue, ExceptionDispatch.NtRaiseException)
+SERVICES = (ExceptionDispatch.NtContinue, ExceptionDispatch.NtRaiseException, ExceptionDispatch.NtGetContextThread,
+            ExceptionDispatch.NtSetContextThread)
 

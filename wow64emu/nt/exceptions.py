@@ -10,11 +10,13 @@ import struct
 from dataclasses import dataclass
 
 from .decl import decl
-from .kinds import BOOLEAN, PVOID
+from .kinds import BOOLEAN, HANDLE, PVOID
 
 DECLARATIONS = {
     "NtContinue": decl(("ContextRecord", PVOID), ("TestAlert", BOOLEAN)),
     "NtRaiseException": decl(("ExceptionRecord", PVOID), ("ContextRecord", PVOID), ("FirstChance", BOOLEAN)),
+    "NtGetContextThread": decl(("ThreadHandle", HANDLE), ("ThreadContext", PVOID)),
+    "NtSetContextThread": decl(("ThreadHandle", HANDLE), ("ThreadContext", PVOID)),
 }
 
 EXCEPTION_MAXIMUM_PARAMETERS = 15
@@ -58,6 +60,33 @@ def context_ex(context_size: int) -> bytes:
     {Offset, Length}, relative to the CONTEXT_EX itself (no XSTATE)."""
     return struct.pack("<iIiIiI", -context_size, context_size + CONTEXT_EX_SIZE, -context_size, context_size,
                        CONTEXT_EX_SIZE, 0)
+
+
+# The bytes of each group of ContextFlags in a CONTEXT: (flag, [(offset, size)...]), for each width.
+CONTEXT64_GROUPS = (
+    (CONTEXT64_CONTROL, ((0x38, 2), (0x42, 6), (0x98, 8), (0xF8, 8))),  # SegCs; SegSs, EFlags; Rsp; Rip
+    (CONTEXT64_INTEGER, ((0x78, 0x20), (0xA0, 0x58))),  # Rax..Rbx; Rbp..R15
+    (CONTEXT64_SEGMENTS, ((0x3A, 8),)),  # SegDs, SegEs, SegFs, SegGs
+    (CONTEXT64_FLOATING_POINT, ((0x34, 4), (0x100, 0x200))),  # MxCsr; FltSave with Xmm0-15
+)
+CONTEXT32_GROUPS = (
+    (CONTEXT32_CONTROL, ((0xB4, 0x18),)),  # Ebp, Eip, SegCs, EFlags, Esp, SegSs
+    (CONTEXT32_INTEGER, ((0x9C, 0x18),)),  # Edi..Eax
+    (CONTEXT32_SEGMENTS, ((0x8C, 0x10),)),  # SegGs, SegFs, SegEs, SegDs
+    (CONTEXT_I386 | 8, ((0x1C, 0x70),)),  # FloatSave
+    (CONTEXT_I386 | 0x20, ((_CTX32_EXTENDED, 0x200),)),  # ExtendedRegisters
+)
+
+
+def overlay(buffer: bytes, full: bytes, groups: tuple, flags: int) -> bytes:
+    """`buffer` (a CONTEXT a caller gave) with the groups its `flags` names taken from `full`: what
+    NtGetContextThread writes."""
+    out = bytearray(buffer)
+    for flag, ranges in groups:
+        if flags & flag == flag:
+            for offset, size in ranges:
+                out[offset: offset + size] = full[offset: offset + size]
+    return bytes(out)
 
 
 @dataclass

@@ -24,16 +24,19 @@ from typing import TYPE_CHECKING
 from ..errors import CommitLimitReached, GuestFault
 from ..nt.exceptions import (
     CONTEXT32_CONTROL,
+    CONTEXT32_GROUPS,
     CONTEXT32_INTEGER,
     CONTEXT32_SIZE,
     CONTEXT64_ALL,
     CONTEXT64_SIZE,
+    CONTEXT_AMD64,
     CONTEXT_EX_SIZE,
     RECORD32_SIZE,
     RECORD64_SIZE,
     Context,
     ExceptionRecord,
     context_ex,
+    overlay,
 )
 from ..nt.status import NTSTATUS
 from .context import ThunkContext
@@ -130,7 +133,46 @@ def nt_raise_exception(ctx: ThunkContext) -> None:
     ctx.set_arg64("ContextRecord", ctx.alloc(Context(wide, resumed.xmm, resumed.mxcsr, CONTEXT64_ALL).pack64()))
 
 
-SPECIALS = {"NtContinue": nt_continue, "NtRaiseException": nt_raise_exception}
+def _kernel_checks_the_handle_only(ctx: ThunkContext) -> None:
+    """The 64-bit call gets a CONTEXT that asks for no register (CONTEXT_AMD64 alone): the kernel checks the thread
+    handle, and the 32-bit registers come from, or go to, the CPU area."""
+    empty = bytearray(CONTEXT64_SIZE)
+    struct.pack_into("<I", empty, 0x30, CONTEXT_AMD64)
+    ctx.set_arg64("ThreadContext", ctx.alloc(bytes(empty)))
+
+
+def nt_get_context_thread(ctx: ThunkContext) -> None:
+    address = ctx.arg32("ThreadContext")
+    ctx.memory.probe(address, CONTEXT32_SIZE, write=True)
+    buffer = ctx.memory.read(address, CONTEXT32_SIZE)
+    flags = int.from_bytes(buffer[:4], "little")
+    _kernel_checks_the_handle_only(ctx)
+
+    def narrow(c: ThunkContext, status: int) -> int:
+        if status == NTSTATUS.SUCCESS:
+            c.write32(address, overlay(buffer, _cpu_context(c).pack32(), CONTEXT32_GROUPS, flags), "ThreadContext")
+        return status
+    ctx.after(narrow)
+
+
+def nt_set_context_thread(ctx: ThunkContext) -> None:
+    address = ctx.arg32("ThreadContext")
+    given = Context.unpack32(ctx.memory.read(address, CONTEXT32_SIZE))
+    _kernel_checks_the_handle_only(ctx)
+
+    def load(c: ThunkContext, status: int) -> int:
+        if status == NTSTATUS.SUCCESS:
+            resumed = merge32(_cpu_context(c), given)
+            load_cpu_area(c.memory, c.cpu_area, resumed)
+            _trace(c, f"NtSetContextThread: i386 CONTEXT @0x{address:08x} (ContextFlags 0x{given.flags:x}) -> CPU "
+                   f"area: Eip 0x{resumed.regs['rip']:08x}, Esp 0x{resumed.regs['rsp']:08x}; wow64cpu resumes the "
+                   "whole context", context32=address)
+        return status
+    ctx.after(load)
+
+
+SPECIALS = {"NtContinue": nt_continue, "NtRaiseException": nt_raise_exception,
+            "NtGetContextThread": nt_get_context_thread, "NtSetContextThread": nt_set_context_thread}
 
 
 class Wow64PrepareForException:

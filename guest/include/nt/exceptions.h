@@ -33,6 +33,9 @@ NT_IMPORT NTSTATUS NTAPI NtRaiseException(PEXCEPTION_RECORD ExceptionRecord, PCO
                                           BOOLEAN FirstChance);
 
 NT_IMPORT VOID NTAPI RtlRaiseException(PEXCEPTION_RECORD ExceptionRecord);
+NT_IMPORT NTSTATUS NTAPI NtGetContextThread(HANDLE ThreadHandle, PCONTEXT ThreadContext);
+NT_IMPORT NTSTATUS NTAPI NtSetContextThread(HANDLE ThreadHandle, PCONTEXT ThreadContext);
+
 NT_IMPORT BOOLEAN NTAPI RtlDispatchException(PEXCEPTION_RECORD ExceptionRecord, PCONTEXT ContextRecord);
 NT_IMPORT VOID NTAPI RtlRaiseStatus(NTSTATUS Status);
 NT_IMPORT PVOID NTAPI RtlAddVectoredExceptionHandler(ULONG First, PVECTORED_EXCEPTION_HANDLER Handler);

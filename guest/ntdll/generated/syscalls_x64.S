@@ -516,6 +516,15 @@ NtFlushVirtualMemory:
         .byte   0xC3                    /* ret */
 
         .p2align 4, 0x90
+        .globl  NtGetContextThread
+NtGetContextThread:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x00f3                  /* mov eax, NtGetContextThread */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  NtGetCurrentProcessorNumber
 NtGetCurrentProcessorNumber:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
@@ -656,6 +665,15 @@ NtResetEvent:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
         .byte   0xB8
         .long   0x017a                  /* mov eax, NtResetEvent */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtSetContextThread
+NtSetContextThread:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x018d                  /* mov eax, NtSetContextThread */
         .byte   0x0F, 0x05              /* syscall */
         .byte   0xC3                    /* ret */
 

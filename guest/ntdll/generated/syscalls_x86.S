@@ -631,6 +631,17 @@ _NtFlushVirtualMemory@16:
         .word   0x0010                  /* ret 16 */
 
         .p2align 4, 0x90
+        .globl  _NtGetContextThread@8
+_NtGetContextThread@8:
+        .byte   0xB8
+        .long   0x00f3                  /* mov eax, NtGetContextThread */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0008                  /* ret 8 */
+
+        .p2align 4, 0x90
         .globl  _NtGetCurrentProcessorNumber@0
 _NtGetCurrentProcessorNumber@0:
         .byte   0xB8
@@ -799,6 +810,17 @@ _NtRaiseException@12:
 _NtResetEvent@8:
         .byte   0xB8
         .long   0x017a                  /* mov eax, NtResetEvent */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0008                  /* ret 8 */
+
+        .p2align 4, 0x90
+        .globl  _NtSetContextThread@8
+_NtSetContextThread@8:
+        .byte   0xB8
+        .long   0x018d                  /* mov eax, NtSetContextThread */
         .byte   0xBA
         .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
         .byte   0xFF, 0xD2              /* call edx */
