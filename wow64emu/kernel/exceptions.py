@@ -283,9 +283,10 @@ class ExceptionDispatch:
             raise NtError(NTSTATUS.INVALID_PARAMETER) from None
         _, ctx = self._given_context(process, ContextRecord)
         if process.tracer is not None:
+            chance = "first" if FirstChance else "second"
             process.tracer.emit("kernel", "raise", f"NtRaiseException: 0x{record.code:08X} "
-                                f"({NTSTATUS.name_of(record.code)}) at 0x{record.address:x}, "
-                                f"{'first' if FirstChance else 'second'} chance", code=record.code,
+                                f"({NTSTATUS.name_of(record.code)}) at 0x{record.address:x}, {chance} chance"
+                                f"{record.debug_text(process.memory.read)}", code=record.code,
                                 address=record.address, first_chance=bool(FirstChance))
         self.dispatch(thread, record, ctx, first_chance=bool(FirstChance & 0xFF))
         return NTSTATUS.SUCCESS

@@ -7,6 +7,7 @@ A CONTEXT's registers are kept as a dict, name -> value; pack and unpack are the
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .decl import decl
@@ -20,6 +21,7 @@ DECLARATIONS = {
 }
 
 EXCEPTION_MAXIMUM_PARAMETERS = 15
+DBG_PRINTEXCEPTION_C = 0x40010006
 EXCEPTION_NONCONTINUABLE = 0x1
 RECORD64_SIZE = 0x98
 RECORD32_SIZE = 0x50
@@ -106,6 +108,16 @@ class ExceptionRecord:
         params = [p & 0xFFFFFFFF for p in self.params[:EXCEPTION_MAXIMUM_PARAMETERS]]
         return struct.pack(f"<IIIII{len(params)}I", self.code, self.flags, self.nested & 0xFFFFFFFF,
                            self.address & 0xFFFFFFFF, len(params), *params).ljust(RECORD32_SIZE, b"\0")
+
+    def debug_text(self, read: Callable[[int, int], bytes]) -> str:
+        """For DBG_PRINTEXCEPTION_C (OutputDebugStringA), ': "the string"' as `read` finds it; else ''."""
+        if self.code != DBG_PRINTEXCEPTION_C or len(self.params) < 2:
+            return ""
+        try:
+            text = read(self.params[1], min(self.params[0], 512)).split(b"\0")[0]
+        except Exception:  # noqa: BLE001 - the guest's pointer: what cannot be read is not shown
+            return ""
+        return ": " + repr(text.decode("latin-1"))
 
     @classmethod
     def unpack64(cls, data: bytes) -> ExceptionRecord:

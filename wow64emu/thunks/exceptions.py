@@ -124,8 +124,9 @@ def nt_raise_exception(ctx: ThunkContext) -> None:
         esp = write_frame32(memory, record, resumed, resumed.regs["rsp"])
         enter_dispatcher32(memory, ctx.cpu_area, resumed, ctx.process.exception_dispatcher32, esp)
         _trace(ctx, f"NtRaiseException: 0x{record.code:08X} ({NTSTATUS.name_of(record.code)}) at "
-               f"0x{record.address:08x}, first chance: EXCEPTION_RECORD32 and i386 CONTEXT at 0x{esp + 8:08x} on the "
-               "32-bit stack -> ntdll32!KiUserExceptionDispatcher", code=record.code, esp=esp)
+               f"0x{record.address:08x}{record.debug_text(memory.read)}, first chance: EXCEPTION_RECORD32 and i386 "
+               f"CONTEXT at 0x{esp + 8:08x} on the 32-bit stack -> ntdll32!KiUserExceptionDispatcher",
+               code=record.code, esp=esp)
         ctx.fail(NTSTATUS.SUCCESS)
         return
     wide = dict(resumed.regs, cs=0x23, ss=0x2B, **{f"r{i}": 0 for i in range(8, 16)})
