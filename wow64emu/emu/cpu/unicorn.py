@@ -80,6 +80,7 @@ from .budget import InstructionBudget
 from .cpustate import CpuState
 from .paging import ADDRESS_MASK, NX, P, PageTables, pte_flags
 from .uclib import LIB, RegisterBatch, VectorBatch, handle
+from .watchdog import Watchdog
 
 SYSTEM_PAGE = 0x7FFF_FFFF_0000  # GDT, the kernel stack of the first return to user mode, the return-to-user stub
 GDT_ENTRIES = 16
@@ -156,6 +157,7 @@ class UnicornCpu:
         self._fault_regs = RegisterBatch(uc, [UC_X86_REG_RIP, UC_X86_REG_EFLAGS, UC_X86_REG_CS, UC_X86_REG_CR2])
         self._rip = RegisterBatch(uc, [UC_X86_REG_RIP])
         self._budget: InstructionBudget | None = None  # made by the first run with a budget (budget.py)
+        self._watchdog = Watchdog(lambda: _uc_emu_stop(self._handle))
         uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
         uc.hook_add(UC_HOOK_INSN_INVALID, self._on_invalid)
         uc.hook_add(UC_HOOK_MEM_INVALID, self._on_physical_fault)
@@ -385,13 +387,16 @@ class UnicornCpu:
             stop_hook = uc.hook_add(UC_HOOK_CODE, lambda uc, _address, _size, _user: uc.emu_stop(), None, until, until)
             uc.ctl_remove_cache(until, until + 1)
         start = time.monotonic()
+        if timeout:
+            self._watchdog.arm(start + timeout)
         try:
-            uc.emu_start(begin, 0xFFFF_FFFF_FFFF_FFFF, timeout=int(timeout * 1_000_000))
+            uc.emu_start(begin, 0xFFFF_FFFF_FFFF_FFFF)
         except UcError as exc:
             if self._fault is None:
                 where = f" (physical address 0x{self._physical_error:x})" if self._physical_error is not None else ""
                 raise EmulatorError(f"the CPU stopped at 0x{uc.reg_read(UC_X86_REG_RIP):x}: {exc}{where}") from None
         finally:
+            self._watchdog.disarm()
             if stop_hook is not None:
                 uc.hook_del(stop_hook)
         if self._hook_error is not None:
