@@ -137,6 +137,27 @@ BOOLEAN NTAPI RtlDispatchException(PEXCEPTION_RECORD ExceptionRecord, PCONTEXT C
     return handled;
 }
 
+BOOLEAN rtl_handler_answer(PEXCEPTION_RECORD record, EXCEPTION_DISPOSITION disposition, ULONG_PTR from,
+                           ULONG_PTR *nested)
+{
+    switch (disposition) {
+    case ExceptionContinueExecution:
+        if (record->ExceptionFlags & EXCEPTION_NONCONTINUABLE)
+            rtl_raise_nested(STATUS_NONCONTINUABLE_EXCEPTION, record);
+        return TRUE;
+    case ExceptionContinueSearch:
+        return FALSE;
+    case ExceptionNestedException:
+        record->ExceptionFlags |= EXCEPTION_NESTED_CALL;
+        if (from > *nested)
+            *nested = from;
+        return FALSE;
+    default:
+        rtl_raise_nested(STATUS_INVALID_DISPOSITION, record);
+        return FALSE;
+    }
+}
+
 void rtl_raise_nested(NTSTATUS status, PEXCEPTION_RECORD inner)
 {
     EXCEPTION_RECORD record = {0};

@@ -105,6 +105,12 @@ BOOLEAN rtl_dispatch_frames(PEXCEPTION_RECORD record, PCONTEXT context);
 /* Call one vectored handler (ntdll32.S, ntdll64.S: the place a trace watches). */
 LONG NTAPI RtlpCallVectoredHandler(PVECTORED_EXCEPTION_HANDLER handler, EXCEPTION_POINTERS *pointers);
 
+/* What a frame walk does with a frame handler's answer: TRUE to continue the exception (a noncontinuable one raises
+ * STATUS_NONCONTINUABLE_EXCEPTION instead); for a nested exception, *nested becomes the outermost frame `from` which
+ * it came; anything but a disposition raises STATUS_INVALID_DISPOSITION. */
+BOOLEAN rtl_handler_answer(PEXCEPTION_RECORD record, EXCEPTION_DISPOSITION disposition, ULONG_PTR from,
+                           ULONG_PTR *nested);
+
 /* Raise a noncontinuable exception `status` whose ExceptionRecord is `inner` (a handler's wrong answer). */
 void rtl_raise_nested(NTSTATUS status, PEXCEPTION_RECORD inner);
 

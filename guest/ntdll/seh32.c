@@ -44,7 +44,7 @@ BOOLEAN rtl_dispatch_frames(PEXCEPTION_RECORD record, PCONTEXT context)
 {
     NT_TEB *teb = nt_current_teb();
     NT_SEH_FRAME *frame = teb->ExceptionList;
-    NT_SEH_FRAME *nested = NULL;                    /* the frame of the handler this exception came out of */
+    ULONG_PTR nested = 0;                           /* the frame of the handler this exception came out of */
     ULONG_PTR left = frames_possible(teb);
 
     for (; frame != NT_SEH_END; frame = frame->Next) {
@@ -56,27 +56,12 @@ BOOLEAN rtl_dispatch_frames(PEXCEPTION_RECORD record, PCONTEXT context)
             return FALSE;
         }
         disposition = rtl_execute_handler(record, frame, context, &dc, frame->Handler);
-        if (frame == nested) {
+        if ((ULONG_PTR)frame == nested) {
             record->ExceptionFlags &= ~EXCEPTION_NESTED_CALL;
-            nested = NULL;
+            nested = 0;
         }
-        switch (disposition) {
-        case ExceptionContinueExecution:
-            if (record->ExceptionFlags & EXCEPTION_NONCONTINUABLE)
-                rtl_raise_nested(STATUS_NONCONTINUABLE_EXCEPTION, record);
+        if (rtl_handler_answer(record, disposition, (ULONG_PTR)dc.RegistrationPointer, &nested))
             return TRUE;
-        case ExceptionContinueSearch:
-            if (record->ExceptionFlags & EXCEPTION_STACK_INVALID)
-                return FALSE;
-            break;
-        case ExceptionNestedException:
-            record->ExceptionFlags |= EXCEPTION_NESTED_CALL;
-            if (dc.RegistrationPointer > nested)
-                nested = dc.RegistrationPointer;
-            break;
-        default:
-            rtl_raise_nested(STATUS_INVALID_DISPOSITION, record);
-        }
     }
     return FALSE;
 }

@@ -394,7 +394,8 @@ static BOOLEAN frame_valid(DWORD64 frame, DWORD64 low, DWORD64 high)
 BOOLEAN rtl_dispatch_frames(PEXCEPTION_RECORD record, PCONTEXT context)
 {
     CONTEXT walk;
-    DWORD64 low, high, nested = 0;
+    DWORD64 low, high;
+    ULONG_PTR nested = 0;                           /* the frame of the handler this exception came out of */
 
     stack_limits(&low, &high);
     copy_context(&walk, context);
@@ -416,21 +417,8 @@ BOOLEAN rtl_dispatch_frames(PEXCEPTION_RECORD record, PCONTEXT context)
                 record->ExceptionFlags &= ~EXCEPTION_NESTED_CALL;
                 nested = 0;
             }
-            switch (disposition) {
-            case ExceptionContinueExecution:
-                if (record->ExceptionFlags & EXCEPTION_NONCONTINUABLE)
-                    rtl_raise_nested(STATUS_NONCONTINUABLE_EXCEPTION, record);
+            if (rtl_handler_answer(record, disposition, dc.EstablisherFrame, &nested))
                 return TRUE;
-            case ExceptionContinueSearch:
-                break;
-            case ExceptionNestedException:
-                record->ExceptionFlags |= EXCEPTION_NESTED_CALL;
-                if (dc.EstablisherFrame > nested)
-                    nested = dc.EstablisherFrame;
-                break;
-            default:
-                rtl_raise_nested(STATUS_INVALID_DISPOSITION, record);
-            }
         }
         if (walk.Rsp >= high)
             break;
