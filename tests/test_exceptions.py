@@ -65,6 +65,8 @@ def test_every_fault_kind_reaches_a_vectored_handler_the_same_in_both_widths(tmp
     assert ("GetThreadContext: 1 pc in ntdll=1 sp on the stack=1\nNtGetContextThread bad handle: status=0xc0000008\n"
             "GetThreadContext bad handle: failed error=6\nSetThreadContext went back to the captured context\n"
             "NtSetContextThread bad handle: status=0xc0000008\n") in out
+    assert ("RtlCaptureStackBackTrace: at least 3 frames=1 in backtrace3, backtrace2, backtrace1=1 hash is their "
+            "sum=1\n") in out
     assert ("DBG_PRINTEXCEPTION_C: length=17 text=to the debugger\nDBG_PRINTEXCEPTION_C: length=23 text=wide, to the "
             "debugger\nOutputDebugString returned\n") in out
     assert "NtContinue NULL: status=0xc0000005\n" in out

@@ -1,6 +1,7 @@
 /*
- * kernel32's exception functions (errhandlingapi.h, debugapi.h): RaiseException, the vectored handlers (ntdll's),
- * the top-level filter, and the error mode.
+ * kernel32's exception functions (errhandlingapi.h, debugapi.h): RaiseException, the top-level filter,
+ * OutputDebugString, and the error mode. The vectored handlers and RtlCaptureStackBackTrace are ntdll's: exports of
+ * kernel32 that forward there (exports/exceptions.def), as Windows' do.
  *
  * SetUnhandledExceptionFilter keeps the program's filter and gives UnhandledExceptionFilter to ntdll, whose
  * RtlDispatchException calls it when no handler took an exception. With no filter, or a filter that does not ask to
@@ -27,26 +28,6 @@ VOID WINAPI RaiseException(DWORD dwExceptionCode, DWORD dwExceptionFlags, DWORD 
             record.ExceptionInformation[i] = lpArguments[i];
     }
     RtlRaiseException(&record);
-}
-
-PVOID WINAPI AddVectoredExceptionHandler(ULONG First, PVECTORED_EXCEPTION_HANDLER Handler)
-{
-    return RtlAddVectoredExceptionHandler(First, Handler);
-}
-
-ULONG WINAPI RemoveVectoredExceptionHandler(PVOID Handle)
-{
-    return RtlRemoveVectoredExceptionHandler(Handle);
-}
-
-PVOID WINAPI AddVectoredContinueHandler(ULONG First, PVECTORED_EXCEPTION_HANDLER Handler)
-{
-    return RtlAddVectoredContinueHandler(First, Handler);
-}
-
-ULONG WINAPI RemoveVectoredContinueHandler(PVOID Handle)
-{
-    return RtlRemoveVectoredContinueHandler(Handle);
 }
 
 LONG WINAPI UnhandledExceptionFilter(struct _EXCEPTION_POINTERS *ExceptionInfo)

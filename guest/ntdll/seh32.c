@@ -66,6 +66,34 @@ BOOLEAN rtl_dispatch_frames(PEXCEPTION_RECORD record, PCONTEXT context)
     return FALSE;
 }
 
+/* The return addresses of the frames above the caller (the first is where the caller returns to), along the chain
+ * of saved frame pointers, as Windows' x86 RtlCaptureStackBackTrace walks it: it ends where a function keeps no
+ * frame pointer. Their sum is the hash. */
+WORD NTAPI RtlCaptureStackBackTrace(DWORD FramesToSkip, DWORD FramesToCapture, PVOID *BackTrace, PDWORD BackTraceHash)
+{
+    NT_TEB *teb = nt_current_teb();
+    ULONG_PTR low = (ULONG_PTR)teb->StackLimit, high = (ULONG_PTR)teb->StackBase;
+    ULONG_PTR *frame = __builtin_frame_address(0);
+    WORD count = 0;
+    DWORD hash = 0;
+
+    while (count < FramesToCapture && (ULONG_PTR)frame >= low && (ULONG_PTR)frame + 8 <= high &&
+           !((ULONG_PTR)frame & 3) && frame[1]) {
+        if (FramesToSkip)
+            FramesToSkip--;
+        else {
+            BackTrace[count++] = (PVOID)frame[1];
+            hash += frame[1];
+        }
+        if ((ULONG_PTR *)frame[0] <= frame)
+            break;
+        frame = (ULONG_PTR *)frame[0];
+    }
+    if (BackTraceHash)
+        *BackTraceHash = hash;
+    return count;
+}
+
 /* RtlUnwind's work (ntdll32.S holds the entry, which keeps the registers and returns ReturnValue): each handler
  * from fs:[0] up to target (all of them when target is NULL) is called with EXCEPTION_UNWINDING and unlinked. */
 void rtl_unwind(NT_SEH_FRAME *target, PEXCEPTION_RECORD record, PVOID address)

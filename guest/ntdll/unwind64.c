@@ -511,6 +511,36 @@ VOID NTAPI RtlUnwind(PVOID TargetFrame, PVOID TargetIp, PEXCEPTION_RECORD Except
     RtlUnwindEx(TargetFrame, TargetIp, ExceptionRecord, ReturnValue, &context, NULL);
 }
 
+/* ---- stack back traces ---------------------------------------------------------------------------------- */
+
+/* The return addresses of the frames above the caller (the first is where the caller returns to), found by
+ * virtual unwinding; their sum as the hash. */
+WORD NTAPI RtlCaptureStackBackTrace(DWORD FramesToSkip, DWORD FramesToCapture, PVOID *BackTrace, PDWORD BackTraceHash)
+{
+    CONTEXT context;
+    DWORD64 low, high;
+    WORD count = 0;
+    DWORD hash = 0;
+
+    stack_limits(&low, &high);
+    RtlCaptureContext(&context);
+    for (ULONG depth = 0; depth < MAX_UNWIND_DEPTH && count < FramesToCapture; depth++) {
+        DISPATCHER_CONTEXT dc = {0};
+        unwind_frame(UNW_FLAG_NHANDLER, &context, &dc);  /* first out of this function: the caller's frame */
+        if (!context.Rip || context.Rsp < low || context.Rsp >= high)
+            break;
+        if (FramesToSkip) {
+            FramesToSkip--;
+            continue;
+        }
+        BackTrace[count++] = (PVOID)context.Rip;
+        hash += (DWORD)context.Rip;
+    }
+    if (BackTraceHash)
+        *BackTraceHash = hash;
+    return count;
+}
+
 /* ---- the C language handler ------------------------------------------------------------------------------- */
 
 typedef LONG (*scope_filter)(EXCEPTION_POINTERS *pointers, PVOID frame);
