@@ -89,8 +89,9 @@ def test_returning_from_the_entry_point_detaches_too(width: str, tmp_path: Path)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_dll_main_returning_false_ends_the_process_with_dll_init_failed(width: str, tmp_path: Path) -> None:
-    machine, status, out = run(width, "uses_dll_notify.exe", "fail", root=tmp_path)
+@pytest.mark.parametrize("how", ["fail", "crash"])  # FALSE, or an access violation the loader catches
+def test_dll_main_returning_false_ends_the_process_with_dll_init_failed(width: str, how: str, tmp_path: Path) -> None:
+    machine, status, out = run(width, "uses_dll_notify.exe", how, root=tmp_path)
     assert status == NTSTATUS.DLL_INIT_FAILED == 0xC0000142
     assert out == "attach\n"  # neither the program's entry point nor any detach ran
     flags = flags_by_name(machine)

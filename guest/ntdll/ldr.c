@@ -304,7 +304,7 @@ static NTSTATUS map_image(HANDLE file, PVOID *base)
 
 static BOOL call_entry(LDR_DATA_TABLE_ENTRY *e, ULONG reason)
 {
-    return ((dll_main)e->EntryPoint)(e->DllBase, reason, NULL);
+    return ldr_call_init_routine((dll_main)e->EntryPoint, e->DllBase, reason, NULL);
 }
 
 static void fill_entry(ldr_module *m, PVOID base, const struct ldr_path *path, ULONG reason)

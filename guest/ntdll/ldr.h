@@ -17,6 +17,10 @@
 /* A DLL's entry point (DllMain). */
 typedef BOOL (WINAPI *dll_main)(PVOID instance, ULONG reason, PVOID reserved);
 
+/* Call a DLL's entry point; an exception that leaves it is caught and makes it FALSE, as Windows' loader catches it
+ * (ntdll32.S, ntdll64.S). */
+BOOL ldr_call_init_routine(dll_main entry, PVOID base, ULONG reason, PVOID reserved);
+
 /* A module the guest loader loaded: its entry in the PEB's lists, and the path its names point into. */
 typedef struct ldr_module {
     LDR_DATA_TABLE_ENTRY entry;                     /* first: an entry is its module */

@@ -35,7 +35,7 @@ static BOOL call_entry(PEB_LDR_DATA *ldr, LDR_DATA_TABLE_ENTRY *e, ULONG reason)
     BOOL ok;
 
     ldr->EntryInProgress = e;
-    ok = ((dll_main)e->EntryPoint)(e->DllBase, reason, STATIC_LOAD);
+    ok = ldr_call_init_routine((dll_main)e->EntryPoint, e->DllBase, reason, STATIC_LOAD);
     ldr->EntryInProgress = NULL;
     return ok;
 }

@@ -200,3 +200,55 @@ _RtlpCallVectoredHandler@8:
         mov     esp, ebp
         pop     ebp
         ret     8
+
+/* BOOL ldr_call_init_routine(entry, base, reason, reserved), cdecl: the stdcall entry point called inside a
+ * registration of its own on the fs:[0] chain, whose handler (below) unwinds to it and resumes here with FALSE when
+ * an exception leaves the entry point, as Windows' loader catches it. */
+        .p2align 4, 0x90
+        .globl  _ldr_call_init_routine
+_ldr_call_init_routine:
+        push    ebp
+        mov     ebp, esp
+        push    ebx
+        push    esi
+        push    edi
+        push    ebp                         /* the registration: {Next, Handler, this frame's ebp} at ebp-24 */
+        push    offset _ldr_init_routine_caught
+        push    dword ptr fs:[0]
+        mov     dword ptr fs:[0], esp
+        push    dword ptr [ebp + 20]
+        push    dword ptr [ebp + 16]
+        push    dword ptr [ebp + 12]
+        call    dword ptr [ebp + 8]
+_ldr_init_routine_return:
+        lea     esp, [ebp - 24]
+        pop     dword ptr fs:[0]
+        add     esp, 8
+        pop     edi
+        pop     esi
+        pop     ebx
+        pop     ebp
+        ret
+
+/* Its handler (cdecl: record, frame, context, dispatcher context): unwinds the registrations above it, then
+ * continues at _ldr_init_routine_return on its frame with eax = FALSE. An unwind passes through. */
+_ldr_init_routine_caught:
+        mov     ecx, [esp + 4]
+        mov     eax, 1                      /* ExceptionContinueSearch */
+        test    dword ptr [ecx + 4], 6      /* EXCEPTION_UNWINDING | EXCEPTION_EXIT_UNWIND */
+        jnz     1f
+        mov     eax, [esp + 8]
+        push    0
+        push    ecx
+        push    0
+        push    eax
+        call    _RtlUnwind@16
+        mov     ecx, [esp + 12]             /* the CONTEXT */
+        mov     eax, [esp + 8]              /* the registration */
+        mov     edx, [eax + 8]
+        mov     [ecx + 0xB4], edx           /* Ebp */
+        mov     [ecx + 0xC4], eax           /* Esp */
+        mov     dword ptr [ecx + 0xB8], offset _ldr_init_routine_return
+        mov     dword ptr [ecx + 0xB0], 0   /* Eax = FALSE */
+        xor     eax, eax                    /* ExceptionContinueExecution */
+1:      ret

@@ -170,3 +170,33 @@ RtlpCallVectoredHandler:
         add     rsp, 0x28
         ret
         .seh_endproc
+
+/* BOOL ldr_call_init_routine(entry rcx, base rdx, reason r8, reserved r9): entry(base, reason, reserved) inside a
+ * __try whose __except (EXCEPTION_EXECUTE_HANDLER, through __C_specific_handler) makes an exception that leaves the
+ * entry point a FALSE, as Windows' loader does. */
+        .p2align 4, 0x90
+        .globl  ldr_call_init_routine
+        .seh_proc ldr_call_init_routine
+ldr_call_init_routine:
+        sub     rsp, 0x28
+        .seh_stackalloc 0x28
+        .seh_endprologue
+        mov     rax, rcx
+        mov     rcx, rdx
+        mov     rdx, r8
+        mov     r8, r9
+1:      call    rax
+        nop
+2:      add     rsp, 0x28
+        ret
+3:      xor     eax, eax
+        add     rsp, 0x28
+        ret
+        .seh_handler __C_specific_handler, @except
+        .seh_handlerdata
+        .long   1
+        .rva    1b, 2b
+        .long   1
+        .rva    3b
+        .text
+        .seh_endproc
