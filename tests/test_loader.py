@@ -353,6 +353,47 @@ def test_link_errors_are_one_line(space: AddressSpace, tmp_path: Path, case: Lin
     assert str(exc.value) == message
 
 
+def test_every_unresolved_import_is_named_a_line_each(space: AddressSpace, tmp_path: Path) -> None:
+    # Two missing exports of a DLL that is there, a missing DLL, and a missing export of a DLL that DLL imports:
+    # the binding goes on past each and names them all, in the order met, once each.
+    write_dll(tmp_path / "c.dll", exports={"Here": 0})
+    b = PEBuilder(dll=True, name="b.dll")
+    b.export("Bar", b.section(".text", b"\xc3" * 8, CODE))
+    b.import_("c.dll", "Here", "Gone")
+    b.build().write(tmp_path / "b.dll")
+    app = write_app(tmp_path, ("b.dll", ["Bar", "Nope", 7]), ("missing.dll", ["X", "Y"]), ("B.DLL", ["Nope"]))
+    with pytest.raises(BadImage) as exc:
+        Linker(space, [tmp_path], is64=False, limit=None).load(app)
+    assert str(exc.value).splitlines() == [
+        "c.dll!Gone: procedure not found (STATUS_ENTRYPOINT_NOT_FOUND)",
+        "b.dll!Nope: procedure not found (STATUS_ENTRYPOINT_NOT_FOUND)",
+        "b.dll!#7: ordinal not found (STATUS_ORDINAL_NOT_FOUND)",
+        "app.exe: imports missing.dll, which was not found (STATUS_DLL_NOT_FOUND)",
+    ]
+
+
+def test_api_set_names_bind_to_their_host_by_the_schema_rule(space: AddressSpace, tmp_path: Path) -> None:
+    write_dll(tmp_path / "kernel32.dll", exports={"Sleep": 0})
+    write_dll(tmp_path / "ucrtbase.dll", exports={"malloc": 4})
+    # Any case, with or without ".dll", any last version number of a contract level the schema holds.
+    app = write_app(tmp_path, ("API-MS-Win-Core-Synch-L1-2-0.dll", ["Sleep"]), ("api-ms-win-core-synch-l1-2-1",
+                    ["Sleep"]), ("api-ms-win-crt-heap-l1-1-0.dll", ["malloc"]))
+    linker = Linker(space, [tmp_path], is64=False, limit=None)
+    linker.load(app)
+    assert [m.name.lower() for m in linker.modules] == ["app.exe", "kernel32.dll", "ucrtbase.dll"]
+    assert linker.module("api-ms-win-core-synch-l1-2-0") is linker.module("kernel32.dll")
+    # A level the schema does not hold, or an api-/ext- name it does not know, is no DLL, whatever the folders hold.
+    write_dll(tmp_path / "api-ms-win-core-synch-l9-9-0.dll")
+    app = write_app(tmp_path, ("api-ms-win-core-synch-l9-9-0.dll", ["Bar"]), ("ext-ms-win-nope-l1-1-0", ["X"]))
+    with pytest.raises(BadImage) as exc:
+        Linker(space, [tmp_path], is64=False, limit=None).load(app)
+    assert str(exc.value).splitlines() == [
+        "app.exe: imports api-ms-win-core-synch-l9-9-0.dll, an API set this system does not define "
+        "(STATUS_DLL_NOT_FOUND)",
+        "app.exe: imports ext-ms-win-nope-l1-1-0, an API set this system does not define (STATUS_DLL_NOT_FOUND)",
+    ]
+
+
 def test_preload_maps_a_system_dll_at_its_base_of_either_bitness(space: AddressSpace, tmp_path: Path) -> None:
     pb = PEBuilder(is64=True, dll=True, name="ntdll.dll", image_base=0x7FFF_FED4_0000)
     pb.export("NtClose", pb.section(".text", b"\xc3", CODE))

@@ -230,3 +230,20 @@ def test_a_64_bit_process_refuses_a_32_bit_dll(tmp_path: Path) -> None:
     assert "STATUS_IMAGE_MACHINE_TYPE_MISMATCH" in mapped["text"] and "32-bit i386" in mapped["text"]
     assert [e["status"] for e in kernel_events(trace, "NtUnmapViewOfSection")] == [0]
     assert "C:\\dll_other.dll" not in images(machine)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_api_set_names_are_resolved_by_the_schema_in_the_peb(width: str, tmp_path: Path) -> None:
+    # The schema's contracts stand for their host (kernel32 and ntdll, loaded already: no module is added), in any
+    # case and version; a level or name the schema lacks is no DLL, even with a file of that name in the folder.
+    shutil.copy(BIN / width / "dll_plus.dll", tmp_path / "api-ms-win-core-synch-l9-9-0.dll")
+    machine, out = run(width, tmp_path, "load:api-ms-win-core-synch-l1-2-0.dll", "load:API-MS-WIN-CORE-SYNCH-L1-2-1",
+                       "free:api-ms-win-core-synch-l1-2-0", "load:api-ms-win-core-rtlsupport-l1-2-0",
+                       "load:api-ms-win-core-synch-l9-9-0.dll", "load:ext-ms-win-nothing-l1-1-0",
+                       "load:api-ms-win-crt-heap-l1-1-0.dll")
+    assert out == ("load api-ms-win-core-synch-l1-2-0.dll: ok\nload API-MS-WIN-CORE-SYNCH-L1-2-1: ok\n"
+                   "free api-ms-win-core-synch-l1-2-0: ok\nload api-ms-win-core-rtlsupport-l1-2-0: ok\n"
+                   "load api-ms-win-core-synch-l9-9-0.dll: failed error=126\n"
+                   "load ext-ms-win-nothing-l1-1-0: failed error=126\n"
+                   "load api-ms-win-crt-heap-l1-1-0.dll: failed error=126\n")  # ucrtbase.dll: not in this system
+    assert [e.base_name for e in own_list(machine)] == ["loadlib.exe", "ntdll.dll", "kernel32.dll"]

@@ -343,7 +343,8 @@ def _command(ns: argparse.Namespace) -> int:
             return bench_main(ns.calls, ns.repeat, ns.json, ns.speakeasy)
         return cmd_syscalls(ns)
     except EmulatorError as exc:
-        print(f"wow64emu: error: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines() or [""]:  # several problems (the imports a program lacks): a line each
+            print(f"wow64emu: error: {line}", file=sys.stderr)
         return EXIT_EMULATOR_ERROR
     except KeyboardInterrupt:
         print("wow64emu: interrupted", file=sys.stderr)

@@ -10,7 +10,8 @@
  *   folder, then the system folder (SysWOW64 for the 32-bit ntdll, System32 for the 64-bit one); a module of that
  *   base name already loaded is the one found. The first file found is the one loaded: an image of the other
  *   width there is STATUS_INVALID_IMAGE_FORMAT, not a reason to search on. Nothing found: STATUS_DLL_NOT_FOUND.
- *   Names are compared case-insensitively (ASCII letters).
+ *   Names are compared case-insensitively (ASCII letters). An API set name (api-ms-win-...) stands for the DLL the
+ *   schema names (apiset.c), for loads and LdrGetDllHandle alike; one the schema lacks is STATUS_DLL_NOT_FOUND.
  * - A file is opened for execute and read and its image section (SEC_IMAGE) mapped: the kernel places and
  *   relocates it (STATUS_IMAGE_NOT_AT_BASE is a success here). An image of the other machine (the kernel's
  *   STATUS_IMAGE_MACHINE_TYPE_MISMATCH, or a system DLL of the other width named by its path) is unmapped:
@@ -161,12 +162,15 @@ static void add_components(struct ldr_path *p, const WCHAR *name, ULONG length)
     }
 }
 
-/* The name the loader looks for: a path made full, ".dll" added when there is no extension. */
+/* The name the loader looks for: the host of an API set name (apiset.c), a path made full, ".dll" added when there
+ * is no extension. */
 static NTSTATUS make_name(const WCHAR *name, ULONG length, struct ldr_path *p)
 {
     ULONG base = 0;
     BOOL dot = FALSE;
 
+    if (ldr_api_set_host(name, length, &name, &length) && !name)
+        return STATUS_DLL_NOT_FOUND;
     p->length = 0;
     p->overflow = p->has_path = FALSE;
     for (ULONG i = 0; i < length; i++)

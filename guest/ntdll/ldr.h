@@ -68,6 +68,12 @@ void ldr_unbind_imports(ldr_module *module);
 /* Forget what the loader knows of which pages can be read (after unmapping anything). */
 void ldr_forget_readable(void);
 
+/* ---- apiset.c ---------------------------------------------------------------------------------------- */
+
+/* Whether a module name (`length` characters) is an API set name; if so, *host and *host_length give the DLL the
+ * schema maps it to, or NULL and 0 when the schema does not define it. */
+BOOL ldr_api_set_host(const WCHAR *name, ULONG length, const WCHAR **host, ULONG *host_length);
+
 /* ---- ldrinit.c ----------------------------------------------------------------------------------------- */
 
 /* DLL_PROCESS_ATTACH of the start-up DLLs, in initialisation order, before the program's entry point (called by

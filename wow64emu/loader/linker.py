@@ -3,7 +3,12 @@ the guest's ntdll runs them before the program's entry point (guest/ntdll/ldrini
 
 A DLL is searched for in the search directories in order (process creation gives the program's folder, then the
 system folder of its width), by name (kernel/dirindex.py); a file of the other bitness is passed over. A known DLL is
-searched for in the system folder only.
+searched for in the system folder only. An API set name (api-ms-win-*) stands for the DLL the schema gives
+(apiset.py).
+
+What cannot be bound (a DLL not found or of the other width, an export not found) does not stop the binding: the
+loader goes on and reports every such import at the end, one line each, so that a user sees the whole gap at once
+(Windows names only the first).
 
 Modules are known by (lower-case file name, bitness): a WoW64 process holds a 32-bit and a 64-bit ntdll.dll,
 and a 32-bit import must never bind to the 64-bit one.
@@ -19,6 +24,7 @@ from ..errors import BadImage, GuestFault
 from ..image.mapping import LoadedModule, Va, file_name, map_image
 from ..image.pe import Import, PEImage, Rva
 from ..kernel.dirindex import INDEX
+from .apiset import host_of
 
 _MAX_FORWARDS = 16
 
@@ -42,6 +48,10 @@ def _bits(is64: bool) -> str:
     return "64-bit" if is64 else "32-bit"
 
 
+class Unresolved(BadImage):
+    """One import that cannot be bound; the linker collects them and raises one BadImage naming them all."""
+
+
 class Linker:
     def __init__(self, space: AddressSpace, search_dirs: list[Path], *, is64: bool,
                  limit: int | None = None) -> None:
@@ -51,12 +61,13 @@ class Linker:
         self.limit = limit
         self.modules: list[LoadedModule] = []  # in load order
         self._by_key: dict[tuple[str, bool], LoadedModule] = {}
+        self._unresolved: dict[str, None] = {}  # the lines of what could not be bound, in order, once each
 
     # ---- public ---------------------------------------------------------------------------------------
 
     def module(self, name: str, *, is64: bool | None = None) -> LoadedModule | None:
         """The loaded module of that name, of the linker's bitness unless `is64` says otherwise."""
-        return self._by_key.get((module_key(name), self.is64 if is64 is None else is64))
+        return self._by_key.get((module_key(host_of(name) or name), self.is64 if is64 is None else is64))
 
     def load(self, path: str | Path) -> LoadedModule:
         """Load an image of the linker's bitness and, recursively, everything it imports."""
@@ -67,7 +78,9 @@ class Linker:
         if image.is64 != self.is64:
             raise BadImage(f"{image.name}: is a {_bits(image.is64)} image, expected {_bits(self.is64)} "
                            "(STATUS_INVALID_IMAGE_FORMAT)")
-        return self._map_and_bind(image, str(path))
+        module = self._map_and_bind(image, str(path))
+        self._report()
+        return module
 
     def map(self, path: str | Path, avoid: tuple[tuple[int, int], ...] = ()) -> LoadedModule:
         """Map an image of the linker's bitness at its preferred base (or rebased, clear of the `avoid` ranges),
@@ -84,6 +97,7 @@ class Linker:
     def bind(self, module: LoadedModule) -> None:
         """Resolve a mapped module's imports, loading (and binding) the DLLs it needs."""
         self._bind(module)
+        self._report()
 
     def preload(self, path: str | Path, *, base: int | None = None) -> LoadedModule:
         """Map a system DLL at its fixed base (its preferred one unless given), of either bitness, unbound."""
@@ -107,16 +121,34 @@ class Linker:
 
     def _bind(self, module: LoadedModule) -> None:
         for imported in module.image.imports:
-            dep = self._require(imported.dll, module.name)
+            try:
+                dep = self._require(imported.dll, module.name)
+            except Unresolved as exc:
+                self._unresolved[str(exc)] = None
+                continue
             for entry in imported.entries:
-                self._write_pointer(module, entry.iat_rva, self._resolve(dep, entry))
+                try:
+                    self._write_pointer(module, entry.iat_rva, self._resolve(dep, entry))
+                except Unresolved as exc:
+                    self._unresolved[str(exc)] = None
+
+    def _report(self) -> None:
+        """Raise one BadImage naming, a line each, every import the last load or bind could not bind."""
+        if self._unresolved:
+            lines = list(self._unresolved)
+            self._unresolved.clear()
+            raise BadImage("\n".join(lines))
 
     def _require(self, dll: str, importer: str) -> LoadedModule:
         """The module `importer` asks for, loading (and binding) it on first use."""
         loaded = self.module(dll)
         if loaded is not None:
             return loaded
-        path, image = self._find(dll, importer)
+        host = host_of(dll)
+        if host == "":
+            raise Unresolved(f"{importer}: imports {dll}, an API set this system does not define "
+                             "(STATUS_DLL_NOT_FOUND)")
+        path, image = self._find(host or dll, importer)
         return self._map_and_bind(image, str(path))
 
     def _find(self, dll: str, importer: str) -> tuple[Path, PEImage]:
@@ -128,9 +160,9 @@ class Linker:
                 return path, image
             wrong_bitness = True
         if wrong_bitness:
-            raise BadImage(f"{importer}: imports {dll}, which is a {_bits(not self.is64)} image "
+            raise Unresolved(f"{importer}: imports {dll}, which is a {_bits(not self.is64)} image "
                            "(STATUS_INVALID_IMAGE_FORMAT)")
-        raise BadImage(f"{importer}: imports {dll}, which was not found (STATUS_DLL_NOT_FOUND)")
+        raise Unresolved(f"{importer}: imports {dll}, which was not found (STATUS_DLL_NOT_FOUND)")
 
     def _candidates(self, dll: str) -> list[Path]:
         """The file that may be `dll` (compared case-insensitively) in each search folder, in order; a known DLL
@@ -177,10 +209,10 @@ def _label(key: str | int) -> str:
     return f"#{key}" if isinstance(key, int) else key
 
 
-def _not_found(dll: str, key: str | int) -> BadImage:
+def _not_found(dll: str, key: str | int) -> Unresolved:
     if isinstance(key, int):
-        return BadImage(f"{dll}!#{key}: ordinal not found (STATUS_ORDINAL_NOT_FOUND)")
-    return BadImage(f"{dll}!{key}: procedure not found (STATUS_ENTRYPOINT_NOT_FOUND)")
+        return Unresolved(f"{dll}!#{key}: ordinal not found (STATUS_ORDINAL_NOT_FOUND)")
+    return Unresolved(f"{dll}!{key}: procedure not found (STATUS_ENTRYPOINT_NOT_FOUND)")
 
 
 def _split_forwarder(forwarder: str) -> tuple[str, str | int]:

@@ -24,7 +24,7 @@ from ..kernel.console import create_std_handles
 from ..kernel.paths import SYSROOT
 from ..kernel.shareddata import KUSER_SHARED_DATA
 from ..kernel.stack import GRANULARITY, stack_sizes
-from . import ldrdata
+from . import apiset, ldrdata
 from . import structures as S
 from .linker import Linker
 
@@ -262,19 +262,30 @@ def create_environment(c: CreatedProcess) -> str:
     params64 = S.write_params(block, S.PARAMS64, strings, std)
     params32 = S.write_params(block, S.PARAMS32, strings, std) if process.wow64 else 0
     process.memory.poke(params_base, bytes(block.buf[: block.top]))
-    _write_peb(process, process.peb64, S.PEB64, c.image, params64)
+    api_sets = _map_api_set_schema(process, below)
+    _write_peb(process, process.peb64, S.PEB64, c.image, params64, api_sets)
     if process.wow64:
         process.peb32 = _alloc(process, PAGE, "PEB32", below=below)
-        _write_peb(process, process.peb32, S.PEB32, c.image, params32)
+        _write_peb(process, process.peb32, S.PEB32, c.image, params32, api_sets)
     return (f"PEB64 at 0x{c.peb64:x}" + (f", PEB32 at 0x{c.peb32:x}" if c.peb32 else "")
             + f", process parameters, standard handles {std[0]:#x}, {std[1]:#x}, {std[2]:#x}")
 
 
-def _write_peb(process: Process, peb: int, layout: S.PebLayout, image: LoadedModule, params: int) -> None:
+def _map_api_set_schema(process: Process, below: int | None) -> int:
+    """The API set schema, read-only, where both PEBs can point to it (Windows maps apisetschema.dll's section)."""
+    schema = apiset.schema_bytes()
+    base = _alloc(process, page_up(len(schema)), "API set schema", below=below, protect=Prot.READONLY)
+    process.memory.poke(base, schema)
+    return base
+
+
+def _write_peb(process: Process, peb: int, layout: S.PebLayout, image: LoadedModule, params: int,
+               api_sets: int) -> None:
     page = bytearray(PAGE)
     p = "<" + layout.ptr
     struct.pack_into(p, page, layout.image_base, image.base)
     struct.pack_into(p, page, layout.process_parameters, params)
+    struct.pack_into(p, page, layout.api_set_map, api_sets)
     struct.pack_into("<I", page, layout.number_of_processors, 2)
     struct.pack_into("<IIHxxI", page, layout.os_major, 10, 0, 19045, 2)
     struct.pack_into("<I", page, layout.image_subsystem, image.image.subsystem)

@@ -183,6 +183,7 @@ _Static_assert(sizeof(SYSTEM_PROCESS_INFORMATION) == NT_OFFSETS(0xB8, 0x100), "S
 #define NT_PEB_OS_MINOR_VERSION  NT_OFFSETS(0xA8, 0x11C)    /* ULONG */
 #define NT_PEB_OS_BUILD_NUMBER   NT_OFFSETS(0xAC, 0x120)    /* USHORT */
 #define NT_PEB_OS_PLATFORM_ID    NT_OFFSETS(0xB0, 0x124)    /* ULONG */
+#define NT_PEB_API_SET_MAP       NT_OFFSETS(0x38, 0x68)     /* the API set schema (API_SET_NAMESPACE *) */
 #define NT_PEB_FIELD(type, offset) (*(type *)((char *)nt_current_teb()->Peb + (offset)))
 
 /* KUSER_SHARED_DATA: the processor architecture of the machine (the same in both views of a WoW64 process). */
