@@ -41,6 +41,8 @@ WINDOWS_UNDERSCORE_NAMES = {"__C_specific_handler"}  # exported by Windows' ntdl
 EXCEPTION_NAMES = {"RtlRaiseException", "RtlAddVectoredExceptionHandler", "RtlRemoveVectoredExceptionHandler",
                    "RtlAddVectoredContinueHandler", "RtlRemoveVectoredContinueHandler",
                    "RtlSetUnhandledExceptionFilter"}  # guest/ntdll/exception.c, ntdll32.S, ntdll64.S
+USER_SYNC_NAMES = {"RtlSleepConditionVariableSRW", "RtlRunOnceExecuteOnce", "RtlRunOnceBeginInitialize",
+                   "RtlRunOnceComplete"}  # guest/ntdll/sync.c, called by kernel32's usersync.c
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ PROGRAMS = {
     "k32loop": ("x86", "x64"), "bench": ("x86", "x64"), "sleeper": ("x86", "x64"),
     "limits": ("x86", "x64"), "limits_laa": ("x86",), "loadlib": ("x86", "x64"),
     "uses_dll_notify": ("x86", "x64"), "uses_dll_outer": ("x86", "x64"), "hostile": ("x86", "x64"),
-    "devices": ("x86", "x64"),
+    "devices": ("x86", "x64"), "usersync": ("x86", "x64"),
 }
 # The differential-oracle scenarios (fixtures/src/oracle_*.c) are built for both widths; fixtures/README.md
 # describes them as a group.
@@ -167,11 +169,18 @@ def test_kernel32_ordinals_are_fixed(sysdir: str):
     assert {name: exports[name] for name in KERNEL32_ORDINALS} == KERNEL32_ORDINALS
 
 
+def test_the_interlocked_exports_are_the_32bit_kernel32s_only():
+    names = {"InterlockedIncrement", "InterlockedDecrement", "InterlockedExchange", "InterlockedExchangeAdd",
+             "InterlockedCompareExchange", "InterlockedCompareExchange64"}
+    assert names <= set(_exports(SYSROOT / "SysWOW64" / "kernel32.dll"))
+    assert not names & set(_exports(SYSROOT / "System32" / "kernel32.dll"))
+
+
 @pytest.mark.parametrize("sysdir", ["SysWOW64", "System32"])
 def test_kernel32_imports_only_ntdll_system_calls_and_loader(sysdir: str):
     imports = _imports(SYSROOT / sysdir / "kernel32.dll")
     assert set(imports) == {"ntdll.dll"}
-    assert set(imports["ntdll.dll"]) <= SYSCALL_NAMES | LOADER_NAMES | EXCEPTION_NAMES
+    assert set(imports["ntdll.dll"]) <= SYSCALL_NAMES | LOADER_NAMES | EXCEPTION_NAMES | USER_SYNC_NAMES
     assert set(imports["ntdll.dll"]) <= set(_exports(SYSROOT / sysdir / "ntdll.dll"))
 
 

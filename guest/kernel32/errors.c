@@ -22,6 +22,8 @@ static const struct {
     DWORD error;
 } status_errors[] = {
     { STATUS_OBJECT_NAME_NOT_FOUND, ERROR_FILE_NOT_FOUND },         /* 2 */
+    { STATUS_UNSUCCESSFUL, ERROR_GEN_FAILURE },                     /* 31 */
+    { STATUS_TIMEOUT, ERROR_TIMEOUT },                              /* 1460 */
     { STATUS_OBJECT_PATH_NOT_FOUND, ERROR_PATH_NOT_FOUND },         /* 3 */
     { STATUS_ACCESS_DENIED, ERROR_ACCESS_DENIED },                  /* 5 */
     { STATUS_INVALID_HANDLE, ERROR_INVALID_HANDLE },                /* 6 */

@@ -17,6 +17,12 @@
 #ifndef STATUS_OBJECT_NAME_EXISTS
 #define STATUS_OBJECT_NAME_EXISTS      ((NTSTATUS)0x40000000L)
 #endif
+#ifndef STATUS_UNSUCCESSFUL
+#define STATUS_UNSUCCESSFUL            ((NTSTATUS)0xC0000001L)
+#endif
+#ifndef STATUS_RESOURCE_NOT_OWNED
+#define STATUS_RESOURCE_NOT_OWNED      ((NTSTATUS)0xC0000264L)
+#endif
 #ifndef STATUS_NO_MORE_ENTRIES
 #define STATUS_NO_MORE_ENTRIES         ((NTSTATUS)0x8000001AL)
 #endif
@@ -101,6 +107,7 @@ NT_IMPORT NTSTATUS NTAPI NtOpenEvent(PHANDLE EventHandle, ACCESS_MASK DesiredAcc
 NT_IMPORT NTSTATUS NTAPI NtSetEvent(HANDLE EventHandle, PLONG PreviousState);
 NT_IMPORT NTSTATUS NTAPI NtResetEvent(HANDLE EventHandle, PLONG PreviousState);
 NT_IMPORT NTSTATUS NTAPI NtClearEvent(HANDLE EventHandle);
+NT_IMPORT NTSTATUS NTAPI NtYieldExecution(void);
 NT_IMPORT NTSTATUS NTAPI NtPulseEvent(HANDLE EventHandle, PLONG PreviousState);
 NT_IMPORT NTSTATUS NTAPI NtQueryEvent(HANDLE EventHandle, ULONG EventInformationClass, PVOID EventInformation,
                                       ULONG EventInformationLength, PULONG ReturnLength);
