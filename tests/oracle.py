@@ -76,12 +76,14 @@ class Coverage:
         return lines
 
 
-def listing(root: Path) -> dict[str, bytes]:
-    """The C: drive after a run: relative path -> content (b"<dir>" for a directory)."""
+def listing(root: Path, program: str) -> dict[str, bytes]:
+    """The C: drive after a run: relative path -> content (b"<dir>" for a directory), without the program's own
+    file (placed at C:\\NAME by process creation: a different file in each width)."""
     out = {}
     for p in sorted(root.rglob("*")):
         rel = p.relative_to(root).as_posix()
-        out[rel] = b"<dir>" if p.is_dir() else p.read_bytes()
+        if rel != program:
+            out[rel] = b"<dir>" if p.is_dir() else p.read_bytes()
     return out
 
 
@@ -94,7 +96,7 @@ def observe(width: str, program: str, root: Path, args: list[str], rules: list[R
     for pattern, replacement in rules:
         text = re.sub(pattern, replacement, text)
     obs = Observation(outcome.exit_status, text, streams.stderr.getvalue().decode("utf-8", "replace"),
-                      listing(root))
+                      listing(root, f"{program}.exe"))
     return obs, machine.entry.served
 
 

@@ -8,7 +8,9 @@ the executable's imports, and write the loader's module lists (PEB->Ldr) in each
 
 from __future__ import annotations
 
+import logging
 import os
+import shutil
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from ..errors import BadImage
 from ..image.mapping import LoadedModule
 from ..image.pe import PEImage, preferred_range
 from ..kernel.console import create_std_handles
+from ..kernel.dirindex import INDEX
 from ..kernel.paths import SYSROOT
 from ..kernel.shareddata import KUSER_SHARED_DATA
 from ..kernel.stack import GRANULARITY, stack_sizes
@@ -33,6 +36,8 @@ if TYPE_CHECKING:
     from ..kernel.process import Process
     from ..kernel.system import System
     from ..kernel.threadobject import Thread
+
+log = logging.getLogger(__name__)
 
 SYSTEM32 = SYSROOT / "System32"
 SYSWOW64 = SYSROOT / "SysWOW64"
@@ -249,6 +254,7 @@ def create_environment(c: CreatedProcess) -> str:
     std = create_std_handles(process)
     guest_path = str(PureWindowsPath("C:\\", c.program.name))
     process.image_path = guest_path
+    _place_program(process.system.volume.root, c.program)
     strings = S.ParamsStrings(
         image_path=guest_path,
         command_line=" ".join(quote_arg(a) for a in [guest_path, *c.args]),
@@ -269,6 +275,20 @@ def create_environment(c: CreatedProcess) -> str:
         _write_peb(process, process.peb32, S.PEB32, c.image, params32, api_sets)
     return (f"PEB64 at 0x{c.peb64:x}" + (f", PEB32 at 0x{c.peb32:x}" if c.peb32 else "")
             + f", process parameters, standard handles {std[0]:#x}, {std[1]:#x}, {std[2]:#x}")
+
+
+def _place_program(root: Path, program: Path) -> None:
+    """The program's own file where the guest knows it (C:\\NAME, the path GetModuleFileName gives): copied into the
+    drive when the drive holds no file of that name, so that a program that reads itself (launchers, installers,
+    self-extracting archives) finds itself wherever on the host it lives. A file of that name already there is
+    left as it is."""
+    if INDEX.find(root, program.name) is not None:
+        return
+    try:
+        shutil.copyfile(program, root / program.name)
+        INDEX.added(root / program.name)
+    except OSError as exc:
+        log.warning("the program's file could not be placed at C:\\%s: %s", program.name, exc.strerror)
 
 
 def _map_api_set_schema(process: Process, below: int | None) -> int:
