@@ -38,6 +38,33 @@ SYSCALL_NAMES = {c.name for c in syscalls()}
 LOADER_NAMES = {"LdrLoadDll", "LdrGetDllHandle", "LdrGetProcedureAddress", "LdrUnloadDll",  # guest/ntdll/ldr.c
                 "LdrShutdownProcess", "RtlExitUserProcess"}  # guest/ntdll/ldrinit.c
 WINDOWS_UNDERSCORE_NAMES = {"__C_specific_handler"}  # exported by Windows' ntdll under this very name
+HEAP_NAMES = {"RtlCreateHeap", "RtlDestroyHeap", "RtlAllocateHeap", "RtlFreeHeap", "RtlReAllocateHeap", "RtlSizeHeap",
+              "RtlValidateHeap", "RtlLockHeap", "RtlUnlockHeap", "RtlGetProcessHeaps", "RtlCompactHeap",
+              "RtlSetHeapInformation", "RtlQueryHeapInformation",  # guest/ntdll/heap.c
+              "RtlInitializeCriticalSection", "RtlInitializeCriticalSectionAndSpinCount",
+              "RtlInitializeCriticalSectionEx", "RtlEnterCriticalSection", "RtlTryEnterCriticalSection",
+              "RtlLeaveCriticalSection", "RtlDeleteCriticalSection", "RtlSetCriticalSectionSpinCount",
+              "RtlIsCriticalSectionLocked", "RtlIsCriticalSectionLockedByThread"}  # guest/ntdll/critsec.c
+# kernel32's heap (exports/heap.def) and critical sections (exports/sync.def); a forwarder names its ntdll export.
+KERNEL32_HEAP_ORDINALS = {
+    "HeapCreate": 900, "HeapDestroy": 901, "HeapAlloc": 902, "HeapFree": 903, "HeapReAlloc": 904, "HeapSize": 905,
+    "HeapValidate": 906, "HeapCompact": 907, "HeapLock": 908, "HeapUnlock": 909, "HeapSetInformation": 910,
+    "HeapQueryInformation": 911, "GetProcessHeap": 912, "GetProcessHeaps": 913, "LocalAlloc": 914,
+    "LocalFree": 915, "LocalReAlloc": 916, "LocalSize": 917, "LocalLock": 918, "LocalUnlock": 919,
+    "LocalFlags": 920, "LocalHandle": 921, "GlobalAlloc": 922, "GlobalFree": 923, "GlobalReAlloc": 924,
+    "GlobalSize": 925, "GlobalLock": 926, "GlobalUnlock": 927, "GlobalFlags": 928, "GlobalHandle": 929,
+    "DeleteCriticalSection": 324, "EnterCriticalSection": 325, "InitializeCriticalSection": 326,
+    "InitializeCriticalSectionAndSpinCount": 327, "InitializeCriticalSectionEx": 328, "LeaveCriticalSection": 329,
+    "SetCriticalSectionSpinCount": 330, "TryEnterCriticalSection": 331,
+}
+KERNEL32_FORWARDERS = {
+    "HeapAlloc": "ntdll.RtlAllocateHeap", "HeapReAlloc": "ntdll.RtlReAllocateHeap", "HeapSize": "ntdll.RtlSizeHeap",
+    "DeleteCriticalSection": "ntdll.RtlDeleteCriticalSection", "EnterCriticalSection": "ntdll.RtlEnterCriticalSection",
+    "InitializeCriticalSection": "ntdll.RtlInitializeCriticalSection",
+    "LeaveCriticalSection": "ntdll.RtlLeaveCriticalSection",
+    "SetCriticalSectionSpinCount": "ntdll.RtlSetCriticalSectionSpinCount",
+    "TryEnterCriticalSection": "ntdll.RtlTryEnterCriticalSection",
+}
 EXCEPTION_NAMES = {"RtlRaiseException", "RtlAddVectoredExceptionHandler", "RtlRemoveVectoredExceptionHandler",
                    "RtlAddVectoredContinueHandler", "RtlRemoveVectoredContinueHandler",
                    "RtlSetUnhandledExceptionFilter"}  # guest/ntdll/exception.c, ntdll32.S, ntdll64.S
@@ -55,8 +82,10 @@ class Dll:
 
 DLLS = [
     Dll("SysWOW64/ntdll.dll", I386, 0x77C00000,
-        frozenset(SYSCALL_NAMES | LOADER_NAMES | {"Wow64SystemServiceCall", "Wow64Transition", "RtlUserThreadStart"})),
-    Dll("System32/ntdll.dll", AMD64, 0x7FFFFED40000, frozenset(SYSCALL_NAMES | LOADER_NAMES | {"RtlUserThreadStart"})),
+        frozenset(SYSCALL_NAMES | LOADER_NAMES | HEAP_NAMES
+                  | {"Wow64SystemServiceCall", "Wow64Transition", "RtlUserThreadStart"})),
+    Dll("System32/ntdll.dll", AMD64, 0x7FFFFED40000,
+        frozenset(SYSCALL_NAMES | LOADER_NAMES | HEAP_NAMES | {"RtlUserThreadStart"})),
     Dll("SysWOW64/kernel32.dll", I386, 0x76B00000, frozenset(KERNEL32_ORDINALS)),
     Dll("System32/kernel32.dll", AMD64, 0x7FFFFE900000, frozenset(KERNEL32_ORDINALS)),
     Dll("System32/wow64cpu.dll", AMD64, 0x77B80000,
@@ -76,7 +105,7 @@ PROGRAMS = {
     "k32loop": ("x86", "x64"), "bench": ("x86", "x64"), "sleeper": ("x86", "x64"),
     "limits": ("x86", "x64"), "limits_laa": ("x86",), "loadlib": ("x86", "x64"),
     "uses_dll_notify": ("x86", "x64"), "uses_dll_outer": ("x86", "x64"), "hostile": ("x86", "x64"),
-    "devices": ("x86", "x64"), "usersync": ("x86", "x64"),
+    "devices": ("x86", "x64"), "usersync": ("x86", "x64"), "heap": ("x86", "x64"),
 }
 # The differential-oracle scenarios (fixtures/src/oracle_*.c) are built for both widths; fixtures/README.md
 # describes them as a group.
@@ -177,10 +206,19 @@ def test_the_interlocked_exports_are_the_32bit_kernel32s_only():
 
 
 @pytest.mark.parametrize("sysdir", ["SysWOW64", "System32"])
+def test_kernel32_heap_ordinals_and_forwarders(sysdir: str):
+    found = exports(SYSROOT / sysdir / "kernel32.dll")
+    assert {name: found[name].ordinal for name in KERNEL32_HEAP_ORDINALS} == KERNEL32_HEAP_ORDINALS
+    assert {name: (found[name].forwarder or b"").decode() for name in KERNEL32_FORWARDERS} == KERNEL32_FORWARDERS
+    assert all(found[name].forwarder is None for name in set(KERNEL32_HEAP_ORDINALS) - set(KERNEL32_FORWARDERS))
+
+
+@pytest.mark.parametrize("sysdir", ["SysWOW64", "System32"])
 def test_kernel32_imports_only_ntdll_system_calls_and_loader(sysdir: str):
     imports = _imports(SYSROOT / sysdir / "kernel32.dll")
     assert set(imports) == {"ntdll.dll"}
-    assert set(imports["ntdll.dll"]) <= SYSCALL_NAMES | LOADER_NAMES | EXCEPTION_NAMES | USER_SYNC_NAMES
+    assert set(imports["ntdll.dll"]) <= (SYSCALL_NAMES | LOADER_NAMES | EXCEPTION_NAMES | USER_SYNC_NAMES
+                                         | HEAP_NAMES)
     assert set(imports["ntdll.dll"]) <= set(_exports(SYSROOT / sysdir / "ntdll.dll"))
 
 

@@ -248,6 +248,7 @@ NT_IMPORT NTSTATUS NTAPI NtQuerySystemTime(PLARGE_INTEGER SystemTime);
 /* Each kernel area declares its own structures, constants and calls in nt/<area>.h. */
 #include "nt/exceptions.h"
 #include "nt/files.h"
+#include "nt/heap.h"
 #include "nt/loader.h"
 #include "nt/memory.h"
 #include "nt/objects.h"

@@ -80,6 +80,11 @@ BOOL ldr_api_set_host(const WCHAR *name, ULONG length, const WCHAR **host, ULONG
  * RtlUserThreadStart). A DllMain that returns FALSE ends the process with STATUS_DLL_INIT_FAILED. */
 void ldr_initialize_process(void);
 
+/* ---- heap.c ------------------------------------------------------------------------------------------- */
+
+/* Create the process heap (PEB->ProcessHeap) with the sizes of the program's image header. */
+void rtl_create_process_heap(void);
+
 /* ---- strings ------------------------------------------------------------------------------------------- */
 
 static inline ULONG ldr_strlen(const char *s)

@@ -309,6 +309,10 @@ def _write_peb(process: Process, peb: int, layout: S.PebLayout, image: LoadedMod
     struct.pack_into("<I", page, layout.number_of_processors, 2)
     struct.pack_into("<IIHxxI", page, layout.os_major, 10, 0, 19045, 2)
     struct.pack_into("<I", page, layout.image_subsystem, image.image.subsystem)
+    struct.pack_into("<4" + layout.ptr, page, layout.heap_segment_reserve, *S.HEAP_DEFAULTS)
+    slot = struct.calcsize(p)
+    struct.pack_into("<II" + layout.ptr, page, layout.number_of_heaps, 0, (PAGE - layout.size) // slot,
+                     peb + layout.size)
     process.memory.poke(peb, bytes(page))
 
 
