@@ -308,6 +308,7 @@ static NTSTATUS map_image(HANDLE file, PVOID *base)
 
 static BOOL call_entry(LDR_DATA_TABLE_ENTRY *e, ULONG reason)
 {
+    ldr_tls_callbacks(e, reason, NULL);
     return ldr_call_init_routine((dll_main)e->EntryPoint, e->DllBase, reason, NULL);
 }
 
@@ -390,6 +391,8 @@ static NTSTATUS load_file(HANDLE file, const struct ldr_path *path, ULONG reason
     }
     fill_entry(m, base, path, reason);
     status = ldr_bind_imports(m);
+    if (NT_SUCCESS(status))
+        status = ldr_tls_add_module(&m->entry);
     if (NT_SUCCESS(status))
         status = attach(&m->entry);
     if (!NT_SUCCESS(status)) {

@@ -74,6 +74,17 @@ void ldr_forget_readable(void);
  * schema maps it to, or NULL and 0 when the schema does not define it. */
 BOOL ldr_api_set_host(const WCHAR *name, ULONG length, const WCHAR **host, ULONG *host_length);
 
+/* ---- ldrtls.c ----------------------------------------------------------------------------------------- */
+
+/* Static TLS of the start-up modules: their indexes and the first thread's copies (before any DLL is attached). */
+void ldr_tls_initialize(void);
+
+/* Static TLS of a module LoadLibrary loaded: an index and the running thread's copy, if it has a TLS directory. */
+NTSTATUS ldr_tls_add_module(LDR_DATA_TABLE_ENTRY *e);
+
+/* Call a module's TLS callbacks, if it has any, as its DllMain is called (`reason`, `reserved`). */
+void ldr_tls_callbacks(LDR_DATA_TABLE_ENTRY *e, ULONG reason, PVOID reserved);
+
 /* ---- ldrinit.c ----------------------------------------------------------------------------------------- */
 
 /* DLL_PROCESS_ATTACH of the start-up DLLs, in initialisation order, before the program's entry point (called by

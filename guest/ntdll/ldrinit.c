@@ -10,7 +10,10 @@
  *   initialisation (LdrpRunInitializeRoutines before Windows 8, the dependency graph since): here
  *   ldr_initialize_process, which RtlUserThreadStart (ntdll32.S, ntdll64.S) calls before the entry point, the
  *   first code of the process's width to run.
- * - First it creates the process heap (heap.c), as LdrpInitializeProcess does before any DLL runs.
+ * - First it creates the process heap (heap.c), as LdrpInitializeProcess does before any DLL runs, then gives the
+ *   modules with static TLS their indexes and the thread its copies (ldrtls.c). Each DllMain call is preceded by
+ *   the module's TLS callbacks; the program's own TLS callbacks run after the last DLL is attached, and after the
+ *   last is detached at exit.
  * - It walks the initialisation-order list from the start; each entry not yet processed is marked
  *   LDRP_ENTRY_PROCESSED and, when it has an entry point, LDRP_PROCESS_ATTACH_CALLED, then its DllMain is called
  *   with DLL_PROCESS_ATTACH and a non-NULL lpReserved ((PVOID)1: a static load; Windows passes a context there),
@@ -36,9 +39,16 @@ static BOOL call_entry(PEB_LDR_DATA *ldr, LDR_DATA_TABLE_ENTRY *e, ULONG reason)
     BOOL ok;
 
     ldr->EntryInProgress = e;
+    ldr_tls_callbacks(e, reason, STATIC_LOAD);
     ok = ldr_call_init_routine((dll_main)e->EntryPoint, e->DllBase, reason, STATIC_LOAD);
     ldr->EntryInProgress = NULL;
     return ok;
+}
+
+/* The program's own entry: the first of the load order. */
+static LDR_DATA_TABLE_ENTRY *program_entry(PEB_LDR_DATA *ldr)
+{
+    return ENTRY_OF(ldr->InLoadOrderModuleList.Flink, InLoadOrderLinks);
 }
 
 void ldr_initialize_process(void)
@@ -47,6 +57,7 @@ void ldr_initialize_process(void)
     LIST_ENTRY *head = &ldr->InInitializationOrderModuleList;
 
     rtl_create_process_heap();
+    ldr_tls_initialize();
     for (LIST_ENTRY *link = head->Flink; link != head; link = link->Flink) {
         LDR_DATA_TABLE_ENTRY *e = ENTRY_OF(link, InInitializationOrderLinks);
         if (e->Flags & LDRP_ENTRY_PROCESSED)
@@ -58,6 +69,7 @@ void ldr_initialize_process(void)
         if (!call_entry(ldr, e, DLL_PROCESS_ATTACH))
             NtTerminateProcess(NtCurrentProcess(), STATUS_DLL_INIT_FAILED);
     }
+    ldr_tls_callbacks(program_entry(ldr), DLL_PROCESS_ATTACH, STATIC_LOAD);
 }
 
 NTSTATUS NTAPI LdrShutdownProcess(void)
@@ -74,6 +86,7 @@ NTSTATUS NTAPI LdrShutdownProcess(void)
         if (e->EntryPoint && (e->Flags & LDRP_PROCESS_ATTACH_CALLED))
             call_entry(ldr, e, DLL_PROCESS_DETACH);
     }
+    ldr_tls_callbacks(program_entry(ldr), DLL_PROCESS_DETACH, STATIC_LOAD);
     return STATUS_SUCCESS;
 }
 
