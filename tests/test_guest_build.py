@@ -69,7 +69,8 @@ EXCEPTION_NAMES = {"RtlRaiseException", "RtlAddVectoredExceptionHandler", "RtlRe
                    "RtlAddVectoredContinueHandler", "RtlRemoveVectoredContinueHandler",
                    "RtlSetUnhandledExceptionFilter"}  # guest/ntdll/exception.c, ntdll32.S, ntdll64.S
 USER_SYNC_NAMES = {"RtlSleepConditionVariableSRW", "RtlRunOnceExecuteOnce", "RtlRunOnceBeginInitialize",
-                   "RtlRunOnceComplete"}  # guest/ntdll/sync.c, called by kernel32's usersync.c
+                   "RtlRunOnceComplete",  # guest/ntdll/sync.c, called by kernel32's usersync.c
+                   "RtlFlsAlloc", "RtlFlsFree", "RtlFlsGetValue", "RtlFlsSetValue"}  # fls.c, for tlsapi.c
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ PROGRAMS = {
     "limits": ("x86", "x64"), "limits_laa": ("x86",), "loadlib": ("x86", "x64"),
     "uses_dll_notify": ("x86", "x64"), "uses_dll_outer": ("x86", "x64"), "hostile": ("x86", "x64"),
     "devices": ("x86", "x64"), "usersync": ("x86", "x64"), "heap": ("x86", "x64"),
-    "statictls": ("x86", "x64"),
+    "statictls": ("x86", "x64"), "tlsslots": ("x86", "x64"),
 }
 # The differential-oracle scenarios (fixtures/src/oracle_*.c) are built for both widths; fixtures/README.md
 # describes them as a group.

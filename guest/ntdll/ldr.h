@@ -96,6 +96,9 @@ void ldr_initialize_process(void);
 /* Create the process heap (PEB->ProcessHeap) with the sizes of the program's image header. */
 void rtl_create_process_heap(void);
 
+/* fls.c: the running thread's FLS callbacks, for its non-NULL values, as the thread ends. */
+void rtl_fls_thread_exit(void);
+
 /* ---- strings ------------------------------------------------------------------------------------------- */
 
 static inline ULONG ldr_strlen(const char *s)

@@ -24,7 +24,8 @@
  * - RtlExitUserProcess (kernel32's ExitProcess; RtlUserThreadStart when the entry point returns, as Windows'
  *   RtlExitUserThread does for the last thread): NtTerminateProcess(NULL) ends the other threads, then
  *   LdrShutdownProcess, then NtTerminateProcess(NtCurrentProcess()) ends the process.
- * - LdrShutdownProcess sets PEB_LDR_DATA.ShutdownInProgress and ShutdownThreadId, then walks the
+ * - LdrShutdownProcess sets PEB_LDR_DATA.ShutdownInProgress and ShutdownThreadId, runs the thread's FLS callbacks
+ *   (fls.c), then walks the
  *   initialisation-order list backwards and calls each DllMain whose DLL_PROCESS_ATTACH was called with
  *   DLL_PROCESS_DETACH and a non-NULL lpReserved (the process is ending), the DLLs loaded with LoadLibrary and
  *   still loaded included. It runs once: a second call (ExitProcess from a DllMain's detach) returns at once.
@@ -81,6 +82,7 @@ NTSTATUS NTAPI LdrShutdownProcess(void)
         return STATUS_SUCCESS;
     ldr->ShutdownInProgress = TRUE;
     ldr->ShutdownThreadId = nt_current_teb()->ClientId.UniqueThread;
+    rtl_fls_thread_exit();
     for (LIST_ENTRY *link = head->Blink; link != head; link = link->Blink) {
         LDR_DATA_TABLE_ENTRY *e = ENTRY_OF(link, InInitializationOrderLinks);
         if (e->EntryPoint && (e->Flags & LDRP_PROCESS_ATTACH_CALLED))
