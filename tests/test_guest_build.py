@@ -68,8 +68,8 @@ KERNEL32_FORWARDERS = {
 EXCEPTION_NAMES = {"RtlRaiseException", "RtlAddVectoredExceptionHandler", "RtlRemoveVectoredExceptionHandler",
                    "RtlAddVectoredContinueHandler", "RtlRemoveVectoredContinueHandler",
                    "RtlSetUnhandledExceptionFilter"}  # guest/ntdll/exception.c, ntdll32.S, ntdll64.S
-USER_SYNC_NAMES = {"RtlSleepConditionVariableSRW", "RtlRunOnceExecuteOnce", "RtlRunOnceBeginInitialize",
-                   "RtlRunOnceComplete",  # guest/ntdll/sync.c, called by kernel32's usersync.c
+USER_SYNC_NAMES = {"RtlSleepConditionVariableSRW", "RtlSleepConditionVariableCS", "RtlRunOnceExecuteOnce",
+                   "RtlRunOnceBeginInitialize", "RtlRunOnceComplete",  # guest/ntdll/sync.c, for usersync.c
                    "RtlFlsAlloc", "RtlFlsFree", "RtlFlsGetValue", "RtlFlsSetValue"}  # fls.c, for tlsapi.c
 
 

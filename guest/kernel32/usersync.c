@@ -13,6 +13,8 @@
 
 NTSYSAPI NTSTATUS NTAPI RtlSleepConditionVariableSRW(PRTL_CONDITION_VARIABLE ConditionVariable, PRTL_SRWLOCK SRWLock,
                                                      const LARGE_INTEGER *Timeout, ULONG Flags);
+NTSYSAPI NTSTATUS NTAPI RtlSleepConditionVariableCS(PRTL_CONDITION_VARIABLE ConditionVariable,
+                                                    PRTL_CRITICAL_SECTION CriticalSection, const LARGE_INTEGER *Timeout);
 NTSYSAPI NTSTATUS NTAPI RtlRunOnceExecuteOnce(PRTL_RUN_ONCE RunOnce, PRTL_RUN_ONCE_INIT_FN InitFn, PVOID Parameter,
                                               PVOID *Context);
 NTSYSAPI NTSTATUS NTAPI RtlRunOnceBeginInitialize(PRTL_RUN_ONCE RunOnce, ULONG Flags, PVOID *Context);
@@ -33,6 +35,15 @@ BOOL WINAPI SleepConditionVariableSRW(PCONDITION_VARIABLE ConditionVariable, PSR
     LARGE_INTEGER timeout;
     NTSTATUS status = RtlSleepConditionVariableSRW(ConditionVariable, SRWLock,
                                                    relative_timeout(dwMilliseconds, &timeout), Flags);
+    return status == STATUS_SUCCESS ? TRUE : fail_status(status);
+}
+
+BOOL WINAPI SleepConditionVariableCS(PCONDITION_VARIABLE ConditionVariable, PCRITICAL_SECTION CriticalSection,
+                                     DWORD dwMilliseconds)
+{
+    LARGE_INTEGER timeout;
+    NTSTATUS status = RtlSleepConditionVariableCS(ConditionVariable, CriticalSection,
+                                                  relative_timeout(dwMilliseconds, &timeout));
     return status == STATUS_SUCCESS ? TRUE : fail_status(status);
 }
 

@@ -1,6 +1,6 @@
 /*
  * The synchronisation of user mode that needs no kernel object: slim reader/writer locks (RtlAcquireSRWLock...),
- * condition variables (RtlSleepConditionVariableSRW, RtlWake...) and one-time initialisation (RtlRunOnce...).
+ * condition variables (RtlSleepConditionVariableSRW/CS, RtlWake...) and one-time initialisation (RtlRunOnce...).
  * kernel32 forwards InitializeSRWLock, AcquireSRWLockExclusive, ..., WakeConditionVariable, InitOnceInitialize to
  * these, as Windows' does; its SleepConditionVariableSRW/CS and InitOnceExecuteOnce/BeginInitialize/Complete turn
  * their statuses into last errors.
@@ -150,6 +150,18 @@ NTSTATUS NTAPI RtlSleepConditionVariableSRW(PRTL_CONDITION_VARIABLE ConditionVar
         RtlAcquireSRWLockShared(SRWLock);
     else
         RtlAcquireSRWLockExclusive(SRWLock);
+    return status;
+}
+
+NTSTATUS NTAPI RtlSleepConditionVariableCS(PRTL_CONDITION_VARIABLE ConditionVariable,
+                                           PRTL_CRITICAL_SECTION CriticalSection, const LARGE_INTEGER *Timeout)
+{
+    ULONG_PTR seen = value_of(&ConditionVariable->Ptr);
+    NTSTATUS status;
+
+    RtlLeaveCriticalSection(CriticalSection);
+    status = sleep_until_woken(ConditionVariable, seen, Timeout);
+    RtlEnterCriticalSection(CriticalSection);
     return status;
 }
 
