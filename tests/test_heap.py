@@ -88,7 +88,7 @@ def expected(width: str) -> str:
         # Above the threshold a block is an allocation of its own, after a HEAP_VIRTUAL_ALLOC_ENTRY.
         f"a block of 2 MB: its offset in its allocation={'0x40' if wide else '0x20'}\n",
         "  HeapSize=0x200000\n  HeapReAlloc shrinks it in place=1\n  HeapFree=1\n  released=1\n",
-        "3000 blocks, 1500 freed, 1500 more: each holds its own bytes=1\n  HeapValidate=1\n"
+        "3000 blocks, 1500 freed, 1500 more, 1000 reallocated: each holds its own bytes=1\n  HeapValidate=1\n"
         "all freed: HeapValidate=1\n  the free blocks coalesced (HeapCompact > 200 KB)=1\n",
         "three freed neighbours make one block=1\n",
         "HeapQueryInformation=1\n  value=0\n  length=4\nHeapSetInformation(2: the low-fragmentation heap)=1\n"

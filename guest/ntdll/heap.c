@@ -255,21 +255,27 @@ static void release(heap *h, heap_block *b)
     free_insert(h, b);
 }
 
-/* Cuts busy or free block b to n granules, the rest (when it can be a block) released. */
-static void trim(heap *h, heap_block *b, ULONG n)
+/* Makes busy block b, which spans `total` granules, n granules long; the rest, when it can be a block of its own,
+ * is released (merged with a free block after it). */
+static void trim(heap *h, heap_block *b, ULONG total, ULONG n)
 {
     heap_segment *s = h->segments[b->segment];
     heap_block *rest;
 
-    if (b->size - n < MIN_BLOCK)
+    if (total - n < MIN_BLOCK)
+        n = total;
+    b->size = (USHORT)n;
+    if (n == total) {
+        if (s->last != b)
+            set_prev_size(next_block(b), n);
         return;
+    }
     rest = (heap_block *)((char *)b + n * G);
-    set_block(rest, b->size - n, BLOCK_BUSY, n, b->segment, 0);
+    set_block(rest, total - n, BLOCK_BUSY, n, b->segment, 0);
     if (s->last == b)
         s->last = rest;
     else
         set_prev_size(next_block(rest), rest->size);
-    b->size = (USHORT)n;
     release(h, rest);
 }
 
@@ -497,7 +503,7 @@ static PVOID allocate(heap *h, ULONG flags, SIZE_T size)
         b = free_take(h, n);
     }
     set_block(b, b->size, BLOCK_BUSY, b->prev_size, b->segment, 0);
-    trim(h, b, n);
+    trim(h, b, b->size, n);
     set_block(b, b->size, BLOCK_BUSY, b->prev_size, b->segment, (UCHAR)(b->size * G - G - size));
     if (flags & HEAP_ZERO_MEMORY)
         zero(b + 1, size);
@@ -554,7 +560,7 @@ BOOLEAN NTAPI RtlFreeHeap(PVOID HeapHandle, ULONG Flags, PVOID BaseAddress)
 /* Resizes busy block b in place to hold `size` bytes; FALSE when it cannot. */
 static BOOL resize_in_place(heap *h, heap_block *b, SIZE_T size)
 {
-    ULONG n = granules(size);
+    ULONG n = granules(size), total;
     heap_block *next;
 
     if (b->flags & BLOCK_VIRTUAL) {
@@ -566,20 +572,19 @@ static BOOL resize_in_place(heap *h, heap_block *b, SIZE_T size)
     if (!n || n > VM_THRESHOLD)
         return FALSE;
     next = next_block(b);
+    total = b->size;
     if (n > b->size) {
         heap_segment *s = h->segments[b->segment];
         if ((char *)next >= s->committed || (next->flags & BLOCK_BUSY) || b->size + next->size < n)
             return FALSE;
-        free_remove(h, next);
+        free_remove(h, next);                       /* b takes it, and gives back what it does not need */
         if (s->last == next)
             s->last = b;
-        b->size = (USHORT)(b->size + next->size);
+        total += next->size;
         next->flags = 0;
         next->check = check_of(next);
-        if ((char *)next_block(b) < s->committed)
-            set_prev_size(next_block(b), b->size);
     }
-    trim(h, b, n);
+    trim(h, b, total, n);
     set_block(b, b->size, BLOCK_BUSY, b->prev_size, b->segment, (UCHAR)(b->size * G - G - size));
     return TRUE;
 }
