@@ -94,6 +94,10 @@ def expected(width: str) -> str:
         "HeapQueryInformation=1\n  value=0\n  length=4\nHeapSetInformation(2: the low-fragmentation heap)=1\n"
         "  then the value=2\nHeapQueryInformation into 2 bytes=0\n  error=122\n  length=4\n"
         "HeapSetInformation(HeapEnableTerminationOnCorruption)=1\nHeapLock=1\nHeapUnlock=1\n",
+        # HeapWalk: the region, its blocks in order, its uncommitted end, then the blocks of their own.
+        "HeapWalk:\n  region: at the heap=1 committed=0x1000 uncommitted=0x3f000 last block=0x40000\n  busy 100 (a)\n"
+        "  free (b)\n  busy 300 (c)\n  free\n  uncommitted range ends the region=1\n  busy 2097152 (big)\n"
+        "  end: error=259\n",
         # Local and global memory: fixed pointers, moveable handles that are not pointers, lock counts.
         "LocalAlloc(LPTR): aligned=1\n  LocalSize=10\n  LocalFlags=0\n  LocalLock is the pointer=1\n"
         "  LocalUnlock=0\n  error=158\n  GlobalUnlock=1\n  LocalHandle is the pointer=1\n  LocalFree=1\n",

@@ -1,7 +1,8 @@
 /*
  * ntdll's heap (the NT heap's front end, without the low-fragmentation heap): RtlCreateHeap, RtlDestroyHeap,
  * RtlAllocateHeap, RtlFreeHeap, RtlReAllocateHeap, RtlSizeHeap, RtlValidateHeap, RtlLockHeap, RtlUnlockHeap,
- * RtlGetProcessHeaps, RtlCompactHeap, RtlSetHeapInformation, RtlQueryHeapInformation, and the process heap.
+ * RtlGetProcessHeaps, RtlCompactHeap, RtlSetHeapInformation, RtlQueryHeapInformation, RtlWalkHeap, and the process
+ * heap.
  *
  * Windows' behaviour, and the choices made here:
  * - A heap is reserved and committed with NtAllocateVirtualMemory; its handle is the base of its first segment,
@@ -36,6 +37,10 @@
  * - HeapCompatibilityInformation reads 0 (the standard heap) until it is set to 2 (the low-fragmentation heap:
  *   accepted and reported, the same allocator serves it); HEAP_NO_SERIALIZE heaps refuse it. Termination on
  *   corruption is always on. RtlCompactHeap returns the size of the largest free block.
+ * - RtlWalkHeap goes from the entry it is given to the next: each segment (its base, its header's size, its
+ *   committed and uncommitted bytes, its first block and its end), then its blocks in address order, busy or free,
+ *   then its uncommitted end if it has one; after the last segment, the blocks of their own; then
+ *   STATUS_NO_MORE_ENTRIES. It takes no lock: HeapWalk's callers hold HeapLock, as its documentation asks.
  */
 #define _NTSYSTEM_                                  /* winnt.h declares ntdll's functions without dllimport */
 #include "ldr.h"
@@ -748,6 +753,97 @@ DWORD NTAPI RtlSetHeapInformation(PVOID HeapHandle, HEAP_INFORMATION_CLASS HeapI
         return (DWORD)STATUS_INVALID_PARAMETER;
     h->compatibility = HEAP_LFH;
     return STATUS_SUCCESS;
+}
+
+/* ---- RtlWalkHeap --------------------------------------------------------------------------------------- */
+
+static char *segment_base(heap *h, heap_segment *s)
+{
+    return s == &h->first_segment ? (char *)h : (char *)s;
+}
+
+/* The entry of segment i, or of the first block of its own when there are no more segments. */
+static NTSTATUS walk_segment(heap *h, ULONG i, PRTL_HEAP_WALK_ENTRY e);
+
+static NTSTATUS walk_big(heap *h, LIST_ENTRY *l, PRTL_HEAP_WALK_ENTRY e)
+{
+    heap_big *big = (heap_big *)l;
+
+    if (l == &h->big_blocks)
+        return STATUS_NO_MORE_ENTRIES;
+    e->DataAddress = big + 1;
+    e->DataSize = big->requested;
+    e->OverheadBytes = sizeof *big;
+    e->SegmentIndex = 0;
+    e->Flags = RTL_HEAP_BUSY;
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS walk_block(heap *h, heap_segment *s, heap_block *b, PRTL_HEAP_WALK_ENTRY e)
+{
+    if ((char *)b >= s->committed) {
+        if (s->committed == s->end)
+            return walk_segment(h, s->index + 1, e);
+        e->DataAddress = s->committed;
+        e->DataSize = s->end - s->committed;
+        e->OverheadBytes = 0;
+        e->SegmentIndex = (UCHAR)s->index;
+        e->Flags = RTL_HEAP_UNCOMMITTED_RANGE;
+        return STATUS_SUCCESS;
+    }
+    e->DataAddress = b + 1;
+    e->DataSize = b->flags & BLOCK_BUSY ? size_of(b) : b->size * G - G;
+    e->OverheadBytes = (UCHAR)(b->size * G - e->DataSize);
+    e->SegmentIndex = (UCHAR)s->index;
+    e->Flags = b->flags & BLOCK_BUSY ? RTL_HEAP_BUSY : 0;
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS walk_segment(heap *h, ULONG i, PRTL_HEAP_WALK_ENTRY e)
+{
+    heap_segment *s;
+
+    if (i >= h->segment_count)
+        return walk_big(h, h->big_blocks.Flink, e);
+    s = h->segments[i];
+    e->DataAddress = segment_base(h, s);
+    e->DataSize = s->first - segment_base(h, s);
+    e->OverheadBytes = 0;
+    e->SegmentIndex = (UCHAR)i;
+    e->Flags = RTL_HEAP_SEGMENT;
+    e->Segment.CommittedSize = (ULONG)(s->committed - segment_base(h, s));
+    e->Segment.UnCommittedSize = (ULONG)(s->end - s->committed);
+    e->Segment.FirstEntry = s->first;
+    e->Segment.LastEntry = s->end;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS NTAPI RtlWalkHeap(PVOID HeapHandle, PRTL_HEAP_WALK_ENTRY Entry)
+{
+    heap *h = heap_of(HeapHandle);
+    char *at = Entry->DataAddress;
+
+    if (!h)
+        return STATUS_INVALID_PARAMETER;
+    if (!at)
+        return walk_segment(h, 0, Entry);
+    if (Entry->Flags & (RTL_HEAP_SEGMENT | RTL_HEAP_UNCOMMITTED_RANGE)) {
+        ULONG i = Entry->SegmentIndex;
+        if (i >= h->segment_count)
+            return STATUS_INVALID_PARAMETER;
+        return Entry->Flags & RTL_HEAP_SEGMENT ? walk_block(h, h->segments[i], (heap_block *)h->segments[i]->first,
+                                                            Entry)
+                                               : walk_segment(h, i + 1, Entry);
+    }
+    for (LIST_ENTRY *l = h->big_blocks.Flink; l != &h->big_blocks; l = l->Flink)
+        if ((char *)((heap_big *)l + 1) == at)
+            return walk_big(h, l->Flink, Entry);
+    for (ULONG i = 0; i < h->segment_count; i++) {
+        heap_segment *s = h->segments[i];
+        if (at > s->first && at <= s->committed)
+            return walk_block(h, s, next_block((heap_block *)at - 1), Entry);
+    }
+    return STATUS_INVALID_PARAMETER;
 }
 
 /* ---- Heaps --------------------------------------------------------------------------------------------- */
