@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pefile
 import pytest
 
 from wow64emu.kernel.console import StdStreams
@@ -93,7 +94,9 @@ def expected(width: str) -> str:
         "three freed neighbours make one block=1\n",
         "HeapQueryInformation=1\n  value=0\n  length=4\nHeapSetInformation(2: the low-fragmentation heap)=1\n"
         "  then the value=2\nHeapQueryInformation into 2 bytes=0\n  error=122\n  length=4\n"
-        "HeapSetInformation(HeapEnableTerminationOnCorruption)=1\nHeapLock=1\nHeapUnlock=1\n",
+        "HeapSetInformation(HeapEnableTerminationOnCorruption)=1\nHeapLock=1\nHeapUnlock=1\n"
+        "HEAP_NO_SERIALIZE: HeapSetInformation(2)=0\n  error=87\n"
+        "HEAP_CREATE_ENABLE_EXECUTE: the protection of its pages=0x40\n",
         # HeapWalk: the region, its blocks in order, its uncommitted end, then the blocks of their own.
         "HeapWalk:\n  region: at the heap=1 committed=0x1000 uncommitted=0x3f000 last block=0x40000\n  busy 100 (a)\n"
         "  free (b)\n  busy 300 (c)\n  free\n  uncommitted range ends the region=1\n  busy 2097152 (big)\n"
@@ -152,6 +155,19 @@ def test_heap_alloc_and_free_make_no_system_call(tmp_path: Path, width: str) -> 
     many, out_many, _ = run(BIN / width / "heap.exe", "bench", "2010", root=tmp_path)
     assert (out_few, out_many) == ("bench 10\n", "bench 2010\n")
     assert few.syscalls == many.syscalls
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_process_heap_that_cannot_be_reserved_ends_the_process_with_status_no_memory(tmp_path: Path,
+                                                                                        width: str) -> None:
+    """The image asks for more heap than its address space holds: process initialisation fails before any DLL
+    runs or the program prints."""
+    pe = pefile.PE(str(BIN / width / "hello.exe"))
+    pe.OPTIONAL_HEADER.SizeOfHeapReserve = 0xFFFF0000 if width == "x86" else 0x7FFFFFFF0000
+    program = tmp_path / "bigheap.exe"
+    program.write_bytes(pe.write())
+    outcome, out, _ = run(program, root=tmp_path / "c")
+    assert (outcome.exit_status, out) == (NTSTATUS.NO_MEMORY, "")
 
 
 # A program of the standard toolchain: mingw-w64's own kernel32 import library, its own heap sizes in the header.

@@ -31,7 +31,8 @@
  *   address of the heap's failure information, goes to the kernel as a second chance, so no handler of the program
  *   runs or resumes it. RtlSizeHeap returns (SIZE_T)-1 and RtlValidateHeap FALSE for such a pointer.
  * - The process heap is created before any DLL is initialised (ldr_initialize_process), growable, with the image's
- *   SizeOfHeapReserve and SizeOfHeapCommit; every heap is entered in the PEB's list (ProcessHeaps, NumberOfHeaps,
+ *   SizeOfHeapReserve and SizeOfHeapCommit (sizes that cannot be reserved end the process with STATUS_NO_MEMORY,
+ *   as Windows' LdrpInitializeProcess fails); every heap is entered in the PEB's list (ProcessHeaps, NumberOfHeaps,
  *   MaximumNumberOfHeaps; the kernel puts the array after the PEB, and a full one is copied into a twice larger one
  *   from the process heap). The 32-bit ntdll of a WoW64 process keeps them in the 32-bit PEB.
  * - HeapCompatibilityInformation reads 0 (the standard heap) until it is set to 2 (the low-fragmentation heap:
@@ -900,7 +901,7 @@ PVOID NTAPI RtlCreateHeap(ULONG Flags, PVOID HeapBase, SIZE_T ReserveSize, SIZE_
 
     (void)Lock;
     (void)Parameters;
-    if (HeapBase)
+    if (HeapBase || ReserveSize > ~(SIZE_T)0 - 0x10000 || CommitSize > ~(SIZE_T)0 - 0x10000)
         return NULL;
     if (!ReserveSize) {
         commit = CommitSize ? round_up(CommitSize, PAGE) : PAGE;
@@ -963,11 +964,13 @@ ULONG NTAPI RtlGetProcessHeaps(ULONG NumberOfHeaps, PVOID *ProcessHeaps)
     return count;
 }
 
-void rtl_create_process_heap(void)
+BOOL rtl_create_process_heap(void)
 {
     IMAGE_NT_HEADERS *nt = ldr_nt_headers(nt_current_teb()->Peb->ImageBaseAddress);
 
-    PEB_FIELD(PVOID, PEB_PROCESS_HEAP) = RtlCreateHeap(HEAP_GROWABLE | HEAP_CLASS_0, NULL,
-                                                      nt->OptionalHeader.SizeOfHeapReserve,
-                                                      nt->OptionalHeader.SizeOfHeapCommit, NULL, NULL);
+    PVOID heap = RtlCreateHeap(HEAP_GROWABLE | HEAP_CLASS_0, NULL, nt->OptionalHeader.SizeOfHeapReserve,
+                               nt->OptionalHeader.SizeOfHeapCommit, NULL, NULL);
+
+    PEB_FIELD(PVOID, PEB_PROCESS_HEAP) = heap;
+    return heap != NULL;
 }

@@ -76,8 +76,8 @@ void ldr_initialize_process(void);
 
 /* ---- heap.c ------------------------------------------------------------------------------------------- */
 
-/* Create the process heap (PEB->ProcessHeap) with the sizes of the program's image header. */
-void rtl_create_process_heap(void);
+/* Create the process heap (PEB->ProcessHeap) with the sizes of the program's image header; FALSE if it cannot. */
+BOOL rtl_create_process_heap(void);
 
 /* ---- strings ------------------------------------------------------------------------------------------- */
 
