@@ -96,7 +96,9 @@ def expected(width: str) -> str:
         "  then the value=2\nHeapQueryInformation into 2 bytes=0\n  error=122\n  length=4\n"
         "HeapSetInformation(HeapEnableTerminationOnCorruption)=1\nHeapLock=1\nHeapUnlock=1\n"
         "HEAP_NO_SERIALIZE: HeapSetInformation(2)=0\n  error=87\n"
-        "HEAP_CREATE_ENABLE_EXECUTE: the protection of its pages=0x40\n",
+        "HEAP_CREATE_ENABLE_EXECUTE: the protection of its pages=0x40\n"
+        "a fixed-size heap: HeapSetInformation(2)=0\n  error=87\n"
+        "HeapSetInformation(HeapOptimizeResources, version 1)=1\n  version 2=0\n  error=87\n",
         # HeapWalk: the region, its blocks in order, its uncommitted end, then the blocks of their own.
         "HeapWalk:\n  region: at the heap=1 committed=0x1000 uncommitted=0x3f000 last block=0x40000\n  busy 100 (a)\n"
         "  free (b)\n  busy 300 (c)\n  free\n  uncommitted range ends the region=1\n  busy 2097152 (big)\n"

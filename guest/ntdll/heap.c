@@ -36,8 +36,9 @@
  *   MaximumNumberOfHeaps; the kernel puts the array after the PEB, and a full one is copied into a twice larger one
  *   from the process heap). The 32-bit ntdll of a WoW64 process keeps them in the 32-bit PEB.
  * - HeapCompatibilityInformation reads 0 (the standard heap) until it is set to 2 (the low-fragmentation heap:
- *   accepted and reported, the same allocator serves it); HEAP_NO_SERIALIZE heaps refuse it. Termination on
- *   corruption is always on. RtlCompactHeap returns the size of the largest free block.
+ *   accepted and reported, the same allocator serves it); HEAP_NO_SERIALIZE and fixed-size heaps refuse it, as
+ *   documented. Termination on corruption is always on; HeapOptimizeResources has nothing to do. RtlCompactHeap
+ *   returns the size of the largest free block.
  * - RtlWalkHeap goes from the entry it is given to the next: each segment (its base, its header's size, its
  *   committed and uncommitted bytes, its first block and its end), then its blocks in address order, busy or free,
  *   then its uncommitted end if it has one; after the last segment, the blocks of their own; then
@@ -746,11 +747,15 @@ DWORD NTAPI RtlSetHeapInformation(PVOID HeapHandle, HEAP_INFORMATION_CLASS HeapI
 
     if (HeapInformationClass == HeapEnableTerminationOnCorruption)
         return STATUS_SUCCESS;                      /* always on */
+    if (HeapInformationClass == HeapOptimizeResources)  /* no caches to trim, nothing decommitted */
+        return HeapInformationLength == sizeof(HEAP_OPTIMIZE_RESOURCES_INFORMATION)
+               && ((HEAP_OPTIMIZE_RESOURCES_INFORMATION *)HeapInformation)->Version
+                  == HEAP_OPTIMIZE_RESOURCES_CURRENT_VERSION ? STATUS_SUCCESS : (DWORD)STATUS_INVALID_PARAMETER;
     if (HeapInformationClass != HeapCompatibilityInformation)
         return (DWORD)STATUS_INVALID_PARAMETER;
     h = heap_of(HeapHandle);
     if (!h || HeapInformationLength < sizeof(ULONG) || *(ULONG *)HeapInformation != HEAP_LFH
-        || (h->flags & HEAP_NO_SERIALIZE))
+        || (h->flags & (HEAP_NO_SERIALIZE | HEAP_GROWABLE)) != HEAP_GROWABLE)
         return (DWORD)STATUS_INVALID_PARAMETER;
     h->compatibility = HEAP_LFH;
     return STATUS_SUCCESS;

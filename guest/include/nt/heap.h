@@ -33,6 +33,14 @@ NT_IMPORT BOOLEAN NTAPI RtlLockHeap(PVOID HeapHandle);
 NT_IMPORT BOOLEAN NTAPI RtlUnlockHeap(PVOID HeapHandle);
 NT_IMPORT ULONG NTAPI RtlGetProcessHeaps(ULONG NumberOfHeaps, PVOID *ProcessHeaps);
 NT_IMPORT SIZE_T NTAPI RtlCompactHeap(PVOID HeapHandle, ULONG Flags);
+/* HeapOptimizeResources (Windows 8.1), which mingw-w64's winnt.h lacks. */
+#define HeapOptimizeResources          ((HEAP_INFORMATION_CLASS)3)
+#define HEAP_OPTIMIZE_RESOURCES_CURRENT_VERSION 1
+typedef struct _HEAP_OPTIMIZE_RESOURCES_INFORMATION {
+    DWORD Version;
+    DWORD Flags;
+} HEAP_OPTIMIZE_RESOURCES_INFORMATION;
+
 /* RtlSetHeapInformation and RtlQueryHeapInformation: winnt.h declares them (an NTSTATUS typed DWORD). */
 
 /* RtlWalkHeap's entry: a segment (RTL_HEAP_SEGMENT), a block (busy with RTL_HEAP_BUSY, or free) or the uncommitted
