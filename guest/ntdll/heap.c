@@ -899,7 +899,7 @@ static void list_remove(heap *h)
 PVOID NTAPI RtlCreateHeap(ULONG Flags, PVOID HeapBase, SIZE_T ReserveSize, SIZE_T CommitSize, PVOID Lock,
                           PVOID Parameters)
 {
-    SIZE_T reserve, commit, header = round_up(sizeof(heap), G);
+    SIZE_T reserve, commit, least = round_up(round_up(sizeof(heap), G) + MIN_BLOCK * G, PAGE);
     ULONG protect = Flags & HEAP_CREATE_ENABLE_EXECUTE ? PAGE_EXECUTE_READWRITE : PAGE_READWRITE;
     PVOID base = NULL;
     heap *h;
@@ -917,10 +917,10 @@ PVOID NTAPI RtlCreateHeap(ULONG Flags, PVOID HeapBase, SIZE_T ReserveSize, SIZE_
         if (commit > reserve)
             commit = reserve;
     }
-    if (reserve < round_up(header + MIN_BLOCK * G, PAGE))
-        reserve = round_up(header + MIN_BLOCK * G, PAGE);
-    if (commit < round_up(header + MIN_BLOCK * G, PAGE))
-        commit = round_up(header + MIN_BLOCK * G, PAGE);
+    if (reserve < least)                            /* room for the heap's structure and one block */
+        reserve = least;
+    if (commit < least)
+        commit = least;
     if (!NT_SUCCESS(NtAllocateVirtualMemory(NtCurrentProcess(), &base, 0, &reserve, MEM_RESERVE, protect))
         || !commit_start(base, commit, protect))
         return NULL;
