@@ -40,7 +40,7 @@ LOADER_NAMES = {"LdrLoadDll", "LdrGetDllHandle", "LdrGetProcedureAddress", "LdrU
 WINDOWS_UNDERSCORE_NAMES = {"__C_specific_handler"}  # exported by Windows' ntdll under this very name
 HEAP_NAMES = {"RtlCreateHeap", "RtlDestroyHeap", "RtlAllocateHeap", "RtlFreeHeap", "RtlReAllocateHeap", "RtlSizeHeap",
               "RtlValidateHeap", "RtlLockHeap", "RtlUnlockHeap", "RtlGetProcessHeaps", "RtlCompactHeap",
-              "RtlSetHeapInformation", "RtlQueryHeapInformation",  # guest/ntdll/heap.c
+              "RtlSetHeapInformation", "RtlQueryHeapInformation", "RtlWalkHeap",  # guest/ntdll/heap.c
               "RtlInitializeCriticalSection", "RtlInitializeCriticalSectionAndSpinCount",
               "RtlInitializeCriticalSectionEx", "RtlEnterCriticalSection", "RtlTryEnterCriticalSection",
               "RtlLeaveCriticalSection", "RtlDeleteCriticalSection", "RtlSetCriticalSectionSpinCount",
@@ -53,6 +53,7 @@ KERNEL32_HEAP_ORDINALS = {
     "LocalFree": 915, "LocalReAlloc": 916, "LocalSize": 917, "LocalLock": 918, "LocalUnlock": 919,
     "LocalFlags": 920, "LocalHandle": 921, "GlobalAlloc": 922, "GlobalFree": 923, "GlobalReAlloc": 924,
     "GlobalSize": 925, "GlobalLock": 926, "GlobalUnlock": 927, "GlobalFlags": 928, "GlobalHandle": 929,
+    "HeapWalk": 930,
     "DeleteCriticalSection": 324, "EnterCriticalSection": 325, "InitializeCriticalSection": 326,
     "InitializeCriticalSectionAndSpinCount": 327, "InitializeCriticalSectionEx": 328, "LeaveCriticalSection": 329,
     "SetCriticalSectionSpinCount": 330, "TryEnterCriticalSection": 331,

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pefile
 import pytest
 
 from wow64emu.kernel.console import StdStreams
@@ -88,12 +89,20 @@ def expected(width: str) -> str:
         # Above the threshold a block is an allocation of its own, after a HEAP_VIRTUAL_ALLOC_ENTRY.
         f"a block of 2 MB: its offset in its allocation={'0x40' if wide else '0x20'}\n",
         "  HeapSize=0x200000\n  HeapReAlloc shrinks it in place=1\n  HeapFree=1\n  released=1\n",
-        "3000 blocks, 1500 freed, 1500 more: each holds its own bytes=1\n  HeapValidate=1\n"
+        "3000 blocks, 1500 freed, 1500 more, 1000 reallocated: each holds its own bytes=1\n  HeapValidate=1\n"
         "all freed: HeapValidate=1\n  the free blocks coalesced (HeapCompact > 200 KB)=1\n",
         "three freed neighbours make one block=1\n",
         "HeapQueryInformation=1\n  value=0\n  length=4\nHeapSetInformation(2: the low-fragmentation heap)=1\n"
         "  then the value=2\nHeapQueryInformation into 2 bytes=0\n  error=122\n  length=4\n"
-        "HeapSetInformation(HeapEnableTerminationOnCorruption)=1\nHeapLock=1\nHeapUnlock=1\n",
+        "HeapSetInformation(HeapEnableTerminationOnCorruption)=1\nHeapLock=1\nHeapUnlock=1\n"
+        "HEAP_NO_SERIALIZE: HeapSetInformation(2)=0\n  error=87\n"
+        "HEAP_CREATE_ENABLE_EXECUTE: the protection of its pages=0x40\n"
+        "a fixed-size heap: HeapSetInformation(2)=0\n  error=87\n"
+        "HeapSetInformation(HeapOptimizeResources, version 1)=1\n  version 2=0\n  error=87\n",
+        # HeapWalk: the region, its blocks in order, its uncommitted end, then the blocks of their own.
+        "HeapWalk:\n  region: at the heap=1 committed=0x1000 uncommitted=0x3f000 last block=0x40000\n  busy 100 (a)\n"
+        "  free (b)\n  busy 300 (c)\n  free\n  uncommitted range ends the region=1\n  busy 2097152 (big)\n"
+        "  end: error=259\n",
         # Local and global memory: fixed pointers, moveable handles that are not pointers, lock counts.
         "LocalAlloc(LPTR): aligned=1\n  LocalSize=10\n  LocalFlags=0\n  LocalLock is the pointer=1\n"
         "  LocalUnlock=0\n  error=158\n  GlobalUnlock=1\n  LocalHandle is the pointer=1\n  LocalFree=1\n",
@@ -148,6 +157,19 @@ def test_heap_alloc_and_free_make_no_system_call(tmp_path: Path, width: str) -> 
     many, out_many, _ = run(BIN / width / "heap.exe", "bench", "2010", root=tmp_path)
     assert (out_few, out_many) == ("bench 10\n", "bench 2010\n")
     assert few.syscalls == many.syscalls
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_process_heap_that_cannot_be_reserved_ends_the_process_with_status_no_memory(tmp_path: Path,
+                                                                                        width: str) -> None:
+    """The image asks for more heap than its address space holds: process initialisation fails before any DLL
+    runs or the program prints."""
+    pe = pefile.PE(str(BIN / width / "hello.exe"))
+    pe.OPTIONAL_HEADER.SizeOfHeapReserve = 0xFFFF0000 if width == "x86" else 0x7FFFFFFF0000
+    program = tmp_path / "bigheap.exe"
+    program.write_bytes(pe.write())
+    outcome, out, _ = run(program, root=tmp_path / "c")
+    assert (outcome.exit_status, out) == (NTSTATUS.NO_MEMORY, "")
 
 
 # A program of the standard toolchain: mingw-w64's own kernel32 import library, its own heap sizes in the header.

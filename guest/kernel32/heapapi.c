@@ -9,6 +9,10 @@
  * - HeapDestroy of the process heap (or of something that is no heap) is FALSE with ERROR_INVALID_HANDLE.
  * - HeapCompact returns the largest free block; 0 leaves NO_ERROR as the last error, as documented.
  * - HeapSetInformation and HeapQueryInformation fail with the Win32 error of ntdll's status.
+ * - HeapWalk is RtlWalkHeap's walk with PROCESS_HEAP_ENTRY's flags: PROCESS_HEAP_REGION for a segment (with its
+ *   committed and uncommitted sizes and its first and last addresses), PROCESS_HEAP_ENTRY_BUSY for a busy block,
+ *   PROCESS_HEAP_UNCOMMITTED_RANGE, 0 for a free block; at the end FALSE with ERROR_NO_MORE_ITEMS. Moveable memory
+ *   is not marked PROCESS_HEAP_ENTRY_MOVEABLE.
  */
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
 #include "k32.h"
@@ -96,4 +100,40 @@ HANDLE WINAPI GetProcessHeap(void)
 DWORD WINAPI GetProcessHeaps(DWORD NumberOfHeaps, PHANDLE ProcessHeaps)
 {
     return RtlGetProcessHeaps(NumberOfHeaps, ProcessHeaps);
+}
+
+BOOL WINAPI HeapWalk(HANDLE hHeap, LPPROCESS_HEAP_ENTRY lpEntry)
+{
+    RTL_HEAP_WALK_ENTRY e = {0};
+    NTSTATUS status;
+
+    e.DataAddress = lpEntry->lpData;
+    e.SegmentIndex = lpEntry->iRegionIndex;
+    e.Flags = (lpEntry->wFlags & PROCESS_HEAP_REGION ? RTL_HEAP_SEGMENT : 0)
+              | (lpEntry->wFlags & PROCESS_HEAP_UNCOMMITTED_RANGE ? RTL_HEAP_UNCOMMITTED_RANGE : 0)
+              | (lpEntry->wFlags & PROCESS_HEAP_ENTRY_BUSY ? RTL_HEAP_BUSY : 0);
+    status = RtlWalkHeap(hHeap, &e);
+    if (status == STATUS_NO_MORE_ENTRIES) {
+        SetLastError(ERROR_NO_MORE_ITEMS);
+        return FALSE;
+    }
+    if (!NT_SUCCESS(status))
+        return fail_status(status);
+    lpEntry->lpData = e.DataAddress;
+    lpEntry->cbData = (DWORD)e.DataSize;
+    lpEntry->cbOverhead = e.OverheadBytes;
+    lpEntry->iRegionIndex = e.SegmentIndex;
+    lpEntry->Block.hMem = NULL;
+    lpEntry->Block.dwReserved[0] = lpEntry->Block.dwReserved[1] = lpEntry->Block.dwReserved[2] = 0;
+    if (e.Flags & RTL_HEAP_SEGMENT) {
+        lpEntry->wFlags = PROCESS_HEAP_REGION;
+        lpEntry->Region.dwCommittedSize = e.Segment.CommittedSize;
+        lpEntry->Region.dwUnCommittedSize = e.Segment.UnCommittedSize;
+        lpEntry->Region.lpFirstBlock = e.Segment.FirstEntry;
+        lpEntry->Region.lpLastBlock = e.Segment.LastEntry;
+    } else if (e.Flags & RTL_HEAP_UNCOMMITTED_RANGE)
+        lpEntry->wFlags = PROCESS_HEAP_UNCOMMITTED_RANGE;
+    else
+        lpEntry->wFlags = e.Flags & RTL_HEAP_BUSY ? PROCESS_HEAP_ENTRY_BUSY : 0;
+    return TRUE;
 }

@@ -43,6 +43,11 @@ static HANDLE current_thread_id(void)
     return nt_current_teb()->ClientId.UniqueThread;
 }
 
+static LONG lock_count(PRTL_CRITICAL_SECTION cs)
+{
+    return __atomic_load_n(&cs->LockCount, __ATOMIC_ACQUIRE);
+}
+
 static BOOLEAN cas(LONG *target, LONG expected, LONG desired)
 {
     return __atomic_compare_exchange_n(target, &expected, desired, FALSE, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
@@ -138,15 +143,15 @@ NTSTATUS NTAPI RtlEnterCriticalSection(PRTL_CRITICAL_SECTION CriticalSection)
         return STATUS_SUCCESS;
     }
     for (;;) {
-        LONG old = __atomic_load_n(&cs->LockCount, __ATOMIC_ACQUIRE);
+        LONG old = lock_count(cs);
         HANDLE event;
         if (try_take(cs, old, woken))
             break;
         if (old & CS_FREE)
             continue;                               /* lost a race for it */
-        for (ULONG spin = (ULONG)cs->SpinCount & CS_SPIN_MASK; spin && !(cs->LockCount & CS_FREE); spin--)
+        for (ULONG spin = (ULONG)cs->SpinCount & CS_SPIN_MASK; spin && !(lock_count(cs) & CS_FREE); spin--)
             __builtin_ia32_pause();
-        if (cs->LockCount & CS_FREE)
+        if (lock_count(cs) & CS_FREE)
             continue;
         event = wait_event(cs);
         if (!cas(&cs->LockCount, old, (old | (woken ? CS_NONE_WOKEN : 0)) - CS_WAITER))
@@ -169,7 +174,7 @@ ULONG NTAPI RtlTryEnterCriticalSection(PRTL_CRITICAL_SECTION CriticalSection)
         return TRUE;
     }
     for (;;) {
-        LONG old = __atomic_load_n(&cs->LockCount, __ATOMIC_ACQUIRE);
+        LONG old = lock_count(cs);
         if (!(old & CS_FREE))
             return FALSE;
         if (try_take(cs, old, FALSE)) {
@@ -189,7 +194,7 @@ NTSTATUS NTAPI RtlLeaveCriticalSection(PRTL_CRITICAL_SECTION CriticalSection)
         return STATUS_SUCCESS;
     cs->OwningThread = NULL;
     for (;;) {
-        LONG old = __atomic_load_n(&cs->LockCount, __ATOMIC_ACQUIRE);
+        LONG old = lock_count(cs);
         BOOLEAN wake = (~old >> 2) != 0 && (old & CS_NONE_WOKEN);
         LONG new = wake ? ((old | CS_FREE) & ~CS_NONE_WOKEN) + CS_WAITER : old | CS_FREE;
         if (cas(&cs->LockCount, old, new)) {

@@ -1,7 +1,8 @@
 /*
  * ntdll's heap (the NT heap's front end, without the low-fragmentation heap): RtlCreateHeap, RtlDestroyHeap,
  * RtlAllocateHeap, RtlFreeHeap, RtlReAllocateHeap, RtlSizeHeap, RtlValidateHeap, RtlLockHeap, RtlUnlockHeap,
- * RtlGetProcessHeaps, RtlCompactHeap, RtlSetHeapInformation, RtlQueryHeapInformation, and the process heap.
+ * RtlGetProcessHeaps, RtlCompactHeap, RtlSetHeapInformation, RtlQueryHeapInformation, RtlWalkHeap, and the process
+ * heap.
  *
  * Windows' behaviour, and the choices made here:
  * - A heap is reserved and committed with NtAllocateVirtualMemory; its handle is the base of its first segment,
@@ -30,12 +31,18 @@
  *   address of the heap's failure information, goes to the kernel as a second chance, so no handler of the program
  *   runs or resumes it. RtlSizeHeap returns (SIZE_T)-1 and RtlValidateHeap FALSE for such a pointer.
  * - The process heap is created before any DLL is initialised (ldr_initialize_process), growable, with the image's
- *   SizeOfHeapReserve and SizeOfHeapCommit; every heap is entered in the PEB's list (ProcessHeaps, NumberOfHeaps,
+ *   SizeOfHeapReserve and SizeOfHeapCommit (sizes that cannot be reserved end the process with STATUS_NO_MEMORY,
+ *   as Windows' LdrpInitializeProcess fails); every heap is entered in the PEB's list (ProcessHeaps, NumberOfHeaps,
  *   MaximumNumberOfHeaps; the kernel puts the array after the PEB, and a full one is copied into a twice larger one
  *   from the process heap). The 32-bit ntdll of a WoW64 process keeps them in the 32-bit PEB.
  * - HeapCompatibilityInformation reads 0 (the standard heap) until it is set to 2 (the low-fragmentation heap:
- *   accepted and reported, the same allocator serves it); HEAP_NO_SERIALIZE heaps refuse it. Termination on
- *   corruption is always on. RtlCompactHeap returns the size of the largest free block.
+ *   accepted and reported, the same allocator serves it); HEAP_NO_SERIALIZE and fixed-size heaps refuse it, as
+ *   documented. Termination on corruption is always on; HeapOptimizeResources has nothing to do. RtlCompactHeap
+ *   returns the size of the largest free block.
+ * - RtlWalkHeap goes from the entry it is given to the next: each segment (its base, its header's size, its
+ *   committed and uncommitted bytes, its first block and its end), then its blocks in address order, busy or free,
+ *   then its uncommitted end if it has one; after the last segment, the blocks of their own; then
+ *   STATUS_NO_MORE_ENTRIES. It takes no lock: HeapWalk's callers hold HeapLock, as its documentation asks.
  */
 #define _NTSYSTEM_                                  /* winnt.h declares ntdll's functions without dllimport */
 #include "ldr.h"
@@ -255,21 +262,27 @@ static void release(heap *h, heap_block *b)
     free_insert(h, b);
 }
 
-/* Cuts busy or free block b to n granules, the rest (when it can be a block) released. */
-static void trim(heap *h, heap_block *b, ULONG n)
+/* Makes busy block b, which spans `total` granules, n granules long; the rest, when it can be a block of its own,
+ * is released (merged with a free block after it). */
+static void trim(heap *h, heap_block *b, ULONG total, ULONG n)
 {
     heap_segment *s = h->segments[b->segment];
     heap_block *rest;
 
-    if (b->size - n < MIN_BLOCK)
+    if (total - n < MIN_BLOCK)
+        n = total;
+    b->size = (USHORT)n;
+    if (n == total) {
+        if (s->last != b)
+            set_prev_size(next_block(b), n);
         return;
+    }
     rest = (heap_block *)((char *)b + n * G);
-    set_block(rest, b->size - n, BLOCK_BUSY, n, b->segment, 0);
+    set_block(rest, total - n, BLOCK_BUSY, n, b->segment, 0);
     if (s->last == b)
         s->last = rest;
     else
         set_prev_size(next_block(rest), rest->size);
-    b->size = (USHORT)n;
     release(h, rest);
 }
 
@@ -497,7 +510,7 @@ static PVOID allocate(heap *h, ULONG flags, SIZE_T size)
         b = free_take(h, n);
     }
     set_block(b, b->size, BLOCK_BUSY, b->prev_size, b->segment, 0);
-    trim(h, b, n);
+    trim(h, b, b->size, n);
     set_block(b, b->size, BLOCK_BUSY, b->prev_size, b->segment, (UCHAR)(b->size * G - G - size));
     if (flags & HEAP_ZERO_MEMORY)
         zero(b + 1, size);
@@ -554,7 +567,7 @@ BOOLEAN NTAPI RtlFreeHeap(PVOID HeapHandle, ULONG Flags, PVOID BaseAddress)
 /* Resizes busy block b in place to hold `size` bytes; FALSE when it cannot. */
 static BOOL resize_in_place(heap *h, heap_block *b, SIZE_T size)
 {
-    ULONG n = granules(size);
+    ULONG n = granules(size), total;
     heap_block *next;
 
     if (b->flags & BLOCK_VIRTUAL) {
@@ -566,20 +579,19 @@ static BOOL resize_in_place(heap *h, heap_block *b, SIZE_T size)
     if (!n || n > VM_THRESHOLD)
         return FALSE;
     next = next_block(b);
+    total = b->size;
     if (n > b->size) {
         heap_segment *s = h->segments[b->segment];
         if ((char *)next >= s->committed || (next->flags & BLOCK_BUSY) || b->size + next->size < n)
             return FALSE;
-        free_remove(h, next);
+        free_remove(h, next);                       /* b takes it, and gives back what it does not need */
         if (s->last == next)
             s->last = b;
-        b->size = (USHORT)(b->size + next->size);
+        total += next->size;
         next->flags = 0;
         next->check = check_of(next);
-        if ((char *)next_block(b) < s->committed)
-            set_prev_size(next_block(b), b->size);
     }
-    trim(h, b, n);
+    trim(h, b, total, n);
     set_block(b, b->size, BLOCK_BUSY, b->prev_size, b->segment, (UCHAR)(b->size * G - G - size));
     return TRUE;
 }
@@ -735,14 +747,109 @@ DWORD NTAPI RtlSetHeapInformation(PVOID HeapHandle, HEAP_INFORMATION_CLASS HeapI
 
     if (HeapInformationClass == HeapEnableTerminationOnCorruption)
         return STATUS_SUCCESS;                      /* always on */
+    if (HeapInformationClass == HeapOptimizeResources)  /* no caches to trim, nothing decommitted */
+        return HeapInformationLength == sizeof(HEAP_OPTIMIZE_RESOURCES_INFORMATION)
+               && ((HEAP_OPTIMIZE_RESOURCES_INFORMATION *)HeapInformation)->Version
+                  == HEAP_OPTIMIZE_RESOURCES_CURRENT_VERSION ? STATUS_SUCCESS : (DWORD)STATUS_INVALID_PARAMETER;
     if (HeapInformationClass != HeapCompatibilityInformation)
         return (DWORD)STATUS_INVALID_PARAMETER;
     h = heap_of(HeapHandle);
     if (!h || HeapInformationLength < sizeof(ULONG) || *(ULONG *)HeapInformation != HEAP_LFH
-        || (h->flags & HEAP_NO_SERIALIZE))
+        || (h->flags & (HEAP_NO_SERIALIZE | HEAP_GROWABLE)) != HEAP_GROWABLE)
         return (DWORD)STATUS_INVALID_PARAMETER;
     h->compatibility = HEAP_LFH;
     return STATUS_SUCCESS;
+}
+
+/* ---- RtlWalkHeap --------------------------------------------------------------------------------------- */
+
+static char *segment_base(heap *h, heap_segment *s)
+{
+    return s == &h->first_segment ? (char *)h : (char *)s;
+}
+
+/* The entry of segment i, or of the first block of its own when there are no more segments. */
+static NTSTATUS walk_segment(heap *h, ULONG i, PRTL_HEAP_WALK_ENTRY e);
+
+static NTSTATUS walk_big(heap *h, LIST_ENTRY *l, PRTL_HEAP_WALK_ENTRY e)
+{
+    heap_big *big = (heap_big *)l;
+
+    if (l == &h->big_blocks)
+        return STATUS_NO_MORE_ENTRIES;
+    e->DataAddress = big + 1;
+    e->DataSize = big->requested;
+    e->OverheadBytes = sizeof *big;
+    e->SegmentIndex = 0;
+    e->Flags = RTL_HEAP_BUSY;
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS walk_block(heap *h, heap_segment *s, heap_block *b, PRTL_HEAP_WALK_ENTRY e)
+{
+    if ((char *)b >= s->committed) {
+        if (s->committed == s->end)
+            return walk_segment(h, s->index + 1, e);
+        e->DataAddress = s->committed;
+        e->DataSize = s->end - s->committed;
+        e->OverheadBytes = 0;
+        e->SegmentIndex = (UCHAR)s->index;
+        e->Flags = RTL_HEAP_UNCOMMITTED_RANGE;
+        return STATUS_SUCCESS;
+    }
+    e->DataAddress = b + 1;
+    e->DataSize = b->flags & BLOCK_BUSY ? size_of(b) : b->size * G - G;
+    e->OverheadBytes = (UCHAR)(b->size * G - e->DataSize);
+    e->SegmentIndex = (UCHAR)s->index;
+    e->Flags = b->flags & BLOCK_BUSY ? RTL_HEAP_BUSY : 0;
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS walk_segment(heap *h, ULONG i, PRTL_HEAP_WALK_ENTRY e)
+{
+    heap_segment *s;
+
+    if (i >= h->segment_count)
+        return walk_big(h, h->big_blocks.Flink, e);
+    s = h->segments[i];
+    e->DataAddress = segment_base(h, s);
+    e->DataSize = s->first - segment_base(h, s);
+    e->OverheadBytes = 0;
+    e->SegmentIndex = (UCHAR)i;
+    e->Flags = RTL_HEAP_SEGMENT;
+    e->Segment.CommittedSize = (ULONG)(s->committed - segment_base(h, s));
+    e->Segment.UnCommittedSize = (ULONG)(s->end - s->committed);
+    e->Segment.FirstEntry = s->first;
+    e->Segment.LastEntry = s->end;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS NTAPI RtlWalkHeap(PVOID HeapHandle, PRTL_HEAP_WALK_ENTRY Entry)
+{
+    heap *h = heap_of(HeapHandle);
+    char *at = Entry->DataAddress;
+
+    if (!h)
+        return STATUS_INVALID_PARAMETER;
+    if (!at)
+        return walk_segment(h, 0, Entry);
+    if (Entry->Flags & (RTL_HEAP_SEGMENT | RTL_HEAP_UNCOMMITTED_RANGE)) {
+        ULONG i = Entry->SegmentIndex;
+        if (i >= h->segment_count)
+            return STATUS_INVALID_PARAMETER;
+        return Entry->Flags & RTL_HEAP_SEGMENT ? walk_block(h, h->segments[i], (heap_block *)h->segments[i]->first,
+                                                            Entry)
+                                               : walk_segment(h, i + 1, Entry);
+    }
+    for (LIST_ENTRY *l = h->big_blocks.Flink; l != &h->big_blocks; l = l->Flink)
+        if ((char *)((heap_big *)l + 1) == at)
+            return walk_big(h, l->Flink, Entry);
+    for (ULONG i = 0; i < h->segment_count; i++) {
+        heap_segment *s = h->segments[i];
+        if (at > s->first && at <= s->committed)
+            return walk_block(h, s, next_block((heap_block *)at - 1), Entry);
+    }
+    return STATUS_INVALID_PARAMETER;
 }
 
 /* ---- Heaps --------------------------------------------------------------------------------------------- */
@@ -792,14 +899,14 @@ static void list_remove(heap *h)
 PVOID NTAPI RtlCreateHeap(ULONG Flags, PVOID HeapBase, SIZE_T ReserveSize, SIZE_T CommitSize, PVOID Lock,
                           PVOID Parameters)
 {
-    SIZE_T reserve, commit, header = round_up(sizeof(heap), G);
+    SIZE_T reserve, commit, least = round_up(round_up(sizeof(heap), G) + MIN_BLOCK * G, PAGE);
     ULONG protect = Flags & HEAP_CREATE_ENABLE_EXECUTE ? PAGE_EXECUTE_READWRITE : PAGE_READWRITE;
     PVOID base = NULL;
     heap *h;
 
     (void)Lock;
     (void)Parameters;
-    if (HeapBase)
+    if (HeapBase || ReserveSize > ~(SIZE_T)0 - 0x10000 || CommitSize > ~(SIZE_T)0 - 0x10000)
         return NULL;
     if (!ReserveSize) {
         commit = CommitSize ? round_up(CommitSize, PAGE) : PAGE;
@@ -810,10 +917,10 @@ PVOID NTAPI RtlCreateHeap(ULONG Flags, PVOID HeapBase, SIZE_T ReserveSize, SIZE_
         if (commit > reserve)
             commit = reserve;
     }
-    if (reserve < round_up(header + MIN_BLOCK * G, PAGE))
-        reserve = round_up(header + MIN_BLOCK * G, PAGE);
-    if (commit < round_up(header + MIN_BLOCK * G, PAGE))
-        commit = round_up(header + MIN_BLOCK * G, PAGE);
+    if (reserve < least)                            /* room for the heap's structure and one block */
+        reserve = least;
+    if (commit < least)
+        commit = least;
     if (!NT_SUCCESS(NtAllocateVirtualMemory(NtCurrentProcess(), &base, 0, &reserve, MEM_RESERVE, protect))
         || !commit_start(base, commit, protect))
         return NULL;
@@ -862,11 +969,13 @@ ULONG NTAPI RtlGetProcessHeaps(ULONG NumberOfHeaps, PVOID *ProcessHeaps)
     return count;
 }
 
-void rtl_create_process_heap(void)
+BOOL rtl_create_process_heap(void)
 {
     IMAGE_NT_HEADERS *nt = ldr_nt_headers(nt_current_teb()->Peb->ImageBaseAddress);
 
-    PEB_FIELD(PVOID, PEB_PROCESS_HEAP) = RtlCreateHeap(HEAP_GROWABLE | HEAP_CLASS_0, NULL,
-                                                      nt->OptionalHeader.SizeOfHeapReserve,
-                                                      nt->OptionalHeader.SizeOfHeapCommit, NULL, NULL);
+    PVOID heap = RtlCreateHeap(HEAP_GROWABLE | HEAP_CLASS_0, NULL, nt->OptionalHeader.SizeOfHeapReserve,
+                               nt->OptionalHeader.SizeOfHeapCommit, NULL, NULL);
+
+    PEB_FIELD(PVOID, PEB_PROCESS_HEAP) = heap;
+    return heap != NULL;
 }

@@ -93,8 +93,8 @@ void ldr_initialize_process(void);
 
 /* ---- heap.c ------------------------------------------------------------------------------------------- */
 
-/* Create the process heap (PEB->ProcessHeap) with the sizes of the program's image header. */
-void rtl_create_process_heap(void);
+/* Create the process heap (PEB->ProcessHeap) with the sizes of the program's image header; FALSE if it cannot. */
+BOOL rtl_create_process_heap(void);
 
 /* fls.c: the running thread's FLS callbacks, for its non-NULL values, as the thread ends. */
 void rtl_fls_thread_exit(void);

@@ -10,10 +10,11 @@
  *   initialisation (LdrpRunInitializeRoutines before Windows 8, the dependency graph since): here
  *   ldr_initialize_process, which RtlUserThreadStart (ntdll32.S, ntdll64.S) calls before the entry point, the
  *   first code of the process's width to run.
- * - First it creates the process heap (heap.c), as LdrpInitializeProcess does before any DLL runs, then gives the
- *   modules with static TLS their indexes and the thread its copies (ldrtls.c). Each DllMain call is preceded by
- *   the module's TLS callbacks; the program's own TLS callbacks run after the last DLL is attached, and after the
- *   last is detached at exit.
+ * - First it creates the process heap (heap.c), as LdrpInitializeProcess does before any DLL runs; a heap that
+ *   cannot be created (an image asking for more than can be reserved) ends the process with STATUS_NO_MEMORY.
+ *   Then it gives the modules with static TLS their indexes and the thread its copies (ldrtls.c). Each DllMain
+ *   call is preceded by the module's TLS callbacks; the program's own TLS callbacks run after the last DLL is
+ *   attached, and after the last is detached at exit.
  * - It walks the initialisation-order list from the start; each entry not yet processed is marked
  *   LDRP_ENTRY_PROCESSED and, when it has an entry point, LDRP_PROCESS_ATTACH_CALLED, then its DllMain is called
  *   with DLL_PROCESS_ATTACH and a non-NULL lpReserved ((PVOID)1: a static load; Windows passes a context there),
@@ -57,7 +58,8 @@ void ldr_initialize_process(void)
     PEB_LDR_DATA *ldr = ldr_data();
     LIST_ENTRY *head = &ldr->InInitializationOrderModuleList;
 
-    rtl_create_process_heap();
+    if (!rtl_create_process_heap())
+        NtTerminateProcess(NtCurrentProcess(), STATUS_NO_MEMORY);
     ldr_tls_initialize();
     for (LIST_ENTRY *link = head->Flink; link != head; link = link->Flink) {
         LDR_DATA_TABLE_ENTRY *e = ENTRY_OF(link, InInitializationOrderLinks);

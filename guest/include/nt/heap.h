@@ -33,7 +33,44 @@ NT_IMPORT BOOLEAN NTAPI RtlLockHeap(PVOID HeapHandle);
 NT_IMPORT BOOLEAN NTAPI RtlUnlockHeap(PVOID HeapHandle);
 NT_IMPORT ULONG NTAPI RtlGetProcessHeaps(ULONG NumberOfHeaps, PVOID *ProcessHeaps);
 NT_IMPORT SIZE_T NTAPI RtlCompactHeap(PVOID HeapHandle, ULONG Flags);
+/* HeapOptimizeResources (Windows 8.1), which mingw-w64's winnt.h lacks. */
+#define HeapOptimizeResources          ((HEAP_INFORMATION_CLASS)3)
+#define HEAP_OPTIMIZE_RESOURCES_CURRENT_VERSION 1
+typedef struct _HEAP_OPTIMIZE_RESOURCES_INFORMATION {
+    DWORD Version;
+    DWORD Flags;
+} HEAP_OPTIMIZE_RESOURCES_INFORMATION;
+
 /* RtlSetHeapInformation and RtlQueryHeapInformation: winnt.h declares them (an NTSTATUS typed DWORD). */
+
+/* RtlWalkHeap's entry: a segment (RTL_HEAP_SEGMENT), a block (busy with RTL_HEAP_BUSY, or free) or the uncommitted
+ * end of a segment (RTL_HEAP_UNCOMMITTED_RANGE). kernel32's HeapWalk turns it into a PROCESS_HEAP_ENTRY. */
+typedef struct _RTL_HEAP_WALK_ENTRY {
+    PVOID DataAddress;
+    SIZE_T DataSize;
+    UCHAR OverheadBytes;
+    UCHAR SegmentIndex;
+    USHORT Flags;
+    union {
+        struct {
+            SIZE_T Settable;
+            USHORT TagIndex;
+            USHORT AllocatorBackTraceIndex;
+            ULONG Reserved[2];
+        } Block;
+        struct {
+            ULONG CommittedSize;
+            ULONG UnCommittedSize;
+            PVOID FirstEntry;
+            PVOID LastEntry;
+        } Segment;
+    };
+} RTL_HEAP_WALK_ENTRY, *PRTL_HEAP_WALK_ENTRY;
+#define RTL_HEAP_BUSY                  0x0001
+#define RTL_HEAP_SEGMENT               0x0002
+#define RTL_HEAP_UNCOMMITTED_RANGE     0x0100
+
+NT_IMPORT NTSTATUS NTAPI RtlWalkHeap(PVOID HeapHandle, PRTL_HEAP_WALK_ENTRY Entry);
 
 NT_IMPORT NTSTATUS NTAPI RtlInitializeCriticalSection(PRTL_CRITICAL_SECTION CriticalSection);
 NT_IMPORT NTSTATUS NTAPI RtlInitializeCriticalSectionAndSpinCount(PRTL_CRITICAL_SECTION CriticalSection,
