@@ -1,10 +1,12 @@
-"""kernel32's code pages (winnls.c, stringapiset.c, cptables.c): the fixture codepages.exe prints what GetACP,
-GetCPInfo(Ex), IsValidCodePage, IsDBCSLeadByte(Ex), MultiByteToWideChar and WideCharToMultiByte give, and the
-lines below are what Windows 10 gives (err=61166 is 0xEEEE, the last error the fixture sets before each call: left
-untouched). The same lines in both widths: 32-bit through WoW64 and native 64-bit.
+"""kernel32's code pages and NLS string functions (winnls.c, stringapiset.c, stringtype.c, lcmap.c, collate.c and
+the generated tables): the fixture codepages.exe prints what GetACP, GetCPInfo(Ex), IsValidCodePage,
+IsDBCSLeadByte(Ex), MultiByteToWideChar and WideCharToMultiByte give, nlsstrings.exe what GetStringType,
+LCMapString and CompareString give, and the lines below are what Windows 10 gives (err=61166 is 0xEEEE, the last
+error the fixture sets before each call: left untouched). The same lines in both widths: 32-bit through WoW64 and
+native 64-bit.
 
-Also: the generated tables are in step with their generator, the exports have their fixed ordinals, and a program
-built by the standard toolchain against mingw-w64's own libkernel32.a converts a string.
+Also: the generated tables are in step with their generators, the exports have their fixed ordinals, and a
+program built by the standard toolchain against mingw-w64's own libkernel32.a converts a string.
 """
 
 from __future__ import annotations
@@ -145,11 +147,93 @@ UTF-7 lpUsedDefaultChar: ret=0 err=87 used=2
 
 CODEPAGES = QUERIES + TO_WIDE + TO_BYTES
 
+# nlsstrings.exe. The first line types "A g 5 space TAB LF ! é É NBSP ² DEL" and the NUL a count of -1 takes in.
+# CT_CTYPE1 0x381 is C1_UPPER|C1_XDIGIT|C1_ALPHA|C1_DEFINED ('A'); the Latin-1 superscripts are
+# C1_DIGIT|C1_PUNCT (0x214), TAB C1_SPACE|C1_CNTRL|C1_BLANK (0x268). CT_CTYPE2 from the bidirectional classes
+# (L 1, EN 3, WS 10, ES 4, ET 5, CS 7, B 8, S 9, ON 11, R 2). CompareString: lower case before upper case, the
+# letters before accents before case, "coop" before "co-op" in a word sort and after it in a string sort, NUL
+# ignored; the sort keys' bytes are this kernel32's own, so the lines say only that memcmp of two keys orders as
+# CompareString does.
+STRINGS = """\
+-- GetStringType
+CT_CTYPE1 Ag5 sp HT LF!: ret=1 err=61166 0381 0302 0284 0248 0268 0228 0210 0302 0301 0248 0214 0220 0220
+CT_CTYPE1 A-macron alpha U+4E2D: ret=1 err=61166 0301 0302 0300
+CT_CTYPE2 A 5 space + $ , LF tab ! alef: ret=1 err=61166 0001 0003 000a 0004 0005 0007 0008 0009 000b 0002
+CT_CTYPE3 U+0301 surrogates: ret=1 err=61166 0003 0800 1000
+GetStringTypeExW CT_CTYPE1 z: ret=1 err=61166 0302
+GetStringTypeA CT_CTYPE1 80 e9 8a: ret=1 err=61166 0210 0302 0301
+GetStringTypeExA CT_CTYPE1 length -1: ret=1 err=61166 0382 0220
+GetStringTypeW no string: ret=0 err=87
+-- LCMapString
+LCMAP_UPPERCASE abc e9 df ff, -1: ret=7 err=61166 U+0041 U+0042 U+0043 U+00c9 U+00df U+0178 U+0000
+LCMAP_LOWERCASE A-grave B I-dot: ret=3 err=61166 U+00e0 U+0062 U+0069
+LCMAP_UPPERCASE|LCMAP_LINGUISTIC_CASING strasse: ret=6 err=61166 U+0053 U+0054 U+0052 U+0041 U+00df U+0045
+LCMAP_TITLECASE hi wORLD: ret=8 err=61166 U+0048 U+0069 U+0020 U+0057 U+006f U+0072 U+006c U+0064
+LCMAP_FULLWIDTH A space 1: ret=3 err=61166 U+ff21 U+3000 U+ff11
+LCMAP_HALFWIDTH fullwidth A: ret=1 err=61166 U+0041
+LCMAP_KATAKANA hiragana a: ret=1 err=61166 U+30a2
+LCMAP_HIRAGANA katakana a: ret=1 err=61166 U+3042
+NORM_IGNORENONSPACE e-acute e U+0301: ret=2 err=61166 U+0065 U+0065
+NORM_IGNORESYMBOLS a-b c!: ret=3 err=61166 U+0061 U+0062 U+0063
+LCMAP_UPPERCASE|LCMAP_BYTEREV a: ret=1 err=61166 U+4100
+size query: ret=3 err=61166
+too small: ret=0 err=122
+no flags: ret=0 err=1004
+LCMAP_LINGUISTIC_CASING alone: ret=0 err=1004
+LCMAP_HIRAGANA|LCMAP_KATAKANA: ret=0 err=1004
+LCMAP_HALFWIDTH|LCMAP_FULLWIDTH: ret=0 err=1004
+LCMAP_SORTKEY|LCMAP_UPPERCASE: ret=0 err=1004
+SORT_STRINGSORT without LCMAP_SORTKEY: ret=0 err=1004
+source length 0: ret=0 err=87
+no source: ret=0 err=87
+destination size -1: ret=0 err=87
+LCMAP_UPPERCASE in place: ret=4 err=61166 ABC
+LCMapStringA LCMAP_UPPERCASE abc e9 ff, length -1: ret=6 err=61166 41 42 43 c9 9f 00
+LCMapStringEx en-US LCMAP_LOWERCASE Q: ret=1 err=61166 U+0071
+LCMAP_SORTKEY size query: the key has that size and ends with 0
+LCMAP_SORTKEY too small: ret=0 err=122
+LCMapStringA LCMAP_SORTKEY 8a: the key of U+0160
+-- CompareString
+a b: ret=1 err=61166 keys agree
+b a: ret=3 err=61166 keys agree
+abc abc: ret=2 err=61166 keys agree
+a A: ret=1 err=61166 keys agree
+a A NORM_IGNORECASE: ret=2 err=61166 keys agree
+abc ABD: ret=1 err=61166 keys agree
+Z a: ret=3 err=61166 keys agree
+e e-acute: ret=1 err=61166 keys agree
+e-acute f: ret=1 err=61166 keys agree
+e e-acute NORM_IGNORENONSPACE: ret=2 err=61166 keys agree
+e-acute e U+0301: ret=2 err=61166 keys agree
+coop co-op: ret=1 err=61166 keys agree
+co-op coop SORT_STRINGSORT: ret=1 err=61166 keys agree
+a b ab NORM_IGNORESYMBOLS: ret=2 err=61166 keys agree
+10 9: ret=1 err=61166 keys agree
+! 0: ret=1 err=61166 keys agree
+9 a: ret=1 err=61166 keys agree
+abc abcd: ret=1 err=61166 keys agree
+a NUL b, ab: ret=2 err=61166 keys agree
+fullwidth A, A NORM_IGNOREWIDTH: ret=2 err=61166 keys agree
+CompareStringW no string: ret=0 err=87
+CompareStringW flags 0x100: ret=0 err=1004
+CompareStringA S-caron S: ret=3 err=61166
+CompareStringA e9 f, length -1: ret=1 err=61166
+CompareStringA no string: ret=0 err=87
+CompareStringEx en-US NORM_IGNORECASE ABC abc: ret=2 err=61166
+CompareStringOrdinal a B: ret=3 err=61166
+CompareStringOrdinal a B, ignoring case: ret=1 err=61166
+CompareStringOrdinal e-acute E-acute, ignoring case: ret=2 err=61166
+CompareStringOrdinal ab abc: ret=1 err=61166
+CompareStringOrdinal no string: ret=0 err=87
+"""
+
 # guest/kernel32/exports/nls.def: name -> fixed ordinal.
 NLS_ORDINALS = {
     "GetACP": 800, "GetOEMCP": 801, "GetCPInfo": 802, "GetCPInfoExA": 803, "GetCPInfoExW": 804,
     "IsValidCodePage": 805, "IsDBCSLeadByte": 806, "IsDBCSLeadByteEx": 807, "MultiByteToWideChar": 808,
-    "WideCharToMultiByte": 809,
+    "WideCharToMultiByte": 809, "GetStringTypeW": 810, "GetStringTypeExW": 811, "GetStringTypeA": 812,
+    "GetStringTypeExA": 813, "LCMapStringW": 814, "LCMapStringA": 815, "LCMapStringEx": 816, "CompareStringW": 817,
+    "CompareStringA": 818, "CompareStringEx": 819, "CompareStringOrdinal": 820,
 }
 
 
@@ -166,15 +250,23 @@ def test_code_pages_convert_as_windows_does(width: str, tmp_path: Path) -> None:
     assert out.decode("ascii").splitlines() == CODEPAGES.splitlines()
 
 
-def test_generated_tables_match_their_generator() -> None:
-    spec = importlib.util.spec_from_file_location("cptables", ROOT / "guest" / "kernel32" / "cptables.py")
+@pytest.mark.parametrize("width", WIDTHS)
+def test_string_types_mappings_and_comparisons(width: str, tmp_path: Path) -> None:
+    status, out = run(BIN / width / "nlsstrings.exe", tmp_path)
+    assert status == 0
+    assert out.decode("ascii").splitlines() == STRINGS.splitlines()
+
+
+@pytest.mark.parametrize("name", ["cptables", "chartables"])
+def test_generated_tables_match_their_generator(name: str) -> None:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "guest" / "kernel32" / f"{name}.py")
     assert spec and spec.loader
-    cptables = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(cptables)
-    rendered = cptables.render()
-    assert rendered == cptables.render()  # deterministic
-    stale = "guest/kernel32/cptables.c is stale: run python guest/kernel32/cptables.py (guest/build.sh does)"
-    assert (ROOT / "guest" / "kernel32" / "cptables.c").read_text(encoding="utf-8") == rendered, stale
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    rendered = generator.render()
+    assert rendered == generator.render()  # deterministic
+    stale = f"guest/kernel32/{name}.c is stale: run python guest/kernel32/{name}.py (guest/build.sh does)"
+    assert (ROOT / "guest" / "kernel32" / f"{name}.c").read_text(encoding="utf-8") == rendered, stale
 
 
 @pytest.mark.parametrize("sysdir", ["SysWOW64", "System32"])

@@ -181,6 +181,42 @@ static DWORD wide_to_sbcs(const struct nls_sbcs *cp, DWORD flags, const WCHAR *s
     return 0;
 }
 
+int nls_length(const WCHAR *s, int count, BOOL with_nul)
+{
+    if (count >= 0)
+        return count;
+    for (count = 0; s[count]; count++)
+        ;
+    return with_nul ? count + 1 : count;
+}
+
+WCHAR *nls_wide_copy(const char *src, int n, WCHAR *buf, int room)
+{
+    WCHAR *copy = buf;
+
+    if (n > room) {
+        PVOID base = NULL;
+        SIZE_T size = (SIZE_T)n * sizeof(WCHAR);
+        if (!NT_SUCCESS(NtAllocateVirtualMemory(NtCurrentProcess(), &base, 0, &size, MEM_RESERVE | MEM_COMMIT,
+                                                PAGE_READWRITE))) {
+            SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+            return NULL;
+        }
+        copy = base;
+    }
+    nls_ansi_to_unicode(src, (DWORD)n, copy);
+    return copy;
+}
+
+void nls_free_wide(WCHAR *copy, const WCHAR *buf)
+{
+    PVOID base = copy;
+    SIZE_T size = 0;
+
+    if (copy != buf)
+        NtFreeVirtualMemory(NtCurrentProcess(), &base, &size, MEM_RELEASE);
+}
+
 void nls_ansi_to_unicode(const char *ansi, DWORD n, WCHAR *wide)
 {
     for (DWORD i = 0; i < n; i++)
@@ -443,9 +479,7 @@ int WINAPI WideCharToMultiByte(UINT code_page, DWORD flags, LPCWSTR src, int src
         SetLastError(ERROR_INVALID_PARAMETER);
         return 0;
     }
-    if (src_length < 0)
-        for (src_length = 1; src[src_length - 1]; src_length++)
-            ;
+    src_length = nls_length(src, src_length, TRUE);
     if (table) {
         error = wide_to_sbcs(table, flags, src, src_length, default_char ? (BYTE)*default_char : NLS_DEFAULT_CHAR,
                              &used, &o);
