@@ -227,13 +227,91 @@ CompareStringOrdinal ab abc: ret=1 err=61166
 CompareStringOrdinal no string: ret=0 err=87
 """
 
+# locales.exe: en-US as Windows 10 describes it; the file functions' code page is 437 after SetFileApisToOEM, so the
+# byte 0x80 of a CreateFileA name is U+00C7 there and U+20AC in 1252.
+LOCALES = """\
+-- defaults
+GetUserDefaultLCID=0x409
+GetSystemDefaultLCID=0x409
+GetUserDefaultLangID=0x409
+GetSystemDefaultLangID=0x409
+GetUserDefaultUILanguage=0x409
+GetSystemDefaultUILanguage=0x409
+GetThreadLocale=0x409
+GetUserDefaultLocaleName: ret=6 err=61166 en-US
+GetUserDefaultLocaleName, 3 characters: ret=0 err=122
+-- names
+LCIDToLocaleName 0x0409: ret=6 err=61166 en-US
+LCIDToLocaleName LOCALE_SYSTEM_DEFAULT, size 0: ret=6 err=61166
+LCIDToLocaleName LOCALE_INVARIANT: ret=1 err=61166 empty
+LCIDToLocaleName 0x12345: ret=0 err=87
+LCIDToLocaleName flags 1: ret=0 err=1004
+LocaleNameToLCID en-US=0x409
+LocaleNameToLCID EN-us=0x409
+LocaleNameToLCID NULL=0x409
+LocaleNameToLCID invariant=0x7f
+LocaleNameToLCID en=0x409
+LocaleNameToLCID en, LOCALE_ALLOW_NEUTRAL_NAMES=0x9
+LocaleNameToLCID xx-YY: ret=0 err=87
+IsValidLocale 0x0409=1 LOCALE_INVARIANT=1 0x12345=0
+  enumerated 00000409
+EnumSystemLocalesW: ret=1 err=61166
+EnumSystemLocalesW NULL: ret=0 err=87
+-- GetLocaleInfo
+LOCALE_IDEFAULTANSICODEPAGE: ret=5 err=61166 "1252"
+LOCALE_IDEFAULTCODEPAGE: ret=4 err=61166 "437"
+LOCALE_SDECIMAL: ret=2 err=61166 "."
+LOCALE_STHOUSAND: ret=2 err=61166 ","
+LOCALE_SGROUPING: ret=4 err=61166 "3;0"
+LOCALE_SENGLANGUAGE: ret=8 err=61166 "English"
+LOCALE_SENGCOUNTRY: ret=14 err=61166 "United States"
+LOCALE_SABBREVLANGNAME: ret=4 err=61166 "ENU"
+LOCALE_SISO639LANGNAME: ret=3 err=61166 "en"
+LOCALE_SISO3166CTRYNAME: ret=3 err=61166 "US"
+LOCALE_SNAME: ret=6 err=61166 "en-US"
+LOCALE_ILANGUAGE: ret=5 err=61166 "0409"
+LOCALE_SSHORTDATE: ret=9 err=61166 "M/d/yyyy"
+LOCALE_SLONGDATE: ret=19 err=61166 "dddd, MMMM d, yyyy"
+LOCALE_STIMEFORMAT: ret=11 err=61166 "h:mm:ss tt"
+LOCALE_S1159: ret=3 err=61166 "AM"
+LOCALE_SCURRENCY: ret=2 err=61166 "$"
+LOCALE_SPOSITIVESIGN: ret=1 err=61166 ""
+LOCALE_IFIRSTDAYOFWEEK: ret=2 err=61166 "6"
+LOCALE_SDECIMAL|LOCALE_NOUSEROVERRIDE: ret=2 err=61166 "."
+LOCALE_SDAYNAME1-7: Monday Tuesday Wednesday Thursday Friday Saturday Sunday
+LOCALE_SABBREVDAYNAME1-7: Mon Tue Wed Thu Fri Sat Sun
+LOCALE_SMONTHNAME1-12: January February March April May June July August September October November December
+LOCALE_SABBREVMONTHNAME1-12: Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec
+LOCALE_IDEFAULTANSICODEPAGE|LOCALE_RETURN_NUMBER: ret=2 err=61166 number=1252
+GetLocaleInfoA LOCALE_ILANGUAGE|LOCALE_RETURN_NUMBER: ret=4 err=61166 number=0x409
+LOCALE_SDECIMAL|LOCALE_RETURN_NUMBER: ret=0 err=1004
+LCTYPE 0x9999: ret=0 err=1004
+LOCALE_SENGLANGUAGE, size 0: ret=8 err=61166
+LOCALE_SENGLANGUAGE, 3 characters: ret=0 err=122
+locale 0x12345: ret=0 err=87
+GetLocaleInfoA LOCALE_SMONTHNAME1: ret=8 err=61166 "January"
+GetLocaleInfoEx en-US LOCALE_SISO3166CTRYNAME2: ret=4 err=61166 "USA"
+GetLocaleInfoEx xx-YY: ret=0 err=87
+-- file functions
+AreFileApisANSI=1
+after SetFileApisToOEM, AreFileApisANSI=0
+after SetFileApisToANSI, AreFileApisANSI=1
+C:\\U+00C7-oem.txt: exists
+C:\\U+20AC-ansi.txt: exists
+"""
+
 # guest/kernel32/exports/nls.def: name -> fixed ordinal.
 NLS_ORDINALS = {
     "GetACP": 800, "GetOEMCP": 801, "GetCPInfo": 802, "GetCPInfoExA": 803, "GetCPInfoExW": 804,
     "IsValidCodePage": 805, "IsDBCSLeadByte": 806, "IsDBCSLeadByteEx": 807, "MultiByteToWideChar": 808,
     "WideCharToMultiByte": 809, "GetStringTypeW": 810, "GetStringTypeExW": 811, "GetStringTypeA": 812,
     "GetStringTypeExA": 813, "LCMapStringW": 814, "LCMapStringA": 815, "LCMapStringEx": 816, "CompareStringW": 817,
-    "CompareStringA": 818, "CompareStringEx": 819, "CompareStringOrdinal": 820,
+    "CompareStringA": 818, "CompareStringEx": 819, "CompareStringOrdinal": 820, "GetUserDefaultLCID": 821,
+    "GetSystemDefaultLCID": 822, "GetUserDefaultLangID": 823, "GetSystemDefaultLangID": 824,
+    "GetUserDefaultUILanguage": 825, "GetSystemDefaultUILanguage": 826, "GetThreadLocale": 827,
+    "GetUserDefaultLocaleName": 828, "LCIDToLocaleName": 829, "LocaleNameToLCID": 830, "IsValidLocale": 831,
+    "EnumSystemLocalesA": 832, "EnumSystemLocalesW": 833, "GetLocaleInfoW": 834, "GetLocaleInfoA": 835,
+    "GetLocaleInfoEx": 836, "AreFileApisANSI": 837, "SetFileApisToANSI": 838, "SetFileApisToOEM": 839,
 }
 
 
@@ -255,6 +333,14 @@ def test_string_types_mappings_and_comparisons(width: str, tmp_path: Path) -> No
     status, out = run(BIN / width / "nlsstrings.exe", tmp_path)
     assert status == 0
     assert out.decode("ascii").splitlines() == STRINGS.splitlines()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_locale_information_and_the_file_functions_code_page(width: str, tmp_path: Path) -> None:
+    status, out = run(BIN / width / "locales.exe", tmp_path)
+    assert status == 0                      # the enumeration called back once
+    assert out.decode("ascii").splitlines() == LOCALES.splitlines()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Ç-oem.txt", "€-ansi.txt"]
 
 
 @pytest.mark.parametrize("name", ["cptables", "chartables"])

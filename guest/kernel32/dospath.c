@@ -278,14 +278,14 @@ BOOL ansi_path(const char *ansi, WCHAR *wide)
             return FALSE;
         }
     }
-    nls_ansi_to_unicode(ansi, i, wide);
+    nls_bytes_to_unicode(nls_file_code_page(), ansi, i, wide);
     wide[i] = 0;
     return TRUE;
 }
 
 void to_ansi(char *out, const WCHAR *in, ULONG n)
 {
-    nls_unicode_to_ansi(in, n, out);
+    nls_unicode_to_bytes(nls_file_code_page(), in, n, out);
     out[n] = 0;
 }
 

@@ -103,4 +103,11 @@ void nls_free_wide(WCHAR *copy, const WCHAR *buf);
 void nls_ansi_to_unicode(const char *ansi, DWORD n, WCHAR *wide);
 void nls_unicode_to_ansi(const WCHAR *wide, DWORD n, char *ansi);
 
+/* The same in any single-byte code page (stringapiset.c). */
+void nls_bytes_to_unicode(const struct nls_sbcs *cp, const char *bytes, DWORD n, WCHAR *wide);
+void nls_unicode_to_bytes(const struct nls_sbcs *cp, const WCHAR *wide, DWORD n, char *bytes);
+
+/* The code page of the file functions' ANSI strings (locale.c): 1252, or 437 after SetFileApisToOEM. */
+const struct nls_sbcs *nls_file_code_page(void);
+
 #endif

@@ -217,18 +217,28 @@ void nls_free_wide(WCHAR *copy, const WCHAR *buf)
         NtFreeVirtualMemory(NtCurrentProcess(), &base, &size, MEM_RELEASE);
 }
 
-void nls_ansi_to_unicode(const char *ansi, DWORD n, WCHAR *wide)
+void nls_bytes_to_unicode(const struct nls_sbcs *cp, const char *bytes, DWORD n, WCHAR *wide)
 {
     for (DWORD i = 0; i < n; i++)
-        wide[i] = sbcs_char(&nls_cp1252, (BYTE)ansi[i]);
+        wide[i] = sbcs_char(cp, (BYTE)bytes[i]);
+}
+
+void nls_unicode_to_bytes(const struct nls_sbcs *cp, const WCHAR *wide, DWORD n, char *bytes)
+{
+    for (DWORD i = 0; i < n; i++) {
+        BYTE byte;
+        bytes[i] = (char)(nls_sbcs_byte(cp, wide[i], TRUE, &byte) ? byte : NLS_DEFAULT_CHAR);
+    }
+}
+
+void nls_ansi_to_unicode(const char *ansi, DWORD n, WCHAR *wide)
+{
+    nls_bytes_to_unicode(&nls_cp1252, ansi, n, wide);
 }
 
 void nls_unicode_to_ansi(const WCHAR *wide, DWORD n, char *ansi)
 {
-    for (DWORD i = 0; i < n; i++) {
-        BYTE byte;
-        ansi[i] = (char)(nls_sbcs_byte(&nls_cp1252, wide[i], TRUE, &byte) ? byte : NLS_DEFAULT_CHAR);
-    }
+    nls_unicode_to_bytes(&nls_cp1252, wide, n, ansi);
 }
 
 /* ---- UTF-8 ---------------------------------------------------------------------------------------------- */
