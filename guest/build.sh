@@ -4,7 +4,8 @@
 # Toolchain (what the committed binaries were built with; other versions should work but may give other bytes):
 #   mingw-w64 cross compilers  i686-w64-mingw32-gcc, x86_64-w64-mingw32-gcc   (GCC 12, "win32" thread model)
 #   their binutils             i686-w64-mingw32-dlltool, x86_64-w64-mingw32-dlltool (GNU Binutils 2.40)
-#   Python 3.11 or later       runs wow64emu.nt.stubgen (stdlib only); set PYTHON to choose one
+#   Python 3.11 or later       runs wow64emu.nt.stubgen, guest/kernel32/cptables.py and chartables.py (stdlib
+#                              only); set PYTHON to choose one
 #   coreutils, sed             (Debian/Ubuntu: apt-get install gcc-mingw-w64 binutils-mingw-w64)
 #
 # Outputs (committed):
@@ -86,8 +87,10 @@ link_exe() {
     "$(cc_of "$width")" "${LDFLAGS[@]}" "${EXEFLAGS[@]}" -Wl,-e,"$(entry_of "$width")" -o "$out" "$@" -lgcc
 }
 
-echo "== generating the system-call stubs"
+echo "== generating the system-call stubs and kernel32's tables"
 (cd "$ROOT" && "$PYTHON" -m wow64emu.nt.stubgen)
+"$PYTHON" "$GUEST/kernel32/cptables.py"
+"$PYTHON" "$GUEST/kernel32/chartables.py"
 
 rm -rf "$BUILD"
 mkdir -p "$BUILD/x86" "$BUILD/x64" "$BUILD/out/System32" "$BUILD/out/SysWOW64" \

@@ -4,6 +4,7 @@
  */
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
 #include "k32files.h"
+#include "k32nls.h"
 
 ULONG wcs_len(const WCHAR *s)
 {
@@ -276,16 +277,15 @@ BOOL ansi_path(const char *ansi, WCHAR *wide)
             SetLastError(ERROR_FILENAME_EXCED_RANGE);
             return FALSE;
         }
-        wide[i] = (unsigned char)ansi[i];                           /* Latin-1: no code page support */
     }
+    nls_bytes_to_unicode(nls_file_code_page(), ansi, i, wide);
     wide[i] = 0;
     return TRUE;
 }
 
 void to_ansi(char *out, const WCHAR *in, ULONG n)
 {
-    for (ULONG i = 0; i < n; i++)
-        out[i] = in[i] < 0x100 ? (char)in[i] : '?';
+    nls_unicode_to_bytes(nls_file_code_page(), in, n, out);
     out[n] = 0;
 }
 

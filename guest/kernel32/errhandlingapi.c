@@ -9,7 +9,7 @@
  * ends it when no debugger is attached.
  */
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
-#include "k32.h"
+#include "k32nls.h"
 
 static LPTOP_LEVEL_EXCEPTION_FILTER top_level_filter;
 
@@ -136,7 +136,7 @@ VOID WINAPI OutputDebugStringA(LPCSTR lpOutputString)
     raise_debug_print(arguments);
 }
 
-/* The wide string as ANSI (Latin-1, as kernel32 takes ANSI strings), through OutputDebugStringA. Windows 10 first
+/* The wide string as ANSI (code page 1252), through OutputDebugStringA. Windows 10 first
  * raises DBG_PRINTEXCEPTION_WIDE_C for a debugger that understands it; with none, this is what it comes to. */
 VOID WINAPI OutputDebugStringW(LPCWSTR lpOutputString)
 {
@@ -144,7 +144,8 @@ VOID WINAPI OutputDebugStringW(LPCWSTR lpOutputString)
     ULONG i = 0;
 
     for (; lpOutputString && lpOutputString[i] && i < sizeof text - 1; i++)
-        text[i] = lpOutputString[i] < 0x100 ? (char)lpOutputString[i] : '?';
+        ;
+    nls_unicode_to_ansi(lpOutputString, i, text);
     text[i] = 0;
     OutputDebugStringA(text);
 }

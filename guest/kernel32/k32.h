@@ -6,7 +6,7 @@
  * fixed ordinals, in exports/<area>.def; kernel32.def holds the first ones.
  *
  * Not a complete kernel32: no console API (the standard handles are plain kernel handles), no overlapped I/O
- * (OVERLAPPED only gives the file offset), no code pages (ANSI strings are taken as Latin-1).
+ * (OVERLAPPED only gives the file offset). ANSI strings are in code page 1252 (k32nls.h).
  */
 #ifndef WOW64EMU_K32_H
 #define WOW64EMU_K32_H

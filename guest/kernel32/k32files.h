@@ -34,10 +34,12 @@ BOOL nt_name_of(const WCHAR *dos, struct nt_name *n);
 /* NtOpenFile of a Win32 path (share read, write and delete); FALSE with the last error set on failure. */
 BOOL open_dos(const WCHAR *dos, ACCESS_MASK access, ULONG options, HANDLE *handle);
 
-/* An ANSI path as UTF-16 (Latin-1: no code pages), into NT_PATH_MAX characters; FALSE with the last error set. */
+/* An ANSI path (in the file functions' code page, nls_file_code_page) as UTF-16, into NT_PATH_MAX characters;
+ * FALSE with the last error set. */
 BOOL ansi_path(const char *ansi, WCHAR *wide);
 
-/* A UTF-16 string as ANSI (Latin-1, '?' for what it cannot hold), n characters and a terminator. */
+/* A UTF-16 string as ANSI (in the file functions' code page: a best fit or '?' for what it cannot hold), n characters
+ * and a terminator. */
 void to_ansi(char *out, const WCHAR *in, ULONG n);
 
 ULONG wcs_len(const WCHAR *s);

@@ -11,7 +11,8 @@
 /* NtQueryInformationProcess without a ReturnLength; FALSE with the last error set when it fails. */
 BOOL query_process(HANDLE process, PROCESSINFOCLASS info_class, PVOID info, ULONG length);
 
-/* `n` characters of `text` and a NUL into a caller's buffer, wide or ANSI (Latin-1, others as '?'). */
+/* `n` characters of `text` and a NUL into a caller's buffer, wide or ANSI (code page 1252, with its best fit
+ * or '?' for the others). */
 void put_string(void *buffer, BOOL wide, const WCHAR *text, DWORD n);
 
 #endif

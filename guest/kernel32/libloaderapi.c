@@ -7,7 +7,7 @@
  * A NULL module stands for the program's image (GetProcAddress, GetModuleFileName), as does a NULL name for
  * GetModuleHandle. A NULL name to LoadLibrary is ERROR_INVALID_PARAMETER. LoadLibraryExW takes no file handle
  * and no flags yet: either is ERROR_INVALID_PARAMETER (Windows' answer to flags it does not know).
- * ANSI names are Latin-1 (no code pages).
+ * ANSI names are in code page 1252.
  */
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
 #include "k32files.h"

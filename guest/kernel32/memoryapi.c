@@ -8,7 +8,7 @@
  * refuses read-only and no-access pages with ERROR_NOACCESS.
  */
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
-#include "k32.h"
+#include "k32nls.h"
 
 /* ---- Errors --------------------------------------------------------------------------------------------- */
 
@@ -164,7 +164,7 @@ static BOOL object_name(struct object_name *n, LPCWSTR name, BOOL inherit)
     return TRUE;
 }
 
-/* An ANSI name as UTF-16 (Latin-1 characters as they are); FALSE (ERROR_FILENAME_EXCED_RANGE) past MAX_PATH. */
+/* An ANSI name (code page 1252) as UTF-16; FALSE (ERROR_FILENAME_EXCED_RANGE) past MAX_PATH. */
 static BOOL wide_name(WCHAR out[MAX_PATH + 1], LPCSTR name)
 {
     SIZE_T i = 0;
@@ -173,8 +173,8 @@ static BOOL wide_name(WCHAR out[MAX_PATH + 1], LPCSTR name)
             SetLastError(ERROR_FILENAME_EXCED_RANGE);
             return FALSE;
         }
-        out[i] = (unsigned char)name[i];
     }
+    nls_ansi_to_unicode(name, (DWORD)i, out);
     out[i] = 0;
     return TRUE;
 }

@@ -1,23 +1,22 @@
 /*
  * kernel32: the environment of the process, from its RTL_USER_PROCESS_PARAMETERS: GetEnvironmentVariableW/A,
  * GetEnvironmentStringsW and FreeEnvironmentStringsW. The block is "NAME=value\0...\0\0"; names compare
- * without regard to case (ASCII). ANSI strings are Latin-1, as everywhere in this kernel32.
+ * without regard to case (ASCII). ANSI strings are in the ANSI code page, 1252 (k32nls.h).
  */
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
 #include "k32process.h"
+#include "k32nls.h"
 
 void put_string(void *buffer, BOOL wide, const WCHAR *text, DWORD n)
 {
-    for (DWORD i = 0; i < n; i++) {
-        if (wide)
+    if (wide) {
+        for (DWORD i = 0; i < n; i++)
             ((WCHAR *)buffer)[i] = text[i];
-        else
-            ((char *)buffer)[i] = text[i] < 0x100 ? (char)text[i] : '?';
-    }
-    if (wide)
         ((WCHAR *)buffer)[n] = 0;
-    else
+    } else {
+        nls_unicode_to_ansi(text, n, buffer);
         ((char *)buffer)[n] = 0;
+    }
 }
 
 static WCHAR upcase(WCHAR c)
@@ -51,7 +50,7 @@ static const WCHAR *find_variable(const WCHAR *name, DWORD name_length, DWORD *l
     return NULL;
 }
 
-/* GetEnvironmentVariable: the value into a buffer of `size` characters, wide or ANSI (Latin-1); returns its
+/* GetEnvironmentVariable: the value into a buffer of `size` characters, wide or ANSI; returns its
  * length without the NUL when it fits, else the size needed. */
 static DWORD get_variable(const WCHAR *name, DWORD name_length, void *buffer, DWORD size, BOOL wide)
 {
@@ -87,8 +86,8 @@ DWORD WINAPI GetEnvironmentVariableA(LPCSTR name, LPSTR buffer, DWORD size)
             SetLastError(ERROR_ENVVAR_NOT_FOUND);
             return 0;
         }
-        wide[name_length] = (unsigned char)name[name_length];
     }
+    nls_ansi_to_unicode(name, name_length, wide);
     return get_variable(wide, name_length, buffer, size, FALSE);
 }
 

@@ -4,6 +4,7 @@
  */
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
 #include "k32process.h"
+#include "k32nls.h"
 
 /* ---- Process ------------------------------------------------------------------------------------------- */
 
@@ -29,7 +30,7 @@ LPWSTR WINAPI GetCommandLineW(void)
     return nt_process_parameters()->CommandLine.Buffer;
 }
 
-/* The ANSI command line, converted once (Latin-1 characters as they are, the others as '?'). */
+/* The ANSI command line (code page 1252), converted once. */
 static char command_line_a[32768];
 static BOOL command_line_a_ready;
 
@@ -40,10 +41,7 @@ LPSTR WINAPI GetCommandLineA(void)
         ULONG n = cmd->Length / sizeof(WCHAR);
         if (n > sizeof command_line_a - 1)
             n = sizeof command_line_a - 1;
-        for (ULONG i = 0; i < n; i++) {
-            WCHAR c = cmd->Buffer[i];
-            command_line_a[i] = c < 0x80 ? (char)c : '?';
-        }
+        nls_unicode_to_ansi(cmd->Buffer, n, command_line_a);
         command_line_a[n] = 0;
         command_line_a_ready = TRUE;
     }

@@ -8,7 +8,7 @@
  * itself), and WAIT_FAILED with the last error set.
  */
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
-#include "k32.h"
+#include "k32nls.h"
 
 /* ---- Named objects ------------------------------------------------------------------------------------- */
 
@@ -108,7 +108,7 @@ static HANDLE open_named(open_call call, DWORD access, BOOL inherit, LPCWSTR nam
     return handle;
 }
 
-/* An ANSI name as a UTF-16 one (Latin-1, as the rest of this kernel32), in `buf` of MAX_PATH + 1 characters.
+/* An ANSI name as a UTF-16 one (code page 1252), in `buf` of MAX_PATH + 1 characters.
  * NULL stays NULL; a longer name fails with ERROR_FILENAME_EXCED_RANGE, as kernelbase's static buffer does. */
 static BOOL wide_name(LPCSTR name, WCHAR *buf, LPCWSTR *out)
 {
@@ -120,9 +120,10 @@ static BOOL wide_name(LPCSTR name, WCHAR *buf, LPCWSTR *out)
             SetLastError(ERROR_FILENAME_EXCED_RANGE);
             return FALSE;
         }
-        buf[i] = (unsigned char)name[i];
-        if (!name[i])
+        if (!name[i]) {
+            nls_ansi_to_unicode(name, i + 1, buf);
             break;
+        }
     }
     *out = buf;
     return TRUE;
