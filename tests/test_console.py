@@ -16,9 +16,15 @@ from typing import BinaryIO
 
 import pytest
 
+from tests.conftest import KernelRig, kernel_rig
 from tests.peread import exports
+from wow64emu.emu.memory import MemType, Prot
+from wow64emu.kernel import console as C
 from wow64emu.kernel.console import StdStreams
+from wow64emu.kernel.devices import NullDevice
+from wow64emu.kernel.fileobject import FILE_SYNCHRONOUS_IO_NONALERT
 from wow64emu.machine import Machine
+from wow64emu.nt.status import NTSTATUS
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / "fixtures" / "bin"
@@ -241,3 +247,90 @@ def test_a_standard_toolchain_program_uses_the_console(width: str, tmp_path: Pat
     status, _ = run(program, [], tmp_path / "root", stdout)
     assert stdout.getvalue() == b"mingw: \x82t\x82\n"  # code page 437
     assert status == 0x3 << 4 | 11  # the output mode, and 11 characters written
+
+
+# ---- the console driver's requests, served directly ------------------------------------------------------------
+
+SCRATCH = 0x20000000
+SCRATCH_SIZE = 0x400000
+IOSB = SCRATCH
+REQUEST = SCRATCH + 0x10
+OUTPUT = SCRATCH + 0x100
+DATA = SCRATCH + 0x1000
+
+
+class Console:
+    def __init__(self, rig: KernelRig) -> None:
+        self.rig = rig
+        self.connection = C.connect(rig.process)
+        self.stdin, self.stdout, self.stderr = C.create_std_handles(rig.process)
+
+    def request(self, api: int, obj: int = 0, arguments: tuple[int, int] = (0, 0), data: bytes | None = None,
+                data_length: int | None = None, output_length: int = 0, handle: int | None = None,
+                code: int = C.IOCTL_CONDRV_ISSUE_USER_IO) -> tuple[int, int]:
+        """(status, the IO_STATUS_BLOCK's Information or None when it was not written)."""
+        memory = self.rig.process.memory
+        if data is not None:
+            memory.write(DATA, data)
+        length = len(data or b"") if data_length is None else data_length
+        memory.write(REQUEST, C.REQUEST.pack(api, *arguments, 0, obj, DATA, length, 0))
+        memory.write(IOSB, b"\xee" * 16)
+        status = self.rig.call("NtDeviceIoControlFile", self.connection if handle is None else handle, 0, 0, 0, IOSB,
+                               code, REQUEST, C.REQUEST.size, OUTPUT, output_length)
+        written = memory.read(IOSB, 16)
+        return status, None if written == b"\xee" * 16 else int.from_bytes(written[8:], "little")
+
+
+@pytest.fixture
+def console(tmp_path: Path) -> Console:
+    rig = kernel_rig(tmp_path)
+    rig.process.memory.map_committed(SCRATCH, SCRATCH_SIZE, MemType.PRIVATE, Prot.READWRITE, "scratch")
+    return Console(rig)
+
+
+def test_a_write_is_converted_in_pieces_whatever_its_length(console: Console) -> None:
+    # A surrogate pair across the boundary of two pieces, in 3 MB of UTF-16 written as UTF-8.
+    assert console.request(C.SET_CP, arguments=(1, 65001)) == (NTSTATUS.SUCCESS, 0)
+    text = "a" * (C.MAX_TEXT // 2 - 1) + "\U0001F600" + "b" * (C.MAX_TEXT // 2)
+    data = text.encode("utf-16-le")
+    assert console.request(C.WRITE_CONSOLE, console.stdout, (1, 0), data) == (NTSTATUS.SUCCESS, len(data) // 2)
+    assert console.rig.system.streams.stdout.getvalue() == text.encode("utf-8")
+
+
+def test_text_the_guest_cannot_read_is_an_access_violation_before_any_is_written(console: Console) -> None:
+    past_the_end = SCRATCH + SCRATCH_SIZE - DATA + 2
+    assert console.request(C.WRITE_CONSOLE, console.stdout, (0, 0), b"x", past_the_end) == (
+        NTSTATUS.ACCESS_VIOLATION, None)
+    assert console.rig.system.streams.stdout.getvalue() == b""
+
+
+def test_a_title_is_read_up_to_its_limit(console: Console) -> None:
+    assert console.request(C.SET_TITLE, arguments=(0, 0), data=b"t" * (C.MAX_TITLE + 100)) == (NTSTATUS.SUCCESS, 0)
+    assert console.request(C.GET_TITLE, arguments=(0, 0), output_length=4) == (NTSTATUS.SUCCESS, C.MAX_TITLE)
+    assert console.rig.process.memory.read(OUTPUT, 5) == b"tttt\x00"
+
+
+@pytest.mark.parametrize(("obj", "api"), [("stdin", C.WRITE_CONSOLE), ("stdout", C.READ_CONSOLE),
+                                          ("stdout", C.FLUSH_INPUT_BUFFER), ("stdin", C.GET_SCREEN_BUFFER_INFO),
+                                          ("connection", C.GET_MODE), ("none", C.GET_MODE)])
+def test_a_handle_of_the_wrong_kind_is_invalid(console: Console, obj: str, api: int) -> None:
+    handle = {"stdin": console.stdin, "stdout": console.stdout, "connection": console.connection, "none": 0}[obj]
+    assert console.request(api, handle, output_length=0x60) == (NTSTATUS.INVALID_HANDLE, None)
+
+
+def test_devices_without_control_codes_refuse_them(console: Console) -> None:
+    null = console.rig.process.handles.insert(NullDevice(C.STD_ACCESS, FILE_SYNCHRONOUS_IO_NONALERT))
+    for handle in (null, console.stdout):
+        assert console.request(C.GET_CP, handle=handle) == (NTSTATUS.INVALID_DEVICE_REQUEST, None)
+
+
+def test_the_process_list_is_given_only_when_it_fits(console: Console) -> None:
+    pid = console.rig.process.pid
+    memory = console.rig.process.memory
+    memory.write(OUTPUT, b"\xee" * 8)
+    assert console.request(C.GET_PROCESS_LIST, output_length=3) == (NTSTATUS.SUCCESS, 1)
+    assert memory.read(OUTPUT, 4) == b"\xee" * 4
+    assert console.request(C.GET_PROCESS_LIST, output_length=8) == (NTSTATUS.SUCCESS, 1)
+    assert memory.read(OUTPUT, 8) == pid.to_bytes(4, "little") + b"\xee" * 4
+    assert console.rig.call("NtClose", console.connection) == NTSTATUS.SUCCESS  # FreeConsole
+    assert pid not in console.rig.system.console.attached

@@ -100,7 +100,7 @@ SCREEN_BUFFER_INFO = struct.Struct("<I2h2hH4h2hHI16I")  # CONSOLE_SCREEN_BUFFER_
 CTRL_C_EVENT, CTRL_BREAK_EVENT = 0, 1
 MAX_LINE = 1 << 16  # the most a ReadConsole takes from the host at once: a longer line is read in pieces
 MAX_TEXT = 1 << 20  # what a WriteConsole converts at a time
-MAX_TITLE = 1 << 16  # bytes of a title kept (conhost limits it too)
+MAX_TITLE = 1 << 16  # bytes of a title read: a longer one is cut there
 
 
 @dataclass
@@ -359,10 +359,12 @@ def _read(req: _Request, unicode: int, _: int) -> int:
 
 def _write(req: _Request, unicode: int, _: int) -> int:
     """The text in pieces (the guest's length costs the host a piece at a time), UTF-16 converted to the output
-    code page; the count is in characters (UTF-16 units, or bytes)."""
+    code page; the count is in characters (UTF-16 units, or bytes). Text the guest cannot read is
+    STATUS_ACCESS_VIOLATION before anything is written."""
     obj = req.target(is_input=False)
     console = req.console
     length = req.data_length & ~1 if unicode else req.data_length
+    req.memory.probe(req.data, length)
     decoder = codecs.getincrementaldecoder("utf-16-le")("replace")
     done = 0
     while done < length:
