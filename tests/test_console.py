@@ -5,6 +5,7 @@ console function, and a program linked against mingw-w64's own import library.""
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shutil
@@ -19,6 +20,7 @@ import pytest
 from tests.conftest import KernelRig, kernel_rig
 from tests.peread import exports
 from wow64emu.emu.memory import MemType, Prot
+from wow64emu.emu.trace import JsonlSink, Tracer
 from wow64emu.kernel import console as C
 from wow64emu.kernel.console import StdStreams
 from wow64emu.kernel.devices import NullDevice
@@ -157,9 +159,10 @@ WARNING = (b"wow64emu: WARNING: GenerateConsoleCtrlEvent: the control handlers a
            b"new thread; threads are not emulated yet)\n")
 
 
-def run(program: Path, args: list[str], root: Path, stdout: BinaryIO, stdin: bytes = b"") -> tuple[int, Machine]:
+def run(program: Path, args: list[str], root: Path, stdout: BinaryIO, stdin: bytes = b"",
+        tracer: Tracer | None = None) -> tuple[int, Machine]:
     streams = StdStreams(io.BytesIO(stdin), stdout, io.BytesIO())
-    machine = Machine(program, args, root=root, streams=streams)
+    machine = Machine(program, args, root=root, streams=streams, tracer=tracer)
     return machine.run(timeout=60).exit_status, machine
 
 
@@ -201,12 +204,14 @@ def test_text_attributes_are_colour_escapes_on_a_terminal(width: str, tmp_path: 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_text_attributes_write_nothing_to_a_file(width: str, tmp_path: Path) -> None:
-    stdout = io.BytesIO()
-    status, machine = run(BIN / width / "console.exe", ["colours"], tmp_path, stdout)
+    stdout, trace = io.BytesIO(), io.StringIO()
+    status, _ = run(BIN / width / "console.exe", ["colours"], tmp_path, stdout, tracer=Tracer(JsonlSink(trace)))
     assert (status, stdout.getvalue()) == (0, b"[redyellow-on-blue]\n")
-    # One request to the console driver per console function: four WriteConsoleA, three SetConsoleTextAttribute.
-    calls = {name: n for (name, failed), n in machine.entry.served.items() if not failed}
-    assert calls["NtDeviceIoControlFile"] == 7
+    # One request to the console driver per console function, the trace naming the function.
+    kernel = [json.loads(line) for line in trace.getvalue().splitlines() if '"layer":"kernel"' in line]
+    requests = [re.search(r"InputBuffer=0x[0-9a-f]+ \((\w+)\)", e["text"])[1]
+                for e in kernel if e["event"] == "service" and e["name"] == "NtDeviceIoControlFile"]
+    assert requests == ["WriteConsole", "SetConsoleTextAttribute"] * 3 + ["WriteConsole"]
 
 
 @pytest.mark.parametrize("sysdir", ["SysWOW64", "System32"])

@@ -33,6 +33,7 @@ import struct
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
+from ..errors import GuestFault
 from ..nt.status import NTSTATUS
 from .errors import NtError
 from .fileobject import (
@@ -275,10 +276,10 @@ class ConsoleConnection(IoObject):
         api, arg0, arg1, _, handle, data, data_length, _ = REQUEST.unpack(memory.read(input_buffer, REQUEST.size))
         memory.probe(output_buffer, output_length, write=True)
         request = _Request(self.console, thread, memory, handle, data, data_length, output_buffer, output_length)
-        served = _REQUESTS.get(api)
-        if served is None:
+        entry = _REQUESTS.get(api)
+        if entry is None:
             raise NtError(NTSTATUS.INVALID_PARAMETER)
-        return served(request, arg0, arg1)
+        return entry[1](request, arg0, arg1)
 
 
 @dataclass
@@ -434,12 +435,36 @@ def _process_list(req: _Request, _: int, __: int) -> int:
     return len(pids)
 
 
-_REQUESTS = {GET_CP: _code_page, GET_MODE: _mode, SET_MODE: _set_mode,
-             GET_NUMBER_OF_INPUT_EVENTS: _number_of_input_events, READ_CONSOLE: _read, WRITE_CONSOLE: _write,
-             GENERATE_CTRL_EVENT: _generate_ctrl_event, FLUSH_INPUT_BUFFER: _flush_input, SET_CP: _set_code_page,
-             GET_SCREEN_BUFFER_INFO: _screen_buffer_info, SET_TEXT_ATTRIBUTE: _set_text_attribute,
-             GET_TITLE: _title, SET_TITLE: _set_title, GET_CONSOLE_WINDOW: _console_window,
-             GET_PROCESS_LIST: _process_list}
+# API number -> (the functions that send it, as a trace names them; the handler).
+_REQUESTS = {
+    GET_CP: ("GetConsoleCP/GetConsoleOutputCP", _code_page),
+    GET_MODE: ("GetConsoleMode", _mode),
+    SET_MODE: ("SetConsoleMode", _set_mode),
+    GET_NUMBER_OF_INPUT_EVENTS: ("GetNumberOfConsoleInputEvents", _number_of_input_events),
+    READ_CONSOLE: ("ReadConsole", _read),
+    WRITE_CONSOLE: ("WriteConsole", _write),
+    GENERATE_CTRL_EVENT: ("GenerateConsoleCtrlEvent", _generate_ctrl_event),
+    FLUSH_INPUT_BUFFER: ("FlushConsoleInputBuffer", _flush_input),
+    SET_CP: ("SetConsoleCP/SetConsoleOutputCP", _set_code_page),
+    GET_SCREEN_BUFFER_INFO: ("GetConsoleScreenBufferInfo", _screen_buffer_info),
+    SET_TEXT_ATTRIBUTE: ("SetConsoleTextAttribute", _set_text_attribute),
+    GET_TITLE: ("GetConsoleTitle", _title),
+    SET_TITLE: ("SetConsoleTitle", _set_title),
+    GET_CONSOLE_WINDOW: ("GetConsoleWindow", _console_window),
+    GET_PROCESS_LIST: ("GetConsoleProcessList", _process_list),
+}
+
+
+def describe_request(memory: AddressSpace, address: int, length: int) -> str:
+    """What a trace says of a console request: the API it carries ("" when it is not one)."""
+    if length != REQUEST.size:
+        return ""
+    try:
+        api, *_ = REQUEST.unpack(memory.read(address, REQUEST.size))
+    except GuestFault:
+        return " (unreadable)"
+    entry = _REQUESTS.get(api)
+    return f" ({entry[0]})" if entry else f" (API 0x{api:x})"
 
 
 def create_std_handles(process: Process) -> tuple[int, int, int]:
