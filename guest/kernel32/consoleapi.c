@@ -51,10 +51,9 @@ BOOL console_request(ULONG api, const struct console_call *call, ULONG_PTR *repl
     return TRUE;
 }
 
-/* A request that gives back one value. */
-static BOOL console_value(ULONG api, HANDLE object, ULONG argument, ULONG_PTR *value)
+BOOL console_value(ULONG api, HANDLE object, ULONG argument0, ULONG argument1, ULONG_PTR *value)
 {
-    struct console_call call = { object, { argument, 0 }, NULL, 0, NULL, 0 };
+    struct console_call call = { object, { argument0, argument1 }, NULL, 0, NULL, 0 };
     return console_request(api, &call, value);
 }
 
@@ -64,7 +63,7 @@ BOOL WINAPI GetConsoleMode(HANDLE console, LPDWORD mode)
 {
     ULONG_PTR value;
 
-    if (!console_value(CONSOLE_API_GET_MODE, console, 0, &value))
+    if (!console_value(CONSOLE_API_GET_MODE, console, 0, 0, &value))
         return FALSE;
     *mode = (DWORD)value;
     return TRUE;
@@ -73,14 +72,14 @@ BOOL WINAPI GetConsoleMode(HANDLE console, LPDWORD mode)
 BOOL WINAPI SetConsoleMode(HANDLE console, DWORD mode)
 {
     ULONG_PTR ignored;
-    return console_value(CONSOLE_API_SET_MODE, console, mode, &ignored);
+    return console_value(CONSOLE_API_SET_MODE, console, mode, 0, &ignored);
 }
 
 /* GetConsoleCP and GetConsoleOutputCP: 0 with the last error set when the process has no console. */
 static UINT code_page(BOOL output)
 {
     ULONG_PTR value;
-    return console_value(CONSOLE_API_GET_CP, NULL, output, &value) ? (UINT)value : 0;
+    return console_value(CONSOLE_API_GET_CP, NULL, output, 0, &value) ? (UINT)value : 0;
 }
 
 UINT WINAPI GetConsoleCP(void)
@@ -99,7 +98,7 @@ BOOL WINAPI GetNumberOfConsoleInputEvents(HANDLE console, LPDWORD count)
 {
     ULONG_PTR value;
 
-    if (!console_value(CONSOLE_API_GET_NUMBER_OF_INPUT_EVENTS, console, 0, &value))
+    if (!console_value(CONSOLE_API_GET_NUMBER_OF_INPUT_EVENTS, console, 0, 0, &value))
         return FALSE;
     *count = (DWORD)value;
     return TRUE;
@@ -109,7 +108,7 @@ BOOL WINAPI GetNumberOfConsoleInputEvents(HANDLE console, LPDWORD count)
 static BOOL read_console(HANDLE console, PVOID buffer, DWORD length, LPDWORD read, BOOL wide)
 {
     DWORD room = wide ? (length > MAXDWORD / 2 ? MAXDWORD / 2 : length) * 2 : length;
-    struct console_call call = { console, { wide, 0 }, NULL, 0, buffer, room & (wide ? ~1u : ~0u) };
+    struct console_call call = { console, { wide, 0 }, NULL, 0, buffer, room };
     ULONG_PTR done;
 
     if (!console_request(CONSOLE_API_READ_CONSOLE, &call, &done))

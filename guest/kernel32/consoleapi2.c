@@ -13,11 +13,11 @@
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
 #include "k32console.h"
 
+/* A request that gives nothing back. */
 static BOOL console_set(ULONG api, HANDLE object, ULONG argument0, ULONG argument1)
 {
-    struct console_call call = { object, { argument0, argument1 }, NULL, 0, NULL, 0 };
     ULONG_PTR ignored;
-    return console_request(api, &call, &ignored);
+    return console_value(api, object, argument0, argument1, &ignored);
 }
 
 BOOL WINAPI SetConsoleCP(UINT code_page)
@@ -114,22 +114,25 @@ DWORD WINAPI GetConsoleTitleA(LPSTR buffer, DWORD size)
     return get_title(buffer, size, FALSE);
 }
 
+/* SetConsoleTitleA/W: the title up to its NUL, `unit` bytes a character. */
+static BOOL set_title(const void *title, ULONG unit)
+{
+    const char *bytes = title;
+    ULONG length = 0;
+    ULONG_PTR ignored;
+
+    while (unit == 1 ? bytes[length] : ((const WCHAR *)title)[length / 2])
+        length += unit;
+    struct console_call call = { NULL, { unit == sizeof(WCHAR), 0 }, title, length, NULL, 0 };
+    return console_request(CONSOLE_API_SET_TITLE, &call, &ignored);
+}
+
 BOOL WINAPI SetConsoleTitleW(LPCWSTR title)
 {
-    ULONG length = 0;
-    while (title[length])
-        length++;
-    struct console_call call = { NULL, { TRUE, 0 }, title, length * sizeof(WCHAR), NULL, 0 };
-    ULONG_PTR ignored;
-    return console_request(CONSOLE_API_SET_TITLE, &call, &ignored);
+    return set_title(title, sizeof(WCHAR));
 }
 
 BOOL WINAPI SetConsoleTitleA(LPCSTR title)
 {
-    ULONG length = 0;
-    while (title[length])
-        length++;
-    struct console_call call = { NULL, { FALSE, 0 }, title, length, NULL, 0 };
-    ULONG_PTR ignored;
-    return console_request(CONSOLE_API_SET_TITLE, &call, &ignored);
+    return set_title(title, 1);
 }

@@ -7,9 +7,8 @@
 
 HWND WINAPI GetConsoleWindow(void)
 {
-    struct console_call call = { NULL, { 0, 0 }, NULL, 0, NULL, 0 };
     ULONG_PTR window;
-    return console_request(CONSOLE_API_GET_CONSOLE_WINDOW, &call, &window) ? (HWND)window : NULL;
+    return console_value(CONSOLE_API_GET_CONSOLE_WINDOW, NULL, 0, 0, &window) ? (HWND)window : NULL;
 }
 
 /* The ids of the attached processes, when `count` has room for all of them (else nothing is stored); returns how

@@ -23,4 +23,7 @@ struct console_call {
  * that is not a console's. */
 BOOL console_request(ULONG api, const struct console_call *call, ULONG_PTR *reply);
 
+/* A request with only arguments and a console handle (or NULL); *value gets the Information it gives back. */
+BOOL console_value(ULONG api, HANDLE object, ULONG argument0, ULONG argument1, ULONG_PTR *value);
+
 #endif
