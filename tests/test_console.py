@@ -339,3 +339,17 @@ def test_the_process_list_is_given_only_when_it_fits(console: Console) -> None:
     assert memory.read(OUTPUT, 8) == pid.to_bytes(4, "little") + b"\xee" * 4
     assert console.rig.call("NtClose", console.connection) == NTSTATUS.SUCCESS  # FreeConsole
     assert pid not in console.rig.system.console.attached
+
+
+@pytest.mark.parametrize(("mode", "text", "cursor"), [
+    (3, "a" * 119, (119, 0)), (3, "a" * 120, (0, 1)), (3, "a" * 250 + "\tb", (17, 2)), (3, "ab\b\b\bc\r", (0, 0)),
+    (3, "x\n\n\ny\a", (1, 3)), (1, "a" * 250, (119, 0)), (2, "a\nb\r", (4, 0)), (3, "\n" * 9100, (0, 9000)),
+])
+def test_the_cursor_follows_what_is_written(console: Console, mode: int, text: str, cursor: tuple[int, int]) -> None:
+    assert console.request(C.SET_MODE, console.stdout, (mode, 0))[0] == NTSTATUS.SUCCESS
+    assert console.request(C.WRITE_CONSOLE, console.stdout, (1, 0), text.encode("utf-16-le"))[0] == NTSTATUS.SUCCESS
+    assert console.request(C.GET_SCREEN_BUFFER_INFO, console.stdout, output_length=0x60) == (NTSTATUS.SUCCESS, 0x60)
+    info = C.SCREEN_BUFFER_INFO.unpack(console.rig.process.memory.read(OUTPUT, 0x60))
+    assert (info[3], info[4]) == cursor
+    top = max(0, cursor[1] - 29)
+    assert info[6:10] == (0, top, 119, top + 29)  # the window follows the cursor down

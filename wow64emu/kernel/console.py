@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import re
 import struct
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
@@ -104,6 +105,9 @@ MAX_TEXT = 1 << 20  # what a WriteConsole converts at a time
 MAX_TITLE = 1 << 16  # bytes of a title read: a longer one is cut there
 
 
+_RUNS = re.compile(r"[\n\r\b\t\a]|[^\n\r\b\t\a]+")  # processed output: a control character, or a run of others
+
+
 @dataclass
 class StdStreams:
     """The host streams behind the console: the emulator's own stdin, stdout and stderr, or a test's buffers."""
@@ -153,23 +157,24 @@ class Console:
         self._advance(data.decode(CODE_PAGES[self.output_cp], "replace"))
 
     def _advance(self, text: str) -> None:
+        """Move the cursor over written text, a run of ordinary characters at a time (each one column wide)."""
         x, y = self.cursor
         processed = self.output_mode & ENABLE_PROCESSED_OUTPUT
-        for ch in text:
-            if processed and ch == "\n":
+        for run in _RUNS.findall(text) if processed else (text,):
+            if processed and run == "\n":
                 x, y = 0, y + 1
-            elif processed and ch == "\r":
+            elif processed and run == "\r":
                 x = 0
-            elif processed and ch == "\b":
+            elif processed and run == "\b":
                 x = max(x - 1, 0)
-            elif processed and ch == "\t":
+            elif processed and run == "\t":
                 x = min((x // 8 + 1) * 8, BUFFER_WIDTH - 1)
-            elif processed and ch == "\a":
+            elif processed and run == "\a":
                 continue
-            elif x < BUFFER_WIDTH - 1:
-                x += 1
-            elif self.output_mode & ENABLE_WRAP_AT_EOL_OUTPUT:
-                x, y = 0, y + 1
+            elif self.output_mode & ENABLE_WRAP_AT_EOL_OUTPUT:  # a full line moves the cursor to the next one
+                y, x = y + (x + len(run)) // BUFFER_WIDTH, (x + len(run)) % BUFFER_WIDTH
+            else:
+                x = min(x + len(run), BUFFER_WIDTH - 1)
         self.cursor = (x, min(y, BUFFER_HEIGHT - 1))  # past the last line the buffer scrolls
 
     def screen_buffer_info(self) -> bytes:
