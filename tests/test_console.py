@@ -75,7 +75,7 @@ GetConsoleScreenBufferInfo: ret=1 err=61166
 GetConsoleScreenBufferInfo, input: ret=0 err=6
 GetConsoleScreenBufferInfoEx, bad cbSize: ret=0 err=87
 GetConsoleScreenBufferInfoEx: ret=1 err=61166
-  window right bottom=12000039
+  window right bottom=11900038
   popup attributes=0xf5
   colour 1=0xda3700
 SetConsoleTextAttribute 0x1e: ret=1 err=61166

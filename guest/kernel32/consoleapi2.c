@@ -5,8 +5,8 @@
  * - A code page the console cannot convert (docs/console.md lists those it can) is ERROR_INVALID_PARAMETER, as
  *   Windows gives for one that is not installed.
  * - GetConsoleScreenBufferInfoEx wants cbSize = sizeof(CONSOLE_SCREEN_BUFFER_INFOEX) (ERROR_INVALID_PARAMETER
- *   otherwise) and gives srWindow's Right and Bottom one past the window, as Windows' does (the form its
- *   SetConsoleScreenBufferInfoEx takes back); GetConsoleScreenBufferInfo gives them inclusive.
+ *   otherwise); its srWindow is inclusive, as GetConsoleScreenBufferInfo's (Windows' SetConsoleScreenBufferInfoEx
+ *   reads Right and Bottom as one past the window, which is why a Get/Set pair shrinks a Windows console).
  * - GetConsoleTitleA/W store as much of the title as the buffer holds, with a NUL, and return the title's whole
  *   length; the A functions pass the output code page's bytes.
  */
@@ -74,11 +74,7 @@ BOOL WINAPI GetConsoleScreenBufferInfoEx(HANDLE console, PCONSOLE_SCREEN_BUFFER_
         SetLastError(ERROR_INVALID_PARAMETER);
         return FALSE;
     }
-    if (!screen_buffer_info(console, info))
-        return FALSE;
-    info->srWindow.Right++;
-    info->srWindow.Bottom++;
-    return TRUE;
+    return screen_buffer_info(console, info);
 }
 
 /* ---- The title ------------------------------------------------------------------------------------------- */
