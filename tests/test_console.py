@@ -145,7 +145,7 @@ AttachConsole ATTACH_PARENT_PROCESS: ret=0 err=5
 FreeConsole: ret=1 err=61166
 GetConsoleMode, detached: ret=0 err=6
 GetConsoleCP, detached: ret=0 err=6
-FreeConsole, detached: ret=0 err=87
+FreeConsole, detached: ret=1 err=61166
 AttachConsole, this process: ret=0 err=6
 AttachConsole ATTACH_PARENT_PROCESS: ret=1 err=61166
 GetConsoleMode, attached again: ret=1 err=61166

@@ -15,7 +15,7 @@
  *   (NULL, TRUE/FALSE) sets or clears CONSOLE_IGNORE_CTRL_C in the process parameters' ConsoleFlags.
  * - A process starts attached to the console it was started from. AllocConsole and AttachConsole while attached:
  *   ERROR_ACCESS_DENIED. FreeConsole closes the connection (the console handles stay, and fail from then on);
- *   without a console it is ERROR_INVALID_PARAMETER. Detached, AllocConsole and AttachConsole(ATTACH_PARENT_PROCESS)
+ *   without a console it succeeds and does nothing, as Windows' does for compatibility. Detached, AllocConsole and AttachConsole(ATTACH_PARENT_PROCESS)
  *   connect again to the host's console, the only one there is (AllocConsole also makes new standard handles, as
  *   Windows does for a new console); AttachConsole of this process is ERROR_INVALID_HANDLE (it has no console),
  *   of any other id ERROR_INVALID_PARAMETER (no such process).
@@ -252,10 +252,8 @@ BOOL WINAPI FreeConsole(void)
     PRTL_USER_PROCESS_PARAMETERS params = nt_process_parameters();
     NTSTATUS status;
 
-    if (!params->ConsoleHandle) {
-        SetLastError(ERROR_INVALID_PARAMETER);
-        return FALSE;
-    }
+    if (!params->ConsoleHandle)
+        return TRUE;
     status = NtClose(params->ConsoleHandle);
     params->ConsoleHandle = NULL;
     return NT_SUCCESS(status) ? TRUE : fail_status(status);
