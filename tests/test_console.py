@@ -7,10 +7,12 @@ from __future__ import annotations
 import io
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
 import sys
+import time
 import tty
 from pathlib import Path
 from typing import BinaryIO
@@ -353,3 +355,25 @@ def test_the_cursor_follows_what_is_written(console: Console, mode: int, text: s
     assert (info[3], info[4]) == cursor
     top = max(0, cursor[1] - 29)
     assert info[6:10] == (0, top, 119, top + 29)  # the window follows the cursor down
+
+
+def test_random_requests_end_in_a_status(console: Console) -> None:
+    """Every API with arguments, handles, lengths and pointers from a seeded generator: a status each, quickly."""
+    rng = random.Random(10)
+    handles = [0, console.stdin, console.stdout, console.stderr, console.connection, 0x1234, 0xFFFFFFFFFFFFFFFF]
+    numbers = [0, 1, 0x7FFFFFFF, 0xFFFFFFFF, 437, 65001, 0xFFFF]
+    apis = [api for api in vars(C).values() if isinstance(api, int) and 0x01000000 <= api < 0x04000000]
+    memory = console.rig.process.memory
+    start = time.monotonic()
+    for _ in range(400):
+        api = rng.choice(apis)
+        data_length = rng.choice([0, 1, 2, 7, 0x1000, 0xFFFFFFFF])
+        data = rng.choice([DATA, 0, SCRATCH + SCRATCH_SIZE - 2, 0xFFFFFFFFFFFF0000])
+        output_length = rng.choice([0, 3, 0x60, 0x1000, 0xFFFFFFFF])
+        memory.write(REQUEST, C.REQUEST.pack(api, rng.choice(numbers), rng.choice(numbers), rng.choice(numbers),
+                                             rng.choice(handles), data, data_length, rng.getrandbits(32)))
+        status = console.rig.call("NtDeviceIoControlFile", console.connection, 0, 0, 0, IOSB,
+                                  C.IOCTL_CONDRV_ISSUE_USER_IO, REQUEST, C.REQUEST.size,
+                                  rng.choice([OUTPUT, 0, 0xFFFFFFFFFFFF0000]), output_length)
+        assert status in set(NTSTATUS), hex(status)
+    assert time.monotonic() - start < 30

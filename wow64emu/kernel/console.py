@@ -60,7 +60,7 @@ IOCTL_CONDRV_ISSUE_USER_IO = 0x00500016  # CTL_CODE(FILE_DEVICE_CONSOLE, 5, METH
 
 # CONSOLE_REQUEST (guest/include/nt/console.h): ApiNumber, Arguments[3], Object (a HANDLE as 64 bits), Data (an
 # address as 64 bits), DataLength, Reserved.
-REQUEST = struct.Struct("<4IqQII")
+REQUEST = struct.Struct("<4IQQII")
 
 # The API numbers: layer in the high byte, as conhost numbers its messages; the values are the emulator's.
 GET_CP, GET_MODE, SET_MODE, GET_NUMBER_OF_INPUT_EVENTS, READ_CONSOLE, WRITE_CONSOLE = (
@@ -305,7 +305,7 @@ class _Request:
         for anything else, a disk file or a pseudo handle among them."""
         if is_pseudo_handle(self.handle):
             raise NtError(NTSTATUS.INVALID_HANDLE)
-        obj = self.thread.process.handles.get(self.handle & 0xFFFFFFFFFFFFFFFF, KernelObject)
+        obj = self.thread.process.handles.get(self.handle, KernelObject)
         if not isinstance(obj, ConsoleObject) or is_input is not None and obj.is_input != is_input:
             raise NtError(NTSTATUS.INVALID_HANDLE)
         return obj
