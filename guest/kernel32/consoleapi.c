@@ -15,10 +15,10 @@
  *   (NULL, TRUE/FALSE) sets or clears CONSOLE_IGNORE_CTRL_C in the process parameters' ConsoleFlags.
  * - A process starts attached to the console it was started from. AllocConsole and AttachConsole while attached:
  *   ERROR_ACCESS_DENIED. FreeConsole closes the connection (the console handles stay, and fail from then on);
- *   without a console it succeeds and does nothing, as Windows' does for compatibility. Detached, AllocConsole and AttachConsole(ATTACH_PARENT_PROCESS)
- *   connect again to the host's console, the only one there is (AllocConsole also makes new standard handles, as
- *   Windows does for a new console); AttachConsole of this process is ERROR_INVALID_HANDLE (it has no console),
- *   of any other id ERROR_INVALID_PARAMETER (no such process).
+ *   without a console it succeeds and does nothing, as Windows' does for compatibility. Detached, AllocConsole
+ *   and AttachConsole(ATTACH_PARENT_PROCESS) connect again to the host's console, the only one there is
+ *   (AllocConsole also makes new standard handles, as Windows does for a new console); AttachConsole of this
+ *   process is ERROR_INVALID_HANDLE (it has no console), of any other id ERROR_INVALID_PARAMETER (no such process).
  */
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
 #include "k32console.h"
