@@ -118,6 +118,7 @@ GetConsoleProcessList, no room: ret=0 err=87
 SetConsoleCtrlHandler, add: ret=1 err=61166
 SetConsoleCtrlHandler, remove: ret=1 err=61166
 SetConsoleCtrlHandler, remove again: ret=0 err=87
+SetConsoleCtrlHandler until it fails: ret=64 err=8
 SetConsoleCtrlHandler NULL, TRUE: ret=1 err=61166
   ConsoleFlags=1
 SetConsoleCtrlHandler NULL, FALSE: ret=1 err=61166
@@ -145,6 +146,7 @@ GetFileType, output: ret=2 err=61166
 AllocConsole: ret=0 err=5
 AttachConsole ATTACH_PARENT_PROCESS: ret=0 err=5
 FreeConsole: ret=1 err=61166
+SetConsoleCtrlHandler, remove after FreeConsole: ret=0 err=87
 GetConsoleMode, detached: ret=0 err=6
 GetConsoleCP, detached: ret=0 err=6
 FreeConsole, detached: ret=1 err=61166

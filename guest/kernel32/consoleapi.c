@@ -12,7 +12,8 @@
  *   own, which the emulator cannot create yet: GenerateConsoleCtrlEvent says so and runs none). Windows grows the
  *   list on its heap; here it holds MAX_CTRL_HANDLERS, and one more is ERROR_NOT_ENOUGH_MEMORY, what a heap that
  *   cannot grow gives. Removing a handler that is not in the list: ERROR_INVALID_PARAMETER. SetConsoleCtrlHandler
- *   (NULL, TRUE/FALSE) sets or clears CONSOLE_IGNORE_CTRL_C in the process parameters' ConsoleFlags.
+ *   (NULL, TRUE/FALSE) sets or clears CONSOLE_IGNORE_CTRL_C in the process parameters' ConsoleFlags. A successful
+ *   AllocConsole, AttachConsole or FreeConsole empties the list, as Windows documents.
  * - A process starts attached to the console it was started from. AllocConsole and AttachConsole while attached:
  *   ERROR_ACCESS_DENIED. FreeConsole closes the connection (the console handles stay, and fail from then on);
  *   without a console it succeeds and does nothing, as Windows' does for compatibility. Detached, AllocConsole
@@ -223,6 +224,7 @@ static BOOL connect_console(BOOL std_handles)
         params->StandardError = error;
     }
     params->ConsoleHandle = connection;
+    ctrl_handler_count = 0;
     return TRUE;
 }
 
@@ -252,6 +254,7 @@ BOOL WINAPI FreeConsole(void)
     PRTL_USER_PROCESS_PARAMETERS params = nt_process_parameters();
     NTSTATUS status;
 
+    ctrl_handler_count = 0;
     if (!params->ConsoleHandle)
         return TRUE;
     status = NtClose(params->ConsoleHandle);
