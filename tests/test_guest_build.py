@@ -109,7 +109,7 @@ PROGRAMS = {
     "uses_dll_notify": ("x86", "x64"), "uses_dll_outer": ("x86", "x64"), "hostile": ("x86", "x64"),
     "devices": ("x86", "x64"), "usersync": ("x86", "x64"), "heap": ("x86", "x64"),
     "statictls": ("x86", "x64"), "tlsslots": ("x86", "x64"), "codepages": ("x86", "x64"),
-    "nlsstrings": ("x86", "x64"), "locales": ("x86", "x64"),
+    "nlsstrings": ("x86", "x64"), "locales": ("x86", "x64"), "console": ("x86", "x64"),
 }
 # The differential-oracle scenarios (fixtures/src/oracle_*.c) are built for both widths; fixtures/README.md
 # describes them as a group.

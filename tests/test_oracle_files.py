@@ -35,6 +35,12 @@ SCENARIOS = {
         "NtQueryAttributesFile of the root: status=0x00000000\n  attributes=22\n",
         "  NTFS\n",
         "device of the console: status=0x00000000\n  type=80\n",
+        "output code page: status=0x00000000\n  iosb=0x00000000,437\n",
+        "screen buffer: status=0x00000000\n  iosb=0x00000000,96\n  buffer width=120\n",
+        "screen buffer, short output: status=0xc0000023\nscreen buffer, bad output: status=0xc0000005\n"
+        "short request: status=0xc000000d\nunknown API: status=0xc000000d\n"
+        "mode of a bad handle: status=0xc0000008\nmode of a disk file: status=0xc0000008\n"
+        "a disk file: status=0xc0000010\nan unknown code: status=0xc0000010\na bad handle: status=0xc0000008\n",
     ), {
         "tree": b"<dir>", "tree/A.txt": b"alpha!", "tree/B.TXT": b"", "tree/disp.txt": b"x",
         "tree/io.bin": b"0123AB6789<e", "tree/m3.txt": b"", "tree/m4.txt": b"", "tree/sub": b"<dir>",

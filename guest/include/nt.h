@@ -116,7 +116,7 @@ typedef struct _CURDIR {
     HANDLE Handle;
 } CURDIR;
 
-/* The start of RTL_USER_PROCESS_PARAMETERS, up to the fields the guest reads. */
+/* RTL_USER_PROCESS_PARAMETERS up to the fields the guest reads. */
 typedef struct _RTL_USER_PROCESS_PARAMETERS {
     ULONG MaximumLength;
     ULONG Length;
@@ -132,6 +132,19 @@ typedef struct _RTL_USER_PROCESS_PARAMETERS {
     UNICODE_STRING ImagePathName;
     UNICODE_STRING CommandLine;
     PVOID Environment;
+    ULONG StartingX;            /* the STARTUPINFO the process was created with: dwX, ... */
+    ULONG StartingY;
+    ULONG CountX;
+    ULONG CountY;
+    ULONG CountCharsX;
+    ULONG CountCharsY;
+    ULONG FillAttribute;
+    ULONG WindowFlags;          /* dwFlags */
+    ULONG ShowWindowFlags;      /* wShowWindow */
+    UNICODE_STRING WindowTitle;
+    UNICODE_STRING DesktopInfo;
+    UNICODE_STRING ShellInfo;   /* lpReserved */
+    UNICODE_STRING RuntimeData; /* cbReserved2 and lpReserved2: the C runtime's */
 } RTL_USER_PROCESS_PARAMETERS, *PRTL_USER_PROCESS_PARAMETERS;
 
 /* The start of the PEB. */
@@ -182,6 +195,10 @@ NT_CHECK_OFFSET(RTL_USER_PROCESS_PARAMETERS, StandardError, 0x20, 0x30);
 NT_CHECK_OFFSET(RTL_USER_PROCESS_PARAMETERS, CurrentDirectory, 0x24, 0x38);
 NT_CHECK_OFFSET(RTL_USER_PROCESS_PARAMETERS, ImagePathName, 0x38, 0x60);
 NT_CHECK_OFFSET(RTL_USER_PROCESS_PARAMETERS, CommandLine, 0x40, 0x70);
+NT_CHECK_OFFSET(RTL_USER_PROCESS_PARAMETERS, ConsoleFlags, 0x14, 0x18);
+NT_CHECK_OFFSET(RTL_USER_PROCESS_PARAMETERS, WindowFlags, 0x68, 0xA4);
+NT_CHECK_OFFSET(RTL_USER_PROCESS_PARAMETERS, WindowTitle, 0x70, 0xB0);
+NT_CHECK_OFFSET(RTL_USER_PROCESS_PARAMETERS, RuntimeData, 0x88, 0xE0);
 _Static_assert(sizeof(UNICODE_STRING) == NT_OFFSETS(8, 16), "UNICODE_STRING size");
 _Static_assert(sizeof(OBJECT_ATTRIBUTES) == NT_OFFSETS(24, 48), "OBJECT_ATTRIBUTES size");
 _Static_assert(sizeof(IO_STATUS_BLOCK) == NT_OFFSETS(8, 16), "IO_STATUS_BLOCK size");
@@ -246,6 +263,7 @@ NT_IMPORT NTSTATUS NTAPI NtDelayExecution(BOOLEAN Alertable, PLARGE_INTEGER Dela
 NT_IMPORT NTSTATUS NTAPI NtQuerySystemTime(PLARGE_INTEGER SystemTime);
 
 /* Each kernel area declares its own structures, constants and calls in nt/<area>.h. */
+#include "nt/console.h"
 #include "nt/exceptions.h"
 #include "nt/files.h"
 #include "nt/heap.h"

@@ -22,6 +22,25 @@ HANDLE WINAPI GetStdHandle(DWORD which)
     return INVALID_HANDLE_VALUE;
 }
 
+/* The parameters' standard handles are the process's: SetStdHandle replaces one. */
+BOOL WINAPI SetStdHandle(DWORD which, HANDLE handle)
+{
+    PRTL_USER_PROCESS_PARAMETERS params = nt_process_parameters();
+    switch (which) {
+    case STD_INPUT_HANDLE:
+        params->StandardInput = handle;
+        return TRUE;
+    case STD_OUTPUT_HANDLE:
+        params->StandardOutput = handle;
+        return TRUE;
+    case STD_ERROR_HANDLE:
+        params->StandardError = handle;
+        return TRUE;
+    }
+    SetLastError(ERROR_INVALID_HANDLE);
+    return FALSE;
+}
+
 /* ReadFile and WriteFile: NtReadFile or NtWriteFile at the OVERLAPPED offset (or the file pointer), the status and
  * count into the OVERLAPPED, the bytes done into *done. A synchronous read at the end of the file is a success with
  * 0 bytes, as Windows gives it. */

@@ -5,8 +5,8 @@
  * errors.c, processthreadsapi.c, fileapi.c, memoryapi.c, synchapi.c, ... Each area's exports are listed, with
  * fixed ordinals, in exports/<area>.def; kernel32.def holds the first ones.
  *
- * Not a complete kernel32: no console API (the standard handles are plain kernel handles), no overlapped I/O
- * (OVERLAPPED only gives the file offset). ANSI strings are in code page 1252 (k32nls.h).
+ * Not a complete kernel32: no overlapped I/O (OVERLAPPED only gives the file offset). ANSI strings are in code
+ * page 1252 (k32nls.h), but for the console's functions, whose bytes are the console's code pages'.
  */
 #ifndef WOW64EMU_K32_H
 #define WOW64EMU_K32_H

@@ -1,12 +1,21 @@
 /*
- * kernel32: the current process and thread, their command line, ids, priorities, information and exit, and
- * opening them by id.
+ * kernel32: the current process and thread, their command line, start-up information, ids, priorities,
+ * information and exit, and opening them by id.
+ *
+ * GetStartupInfoW/A give the STARTUPINFO the process was created with, from its parameters: the strings are the
+ * parameters' own (W) or ANSI copies made once, which stay valid (A); the standard handles only when dwFlags says
+ * the parameters hold them there (STARTF_USESTDHANDLES, or the hot key and shell data that share hStdInput),
+ * NULL otherwise; lpReserved is the ShellInfo, lpReserved2 the C runtime's RuntimeData (NULL when empty).
  */
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
 #include "k32process.h"
 #include "k32nls.h"
 
 /* ---- Process ------------------------------------------------------------------------------------------- */
+
+#ifndef STARTF_HASSHELLDATA
+#define STARTF_HASSHELLDATA 0x00000400                              /* not in mingw-w64's winbase.h */
+#endif
 
 HANDLE WINAPI GetCurrentProcess(void)
 {
@@ -28,6 +37,72 @@ void WINAPI ExitProcess(UINT exit_code)
 LPWSTR WINAPI GetCommandLineW(void)
 {
     return nt_process_parameters()->CommandLine.Buffer;
+}
+
+/* The fields but the strings. */
+static void startup_info(STARTUPINFOW *info)
+{
+    PRTL_USER_PROCESS_PARAMETERS params = nt_process_parameters();
+
+    info->cb = sizeof *info;
+    info->dwX = params->StartingX;
+    info->dwY = params->StartingY;
+    info->dwXSize = params->CountX;
+    info->dwYSize = params->CountY;
+    info->dwXCountChars = params->CountCharsX;
+    info->dwYCountChars = params->CountCharsY;
+    info->dwFillAttribute = params->FillAttribute;
+    info->dwFlags = params->WindowFlags;
+    info->wShowWindow = (WORD)params->ShowWindowFlags;
+    info->cbReserved2 = params->RuntimeData.Length;
+    info->lpReserved2 = params->RuntimeData.Length ? (LPBYTE)params->RuntimeData.Buffer : NULL;
+    if (params->WindowFlags & (STARTF_USESTDHANDLES | STARTF_USEHOTKEY | STARTF_HASSHELLDATA)) {
+        info->hStdInput = params->StandardInput;
+        info->hStdOutput = params->StandardOutput;
+        info->hStdError = params->StandardError;
+    } else {
+        info->hStdInput = info->hStdOutput = info->hStdError = NULL;
+    }
+}
+
+VOID WINAPI GetStartupInfoW(LPSTARTUPINFOW info)
+{
+    PRTL_USER_PROCESS_PARAMETERS params = nt_process_parameters();
+
+    startup_info(info);
+    info->lpReserved = params->ShellInfo.Buffer;
+    info->lpDesktop = params->DesktopInfo.Buffer;
+    info->lpTitle = params->WindowTitle.Buffer;
+}
+
+/* An ANSI copy of a parameters' string, made once into `copy` (room for the longest UNICODE_STRING); NULL for
+ * a string without a buffer. */
+static LPSTR ansi_copy(const UNICODE_STRING *string, char *copy)
+{
+    if (!string->Buffer)
+        return NULL;
+    put_string(copy, FALSE, string->Buffer, string->Length / sizeof(WCHAR));
+    return copy;
+}
+
+VOID WINAPI GetStartupInfoA(LPSTARTUPINFOA info)
+{
+    static char reserved[32768], desktop[32768], title[32768];
+    static LPSTR strings[3];
+    static BOOL ready;
+    PRTL_USER_PROCESS_PARAMETERS params = nt_process_parameters();
+
+    if (!ready) {
+        strings[0] = ansi_copy(&params->ShellInfo, reserved);
+        strings[1] = ansi_copy(&params->DesktopInfo, desktop);
+        strings[2] = ansi_copy(&params->WindowTitle, title);
+        ready = TRUE;
+    }
+    startup_info((STARTUPINFOW *)info);                             /* the same layout but for the strings */
+    info->cb = sizeof *info;
+    info->lpReserved = strings[0];
+    info->lpDesktop = strings[1];
+    info->lpTitle = strings[2];
 }
 
 /* The ANSI command line (code page 1252), converted once. */

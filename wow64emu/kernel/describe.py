@@ -1,4 +1,5 @@
-"""Arguments of a system call as a trace shows them: handles by what they stand for, object names spelled out."""
+"""Arguments of a system call as a trace shows them: handles by what they stand for, object names spelled out, the
+console API a console request carries."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from ..errors import CommitLimitReached, GuestFault
 from ..nt import layouts as L
 from ..nt.kinds import Dir
 from ..nt.syscalls import Syscall
+from .console import IOCTL_CONDRV_ISSUE_USER_IO, describe_request
 from .errors import NtError
 from .handles import CURRENT_PROCESS, CURRENT_THREAD
 from .paths import read_object_attributes
@@ -32,7 +34,11 @@ def describe_args(process: Process, call: Syscall, args: list[int]) -> list[str]
     for param, value in zip(call.params, args, strict=False):
         kind = param.kind
         text = f"0x{value:x}"
-        if kind.name == "HANDLE":
+        if call.name == "NtDeviceIoControlFile" and param.name == "InputBuffer":
+            code, length = (args[i] & 0xFFFFFFFF for i in (5, 7))
+            if code == IOCTL_CONDRV_ISSUE_USER_IO:
+                text += describe_request(process.memory, value, length)
+        elif kind.name == "HANDLE":
             text = describe_handle(process, value)
         elif kind.layout is L.OBJECT_ATTRIBUTES and value:
             try:

@@ -2,7 +2,8 @@
 
 On Windows 10 they are symbolic links of \\GLOBAL??: NUL to \\Device\\Null, CONIN$ and CONOUT$ to the console
 driver's current input and output, CON to its console (which kernelbase opens as CONIN$ for a read-only access
-and as CONOUT$ otherwise). kernel32 turns a Win32 name whose last component is a device's into \\??\\NAME, as
+and as CONOUT$ otherwise); \\Device\\ConDrv\\Connect is a new connection to the console (console.py). kernel32
+turns a Win32 name whose last component is a device's into \\??\\NAME, as
 RtlDosPathNameToNtPathName_U does ("C:\\dir\\nul.txt" is NUL too: guest/kernel32/dospath.c). The other DOS devices
 (PRN, AUX, COM1-COM9, LPT1-LPT9) do not exist on this machine: STATUS_OBJECT_NAME_NOT_FOUND.
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..nt.status import NTSTATUS
-from .console import ConsoleObject
+from .console import ConsoleConnection, ConsoleObject
 from .errors import NtError
 from .fileobject import FILE_READ_DATA, FILE_SYNCHRONOUS_IO_NONALERT, FILE_WRITE_DATA, IoObject
 from .paths import DRIVE_PREFIXES
@@ -47,11 +48,14 @@ class NullDevice(IoObject):
 
 
 def device_name(name: str) -> str | None:
-    """The device an absolute NT name opens ("nul", "con", "conin$", "conout$", lower case), or None when it
-    names no device (a file of C:, say)."""
+    """The device an absolute NT name opens ("nul", "con", "conin$", "conout$", lower case; "connect" for a new
+    connection to the console, as AllocConsole and AttachConsole open it), or None when it names no device (a file
+    of C:, say)."""
     lowered = name.lower()
     if lowered == "\\device\\null":
         return "nul"
+    if lowered == "\\device\\condrv\\connect":
+        return "connect"
     for prefix in DRIVE_PREFIXES:
         if lowered.startswith(prefix):
             rest = lowered[len(prefix):]
@@ -66,7 +70,9 @@ def open_device(process: Process, device: str, access: int) -> IoObject:
         raise NtError(NTSTATUS.OBJECT_NAME_NOT_FOUND)
     if device == "nul":
         return NullDevice(access, FILE_SYNCHRONOUS_IO_NONALERT)
-    streams = process.system.streams
+    if device == "connect":
+        return ConsoleConnection(process.system.console, process.pid)
+    console = process.system.console
     if device == "conin$" or device == "con" and not access & FILE_WRITE_DATA and access & FILE_READ_DATA:
-        return ConsoleObject(streams.stdin, True, "stdin", access)
-    return ConsoleObject(streams.stdout, False, "stdout", access)
+        return ConsoleObject(console, console.streams.stdin, True, "stdin", access)
+    return ConsoleObject(console, console.streams.stdout, False, "stdout", access)

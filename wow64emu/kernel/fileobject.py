@@ -118,6 +118,11 @@ class IoObject(KernelObject):
     def flush(self) -> None:
         raise NtError(NTSTATUS.INVALID_DEVICE_REQUEST)
 
+    def device_control(self, thread: Thread, code: int, input_buffer: int, input_length: int, output_buffer: int,
+                       output_length: int) -> int:
+        """Serve an IOCTL; returns the IO_STATUS_BLOCK's Information. No control code is known by default."""
+        raise NtError(NTSTATUS.INVALID_DEVICE_REQUEST)
+
     def on_volume(self) -> FileObject:
         """The object as a file of the C: volume, for the file-system requests (information, directories)."""
         raise NtError(NTSTATUS.INVALID_DEVICE_REQUEST)

@@ -33,6 +33,8 @@ Choices where Windows is subtle, in the order IoCreateFile and the file systems 
 - Reading or writing a directory handle: STATUS_INVALID_DEVICE_REQUEST (Win32's ERROR_INVALID_FUNCTION).
 - NtFlushBuffersFile needs a handle with FILE_WRITE_DATA or FILE_APPEND_DATA (ACCESS_DENIED otherwise); a
   directory has nothing to flush; the console answers INVALID_DEVICE_REQUEST.
+- NtDeviceIoControlFile: the handle's device serves the control code; a disk file, a directory and the null
+  device know none (STATUS_INVALID_DEVICE_REQUEST), the console connection serves the console API (console.py).
 - NtDeleteFile deletes at once, or marks the file delete-pending when handles are open on it (it goes with the
   last one). The root directory and read-only files: CANNOT_DELETE; a non-empty directory: DIRECTORY_NOT_EMPTY.
 """
@@ -277,6 +279,21 @@ class FileServices(IoServices):
         write_iosb(thread.process.memory, IoStatusBlock, NTSTATUS.SUCCESS, 0)
         return NTSTATUS.SUCCESS
 
+    # ---- device control ------------------------------------------------------------------------------------
+
+    def NtDeviceIoControlFile(self, thread: Thread, FileHandle: int, Event: int, ApcRoutine: int, ApcContext: int,
+                              IoStatusBlock: int, IoControlCode: int, InputBuffer: int, InputBufferLength: int,
+                              OutputBuffer: int, OutputBufferLength: int) -> int:
+        """The request goes to the handle's device; on success the IO_STATUS_BLOCK gets its Information. The
+        console connection serves the console API (console.py); a disk file or the null device knows no control
+        code: STATUS_INVALID_DEVICE_REQUEST."""
+        obj = self._io_object(thread, FileHandle)
+        thread.process.memory.probe(IoStatusBlock, L.IO_STATUS_BLOCK.size(64), write=True)
+        information = obj.device_control(thread, IoControlCode & 0xFFFFFFFF, InputBuffer,
+                                         InputBufferLength & 0xFFFFFFFF, OutputBuffer, OutputBufferLength & 0xFFFFFFFF)
+        write_iosb(thread.process.memory, IoStatusBlock, NTSTATUS.SUCCESS, information)
+        return NTSTATUS.SUCCESS
+
     # ---- delete --------------------------------------------------------------------------------------------
 
     def NtDeleteFile(self, thread: Thread, ObjectAttributes: int) -> int:
@@ -332,4 +349,4 @@ def _open_host(files: HostFiles, node: FileNode, access: int) -> HostFile | None
 
 
 SERVICES = (FileServices.NtCreateFile, FileServices.NtOpenFile, FileServices.NtReadFile, FileServices.NtWriteFile,
-            FileServices.NtFlushBuffersFile, FileServices.NtDeleteFile)
+            FileServices.NtFlushBuffersFile, FileServices.NtDeleteFile, FileServices.NtDeviceIoControlFile)

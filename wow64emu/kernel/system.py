@@ -1,10 +1,10 @@
 """The System: one per emulator run, holding what Windows keeps once for the whole machine.
 
 Physical memory and its commit limit (--memory-limit), KUSER_SHARED_DATA and its clocks, the object namespace
-(\\BaseNamedObjects and the directory objects), the C: volume, the console's host streams, the allocator of process
-and thread ids, the table of processes, the scheduler and the service table. Each process gets its CPU from the
-System, which chooses the backend. A System can hold several processes: a second one shares the namespace and the
-volume with the first and needs nothing new of them. Two Systems share nothing.
+(\\BaseNamedObjects and the directory objects), the C: volume, the console (over the host streams), the allocator
+of process and thread ids, the table of processes, the scheduler and the service table. Each process gets its CPU
+from the System, which chooses the backend. A System can hold several processes: a second one shares the namespace
+and the volume with the first and needs nothing new of them. Two Systems share nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from ..emu.cpu.backend import CpuBackend
 from ..emu.cpu.unicorn import UnicornCpu
 from ..emu.physical import DEFAULT_COMMIT_LIMIT, PhysicalMemory
 from ..errors import GuestBudgetExceeded
-from .console import StdStreams
+from .console import Console, StdStreams
 from .namespace import Namespace
 from .process import Process
 from .scheduler import Scheduler
@@ -37,6 +37,7 @@ class System:
         self.shared_data = SharedUserData(self.physical)
         self._new_cpu = cpu
         self.streams = streams
+        self.console = Console(streams)
         self.namespace = Namespace()
         self.volume = Volume(root)
         self.processes: dict[int, Process] = {}

@@ -22,7 +22,7 @@ from ..emu.memory import PAGE, PAGE_GUARD, MemType, Prot, Region, page_up
 from ..errors import BadImage
 from ..image.mapping import LoadedModule
 from ..image.pe import PEImage, preferred_range
-from ..kernel.console import create_std_handles
+from ..kernel.console import connect, create_std_handles
 from ..kernel.dirindex import INDEX
 from ..kernel.paths import SYSROOT
 from ..kernel.shareddata import KUSER_SHARED_DATA
@@ -252,7 +252,10 @@ def create_environment(c: CreatedProcess) -> str:
     below = LIMIT_32 if process.wow64 else None
     process.peb64 = _alloc(process, PAGE, "PEB64", below=below)
     std = create_std_handles(process)
+    console = connect(process)
     guest_path = str(PureWindowsPath("C:\\", c.program.name))
+    if not process.system.console.title:
+        process.system.console.title = guest_path  # a console made for the program is titled with its path
     process.image_path = guest_path
     _place_program(process.system.volume.root, c.program)
     strings = S.ParamsStrings(
@@ -261,12 +264,13 @@ def create_environment(c: CreatedProcess) -> str:
         current_directory="C:\\",
         dll_path="",
         environment=S.environment(process.wow64),
+        window_title=guest_path,
     )
     params_size = 0x10000
     params_base = _alloc(process, params_size, "process parameters", below=below)
     block = S.BlockWriter(params_base, params_size)
-    params64 = S.write_params(block, S.PARAMS64, strings, std)
-    params32 = S.write_params(block, S.PARAMS32, strings, std) if process.wow64 else 0
+    params64 = S.write_params(block, S.PARAMS64, strings, console, std)
+    params32 = S.write_params(block, S.PARAMS32, strings, console, std) if process.wow64 else 0
     process.memory.poke(params_base, bytes(block.buf[: block.top]))
     api_sets = _map_api_set_schema(process, below)
     _write_peb(process, process.peb64, S.PEB64, c.image, params64, api_sets)
@@ -274,7 +278,7 @@ def create_environment(c: CreatedProcess) -> str:
         process.peb32 = _alloc(process, PAGE, "PEB32", below=below)
         _write_peb(process, process.peb32, S.PEB32, c.image, params32, api_sets)
     return (f"PEB64 at 0x{c.peb64:x}" + (f", PEB32 at 0x{c.peb32:x}" if c.peb32 else "")
-            + f", process parameters, standard handles {std[0]:#x}, {std[1]:#x}, {std[2]:#x}")
+            + f", process parameters, standard handles {std[0]:#x}, {std[1]:#x}, {std[2]:#x}, console {console:#x}")
 
 
 def _place_program(root: Path, program: Path) -> None:

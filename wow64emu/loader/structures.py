@@ -67,6 +67,7 @@ class ParamsLayout:
     command_line: int
     environment: int
     environment_size: int
+    window_title: int  # then DesktopInfo, ShellInfo and RuntimeData: UNICODE_STRINGs one after the other
     size: int
     ptr: str
 
@@ -79,8 +80,12 @@ class ParamsLayout:
         return self.standard_input + 2 * struct.calcsize("<" + self.ptr)
 
 
-PARAMS32 = ParamsLayout(0x10, 0x18, 0x24, 0x30, 0x38, 0x40, 0x48, 0x290, 0x2C0, "I")
-PARAMS64 = ParamsLayout(0x10, 0x20, 0x38, 0x50, 0x60, 0x70, 0x80, 0x3F0, 0x440, "Q")
+PARAMS32 = ParamsLayout(0x10, 0x18, 0x24, 0x30, 0x38, 0x40, 0x48, 0x290, 0x70, 0x2C0, "I")
+PARAMS64 = ParamsLayout(0x10, 0x20, 0x38, 0x50, 0x60, 0x70, 0x80, 0x3F0, 0xB0, 0x440, "Q")
+
+# What a console program started from a console finds: no STARTUPINFO flags (WindowFlags, ShowWindowFlags 0),
+# the program's path as the title, the interactive desktop, no ShellInfo and no C runtime data (RuntimeData).
+DESKTOP = "Winsta0\\Default"
 
 RTL_USER_PROC_PARAMS_NORMALIZED = 0x1
 
@@ -127,18 +132,24 @@ class ParamsStrings:
     current_directory: str
     dll_path: str
     environment: list[str]
+    window_title: str
 
 
-def write_params(block: BlockWriter, layout: ParamsLayout, s: ParamsStrings, std: tuple[int, int, int]) -> int:
-    """RTL_USER_PROCESS_PARAMETERS (normalized: pointers are addresses) in one width; returns its address."""
+def write_params(block: BlockWriter, layout: ParamsLayout, s: ParamsStrings, console: int,
+                 std: tuple[int, int, int]) -> int:
+    """RTL_USER_PROCESS_PARAMETERS (normalized: pointers are addresses) in one width, with the console connection
+    and the standard handles; returns its address."""
     addr = block.alloc(layout.size)
     header = struct.pack("<IIII", layout.size, layout.size, RTL_USER_PROC_PARAMS_NORMALIZED, 0)
     block.put(addr, header)
     ptr = "<" + layout.ptr
+    block.put(addr + layout.console_handle, struct.pack(ptr, console))
     for i, handle in enumerate(std):
         block.put(addr + layout.standard_input + i * struct.calcsize(ptr), struct.pack(ptr, handle))
+    string_size = len(unicode_string(layout.ptr, 0, 0))
     for offset, text in ((layout.current_directory, s.current_directory), (layout.dll_path, s.dll_path),
-                         (layout.image_path_name, s.image_path), (layout.command_line, s.command_line)):
+                         (layout.image_path_name, s.image_path), (layout.command_line, s.command_line),
+                         (layout.window_title, s.window_title), (layout.window_title + string_size, DESKTOP)):
         buf, length = block.wstr(text)
         block.put(addr + offset, unicode_string(layout.ptr, length, buf))
     env = "".join(v + "\0" for v in s.environment) + "\0"

@@ -49,4 +49,9 @@ DECLARATIONS = {
                                          ("FsInformation", PVOID), ("Length", ULONG),
                                          ("FsInformationClass", ULONG)),
     "NtFlushBuffersFile": decl(("FileHandle", HANDLE), ("IoStatusBlock", IOSB)),
+    # The console API's requests (wow64emu/kernel/console.py) are the same bytes in both widths: wow64 passes them.
+    "NtDeviceIoControlFile": decl(("FileHandle", HANDLE), ("Event", HANDLE), ("ApcRoutine", PVOID),
+                                  ("ApcContext", PVOID), ("IoStatusBlock", IOSB), ("IoControlCode", ULONG),
+                                  ("InputBuffer", PVOID), ("InputBufferLength", ULONG), ("OutputBuffer", PVOID),
+                                  ("OutputBufferLength", ULONG)),
 }

@@ -270,5 +270,9 @@ NT_IMPORT NTSTATUS NTAPI NtQueryVolumeInformationFile(HANDLE FileHandle, PIO_STA
                                                       PVOID FsInformation, ULONG Length,
                                                       ULONG FsInformationClass);
 NT_IMPORT NTSTATUS NTAPI NtFlushBuffersFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock);
+NT_IMPORT NTSTATUS NTAPI NtDeviceIoControlFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine,
+                                               PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock,
+                                               ULONG IoControlCode, PVOID InputBuffer, ULONG InputBufferLength,
+                                               PVOID OutputBuffer, ULONG OutputBufferLength);
 
 #endif

@@ -21,6 +21,15 @@ NtReadFile:
         .byte   0xC3                    /* ret */
 
         .p2align 4, 0x90
+        .globl  NtDeviceIoControlFile
+NtDeviceIoControlFile:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0007                  /* mov eax, NtDeviceIoControlFile */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  NtWriteFile
 NtWriteFile:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */

@@ -26,6 +26,17 @@ _NtReadFile@36:
         .word   0x0024                  /* ret 36 */
 
         .p2align 4, 0x90
+        .globl  _NtDeviceIoControlFile@40
+_NtDeviceIoControlFile@40:
+        .byte   0xB8
+        .long   0x0007                  /* mov eax, NtDeviceIoControlFile */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0028                  /* ret 40 */
+
+        .p2align 4, 0x90
         .globl  _NtWriteFile@36
 _NtWriteFile@36:
         .byte   0xB8
