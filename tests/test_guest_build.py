@@ -87,6 +87,7 @@ PROGRAMS = {
     "limits": ("x86", "x64"), "limits_laa": ("x86",), "loadlib": ("x86", "x64"),
     "uses_dll_notify": ("x86", "x64"), "uses_dll_outer": ("x86", "x64"), "hostile": ("x86", "x64"),
     "devices": ("x86", "x64"), "strpath": ("x86", "x64"), "k32startup": ("x86", "x64"),
+    "unserved": ("x86", "x64"),
 }
 # The differential-oracle scenarios (fixtures/src/oracle_*.c) are built for both widths; fixtures/README.md
 # describes them as a group.
