@@ -9,8 +9,8 @@
 #   coreutils, sed             (Debian/Ubuntu: apt-get install gcc-mingw-w64 binutils-mingw-w64)
 #
 # Outputs (committed):
-#   wow64emu/sysroot/Windows/SysWOW64/{ntdll,kernel32}.dll                      i686
-#   wow64emu/sysroot/Windows/System32/{ntdll,kernel32,wow64,wow64cpu,wow64win}.dll   x86_64
+#   wow64emu/sysroot/Windows/SysWOW64/{ntdll,kernel32,shlwapi}.dll              i686
+#   wow64emu/sysroot/Windows/System32/{ntdll,kernel32,shlwapi,wow64,wow64cpu,wow64win}.dll   x86_64
 #   fixtures/bin/x86/*.exe, *.dll, fixtures/bin/x64/*.exe, *.dll
 # Scratch: guest/build/ (gitignored, wiped at each run).
 #
@@ -117,6 +117,12 @@ for w in x86 x64; do
     import_lib "$w" "$b/kernel32_ordinal.def" "$b/libkernel32_ordinal.a"
 done
 import_lib x64 "$GUEST/wow64/wow64.def" "$B64/libwow64.a"
+# shlwapi's exports are by name only (no ordinals).
+cp "$GUEST/shlwapi/shlwapi.def" "$B32/shlwapi.def"
+sed -E 's/^( +[A-Za-z0-9_]+)@[0-9]+$/\1/' "$B32/shlwapi.def" > "$B64/shlwapi.def"
+for w in x86 x64; do
+    import_lib "$w" "$BUILD/$w/shlwapi.def" "$BUILD/$w/libshlwapi.a"
+done
 
 # ntdll's C sources (the loader), the same for both widths, one object each in name order after the assembly.
 mapfile -t NTDLL_SOURCES < <(LC_ALL=C ls "$GUEST"/ntdll/*.c)
@@ -151,6 +157,18 @@ for w in x86 x64; do
         link_dll x86 "$OUT/SysWOW64/kernel32.dll" 0x76B00000 "$b/kernel32.def" "${OBJS[@]}" "$b/libntdll.a"
     else
         link_dll x64 "$OUT/System32/kernel32.dll" 0x7FFFFE900000 "$b/kernel32.def" "${OBJS[@]}" "$b/libntdll.a"
+    fi
+done
+
+echo "== shlwapi (SysWOW64 and System32), one object per source, in name order; it imports kernel32 only"
+mapfile -t SHLWAPI_SOURCES < <(LC_ALL=C ls "$GUEST"/shlwapi/*.c)
+for w in x86 x64; do
+    b=$BUILD/$w
+    compile_sources "$w" shlwapi "${SHLWAPI_SOURCES[@]}"
+    if [[ $w == x86 ]]; then
+        link_dll x86 "$OUT/SysWOW64/shlwapi.dll" 0x76A00000 "$b/shlwapi.def" "${OBJS[@]}" "$b/libkernel32.a"
+    else
+        link_dll x64 "$OUT/System32/shlwapi.dll" 0x7FFFFE800000 "$b/shlwapi.def" "${OBJS[@]}" "$b/libkernel32.a"
     fi
 done
 
@@ -205,7 +223,7 @@ for prog in "${PROGRAMS[@]}"; do
         if [[ $prog == ordinal ]]; then
             inputs+=("$b/libkernel32_ordinal.a")
         else
-            inputs+=("$b/libkernel32.a" "$b/libntdll.a")
+            inputs+=("$b/libshlwapi.a" "$b/libkernel32.a" "$b/libntdll.a")
         fi
         link_exe "$w" "$OUT/fixtures/$w/$prog.exe" "${inputs[@]}"
         if [[ $w == x86 ]] && grep -qx "$prog" "$FIXTURES/src/laa.list"; then
@@ -220,6 +238,8 @@ INSTALL=(
     "SysWOW64/kernel32.dll:$SYSROOT/SysWOW64/kernel32.dll"
     "System32/ntdll.dll:$SYSROOT/System32/ntdll.dll"
     "System32/kernel32.dll:$SYSROOT/System32/kernel32.dll"
+    "SysWOW64/shlwapi.dll:$SYSROOT/SysWOW64/shlwapi.dll"
+    "System32/shlwapi.dll:$SYSROOT/System32/shlwapi.dll"
     "System32/wow64.dll:$SYSROOT/System32/wow64.dll"
     "System32/wow64cpu.dll:$SYSROOT/System32/wow64cpu.dll"
     "System32/wow64win.dll:$SYSROOT/System32/wow64win.dll"

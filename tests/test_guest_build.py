@@ -73,6 +73,16 @@ USER_SYNC_NAMES = {"RtlSleepConditionVariableSRW", "RtlSleepConditionVariableCS"
                    "RtlRunOnceBeginInitialize", "RtlRunOnceComplete",  # guest/ntdll/sync.c, for usersync.c
                    "RtlFlsAlloc", "RtlFlsFree", "RtlFlsGetValue", "RtlFlsSetValue"}  # fls.c, for tlsapi.c
 
+# guest/shlwapi/shlwapi.def, by name only.
+SHLWAPI_EXPORTS = frozenset(
+    {f"{name}{suffix}" for name in (
+        "StrChr", "StrRChr", "StrCmpN", "StrCmpNI", "StrStr", "StrStrI", "PathFindFileName", "PathFindExtension",
+        "PathIsRelative", "PathIsRoot", "PathSkipRoot", "PathRemoveFileSpec", "PathStripToRoot", "PathStripPath",
+        "PathAddBackslash", "PathRemoveBackslash", "PathRemoveExtension", "PathRenameExtension", "PathQuoteSpaces",
+        "PathUnquoteSpaces", "PathGetArgs", "PathRemoveArgs", "PathCanonicalize", "PathCombine", "PathAppend",
+        "PathFileExists", "PathIsDirectory") for suffix in "AW"}
+    | {"StrCmpW", "StrCmpIW", "StrCpyW", "StrCatW"})
+
 
 @dataclass(frozen=True)
 class Dll:
@@ -97,6 +107,8 @@ DLLS = [
         frozenset({"Wow64SystemServiceEx", "Wow64ThunkDispatch", "Wow64ThunkComplete",
                    "Wow64ServiceNotFound"})),
     Dll("System32/wow64win.dll", AMD64, 0x77980000, frozenset({"Wow64WinServiceNotFound"})),
+    Dll("SysWOW64/shlwapi.dll", I386, 0x76A00000, SHLWAPI_EXPORTS),
+    Dll("System32/shlwapi.dll", AMD64, 0x7FFFFE800000, SHLWAPI_EXPORTS),
 ]
 
 # Fixture programs: name -> widths it is built for.
@@ -110,6 +122,7 @@ PROGRAMS = {
     "devices": ("x86", "x64"), "usersync": ("x86", "x64"), "heap": ("x86", "x64"),
     "statictls": ("x86", "x64"), "tlsslots": ("x86", "x64"), "codepages": ("x86", "x64"),
     "nlsstrings": ("x86", "x64"), "locales": ("x86", "x64"), "console": ("x86", "x64"),
+    "strpath": ("x86", "x64"), "k32startup": ("x86", "x64"), "unserved": ("x86", "x64"),
 }
 # The differential-oracle scenarios (fixtures/src/oracle_*.c) are built for both widths; fixtures/README.md
 # describes them as a group.
@@ -190,6 +203,14 @@ def test_dll_shape(dll: Dll):
     assert dll.exports <= set(_exports(SYSROOT / dll.path))
 
 
+@pytest.mark.parametrize("sysdir", ["SysWOW64", "System32"])
+def test_shlwapi_exports_exactly_its_list_and_imports_kernel32_only(sysdir: str):
+    assert set(_exports(SYSROOT / sysdir / "shlwapi.dll")) == SHLWAPI_EXPORTS
+    imports = _imports(SYSROOT / sysdir / "shlwapi.dll")
+    assert set(imports) == {"kernel32.dll"}
+    assert set(imports["kernel32.dll"]) <= set(_exports(SYSROOT / sysdir / "kernel32.dll"))
+
+
 @pytest.mark.parametrize("dll", DLLS, ids=lambda d: d.path)
 def test_dll_exports_are_undecorated(dll: Dll):
     for name in _exports(SYSROOT / dll.path):
@@ -252,7 +273,7 @@ def test_fixture_shape(name: str, width: str):
 
 def _import_source(dll: str, width: str) -> Path:
     """The file an import of a fixture resolves against: a guest system DLL, or a fixture DLL beside it."""
-    if dll in ("kernel32.dll", "ntdll.dll"):
+    if dll in ("kernel32.dll", "ntdll.dll", "shlwapi.dll"):
         return SYSROOT / WIDTH_SYSDIR[width] / dll
     assert dll.removesuffix(".dll") in FIXTURE_DLLS, dll
     return FIXTURES / "bin" / width / dll

@@ -128,3 +128,10 @@ void WINAPI GetSystemTime(LPSYSTEMTIME st)
     GetSystemTimeAsFileTime(&now);
     FileTimeToSystemTime(&now, st);
 }
+
+/* Windows reads it from the performance counter for a finer grain; here the system time of KUSER_SHARED_DATA,
+ * which the kernel brings up to date at every system call, is as precise as the emulated clock gets. */
+void WINAPI GetSystemTimePreciseAsFileTime(LPFILETIME time)
+{
+    GetSystemTimeAsFileTime(time);
+}

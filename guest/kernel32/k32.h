@@ -16,11 +16,21 @@
 #ifndef ERROR_NOT_SAME_OBJECT                                       /* not in mingw-w64's winerror.h */
 #define ERROR_NOT_SAME_OBJECT 1656
 #endif
+#ifndef ERROR_NO_WORK_DONE
+#define ERROR_NO_WORK_DONE 235
+#endif
 
 /* NTSTATUS -> Win32 error (errors.c): the one table of every status the kernel32 functions meet. */
 DWORD error_from_status(NTSTATUS status);
 
 /* Sets the last error from a failed status; returns FALSE for the callers' convenience. */
 BOOL fail_status(NTSTATUS status);
+
+/* For a function whose service is absent (unserved.c): writes "wow64emu: WARNING: <function>: <missing>" for the
+ * user and sets the last error of STATUS_NOT_IMPLEMENTED; returns FALSE. */
+BOOL unserved(const char *function, const char *missing);
+
+/* fn(args) under an exception handler (guard.c): its result, or 0 when an exception ended it. */
+ULONG_PTR guarded(ULONG_PTR (*fn)(ULONG_PTR *args), ULONG_PTR *args);
 
 #endif

@@ -29,8 +29,7 @@ static const WCHAR *environment(void)
     return nt_process_parameters()->Environment;
 }
 
-/* The value of a variable in the block, or NULL; *length gets its length in characters. */
-static const WCHAR *find_variable(const WCHAR *name, DWORD name_length, DWORD *length)
+const WCHAR *find_variable(const WCHAR *name, DWORD name_length, DWORD *length)
 {
     for (const WCHAR *entry = environment(); *entry; ) {
         DWORD n = 0;

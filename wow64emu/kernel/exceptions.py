@@ -288,6 +288,8 @@ class ExceptionDispatch:
                                 f"({NTSTATUS.name_of(record.code)}) at 0x{record.address:x}, {chance} chance"
                                 f"{record.debug_text(process.memory.read)}", code=record.code,
                                 address=record.address, first_chance=bool(FirstChance))
+        if FirstChance & 0xFF:
+            record.report_guest_warning(process.memory.read)
         self.dispatch(thread, record, ctx, first_chance=bool(FirstChance & 0xFF))
         return NTSTATUS.SUCCESS
 

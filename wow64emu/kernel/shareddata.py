@@ -30,11 +30,15 @@ OFF_PRODUCT_TYPE_IS_VALID = 0x268
 OFF_NATIVE_PROCESSOR_ARCHITECTURE = 0x26A
 OFF_NT_MAJOR_VERSION = 0x26C
 OFF_NT_MINOR_VERSION = 0x270
+OFF_PROCESSOR_FEATURES = 0x274  # BOOLEAN[64], indexed by PF_* (IsProcessorFeaturePresent reads it)
 OFF_QPC_FREQUENCY = 0x300
 OFF_TICK_COUNT = 0x320
 OFF_ACTIVE_PROCESSOR_COUNT = 0x3C0
 
 BUILD_NUMBER = 19045
+# The PF_* features of the emulated CPU (Unicorn's qemu64 model: CPUID leaf 1), as Windows sets them:
+# CMPXCHG8B, MMX, SSE, RDTSC, PAE, SSE2, NX, SSE3, CMPXCHG16B, int 0x29 fast fail, SSSE3, SSE4.1, SSE4.2.
+PROCESSOR_FEATURES = (2, 3, 6, 8, 9, 10, 12, 13, 14, 23, 36, 37, 38)
 PROCESSOR_ARCHITECTURE_AMD64 = 9
 
 
@@ -54,6 +58,8 @@ def initial_page() -> bytes:
     page[OFF_PRODUCT_TYPE_IS_VALID] = 1
     struct.pack_into("<H", page, OFF_NATIVE_PROCESSOR_ARCHITECTURE, PROCESSOR_ARCHITECTURE_AMD64)
     struct.pack_into("<II", page, OFF_NT_MAJOR_VERSION, 10, 0)
+    for feature in PROCESSOR_FEATURES:
+        page[OFF_PROCESSOR_FEATURES + feature] = 1
     struct.pack_into("<q", page, OFF_QPC_FREQUENCY, QPC_FREQUENCY)
     struct.pack_into("<I", page, OFF_ACTIVE_PROCESSOR_COUNT, 2)
     return bytes(page)

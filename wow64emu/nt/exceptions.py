@@ -6,6 +6,7 @@ A CONTEXT's registers are kept as a dict, name -> value; pack and unpack are the
 
 from __future__ import annotations
 
+import logging
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,12 @@ DBG_PRINTEXCEPTION_C = 0x40010006
 EXCEPTION_NONCONTINUABLE = 0x1
 RECORD64_SIZE = 0x98
 RECORD32_SIZE = 0x50
+# The start of an OutputDebugStringA line that is a warning of the guest userland for the user (guest/kernel32's
+# unserved functions): the emulator, which sees every first-chance exception as a debugger would, logs it as its own.
+GUEST_WARNING = b"wow64emu: WARNING: "
+_GUEST_WARNING_MAX = 512  # bytes of such a line that are read
+
+log = logging.getLogger("wow64emu.guest")
 
 # ---- the x64 CONTEXT ------------------------------------------------------------------------------------------
 
@@ -118,6 +125,18 @@ class ExceptionRecord:
         except Exception:  # noqa: BLE001 - the guest's pointer: what cannot be read is not shown
             return ""
         return ": " + repr(text.decode("latin-1"))
+
+    def report_guest_warning(self, read: Callable[[int, int], bytes]) -> None:
+        """For DBG_PRINTEXCEPTION_C whose text starts with GUEST_WARNING: the rest, as the emulator's warning (once
+        per message, as the command line shows its own); anything else, or what cannot be read, is left alone."""
+        if self.code != DBG_PRINTEXCEPTION_C or len(self.params) < 2:
+            return
+        try:
+            text = read(self.params[1], min(self.params[0], _GUEST_WARNING_MAX)).split(b"\0")[0]
+        except Exception:  # noqa: BLE001 - the guest's pointer: a string that cannot be read is no warning
+            return
+        if text.startswith(GUEST_WARNING):
+            log.warning("%s", text[len(GUEST_WARNING):].decode("latin-1").rstrip("\r\n"))
 
     @classmethod
     def unpack64(cls, data: bytes) -> ExceptionRecord:

@@ -121,6 +121,7 @@ def nt_raise_exception(ctx: ThunkContext) -> None:
     given = Context.unpack32(memory.read(ctx.arg32("ContextRecord"), CONTEXT32_SIZE))
     resumed = merge32(_cpu_context(ctx), given)
     if ctx.arg32("FirstChance") & 0xFF:
+        record.report_guest_warning(memory.read)
         esp = write_frame32(memory, record, resumed, resumed.regs["rsp"])
         enter_dispatcher32(memory, ctx.cpu_area, resumed, ctx.process.exception_dispatcher32, esp)
         _trace(ctx, f"NtRaiseException: 0x{record.code:08X} ({NTSTATUS.name_of(record.code)}) at "

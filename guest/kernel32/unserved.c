@@ -1,0 +1,181 @@
+/*
+ * kernel32: the functions whose service this emulator does not have yet: other processes and threads
+ * (CreateProcess, CreateThread, ResumeThread, SuspendThread, the Toolhelp snapshots, the modules of another
+ * process), jobs, named pipes (PeekNamedPipe), the .ini files of GetPrivateProfile*, links (CreateSymbolicLinkW,
+ * CreateHardLinkW) and the loader's DLL directory (SetDllDirectoryW). A program that imports them starts; a call
+ * fails as Windows fails without the service: the documented failure value, and the last error of
+ * STATUS_NOT_IMPLEMENTED (ERROR_INVALID_FUNCTION), the status the kernel gives for what it does not serve.
+ *
+ * Each call also tells the user, in one line on the emulator's stderr, "wow64emu: WARNING: <function>: <what is
+ * missing>": the line is written with OutputDebugStringA, whose DBG_PRINTEXCEPTION_C the emulator sees as a
+ * debugger would, and a debug string that starts with "wow64emu: WARNING: " it shows as its own warning (once per
+ * message, counted when repeated; wow64emu/nt/exceptions.py). Without the emulator it is a plain debug string.
+ *
+ * GetPrivateProfileStringA and GetPrivateProfileIntA answer as for a file that does not exist: the default, with
+ * ERROR_FILE_NOT_FOUND.
+ */
+#define _KERNEL32_          /* windows.h declares our own exports without dllimport */
+#include "k32.h"
+#include <tlhelp32.h>
+
+#pragma GCC diagnostic ignored "-Wunused-parameter"                 /* the stubs take Windows' parameters */
+
+/* The warning line, through OutputDebugStringA. */
+static void warn(const char *function, const char *missing)
+{
+    static const char prefix[] = "wow64emu: WARNING: ";
+    char line[200];
+    unsigned n = 0;
+
+    for (const char *s = prefix; *s; s++)
+        line[n++] = *s;
+    for (const char *s = function; *s && n < sizeof line - 3; s++)
+        line[n++] = *s;
+    line[n++] = ':';
+    line[n++] = ' ';
+    for (const char *s = missing; *s && n < sizeof line - 1; s++)
+        line[n++] = *s;
+    line[n] = 0;
+    OutputDebugStringA(line);
+}
+
+BOOL unserved(const char *function, const char *missing)
+{
+    warn(function, missing);
+    return fail_status(STATUS_NOT_IMPLEMENTED);
+}
+
+#define NO_PROCESSES "other processes are not emulated"
+#define NO_THREADS "threads are not emulated"
+#define NO_JOBS "job objects are not emulated"
+
+BOOL WINAPI CreateProcessA(LPCSTR application, LPSTR command_line, LPSECURITY_ATTRIBUTES process_attributes,
+                           LPSECURITY_ATTRIBUTES thread_attributes, BOOL inherit, DWORD flags, LPVOID environment,
+                           LPCSTR directory, LPSTARTUPINFOA startup, LPPROCESS_INFORMATION information)
+{
+    return unserved("CreateProcessA", NO_PROCESSES);
+}
+
+BOOL WINAPI CreateProcessW(LPCWSTR application, LPWSTR command_line, LPSECURITY_ATTRIBUTES process_attributes,
+                           LPSECURITY_ATTRIBUTES thread_attributes, BOOL inherit, DWORD flags, LPVOID environment,
+                           LPCWSTR directory, LPSTARTUPINFOW startup, LPPROCESS_INFORMATION information)
+{
+    return unserved("CreateProcessW", NO_PROCESSES);
+}
+
+HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES attributes, SIZE_T stack_size, LPTHREAD_START_ROUTINE start,
+                           LPVOID parameter, DWORD flags, LPDWORD thread_id)
+{
+    unserved("CreateThread", NO_THREADS);
+    return NULL;
+}
+
+DWORD WINAPI ResumeThread(HANDLE thread)
+{
+    unserved("ResumeThread", NO_THREADS);
+    return (DWORD)-1;
+}
+
+DWORD WINAPI SuspendThread(HANDLE thread)
+{
+    unserved("SuspendThread", NO_THREADS);
+    return (DWORD)-1;
+}
+
+HANDLE WINAPI CreateJobObjectA(LPSECURITY_ATTRIBUTES attributes, LPCSTR name)
+{
+    unserved("CreateJobObjectA", NO_JOBS);
+    return NULL;
+}
+
+HANDLE WINAPI CreateJobObjectW(LPSECURITY_ATTRIBUTES attributes, LPCWSTR name)
+{
+    unserved("CreateJobObjectW", NO_JOBS);
+    return NULL;
+}
+
+BOOL WINAPI AssignProcessToJobObject(HANDLE job, HANDLE process)
+{
+    return unserved("AssignProcessToJobObject", NO_JOBS);
+}
+
+BOOL WINAPI SetInformationJobObject(HANDLE job, JOBOBJECTINFOCLASS info_class, LPVOID info, DWORD length)
+{
+    return unserved("SetInformationJobObject", NO_JOBS);
+}
+
+BOOL WINAPI QueryInformationJobObject(HANDLE job, JOBOBJECTINFOCLASS info_class, LPVOID info, DWORD length,
+                                      LPDWORD return_length)
+{
+    return unserved("QueryInformationJobObject", NO_JOBS);
+}
+
+BOOL WINAPI PeekNamedPipe(HANDLE pipe, LPVOID buffer, DWORD size, LPDWORD read, LPDWORD available,
+                          LPDWORD left_this_message)
+{
+    return unserved("PeekNamedPipe", "named pipes are not emulated");
+}
+
+HANDLE WINAPI CreateToolhelp32Snapshot(DWORD flags, DWORD process_id)
+{
+    unserved("CreateToolhelp32Snapshot", "the system's process list is not emulated");
+    return INVALID_HANDLE_VALUE;
+}
+
+BOOL WINAPI Process32FirstW(HANDLE snapshot, LPPROCESSENTRY32W entry)
+{
+    return unserved("Process32FirstW", "the system's process list is not emulated");
+}
+
+BOOL WINAPI Process32NextW(HANDLE snapshot, LPPROCESSENTRY32W entry)
+{
+    return unserved("Process32NextW", "the system's process list is not emulated");
+}
+
+BOOL WINAPI K32EnumProcessModules(HANDLE process, HMODULE *modules, DWORD size, LPDWORD needed)
+{
+    return unserved("K32EnumProcessModules", "the module list of a process is not read");
+}
+
+BOOL WINAPI SetDllDirectoryW(LPCWSTR directory)
+{
+    return unserved("SetDllDirectoryW", "the loader has no DLL directory");
+}
+
+BOOLEAN WINAPI CreateSymbolicLinkW(LPCWSTR link, LPCWSTR target, DWORD flags)
+{
+    return (BOOLEAN)unserved("CreateSymbolicLinkW", "the file system has no symbolic links");
+}
+
+BOOL WINAPI CreateHardLinkW(LPCWSTR link, LPCWSTR target, LPSECURITY_ATTRIBUTES attributes)
+{
+    return unserved("CreateHardLinkW", "the file system has no hard links");
+}
+
+/* As for a file that does not exist: the default (without its trailing spaces), cut to the buffer. */
+DWORD WINAPI GetPrivateProfileStringA(LPCSTR section, LPCSTR key, LPCSTR fallback, LPSTR buffer, DWORD size,
+                                      LPCSTR file)
+{
+    DWORD n = 0, length = 0;
+
+    warn("GetPrivateProfileStringA", ".ini files are not read");
+    if (fallback)
+        while (fallback[length])
+            length++;
+    while (length && fallback[length - 1] == ' ')
+        length--;
+    if (!size)
+        return 0;
+    for (; n < length && n + 1 < size; n++)
+        buffer[n] = fallback[n];
+    buffer[n] = 0;
+    SetLastError(ERROR_FILE_NOT_FOUND);
+    return n;
+}
+
+UINT WINAPI GetPrivateProfileIntA(LPCSTR section, LPCSTR key, INT fallback, LPCSTR file)
+{
+    warn("GetPrivateProfileIntA", ".ini files are not read");
+    SetLastError(ERROR_FILE_NOT_FOUND);
+    return (UINT)fallback;
+}

@@ -1,0 +1,85 @@
+"""The kernel32 functions whose service is absent (guest/kernel32/unserved.c): a program that imports them starts, and
+each call fails as Windows fails without the service (the documented failure value, ERROR_INVALID_FUNCTION) and
+writes one `wow64emu: WARNING: <function>: <what is missing>` line on the emulator's stderr, once per message
+(OutputDebugStringA's exception, which the emulator sees as a debugger would: wow64emu/nt/exceptions.py); the
+functions served for the current process (QueryFullProcessImageNameW, K32GetModuleFileNameExW) answer for it
+(fixtures/src/unserved.c, both widths, run through the command line as a user runs it)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / "fixtures" / "bin"
+SYSDIR = {"x86": "SysWOW64", "x64": "System32"}
+
+EXPECTED_OUT = r"""CreateProcessW -> 0x0 error=1
+CreateProcessA -> 0x0 error=1
+CreateThread -> 0x0 error=1
+CreateThread again -> 0x0 error=1
+ResumeThread -> 0x1 error=1
+SuspendThread -> 0x1 error=1
+CreateJobObjectW -> 0x0 error=1
+CreateJobObjectA -> 0x0 error=1
+AssignProcessToJobObject -> 0x0 error=1
+SetInformationJobObject -> 0x0 error=1
+QueryInformationJobObject -> 0x0 error=1
+PeekNamedPipe -> 0x0 error=1
+CreateToolhelp32Snapshot -> 0x1 error=1
+Process32FirstW -> 0x0 error=1
+Process32NextW -> 0x0 error=1
+K32EnumProcessModules -> 0x0 error=1
+SetDllDirectoryW -> 0x0 error=1
+CreateSymbolicLinkW -> 0x0 error=1
+CreateHardLinkW -> 0x0 error=1
+GetPrivateProfileStringA -> 0x7 error=2
+  [default]
+GetPrivateProfileIntA -> 0x2a error=2
+QueryFullProcessImageNameW -> 0x1 error=0
+  size is the length=1 ends with unserved.exe=1
+QueryFullProcessImageNameW size 5 -> 0x0 error=122
+QueryFullProcessImageNameW native -> 0x0 error=1
+QueryFullProcessImageNameW bad handle -> 0x0 error=6
+K32GetModuleFileNameExW kernel32 -> 0x20 error=0
+  C:\Windows\{sysdir}\kernel32.dll
+"""
+
+EXPECTED_ERR = """wow64emu: WARNING: CreateProcessW: other processes are not emulated
+wow64emu: WARNING: CreateProcessA: other processes are not emulated
+wow64emu: WARNING: CreateThread: threads are not emulated
+wow64emu: WARNING: ResumeThread: threads are not emulated
+wow64emu: WARNING: SuspendThread: threads are not emulated
+wow64emu: WARNING: CreateJobObjectW: job objects are not emulated
+wow64emu: WARNING: CreateJobObjectA: job objects are not emulated
+wow64emu: WARNING: AssignProcessToJobObject: job objects are not emulated
+wow64emu: WARNING: SetInformationJobObject: job objects are not emulated
+wow64emu: WARNING: QueryInformationJobObject: job objects are not emulated
+wow64emu: WARNING: PeekNamedPipe: named pipes are not emulated
+wow64emu: WARNING: CreateToolhelp32Snapshot: the system's process list is not emulated
+wow64emu: WARNING: Process32FirstW: the system's process list is not emulated
+wow64emu: WARNING: Process32NextW: the system's process list is not emulated
+wow64emu: WARNING: K32EnumProcessModules: the module list of a process is not read
+wow64emu: WARNING: SetDllDirectoryW: the loader has no DLL directory
+wow64emu: WARNING: CreateSymbolicLinkW: the file system has no symbolic links
+wow64emu: WARNING: CreateHardLinkW: the file system has no hard links
+wow64emu: WARNING: GetPrivateProfileStringA: .ini files are not read
+wow64emu: WARNING: GetPrivateProfileIntA: .ini files are not read
+wow64emu: WARNING: QueryFullProcessImageNameW: the native form of an image name is not made
+wow64emu: WARNING: CreateThread: threads are not emulated (2 times in all)
+"""
+
+
+@pytest.mark.parametrize("width", ["x86", "x64"])
+def test_unserved_functions_fail_and_warn(width: str) -> None:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    run = subprocess.run([sys.executable, "-m", "wow64emu", "run", str(BIN / width / "unserved.exe")],
+                         capture_output=True, env=env, timeout=120)
+    assert run.returncode == 0
+    assert run.stdout.decode().splitlines() == EXPECTED_OUT.format(sysdir=SYSDIR[width]).splitlines()
+    assert run.stderr.decode().splitlines() == EXPECTED_ERR.splitlines()
+
