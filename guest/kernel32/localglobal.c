@@ -15,7 +15,9 @@
  *   FALSE with ERROR_NOT_LOCKED when it was not locked. GlobalUnlock of fixed memory is TRUE, LocalUnlock of fixed
  *   memory FALSE with ERROR_NOT_LOCKED.
  * - Flags outside LMEM_VALID_FLAGS (GMEM_VALID_FLAGS) are ERROR_INVALID_PARAMETER; an allocation that fails is
- *   ERROR_NOT_ENOUGH_MEMORY; a handle that is neither is ERROR_INVALID_HANDLE (LocalFree returns it back).
+ *   ERROR_NOT_ENOUGH_MEMORY; a moveable handle that is not one of the table's is ERROR_INVALID_HANDLE (LocalFree
+ *   returns it back). A fixed pointer goes to the heap as it is: freeing one that is not a block ends the process
+ *   with STATUS_HEAP_CORRUPTION, as RtlFreeHeap does.
  * - LocalReAlloc moves fixed memory only with LMEM_MOVEABLE, and moveable memory only while it is unlocked or with
  *   LMEM_MOVEABLE; a size of 0 discards unlocked moveable memory. LMEM_MODIFY changes the discardable flag of
  *   moveable memory and leaves fixed memory as it is.

@@ -414,6 +414,9 @@ class AddressSpace:
         read, write, execute = rights(protect)
         frames, protection, committed = self._frames, self._protection, region.committed
         if region.shared is None:  # private pages count against the commit limit (a view's, its section's)
+            # At least the range's pages less all the region has are new: a range far past the limit (an image's
+            # stack commit of hundreds of gigabytes) fails before its pages are counted one by one.
+            self.physical.check(((end - start) // PAGE - len(committed)) * PAGE)
             self.physical.charge(sum(PAGE for page in range(start, end, PAGE) if page not in committed))
         eager = present or (end - start) // PAGE <= EAGER_PAGES
         changed = False

@@ -63,9 +63,13 @@ class PhysicalMemory:
     def charge(self, size: int) -> None:
         """Commit `size` bytes more, or raise CommitLimitReached: what is committed may all be written, and so
         become host memory, so the limit bounds what a guest can make the host hold."""
+        self.check(size)
+        self.committed += size
+
+    def check(self, size: int) -> None:
+        """Raise CommitLimitReached if `size` bytes more would pass the limit."""
         if self.committed + size > self.commit_limit:
             raise CommitLimitReached(self.commit_limit)
-        self.committed += size
 
     def uncharge(self, size: int) -> None:
         self.committed -= size
