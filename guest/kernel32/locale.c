@@ -134,6 +134,7 @@ static const struct {
     { LOCALE_SNATIVEDISPLAYNAME, 0, L"English (United States)" },
     { LOCALE_SPERCENT, 0, L"%" },
     { LOCALE_SSHORTTIME, 0, L"h:mm tt" },
+    { LOCALE_SMONTHDAY, 0, L"MMMM d" },
     { LOCALE_SENGLISHLANGUAGENAME, 0, L"English" },
     { LOCALE_SENGLISHCOUNTRYNAME, 0, L"United States" },
     { LOCALE_STIMEFORMAT, 0, L"h:mm:ss tt" },
