@@ -241,6 +241,7 @@ GetSystemDefaultUILanguage=0x409
 GetThreadLocale=0x409
 GetUserDefaultLocaleName: ret=6 err=61166 en-US
 GetUserDefaultLocaleName, 3 characters: ret=0 err=122
+GetSystemDefaultLocaleName: ret=6 err=61166 en-US
 -- names
 LCIDToLocaleName 0x0409: ret=6 err=61166 en-US
 LCIDToLocaleName LOCALE_SYSTEM_DEFAULT, size 0: ret=6 err=61166
@@ -258,6 +259,9 @@ IsValidLocale 0x0409=1 LOCALE_INVARIANT=1 0x12345=0
   enumerated 00000409
 EnumSystemLocalesW: ret=1 err=61166
 EnumSystemLocalesW NULL: ret=0 err=87
+  enumerated en-US flags=0x21 param=42
+EnumSystemLocalesEx LOCALE_WINDOWS: ret=1 err=61166
+IsValidLocaleName en-US=1 invariant=1 xx-YY=0
 -- GetLocaleInfo
 LOCALE_IDEFAULTANSICODEPAGE: ret=5 err=61166 "1252"
 LOCALE_IDEFAULTCODEPAGE: ret=4 err=61166 "437"
@@ -324,6 +328,10 @@ picture hh:mm t: ret=8 err=61166 "01:05 P"
 midnight: ret=12 err=61166 "12:00:00 AM"
 hour 24: ret=0 err=87 ""
 LOCALE_NOUSEROVERRIDE and a picture: ret=0 err=1004 ""
+GetDateFormatEx en-US DATE_LONGDATE: ret=25 err=61166 "Sunday, December 6, 2026"
+GetDateFormatEx with a calendar: ret=0 err=87 ""
+GetTimeFormatEx en-US TIME_NOSECONDS: ret=8 err=61166 "1:05 PM"
+GetTimeFormatEx xx-YY: ret=0 err=87 ""
 GetTimeFormatA default: ret=11 err=61166 "1:05:09 PM"
 """
 
@@ -340,6 +348,8 @@ NLS_ORDINALS = {
     "EnumSystemLocalesA": 832, "EnumSystemLocalesW": 833, "GetLocaleInfoW": 834, "GetLocaleInfoA": 835,
     "GetLocaleInfoEx": 836, "AreFileApisANSI": 837, "SetFileApisToANSI": 838, "SetFileApisToOEM": 839,
     "GetDateFormatW": 840, "GetDateFormatA": 841, "GetTimeFormatW": 842, "GetTimeFormatA": 843,
+    "GetDateFormatEx": 844, "GetTimeFormatEx": 845, "GetSystemDefaultLocaleName": 846, "IsValidLocaleName": 847,
+    "EnumSystemLocalesEx": 848,
 }
 
 
@@ -366,7 +376,7 @@ def test_string_types_mappings_and_comparisons(width: str, tmp_path: Path) -> No
 @pytest.mark.parametrize("width", WIDTHS)
 def test_locale_information_dates_and_the_file_functions_code_page(width: str, tmp_path: Path) -> None:
     status, out = run(BIN / width / "locales.exe", tmp_path)
-    assert status == 0                      # the enumeration called back once
+    assert status == 0                      # each enumeration called back once
     assert out.decode("ascii").splitlines() == LOCALES.splitlines()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Ç-oem.txt", "€-ansi.txt"]
 

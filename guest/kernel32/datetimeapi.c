@@ -1,6 +1,6 @@
 /*
- * kernel32: dates and times as text, GetDateFormatW/A and GetTimeFormatW/A, for en-US (locale.c's locales; any
- * other is ERROR_INVALID_PARAMETER).
+ * kernel32: dates and times as text, GetDateFormatW/A/Ex and GetTimeFormatW/A/Ex, for en-US (locale.c's locales;
+ * any other is ERROR_INVALID_PARAMETER, and so is a calendar given to GetDateFormatEx, a reserved argument).
  *
  * GetDateFormat: a picture of its own (lpFormat), or the locale's: DATE_SHORTDATE (the default, "M/d/yyyy"),
  * DATE_LONGDATE ("dddd, MMMM d, yyyy"), DATE_YEARMONTH ("MMMM yyyy"), DATE_MONTHDAY ("MMMM d"). More than one of
@@ -327,6 +327,20 @@ int WINAPI GetDateFormatA(LCID lcid, DWORD flags, const SYSTEMTIME *date, LPCSTR
     return date_format(lcid, flags, date, wide_picture(format, picture), buf, size, FALSE);
 }
 
+int WINAPI GetDateFormatEx(LPCWSTR locale, DWORD flags, const SYSTEMTIME *date, LPCWSTR format, LPWSTR buf,
+                           int size, LPCWSTR calendar)
+{
+    LCID lcid = LocaleNameToLCID(locale, 0);
+
+    if (!lcid)
+        return 0;
+    if (calendar) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return 0;
+    }
+    return date_format(lcid, flags, date, format, buf, size, TRUE);
+}
+
 int WINAPI GetTimeFormatW(LCID lcid, DWORD flags, const SYSTEMTIME *time, LPCWSTR format, LPWSTR buf, int size)
 {
     return time_format(lcid, flags, time, format, buf, size, TRUE);
@@ -336,4 +350,12 @@ int WINAPI GetTimeFormatA(LCID lcid, DWORD flags, const SYSTEMTIME *time, LPCSTR
 {
     WCHAR picture[80];
     return time_format(lcid, flags, time, wide_picture(format, picture), buf, size, FALSE);
+}
+
+int WINAPI GetTimeFormatEx(LPCWSTR locale, DWORD flags, const SYSTEMTIME *time, LPCWSTR format, LPWSTR buf,
+                           int size)
+{
+    LCID lcid = LocaleNameToLCID(locale, 0);
+
+    return lcid ? time_format(lcid, flags, time, format, buf, size, TRUE) : 0;
 }
