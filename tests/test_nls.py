@@ -228,7 +228,8 @@ CompareStringOrdinal no string: ret=0 err=87
 """
 
 # locales.exe: en-US as Windows 10 describes it; the file functions' code page is 437 after SetFileApisToOEM, so the
-# byte 0x80 of a CreateFileA name is U+00C7 there and U+20AC in 1252.
+# byte 0x80 of a CreateFileA name is U+00C7 there and U+20AC in 1252; dates and times in en-US's formats (the date
+# is a Sunday whatever wDayOfWeek says; a part left out of a time takes the text before it along).
 LOCALES = """\
 -- defaults
 GetUserDefaultLCID=0x409
@@ -240,6 +241,7 @@ GetSystemDefaultUILanguage=0x409
 GetThreadLocale=0x409
 GetUserDefaultLocaleName: ret=6 err=61166 en-US
 GetUserDefaultLocaleName, 3 characters: ret=0 err=122
+GetSystemDefaultLocaleName: ret=6 err=61166 en-US
 -- names
 LCIDToLocaleName 0x0409: ret=6 err=61166 en-US
 LCIDToLocaleName LOCALE_SYSTEM_DEFAULT, size 0: ret=6 err=61166
@@ -257,6 +259,9 @@ IsValidLocale 0x0409=1 LOCALE_INVARIANT=1 0x12345=0
   enumerated 00000409
 EnumSystemLocalesW: ret=1 err=61166
 EnumSystemLocalesW NULL: ret=0 err=87
+  enumerated en-US flags=0x21 param=42
+EnumSystemLocalesEx LOCALE_WINDOWS: ret=1 err=61166
+IsValidLocaleName en-US=1 invariant=1 xx-YY=0
 -- GetLocaleInfo
 LOCALE_IDEFAULTANSICODEPAGE: ret=5 err=61166 "1252"
 LOCALE_IDEFAULTCODEPAGE: ret=4 err=61166 "437"
@@ -298,6 +303,36 @@ after SetFileApisToOEM, AreFileApisANSI=0
 after SetFileApisToANSI, AreFileApisANSI=1
 C:\\U+00C7-oem.txt: exists
 C:\\U+20AC-ansi.txt: exists
+-- dates and times
+GetDateFormatW default: ret=10 err=61166 "12/6/2026"
+DATE_LONGDATE: ret=25 err=61166 "Sunday, December 6, 2026"
+DATE_YEARMONTH: ret=14 err=61166 "December 2026"
+DATE_MONTHDAY: ret=11 err=61166 "December 6"
+a picture: ret=28 err=61166 "Sun, 06 Dec 26 o'clock A.D."
+DATE_SHORTDATE and a picture: ret=0 err=1004 ""
+DATE_SHORTDATE|DATE_LONGDATE: ret=0 err=1004 ""
+month 13: ret=0 err=87 ""
+2025-02-29: ret=0 err=87 ""
+2024-02-29: ret=28 err=61166 "Thursday, February 29, 2024"
+size 0: ret=10 err=61166 ""
+5 characters: ret=0 err=122 ""
+locale 0x12345: ret=0 err=87 ""
+GetDateFormatA DATE_LONGDATE: ret=25 err=61166 "Sunday, December 6, 2026"
+GetTimeFormatW default: ret=11 err=61166 "1:05:09 PM"
+TIME_NOSECONDS: ret=8 err=61166 "1:05 PM"
+TIME_NOMINUTESORSECONDS: ret=5 err=61166 "1 PM"
+TIME_NOTIMEMARKER: ret=8 err=61166 "1:05:09"
+TIME_FORCE24HOURFORMAT|TIME_NOTIMEMARKER: ret=9 err=61166 "13:05:09"
+picture HH'h'mm: ret=6 err=61166 "13h05"
+picture hh:mm t: ret=8 err=61166 "01:05 P"
+midnight: ret=12 err=61166 "12:00:00 AM"
+hour 24: ret=0 err=87 ""
+LOCALE_NOUSEROVERRIDE and a picture: ret=0 err=1004 ""
+GetDateFormatEx en-US DATE_LONGDATE: ret=25 err=61166 "Sunday, December 6, 2026"
+GetDateFormatEx with a calendar: ret=0 err=87 ""
+GetTimeFormatEx en-US TIME_NOSECONDS: ret=8 err=61166 "1:05 PM"
+GetTimeFormatEx xx-YY: ret=0 err=87 ""
+GetTimeFormatA default: ret=11 err=61166 "1:05:09 PM"
 """
 
 # guest/kernel32/exports/nls.def: name -> fixed ordinal.
@@ -312,6 +347,9 @@ NLS_ORDINALS = {
     "GetUserDefaultLocaleName": 828, "LCIDToLocaleName": 829, "LocaleNameToLCID": 830, "IsValidLocale": 831,
     "EnumSystemLocalesA": 832, "EnumSystemLocalesW": 833, "GetLocaleInfoW": 834, "GetLocaleInfoA": 835,
     "GetLocaleInfoEx": 836, "AreFileApisANSI": 837, "SetFileApisToANSI": 838, "SetFileApisToOEM": 839,
+    "GetDateFormatW": 840, "GetDateFormatA": 841, "GetTimeFormatW": 842, "GetTimeFormatA": 843,
+    "GetDateFormatEx": 844, "GetTimeFormatEx": 845, "GetSystemDefaultLocaleName": 846, "IsValidLocaleName": 847,
+    "EnumSystemLocalesEx": 848,
 }
 
 
@@ -336,9 +374,9 @@ def test_string_types_mappings_and_comparisons(width: str, tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_locale_information_and_the_file_functions_code_page(width: str, tmp_path: Path) -> None:
+def test_locale_information_dates_and_the_file_functions_code_page(width: str, tmp_path: Path) -> None:
     status, out = run(BIN / width / "locales.exe", tmp_path)
-    assert status == 0                      # the enumeration called back once
+    assert status == 0                      # each enumeration called back once
     assert out.decode("ascii").splitlines() == LOCALES.splitlines()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Ç-oem.txt", "€-ansi.txt"]
 

@@ -2,8 +2,10 @@
  * kernel32: locales, as an en-US Windows 10 has them. GetUserDefaultLCID and GetSystemDefaultLCID
  * (NtQueryDefaultLocale), GetUserDefaultLangID and GetSystemDefaultLangID (their language part),
  * GetUserDefaultUILanguage (NtQueryDefaultUILanguage), GetSystemDefaultUILanguage (NtQueryInstallUILanguage),
- * GetThreadLocale (the user's locale: one thread, never set), GetUserDefaultLocaleName, LCIDToLocaleName,
- * LocaleNameToLCID, IsValidLocale, EnumSystemLocalesA/W, GetLocaleInfoW/A/Ex, and the code page of the file
+ * GetThreadLocale (the user's locale: one thread, never set), GetUserDefaultLocaleName,
+ * GetSystemDefaultLocaleName, LCIDToLocaleName, LocaleNameToLCID, IsValidLocale, IsValidLocaleName,
+ * EnumSystemLocalesA/W/Ex (EnumSystemLocalesEx gives "en-US" with LOCALE_WINDOWS | LOCALE_SPECIFICDATA, for the
+ * flags 0, LOCALE_WINDOWS and LOCALE_SPECIFICDATA), GetLocaleInfoW/A/Ex, and the code page of the file
  * functions' ANSI strings: AreFileApisANSI, SetFileApisToANSI, SetFileApisToOEM.
  *
  * en-US (0x0409) is the one locale installed: its number, LOCALE_USER_DEFAULT, LOCALE_SYSTEM_DEFAULT,
@@ -134,6 +136,7 @@ static const struct {
     { LOCALE_SNATIVEDISPLAYNAME, 0, L"English (United States)" },
     { LOCALE_SPERCENT, 0, L"%" },
     { LOCALE_SSHORTTIME, 0, L"h:mm tt" },
+    { LOCALE_SMONTHDAY, 0, L"MMMM d" },
     { LOCALE_SENGLISHLANGUAGENAME, 0, L"English" },
     { LOCALE_SENGLISHCOUNTRYNAME, 0, L"United States" },
     { LOCALE_STIMEFORMAT, 0, L"h:mm:ss tt" },
@@ -241,6 +244,11 @@ int WINAPI GetUserDefaultLocaleName(LPWSTR name, int size)
     return LCIDToLocaleName(GetUserDefaultLCID(), name, size, 0);
 }
 
+int WINAPI GetSystemDefaultLocaleName(LPWSTR name, int size)
+{
+    return LCIDToLocaleName(GetSystemDefaultLCID(), name, size, 0);
+}
+
 int WINAPI LCIDToLocaleName(LCID lcid, LPWSTR name, int size, DWORD flags)
 {
     if (size < 0 || (size && !name)) {
@@ -260,20 +268,32 @@ int WINAPI LCIDToLocaleName(LCID lcid, LPWSTR name, int size, DWORD flags)
     return copy_out(L"en-US", name, size);
 }
 
-LCID WINAPI LocaleNameToLCID(LPCWSTR name, DWORD flags)
+/* The locale of a name (NULL: the user's), or 0. */
+static LCID locale_of_name(LPCWSTR name, DWORD flags)
 {
-    if (flags & ~LOCALE_ALLOW_NEUTRAL_NAMES) {
-        SetLastError(ERROR_INVALID_FLAGS);
-        return 0;
-    }
     if (!name || same_name(name, L"en-US") || same_name(name, LOCALE_NAME_SYSTEM_DEFAULT))
         return EN_US;
     if (same_name(name, L"en"))
         return flags & LOCALE_ALLOW_NEUTRAL_NAMES ? LANG_ENGLISH : EN_US;
-    if (!*name)
-        return LOCALE_INVARIANT;
-    SetLastError(ERROR_INVALID_PARAMETER);
-    return 0;
+    return *name ? 0 : LOCALE_INVARIANT;
+}
+
+LCID WINAPI LocaleNameToLCID(LPCWSTR name, DWORD flags)
+{
+    LCID lcid;
+
+    if (flags & ~LOCALE_ALLOW_NEUTRAL_NAMES) {
+        SetLastError(ERROR_INVALID_FLAGS);
+        return 0;
+    }
+    if (!(lcid = locale_of_name(name, flags)))
+        SetLastError(ERROR_INVALID_PARAMETER);
+    return lcid;
+}
+
+BOOL WINAPI IsValidLocaleName(LPCWSTR name)
+{
+    return name && locale_of_name(name, 0);
 }
 
 BOOL WINAPI IsValidLocale(LCID lcid, DWORD flags)
@@ -306,6 +326,20 @@ BOOL WINAPI EnumSystemLocalesA(LOCALE_ENUMPROCA proc, DWORD flags)
         return FALSE;
     }
     proc(name);
+    return TRUE;
+}
+
+BOOL WINAPI EnumSystemLocalesEx(LOCALE_ENUMPROCEX proc, DWORD flags, LPARAM param, LPVOID reserved)
+{
+    WCHAR name[] = L"en-US";
+
+    (void)reserved;
+    if (!proc) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    if (!flags || flags & (LOCALE_WINDOWS | LOCALE_SPECIFICDATA))
+        proc(name, LOCALE_WINDOWS | LOCALE_SPECIFICDATA, param);
     return TRUE;
 }
 

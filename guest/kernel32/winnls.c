@@ -112,7 +112,7 @@ BOOL WINAPI GetCPInfo(UINT code_page, LPCPINFO info)
     return TRUE;
 }
 
-/* dwFlags is reserved; Windows ignores it. */
+/* dwFlags is reserved: not looked at. */
 BOOL WINAPI GetCPInfoExW(UINT code_page, DWORD flags, LPCPINFOEXW info)
 {
     (void)flags;
