@@ -1,6 +1,7 @@
 """kernel32's start-up functions (issue 10): the lstr functions (a bad pointer caught as Windows catches it),
 MulDiv, FormatMessage (the system's messages, inserts, escapes, sizes), changing and expanding the environment, the
-temporary folder and file names, IsProcessorFeaturePresent and SetHandleCount, in both widths
+temporary folder and file names, IsProcessorFeaturePresent, SetHandleCount, SetCurrentDirectory, GetModuleHandleEx,
+DosDateTimeToFileTime, FileTimeToLocalFileTime and GetProcessAffinityMask, in both widths
 (fixtures/src/k32startup.c prints one result a line); and a program built by the standard toolchain, against
 mingw-w64's own import libraries, that calls PathCombineW and FormatMessageW."""
 
@@ -161,6 +162,45 @@ GetTempFileNameW 0 again differs -> 1
 GetTempFileNameW 0 name -> [C:\tmp\w]...[.tmp]
 GetTempFileNameW missing folder -> 0 error=3
 GetTempFileNameW long folder -> 0 error=111
+SetCurrentDirectoryW C:\work -> 1 error=0
+  current [C:\work]
+GetFileAttributesW file.txt (relative) -> 1
+SetCurrentDirectoryA sub\ -> 1 error=0
+  current [C:\work\sub]
+SetCurrentDirectoryW ..\.. -> 1 error=0
+  current [C:\]
+SetCurrentDirectoryW C:\missing -> 0 error=2
+SetCurrentDirectoryW C:\missing\deeper -> 0 error=3
+SetCurrentDirectoryW a file -> 0 error=267
+  current [C:\]
+GetModuleHandleExW kernel32 -> 1
+  same as GetModuleHandleW -> 1
+GetModuleHandleExW (null) -> 1
+  the program -> 1
+GetModuleHandleExW from an address -> 1
+  kernel32 -> 1
+GetModuleHandleExA from the program's code -> 1
+  the program -> 1
+GetModuleHandleExW from address 0x10 -> 0 error=126
+  NULL -> 1
+GetModuleHandleExW missing.dll -> 0 error=126
+GetModuleHandleExW PIN|UNCHANGED -> 0 error=87
+GetModuleHandleExW flag 8 -> 0 error=87
+GetModuleHandleExW (null) result -> 0 error=87
+DosDateTimeToFileTime 0x585d 0x6daf -> 1 0x1da6b158f173900 2024-2-29 13:45:30 error=0
+DosDateTimeToFileTime 0x21 0x0 -> 1 0x1a8e79fe1d58000 1980-1-1 0:0:0 error=0
+DosDateTimeToFileTime 0xff9f 0xbf7d -> 1 0x23868b866d29300 2107-12-31 23:59:58 error=0
+DosDateTimeToFileTime 0x565d 0x0 -> 0 0x0 error=87
+DosDateTimeToFileTime 0x1a1 0x0 -> 0 0x0 error=87
+DosDateTimeToFileTime 0x20 0x0 -> 0 0x0 error=87
+DosDateTimeToFileTime 0x21 0xc000 -> 0 0x0 error=87
+DosDateTimeToFileTime 0x21 0x780 -> 0 0x0 error=87
+DosDateTimeToFileTime 0x21 0x1e -> 0 0x0 error=87
+FileTimeToLocalFileTime -> 1
+  the same (UTC) -> 1
+GetProcessAffinityMask -> 1
+  process 0x3 system 0x3
+GetProcessAffinityMask bad handle -> 0 error=6
 """
 
 
