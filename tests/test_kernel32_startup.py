@@ -1,7 +1,7 @@
 """kernel32's start-up functions (issue 10): the lstr functions (a bad pointer caught as Windows catches it),
 MulDiv, FormatMessage (the system's messages, inserts, escapes, sizes), changing and expanding the environment, the
 temporary folder and file names, IsProcessorFeaturePresent, SetHandleCount, SetCurrentDirectory, GetModuleHandleEx,
-DosDateTimeToFileTime, FileTimeToLocalFileTime and GetProcessAffinityMask, in both widths
+DosDateTimeToFileTime, FileTimeToLocalFileTime, GetProcessAffinityMask and SearchPath, in both widths
 (fixtures/src/k32startup.c prints one result a line); and a program built by the standard toolchain, against
 mingw-w64's own import libraries, that calls PathCombineW and FormatMessageW."""
 
@@ -18,6 +18,7 @@ from wow64emu.kernel.console import StdStreams
 from wow64emu.machine import Machine
 
 BIN = Path(__file__).resolve().parent.parent / "fixtures" / "bin"
+SYSDIR = {"x86": "SysWOW64", "x64": "System32"}  # where SearchPath finds kernel32.dll
 
 EXPECTED = r"""lstrlenA [hello] -> 5
 lstrlenW [hello] -> 5
@@ -201,6 +202,19 @@ FileTimeToLocalFileTime -> 1
 GetProcessAffinityMask -> 1
   process 0x3 system 0x3
 GetProcessAffinityMask bad handle -> 0 error=6
+SearchPathW kernel32.dll -> 32 [C:\Windows\{sysdir}\kernel32.dll] part [kernel32.dll] error=0
+SearchPathW data.txt (the current folder) -> 16 [C:\work\data.txt] part [data.txt] error=0
+SearchPathW tool .exe (PATH) -> 15 [C:\bin\tool.exe] part [tool.exe] error=0
+SearchPathW tool.exe .com (PATH) -> 15 [C:\bin\tool.exe] part [tool.exe] error=0
+SearchPathW tool (no extension) -> 0 error=2
+SearchPathW tool.exe in C:\bin -> 15 [C:\bin\tool.exe] part [tool.exe] error=0
+SearchPathW data.txt in C:\bin -> 0 error=2
+SearchPathW ..\bin\tool.exe (a folder in the name) -> 15 [C:\bin\tool.exe] part [tool.exe] error=0
+SearchPathW C:\bin\tool -> 15 [C:\bin\tool.exe] part [tool.exe] error=0
+SearchPathW tool.exe size 5 -> 16 error=0
+SearchPathW missing.txt -> 0 error=2
+SearchPathW empty name -> 0 error=87
+SearchPathA tool .exe -> 15 C:\bin\tool.exe part tool.exe
 """
 
 
@@ -217,7 +231,7 @@ def test_start_up_functions(width: str, tmp_path: Path) -> None:
     status, out, err = _run(BIN / width / "k32startup.exe", root)
     assert err == b""
     assert status == 0
-    assert out.splitlines() == EXPECTED.splitlines()
+    assert out.splitlines() == EXPECTED.format(sysdir=SYSDIR[width]).splitlines()
     created = [p.name for p in (root / "tmp").iterdir()]           # the two files of GetTempFileNameW(0)
     assert len(created) == 2 and all(n.startswith("w") and n.endswith(".tmp") for n in created)
     assert not (root / "abc1A2B.tmp").exists()                      # a non-zero unique number makes no file
