@@ -1,8 +1,8 @@
 """kernel32's start-up functions (issue 10): the lstr functions (a bad pointer caught as Windows catches it),
 MulDiv, FormatMessage (the system's messages, inserts, escapes, sizes), changing and expanding the environment, the
 temporary folder and file names, IsProcessorFeaturePresent, SetHandleCount, SetCurrentDirectory, GetModuleHandleEx,
-DosDateTimeToFileTime, FileTimeToLocalFileTime, GetProcessAffinityMask and SearchPath, in both widths
-(fixtures/src/k32startup.c prints one result a line); and a program built by the standard toolchain, against
+DosDateTimeToFileTime, FileTimeToLocalFileTime, GetProcessAffinityMask, SearchPath and FindFirstFileEx, in both
+widths (fixtures/src/k32startup.c prints one result a line); and a program built by the standard toolchain, against
 mingw-w64's own import libraries, that calls PathCombineW and FormatMessageW."""
 
 from __future__ import annotations
@@ -215,6 +215,15 @@ SearchPathW tool.exe size 5 -> 16 error=0
 SearchPathW missing.txt -> 0 error=2
 SearchPathW empty name -> 0 error=87
 SearchPathA tool .exe -> 15 C:\bin\tool.exe part tool.exe
+FindFirstFileExW C:\work\* standard -> [.] [..] [data.txt] [file.txt] [sub]
+FindFirstFileExW C:\work\* basic large fetch -> [.] [..] [data.txt] [file.txt] [sub]
+FindFirstFileExW C:\work\* directories -> [.] [..] [data.txt] [file.txt] [sub]
+FindFirstFileExW C:\work\*.txt -> [data.txt] [file.txt]
+FindFirstFileExW C:\work\none* -> failed error=2
+FindFirstFileExW level 2 -> failed error=87
+FindFirstFileExW devices -> failed error=87
+FindFirstFileExW flag 8 -> failed error=87
+FindFirstFileExA C:\work\d* -> data.txt
 """
 
 
