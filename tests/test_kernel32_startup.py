@@ -1,7 +1,8 @@
 """kernel32's start-up functions (issue 10): the lstr functions (a bad pointer caught as Windows catches it),
 MulDiv, FormatMessage (the system's messages, inserts, escapes, sizes), changing and expanding the environment, the
-temporary folder and file names, IsProcessorFeaturePresent and SetHandleCount, in both widths
-(fixtures/src/k32startup.c prints one result a line); and a program built by the standard toolchain, against
+temporary folder and file names, IsProcessorFeaturePresent, SetHandleCount, SetCurrentDirectory, GetModuleHandleEx,
+DosDateTimeToFileTime, FileTimeToLocalFileTime, GetProcessAffinityMask, SearchPath and FindFirstFileEx, in both
+widths (fixtures/src/k32startup.c prints one result a line); and a program built by the standard toolchain, against
 mingw-w64's own import libraries, that calls PathCombineW and FormatMessageW."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from wow64emu.kernel.console import StdStreams
 from wow64emu.machine import Machine
 
 BIN = Path(__file__).resolve().parent.parent / "fixtures" / "bin"
+SYSDIR = {"x86": "SysWOW64", "x64": "System32"}  # where SearchPath finds kernel32.dll
 
 EXPECTED = r"""lstrlenA [hello] -> 5
 lstrlenW [hello] -> 5
@@ -161,6 +163,67 @@ GetTempFileNameW 0 again differs -> 1
 GetTempFileNameW 0 name -> [C:\tmp\w]...[.tmp]
 GetTempFileNameW missing folder -> 0 error=3
 GetTempFileNameW long folder -> 0 error=111
+SetCurrentDirectoryW C:\work -> 1 error=0
+  current [C:\work]
+GetFileAttributesW file.txt (relative) -> 1
+SetCurrentDirectoryA sub\ -> 1 error=0
+  current [C:\work\sub]
+SetCurrentDirectoryW ..\.. -> 1 error=0
+  current [C:\]
+SetCurrentDirectoryW C:\missing -> 0 error=2
+SetCurrentDirectoryW C:\missing\deeper -> 0 error=3
+SetCurrentDirectoryW a file -> 0 error=267
+  current [C:\]
+GetModuleHandleExW kernel32 -> 1
+  same as GetModuleHandleW -> 1
+GetModuleHandleExW (null) -> 1
+  the program -> 1
+GetModuleHandleExW from an address -> 1
+  kernel32 -> 1
+GetModuleHandleExA from the program's code -> 1
+  the program -> 1
+GetModuleHandleExW from address 0x10 -> 0 error=126
+  NULL -> 1
+GetModuleHandleExW missing.dll -> 0 error=126
+GetModuleHandleExW PIN|UNCHANGED -> 0 error=87
+GetModuleHandleExW flag 8 -> 0 error=87
+GetModuleHandleExW (null) result -> 0 error=87
+DosDateTimeToFileTime 0x585d 0x6daf -> 1 0x1da6b158f173900 2024-2-29 13:45:30 error=0
+DosDateTimeToFileTime 0x21 0x0 -> 1 0x1a8e79fe1d58000 1980-1-1 0:0:0 error=0
+DosDateTimeToFileTime 0xff9f 0xbf7d -> 1 0x23868b866d29300 2107-12-31 23:59:58 error=0
+DosDateTimeToFileTime 0x565d 0x0 -> 0 0x0 error=87
+DosDateTimeToFileTime 0x1a1 0x0 -> 0 0x0 error=87
+DosDateTimeToFileTime 0x20 0x0 -> 0 0x0 error=87
+DosDateTimeToFileTime 0x21 0xc000 -> 0 0x0 error=87
+DosDateTimeToFileTime 0x21 0x780 -> 0 0x0 error=87
+DosDateTimeToFileTime 0x21 0x1e -> 0 0x0 error=87
+FileTimeToLocalFileTime -> 1
+  the same (UTC) -> 1
+GetProcessAffinityMask -> 1
+  process 0x3 system 0x3
+GetProcessAffinityMask bad handle -> 0 error=6
+SearchPathW kernel32.dll -> 32 [C:\Windows\{sysdir}\kernel32.dll] part [kernel32.dll] error=0
+SearchPathW data.txt (the current folder) -> 16 [C:\work\data.txt] part [data.txt] error=0
+SearchPathW tool .exe (PATH) -> 15 [C:\bin\tool.exe] part [tool.exe] error=0
+SearchPathW tool.exe .com (PATH) -> 15 [C:\bin\tool.exe] part [tool.exe] error=0
+SearchPathW tool (no extension) -> 0 error=2
+SearchPathW tool.exe in C:\bin -> 15 [C:\bin\tool.exe] part [tool.exe] error=0
+SearchPathW data.txt in C:\bin -> 0 error=2
+SearchPathW ..\bin\tool.exe (a folder in the name) -> 15 [C:\bin\tool.exe] part [tool.exe] error=0
+SearchPathW C:\bin\tool -> 15 [C:\bin\tool.exe] part [tool.exe] error=0
+SearchPathW tool.exe size 5 -> 16 error=0
+SearchPathW missing.txt -> 0 error=2
+SearchPathW empty name -> 0 error=87
+SearchPathA tool .exe -> 15 C:\bin\tool.exe part tool.exe
+FindFirstFileExW C:\work\* standard -> [.] [..] [data.txt] [file.txt] [sub]
+FindFirstFileExW C:\work\* basic large fetch -> [.] [..] [data.txt] [file.txt] [sub]
+FindFirstFileExW C:\work\* directories -> [.] [..] [data.txt] [file.txt] [sub]
+FindFirstFileExW C:\work\*.txt -> [data.txt] [file.txt]
+FindFirstFileExW C:\work\none* -> failed error=2
+FindFirstFileExW level 2 -> failed error=87
+FindFirstFileExW devices -> failed error=87
+FindFirstFileExW flag 8 -> failed error=87
+FindFirstFileExA C:\work\d* -> data.txt
 """
 
 
@@ -177,7 +240,7 @@ def test_start_up_functions(width: str, tmp_path: Path) -> None:
     status, out, err = _run(BIN / width / "k32startup.exe", root)
     assert err == b""
     assert status == 0
-    assert out.splitlines() == EXPECTED.splitlines()
+    assert out.splitlines() == EXPECTED.format(sysdir=SYSDIR[width]).splitlines()
     created = [p.name for p in (root / "tmp").iterdir()]           # the two files of GetTempFileNameW(0)
     assert len(created) == 2 and all(n.startswith("w") and n.endswith(".tmp") for n in created)
     assert not (root / "abc1A2B.tmp").exists()                      # a non-zero unique number makes no file

@@ -1,11 +1,14 @@
 /*
  * kernel32: clocks. The performance counter (a system call), the tick counts and the system time (read from
- * KUSER_SHARED_DATA without one, as on Windows), and the calendar form of a FILETIME.
+ * KUSER_SHARED_DATA without one, as on Windows), the calendar form of a FILETIME, the MS-DOS date and time
+ * (DosDateTimeToFileTime: a local time, converted as it is, as Windows does) and the local time (the time zone
+ * bias of KUSER_SHARED_DATA, which the kernel leaves at 0: the emulated machine's clock is set to UTC).
  */
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
 #include "k32.h"
 
 #define KUSD_SYSTEM_TIME 0x014    /* KSYSTEM_TIME: 100 ns intervals since 1601 (UTC) */
+#define KUSD_TIME_ZONE_BIAS 0x020 /* KSYSTEM_TIME: UTC - local time, in 100 ns intervals */
 
 /* A KSYSTEM_TIME read whole: the kernel writes High2Time, LowPart, High1Time in that order. */
 static ULONGLONG read_ksystem_time(ULONG offset)
@@ -84,14 +87,15 @@ static BOOL is_leap(unsigned year)
     return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
 }
 
+static const unsigned short month_days[2][12] = {
+    { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 },
+    { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 },
+};
+
 /* RtlTimeToTimeFields: 1601 starts a 400-year Gregorian cycle and was a Monday. A time with the top bit set
  * is no FILETIME (ERROR_INVALID_PARAMETER). */
 BOOL WINAPI FileTimeToSystemTime(const FILETIME *file_time, LPSYSTEMTIME st)
 {
-    static const unsigned short month_days[2][12] = {
-        { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 },
-        { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 },
-    };
     ULONGLONG t = ((ULONGLONG)file_time->dwHighDateTime << 32) | file_time->dwLowDateTime;
     ULONG days, ms, sub_ms;
     unsigned year = 1601, month = 0;
@@ -134,4 +138,40 @@ void WINAPI GetSystemTime(LPSYSTEMTIME st)
 void WINAPI GetSystemTimePreciseAsFileTime(LPFILETIME time)
 {
     GetSystemTimeAsFileTime(time);
+}
+
+/* The MS-DOS date (day 1-31 in bits 0-4, month 1-12 in 5-8, year - 1980 in 9-15) and time (seconds / 2 in bits
+ * 0-4, minutes in 5-10, hours in 11-15) as a FILETIME; FALSE with ERROR_INVALID_PARAMETER for a day, month, hour,
+ * minute or second out of range. */
+BOOL WINAPI DosDateTimeToFileTime(WORD date, WORD time, LPFILETIME file_time)
+{
+    unsigned day = date & 0x1F, month = (date >> 5) & 0xF, year = 1980 + (date >> 9);
+    unsigned hour = time >> 11, minute = (time >> 5) & 0x3F, second = 2 * (time & 0x1F);
+    ULONG days;
+    ULONGLONG t;
+
+    if (month < 1 || month > 12 || day < 1 || day > month_days[is_leap(year)][month - 1] || hour > 23 ||
+        minute > 59 || second > 59) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    days = 365 * (year - 1601) + (year - 1) / 4 - (year - 1) / 100 + (year - 1) / 400 - (1600 / 4 - 1600 / 100 +
+                                                                                        1600 / 400);
+    for (unsigned m = 1; m < month; m++)
+        days += month_days[is_leap(year)][m - 1];
+    days += day - 1;
+    t = ((ULONGLONG)days * 86400 + hour * 3600 + minute * 60 + second) * 10000000;
+    file_time->dwLowDateTime = (DWORD)t;
+    file_time->dwHighDateTime = (DWORD)(t >> 32);
+    return TRUE;
+}
+
+BOOL WINAPI FileTimeToLocalFileTime(const FILETIME *utc, LPFILETIME local)
+{
+    ULONGLONG t = ((ULONGLONG)utc->dwHighDateTime << 32) | utc->dwLowDateTime;
+
+    t -= read_ksystem_time(KUSD_TIME_ZONE_BIAS);
+    local->dwLowDateTime = (DWORD)t;
+    local->dwHighDateTime = (DWORD)(t >> 32);
+    return TRUE;
 }

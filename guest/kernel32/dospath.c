@@ -1,6 +1,11 @@
 /*
  * kernel32: Win32 paths. Full paths (GetFullPathNameW), the current directory, Win32 paths turned into the NT
  * paths of NtCreateFile, opens by Win32 name, ANSI paths.
+ *
+ * SetCurrentDirectory does what RtlSetCurrentDirectory_U does: the full path of an existing directory (opened
+ * for traversal; the open's error otherwise: ERROR_FILE_NOT_FOUND, ERROR_PATH_NOT_FOUND, ERROR_DIRECTORY for a
+ * file), with a '\' at its end, into the process parameters' buffer (ERROR_FILENAME_EXCED_RANGE when it does not
+ * fit), and the handle of the directory kept open there in place of the previous one.
  */
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
 #include "k32files.h"
@@ -344,4 +349,43 @@ DWORD WINAPI GetCurrentDirectoryA(DWORD size, LPSTR buffer)
         return n + 1;
     to_ansi(buffer, cwd, n);
     return n;
+}
+
+BOOL WINAPI SetCurrentDirectoryW(LPCWSTR path)
+{
+    CURDIR *cwd = &nt_process_parameters()->CurrentDirectory;
+    struct nt_path full;
+    HANDLE handle;
+
+    if (!path) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    if (!full_path(path, &full))
+        return FALSE;
+    if (full.buf[full.len - 1] != '\\') {
+        path_append(&full, L"\\", 1);
+        if (!path_end(&full))
+            return FALSE;
+    }
+    if ((full.len + 1) * sizeof(WCHAR) > cwd->DosPath.MaximumLength) {
+        SetLastError(ERROR_FILENAME_EXCED_RANGE);
+        return FALSE;
+    }
+    if (!open_dos(full.buf, FILE_TRAVERSE | SYNCHRONIZE, FILE_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT,
+                  &handle))
+        return FALSE;
+    if (cwd->Handle)
+        NtClose(cwd->Handle);
+    cwd->Handle = handle;
+    copy_bytes(cwd->DosPath.Buffer, full.buf, (full.len + 1) * sizeof(WCHAR));
+    cwd->DosPath.Length = (USHORT)(full.len * sizeof(WCHAR));
+    return TRUE;
+}
+
+BOOL WINAPI SetCurrentDirectoryA(LPCSTR path)
+{
+    WCHAR wide[NT_PATH_MAX];
+
+    return ansi_path(path, wide) && SetCurrentDirectoryW(wide);
 }

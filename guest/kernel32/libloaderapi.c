@@ -1,7 +1,7 @@
 /*
  * kernel32: modules. LoadLibraryA/W and LoadLibraryExW, GetProcAddress, GetModuleHandleA/W, FreeLibrary and
- * GetModuleFileNameA/W, on top of ntdll's loader (LdrLoadDll, LdrGetProcedureAddress, LdrGetDllHandle,
- * LdrUnloadDll) and the module list of the PEB. The statuses become Win32 errors through errors.c:
+ * GetModuleFileNameA/W, GetModuleHandleExW/A, on top of ntdll's loader (LdrLoadDll, LdrGetProcedureAddress,
+ * LdrGetDllHandle, LdrUnloadDll) and the module list of the PEB. The statuses become Win32 errors through errors.c:
  * ERROR_MOD_NOT_FOUND (126), ERROR_PROC_NOT_FOUND (127), ERROR_BAD_EXE_FORMAT (193), ERROR_DLL_INIT_FAILED (1114).
  *
  * A NULL module stands for the program's image (GetProcAddress, GetModuleFileName), as does a NULL name for
@@ -165,4 +165,71 @@ DWORD WINAPI GetModuleFileNameW(HMODULE module, LPWSTR buffer, DWORD size)
 DWORD WINAPI GetModuleFileNameA(HMODULE module, LPSTR buffer, DWORD size)
 {
     return module_file_name(module, buffer, size, FALSE);
+}
+
+/* The loader's entry of the module that holds `address`, or NULL with ERROR_MOD_NOT_FOUND. */
+static LDR_DATA_TABLE_ENTRY *module_holding(const void *address)
+{
+    PEB_LDR_DATA *ldr = nt_current_teb()->Peb->Ldr;
+    LIST_ENTRY *head = &ldr->InLoadOrderModuleList;
+
+    for (LIST_ENTRY *link = head->Flink; link != head; link = link->Flink) {
+        LDR_DATA_TABLE_ENTRY *e = CONTAINING_RECORD(link, LDR_DATA_TABLE_ENTRY, InLoadOrderLinks);
+        if ((ULONG_PTR)address - (ULONG_PTR)e->DllBase < e->SizeOfImage)
+            return e;
+    }
+    SetLastError(ERROR_MOD_NOT_FOUND);
+    return NULL;
+}
+
+#define MODULE_FLAGS (GET_MODULE_HANDLE_EX_FLAG_PIN | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT | \
+                      GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS)
+#define PINNED 0xFFFF                                               /* the loader's mark of a pinned module */
+
+/* GetModuleHandleEx: the module by name (NULL: the program) or, with GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS, the
+ * one holding an address; one more reference unless UNCHANGED_REFCOUNT, or pinned for good with PIN (the
+ * loader's count set to its pinned mark, as LdrAddRefDll does). Unknown flags, PIN with UNCHANGED_REFCOUNT or a
+ * NULL result pointer are ERROR_INVALID_PARAMETER; *module is NULL on failure. */
+static BOOL module_handle_ex(DWORD flags, const void *name_or_address, BOOL wide, HMODULE *module)
+{
+    LDR_DATA_TABLE_ENTRY *entry;
+    WCHAR name[NT_PATH_MAX];
+
+    if (module)
+        *module = NULL;
+    if (!module || (flags & ~MODULE_FLAGS) || ((flags & GET_MODULE_HANDLE_EX_FLAG_PIN) &&
+                                               (flags & GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT))) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    if (flags & GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS)
+        entry = module_holding(name_or_address);
+    else if (!name_or_address)
+        entry = module_holding(image_base());
+    else {
+        HMODULE found;
+        if (!wide && !ansi_path(name_or_address, name))
+            return FALSE;
+        if (!(found = GetModuleHandleW(wide ? name_or_address : name)))
+            return FALSE;
+        entry = module_holding(found);
+    }
+    if (!entry)
+        return FALSE;
+    if (flags & GET_MODULE_HANDLE_EX_FLAG_PIN)
+        entry->ObsoleteLoadCount = PINNED;
+    else if (!(flags & GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT) && entry->ObsoleteLoadCount != PINNED)
+        entry->ObsoleteLoadCount++;
+    *module = entry->DllBase;
+    return TRUE;
+}
+
+BOOL WINAPI GetModuleHandleExW(DWORD flags, LPCWSTR name, HMODULE *module)
+{
+    return module_handle_ex(flags, name, TRUE, module);
+}
+
+BOOL WINAPI GetModuleHandleExA(DWORD flags, LPCSTR name, HMODULE *module)
+{
+    return module_handle_ex(flags, name, FALSE, module);
 }

@@ -88,13 +88,17 @@ PARAMS64 = ParamsLayout(0x10, 0x20, 0x38, 0x50, 0x60, 0x70, 0x80, 0x3F0, 0xB0, 0
 DESKTOP = "Winsta0\\Default"
 
 RTL_USER_PROC_PARAMS_NORMALIZED = 0x1
+# Bytes of the current directory's buffer: MAX_PATH characters, as Windows gives it, which SetCurrentDirectory
+# rewrites in place (guest/kernel32/dospath.c).
+CURRENT_DIRECTORY_CAPACITY = 260 * 2
 
 
-def unicode_string(layout_ptr: str, length: int, buffer: int) -> bytes:
-    """UNICODE_STRING with MaximumLength = Length + the terminating NUL."""
+def unicode_string(layout_ptr: str, length: int, buffer: int, maximum: int = 0) -> bytes:
+    """UNICODE_STRING with MaximumLength = `maximum`, or by default Length + the terminating NUL."""
+    maximum = maximum or length + 2
     if layout_ptr == "I":
-        return struct.pack("<HHI", length, length + 2, buffer)
-    return struct.pack("<HH4xQ", length, length + 2, buffer)
+        return struct.pack("<HHI", length, maximum, buffer)
+    return struct.pack("<HH4xQ", length, maximum, buffer)
 
 
 class BlockWriter:
@@ -117,10 +121,11 @@ class BlockWriter:
         off = addr - self.base
         self.buf[off: off + len(data)] = data
 
-    def wstr(self, text: str) -> tuple[int, int]:
-        """A NUL-terminated UTF-16 string; returns (address, length in bytes without the NUL)."""
+    def wstr(self, text: str, capacity: int = 0) -> tuple[int, int]:
+        """A NUL-terminated UTF-16 string in a buffer of at least `capacity` bytes; returns (address, length in
+        bytes without the NUL)."""
         data = text.encode("utf-16-le")
-        addr = self.alloc(len(data) + 2, 2)
+        addr = self.alloc(max(len(data) + 2, capacity), 2)
         self.put(addr, data + b"\0\0")
         return addr, len(data)
 
@@ -147,11 +152,12 @@ def write_params(block: BlockWriter, layout: ParamsLayout, s: ParamsStrings, con
     for i, handle in enumerate(std):
         block.put(addr + layout.standard_input + i * struct.calcsize(ptr), struct.pack(ptr, handle))
     string_size = len(unicode_string(layout.ptr, 0, 0))
-    for offset, text in ((layout.current_directory, s.current_directory), (layout.dll_path, s.dll_path),
-                         (layout.image_path_name, s.image_path), (layout.command_line, s.command_line),
-                         (layout.window_title, s.window_title), (layout.window_title + string_size, DESKTOP)):
-        buf, length = block.wstr(text)
-        block.put(addr + offset, unicode_string(layout.ptr, length, buf))
+    for offset, text, capacity in ((layout.current_directory, s.current_directory, CURRENT_DIRECTORY_CAPACITY),
+                                   (layout.dll_path, s.dll_path, 0), (layout.image_path_name, s.image_path, 0),
+                                   (layout.command_line, s.command_line, 0), (layout.window_title, s.window_title, 0),
+                                   (layout.window_title + string_size, DESKTOP, 0)):
+        buf, length = block.wstr(text, capacity)
+        block.put(addr + offset, unicode_string(layout.ptr, length, buf, capacity))
     env = "".join(v + "\0" for v in s.environment) + "\0"
     env_data = env.encode("utf-16-le")
     env_addr = block.alloc(len(env_data), 16)
