@@ -104,10 +104,12 @@ cat "$GUEST/ntdll/ntdll32.def" "$GUEST/ntdll/generated/syscalls_x86.def" > "$B32
 cat "$GUEST/ntdll/ntdll64.def" "$GUEST/ntdll/generated/syscalls_x64.def" > "$B64/ntdll.def"
 # kernel32's exports: kernel32.def, then each area's fragment exports/<area>.def (fixed ordinals, sorted names).
 # Exports marked "; x86 only" (the Interlocked functions) are left out of the x86_64 build, which also drops the
-# stdcall decoration; the marker goes (ld reads no comment after an export).
+# stdcall decoration, and those marked "; x64 only" (the unwinding functions) out of the i686 build; the marker
+# goes (ld reads no comment after an export).
 cat "$GUEST/kernel32/kernel32.def" $(LC_ALL=C ls "$GUEST"/kernel32/exports/*.def 2>/dev/null) > "$BUILD/kernel32.def"
-sed -E 's/ *; x86 only$//' "$BUILD/kernel32.def" > "$B32/kernel32.def"
-sed -E -e '/; x86 only$/d' -e 's/^( +[A-Za-z0-9_]+)@[0-9]+ /\1 /' "$BUILD/kernel32.def" > "$B64/kernel32.def"
+sed -E -e '/; x64 only$/d' -e 's/ *; x86 only$//' "$BUILD/kernel32.def" > "$B32/kernel32.def"
+sed -E -e '/; x86 only$/d' -e 's/ *; x64 only$//' -e 's/^( +[A-Za-z0-9_]+)@[0-9]+ /\1 /' "$BUILD/kernel32.def" \
+    > "$B64/kernel32.def"
 for w in x86 x64; do
     b=$BUILD/$w
     # For the `ordinal` fixture: the same exports, GetStdHandle and ExitProcess imported by number only.
