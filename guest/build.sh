@@ -9,8 +9,8 @@
 #   coreutils, sed             (Debian/Ubuntu: apt-get install gcc-mingw-w64 binutils-mingw-w64)
 #
 # Outputs (committed):
-#   wow64emu/sysroot/Windows/SysWOW64/{ntdll,kernel32,shlwapi}.dll              i686
-#   wow64emu/sysroot/Windows/System32/{ntdll,kernel32,shlwapi,wow64,wow64cpu,wow64win}.dll   x86_64
+#   wow64emu/sysroot/Windows/SysWOW64/{ntdll,kernel32,shlwapi,user32}.dll              i686
+#   wow64emu/sysroot/Windows/System32/{ntdll,kernel32,shlwapi,user32,wow64,wow64cpu,wow64win}.dll   x86_64
 #   fixtures/bin/x86/*.exe, *.dll, fixtures/bin/x64/*.exe, *.dll
 # Scratch: guest/build/ (gitignored, wiped at each run).
 #
@@ -119,11 +119,16 @@ for w in x86 x64; do
     import_lib "$w" "$b/kernel32_ordinal.def" "$b/libkernel32_ordinal.a"
 done
 import_lib x64 "$GUEST/wow64/wow64.def" "$B64/libwow64.a"
-# shlwapi's exports are by name only (no ordinals).
-cp "$GUEST/shlwapi/shlwapi.def" "$B32/shlwapi.def"
-sed -E 's/^( +[A-Za-z0-9_]+)@[0-9]+$/\1/' "$B32/shlwapi.def" > "$B64/shlwapi.def"
-for w in x86 x64; do
-    import_lib "$w" "$BUILD/$w/shlwapi.def" "$BUILD/$w/libshlwapi.a"
+# The DLLs above kernel32 (each imports kernel32 only; exports by name only, no ordinals): name, i686 base,
+# x86_64 base.
+UPPER_DLLS=("shlwapi 0x76A00000 0x7FFFFE800000" "user32 0x76900000 0x7FFFFE700000")
+for dll in "${UPPER_DLLS[@]}"; do
+    read -r name _ _ <<<"$dll"
+    cp "$GUEST/$name/$name.def" "$B32/$name.def"
+    sed -E 's/^( +[A-Za-z0-9_]+)@[0-9]+$/\1/' "$B32/$name.def" > "$B64/$name.def"
+    for w in x86 x64; do
+        import_lib "$w" "$BUILD/$w/$name.def" "$BUILD/$w/lib$name.a"
+    done
 done
 
 # ntdll's C sources (the loader), the same for both widths, one object each in name order after the assembly.
@@ -162,16 +167,19 @@ for w in x86 x64; do
     fi
 done
 
-echo "== shlwapi (SysWOW64 and System32), one object per source, in name order; it imports kernel32 only"
-mapfile -t SHLWAPI_SOURCES < <(LC_ALL=C ls "$GUEST"/shlwapi/*.c)
-for w in x86 x64; do
-    b=$BUILD/$w
-    compile_sources "$w" shlwapi "${SHLWAPI_SOURCES[@]}"
-    if [[ $w == x86 ]]; then
-        link_dll x86 "$OUT/SysWOW64/shlwapi.dll" 0x76A00000 "$b/shlwapi.def" "${OBJS[@]}" "$b/libkernel32.a"
-    else
-        link_dll x64 "$OUT/System32/shlwapi.dll" 0x7FFFFE800000 "$b/shlwapi.def" "${OBJS[@]}" "$b/libkernel32.a"
-    fi
+for dll in "${UPPER_DLLS[@]}"; do
+    read -r name base32 base64 <<<"$dll"
+    echo "== $name (SysWOW64 and System32), one object per source, in name order; it imports kernel32 only"
+    mapfile -t SOURCES < <(LC_ALL=C ls "$GUEST/$name"/*.c)
+    for w in x86 x64; do
+        b=$BUILD/$w
+        compile_sources "$w" "$name" "${SOURCES[@]}"
+        if [[ $w == x86 ]]; then
+            link_dll x86 "$OUT/SysWOW64/$name.dll" "$base32" "$b/$name.def" "${OBJS[@]}" "$b/libkernel32.a"
+        else
+            link_dll x64 "$OUT/System32/$name.dll" "$base64" "$b/$name.def" "${OBJS[@]}" "$b/libkernel32.a"
+        fi
+    done
 done
 
 echo "== fixtures"
@@ -242,6 +250,8 @@ INSTALL=(
     "System32/kernel32.dll:$SYSROOT/System32/kernel32.dll"
     "SysWOW64/shlwapi.dll:$SYSROOT/SysWOW64/shlwapi.dll"
     "System32/shlwapi.dll:$SYSROOT/System32/shlwapi.dll"
+    "SysWOW64/user32.dll:$SYSROOT/SysWOW64/user32.dll"
+    "System32/user32.dll:$SYSROOT/System32/user32.dll"
     "System32/wow64.dll:$SYSROOT/System32/wow64.dll"
     "System32/wow64cpu.dll:$SYSROOT/System32/wow64cpu.dll"
     "System32/wow64win.dll:$SYSROOT/System32/wow64win.dll"

@@ -73,6 +73,9 @@ USER_SYNC_NAMES = {"RtlSleepConditionVariableSRW", "RtlSleepConditionVariableCS"
                    "RtlRunOnceBeginInitialize", "RtlRunOnceComplete",  # guest/ntdll/sync.c, for usersync.c
                    "RtlFlsAlloc", "RtlFlsFree", "RtlFlsGetValue", "RtlFlsSetValue"}  # fls.c, for tlsapi.c
 
+# guest/user32/user32.def, by name only.
+USER32_EXPORTS = frozenset({"CreateWindowExW", "DestroyWindow", "GetMessageW", "PeekMessageW", "PostMessageW",
+                            "WaitForInputIdle"})
 # guest/shlwapi/shlwapi.def, by name only.
 SHLWAPI_EXPORTS = frozenset(
     {f"{name}{suffix}" for name in (
@@ -109,6 +112,8 @@ DLLS = [
     Dll("System32/wow64win.dll", AMD64, 0x77980000, frozenset({"Wow64WinServiceNotFound"})),
     Dll("SysWOW64/shlwapi.dll", I386, 0x76A00000, SHLWAPI_EXPORTS),
     Dll("System32/shlwapi.dll", AMD64, 0x7FFFFE800000, SHLWAPI_EXPORTS),
+    Dll("SysWOW64/user32.dll", I386, 0x76900000, USER32_EXPORTS),
+    Dll("System32/user32.dll", AMD64, 0x7FFFFE700000, USER32_EXPORTS),
 ]
 
 # Fixture programs: name -> widths it is built for.
@@ -204,9 +209,10 @@ def test_dll_shape(dll: Dll):
 
 
 @pytest.mark.parametrize("sysdir", ["SysWOW64", "System32"])
-def test_shlwapi_exports_exactly_its_list_and_imports_kernel32_only(sysdir: str):
-    assert set(_exports(SYSROOT / sysdir / "shlwapi.dll")) == SHLWAPI_EXPORTS
-    imports = _imports(SYSROOT / sysdir / "shlwapi.dll")
+@pytest.mark.parametrize(("name", "names"), [("shlwapi.dll", SHLWAPI_EXPORTS), ("user32.dll", USER32_EXPORTS)])
+def test_upper_dlls_export_exactly_their_list_and_import_kernel32_only(sysdir: str, name: str, names: frozenset):
+    assert set(_exports(SYSROOT / sysdir / name)) == names
+    imports = _imports(SYSROOT / sysdir / name)
     assert set(imports) == {"kernel32.dll"}
     assert set(imports["kernel32.dll"]) <= set(_exports(SYSROOT / sysdir / "kernel32.dll"))
 

@@ -3,12 +3,14 @@ says of the imports they lack, and what they can do with what is there."""
 
 from __future__ import annotations
 
+import importlib.util
 import io
 from pathlib import Path
 
 import pytest
 
 from tests.toolchain import build
+from wow64emu.errors import BadImage
 from wow64emu.kernel.console import StdStreams
 from wow64emu.machine import Machine
 
@@ -69,3 +71,56 @@ def test_a_program_opens_its_own_file_by_the_name_get_module_file_name_gives(wid
     # A file of that name the drive already holds is the drive's, left as it is.
     (root / "selfread.exe").write_bytes(b"MZ-not-this-one")
     assert run(program, root) == (0, "C:\\selfread.exe\nMZ 15\n")
+
+
+def _site_file(package: str, relative: str) -> Path:
+    """A file inside an installed package of the test environment, found without importing the package."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        pytest.skip(f"{package} is not installed here")
+    path = Path(spec.submodule_search_locations[0]) / relative
+    if not path.is_file():
+        pytest.skip(f"{package} has no {relative} here")
+    return path
+
+
+# Programs made by others, built by MSVC with its static C runtime, run with no script appended: each starts (every
+# import of kernel32, shlwapi and user32 bound), reads itself, and ends with its own message and status, as on
+# Windows. distlib's console launchers find no archive appended (exit 1); its GUI launchers exit 1 without a word (the
+# GUI launcher writes no message); setuptools' launchers find no script beside them (exit 2).
+NO_ARCHIVE = b"Fatal error in launcher: Unable to find an appended archive.\r\n"
+LAUNCHERS = {
+    "distlib-t32": ("pip", "_vendor/distlib/t32.exe", 1, NO_ARCHIVE),
+    "distlib-t64": ("pip", "_vendor/distlib/t64.exe", 1, NO_ARCHIVE),
+    "distlib-w32": ("pip", "_vendor/distlib/w32.exe", 1, b""),
+    "distlib-w64": ("pip", "_vendor/distlib/w64.exe", 1, b""),
+    "setuptools-cli-32": ("setuptools", "cli-32.exe", 2, b"Cannot open C:\\cli-32-script.py\r\n"),
+    "setuptools-cli-64": ("setuptools", "cli-64.exe", 2, b"Cannot open C:\\cli-64-script.py\r\n"),
+    "setuptools-gui-32": ("setuptools", "gui-32.exe", 2, b"Cannot open C:\\gui-32-script.pyw\r\n"),
+    "setuptools-gui-64": ("setuptools", "gui-64.exe", 2, b"Cannot open C:\\gui-64-script.pyw\r\n"),
+}
+
+
+@pytest.mark.parametrize("case", LAUNCHERS.values(), ids=LAUNCHERS.keys())
+def test_the_launchers_of_pip_and_setuptools_reach_their_own_error(case: tuple[str, str, int, bytes],
+                                                                    tmp_path: Path) -> None:
+    package, relative, status, stderr = case
+    streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
+    done = Machine(_site_file(package, relative), [], root=tmp_path, streams=streams).run(timeout=60)
+    assert (done.exit_status, streams.stdout.getvalue(), streams.stderr.getvalue()) == (status, b"", stderr)
+
+
+HELLO = r"""
+#include <stdio.h>
+int main(void) { printf("hello, world\n"); return 0; }
+"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_c_hello_world_lacks_only_its_c_runtime(width: str, tmp_path: Path) -> None:
+    # `gcc hello.c -o hello.exe`: every kernel32 function its start-up code imports is there (critical sections,
+    # TLS, code pages, the unhandled-exception filter...); msvcrt.dll, the C runtime, is the next issue's.
+    program = build(HELLO, tmp_path / "hello.exe", width, flags=("-O2",), libs=())
+    with pytest.raises(BadImage) as exc:
+        Machine(program, [], root=tmp_path, streams=StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO()))
+    assert str(exc.value).splitlines() == ["hello.exe: imports msvcrt.dll, which was not found (STATUS_DLL_NOT_FOUND)"]

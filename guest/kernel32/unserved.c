@@ -17,31 +17,13 @@
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
 #include "k32.h"
 #include <tlhelp32.h>
+#include "guestwarn.h"
 
 #pragma GCC diagnostic ignored "-Wunused-parameter"                 /* the stubs take Windows' parameters */
 
-/* The warning line, through OutputDebugStringA. */
-static void warn(const char *function, const char *missing)
-{
-    static const char prefix[] = "wow64emu: WARNING: ";
-    char line[200];
-    unsigned n = 0;
-
-    for (const char *s = prefix; *s; s++)
-        line[n++] = *s;
-    for (const char *s = function; *s && n < sizeof line - 3; s++)
-        line[n++] = *s;
-    line[n++] = ':';
-    line[n++] = ' ';
-    for (const char *s = missing; *s && n < sizeof line - 1; s++)
-        line[n++] = *s;
-    line[n] = 0;
-    OutputDebugStringA(line);
-}
-
 BOOL unserved(const char *function, const char *missing)
 {
-    warn(function, missing);
+    guest_warn(function, missing);
     return fail_status(STATUS_NOT_IMPLEMENTED);
 }
 
@@ -158,7 +140,7 @@ DWORD WINAPI GetPrivateProfileStringA(LPCSTR section, LPCSTR key, LPCSTR fallbac
 {
     DWORD n = 0, length = 0;
 
-    warn("GetPrivateProfileStringA", ".ini files are not read");
+    guest_warn("GetPrivateProfileStringA", ".ini files are not read");
     if (fallback)
         while (fallback[length])
             length++;
@@ -175,7 +157,7 @@ DWORD WINAPI GetPrivateProfileStringA(LPCSTR section, LPCSTR key, LPCSTR fallbac
 
 UINT WINAPI GetPrivateProfileIntA(LPCSTR section, LPCSTR key, INT fallback, LPCSTR file)
 {
-    warn("GetPrivateProfileIntA", ".ini files are not read");
+    guest_warn("GetPrivateProfileIntA", ".ini files are not read");
     SetLastError(ERROR_FILE_NOT_FOUND);
     return (UINT)fallback;
 }
