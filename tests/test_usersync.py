@@ -5,6 +5,8 @@ kernel32's usersync.c, interlocked.c): SRW locks, condition variables, INIT_ONCE
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -103,3 +105,19 @@ def test_srw_locks_condition_variables_init_once_slists_and_pointer_encoding(wid
 def test_releasing_an_srw_lock_not_held_raises_resource_not_owned(width: str, tmp_path: Path) -> None:
     status, out, _ = run(width, tmp_path, "release-free")
     assert (status, out) == (0xC0000264, "")
+
+
+def test_a_failed_get_proc_address_is_told_with_v_and_in_the_trace() -> None:
+    # usersync asks the 64-bit kernel32 for the Interlocked functions only the 32-bit one has.
+    program = str(BIN / "x64" / "usersync.exe")
+    quiet = subprocess.run([sys.executable, "-m", "wow64emu", "run", program], capture_output=True, timeout=120)
+    assert quiet.stderr == b""
+    verbose = subprocess.run([sys.executable, "-m", "wow64emu", "run", "-v", program], capture_output=True,
+                             timeout=120)
+    assert [line for line in verbose.stderr.decode().splitlines() if "GetProcAddress" in line] == [
+        f"wow64emu: INFO: GetProcAddress: kernel32.dll!{name}: not found (error 127)"
+        for name in ("InterlockedIncrement", "InterlockedDecrement", "InterlockedCompareExchange",
+                     "InterlockedCompareExchange64")]
+    traced = subprocess.run([sys.executable, "-m", "wow64emu", "run", "--trace", "exceptions", program],
+                            capture_output=True, timeout=120)
+    assert "GetProcAddress: kernel32.dll!InterlockedIncrement: not found (error 127)" in traced.stderr.decode()

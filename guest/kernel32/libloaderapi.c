@@ -12,6 +12,7 @@
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
 #include "k32files.h"
 #include "k32process.h"
+#include "guestwarn.h"
 
 static PVOID image_base(void)
 {
@@ -75,6 +76,45 @@ HMODULE WINAPI LoadLibraryA(LPCSTR name)
     return ansi_path(name, wide) ? LoadLibraryExW(wide, NULL, 0) : NULL;
 }
 
+/* GetProcAddress's failure, for the user (-v) and the trace: "kernel32.dll!Name: not found (error 127)". */
+static void report_missing(HMODULE module, LPCSTR name, NTSTATUS status)
+{
+    static const char digits[] = "0123456789";
+    char path[MAX_PATH], what[300];
+    DWORD n = GetModuleFileNameA(module, path, sizeof path), start = 0, k = 0;
+    DWORD number = (ULONG_PTR)name >> 16 ? error_from_status(status) : (DWORD)(ULONG_PTR)name;
+    char text[12];
+    int t = sizeof text;
+
+    for (DWORD i = 0; i < n; i++)
+        if (path[i] == '\\')
+            start = i + 1;
+    for (DWORD i = start; i < n && k < 100; i++)
+        what[k++] = path[i];
+    what[k++] = '!';
+    text[--t] = 0;
+    do
+        text[--t] = digits[number % 10];
+    while ((number /= 10) && t > 0);
+    if ((ULONG_PTR)name >> 16) {
+        for (const char *c = name; *c && k < 250; c++)
+            what[k++] = *c;
+        for (const char *c = ": not found (error "; *c; c++)
+            what[k++] = *c;
+        for (const char *c = text + t; *c; c++)
+            what[k++] = *c;
+        what[k++] = ')';
+    } else {
+        what[k++] = '#';
+        for (const char *c = text + t; *c; c++)
+            what[k++] = *c;
+        for (const char *c = ": ordinal not found"; *c; c++)
+            what[k++] = *c;
+    }
+    what[k] = 0;
+    guest_info("GetProcAddress", what);
+}
+
 FARPROC WINAPI GetProcAddress(HMODULE module, LPCSTR name)
 {
     ANSI_STRING ansi;
@@ -94,6 +134,7 @@ FARPROC WINAPI GetProcAddress(HMODULE module, LPCSTR name)
     } else
         status = LdrGetProcedureAddress(module, NULL, (ULONG)(ULONG_PTR)name, &address);
     if (!NT_SUCCESS(status)) {
+        report_missing(module, name, status);
         fail_status(status);
         return NULL;
     }

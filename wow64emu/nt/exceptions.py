@@ -26,9 +26,11 @@ DBG_PRINTEXCEPTION_C = 0x40010006
 EXCEPTION_NONCONTINUABLE = 0x1
 RECORD64_SIZE = 0x98
 RECORD32_SIZE = 0x50
-# The start of an OutputDebugStringA line that is a warning of the guest userland for the user (guest/kernel32's
-# unserved functions): the emulator, which sees every first-chance exception as a debugger would, logs it as its own.
+# The starts of an OutputDebugStringA line that is a message of the guest userland for the user (guest/include/
+# guestwarn.h: kernel32's unserved functions, user32, GetProcAddress's failures): the emulator, which sees every
+# first-chance exception as a debugger would, logs it as its own warning, or as information (shown with -v).
 GUEST_WARNING = b"wow64emu: WARNING: "
+GUEST_INFO = b"wow64emu: INFO: "
 _GUEST_WARNING_MAX = 512  # bytes of such a line that are read
 
 log = logging.getLogger("wow64emu.guest")
@@ -127,8 +129,9 @@ class ExceptionRecord:
         return ": " + repr(text.decode("latin-1"))
 
     def report_guest_warning(self, read: Callable[[int, int], bytes]) -> None:
-        """For DBG_PRINTEXCEPTION_C whose text starts with GUEST_WARNING: the rest, as the emulator's warning (once
-        per message, as the command line shows its own); anything else, or what cannot be read, is left alone."""
+        """For DBG_PRINTEXCEPTION_C whose text starts with GUEST_WARNING or GUEST_INFO: the rest, as the emulator's
+        warning or information (once per message, as the command line shows its own); anything else, or what cannot
+        be read, is left alone."""
         if self.code != DBG_PRINTEXCEPTION_C or len(self.params) < 2:
             return
         try:
@@ -137,6 +140,8 @@ class ExceptionRecord:
             return
         if text.startswith(GUEST_WARNING):
             log.warning("%s", text[len(GUEST_WARNING):].decode("latin-1").rstrip("\r\n"))
+        elif text.startswith(GUEST_INFO):
+            log.info("%s", text[len(GUEST_INFO):].decode("latin-1").rstrip("\r\n"))
 
     @classmethod
     def unpack64(cls, data: bytes) -> ExceptionRecord:
