@@ -105,6 +105,13 @@ system 12345 -> 0 [] error=317
 FormatMessageW system 2 German -> 0 [] error=1815
 FormatMessageW system 2 en-US -> 44 [The system cannot find the file specified.\r\n] error=0
 FormatMessageW system 2 size 44 -> 0 [] error=122
+FormatMessageW system 2 allocated -> 44 [The system cannot find the file specified.\r\n] error=0
+  allocated block holds at least -> 45
+  LocalFree -> 1
+FormatMessageW allocated with size 100: chars -> 44
+  allocated block holds at least -> 100
+FormatMessageW allocated unknown id -> 0 error=317
+  pointer set to NULL -> 1
 FormatMessageW system 2 size 45 -> 44 [The system cannot find the file specified.\r\n] error=0
 FormatMessageW module -> 0 [] error=1813
 FormatMessageA system 5 -> 19 Access is denied.

@@ -19,8 +19,9 @@
  * it does not fit in `size` characters (nothing is written), ERROR_NO_WORK_DONE for an empty result (the wide
  * form writes "" then), ERROR_INVALID_PARAMETER for inserts with no arguments. Not done here: a width or
  * precision given by '*', a 64-bit insert from a 32-bit va_list (each insert is one slot), the line widths 1-254
- * of FORMAT_MESSAGE_MAX_WIDTH_MASK (taken as 0: no wrapping), and FORMAT_MESSAGE_ALLOCATE_BUFFER (the result
- * goes in a LocalAlloc block, and LocalAlloc is the heap's, not in this kernel32 yet: ERROR_INVALID_PARAMETER).
+ * of FORMAT_MESSAGE_MAX_WIDTH_MASK (taken as 0: no wrapping). With FORMAT_MESSAGE_ALLOCATE_BUFFER the result goes
+ * in a LocalAlloc(LMEM_FIXED) block of at least `size` characters, whose address is written where `buffer`
+ * points (NULL when there is no result); the caller frees it with LocalFree.
  */
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
 #include <stdarg.h>
@@ -318,8 +319,11 @@ static DWORD format_message(DWORD flags, LPCVOID source, DWORD id, DWORD languag
     struct out o = { buffer, 0, 0, wide };
 
     if (flags & FORMAT_MESSAGE_ALLOCATE_BUFFER) {
-        SetLastError(ERROR_INVALID_PARAMETER);
-        return 0;
+        if (!buffer) {
+            SetLastError(ERROR_INVALID_PARAMETER);
+            return 0;
+        }
+        *(void **)buffer = NULL;
     }
     if (flags & FORMAT_MESSAGE_FROM_STRING) {
         if (!source || (flags & (FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_FROM_HMODULE))) {
@@ -356,10 +360,19 @@ static DWORD format_message(DWORD flags, LPCVOID source, DWORD id, DWORD languag
     if (!format(&t, flags, args, wide, &o))                         /* counts only: o.size is 0 */
         return 0;
     if (!o.len) {
-        if (wide && size)
+        if (wide && size && !(flags & FORMAT_MESSAGE_ALLOCATE_BUFFER))
             *(WCHAR *)buffer = 0;
         SetLastError(ERROR_NO_WORK_DONE);
         return 0;
+    }
+    if (flags & FORMAT_MESSAGE_ALLOCATE_BUFFER) {
+        void *block;
+        if (size < o.len + 1)
+            size = o.len + 1;
+        if (!(block = LocalAlloc(LMEM_FIXED, size * (wide ? sizeof(WCHAR) : 1))))
+            return 0;
+        *(void **)buffer = block;
+        buffer = block;
     }
     if (o.len >= size) {
         SetLastError(ERROR_INSUFFICIENT_BUFFER);
