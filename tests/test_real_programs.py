@@ -124,3 +124,45 @@ def test_a_c_hello_world_lacks_only_its_c_runtime(width: str, tmp_path: Path) ->
     with pytest.raises(BadImage) as exc:
         Machine(program, [], root=tmp_path, streams=StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO()))
     assert str(exc.value).splitlines() == ["hello.exe: imports msvcrt.dll, which was not found (STATUS_DLL_NOT_FOUND)"]
+
+
+CENSUS_ODDS = r"""
+#include <windows.h>
+#include <winternl.h>
+static void out(const char *s)
+{
+    DWORD n, l = 0;
+    while (s[l])
+        l++;
+    WriteFile(GetStdHandle(STD_OUTPUT_HANDLE), s, l, &n, 0);
+}
+static void dec(DWORD v)
+{
+    char b[12];
+    int i = 11;
+    b[i] = 0;
+    do { b[--i] = '0' + v % 10; v /= 10; } while (v);
+    out(b + i);
+}
+void start(void)
+{
+    char full[MAX_PATH], *part = 0;
+    UNICODE_STRING us;
+    DWORD n;
+    out(LoadLibraryExA("kernel32.dll", NULL, 0) == GetModuleHandleA("kernel32") ? "LoadLibraryExA ok\n" : "bad\n");
+    n = GetFullPathNameA("dir\\..\\file.txt", MAX_PATH, full, &part);
+    out(full); out(" "); dec(n); out(" "); out(part); out("\n");
+    out("too small: "); dec(GetFullPathNameA("file.txt", 3, full, &part)); out("\n");
+    RtlInitUnicodeString(&us, L"abc");
+    dec(us.Length); out(" "); dec(us.MaximumLength); out("\n");
+    RtlInitUnicodeString(&us, NULL);
+    dec(us.Length); out(" "); dec(us.MaximumLength); out(us.Buffer ? " buffer\n" : " NULL\n");
+    ExitProcess(0);
+}
+"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_census_functions_a_mingw_program_imports(width: str, tmp_path: Path) -> None:
+    program = build(CENSUS_ODDS, tmp_path / "odds.exe", width, libs=("kernel32", "ntdll"))
+    assert run(program, tmp_path) == (0, "LoadLibraryExA ok\nC:\\file.txt 11 file.txt\ntoo small: 12\n6 8\n0 0 NULL\n")

@@ -1,5 +1,5 @@
 /*
- * kernel32: Win32 paths. Full paths (GetFullPathNameW), the current directory, Win32 paths turned into the NT
+ * kernel32: Win32 paths. Full paths (GetFullPathNameW/A), the current directory, Win32 paths turned into the NT
  * paths of NtCreateFile, opens by Win32 name, ANSI paths.
  *
  * SetCurrentDirectory does what RtlSetCurrentDirectory_U does: the full path of an existing directory (opened
@@ -337,6 +337,29 @@ DWORD WINAPI GetCurrentDirectoryW(DWORD size, LPWSTR buffer)
         return n + 1;
     copy_bytes(buffer, cwd, n * sizeof(WCHAR));
     buffer[n] = 0;
+    return n;
+}
+
+DWORD WINAPI GetFullPathNameA(LPCSTR name, DWORD size, LPSTR buffer, LPSTR *file_part)
+{
+    WCHAR wide[NT_PATH_MAX], full[NT_PATH_MAX], *part = NULL;
+    DWORD n;
+
+    if (!name) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return 0;
+    }
+    if (!ansi_path(name, wide) || !(n = GetFullPathNameW(wide, NT_PATH_MAX, full, &part)))
+        return 0;
+    if (n >= NT_PATH_MAX) {
+        SetLastError(ERROR_FILENAME_EXCED_RANGE);
+        return 0;
+    }
+    if (size <= n)
+        return n + 1;
+    to_ansi(buffer, full, n);                       /* a single-byte code page: one byte per character */
+    if (file_part)
+        *file_part = part ? buffer + (part - full) : NULL;
     return n;
 }
 

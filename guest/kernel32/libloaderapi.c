@@ -1,5 +1,5 @@
 /*
- * kernel32: modules. LoadLibraryA/W and LoadLibraryExW, GetProcAddress, GetModuleHandleA/W, FreeLibrary and
+ * kernel32: modules. LoadLibraryA/W and LoadLibraryExA/W, GetProcAddress, GetModuleHandleA/W, FreeLibrary and
  * GetModuleFileNameA/W, GetModuleHandleExW/A, on top of ntdll's loader (LdrLoadDll, LdrGetProcedureAddress,
  * LdrGetDllHandle, LdrUnloadDll) and the module list of the PEB. The statuses become Win32 errors through errors.c:
  * ERROR_MOD_NOT_FOUND (126), ERROR_PROC_NOT_FOUND (127), ERROR_BAD_EXE_FORMAT (193), ERROR_DLL_INIT_FAILED (1114).
@@ -65,7 +65,7 @@ HMODULE WINAPI LoadLibraryW(LPCWSTR name)
     return LoadLibraryExW(name, NULL, 0);
 }
 
-HMODULE WINAPI LoadLibraryA(LPCSTR name)
+HMODULE WINAPI LoadLibraryExA(LPCSTR name, HANDLE file, DWORD flags)
 {
     WCHAR wide[NT_PATH_MAX];
 
@@ -73,7 +73,12 @@ HMODULE WINAPI LoadLibraryA(LPCSTR name)
         SetLastError(ERROR_INVALID_PARAMETER);
         return NULL;
     }
-    return ansi_path(name, wide) ? LoadLibraryExW(wide, NULL, 0) : NULL;
+    return ansi_path(name, wide) ? LoadLibraryExW(wide, file, flags) : NULL;
+}
+
+HMODULE WINAPI LoadLibraryA(LPCSTR name)
+{
+    return LoadLibraryExA(name, NULL, 0);
 }
 
 /* GetProcAddress's failure, for the user (-v) and the trace: "kernel32.dll!Name: not found (error 127)". */
