@@ -16,8 +16,10 @@ from wow64emu.machine import Machine
 
 WIDTHS = ["x86", "x64"]
 
-SELF_READ = r"""
+# out(text) and dec(number) to stdout, for the test programs built without a C runtime.
+PRINT = r"""
 #include <windows.h>
+#include <winternl.h>
 static void out(const char *s)
 {
     DWORD n, l = 0;
@@ -33,7 +35,9 @@ static void dec(DWORD v)
     do { b[--i] = '0' + v % 10; v /= 10; } while (v);
     out(b + i);
 }
-void start(void)
+"""
+
+SELF_READ = PRINT + r"""void start(void)
 {
     char path[MAX_PATH], head[3] = {0};
     DWORD n = 0;
@@ -126,25 +130,7 @@ def test_a_c_hello_world_lacks_only_its_c_runtime(width: str, tmp_path: Path) ->
     assert str(exc.value).splitlines() == ["hello.exe: imports msvcrt.dll, which was not found (STATUS_DLL_NOT_FOUND)"]
 
 
-CENSUS_ODDS = r"""
-#include <windows.h>
-#include <winternl.h>
-static void out(const char *s)
-{
-    DWORD n, l = 0;
-    while (s[l])
-        l++;
-    WriteFile(GetStdHandle(STD_OUTPUT_HANDLE), s, l, &n, 0);
-}
-static void dec(DWORD v)
-{
-    char b[12];
-    int i = 11;
-    b[i] = 0;
-    do { b[--i] = '0' + v % 10; v /= 10; } while (v);
-    out(b + i);
-}
-void start(void)
+CENSUS_ODDS = PRINT + r"""void start(void)
 {
     char full[MAX_PATH], *part = 0;
     UNICODE_STRING us;

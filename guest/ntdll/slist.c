@@ -117,7 +117,8 @@ PSLIST_ENTRY NTAPI RtlInterlockedPushListSListEx(PSLIST_HEADER ListHead, PSLIST_
     return push_chain(ListHead, List, ListEnd, Count);
 }
 
-PSLIST_ENTRY NTAPI RtlInterlockedPopEntrySList(PSLIST_HEADER ListHead)
+/* Take the first entry (`all` FALSE) or the whole list (`all` TRUE) in one exchange; NULL when it is empty. */
+static PSLIST_ENTRY take(PSLIST_HEADER ListHead, BOOL all)
 {
     volatile header_t *target = (volatile header_t *)ListHead;
     header_t old;
@@ -126,19 +127,17 @@ PSLIST_ENTRY NTAPI RtlInterlockedPopEntrySList(PSLIST_HEADER ListHead)
         old = *(header_t *)target;
         if (!FIRST(old))
             return NULL;
-    } while (!exchange(target, old, make(FIRST(old)->Next, DEPTH(old) - 1, SEQUENCE(old) + 1)));
+    } while (!exchange(target, old, all ? make(NULL, 0, SEQUENCE(old) + 1)
+                                        : make(FIRST(old)->Next, DEPTH(old) - 1, SEQUENCE(old) + 1)));
     return FIRST(old);
+}
+
+PSLIST_ENTRY NTAPI RtlInterlockedPopEntrySList(PSLIST_HEADER ListHead)
+{
+    return take(ListHead, FALSE);
 }
 
 PSLIST_ENTRY NTAPI RtlInterlockedFlushSList(PSLIST_HEADER ListHead)
 {
-    volatile header_t *target = (volatile header_t *)ListHead;
-    header_t old;
-
-    do {
-        old = *(header_t *)target;
-        if (!FIRST(old))
-            return NULL;
-    } while (!exchange(target, old, make(NULL, 0, SEQUENCE(old) + 1)));
-    return FIRST(old);
+    return take(ListHead, TRUE);
 }

@@ -4,8 +4,8 @@
  * (SysWOW64\shlwapi.dll and System32\shlwapi.dll); it imports kernel32 only.
  *
  * Each function comes in an ANSI and a wide form, written once: strings_t.h and paths_t.h are included twice,
- * with CH the character type (char, WCHAR) and F(name) the name with its A or W suffix. ANSI strings are
- * Latin-1, as everywhere in this guest (no code pages, so no double-byte characters). mingw-w64's <shlwapi.h>
+ * with CH the character type (char, WCHAR) and F(name) the name with its A or W suffix. ANSI strings are single
+ * bytes (code page 1252: no double-byte characters), their case folded as Latin-1's letters. mingw-w64's <shlwapi.h>
  * is not included: it declares PathQuoteSpaces and PathUnquoteSpaces void, where Windows 10's SDK has BOOL.
  */
 #ifndef WOW64EMU_SHLW_H
