@@ -152,3 +152,26 @@ CENSUS_ODDS = PRINT + r"""void start(void)
 def test_census_functions_a_mingw_program_imports(width: str, tmp_path: Path) -> None:
     program = build(CENSUS_ODDS, tmp_path / "odds.exe", width, libs=("kernel32", "ntdll"))
     assert run(program, tmp_path) == (0, "LoadLibraryExA ok\nC:\\file.txt 11 file.txt\ntoo small: 12\n6 8\n0 0 NULL\n")
+
+
+MORE_ODDS = PRINT + r"""void start(void)
+{
+    BOOL present = 7;
+    DWORD code = 0;
+    dec(GetDriveTypeA("C:\\")); out(" "); dec(GetDriveTypeW(NULL)); out(" "); dec(GetDriveTypeA("Q:\\")); out(" ");
+    dec(GetDriveTypeA("C:")); out("\n");
+    dec(CheckRemoteDebuggerPresent(GetCurrentProcess(), &present)); out(" "); dec(present); out(" ");
+    dec(CheckRemoteDebuggerPresent(GetCurrentProcess(), NULL)); out(" "); dec(GetLastError()); out("\n");
+    dec(GetExitCodeThread(GetCurrentThread(), &code)); out(" "); dec(code); out(" ");
+    dec(GetExitCodeThread((HANDLE)0x1234, &code)); out(" "); dec(GetLastError()); out("\n");
+    ExitProcess(0);
+}
+"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_drive_types_debugger_and_thread_exit_code(width: str, tmp_path: Path) -> None:
+    # DRIVE_FIXED (3) for C:\ and the current drive, DRIVE_NO_ROOT_DIR (1) for no such drive or no backslash; no
+    # debugger; a running thread's exit code is STILL_ACTIVE (259); a bad handle is ERROR_INVALID_HANDLE.
+    program = build(MORE_ODDS, tmp_path / "more.exe", width)
+    assert run(program, tmp_path) == (0, "3 3 1 1\n1 0 0 87\n1 259 0 6\n")

@@ -53,6 +53,23 @@ BOOL WINAPI IsDebuggerPresent(void)
     return FALSE;
 }
 
+/* Whether a debugger debugs `process`: its debug port (ProcessDebugPort), which nothing sets here. */
+BOOL WINAPI CheckRemoteDebuggerPresent(HANDLE process, PBOOL present)
+{
+    ULONG_PTR port;
+    NTSTATUS status;
+
+    if (!process || !present) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    status = NtQueryInformationProcess(process, ProcessDebugPort, &port, sizeof port, NULL);
+    if (!NT_SUCCESS(status))
+        return fail_status(status);
+    *present = port != 0;
+    return TRUE;
+}
+
 VOID WINAPI DebugBreak(void)
 {
     __asm__ volatile ("int3");

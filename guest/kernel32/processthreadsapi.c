@@ -204,6 +204,16 @@ DWORD WINAPI GetCurrentThreadId(void)
     return (DWORD)(ULONG_PTR)nt_current_teb()->ClientId.UniqueThread;
 }
 
+BOOL WINAPI GetExitCodeThread(HANDLE thread, LPDWORD exit_code)
+{
+    THREAD_BASIC_INFORMATION info;
+
+    if (!thread_basic(thread, &info))
+        return FALSE;
+    *exit_code = (DWORD)info.ExitStatus;                            /* STILL_ACTIVE = STATUS_PENDING */
+    return TRUE;
+}
+
 DWORD WINAPI GetThreadId(HANDLE thread)
 {
     THREAD_BASIC_INFORMATION info;

@@ -1,6 +1,8 @@
 /*
- * kernel32: volumes. GetVolumeInformationW and GetDiskFreeSpaceExW, on a handle to the directory asked about
- * (the current directory's root, or the current directory, when none is given).
+ * kernel32: volumes. GetVolumeInformationW, GetDiskFreeSpaceExW and GetDriveTypeW/A, on a handle to the directory
+ * asked about (the current directory's root, or the current directory, when none is given). GetDriveType reads the
+ * volume's device (FileFsDeviceInformation): the kernel's one volume, C:, is a fixed disk (DRIVE_FIXED); a root
+ * that cannot be opened (no such drive, no trailing backslash) is DRIVE_NO_ROOT_DIR.
  */
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
 #include "k32files.h"
@@ -57,6 +59,20 @@ static BOOL volume_information(HANDLE root, LPWSTR label, DWORD label_size, LPDW
     return TRUE;
 }
 
+/* The root of the current directory's drive ("C:\\") in `buffer`, when `root` is NULL. */
+static LPCWSTR root_or_current(LPCWSTR root, WCHAR buffer[4])
+{
+    const UNICODE_STRING *cwd = &nt_process_parameters()->CurrentDirectory.DosPath;
+
+    if (root)
+        return root;
+    buffer[0] = cwd->Buffer[0];
+    buffer[1] = ':';
+    buffer[2] = '\\';
+    buffer[3] = 0;
+    return buffer;
+}
+
 BOOL WINAPI GetVolumeInformationW(LPCWSTR root, LPWSTR label, DWORD label_size, LPDWORD serial,
                                   LPDWORD max_component, LPDWORD flags, LPWSTR fs_name, DWORD fs_name_size)
 {
@@ -64,14 +80,7 @@ BOOL WINAPI GetVolumeInformationW(LPCWSTR root, LPWSTR label, DWORD label_size, 
     HANDLE handle;
     BOOL ok;
 
-    if (!root) {                                                    /* the current directory's drive */
-        const UNICODE_STRING *cwd = &nt_process_parameters()->CurrentDirectory.DosPath;
-        current_root[0] = cwd->Buffer[0];
-        current_root[1] = ':';
-        current_root[2] = '\\';
-        current_root[3] = 0;
-        root = current_root;
-    }
+    root = root_or_current(root, current_root);
     if (!root[0] || root[wcs_len(root) - 1] != '\\') {              /* a root must end with its "\" */
         SetLastError(ERROR_INVALID_NAME);
         return FALSE;
@@ -105,4 +114,31 @@ BOOL WINAPI GetDiskFreeSpaceExW(LPCWSTR directory, PULARGE_INTEGER caller_free, 
     if (free)
         free->QuadPart = size.ActualAvailableAllocationUnits.QuadPart * unit;
     return TRUE;
+}
+
+UINT WINAPI GetDriveTypeW(LPCWSTR root)
+{
+    WCHAR current_root[4];
+    FILE_FS_DEVICE_INFORMATION device;
+    IO_STATUS_BLOCK iosb;
+    HANDLE handle;
+    NTSTATUS status;
+
+    root = root_or_current(root, current_root);
+    if (!root[0] || root[wcs_len(root) - 1] != '\\' || !open_dos(root, SYNCHRONIZE, DIRECTORY_OPTIONS, &handle))
+        return DRIVE_NO_ROOT_DIR;
+    status = NtQueryVolumeInformationFile(handle, &iosb, &device, sizeof device, FileFsDeviceInformation);
+    NtClose(handle);
+    if (!NT_SUCCESS(status))
+        return DRIVE_UNKNOWN;
+    return device.DeviceType == FILE_DEVICE_DISK ? DRIVE_FIXED : DRIVE_UNKNOWN;
+}
+
+UINT WINAPI GetDriveTypeA(LPCSTR root)
+{
+    WCHAR wide[NT_PATH_MAX];
+
+    if (!root)
+        return GetDriveTypeW(NULL);
+    return ansi_path(root, wide) ? GetDriveTypeW(wide) : DRIVE_NO_ROOT_DIR;
 }
