@@ -175,3 +175,29 @@ def test_drive_types_debugger_and_thread_exit_code(width: str, tmp_path: Path) -
     # debugger; a running thread's exit code is STILL_ACTIVE (259); a bad handle is ERROR_INVALID_HANDLE.
     program = build(MORE_ODDS, tmp_path / "more.exe", width)
     assert run(program, tmp_path) == (0, "3 3 1 1\n1 0 0 87\n1 259 0 6\n")
+
+
+FILE_TIMES = PRINT + r"""void start(void)
+{
+    HANDLE h = CreateFileA("C:\\times.txt", GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    FILETIME write = { 0x12345600, 0x01D00000 }, creation, access, got;
+    BY_HANDLE_FILE_INFORMATION info;
+    dec(SetFileTime(h, NULL, NULL, &write)); out(" ");
+    dec(GetFileTime(h, &creation, &access, &got)); out(" ");
+    dec(got.dwLowDateTime == write.dwLowDateTime && got.dwHighDateTime == write.dwHighDateTime); out(" ");
+    GetFileInformationByHandle(h, &info);
+    dec(info.ftLastWriteTime.dwLowDateTime == write.dwLowDateTime); out(" ");
+    dec(SetFileTime((HANDLE)0x1234, NULL, NULL, &write)); out(" "); dec(GetLastError()); out("\n");
+    ExitProcess(0);
+}
+"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_set_file_time_and_get_file_time(width: str, tmp_path: Path) -> None:
+    program = build(FILE_TIMES, tmp_path / "times.exe", width)
+    root = tmp_path / "c"
+    root.mkdir()
+    assert run(program, root) == (0, "1 1 1 1 0 6\n")
+    # 0x01D0000012345600 in 100 ns units from 1601 is the host's modification time, in ns from 1970.
+    assert (root / "times.txt").stat().st_mtime_ns == (0x01D0000012345600 - 116444736000000000) * 100

@@ -1,6 +1,6 @@
 /*
  * kernel32: the standard handles, file I/O, CreateFile, what a handle says of its file (size, pointer, end,
- * information, type).
+ * information, times, type).
  */
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
 #include "k32files.h"
@@ -161,6 +161,46 @@ static BOOL set_file(HANDLE file, void *info, ULONG length, ULONG info_class)
     IO_STATUS_BLOCK iosb;
     NTSTATUS status = NtSetInformationFile(file, &iosb, info, length, info_class);
     return NT_SUCCESS(status) ? TRUE : fail_status(status);
+}
+
+static void to_filetime(const LARGE_INTEGER *time, LPFILETIME out)
+{
+    if (out) {
+        out->dwLowDateTime = time->LowPart;
+        out->dwHighDateTime = (DWORD)time->HighPart;
+    }
+}
+
+static void from_filetime(const FILETIME *in, LARGE_INTEGER *time)
+{
+    if (in) {
+        time->LowPart = in->dwLowDateTime;
+        time->HighPart = (LONG)in->dwHighDateTime;
+    }
+}
+
+/* The times of FileBasicInformation; ChangeTime is not a Win32 time. */
+BOOL WINAPI GetFileTime(HANDLE file, LPFILETIME creation, LPFILETIME access, LPFILETIME write)
+{
+    FILE_BASIC_INFORMATION info;
+
+    if (!query_file(file, &info, sizeof info, FileBasicInformation))
+        return FALSE;
+    to_filetime(&info.CreationTime, creation);
+    to_filetime(&info.LastAccessTime, access);
+    to_filetime(&info.LastWriteTime, write);
+    return TRUE;
+}
+
+/* A NULL time stays as it is (0 in FileBasicInformation); so do the attributes (0). */
+BOOL WINAPI SetFileTime(HANDLE file, const FILETIME *creation, const FILETIME *access, const FILETIME *write)
+{
+    FILE_BASIC_INFORMATION info = { 0 };
+
+    from_filetime(creation, &info.CreationTime);
+    from_filetime(access, &info.LastAccessTime);
+    from_filetime(write, &info.LastWriteTime);
+    return set_file(file, &info, sizeof info, FileBasicInformation);
 }
 
 BOOL WINAPI GetFileSizeEx(HANDLE file, PLARGE_INTEGER size)
