@@ -307,6 +307,15 @@ def test_time_of_day_answers_any_prefix(kernel: KernelRig) -> None:
     assert query_system(kernel, P.SystemTimeOfDayInformation, 49) == NTSTATUS.INFO_LENGTH_MISMATCH
 
 
+def test_the_time_zone_is_utc_in_exactly_its_structure(kernel: KernelRig) -> None:
+    assert query_system(kernel, P.SystemCurrentTimeZoneInformation, 172) == NTSTATUS.SUCCESS
+    data = get(kernel, BUF, 172)
+    name = "Coordinated Universal Time".encode("utf-16-le").ljust(64, b"\0")
+    assert data == bytes(4) + name + bytes(20) + name + bytes(20)  # Bias, StandardName, date, bias, Daylight...
+    for length in (171, 173):
+        assert query_system(kernel, P.SystemCurrentTimeZoneInformation, length) == NTSTATUS.INFO_LENGTH_MISMATCH
+
+
 def test_kernel_debugger_is_absent(kernel: KernelRig) -> None:
     assert query_system(kernel, P.SystemKernelDebuggerInformation, 2) == NTSTATUS.SUCCESS
     assert get(kernel, BUF, 2) == b"\x00\x01"

@@ -201,3 +201,25 @@ def test_set_file_time_and_get_file_time(width: str, tmp_path: Path) -> None:
     assert run(program, root) == (0, "1 1 1 1 0 6\n")
     # 0x01D0000012345600 in 100 ns units from 1601 is the host's modification time, in ns from 1970.
     assert (root / "times.txt").stat().st_mtime_ns == (0x01D0000012345600 - 116444736000000000) * 100
+
+
+TIME_ZONE = PRINT + r"""void start(void)
+{
+    TIME_ZONE_INFORMATION tz;
+    char name[40];
+    DWORD id = GetTimeZoneInformation(&tz), i;
+    for (i = 0; tz.StandardName[i] && i < 39; i++)
+        name[i] = (char)tz.StandardName[i];
+    name[i] = 0;
+    dec(id); out(" "); dec((DWORD)tz.Bias); out(" "); out(name); out(" "); dec(tz.StandardDate.wMonth); out(" ");
+    dec(tz.DaylightName[0] == tz.StandardName[0]); out("\n");
+    ExitProcess(0);
+}
+"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_time_zone_is_utc(width: str, tmp_path: Path) -> None:
+    # TIME_ZONE_ID_UNKNOWN (0): no daylight time; Windows' names for UTC.
+    program = build(TIME_ZONE, tmp_path / "tz.exe", width)
+    assert run(program, tmp_path) == (0, "0 0 Coordinated Universal Time 0 1\n")

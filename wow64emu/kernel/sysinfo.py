@@ -8,8 +8,8 @@ Process (pid 0, one thread per processor), System (pid 4) and every process of t
 Choices where Windows is subtle: NtQuerySystemInformation zeroes ReturnLength first, then checks the class and the
 length: exact for SystemBasicInformation, at least the structure for SystemProcessorInformation and
 SystemKernelDebuggerInformation, at most the structure for SystemTimeOfDayInformation (a shorter buffer gets that
-many bytes of it). A SystemProcessInformation buffer too small gets STATUS_INFO_LENGTH_MISMATCH with the length
-needed.
+many bytes of it), exact for SystemCurrentTimeZoneInformation (UTC's RTL_TIME_ZONE_INFORMATION). A
+SystemProcessInformation buffer too small gets STATUS_INFO_LENGTH_MISMATCH with the length needed.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from ..nt.process import (
     SYSTEM_THREAD_INFORMATION,
     SYSTEM_TIMEOFDAY_INFORMATION,
     SystemBasicInformation,
+    SystemCurrentTimeZoneInformation,
     SystemEmulationBasicInformation,
     SystemEmulationProcessorInformation,
     SystemKernelDebuggerInformation,
@@ -87,6 +88,17 @@ def processor_information(emulated: bool) -> bytes:
 def boot_time() -> int:
     """The system time at boot: KUSER_SHARED_DATA's interrupt time counts from the host's monotonic origin."""
     return system_time() - time.monotonic_ns() // 100
+
+
+UTC_NAME = "Coordinated Universal Time"
+
+
+def time_zone() -> bytes:
+    """RTL_TIME_ZONE_INFORMATION (172 bytes, the same in both widths) of Windows' UTC zone: no bias, no daylight
+    time (the transition dates zero), both names "Coordinated Universal Time"."""
+    name = UTC_NAME.encode("utf-16-le").ljust(64, b"\0")
+    no_date = bytes(16)  # SYSTEMTIME
+    return struct.pack("<i", 0) + name + no_date + struct.pack("<i", 0) + name + no_date + struct.pack("<i", 0)
 
 
 def time_of_day() -> bytes:
@@ -235,6 +247,7 @@ _CLASSES: dict[int, tuple[int, Callable[[Thread, int], bytes]]] = {
     SystemBasicInformation: (EXACT, lambda t, _b: basic_information(t.process, False)),
     SystemProcessorInformation: (MINIMUM, lambda _t, _b: processor_information(False)),
     SystemTimeOfDayInformation: (PREFIX, lambda _t, _b: time_of_day()),
+    SystemCurrentTimeZoneInformation: (EXACT, lambda _t, _b: time_zone()),
     SystemProcessInformation: (VARIABLE, lambda t, b: process_records(process_entries(t.process.system), b)),
     SystemKernelDebuggerInformation: (MINIMUM, lambda _t, _b: KERNEL_DEBUGGER_ABSENT),
     SystemEmulationBasicInformation: (EXACT, lambda t, _b: basic_information(t.process, True)),

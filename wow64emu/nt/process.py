@@ -162,6 +162,7 @@ SystemProcessorInformation = 1
 SystemTimeOfDayInformation = 3
 SystemProcessInformation = 5
 SystemKernelDebuggerInformation = 35
+SystemCurrentTimeZoneInformation = 44
 SystemEmulationBasicInformation = 62
 SystemEmulationProcessorInformation = 63
 

@@ -48,6 +48,7 @@ typedef enum _SYSTEM_INFORMATION_CLASS {
     SystemTimeOfDayInformation = 3,
     SystemProcessInformation = 5,
     SystemKernelDebuggerInformation = 35,
+    SystemCurrentTimeZoneInformation = 44,
     SystemEmulationBasicInformation = 62,
     SystemEmulationProcessorInformation = 63,
 } SYSTEM_INFORMATION_CLASS;
