@@ -9,8 +9,9 @@
 #   coreutils, sed             (Debian/Ubuntu: apt-get install gcc-mingw-w64 binutils-mingw-w64)
 #
 # Outputs (committed):
-#   wow64emu/sysroot/Windows/SysWOW64/{ntdll,kernel32,shlwapi,user32}.dll              i686
-#   wow64emu/sysroot/Windows/System32/{ntdll,kernel32,shlwapi,user32,wow64,wow64cpu,wow64win}.dll   x86_64
+#   wow64emu/sysroot/Windows/SysWOW64/{ntdll,kernel32,shlwapi,user32,msvcrt,ucrtbase}.dll             i686
+#   wow64emu/sysroot/Windows/System32/{ntdll,kernel32,shlwapi,user32,msvcrt,ucrtbase,wow64,wow64cpu,wow64win}.dll
+#                                                                                                      x86_64
 #   fixtures/bin/x86/*.exe, *.dll, fixtures/bin/x64/*.exe, *.dll
 # Scratch: guest/build/ (gitignored, wiped at each run).
 #
@@ -131,6 +132,32 @@ for dll in "${UPPER_DLLS[@]}"; do
     done
 done
 
+# The C runtime's export lists: the DLL's header, then each area's fragment guest/crt/exports/<area>.def in name
+# order. A line ending in "; only WORDS" (WORDS among msvcrt, ucrtbase, x86, x64) is kept only for the DLLs and
+# widths it names; the marker goes.
+CRT_DLLS=("msvcrt 0x76700000 0x7FFFFE600000" "ucrtbase 0x76500000 0x7FFFFE400000")
+crt_def() {   # DLL WIDTH: the export list on stdout
+    cat "$GUEST/crt/$1.def" $(LC_ALL=C ls "$GUEST"/crt/exports/*.def) | awk -v dll="$1" -v width="$2" '
+        /; only / {
+            n = split(substr($0, index($0, "; only ") + 7), words, " ")
+            named_dll = named_width = dll_ok = width_ok = 0
+            for (i = 1; i <= n; i++) {
+                if (words[i] == "x86" || words[i] == "x64") { named_width = 1; if (words[i] == width) width_ok = 1 }
+                else { named_dll = 1; if (words[i] == dll) dll_ok = 1 }
+            }
+            if ((named_dll && !dll_ok) || (named_width && !width_ok)) next
+            sub(/ *; only .*$/, "")
+        }
+        { print }'
+}
+for dll in "${CRT_DLLS[@]}"; do
+    read -r name _ _ <<<"$dll"
+    for w in x86 x64; do
+        crt_def "$name" "$w" > "$BUILD/$w/$name.def"
+        import_lib "$w" "$BUILD/$w/$name.def" "$BUILD/$w/lib$name.a"
+    done
+done
+
 # ntdll's C sources (the loader), the same for both widths, one object each in name order after the assembly.
 mapfile -t NTDLL_SOURCES < <(LC_ALL=C ls "$GUEST"/ntdll/*.c)
 
@@ -179,6 +206,28 @@ for dll in "${UPPER_DLLS[@]}"; do
         else
             link_dll x64 "$OUT/System32/$name.dll" "$base64" "$b/$name.def" "${OBJS[@]}" "$b/libkernel32.a"
         fi
+    done
+done
+
+echo "== the C runtime: one set of objects per width, linked as each CRT DLL with its flavor object"
+mapfile -t CRT_SOURCES < <(LC_ALL=C ls "$GUEST"/crt/*.c)
+crt_entry_of() { [[ $1 == x86 ]] && echo _crt_dll_main@12 || echo crt_dll_main; }
+for w in x86 x64; do
+    b=$BUILD/$w
+    compile_sources "$w" crt "${CRT_SOURCES[@]}"
+    crt_objs=("${OBJS[@]}")
+    for dll in "${CRT_DLLS[@]}"; do
+        read -r name base32 base64 <<<"$dll"
+        compile "$w" "$GUEST/crt/flavor/$name.c" "$b/crtflavor_$name.o"
+        base=$base64
+        dir=System32
+        if [[ $w == x86 ]]; then
+            base=$base32
+            dir=SysWOW64
+        fi
+        "$(cc_of "$w")" "${LDFLAGS[@]}" -shared -Wl,--kill-at -Wl,-e,"$(crt_entry_of "$w")" -Wl,--image-base,"$base" \
+            -o "$OUT/$dir/$name.dll" "${crt_objs[@]}" "$b/crtflavor_$name.o" "$b/$name.def" "$b/libkernel32.a" \
+            "$b/libntdll.a" -lgcc
     done
 done
 
@@ -252,6 +301,10 @@ INSTALL=(
     "System32/shlwapi.dll:$SYSROOT/System32/shlwapi.dll"
     "SysWOW64/user32.dll:$SYSROOT/SysWOW64/user32.dll"
     "System32/user32.dll:$SYSROOT/System32/user32.dll"
+    "SysWOW64/msvcrt.dll:$SYSROOT/SysWOW64/msvcrt.dll"
+    "System32/msvcrt.dll:$SYSROOT/System32/msvcrt.dll"
+    "SysWOW64/ucrtbase.dll:$SYSROOT/SysWOW64/ucrtbase.dll"
+    "System32/ucrtbase.dll:$SYSROOT/System32/ucrtbase.dll"
     "System32/wow64.dll:$SYSROOT/System32/wow64.dll"
     "System32/wow64cpu.dll:$SYSROOT/System32/wow64cpu.dll"
     "System32/wow64win.dll:$SYSROOT/System32/wow64win.dll"
