@@ -27,9 +27,14 @@ SYSROOT=$ROOT/wow64emu/sysroot/Windows
 FIXTURES=$ROOT/fixtures
 PYTHON=${PYTHON:-python3}
 
+# --check: build and compare with the committed binaries. --crt: build and install only the C runtime's DLLs (a
+# quick loop while working on guest/crt; the full build is what CI compares).
 CHECK=0
+CRT_ONLY=0
 if [[ ${1:-} == --check ]]; then
     CHECK=1
+elif [[ ${1:-} == --crt ]]; then
+    CRT_ONLY=1
 fi
 
 # One build at a time in a tree: concurrent runs would share guest/build/.
@@ -161,6 +166,7 @@ done
 # ntdll's C sources (the loader), the same for both widths, one object each in name order after the assembly.
 mapfile -t NTDLL_SOURCES < <(LC_ALL=C ls "$GUEST"/ntdll/*.c)
 
+if (( ! CRT_ONLY )); then
 echo "== ntdll (SysWOW64, i686)"
 compile x86 "$GUEST/ntdll/ntdll32.S" "$B32/ntdll32.o"
 compile x86 "$GUEST/ntdll/generated/syscalls_x86.S" "$B32/syscalls.o"
@@ -209,6 +215,8 @@ for dll in "${UPPER_DLLS[@]}"; do
     done
 done
 
+fi   # CRT_ONLY
+
 echo "== the C runtime: one set of objects per width, linked as each CRT DLL with its flavor object"
 mapfile -t CRT_SOURCES < <(LC_ALL=C ls "$GUEST"/crt/*.c)
 crt_entry_of() { [[ $1 == x86 ]] && echo _crt_dll_main@12 || echo crt_dll_main; }
@@ -231,6 +239,7 @@ for w in x86 x64; do
     done
 done
 
+if (( ! CRT_ONLY )); then
 echo "== fixtures"
 # Every fixtures/src/NAME.c is a program built for both widths against our kernel32 and ntdll, except:
 #   NAME with a NAME_x86.S (NAME_x64.S) beside it: x86 (x64) only, linked with that assembly;
@@ -291,6 +300,8 @@ for prog in "${PROGRAMS[@]}"; do
     done
 done
 
+fi   # CRT_ONLY
+
 # The built files and where they are installed.
 INSTALL=(
     "SysWOW64/ntdll.dll:$SYSROOT/SysWOW64/ntdll.dll"
@@ -313,6 +324,10 @@ for f in "$OUT"/fixtures/x86/*.exe "$OUT"/fixtures/x64/*.exe "$OUT"/fixtures/x86
     rel=${f#"$OUT"/fixtures/}
     INSTALL+=("fixtures/$rel:$FIXTURES/bin/$rel")
 done
+
+if (( CRT_ONLY )); then
+    mapfile -t INSTALL < <(printf '%s\n' "${INSTALL[@]}" | grep -E '/(msvcrt|ucrtbase|vcruntime140)\.dll:')
+fi
 
 echo "== sha256"
 (cd "$OUT" && find . -type f | LC_ALL=C sort | xargs sha256sum) | tee "$BUILD/SHA256SUMS"

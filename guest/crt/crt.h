@@ -123,6 +123,39 @@ void crt_free(void *block);
 void CRT_EXPORT _lock(int lock);
 void CRT_EXPORT _unlock(int lock);
 
+/*
+ * The streams (the stdio area) as the formatting engine and the other areas use them. FILE has msvcrt's public
+ * layout, which programs built against msvcrt's headers depend on (they index _iob by sizeof(FILE)); the UCRT's
+ * FILE is opaque, and the same layout serves it. The crt_stream_* functions expect the caller to hold the stream's
+ * lock (_lock_file); buffering, text-mode translation (LF -> CRLF out, CRLF -> LF and Ctrl-Z in) and the stream's
+ * error and end-of-file flags are theirs.
+ */
+typedef struct _iobuf {
+    char *_ptr;
+    int _cnt;
+    char *_base;
+    int _flag;
+    int _file;
+    int _charbuf;
+    int _bufsiz;
+    char *_tmpfname;
+} FILE;
+#define CRT_EOF (-1)
+#define CRT_WEOF ((unsigned short)0xFFFF)
+void CRT_EXPORT _lock_file(FILE *stream);
+void CRT_EXPORT _unlock_file(FILE *stream);
+/* n bytes to the stream: the count written (less than n on an error, which sets the stream's error flag). */
+size_t crt_stream_write(FILE *stream, const char *data, size_t n);
+/* A wide character as fputwc writes it (in text mode converted to the code page, or UTF-16 in the _O_U16TEXT,
+ * _O_U8TEXT and _O_WTEXT modes): the character, or CRT_WEOF. */
+unsigned short crt_stream_putwc(wchar_t c, FILE *stream);
+/* The next byte as fgetc reads it, or CRT_EOF; and ungetc's push-back. */
+int crt_stream_getc(FILE *stream);
+int crt_stream_ungetc(int c, FILE *stream);
+/* The next wide character as fgetwc reads it, or CRT_WEOF; and ungetwc's push-back. */
+unsigned short crt_stream_getwc(FILE *stream);
+unsigned short crt_stream_ungetwc(unsigned short c, FILE *stream);
+
 /* Start-up and shutdown (startup.c). crt_flush_all is the streams' (stdio), called by exit and _cexit after the
  * atexit functions; crt_atexit_run runs the registered functions in reverse order, once. */
 int crt_flush_all(void);
