@@ -9,9 +9,8 @@
 #   coreutils, sed             (Debian/Ubuntu: apt-get install gcc-mingw-w64 binutils-mingw-w64)
 #
 # Outputs (committed):
-#   wow64emu/sysroot/Windows/SysWOW64/{ntdll,kernel32,shlwapi,user32,msvcrt,ucrtbase}.dll             i686
-#   wow64emu/sysroot/Windows/System32/{ntdll,kernel32,shlwapi,user32,msvcrt,ucrtbase,wow64,wow64cpu,wow64win}.dll
-#                                                                                                      x86_64
+#   wow64emu/sysroot/Windows/SysWOW64/{ntdll,kernel32,shlwapi,user32,msvcrt,ucrtbase,vcruntime140}.dll   i686
+#   wow64emu/sysroot/Windows/System32/ the same and wow64, wow64cpu, wow64win                             x86_64
 #   fixtures/bin/x86/*.exe, *.dll, fixtures/bin/x64/*.exe, *.dll
 # Scratch: guest/build/ (gitignored, wiped at each run).
 #
@@ -141,8 +140,8 @@ done
 # order. A line ending in "; only WORDS" (WORDS among msvcrt, ucrtbase, x86, x64) is kept only for the DLLs and
 # widths it names; the marker goes.
 CRT_DLLS=("msvcrt 0x76700000 0x7FFFFE600000" "ucrtbase 0x76500000 0x7FFFFE400000")
-crt_def() {   # DLL WIDTH: the export list on stdout
-    cat "$GUEST/crt/$1.def" $(LC_ALL=C ls "$GUEST"/crt/exports/*.def) | awk -v dll="$1" -v width="$2" '
+only_filter() {   # DLL WIDTH: the export list on stdin, filtered by its "; only" markers, on stdout
+    awk -v dll="$1" -v width="$2" '
         /; only / {
             n = split(substr($0, index($0, "; only ") + 7), words, " ")
             named_dll = named_width = dll_ok = width_ok = 0
@@ -155,12 +154,22 @@ crt_def() {   # DLL WIDTH: the export list on stdout
         }
         { print }'
 }
+crt_def() {   # DLL WIDTH: the export list on stdout
+    cat "$GUEST/crt/$1.def" $(LC_ALL=C ls "$GUEST"/crt/exports/*.def) | only_filter "$1" "$2"
+}
 for dll in "${CRT_DLLS[@]}"; do
     read -r name _ _ <<<"$dll"
     for w in x86 x64; do
         crt_def "$name" "$w" > "$BUILD/$w/$name.def"
         import_lib "$w" "$BUILD/$w/$name.def" "$BUILD/$w/lib$name.a"
     done
+done
+
+# vcruntime140.dll: its own functions and forwarders to ucrtbase (guest/vcruntime/vcruntime140.def); i686 base,
+# x86_64 base.
+VCRUNTIME="0x76480000 0x7FFFFE380000"
+for w in x86 x64; do
+    only_filter vcruntime140 "$w" < "$GUEST/vcruntime/vcruntime140.def" > "$BUILD/$w/vcruntime140.def"
 done
 
 # ntdll's C sources (the loader), the same for both widths, one object each in name order after the assembly.
@@ -237,6 +246,22 @@ for w in x86 x64; do
             -o "$OUT/$dir/$name.dll" "${crt_objs[@]}" "$b/crtflavor_$name.o" "$b/$name.def" "$b/libkernel32.a" \
             "$b/libntdll.a" -lgcc
     done
+done
+
+echo "== vcruntime140 (SysWOW64 and System32); it imports ucrtbase, kernel32 and ntdll"
+mapfile -t VCRT_SOURCES < <(LC_ALL=C ls "$GUEST"/vcruntime/*.c)
+read -r base32 base64 <<<"$VCRUNTIME"
+for w in x86 x64; do
+    b=$BUILD/$w
+    compile_sources "$w" vcrt "${VCRT_SOURCES[@]}"
+    base=$base64
+    dir=System32
+    if [[ $w == x86 ]]; then
+        base=$base32
+        dir=SysWOW64
+    fi
+    link_dll "$w" "$OUT/$dir/vcruntime140.dll" "$base" "$b/vcruntime140.def" "${OBJS[@]}" "$b/libucrtbase.a" \
+        "$b/libkernel32.a" "$b/libntdll.a"
 done
 
 if (( ! CRT_ONLY )); then
@@ -316,6 +341,8 @@ INSTALL=(
     "System32/msvcrt.dll:$SYSROOT/System32/msvcrt.dll"
     "SysWOW64/ucrtbase.dll:$SYSROOT/SysWOW64/ucrtbase.dll"
     "System32/ucrtbase.dll:$SYSROOT/System32/ucrtbase.dll"
+    "SysWOW64/vcruntime140.dll:$SYSROOT/SysWOW64/vcruntime140.dll"
+    "System32/vcruntime140.dll:$SYSROOT/System32/vcruntime140.dll"
     "System32/wow64.dll:$SYSROOT/System32/wow64.dll"
     "System32/wow64cpu.dll:$SYSROOT/System32/wow64cpu.dll"
     "System32/wow64win.dll:$SYSROOT/System32/wow64win.dll"

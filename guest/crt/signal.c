@@ -175,3 +175,32 @@ void **CRT_EXPORT __pxcptinfoptrs(void)
 {
     return &exception_pointers;
 }
+
+/* --- terminate (C++'s std::terminate, which the UCRT hosts) ------------------------------------------------ */
+
+typedef void (__cdecl *terminate_t)(void);
+
+static terminate_t terminate_handler;
+
+terminate_t CRT_EXPORT set_terminate(terminate_t handler)
+{
+    terminate_t old = terminate_handler;
+
+    terminate_handler = handler;
+    return old;
+}
+
+terminate_t CRT_EXPORT _get_terminate(void)
+{
+    return terminate_handler;
+}
+
+/* The handler when there is one (it must not return: abort if it does), else abort. */
+__attribute__((noreturn)) void CRT_EXPORT terminate(void)
+{
+    terminate_t handler = terminate_handler;
+
+    if (handler)
+        handler();
+    abort();
+}

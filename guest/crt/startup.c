@@ -475,7 +475,18 @@ onexit_t CRT_EXPORT __dllonexit(onexit_t fn, vfunc_t **begin, vfunc_t **end)
 
 /* --- exit --------------------------------------------------------------------------------------------------- */
 
-/* The atexit functions (once) and the streams' flush: what exit does before ExitProcess. */
+/* The destructor callback of the program's thread_local objects (MSVC's start-up registers it). */
+static PIMAGE_TLS_CALLBACK thread_local_exit_callback;
+
+void CRT_EXPORT _register_thread_local_exe_atexit_callback(PIMAGE_TLS_CALLBACK callback)
+{
+    if (thread_local_exit_callback)                  /* once only, as the UCRT allows it */
+        crt_fastfail(7);                             /* FAST_FAIL_FATAL_APP_EXIT */
+    thread_local_exit_callback = callback;
+}
+
+/* The thread_local destructors, the atexit functions (once) and the streams' flush: what exit does before
+ * ExitProcess. */
 static void run_termination(void)
 {
     int first;
@@ -484,6 +495,8 @@ static void run_termination(void)
     first = !exiting;
     exiting = 1;
     _unlock(CRT_LOCK_EXIT2);
+    if (first && thread_local_exit_callback)
+        thread_local_exit_callback(NULL, DLL_PROCESS_DETACH, NULL);
     if (first)
         _execute_onexit_table(&atexit_table);
     crt_flush_all();

@@ -443,9 +443,39 @@ EXCEPTION_DISPOSITION rtl_nested_handler64(PEXCEPTION_RECORD record, PVOID frame
 
 /* ---- unwinding ---------------------------------------------------------------------------------------------- */
 
+/* The x86_64 jump buffer of setjmp (the C runtime's), whose registers a STATUS_LONGJUMP unwind restores. */
+typedef struct {
+    DWORD64 Frame, Rbx, Rsp, Rbp, Rsi, Rdi, R12, R13, R14, R15, Rip;
+    DWORD MxCsr;
+    WORD FpCsr, Spare;
+    M128A Xmm[10];
+} NT_JUMP_BUFFER;
+
+#define STATUS_LONGJUMP_ ((DWORD)0x80000026)
+
+/* Continues at the context; for a longjmp's unwind (STATUS_LONGJUMP, the jump buffer its first parameter) with the
+ * non-volatile registers, rip and the control words taken from the buffer first. */
 VOID __cdecl RtlRestoreContext(PCONTEXT ContextRecord, struct _EXCEPTION_RECORD *ExceptionRecord)
 {
-    (void)ExceptionRecord;
+    if (ExceptionRecord && ExceptionRecord->ExceptionCode == STATUS_LONGJUMP_ && ExceptionRecord->NumberParameters) {
+        const NT_JUMP_BUFFER *jump = (const NT_JUMP_BUFFER *)ExceptionRecord->ExceptionInformation[0];
+
+        ContextRecord->Rbx = jump->Rbx;
+        ContextRecord->Rsp = jump->Rsp;
+        ContextRecord->Rbp = jump->Rbp;
+        ContextRecord->Rsi = jump->Rsi;
+        ContextRecord->Rdi = jump->Rdi;
+        ContextRecord->R12 = jump->R12;
+        ContextRecord->R13 = jump->R13;
+        ContextRecord->R14 = jump->R14;
+        ContextRecord->R15 = jump->R15;
+        ContextRecord->Rip = jump->Rip;
+        ContextRecord->MxCsr = jump->MxCsr;
+        ContextRecord->FltSave.MxCsr = jump->MxCsr;
+        ContextRecord->FltSave.ControlWord = jump->FpCsr;
+        for (int i = 0; i < 10; i++)
+            (&ContextRecord->Xmm6)[i] = jump->Xmm[i];
+    }
     NtContinue(ContextRecord, FALSE);
 }
 

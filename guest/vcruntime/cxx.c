@@ -1,0 +1,141 @@
+/*
+ * The C++ parts of vcruntime140 that do not need C++ exception dispatch: _CxxThrowException (the 0xE06D7363
+ * "msc" exception Windows programs raise for `throw`), the per-thread current exception, std::exception's what()
+ * copies, type_info's readable name, terminate and _purecall. __CxxFrameHandler3/4 let every exception pass (see
+ * vcrt.h).
+ */
+#include "vcrt.h"
+#include "../include/guestwarn.h"
+
+#define CXX_EXCEPTION 0xE06D7363u                   /* 'msc' | 0xE0000000 */
+#define CXX_MAGIC 0x19930520u
+
+/* The thread's exception and context pointers, as __current_exception() and __current_exception_context()
+ * give them (set while a catch block runs: never, without C++ dispatch). */
+typedef struct {
+    void *exception;
+    void *context;
+} current_t;
+
+static DWORD slot = TLS_OUT_OF_INDEXES;
+static current_t first;
+
+static current_t *current(void)
+{
+    current_t *data;
+
+    if (slot == TLS_OUT_OF_INDEXES) {
+        DWORD mine = TlsAlloc();
+
+        if (mine == TLS_OUT_OF_INDEXES)
+            return &first;
+        if (InterlockedCompareExchange((LONG *)&slot, (LONG)mine, (LONG)TLS_OUT_OF_INDEXES)
+            != (LONG)TLS_OUT_OF_INDEXES)
+            TlsFree(mine);
+        TlsSetValue(slot, &first);
+        return &first;
+    }
+    data = TlsGetValue(slot);
+    if (!data) {
+        data = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *data);
+        if (!data)
+            data = &first;
+        TlsSetValue(slot, data);
+    }
+    return data;
+}
+
+void **VCRT_EXPORT __current_exception(void)
+{
+    return &current()->exception;
+}
+
+void **VCRT_EXPORT __current_exception_context(void)
+{
+    return &current()->context;
+}
+
+/* throw: the object and its ThrowInfo in a non-continuable 0xE06D7363 (x64 adds the image base the ThrowInfo's
+ * offsets are relative to). */
+__attribute__((noreturn)) void __stdcall _CxxThrowException(void *object, void *throw_info)
+{
+    ULONG_PTR args[4] = {CXX_MAGIC, (ULONG_PTR)object, (ULONG_PTR)throw_info, 0};
+    DWORD count = 3;
+
+#ifdef __x86_64__
+    RtlPcToFileHeader(throw_info, (void **)&args[3]);
+    count = 4;
+#endif
+    RaiseException(CXX_EXCEPTION, EXCEPTION_NONCONTINUABLE, count, args);
+    __builtin_unreachable();
+}
+
+static void warn_once(void)
+{
+    static LONG warned;
+
+    if (!InterlockedExchange(&warned, 1))
+        guest_warn("__CxxFrameHandler", "C++ exception handling is not modelled: catch blocks and destructors "
+                                        "do not run");
+}
+
+EXCEPTION_DISPOSITION VCRT_EXPORT __CxxFrameHandler3(EXCEPTION_RECORD *record, void *frame, CONTEXT *context,
+                                                     void *dispatcher)
+{
+    (void)frame, (void)context, (void)dispatcher;
+    if (record->ExceptionCode == CXX_EXCEPTION && !(record->ExceptionFlags & EXCEPTION_UNWINDING))
+        warn_once();
+    return ExceptionContinueSearch;
+}
+
+EXCEPTION_DISPOSITION VCRT_EXPORT __CxxFrameHandler4(EXCEPTION_RECORD *record, void *frame, CONTEXT *context,
+                                                     void *dispatcher)
+{
+    return __CxxFrameHandler3(record, frame, context, dispatcher);
+}
+
+void VCRT_EXPORT __std_terminate(void)
+{
+    terminate();
+}
+
+/* A call through a pure virtual function's slot: the UCRT's _purecall ends the program with abort. */
+int VCRT_EXPORT _purecall(void)
+{
+    abort();
+}
+
+/* std::exception's data: the message and whether this object owns a copy of it. */
+typedef struct {
+    const char *what;
+    char do_free;
+} exception_data_t;
+
+void VCRT_EXPORT __std_exception_copy(const exception_data_t *from, exception_data_t *to)
+{
+    size_t n;
+    char *copy;
+
+    if (!from->do_free || !from->what) {
+        to->what = from->what;
+        to->do_free = 0;
+        return;
+    }
+    for (n = 1; from->what[n - 1]; n++)
+        ;
+    copy = malloc(n);
+    if (copy) {
+        for (size_t i = 0; i < n; i++)
+            copy[i] = from->what[i];
+        to->do_free = 1;
+    }
+    to->what = copy;
+}
+
+void VCRT_EXPORT __std_exception_destroy(exception_data_t *data)
+{
+    if (data->do_free)
+        free((void *)data->what);
+    data->what = NULL;
+    data->do_free = 0;
+}
