@@ -3,7 +3,8 @@
  * environment as arrays, the initialiser tables (_initterm), the onexit tables (atexit, _onexit,
  * _register_onexit_function), and exit: the registered functions in reverse order, the streams flushed, then
  * ExitProcess. The DLL's entry point (crt_dll_main) fills the data a program reads at start-up (_acmdln, _pgmptr,
- * the standard streams) and, when a program ends through ExitProcess without exit, runs _cexit as msvcrt's does.
+ * the standard streams) and, when a program ends through ExitProcess without exit, runs _cexit as msvcrt.dll does
+ * (the UCRT only flushes the streams).
  */
 #include "crt.h"
 
@@ -373,8 +374,8 @@ int CRT_EXPORT _initialize_onexit_table(onexit_table_t *table)
 {
     if (!table)
         return -1;
-    if (table->first == table->end)
-        table->first = table->last = table->end = NULL;
+    if (!table->first)                               /* a table in use is left as it is */
+        table->last = table->end = NULL;
     return 0;
 }
 
@@ -566,7 +567,11 @@ BOOL WINAPI crt_dll_main(HINSTANCE instance, DWORD reason, void *reserved)
         program_paths();
         crt_stdio_init();
     } else if (reason == DLL_PROCESS_DETACH && reserved && !terminated) {
-        run_termination();                           /* ExitProcess without exit: msvcrt runs _cexit */
+        /* ExitProcess without exit: msvcrt.dll runs _cexit (the atexit functions too); the UCRT flushes. */
+        if (crt_flavor == CRT_MSVCRT)
+            run_termination();
+        else
+            crt_flush_all();
     }
     return TRUE;
 }
