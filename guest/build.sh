@@ -325,6 +325,18 @@ for prog in "${PROGRAMS[@]}"; do
     done
 done
 
+
+
+echo "== C-runtime fixtures: programs built as users build them (mingw-w64's own start-up, headers and msvcrt.dll)"
+# fixtures/crt/NAME.c becomes fixtures/bin/WIDTH/NAME.exe with the toolchain's defaults; only what determinism needs
+# is added (no timestamp, no symbols, no compiler identification).
+mapfile -t CRT_PROGRAMS < <(cd "$FIXTURES/crt" && LC_ALL=C ls *.c | sed 's/\.c$//')
+for prog in "${CRT_PROGRAMS[@]}"; do
+    for w in x86 x64; do
+        "$(cc_of "$w")" -O2 -s -fno-ident -ffile-prefix-map="$ROOT"=. -Wl,--no-insert-timestamp \
+            "$FIXTURES/crt/$prog.c" -o "$OUT/fixtures/$w/$prog.exe"
+    done
+done
 fi   # CRT_ONLY
 
 # The built files and where they are installed.
