@@ -192,3 +192,27 @@ def test_longjmp_returns_to_setjmp_through_the_frames_between(width: str, tmp_pa
     # the frame with RtlUnwind (a STATUS_LONGJUMP unwind; ntdll restores the registers from the buffer).
     ran = run_c(JUMPS, tmp_path, width, "msvcrt")
     assert (ran.status, ran.stdout) == (0, "setjmp gave 0\nsetjmp gave 42\nsetjmp gave 42\ndepth 20\n")
+
+
+SPAWN = r"""
+#include <process.h>
+#include <errno.h>
+void start(void)
+{
+    const char *argv[] = {"other.exe", "an argument", 0};
+    intptr_t r = _spawnv(_P_WAIT, "C:\\other.exe", argv);
+    out_int((int)r); out(" "); out_int(*_errno()); out("\n");
+    r = _execv("C:\\other.exe", argv);
+    out_int((int)r); out(" "); out_int(*_errno()); out("\n");
+    ExitProcess(0);
+}
+"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("crt", CRTS)
+def test_spawn_and_exec_fail_as_on_windows_when_create_process_fails(width: str, crt: str, tmp_path: Path) -> None:
+    # Other processes come with a later issue: CreateProcess fails with ERROR_CALL_NOT_IMPLEMENTED, which the CRTs
+    # map to EINVAL; _spawnv and _execv give -1 and return to the caller.
+    ran = run_c(SPAWN, tmp_path, width, crt)
+    assert (ran.status, ran.stdout) == (0, "-1 22\n-1 22\n")
