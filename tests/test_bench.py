@@ -34,8 +34,18 @@ def test_bench_measures_every_call_shape_and_stage() -> None:
     assert abs(alloc["ratio"] - alloc["us_at_8000"] / alloc["us_at_1000"]) < 1e-9
     speed = r["guest_instructions_per_s"]
     assert speed["unicorn"] > 0 and speed["wow64emu"] > 0 and speed["wow64emu traced"] > 0
+    crt = r["crt"]
+    assert crt["lines"] == 2000 and crt["lines_x86_s"] > 0 and crt["lines_x64_s"] > 0
+    assert abs(crt["crt_startup_ratio"] - crt["crt_hello_x86_startup_s"] / crt["hello_startup_s"]) < 1e-9
     text = render(r)
     assert "NtOpenFile" in text and "by stage" in text and "bare Unicorn" in text and "with 8,000 live" in text
+    assert "lines through fprintf" in text and "crt_hello.exe, 64-bit" in text
+
+
+@pytest.mark.parametrize("width", ["x86", "x64"])
+def test_the_c_runtime_bench_program_writes_its_lines(width: str) -> None:
+    _, _, out = run_bench(width, ["1000"], program="crt_lines.exe")
+    assert out == "1000 lines, 38300 bytes\r\n"
 
 
 @pytest.mark.parametrize("width", ["x86", "x64"])

@@ -10,6 +10,8 @@
   the same instructions under a bare Unicorn.
 - Memory management as allocations grow: the cost of one VirtualAlloc (with its VirtualFree) through WoW64 when
   1,000 and when 8,000 allocations are live, and the time of 8,000 allocations and frees.
+- The C runtime: 100,000 lines formatted by fprintf into a file, 32-bit against 64-bit; the start-up of the
+  printf hello world in both widths against that of hello.exe (wall clock, in a fresh interpreter each).
 - With a Python interpreter that has speakeasy installed (it needs unicorn 1.x, so it lives in its own
   environment): fixtures/bin/x86/k32loop.exe (20000 kernel32 calls) under both, start-up included.
 """
@@ -50,8 +52,8 @@ SPIN_LOOP = bytes.fromhex("01c8" "83f155" "4a" "75f8")  # add eax, ecx; xor ecx,
 SPIN_ITERATIONS = 25_000_000  # 100 M instructions: long enough that start-up noise does not matter
 
 
-def _bench_exe(width: str) -> Path:
-    path = FIXTURES / width / "bench.exe"
+def _fixture(width: str, name: str) -> Path:
+    path = FIXTURES / width / name
     if not path.is_file():
         raise EmulatorError(f"{path}: not found (the bench needs the repository's fixtures)")
     return path
@@ -63,16 +65,17 @@ def run_once(width: str, args: list[str], tracer: Tracer | None = None) -> tuple
     return elapsed, syscalls
 
 
-def run_bench(width: str, args: list[str], tracer: Tracer | None = None) -> tuple[float, int, str]:
-    """run_once(), and what bench.exe printed."""
+def run_bench(width: str, args: list[str], tracer: Tracer | None = None, program: str = "bench.exe"
+              ) -> tuple[float, int, str]:
+    """run_once(), and what the program (bench.exe unless told) printed."""
     streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
     with tempfile.TemporaryDirectory(prefix="wow64emu-bench-") as root:
-        machine = Machine(_bench_exe(width), args, root=Path(root), streams=streams, tracer=tracer)
+        machine = Machine(_fixture(width, program), args, root=Path(root), streams=streams, tracer=tracer)
         start = time.perf_counter()
         outcome = machine.run(timeout=600)
         elapsed = time.perf_counter() - start
     if outcome.exit_status != 0:
-        raise EmulatorError(f"bench.exe {' '.join(args)} ({width}) exited with 0x{outcome.exit_status:x}")
+        raise EmulatorError(f"{program} {' '.join(args)} ({width}) exited with 0x{outcome.exit_status:x}")
     return elapsed, outcome.syscalls, streams.stdout.getvalue().decode()
 
 
@@ -220,6 +223,30 @@ def against_speakeasy(python: str, repeat: int) -> dict[str, float]:
     return {"wow64emu_s": ours, "speakeasy_s": theirs, "ratio": theirs / ours}
 
 
+# ---- the C runtime ------------------------------------------------------------------------------------------------
+
+CRT_LINES = 100_000
+
+
+def crt_figures(lines: int, repeat: int) -> dict[str, float]:
+    """The C runtime under load and at start-up: crt_lines.exe writing `lines` formatted lines through fprintf into
+    a file, 32-bit through WoW64 against its 64-bit build (seconds the guest ran, best of `repeat`); and the
+    wall-clock start-up of the printf hello world (crt_hello.exe, mingw-w64's own start-up over msvcrt.dll) in both
+    widths against that of hello.exe (no C runtime)."""
+    figures = {"lines": lines}
+    for width in ("x86", "x64"):
+        figures[f"lines_{width}_s"] = min(run_bench(width, [str(lines)], program="crt_lines.exe")[0]
+                                          for _ in range(repeat))
+    figures["lines_ratio"] = figures["lines_x86_s"] / figures["lines_x64_s"]
+    for name, width, exe in (("hello", "x86", "hello.exe"), ("crt_hello_x86", "x86", "crt_hello.exe"),
+                             ("crt_hello_x64", "x64", "crt_hello.exe")):
+        cmd = [sys.executable, "-m", "wow64emu", "run", str(_fixture(width, exe))]
+        wall_seconds(cmd)  # a first run, to warm caches
+        figures[f"{name}_startup_s"] = min(wall_seconds(cmd) for _ in range(repeat))
+    figures["crt_startup_ratio"] = figures["crt_hello_x86_startup_s"] / figures["hello_startup_s"]
+    return figures
+
+
 # ---- the command -------------------------------------------------------------------------------------------------
 
 def run(calls: int, repeat: int, speakeasy_python: str | None) -> dict:
@@ -234,6 +261,7 @@ def run(calls: int, repeat: int, speakeasy_python: str | None) -> dict:
     results["stages_us"] = {mode: stages_us(mode, calls) for mode in ("qpc", "open")}
     results["allocation"] = allocation_scaling(repeat)
     results["guest_instructions_per_s"] = guest_speed(SPIN_ITERATIONS, repeat)
+    results["crt"] = crt_figures(CRT_LINES if calls >= 20000 else max(calls * 5, 100), repeat)
     if speakeasy_python:
         results["speakeasy"] = against_speakeasy(speakeasy_python, repeat)
     return results
@@ -262,6 +290,15 @@ def render(r: dict) -> str:
             f"  ({speed['wow64emu'] / speed['unicorn']:.2f} of bare Unicorn)",
             f"  {'wow64emu --trace syscalls':<26} {speed['wow64emu traced'] / 1e6:>8.1f} M instructions/s"
             f"  ({speed['wow64emu traced'] / speed['wow64emu']:.2f} of untraced)"]
+    c = r["crt"]
+    out += ["", f"the C runtime: {c['lines']:,} lines through fprintf into a file (crt_lines.exe):",
+            f"  {'32-bit, through WoW64':<26} {c['lines_x86_s']:>8.2f} s",
+            f"  {'64-bit, native':<26} {c['lines_x64_s']:>8.2f} s  (WoW64 {c['lines_ratio']:.2f}x)",
+            "start-up, wall clock (python -m wow64emu run ...):",
+            f"  {'hello.exe (no C runtime)':<26} {c['hello_startup_s'] * 1e3:>8.0f} ms",
+            f"  {'crt_hello.exe, 32-bit':<26} {c['crt_hello_x86_startup_s'] * 1e3:>8.0f} ms"
+            f"  ({c['crt_startup_ratio']:.2f}x hello.exe)",
+            f"  {'crt_hello.exe, 64-bit':<26} {c['crt_hello_x64_startup_s'] * 1e3:>8.0f} ms"]
     if "speakeasy" in r:
         s = r["speakeasy"]
         out += ["", "k32loop.exe, 20000 kernel32 calls, start-up included:",
