@@ -10,7 +10,7 @@
 #
 # Outputs (committed):
 #   wow64emu/sysroot/Windows/SysWOW64/{ntdll,kernel32,shlwapi,user32,msvcrt,ucrtbase,vcruntime140}.dll   i686
-#   wow64emu/sysroot/Windows/System32/ the same and wow64, wow64cpu, wow64win                             x86_64
+#   wow64emu/sysroot/Windows/System32/ the same and vcruntime140_1, wow64, wow64cpu, wow64win              x86_64
 #   fixtures/bin/x86/*.exe, *.dll, fixtures/bin/x64/*.exe, *.dll
 # Scratch: guest/build/ (gitignored, wiped at each run).
 #
@@ -263,6 +263,7 @@ for w in x86 x64; do
     link_dll "$w" "$OUT/$dir/vcruntime140.dll" "$base" "$b/vcruntime140.def" "${OBJS[@]}" "$b/libucrtbase.a" \
         "$b/libkernel32.a" "$b/libntdll.a"
 done
+link_dll x64 "$OUT/System32/vcruntime140_1.dll" 0x7FFFFE360000 "$GUEST/vcruntime/vcruntime140_1.def"
 
 if (( ! CRT_ONLY )); then
 echo "== fixtures"
@@ -355,6 +356,7 @@ INSTALL=(
     "System32/ucrtbase.dll:$SYSROOT/System32/ucrtbase.dll"
     "SysWOW64/vcruntime140.dll:$SYSROOT/SysWOW64/vcruntime140.dll"
     "System32/vcruntime140.dll:$SYSROOT/System32/vcruntime140.dll"
+    "System32/vcruntime140_1.dll:$SYSROOT/System32/vcruntime140_1.dll"
     "System32/wow64.dll:$SYSROOT/System32/wow64.dll"
     "System32/wow64cpu.dll:$SYSROOT/System32/wow64cpu.dll"
     "System32/wow64win.dll:$SYSROOT/System32/wow64win.dll"
@@ -365,7 +367,7 @@ for f in "$OUT"/fixtures/x86/*.exe "$OUT"/fixtures/x64/*.exe "$OUT"/fixtures/x86
 done
 
 if (( CRT_ONLY )); then
-    mapfile -t INSTALL < <(printf '%s\n' "${INSTALL[@]}" | grep -E '/(msvcrt|ucrtbase|vcruntime140)\.dll:')
+    mapfile -t INSTALL < <(printf '%s\n' "${INSTALL[@]}" | grep -E '/(msvcrt|ucrtbase|vcruntime140|vcruntime140_1)\.dll:')
 fi
 
 echo "== sha256"

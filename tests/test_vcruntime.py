@@ -159,3 +159,74 @@ def test_type_info_names_exception_data_and_an_uncaught_throw(width: str, tmp_pa
                           "copied owned message shared\ndestroyed\n")
     # A throw no handler catches ends the process with the C++ exception's code, 0xE06D7363.
     assert ran.status == 0xE06D7363
+
+
+# MSVC's RTTI for `struct Derived : A, Base`, laid out by hand as MSVC emits it (pointers on x86, image-relative
+# offsets on x86_64): the complete object locators before each vftable, the class hierarchy and its base classes.
+RTTI = PRELUDE + r"""
+#include <stddef.h>
+typedef struct { void *vft; void *spare; char name[16]; } TD;
+typedef struct { DWORD type, contained; int mdisp, pdisp, vdisp; DWORD attributes; } BCD;
+typedef struct { DWORD sig, attr, count, bases; } CHD;
+typedef struct { DWORD sig, offset, cd, type, hier, self; } COL;
+typedef struct { void **vfptr_a; int x; void **vfptr_base; int y; } Derived;
+static TD td_derived = {0, 0, ".?AUDerived@@"}, td_a = {0, 0, ".?AUA@@"}, td_base = {0, 0, ".?AUBase@@"};
+static TD td_other = {0, 0, ".?AUOther@@"};
+static BCD bcd[3];
+static DWORD bca[3];
+static CHD chd;
+static COL col_a, col_base;
+static void *vft_a[2], *vft_base[2];
+static char *image;
+static DWORD ref(void *p)
+{
+#ifdef _WIN64
+    return (DWORD)((char *)p - image);
+#else
+    return (DWORD)(UINT_PTR)p;
+#endif
+}
+typedef void *(__cdecl *cast_fn)(void *, LONG, void *, void *, BOOL);
+typedef void *(__cdecl *one_fn)(void *);
+void start(void)
+{
+    HMODULE vc = LoadLibraryA("vcruntime140.dll");
+    cast_fn cast = (cast_fn)GetProcAddress(vc, "__RTDynamicCast");
+    one_fn to_void = (one_fn)GetProcAddress(vc, "__RTCastToVoid"), type_id = (one_fn)GetProcAddress(vc, "__RTtypeid");
+    Derived d;
+    int sig = sizeof(void *) == 8;
+    image = (char *)GetModuleHandleA(0);
+    bcd[0] = (BCD){ref(&td_derived), 2, 0, -1, 0, 0};
+    bcd[1] = (BCD){ref(&td_a), 0, offsetof(Derived, vfptr_a), -1, 0, 0};
+    bcd[2] = (BCD){ref(&td_base), 0, offsetof(Derived, vfptr_base), -1, 0, 0};
+    for (int i = 0; i < 3; i++) bca[i] = ref(&bcd[i]);
+    chd = (CHD){0, 1, 3, ref(bca)};
+    col_a = (COL){sig, 0, 0, ref(&td_derived), ref(&chd), 0};
+    col_base = (COL){sig, offsetof(Derived, vfptr_base), 0, ref(&td_derived), ref(&chd), 0};
+    col_a.self = ref(&col_a);
+    col_base.self = ref(&col_base);
+    vft_a[0] = &col_a;
+    vft_base[0] = &col_base;
+    d.vfptr_a = &vft_a[1];
+    d.vfptr_base = &vft_base[1];
+    void *as_base = &d.vfptr_base;
+    out(cast(as_base, 0, &td_base, &td_derived, 0) == &d ? "Base* -> Derived*\n" : "wrong derived\n");
+    out(cast(as_base, 0, &td_base, &td_a, 0) == &d.vfptr_a ? "Base* -> A* (cross cast)\n" : "wrong cross\n");
+    out(cast(&d, 0, &td_a, &td_base, 0) == as_base ? "A* -> Base*\n" : "wrong base\n");
+    out(cast(as_base, 0, &td_base, &td_other, 0) == 0 ? "Base* -> Other*: NULL\n" : "wrong other\n");
+    out(cast(0, 0, &td_base, &td_derived, 0) == 0 ? "NULL -> NULL\n" : "wrong null\n");
+    out(to_void(as_base) == &d ? "void* is the complete object\n" : "wrong void\n");
+    out(type_id(as_base) == &td_derived ? "typeid is Derived\n" : "wrong typeid\n");
+    ExitProcess(0);
+}
+"""
+
+
+@pytest.mark.parametrize("width", ["x86", "x64"])
+def test_dynamic_cast_typeid_and_cast_to_void_over_msvc_rtti(width: str, tmp_path: Path) -> None:
+    program = build(RTTI, tmp_path / "rtti.exe", width, flags=NO_CRT, libs=("kernel32",))
+    (tmp_path / "c").mkdir()
+    ran = run_program(program, tmp_path / "c")
+    assert (ran.status, ran.stdout) == (0, "Base* -> Derived*\nBase* -> A* (cross cast)\nA* -> Base*\n"
+                                           "Base* -> Other*: NULL\nNULL -> NULL\nvoid* is the complete object\n"
+                                           "typeid is Derived\n")
