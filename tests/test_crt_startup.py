@@ -216,3 +216,26 @@ def test_spawn_and_exec_fail_as_on_windows_when_create_process_fails(width: str,
     # map to EINVAL; _spawnv and _execv give -1 and return to the caller.
     ran = run_c(SPAWN, tmp_path, width, crt)
     assert (ran.status, ran.stdout) == (0, "-1 22\n-1 22\n")
+
+
+THREADS = r"""
+#include <process.h>
+#include <errno.h>
+static unsigned __stdcall body(void *p) { (void)p; return 0; }
+void start(void)
+{
+    uintptr_t t = _beginthreadex(0, 0, body, 0, 0, 0);
+    out_int((int)t); out(" "); out_int(*_errno()); out("\n");
+    _endthreadex(9);
+}
+"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("crt", CRTS)
+def test_beginthreadex_fails_as_on_windows_when_create_thread_fails_and_endthreadex_ends_the_last_thread(
+        width: str, crt: str, tmp_path: Path) -> None:
+    # Threads come with a later issue: CreateThread fails (ERROR_CALL_NOT_IMPLEMENTED, errno EINVAL); the last
+    # thread's _endthreadex ends the process with its code, as on Windows.
+    ran = run_c(THREADS, tmp_path, width, crt)
+    assert (ran.status, ran.stdout) == (9, "0 22\n")
