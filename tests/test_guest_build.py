@@ -116,6 +116,18 @@ DLLS = [
     Dll("System32/user32.dll", AMD64, 0x7FFFFE700000, USER32_EXPORTS),
 ]
 
+# The C runtimes (guest/crt, guest/vcruntime): path, machine, image base, the DLLs each imports. They have an entry
+# point (the CRT's DLL_PROCESS_ATTACH work; vcruntime140's none).
+CRT_DLLS = [
+    ("SysWOW64/msvcrt.dll", I386, 0x76700000, {"kernel32.dll"}),
+    ("System32/msvcrt.dll", AMD64, 0x7FFFFE600000, {"kernel32.dll"}),
+    ("SysWOW64/ucrtbase.dll", I386, 0x76500000, {"kernel32.dll"}),
+    ("System32/ucrtbase.dll", AMD64, 0x7FFFFE400000, {"kernel32.dll"}),
+    ("SysWOW64/vcruntime140.dll", I386, 0x76480000, {"ucrtbase.dll", "kernel32.dll"}),
+    ("System32/vcruntime140.dll", AMD64, 0x7FFFFE380000, {"ucrtbase.dll", "kernel32.dll"}),
+    ("System32/vcruntime140_1.dll", AMD64, 0x7FFFFE360000, set()),
+]
+
 # Fixture programs: name -> widths it is built for.
 PROGRAMS = {
     "hello": ("x86", "x64"), "hello_ntdll": ("x86", "x64"), "fileio": ("x86", "x64"), "gate": ("x86",),
@@ -128,6 +140,7 @@ PROGRAMS = {
     "statictls": ("x86", "x64"), "tlsslots": ("x86", "x64"), "codepages": ("x86", "x64"),
     "nlsstrings": ("x86", "x64"), "locales": ("x86", "x64"), "console": ("x86", "x64"),
     "strpath": ("x86", "x64"), "k32startup": ("x86", "x64"), "unserved": ("x86", "x64"),
+    "crt_hello": ("x86", "x64"), "crt_lines": ("x86", "x64"),
 }
 # The differential-oracle scenarios (fixtures/src/oracle_*.c) are built for both widths; fixtures/README.md
 # describes them as a group.
@@ -217,6 +230,17 @@ def test_upper_dlls_export_exactly_their_list_and_import_kernel32_only(sysdir: s
     assert set(imports["kernel32.dll"]) <= set(_exports(SYSROOT / sysdir / "kernel32.dll"))
 
 
+@pytest.mark.parametrize(("path", "machine", "base", "imported"), CRT_DLLS, ids=[d[0] for d in CRT_DLLS])
+def test_c_runtime_dll_shape(path: str, machine: int, base: int, imported: set[str]):
+    pe = _pe(SYSROOT / path)
+    assert (pe.FILE_HEADER.Machine, pe.OPTIONAL_HEADER.ImageBase, pe.is_dll()) == (machine, base, True)
+    assert bool(pe.OPTIONAL_HEADER.AddressOfEntryPoint) == ("vcruntime" not in path)
+    imports = _imports(SYSROOT / path)
+    assert set(imports) == imported
+    for dll, names in imports.items():
+        assert set(names) <= set(_exports(SYSROOT / path.split("/")[0] / dll)), (dll, names)
+
+
 @pytest.mark.parametrize("dll", DLLS, ids=lambda d: d.path)
 def test_dll_exports_are_undecorated(dll: Dll):
     for name in _exports(SYSROOT / dll.path):
@@ -268,7 +292,8 @@ def test_leaf_dlls_import_nothing(dll: str):
 @pytest.mark.parametrize(("name", "width"), FIXTURE_FILES, ids=lambda v: v)
 def test_fixture_shape(name: str, width: str):
     path = _fixture(name, width)
-    assert (FIXTURES / "src" / f"{name.removesuffix('_laa')}.c").exists()  # NAME_laa: NAME.c, linked LAA
+    folder = "crt" if name.startswith("crt_") else "src"  # crt_*: built with the toolchain's own start-up
+    assert (FIXTURES / folder / f"{name.removesuffix('_laa')}.c").exists()  # NAME_laa: NAME.c, linked LAA
     pe = _pe(path)
     assert pe.FILE_HEADER.Machine == WIDTH_MACHINE[width]
     assert not pe.is_dll()
@@ -279,7 +304,7 @@ def test_fixture_shape(name: str, width: str):
 
 def _import_source(dll: str, width: str) -> Path:
     """The file an import of a fixture resolves against: a guest system DLL, or a fixture DLL beside it."""
-    if dll in ("kernel32.dll", "ntdll.dll", "shlwapi.dll"):
+    if dll in ("kernel32.dll", "ntdll.dll", "shlwapi.dll", "msvcrt.dll"):
         return SYSROOT / WIDTH_SYSDIR[width] / dll
     assert dll.removesuffix(".dll") in FIXTURE_DLLS, dll
     return FIXTURES / "bin" / width / dll
@@ -360,7 +385,7 @@ def test_fixture_readme_lists_every_program():
 
 # ---- determinism -------------------------------------------------------------------------------------------
 
-ALL_IMAGES = [SYSROOT / d.path for d in DLLS] + [_fixture(n, w) for n, w in FIXTURE_FILES] + [
+ALL_IMAGES = [SYSROOT / d.path for d in DLLS] + [SYSROOT / d[0] for d in CRT_DLLS] + [_fixture(n, w) for n, w in FIXTURE_FILES] + [
     FIXTURES / "bin" / w / f"{n}.dll" for n in FIXTURE_DLLS for w in ("x86", "x64")]
 
 

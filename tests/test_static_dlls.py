@@ -220,10 +220,10 @@ def importing(width: str, tmp_path: Path, dll: bytes) -> Path:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_known_dll_the_system_folder_lacks_is_searched_for_as_any_other(width: str, tmp_path: Path) -> None:
-    """Windows makes \\KnownDlls of the known DLLs System32 holds; the sysroot holds no msvcrt.dll, so one beside
+    """Windows makes \\KnownDlls of the known DLLs System32 holds; the sysroot holds no gdi32.dll, so one beside
     the program is the one loaded."""
-    folder = importing(width, tmp_path, b"msvcrt.dll")
-    shutil.copy(BIN / width / "dll_outer.dll", folder / "msvcrt.dll")
+    folder = importing(width, tmp_path, b"gdi32.dll")
+    shutil.copy(BIN / width / "dll_outer.dll", folder / "gdi32.dll")
     shutil.copy(BIN / width / "dll_inner.dll", folder / "dll_inner.dll")
     _, status, out = run(width, "prog.exe", root=tmp_path / "c", folder=folder)
     assert (status, out.splitlines()) == (0, OUTER_LINES)
@@ -234,4 +234,15 @@ def test_an_import_name_with_a_path_in_it_never_reaches_outside_the_folders(widt
     folder = importing(width, tmp_path, b"../outer.dll")
     shutil.copy(BIN / width / "dll_outer.dll", tmp_path / "outer.dll")  # beside the program's folder, not in it
     with pytest.raises(BadImage, match=r"imports \.\./outer\.dll, which was not found"):
+        run(width, "prog.exe", root=tmp_path / "c", folder=folder)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_system_msvcrt_is_loaded_whatever_the_programs_folder_holds(width: str, tmp_path: Path) -> None:
+    # msvcrt.dll is a known DLL the sysroot holds: one beside the program is passed over, and the system's lacks
+    # the program's import.
+    folder = importing(width, tmp_path, b"msvcrt.dll")
+    shutil.copy(BIN / width / "dll_outer.dll", folder / "msvcrt.dll")
+    shutil.copy(BIN / width / "dll_inner.dll", folder / "dll_inner.dll")
+    with pytest.raises(BadImage, match=r"msvcrt\.dll!outer_twice: procedure not found"):
         run(width, "prog.exe", root=tmp_path / "c", folder=folder)
