@@ -385,7 +385,8 @@ def test_fixture_readme_lists_every_program():
 
 # ---- determinism -------------------------------------------------------------------------------------------
 
-ALL_IMAGES = [SYSROOT / d.path for d in DLLS] + [SYSROOT / d[0] for d in CRT_DLLS] + [_fixture(n, w) for n, w in FIXTURE_FILES] + [
+ALL_IMAGES = [SYSROOT / d.path for d in DLLS] + [SYSROOT / d[0] for d in CRT_DLLS] + [
+    _fixture(n, w) for n, w in FIXTURE_FILES] + [
     FIXTURES / "bin" / w / f"{n}.dll" for n in FIXTURE_DLLS for w in ("x86", "x64")]
 
 
