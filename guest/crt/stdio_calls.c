@@ -1,0 +1,741 @@
+/*
+ * The stream functions programs call: characters, lines and blocks (narrow and wide), the buffer settings, the
+ * flags, the position, and perror. Each takes the stream's lock around the stream interface of stdio.c (the
+ * _nolock forms do not).
+ */
+#include "stdio_internal.h"
+
+#define STDIN (&__iob_func()[0])
+#define STDOUT (&__iob_func()[1])
+#define STDERR (&__iob_func()[2])
+FILE *CRT_EXPORT __iob_func(void);
+int crt_flush_streams(void);
+
+/* NULL streams take the invalid-parameter path. */
+#define CHECK_STREAM(stream, result)                                                                             \
+    do {                                                                                                         \
+        if (!(stream)) {                                                                                         \
+            crt_invalid_parameter(CRT_EINVAL);                                                                   \
+            return result;                                                                                       \
+        }                                                                                                        \
+    } while (0)
+
+static int put_narrow(FILE *stream, const char *s, size_t n)
+{
+    return crt_stream_write(stream, s, n) != n;
+}
+
+static int put_wide(FILE *stream, const wchar_t *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (crt_stream_putwc(s[i], stream) == CRT_WEOF)
+            return 1;
+    return 0;
+}
+
+#define CH char
+#define F(name) name##_a
+#define GETC crt_stream_getc
+#define END CRT_EOF
+#define PUT put_narrow
+#include "stdio_lines_t.h"
+#undef CH
+#undef F
+#undef GETC
+#undef END
+#undef PUT
+#define CH wchar_t
+#define F(name) name##_w
+#define GETC crt_stream_getwc
+#define END CRT_WEOF
+#define PUT put_wide
+#include "stdio_lines_t.h"
+#undef CH
+#undef F
+#undef GETC
+#undef END
+#undef PUT
+
+/* --- characters ------------------------------------------------------------------------------------------- */
+
+int CRT_EXPORT _fgetc_nolock(FILE *stream)
+{
+    return crt_stream_getc(stream);
+}
+
+int CRT_EXPORT fgetc(FILE *stream)
+{
+    int c;
+
+    CHECK_STREAM(stream, CRT_EOF);
+    _lock_file(stream);
+    c = crt_stream_getc(stream);
+    _unlock_file(stream);
+    return c;
+}
+
+int CRT_EXPORT getc(FILE *stream)
+{
+    return fgetc(stream);
+}
+
+int CRT_EXPORT _getc_nolock(FILE *stream)
+{
+    return crt_stream_getc(stream);
+}
+
+int CRT_EXPORT getchar(void)
+{
+    return fgetc(STDIN);
+}
+
+int CRT_EXPORT _fgetchar(void)
+{
+    return fgetc(STDIN);
+}
+
+int CRT_EXPORT _fputc_nolock(int c, FILE *stream)
+{
+    char byte = (char)c;
+
+    return crt_stream_write(stream, &byte, 1) == 1 ? c & 0xFF : CRT_EOF;
+}
+
+int CRT_EXPORT fputc(int c, FILE *stream)
+{
+    CHECK_STREAM(stream, CRT_EOF);
+    _lock_file(stream);
+    c = _fputc_nolock(c, stream);
+    _unlock_file(stream);
+    return c;
+}
+
+int CRT_EXPORT putc(int c, FILE *stream)
+{
+    return fputc(c, stream);
+}
+
+int CRT_EXPORT _putc_nolock(int c, FILE *stream)
+{
+    return _fputc_nolock(c, stream);
+}
+
+int CRT_EXPORT putchar(int c)
+{
+    return fputc(c, STDOUT);
+}
+
+int CRT_EXPORT _fputchar(int c)
+{
+    return fputc(c, STDOUT);
+}
+
+int CRT_EXPORT _ungetc_nolock(int c, FILE *stream)
+{
+    return crt_stream_ungetc(c, stream);
+}
+
+int CRT_EXPORT ungetc(int c, FILE *stream)
+{
+    CHECK_STREAM(stream, CRT_EOF);
+    _lock_file(stream);
+    c = crt_stream_ungetc(c, stream);
+    _unlock_file(stream);
+    return c;
+}
+
+/* _getw and _putw: an int as its 4 bytes. */
+int CRT_EXPORT _getw(FILE *stream)
+{
+    unsigned value = 0;
+
+    CHECK_STREAM(stream, CRT_EOF);
+    _lock_file(stream);
+    for (int i = 0; i < 4; i++) {
+        int c = crt_stream_getc(stream);
+
+        if (c == CRT_EOF) {
+            value = (unsigned)CRT_EOF;
+            break;
+        }
+        value |= (unsigned)c << (8 * i);
+    }
+    _unlock_file(stream);
+    return (int)value;
+}
+
+int CRT_EXPORT _putw(int value, FILE *stream)
+{
+    char bytes[4] = {(char)value, (char)(value >> 8), (char)(value >> 16), (char)(value >> 24)};
+    size_t wrote;
+
+    CHECK_STREAM(stream, CRT_EOF);
+    _lock_file(stream);
+    wrote = crt_stream_write(stream, bytes, 4);
+    _unlock_file(stream);
+    return wrote == 4 ? value : CRT_EOF;
+}
+
+/* --- wide characters -------------------------------------------------------------------------------------- */
+
+unsigned short CRT_EXPORT _fgetwc_nolock(FILE *stream)
+{
+    return crt_stream_getwc(stream);
+}
+
+unsigned short CRT_EXPORT fgetwc(FILE *stream)
+{
+    unsigned short c;
+
+    CHECK_STREAM(stream, CRT_WEOF);
+    _lock_file(stream);
+    c = crt_stream_getwc(stream);
+    _unlock_file(stream);
+    return c;
+}
+
+unsigned short CRT_EXPORT getwc(FILE *stream)
+{
+    return fgetwc(stream);
+}
+
+unsigned short CRT_EXPORT _getwc_nolock(FILE *stream)
+{
+    return crt_stream_getwc(stream);
+}
+
+unsigned short CRT_EXPORT getwchar(void)
+{
+    return fgetwc(STDIN);
+}
+
+unsigned short CRT_EXPORT _fgetwchar(void)
+{
+    return fgetwc(STDIN);
+}
+
+unsigned short CRT_EXPORT _fputwc_nolock(wchar_t c, FILE *stream)
+{
+    return crt_stream_putwc(c, stream);
+}
+
+unsigned short CRT_EXPORT fputwc(wchar_t c, FILE *stream)
+{
+    unsigned short result;
+
+    CHECK_STREAM(stream, CRT_WEOF);
+    _lock_file(stream);
+    result = crt_stream_putwc(c, stream);
+    _unlock_file(stream);
+    return result;
+}
+
+unsigned short CRT_EXPORT putwc(wchar_t c, FILE *stream)
+{
+    return fputwc(c, stream);
+}
+
+unsigned short CRT_EXPORT _putwc_nolock(wchar_t c, FILE *stream)
+{
+    return crt_stream_putwc(c, stream);
+}
+
+unsigned short CRT_EXPORT putwchar(wchar_t c)
+{
+    return fputwc(c, STDOUT);
+}
+
+unsigned short CRT_EXPORT _fputwchar(wchar_t c)
+{
+    return fputwc(c, STDOUT);
+}
+
+unsigned short CRT_EXPORT _ungetwc_nolock(unsigned short c, FILE *stream)
+{
+    return crt_stream_ungetwc(c, stream);
+}
+
+unsigned short CRT_EXPORT ungetwc(unsigned short c, FILE *stream)
+{
+    CHECK_STREAM(stream, CRT_WEOF);
+    _lock_file(stream);
+    c = crt_stream_ungetwc(c, stream);
+    _unlock_file(stream);
+    return c;
+}
+
+/* --- lines and strings ------------------------------------------------------------------------------------- */
+
+/* fgets(buf, 0, ...) gives NULL; a negative size or a NULL buffer or stream is an invalid parameter. */
+char *CRT_EXPORT fgets(char *buf, int n, FILE *stream)
+{
+    char *result;
+
+    if ((!buf && n) || n < 0 || !stream) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return NULL;
+    }
+    if (!n)
+        return NULL;
+    _lock_file(stream);
+    result = read_line_a(buf, n, stream);
+    _unlock_file(stream);
+    return result;
+}
+
+wchar_t *CRT_EXPORT fgetws(wchar_t *buf, int n, FILE *stream)
+{
+    wchar_t *result;
+
+    if ((!buf && n) || n < 0 || !stream) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return NULL;
+    }
+    if (!n)
+        return NULL;
+    _lock_file(stream);
+    result = read_line_w(buf, n, stream);
+    _unlock_file(stream);
+    return result;
+}
+
+char *CRT_EXPORT gets(char *buf)
+{
+    char *result;
+
+    CHECK_STREAM(buf, NULL);
+    _lock_file(STDIN);
+    result = read_whole_line_a(buf, STDIN);
+    _unlock_file(STDIN);
+    return result;
+}
+
+wchar_t *CRT_EXPORT _getws(wchar_t *buf)
+{
+    wchar_t *result;
+
+    CHECK_STREAM(buf, NULL);
+    _lock_file(STDIN);
+    result = read_whole_line_w(buf, STDIN);
+    _unlock_file(STDIN);
+    return result;
+}
+
+int CRT_EXPORT fputs(const char *s, FILE *stream)
+{
+    int failed;
+
+    if (!s || !stream) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return CRT_EOF;
+    }
+    _lock_file(stream);
+    failed = write_string_a(s, stream, 0);
+    _unlock_file(stream);
+    return failed ? CRT_EOF : 0;
+}
+
+int CRT_EXPORT fputws(const wchar_t *s, FILE *stream)
+{
+    int failed;
+
+    if (!s || !stream) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return CRT_WEOF;
+    }
+    _lock_file(stream);
+    failed = write_string_w(s, stream, 0);
+    _unlock_file(stream);
+    return failed ? CRT_WEOF : 0;
+}
+
+int CRT_EXPORT puts(const char *s)
+{
+    int failed;
+
+    CHECK_STREAM(s, CRT_EOF);
+    _lock_file(STDOUT);
+    failed = write_string_a(s, STDOUT, 1);
+    _unlock_file(STDOUT);
+    return failed ? CRT_EOF : 0;
+}
+
+int CRT_EXPORT _putws(const wchar_t *s)
+{
+    int failed;
+
+    CHECK_STREAM(s, CRT_WEOF);
+    _lock_file(STDOUT);
+    failed = write_string_w(s, STDOUT, 1);
+    _unlock_file(STDOUT);
+    return failed ? CRT_WEOF : 0;
+}
+
+/* --- blocks ------------------------------------------------------------------------------------------------ */
+
+size_t CRT_EXPORT _fread_nolock(void *buf, size_t size, size_t count, FILE *stream)
+{
+    size_t total, left;
+    char *out = buf;
+
+    if (!size || !count)
+        return 0;
+    if (!buf || !stream || count > (size_t)-1 / size) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return 0;
+    }
+    total = left = size * count;
+    while (left) {
+        if ((stream->_flag & IO_READ) && stream->_cnt > 0) {
+            size_t k = (size_t)stream->_cnt < left ? (size_t)stream->_cnt : left;
+
+            for (size_t i = 0; i < k; i++)
+                out[i] = stream->_ptr[i];
+            stream->_ptr += k;
+            stream->_cnt -= (int)k;
+            out += k;
+            left -= k;
+        } else {
+            int c = _filbuf(stream);
+
+            if (c == CRT_EOF)
+                break;
+            *out++ = (char)c;
+            left--;
+        }
+    }
+    return (total - left) / size;
+}
+
+size_t CRT_EXPORT fread(void *buf, size_t size, size_t count, FILE *stream)
+{
+    size_t got;
+
+    CHECK_STREAM(stream, 0);
+    _lock_file(stream);
+    got = _fread_nolock(buf, size, count, stream);
+    _unlock_file(stream);
+    return got;
+}
+
+size_t CRT_EXPORT _fwrite_nolock(const void *buf, size_t size, size_t count, FILE *stream)
+{
+    if (!size || !count)
+        return 0;
+    if (!buf || !stream || count > (size_t)-1 / size) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return 0;
+    }
+    return crt_stream_write(stream, buf, size * count) / size;
+}
+
+size_t CRT_EXPORT fwrite(const void *buf, size_t size, size_t count, FILE *stream)
+{
+    size_t wrote;
+
+    CHECK_STREAM(stream, 0);
+    _lock_file(stream);
+    wrote = _fwrite_nolock(buf, size, count, stream);
+    _unlock_file(stream);
+    return wrote;
+}
+
+/* --- buffers and flags ---------------------------------------------------------------------------------- */
+
+int CRT_EXPORT _fflush_nolock(FILE *stream)
+{
+    if (!stream)
+        return crt_flush_streams();
+    return crt_stream_flush(stream);
+}
+
+int CRT_EXPORT fflush(FILE *stream)
+{
+    int result;
+
+    if (!stream)
+        return crt_flush_streams();
+    _lock_file(stream);
+    result = crt_stream_flush(stream);
+    _unlock_file(stream);
+    return result;
+}
+
+/* _IOFBF 0, _IOLBF 0x40 (full buffering, as msvcrt gives it), _IONBF 4; a buffer of 2 to INT_MAX bytes. */
+int CRT_EXPORT setvbuf(FILE *stream, char *buf, int type, size_t size)
+{
+    if (!stream || (type != 0 && type != 0x40 && type != IO_NBF)
+        || (type != IO_NBF && (size < 2 || size > 0x7FFFFFFF))) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return -1;
+    }
+    _lock_file(stream);
+    crt_stream_flush(stream);
+    if (stream->_flag & IO_MYBUF)
+        crt_free(stream->_base);
+    stream->_flag &= ~(IO_MYBUF | IO_YOURBUF | IO_NBF | IO_SETVBUF | IO_TEMPBUF);
+    if (type == IO_NBF) {
+        stream->_flag |= IO_NBF;
+        stream->_base = (char *)&stream->_charbuf;
+        stream->_bufsiz = 2;
+    } else {
+        size &= ~(size_t)1;
+        if (!buf) {
+            if (!(buf = crt_alloc(size))) {
+                stream->_base = NULL;
+                stream->_bufsiz = 0;
+                _unlock_file(stream);
+                return -1;
+            }
+            stream->_flag |= IO_MYBUF | IO_SETVBUF;
+        } else {
+            stream->_flag |= IO_YOURBUF | IO_SETVBUF;
+        }
+        stream->_base = buf;
+        stream->_bufsiz = (int)size;
+    }
+    stream->_ptr = stream->_base;
+    stream->_cnt = 0;
+    _unlock_file(stream);
+    return 0;
+}
+
+void CRT_EXPORT setbuf(FILE *stream, char *buf)
+{
+    setvbuf(stream, buf, buf ? 0 : IO_NBF, 512);     /* BUFSIZ */
+}
+
+/* feof and ferror: msvcrt gives the flag's bit (as its macros do), the UCRT 1. */
+int CRT_EXPORT feof(FILE *stream)
+{
+    CHECK_STREAM(stream, 0);
+    return crt_flavor == CRT_MSVCRT ? stream->_flag & IO_EOF : (stream->_flag & IO_EOF) != 0;
+}
+
+int CRT_EXPORT ferror(FILE *stream)
+{
+    CHECK_STREAM(stream, 0);
+    return crt_flavor == CRT_MSVCRT ? stream->_flag & IO_ERR : (stream->_flag & IO_ERR) != 0;
+}
+
+int CRT_EXPORT clearerr_s(FILE *stream)
+{
+    struct crt_fd *entry;
+
+    CHECK_STREAM(stream, CRT_EINVAL);
+    _lock_file(stream);
+    stream->_flag &= ~(IO_ERR | IO_EOF);
+    if ((entry = crt_fd_find(stream->_file)) != NULL)
+        entry->flags &= ~FD_EOF;
+    _unlock_file(stream);
+    return 0;
+}
+
+void CRT_EXPORT clearerr(FILE *stream)
+{
+    clearerr_s(stream);
+}
+
+int CRT_EXPORT _fileno(FILE *stream)
+{
+    CHECK_STREAM(stream, -1);
+    return stream->_file;
+}
+
+/* --- positions ------------------------------------------------------------------------------------------- */
+
+/* Counts the newlines of [from, to): each was a CR LF in a text-mode file. */
+static long long newlines(const char *from, const char *to)
+{
+    long long n = 0;
+
+    for (; from < to; from++)
+        n += *from == '\n';
+    return n;
+}
+
+long long CRT_EXPORT _ftelli64_nolock(FILE *stream)
+{
+    struct crt_fd *entry;
+    long long position;
+    int text;
+
+    CHECK_STREAM(stream, -1);
+    if (!(entry = crt_fd_get(stream->_file)))
+        return -1;
+    if ((position = _lseeki64(stream->_file, 0, CRT_SEEK_CUR)) < 0)
+        return -1;
+    text = (entry->flags & FD_TEXTMODE) && entry->text == FD_TEXT_ANSI;
+    if ((stream->_flag & IO_WRT) && stream->_base && !(stream->_flag & IO_NBF)) {
+        if (entry->flags & FD_APPEND) {
+            /* The buffered bytes go to the end of the file. */
+            long long end = _lseeki64(stream->_file, 0, CRT_SEEK_END);
+
+            _lseeki64(stream->_file, position, CRT_SEEK_SET);
+            position = end;
+        }
+        position += stream->_ptr - stream->_base;
+        if (text)
+            position += newlines(stream->_base, stream->_ptr);
+    } else if ((stream->_flag & IO_READ) && stream->_cnt > 0) {
+        position -= stream->_cnt;
+        if (text)
+            position -= newlines(stream->_ptr, stream->_ptr + stream->_cnt);
+    }
+    return position < 0 ? 0 : position;
+}
+
+long long CRT_EXPORT _ftelli64(FILE *stream)
+{
+    long long position;
+
+    CHECK_STREAM(stream, -1);
+    _lock_file(stream);
+    position = _ftelli64_nolock(stream);
+    _unlock_file(stream);
+    return position;
+}
+
+long CRT_EXPORT _ftell_nolock(FILE *stream)
+{
+    long long position = _ftelli64_nolock(stream);
+
+    if (position > 0x7FFFFFFF) {
+        crt_set_errno(CRT_EINVAL);
+        return -1;
+    }
+    return (long)position;
+}
+
+long CRT_EXPORT ftell(FILE *stream)
+{
+    long position;
+
+    CHECK_STREAM(stream, -1);
+    _lock_file(stream);
+    position = _ftell_nolock(stream);
+    _unlock_file(stream);
+    return position;
+}
+
+int CRT_EXPORT _fseeki64_nolock(FILE *stream, long long offset, int origin)
+{
+    if (!stream || origin < 0 || origin > 2) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return -1;
+    }
+    if (!(stream->_flag & (IO_READ | IO_WRT | IO_RW))) {
+        crt_set_errno(CRT_EINVAL);
+        return -1;
+    }
+    stream->_flag &= ~IO_EOF;
+    if (origin == CRT_SEEK_CUR) {
+        long long here = _ftelli64_nolock(stream);
+
+        if (here < 0)
+            return -1;
+        offset += here;
+        origin = CRT_SEEK_SET;
+    }
+    if ((stream->_flag & IO_WRT) && crt_stream_flush(stream))
+        return -1;
+    stream->_ptr = stream->_base;
+    stream->_cnt = 0;
+    if (stream->_flag & IO_RW)
+        stream->_flag &= ~(IO_READ | IO_WRT);
+    return _lseeki64(stream->_file, offset, origin) < 0 ? -1 : 0;
+}
+
+int CRT_EXPORT _fseeki64(FILE *stream, long long offset, int origin)
+{
+    int result;
+
+    CHECK_STREAM(stream, -1);
+    _lock_file(stream);
+    result = _fseeki64_nolock(stream, offset, origin);
+    _unlock_file(stream);
+    return result;
+}
+
+int CRT_EXPORT _fseek_nolock(FILE *stream, long offset, int origin)
+{
+    return _fseeki64_nolock(stream, offset, origin);
+}
+
+int CRT_EXPORT fseek(FILE *stream, long offset, int origin)
+{
+    return _fseeki64(stream, offset, origin);
+}
+
+void CRT_EXPORT rewind(FILE *stream)
+{
+    if (!stream) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return;
+    }
+    _lock_file(stream);
+    _fseeki64_nolock(stream, 0, CRT_SEEK_SET);
+    stream->_flag &= ~(IO_ERR | IO_EOF);
+    _unlock_file(stream);
+}
+
+/* fpos_t is a 64-bit offset in both CRTs. */
+int CRT_EXPORT fgetpos(FILE *stream, long long *position)
+{
+    if (!stream || !position) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return -1;
+    }
+    *position = _ftelli64(stream);
+    return *position < 0 ? -1 : 0;
+}
+
+int CRT_EXPORT fsetpos(FILE *stream, const long long *position)
+{
+    if (!stream || !position) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return -1;
+    }
+    return _fseeki64(stream, *position, CRT_SEEK_SET);
+}
+
+/* --- perror ---------------------------------------------------------------------------------------------- */
+
+/* "message: " (when there is one), strerror(errno) and a newline, written to descriptor 2 directly. */
+static void report(const char *message, int err)
+{
+    const char *text = strerror(err);
+
+    if (message && *message) {
+        _write(2, message, lstrlenA(message));
+        _write(2, ": ", 2);
+    }
+    if (text)
+        _write(2, text, lstrlenA(text));
+    _write(2, "\n", 1);
+}
+
+void CRT_EXPORT perror(const char *message)
+{
+    int err = crt_thread_data()->err;
+
+    _lock_file(STDERR);
+    crt_stream_flush(STDERR);
+    report(message, err);
+    _unlock_file(STDERR);
+}
+
+void CRT_EXPORT _wperror(const wchar_t *message)
+{
+    char *narrow = NULL;
+    int n, err = crt_thread_data()->err;
+
+    if (message && *message && (n = WideCharToMultiByte(CP_ACP, 0, message, -1, NULL, 0, NULL, NULL)) > 0
+        && (narrow = crt_alloc(n)) != NULL)
+        WideCharToMultiByte(CP_ACP, 0, message, -1, narrow, n, NULL, NULL);
+    _lock_file(STDERR);
+    crt_stream_flush(STDERR);
+    report(narrow, err);
+    _unlock_file(STDERR);
+    crt_free(narrow);
+}
