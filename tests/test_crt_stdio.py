@@ -1,0 +1,348 @@
+"""The C runtime's stdio and low-level I/O (guest/crt/stdio*.c, lowio*.c): programs built by mingw-w64's own gcc
+against msvcrt.dll (and, through LoadLibrary, ucrtbase.dll), run in both widths; what they write (the standard
+streams, the files on the C: drive) is what Windows' own CRTs give."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.toolchain import build_and_run
+
+WIDTHS = ("x86", "x64")
+
+# Printing helpers for the test programs (no printf: the format engine is another area's).
+PRELUDE = r"""
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <io.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <share.h>
+#include <wchar.h>
+static void num(long long v)
+{
+    char buf[24], *p = buf + sizeof buf;
+    int neg = v < 0;
+    unsigned long long u = neg ? -(unsigned long long)v : (unsigned long long)v;
+    *--p = 0;
+    do { *--p = (char)('0' + u % 10); u /= 10; } while (u);
+    if (neg) *--p = '-';
+    fputs(p, stdout);
+}
+static void say(const char *label, long long v)
+{
+    fputs(label, stdout); fputc('=', stdout); num(v); fputc('\n', stdout);
+}
+static void show(const char *label, const char *s)
+{
+    fputs(label, stdout); fputs("=[", stdout); fputs(s, stdout); fputs("]\n", stdout);
+}
+"""
+
+
+def run(source: str, tmp_path: Path, width: str, *args: str, stdin: bytes = b"", files: dict | None = None):
+    """Builds PRELUDE + source and runs it with `files` (name: bytes) put on the C: drive first."""
+    root = tmp_path / f"c_{width}"
+    root.mkdir(exist_ok=True)
+    for name, data in (files or {}).items():
+        (root / name).write_bytes(data)
+    return build_and_run(PRELUDE + source, tmp_path, width, *args, stdin=stdin)
+
+
+def lines(*items: str) -> str:
+    return "".join(f"{item}\r\n" for item in items)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_hello_world_with_puts(tmp_path, width):
+    source = '#include <stdio.h>\nint main(void) { puts("hello"); return 0; }\n'
+    ran = build_and_run(source, tmp_path, width)
+    assert (ran.status, ran.stdout, ran.stderr) == (0, "hello\r\n", "")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_text_mode_writes_crlf_and_binary_mode_does_not(tmp_path, width):
+    ran = run(r"""
+int main(void)
+{
+    FILE *t = fopen("t.txt", "w"), *b = fopen("b.bin", "wb");
+    char buf[16];
+    fputs("a\nb\n", t);
+    fwrite("a\nb\n", 1, 4, b);
+    fclose(t);
+    fclose(b);
+    t = fopen("t.txt", "r");
+    say("text", fread(buf, 1, sizeof buf, t));
+    say("eof", feof(t) != 0);
+    fclose(t);
+    b = fopen("t.txt", "rb");
+    say("binary", fread(buf, 1, sizeof buf, b));
+    fclose(b);
+    return 0;
+}
+""", tmp_path, width)
+    root = tmp_path / f"c_{width}"
+    assert (root / "t.txt").read_bytes() == b"a\r\nb\r\n"
+    assert (root / "b.bin").read_bytes() == b"a\nb\n"
+    assert (ran.status, ran.stdout) == (0, lines("text=4", "eof=1", "binary=6"))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_ctrl_z_ends_text_input_from_a_file(tmp_path, width):
+    ran = run(r"""
+int main(void)
+{
+    char buf[16] = {0};
+    FILE *f = fopen("z.txt", "r");
+    size_t n = fread(buf, 1, sizeof buf, f);
+    say("text", n);
+    show("got", buf);
+    say("getc", fgetc(f));
+    fclose(f);
+    f = fopen("z.txt", "rb");
+    say("binary", fread(buf, 1, sizeof buf, f));
+    fclose(f);
+    return 0;
+}
+""", tmp_path, width, files={"z.txt": b"ab\r\n\x1acd"})
+    assert ran.stdout == lines("text=3", "got=[ab", "]", "getc=-1", "binary=7")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_seek_and_tell(tmp_path, width):
+    ran = run(r"""
+int main(void)
+{
+    FILE *f = fopen("s.bin", "w+b");
+    fpos_t pos;
+    fputs("0123456789", f);
+    say("tell", ftell(f));
+    fseek(f, 3, SEEK_SET);
+    say("c3", fgetc(f));
+    say("tell", ftell(f));
+    fseek(f, -2, SEEK_END);
+    say("c8", fgetc(f));
+    fseek(f, -5, SEEK_CUR);
+    say("c4", fgetc(f));
+    fgetpos(f, &pos);
+    fgetc(f);
+    fsetpos(f, &pos);
+    say("c5", fgetc(f));
+    rewind(f);
+    say("c0", fgetc(f));
+    say("i64", _ftelli64(f));
+    _fseeki64(f, 0, SEEK_END);
+    say("end", _ftelli64(f));
+    fclose(f);
+    f = fopen("lines.txt", "r");
+    char buf[16];
+    fgets(buf, sizeof buf, f);
+    say("text_tell", ftell(f));
+    fgets(buf, sizeof buf, f);
+    show("second", buf);
+    fclose(f);
+    return 0;
+}
+""", tmp_path, width, files={"lines.txt": b"one\r\ntwo\r\n"})
+    assert ran.stdout == lines("tell=10", "c3=51", "tell=4", "c8=56", "c4=52", "c5=53", "c0=48", "i64=1",
+                               "end=10", "text_tell=5", "second=[two", "]")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_append_mode_writes_at_the_end(tmp_path, width):
+    ran = run(r"""
+int main(void)
+{
+    FILE *f = fopen("a.txt", "ab");
+    fputs("y", f);
+    fseek(f, 0, SEEK_SET);
+    fputs("z", f);
+    fclose(f);
+    f = fopen("a.txt", "a+b");
+    say("first", fgetc(f));
+    fseek(f, 0, SEEK_SET);
+    fputs("!", f);
+    fclose(f);
+    return 0;
+}
+""", tmp_path, width, files={"a.txt": b"x"})
+    assert ran.stdout == lines("first=120")
+    assert (tmp_path / f"c_{width}" / "a.txt").read_bytes() == b"xyz!"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_ungetc(tmp_path, width):
+    ran = run(r"""
+int main(void)
+{
+    FILE *f = fopen("u.txt", "r");
+    int c = fgetc(f);
+    say("unget", ungetc('Q', f));
+    say("again", fgetc(f));
+    say("next", fgetc(f));
+    say("eof", ungetc(EOF, f));
+    fgetc(f);
+    say("end", fgetc(f));
+    say("at_end", ungetc('E', f));
+    say("feof", feof(f) != 0);
+    say("back", fgetc(f));
+    (void)c;
+    fclose(f);
+    return 0;
+}
+""", tmp_path, width, files={"u.txt": b"abc"})
+    assert ran.stdout == lines("unget=81", "again=81", "next=98", "eof=-1", "end=-1", "at_end=69", "feof=0",
+                               "back=69")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_fgets_edge_cases(tmp_path, width):
+    ran = run(r"""
+int main(void)
+{
+    FILE *f = fopen("g.txt", "r");
+    char buf[5];
+    while (fgets(buf, sizeof buf, f))
+        show("part", buf);
+    say("null_at_end", fgets(buf, sizeof buf, f) == NULL);
+    rewind(f);
+    say("one", fgets(buf, 1, f) == buf && buf[0] == 0);
+    say("zero", fgets(buf, 0, f) == NULL);
+    fclose(f);
+    return 0;
+}
+""", tmp_path, width, files={"g.txt": b"abcdefgh\r\nxy"})
+    assert ran.stdout == lines("part=[abcd]", "part=[efgh]", "part=[", "]", "part=[xy]", "null_at_end=1",
+                               "one=1", "zero=1")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_reading_stdin(tmp_path, width):
+    ran = run(r"""
+int main(void)
+{
+    char buf[64];
+    while (fgets(buf, sizeof buf, stdin))
+        show("line", buf);
+    say("eof", feof(stdin) != 0);
+    say("getchar", getchar());
+    return 0;
+}
+""", tmp_path, width, stdin=b"first\r\nsecond\r\nlast")
+    assert ran.stdout == lines("line=[first", "]", "line=[second", "]", "line=[last]", "eof=1", "getchar=-1")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_setmode_binary_stdout(tmp_path, width):
+    ran = run(r"""
+int main(void)
+{
+    int previous;
+    fflush(stdout);
+    previous = _setmode(_fileno(stdout), _O_BINARY);
+    fputs("raw\n", stdout);
+    fflush(stdout);
+    _setmode(_fileno(stdout), _O_TEXT);
+    say("previous", previous);
+    return 0;
+}
+""", tmp_path, width)
+    assert ran.stdout == "raw\n" + lines("previous=16384")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_errno_for_a_missing_file_and_a_bad_descriptor(tmp_path, width):
+    ran = run(r"""
+int main(void)
+{
+    FILE *f;
+    errno = 0;
+    f = fopen("missing.txt", "r");
+    say("null", f == NULL);
+    say("errno", errno);
+    errno = 0;
+    say("write", _write(99, "x", 1));
+    say("errno", errno);
+    errno = 0;
+    say("close", _close(-1));
+    say("errno", errno);
+    say("osfhandle", _get_osfhandle(42) == -1);
+    say("open", _open("missing.txt", _O_RDONLY));
+    say("errno", errno);
+    fopen("nothere.txt", "r");
+    perror("open");
+    return 0;
+}
+""", tmp_path, width)
+    assert ran.stdout == lines("null=1", "errno=2", "write=-1", "errno=9", "close=-1", "errno=9", "osfhandle=1",
+                               "open=-1", "errno=2")
+    assert ran.stderr == "open: No such file or directory\r\n"
+
+
+EXIT_PROGRAM = r"""
+int main(int argc, char **argv)
+{
+    FILE *f = fopen("out.txt", "w");
+    fputs("kept", f);
+    setvbuf(stdout, NULL, _IOFBF, 4096);
+    fputs("buffered\n", stdout);
+    if (argv[1][0] == 'e')
+        exit(0);
+    _exit(0);
+}
+"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_exit_flushes_streams_and__exit_does_not(tmp_path, width):
+    ran = run(EXIT_PROGRAM, tmp_path, width, "exit")
+    assert (ran.status, ran.stdout) == (0, "buffered\r\n")
+    assert (tmp_path / f"c_{width}" / "out.txt").read_bytes() == b"kept"
+    ran = run(EXIT_PROGRAM, tmp_path, width, "_exit")
+    assert (ran.status, ran.stdout) == (0, "")
+    assert (tmp_path / f"c_{width}" / "out.txt").read_bytes() == b""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_console_stdout_is_written_at_the_end_of_each_call(tmp_path, width):
+    # A console's stdout shows each call's output at once: _exit after puts loses nothing.
+    ran = run(r"""
+int main(void)
+{
+    puts("shown");
+    fputc('c', stdout);
+    fputs("x\n", stderr);
+    _exit(0);
+}
+""", tmp_path, width)
+    assert (ran.stdout, ran.stderr) == ("shown\r\nc", "x\r\n")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_hundred_thousand_lines_run_fast(tmp_path, width):
+    # To a file and to a fully buffered stdout: 4096-byte writes. (Line by line to the console, as on Windows, is
+    # one write per line.)
+    start = time.monotonic()
+    ran = run(r"""
+int main(void)
+{
+    FILE *f = fopen("big.txt", "w");
+    for (int i = 0; i < 100000; i++)
+        fputs("a line of text\n", f);
+    fclose(f);
+    setvbuf(stdout, NULL, _IOFBF, 4096);
+    for (int i = 0; i < 100000; i++)
+        puts("line");
+    return 0;
+}
+""", tmp_path, width)
+    elapsed = time.monotonic() - start
+    assert ran.status == 0
+    assert ran.stdout == "line\r\n" * 100000
+    assert (tmp_path / f"c_{width}" / "big.txt").read_bytes() == b"a line of text\r\n" * 100000
+    assert elapsed < 15
