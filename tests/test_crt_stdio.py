@@ -346,3 +346,262 @@ int main(void)
     assert ran.stdout == "line\r\n" * 100000
     assert (tmp_path / f"c_{width}" / "big.txt").read_bytes() == b"a line of text\r\n" * 100000
     assert elapsed < 15
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_descriptors(tmp_path, width):
+    ran = run(r"""
+int main(void)
+{
+    char buf[16] = {0};
+    int fd = _open("d.txt", _O_CREAT | _O_EXCL | _O_WRONLY, _S_IREAD | _S_IWRITE), fd2;
+    say("fd", fd);
+    say("write", _write(fd, "a\nb", 3));
+    say("tell", _tell(fd));
+    _close(fd);
+    say("again", _open("d.txt", _O_CREAT | _O_EXCL | _O_WRONLY, _S_IREAD | _S_IWRITE));
+    say("errno", errno);
+    fd = _open("d.txt", _O_RDWR | _O_BINARY);
+    say("read", _read(fd, buf, sizeof buf));
+    say("eof", _eof(fd));
+    say("seek", _lseek(fd, 1, SEEK_SET));
+    say("eof", _eof(fd));
+    say("length", _filelength(fd));
+    say("chsize", _chsize(fd, 6));
+    say("length", _filelengthi64(fd));
+    say("isatty_file", _isatty(fd) != 0);
+    say("isatty_stdout", _isatty(1) != 0);
+    fd2 = _dup(fd);
+    say("dup", fd2 > fd);
+    _lseek(fd2, 0, SEEK_END);
+    _write(fd2, "Z", 1);
+    _close(fd2);
+    fd2 = _open_osfhandle(_get_osfhandle(fd), _O_BINARY);
+    say("osf", fd2 > fd);
+    fd = _open("redirect.txt", _O_CREAT | _O_WRONLY | _O_TRUNC, _S_IWRITE);
+    say("dup2", _dup2(fd, 1));
+    _write(1, "to file\n", 8);
+    _close(fd);
+    _close(1);
+    return 0;
+}
+""", tmp_path, width)
+    root = tmp_path / f"c_{width}"
+    assert ran.stdout == lines("fd=3", "write=3", "tell=4", "again=-1", "errno=17", "read=4", "eof=1", "seek=1",
+                               "eof=0", "length=4", "chsize=0", "length=6", "isatty_file=0", "isatty_stdout=1",
+                               "dup=1", "osf=1")
+    assert (root / "d.txt").read_bytes() == b"a\r\nb\0\0Z"
+    assert (root / "redirect.txt").read_bytes() == b"dup2=0\r\nto file\r\n"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_files_and_directories(tmp_path, width):
+    ran = run(r"""
+int main(void)
+{
+    char cwd[260];
+    FILE *f;
+    say("mkdir", _mkdir("dir"));
+    say("mkdir_again", _mkdir("dir"));
+    say("errno", errno);
+    say("access", _access("dir", 0));
+    say("access_missing", _access("missing", 0));
+    say("errno", errno);
+    say("chdir", _chdir("dir"));
+    show("cwd", _getcwd(cwd, sizeof cwd));
+    say("small", _getcwd(cwd, 3) == NULL && errno == ERANGE);
+    f = fopen("f.txt", "w");
+    fputs("x", f);
+    fclose(f);
+    _chdir("..");
+    say("rename", rename("dir\\f.txt", "g.txt"));
+    say("rmdir", _rmdir("dir"));
+    say("remove", remove("g.txt"));
+    say("remove_again", remove("g.txt"));
+    say("errno", errno);
+    close(_open("ro.txt", _O_CREAT | _O_WRONLY, _S_IREAD));
+    say("access_ro_read", _access("ro.txt", 4));
+    say("access_ro_write", _access("ro.txt", 2));
+    say("errno", errno);
+    say("unlink", _unlink("missing"));
+    say("errno", errno);
+    return 0;
+}
+""", tmp_path, width)
+    assert ran.stdout == lines("mkdir=0", "mkdir_again=-1", "errno=17", "access=0", "access_missing=-1",
+                               "errno=2", "chdir=0", "cwd=[C:\\dir]", "small=1", "rename=0", "rmdir=0",
+                               "remove=0", "remove_again=-1", "errno=2", "access_ro_read=0", "access_ro_write=-1",
+                               "errno=13", "unlink=-1", "errno=2")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_stat_in_every_layout(tmp_path, width):
+    ran = run(r"""
+int main(void)
+{
+    struct stat st;
+    struct _stat64 st64;
+    struct _stati64 sti64;
+    int fd;
+    say("sizes", sizeof(struct _stat32) * 1000000 + sizeof(struct _stat64) * 1000 + sizeof(struct stat));
+    say("stat", stat("five.txt", &st));
+    say("size", st.st_size);
+    say("mode", st.st_mode);
+    say("dev", st.st_dev);
+    say("nlink", st.st_nlink);
+    say("stat64", _stat64("five.txt", &st64));
+    say("size", st64.st_size);
+    say("same_mtime", st64.st_mtime == st.st_mtime);
+    num(st64.st_mtime); fputs("\n", stdout);
+    say("stati64", _stati64("five.txt", &sti64));
+    say("size", sti64.st_size);
+    _mkdir("sub");
+    say("dir", stat("sub", &st));
+    say("mode", st.st_mode);
+    say("exe", stat("run.exe", &st));
+    say("mode", st.st_mode);
+    say("missing", stat("missing", &st));
+    say("errno", errno);
+    say("slash", _stat64("five.txt\\", &st64));
+    say("wstat", _wstat(L"five.txt", (struct _stat *)&st));
+    fd = _open("five.txt", _O_RDONLY);
+    say("fstat", fstat(fd, &st));
+    say("size", st.st_size);
+    say("mode", st.st_mode);
+    say("fstat64", _fstat64(fd, &st64));
+    say("size", st64.st_size);
+    say("fstat_console", fstat(1, &st));
+    say("mode", st.st_mode);
+    say("bad", fstat(77, &st));
+    say("errno", errno);
+    return 0;
+}
+""", tmp_path, width, files={"five.txt": b"12345", "run.exe": b"MZ"})
+    out = ran.stdout.split("\r\n")
+    mtime = int(out[9])
+    host = (tmp_path / f"c_{width}" / "five.txt").stat().st_mtime
+    assert abs(mtime - host) < 5
+    del out[9]
+    stat_size = 36 if width == "x86" else 48
+    assert "\r\n".join(out) == lines(f"sizes={36056000 + stat_size}", "stat=0", "size=5", "mode=33206", "dev=2",
+                                     "nlink=1", "stat64=0", "size=5", "same_mtime=1", "stati64=0", "size=5",
+                                     "dir=0", "mode=16895", "exe=0", "mode=33279",
+                                     "missing=-1", "errno=2", "slash=-1", "wstat=0", "fstat=0", "size=5",
+                                     "mode=33206", "fstat64=0", "size=5", "fstat_console=0", "mode=8192", "bad=-1",
+                                     "errno=9")
+
+
+@pytest.fixture
+def with_sub(tmp_path):
+    for width in WIDTHS:
+        (tmp_path / f"c_{width}" / "sub").mkdir(parents=True)
+    return tmp_path
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_findfirst_in_every_layout(with_sub, width):
+    tmp_path = with_sub
+    ran = run(r"""
+int main(void)
+{
+    struct _finddata_t fd;
+    struct __finddata64_t fd64;
+    struct _wfinddata_t wfd;
+    intptr_t h = _findfirst("*.txt", &fd);
+    say("handle", h != -1);
+    do {
+        show("name", fd.name);
+        say("size", fd.size);
+    } while (_findnext(h, &fd) == 0);
+    say("errno", errno);
+    say("close", _findclose(h));
+    h = _findfirst64("sub", &fd64);
+    show("dir", fd64.name);
+    say("attrib", fd64.attrib & _A_SUBDIR);
+    say("size", fd64.size);
+    _findclose(h);
+    h = _wfindfirst(L"b*", &wfd);
+    say("wide", wfd.name[0] == L'b' && wfd.size == 3);
+    _findclose(h);
+    say("missing", _findfirst("nothing*", &fd));
+    say("errno", errno);
+    return 0;
+}
+""", tmp_path, width, files={"a.txt": b"1", "bb.txt": b"333"})
+    out = ran.stdout.split("\r\n")
+    assert sorted(zip(out[1:5:2], out[2:5:2], strict=True)) == [("name=[a.txt]", "size=1"), ("name=[bb.txt]", "size=3")]
+    assert "\r\n".join([out[0], *out[5:]]) == lines("handle=1", "errno=2", "close=0", "dir=[sub]", "attrib=16",
+                                                    "size=0", "wide=1", "missing=-1", "errno=2")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_wide_streams_and_unicode_modes(tmp_path, width):
+    ran = run(r"""
+static void codes(const wchar_t *s)
+{
+    for (; *s; s++) { num(*s); fputc(' ', stdout); }
+    fputc('\n', stdout);
+}
+int main(void)
+{
+    wchar_t buf[16];
+    FILE *f = fopen("ansi.txt", "w");
+    fputws(L"h\u00e9\n", f);
+    say("putwc", fputwc(L'!', f));
+    fclose(f);
+    f = fopen("u16.txt", "w, ccs=UTF-16LE");
+    fputws(L"h\u00e9\n", f);
+    fclose(f);
+    f = fopen("u8.txt", "w, ccs=UTF-8");
+    fputws(L"h\u00e9\u20ac\n", f);
+    fclose(f);
+    f = fopen("u8.txt", "r, ccs=UTF-8");
+    codes(fgetws(buf, 16, f));
+    fclose(f);
+    f = fopen("u16.txt", "r, ccs=UTF-16LE");
+    say("getwc", fgetwc(f));
+    say("ungetwc", ungetwc(L'Q', f));
+    say("getwc", fgetwc(f));
+    say("getwc", fgetwc(f));
+    say("getwc", fgetwc(f));
+    say("weof", fgetwc(f) == WEOF);
+    fclose(f);
+    f = fopen("ansi.txt", "r");
+    codes(fgetws(buf, 16, f));
+    fclose(f);
+
+    return 0;
+}
+""", tmp_path, width)
+    root = tmp_path / f"c_{width}"
+    assert (root / "ansi.txt").read_bytes() == b"h\xe9\r\n!"
+    assert (root / "u16.txt").read_bytes() == b"\xff\xfeh\x00\xe9\x00\r\x00\n\x00"
+    assert (root / "u8.txt").read_bytes() == b"\xef\xbb\xbfh\xc3\xa9\xe2\x82\xac\r\n"
+    assert ran.stdout == lines("putwc=33", "104 233 8364 10 ", "getwc=104", "ungetwc=81", "getwc=81",
+                               "getwc=233", "getwc=10", "weof=1", "104 233 10 ")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_temporary_files(tmp_path, width):
+    ran = run(r"""
+int main(void)
+{
+    char buf[8] = {0}, *name;
+    FILE *f = tmpfile();
+    fputs("temp\n", f);
+    rewind(f);
+    fread(buf, 1, sizeof buf - 1, f);
+    show("read", buf);
+    fclose(f);
+    name = tmpnam(NULL);
+    int slashes = 0;
+    for (char *p = name; *p; p++)
+        slashes += *p == '\\';
+    say("root", name[0] == '\\' && slashes == 1);
+    name = _tempnam("C:\\", "pre");
+    say("tempnam", strncmp(name, "C:\\pre", 6) == 0);
+    return 0;
+}
+""", tmp_path, width)
+    assert ran.stdout == lines("read=[temp", "]", "root=1", "tempnam=1")
+    assert [p.name for p in (tmp_path / f"c_{width}").iterdir() if p.suffix != ".exe"] == []

@@ -87,3 +87,33 @@ EXCEPTION_DISPOSITION __cdecl __C_specific_handler(struct _EXCEPTION_RECORD *rec
     return ExceptionContinueSearch;
 }
 #endif
+
+char *__cdecl strncpy(char *to, const char *from, size_t n)
+{
+    size_t i = 0;
+
+    for (; i < n && from[i]; i++)
+        to[i] = from[i];
+    for (; i < n; i++)
+        to[i] = 0;
+    return to;
+}
+
+char *__cdecl strchr(const char *s, int c)
+{
+    for (;; s++) {
+        if (*s == (char)c)
+            return (char *)s;
+        if (!*s)
+            return NULL;
+    }
+}
+
+size_t __cdecl wcslen(const wchar_t *s)
+{
+    size_t n = 0;
+
+    while (s[n])
+        n++;
+    return n;
+}

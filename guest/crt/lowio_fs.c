@@ -1,0 +1,224 @@
+/*
+ * The file system's calls of io.h, direct.h and stdio.h: _access, _unlink/remove, rename, _mkdir, _rmdir, _chdir
+ * and _getcwd. Each works on wide paths; the narrow forms convert the path from the ANSI code page first.
+ */
+#include "stdio_internal.h"
+
+typedef int (*wide_call_t)(const wchar_t *path, int arg);
+
+/* fn on the wide form of path; NULL is an invalid parameter. */
+static int narrow_call(const char *path, int arg, wide_call_t fn)
+{
+    wchar_t *wide;
+    int result;
+
+    if (!path) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return -1;
+    }
+    if (!(wide = crt_path_to_wide(path)))
+        return -1;
+    result = fn(wide, arg);
+    crt_free(wide);
+    return result;
+}
+
+/* 0 when ok, else -1 with errno from the Win32 error. */
+static int win32_result(BOOL ok)
+{
+    if (ok)
+        return 0;
+    crt_set_errno_from_win32(GetLastError());
+    return -1;
+}
+
+/* mode: 0 exists, 2 writable, 4 readable, 6 both; a read-only file is not writable (a directory always is). */
+static int waccess(const wchar_t *path, int mode)
+{
+    DWORD attributes;
+
+    if (!path || (mode & ~6)) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return -1;
+    }
+    attributes = GetFileAttributesW(path);
+    if (attributes == INVALID_FILE_ATTRIBUTES)
+        return win32_result(FALSE);
+    if ((attributes & FILE_ATTRIBUTE_READONLY) && !(attributes & FILE_ATTRIBUTE_DIRECTORY) && (mode & 2)) {
+        crt_thread_data()->doserr = ERROR_ACCESS_DENIED;
+        crt_set_errno(CRT_EACCES);
+        return -1;
+    }
+    return 0;
+}
+
+int CRT_EXPORT _waccess(const wchar_t *path, int mode)
+{
+    return waccess(path, mode);
+}
+
+int CRT_EXPORT _access(const char *path, int mode)
+{
+    return narrow_call(path, mode, waccess);
+}
+
+int CRT_EXPORT _waccess_s(const wchar_t *path, int mode)
+{
+    return waccess(path, mode) ? crt_thread_data()->err : 0;
+}
+
+int CRT_EXPORT _access_s(const char *path, int mode)
+{
+    return narrow_call(path, mode, waccess) ? crt_thread_data()->err : 0;
+}
+
+static int wunlink(const wchar_t *path, int unused)
+{
+    (void)unused;
+    return win32_result(DeleteFileW(path));
+}
+
+int CRT_EXPORT _wunlink(const wchar_t *path)
+{
+    if (!path) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return -1;
+    }
+    return wunlink(path, 0);
+}
+
+int CRT_EXPORT _unlink(const char *path)
+{
+    return narrow_call(path, 0, wunlink);
+}
+
+int CRT_EXPORT _wremove(const wchar_t *path)
+{
+    return _wunlink(path);
+}
+
+int CRT_EXPORT remove(const char *path)
+{
+    return _unlink(path);
+}
+
+int CRT_EXPORT _wrename(const wchar_t *from, const wchar_t *to)
+{
+    if (!from || !to) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return -1;
+    }
+    return win32_result(MoveFileExW(from, to, MOVEFILE_COPY_ALLOWED));
+}
+
+int CRT_EXPORT rename(const char *from, const char *to)
+{
+    wchar_t *wfrom, *wto;
+    int result = -1;
+
+    if (!from || !to) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return -1;
+    }
+    if (!(wfrom = crt_path_to_wide(from)))
+        return -1;
+    if ((wto = crt_path_to_wide(to)) != NULL) {
+        result = _wrename(wfrom, wto);
+        crt_free(wto);
+    }
+    crt_free(wfrom);
+    return result;
+}
+
+static int wmkdir(const wchar_t *path, int unused)
+{
+    (void)unused;
+    return win32_result(CreateDirectoryW(path, NULL));
+}
+
+static int wrmdir(const wchar_t *path, int unused)
+{
+    (void)unused;
+    return win32_result(RemoveDirectoryW(path));
+}
+
+static int wchdir(const wchar_t *path, int unused)
+{
+    (void)unused;
+    return win32_result(SetCurrentDirectoryW(path));
+}
+
+int CRT_EXPORT _wmkdir(const wchar_t *path)
+{
+    return path ? wmkdir(path, 0) : narrow_call(NULL, 0, wmkdir);
+}
+
+int CRT_EXPORT _mkdir(const char *path)
+{
+    return narrow_call(path, 0, wmkdir);
+}
+
+int CRT_EXPORT _wrmdir(const wchar_t *path)
+{
+    return path ? wrmdir(path, 0) : narrow_call(NULL, 0, wrmdir);
+}
+
+int CRT_EXPORT _rmdir(const char *path)
+{
+    return narrow_call(path, 0, wrmdir);
+}
+
+int CRT_EXPORT _wchdir(const wchar_t *path)
+{
+    return path ? wchdir(path, 0) : narrow_call(NULL, 0, wchdir);
+}
+
+int CRT_EXPORT _chdir(const char *path)
+{
+    return narrow_call(path, 0, wchdir);
+}
+
+/*
+ * _getcwd: the current directory into buf (size characters), or with buf NULL into a block from malloc of at
+ * least size characters; NULL with ERANGE when it does not fit.
+ */
+#define GETCWD_BODY(CH, GET)                                                                                     \
+    DWORD needed = GET(0, NULL), got;                                                                            \
+    CH *out = buf;                                                                                               \
+                                                                                                                 \
+    if (buf && size <= 0) {                                                                                      \
+        crt_invalid_parameter(CRT_EINVAL);                                                                       \
+        return NULL;                                                                                             \
+    }                                                                                                            \
+    if (!needed) {                                                                                               \
+        crt_set_errno_from_win32(GetLastError());                                                                \
+        return NULL;                                                                                             \
+    }                                                                                                            \
+    if (!out) {                                                                                                  \
+        size = (int)needed > size ? (int)needed : size;                                                          \
+        if (!(out = crt_alloc(size * sizeof(CH)))) {                                                             \
+            crt_set_errno(CRT_ENOMEM);                                                                           \
+            return NULL;                                                                                         \
+        }                                                                                                        \
+    } else if ((int)needed > size) {                                                                             \
+        crt_set_errno(CRT_ERANGE);                                                                               \
+        return NULL;                                                                                             \
+    }                                                                                                            \
+    got = GET(size, out);                                                                                        \
+    if (!got || (int)got >= size) {                                                                              \
+        crt_set_errno(got ? CRT_ERANGE : CRT_EINVAL);                                                            \
+        if (!buf)                                                                                                \
+            crt_free(out);                                                                                       \
+        return NULL;                                                                                             \
+    }                                                                                                            \
+    return out;
+
+char *CRT_EXPORT _getcwd(char *buf, int size)
+{
+    GETCWD_BODY(char, GetCurrentDirectoryA)
+}
+
+wchar_t *CRT_EXPORT _wgetcwd(wchar_t *buf, int size)
+{
+    GETCWD_BODY(wchar_t, GetCurrentDirectoryW)
+}
