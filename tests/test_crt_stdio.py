@@ -605,3 +605,84 @@ int main(void)
 """, tmp_path, width)
     assert ran.stdout == lines("read=[temp", "]", "root=1", "tempnam=1")
     assert [p.name for p in (tmp_path / f"c_{width}").iterdir() if p.suffix != ".exe"] == []
+
+
+FLAVOR_PROGRAM = r"""
+#include <windows.h>
+typedef FILE *(__cdecl *iob_func_t)(unsigned);
+typedef FILE *(__cdecl *iob_array_t)(void);
+typedef int (__cdecl *fputs_t)(const char *, FILE *);
+typedef FILE *(__cdecl *fopen_t)(const char *, const char *);
+typedef int (__cdecl *file_t)(FILE *);
+typedef int (__cdecl *write_t)(int, const void *, unsigned);
+typedef int *(__cdecl *errno_func_t)(void);
+typedef void (__cdecl *handler_t)(const wchar_t *, const wchar_t *, const wchar_t *, unsigned, uintptr_t);
+typedef handler_t (__cdecl *set_handler_t)(handler_t);
+static int calls;
+static void __cdecl handler(const wchar_t *e, const wchar_t *f, const wchar_t *file, unsigned line, uintptr_t r)
+{
+    (void)e, (void)f, (void)file, (void)line, (void)r;
+    calls++;
+}
+#define GET(type, name) type name##_ = (type)(void (*)(void))GetProcAddress(dll, #name)
+static void flavor(const char *name)
+{
+    HMODULE dll = LoadLibraryA(name);
+    GET(iob_func_t, __acrt_iob_func);
+    GET(iob_array_t, __iob_func);
+    GET(fputs_t, fputs);
+    GET(fopen_t, fopen);
+    GET(file_t, fclose);
+    GET(file_t, fgetc);
+    GET(file_t, feof);
+    GET(file_t, fflush);
+    GET(write_t, _write);
+    GET(errno_func_t, _errno);
+    GET(set_handler_t, _set_invalid_parameter_handler);
+    FILE *out = __acrt_iob_func_ ? __acrt_iob_func_(1) : __iob_func_() + 1, *f;
+    int c;
+
+    show("dll", name);
+    say("iob", (__acrt_iob_func_ != NULL) * 10 + (__iob_func_ != NULL));
+    _set_invalid_parameter_handler_(handler);
+    fputs_("through the dll's stdout\n", out);
+    f = fopen_("f.txt", "w");
+    fputs_("x\ny", f);
+    fclose_(f);
+    f = fopen_("f.txt", "r");
+    while ((c = fgetc_(f)) != EOF)
+        ;
+    say("feof", feof_(f));
+    fclose_(f);
+    *_errno_() = 0;
+    say("wx", fopen_("f.txt", "wx") == NULL);
+    say("errno", *_errno_());
+    say("calls", calls);
+    say("write", _write_(99, "x", 1));
+    say("errno", *_errno_());
+    say("calls", calls);
+    f = fopen_("f.txt", "r");
+    say("first", fgetc_(f));
+    fflush_(f);
+    say("after_fflush", fgetc_(f));
+    fclose_(f);
+    calls = 0;
+}
+int main(void)
+{
+    flavor("msvcrt.dll");
+    flavor("ucrtbase.dll");
+    return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_msvcrt_and_ucrtbase_flavors(tmp_path, width):
+    ran = run(FLAVOR_PROGRAM, tmp_path, width)
+    assert ran.stdout == (
+        lines("dll=[msvcrt.dll]", "iob=1", "through the dll's stdout", "feof=16", "wx=1", "errno=22", "calls=1",
+              "write=-1", "errno=9", "calls=1", "first=120", "after_fflush=-1")
+        + lines("dll=[ucrtbase.dll]", "iob=10", "through the dll's stdout", "feof=1", "wx=1", "errno=17",
+                "calls=0", "write=-1", "errno=9", "calls=1", "first=120", "after_fflush=10"))
+    assert (tmp_path / f"c_{width}" / "f.txt").read_bytes() == b"x\r\ny"
