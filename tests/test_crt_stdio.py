@@ -686,3 +686,81 @@ def test_msvcrt_and_ucrtbase_flavors(tmp_path, width):
         + lines("dll=[ucrtbase.dll]", "iob=10", "through the dll's stdout", "feof=1", "wx=1", "errno=17",
                 "calls=0", "write=-1", "errno=9", "calls=1", "first=120", "after_fflush=10"))
     assert (tmp_path / f"c_{width}" / "f.txt").read_bytes() == b"x\r\ny"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_stream_management(tmp_path, width):
+    ran = run(r"""
+int main(void)
+{
+    FILE *files[40], *f;
+    char name[8] = "f00.txt", line[32];
+    int fd, ok = 1;
+    struct _stat64 st;
+    say("max", _getmaxstdio());
+    for (int i = 0; i < 40; i++) {
+        name[1] = (char)('0' + i / 10);
+        name[2] = (char)('0' + i % 10);
+        files[i] = fopen(name, "w");
+        ok &= files[i] != NULL && _fileno(files[i]) == i + 3;
+        fputs(name, files[i]);
+    }
+    say("forty", ok);
+    say("setmax", _setmaxstdio(2048));
+    say("max", _getmaxstdio());
+    say("fcloseall", _fcloseall());
+    f = fopen("f39.txt", "r");
+    show("last", fgets(line, sizeof line, f));
+    fclose(f);
+    fd = _open("fd.txt", _O_CREAT | _O_WRONLY | _O_TRUNC, _S_IREAD | _S_IWRITE);
+    f = _fdopen(fd, "w");
+    setvbuf(f, NULL, _IONBF, 0);
+    fputs("unbuffered", f);
+    _stat64("fd.txt", &st);
+    say("written_at_once", st.st_size);
+    fclose(f);
+    f = fopen("w.bin", "w+b");
+    say("putw", _putw(0x41424344, f));
+    rewind(f);
+    say("getw", _getw(f) == 0x41424344);
+    say("getw_eof", _getw(f));
+    fclose(f);
+    if (!freopen("stdout.txt", "w", stdout))
+        return 1;
+    puts("into the file");
+    fclose(stdout);
+    return 0;
+}
+""", tmp_path, width)
+    root = tmp_path / f"c_{width}"
+    assert ran.stdout == lines("max=512", "forty=1", "setmax=2048", "max=2048", "fcloseall=40", "last=[f39.txt]",
+                               "written_at_once=10", "putw=1094861636", "getw=1", "getw_eof=-1")
+    assert (root / "stdout.txt").read_bytes() == b"into the file\r\n"
+    assert (root / "f07.txt").read_bytes() == b"f07.txt"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_unicode_modes_on_the_console_and_in_files(tmp_path, width):
+    ran = run(r"""
+int main(void)
+{
+    int fd = _open("u16.txt", _O_CREAT | _O_WRONLY | _O_TRUNC | _O_U16TEXT, _S_IREAD | _S_IWRITE);
+    wchar_t wbuf[8] = {0};
+    fflush(stdout);
+    say("write", _write(fd, L"a\nb", 6));
+    _close(fd);
+    fd = _open("u16.txt", _O_RDONLY | _O_U16TEXT);
+    say("read", _read(fd, wbuf, sizeof wbuf));
+    say("units", wbuf[0] * 10000 + wbuf[1] * 100 + (wbuf[2] == L'b'));
+    _close(fd);
+    int previous = _setmode(_fileno(stdout), _O_U16TEXT), back;
+    fputws(L"wide \u00e9\n", stdout);
+    back = _setmode(_fileno(stdout), _O_TEXT);
+    say("previous", previous);
+    say("back", back);
+    return 0;
+}
+""", tmp_path, width)
+    assert (tmp_path / f"c_{width}" / "u16.txt").read_bytes() == b"\xff\xfea\x00\r\x00\n\x00b\x00"
+    # The console shows the UTF-16 text in its code page (437: e-acute is 0x82).
+    assert ran.stdout == lines("write=6", "read=6", "units=971001", "wide \x82", "previous=16384", "back=131072")
