@@ -324,7 +324,8 @@ static int console_write_w(struct crt_fd *entry, const wchar_t *units, DWORD cou
     return 0;
 }
 
-/* Text mode in the Unicode modes: count bytes of UTF-16 units, LF as CR LF, written as UTF-16 or UTF-8. */
+/* Text mode in the Unicode modes: units of UTF-16, LF as CR LF, written as UTF-16 or UTF-8 (to a console, as
+ * UTF-16 through WriteConsoleW): the bytes of src consumed, or -1 with errno set when none were. */
 static int write_unicode(struct crt_fd *entry, const wchar_t *src, unsigned units)
 {
     wchar_t chunk[512];
@@ -333,8 +334,8 @@ static int write_unicode(struct crt_fd *entry, const wchar_t *src, unsigned unit
 
     while (done < units) {
         unsigned n;
-        DWORD written, bytes;
-        int console;
+        DWORD written;
+        int status = 1;
 
         before = done;
         n = to_crlf_w(src, units, &done, chunk, 512);
@@ -342,24 +343,15 @@ static int write_unicode(struct crt_fd *entry, const wchar_t *src, unsigned unit
             n--;                                     /* keep a surrogate pair together */
             done--;
         }
-        if (entry->text == FD_TEXT_UTF16) {
-            console = (entry->flags & FD_DEV) ? console_write_w(entry, chunk, n) : 1;
-            if (console < 0)
-                return before ? (int)before * 2 : -1;
-            if (console == 0)
-                continue;
-            if (raw_write(entry, chunk, n * 2, &written) < 0)
-                return before ? (int)before * 2 : -1;
-        } else {
-            console = (entry->flags & FD_DEV) ? console_write_w(entry, chunk, n) : 1;
-            if (console < 0)
-                return before ? (int)before * 2 : -1;
-            if (console == 0)
-                continue;
-            bytes = WideCharToMultiByte(CP_UTF8, 0, chunk, (int)n, utf8, sizeof utf8, NULL, NULL);
-            if (raw_write(entry, utf8, bytes, &written) < 0)
-                return before ? (int)before * 2 : -1;
-        }
+        if (entry->flags & FD_DEV)
+            status = console_write_w(entry, chunk, n);
+        if (status > 0 && entry->text == FD_TEXT_UTF16)
+            status = raw_write(entry, chunk, n * 2, &written);
+        else if (status > 0)
+            status = raw_write(entry, utf8, WideCharToMultiByte(CP_UTF8, 0, chunk, (int)n, utf8, sizeof utf8, NULL,
+                                                                NULL), &written);
+        if (status < 0)
+            return before ? (int)before * 2 : -1;
     }
     return (int)units * 2;
 }

@@ -575,3 +575,19 @@ int crt_stream_close(FILE *stream)
     stream->_file = -1;
     return result;
 }
+
+/* The UCRT's view into a stream's buffer (its inline getc and putc use it). */
+int CRT_EXPORT _get_stream_buffer_pointers(FILE *stream, char ***base, char ***ptr, int **count)
+{
+    if (!stream) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return CRT_EINVAL;
+    }
+    if (base)
+        *base = &stream->_base;
+    if (ptr)
+        *ptr = &stream->_ptr;
+    if (count)
+        *count = &stream->_cnt;
+    return 0;
+}

@@ -537,3 +537,64 @@ char *CRT_EXPORT _tempnam(const char *dir, const char *prefix)
     crt_set_errno(CRT_EEXIST);
     return NULL;
 }
+
+/* The wide forms: the narrow name widened (its characters are ASCII but for the folder's). */
+static int widen_name(const char *name, wchar_t *out, size_t room)
+{
+    return MultiByteToWideChar(CP_ACP, 0, name, -1, out, (int)room) ? 0 : CRT_ERANGE;
+}
+
+wchar_t *CRT_EXPORT _wtmpnam(wchar_t *buf)
+{
+    static wchar_t shared[MAX_PATH];                 /* _wtmpnam(NULL)'s result */
+    char name[MAX_PATH];
+    int err = temp_name(name, 's');
+
+    if (!err)
+        err = widen_name(name, buf ? buf : shared, MAX_PATH);
+    if (err) {
+        crt_set_errno(err);
+        return NULL;
+    }
+    return buf ? buf : shared;
+}
+
+int CRT_EXPORT _wtmpnam_s(wchar_t *buf, size_t size)
+{
+    char name[MAX_PATH];
+    int err;
+
+    if (!buf || !size) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return CRT_EINVAL;
+    }
+    if ((err = temp_name(name, 's')) != 0)
+        return err;
+    if ((size_t)MultiByteToWideChar(CP_ACP, 0, name, -1, NULL, 0) > size) {
+        buf[0] = 0;
+        crt_invalid_parameter(CRT_ERANGE);
+        return CRT_ERANGE;
+    }
+    return widen_name(name, buf, size);
+}
+
+wchar_t *CRT_EXPORT _wtempnam(const wchar_t *dir, const wchar_t *prefix)
+{
+    char *ndir = NULL, *nprefix = NULL, *name;
+    wchar_t *wide = NULL;
+    int n;
+
+    if (dir && (n = WideCharToMultiByte(CP_ACP, 0, dir, -1, NULL, 0, NULL, NULL)) > 0 && (ndir = crt_alloc(n)))
+        WideCharToMultiByte(CP_ACP, 0, dir, -1, ndir, n, NULL, NULL);
+    if (prefix && (n = WideCharToMultiByte(CP_ACP, 0, prefix, -1, NULL, 0, NULL, NULL)) > 0
+        && (nprefix = crt_alloc(n)))
+        WideCharToMultiByte(CP_ACP, 0, prefix, -1, nprefix, n, NULL, NULL);
+    name = _tempnam(ndir, nprefix);
+    if (name && (n = MultiByteToWideChar(CP_ACP, 0, name, -1, NULL, 0)) > 0
+        && (wide = crt_alloc(n * sizeof(wchar_t))))
+        MultiByteToWideChar(CP_ACP, 0, name, -1, wide, n);
+    crt_free(name);
+    crt_free(ndir);
+    crt_free(nprefix);
+    return wide;
+}
