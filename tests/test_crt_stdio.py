@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.toolchain import build_and_run
+from tests.toolchain import build, build_and_run, run_program
 
 WIDTHS = ("x86", "x64")
 
@@ -285,6 +285,7 @@ int main(void)
 
 
 EXIT_PROGRAM = r"""
+#include <windows.h>
 int main(int argc, char **argv)
 {
     FILE *f = fopen("out.txt", "w");
@@ -293,6 +294,8 @@ int main(int argc, char **argv)
     fputs("buffered\n", stdout);
     if (argv[1][0] == 'e')
         exit(0);
+    if (argv[1][0] == 'E')
+        ExitProcess(0);
     _exit(0);
 }
 """
@@ -300,12 +303,15 @@ int main(int argc, char **argv)
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_exit_flushes_streams_and__exit_does_not(tmp_path, width):
-    ran = run(EXIT_PROGRAM, tmp_path, width, "exit")
-    assert (ran.status, ran.stdout) == (0, "buffered\r\n")
-    assert (tmp_path / f"c_{width}" / "out.txt").read_bytes() == b"kept"
-    ran = run(EXIT_PROGRAM, tmp_path, width, "_exit")
-    assert (ran.status, ran.stdout) == (0, "")
-    assert (tmp_path / f"c_{width}" / "out.txt").read_bytes() == b""
+    program = build(PRELUDE + EXIT_PROGRAM, tmp_path / f"exit_{width}.exe", width, flags=("-O2",), libs=())
+    root = tmp_path / f"c_{width}"
+    root.mkdir()
+    # exit, and ExitProcess without exit (msvcrt's DLL detach runs _cexit), flush; _exit does not.
+    for how, stdout, kept in (("exit", "buffered\r\n", b"kept"), ("ExitProcess", "buffered\r\n", b"kept"),
+                              ("_exit", "", b"")):
+        ran = run_program(program, root, how)
+        assert (ran.status, ran.stdout) == (0, stdout)
+        assert (root / "out.txt").read_bytes() == kept
 
 
 @pytest.mark.parametrize("width", WIDTHS)
