@@ -357,6 +357,7 @@ int main(void)
 @pytest.mark.parametrize("width", WIDTHS)
 def test_descriptors(tmp_path, width):
     ran = run(r"""
+#include <windows.h>
 int main(void)
 {
     char buf[16] = {0};
@@ -386,6 +387,7 @@ int main(void)
     say("osf", fd2 > fd);
     fd = _open("redirect.txt", _O_CREAT | _O_WRONLY | _O_TRUNC, _S_IWRITE);
     say("dup2", _dup2(fd, 1));
+    say("std_handle", GetStdHandle(STD_OUTPUT_HANDLE) == (HANDLE)_get_osfhandle(1));
     _write(1, "to file\n", 8);
     _close(fd);
     _close(1);
@@ -397,7 +399,7 @@ int main(void)
                                "eof=0", "length=4", "chsize=0", "length=6", "isatty_file=0", "isatty_stdout=1",
                                "dup=1", "osf=1")
     assert (root / "d.txt").read_bytes() == b"a\r\nb\0\0Z"
-    assert (root / "redirect.txt").read_bytes() == b"dup2=0\r\nto file\r\n"
+    assert (root / "redirect.txt").read_bytes() == b"dup2=0\r\nstd_handle=1\r\nto file\r\n"
 
 
 @pytest.mark.parametrize("width", WIDTHS)

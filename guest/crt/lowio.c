@@ -55,6 +55,16 @@ struct crt_fd *crt_fd_get(int fd)
     return NULL;
 }
 
+extern int __app_type;
+static const DWORD std_ids[3] = {STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, STD_ERROR_HANDLE};
+
+/* A console program's descriptors 0, 1 and 2 are its standard handles: opening or closing one sets them. */
+static void set_std_handle(int fd, HANDLE handle)
+{
+    if (fd < 3 && __app_type == 1)
+        SetStdHandle(std_ids[fd], handle);
+}
+
 /* Takes descriptor fd (a free one) for handle; the caller holds CRT_LOCK_OSFHND. 0, or -1 without memory. */
 static int fd_take(int fd, HANDLE handle, unsigned char flags, unsigned char text)
 {
@@ -88,6 +98,8 @@ int crt_fd_alloc(HANDLE handle, unsigned char flags, unsigned char text)
     }
     if (fd >= 0 && fd_take(fd, handle, flags, text) < 0)
         fd = -1;
+    if (fd >= 0)
+        set_std_handle(fd, handle);
     _unlock(CRT_LOCK_OSFHND);
     if (fd < 0)
         crt_set_errno(CRT_EMFILE);
@@ -138,8 +150,6 @@ void crt_fd_set_mode(struct crt_fd *entry, int oflag)
 /* The standard descriptors, in text mode, at process attach. */
 void crt_lowio_init(void)
 {
-    static const DWORD std_ids[3] = {STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, STD_ERROR_HANDLE};
-
     for (int fd = 0; fd < 3; fd++) {
         HANDLE handle = GetStdHandle(std_ids[fd]);
         unsigned char type = FD_DEV;                 /* no handle: a device that takes nothing, as the CRTs do */
@@ -534,7 +544,6 @@ int CRT_EXPORT _commit(int fd)
 
 int CRT_EXPORT _close(int fd)
 {
-    static const DWORD std_ids[3] = {STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, STD_ERROR_HANDLE};
     struct crt_fd *entry = crt_fd_get(fd), *other;
     HANDLE handle;
     int shared = 0;
@@ -549,7 +558,7 @@ int CRT_EXPORT _close(int fd)
     }
     fd_release(fd);
     if (fd < 3 && GetStdHandle(std_ids[fd]) == handle)
-        SetStdHandle(std_ids[fd], NULL);
+        set_std_handle(fd, NULL);
     if (!shared && handle && handle != INVALID_HANDLE_VALUE && !CloseHandle(handle)) {
         crt_set_errno_from_win32(GetLastError());
         return -1;
@@ -604,6 +613,8 @@ int CRT_EXPORT _dup2(int fd, int fd2)
         _close(fd2);
     _lock(CRT_LOCK_OSFHND);
     taken = fd_take(fd2, copy, entry->flags & ~(FD_OPEN | FD_EOF), entry->text);
+    if (taken == 0)
+        set_std_handle(fd2, copy);
     _unlock(CRT_LOCK_OSFHND);
     if (taken < 0) {
         CloseHandle(copy);
