@@ -772,3 +772,67 @@ int main(void)
     assert (tmp_path / f"c_{width}" / "u16.txt").read_bytes() == b"\xff\xfea\x00\r\x00\n\x00b\x00"
     # The console shows the UTF-16 text in its code page (437: e-acute is 0x82).
     assert ran.stdout == lines("write=6", "read=6", "units=971001", "wide \x82", "previous=16384", "back=131072")
+
+
+# fopen's modes: accepted, or the invalid-parameter path with EINVAL.
+GOOD_MODES = ("r", "rb", "r+b", "rb+", "rt", "rc", "rn", "rS", "rR", "rT", "rN", " r", "a+t", "r, ccs=UTF-8")
+BAD_MODES = ("rbt", "r++", "rSR", "z", "rz", "", "rb, ccs=UTF-8", "r, ccs=UTF-7")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_fopen_modes(tmp_path, width):
+    modes = GOOD_MODES + BAD_MODES
+    ran = run(r"""
+#include <windows.h>
+typedef void (__cdecl *handler_t)(const wchar_t *, const wchar_t *, const wchar_t *, unsigned, uintptr_t);
+static int calls;
+static void __cdecl handler(const wchar_t *e, const wchar_t *f, const wchar_t *file, unsigned line, uintptr_t r)
+{
+    (void)e, (void)f, (void)file, (void)line, (void)r;
+    calls++;
+}
+int main(void)
+{
+    static const char *modes[] = {MODES};
+    /* mingw-w64 keeps its own _set_invalid_parameter_handler: the DLL's is reached through GetProcAddress. */
+    ((handler_t (__cdecl *)(handler_t))(void (*)(void))GetProcAddress(GetModuleHandleA("msvcrt.dll"),
+        "_set_invalid_parameter_handler"))(handler);
+    for (unsigned i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        FILE *f;
+        errno = 0;
+        calls = 0;
+        f = fopen("m.txt", modes[i]);
+        num(f != NULL);
+        fputc(' ', stdout);
+        num(errno);
+        fputc(' ', stdout);
+        num(calls);
+        fputc('\n', stdout);
+        if (f)
+            fclose(f);
+    }
+    return 0;
+}
+""".replace("MODES", ", ".join(f'"{mode}"' for mode in modes)), tmp_path, width, files={"m.txt": b"m"})
+    assert ran.stdout == lines(*["1 0 0"] * len(GOOD_MODES), *["0 22 1"] * len(BAD_MODES))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_stdin_gets_ungetc_and_wide(tmp_path, width):
+    ran = run(r"""
+int main(void)
+{
+    char line[32];
+    int c = getchar();
+    say("first", c);
+    say("unget", ungetc(c, stdin));
+    show("gets", gets(line));
+    say("getwchar", getwchar());
+    say("getwc", getwc(stdin));
+    show("rest", gets(line));
+    say("null", gets(line) == NULL);
+    return 0;
+}
+""", tmp_path, width, stdin=b"abc\r\nxy z\r\n")
+    assert ran.stdout == lines("first=97", "unget=97", "gets=[abc]", "getwchar=120", "getwc=121", "rest=[ z]",
+                               "null=1")
