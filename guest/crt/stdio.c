@@ -335,12 +335,28 @@ int CRT_EXPORT _flsbuf(int c, FILE *stream)
     return c & 0xFF;
 }
 
+/* A string stream (_IOSTRG, as sprintf's FILE): the bytes that fit in its _cnt. */
+static size_t string_write(FILE *stream, const char *data, size_t n)
+{
+    size_t k = stream->_cnt > 0 ? ((size_t)stream->_cnt < n ? (size_t)stream->_cnt : n) : 0;
+
+    for (size_t i = 0; i < k; i++)
+        stream->_ptr[i] = data[i];
+    stream->_ptr += k;
+    stream->_cnt -= (int)k;
+    if (k < n)
+        stream->_flag |= IO_ERR;
+    return k;
+}
+
 size_t crt_stream_write(FILE *stream, const char *data, size_t n)
 {
     size_t done = 0;
 
     if (!n)
         return 0;
+    if (stream->_flag & IO_STRG)
+        return string_write(stream, data, n);
     if (start_write(stream))
         return 0;
     while (done < n) {
@@ -391,9 +407,12 @@ size_t crt_stream_write(FILE *stream, const char *data, size_t n)
 /* The stream made ready for reading: 0, or EOF. */
 static int start_read(FILE *stream)
 {
-    if ((stream->_flag & IO_STRG) || !(stream->_flag & (IO_READ | IO_RW))) {
+    if (stream->_flag & IO_STRG) {
+        stream->_flag |= IO_EOF;                     /* the string's end */
+        return CRT_EOF;
+    }
+    if (!(stream->_flag & (IO_READ | IO_RW))) {
         stream->_flag |= IO_ERR;
-        crt_set_errno(CRT_EBADF);
         return CRT_EOF;
     }
     if (stream->_flag & IO_WRT) {
@@ -425,7 +444,7 @@ int CRT_EXPORT _filbuf(FILE *stream)
 
 int crt_stream_getc(FILE *stream)
 {
-    if ((stream->_flag & IO_READ) && stream->_cnt > 0) {
+    if ((stream->_flag & (IO_READ | IO_STRG)) && stream->_cnt > 0) {
         stream->_cnt--;
         return (unsigned char)*stream->_ptr++;
     }
@@ -435,6 +454,18 @@ int crt_stream_getc(FILE *stream)
 /* Pushes n bytes back in front of the buffered input: 0, or EOF without room. */
 static int push_back(FILE *stream, const char *bytes, int n)
 {
+    if (stream->_flag & IO_STRG) {
+        /* A string takes back only what it gave. */
+        if (stream->_ptr - stream->_base < n)
+            return CRT_EOF;
+        for (int i = 0; i < n; i++)
+            if (stream->_ptr[i - n] != bytes[i])
+                return CRT_EOF;
+        stream->_ptr -= n;
+        stream->_cnt += n;
+        stream->_flag &= ~IO_EOF;
+        return 0;
+    }
     if (!(stream->_flag & IO_READ) && !((stream->_flag & IO_RW) && !(stream->_flag & IO_WRT)))
         return CRT_EOF;
     if (!stream->_base)
@@ -460,13 +491,14 @@ int crt_stream_ungetc(int c, FILE *stream)
     return c & 0xFF;
 }
 
-/* The descriptor's translation: 1 when wide characters are converted through the code page (ANSI text). */
+/* 1 when wide characters are converted through the code page: a descriptor in ANSI text mode (a string
+ * stream, swprintf's, holds UTF-16). */
 static int ansi_text(FILE *stream)
 {
     struct crt_fd *entry;
 
     if (stream->_flag & IO_STRG)
-        return 1;
+        return 0;
     if (!(entry = crt_fd_find(stream->_file)))
         return 0;
     return (entry->flags & FD_TEXTMODE) && entry->text == FD_TEXT_ANSI;
