@@ -107,10 +107,15 @@ int main(void)
     f = fopen("z.txt", "rb");
     say("binary", fread(buf, 1, sizeof buf, f));
     fclose(f);
+    /* Opened for update in text mode, a file loses the Ctrl-Z that ends it. */
+    f = fopen("end.txt", "a+");
+    fputs("more", f);
+    fclose(f);
     return 0;
 }
-""", tmp_path, width, files={"z.txt": b"ab\r\n\x1acd"})
+""", tmp_path, width, files={"z.txt": b"ab\r\n\x1acd", "end.txt": b"text\x1a"})
     assert ran.stdout == lines("text=3", "got=[ab", "]", "getc=-1", "binary=7")
+    assert (tmp_path / f"c_{width}" / "end.txt").read_bytes() == b"textmore"
 
 
 @pytest.mark.parametrize("width", WIDTHS)

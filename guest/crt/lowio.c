@@ -717,6 +717,25 @@ static void unicode_bom(int fd, int oflag)
     }
 }
 
+/* A text file opened for reading and writing loses a Ctrl-Z that ends it, so what is added follows the text. */
+static void drop_ctrl_z(struct crt_fd *entry)
+{
+    LARGE_INTEGER size, zero;
+    DWORD got;
+    char last;
+
+    zero.QuadPart = 0;
+    if (!GetFileSizeEx(entry->handle, &size) || size.QuadPart == 0)
+        return;
+    size.QuadPart--;
+    if (SetFilePointerEx(entry->handle, size, NULL, FILE_BEGIN) && ReadFile(entry->handle, &last, 1, &got, NULL)
+        && got == 1 && last == 0x1A) {
+        SetFilePointerEx(entry->handle, size, NULL, FILE_BEGIN);
+        SetEndOfFile(entry->handle);
+    }
+    SetFilePointerEx(entry->handle, zero, NULL, FILE_BEGIN);
+}
+
 int crt_wopen(const wchar_t *path, int oflag, int shflag, int pmode)
 {
     DWORD access, share, disposition, attributes = FILE_ATTRIBUTE_NORMAL;
@@ -785,6 +804,9 @@ int crt_wopen(const wchar_t *path, int oflag, int shflag, int pmode)
     crt_fd_set_mode(crt_fd_get(fd), oflag);
     if ((oflag & (CRT_O_WTEXT | CRT_O_U16TEXT | CRT_O_U8TEXT)) && !(flags & (FD_DEV | FD_PIPE)))
         unicode_bom(fd, oflag);
+    else if ((oflag & CRT_O_ACCMODE) == CRT_O_RDWR && (crt_fd_get(fd)->flags & FD_TEXTMODE)
+             && !(flags & (FD_DEV | FD_PIPE)))
+        drop_ctrl_z(crt_fd_get(fd));
     return fd;
 }
 
