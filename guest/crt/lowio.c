@@ -27,8 +27,8 @@ static struct crt_fd *fd_slot(int fd)
     return block ? &block[fd % FD_BLOCK] : NULL;
 }
 
-/* A bad descriptor: errno EBADF, _doserrno 0; the UCRT also takes the invalid-parameter path (msvcrt.dll does
- * not, which programs probing descriptors with _get_osfhandle rely on). */
+/* A bad descriptor: errno EBADF, _doserrno 0; the UCRT also takes the invalid-parameter path, msvcrt.dll only
+ * sets errno (mingw-w64 programs probe descriptors with _get_osfhandle without a handler). */
 static void bad_fd(void)
 {
     crt_thread_data()->doserr = 0;
@@ -657,16 +657,16 @@ int CRT_EXPORT _open_osfhandle(intptr_t handle, int flags)
 /* The previous mode (_O_TEXT, _O_BINARY, _O_U16TEXT or _O_U8TEXT). */
 int CRT_EXPORT _setmode(int fd, int mode)
 {
-    struct crt_fd *entry = crt_fd_get(fd);
+    struct crt_fd *entry;
     int previous;
 
-    if (!entry)
-        return -1;
     if (mode != CRT_O_TEXT && mode != CRT_O_BINARY && mode != CRT_O_WTEXT && mode != CRT_O_U16TEXT
         && mode != CRT_O_U8TEXT) {
-        crt_invalid_parameter(CRT_EINVAL);
+        crt_invalid_parameter(CRT_EINVAL);           /* the mode is checked before the descriptor */
         return -1;
     }
+    if (!(entry = crt_fd_get(fd)))
+        return -1;
     previous = !(entry->flags & FD_TEXTMODE) ? CRT_O_BINARY
                : entry->text == FD_TEXT_UTF16 ? CRT_O_U16TEXT
                : entry->text == FD_TEXT_UTF8 ? CRT_O_U8TEXT : CRT_O_TEXT;
