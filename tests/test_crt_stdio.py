@@ -24,7 +24,7 @@ PRELUDE = r"""
 #include <sys/stat.h>
 #include <share.h>
 #include <wchar.h>
-static void num(long long v)
+static void num_to(FILE *f, long long v)
 {
     char buf[24], *p = buf + sizeof buf;
     int neg = v < 0;
@@ -32,8 +32,9 @@ static void num(long long v)
     *--p = 0;
     do { *--p = (char)('0' + u % 10); u /= 10; } while (u);
     if (neg) *--p = '-';
-    fputs(p, stdout);
+    fputs(p, f);
 }
+static void num(long long v) { num_to(stdout, v); }
 static void say(const char *label, long long v)
 {
     fputs(label, stdout); fputc('=', stdout); num(v); fputc('\n', stdout);
@@ -61,7 +62,7 @@ def lines(*items: str) -> str:
 @pytest.mark.parametrize("width", WIDTHS)
 def test_hello_world_with_puts(tmp_path, width):
     source = '#include <stdio.h>\nint main(void) { puts("hello"); return 0; }\n'
-    ran = build_and_run(source, tmp_path, width)
+    ran = build_and_run(source, tmp_path, width, flags=())
     assert (ran.status, ran.stdout, ran.stderr) == (0, "hello\r\n", "")
 
 
@@ -841,3 +842,41 @@ int main(void)
 """, tmp_path, width, stdin=b"abc\r\nxy z\r\n")
     assert ran.stdout == lines("first=97", "unget=97", "gets=[abc]", "getwchar=120", "getwc=121", "rest=[ z]",
                                "null=1")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_buffering_of_std_streams_on_files(tmp_path, width):
+    # Off the console stdout is fully buffered and stderr unbuffered; a file stream gets its buffer at its first
+    # write and _IOLBF buffers as fully as _IOFBF.
+    ran = run(r"""
+static long long size_of(const char *name)
+{
+    struct _stat64 st;
+    return _stat64(name, &st) == 0 ? st.st_size : -1;
+}
+int main(void)
+{
+    FILE *f;
+    freopen("out.txt", "w", stdout);
+    freopen("err.txt", "w", stderr);
+    fputs("o\n", stdout);
+    fputs("e\n", stderr);
+    fputs("sizes: ", stderr);
+    num(size_of("out.txt"));
+    num(size_of("err.txt"));
+    f = fopen("line.txt", "w");
+    setvbuf(f, NULL, _IOLBF, 64);
+    fputs("x\n", f);
+    num(size_of("line.txt"));
+    fflush(f);
+    num(size_of("line.txt"));
+    fclose(f);
+    fclose(stdout);
+    fputs("\n", stderr);
+    return 0;
+}
+""".replace("num(size_of", "fputc(' ', stderr), num_to(stderr, size_of"), tmp_path, width)
+    root = tmp_path / f"c_{width}"
+    assert ran.status == 0
+    assert (root / "out.txt").read_bytes() == b"o\r\n"
+    assert (root / "err.txt").read_bytes() == b"e\r\nsizes:  0 13 0 3\r\n"
