@@ -880,3 +880,58 @@ int main(void)
     assert ran.status == 0
     assert (root / "out.txt").read_bytes() == b"o\r\n"
     assert (root / "err.txt").read_bytes() == b"e\r\nsizes:  0 13 0 3\r\n"
+
+
+def run_ucrt(source: str, tmp_path: Path, width: str, *, files: dict | None = None):
+    """Builds PRELUDE + source against ucrtbase.dll (mingw-w64's UCRT headers and its libucrtbase.a, with its own
+    start-up code) and runs it."""
+    root = tmp_path / f"c_{width}"
+    root.mkdir(exist_ok=True)
+    for name, data in (files or {}).items():
+        (root / name).write_bytes(data)
+    libs = ("mingw32", "gcc", "mingwex", "ucrtbase", "kernel32")
+    program = build(PRELUDE + source, tmp_path / f"ucrt_{width}.exe", width, flags=("-O2", "-D_UCRT", "-nodefaultlibs"),
+                    libs=libs + libs)
+    return run_program(program, root)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_program_linked_with_ucrtbase(tmp_path, width):
+    ran = run_ucrt(r"""
+static int calls;
+static void __cdecl handler(const wchar_t *e, const wchar_t *f, const wchar_t *file, unsigned line, uintptr_t r)
+{
+    (void)e, (void)f, (void)file, (void)line, (void)r;
+    calls++;
+}
+int main(void)
+{
+    FILE *f = fopen("x.txt", "wx");
+    struct stat st;
+    struct _finddata_t found;
+    intptr_t h;
+    fputs("x\n", f);
+    fclose(f);
+    say("wx_again", fopen("x.txt", "wx") == NULL);
+    say("errno", errno);
+    say("stat", stat("x.txt", &st));
+    say("size", st.st_size);
+    h = _findfirst("*.txt", &found);
+    show("found", found.name);
+    _findclose(h);
+    f = fopen("x.txt", "r");
+    say("first", fgetc(f));
+    fflush(f);
+    say("kept", fgetc(f));
+    say("last", fgetc(f));
+    say("feof", feof(f));
+    fclose(f);
+    _set_invalid_parameter_handler(handler);
+    say("write", _write(99, "x", 1));
+    say("errno", errno);
+    say("calls", calls);
+    return 0;
+}
+""", tmp_path, width)
+    assert ran.stdout == lines("wx_again=1", "errno=17", "stat=0", "size=3", "found=[x.txt]", "first=120",
+                               "kept=10", "last=-1", "feof=1", "write=-1", "errno=9", "calls=1")

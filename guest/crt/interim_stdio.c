@@ -117,3 +117,49 @@ size_t __cdecl wcslen(const wchar_t *s)
         n++;
     return n;
 }
+
+/* What mingw-w64's start-up code imports from ucrtbase.dll for a program linked with -lucrtbase (the format and
+ * time areas'): the format written as it is, and time zone data of UTC. */
+int __cdecl __stdio_common_vfprintf(unsigned long long options, FILE *stream, const char *format, void *locale,
+                                    va_list args)
+{
+    (void)options, (void)locale;
+    return vfprintf(stream, format, args);
+}
+
+int __cdecl __stdio_common_vfwprintf(unsigned long long options, FILE *stream, const wchar_t *format, void *locale,
+                                     va_list args)
+{
+    int n = 0;
+
+    (void)options, (void)locale, (void)args;
+    _lock_file(stream);
+    for (; *format; format++, n++)
+        crt_stream_putwc(*format, stream);
+    _unlock_file(stream);
+    return n;
+}
+
+static long timezone_seconds;
+static int daylight_flag;
+static char tz_std[] = "UTC", tz_dst[] = "UTC";
+static char *tz_names[2] = {tz_std, tz_dst};
+
+long *__cdecl __timezone(void)
+{
+    return &timezone_seconds;
+}
+
+int *__cdecl __daylight(void)
+{
+    return &daylight_flag;
+}
+
+char **__cdecl __tzname(void)
+{
+    return tz_names;
+}
+
+void __cdecl _tzset(void)
+{
+}
