@@ -282,12 +282,16 @@ int main(void)
     say("errno", errno);
     fopen("nothere.txt", "r");
     perror("open");
+    errno = EBADF;
+    _wperror(L"wide");
+    errno = EACCES;
+    perror(NULL);
     return 0;
 }
 """, tmp_path, width)
     assert ran.stdout == lines("null=1", "errno=2", "write=-1", "errno=9", "close=-1", "errno=9", "osfhandle=1",
                                "open=-1", "errno=2")
-    assert ran.stderr == "open: No such file or directory\r\n"
+    assert ran.stderr == lines("open: No such file or directory", "wide: Bad file descriptor", "Permission denied")
 
 
 EXIT_PROGRAM = r"""

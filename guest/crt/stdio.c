@@ -31,11 +31,10 @@ FILE *CRT_EXPORT __iob_func(void)
     return _iob;
 }
 
-FILE **CRT_EXPORT __p__iob(void)
+/* The address of _iob, as every __p__ function gives its variable's. */
+FILE *CRT_EXPORT __p__iob(void)
 {
-    static FILE *iob_pointer = _iob;
-
-    return &iob_pointer;
+    return _iob;
 }
 
 FILE *CRT_EXPORT __acrt_iob_func(unsigned index)
