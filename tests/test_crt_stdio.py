@@ -939,3 +939,30 @@ int main(void)
 """, tmp_path, width)
     assert ran.stdout == lines("wx_again=1", "errno=17", "stat=0", "size=3", "found=[x.txt]", "first=120",
                                "kept=10", "last=-1", "feof=1", "write=-1", "errno=9", "calls=1")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_fmode_sets_the_default_translation_but_not_the_standard_streams(tmp_path, width):
+    ran = run(r"""
+int main(void)
+{
+    FILE *f;
+    _fmode = _O_BINARY;
+    f = fopen("binary.txt", "w");
+    fputs("a\n", f);
+    fclose(f);
+    f = fopen("text.txt", "wt");
+    fputs("a\n", f);
+    fclose(f);
+    close(_open("fd.txt", _O_CREAT | _O_WRONLY, _S_IREAD | _S_IWRITE));
+    f = fopen("fd.txt", "w");
+    fputs("b\n", f);
+    fclose(f);
+    puts("std");
+    return 0;
+}
+""", tmp_path, width)
+    root = tmp_path / f"c_{width}"
+    assert ran.stdout == "std\r\n"
+    assert [(root / name).read_bytes() for name in ("binary.txt", "text.txt", "fd.txt")] == [b"a\n", b"a\r\n",
+                                                                                            b"b\n"]
