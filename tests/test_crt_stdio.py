@@ -902,6 +902,7 @@ def run_ucrt(source: str, tmp_path: Path, width: str, *, files: dict | None = No
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_program_linked_with_ucrtbase(tmp_path, width):
     ran = run_ucrt(r"""
+#include <windows.h>
 static int calls;
 static void __cdecl handler(const wchar_t *e, const wchar_t *f, const wchar_t *file, unsigned line, uintptr_t r)
 {
@@ -934,11 +935,15 @@ int main(void)
     say("write", _write(99, "x", 1));
     say("errno", errno);
     say("calls", calls);
+    /* The UCRT's temporary names are in GetTempPath's folder (msvcrt's in the root of the drive). */
+    char temp[MAX_PATH], *name = tmpnam(NULL);
+    DWORD n = GetTempPathA(MAX_PATH, temp);
+    say("in_temp", strncmp(name, temp, n) == 0 && name[n] == 's');
     return 0;
 }
 """, tmp_path, width)
     assert ran.stdout == lines("wx_again=1", "errno=17", "stat=0", "size=3", "found=[x.txt]", "first=120",
-                               "kept=10", "last=-1", "feof=1", "write=-1", "errno=9", "calls=1")
+                               "kept=10", "last=-1", "feof=1", "write=-1", "errno=9", "calls=1", "in_temp=1")
 
 
 @pytest.mark.parametrize("width", WIDTHS)
