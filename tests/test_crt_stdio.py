@@ -760,6 +760,14 @@ int main(void)
 @pytest.mark.parametrize("width", WIDTHS)
 def test_unicode_modes_on_the_console_and_in_files(tmp_path, width):
     ran = run(r"""
+#include <windows.h>
+typedef void (__cdecl *handler_t)(const wchar_t *, const wchar_t *, const wchar_t *, unsigned, uintptr_t);
+static int calls;
+static void __cdecl handler(const wchar_t *e, const wchar_t *f, const wchar_t *file, unsigned line, uintptr_t r)
+{
+    (void)e, (void)f, (void)file, (void)line, (void)r;
+    calls++;
+}
 int main(void)
 {
     int fd = _open("u16.txt", _O_CREAT | _O_WRONLY | _O_TRUNC | _O_U16TEXT, _S_IREAD | _S_IWRITE);
@@ -771,17 +779,24 @@ int main(void)
     say("read", _read(fd, wbuf, sizeof wbuf));
     say("units", wbuf[0] * 10000 + wbuf[1] * 100 + (wbuf[2] == L'b'));
     _close(fd);
-    int previous = _setmode(_fileno(stdout), _O_U16TEXT), back;
+    ((handler_t (__cdecl *)(handler_t))(void (*)(void))GetProcAddress(GetModuleHandleA("msvcrt.dll"),
+        "_set_invalid_parameter_handler"))(handler);
+    int previous = _setmode(_fileno(stdout), _O_U16TEXT), back, narrow;
     fputws(L"wide \u00e9\n", stdout);
+    narrow = fputs("narrow\n", stdout);           /* a Unicode mode takes only the wide functions */
     back = _setmode(_fileno(stdout), _O_TEXT);
     say("previous", previous);
     say("back", back);
+    say("narrow", narrow);
+    say("errno", errno);
+    say("calls", calls);
     return 0;
 }
 """, tmp_path, width)
     assert (tmp_path / f"c_{width}" / "u16.txt").read_bytes() == b"\xff\xfea\x00\r\x00\n\x00b\x00"
     # The console shows the UTF-16 text in its code page (437: e-acute is 0x82).
-    assert ran.stdout == lines("write=6", "read=6", "units=971001", "wide \x82", "previous=16384", "back=131072")
+    assert ran.stdout == lines("write=6", "read=6", "units=971001", "wide \x82", "previous=16384", "back=131072",
+                               "narrow=-1", "errno=22", "calls=1")
 
 
 # fopen's modes: accepted, or the invalid-parameter path with EINVAL.

@@ -503,6 +503,15 @@ static int ansi_text(FILE *stream)
     return (entry->flags & FD_TEXTMODE) && entry->text == FD_TEXT_ANSI;
 }
 
+int crt_stream_is_narrow(FILE *stream)
+{
+    struct crt_fd *entry;
+
+    if ((stream->_flag & IO_STRG) || !(entry = crt_fd_find(stream->_file)))
+        return 1;
+    return !(entry->flags & FD_TEXTMODE) || entry->text == FD_TEXT_ANSI;
+}
+
 unsigned short crt_stream_putwc(wchar_t c, FILE *stream)
 {
     char bytes[8];

@@ -20,6 +20,15 @@ int crt_flush_streams(void);
         }                                                                                                        \
     } while (0)
 
+/* Streams in a Unicode mode take only the wide functions. */
+#define CHECK_NARROW(stream, result)                                                                             \
+    do {                                                                                                         \
+        if (!crt_stream_is_narrow(stream)) {                                                                     \
+            crt_invalid_parameter(CRT_EINVAL);                                                                   \
+            return result;                                                                                       \
+        }                                                                                                        \
+    } while (0)
+
 static int put_narrow(FILE *stream, const char *s, size_t n)
 {
     return crt_stream_write(stream, s, n) != n;
@@ -68,6 +77,7 @@ int CRT_EXPORT fgetc(FILE *stream)
     int c;
 
     CHECK_STREAM(stream, CRT_EOF);
+    CHECK_NARROW(stream, CRT_EOF);
     _lock_file(stream);
     c = crt_stream_getc(stream);
     _unlock_file(stream);
@@ -104,6 +114,7 @@ int CRT_EXPORT _fputc_nolock(int c, FILE *stream)
 int CRT_EXPORT fputc(int c, FILE *stream)
 {
     CHECK_STREAM(stream, CRT_EOF);
+    CHECK_NARROW(stream, CRT_EOF);
     _lock_file(stream);
     c = _fputc_nolock(c, stream);
     _unlock_file(stream);
@@ -138,6 +149,7 @@ int CRT_EXPORT _ungetc_nolock(int c, FILE *stream)
 int CRT_EXPORT ungetc(int c, FILE *stream)
 {
     CHECK_STREAM(stream, CRT_EOF);
+    CHECK_NARROW(stream, CRT_EOF);
     _lock_file(stream);
     c = crt_stream_ungetc(c, stream);
     _unlock_file(stream);
@@ -277,6 +289,7 @@ char *CRT_EXPORT fgets(char *buf, int n, FILE *stream)
     }
     if (!n)
         return NULL;
+    CHECK_NARROW(stream, NULL);
     _lock_file(stream);
     result = read_line_a(buf, n, stream);
     _unlock_file(stream);
@@ -304,6 +317,7 @@ char *CRT_EXPORT gets(char *buf)
     char *result;
 
     CHECK_STREAM(buf, NULL);
+    CHECK_NARROW(STDIN, NULL);
     _lock_file(STDIN);
     result = read_whole_line_a(buf, STDIN);
     _unlock_file(STDIN);
@@ -329,6 +343,7 @@ int CRT_EXPORT fputs(const char *s, FILE *stream)
         crt_invalid_parameter(CRT_EINVAL);
         return CRT_EOF;
     }
+    CHECK_NARROW(stream, CRT_EOF);
     _lock_file(stream);
     failed = write_string_a(s, stream, 0);
     _unlock_file(stream);
@@ -354,6 +369,7 @@ int CRT_EXPORT puts(const char *s)
     int failed;
 
     CHECK_STREAM(s, CRT_EOF);
+    CHECK_NARROW(STDOUT, CRT_EOF);
     _lock_file(STDOUT);
     failed = write_string_a(s, STDOUT, 1);
     _unlock_file(STDOUT);

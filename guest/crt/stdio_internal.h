@@ -94,6 +94,9 @@ FILE *crt_stream_open(const wchar_t *path, const wchar_t *mode, int shflag, FILE
 /* fflush and fclose without taking the lock. */
 int crt_stream_flush(FILE *stream);
 int crt_stream_close(FILE *stream);
+/* 0 for a stream whose descriptor is in a Unicode mode (_O_U16TEXT, _O_U8TEXT, _O_WTEXT), where the narrow
+ * character functions take the invalid-parameter path (EINVAL). */
+int crt_stream_is_narrow(FILE *stream);
 int CRT_EXPORT _fileno(FILE *stream);
 int CRT_EXPORT _filbuf(FILE *stream);
 int CRT_EXPORT _flsbuf(int c, FILE *stream);
