@@ -986,3 +986,31 @@ int main(void)
     assert ran.stdout == "std\r\n"
     assert [(root / name).read_bytes() for name in ("binary.txt", "text.txt", "fd.txt")] == [b"a\n", b"a\r\n",
                                                                                             b"b\n"]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_crlf_split_between_two_reads(tmp_path, width):
+    # The 4096-byte buffer ends on the CR: _read looks at the next byte (an LF joins it, anything else stays).
+    ran = run(r"""
+int main(void)
+{
+    static char buf[10000];
+    FILE *f = fopen("split.txt", "r");
+    size_t n = fread(buf, 1, sizeof buf, f);
+    say("n", n);
+    say("at4095", buf[4095]);
+    say("at4096", buf[4096]);
+    fclose(f);
+    f = fopen("lone.txt", "r");
+    n = fread(buf, 1, sizeof buf, f);
+    say("n", n);
+    say("at4095", buf[4095]);
+    say("at4096", buf[4096]);
+    say("at4097", buf[4097]);
+    fclose(f);
+    return 0;
+}
+""", tmp_path, width, files={"split.txt": b"a" * 4095 + b"\r\nb", "lone.txt": b"a" * 4095 + b"\rxy"})
+    assert ran.stdout == lines("n=4097", "at4095=10", "at4096=98", "n=4098", "at4095=13", "at4096=120",
+                               "at4097=121")
+
