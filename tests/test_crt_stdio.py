@@ -1014,3 +1014,36 @@ int main(void)
     assert ran.stdout == lines("n=4097", "at4095=10", "at4096=98", "n=4098", "at4095=13", "at4096=120",
                                "at4097=121")
 
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_wide_paths(tmp_path, width):
+    ran = run(r"""
+int main(void)
+{
+    wchar_t cwd[64];
+    struct _stat64 st;
+    FILE *f = _wfopen(L"w\u00e9.txt", L"w");
+    int fd;
+    fputs("wide", f);
+    fclose(f);
+    say("wstat", _wstat64(L"w\u00e9.txt", &st));
+    say("size", st.st_size);
+    say("wmkdir", _wmkdir(L"d\u00e9"));
+    say("wchdir", _wchdir(L"d\u00e9"));
+    say("wgetcwd", _wgetcwd(cwd, 64) == cwd && cwd[3] == L'd' && cwd[4] == 0xE9 && cwd[5] == 0);
+    _wchdir(L"..");
+    say("wrename", _wrename(L"w\u00e9.txt", L"d\u00e9\\x.txt"));
+    fd = _wopen(L"d\u00e9\\x.txt", _O_RDONLY);
+    say("wopen", fd >= 3);
+    _close(fd);
+    say("waccess", _waccess(L"d\u00e9\\x.txt", 0));
+    say("wremove", _wremove(L"d\u00e9\\x.txt"));
+    say("wrmdir", _wrmdir(L"d\u00e9"));
+    say("wfsopen", _wfsopen(L"missing", L"r", _SH_DENYNO) == NULL && errno == ENOENT);
+    return 0;
+}
+""", tmp_path, width)
+    assert ran.stdout == lines("wstat=0", "size=4", "wmkdir=0", "wchdir=0", "wgetcwd=1", "wrename=0", "wopen=1",
+                               "waccess=0", "wremove=0", "wrmdir=0", "wfsopen=1")
+    assert [p.name for p in (tmp_path / f"c_{width}").iterdir() if p.suffix != ".exe"] == []
