@@ -1047,3 +1047,39 @@ int main(void)
     assert ran.stdout == lines("wstat=0", "size=4", "wmkdir=0", "wchdir=0", "wgetcwd=1", "wrename=0", "wopen=1",
                                "waccess=0", "wremove=0", "wrmdir=0", "wfsopen=1")
     assert [p.name for p in (tmp_path / f"c_{width}").iterdir() if p.suffix != ".exe"] == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_umask_chmod_mktemp_rmtmp_getdrive(tmp_path, width):
+    ran = run(r"""
+#include <direct.h>
+int main(void)
+{
+    char name[16] = "tmpXXXXXX", bad[8] = "tmpXX";
+    struct _stat64 st;
+    say("umask", _umask(_S_IWRITE));
+    close(_open("masked.txt", _O_CREAT | _O_WRONLY, _S_IREAD | _S_IWRITE));
+    say("previous", _umask(0));
+    _stat64("masked.txt", &st);
+    say("read_only", (st.st_mode & _S_IWRITE) == 0);
+    say("chmod", _chmod("masked.txt", _S_IREAD | _S_IWRITE));
+    _stat64("masked.txt", &st);
+    say("writable", (st.st_mode & _S_IWRITE) != 0);
+    say("chmod_missing", _chmod("missing", _S_IWRITE));
+    say("errno", errno);
+    say("mktemp", _mktemp(name) == name && name[3] == 'a' && name[4] >= '0' && name[4] <= '9');
+    close(_creat(name, _S_IREAD | _S_IWRITE));
+    _mktemp(strcpy(bad, "tmpXXXXXX"));
+    say("next_letter", bad[3]);
+    strcpy(bad, "tmpXX");
+    say("malformed", _mktemp(bad) == NULL && errno == EINVAL);
+    tmpfile();
+    tmpfile();
+    say("rmtmp", _rmtmp());
+    say("drive", _getdrive());
+    return 0;
+}
+""", tmp_path, width)
+    assert ran.stdout == lines("umask=0", "previous=128", "read_only=1", "chmod=0", "writable=1",
+                               "chmod_missing=-1", "errno=2", "mktemp=1", "next_letter=98", "malformed=1", "rmtmp=2",
+                               "drive=3")

@@ -736,6 +736,26 @@ static void drop_ctrl_z(struct crt_fd *entry)
     SetFilePointerEx(entry->handle, zero, NULL, FILE_BEGIN);
 }
 
+static int umask_bits;                               /* permission bits _umask takes from a new file's */
+
+int CRT_EXPORT _umask(int mask)
+{
+    int previous = umask_bits;
+
+    umask_bits = mask & (CRT_S_IREAD | CRT_S_IWRITE);
+    return previous;
+}
+
+int CRT_EXPORT _umask_s(int mask, int *previous)
+{
+    if (!previous || (mask & ~(CRT_S_IREAD | CRT_S_IWRITE))) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return CRT_EINVAL;
+    }
+    *previous = _umask(mask);
+    return 0;
+}
+
 int crt_wopen(const wchar_t *path, int oflag, int shflag, int pmode)
 {
     DWORD access, share, disposition, attributes = FILE_ATTRIBUTE_NORMAL;
@@ -773,7 +793,7 @@ int crt_wopen(const wchar_t *path, int oflag, int shflag, int pmode)
     case CRT_O_TRUNC | CRT_O_EXCL: disposition = TRUNCATE_EXISTING; break;
     default: disposition = OPEN_EXISTING; break;
     }
-    if ((oflag & CRT_O_CREAT) && !(pmode & CRT_S_IWRITE))
+    if ((oflag & CRT_O_CREAT) && !(pmode & ~umask_bits & CRT_S_IWRITE))
         attributes = FILE_ATTRIBUTE_READONLY;
     if (oflag & CRT_O_TEMPORARY) {
         attributes |= FILE_FLAG_DELETE_ON_CLOSE;

@@ -222,3 +222,79 @@ wchar_t *CRT_EXPORT _wgetcwd(wchar_t *buf, int size)
 {
     GETCWD_BODY(wchar_t, GetCurrentDirectoryW)
 }
+
+/* _chmod: _S_IWRITE in mode makes the file writable, its absence read-only (the only bit Windows keeps). */
+static int wchmod(const wchar_t *path, int mode)
+{
+    DWORD attributes = GetFileAttributesW(path);
+
+    if (attributes == INVALID_FILE_ATTRIBUTES)
+        return win32_result(FALSE);
+    if (mode & CRT_S_IWRITE)
+        attributes &= ~FILE_ATTRIBUTE_READONLY;
+    else
+        attributes |= FILE_ATTRIBUTE_READONLY;
+    return win32_result(SetFileAttributesW(path, attributes));
+}
+
+int CRT_EXPORT _wchmod(const wchar_t *path, int mode)
+{
+    return path ? wchmod(path, mode) : narrow_call(NULL, mode, wchmod);
+}
+
+int CRT_EXPORT _chmod(const char *path, int mode)
+{
+    return narrow_call(path, mode, wchmod);
+}
+
+/*
+ * _mktemp: a template ending in six X's gets a letter and five digits of the process id in their place, the
+ * first letter from 'a' that names no file; NULL (EINVAL) for a template without the X's, (EEXIST) when all 26
+ * names are taken.
+ */
+#define MKTEMP_BODY(CH, LENGTH, ATTRIBUTES)                                                                      \
+    size_t n;                                                                                                    \
+    unsigned id = GetCurrentProcessId() % 100000;                                                                \
+                                                                                                                 \
+    if (!template) {                                                                                             \
+        crt_invalid_parameter(CRT_EINVAL);                                                                       \
+        return NULL;                                                                                             \
+    }                                                                                                            \
+    n = LENGTH(template);                                                                                        \
+    for (size_t i = 0; i < 6; i++)                                                                               \
+        if (n < 6 || template[n - 1 - i] != 'X') {                                                               \
+            crt_set_errno(CRT_EINVAL);                                                                           \
+            return NULL;                                                                                         \
+        }                                                                                                        \
+    for (size_t i = 1; i <= 5; i++, id /= 10)                                                                    \
+        template[n - i] = (CH)('0' + id % 10);                                                                   \
+    for (CH letter = 'a'; letter <= 'z'; letter++) {                                                             \
+        template[n - 6] = letter;                                                                                \
+        if (ATTRIBUTES(template) == INVALID_FILE_ATTRIBUTES)                                                     \
+            return template;                                                                                     \
+    }                                                                                                            \
+    crt_set_errno(CRT_EEXIST);                                                                                   \
+    return NULL;
+
+char *CRT_EXPORT _mktemp(char *template)
+{
+    MKTEMP_BODY(char, lstrlenA, GetFileAttributesA)
+}
+
+wchar_t *CRT_EXPORT _wmktemp(wchar_t *template)
+{
+    MKTEMP_BODY(wchar_t, lstrlenW, GetFileAttributesW)
+}
+
+/* --- drives ------------------------------------------------------------------------------------------------ */
+
+/* The current drive: 1 for A:, 3 for C:. */
+int CRT_EXPORT _getdrive(void)
+{
+    wchar_t here[MAX_PATH];
+    DWORD n = GetCurrentDirectoryW(MAX_PATH, here);
+
+    if (n >= 2 && n < MAX_PATH && here[1] == ':')
+        return (here[0] | 0x20) - 'a' + 1;
+    return 0;
+}

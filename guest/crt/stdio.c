@@ -171,8 +171,9 @@ int CRT_EXPORT _setmaxstdio(int count)
     return result;
 }
 
-/* Applies fn to every stream in use, each under its lock: the number of streams; *failed when one gave EOF. */
-static int for_each_stream(int first, int (*fn)(FILE *), int *failed)
+/* Applies fn to every stream in use from index first on (those `want` takes, when given), each under its lock:
+ * the number of streams; *failed when one gave EOF. */
+static int for_each_stream(int first, int (*want)(FILE *), int (*fn)(FILE *), int *failed)
 {
     int count = 0;
 
@@ -183,7 +184,7 @@ static int for_each_stream(int first, int (*fn)(FILE *), int *failed)
         if (!stream || !in_use(stream))
             continue;
         _lock_file(stream);
-        if (in_use(stream)) {
+        if (in_use(stream) && (!want || want(stream))) {
             count++;
             if (fn(stream) == CRT_EOF && failed)
                 *failed = 1;
@@ -203,7 +204,7 @@ int crt_flush_all(void)
 {
     if (!streams)
         return 0;
-    return for_each_stream(0, flush_if_writing, NULL);
+    return for_each_stream(0, NULL, flush_if_writing, NULL);
 }
 
 int CRT_EXPORT _flushall(void)
@@ -213,7 +214,18 @@ int CRT_EXPORT _flushall(void)
 
 int CRT_EXPORT _fcloseall(void)
 {
-    return for_each_stream(3, crt_stream_close, NULL);
+    return for_each_stream(3, NULL, crt_stream_close, NULL);
+}
+
+static int is_temporary(FILE *stream)
+{
+    return stream->_tmpfname != NULL;
+}
+
+/* Closes (and so deletes) the streams tmpfile opened: their number. */
+int CRT_EXPORT _rmtmp(void)
+{
+    return for_each_stream(3, is_temporary, crt_stream_close, NULL);
 }
 
 /* fflush(NULL): every stream open for writing; EOF when one failed. */
@@ -221,7 +233,7 @@ int crt_flush_streams(void)
 {
     int failed = 0;
 
-    for_each_stream(0, flush_if_writing, &failed);
+    for_each_stream(0, NULL, flush_if_writing, &failed);
     return failed ? CRT_EOF : 0;
 }
 
