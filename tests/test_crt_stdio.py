@@ -901,7 +901,7 @@ int main(void)
     assert (root / "err.txt").read_bytes() == b"e\r\nsizes:  0 13 0 3\r\n"
 
 
-def run_ucrt(source: str, tmp_path: Path, width: str, *, files: dict | None = None):
+def run_ucrt(source: str, tmp_path: Path, width: str, *, files: dict | None = None, stdin: bytes = b""):
     """Builds PRELUDE + source against ucrtbase.dll (mingw-w64's UCRT headers and its libucrtbase.a, with its own
     start-up code) and runs it."""
     root = tmp_path / f"c_{width}"
@@ -911,7 +911,7 @@ def run_ucrt(source: str, tmp_path: Path, width: str, *, files: dict | None = No
     libs = ("mingw32", "gcc", "mingwex", "ucrtbase", "kernel32")
     program = build(PRELUDE + source, tmp_path / f"ucrt_{width}.exe", width, flags=("-O2", "-D_UCRT", "-nodefaultlibs"),
                     libs=libs + libs)
-    return run_program(program, root)
+    return run_program(program, root, stdin=stdin)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -1083,3 +1083,30 @@ int main(void)
     assert ran.stdout == lines("umask=0", "previous=128", "read_only=1", "chmod=0", "writable=1",
                                "chmod_missing=-1", "errno=2", "mktemp=1", "next_letter=98", "malformed=1", "rmtmp=2",
                                "drive=3")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_gets_s_in_ucrtbase(tmp_path, width):
+    ran = run_ucrt(r"""
+static int calls;
+static void __cdecl handler(const wchar_t *e, const wchar_t *f, const wchar_t *file, unsigned line, uintptr_t r)
+{
+    (void)e, (void)f, (void)file, (void)line, (void)r;
+    calls++;
+}
+int main(void)
+{
+    char buf[8];
+    _set_invalid_parameter_handler(handler);
+    show("short", gets_s(buf, sizeof buf));
+    say("too_long", gets_s(buf, sizeof buf) == NULL && buf[0] == 0);
+    say("errno", errno);
+    say("calls", calls);
+    show("next", gets_s(buf, sizeof buf));
+    say("end", gets_s(buf, sizeof buf) == NULL);
+    say("calls", calls);
+    return 0;
+}
+""", tmp_path, width, stdin=b"short\r\nthis line is too long\r\nnext\r\n")
+    assert ran.stdout == lines("short=[short]", "too_long=1", "errno=34", "calls=1", "next=[next]", "end=1",
+                               "calls=1")

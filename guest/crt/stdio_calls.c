@@ -335,6 +335,40 @@ wchar_t *CRT_EXPORT _getws(wchar_t *buf)
     return result;
 }
 
+/* gets_s and _getws_s: NULL at the end of the input; a line longer than size - 1 is an invalid parameter (ERANGE). */
+char *CRT_EXPORT gets_s(char *buf, size_t size)
+{
+    int got;
+
+    if (!buf || !size) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return NULL;
+    }
+    CHECK_NARROW(STDIN, NULL);
+    _lock_file(STDIN);
+    got = read_bounded_line_a(buf, size, STDIN);
+    _unlock_file(STDIN);
+    if (got > 0)
+        crt_invalid_parameter(CRT_ERANGE);
+    return got ? NULL : buf;
+}
+
+wchar_t *CRT_EXPORT _getws_s(wchar_t *buf, size_t size)
+{
+    int got;
+
+    if (!buf || !size) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return NULL;
+    }
+    _lock_file(STDIN);
+    got = read_bounded_line_w(buf, size, STDIN);
+    _unlock_file(STDIN);
+    if (got > 0)
+        crt_invalid_parameter(CRT_ERANGE);
+    return got ? NULL : buf;
+}
+
 int CRT_EXPORT fputs(const char *s, FILE *stream)
 {
     int failed;

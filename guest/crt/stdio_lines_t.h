@@ -55,3 +55,27 @@ static int F(write_string)(const CH *s, FILE *stream, int newline)
         return -1;
     return 0;
 }
+
+/* gets_s: a whole line into size characters, the newline dropped; 1 when it did not fit (the rest of the line is
+ * read and dropped, buf left empty), -1 when the input ended before any character, else 0. */
+static int F(read_bounded_line)(CH *buf, size_t size, FILE *stream)
+{
+    size_t n = 0;
+    int c, overflow = 0;
+
+    while ((c = GETC(stream)) != '\n') {
+        if (c == (int)END) {
+            if (!n && !overflow) {
+                buf[0] = 0;
+                return -1;
+            }
+            break;
+        }
+        if (n + 1 < size)
+            buf[n++] = (CH)c;
+        else
+            overflow = 1;
+    }
+    buf[overflow ? 0 : n] = 0;
+    return overflow;
+}
