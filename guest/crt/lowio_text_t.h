@@ -1,6 +1,6 @@
 /*
  * Text-mode translation of lowio.c, written once for the two unit widths: CH is char (the ANSI and UTF-8 modes)
- * or wchar_t (the UTF-16 mode), F(name) names the width's copy. Included by lowio.c after raw_read and unpeek.
+ * or wchar_t (the UTF-16 mode), F(name) names the width's copy. Included by lowio_rw.c after raw_read and unpeek.
  */
 
 /* Reads up to count units into buf in text mode: CR LF becomes LF; a Ctrl-Z ends the input of a file or pipe

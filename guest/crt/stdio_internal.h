@@ -61,6 +61,8 @@ struct crt_fd {
 struct crt_fd *crt_fd_get(int fd);
 /* The same without the error path: NULL when fd is not open. */
 struct crt_fd *crt_fd_find(int fd);
+/* FD_DEV or FD_PIPE for a handle's file type; 0 for a disk file. */
+unsigned char crt_fd_type_flags(HANDLE handle);
 /* A new descriptor over handle with the given FD_ flags and text mode; -1 (errno EMFILE) when none is free. */
 int crt_fd_alloc(HANDLE handle, unsigned char flags, unsigned char text);
 /* The _O_ text-mode flags to the descriptor's mode (0 when flags names none: _fmode decides). */
@@ -100,6 +102,15 @@ int crt_stream_is_narrow(FILE *stream);
 int CRT_EXPORT _fileno(FILE *stream);
 int CRT_EXPORT _filbuf(FILE *stream);
 int CRT_EXPORT _flsbuf(int c, FILE *stream);
+
+/* A NULL stream (or other argument) takes the invalid-parameter path: EINVAL and `result`. */
+#define CHECK_STREAM(stream, result)                                                                             \
+    do {                                                                                                         \
+        if (!(stream)) {                                                                                         \
+            crt_invalid_parameter(CRT_EINVAL);                                                                   \
+            return result;                                                                                       \
+        }                                                                                                        \
+    } while (0)
 
 /* low-level I/O as the stream layer calls it */
 int CRT_EXPORT _read(int fd, void *buffer, unsigned int count);
