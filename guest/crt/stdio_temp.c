@@ -25,14 +25,15 @@ static char *base32(char *out, unsigned value)
     return out;
 }
 
-/* A fresh name into buf (MAX_PATH bytes): 0, or an errno value. */
+/* A fresh name into buf (MAX_PATH bytes; msvcrt's names fit its L_tmpnam, 14): 0, or an errno value. The
+ * counter runs through TMP_MAX (32767) values. */
 static int temp_name(char *buf, char prefix)
 {
     DWORD dir = 0;
 
     if (crt_flavor == CRT_UCRT) {
-        dir = GetTempPathA(MAX_PATH - 16, buf);
-        if (!dir || dir >= MAX_PATH - 16)
+        dir = GetTempPathA(MAX_PATH - 20, buf);
+        if (!dir || dir >= MAX_PATH - 20)
             return CRT_ENOENT;
     } else {
         buf[dir++] = '\\';
@@ -44,7 +45,8 @@ static int temp_name(char *buf, char prefix)
         *end++ = prefix;
         end = base32(end, GetCurrentProcessId());
         *end++ = '.';
-        end = base32(end, ++temp_counter);
+        temp_counter = temp_counter % 32767 + 1;
+        end = base32(end, temp_counter);
         *end = 0;
         if (GetFileAttributesA(buf) == INVALID_FILE_ATTRIBUTES) {
             _unlock(CRT_LOCK_TMPNAM);
@@ -189,7 +191,7 @@ char *CRT_EXPORT _tempnam(const char *dir, const char *prefix)
     _lock(CRT_LOCK_TMPNAM);
     for (unsigned tries = 0; tries < 0x7FFF; tries++) {
         char digits[12], *end = digits + sizeof digits;
-        unsigned value = ++temp_counter;
+        unsigned value = temp_counter = temp_counter % 32767 + 1;
 
         *--end = 0;
         do {
