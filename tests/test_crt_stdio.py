@@ -1050,7 +1050,7 @@ int main(void)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_umask_chmod_mktemp_rmtmp_getdrive(tmp_path, width):
+def test_umask_chmod_mktemp_rmtmp_and_drives(tmp_path, width):
     ran = run(r"""
 #include <direct.h>
 int main(void)
@@ -1077,12 +1077,19 @@ int main(void)
     tmpfile();
     say("rmtmp", _rmtmp());
     say("drive", _getdrive());
+    _mkdir("sub");
+    _chdir("sub");
+    show("dcwd", _getdcwd(3, name, sizeof name));
+    say("dcwd_z", _getdcwd(26, name, sizeof name) == NULL && errno == EACCES);
+    say("chdrive", _chdrive(3));
+    say("chdrive_z", _chdrive(26));
+    free(_getdcwd(0, NULL, 0));
     return 0;
 }
 """, tmp_path, width)
     assert ran.stdout == lines("umask=0", "previous=128", "read_only=1", "chmod=0", "writable=1",
                                "chmod_missing=-1", "errno=2", "mktemp=1", "next_letter=98", "malformed=1", "rmtmp=2",
-                               "drive=3")
+                               "drive=3", "dcwd=[C:\\sub]", "dcwd_z=1", "chdrive=0", "chdrive_z=-1")
 
 
 @pytest.mark.parametrize("width", WIDTHS)

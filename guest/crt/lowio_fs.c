@@ -298,3 +298,72 @@ int CRT_EXPORT _getdrive(void)
         return (here[0] | 0x20) - 'a' + 1;
     return 0;
 }
+
+/* The drive's spec ("C:") when drive (1 for A:) names one that exists; else errno EACCES, _doserrno
+ * ERROR_INVALID_DRIVE, as the CRTs give for an absent drive. */
+static int drive_spec(int drive, wchar_t spec[4])
+{
+    if (drive >= 1 && drive <= 26) {
+        spec[0] = (wchar_t)('A' + drive - 1);
+        spec[1] = ':';
+        spec[2] = '\\';
+        spec[3] = 0;
+        if (GetDriveTypeW(spec) > DRIVE_NO_ROOT_DIR) {
+            spec[2] = 0;
+            return 0;
+        }
+    }
+    crt_thread_data()->doserr = ERROR_INVALID_DRIVE;
+    crt_set_errno(CRT_EACCES);
+    return -1;
+}
+
+/* _getdcwd: the current directory of a drive (0: the current drive), as _getcwd gives it. */
+#define DRIVE_DIR_W(size, out) GetFullPathNameW(spec, size, out, NULL)
+
+wchar_t *CRT_EXPORT _wgetdcwd(int drive, wchar_t *buf, int size)
+{
+    wchar_t spec[4];
+
+    if (!drive)
+        return _wgetcwd(buf, size);
+    if (drive_spec(drive, spec))
+        return NULL;
+    {
+        GETCWD_BODY(wchar_t, DRIVE_DIR_W)
+    }
+}
+
+char *CRT_EXPORT _getdcwd(int drive, char *buf, int size)
+{
+    wchar_t *wide = _wgetdcwd(drive, NULL, 0);
+    char *out = buf;
+    int n;
+
+    if (!wide)
+        return NULL;
+    n = WideCharToMultiByte(CP_ACP, 0, wide, -1, NULL, 0, NULL, NULL);
+    if (buf && size <= 0) {
+        crt_invalid_parameter(CRT_EINVAL);
+        out = NULL;
+    } else if (!buf && !(out = crt_alloc(n > size ? n : size))) {
+        crt_set_errno(CRT_ENOMEM);
+    } else if (buf && n > size) {
+        crt_set_errno(CRT_ERANGE);
+        out = NULL;
+    } else {
+        WideCharToMultiByte(CP_ACP, 0, wide, -1, out, n, NULL, NULL);
+    }
+    crt_free(wide);
+    return out;
+}
+
+/* _chdrive: the drive's current directory becomes the current directory. */
+int CRT_EXPORT _chdrive(int drive)
+{
+    wchar_t spec[4];
+
+    if (drive_spec(drive, spec))
+        return -1;
+    return win32_result(SetCurrentDirectoryW(spec));
+}
