@@ -146,7 +146,7 @@ void crt_fd_set_mode(struct crt_fd *entry, int oflag)
                   : (oflag & (CRT_O_U16TEXT | CRT_O_WTEXT)) ? FD_TEXT_UTF16 : FD_TEXT_ANSI;
 }
 
-/* The standard descriptors, in text mode, at process attach. */
+/* The standard descriptors are in text mode, whatever _fmode says (as the CRTs give them). */
 void crt_lowio_init(void)
 {
     for (int fd = 0; fd < 3; fd++) {

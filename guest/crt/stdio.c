@@ -19,8 +19,6 @@ static int iob_depth[CRT_IOB_ENTRIES];
 static FILE **streams;                               /* _getmaxstdio() entries: _iob's, then stream_ext's */
 static int max_streams;
 
-void crt_lowio_init(void);
-
 static int iob_index(FILE *stream)
 {
     return stream >= _iob && stream < _iob + CRT_IOB_ENTRIES ? (int)(stream - _iob) : -1;
@@ -228,7 +226,6 @@ int CRT_EXPORT _rmtmp(void)
     return for_each_stream(3, is_temporary, crt_stream_close, NULL);
 }
 
-/* fflush(NULL): every stream open for writing; EOF when one failed. */
 int crt_flush_streams(void)
 {
     int failed = 0;

@@ -4,10 +4,6 @@
  */
 #include "stdio_internal.h"
 
-#define STDIN (&__iob_func()[0])
-#define STDOUT (&__iob_func()[1])
-FILE *CRT_EXPORT __iob_func(void);
-int crt_flush_streams(void);
 
 /* Streams in a Unicode mode take only the wide functions. */
 #define CHECK_NARROW(stream, result)                                                                             \
@@ -85,12 +81,12 @@ int CRT_EXPORT _getc_nolock(FILE *stream)
 
 int CRT_EXPORT getchar(void)
 {
-    return fgetc(STDIN);
+    return fgetc(CRT_STDIN);
 }
 
 int CRT_EXPORT _fgetchar(void)
 {
-    return fgetc(STDIN);
+    return fgetc(CRT_STDIN);
 }
 
 int CRT_EXPORT _fputc_nolock(int c, FILE *stream)
@@ -122,12 +118,12 @@ int CRT_EXPORT _putc_nolock(int c, FILE *stream)
 
 int CRT_EXPORT putchar(int c)
 {
-    return fputc(c, STDOUT);
+    return fputc(c, CRT_STDOUT);
 }
 
 int CRT_EXPORT _fputchar(int c)
 {
-    return fputc(c, STDOUT);
+    return fputc(c, CRT_STDOUT);
 }
 
 int CRT_EXPORT _ungetc_nolock(int c, FILE *stream)
@@ -207,12 +203,12 @@ unsigned short CRT_EXPORT _getwc_nolock(FILE *stream)
 
 unsigned short CRT_EXPORT getwchar(void)
 {
-    return fgetwc(STDIN);
+    return fgetwc(CRT_STDIN);
 }
 
 unsigned short CRT_EXPORT _fgetwchar(void)
 {
-    return fgetwc(STDIN);
+    return fgetwc(CRT_STDIN);
 }
 
 unsigned short CRT_EXPORT _fputwc_nolock(wchar_t c, FILE *stream)
@@ -243,12 +239,12 @@ unsigned short CRT_EXPORT _putwc_nolock(wchar_t c, FILE *stream)
 
 unsigned short CRT_EXPORT putwchar(wchar_t c)
 {
-    return fputwc(c, STDOUT);
+    return fputwc(c, CRT_STDOUT);
 }
 
 unsigned short CRT_EXPORT _fputwchar(wchar_t c)
 {
-    return fputwc(c, STDOUT);
+    return fputwc(c, CRT_STDOUT);
 }
 
 unsigned short CRT_EXPORT _ungetwc_nolock(unsigned short c, FILE *stream)
@@ -306,10 +302,10 @@ char *CRT_EXPORT gets(char *buf)
     char *result;
 
     CHECK_STREAM(buf, NULL);
-    CHECK_NARROW(STDIN, NULL);
-    _lock_file(STDIN);
-    result = read_whole_line_a(buf, STDIN);
-    _unlock_file(STDIN);
+    CHECK_NARROW(CRT_STDIN, NULL);
+    _lock_file(CRT_STDIN);
+    result = read_whole_line_a(buf, CRT_STDIN);
+    _unlock_file(CRT_STDIN);
     return result;
 }
 
@@ -318,9 +314,9 @@ wchar_t *CRT_EXPORT _getws(wchar_t *buf)
     wchar_t *result;
 
     CHECK_STREAM(buf, NULL);
-    _lock_file(STDIN);
-    result = read_whole_line_w(buf, STDIN);
-    _unlock_file(STDIN);
+    _lock_file(CRT_STDIN);
+    result = read_whole_line_w(buf, CRT_STDIN);
+    _unlock_file(CRT_STDIN);
     return result;
 }
 
@@ -333,10 +329,10 @@ char *CRT_EXPORT gets_s(char *buf, size_t size)
         crt_invalid_parameter(CRT_EINVAL);
         return NULL;
     }
-    CHECK_NARROW(STDIN, NULL);
-    _lock_file(STDIN);
-    got = read_bounded_line_a(buf, size, STDIN);
-    _unlock_file(STDIN);
+    CHECK_NARROW(CRT_STDIN, NULL);
+    _lock_file(CRT_STDIN);
+    got = read_bounded_line_a(buf, size, CRT_STDIN);
+    _unlock_file(CRT_STDIN);
     if (got > 0)
         crt_invalid_parameter(CRT_ERANGE);
     return got ? NULL : buf;
@@ -350,9 +346,9 @@ wchar_t *CRT_EXPORT _getws_s(wchar_t *buf, size_t size)
         crt_invalid_parameter(CRT_EINVAL);
         return NULL;
     }
-    _lock_file(STDIN);
-    got = read_bounded_line_w(buf, size, STDIN);
-    _unlock_file(STDIN);
+    _lock_file(CRT_STDIN);
+    got = read_bounded_line_w(buf, size, CRT_STDIN);
+    _unlock_file(CRT_STDIN);
     if (got > 0)
         crt_invalid_parameter(CRT_ERANGE);
     return got ? NULL : buf;
@@ -392,10 +388,10 @@ int CRT_EXPORT puts(const char *s)
     int failed;
 
     CHECK_STREAM(s, CRT_EOF);
-    CHECK_NARROW(STDOUT, CRT_EOF);
-    _lock_file(STDOUT);
-    failed = write_string_a(s, STDOUT, 1);
-    _unlock_file(STDOUT);
+    CHECK_NARROW(CRT_STDOUT, CRT_EOF);
+    _lock_file(CRT_STDOUT);
+    failed = write_string_a(s, CRT_STDOUT, 1);
+    _unlock_file(CRT_STDOUT);
     return failed ? CRT_EOF : 0;
 }
 
@@ -404,9 +400,9 @@ int CRT_EXPORT _putws(const wchar_t *s)
     int failed;
 
     CHECK_STREAM(s, CRT_WEOF);
-    _lock_file(STDOUT);
-    failed = write_string_w(s, STDOUT, 1);
-    _unlock_file(STDOUT);
+    _lock_file(CRT_STDOUT);
+    failed = write_string_w(s, CRT_STDOUT, 1);
+    _unlock_file(CRT_STDOUT);
     return failed ? CRT_WEOF : 0;
 }
 

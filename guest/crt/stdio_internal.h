@@ -89,6 +89,17 @@ wchar_t *crt_path_to_wide(const char *path);
 #define CRT_BUFSIZ 4096
 #define CRT_IOB_ENTRIES 20
 
+/* The first streams, as msvcrt exports them: stdin, stdout and stderr first. */
+extern FILE _iob[CRT_IOB_ENTRIES];
+#define CRT_STDIN (&_iob[0])
+#define CRT_STDOUT (&_iob[1])
+#define CRT_STDERR (&_iob[2])
+
+/* The standard descriptors at process attach (lowio.c). */
+void crt_lowio_init(void);
+/* fflush(NULL): every stream open for writing; EOF when one failed. */
+int crt_flush_streams(void);
+
 /* A free stream, its lock initialised, with its _flag still 0 and its lock held; NULL (errno EMFILE) when none. */
 FILE *crt_stream_alloc(void);
 /* Opens `path` as fopen's `mode` into `stream` (held, its _flag 0): the stream or NULL with errno set. */

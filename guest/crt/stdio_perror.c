@@ -3,8 +3,6 @@
  */
 #include "stdio_internal.h"
 
-#define STDERR (&__iob_func()[2])
-FILE *CRT_EXPORT __iob_func(void);
 
 /* "message: " (when there is one), strerror(errno) and a newline, written to descriptor 2 directly. */
 static void report(const char *message, int err)
@@ -24,10 +22,10 @@ void CRT_EXPORT perror(const char *message)
 {
     int err = crt_thread_data()->err;
 
-    _lock_file(STDERR);
-    crt_stream_flush(STDERR);
+    _lock_file(CRT_STDERR);
+    crt_stream_flush(CRT_STDERR);
     report(message, err);
-    _unlock_file(STDERR);
+    _unlock_file(CRT_STDERR);
 }
 
 void CRT_EXPORT _wperror(const wchar_t *message)
@@ -38,9 +36,9 @@ void CRT_EXPORT _wperror(const wchar_t *message)
     if (message && *message && (n = WideCharToMultiByte(CP_ACP, 0, message, -1, NULL, 0, NULL, NULL)) > 0
         && (narrow = crt_alloc(n)) != NULL)
         WideCharToMultiByte(CP_ACP, 0, message, -1, narrow, n, NULL, NULL);
-    _lock_file(STDERR);
-    crt_stream_flush(STDERR);
+    _lock_file(CRT_STDERR);
+    crt_stream_flush(CRT_STDERR);
     report(narrow, err);
-    _unlock_file(STDERR);
+    _unlock_file(CRT_STDERR);
     crt_free(narrow);
 }
