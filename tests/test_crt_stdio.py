@@ -790,13 +790,17 @@ int main(void)
     say("narrow", narrow);
     say("errno", errno);
     say("calls", calls);
+    wchar_t line[16];
+    _setmode(_fileno(stdin), _O_U16TEXT);           /* a console reads UTF-16 through ReadConsoleW */
+    say("stdin", fgetws(line, 16, stdin) == line && line[0] == L'w' && line[4] == L'\n' && line[5] == 0);
+    say("wc", fgetwc(stdin));
     return 0;
 }
-""", tmp_path, width)
+""", tmp_path, width, stdin=b"wide\r\nnext\r\n")
     assert (tmp_path / f"c_{width}" / "u16.txt").read_bytes() == b"\xff\xfea\x00\r\x00\n\x00b\x00"
     # The console shows the UTF-16 text in its code page (437: e-acute is 0x82).
     assert ran.stdout == lines("write=6", "read=6", "units=971001", "wide \x82", "previous=16384", "back=131072",
-                               "narrow=-1", "errno=22", "calls=1")
+                               "narrow=-1", "errno=22", "calls=1", "stdin=1", "wc=110")
 
 
 # fopen's modes: accepted, or the invalid-parameter path with EINVAL.

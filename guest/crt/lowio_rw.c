@@ -7,29 +7,47 @@
 
 /* --- reading and writing ------------------------------------------------------------------------------- */
 
+/* A console read in a Unicode mode: ReadConsoleW's UTF-16 (the bytes as ReadFile gives them: 1 when it is one). */
+static int console_read_w(struct crt_fd *entry, void *buf, unsigned bytes, DWORD *got)
+{
+    DWORD mode, units = 0;
+
+    if (!(entry->flags & FD_DEV) || (entry->flags & FD_TEXTMODE) == 0 || entry->text == FD_TEXT_ANSI
+        || !GetConsoleMode(entry->handle, &mode))
+        return 1;
+    if (!ReadConsoleW(entry->handle, buf, bytes / 2, &units, NULL))
+        return -1;
+    *got = units * 2;
+    return 0;
+}
+
 /* Bytes from the handle, after any read ahead: the count (0 at the end of the input) or -1 with errno set. */
 static int raw_read(struct crt_fd *entry, void *buf, unsigned bytes)
 {
     unsigned char *out = buf;
     unsigned from_peek = 0;
     DWORD got = 0;
+    int console;
 
     if (!bytes)
         return 0;
-    if (entry->peeked) {
-        out[0] = (unsigned char)entry->peek;
-        entry->peeked = 0;
-        from_peek = 1;
-        if (bytes == 1)
-            return 1;
+    while (entry->peeked && from_peek < bytes) {
+        out[from_peek] = (unsigned char)entry->peek[2 - entry->peeked];
+        entry->peeked--;
+        from_peek++;
     }
-    if (!ReadFile(entry->handle, out + from_peek, bytes - from_peek, &got, NULL)) {
+    if (from_peek == bytes)
+        return (int)bytes;
+    console = console_read_w(entry, out + from_peek, bytes - from_peek, &got);
+    if (console > 0 && !ReadFile(entry->handle, out + from_peek, bytes - from_peek, &got, NULL))
+        console = -1;
+    if (console < 0) {
         DWORD error = GetLastError();
 
         if (error == ERROR_BROKEN_PIPE || error == ERROR_HANDLE_EOF)
             return (int)from_peek;                   /* the other end is gone: the end of the input */
         if (from_peek)
-            return 1;
+            return (int)from_peek;
         crt_set_errno_from_win32(error);
         if (error == ERROR_ACCESS_DENIED)
             crt_set_errno(CRT_EBADF);                /* not open for reading */
@@ -38,7 +56,7 @@ static int raw_read(struct crt_fd *entry, void *buf, unsigned bytes)
     return (int)(got + from_peek);
 }
 
-/* Gives back `bytes` read too far (1 or 2): a file seeks back, a pipe or device keeps the one byte it can. */
+/* Gives back `bytes` read too far (1 or 2): a file seeks back, a pipe or device keeps them for the next read. */
 static void unpeek(struct crt_fd *entry, const void *data, unsigned bytes)
 {
     LARGE_INTEGER back;
@@ -47,8 +65,9 @@ static void unpeek(struct crt_fd *entry, const void *data, unsigned bytes)
         back.QuadPart = -(LONGLONG)bytes;
         SetFilePointerEx(entry->handle, back, NULL, FILE_CURRENT);
     } else {
-        entry->peek = *(const char *)data;
-        entry->peeked = 1;
+        for (unsigned i = 0; i < bytes; i++)
+            entry->peek[2 - bytes + i] = ((const char *)data)[i];
+        entry->peeked = (unsigned char)bytes;
     }
 }
 
@@ -130,12 +149,16 @@ int CRT_EXPORT _read(int fd, void *buffer, unsigned int count)
     }
     case FD_TEXT_UTF8: {
         int units;
+        DWORD mode;
 
         if (count & 1) {
             crt_invalid_parameter(CRT_EINVAL);
             return -1;
         }
-        units = read_utf8(entry, buffer, count);
+        if ((entry->flags & FD_DEV) && GetConsoleMode(entry->handle, &mode))
+            units = read_text_w(entry, buffer, count / 2);   /* a console gives UTF-16 */
+        else
+            units = read_utf8(entry, buffer, count);
         return units < 0 ? -1 : units * 2;
     }
     default:

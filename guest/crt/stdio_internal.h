@@ -44,8 +44,8 @@ struct crt_fd {
     HANDLE handle;
     unsigned char flags;          /* FD_* */
     unsigned char text;           /* FD_TEXT_* when flags has FD_TEXTMODE */
-    unsigned char peeked;         /* a byte read ahead from a pipe or device (after a CR): 1 when present */
-    char peek;
+    unsigned char peeked;         /* the bytes read ahead from a pipe or device (a unit after a CR) */
+    char peek[2];
 };
 #define FD_OPEN 0x01
 #define FD_EOF 0x02               /* a Ctrl-Z ended the input (text mode) */
