@@ -628,7 +628,6 @@ int main(void)
 FLAVOR_PROGRAM = r"""
 #include <windows.h>
 typedef FILE *(__cdecl *iob_func_t)(unsigned);
-typedef FILE *(__cdecl *iob_array_t)(void);
 typedef int (__cdecl *fputs_t)(const char *, FILE *);
 typedef FILE *(__cdecl *fopen_t)(const char *, const char *);
 typedef int (__cdecl *file_t)(FILE *);
@@ -647,7 +646,7 @@ static void flavor(const char *name)
 {
     HMODULE dll = LoadLibraryA(name);
     GET(iob_func_t, __acrt_iob_func);
-    GET(iob_array_t, __iob_func);
+    FILE *iob = (FILE *)(void *)GetProcAddress(dll, "_iob");     /* msvcrt's data export */
     GET(fputs_t, fputs);
     GET(fopen_t, fopen);
     GET(file_t, fclose);
@@ -657,11 +656,11 @@ static void flavor(const char *name)
     GET(write_t, _write);
     GET(errno_func_t, _errno);
     GET(set_handler_t, _set_invalid_parameter_handler);
-    FILE *out = __acrt_iob_func_ ? __acrt_iob_func_(1) : __iob_func_() + 1, *f;
+    FILE *out = __acrt_iob_func_ ? __acrt_iob_func_(1) : iob + 1, *f;
     int c;
 
     show("dll", name);
-    say("iob", (__acrt_iob_func_ != NULL) * 10 + (__iob_func_ != NULL));
+    say("iob", (__acrt_iob_func_ != NULL) * 10 + (iob != NULL));
     _set_invalid_parameter_handler_(handler);
     fputs_("through the dll's stdout\n", out);
     f = fopen_("f.txt", "w");
