@@ -1076,6 +1076,8 @@ int main(void)
     say("next_letter", bad[3]);
     strcpy(bad, "tmpXX");
     say("malformed", _mktemp(bad) == NULL && errno == EINVAL);
+    strcpy(bad, "tXXXXXX");
+    say("mktemp_s", _mktemp_s(bad, sizeof bad) == 0 && bad[1] == 'a');
     tmpfile();
     tmpfile();
     say("rmtmp", _rmtmp());
@@ -1091,7 +1093,8 @@ int main(void)
 }
 """, tmp_path, width)
     assert ran.stdout == lines("umask=0", "previous=128", "read_only=1", "chmod=0", "writable=1",
-                               "chmod_missing=-1", "errno=2", "mktemp=1", "next_letter=98", "malformed=1", "rmtmp=2",
+                               "chmod_missing=-1", "errno=2", "mktemp=1", "next_letter=98", "malformed=1", "mktemp_s=1",
+                               "rmtmp=2",
                                "drive=3", "dcwd=[C:\\sub]", "dcwd_z=1", "chdrive=0", "chdrive_z=-1")
 
 

@@ -367,3 +367,30 @@ int CRT_EXPORT _chdrive(int drive)
         return -1;
     return win32_result(SetCurrentDirectoryW(spec));
 }
+
+/* The _s forms: size counts the terminating NUL; every bad template is an invalid parameter. 0 or an errno value. */
+int CRT_EXPORT _mktemp_s(char *template, size_t size)
+{
+    if (!template || !size || (size_t)lstrlenA(template) >= size) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return CRT_EINVAL;
+    }
+    if (_mktemp(template))
+        return 0;
+    if (crt_thread_data()->err == CRT_EINVAL)
+        crt_invalid_parameter(CRT_EINVAL);
+    return crt_thread_data()->err;
+}
+
+int CRT_EXPORT _wmktemp_s(wchar_t *template, size_t size)
+{
+    if (!template || !size || (size_t)lstrlenW(template) >= size) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return CRT_EINVAL;
+    }
+    if (_wmktemp(template))
+        return 0;
+    if (crt_thread_data()->err == CRT_EINVAL)
+        crt_invalid_parameter(CRT_EINVAL);
+    return crt_thread_data()->err;
+}
