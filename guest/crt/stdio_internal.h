@@ -67,7 +67,7 @@ unsigned char crt_fd_type_flags(HANDLE handle);
 int crt_fd_alloc(HANDLE handle, unsigned char flags, unsigned char text);
 /* The _O_ text-mode flags to the descriptor's mode (0 when flags names none: _fmode decides). */
 void crt_fd_set_mode(struct crt_fd *entry, int oflag);
-/* _wsopen's work with the Win32 error left for the caller: the descriptor or -1 with errno set. */
+/* _wsopen's work (path not NULL): the descriptor, or -1 with errno set. */
 int crt_wopen(const wchar_t *path, int oflag, int shflag, int pmode);
 
 /* A path in the ANSI code page as a wide string from the heap (NULL, errno ENOMEM/EINVAL, when it cannot be). */
