@@ -433,6 +433,10 @@ int main(void)
     fclose(f);
     _chdir("..");
     say("rename", rename("dir\\f.txt", "g.txt"));
+    close(_creat("h.txt", _S_IREAD | _S_IWRITE));
+    say("rename_onto", rename("g.txt", "h.txt"));
+    say("errno", errno);
+    remove("h.txt");
     say("rmdir", _rmdir("dir"));
     say("remove", remove("g.txt"));
     say("remove_again", remove("g.txt"));
@@ -447,7 +451,8 @@ int main(void)
 }
 """, tmp_path, width)
     assert ran.stdout == lines("mkdir=0", "mkdir_again=-1", "errno=17", "access=0", "access_missing=-1",
-                               "errno=2", "chdir=0", "cwd=[C:\\dir]", "small=1", "rename=0", "rmdir=0",
+                               "errno=2", "chdir=0", "cwd=[C:\\dir]", "small=1", "rename=0", "rename_onto=-1",
+                               "errno=17", "rmdir=0",
                                "remove=0", "remove_again=-1", "errno=2", "access_ro_read=0", "access_ro_write=-1",
                                "errno=13", "unlink=-1", "errno=2")
 
