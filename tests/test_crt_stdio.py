@@ -1107,7 +1107,7 @@ int main(void)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_gets_s_in_ucrtbase(tmp_path, width):
+def test_gets_s_and_fread_s_in_ucrtbase(tmp_path, width):
     ran = run_ucrt(r"""
 static int calls;
 static void __cdecl handler(const wchar_t *e, const wchar_t *f, const wchar_t *file, unsigned line, uintptr_t r)
@@ -1126,8 +1126,15 @@ int main(void)
     show("next", gets_s(buf, sizeof buf));
     say("end", gets_s(buf, sizeof buf) == NULL);
     say("calls", calls);
+    FILE *f = fopen("data.bin", "rb");
+    short units[2];
+    say("fread_s", fread_s(units, sizeof units, sizeof units[0], 2, f));
+    say("too_many", fread_s(units, sizeof units, sizeof units[0], 3, f));
+    say("calls", calls);
+    say("rest", fread_s(buf, sizeof buf, 1, sizeof buf, f));
+    fclose(f);
     return 0;
 }
-""", tmp_path, width, stdin=b"short\r\nthis line is too long\r\nnext\r\n")
+""", tmp_path, width, stdin=b"short\r\nthis line is too long\r\nnext\r\n", files={"data.bin": b"abcdefghij"})
     assert ran.stdout == lines("short=[short]", "too_long=1", "errno=34", "calls=1", "next=[next]", "end=1",
-                               "calls=1")
+                               "calls=1", "fread_s=2", "too_many=2", "calls=2", "rest=2")

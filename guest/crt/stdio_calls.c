@@ -453,6 +453,36 @@ size_t CRT_EXPORT fread(void *buf, size_t size, size_t count, FILE *stream)
     return got;
 }
 
+/* fread_s: at most buffer_size bytes; more elements asked for than fit, once it is full, is an invalid parameter
+ * (ERANGE). */
+size_t CRT_EXPORT _fread_nolock_s(void *buf, size_t buffer_size, size_t size, size_t count, FILE *stream)
+{
+    size_t fit, got;
+
+    if (!size || !count)
+        return 0;
+    if (!buf || !stream) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return 0;
+    }
+    fit = buffer_size / size;
+    got = _fread_nolock(buf, size, count < fit ? count : fit, stream);
+    if (count > fit && got == fit)
+        crt_invalid_parameter(CRT_ERANGE);
+    return got;
+}
+
+size_t CRT_EXPORT fread_s(void *buf, size_t buffer_size, size_t size, size_t count, FILE *stream)
+{
+    size_t got;
+
+    CHECK_STREAM(stream, 0);
+    _lock_file(stream);
+    got = _fread_nolock_s(buf, buffer_size, size, count, stream);
+    _unlock_file(stream);
+    return got;
+}
+
 size_t CRT_EXPORT _fwrite_nolock(const void *buf, size_t size, size_t count, FILE *stream)
 {
     if (!size || !count)
