@@ -1,0 +1,449 @@
+/*
+ * The exact conversions between doubles and decimal, with big integers (bignum.h): a double's decimal digits for
+ * printf (every digit exact, then rounded once), and the nearest double to a decimal or hexadecimal number for
+ * strtod and scanf (any number of digits, correctly rounded, ties to even). Costs are bounded by the double's
+ * range: a few hundred digits at most, each a few hundred word operations.
+ */
+#include "format.h"
+#include "bignum.h"
+
+/* Round the digits up by one unit of the last kept one (out->n digits); a carry out of the first makes "1". */
+static void digits_increment(struct crt_digits *out)
+{
+    int i = out->n - 1;
+
+    while (i >= 0 && out->d[i] == '9') {
+        out->d[i] = '0';
+        i--;
+    }
+    if (i >= 0) {
+        out->d[i]++;
+    } else {
+        out->d[0] = '1';
+        out->n = 1;
+        out->exp++;
+    }
+}
+
+static void digits_trim(struct crt_digits *out)
+{
+    while (out->n > 0 && out->d[out->n - 1] == '0')
+        out->n--;
+    if (!out->n)
+        out->exp = 0;
+}
+
+void crt_dtoa(double v, int sig, int fixed, enum crt_round round, struct crt_digits *out)
+{
+    uint64_t bits = crt_double_bits(v) & ~(1ULL << 63);
+    int be = (int)(bits >> 52), k, count;
+    uint64_t m = bits & ((1ULL << 52) - 1);
+    struct big r, s, t;
+
+    out->n = 0;
+    out->exp = 0;
+    if (!bits)
+        return;
+    if (be)
+        m |= 1ULL << 52;
+    else
+        be = 1;
+    be -= 1075;                          /* v = m * 2^be */
+    big_set(&r, m);
+    big_set(&s, 1);
+    if (be >= 0)
+        big_shl(&r, be);
+    else
+        big_shl(&s, -be);
+    /* k = floor(log10 v): an estimate from the bit length (log10(2) ~ 78913 / 2^18), then corrected. */
+    k = ((64 - __builtin_clzll(m) + be - 1) * 78913) >> 18;
+    if (k >= 0)
+        big_mul_pow10(&s, k);
+    else
+        big_mul_pow10(&r, -k);
+    big_copy(&t, &s);
+    big_muladd(&t, 10, 0);
+    if (big_cmp(&r, &t) >= 0) {
+        k++;
+        big_copy(&s, &t);
+    } else if (big_cmp(&r, &s) < 0) {
+        k--;
+        big_muladd(&r, 10, 0);
+    }
+    /* Now v = r/s * 10^k with 1 <= r/s < 10. */
+    out->exp = k;
+    count = sig > 0 ? sig : k + 1 + fixed;
+    if (count > CRT_DIGITS_MAX)
+        count = CRT_DIGITS_MAX;          /* the exact expansion ends before: the rest are zeros */
+    if (count < 0)
+        return;
+    if (count == 0) {                    /* only the rounding of 0.ddd to a unit of 10^(k+1) */
+        big_copy(&t, &s);
+        big_muladd(&t, 5, 0);
+        int c = big_cmp(&r, &t);
+        if (c > 0 || (c == 0 && round == CRT_ROUND_HALF_UP)) {
+            out->d[0] = '1';
+            out->n = 1;
+            out->exp = k + 1;
+        }
+        return;
+    }
+    for (;;) {
+        int d = 0;
+
+        while (big_cmp(&r, &s) >= 0) {
+            big_sub(&r, &s);
+            d++;
+        }
+        out->d[out->n++] = (char)('0' + d);
+        if (!r.n)
+            return digits_trim(out);
+        if (out->n == count)
+            break;
+        big_muladd(&r, 10, 0);
+    }
+    /* The remainder r/s in (0, 1) of a unit of the last digit decides. */
+    big_shl(&r, 1);
+    int c = big_cmp(&r, &s);
+    if (c > 0 || (c == 0 && (round == CRT_ROUND_HALF_UP || ((out->d[out->n - 1] - '0') & 1))))
+        digits_increment(out);
+    digits_trim(out);
+}
+
+void crt_digits_round(struct crt_digits *digits, int keep)
+{
+    if (keep >= digits->n)
+        return;
+    if (keep < 0) {
+        digits->n = 0;
+        digits->exp = 0;
+        return;
+    }
+    int up = digits->d[keep] >= '5';
+    digits->n = keep;
+    if (up) {
+        if (keep == 0) {
+            digits->d[0] = '1';
+            digits->n = 1;
+            digits->exp++;
+        } else {
+            /* msvcrt's special strings ("1#INF") round as characters: '#' + 1 is '$' and 'I' + 1 is 'J'. */
+            digits_increment(digits);
+        }
+    }
+    digits_trim(digits);
+}
+
+/* q * 2^e2 (q != 0) to the nearest double, ties to even. */
+static double round_to_double(uint64_t q, int sticky, long e2, int negative, int *range)
+{
+    uint64_t sign = negative ? 1ULL << 63 : 0, mant, rem, half;
+    int len = 64 - __builtin_clzll(q), shift;
+    long top = len - 1 + e2;             /* the exponent of q's leading bit */
+
+    if (top > 1023)
+        goto overflow;
+    if (top >= -1022)
+        shift = len - 53;
+    else if (-1074 - e2 > 64)
+        goto underflow;
+    else
+        shift = (int)(-1074 - e2);
+    if (shift <= 0) {
+        mant = q << -shift;
+    } else {
+        if (shift == 64) {
+            mant = 0;
+            rem = q;
+        } else {
+            mant = q >> shift;
+            rem = q & ((1ULL << shift) - 1);
+        }
+        half = 1ULL << (shift - 1);
+        if (rem > half || (rem == half && (sticky || (mant & 1))))
+            mant++;
+    }
+    if (mant >> 53) {                    /* rounded up to the next power of two */
+        mant >>= 1;
+        shift++;
+    }
+    if (!mant)
+        goto underflow;
+    if (mant >> 52) {
+        long biased = (long)shift + e2 + 52 + 1023;   /* the exponent of the mantissa's leading bit, biased */
+        if (biased > 2046)
+            goto overflow;
+        return crt_bits_double(sign | ((uint64_t)biased << 52) | (mant & ((1ULL << 52) - 1)));
+    }
+    return crt_bits_double(sign | mant); /* subnormal */
+overflow:
+    *range = 1;
+    return crt_bits_double(sign | 0x7FF0000000000000ULL);
+underflow:
+    *range = 1;
+    return crt_bits_double(sign);
+}
+
+double crt_binary_to_double(uint64_t mantissa, int sticky, long exp, int negative, int *range)
+{
+    if (!mantissa)
+        return crt_bits_double(negative ? 1ULL << 63 : 0);
+    return round_to_double(mantissa, sticky, exp, negative, range);
+}
+
+double crt_decimal_to_double(const struct crt_decimal *dec, int negative, int *range)
+{
+    struct big num, den, t;
+    uint64_t q = 0;
+    int shift;
+
+    if (!dec->n)
+        return crt_bits_double(negative ? 1ULL << 63 : 0);
+    if (dec->exp + dec->n > 310)         /* >= 10^309 */
+        return round_to_double(1, 0, 2000, negative, range);
+    if (dec->exp + dec->n < -330)        /* < 10^-330, below half the least subnormal */
+        return round_to_double(1, 0, -2000, negative, range);
+    big_set(&num, 0);
+    for (int i = 0; i < dec->n; i++)
+        big_muladd(&num, 10, (uint32_t)(dec->d[i] - '0'));
+    big_set(&den, 1);
+    if (dec->exp >= 0)
+        big_mul_pow10(&num, (int)dec->exp);
+    else
+        big_mul_pow10(&den, (int)-dec->exp);
+    /* q = floor(num * 2^shift / den) with 2^62 < q < 2^64, the remainder as the sticky bit. */
+    shift = 63 - big_bitlen(&num) + big_bitlen(&den);
+    if (shift >= 0)
+        big_shl(&num, shift);
+    else
+        big_shl(&den, -shift);
+    big_copy(&t, &den);
+    big_shl(&t, 63);
+    for (int i = 63; i >= 0; i--) {
+        if (big_cmp(&num, &t) >= 0) {
+            big_sub(&num, &t);
+            q |= 1ULL << i;
+        }
+        big_shr1(&t);
+    }
+    return round_to_double(q, num.n != 0, -shift, negative, range);
+}
+
+static int lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* Matches the letters of `word` (lower case) case-insensitively, consuming them; the count matched. */
+static int match_word(crt_peek_fn peek, void *ctx, const char *word)
+{
+    int n = 0;
+
+    while (word[n] && lower(peek(ctx, 0)) == word[n]) {
+        peek(ctx, 1);
+        n++;
+    }
+    return n;
+}
+
+static int hex_value(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = lower(c);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* The exponent's digits, after the 'e' or 'p' and its sign: *exp (clamped far beyond any double's range), the
+ * count of digits. */
+static int parse_exponent(crt_peek_fn peek, void *ctx, long *exp)
+{
+    int digits = 0, c;
+
+    *exp = 0;
+    while ((c = peek(ctx, 0)) >= '0' && c <= '9') {
+        if (*exp < 100000000)
+            *exp = *exp * 10 + (c - '0');
+        peek(ctx, 1);
+        digits++;
+    }
+    return digits;
+}
+
+/*
+ * The parse. `consumed` counts what the callback gave; `accepted` the length of the longest valid prefix, which is
+ * what the number is (strtod's end): "1e+" is the number 1 followed by "e+".
+ */
+struct parse_state {
+    crt_peek_fn peek;
+    void *ctx;
+    size_t consumed;
+};
+
+static int state_peek(void *ctx, int consume)
+{
+    struct parse_state *st = ctx;
+    int c = st->peek(st->ctx, consume);
+
+    if (consume && c >= 0)
+        st->consumed++;
+    return c;
+}
+
+static double parse_hex(struct parse_state *st, int negative, size_t *accepted, int *range)
+{
+    uint64_t mant = 0;
+    int sticky = 0, any = 0, point = 0, c, v;
+    long exp = 0, e;
+
+    for (;;) {
+        c = state_peek(st, 0);
+        if (c == '.' && !point) {
+            point = 1;
+            state_peek(st, 1);
+            continue;
+        }
+        if ((v = hex_value(c)) < 0)
+            break;
+        state_peek(st, 1);
+        any = 1;
+        if (mant >> 60) {                /* 64 bits held: the rest only counts as sticky and scale */
+            sticky |= v != 0;
+            if (!point)
+                exp += 4;
+        } else {
+            mant = mant << 4 | (uint64_t)v;
+            if (point)
+                exp -= 4;
+        }
+        if (any)
+            *accepted = st->consumed;
+    }
+    if (!any)
+        return 0;
+    if (lower(state_peek(st, 0)) == 'p') {
+        int minus = 0;
+
+        state_peek(st, 1);
+        c = state_peek(st, 0);
+        if (c == '+' || c == '-') {
+            minus = c == '-';
+            state_peek(st, 1);
+        }
+        if (parse_exponent(state_peek, st, &e)) {
+            exp += minus ? -e : e;
+            *accepted = st->consumed;
+        }
+    }
+    return crt_binary_to_double(mant, sticky, exp, negative, range);
+}
+
+double crt_parse_double(crt_peek_fn peek, void *raw, int msvcrt, size_t *ok, int *range)
+{
+    struct parse_state st = {peek, raw, 0};
+    struct crt_decimal dec;
+    size_t accepted = 0;
+    int negative = 0, c, point = 0, any = 0, sticky = 0;
+    long e;
+    double value;
+
+    *ok = 0;
+    *range = 0;
+    c = state_peek(&st, 0);
+    if (c == '+' || c == '-') {
+        negative = c == '-';
+        state_peek(&st, 1);
+        c = state_peek(&st, 0);
+    }
+    if (!msvcrt && (lower(c) == 'i' || lower(c) == 'n')) {
+        if (match_word(state_peek, &st, "inf") == 3) {
+            accepted = st.consumed;
+            if (match_word(state_peek, &st, "inity") == 5)
+                accepted = st.consumed;
+            *ok = accepted;
+            return crt_bits_double((negative ? 1ULL << 63 : 0) | 0x7FF0000000000000ULL);
+        }
+        if (lower(c) == 'n' && match_word(state_peek, &st, "nan") == 3) {
+            accepted = st.consumed;
+            if (state_peek(&st, 0) == '(') {   /* nan(n-char-sequence) */
+                state_peek(&st, 1);
+                while ((c = state_peek(&st, 0)) == '_' || hex_value(c) >= 0 || (lower(c) >= 'a' && lower(c) <= 'z'))
+                    state_peek(&st, 1);
+                if (c == ')') {
+                    state_peek(&st, 1);
+                    accepted = st.consumed;
+                }
+            }
+            *ok = accepted;
+            return crt_bits_double((negative ? 1ULL << 63 : 0) | 0x7FF8000000000000ULL);
+        }
+        return 0;
+    }
+    dec.n = 0;
+    dec.exp = 0;
+    if (c == '0') {
+        state_peek(&st, 1);
+        any = 1;
+        accepted = st.consumed;
+        if (!msvcrt && lower(state_peek(&st, 0)) == 'x') {
+            state_peek(&st, 1);
+            size_t hex_accepted = 0;
+            value = parse_hex(&st, negative, &hex_accepted, range);
+            if (hex_accepted) {
+                *ok = hex_accepted;
+                return value;
+            }
+            *ok = accepted;               /* "0x" with no digits: the number 0 */
+            return crt_bits_double(negative ? 1ULL << 63 : 0);
+        }
+    }
+    for (;;) {
+        c = state_peek(&st, 0);
+        if (c == '.' && !point) {
+            point = 1;
+            state_peek(&st, 1);
+            if (any)
+                accepted = st.consumed;
+            continue;
+        }
+        if (c < '0' || c > '9')
+            break;
+        state_peek(&st, 1);
+        any = 1;
+        accepted = st.consumed;
+        if (c == '0' && !dec.n) {            /* a leading zero */
+            if (point)
+                dec.exp--;
+        } else if (dec.n < CRT_DIGITS_MAX) {
+            dec.d[dec.n++] = (char)c;
+            if (point)
+                dec.exp--;
+        } else {                             /* beyond the digits kept: sticky, and scale before the point */
+            sticky |= c != '0';
+            if (!point)
+                dec.exp++;
+        }
+    }
+    if (!any)
+        return 0;
+    if (lower(c) == 'e') {
+        int minus = 0;
+
+        state_peek(&st, 1);
+        c = state_peek(&st, 0);
+        if (c == '+' || c == '-') {
+            minus = c == '-';
+            state_peek(&st, 1);
+        }
+        if (parse_exponent(state_peek, &st, &e)) {
+            dec.exp += minus ? -e : e;
+            accepted = st.consumed;
+        }
+    }
+    if (sticky) {                            /* a last digit 1 below those kept stands for what was dropped */
+        dec.d[dec.n++] = '1';
+        dec.exp--;
+    }
+    *ok = accepted;
+    return crt_decimal_to_double(&dec, negative, range);
+}

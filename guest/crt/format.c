@@ -1,0 +1,218 @@
+/*
+ * The printf family, narrow and wide, for both DLLs: one engine (format_t.h, included for each width) writing to a
+ * sink, and the exports around it. msvcrt.dll's functions have its fixed rules (floats as 17 significant digits
+ * then zeros, "1.#INF", three exponent digits unless _set_output_format(_TWO_DIGIT_EXPONENT), %n on, an unknown
+ * conversion printed as is); ucrtbase.dll's __stdio_common_* functions take their rules from the options the
+ * program's headers pass (exact digits, "inf"/"nan", two exponent digits, %n off unless
+ * _set_printf_count_output(1), an unknown conversion an invalid parameter).
+ */
+#include "format.h"
+
+/* The standard streams' array (the stdio area): stdout is __acrt_iob_func(1) in both DLLs. */
+FILE *CRT_EXPORT __acrt_iob_func(unsigned index);
+
+#define FL_MINUS 1
+#define FL_PLUS 2
+#define FL_SPACE 4
+#define FL_HASH 8
+#define FL_ZERO 16
+
+enum { SZ_INT, SZ_CHAR, SZ_SHORT, SZ_LONG, SZ_64, SZ_32, SZ_PTR, SZ_WIDE, SZ_LONGDOUBLE };
+#define INT_MIN_ (-0x7FFFFFFF - 1)
+
+struct fmt_spec {
+    int flags, width, prec, conv;
+};
+
+static size_t strlen_ascii(const char *s)
+{
+    size_t n = 0;
+
+    while (s[n])
+        n++;
+    return n;
+}
+
+/* The length of an exponent part: the letter, the sign and at least min_digits digits. */
+static int exponent_length(int exp, int min_digits)
+{
+    int n = 1;
+
+    for (exp = exp < 0 ? -exp : exp; exp >= 10; exp /= 10)
+        n++;
+    return 2 + (n > min_digits ? n : min_digits);
+}
+
+#define UNLIMITED ((size_t)-1 / 4)     /* sprintf's buffer: no bound */
+#define TRUNCATE ((size_t)-1)          /* _TRUNCATE */
+
+static const char null_narrow[] = "(null)";
+static const wchar_t null_wide[] = L"(null)";
+
+#define CH char
+#define OCH wchar_t
+#define WIDE 0
+#define F(name) name##_narrow
+#define SAME_NULL null_narrow
+#define OTHER_NULL null_wide
+#include "format_t.h"
+#include "format_api_t.h"
+#undef CH
+#undef OCH
+#undef WIDE
+#undef F
+#undef SAME_NULL
+#undef OTHER_NULL
+
+#define CH wchar_t
+#define OCH char
+#define WIDE 1
+#define F(name) name##_wide
+#define SAME_NULL null_wide
+#define OTHER_NULL null_narrow
+#include "format_t.h"
+#include "format_api_t.h"
+#undef CH
+#undef OCH
+#undef WIDE
+#undef F
+#undef SAME_NULL
+#undef OTHER_NULL
+
+/* ---- msvcrt.dll ---- */
+
+static int output_format;              /* _set_output_format: _TWO_DIGIT_EXPONENT (1) */
+
+unsigned int CRT_EXPORT _set_output_format(unsigned int format)
+{
+    unsigned int old = output_format;
+
+    output_format = format & 1;
+    return old;
+}
+
+unsigned int CRT_EXPORT _get_output_format(void)
+{
+    return output_format;
+}
+
+static unsigned msvcrt_opts(void)
+{
+    return FMT_WIDE_LEGACY | FMT_LEGACY_INFNAN | FMT_MSVCRT_DIGITS | FMT_COUNT_OUTPUT | FMT_MSVCRT_SYNTAX
+           | (output_format & 1 ? 0 : FMT_THREE_DIGITS);
+}
+
+
+/* The exports of msvcrt.dll for one width, each a line: NAME(the sink call). */
+#define VA(last, call) do { va_list ap; int r; va_start(ap, last); r = call; va_end(ap); return r; } while (0)
+#define STDOUT __acrt_iob_func(1)
+
+int CRT_EXPORT vfprintf(FILE *f, const char *fmt, va_list ap) { return vstream_narrow(f, fmt, ap, msvcrt_opts()); }
+int CRT_EXPORT vprintf(const char *fmt, va_list ap) { return vstream_narrow(STDOUT, fmt, ap, msvcrt_opts()); }
+int CRT_EXPORT fprintf(FILE *f, const char *fmt, ...) { VA(fmt, vstream_narrow(f, fmt, ap, msvcrt_opts())); }
+int CRT_EXPORT printf(const char *fmt, ...) { VA(fmt, vstream_narrow(STDOUT, fmt, ap, msvcrt_opts())); }
+int CRT_EXPORT vsprintf(char *b, const char *fmt, va_list ap) { return vlegacy_narrow(b, UNLIMITED, fmt, ap, msvcrt_opts(), 1); }
+int CRT_EXPORT sprintf(char *b, const char *fmt, ...) { VA(fmt, vlegacy_narrow(b, UNLIMITED, fmt, ap, msvcrt_opts(), 1)); }
+int CRT_EXPORT _vsnprintf(char *b, size_t n, const char *fmt, va_list ap) { return vlegacy_narrow(b, n, fmt, ap, msvcrt_opts(), 1); }
+int CRT_EXPORT _snprintf(char *b, size_t n, const char *fmt, ...) { VA(fmt, vlegacy_narrow(b, n, fmt, ap, msvcrt_opts(), 1)); }
+int CRT_EXPORT _vscprintf(const char *fmt, va_list ap) { return vlegacy_narrow(NULL, 0, fmt, ap, msvcrt_opts(), 1); }
+int CRT_EXPORT _scprintf(const char *fmt, ...) { VA(fmt, vlegacy_narrow(NULL, 0, fmt, ap, msvcrt_opts(), 1)); }
+int CRT_EXPORT vfprintf_s(FILE *f, const char *fmt, va_list ap) { return vstream_narrow(f, fmt, ap, msvcrt_opts() | FMT_SECURE); }
+int CRT_EXPORT vprintf_s(const char *fmt, va_list ap) { return vstream_narrow(STDOUT, fmt, ap, msvcrt_opts() | FMT_SECURE); }
+int CRT_EXPORT fprintf_s(FILE *f, const char *fmt, ...) { VA(fmt, vstream_narrow(f, fmt, ap, msvcrt_opts() | FMT_SECURE)); }
+int CRT_EXPORT printf_s(const char *fmt, ...) { VA(fmt, vstream_narrow(STDOUT, fmt, ap, msvcrt_opts() | FMT_SECURE)); }
+int CRT_EXPORT vsprintf_s(char *b, size_t size, const char *fmt, va_list ap) { return vsecure_narrow(b, size, size, fmt, ap, msvcrt_opts()); }
+int CRT_EXPORT sprintf_s(char *b, size_t size, const char *fmt, ...) { VA(fmt, vsecure_narrow(b, size, size, fmt, ap, msvcrt_opts())); }
+int CRT_EXPORT _vsnprintf_s(char *b, size_t size, size_t n, const char *fmt, va_list ap) { return vsecure_narrow(b, size, n, fmt, ap, msvcrt_opts()); }
+int CRT_EXPORT _snprintf_s(char *b, size_t size, size_t n, const char *fmt, ...) { VA(fmt, vsecure_narrow(b, size, n, fmt, ap, msvcrt_opts())); }
+
+int CRT_EXPORT vfwprintf(FILE *f, const wchar_t *fmt, va_list ap) { return vstream_wide(f, fmt, ap, msvcrt_opts()); }
+int CRT_EXPORT vwprintf(const wchar_t *fmt, va_list ap) { return vstream_wide(STDOUT, fmt, ap, msvcrt_opts()); }
+int CRT_EXPORT fwprintf(FILE *f, const wchar_t *fmt, ...) { VA(fmt, vstream_wide(f, fmt, ap, msvcrt_opts())); }
+int CRT_EXPORT wprintf(const wchar_t *fmt, ...) { VA(fmt, vstream_wide(STDOUT, fmt, ap, msvcrt_opts())); }
+/* msvcrt's swprintf and vswprintf have the old signature, without a count (_swprintf is the same function). */
+int CRT_EXPORT vswprintf(wchar_t *b, const wchar_t *fmt, va_list ap) { return vlegacy_wide(b, UNLIMITED, fmt, ap, msvcrt_opts(), 1); }
+int CRT_EXPORT swprintf(wchar_t *b, const wchar_t *fmt, ...) { VA(fmt, vlegacy_wide(b, UNLIMITED, fmt, ap, msvcrt_opts(), 1)); }
+int CRT_EXPORT _vsnwprintf(wchar_t *b, size_t n, const wchar_t *fmt, va_list ap) { return vlegacy_wide(b, n, fmt, ap, msvcrt_opts(), 1); }
+int CRT_EXPORT _snwprintf(wchar_t *b, size_t n, const wchar_t *fmt, ...) { VA(fmt, vlegacy_wide(b, n, fmt, ap, msvcrt_opts(), 1)); }
+int CRT_EXPORT _vscwprintf(const wchar_t *fmt, va_list ap) { return vlegacy_wide(NULL, 0, fmt, ap, msvcrt_opts(), 1); }
+int CRT_EXPORT _scwprintf(const wchar_t *fmt, ...) { VA(fmt, vlegacy_wide(NULL, 0, fmt, ap, msvcrt_opts(), 1)); }
+int CRT_EXPORT vfwprintf_s(FILE *f, const wchar_t *fmt, va_list ap) { return vstream_wide(f, fmt, ap, msvcrt_opts() | FMT_SECURE); }
+int CRT_EXPORT vwprintf_s(const wchar_t *fmt, va_list ap) { return vstream_wide(STDOUT, fmt, ap, msvcrt_opts() | FMT_SECURE); }
+int CRT_EXPORT fwprintf_s(FILE *f, const wchar_t *fmt, ...) { VA(fmt, vstream_wide(f, fmt, ap, msvcrt_opts() | FMT_SECURE)); }
+int CRT_EXPORT wprintf_s(const wchar_t *fmt, ...) { VA(fmt, vstream_wide(STDOUT, fmt, ap, msvcrt_opts() | FMT_SECURE)); }
+int CRT_EXPORT vswprintf_s(wchar_t *b, size_t size, const wchar_t *fmt, va_list ap) { return vsecure_wide(b, size, size, fmt, ap, msvcrt_opts()); }
+int CRT_EXPORT swprintf_s(wchar_t *b, size_t size, const wchar_t *fmt, ...) { VA(fmt, vsecure_wide(b, size, size, fmt, ap, msvcrt_opts())); }
+int CRT_EXPORT _vsnwprintf_s(wchar_t *b, size_t size, size_t n, const wchar_t *fmt, va_list ap) { return vsecure_wide(b, size, n, fmt, ap, msvcrt_opts()); }
+int CRT_EXPORT _snwprintf_s(wchar_t *b, size_t size, size_t n, const wchar_t *fmt, ...) { VA(fmt, vsecure_wide(b, size, n, fmt, ap, msvcrt_opts())); }
+
+/* ---- ucrtbase.dll ---- */
+
+static int count_output;               /* _set_printf_count_output */
+
+int CRT_EXPORT _set_printf_count_output(int enable)
+{
+    int old = count_output;
+
+    count_output = enable != 0;
+    return old;
+}
+
+int CRT_EXPORT _get_printf_count_output(void)
+{
+    return count_output;
+}
+
+/* The engine's switches from __stdio_common_*'s options (the bits the engine shares with them). */
+static unsigned ucrt_opts(uint64_t options)
+{
+    return ((unsigned)options & (FMT_WIDE_LEGACY | FMT_LEGACY_INFNAN | FMT_THREE_DIGITS | FMT_ROUND_EVEN))
+           | (count_output ? FMT_COUNT_OUTPUT : 0);
+}
+
+/* Where __stdio_common_vsprintf's buffer is too small: with STANDARD_SNPRINTF_BEHAVIOR (2) C99's snprintf
+ * (truncated, terminated, the full length returned); otherwise _vsnprintf's (-1), terminated unless
+ * LEGACY_VSPRINTF_NULL_TERMINATION (1) asks for the old behaviour. */
+#define UCRT_SPRINTF(W, CHT)                                                                                       \
+int CRT_EXPORT __stdio_common_vs##W##printf(uint64_t options, CHT *b, size_t n, const CHT *fmt, void *locale,    \
+                                            va_list ap)                                                          \
+{                                                                                                                \
+    (void)locale;                                                                                                \
+    if (options & 2)                                                                                             \
+        return vstandard_##W(b, n, fmt, ap, ucrt_opts(options));                                                \
+    return vlegacy_##W(b, n, fmt, ap, ucrt_opts(options), options & 1);                                          \
+}                                                                                                                \
+int CRT_EXPORT __stdio_common_vs##W##printf_s(uint64_t options, CHT *b, size_t size, const CHT *fmt,            \
+                                              void *locale, va_list ap)                                          \
+{                                                                                                                \
+    (void)locale;                                                                                                \
+    return vsecure_##W(b, size, size, fmt, ap, ucrt_opts(options));                                             \
+}                                                                                                                \
+int CRT_EXPORT __stdio_common_vsn##W##printf_s(uint64_t options, CHT *b, size_t size, size_t n, const CHT *fmt, \
+                                               void *locale, va_list ap)                                         \
+{                                                                                                                \
+    (void)locale;                                                                                                \
+    return vsecure_##W(b, size, n, fmt, ap, ucrt_opts(options));                                                \
+}                                                                                                                \
+int CRT_EXPORT __stdio_common_vf##W##printf(uint64_t options, FILE *f, const CHT *fmt, void *locale, va_list ap) \
+{                                                                                                                \
+    (void)locale;                                                                                                \
+    return vstream_##W(f, fmt, ap, ucrt_opts(options));                                                         \
+}                                                                                                                \
+int CRT_EXPORT __stdio_common_vf##W##printf_s(uint64_t options, FILE *f, const CHT *fmt, void *locale,          \
+                                              va_list ap)                                                        \
+{                                                                                                                \
+    (void)locale;                                                                                                \
+    return vstream_##W(f, fmt, ap, ucrt_opts(options) | FMT_SECURE);                                            \
+}
+
+#define vstandard_ vstandard_narrow
+#define vlegacy_ vlegacy_narrow
+#define vsecure_ vsecure_narrow
+#define vstream_ vstream_narrow
+#define vstandard_w vstandard_wide
+#define vlegacy_w vlegacy_wide
+#define vsecure_w vsecure_wide
+#define vstream_w vstream_wide
+UCRT_SPRINTF(, char)
+UCRT_SPRINTF(w, wchar_t)
