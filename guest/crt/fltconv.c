@@ -134,21 +134,22 @@ void crt_digits_round(struct crt_digits *digits, int keep)
     digits_trim(digits);
 }
 
-/* q * 2^e2 (q != 0) to the nearest double, ties to even. */
-static double round_to_double(uint64_t q, int sticky, long e2, int negative, int *range)
+/* q * 2^e2 (q != 0) to the nearest double (or float: single), ties to even: its bits. */
+static uint64_t round_binary(uint64_t q, int sticky, long e2, int negative, int single, int *range)
 {
-    uint64_t sign = negative ? 1ULL << 63 : 0, mant, rem, half;
-    int len = 64 - __builtin_clzll(q), shift;
+    int mbits = single ? 24 : 53, emax = single ? 127 : 1023, emin = 1 - emax, len = 64 - __builtin_clzll(q), shift;
+    uint64_t sign = negative ? 1ULL << (single ? 31 : 63) : 0, mant, rem, half;
     long top = len - 1 + e2;             /* the exponent of q's leading bit */
+    long least = emin - (mbits - 1);     /* the exponent of the least subnormal */
 
-    if (top > 1023)
+    if (top > emax)
         goto overflow;
-    if (top >= -1022)
-        shift = len - 53;
-    else if (-1074 - e2 > 64)
+    if (top >= emin)
+        shift = len - mbits;
+    else if (least - e2 > 64)
         goto underflow;
     else
-        shift = (int)(-1074 - e2);
+        shift = (int)(least - e2);
     if (shift <= 0) {
         mant = q << -shift;
     } else {
@@ -163,46 +164,51 @@ static double round_to_double(uint64_t q, int sticky, long e2, int negative, int
         if (rem > half || (rem == half && (sticky || (mant & 1))))
             mant++;
     }
-    if (mant >> 53) {                    /* rounded up to the next power of two */
+    if (mant >> mbits) {                 /* rounded up to the next power of two */
         mant >>= 1;
         shift++;
     }
     if (!mant)
         goto underflow;
-    if (mant >> 52) {
-        long biased = (long)shift + e2 + 52 + 1023;   /* the exponent of the mantissa's leading bit, biased */
-        if (biased > 2046)
+    if (mant >> (mbits - 1)) {
+        long biased = (long)shift + e2 + (mbits - 1) + emax;
+        if (biased > 2 * emax)
             goto overflow;
-        return crt_bits_double(sign | ((uint64_t)biased << 52) | (mant & ((1ULL << 52) - 1)));
+        return sign | ((uint64_t)biased << (mbits - 1)) | (mant & ((1ULL << (mbits - 1)) - 1));
     }
-    return crt_bits_double(sign | mant); /* subnormal */
+    return sign | mant;                  /* subnormal */
 overflow:
     *range = 1;
-    return crt_bits_double(sign | 0x7FF0000000000000ULL);
+    return sign | ((uint64_t)(2 * emax + 1) << (mbits - 1));
 underflow:
     *range = 1;
-    return crt_bits_double(sign);
+    return sign;
 }
 
-double crt_binary_to_double(uint64_t mantissa, int sticky, long exp, int negative, int *range)
+static uint64_t signed_zero(int negative, int single)
+{
+    return negative ? 1ULL << (single ? 31 : 63) : 0;
+}
+
+static uint64_t binary_bits(uint64_t mantissa, int sticky, long exp, int negative, int single, int *range)
 {
     if (!mantissa)
-        return crt_bits_double(negative ? 1ULL << 63 : 0);
-    return round_to_double(mantissa, sticky, exp, negative, range);
+        return signed_zero(negative, single);
+    return round_binary(mantissa, sticky, exp, negative, single, range);
 }
 
-double crt_decimal_to_double(const struct crt_decimal *dec, int negative, int *range)
+static uint64_t decimal_bits(const struct crt_decimal *dec, int negative, int single, int *range)
 {
     struct big num, den, t;
     uint64_t q = 0;
     int shift;
 
     if (!dec->n)
-        return crt_bits_double(negative ? 1ULL << 63 : 0);
+        return signed_zero(negative, single);
     if (dec->exp + dec->n > 310)         /* >= 10^309 */
-        return round_to_double(1, 0, 2000, negative, range);
+        return round_binary(1, 0, 2000, negative, single, range);
     if (dec->exp + dec->n < -330)        /* < 10^-330, below half the least subnormal */
-        return round_to_double(1, 0, -2000, negative, range);
+        return round_binary(1, 0, -2000, negative, single, range);
     big_set(&num, 0);
     for (int i = 0; i < dec->n; i++)
         big_muladd(&num, 10, (uint32_t)(dec->d[i] - '0'));
@@ -226,7 +232,12 @@ double crt_decimal_to_double(const struct crt_decimal *dec, int negative, int *r
         }
         big_shr1(&t);
     }
-    return round_to_double(q, num.n != 0, -shift, negative, range);
+    return round_binary(q, num.n != 0, -shift, negative, single, range);
+}
+
+double crt_decimal_to_double(const struct crt_decimal *dec, int negative, int *range)
+{
+    return crt_bits_double(decimal_bits(dec, negative, 0, range));
 }
 
 static int lower(int c)
@@ -290,7 +301,7 @@ static int state_peek(void *ctx, int consume)
     return c;
 }
 
-static double parse_hex(struct parse_state *st, int negative, size_t *accepted, int *range)
+static uint64_t parse_hex(struct parse_state *st, int negative, int single, size_t *accepted, int *range)
 {
     uint64_t mant = 0;
     int sticky = 0, any = 0, point = 0, c, v;
@@ -335,17 +346,18 @@ static double parse_hex(struct parse_state *st, int negative, size_t *accepted, 
             *accepted = st->consumed;
         }
     }
-    return crt_binary_to_double(mant, sticky, exp, negative, range);
+    return binary_bits(mant, sticky, exp, negative, single, range);
 }
 
-double crt_parse_double(crt_peek_fn peek, void *raw, int msvcrt, size_t *ok, int *range)
+uint64_t crt_parse_real(crt_peek_fn peek, void *raw, unsigned how, size_t *ok, int *range)
 {
     struct parse_state st = {peek, raw, 0};
     struct crt_decimal dec;
     size_t accepted = 0;
     int negative = 0, c, point = 0, any = 0, sticky = 0;
     long e;
-    double value;
+    uint64_t value;
+    int msvcrt = how & PARSE_MSVCRT, single = (how & PARSE_SINGLE) != 0;
 
     *ok = 0;
     *range = 0;
@@ -361,7 +373,7 @@ double crt_parse_double(crt_peek_fn peek, void *raw, int msvcrt, size_t *ok, int
             if (match_word(state_peek, &st, "inity") == 5)
                 accepted = st.consumed;
             *ok = accepted;
-            return crt_bits_double((negative ? 1ULL << 63 : 0) | 0x7FF0000000000000ULL);
+            return signed_zero(negative, single) | (single ? 0x7F800000 : 0x7FF0000000000000ULL);
         }
         if (lower(c) == 'n' && match_word(state_peek, &st, "nan") == 3) {
             accepted = st.consumed;
@@ -375,7 +387,7 @@ double crt_parse_double(crt_peek_fn peek, void *raw, int msvcrt, size_t *ok, int
                 }
             }
             *ok = accepted;
-            return crt_bits_double((negative ? 1ULL << 63 : 0) | 0x7FF8000000000000ULL);
+            return signed_zero(negative, single) | (single ? 0x7FC00000 : 0x7FF8000000000000ULL);
         }
         return 0;
     }
@@ -388,13 +400,13 @@ double crt_parse_double(crt_peek_fn peek, void *raw, int msvcrt, size_t *ok, int
         if (!msvcrt && lower(state_peek(&st, 0)) == 'x') {
             state_peek(&st, 1);
             size_t hex_accepted = 0;
-            value = parse_hex(&st, negative, &hex_accepted, range);
+            value = parse_hex(&st, negative, single, &hex_accepted, range);
             if (hex_accepted) {
                 *ok = hex_accepted;
                 return value;
             }
             *ok = accepted;               /* "0x" with no digits: the number 0 */
-            return crt_bits_double(negative ? 1ULL << 63 : 0);
+            return signed_zero(negative, single);
         }
     }
     for (;;) {
@@ -445,5 +457,5 @@ double crt_parse_double(crt_peek_fn peek, void *raw, int msvcrt, size_t *ok, int
         dec.exp--;
     }
     *ok = accepted;
-    return crt_decimal_to_double(&dec, negative, range);
+    return decimal_bits(&dec, negative, single, range);
 }

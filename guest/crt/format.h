@@ -26,8 +26,7 @@ void crt_dtoa(double v, int sig, int fixed, enum crt_round round, struct crt_dig
 void crt_digits_round(struct crt_digits *digits, int keep);
 
 /* A decimal number as its significant digits (no leading zeros; at most CRT_DIGITS_MAX, a last '1' standing for
- * any non-zero digits dropped beyond) and the exponent of the digit after the last: value = 0.d... x 10^(exp+n)
- * i.e. (integer d) x 10^exp. */
+ * any non-zero digits dropped beyond): value = (the integer d) x 10^exp. */
 struct crt_decimal {
     int n;
     long exp;
@@ -35,8 +34,6 @@ struct crt_decimal {
 };
 /* The nearest double (ties to even); *range set to 1 on overflow (infinity returned) or underflow to zero. */
 double crt_decimal_to_double(const struct crt_decimal *dec, int negative, int *range);
-/* A hexadecimal mantissa (the leading 64 significant bits, sticky for more) times 2^exp to the nearest double. */
-double crt_binary_to_double(uint64_t mantissa, int sticky, long exp, int negative, int *range);
 
 /* The bits of a double. */
 static inline uint64_t crt_double_bits(double v)
@@ -80,9 +77,11 @@ int crt_format_wide(struct fmt_sink *sink, const wchar_t *format, va_list args, 
 #define SCAN_MSVCRT        0x0004   /* msvcrt's floats (no inf, nan or hexadecimal) */
 
 /* The parse of a floating-point number shared by strtod and scanf, the characters (of either width) read through
- * the callback: the value, *accepted the length of the number (0: none; the callback may have given more, as
- * "1e+" gives the number 1), *range 1 on overflow or underflow to zero. msvcrt: no "inf", "nan" or hexadecimal. */
+ * the callback: the bits of the nearest double (or float), *accepted the length of the number (0: none; the
+ * callback may have given more, as "1e+" gives the number 1), *range 1 on overflow or underflow to zero. */
+#define PARSE_MSVCRT 1               /* msvcrt.dll's strtod: no "inf", "nan" or hexadecimal */
+#define PARSE_SINGLE 2               /* a float, rounded once */
 typedef int (*crt_peek_fn)(void *ctx, int consume);   /* the next character (consume: and step over it), -1 at end */
-double crt_parse_double(crt_peek_fn peek, void *ctx, int msvcrt, size_t *accepted, int *range);
+uint64_t crt_parse_real(crt_peek_fn peek, void *ctx, unsigned how, size_t *accepted, int *range);
 
 #endif
