@@ -163,11 +163,15 @@ int CRT_EXPORT _get_printf_count_output(void)
     return count_output;
 }
 
-/* The engine's switches from __stdio_common_*'s options (the bits the engine shares with them). */
+/* The engine's switches from __stdio_common_*'s options (the bits the engine shares with them).
+ * LEGACY_MSVCRT_COMPATIBILITY brings msvcrt's spelling of infinity and NaN and its three exponent digits. */
 static unsigned ucrt_opts(uint64_t options)
 {
-    return ((unsigned)options & (FMT_WIDE_LEGACY | FMT_LEGACY_INFNAN | FMT_THREE_DIGITS | FMT_ROUND_EVEN))
-           | (count_output ? FMT_COUNT_OUTPUT : 0);
+    unsigned opts = (unsigned)options & (FMT_WIDE_LEGACY | FMT_LEGACY_INFNAN | FMT_THREE_DIGITS | FMT_ROUND_EVEN);
+
+    if (opts & FMT_LEGACY_INFNAN)
+        opts |= FMT_THREE_DIGITS;
+    return opts | (count_output ? FMT_COUNT_OUTPUT : 0);
 }
 
 /* Where __stdio_common_vsprintf's buffer is too small: with STANDARD_SNPRINTF_BEHAVIOR (2) C99's snprintf

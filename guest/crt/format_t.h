@@ -434,6 +434,8 @@ int F(crt_format)(struct fmt_sink *s, const CH *fmt, va_list ap, unsigned opts)
                 }
             } else if (!(opts & FMT_MSVCRT_SYNTAX) && (*fmt == 'j' || *fmt == 'z' || *fmt == 't')) {
                 size = *fmt == 'j' ? SZ_64 : SZ_PTR;
+            } else if ((opts & FMT_MSVCRT_SYNTAX) && (*fmt == 'F' || *fmt == 'N')) {
+                /* the far and near pointer sizes of 16-bit days, accepted and ignored */
             } else {
                 break;
             }
@@ -514,12 +516,8 @@ int F(crt_format)(struct fmt_sink *s, const CH *fmt, va_list ap, unsigned opts)
             }
             break;
         }
-        case 'e': case 'E': case 'f': case 'g': case 'G': case 'a': case 'A':
-            F(floating)(s, &sp, va_arg(ap, double), opts);
-            break;
-        case 'F':
-            if (opts & FMT_MSVCRT_SYNTAX)
-                goto unknown;
+        case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case 'a': case 'A':
+            /* (msvcrt reads F as a size, above: there is no %F) */
             F(floating)(s, &sp, va_arg(ap, double), opts);
             break;
         case 'n': {
@@ -543,7 +541,6 @@ int F(crt_format)(struct fmt_sink *s, const CH *fmt, va_list ap, unsigned opts)
             F(put1)(s, '%');
             break;
         default:
-        unknown:
             if (opts & FMT_MSVCRT_SYNTAX) {    /* msvcrt prints what it does not know */
                 F(put1)(s, sp.conv);
                 break;
