@@ -611,3 +611,79 @@ int main(void)
         expected.append("3f800001")
     ran = run_c(body, tmp_path, width, flavor)
     expect(ran, "".join(f"{line}|{len(line)}\n" for line in expected))
+
+
+@widths
+def test_ucrtbase_printf_options(tmp_path: Path, width: str) -> None:
+    """__stdio_common_vsprintf's options: STANDARD_ROUNDING (0x20, what MSVC's own headers pass since Windows 10
+    2004) rounds exact ties to even, without it halves go up; LEGACY_MSVCRT_COMPATIBILITY (8) spells infinity
+    and NaN as msvcrt.dll does, with three exponent digits."""
+    body = r"""
+#include <string.h>
+static void opt(unsigned long long options, const char *fmt, ...)
+{
+    char b[200];
+    va_list ap;
+    int r;
+    va_start(ap, fmt);
+    r = __stdio_common_vsprintf(options, b, sizeof b, fmt, NULL, ap);
+    va_end(ap);
+    out(b); out("|"); outnum(r); out("\n");
+}
+int main(void)
+{
+    double inf = HUGE_VAL, ind;
+    unsigned long long bits = 0xFFF8000000000000ULL;
+    memcpy(&ind, &bits, 8);
+    opt(0x20, "%.0f %.0f %.0f %.1f %.2f %.0e", 0.5, 1.5, 2.5, 0.25, 1.005, 2.5);
+    opt(0, "%.0f %.0f %.0f %.1f %.2f %.0e", 0.5, 1.5, 2.5, 0.25, 1.005, 2.5);
+    opt(8, "%f %e %g %.2f", inf, 1.5, ind, inf);
+    flush();
+    return 0;
+}
+"""
+    expected = "0 2 2 0.2 1.00 2e+00|20\n1 2 3 0.3 1.00 3e+00|20\n1.#INF00 1.500000e+000 -1.#IND 1.#J|35\n"
+    expect(run_c("#include <math.h>\n" + body, tmp_path, width, "ucrtbase"), expected)
+
+
+@widths
+@both
+def test_ecvt_fcvt_gcvt(tmp_path: Path, width: str, flavor: str) -> None:
+    body = r"""
+static void show(const char *s, int dec, int sign)
+{
+    out("["); out(s); out("] "); outnum(dec); out(" "); outnum(sign); out("\n");
+}
+int main(void)
+{
+    int dec, sign;
+    char b[64];
+    char *s;
+    s = _ecvt(3.1415926535, 5, &dec, &sign); show(s, dec, sign);
+    s = _ecvt(-0.000123456, 3, &dec, &sign); show(s, dec, sign);
+    s = _ecvt(0.1, 20, &dec, &sign); show(s, dec, sign);
+    s = _fcvt(3.1415926535, 7, &dec, &sign); show(s, dec, sign);
+    s = _fcvt(-1234.5, 0, &dec, &sign); show(s, dec, sign);
+    s = _fcvt(0.0012, 5, &dec, &sign); show(s, dec, sign);
+    _gcvt(-1234567890.123, 12, b); out(b); out("\n");
+    _gcvt(-123456789012.3, 12, b); out(b); out("\n");
+    _gcvt(-0.123456789012, 12, b); out(b); out("\n");
+    _gcvt(1.0, 5, b); out(b); out("\n");
+    _gcvt(0.5, 5, b); out(b); out("\n");
+    outnum(_gcvt_s(b, 4, 12345.0, 5)); out(" ["); out(b); out("]\n");
+    flush();
+    return 0;
+}
+"""
+    tail = "10000000000000001000" if flavor == "msvcrt" else "10000000000000000555"
+    expected = (
+        f"[31416] 1 0\n[123] -3 1\n[{tail}] 0 0\n[31415927] 1 0\n[1235] 4 1\n[120] -2 0\n"
+        "-1234567890.12\n-123456789012.\n-0.123456789012\n1.\n0.5\n"
+    )
+    body = body.replace("outnum(_gcvt_s", "((void *(__cdecl *)(void *))crt(\"_set_invalid_parameter_handler\"))"
+                        "((void *)quiet);\n    outnum(_gcvt_s")
+    body = body.replace("int main(void)", "static void __cdecl quiet(const wchar_t *e, const wchar_t *f, "
+                        "const wchar_t *file, unsigned line, uintptr_t r)\n"
+                        "{\n    (void)e; (void)f; (void)file; (void)line; (void)r;\n}\nint main(void)")
+    expected += "34 []\n"
+    expect(run_c(body, tmp_path, width, flavor), expected)
