@@ -687,3 +687,57 @@ int main(void)
                         "{\n    (void)e; (void)f; (void)file; (void)line; (void)r;\n}\nint main(void)")
     expected += "34 []\n"
     expect(run_c(body, tmp_path, width, flavor), expected)
+
+
+@widths
+@both
+def test_positional_arguments(tmp_path: Path, width: str, flavor: str) -> None:
+    """The _p functions: numbered arguments (width and precision too), read in their order whatever the format's;
+    numbered and plain conversions mixed are an invalid parameter. (msvcrt.dll has _vsprintf_p and the stream
+    forms; ucrtbase.dll __stdio_common_vsprintf_p and __stdio_common_vswprintf_p.)"""
+    body = r"""
+static void __cdecl quiet(const wchar_t *e, const wchar_t *f, const wchar_t *file, unsigned line, uintptr_t r)
+{
+    (void)e; (void)f; (void)file; (void)line; (void)r;
+    out("<invalid>");
+}
+static int psprintf(char *b, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+    int r;
+    va_start(ap, fmt);
+#ifdef _UCRT
+    r = __stdio_common_vsprintf_p(0, b, n, fmt, NULL, ap);
+#else
+    r = _vsprintf_p(b, n, fmt, ap);
+#endif
+    va_end(ap);
+    return r;
+}
+int main(void)
+{
+    char b[64];
+    int r;
+    ((void *(__cdecl *)(void *))crt("_set_invalid_parameter_handler"))((void *)quiet);
+    r = psprintf(b, sizeof b, "%2$s %1$d %3$.*4$f %3$e %5$lld", 7, "x", 2.5, 2, -9LL);
+    out(b); out("|"); outnum(r); out("\n");
+    r = psprintf(b, sizeof b, "%s-%d", "plain", 3);
+    out(b); out("|"); outnum(r); out("\n");
+    errno = 0;
+    r = psprintf(b, sizeof b, "%1$d %d", 1, 2);
+    out(" "); outnum(r); out(" "); outnum(errno); out("\n");
+    r = _printf_p("%2$s%1$s", "ab", "cd");
+    out("|"); outnum(r); out("\n");
+    flush();
+    return 0;
+}
+"""
+    e = "2.500000e+000" if flavor == "msvcrt" else "2.500000e+00"
+    first = f"x 7 2.50 {e} -9"
+    expected = f"{first}|{len(first)}\nplain-3|7\n<invalid> -1 22\n|4\n"
+    ran = run_c(body, tmp_path, width, flavor)
+    # _printf_p went to the stream (unbuffered in the interim stdio, buffered in the real one): its text, "cdab",
+    # is somewhere in the output, the rest is in order.
+    assert ran.status == 0
+    assert ran.stdout.count("cdab") == 1
+    assert ran.stdout.replace("cdab", "") == expected

@@ -21,8 +21,36 @@ enum { SZ_INT, SZ_CHAR, SZ_SHORT, SZ_LONG, SZ_64, SZ_32, SZ_PTR, SZ_WIDE, SZ_LON
 #define INT_MIN_ (-0x7FFFFFFF - 1)
 
 struct fmt_spec {
-    int flags, width, prec, conv;
+    int flags, width, prec, conv, size;
+    int arg, width_star, width_arg, prec_star, prec_arg;   /* numbered arguments (1...), '*' width and precision */
 };
+
+/* The _p functions' numbered arguments, all read before the output: their kinds and values. */
+#define FMT_ARGMAX 100               /* _ARGMAX */
+enum { ARG_NONE, ARG_INT, ARG_INT64, ARG_DOUBLE, ARG_PTR };
+struct fmt_args {
+    int positional;
+    union {
+        uint64_t u;
+        double d;
+        const void *p;
+    } v[FMT_ARGMAX + 1];
+};
+
+/* The kind of argument a conversion takes. */
+static int arg_kind(const struct fmt_spec *sp)
+{
+    switch (sp->conv) {
+    case 'd': case 'i': case 'u': case 'o': case 'x': case 'X':
+        return sp->size == SZ_64 || (sp->size == SZ_PTR && sizeof(void *) == 8) ? ARG_INT64 : ARG_INT;
+    case 'c': case 'C':
+        return ARG_INT;
+    case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case 'a': case 'A':
+        return ARG_DOUBLE;
+    default:
+        return ARG_PTR;
+    }
+}
 
 static size_t strlen_ascii(const char *s)
 {
@@ -146,6 +174,19 @@ int CRT_EXPORT swprintf_s(wchar_t *b, size_t size, const wchar_t *fmt, ...) { VA
 int CRT_EXPORT _vsnwprintf_s(wchar_t *b, size_t size, size_t n, const wchar_t *fmt, va_list ap) { return vsecure_wide(b, size, n, fmt, ap, msvcrt_opts()); }
 int CRT_EXPORT _snwprintf_s(wchar_t *b, size_t size, size_t n, const wchar_t *fmt, ...) { VA(fmt, vsecure_wide(b, size, n, fmt, ap, msvcrt_opts())); }
 
+/* The _p forms msvcrt.dll exports (numbered arguments): to streams only, and _vsprintf_p. */
+#define P (msvcrt_opts() | FMT_POSITIONAL | FMT_SECURE)
+int CRT_EXPORT _vfprintf_p(FILE *f, const char *fmt, va_list ap) { return vstream_narrow(f, fmt, ap, P); }
+int CRT_EXPORT _vprintf_p(const char *fmt, va_list ap) { return vstream_narrow(STDOUT, fmt, ap, P); }
+int CRT_EXPORT _fprintf_p(FILE *f, const char *fmt, ...) { VA(fmt, vstream_narrow(f, fmt, ap, P)); }
+int CRT_EXPORT _printf_p(const char *fmt, ...) { VA(fmt, vstream_narrow(STDOUT, fmt, ap, P)); }
+int CRT_EXPORT _vsprintf_p(char *b, size_t n, const char *fmt, va_list ap) { return vpositional_narrow(b, n, fmt, ap, msvcrt_opts()); }
+int CRT_EXPORT _vfwprintf_p(FILE *f, const wchar_t *fmt, va_list ap) { return vstream_wide(f, fmt, ap, P); }
+int CRT_EXPORT _vwprintf_p(const wchar_t *fmt, va_list ap) { return vstream_wide(STDOUT, fmt, ap, P); }
+int CRT_EXPORT _fwprintf_p(FILE *f, const wchar_t *fmt, ...) { VA(fmt, vstream_wide(f, fmt, ap, P)); }
+int CRT_EXPORT _wprintf_p(const wchar_t *fmt, ...) { VA(fmt, vstream_wide(STDOUT, fmt, ap, P)); }
+#undef P
+
 /* ---- ucrtbase.dll ---- */
 
 static int count_output;               /* _set_printf_count_output */
@@ -208,12 +249,26 @@ int CRT_EXPORT __stdio_common_vf##W##printf_s(uint64_t options, FILE *f, const C
 {                                                                                                                \
     (void)locale;                                                                                                \
     return vstream_##W(f, fmt, ap, ucrt_opts(options) | FMT_SECURE);                                            \
+}                                                                                                                \
+int CRT_EXPORT __stdio_common_vf##W##printf_p(uint64_t options, FILE *f, const CHT *fmt, void *locale,          \
+                                              va_list ap)                                                        \
+{                                                                                                                \
+    (void)locale;                                                                                                \
+    return vstream_##W(f, fmt, ap, ucrt_opts(options) | FMT_SECURE | FMT_POSITIONAL);                           \
+}                                                                                                                \
+int CRT_EXPORT __stdio_common_vs##W##printf_p(uint64_t options, CHT *b, size_t size, const CHT *fmt,            \
+                                              void *locale, va_list ap)                                          \
+{                                                                                                                \
+    (void)locale;                                                                                                \
+    return vpositional_##W(b, size, fmt, ap, ucrt_opts(options));                                               \
 }
 
 #define vstandard_ vstandard_narrow
 #define vlegacy_ vlegacy_narrow
 #define vsecure_ vsecure_narrow
 #define vstream_ vstream_narrow
+#define vpositional_ vpositional_narrow
+#define vpositional_w vpositional_wide
 #define vstandard_w vstandard_wide
 #define vlegacy_w vlegacy_wide
 #define vsecure_w vsecure_wide

@@ -56,6 +56,7 @@ static inline double crt_bits_double(uint64_t u)
 #define FMT_SECURE         0x0100   /* the _s functions: %n refused */
 #define FMT_COUNT_OUTPUT   0x0200   /* %n allowed */
 #define FMT_MSVCRT_SYNTAX  0x0400   /* msvcrt: an unknown character in a conversion is printed as is */
+#define FMT_POSITIONAL     0x0800   /* the _p functions: numbered arguments ("%2$s") */
 
 /* Where the printf engine writes: a stream (its lock held by the caller), a buffer of `cap` characters (of the
  * engine's width; what goes beyond is counted, not written), or nothing (counting only). */

@@ -102,3 +102,11 @@ static int F(vsecure)(CH *b, size_t size, size_t count, const CH *fmt, va_list a
     crt_invalid_parameter(CRT_ERANGE);
     return -1;
 }
+
+/* The _p forms (numbered arguments): the secure forms' rules; no buffer and no size only count. */
+static int F(vpositional)(CH *b, size_t size, const CH *fmt, va_list ap, unsigned opts)
+{
+    if (!b && !size)
+        return F(vlegacy)(NULL, 0, fmt, ap, opts | FMT_POSITIONAL | FMT_SECURE, 0);
+    return F(vsecure)(b, size, size, fmt, ap, opts | FMT_POSITIONAL);
+}

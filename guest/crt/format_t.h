@@ -360,8 +360,167 @@ static void F(floating)(struct fmt_sink *s, const struct fmt_spec *sp, double v,
     F(pad_after)(s, sp, len);
 }
 
+/* "n$" at *p: n (1 to FMT_ARGMAX), stepping over it; 0 (and *p unchanged) when there is none. */
+static int F(position)(const CH **p)
+{
+    const CH *q = *p;
+    int n = 0;
+
+    while (*q >= '0' && *q <= '9' && n <= FMT_ARGMAX)
+        n = n * 10 + (*q++ - '0');
+    if (q == *p || *q != '$' || n < 1 || n > FMT_ARGMAX)
+        return 0;
+    *p = q + 1;
+    return n;
+}
+
+/* One conversion's specification after its '%': position, flags, width, precision, size and letter. A '*' width
+ * or precision is only noted (sp->width_star, sp->prec_star): the caller fetches it. */
+static void F(parse_spec)(const CH **pfmt, struct fmt_spec *sp, unsigned opts)
+{
+    const CH *fmt = *pfmt;
+
+    sp->flags = sp->width = sp->conv = sp->size = sp->width_star = sp->prec_star = 0;
+    sp->prec = -1;
+    sp->arg = F(position)(&fmt);
+    for (;; fmt++) {
+        if (*fmt == '-')
+            sp->flags |= FL_MINUS;
+        else if (*fmt == '+')
+            sp->flags |= FL_PLUS;
+        else if (*fmt == ' ')
+            sp->flags |= FL_SPACE;
+        else if (*fmt == '#')
+            sp->flags |= FL_HASH;
+        else if (*fmt == '0')
+            sp->flags |= FL_ZERO;
+        else
+            break;
+    }
+    if (*fmt == '*') {
+        fmt++;
+        sp->width_star = 1;
+        sp->width_arg = F(position)(&fmt);
+    } else {
+        for (; *fmt >= '0' && *fmt <= '9'; fmt++)
+            if (sp->width < 100000000)
+                sp->width = sp->width * 10 + (*fmt - '0');
+    }
+    if (*fmt == '.') {
+        fmt++;
+        sp->prec = 0;
+        if (*fmt == '*') {
+            fmt++;
+            sp->prec_star = 1;
+            sp->prec_arg = F(position)(&fmt);
+        } else {
+            for (; *fmt >= '0' && *fmt <= '9'; fmt++)
+                if (sp->prec < 100000000)
+                    sp->prec = sp->prec * 10 + (*fmt - '0');
+        }
+    }
+    for (;; fmt++) {
+        if (*fmt == 'h') {
+            sp->size = fmt[1] == 'h' && !(opts & FMT_MSVCRT_SYNTAX) ? (fmt++, SZ_CHAR) : SZ_SHORT;
+        } else if (*fmt == 'l') {
+            sp->size = fmt[1] == 'l' ? (fmt++, SZ_64) : SZ_LONG;
+        } else if (*fmt == 'L') {
+            sp->size = SZ_LONGDOUBLE;
+        } else if (*fmt == 'w') {
+            sp->size = SZ_WIDE;
+        } else if (*fmt == 'I') {
+            if (fmt[1] == '6' && fmt[2] == '4') {
+                sp->size = SZ_64;
+                fmt += 2;
+            } else if (fmt[1] == '3' && fmt[2] == '2') {
+                sp->size = SZ_32;
+                fmt += 2;
+            } else {
+                sp->size = SZ_PTR;
+            }
+        } else if (!(opts & FMT_MSVCRT_SYNTAX) && (*fmt == 'j' || *fmt == 'z' || *fmt == 't')) {
+            sp->size = *fmt == 'j' ? SZ_64 : SZ_PTR;
+        } else if ((opts & FMT_MSVCRT_SYNTAX) && (*fmt == 'F' || *fmt == 'N')) {
+            /* the far and near pointer sizes of 16-bit days, accepted and ignored */
+        } else {
+            break;
+        }
+    }
+    sp->conv = *fmt;
+    if (*fmt)
+        fmt++;
+    *pfmt = fmt;
+}
+
+/*
+ * Numbered arguments (the _p functions' "%2$s %1$d"): the kind of each from the format, then all of them read in
+ * order. Every conversion must be numbered, each number from 1 to the highest used, of one kind: else -1.
+ */
+static int F(collect)(const CH *fmt, va_list *ap, struct fmt_args *args, unsigned opts)
+{
+    unsigned char kind[FMT_ARGMAX + 1] = {0};
+    struct fmt_spec sp;
+    int top = 0, numbered = 0, plain = 0;
+
+#define NOTE(n, k) do { if (kind[n] && kind[n] != (k)) return -1; kind[n] = (k); if ((n) > top) top = (n); } while (0)
+    while (*fmt) {
+        if (*fmt++ != '%')
+            continue;
+        if (*fmt == '%') {
+            fmt++;
+            continue;
+        }
+        F(parse_spec)(&fmt, &sp, opts);
+        if (!sp.conv)
+            break;
+        if (sp.arg)
+            numbered = 1;
+        else
+            plain = 1;
+        if (sp.width_star) {
+            if (!sp.width_arg)
+                return -1;
+            NOTE(sp.width_arg, ARG_INT);
+        }
+        if (sp.prec_star) {
+            if (!sp.prec_arg)
+                return -1;
+            NOTE(sp.prec_arg, ARG_INT);
+        }
+        if (!sp.arg)
+            continue;
+        NOTE(sp.arg, arg_kind(&sp));
+    }
+#undef NOTE
+    args->positional = numbered;
+    if (!numbered)
+        return 0;
+    if (plain)
+        return -1;
+    for (int i = 1; i <= top; i++) {
+        switch (kind[i]) {
+        case ARG_INT: args->v[i].u = (unsigned)va_arg(*ap, int); break;
+        case ARG_INT64: args->v[i].u = va_arg(*ap, uint64_t); break;
+        case ARG_DOUBLE: args->v[i].d = va_arg(*ap, double); break;
+        case ARG_PTR: args->v[i].p = va_arg(*ap, const void *); break;
+        default: return -1;            /* a number left out */
+        }
+    }
+    return 0;
+}
+
+/* The next argument, or the numbered one. */
+#define ARG(type, field, n) (args.positional ? (type)args.v[n].field : va_arg(ap, type))
+
 int F(crt_format)(struct fmt_sink *s, const CH *fmt, va_list ap, unsigned opts)
 {
+    struct fmt_args args;
+
+    args.positional = 0;
+    if ((opts & FMT_POSITIONAL) && F(collect)(fmt, &ap, &args, opts) < 0) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return -1;
+    }
     for (;;) {
         const CH *start = fmt;
 
@@ -371,93 +530,41 @@ int F(crt_format)(struct fmt_sink *s, const CH *fmt, va_list ap, unsigned opts)
         if (!*fmt)
             break;
         fmt++;
-        struct fmt_spec sp = {0, 0, -1, 0};
-        int size = 0;                          /* SZ_* */
-        /* flags, width, precision */
-        for (;; fmt++) {
-            if (*fmt == '-')
-                sp.flags |= FL_MINUS;
-            else if (*fmt == '+')
-                sp.flags |= FL_PLUS;
-            else if (*fmt == ' ')
-                sp.flags |= FL_SPACE;
-            else if (*fmt == '#')
-                sp.flags |= FL_HASH;
-            else if (*fmt == '0')
-                sp.flags |= FL_ZERO;
-            else
-                break;
-        }
-        if (*fmt == '*') {
+        if (*fmt == '%') {
+            F(put1)(s, '%');
             fmt++;
-            sp.width = va_arg(ap, int);
+            continue;
+        }
+        struct fmt_spec sp;
+        F(parse_spec)(&fmt, &sp, opts);
+        int size = sp.size;
+        if (sp.width_star) {
+            sp.width = ARG(int, u, sp.width_arg);
             if (sp.width < 0) {
                 sp.flags |= FL_MINUS;
                 sp.width = sp.width == INT_MIN_ ? 0x7FFFFFFF : -sp.width;
             }
-        } else {
-            while (*fmt >= '0' && *fmt <= '9')
-                sp.width = sp.width < 100000000 ? sp.width * 10 + (*fmt++ - '0') : (fmt++, sp.width);
         }
-        if (*fmt == '.') {
-            fmt++;
-            sp.prec = 0;
-            if (*fmt == '*') {
-                fmt++;
-                sp.prec = va_arg(ap, int);
-                if (sp.prec < 0)
-                    sp.prec = -1;
-            } else {
-                while (*fmt >= '0' && *fmt <= '9')
-                    sp.prec = sp.prec < 100000000 ? sp.prec * 10 + (*fmt++ - '0') : (fmt++, sp.prec);
-            }
+        if (sp.prec_star) {
+            sp.prec = ARG(int, u, sp.prec_arg);
+            if (sp.prec < 0)
+                sp.prec = -1;
         }
-        /* the size */
-        for (;;) {
-            if (*fmt == 'h') {
-                size = fmt[1] == 'h' && !(opts & FMT_MSVCRT_SYNTAX) ? (fmt++, SZ_CHAR) : SZ_SHORT;
-            } else if (*fmt == 'l') {
-                size = fmt[1] == 'l' ? (fmt++, SZ_64) : SZ_LONG;
-            } else if (*fmt == 'L') {
-                size = SZ_LONGDOUBLE;
-            } else if (*fmt == 'w') {
-                size = SZ_WIDE;
-            } else if (*fmt == 'I') {
-                if (fmt[1] == '6' && fmt[2] == '4') {
-                    size = SZ_64;
-                    fmt += 2;
-                } else if (fmt[1] == '3' && fmt[2] == '2') {
-                    size = SZ_32;
-                    fmt += 2;
-                } else {
-                    size = SZ_PTR;
-                }
-            } else if (!(opts & FMT_MSVCRT_SYNTAX) && (*fmt == 'j' || *fmt == 'z' || *fmt == 't')) {
-                size = *fmt == 'j' ? SZ_64 : SZ_PTR;
-            } else if ((opts & FMT_MSVCRT_SYNTAX) && (*fmt == 'F' || *fmt == 'N')) {
-                /* the far and near pointer sizes of 16-bit days, accepted and ignored */
-            } else {
-                break;
-            }
-            fmt++;
-        }
-        sp.conv = *fmt;
-        if (!*fmt)
+        if (!sp.conv)
             break;
-        fmt++;
         switch (sp.conv) {
         case 'd': case 'i': case 'u': case 'o': case 'x': case 'X': {
             uint64_t v;
             int negative = 0, sign = sp.conv == 'd' || sp.conv == 'i';
 
-            if (size == SZ_64 || (size == SZ_PTR && sizeof(void *) == 8)) {
-                v = va_arg(ap, uint64_t);
+            if (arg_kind(&sp) == ARG_INT64) {
+                v = ARG(uint64_t, u, sp.arg);
                 if (sign && (int64_t)v < 0) {
                     negative = 1;
                     v = -v;
                 }
             } else {
-                unsigned u = va_arg(ap, unsigned);
+                unsigned u = ARG(unsigned, u, sp.arg);
 
                 if (size == SZ_SHORT)
                     u = sign ? (unsigned)(int)(short)u : (unsigned short)u;
@@ -475,7 +582,7 @@ int F(crt_format)(struct fmt_sink *s, const CH *fmt, va_list ap, unsigned opts)
         case 'p': {
             sp.prec = 2 * (int)sizeof(void *);
             sp.flags &= ~FL_HASH;
-            F(integer)(s, &sp, (uintptr_t)va_arg(ap, void *), 0);
+            F(integer)(s, &sp, (uintptr_t)ARG(const void *, p, sp.arg), 0);
             break;
         }
         case 'c': case 'C': {
@@ -487,7 +594,7 @@ int F(crt_format)(struct fmt_sink *s, const CH *fmt, va_list ap, unsigned opts)
                 other = !WIDE;
             else if (WIDE && sp.conv == 'c' && !(opts & FMT_WIDE_LEGACY))
                 other = 1;                 /* the standard rule: %c in a wide function is a char */
-            F(character)(s, &sp, (unsigned)va_arg(ap, int), other);
+            F(character)(s, &sp, (unsigned)ARG(int, u, sp.arg), other);
             break;
         }
         case 's': case 'S': {
@@ -498,11 +605,11 @@ int F(crt_format)(struct fmt_sink *s, const CH *fmt, va_list ap, unsigned opts)
                 other = !WIDE;
             else if (WIDE && sp.conv == 's' && !(opts & FMT_WIDE_LEGACY))
                 other = 1;
-            F(string)(s, &sp, va_arg(ap, const void *), other);
+            F(string)(s, &sp, ARG(const void *, p, sp.arg), other);
             break;
         }
         case 'Z': {                        /* an ANSI_STRING, or with l/w a UNICODE_STRING */
-            const struct { unsigned short len, max; void *buffer; } *str = va_arg(ap, const void *);
+            const struct { unsigned short len, max; void *buffer; } *str = ARG(const void *, p, sp.arg);
             int wide = size == SZ_LONG || size == SZ_WIDE;
             struct fmt_spec spec = sp;
 
@@ -517,11 +624,11 @@ int F(crt_format)(struct fmt_sink *s, const CH *fmt, va_list ap, unsigned opts)
             break;
         }
         case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case 'a': case 'A':
-            /* (msvcrt reads F as a size, above: there is no %F) */
-            F(floating)(s, &sp, va_arg(ap, double), opts);
+            /* (msvcrt reads F as a size, in parse_spec: there is no %F) */
+            F(floating)(s, &sp, ARG(double, d, sp.arg), opts);
             break;
         case 'n': {
-            void *p = va_arg(ap, void *);
+            void *p = (void *)ARG(const void *, p, sp.arg);
 
             if ((opts & FMT_SECURE) || !(opts & FMT_COUNT_OUTPUT)) {
                 crt_invalid_parameter(CRT_EINVAL);
@@ -537,7 +644,7 @@ int F(crt_format)(struct fmt_sink *s, const CH *fmt, va_list ap, unsigned opts)
                 *(int *)p = (int)s->len;
             break;
         }
-        case '%':
+        case '%':                          /* "%5%" */
             F(put1)(s, '%');
             break;
         default:
@@ -562,3 +669,4 @@ int F(crt_format)(struct fmt_sink *s, const CH *fmt, va_list ap, unsigned opts)
         return -1;
     return (int)s->len;
 }
+#undef ARG
