@@ -144,8 +144,12 @@ def test_strings_characters_and_pointers(tmp_path: Path, width: str, flavor: str
          "[wide] [W] [ws] [narrow] [(null)]"),
         ("\"[%c] [%3c] [%-3c] [%lc] [%C] [%hc]\", 'q', 'r', 's', L'w', L'W', 'h'", "[q] [  r] [s  ] [w] [W] [h]"),
         (r'"[%p] [%20p]", (void *)0x1234, (void *)0', f"[{pointer}] [{'0' * len(pointer):>20}]"),
+        (r'"[%Z] [%wZ] [%5.2Z]", &ansi, &unicode, &ansi', "[ansi] [uni] [   an]"),
     ]
-    check_table(rows, tmp_path, width, flavor)
+    body, expected = table(rows, flavor)
+    body = body.replace("{\n", "{\n    ANSI_STRING ansi = {4, 5, (char *)\"ansi!\"};\n"
+                        "    UNICODE_STRING unicode = {6, 8, (wchar_t *)L\"unicode\"};\n", 1)
+    expect(run_c("#include <winternl.h>\n" + body, tmp_path, width, flavor), expected)
 
 
 FLOATS = [
@@ -514,7 +518,7 @@ static void one(strtod_t f, const char *s)
 int main(void)
 {
     strtod_t f = (strtod_t)crt("strtod");
-    static char big[1200];
+    static char big[6000];
     int i;
     one(f, "2.2250738585072011e-308");
     one(f, "2.2250738585072012e-308");
@@ -538,6 +542,16 @@ int main(void)
     one(f, big);
     big[800] = 0;
     one(f, big);
+    /* long inputs: what is beyond the digits kept still scales and rounds */
+    big[0] = '1';
+    for (i = 1; i <= 3000; i++) big[i] = '0';
+    big[3001] = 'e'; big[3002] = '-'; big[3003] = '3'; big[3004] = big[3005] = big[3006] = '0'; big[3007] = 0;
+    one(f, big);
+    big[0] = '0'; big[1] = '.';
+    for (i = 2; i < 5002; i++) big[i] = '0';
+    big[5002] = '1'; big[5003] = 'e'; big[5004] = '5'; big[5005] = '0'; big[5006] = '0'; big[5007] = '1';
+    big[5008] = 0;
+    one(f, big);
     one(f, "inf");
     one(f, "-Infinity");
     one(f, "nan");
@@ -559,6 +573,7 @@ def test_strtod_hard_cases(tmp_path: Path, width: str, flavor: str) -> None:
         "0000000000000001 8 0", "0000000000000000 23 34", "0000000000000001 23 0", "7fefffffffffffff 22 0",
         "7ff0000000000000 22 34", "0000000000000000 6 34", "8000000000000000 8 0", "3ff0000000000000 1 0",
         "0000000000000000 0 0", "3ff0000000000000 47 0", "3ff0000000000001 801 0", "3ff0000000000000 800 0",
+        "3ff0000000000000 3007 0", "3ff0000000000000 5008 0",
     ]
     if flavor == "msvcrt":
         expected += ["0000000000000000 0 0", "0000000000000000 0 0", "0000000000000000 0 0",
