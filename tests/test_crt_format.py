@@ -99,7 +99,8 @@ widths = pytest.mark.parametrize("width", WIDTHS)
 
 INTEGERS = [
     (r'"[%d] [%5d] [%-5d] [%05d] [%+d] [% d]", 42, 42, 42, -42, 42, 42', "[42] [   42] [42   ] [-0042] [+42] [ 42]"),
-    (r'"[%.3d] [%.0d] [%5.0d] [%08.3d] [%-+6d]", 7, 0, 0, -7, 3', "[007] [] [     ] [    -007] [+3    ]"),
+    (r'"[%.3d] [%.0d] [%5.0d] [%08.3d] [%-+6d] [%#.0o] [%.0x]", 7, 0, 0, -7, 3, 0, 0',
+     "[007] [] [     ] [    -007] [+3    ] [0] []"),
     (r'"[%u] [%i] [%d]", -1, -2147483647 - 1, 2147483647', "[4294967295] [-2147483648] [2147483647]"),
     (r'"[%x] [%X] [%#x] [%#X] [%#x] [%#o] [%#o] [%o]", 255, 255, 255, 255, 0, 8, 0, 8',
      "[ff] [FF] [0xff] [0XFF] [0] [010] [0] [10]"),
@@ -403,13 +404,21 @@ int main(void)
     wout(w, r);
     r = _scwprintf(L"%d %ls", 42, L"abc");
     wout(L"", r);
+    r = swprintf(w, 128, L"%d|%s", 5, L"c99");
+    wout(w, r);
+#ifndef _UCRT
+    r = _swprintf(w, L"%s%d", L"old", 7);      /* msvcrt's swprintf without a count */
+    wout(w, r);
+#endif
     flush();
     return 0;
 }
 """
     exp = "1.500000e+010 0.1" if flavor == "msvcrt" else "1.500000e+10 0.1"
     first = "[wide] [narrow] [hs] [ls] [c] [C] [ 3.14] [ff] [(null)]"
-    expected = f"{first}|{len(first)}\n{exp}|{len(exp)}\n123|-1\n|6\n"
+    expected = f"{first}|{len(first)}\n{exp}|{len(exp)}\n123|-1\n|6\n5|c99|5\n"
+    if flavor == "msvcrt":
+        expected += "old7|4\n"
     ran = run_c(body, tmp_path, width, flavor)
     expect(ran, expected)
 

@@ -113,13 +113,11 @@ static void F(integer)(struct fmt_sink *s, const struct fmt_spec *sp, uint64_t v
         prefix[0] = '-';
     else if (sp->conv == 'd' || sp->conv == 'i')
         prefix[0] = sp->flags & FL_PLUS ? '+' : sp->flags & FL_SPACE ? ' ' : 0;
-    if ((sp->flags & FL_HASH) && value) {
-        if (base == 16 && sp->conv != 'p') {
-            prefix[0] = '0';
-            prefix[1] = sp->conv;
-        } else if (base == 8 && prec <= n) {
-            prec = n + 1;                      /* a leading zero */
-        }
+    if ((sp->flags & FL_HASH) && value && base == 16 && sp->conv != 'p') {
+        prefix[0] = '0';
+        prefix[1] = (char)sp->conv;
+    } else if ((sp->flags & FL_HASH) && base == 8 && prec <= n) {
+        prec = n + 1;                          /* a leading zero ("%#.0o" of 0 too) */
     }
     int plen = prefix[0] ? (prefix[1] ? 2 : 1) : 0;
     long long len = plen + (prec > n ? prec : n);
