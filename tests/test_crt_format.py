@@ -471,6 +471,14 @@ int main(void)
     r = _snscanf("12345", 3, "%d", &a); T("%d: %d", r, a);
     r = sscanf_s("toolong ab", "%s", s1, 4); T("%d: [%s]", r, s1);
     r = sscanf_s("ab cd", "%s %2c", s1, 16, c3, 2); T("%d: %s %.2s", r, s1, c3);
+    {
+        void *p = 0;
+        double e = 0, g = 0;
+        r = sscanf("00ABCDEF -2.5E-3 +7e2x", "%p %le %lg", &p, &e, &g);
+        T("%d: %d %g %g", r, p == (void *)0xABCDEF, e, g);
+        r = sscanf("0x1.8p1 nan", "%lf %lf", &e, &g);
+        T("%d: %g", r, e);
+    }
     flush();
     return 0;
 }
@@ -484,7 +492,9 @@ def test_scanf_conversions(tmp_path: Path, width: str, flavor: str) -> None:
     expected = [
         "3: 42 -17 31", "3: abc 123 def 10", f"3: 3.25 9.9999999999999992{e22} -7", "-1", "-1", "0", "1",
         "2: 12 56", "1: xyz", "3: 511 0 12", "1: he", "1: ]]", "2: 5 rest", "0", "-1",
-        "2: wide 7", "1: 123", "0: []", "2: ab cd",
+        "2: wide 7", "1: 123", "0: []", "2: ab cd", "3: 1 -0.0025 700",
+        # msvcrt.dll's scanf reads no hexadecimal float: "0x1.8p1" is 0 ending at 'x'
+        "1: 0" if flavor == "msvcrt" else "2: 3",
     ]
     ran = run_c(SCANF, tmp_path, width, flavor)
     expect(ran, "".join(f"{line}|{len(line)}\n" for line in expected))
