@@ -130,62 +130,53 @@ static unsigned msvcrt_opts(void)
            | (output_format & 1 ? 0 : FMT_THREE_DIGITS);
 }
 
-
-/* The exports of msvcrt.dll for one width, each a line: NAME(the sink call). */
-#define VA(last, call) do { va_list ap; int r; va_start(ap, last); r = call; va_end(ap); return r; } while (0)
+/*
+ * msvcrt.dll's exports, a pair a line: PAIR(NAME, vNAME, (its parameters before the format's arguments), the last
+ * of them, the call with `ap`) defines NAME(..., ...) and vNAME(..., va_list ap).
+ */
+#define UNPAREN(...) __VA_ARGS__
+#define PAIR(name, vname, params, last, call)                                                                 \
+    int CRT_EXPORT vname(UNPAREN params, va_list ap) { return call; }                                         \
+    int CRT_EXPORT name(UNPAREN params, ...) { va_list ap; int r; va_start(ap, last); r = call; va_end(ap); return r; }
 #define STDOUT __acrt_iob_func(1)
+#define M msvcrt_opts()
+#define MS (msvcrt_opts() | FMT_SECURE)
+#define MP (msvcrt_opts() | FMT_SECURE | FMT_POSITIONAL)
 
-int CRT_EXPORT vfprintf(FILE *f, const char *fmt, va_list ap) { return vstream_narrow(f, fmt, ap, msvcrt_opts()); }
-int CRT_EXPORT vprintf(const char *fmt, va_list ap) { return vstream_narrow(STDOUT, fmt, ap, msvcrt_opts()); }
-int CRT_EXPORT fprintf(FILE *f, const char *fmt, ...) { VA(fmt, vstream_narrow(f, fmt, ap, msvcrt_opts())); }
-int CRT_EXPORT printf(const char *fmt, ...) { VA(fmt, vstream_narrow(STDOUT, fmt, ap, msvcrt_opts())); }
-int CRT_EXPORT vsprintf(char *b, const char *fmt, va_list ap) { return vlegacy_narrow(b, UNLIMITED, fmt, ap, msvcrt_opts(), 1); }
-int CRT_EXPORT sprintf(char *b, const char *fmt, ...) { VA(fmt, vlegacy_narrow(b, UNLIMITED, fmt, ap, msvcrt_opts(), 1)); }
-int CRT_EXPORT _vsnprintf(char *b, size_t n, const char *fmt, va_list ap) { return vlegacy_narrow(b, n, fmt, ap, msvcrt_opts(), 1); }
-int CRT_EXPORT _snprintf(char *b, size_t n, const char *fmt, ...) { VA(fmt, vlegacy_narrow(b, n, fmt, ap, msvcrt_opts(), 1)); }
-int CRT_EXPORT _vscprintf(const char *fmt, va_list ap) { return vlegacy_narrow(NULL, 0, fmt, ap, msvcrt_opts(), 1); }
-int CRT_EXPORT _scprintf(const char *fmt, ...) { VA(fmt, vlegacy_narrow(NULL, 0, fmt, ap, msvcrt_opts(), 1)); }
-int CRT_EXPORT vfprintf_s(FILE *f, const char *fmt, va_list ap) { return vstream_narrow(f, fmt, ap, msvcrt_opts() | FMT_SECURE); }
-int CRT_EXPORT vprintf_s(const char *fmt, va_list ap) { return vstream_narrow(STDOUT, fmt, ap, msvcrt_opts() | FMT_SECURE); }
-int CRT_EXPORT fprintf_s(FILE *f, const char *fmt, ...) { VA(fmt, vstream_narrow(f, fmt, ap, msvcrt_opts() | FMT_SECURE)); }
-int CRT_EXPORT printf_s(const char *fmt, ...) { VA(fmt, vstream_narrow(STDOUT, fmt, ap, msvcrt_opts() | FMT_SECURE)); }
-int CRT_EXPORT vsprintf_s(char *b, size_t size, const char *fmt, va_list ap) { return vsecure_narrow(b, size, size, fmt, ap, msvcrt_opts()); }
-int CRT_EXPORT sprintf_s(char *b, size_t size, const char *fmt, ...) { VA(fmt, vsecure_narrow(b, size, size, fmt, ap, msvcrt_opts())); }
-int CRT_EXPORT _vsnprintf_s(char *b, size_t size, size_t n, const char *fmt, va_list ap) { return vsecure_narrow(b, size, n, fmt, ap, msvcrt_opts()); }
-int CRT_EXPORT _snprintf_s(char *b, size_t size, size_t n, const char *fmt, ...) { VA(fmt, vsecure_narrow(b, size, n, fmt, ap, msvcrt_opts())); }
+PAIR(fprintf, vfprintf, (FILE *f, const char *fmt), fmt, vstream_narrow(f, fmt, ap, M))
+PAIR(printf, vprintf, (const char *fmt), fmt, vstream_narrow(STDOUT, fmt, ap, M))
+PAIR(sprintf, vsprintf, (char *b, const char *fmt), fmt, vlegacy_narrow(b, UNLIMITED, fmt, ap, M, 1))
+PAIR(_snprintf, _vsnprintf, (char *b, size_t n, const char *fmt), fmt, vlegacy_narrow(b, n, fmt, ap, M, 1))
+PAIR(_scprintf, _vscprintf, (const char *fmt), fmt, vlegacy_narrow(NULL, 0, fmt, ap, M, 1))
+PAIR(fprintf_s, vfprintf_s, (FILE *f, const char *fmt), fmt, vstream_narrow(f, fmt, ap, MS))
+PAIR(printf_s, vprintf_s, (const char *fmt), fmt, vstream_narrow(STDOUT, fmt, ap, MS))
+PAIR(sprintf_s, vsprintf_s, (char *b, size_t size, const char *fmt), fmt, vsecure_narrow(b, size, size, fmt, ap, M))
+PAIR(_snprintf_s, _vsnprintf_s, (char *b, size_t size, size_t n, const char *fmt), fmt,
+     vsecure_narrow(b, size, n, fmt, ap, M))
+PAIR(_fprintf_p, _vfprintf_p, (FILE *f, const char *fmt), fmt, vstream_narrow(f, fmt, ap, MP))
+PAIR(_printf_p, _vprintf_p, (const char *fmt), fmt, vstream_narrow(STDOUT, fmt, ap, MP))
+int CRT_EXPORT _vsprintf_p(char *b, size_t n, const char *fmt, va_list ap)
+{
+    return vpositional_narrow(b, n, fmt, ap, M);
+}
 
-int CRT_EXPORT vfwprintf(FILE *f, const wchar_t *fmt, va_list ap) { return vstream_wide(f, fmt, ap, msvcrt_opts()); }
-int CRT_EXPORT vwprintf(const wchar_t *fmt, va_list ap) { return vstream_wide(STDOUT, fmt, ap, msvcrt_opts()); }
-int CRT_EXPORT fwprintf(FILE *f, const wchar_t *fmt, ...) { VA(fmt, vstream_wide(f, fmt, ap, msvcrt_opts())); }
-int CRT_EXPORT wprintf(const wchar_t *fmt, ...) { VA(fmt, vstream_wide(STDOUT, fmt, ap, msvcrt_opts())); }
+PAIR(fwprintf, vfwprintf, (FILE *f, const wchar_t *fmt), fmt, vstream_wide(f, fmt, ap, M))
+PAIR(wprintf, vwprintf, (const wchar_t *fmt), fmt, vstream_wide(STDOUT, fmt, ap, M))
 /* msvcrt's swprintf and vswprintf have the old signature, without a count (_swprintf is the same function). */
-int CRT_EXPORT vswprintf(wchar_t *b, const wchar_t *fmt, va_list ap) { return vlegacy_wide(b, UNLIMITED, fmt, ap, msvcrt_opts(), 1); }
-int CRT_EXPORT swprintf(wchar_t *b, const wchar_t *fmt, ...) { VA(fmt, vlegacy_wide(b, UNLIMITED, fmt, ap, msvcrt_opts(), 1)); }
-int CRT_EXPORT _vsnwprintf(wchar_t *b, size_t n, const wchar_t *fmt, va_list ap) { return vlegacy_wide(b, n, fmt, ap, msvcrt_opts(), 1); }
-int CRT_EXPORT _snwprintf(wchar_t *b, size_t n, const wchar_t *fmt, ...) { VA(fmt, vlegacy_wide(b, n, fmt, ap, msvcrt_opts(), 1)); }
-int CRT_EXPORT _vscwprintf(const wchar_t *fmt, va_list ap) { return vlegacy_wide(NULL, 0, fmt, ap, msvcrt_opts(), 1); }
-int CRT_EXPORT _scwprintf(const wchar_t *fmt, ...) { VA(fmt, vlegacy_wide(NULL, 0, fmt, ap, msvcrt_opts(), 1)); }
-int CRT_EXPORT vfwprintf_s(FILE *f, const wchar_t *fmt, va_list ap) { return vstream_wide(f, fmt, ap, msvcrt_opts() | FMT_SECURE); }
-int CRT_EXPORT vwprintf_s(const wchar_t *fmt, va_list ap) { return vstream_wide(STDOUT, fmt, ap, msvcrt_opts() | FMT_SECURE); }
-int CRT_EXPORT fwprintf_s(FILE *f, const wchar_t *fmt, ...) { VA(fmt, vstream_wide(f, fmt, ap, msvcrt_opts() | FMT_SECURE)); }
-int CRT_EXPORT wprintf_s(const wchar_t *fmt, ...) { VA(fmt, vstream_wide(STDOUT, fmt, ap, msvcrt_opts() | FMT_SECURE)); }
-int CRT_EXPORT vswprintf_s(wchar_t *b, size_t size, const wchar_t *fmt, va_list ap) { return vsecure_wide(b, size, size, fmt, ap, msvcrt_opts()); }
-int CRT_EXPORT swprintf_s(wchar_t *b, size_t size, const wchar_t *fmt, ...) { VA(fmt, vsecure_wide(b, size, size, fmt, ap, msvcrt_opts())); }
-int CRT_EXPORT _vsnwprintf_s(wchar_t *b, size_t size, size_t n, const wchar_t *fmt, va_list ap) { return vsecure_wide(b, size, n, fmt, ap, msvcrt_opts()); }
-int CRT_EXPORT _snwprintf_s(wchar_t *b, size_t size, size_t n, const wchar_t *fmt, ...) { VA(fmt, vsecure_wide(b, size, n, fmt, ap, msvcrt_opts())); }
-
-/* The _p forms msvcrt.dll exports (numbered arguments): to streams only, and _vsprintf_p. */
-#define P (msvcrt_opts() | FMT_POSITIONAL | FMT_SECURE)
-int CRT_EXPORT _vfprintf_p(FILE *f, const char *fmt, va_list ap) { return vstream_narrow(f, fmt, ap, P); }
-int CRT_EXPORT _vprintf_p(const char *fmt, va_list ap) { return vstream_narrow(STDOUT, fmt, ap, P); }
-int CRT_EXPORT _fprintf_p(FILE *f, const char *fmt, ...) { VA(fmt, vstream_narrow(f, fmt, ap, P)); }
-int CRT_EXPORT _printf_p(const char *fmt, ...) { VA(fmt, vstream_narrow(STDOUT, fmt, ap, P)); }
-int CRT_EXPORT _vsprintf_p(char *b, size_t n, const char *fmt, va_list ap) { return vpositional_narrow(b, n, fmt, ap, msvcrt_opts()); }
-int CRT_EXPORT _vfwprintf_p(FILE *f, const wchar_t *fmt, va_list ap) { return vstream_wide(f, fmt, ap, P); }
-int CRT_EXPORT _vwprintf_p(const wchar_t *fmt, va_list ap) { return vstream_wide(STDOUT, fmt, ap, P); }
-int CRT_EXPORT _fwprintf_p(FILE *f, const wchar_t *fmt, ...) { VA(fmt, vstream_wide(f, fmt, ap, P)); }
-int CRT_EXPORT _wprintf_p(const wchar_t *fmt, ...) { VA(fmt, vstream_wide(STDOUT, fmt, ap, P)); }
-#undef P
+PAIR(swprintf, vswprintf, (wchar_t *b, const wchar_t *fmt), fmt, vlegacy_wide(b, UNLIMITED, fmt, ap, M, 1))
+PAIR(_snwprintf, _vsnwprintf, (wchar_t *b, size_t n, const wchar_t *fmt), fmt, vlegacy_wide(b, n, fmt, ap, M, 1))
+PAIR(_scwprintf, _vscwprintf, (const wchar_t *fmt), fmt, vlegacy_wide(NULL, 0, fmt, ap, M, 1))
+PAIR(fwprintf_s, vfwprintf_s, (FILE *f, const wchar_t *fmt), fmt, vstream_wide(f, fmt, ap, MS))
+PAIR(wprintf_s, vwprintf_s, (const wchar_t *fmt), fmt, vstream_wide(STDOUT, fmt, ap, MS))
+PAIR(swprintf_s, vswprintf_s, (wchar_t *b, size_t size, const wchar_t *fmt), fmt,
+     vsecure_wide(b, size, size, fmt, ap, M))
+PAIR(_snwprintf_s, _vsnwprintf_s, (wchar_t *b, size_t size, size_t n, const wchar_t *fmt), fmt,
+     vsecure_wide(b, size, n, fmt, ap, M))
+PAIR(_fwprintf_p, _vfwprintf_p, (FILE *f, const wchar_t *fmt), fmt, vstream_wide(f, fmt, ap, MP))
+PAIR(_wprintf_p, _vwprintf_p, (const wchar_t *fmt), fmt, vstream_wide(STDOUT, fmt, ap, MP))
+#undef M
+#undef MS
+#undef MP
 
 /* ---- ucrtbase.dll ---- */
 

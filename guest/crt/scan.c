@@ -85,25 +85,29 @@ SCAN_API(wide, wchar_t)
 /* ---- msvcrt.dll: %s in the wide functions is wide; the _s forms take sizes. ---- */
 #define MS (SCAN_MSVCRT | SCAN_WIDE_LEGACY)
 #define MS_S (MS | SCAN_SECURE)
-#define VA(last, call) do { va_list ap; int r; va_start(ap, last); r = call; va_end(ap); return r; } while (0)
 #define STDIN __acrt_iob_func(0)
 
-int CRT_EXPORT sscanf(const char *s, const char *fmt, ...) { VA(fmt, vsscan_narrow(s, UNCOUNTED, fmt, ap, MS)); }
-int CRT_EXPORT _snscanf(const char *s, size_t n, const char *fmt, ...) { VA(fmt, vsscan_narrow(s, n, fmt, ap, MS)); }
-int CRT_EXPORT fscanf(FILE *f, const char *fmt, ...) { VA(fmt, vfscan_narrow(f, fmt, ap, MS)); }
-int CRT_EXPORT scanf(const char *fmt, ...) { VA(fmt, vfscan_narrow(STDIN, fmt, ap, MS)); }
-int CRT_EXPORT sscanf_s(const char *s, const char *fmt, ...) { VA(fmt, vsscan_narrow(s, UNCOUNTED, fmt, ap, MS_S)); }
-int CRT_EXPORT _snscanf_s(const char *s, size_t n, const char *fmt, ...) { VA(fmt, vsscan_narrow(s, n, fmt, ap, MS_S)); }
-int CRT_EXPORT fscanf_s(FILE *f, const char *fmt, ...) { VA(fmt, vfscan_narrow(f, fmt, ap, MS_S)); }
-int CRT_EXPORT scanf_s(const char *fmt, ...) { VA(fmt, vfscan_narrow(STDIN, fmt, ap, MS_S)); }
-int CRT_EXPORT swscanf(const wchar_t *s, const wchar_t *fmt, ...) { VA(fmt, vsscan_wide(s, UNCOUNTED, fmt, ap, MS)); }
-int CRT_EXPORT _snwscanf(const wchar_t *s, size_t n, const wchar_t *fmt, ...) { VA(fmt, vsscan_wide(s, n, fmt, ap, MS)); }
-int CRT_EXPORT fwscanf(FILE *f, const wchar_t *fmt, ...) { VA(fmt, vfscan_wide(f, fmt, ap, MS)); }
-int CRT_EXPORT wscanf(const wchar_t *fmt, ...) { VA(fmt, vfscan_wide(STDIN, fmt, ap, MS)); }
-int CRT_EXPORT swscanf_s(const wchar_t *s, const wchar_t *fmt, ...) { VA(fmt, vsscan_wide(s, UNCOUNTED, fmt, ap, MS_S)); }
-int CRT_EXPORT _snwscanf_s(const wchar_t *s, size_t n, const wchar_t *fmt, ...) { VA(fmt, vsscan_wide(s, n, fmt, ap, MS_S)); }
-int CRT_EXPORT fwscanf_s(FILE *f, const wchar_t *fmt, ...) { VA(fmt, vfscan_wide(f, fmt, ap, MS_S)); }
-int CRT_EXPORT wscanf_s(const wchar_t *fmt, ...) { VA(fmt, vfscan_wide(STDIN, fmt, ap, MS_S)); }
+/* SCANF(NAME, (its parameters before the arguments), the last of them, the call with `ap`) */
+#define UNPAREN(...) __VA_ARGS__
+#define SCANF(name, params, last, call) \
+    int CRT_EXPORT name(UNPAREN params, ...) { va_list ap; int r; va_start(ap, last); r = call; va_end(ap); return r; }
+
+SCANF(sscanf, (const char *s, const char *fmt), fmt, vsscan_narrow(s, UNCOUNTED, fmt, ap, MS))
+SCANF(_snscanf, (const char *s, size_t n, const char *fmt), fmt, vsscan_narrow(s, n, fmt, ap, MS))
+SCANF(fscanf, (FILE *f, const char *fmt), fmt, vfscan_narrow(f, fmt, ap, MS))
+SCANF(scanf, (const char *fmt), fmt, vfscan_narrow(STDIN, fmt, ap, MS))
+SCANF(sscanf_s, (const char *s, const char *fmt), fmt, vsscan_narrow(s, UNCOUNTED, fmt, ap, MS_S))
+SCANF(_snscanf_s, (const char *s, size_t n, const char *fmt), fmt, vsscan_narrow(s, n, fmt, ap, MS_S))
+SCANF(fscanf_s, (FILE *f, const char *fmt), fmt, vfscan_narrow(f, fmt, ap, MS_S))
+SCANF(scanf_s, (const char *fmt), fmt, vfscan_narrow(STDIN, fmt, ap, MS_S))
+SCANF(swscanf, (const wchar_t *s, const wchar_t *fmt), fmt, vsscan_wide(s, UNCOUNTED, fmt, ap, MS))
+SCANF(_snwscanf, (const wchar_t *s, size_t n, const wchar_t *fmt), fmt, vsscan_wide(s, n, fmt, ap, MS))
+SCANF(fwscanf, (FILE *f, const wchar_t *fmt), fmt, vfscan_wide(f, fmt, ap, MS))
+SCANF(wscanf, (const wchar_t *fmt), fmt, vfscan_wide(STDIN, fmt, ap, MS))
+SCANF(swscanf_s, (const wchar_t *s, const wchar_t *fmt), fmt, vsscan_wide(s, UNCOUNTED, fmt, ap, MS_S))
+SCANF(_snwscanf_s, (const wchar_t *s, size_t n, const wchar_t *fmt), fmt, vsscan_wide(s, n, fmt, ap, MS_S))
+SCANF(fwscanf_s, (FILE *f, const wchar_t *fmt), fmt, vfscan_wide(f, fmt, ap, MS_S))
+SCANF(wscanf_s, (const wchar_t *fmt), fmt, vfscan_wide(STDIN, fmt, ap, MS_S))
 
 /* ---- ucrtbase.dll: the options' bits are the engine's (SECURECRT 1, LEGACY_WIDE_SPECIFIERS 2); msvcrt's
  * compatibility (4) changes nothing here. ---- */

@@ -263,17 +263,18 @@ int F(crt_scan)(struct scan_src *src, const CH *fmt, va_list ap, unsigned opts)
             size_t accepted;
             int range;
             uint64_t bits;
+            int dbl = size == SZ_LONG || size == SZ_64 || size == SZ_LONGDOUBLE;   /* l, ll, L: a double */
+            unsigned how;
 
             if (F(skip_space)(src) < 0)
                 goto input_failure;
-            bits = crt_parse_real(F(float_peek), &fs,
-                                  (opts & SCAN_MSVCRT ? PARSE_MSVCRT : 0) | (size == SZ_LONG || size == SZ_64 || size == SZ_LONGDOUBLE ? 0 : PARSE_SINGLE),
-                                  &accepted, &range);
+            how = (opts & SCAN_MSVCRT ? PARSE_MSVCRT : 0) | (dbl ? 0 : PARSE_SINGLE);
+            bits = crt_parse_real(F(float_peek), &fs, how, &accepted, &range);
             if (!accepted)
                 goto done;
             if (!suppress) {
                 void *p = va_arg(ap, void *);
-                if (size == SZ_LONG || size == SZ_64 || size == SZ_LONGDOUBLE)
+                if (dbl)
                     *(uint64_t *)p = bits;
                 else
                     *(uint32_t *)p = (uint32_t)bits;

@@ -24,14 +24,31 @@ static float float_of(uint64_t bits)
     return x.f;
 }
 
-double CRT_EXPORT crt_strtod(const char *s, char **end) { return crt_bits_double(parse_narrow(s, (const char **)end, 0)); }
-double CRT_EXPORT crt_strtod_l(const char *s, char **end, void *locale) { (void)locale; return crt_strtod(s, end); }
-double CRT_EXPORT crt_wcstod(const wchar_t *s, wchar_t **end) { return crt_bits_double(parse_wide(s, (const wchar_t **)end, 0)); }
-double CRT_EXPORT crt_wcstod_l(const wchar_t *s, wchar_t **end, void *locale) { (void)locale; return crt_wcstod(s, end); }
-float CRT_EXPORT crt_strtof(const char *s, char **end) { return float_of(parse_narrow(s, (const char **)end, PARSE_SINGLE)); }
-float CRT_EXPORT crt_strtof_l(const char *s, char **end, void *locale) { (void)locale; return crt_strtof(s, end); }
-float CRT_EXPORT crt_wcstof(const wchar_t *s, wchar_t **end) { return float_of(parse_wide(s, (const wchar_t **)end, PARSE_SINGLE)); }
-float CRT_EXPORT crt_wcstof_l(const wchar_t *s, wchar_t **end, void *locale) { (void)locale; return crt_wcstof(s, end); }
+double CRT_EXPORT crt_strtod(const char *s, char **end)
+{
+    return crt_bits_double(parse_narrow(s, (const char **)end, 0));
+}
+
+double CRT_EXPORT crt_wcstod(const wchar_t *s, wchar_t **end)
+{
+    return crt_bits_double(parse_wide(s, (const wchar_t **)end, 0));
+}
+
+float CRT_EXPORT crt_strtof(const char *s, char **end)
+{
+    return float_of(parse_narrow(s, (const char **)end, PARSE_SINGLE));
+}
+
+float CRT_EXPORT crt_wcstof(const wchar_t *s, wchar_t **end)
+{
+    return float_of(parse_wide(s, (const wchar_t **)end, PARSE_SINGLE));
+}
+
+/* The _l forms: the locale is "C" whichever is given. */
+double CRT_EXPORT crt_strtod_l(const char *s, char **end, void *loc) { (void)loc; return crt_strtod(s, end); }
+double CRT_EXPORT crt_wcstod_l(const wchar_t *s, wchar_t **end, void *loc) { (void)loc; return crt_wcstod(s, end); }
+float CRT_EXPORT crt_strtof_l(const char *s, char **end, void *loc) { (void)loc; return crt_strtof(s, end); }
+float CRT_EXPORT crt_wcstof_l(const wchar_t *s, wchar_t **end, void *loc) { (void)loc; return crt_wcstof(s, end); }
 double CRT_EXPORT crt_atof(const char *s) { return crt_strtod(s, NULL); }
 double CRT_EXPORT crt_atof_l(const char *s, void *locale) { (void)locale; return crt_strtod(s, NULL); }
 double CRT_EXPORT crt_wtof(const wchar_t *s) { return crt_wcstod(s, NULL); }
