@@ -775,3 +775,25 @@ int main(void)
     assert ran.status == 0
     assert ran.stdout.count("cdab") == 1
     assert ran.stdout.replace("cdab", "") == expected
+
+
+@widths
+def test_msvcrt_locale_forms(tmp_path: Path, width: str) -> None:
+    """msvcrt.dll's _l forms take a locale after the format (every locale is "C" here)."""
+    body = r"""
+int main(void)
+{
+    char b[64];
+    int a = 0, r;
+    r = _sprintf_l(b, "%d-%.2f", NULL, 42, 2.5);
+    out(b); out("|"); outnum(r); out("\n");
+    r = _snprintf_l(b, 3, "%s", NULL, "abcdef");
+    b[3] = 0;
+    out(b); out("|"); outnum(r); out("\n");
+    r = _sscanf_l("77", "%d", NULL, &a);
+    outnum(r); out(" "); outnum(a); out("\n");
+    flush();
+    return 0;
+}
+"""
+    expect(run_c(body, tmp_path, width, "msvcrt"), "42-2.50|7\nabc|-1\n1 77\n")

@@ -174,6 +174,45 @@ PAIR(_snwprintf_s, _vsnwprintf_s, (wchar_t *b, size_t size, size_t n, const wcha
      vsecure_wide(b, size, n, fmt, ap, M))
 PAIR(_fwprintf_p, _vfwprintf_p, (FILE *f, const wchar_t *fmt), fmt, vstream_wide(f, fmt, ap, MP))
 PAIR(_wprintf_p, _vwprintf_p, (const wchar_t *fmt), fmt, vstream_wide(STDOUT, fmt, ap, MP))
+
+/* The _l forms: the locale is "C" whichever is given. */
+#define L(call) ((void)loc, call)
+PAIR(_fprintf_l, _vfprintf_l, (FILE *f, const char *fmt, void *loc), loc, L(vstream_narrow(f, fmt, ap, M)))
+PAIR(_printf_l, _vprintf_l, (const char *fmt, void *loc), loc, L(vstream_narrow(STDOUT, fmt, ap, M)))
+PAIR(_sprintf_l, _vsprintf_l, (char *b, const char *fmt, void *loc), loc,
+     L(vlegacy_narrow(b, UNLIMITED, fmt, ap, M, 1)))
+PAIR(_snprintf_l, _vsnprintf_l, (char *b, size_t n, const char *fmt, void *loc), loc,
+     L(vlegacy_narrow(b, n, fmt, ap, M, 1)))
+PAIR(_scprintf_l, _vscprintf_l, (const char *fmt, void *loc), loc, L(vlegacy_narrow(NULL, 0, fmt, ap, M, 1)))
+PAIR(_fprintf_s_l, _vfprintf_s_l, (FILE *f, const char *fmt, void *loc), loc, L(vstream_narrow(f, fmt, ap, MS)))
+PAIR(_printf_s_l, _vprintf_s_l, (const char *fmt, void *loc), loc, L(vstream_narrow(STDOUT, fmt, ap, MS)))
+PAIR(_sprintf_s_l, _vsprintf_s_l, (char *b, size_t size, const char *fmt, void *loc), loc,
+     L(vsecure_narrow(b, size, size, fmt, ap, M)))
+PAIR(_snprintf_s_l, _vsnprintf_s_l, (char *b, size_t size, size_t n, const char *fmt, void *loc), loc,
+     L(vsecure_narrow(b, size, n, fmt, ap, M)))
+PAIR(_fprintf_p_l, _vfprintf_p_l, (FILE *f, const char *fmt, void *loc), loc, L(vstream_narrow(f, fmt, ap, MP)))
+PAIR(_printf_p_l, _vprintf_p_l, (const char *fmt, void *loc), loc, L(vstream_narrow(STDOUT, fmt, ap, MP)))
+PAIR(_sprintf_p_l, _vsprintf_p_l, (char *b, size_t size, const char *fmt, void *loc), loc,
+     L(vpositional_narrow(b, size, fmt, ap, M)))
+PAIR(_scprintf_p_l, _vscprintf_p_l, (const char *fmt, void *loc), loc, L(vpositional_narrow(NULL, 0, fmt, ap, M)))
+PAIR(_fwprintf_l, _vfwprintf_l, (FILE *f, const wchar_t *fmt, void *loc), loc, L(vstream_wide(f, fmt, ap, M)))
+PAIR(_wprintf_l, _vwprintf_l, (const wchar_t *fmt, void *loc), loc, L(vstream_wide(STDOUT, fmt, ap, M)))
+PAIR(_snwprintf_l, _vsnwprintf_l, (wchar_t *b, size_t n, const wchar_t *fmt, void *loc), loc,
+     L(vlegacy_wide(b, n, fmt, ap, M, 1)))
+PAIR(_scwprintf_l, _vscwprintf_l, (const wchar_t *fmt, void *loc), loc, L(vlegacy_wide(NULL, 0, fmt, ap, M, 1)))
+PAIR(_fwprintf_s_l, _vfwprintf_s_l, (FILE *f, const wchar_t *fmt, void *loc), loc, L(vstream_wide(f, fmt, ap, MS)))
+PAIR(_wprintf_s_l, _vwprintf_s_l, (const wchar_t *fmt, void *loc), loc, L(vstream_wide(STDOUT, fmt, ap, MS)))
+PAIR(_swprintf_s_l, _vswprintf_s_l, (wchar_t *b, size_t size, const wchar_t *fmt, void *loc), loc,
+     L(vsecure_wide(b, size, size, fmt, ap, M)))
+PAIR(_snwprintf_s_l, _vsnwprintf_s_l, (wchar_t *b, size_t size, size_t n, const wchar_t *fmt, void *loc), loc,
+     L(vsecure_wide(b, size, n, fmt, ap, M)))
+PAIR(_fwprintf_p_l, _vfwprintf_p_l, (FILE *f, const wchar_t *fmt, void *loc), loc, L(vstream_wide(f, fmt, ap, MP)))
+PAIR(_wprintf_p_l, _vwprintf_p_l, (const wchar_t *fmt, void *loc), loc, L(vstream_wide(STDOUT, fmt, ap, MP)))
+PAIR(_swprintf_p_l, _vswprintf_p_l, (wchar_t *b, size_t size, const wchar_t *fmt, void *loc), loc,
+     L(vpositional_wide(b, size, fmt, ap, M)))
+PAIR(_scwprintf_p_l, _vscwprintf_p_l, (const wchar_t *fmt, void *loc), loc,
+     L(vpositional_wide(NULL, 0, fmt, ap, M)))
+#undef L
 #undef M
 #undef MS
 #undef MP

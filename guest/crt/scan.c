@@ -109,6 +109,32 @@ SCANF(_snwscanf_s, (const wchar_t *s, size_t n, const wchar_t *fmt), fmt, vsscan
 SCANF(fwscanf_s, (FILE *f, const wchar_t *fmt), fmt, vfscan_wide(f, fmt, ap, MS_S))
 SCANF(wscanf_s, (const wchar_t *fmt), fmt, vfscan_wide(STDIN, fmt, ap, MS_S))
 
+/* The _l forms: the locale is "C" whichever is given. */
+#define L(call) ((void)loc, call)
+SCANF(_sscanf_l, (const char *s, const char *fmt, void *loc), loc, L(vsscan_narrow(s, UNCOUNTED, fmt, ap, MS)))
+SCANF(_snscanf_l, (const char *s, size_t n, const char *fmt, void *loc), loc, L(vsscan_narrow(s, n, fmt, ap, MS)))
+SCANF(_fscanf_l, (FILE *f, const char *fmt, void *loc), loc, L(vfscan_narrow(f, fmt, ap, MS)))
+SCANF(_scanf_l, (const char *fmt, void *loc), loc, L(vfscan_narrow(STDIN, fmt, ap, MS)))
+SCANF(_sscanf_s_l, (const char *s, const char *fmt, void *loc), loc,
+      L(vsscan_narrow(s, UNCOUNTED, fmt, ap, MS_S)))
+SCANF(_snscanf_s_l, (const char *s, size_t n, const char *fmt, void *loc), loc,
+      L(vsscan_narrow(s, n, fmt, ap, MS_S)))
+SCANF(_fscanf_s_l, (FILE *f, const char *fmt, void *loc), loc, L(vfscan_narrow(f, fmt, ap, MS_S)))
+SCANF(_scanf_s_l, (const char *fmt, void *loc), loc, L(vfscan_narrow(STDIN, fmt, ap, MS_S)))
+SCANF(_swscanf_l, (const wchar_t *s, const wchar_t *fmt, void *loc), loc,
+      L(vsscan_wide(s, UNCOUNTED, fmt, ap, MS)))
+SCANF(_snwscanf_l, (const wchar_t *s, size_t n, const wchar_t *fmt, void *loc), loc,
+      L(vsscan_wide(s, n, fmt, ap, MS)))
+SCANF(_fwscanf_l, (FILE *f, const wchar_t *fmt, void *loc), loc, L(vfscan_wide(f, fmt, ap, MS)))
+SCANF(_wscanf_l, (const wchar_t *fmt, void *loc), loc, L(vfscan_wide(STDIN, fmt, ap, MS)))
+SCANF(_swscanf_s_l, (const wchar_t *s, const wchar_t *fmt, void *loc), loc,
+      L(vsscan_wide(s, UNCOUNTED, fmt, ap, MS_S)))
+SCANF(_snwscanf_s_l, (const wchar_t *s, size_t n, const wchar_t *fmt, void *loc), loc,
+      L(vsscan_wide(s, n, fmt, ap, MS_S)))
+SCANF(_fwscanf_s_l, (FILE *f, const wchar_t *fmt, void *loc), loc, L(vfscan_wide(f, fmt, ap, MS_S)))
+SCANF(_wscanf_s_l, (const wchar_t *fmt, void *loc), loc, L(vfscan_wide(STDIN, fmt, ap, MS_S)))
+#undef L
+
 /* ---- ucrtbase.dll: the options' bits are the engine's (SECURECRT 1, LEGACY_WIDE_SPECIFIERS 2); msvcrt's
  * compatibility (4) changes nothing here. ---- */
 static unsigned ucrt_scan_opts(uint64_t options)
