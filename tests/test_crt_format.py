@@ -155,9 +155,7 @@ def test_strings_characters_and_pointers(tmp_path: Path, width: str, flavor: str
 
 FLOATS = [
     # 0.1: msvcrt.dll stops at 17 significant digits and pads zeros; ucrtbase prints the exact binary value.
-    (r'"[%f] [%e] [%g] [%a]", 0.1, 0.1, 0.1, 0.1',
-     "[0.100000] [1.000000e-001] [0.1] [0x1.999999999999ap-4]",
-     "[0.100000] [1.000000e-01] [0.1] [0x1.999999999999ap-4]"),
+    (r'"[%f] [%e] [%g]", 0.1, 0.1, 0.1', "[0.100000] [1.000000e-001] [0.1]", "[0.100000] [1.000000e-01] [0.1]"),
     (r'"[%.30f]", 0.1', "[0.100000000000000010000000000000]", "[0.100000000000000005551115123126]"),
     (r'"[%.20e]", 0.1', "[1.00000000000000010000e-001]", "[1.00000000000000005551e-01]"),
     (r'"[%f] [%.0f]", 1e23, 1e23',
@@ -179,8 +177,6 @@ FLOATS = [
      "[     3.142] [2.50e+00  ] [+1.000000] [ 1.000000] [-000003.50] [2.] [+5e+00]"),
     (r'"[%f] [%e] [%g] [%.3f]", -0.0, 0.0, -0.0, 123.4565',
      "[-0.000000] [0.000000e+000] [-0] [123.457]", "[-0.000000] [0.000000e+00] [-0] [123.457]"),
-    (r'"[%a] [%A] [%a] [%a] [%.3a]", 1.0, -0.5, 0.0, 5e-324, 1.5',
-     "[0x1.0000000000000p+0] [-0X1.0000000000000P-1] [0x0.0000000000000p+0] [0x0.0000000000001p-1022] [0x1.800p+0]"),
     # carries: into a new leading digit, and across %g's switch between its two styles
     (r'"[%.3g] [%g] [%.2e] [%.0f] [%.1f] [%g] [%#.0e]", 9.9996, 999999.5, 9.995, 99.5, 0.96, 0.0001234567, 9.5',
      "[10] [1e+006] [9.99e+000] [100] [1.0] [0.000123457] [1.e+001]",
@@ -188,10 +184,17 @@ FLOATS = [
 ]
 
 
+HEX_FLOATS = [
+    (r'"[%a] [%a] [%A] [%a] [%a] [%.3a]", 0.1, 1.0, -0.5, 0.0, 5e-324, 1.5',
+     "[0x1.999999999999ap-4] [0x1.0000000000000p+0] [-0X1.0000000000000P-1] [0x0.0000000000000p+0] "
+     "[0x0.0000000000001p-1022] [0x1.800p+0]"),
+]
+
+
 @widths
 @both
 def test_floats_exact_per_dll(tmp_path: Path, width: str, flavor: str) -> None:
-    check_table(FLOATS, tmp_path, width, flavor)
+    check_table(FLOATS + (HEX_FLOATS if flavor == "ucrtbase" else []), tmp_path, width, flavor)
 
 
 @widths
@@ -315,8 +318,8 @@ int main(void)
 @widths
 @both
 def test_percent_n(tmp_path: Path, width: str, flavor: str) -> None:
-    """%n stores the count in msvcrt.dll; in ucrtbase.dll it is an invalid parameter (EINVAL, -1) until
-    _set_printf_count_output(1); the _s functions refuse it in both."""
+    """%n stores the count in msvcrt.dll; in ucrtbase.dll it is an invalid parameter (EINVAL, -1), in sprintf_s
+    too, until _set_printf_count_output(1)."""
     body = r"""
 static void __cdecl handler(const wchar_t *e, const wchar_t *f, const wchar_t *file, unsigned line, uintptr_t r)
 {
@@ -333,21 +336,21 @@ int main(void)
     r = sprintf(b, "abc%n%hn", &n, &h);
     outnum(r); out(" "); outnum(n); out(" "); outnum(h); out(" "); outnum(errno); out("\n");
 #ifdef _UCRT
+    n = -1; errno = 0;
+    r = sprintf_s(b, sizeof b, "ab%n", &n);
+    outnum(r); out(" "); outnum(n); out(" "); outnum(errno); out("\n");
     outnum(_set_printf_count_output(1)); out(" ");
     r = sprintf(b, "abcd%n", &n);
     outnum(r); out(" "); outnum(n); out(" "); outnum(_get_printf_count_output()); out("\n");
 #endif
-    n = -1; errno = 0;
-    r = sprintf_s(b, sizeof b, "ab%n", &n);
-    outnum(r); out(" "); outnum(n); out(" "); outnum(errno); out("\n");
     flush();
     return 0;
 }
 """
     if flavor == "msvcrt":
-        expected = "3 3 3 0\n<invalid>-1 -1 22\n"
+        expected = "3 3 3 0\n"
     else:
-        expected = "<invalid>-1 -1 -1 22\n0 4 4 1\n<invalid>-1 -1 22\n"
+        expected = "<invalid>-1 -1 -1 22\n<invalid>-1 -1 22\n0 4 4 1\n"
     ran = run_c(body, tmp_path, width, flavor)
     expect(ran, expected)
 
