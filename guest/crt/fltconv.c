@@ -257,6 +257,12 @@ static int match_word(crt_peek_fn peek, void *ctx, const char *word)
     return n;
 }
 
+/* A character of nan(...)'s sequence: a letter, a digit or '_'. */
+static int is_nan_char(int c)
+{
+    return c == '_' || (c >= '0' && c <= '9') || (lower(c) >= 'a' && lower(c) <= 'z');
+}
+
 static int hex_value(int c)
 {
     if (c >= '0' && c <= '9')
@@ -327,8 +333,7 @@ static uint64_t parse_hex(struct parse_state *st, int negative, int single, size
             if (point)
                 exp -= 4;
         }
-        if (any)
-            *accepted = st->consumed;
+        *accepted = st->consumed;
     }
     if (!any)
         return 0;
@@ -349,7 +354,7 @@ static uint64_t parse_hex(struct parse_state *st, int negative, int single, size
     return binary_bits(mant, sticky, exp, negative, single, range);
 }
 
-uint64_t crt_parse_real(crt_peek_fn peek, void *raw, unsigned how, size_t *ok, int *range)
+uint64_t crt_parse_real(crt_peek_fn peek, void *raw, unsigned how, size_t *length, int *range)
 {
     struct parse_state st = {peek, raw, 0};
     struct crt_decimal dec;
@@ -359,7 +364,7 @@ uint64_t crt_parse_real(crt_peek_fn peek, void *raw, unsigned how, size_t *ok, i
     uint64_t value;
     int msvcrt = how & PARSE_MSVCRT, single = (how & PARSE_SINGLE) != 0;
 
-    *ok = 0;
+    *length = 0;
     *range = 0;
     c = state_peek(&st, 0);
     if (c == '+' || c == '-') {
@@ -372,22 +377,36 @@ uint64_t crt_parse_real(crt_peek_fn peek, void *raw, unsigned how, size_t *ok, i
             accepted = st.consumed;
             if (match_word(state_peek, &st, "inity") == 5)
                 accepted = st.consumed;
-            *ok = accepted;
+            *length = accepted;
             return signed_zero(negative, single) | (single ? 0x7F800000 : 0x7FF0000000000000ULL);
         }
         if (lower(c) == 'n' && match_word(state_peek, &st, "nan") == 3) {
+            /* nan(n-char-sequence); "nan(snan)" and "nan(ind)" are the NaNs printf spells so */
+            uint64_t nan = single ? 0x7FC00000 : 0x7FF8000000000000ULL;
+            char word[6];
+            int n = 0;
+
             accepted = st.consumed;
-            if (state_peek(&st, 0) == '(') {   /* nan(n-char-sequence) */
+            if (state_peek(&st, 0) == '(') {
                 state_peek(&st, 1);
-                while ((c = state_peek(&st, 0)) == '_' || hex_value(c) >= 0 || (lower(c) >= 'a' && lower(c) <= 'z'))
+                while (is_nan_char(c = state_peek(&st, 0))) {
+                    if (n < 5)
+                        word[n] = (char)lower(c);
+                    n++;
                     state_peek(&st, 1);
+                }
                 if (c == ')') {
                     state_peek(&st, 1);
                     accepted = st.consumed;
+                    word[n < 5 ? n : 5] = 0;
+                    if (n == 4 && word[0] == 's' && word[1] == 'n' && word[2] == 'a' && word[3] == 'n')
+                        nan = single ? 0x7FA00000 : 0x7FF4000000000000ULL;
+                    else if (n == 3 && word[0] == 'i' && word[1] == 'n' && word[2] == 'd')
+                        negative = 1;
                 }
             }
-            *ok = accepted;
-            return signed_zero(negative, single) | (single ? 0x7FC00000 : 0x7FF8000000000000ULL);
+            *length = accepted;
+            return signed_zero(negative, single) | nan;
         }
         return 0;
     }
@@ -402,10 +421,10 @@ uint64_t crt_parse_real(crt_peek_fn peek, void *raw, unsigned how, size_t *ok, i
             size_t hex_accepted = 0;
             value = parse_hex(&st, negative, single, &hex_accepted, range);
             if (hex_accepted) {
-                *ok = hex_accepted;
+                *length = hex_accepted;
                 return value;
             }
-            *ok = accepted;               /* "0x" with no digits: the number 0 */
+            *length = accepted;               /* "0x" with no digits: the number 0 */
             return signed_zero(negative, single);
         }
     }
@@ -456,6 +475,6 @@ uint64_t crt_parse_real(crt_peek_fn peek, void *raw, unsigned how, size_t *ok, i
         dec.d[dec.n++] = '1';
         dec.exp--;
     }
-    *ok = accepted;
+    *length = accepted;
     return decimal_bits(&dec, negative, single, range);
 }

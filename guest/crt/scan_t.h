@@ -1,6 +1,6 @@
 /*
- * The scanf engine for one character width, included twice by scan.c: CH the character type, OCH the other
- * width's, F(name) the name for this width, WIDE 1 for wchar_t. It reads from a scan_src (scan.c).
+ * The scanf engine for one character width, included twice by scan.c: CH the character type, F(name) the name
+ * for this width, WIDE 1 for wchar_t. It reads from a scan_src (scan.c).
  */
 
 /* The next character, or -1 at the end (of the string, of its count, or of the stream). */
