@@ -475,6 +475,7 @@ int main(void)
     r = sscanf("abc", "abd%d", &a); T("%d", r);
     r = sscanf("ab", "abc%d", &a); T("%d", r);
     r = swscanf(L"wide 7", L"%s %d", w, &a); T("%d: %ls %d", r, w, a);
+    r = swscanf(L"\x3b1\x3b2z", L"%[\x3c9-\x3b1]", w); T("%d: %x %x %d", r, w[0], w[1], w[2]);
     r = _snscanf("12345", 3, "%d", &a); T("%d: %d", r, a);
     r = sscanf_s("toolong ab", "%s", s1, 4); T("%d: [%s]", r, s1);
     r = sscanf_s("ab cd", "%s %2c", s1, 16, c3, 2); T("%d: %s %.2s", r, s1, c3);
@@ -499,7 +500,7 @@ def test_scanf_conversions(tmp_path: Path, width: str, flavor: str) -> None:
     expected = [
         "3: 42 -17 31", "3: abc 123 def 10", f"3: 3.25 9.9999999999999992{e22} -7", "-1", "-1", "0", "1",
         "2: 12 56", "1: xyz", "3: 511 0 12", "1: he", "1: ]]", "2: 5 rest", "0", "-1",
-        "2: wide 7", "1: 123", "0: []", "2: ab cd", "3: 1 -0.0025 700",
+        "2: wide 7", "1: 3b1 3b2 0", "1: 123", "0: []", "2: ab cd", "3: 1 -0.0025 700",
         # msvcrt.dll's scanf reads no hexadecimal float: "0x1.8p1" is 0 ending at 'x'
         "1: 0" if flavor == "msvcrt" else "2: 3",
     ]

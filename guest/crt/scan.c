@@ -35,19 +35,27 @@ static int digit_value(int c)
 }
 
 #define CH char
+#define CH_MAX 0xFFu
 #define WIDE 0
 #define F(name) name##_narrow
+#define MAP_BYTES 32
 #include "scan_t.h"
 #undef CH
+#undef CH_MAX
 #undef WIDE
 #undef F
+#undef MAP_BYTES
 #define CH wchar_t
+#define CH_MAX 0xFFFFu
 #define WIDE 1
 #define F(name) name##_wide
+#define MAP_BYTES 8192
 #include "scan_t.h"
 #undef CH
+#undef CH_MAX
 #undef WIDE
 #undef F
+#undef MAP_BYTES
 
 #define UNCOUNTED ((size_t)-1)
 

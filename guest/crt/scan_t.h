@@ -81,26 +81,31 @@ static int F(float_peek)(void *ctx, int consume)
     return c;
 }
 
-/* Whether c is in the %[ set between set and end (the characters after '[' and '^', up to the closing ']'). */
-static int F(in_set)(const CH *set, const CH *end, int c)
+/* The %[ set between set and end (after '[' and '^', up to the closing ']') as a bitmap of every character of this
+ * width, built once per conversion: a long input against a long set costs their sum, not their product. */
+static void F(fill_set)(const CH *set, const CH *end, unsigned char *map)
 {
     for (const CH *p = set; p < end; p++) {
-        if (p + 2 < end && p[1] == '-') {        /* a range a-z */
-            unsigned lo = (unsigned)p[0], hi = (unsigned)p[2];
+        unsigned lo = (unsigned)*p & CH_MAX, hi = lo;
+
+        if (p + 2 < end && p[1] == '-') {        /* a range a-z (either way round) */
+            hi = (unsigned)p[2] & CH_MAX;
             if (lo > hi) {
                 unsigned t = lo;
                 lo = hi;
                 hi = t;
             }
-            if ((unsigned)c >= lo && (unsigned)c <= hi)
-                return 1;
             p += 2;
-            continue;
         }
-        if ((unsigned)c == (unsigned)*p)
-            return 1;
+        for (unsigned c = lo; c <= hi; c++) {
+            if (!(c & 7) && c + 7 <= hi) {        /* a whole byte of the map at once */
+                map[c >> 3] = 0xFF;
+                c += 7;
+            } else {
+                map[c >> 3] |= (unsigned char)(1 << (c & 7));
+            }
+        }
     }
-    return 0;
 }
 
 /* Stores one character of a %c %s %[ field: to a narrow or a wide buffer. */
@@ -114,7 +119,8 @@ static void F(store_char)(void *dest, size_t i, int c, int wide_dest)
 
 int F(crt_scan)(struct scan_src *src, const CH *fmt, va_list ap, unsigned opts)
 {
-    int assigned = 0, converted = 0, c;
+    int assigned = 0, converted = 0, c, result;
+    unsigned char small_map[WIDE ? 1 : MAP_BYTES], *map = NULL;   /* the %[ bitmap (heap for the wide one) */
 
     if (!fmt) {
         crt_invalid_parameter(CRT_EINVAL);
@@ -287,7 +293,7 @@ int F(crt_scan)(struct scan_src *src, const CH *fmt, va_list ap, unsigned opts)
             /* This width's characters or the other's, by the same rule as printf's. */
             int upper = conv == 'C' || conv == 'S';
             int wide_dest;
-            const CH *set = NULL, *set_end = NULL;
+            const CH *set, *set_end;
             int negate = 0;
             void *dest = NULL;
             size_t cap = (size_t)-1, n = 0;
@@ -311,6 +317,14 @@ int F(crt_scan)(struct scan_src *src, const CH *fmt, va_list ap, unsigned opts)
                 set_end = fmt;
                 if (*fmt)
                     fmt++;
+                if (!map) {
+                    map = WIDE ? crt_alloc(MAP_BYTES) : small_map;
+                    if (!map)
+                        goto done;
+                }
+                for (size_t i = 0; i < MAP_BYTES; i++)
+                    map[i] = 0;
+                F(fill_set)(set, set_end, map);
             }
             if (!suppress) {
                 dest = va_arg(ap, void *);
@@ -332,7 +346,7 @@ int F(crt_scan)(struct scan_src *src, const CH *fmt, va_list ap, unsigned opts)
                 if (c < 0)
                     break;
                 if ((lower_conv == 's' && is_space(c)) ||
-                    (conv == '[' && F(in_set)(set, set_end, c) == negate)) {
+                    (conv == '[' && ((map[c >> 3] >> (c & 7)) & 1) == negate)) {
                     F(unget)(src, c);
                     break;
                 }
@@ -366,7 +380,12 @@ int F(crt_scan)(struct scan_src *src, const CH *fmt, va_list ap, unsigned opts)
         }
     }
 done:
-    return assigned;
+    result = assigned;
+    goto out;
 input_failure:
-    return converted || assigned ? assigned : -1;
+    result = converted || assigned ? assigned : -1;
+out:
+    if (map && map != small_map)
+        crt_free(map);
+    return result;
 }
