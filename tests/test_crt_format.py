@@ -14,6 +14,9 @@ Each program formats into a buffer and writes it with WriteFile: expected bytes 
 
 from __future__ import annotations
 
+import random
+import struct
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -807,3 +810,117 @@ int main(void)
 }
 """
     expect(run_c(body, tmp_path, width, "msvcrt"), "42-2.50|7\nabc|-1\n1 77\n")
+
+
+
+RANDOM_PRINTF = r"""
+#include <string.h>
+static char text[1 << 17];
+static int used;
+static unsigned long long state = 88172645463325252ULL;
+static unsigned long long next(void) { state ^= state << 13; state ^= state >> 7; state ^= state << 17; return state; }
+static int standard(char *b, const char *f, ...)
+{
+    va_list ap;
+    int r;
+    va_start(ap, f);
+    r = __stdio_common_vsprintf(0x20, b, 700, f, NULL, ap);     /* STANDARD_ROUNDING */
+    va_end(ap);
+    return r;
+}
+int main(void)
+{
+    static const char *fmts[] = {"%.*e", "%.*f", "%.*g", "%#.*g", "%+.*e", "%.*E"};
+    int i;
+    for (i = 0; i < 400; i++) {
+        unsigned long long u = next();
+        double d;
+        int p = (int)(next() % 25);
+        const char *f = fmts[next() % 6];
+        char b[700];
+        if (i % 3 == 0)
+            u = (u & 0x800FFFFFFFFFFFFFULL) | ((next() % 200 + 923) << 52);    /* near 1: ties are common */
+        if ((u >> 52 & 0x7FF) == 0x7FF || (f[3] == 'f' && (u >> 52 & 0x7FF) > 1223))
+            continue;
+        memcpy(&d, &u, 8);
+        standard(b, f, p, d);
+        used += sprintf(text + used, "%016llx %s %d %s\n", u, f, p, b);
+    }
+    WriteFile(GetStdHandle(STD_OUTPUT_HANDLE), text, used, (DWORD *)&i, NULL);
+    return 0;
+}
+"""
+
+
+@widths
+def test_ucrtbase_standard_rounding_is_exact(tmp_path: Path, width: str) -> None:
+    """With the option MSVC's own headers pass (STANDARD_ROUNDING), ucrtbase prints the correctly rounded decimal
+    of the double's binary value, ties to even: what Python prints for the same bits, for random doubles and
+    precisions."""
+    ran = run_c(RANDOM_PRINTF, tmp_path, width, "ucrtbase")
+    assert ran.status == 0
+    lines = ran.stdout.splitlines()
+    assert len(lines) > 300
+    for line in lines:
+        bits, fmt, prec, text = line.split(" ", 3)
+        value = struct.unpack(">d", bytes.fromhex(bits))[0]
+        assert text == fmt.replace("*", prec) % value, line
+
+
+def random_decimals() -> list[str]:
+    """Decimal strings for strtod: random doubles' shortest forms, the exact midpoints between two doubles (and
+    just above them), and random digit strings with random exponents."""
+    rng = random.Random(7)
+    cases = []
+    for _ in range(300):
+        kind = rng.random()
+        if kind < 0.3:
+            cases.append(repr(rng.uniform(-1.0, 1.0) * 10.0 ** rng.randint(-300, 300)))
+        elif kind < 0.6:
+            low = rng.getrandbits(62)
+            mid = (Decimal(struct.unpack("<d", struct.pack("<Q", low))[0])
+                   + Decimal(struct.unpack("<d", struct.pack("<Q", low + 1))[0])) / 2
+            text = format(mid, "e")
+            cases.append(text.replace("e", "0000001e") if rng.random() < 0.5 else text)
+        else:
+            digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 60)))
+            cases.append(f"{digits[0]}.{digits[1:]}e{rng.randint(-330, 310)}")
+    return cases
+
+
+STRTOD_STDIN = r"""
+#include <string.h>
+static char input[1 << 16], text[1 << 16];
+int main(void)
+{
+    DWORD got = 0, size = 0;
+    int used = 0;
+    char *p, *end, *line_end;
+    double (__cdecl *f)(const char *, char **) = (void *)crt("strtod");
+    while (ReadFile(GetStdHandle(STD_INPUT_HANDLE), input + size, sizeof input - 1 - size, &got, NULL) && got)
+        size += got;                         /* a console gives a line a read */
+    for (p = input; p < input + size; p = line_end + 1) {
+        double d;
+        unsigned long long u;
+        line_end = strchr(p, '\n');
+        *line_end = 0;
+        d = f(p, &end);
+        memcpy(&u, &d, 8);
+        used += sprintf(text + used, "%016I64x %d\n", u, (int)(end - p));
+    }
+    WriteFile(GetStdHandle(STD_OUTPUT_HANDLE), text, used, &got, NULL);
+    return 0;
+}
+"""
+
+
+@widths
+@both
+def test_strtod_is_correctly_rounded(tmp_path: Path, width: str, flavor: str) -> None:
+    """strtod gives the nearest double (ties to even) and reads the whole number, as Python's float() does, for
+    random inputs near and at the midpoints between doubles."""
+    cases = random_decimals()
+    ran = run_c(STRTOD_STDIN, tmp_path, width, flavor, stdin=("\n".join(cases) + "\n").encode())
+    assert ran.status == 0
+    expected = [f"{struct.pack('>d', float(case)).hex()} {len(case)}" for case in cases]
+    assert ran.stdout.splitlines() == expected
