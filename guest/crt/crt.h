@@ -118,7 +118,7 @@ void crt_free(void *block);
 #define CRT_LOCK_EXIT2 9
 #define CRT_LOCK_LOCALE 12
 #define CRT_LOCK_OSFHND 10
-#define CRT_LOCK_STREAM0 28       /* the locks of the first _IOB_ENTRIES streams follow */
+#define CRT_LOCK_STREAM0 16       /* _iob[i]: _lock(16 + i), as msvcrt.dll and mingw-w64's own _lock_file take it */
 #define CRT_LOCK_COUNT 48
 void CRT_EXPORT _lock(int lock);
 void CRT_EXPORT _unlock(int lock);

@@ -47,7 +47,7 @@ void CRT_EXPORT _lock_file(FILE *stream)
     int index = iob_index(stream);
 
     if (index >= 0) {
-        _lock(STREAM_LOCK0 + index);
+        _lock(CRT_LOCK_STREAM0 + index);
         iob_depth[index]++;
     } else {
         EnterCriticalSection(&((stream_ext *)stream)->lock);
@@ -65,7 +65,7 @@ void CRT_EXPORT _unlock_file(FILE *stream)
         crt_stream_flush(stream);
     --*depth;
     if (index >= 0)
-        _unlock(STREAM_LOCK0 + index);
+        _unlock(CRT_LOCK_STREAM0 + index);
     else
         LeaveCriticalSection(&((stream_ext *)stream)->lock);
 }

@@ -88,10 +88,6 @@ wchar_t *crt_path_to_wide(const char *path);
 #define IO_TEMPBUF 0x10000        /* a console's stdout/stderr: the buffer is written at the end of each call */
 #define CRT_BUFSIZ 4096
 #define CRT_IOB_ENTRIES 20
-/* _iob[i] is locked with _lock(STREAM_LOCK0 + i): 16 is msvcrt.dll's _STREAM_LOCKS, which mingw-w64's own
- * _lock_file, linked into every program built against msvcrt.dll, takes too (crt.h's CRT_LOCK_STREAM0, 28, would
- * not exclude it; it should become 16). */
-#define STREAM_LOCK0 16
 
 /* The first streams, as msvcrt exports them: stdin, stdout and stderr first. */
 extern FILE _iob[CRT_IOB_ENTRIES];
