@@ -1,0 +1,57 @@
+"""A second opinion on the gauntlet's expected outputs: each program's x86_64 build run under Wine's wine64 (Wine is
+a second opinion only; Windows decides, see README.md). Not a test: run it by hand where Wine is installed:
+
+    PYTHONPATH=. python tests/gauntlet/wine_check.py [NAME...]
+
+Each program is placed at C:\\NAME.exe of a scratch Wine prefix (with the toolchain's DLLs beside it when it links
+against them) and run from C:\\ with TZ=UTC, its NAME.args and NAME.stdin; stdout and the exit status are compared
+with NAME.out (or NAME.x64.out) and the status line."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from tests.test_gauntlet import build_program, programs
+
+WINE = shutil.which("wine64") or "/usr/lib/wine/wine64"
+
+
+def main(names: list[str]) -> int:
+    prefix = Path(os.environ.get("WINEPREFIX", Path(tempfile.gettempdir()) / "gauntlet-wine"))
+    env = {**os.environ, "WINEPREFIX": str(prefix), "WINEDEBUG": "-all", "TZ": "UTC"}
+    drive = prefix / "drive_c"
+    if not drive.exists():
+        subprocess.run([WINE, "cmd", "/c", "exit"], env=env, capture_output=True, check=False)
+    failures = 0
+    with tempfile.TemporaryDirectory() as scratch:
+        for program in programs():
+            if names and program.name not in names:
+                continue
+            for variant in program.variants:
+                built = build_program(program, variant, "x64", Path(scratch) / variant.label / program.name)
+                before = set(os.listdir(drive))
+                for file in built.parent.iterdir():
+                    shutil.copyfile(file, drive / file.name)
+                done = subprocess.run([WINE, f"C:\\{program.name}.exe", *program.args], cwd=drive, env=env,
+                                      input=program.stdin, capture_output=True, timeout=120, check=False)
+                for entry in set(os.listdir(drive)) - before:
+                    path = drive / entry
+                    shutil.rmtree(path) if path.is_dir() else path.unlink()
+                stdout = done.stdout.decode("latin-1")
+                same = stdout == program.expected("x64") and done.returncode == program.status
+                failures += not same
+                print(f"{program.name:24} {variant.command:40} {'matches' if same else 'DIFFERS'}"
+                      f" (status {done.returncode})")
+                if not same:
+                    print("    wine:    ", repr(stdout))
+                    print("    expected:", repr(program.expected("x64")))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
