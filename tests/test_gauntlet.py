@@ -40,7 +40,8 @@ class Variant:
 
     @property
     def label(self) -> str:
-        return "-".join(word.lstrip("-").replace("+", "x") for word in self.command.split())
+        words = (re.sub(r"[^A-Za-z0-9_-]", "", word.replace("+", "x")).lstrip("-") for word in self.command.split())
+        return "-".join(words)
 
     @property
     def dynamic_libstdcxx(self) -> bool:
