@@ -1,14 +1,16 @@
-"""A second opinion on the gauntlet's expected outputs: each program's x86_64 build run under Wine's wine64 (Wine is
-a second opinion only; Windows decides, see README.md). Not a test: run it by hand where Wine is installed:
+"""A second opinion on the gauntlet's expected outputs: each program run under Wine (a second opinion only; Windows
+decides, see README.md). Not a test: run it by hand where Wine is installed (`wine64` for the x86_64 builds; the x86
+builds need Debian's wine32:i386 too):
 
-    PYTHONPATH=. python tests/gauntlet/wine_check.py [NAME...]
+    PYTHONPATH=. python tests/gauntlet/wine_check.py [--width x86|x64] [NAME...]
 
 Each program is placed at C:\\NAME.exe of a scratch Wine prefix (with the toolchain's DLLs beside it when it links
 against them) and run from C:\\ with TZ=UTC, its NAME.args and NAME.stdin; stdout and the exit status are compared
-with NAME.out (or NAME.x64.out) and the status line."""
+with NAME.out (or NAME.WIDTH.out) and the status line. A program without an expected output yet has Wine's printed."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import subprocess
@@ -18,33 +20,38 @@ from pathlib import Path
 
 from tests.test_gauntlet import build_program, programs
 
-WINE = shutil.which("wine64") or "/usr/lib/wine/wine64"
+WINE = {"x64": shutil.which("wine64") or "/usr/lib/wine/wine64", "x86": shutil.which("wine") or "/usr/bin/wine"}
 
 
-def main(names: list[str]) -> int:
-    prefix = Path(os.environ.get("WINEPREFIX", Path(tempfile.gettempdir()) / "gauntlet-wine"))
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--width", choices=("x86", "x64"), default="x64")
+    parser.add_argument("names", nargs="*")
+    options = parser.parse_args()
+    wine = WINE[options.width]
+    prefix = Path(os.environ.get("WINEPREFIX", Path(tempfile.gettempdir()) / f"gauntlet-wine-{options.width}"))
     env = {**os.environ, "WINEPREFIX": str(prefix), "WINEDEBUG": "-all", "TZ": "UTC"}
     drive = prefix / "drive_c"
     if not drive.exists():
-        subprocess.run([WINE, "cmd", "/c", "exit"], env=env, capture_output=True, check=False)
+        subprocess.run([wine, "cmd", "/c", "exit"], env=env, capture_output=True, check=False)
     failures = 0
     with tempfile.TemporaryDirectory() as scratch:
         for program in programs():
-            if names and program.name not in names:
+            if options.names and program.name not in options.names:
                 continue
             for variant in program.variants:
-                built = build_program(program, variant, "x64", Path(scratch) / variant.label / program.name)
+                built = build_program(program, variant, options.width, Path(scratch) / variant.label / program.name)
                 before = set(os.listdir(drive))
                 for file in built.parent.iterdir():
                     shutil.copyfile(file, drive / file.name)
-                done = subprocess.run([WINE, f"C:\\{program.name}.exe", *program.args], cwd=drive, env=env,
+                done = subprocess.run([wine, f"C:\\{program.name}.exe", *program.args], cwd=drive, env=env,
                                       input=program.stdin, capture_output=True, timeout=120, check=False)
                 for entry in set(os.listdir(drive)) - before:
                     path = drive / entry
                     shutil.rmtree(path) if path.is_dir() else path.unlink()
                 stdout = done.stdout.decode("latin-1")
                 try:
-                    expected = program.expected("x64")
+                    expected = program.expected(options.width)
                 except FileNotFoundError:  # a new program: show what Wine gives, to be read and kept as NAME.out
                     expected = None
                 same = stdout == expected and done.returncode == program.status
@@ -58,4 +65,4 @@ def main(names: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())
