@@ -23,6 +23,6 @@ int main(void)
 {
     printf("deep frames: %lu\n", deep(14));
     printf("fib(24) = %d\n", fib(24));
-    printf("recursion 20000 deep: %d\n", depth(20000));
+    printf("recursion 5000 deep: %d\n", depth(5000));
     return 0;
 }

@@ -3,7 +3,7 @@
 #include <windows.h>
 
 #define THREADS 4
-#define STEPS 10000
+#define STEPS 2000
 
 static CRITICAL_SECTION lock;
 static long shared_total;

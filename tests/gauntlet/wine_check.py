@@ -5,8 +5,9 @@ builds need Debian's wine32:i386 too):
     PYTHONPATH=. python tests/gauntlet/wine_check.py [--width x86|x64] [NAME...]
 
 Each program is placed at C:\\NAME.exe of a scratch Wine prefix (with the toolchain's DLLs beside it when it links
-against them) and run from C:\\ with TZ=UTC, its NAME.args and NAME.stdin; stdout and the exit status are compared
-with NAME.out (or NAME.WIDTH.out) and the status line. A program without an expected output yet has Wine's printed."""
+against them) and run from C:\\ with TZ=UTC, its NAME.args and NAME.stdin; stdout, the exit status and stderr are
+compared with NAME.out (or NAME.WIDTH.out), the status line and NAME.err. A program without an expected output yet
+has Wine's printed."""
 
 from __future__ import annotations
 
@@ -54,13 +55,19 @@ def main() -> int:
                     expected = program.expected(options.width)
                 except FileNotFoundError:  # a new program: show what Wine gives, to be read and kept as NAME.out
                     expected = None
-                same = stdout == expected and done.returncode == program.status
+                expected_stderr = program.expected_stderr()
+                stderr = done.stderr.decode("latin-1")
+                same = (stdout == expected and done.returncode == program.status
+                        and (expected_stderr is None or stderr == expected_stderr))
                 failures += not same
                 print(f"{program.name:24} {variant.command:40} {'matches' if same else 'DIFFERS'}"
                       f" (status {done.returncode})")
                 if not same:
                     print("    wine:    ", repr(stdout))
                     print("    expected:", repr(expected))
+                    if expected_stderr is not None and stderr != expected_stderr:
+                        print("    wine's stderr:    ", repr(stderr))
+                        print("    expected stderr:", repr(expected_stderr))
     return 1 if failures else 0
 
 
