@@ -1,0 +1,42 @@
+/*
+ * The wide string functions of <wchar.h> (the bodies in string_t.h, shared with the narrow ones of string.c), and
+ * wcstok, which takes a third argument (the position) in the UCRT but not in msvcrt (exported as crt_wcstok,
+ * since mingw-w64's <wchar.h> declares the two-argument form).
+ */
+#include "libc.h"
+
+size_t CRT_EXPORT wcslen(const wchar_t *s)
+{
+    const wchar_t *p = s;
+
+    while (*p)
+        p++;
+    return p - s;
+}
+
+#define CH wchar_t
+#define UCH unsigned short
+#define S(name) wcs##name
+#define U(name) _wcs##name
+#define FOLD_LOWER(c) towlower(c)
+#define FOLD_UPPER(c) towupper(c)
+#define SET_BITS 65536
+#define SET_LINEAR 32
+#define SET_LOCAL 1
+#define COMPARE_STRING CompareStringW
+#define CHAR_ARG wchar_t
+#include "string_t.h"
+
+/* msvcrt: wcstok(s, delim) with the per-thread position; UCRT: wcstok(s, delim, context), where a NULL context
+ * means the per-thread position (the UCRT's _wcstok is the two-argument form). */
+wchar_t *CRT_EXPORT crt_wcstok(wchar_t *s, const wchar_t *delim, wchar_t **context)
+{
+    if (crt_flavor == CRT_MSVCRT || !context)
+        context = &crt_thread_data()->wcstok_next;
+    return wcstokenize(s, delim, context);
+}
+
+wchar_t *CRT_EXPORT _wcstok(wchar_t *s, const wchar_t *delim)
+{
+    return wcstokenize(s, delim, &crt_thread_data()->wcstok_next);
+}
