@@ -1,7 +1,8 @@
 """The C runtime's strings, memory, conversions, error messages and locale (guest/crt: mem.c, string.c, wstring.c,
 conv.c, strerror.c, locale.c): programs built by the standard mingw-w64 toolchain against msvcrt.dll, run in both
 widths, printing through a small WriteFile helper (no printf needed) and compared with what Windows' msvcrt.dll
-prints. -fno-builtin keeps gcc from answering strlen("...") and its kin at compile time."""
+prints. -fno-builtin keeps gcc from answering strlen("...") and its kin at compile time; an undeclared function
+is an error (its pointer result would be cut to an int)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from tests.toolchain import build_and_run
 
 WIDTHS = ("x86", "x64")
-FLAGS = ("-O2", "-fno-builtin")
+FLAGS = ("-O2", "-fno-builtin", "-Werror=implicit-function-declaration")
 
 # The helpers every test program starts with: put() a string, num() a signed number, hex() an unsigned one,
 # line() a label and a number, check() an "ok" or a "FAIL <what>" line, and a quiet invalid-parameter handler
@@ -25,6 +26,11 @@ PRELUDE = r"""
 #include <wchar.h>
 #include <wctype.h>
 #include <limits.h>
+#include <search.h>
+#include <mbstring.h>
+#include <mbctype.h>
+#include <time.h>
+#include <sys/timeb.h>
 static void put(const char *s) { DWORD n; WriteFile(GetStdHandle(STD_OUTPUT_HANDLE), s, lstrlenA(s), &n, 0); }
 static void hex(unsigned long long v)
 {

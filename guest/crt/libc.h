@@ -56,6 +56,9 @@ static inline int crt_upper_byte(unsigned char c)
     return c >= 'a' && c <= 'z' ? c - ('a' - 'A') : c;
 }
 
+/* The multibyte code page (_getmbcp; mbstring.c): setlocale sets it with LC_CTYPE. */
+extern unsigned crt_mbcp;
+
 /* A byte of the current code page as a UTF-16 unit and back (locale.c): -1 when it has none. */
 int crt_byte_to_wide(unsigned char c);
 int crt_wide_to_byte(wchar_t c);

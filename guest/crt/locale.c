@@ -265,6 +265,7 @@ static void apply(int category, const struct locale_id *id)
         crt_ctype.upper = t ? t->upper : NULL;
         _pctype = (unsigned short *)crt_ctype.ctype;
         __mb_cur_max = 1;
+        crt_mbcp = crt_ctype.codepage;
     }
 }
 
