@@ -101,6 +101,38 @@ CLASSIFY(isprint, CT_ALPHA | CT_DIGIT | CT_PUNCT | CT_BLANK)
 CLASSIFY(isgraph, CT_ALPHA | CT_DIGIT | CT_PUNCT)
 CLASSIFY(iscntrl, CT_CONTROL)
 
+/* The _l forms: the same with a _locale_t's table. */
+int CRT_EXPORT _isctype_l(int c, int mask, _locale_t locale)
+{
+    if (c < -1 || c > 255)
+        return 0;
+    return crt_locale_ctype(locale)[c] & mask;
+}
+
+#define CLASSIFY_L(name, mask) \
+    int CRT_EXPORT name(int c, _locale_t locale) { return _isctype_l(c, mask, locale); }
+CLASSIFY_L(_isalpha_l, CT_ALPHA)
+CLASSIFY_L(_isupper_l, CT_UPPER)
+CLASSIFY_L(_islower_l, CT_LOWER)
+CLASSIFY_L(_isdigit_l, CT_DIGIT)
+CLASSIFY_L(_isxdigit_l, CT_HEX)
+CLASSIFY_L(_isspace_l, CT_SPACE)
+CLASSIFY_L(_ispunct_l, CT_PUNCT)
+CLASSIFY_L(_isalnum_l, CT_ALPHA | CT_DIGIT)
+CLASSIFY_L(_isprint_l, CT_ALPHA | CT_DIGIT | CT_PUNCT | CT_BLANK)
+CLASSIFY_L(_isgraph_l, CT_ALPHA | CT_DIGIT | CT_PUNCT)
+CLASSIFY_L(_iscntrl_l, CT_CONTROL)
+
+int CRT_EXPORT _toupper_l(int c, _locale_t locale)
+{
+    return c < 0 || c > 255 ? c : crt_locale_case(locale, c, 1);
+}
+
+int CRT_EXPORT _tolower_l(int c, _locale_t locale)
+{
+    return c < 0 || c > 255 ? c : crt_locale_case(locale, c, 0);
+}
+
 /* isblank: the table's blanks and the tab, which is not CT_BLANK there (so isprint is false for it). */
 int CRT_EXPORT isblank(int c)
 {

@@ -56,6 +56,10 @@ static inline int crt_upper_byte(unsigned char c)
     return c >= 'a' && c <= 'z' ? c - ('a' - 'A') : c;
 }
 
+/* The byte table (from -1) and the case mapping of a _locale_t, NULL for the current locale (locale.c). */
+const unsigned short *crt_locale_ctype(const void *locale);
+int crt_locale_case(const void *locale, int c, int upper);
+
 /* The multibyte code page (_getmbcp; mbstring.c): setlocale sets it with LC_CTYPE. */
 extern unsigned crt_mbcp;
 

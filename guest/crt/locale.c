@@ -491,6 +491,32 @@ static struct crt_locale *make_locale(unsigned cp, LCID lcid, const unsigned sho
     return l;
 }
 
+/* The byte table and case of a _locale_t (NULL: the current locale's), for the _l functions. */
+const unsigned short *crt_locale_ctype(const void *locale)
+{
+    const struct crt_locale *l = locale;
+
+    if (!l)
+        return crt_ctype.ctype;
+    return crt_flavor == CRT_UCRT ? l->info.ucrt.pctype : l->info.msvcrt.pctype;
+}
+
+int crt_locale_case(const void *locale, int c, int upper)
+{
+    const struct crt_locale *l = locale;
+    unsigned cp;
+
+    if (!l)
+        return upper ? crt_upper_byte((unsigned char)c) : crt_lower_byte((unsigned char)c);
+    cp = crt_flavor == CRT_UCRT ? l->info.ucrt.lc_codepage : l->info.msvcrt.lc_codepage;
+    for (size_t i = 0; cp && i < sizeof tables / sizeof tables[0] && tables[i]; i++)
+        if (tables[i]->cp == cp)
+            return (upper ? tables[i]->upper : tables[i]->lower)[(unsigned char)c];
+    if (upper)
+        return c >= 'a' && c <= 'z' ? c - ('a' - 'A') : c;
+    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
 struct crt_locale *CRT_EXPORT _get_current_locale(void)
 {
     return make_locale(crt_ctype.codepage, crt_ctype.handle_ctype, crt_ctype.ctype);
