@@ -67,6 +67,20 @@ extern unsigned crt_mbcp;
 int crt_byte_to_wide(unsigned char c);
 int crt_wide_to_byte(wchar_t c);
 
+/* struct tm (time.h), and the time functions' shared pieces (time_tm.c). */
+struct crt_tm {
+    int tm_sec, tm_min, tm_hour, tm_mday, tm_mon, tm_year, tm_wday, tm_yday, tm_isdst;
+};
+long long crt_days_from_civil(long long year, int month, int day);
+void crt_break_down(long long t, struct crt_tm *tm);
+void crt_tzset_once(void);
+extern long _timezone, _dstbias;
+extern int _daylight;
+extern char *_tzname[2];
+int CRT_EXPORT _localtime64_s(struct crt_tm *tm, const long long *t);
+long long CRT_EXPORT _time64(long long *t);
+extern const char *const crt_day_names[7][2], *const crt_month_names[12][2];   /* short and long (time_format.c) */
+
 /* Standard functions used across this area's files. */
 size_t CRT_EXPORT strlen(const char *s);
 size_t CRT_EXPORT wcslen(const wchar_t *s);
