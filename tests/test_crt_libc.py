@@ -563,3 +563,58 @@ wbuf [Result too large]
 def test_strerror(tmp_path, width):
     ran = run(tmp_path, width, STRERROR)
     assert (ran.status, ran.stdout) == (0, STRERROR_OUT)
+
+
+EXTRAS = r"""
+int main(void)
+{
+    char buf[64], path[MAX_PATH];
+    wchar_t w[8];
+    _locale_t c = _create_locale(LC_ALL, "C"), us = _create_locale(LC_ALL, "English_United States.1252");
+    errno = ENOENT; line("_strerror_s", _strerror_s(buf, sizeof buf, "x")); sline("buf", buf);
+    line("_stricmp_l C", _stricmp_l("\xc9", "\xe9", c) != 0);
+    line("_stricmp_l 1252", _stricmp_l("\xc9", "\xe9", us));
+    line("_strnicmp_l", _strnicmp_l("ABx", "aby", 2, c));
+    strcpy(buf, "\xe9t\xe9"); _strupr_l(buf, us); put("_strupr_l "); hex((unsigned char)buf[0]); put("\n");
+    line("_strtol_l", _strtol_l("  -0x1F", NULL, 16, c));
+    line("_atoi_l", _atoi_l("77", c));
+    strcpy(buf, "abc"); line("_strset_s", _strset_s(buf, 4, 'z')); sline("buf", buf);
+    strcpy(buf, "abc"); line("_strnset_s", _strnset_s(buf, 4, 'y', 2)); sline("buf", buf);
+    line("wmemcpy_s", wmemcpy_s(w, 8, L"hey", 4)); wsline("w", w);
+    line("towctrans", towctrans(L'a', wctrans("toupper")));
+    CreateDirectoryA("C:\\tools", NULL);
+    CloseHandle(CreateFileA("C:\\tools\\probe.txt", GENERIC_WRITE, 0, NULL, CREATE_NEW, 0, NULL));
+    _putenv("WOWPATH=C:\\nowhere;C:\\tools");
+    _searchenv("probe.txt", "WOWPATH", path); sline("_searchenv", path);
+    errno = 0; _searchenv("absent.txt", "WOWPATH", path); sline("_searchenv absent", path); line("errno", errno);
+    _free_locale(c); _free_locale(us);
+    return 0;
+}
+"""
+
+EXTRAS_OUT = """_strerror_s 0
+buf [x: No such file or directory
+]
+_stricmp_l C 1
+_stricmp_l 1252 0
+_strnicmp_l 0
+_strupr_l c9
+_strtol_l -31
+_atoi_l 77
+_strset_s 0
+buf [zzz]
+_strnset_s 0
+buf [yyc]
+wmemcpy_s 0
+w [hey]
+towctrans 65
+_searchenv [C:\\tools\\probe.txt]
+_searchenv absent []
+errno 2
+"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_locale_forms_and_lesser_functions(tmp_path, width):
+    ran = run(tmp_path, width, EXTRAS)
+    assert (ran.status, ran.stdout) == (0, EXTRAS_OUT)

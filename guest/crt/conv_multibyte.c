@@ -321,3 +321,49 @@ size_t CRT_EXPORT wcsrtombs(char *dst, const wchar_t **src, size_t n, mbstate *s
     }
     return to_bytes(dst, *src, n, dst ? src : NULL);
 }
+
+/* The _s forms of the restartable string conversions: mbstowcs_s and wcstombs_s from *src, which moves past what
+ * was converted (NULL once the NUL was). */
+int CRT_EXPORT mbsrtowcs_s(size_t *done, wchar_t *dst, size_t size, const char **src, size_t count,
+                           mbstate *state)
+{
+    int r;
+    size_t n = 0;
+
+    if (!src || !*src) {
+        if (dst && size)
+            *dst = 0;
+        crt_invalid_parameter(CRT_EINVAL);
+        return CRT_EINVAL;
+    }
+    if (state)
+        *state = 0;
+    r = mbstowcs_s(&n, dst, size, *src, count);
+    if (done)
+        *done = n;
+    if (!r && dst)
+        *src = n && !(*src)[n - 1] ? NULL : *src + n - 1;
+    return r;
+}
+
+int CRT_EXPORT wcsrtombs_s(size_t *done, char *dst, size_t size, const wchar_t **src, size_t count,
+                           mbstate *state)
+{
+    int r;
+    size_t n = 0;
+
+    if (!src || !*src) {
+        if (dst && size)
+            *dst = 0;
+        crt_invalid_parameter(CRT_EINVAL);
+        return CRT_EINVAL;
+    }
+    if (state)
+        *state = 0;
+    r = wcstombs_s(&n, dst, size, *src, count);
+    if (done)
+        *done = n;
+    if (!r && dst)
+        *src = n && !(*src)[n - 1] ? NULL : *src + n - 1;
+    return r;
+}

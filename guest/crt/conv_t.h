@@ -122,6 +122,48 @@ long long CRT_EXPORT N(atoll, _wtoll)(const CH *s)
     return N(_atoi64, _wtoi64)(s);
 }
 
+/* The _l forms: the same (the blanks are the current locale's). */
+long CRT_EXPORT N(_strtol_l, _wcstol_l)(const CH *s, CH **end, int base, _locale_t l)
+{
+    (void)l;
+    return N(strtol, wcstol)(s, end, base);
+}
+
+unsigned long CRT_EXPORT N(_strtoul_l, _wcstoul_l)(const CH *s, CH **end, int base, _locale_t l)
+{
+    (void)l;
+    return N(strtoul, wcstoul)(s, end, base);
+}
+
+long long CRT_EXPORT N(_strtoi64_l, _wcstoi64_l)(const CH *s, CH **end, int base, _locale_t l)
+{
+    (void)l;
+    return N(_strtoi64, _wcstoi64)(s, end, base);
+}
+
+unsigned long long CRT_EXPORT N(_strtoui64_l, _wcstoui64_l)(const CH *s, CH **end, int base, _locale_t l)
+{
+    (void)l;
+    return N(_strtoui64, _wcstoui64)(s, end, base);
+}
+
+long long CRT_EXPORT N(_strtoll_l, _wcstoll_l)(const CH *s, CH **end, int base, _locale_t l)
+{
+    (void)l;
+    return N(_strtoi64, _wcstoi64)(s, end, base);
+}
+
+unsigned long long CRT_EXPORT N(_strtoull_l, _wcstoull_l)(const CH *s, CH **end, int base, _locale_t l)
+{
+    (void)l;
+    return N(_strtoui64, _wcstoui64)(s, end, base);
+}
+
+int CRT_EXPORT N(_atoi_l, _wtoi_l)(const CH *s, _locale_t l) { (void)l; return N(atoi, _wtoi)(s); }
+long CRT_EXPORT N(_atol_l, _wtol_l)(const CH *s, _locale_t l) { (void)l; return N(atol, _wtol)(s); }
+long long CRT_EXPORT N(_atoi64_l, _wtoi64_l)(const CH *s, _locale_t l) { (void)l; return N(_atoi64, _wtoi64)(s); }
+long long CRT_EXPORT N(_atoll_l, _wtoll_l)(const CH *s, _locale_t l) { (void)l; return N(_atoi64, _wtoi64)(s); }
+
 /* --- integers to text --------------------------------------------------------------------------------------- */
 
 /* Writes value (a magnitude) in radix to buf of size characters, after a '-' when negative (radix 10 only). 0, EINVAL or

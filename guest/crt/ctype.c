@@ -284,3 +284,17 @@ unsigned short CRT_EXPORT towlower(unsigned short c)
 {
     return map_case(c, LCMAP_LOWERCASE);
 }
+
+unsigned short CRT_EXPORT _towupper_l(unsigned short c, _locale_t locale) { (void)locale; return towupper(c); }
+unsigned short CRT_EXPORT _towlower_l(unsigned short c, _locale_t locale) { (void)locale; return towlower(c); }
+
+/* wctrans("toupper") is 1 and ("tolower") 2; towctrans maps by it (0 leaves c). */
+unsigned short CRT_EXPORT wctrans(const char *name)
+{
+    return !strcmp(name, "toupper") ? 1 : !strcmp(name, "tolower") ? 2 : 0;
+}
+
+unsigned short CRT_EXPORT towctrans(unsigned short c, unsigned short how)
+{
+    return how == 1 ? towupper(c) : how == 2 ? towlower(c) : c;
+}

@@ -169,3 +169,22 @@ void CRT_EXPORT _swab(char *src, char *dst, int n)
         dst[1] = a;
     }
 }
+
+/* The wide forms count wchar_t elements. */
+int CRT_EXPORT wmemcpy_s(wchar_t *dst, size_t size, const wchar_t *src, size_t n)
+{
+    if (n > (size_t)-1 / sizeof(wchar_t) || size > (size_t)-1 / sizeof(wchar_t)) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return CRT_EINVAL;
+    }
+    return memcpy_s(dst, size * sizeof(wchar_t), src, n * sizeof(wchar_t));
+}
+
+int CRT_EXPORT wmemmove_s(wchar_t *dst, size_t size, const wchar_t *src, size_t n)
+{
+    if (n > (size_t)-1 / sizeof(wchar_t) || size > (size_t)-1 / sizeof(wchar_t)) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return CRT_EINVAL;
+    }
+    return memmove_s(dst, size * sizeof(wchar_t), src, n * sizeof(wchar_t));
+}

@@ -1,6 +1,7 @@
 /*
- * _splitpath, _makepath and _fullpath, written once for both widths: stdlib_path.c includes this with CH char and
- * with CH wchar_t. The includer defines CH, N(narrow, wide), P(name) and FULLPATH (GetFullPathNameA or W).
+ * _splitpath, _makepath, _fullpath and _searchenv, written once for both widths: stdlib_path.c includes this with
+ * CH char and with CH wchar_t. The includer defines CH, N(narrow, wide), P(name), FULLPATH (GetFullPathNameA or W)
+ * and ATTRIBUTES (GetFileAttributesA or W).
  */
 
 /* Copies n characters and a NUL to out (of size characters; out NULL: not wanted). 0 or ERANGE. */
@@ -161,4 +162,50 @@ CH *CRT_EXPORT N(_fullpath, _wfullpath)(CH *buf, const CH *path, size_t size)
         return NULL;
     }
     return out;
+}
+
+/* _searchenv: file in the current directory, else in each directory of the environment variable `var` (a list
+ * separated by ';'), as a full path in buf of size characters; empty and ENOENT when it is nowhere. */
+int CRT_EXPORT N(_searchenv_s, _wsearchenv_s)(const CH *file, const CH *var, CH *buf, size_t size)
+{
+    CH candidate[MAX_PATH], *list;
+    const CH *p, *end;
+    size_t flen, dlen;
+
+    if (!buf || !size || !file || !var) {
+        if (buf && size)
+            *buf = 0;
+        crt_invalid_parameter(CRT_EINVAL);
+        return CRT_EINVAL;
+    }
+    *buf = 0;
+    if (!*file) {
+        crt_thread_data()->err = CRT_ENOENT;
+        return CRT_ENOENT;
+    }
+    if (ATTRIBUTES(file) != INVALID_FILE_ATTRIBUTES)
+        return N(_fullpath, _wfullpath)(buf, file, size) ? 0 : crt_thread_data()->err;
+    for (flen = 0; file[flen]; flen++)
+        ;
+    list = N(getenv, _wgetenv)(var);
+    for (p = list; p && *p; p = *end ? end + 1 : end) {
+        for (end = p; *end && *end != ';'; end++)
+            ;
+        dlen = end - p;
+        if (!dlen || dlen + 1 + flen >= MAX_PATH)
+            continue;
+        memcpy(candidate, p, dlen * sizeof(CH));
+        if (candidate[dlen - 1] != '\\' && candidate[dlen - 1] != '/')
+            candidate[dlen++] = '\\';
+        memcpy(candidate + dlen, file, (flen + 1) * sizeof(CH));
+        if (ATTRIBUTES(candidate) != INVALID_FILE_ATTRIBUTES)
+            return N(_fullpath, _wfullpath)(buf, candidate, size) ? 0 : crt_thread_data()->err;
+    }
+    crt_thread_data()->err = CRT_ENOENT;
+    return CRT_ENOENT;
+}
+
+void CRT_EXPORT N(_searchenv, _wsearchenv)(const CH *file, const CH *var, CH *buf)
+{
+    N(_searchenv_s, _wsearchenv_s)(file, var, buf, MAX_PATH);
 }

@@ -56,20 +56,42 @@ char *CRT_EXPORT strerror(int err)
     return buf;
 }
 
-/* "prefix: message\n" (or "message\n" without a prefix) for the current errno. */
+/* "prefix: message\n" (or "message\n" without a prefix) for the current errno into buf of size bytes. */
+int CRT_EXPORT _strerror_s(char *buf, size_t size, const char *prefix)
+{
+    const char *text = message(crt_thread_data()->err);
+    size_t need = strlen(text) + 2 + (prefix && *prefix ? strlen(prefix) + 2 : 0);
+
+    if (!buf || !size) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return CRT_EINVAL;
+    }
+    buf[0] = 0;
+    if (need > size) {
+        crt_invalid_parameter(CRT_ERANGE);
+        return CRT_ERANGE;
+    }
+    if (prefix && *prefix) {
+        strcat(buf, prefix);
+        strcat(buf, ": ");
+    }
+    strcat(buf, text);
+    strcat(buf, "\n");
+    return 0;
+}
+
 char *CRT_EXPORT _strerror(const char *prefix)
 {
     char *buf = thread_buffer();
-    const char *text = message(crt_thread_data()->err);
 
     if (!buf)
         return NULL;
     buf[0] = 0;
-    if (prefix && *prefix) {
+    if (prefix && *prefix) {                              /* the prefix cut to 94 characters */
         strncat(buf, prefix, 94);
         strcat(buf, ": ");
     }
-    strcat(buf, text);
+    strcat(buf, message(crt_thread_data()->err));
     strcat(buf, "\n");
     return buf;
 }
@@ -106,6 +128,30 @@ wchar_t *CRT_EXPORT _wcserror(int err)
 
     _wcserror_s(buf, sizeof buf / sizeof buf[0], err);
     return buf;
+}
+
+int CRT_EXPORT __wcserror_s(wchar_t *buf, size_t size, const wchar_t *prefix)
+{
+    const char *text = message(crt_thread_data()->err);
+    size_t need = strlen(text) + 2 + (prefix && *prefix ? wcslen(prefix) + 2 : 0), n;
+
+    if (!buf || !size) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return CRT_EINVAL;
+    }
+    buf[0] = 0;
+    if (need > size) {
+        crt_invalid_parameter(CRT_ERANGE);
+        return CRT_ERANGE;
+    }
+    if (prefix && *prefix) {
+        wcscat(buf, prefix);
+        wcscat(buf, L": ");
+    }
+    n = wcslen(buf);
+    _wcserror_s(buf + n, size - n, crt_thread_data()->err);
+    wcscat(buf, L"\n");
+    return 0;
 }
 
 /* __wcserror: _strerror's wide twin. */

@@ -26,8 +26,8 @@ size_t CRT_EXPORT strlen(const char *s)
 #define UCH unsigned char
 #define S(name) str##name
 #define U(name) _str##name
-#define FOLD_LOWER(c) crt_lower_byte(c)
-#define FOLD_UPPER(c) crt_upper_byte(c)
+#define FOLD_LOWER_L(locale, c) crt_locale_case(locale, c, 0)
+#define FOLD_UPPER_L(locale, c) crt_locale_case(locale, c, 1)
 #define SET_BITS 256
 #define SET_LINEAR 0
 #define SET_LOCAL 32

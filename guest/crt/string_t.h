@@ -1,7 +1,7 @@
 /*
  * The string functions of <string.h> and their <wchar.h> twins, written once: string.c includes this with CH char
  * (S(len) is strlen, U(dup) _strdup) and wstring.c with CH wchar_t (wcslen, _wcsdup). The includer defines CH, UCH
- * (its unsigned type), S and U (the names), FOLD_LOWER/FOLD_UPPER (the current locale's case mapping of a UCH) and
+ * (its unsigned type), S and U (the names), FOLD_LOWER_L/FOLD_UPPER_L (the case mapping of a UCH in a _locale_t) and
  * SET_BITS (1 << bits of a UCH), SET_LINEAR and SET_LOCAL (for S(charset) below), COMPARE_STRING
  * (CompareStringA or W) and CHAR_ARG (the type of strchr's character: int, wchar_t).
  */
@@ -89,8 +89,9 @@ int CRT_EXPORT S(ncmp)(const CH *a, const CH *b, size_t n)
     return (UCH)*a < (UCH)*b ? -1 : (UCH)*a > (UCH)*b;
 }
 
-/* Case-blind comparisons fold both sides to lower case, as the CRTs do (so '_' sorts after letters). */
-int CRT_EXPORT U(nicmp)(const CH *a, const CH *b, size_t n)
+/* Case-blind comparisons fold both sides to lower case, as the CRTs do (so '_' sorts after letters), with the
+ * case of a _locale_t (NULL: the current locale). */
+static int S(nicmp_in)(const CH *a, const CH *b, size_t n, const void *locale)
 {
     int x = 0, y = 0;
 
@@ -99,12 +100,22 @@ int CRT_EXPORT U(nicmp)(const CH *a, const CH *b, size_t n)
         return 0x7FFFFFFF;                                /* _NLSCMPERROR */
     }
     for (; n; n--, a++, b++) {
-        x = FOLD_LOWER((UCH)*a);
-        y = FOLD_LOWER((UCH)*b);
+        x = FOLD_LOWER_L(locale, (UCH)*a);
+        y = FOLD_LOWER_L(locale, (UCH)*b);
         if (x != y || !x)
             break;
     }
     return n ? x - y : 0;
+}
+
+int CRT_EXPORT U(nicmp)(const CH *a, const CH *b, size_t n)
+{
+    return S(nicmp_in)(a, b, n, NULL);
+}
+
+int CRT_EXPORT U(nicmp_l)(const CH *a, const CH *b, size_t n, _locale_t locale)
+{
+    return S(nicmp_in)(a, b, n, locale);
 }
 
 int CRT_EXPORT U(icmp)(const CH *a, const CH *b)
@@ -113,7 +124,16 @@ int CRT_EXPORT U(icmp)(const CH *a, const CH *b)
         crt_invalid_parameter(CRT_EINVAL);
         return 0x7FFFFFFF;
     }
-    return U(nicmp)(a, b, (size_t)-1);
+    return S(nicmp_in)(a, b, (size_t)-1, NULL);
+}
+
+int CRT_EXPORT U(icmp_l)(const CH *a, const CH *b, _locale_t locale)
+{
+    if (!a || !b) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return 0x7FFFFFFF;
+    }
+    return S(nicmp_in)(a, b, (size_t)-1, locale);
 }
 
 /* Collation: the code-point order in the "C" locale of LC_COLLATE, CompareString's order in another. */
@@ -154,6 +174,22 @@ int CRT_EXPORT U(nicoll)(const CH *a, const CH *b, size_t n)
     if (!crt_ctype.handle_collate)
         return U(nicmp)(a, b, n);
     return S(compare_locale)(a, S(nlen)(a, n), b, S(nlen)(b, n), NORM_IGNORECASE);
+}
+
+/* The _l collations: the current locale's order (a _locale_t's own is not kept). */
+int CRT_EXPORT U(coll_l)(const CH *a, const CH *b, _locale_t locale) { (void)locale; return S(coll)(a, b); }
+int CRT_EXPORT U(icoll_l)(const CH *a, const CH *b, _locale_t locale) { (void)locale; return U(icoll)(a, b); }
+
+int CRT_EXPORT U(ncoll_l)(const CH *a, const CH *b, size_t n, _locale_t locale)
+{
+    (void)locale;
+    return U(ncoll)(a, b, n);
+}
+
+int CRT_EXPORT U(nicoll_l)(const CH *a, const CH *b, size_t n, _locale_t locale)
+{
+    (void)locale;
+    return U(nicoll)(a, b, n);
 }
 
 /* The transformed string of the "C" locale is the string itself: copied when it fits; its length. */
@@ -337,30 +373,8 @@ CH *CRT_EXPORT S(tok_s)(CH *s, const CH *delim, CH **context)
 
 /* --- in place ------------------------------------------------------------------------------------------------ */
 
-CH *CRT_EXPORT U(lwr)(CH *s)
-{
-    if (!s) {
-        crt_invalid_parameter(CRT_EINVAL);
-        return NULL;
-    }
-    for (CH *p = s; *p; p++)
-        *p = (CH)FOLD_LOWER((UCH)*p);
-    return s;
-}
-
-CH *CRT_EXPORT U(upr)(CH *s)
-{
-    if (!s) {
-        crt_invalid_parameter(CRT_EINVAL);
-        return NULL;
-    }
-    for (CH *p = s; *p; p++)
-        *p = (CH)FOLD_UPPER((UCH)*p);
-    return s;
-}
-
-/* _strlwr_s and _strupr_s: the string must end within size. */
-static int S(case_s)(CH *s, size_t size, int upper)
+/* _strlwr and _strupr (and their _l and _s forms): the string must end within size (unbounded: (size_t)-1). */
+static int S(case_in)(CH *s, size_t size, int upper, const void *locale)
 {
     if (!s || !size) {
         crt_invalid_parameter(CRT_EINVAL);
@@ -372,19 +386,18 @@ static int S(case_s)(CH *s, size_t size, int upper)
         return CRT_EINVAL;
     }
     for (; *s; s++)
-        *s = (CH)(upper ? FOLD_UPPER((UCH)*s) : FOLD_LOWER((UCH)*s));
+        *s = (CH)(upper ? FOLD_UPPER_L(locale, (UCH)*s) : FOLD_LOWER_L(locale, (UCH)*s));
     return 0;
 }
 
-int CRT_EXPORT U(lwr_s)(CH *s, size_t size)
-{
-    return S(case_s)(s, size, 0);
-}
-
-int CRT_EXPORT U(upr_s)(CH *s, size_t size)
-{
-    return S(case_s)(s, size, 1);
-}
+CH *CRT_EXPORT U(lwr)(CH *s) { return S(case_in)(s, (size_t)-1, 0, NULL) ? NULL : s; }
+CH *CRT_EXPORT U(upr)(CH *s) { return S(case_in)(s, (size_t)-1, 1, NULL) ? NULL : s; }
+CH *CRT_EXPORT U(lwr_l)(CH *s, _locale_t locale) { return S(case_in)(s, (size_t)-1, 0, locale) ? NULL : s; }
+CH *CRT_EXPORT U(upr_l)(CH *s, _locale_t locale) { return S(case_in)(s, (size_t)-1, 1, locale) ? NULL : s; }
+int CRT_EXPORT U(lwr_s)(CH *s, size_t size) { return S(case_in)(s, size, 0, NULL); }
+int CRT_EXPORT U(upr_s)(CH *s, size_t size) { return S(case_in)(s, size, 1, NULL); }
+int CRT_EXPORT U(lwr_s_l)(CH *s, size_t size, _locale_t locale) { return S(case_in)(s, size, 0, locale); }
+int CRT_EXPORT U(upr_s_l)(CH *s, size_t size, _locale_t locale) { return S(case_in)(s, size, 1, locale); }
 
 CH *CRT_EXPORT U(rev)(CH *s)
 {
@@ -411,6 +424,32 @@ CH *CRT_EXPORT U(nset)(CH *s, CHAR_ARG c, size_t n)
     for (CH *p = s; n && *p; p++, n--)
         *p = (CH)c;
     return s;
+}
+
+/* _strset_s and _strnset_s: the string must end within size. */
+int CRT_EXPORT U(nset_s)(CH *s, size_t size, CHAR_ARG c, size_t n)
+{
+    size_t i;
+
+    if (!s || !size) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return CRT_EINVAL;
+    }
+    for (i = 0; i < size && s[i]; i++)
+        ;
+    if (i == size) {
+        *s = 0;
+        crt_invalid_parameter(CRT_EINVAL);
+        return CRT_EINVAL;
+    }
+    for (i = 0; i < n && s[i]; i++)
+        s[i] = (CH)c;
+    return 0;
+}
+
+int CRT_EXPORT U(set_s)(CH *s, size_t size, CHAR_ARG c)
+{
+    return U(nset_s)(s, size, c, (size_t)-1);
 }
 
 /* --- the bounds-checked copies ------------------------------------------------------------------------------ */

@@ -18,8 +18,8 @@ size_t CRT_EXPORT wcslen(const wchar_t *s)
 #define UCH unsigned short
 #define S(name) wcs##name
 #define U(name) _wcs##name
-#define FOLD_LOWER(c) towlower(c)
-#define FOLD_UPPER(c) towupper(c)
+#define FOLD_LOWER_L(locale, c) ((void)(locale), towlower(c))
+#define FOLD_UPPER_L(locale, c) ((void)(locale), towupper(c))
 #define SET_BITS 65536
 #define SET_LINEAR 32
 #define SET_LOCAL 1
