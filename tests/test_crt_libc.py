@@ -95,6 +95,7 @@ int main(void)
         for (i = 0; i < 77; i++) if (buf[100 + d + i] != ref[100 + i]) bad++;
     }
     line("move errors", bad);
+    { char o[16]; char *volatile p = o; strcpy(o, "abcdefgh"); memcpy(p + 2, p, 6); sline("memcpy overlap", o); }
     line("memcmp lt", memcmp("abcdefghij1", "abcdefghij2", 11));
     line("memcmp gt", memcmp("abcdefghi\xff", "abcdefghi\x01", 10));
     line("memcmp eq", memcmp("abc", "abd", 2));
@@ -117,6 +118,7 @@ int main(void)
 
 MEMORY_OUT = """copy/fill errors 0
 move errors 0
+memcpy overlap [ababcdef]
 memcmp lt -1
 memcmp gt 1
 memcmp eq 0

@@ -15,38 +15,42 @@
 #define REP_STOS_WORDS "rep stosl"
 #endif
 
-void *CRT_EXPORT memcpy(void *dst, const void *src, size_t n)
+/* Forward copy: the words, then the odd bytes. */
+static inline void copy_forward(void *dst, const void *src, size_t n)
 {
-    void *d = dst;
-    const void *s = src;
     size_t words = n / WORD_SIZE, bytes = n % WORD_SIZE;
 
-    __asm__ volatile(REP_MOVS_WORDS : "+D"(d), "+S"(s), "+c"(words) : : "memory");
-    __asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(bytes) : : "memory");
-    return dst;
+    __asm__ volatile(REP_MOVS_WORDS : "+D"(dst), "+S"(src), "+c"(words) : : "memory");
+    __asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(bytes) : : "memory");
 }
 
-/* Both CRTs' memcpy is memmove: overlapping copies go backwards when the destination is above the source. */
-void *CRT_EXPORT memmove(void *dst, const void *src, size_t n)
+/* Overlapping copies go backwards when the destination is above the source: the odd bytes at the end first, then
+ * the words below them, with the direction flag set. */
+static void copy_backward(void *dst, const void *src, size_t n)
 {
-    unsigned char *d;
-    const unsigned char *s;
-    size_t words, bytes;
+    unsigned char *d = (unsigned char *)dst + n - 1;
+    const unsigned char *s = (const unsigned char *)src + n - 1;
+    size_t words = n / WORD_SIZE, bytes = n % WORD_SIZE;
 
-    if ((uintptr_t)dst - (uintptr_t)src >= n)       /* no harmful overlap: dst below src or past its end */
-        return memcpy(dst, src, n);
-    if (n == 0)
-        return dst;
-    /* Backwards with the direction flag set: the odd bytes at the end first, then the words below them. */
-    d = (unsigned char *)dst + n - 1;
-    s = (const unsigned char *)src + n - 1;
-    bytes = n % WORD_SIZE;
-    words = n / WORD_SIZE;
     __asm__ volatile("std\n\trep movsb" : "+D"(d), "+S"(s), "+c"(bytes) : : "memory");
     d -= WORD_SIZE - 1;
     s -= WORD_SIZE - 1;
     __asm__ volatile(REP_MOVS_WORDS "\n\tcld" : "+D"(d), "+S"(s), "+c"(words) : : "memory");
+}
+
+void *CRT_EXPORT memmove(void *dst, const void *src, size_t n)
+{
+    if ((uintptr_t)dst - (uintptr_t)src >= n)       /* no harmful overlap: dst below src or past its end */
+        copy_forward(dst, src, n);
+    else if (n)
+        copy_backward(dst, src, n);
     return dst;
+}
+
+/* Both CRTs' memcpy copies overlapping blocks as memmove does, and programs depend on it. */
+void *CRT_EXPORT memcpy(void *dst, const void *src, size_t n)
+{
+    return memmove(dst, src, n);
 }
 
 void *CRT_EXPORT memset(void *dst, int c, size_t n)

@@ -402,12 +402,12 @@ int CRT_EXPORT U(upr_s_l)(CH *s, size_t size, _locale_t locale) { return S(case_
 CH *CRT_EXPORT U(rev)(CH *s)
 {
     size_t n = S(len)(s);
-    CH *a = s, *b = s + n - 1, t;
 
-    for (; n > 1 && a < b; a++, b--) {
-        t = *a;
-        *a = *b;
-        *b = t;
+    for (size_t i = 0; i < n / 2; i++) {
+        CH t = s[i];
+
+        s[i] = s[n - 1 - i];
+        s[n - 1 - i] = t;
     }
     return s;
 }
