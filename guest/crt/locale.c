@@ -155,7 +155,7 @@ static unsigned parse_cp(const char *s)
     return cp;
 }
 
-/* A name as setlocale takes it: "C", "" (the user's locale), ".CP", "Language[_Country][.CP]" or "ll-CC";
+/* A name as setlocale takes it: "C", "" (the user's locale), ".CP", "Language[_Country][.CP]" or (UCRT) "ll-CC";
  * 0 when it names no locale this CRT has. */
 static int resolve(const char *s, struct locale_id *out)
 {
@@ -190,7 +190,8 @@ static int resolve(const char *s, struct locale_id *out)
             found = 0;
     } else {
         for (i = 0; i < found; i++) {
-            if (!under && !dot && same_name(s, lang_len, known[i].tag)) {
+            /* Tags ("en-US") came with Visual C++ 2012's CRT: the UCRT takes them, msvcrt.dll does not. */
+            if (!under && !dot && crt_flavor == CRT_UCRT && same_name(s, lang_len, known[i].tag)) {
                 found = i;
                 tag = 1;
             } else if (same_name(s, lang_len, known[i].language)
