@@ -46,6 +46,11 @@ int main(void)
     sline("setlocale en-US", FN(setlocale_t, "setlocale")(LC_ALL, "en-US"));
     sline("__sys_errlist[2]", FN(char **(__cdecl *)(void), "__sys_errlist")()[2]);
     line("__sys_nerr", *FN(int *(__cdecl *)(void), "__sys_nerr")());
+    line("__timezone", *FN(long *(__cdecl *)(void), "__timezone")());
+    sline("__tzname[1]", FN(char **(__cdecl *)(void), "__tzname")()[1]);
+    line("__strncnt", FN(size_t (__cdecl *)(const char *, size_t), "__strncnt")("abcdef", 4));
+    FN(setlocale_t, "setlocale")(LC_ALL, "");
+    wsline("___lc_locale_name_func", FN(wchar_t **(__cdecl *)(void), "___lc_locale_name_func")()[LC_CTYPE]);
     return 0;
 }
 """
@@ -64,6 +69,10 @@ errno 22
 setlocale en-US [en-US]
 __sys_errlist[2] [No such file or directory]
 __sys_nerr 43
+__timezone 28800
+__tzname[1] [PDT]
+__strncnt 4
+___lc_locale_name_func [en-US]
 """
 
 

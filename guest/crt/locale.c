@@ -34,6 +34,12 @@ unsigned int __lc_collate_cp;
 unsigned long __lc_handle[LC_COUNT_];
 
 int CRT_EXPORT ___mb_cur_max_func(void) { return __mb_cur_max; }
+
+/* The UCRT's per-category locale names (wide; NULL for "C"), as ___lc_locale_name_func gives them. */
+static wchar_t *locale_names[LC_COUNT_];
+static wchar_t locale_name_text[LC_COUNT_][NAME_MAX_];
+
+wchar_t **CRT_EXPORT ___lc_locale_name_func(void) { return locale_names; }
 int *CRT_EXPORT __p___mb_cur_max(void) { return &__mb_cur_max; }
 unsigned int CRT_EXPORT ___lc_codepage_func(void) { return __lc_codepage; }
 unsigned int CRT_EXPORT ___lc_collate_cp_func(void) { return __lc_collate_cp; }
@@ -254,6 +260,9 @@ static void apply(int category, const struct locale_id *id)
 
     current[category] = *id;
     __lc_handle[category] = id->lcid;
+    locale_names[category] = NULL;
+    if (id->lcid && LCIDToLocaleName(id->lcid, locale_name_text[category], NAME_MAX_, 0))
+        locale_names[category] = locale_name_text[category];
     if (category == LC_COLLATE_) {
         crt_ctype.handle_collate = id->lcid;
         crt_ctype.collate_cp = __lc_collate_cp = id->cp;

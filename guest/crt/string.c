@@ -32,6 +32,7 @@ size_t CRT_EXPORT strlen(const char *s)
 #define SET_LINEAR 0
 #define SET_LOCAL 32
 #define COMPARE_STRING CompareStringA
+#define N(narrow, wide) narrow
 #define CHAR_ARG int
 #include "string_t.h"
 

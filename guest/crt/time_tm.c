@@ -90,6 +90,10 @@ long *CRT_EXPORT __p__timezone(void) { return &_timezone; }
 int *CRT_EXPORT __p__daylight(void) { return &_daylight; }
 long *CRT_EXPORT __p__dstbias(void) { return &_dstbias; }
 char **CRT_EXPORT __p__tzname(void) { return _tzname; }
+long *CRT_EXPORT __timezone(void) { return &_timezone; }            /* the UCRT's accessors */
+int *CRT_EXPORT __daylight(void) { return &_daylight; }
+long *CRT_EXPORT __dstbias(void) { return &_dstbias; }
+char **CRT_EXPORT __tzname(void) { return _tzname; }
 
 /* TZ as "NNN[+|-]hh[:mm[:ss]][DDD]": the standard name, the hours west of UTC, the daylight name. */
 static void parse_tz(const char *tz)

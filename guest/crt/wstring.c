@@ -24,6 +24,7 @@ size_t CRT_EXPORT wcslen(const wchar_t *s)
 #define SET_LINEAR 32
 #define SET_LOCAL 1
 #define COMPARE_STRING CompareStringW
+#define N(narrow, wide) wide
 #define CHAR_ARG wchar_t
 #include "string_t.h"
 
