@@ -107,6 +107,7 @@ int main(void)
     srand(1);
     for (i = 0; i < 5; i++) line("rand", rand());
     srand(12345); line("rand 12345", rand());
+    line("next", rand());
     line("abs", abs(-5)); line("labs", labs(-7L)); line("_abs64", _abs64(-8LL));
     d = div(-7, 2); line("div quot", d.quot); line("div rem", d.rem);
     ld = ldiv(100L, 7L); line("ldiv quot", ld.quot); line("ldiv rem", ld.rem);
@@ -124,6 +125,7 @@ rand 6334
 rand 26500
 rand 19169
 rand 12345 7584
+next 19164
 abs 5
 labs 7
 _abs64 8
@@ -309,6 +311,13 @@ int main(void)
     line("mbtowc 0x80", mbtowc(&wc, "\x80", 1)); put("wc "); hex(wc); put("\n");
     r = wctomb(b, 0x20AC); line("wctomb euro", r); put("byte "); hex((unsigned char)b[0]); put("\n");
     line("_getmbcp", _getmbcp());
+    {
+        unsigned char m[] = "Stra\xdf\xe9";
+        line("_mbslen", _mbslen(m)); line("_mbschr", _mbschr(m, 0xe9) - m);
+        line("_mbsicmp", _mbsicmp(m, (const unsigned char *)"STRA\xdf\xc9"));
+        _mbsupr(m); put("_mbsupr "); hex(m[5]); put("\n");
+        line("_mbsinc", _mbsinc(m) - m); line("_ismbblead", _ismbblead(0xe9));
+    }
     return 0;
 }
 """
@@ -346,6 +355,12 @@ wc 20ac
 wctomb euro 1
 byte 80
 _getmbcp 1252
+_mbslen 6
+_mbschr 5
+_mbsicmp 0
+_mbsupr c9
+_mbsinc 1
+_ismbblead 0
 """
 
 
