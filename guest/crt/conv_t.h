@@ -166,8 +166,8 @@ long long CRT_EXPORT N(_atoll_l, _wtoll_l)(const CH *s, _locale_t l) { (void)l; 
 
 /* --- integers to text --------------------------------------------------------------------------------------- */
 
-/* Writes value (a magnitude) in radix to buf of size characters, after a '-' when negative (radix 10 only). 0, EINVAL or
- * ERANGE (buf emptied then) as the _s functions report; size (size_t)-1 for the unbounded forms. */
+/* Writes value (a magnitude) in radix to buf of size characters, after a '-' when negative (radix 10 only): 0,
+ * EINVAL or ERANGE (buf emptied then) as the _s functions report; size (size_t)-1 for the unbounded forms. */
 static int P(format)(unsigned long long value, int negative, CH *buf, size_t size, int radix)
 {
     CH digits[66];

@@ -7,7 +7,8 @@
 
 /* mingw-w64's <ctype.h>, which <windows.h> brings, would make macros of the functions and data defined here. */
 #define _CTYPE_DISABLE_MACROS
-#define _MSVCRT_                 /* ... and mingw-w64 headers declare the data and the _s functions as its own CRT sees them */
+/* ... and its other headers should declare the data and the _s functions as mingw-w64's own CRT sees them. */
+#define _MSVCRT_
 #define __LIBMSVCRT__
 #include "crt.h"
 #undef __mb_cur_max

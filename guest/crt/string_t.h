@@ -1,9 +1,10 @@
 /*
  * The string functions of <string.h> and their <wchar.h> twins, written once: string.c includes this with CH char
  * (S(len) is strlen, U(dup) _strdup) and wstring.c with CH wchar_t (wcslen, _wcsdup). The includer defines CH, UCH
- * (its unsigned type), S, U and N(narrow, wide) (the names), FOLD_LOWER_L/FOLD_UPPER_L (the case mapping of a UCH in a _locale_t) and
- * SET_BITS (1 << bits of a UCH), SET_LINEAR and SET_LOCAL (for S(charset) below), COMPARE_STRING
- * (CompareStringA or W) and CHAR_ARG (the type of strchr's character: int, wchar_t).
+ * (its unsigned type), S, U and N(narrow, wide) (the names), FOLD_LOWER_L/FOLD_UPPER_L (the case mapping of a UCH
+ * in a _locale_t, NULL for the current locale), SET_BITS (1 << bits of a UCH), SET_LINEAR and SET_LOCAL (for
+ * S(charset) below), COMPARE_STRING (CompareStringA or W) and CHAR_ARG (the type of strchr's character: int,
+ * wchar_t).
  */
 
 /* --- length, copy, concatenation ------------------------------------------------------------------------ */
