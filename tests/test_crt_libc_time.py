@@ -169,6 +169,10 @@ int main(void)
     strftime(buf, sizeof buf, "%#d %#H %#I %#j %#m %#M %#S %#U %#w %#W %#y %#Y", &tm); sline("#", buf);
     strftime(buf, sizeof buf, "%#c", &tm); sline("%#c", buf);
     strftime(buf, sizeof buf, "%#x", &tm); sline("%#x", buf);
+    setlocale(LC_TIME, "");
+    strftime(buf, sizeof buf, "%c|%x|%X|%#x|%#c", &tm); sline("English_United States", buf);
+    put("asctime "); put(asctime(&tm));
+    setlocale(LC_TIME, "C");
     tm.tm_hour = 0; strftime(buf, sizeof buf, "%I %p", &tm); sline("midnight", buf);
     tm.tm_hour = 12; strftime(buf, sizeof buf, "%I %p", &tm); sline("noon", buf);
     tm.tm_year = 100; tm.tm_yday = 0; tm.tm_wday = 6; strftime(buf, sizeof buf, "%U %W %y", &tm); sline("2000", buf);
@@ -206,6 +210,8 @@ STRFTIME_OUT = """%a [Tue]
 # [5 14 2 65 3 7 9 9 2 10 24 2024]
 %#c [Tuesday, March 05, 2024 14:07:09]
 %#x [Tuesday, March 05, 2024]
+English_United States [3/5/2024 2:07:09 PM|3/5/2024|2:07:09 PM|Tuesday, March 5, 2024|Tuesday, March 5, 2024 2:07:09 PM]
+asctime Tue Mar  5 14:07:09 2024
 midnight [12 AM]
 noon [12 PM]
 2000 [00 00 00]

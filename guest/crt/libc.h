@@ -61,6 +61,9 @@ static inline int crt_upper_byte(unsigned char c)
 const unsigned short *crt_locale_ctype(const void *locale);
 int crt_locale_case(const void *locale, int c, int upper);
 
+/* LC_TIME's locale (0 for "C"), whose date and time formats strftime's %c, %x and %X use (locale.c). */
+LCID crt_lc_time_lcid(void);
+
 /* The multibyte code page (_getmbcp; mbstring.c): setlocale sets it with LC_CTYPE. */
 extern unsigned crt_mbcp;
 

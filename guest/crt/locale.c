@@ -40,6 +40,11 @@ static wchar_t *locale_names[LC_COUNT_];
 static wchar_t locale_name_text[LC_COUNT_][NAME_MAX_];
 
 wchar_t **CRT_EXPORT ___lc_locale_name_func(void) { return locale_names; }
+
+LCID crt_lc_time_lcid(void)
+{
+    return current[LC_TIME_].lcid;
+}
 int *CRT_EXPORT __p___mb_cur_max(void) { return &__mb_cur_max; }
 unsigned int CRT_EXPORT ___lc_codepage_func(void) { return __lc_codepage; }
 unsigned int CRT_EXPORT ___lc_collate_cp_func(void) { return __lc_collate_cp; }

@@ -1,8 +1,8 @@
 /*
  * asctime and strftime, written once for both widths: time_format.c includes this with CH char (asctime,
  * strftime) and with CH wchar_t (_wasctime, wcsftime). The includer defines CH, N(narrow, wide) and P(name).
- * The names and formats are the "C" locale's, which is what both CRTs use for LC_TIME "C" (and, here, for every
- * locale).
+ * The names are the "C" locale's (English, as the emulator's only locale has them); %c, %x and %X follow
+ * LC_TIME's locale.
  */
 
 /* The output of strftime: characters into out while they fit (max with the NUL); full once one did not. */
@@ -47,6 +47,61 @@ static void P(putnum)(struct P(sink) *s, long long value, int digits, int alt)
         P(putc)(s, buf[--n]);
 }
 
+/* "HH:MM:SS" */
+static void P(hms)(struct P(sink) *s, const struct crt_tm *tm)
+{
+    P(putnum)(s, tm->tm_hour, 2, 0);
+    P(putc)(s, ':');
+    P(putnum)(s, tm->tm_min, 2, 0);
+    P(putc)(s, ':');
+    P(putnum)(s, tm->tm_sec, 2, 0);
+}
+
+/* %x, %#x and %X in a locale other than "C": its short or long date or its time, as GetDateFormat and
+ * GetTimeFormat write them from the locale's pictures ("M/d/yyyy", "h:mm:ss tt"). 0, or -1 to use "C"'s form
+ * (a year SYSTEMTIME cannot hold). */
+static int P(locale_form)(struct P(sink) *s, char what, int alt, const struct crt_tm *tm)
+{
+    LCID lcid = crt_lc_time_lcid();
+    SYSTEMTIME st = {0};
+    wchar_t text[128];
+    int n;
+
+    if (!lcid || tm->tm_year < 1601 - 1900 || tm->tm_year > 30827 - 1900 || tm->tm_mday < 1 || tm->tm_mday > 31
+        || tm->tm_hour < 0 || tm->tm_hour > 23 || tm->tm_min < 0 || tm->tm_min > 59 || tm->tm_sec < 0
+        || tm->tm_sec > 59)
+        return -1;
+    st.wYear = (WORD)(tm->tm_year + 1900);
+    st.wMonth = (WORD)(tm->tm_mon + 1);
+    st.wDay = (WORD)tm->tm_mday;
+    st.wDayOfWeek = (WORD)tm->tm_wday;
+    st.wHour = (WORD)tm->tm_hour;
+    st.wMinute = (WORD)tm->tm_min;
+    st.wSecond = (WORD)tm->tm_sec;
+    if (what == 'x')
+        n = GetDateFormatW(lcid, alt ? DATE_LONGDATE : DATE_SHORTDATE, &st, NULL, text, 128);
+    else
+        n = GetTimeFormatW(lcid, 0, &st, NULL, text, 128);
+    if (!n)
+        return -1;
+    if (sizeof(CH) == 1) {
+        char bytes[256];
+
+        if (!WideCharToMultiByte(CP_ACP, 0, text, -1, bytes, sizeof bytes, NULL, NULL))
+            return -1;
+        P(puts)(s, bytes);
+    } else {
+        for (int i = 0; text[i]; i++) {
+            if (s->n + 1 >= s->max) {
+                s->full = 1;
+                break;
+            }
+            s->out[s->n++] = (CH)text[i];
+        }
+    }
+    return 0;
+}
+
 /* One conversion (the character after % and its # flag): 0, or -1 for a conversion the CRT does not know. */
 static int P(convert)(struct P(sink) *s, CH c, int alt, const struct crt_tm *tm)
 {
@@ -79,6 +134,8 @@ static int P(convert)(struct P(sink) *s, CH c, int alt, const struct crt_tm *tm)
     case 'w': P(putnum)(s, tm->tm_wday, 1, alt); return 0;
     case 'W': P(putnum)(s, (tm->tm_yday + 7 - (tm->tm_wday + 6) % 7) / 7, 2, alt); return 0;
     case 'x':
+        if (!P(locale_form)(s, 'x', alt, tm))
+            return 0;
         if (alt) {                                          /* "Thursday, January 01, 1970" */
             P(puts)(s, crt_day_names[tm->tm_wday][1]);
             P(puts)(s, ", ");
@@ -96,11 +153,8 @@ static int P(convert)(struct P(sink) *s, CH c, int alt, const struct crt_tm *tm)
         P(putnum)(s, (year % 100 + 100) % 100, 2, 0);
         return 0;
     case 'X':
-        P(putnum)(s, tm->tm_hour, 2, 0);
-        P(putc)(s, ':');
-        P(putnum)(s, tm->tm_min, 2, 0);
-        P(putc)(s, ':');
-        P(putnum)(s, tm->tm_sec, 2, 0);
+        if (P(locale_form)(s, 'X', 0, tm))
+            P(hms)(s, tm);
         return 0;
     case 'y': P(putnum)(s, (year % 100 + 100) % 100, 2, alt); return 0;
     case 'Y': P(putnum)(s, year, 4, alt); return 0;
@@ -175,7 +229,7 @@ static int P(convert)(struct P(sink) *s, CH c, int alt, const struct crt_tm *tm)
         P(convert)(s, 'H', 0, tm), P(putc)(s, ':');
         return P(convert)(s, 'M', 0, tm);
     case 't': P(putc)(s, '\t'); return 0;
-    case 'T': return P(convert)(s, 'X', 0, tm);
+    case 'T': P(hms)(s, tm); return 0;
     case 'u': P(putnum)(s, tm->tm_wday ? tm->tm_wday : 7, 1, 0); return 0;
     }
     return -1;
@@ -258,7 +312,7 @@ int CRT_EXPORT N(asctime_s, _wasctime_s)(CH *buf, size_t size, const struct crt_
         P(putc)(&s, ' ');
     P(putnum)(&s, tm->tm_mday, 1, 0);
     P(putc)(&s, ' ');
-    P(convert)(&s, 'X', 0, tm);
+    P(hms)(&s, tm);
     P(putc)(&s, ' ');
     P(putnum)(&s, tm->tm_year + 1900ll, 4, 0);
     P(putc)(&s, '\n');
