@@ -285,3 +285,47 @@ towupper WEOF 65535
 def test_wide_classification(tmp_path, width):
     ran = run(tmp_path, width, WCTYPE)
     assert (ran.status, ran.stdout) == (0, WCTYPE_OUT)
+
+
+COLLATE = r"""
+static int sign(int v) { return v < 0 ? -1 : v > 0; }
+int main(void)
+{
+    char k1[64], k2[64];
+    wchar_t w1[64], w2[64];
+    size_t n1, n2;
+    line("C strcoll a B", sign(strcoll("apple", "Banana")));
+    line("C wcscoll", sign(wcscoll(L"apple", L"Banana")));
+    line("C strxfrm", strxfrm(k1, "apple", sizeof k1));
+    setlocale(LC_ALL, "");
+    line("strcoll a B", sign(strcoll("apple", "Banana")));
+    line("wcscoll", sign(wcscoll(L"apple", L"Banana")));
+    line("_stricoll", _stricoll("APPLE", "apple"));
+    n1 = strxfrm(k1, "apple", sizeof k1); n2 = strxfrm(k2, "Banana", sizeof k2);
+    line("keys", n1 > 5 && n2 > 6);
+    /* memcmp, not strcmp: kernel32's sort keys hold 0 bytes inside (Windows' do not) */
+    line("strxfrm order", sign(memcmp(k1, k2, (n1 < n2 ? n1 : n2) + 1)));
+    line("strxfrm size only", strxfrm(NULL, "apple", 0) == n1);
+    n1 = wcsxfrm(w1, L"apple", 64); n2 = wcsxfrm(w2, L"Banana", 64);
+    line("wcsxfrm order", sign(wmemcmp(w1, w2, (n1 < n2 ? n1 : n2) + 1)));
+    return 0;
+}
+"""
+
+COLLATE_OUT = """C strcoll a B 1
+C wcscoll 1
+C strxfrm 5
+strcoll a B -1
+wcscoll -1
+_stricoll 0
+keys 1
+strxfrm order -1
+strxfrm size only 1
+wcsxfrm order -1
+"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_collation_follows_the_locale(tmp_path, width):
+    ran = run(tmp_path, width, COLLATE)
+    assert (ran.status, ran.stdout) == (0, COLLATE_OUT)

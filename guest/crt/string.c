@@ -22,7 +22,24 @@ size_t CRT_EXPORT strlen(const char *s)
     return p - s;
 }
 
+/* strxfrm in a locale: LCMapString's sort key (its bytes, with the NUL), copied when it fits; its length. */
+static size_t sort_key(char *dst, const char *src, size_t n)
+{
+    int need = LCMapStringA(crt_ctype.handle_collate, LCMAP_SORTKEY, src, -1, NULL, 0);
+
+    if (!need) {
+        crt_thread_data()->err = CRT_EILSEQ;
+        return 0x7FFFFFFF;
+    }
+    if ((size_t)need <= n)
+        LCMapStringA(crt_ctype.handle_collate, LCMAP_SORTKEY, src, -1, dst, need);
+    else
+        crt_thread_data()->err = CRT_ERANGE;
+    return need - 1;
+}
+
 #define CH char
+#define LOCALE_XFRM sort_key
 #define UCH unsigned char
 #define S(name) str##name
 #define U(name) _str##name

@@ -3,7 +3,7 @@
  * (S(len) is strlen, U(dup) _strdup) and wstring.c with CH wchar_t (wcslen, _wcsdup). The includer defines CH, UCH
  * (its unsigned type), S, U and N(narrow, wide) (the names), FOLD_LOWER_L/FOLD_UPPER_L (the case mapping of a UCH
  * in a _locale_t, NULL for the current locale), SET_BITS (1 << bits of a UCH), SET_LINEAR and SET_LOCAL (for
- * S(charset) below), COMPARE_STRING (CompareStringA or W) and CHAR_ARG (the type of strchr's character: int,
+ * S(charset) below), COMPARE_STRING (CompareStringA or W), LOCALE_XFRM (strxfrm in a locale) and CHAR_ARG (the type of strchr's character: int,
  * wchar_t).
  */
 
@@ -199,10 +199,15 @@ int CRT_EXPORT U(nicoll_l)(const CH *a, const CH *b, size_t n, _locale_t locale)
     return U(nicoll)(a, b, n);
 }
 
-/* The transformed string of the "C" locale is the string itself: copied when it fits; its length. */
+/* The transformed string of the "C" locale is the string itself: copied when it fits; its length. In another
+ * locale it is the sort key (LOCALE_XFRM). */
 size_t CRT_EXPORT S(xfrm)(CH *dst, const CH *src, size_t n)
 {
-    size_t len = S(len)(src);
+    size_t len;
+
+    if (crt_ctype.handle_collate)
+        return LOCALE_XFRM(dst, src, n);
+    len = S(len)(src);
 
     if (len < n)
         S(cpy)(dst, src);

@@ -14,7 +14,34 @@ size_t CRT_EXPORT wcslen(const wchar_t *s)
     return p - s;
 }
 
+/* wcsxfrm in a locale: LCMapString's sort key, a byte in each wchar_t, copied when it fits; its length. */
+static size_t sort_key(wchar_t *dst, const wchar_t *src, size_t n)
+{
+    int need = LCMapStringW(crt_ctype.handle_collate, LCMAP_SORTKEY, src, -1, NULL, 0);
+    unsigned char *key;
+
+    if (!need) {
+        crt_thread_data()->err = CRT_EILSEQ;
+        return 0x7FFFFFFF;
+    }
+    if ((size_t)need > n) {
+        crt_thread_data()->err = CRT_ERANGE;
+        return need - 1;
+    }
+    key = crt_alloc(need);
+    if (!key) {
+        crt_thread_data()->err = CRT_ENOMEM;
+        return 0x7FFFFFFF;
+    }
+    LCMapStringW(crt_ctype.handle_collate, LCMAP_SORTKEY, src, -1, (wchar_t *)key, need);
+    for (int i = 0; i < need; i++)
+        dst[i] = key[i];
+    crt_free(key);
+    return need - 1;
+}
+
 #define CH wchar_t
+#define LOCALE_XFRM sort_key
 #define UCH unsigned short
 #define S(name) wcs##name
 #define U(name) _wcs##name
