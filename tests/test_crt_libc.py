@@ -580,6 +580,10 @@ int main(void)
     strcpy(buf, "\xe9t\xe9"); _strupr_l(buf, us); put("_strupr_l "); hex((unsigned char)buf[0]); put("\n");
     line("_strtol_l", _strtol_l("  -0x1F", NULL, 16, c));
     line("_atoi_l", _atoi_l("77", c));
+    line("isleadbyte", isleadbyte(0x81));
+    line("_iswalpha_l", _iswalpha_l(L'x', c) != 0);
+    line("_memicmp_l 1252", _memicmp_l("\xc9", "\xe9", 1, us));
+    line("_memicmp_l C", _memicmp_l("\xc9", "\xe9", 1, c) != 0);
     strcpy(buf, "abc"); line("_strset_s", _strset_s(buf, 4, 'z')); sline("buf", buf);
     strcpy(buf, "abc"); line("_strnset_s", _strnset_s(buf, 4, 'y', 2)); sline("buf", buf);
     line("wmemcpy_s", wmemcpy_s(w, 8, L"hey", 4)); wsline("w", w);
@@ -603,6 +607,10 @@ _strnicmp_l 0
 _strupr_l c9
 _strtol_l -31
 _atoi_l 77
+isleadbyte 0
+_iswalpha_l 1
+_memicmp_l 1252 0
+_memicmp_l C 1
 _strset_s 0
 buf [zzz]
 _strnset_s 0

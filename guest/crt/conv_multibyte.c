@@ -367,3 +367,39 @@ int CRT_EXPORT wcsrtombs_s(size_t *done, char *dst, size_t size, const wchar_t *
         *src = n && !(*src)[n - 1] ? NULL : *src + n - 1;
     return r;
 }
+
+/* The _l forms: the current locale's code page (a _locale_t's own is not kept apart). */
+int CRT_EXPORT ___mb_cur_max_l_func(_locale_t l) { (void)l; return 1; }
+int CRT_EXPORT _mblen_l(const char *s, size_t n, _locale_t l) { (void)l; return mblen(s, n); }
+int CRT_EXPORT _mbtowc_l(wchar_t *wc, const char *s, size_t n, _locale_t l) { (void)l; return mbtowc(wc, s, n); }
+int CRT_EXPORT _wctomb_l(char *s, wchar_t wc, _locale_t l) { (void)l; return wctomb(s, wc); }
+
+size_t CRT_EXPORT _mbstowcs_l(wchar_t *dst, const char *src, size_t n, _locale_t l)
+{
+    (void)l;
+    return mbstowcs(dst, src, n);
+}
+
+size_t CRT_EXPORT _wcstombs_l(char *dst, const wchar_t *src, size_t n, _locale_t l)
+{
+    (void)l;
+    return wcstombs(dst, src, n);
+}
+
+int CRT_EXPORT _wctomb_s_l(int *count, char *s, size_t size, wchar_t wc, _locale_t l)
+{
+    (void)l;
+    return wctomb_s(count, s, size, wc);
+}
+
+int CRT_EXPORT _mbstowcs_s_l(size_t *done, wchar_t *dst, size_t size, const char *src, size_t count, _locale_t l)
+{
+    (void)l;
+    return mbstowcs_s(done, dst, size, src, count);
+}
+
+int CRT_EXPORT _wcstombs_s_l(size_t *done, char *dst, size_t size, const wchar_t *src, size_t count, _locale_t l)
+{
+    (void)l;
+    return wcstombs_s(done, dst, size, src, count);
+}

@@ -209,7 +209,8 @@ int CRT_EXPORT _iswctype_l(unsigned short c, unsigned short mask, void *locale)
 }
 
 #define WCLASSIFY(name, mask) \
-    int CRT_EXPORT name(unsigned short c) { return iswctype(c, mask); }
+    int CRT_EXPORT name(unsigned short c) { return iswctype(c, mask); } \
+    int CRT_EXPORT _##name##_l(unsigned short c, _locale_t l) { (void)l; return iswctype(c, mask); }
 WCLASSIFY(iswalpha, CT_ALPHA)
 WCLASSIFY(iswupper, CT_UPPER)
 WCLASSIFY(iswlower, CT_LOWER)
@@ -225,6 +226,28 @@ WCLASSIFY(iswcntrl, CT_CONTROL)
 int CRT_EXPORT iswblank(unsigned short c)
 {
     return c == '\t' ? CT_BLANK : iswctype(c, CT_BLANK);
+}
+
+int CRT_EXPORT _iswblank_l(unsigned short c, _locale_t l)
+{
+    (void)l;
+    return iswblank(c);
+}
+
+int CRT_EXPORT _isblank_l(int c, _locale_t l)
+{
+    return c == '\t' ? CT_BLANK : _isctype_l(c, CT_BLANK, l);
+}
+
+/* No byte leads a character in the single-byte code pages here. */
+int CRT_EXPORT isleadbyte(int c)
+{
+    return _isctype(c, CT_LEADBYTE);
+}
+
+int CRT_EXPORT _isleadbyte_l(int c, _locale_t l)
+{
+    return _isctype_l(c, CT_LEADBYTE, l);
 }
 
 int CRT_EXPORT iswascii(unsigned short c)

@@ -95,16 +95,21 @@ void *CRT_EXPORT memchr(const void *s, int c, size_t n)
 /* Compares n bytes without regard to case (the current locale's folding). */
 int CRT_EXPORT _memicmp(const void *a, const void *b, size_t n)
 {
+    return _memicmp_l(a, b, n, NULL);
+}
+
+int CRT_EXPORT _memicmp_l(const void *a, const void *b, size_t n, _locale_t locale)
+{
     const unsigned char *p = a, *q = b;
     int x, y;
 
     if (n && (!a || !b)) {
         crt_invalid_parameter(CRT_EINVAL);
-        return 0x7FFFFFFF;                            /* _NLSCMPERROR */
+        return 0x7FFFFFFF;
     }
     for (; n; n--, p++, q++) {
-        x = crt_lower_byte(*p);
-        y = crt_lower_byte(*q);
+        x = crt_locale_case(locale, *p, 0);
+        y = crt_locale_case(locale, *q, 0);
         if (x != y)
             return x - y;
     }
