@@ -37,7 +37,7 @@ VCRUNTIME = [
     "__std_exception_copy", "__std_exception_destroy", "__std_type_info_name",
 ]
 # Exports of one width only on Windows, as in the census's programs of that width.
-ONLY = {"__C_specific_handler": "x64", "_except_handler4_common": "x86"}
+ONLY = {"__C_specific_handler": "x64", "_except_handler4_common": "x86", "__iob_func": "x64"}
 
 
 def _exports(width: str, dll: str) -> set[str]:
