@@ -1,5 +1,5 @@
 """Time services: the performance counter, the system time, the timer resolution, delays, the lifetimes (creation,
-exit and CPU times) of processes and threads. The clock is the host's.
+exit and CPU times) of processes and threads. The clock is the host's, which the guest cannot set.
 
 Timeouts and delay intervals are LARGE_INTEGERs in 100 ns units: negative relative, positive an absolute system
 time, zero a poll. A delay or wait really takes its time on the host: the thread waits in the scheduler
@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..nt.status import NTSTATUS
+from .errors import NtError
 from .scheduler import WaitBlock, block
+from .token import check_privilege
 
 if TYPE_CHECKING:
     from ..emu.memory import AddressSpace
@@ -108,6 +110,18 @@ class TimeServices:
         thread.process.memory.write(SystemTime, struct.pack("<q", system_time()))
         return NTSTATUS.SUCCESS
 
+    def NtSetSystemTime(self, thread: Thread, SystemTime: int, PreviousTime: int) -> int:
+        """Setting the clock needs SeSystemtimePrivilege, which the emulated standard user's token lacks: the
+        pointers are probed (STATUS_ACCESS_VIOLATION), then the call is STATUS_PRIVILEGE_NOT_HELD. The host's
+        clock is never the guest's to set."""
+        memory = thread.process.memory
+        if SystemTime:
+            memory.probe(SystemTime, 8)
+        if PreviousTime:
+            memory.probe(PreviousTime, 8, write=True)
+        check_privilege("SeSystemtimePrivilege")
+        raise NtError(NTSTATUS.NOT_IMPLEMENTED)  # not reached: no token of this emulator holds the privilege
+
     def NtDelayExecution(self, thread: Thread, Alertable: int, DelayInterval: int) -> int:
         """Alertable or not, no APC is queued to end the delay early (APCs are not emulated)."""
         (interval,) = struct.unpack("<q", thread.process.memory.read(DelayInterval, 8))
@@ -150,5 +164,6 @@ class TimeServices:
         return status
 
 
-SERVICES = (TimeServices.NtQueryPerformanceCounter, TimeServices.NtQuerySystemTime, TimeServices.NtDelayExecution,
+SERVICES = (TimeServices.NtQueryPerformanceCounter, TimeServices.NtQuerySystemTime, TimeServices.NtSetSystemTime,
+            TimeServices.NtDelayExecution,
             TimeServices.NtQueryTimerResolution, TimeServices.NtSetTimerResolution)
