@@ -223,3 +223,26 @@ def test_the_time_zone_is_utc(width: str, tmp_path: Path) -> None:
     # TIME_ZONE_ID_UNKNOWN (0): no daylight time; Windows' names for UTC.
     program = build(TIME_ZONE, tmp_path / "tz.exe", width)
     assert run(program, tmp_path) == (0, "0 0 Coordinated Universal Time 0 1\n")
+
+
+OPEN_DIRECTORY = PRINT + r"""void start(void)
+{
+    HANDLE h = CreateFileA("C:\\sub", 0, FILE_SHARE_READ | FILE_SHARE_WRITE, 0, OPEN_EXISTING,
+                           FILE_FLAG_BACKUP_SEMANTICS, 0);
+    BY_HANDLE_FILE_INFORMATION info;
+    dec(h != INVALID_HANDLE_VALUE); out(" ");
+    dec(GetFileInformationByHandle(h, &info)); out(" "); dec(info.dwFileAttributes); out(" ");
+    h = CreateFileA("C:\\sub", 0, FILE_SHARE_READ | FILE_SHARE_WRITE, 0, OPEN_EXISTING, 0, 0);
+    dec(h == INVALID_HANDLE_VALUE); out(" "); dec(GetLastError()); out("\n");
+    ExitProcess(0);
+}
+"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_create_file_opens_a_directory_with_backup_semantics_only(width: str, tmp_path: Path) -> None:
+    # FILE_FLAG_BACKUP_SEMANTICS: a handle to the directory (FILE_ATTRIBUTE_DIRECTORY, 16); without it,
+    # ERROR_ACCESS_DENIED (5), as Windows answers.
+    (tmp_path / "sub").mkdir()
+    program = build(OPEN_DIRECTORY, tmp_path / "opendir.exe", width)
+    assert run(program, tmp_path) == (0, "1 1 16 1 5\n")
