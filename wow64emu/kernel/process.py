@@ -294,6 +294,7 @@ SERVICES = (ProcessServices.NtTerminateProcess, ProcessServices.NtOpenProcess,
 # ---- NtSetInformationProcess: (the calling thread, handle, the value's bytes) --------------------------------
 
 def _set_hard_error_mode(caller: Thread, handle: int, data: bytes) -> None:
+    """ProcessDefaultHardErrorMode (SetErrorMode): any ULONG."""
     reference(caller, handle, Process).hard_error_mode = int.from_bytes(data, "little")
 
 

@@ -10,6 +10,7 @@ Choices where Windows is subtle:
   ThreadImpersonationToken takes a handle to an impersonation token (STATUS_BAD_TOKEN_TYPE for a primary one)
   or NULL, which ends the impersonation.
 - ThreadAmILastThread answers whether the caller is the last thread of its process still running.
+- ThreadTimes gives the thread's Lifetime (time.py): creation and exit times, and the host's CPU time since then.
 """
 
 from __future__ import annotations
