@@ -29,7 +29,9 @@ final DOS into 19 characters -> 20
 final flags 0x10 -> 0 error=87
 final flags GUID|NT -> 0 error=87
 final bad handle -> 0 error=6
-final console -> 0 error=3
+final console -> 0 error=1
+final event -> 0 error=6
+final INVALID_HANDLE_VALUE -> 0 error=6
 final A -> 19 [\\?\C:\dir\Data.txt]
 final A into 19 characters -> 20
 final root DOS -> 7 [\\?\C:\]

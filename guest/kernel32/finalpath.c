@@ -1,15 +1,17 @@
 /*
- * kernel32: GetFinalPathNameByHandleW/A (fileapi.h). The I/O manager names an open file on its volume's device
- * (NtQueryObject(ObjectNameInformation): \Device\HarddiskVolume3\dir\file); the C: drive's device is the name of
- * its root, opened the same way. The volume part is then written as asked:
+ * kernel32: GetFinalPathNameByHandleW/A (fileapi.h). The file's path on its volume is the file system's
+ * (NtQueryInformationFile(FileNameInformation): \dir\file), which also makes sure the handle is a file's; the volume
+ * is the I/O manager's name for the file object (NtQueryObject(ObjectNameInformation):
+ * \Device\HarddiskVolume3\dir\file), whose device is the C: drive's when it is the name of that drive's root. The
+ * volume part is then written as asked:
  *   VOLUME_NAME_DOS (0)   \\?\C:\dir\file
  *   VOLUME_NAME_GUID (1)  \\?\Volume{GUID}\dir\file (the GUID FindFirstVolumeW gives, k32files.h)
  *   VOLUME_NAME_NT (2)    \Device\HarddiskVolume3\dir\file
  *   VOLUME_NAME_NONE (4)  \dir\file
  * FILE_NAME_NORMALIZED (0) and FILE_NAME_OPENED (8) give the same name: the volume has no short names or links, and
  * each component is the name the file has on the disk. Another flag, or two volume forms, is
- * ERROR_INVALID_PARAMETER; a file object without a name (the console's here) is ERROR_PATH_NOT_FOUND, and so is a
- * name on another device but for VOLUME_NAME_NT.
+ * ERROR_INVALID_PARAMETER; a handle that is no file's is ERROR_INVALID_HANDLE, a device's (the console)
+ * ERROR_INVALID_FUNCTION; a file of no drive (the DOS and GUID forms) ERROR_PATH_NOT_FOUND.
  *
  * The result is the name's length without its terminator when the buffer holds both, else the size needed with
  * the terminator (and the buffer untouched). The A form gives the name in the file functions' code page.
@@ -22,6 +24,11 @@
 union object_name {
     OBJECT_NAME_INFORMATION info;
     BYTE bytes[sizeof(OBJECT_NAME_INFORMATION) + NT_PATH_MAX * sizeof(WCHAR)];
+};
+
+union file_name {
+    FILE_NAME_INFORMATION info;
+    BYTE bytes[sizeof(FILE_NAME_INFORMATION) + NT_PATH_MAX * sizeof(WCHAR)];
 };
 
 /* The object's name (NtQueryObject), terminated; FALSE with the last error set (ERROR_PATH_NOT_FOUND for none). */
@@ -39,59 +46,65 @@ static BOOL object_name(HANDLE handle, union object_name *name)
     return TRUE;
 }
 
-/* The length, in characters, of the C: drive's device name (\Device\HarddiskVolume3) at the start of `path`, or 0
- * when the path is not on that device. */
-static ULONG drive_device_length(const WCHAR *path)
+/* Whether a file object's name is on the C: drive's device (\Device\HarddiskVolume3), the name of its root without
+ * the trailing backslash; FALSE with ERROR_PATH_NOT_FOUND when it is not. */
+static BOOL on_drive(const UNICODE_STRING *name)
 {
     union object_name root;
     HANDLE handle;
-    ULONG n;
+    ULONG n = 0, i;
 
     if (!open_dos(L"C:\\", FILE_READ_ATTRIBUTES | SYNCHRONIZE,
                   FILE_DIRECTORY_FILE | FILE_SYNCHRONOUS_IO_NONALERT | FILE_OPEN_FOR_BACKUP_INTENT, &handle))
-        return 0;
-    if (!object_name(handle, &root)) {
-        NtClose(handle);
-        return 0;
-    }
+        return FALSE;
+    if (object_name(handle, &root))
+        n = root.info.Name.Length / sizeof(WCHAR) - 1;              /* the root's name ends in '\' */
     NtClose(handle);
-    n = root.info.Name.Length / sizeof(WCHAR);
-    if (n && root.info.Name.Buffer[n - 1] == '\\')
-        n--;                                                        /* the root's name ends in '\' */
-    for (ULONG i = 0; i < n; i++)
-        if (path[i] != root.info.Name.Buffer[i])
-            return 0;
-    return path[n] == '\\' ? n : 0;
+    for (i = 0; n && i <= n && i < name->Length / sizeof(WCHAR); i++)
+        if (name->Buffer[i] != root.info.Name.Buffer[i])
+            break;
+    if (n && i == n + 1)
+        return TRUE;
+    SetLastError(ERROR_PATH_NOT_FOUND);
+    return FALSE;
 }
 
 /* The final name in `out` (NT_PATH_MAX characters); its length, or 0 with the last error set. */
 static DWORD final_name(HANDLE file, DWORD flags, WCHAR *out)
 {
+    DWORD volume = flags & (VOLUME_NAME_GUID | VOLUME_NAME_NT | VOLUME_NAME_NONE), n = 0, i;
     union object_name name;
+    union file_name path;
+    IO_STATUS_BLOCK iosb;
     const WCHAR *prefix = L"", *rest;
-    DWORD volume = flags & (VOLUME_NAME_GUID | VOLUME_NAME_NT | VOLUME_NAME_NONE), n = 0;
-    ULONG device;
+    ULONG length;
+    NTSTATUS status;
 
     if ((flags & ~NAME_FLAGS) || (volume & (volume - 1))) {
         SetLastError(ERROR_INVALID_PARAMETER);
         return 0;
     }
-    if (!object_name(file, &name))
+    status = NtQueryInformationFile(file, &iosb, &path, sizeof path, FileNameInformation);
+    if (!NT_SUCCESS(status)) {
+        fail_status(status);
         return 0;
-    rest = name.info.Name.Buffer;
-    if (volume != VOLUME_NAME_NT) {
-        device = drive_device_length(rest);
-        if (!device) {
-            SetLastError(ERROR_PATH_NOT_FOUND);
+    }
+    rest = path.info.FileName;
+    length = path.info.FileNameLength / sizeof(WCHAR);
+    if (volume != VOLUME_NAME_NONE) {
+        if (!object_name(file, &name) || (volume != VOLUME_NAME_NT && !on_drive(&name.info.Name)))
             return 0;
+        if (volume == VOLUME_NAME_NT) {
+            rest = name.info.Name.Buffer;
+            length = name.info.Name.Length / sizeof(WCHAR);
         }
-        rest += device;
-        prefix = volume == VOLUME_NAME_GUID ? VOLUME_GUID_PATH : volume == VOLUME_NAME_NONE ? L"" : L"\\\\?\\C:";
+        else
+            prefix = volume == VOLUME_NAME_GUID ? VOLUME_GUID_PATH : L"\\\\?\\C:";
     }
     while (*prefix)
         out[n++] = *prefix++;
-    while (*rest && n < NT_PATH_MAX - 1)
-        out[n++] = *rest++;
+    for (i = 0; i < length && n < NT_PATH_MAX - 1; i++)
+        out[n++] = rest[i];
     out[n] = 0;
     return n;
 }
