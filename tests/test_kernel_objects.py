@@ -392,6 +392,29 @@ def test_name_information(rig: ObjRig) -> None:
     assert query(rig, root, 1, 0x100)[1][16:20] == "\\".encode("utf-16-le") + b"\0\0"
 
 
+def test_a_file_is_named_on_the_volume_device(rig: ObjRig, tmp_path: Path) -> None:
+    (tmp_path / "Dir").mkdir()
+    (tmp_path / "Dir" / "Data.txt").write_bytes(b"x")
+    handle_out, iosb = rig.out(), rig.out(16)
+    # NtCreateFile(FILE_READ_ATTRIBUTES | SYNCHRONIZE, FILE_OPEN, FILE_SYNCHRONOUS_IO_NONALERT), another case.
+    assert rig.call("NtCreateFile", handle_out, 0x100080, rig.oa("\\??\\C:\\dir\\DATA.TXT"), iosb, 0, 0, 7, 1,
+                    0x20, 0, 0) == NTSTATUS.SUCCESS
+    handle = rig.u64(handle_out)
+    name = "\\Device\\HarddiskVolume3\\Dir\\Data.txt".encode("utf-16-le")
+    need = 16 + len(name) + 2
+    status, data, length = query(rig, handle, 1, 0x100)
+    assert status == NTSTATUS.SUCCESS and length == need and data[16:need] == name + b"\0\0"
+    # The I/O manager's answers: too short for the header, and the header without the whole name.
+    assert query(rig, handle, 1, 0)[0::2] == (NTSTATUS.INFO_LENGTH_MISMATCH, need)
+    status, data, length = query(rig, handle, 1, 16)
+    assert (status, length, data[:16]) == (NTSTATUS.BUFFER_OVERFLOW, need, b"\xad" * 16)
+    assert query(rig, handle, 1, need - 1)[0::2] == (NTSTATUS.BUFFER_OVERFLOW, need)
+    assert rig.call("NtOpenFile", handle_out, 0x100080, rig.oa("\\??\\C:\\"), iosb, 7, 0x21) == NTSTATUS.SUCCESS
+    status, data, length = query(rig, rig.u64(handle_out), 1, 0x100)
+    root = "\\Device\\HarddiskVolume3\\".encode("utf-16-le")
+    assert status == NTSTATUS.SUCCESS and data[16:16 + len(root) + 2] == root + b"\0\0"
+
+
 def test_type_information(rig: ObjRig) -> None:
     event = rig.event()
     rig.event()

@@ -159,6 +159,69 @@ def test_hard_error_mode_set_and_query(kernel: KernelRig) -> None:
     assert kernel.call("NtSetInformationProcess", 0x1234, mode, BUF, 4) == NTSTATUS.INVALID_HANDLE
 
 
+def set_process(kernel: KernelRig, info_class: int, data: bytes, handle: int = CURRENT_PROCESS) -> int:
+    kernel.process.memory.poke(BUF + 0x200, data)
+    return kernel.call("NtSetInformationProcess", handle, info_class, BUF + 0x200, len(data))
+
+
+def test_priority_class_set_and_query_move_the_base_priorities(kernel: KernelRig) -> None:
+    assert query_process(kernel, P.ProcessPriorityClass, 2) == NTSTATUS.SUCCESS
+    assert get(kernel, BUF, 3) == b"\x00\x02\xad" and u32(kernel, RL) == 2  # Foreground FALSE, NORMAL
+    # idle 4, high 13, below normal 6, above normal 10: the process's and its threads' base priority.
+    for priority_class, base in ((1, 4), (3, 13), (5, 6), (6, 10), (2, 8)):
+        assert set_process(kernel, P.ProcessPriorityClass, bytes([0, priority_class])) == NTSTATUS.SUCCESS
+        assert query_process(kernel, P.ProcessPriorityClass, 2) == NTSTATUS.SUCCESS
+        assert get(kernel, BUF, 2) == bytes([0, priority_class])
+        assert query_process(kernel, P.ProcessBasicInformation, 48) == NTSTATUS.SUCCESS
+        assert P.PROCESS_BASIC_INFORMATION.unpack(get(kernel, BUF, 48), 64)["BasePriority"] == base
+        assert query_thread(kernel, P.ThreadBasicInformation, 48) == NTSTATUS.SUCCESS
+        assert P.THREAD_BASIC_INFORMATION.unpack(get(kernel, BUF, 48), 64)["Priority"] == base
+    # Real time needs SeIncreaseBasePriorityPrivilege, which the standard user lacks; 0 and 7 are no classes.
+    assert set_process(kernel, P.ProcessPriorityClass, bytes([0, 4])) == NTSTATUS.PRIVILEGE_NOT_HELD
+    for bad in (0, 7):
+        assert set_process(kernel, P.ProcessPriorityClass, bytes([0, bad])) == NTSTATUS.INVALID_PARAMETER
+    assert set_process(kernel, P.ProcessPriorityClass, bytes([0, 2, 0])) == NTSTATUS.INFO_LENGTH_MISMATCH
+    assert query_process(kernel, P.ProcessPriorityClass, 4) == NTSTATUS.INFO_LENGTH_MISMATCH
+    assert set_process(kernel, P.ProcessPriorityClass, bytes([0, 3]), handle=0x1234) == NTSTATUS.INVALID_HANDLE
+
+
+def test_affinity_mask_is_a_subset_of_the_systems(kernel: KernelRig) -> None:
+    assert set_process(kernel, P.ProcessAffinityMask, struct.pack("<Q", 2)) == NTSTATUS.SUCCESS
+    assert query_process(kernel, P.ProcessBasicInformation, 48) == NTSTATUS.SUCCESS
+    assert P.PROCESS_BASIC_INFORMATION.unpack(get(kernel, BUF, 48), 64)["AffinityMask"] == 2
+    assert query_thread(kernel, P.ThreadBasicInformation, 48) == NTSTATUS.SUCCESS
+    assert P.THREAD_BASIC_INFORMATION.unpack(get(kernel, BUF, 48), 64)["AffinityMask"] == 2
+    for bad in (0, 4, 7):
+        assert set_process(kernel, P.ProcessAffinityMask, struct.pack("<Q", bad)) == NTSTATUS.INVALID_PARAMETER
+    assert set_process(kernel, P.ProcessAffinityMask, struct.pack("<I", 1)) == NTSTATUS.INFO_LENGTH_MISMATCH
+
+
+@pytest.mark.parametrize("query", [query_process, query_thread])
+def test_process_and_thread_times(kernel: KernelRig, query: object) -> None:
+    before = system_time()
+    sum(range(300_000))  # some host CPU time
+    info_class = P.ProcessTimes if query is query_process else P.ThreadTimes
+    assert query(kernel, info_class, 32) == NTSTATUS.SUCCESS  # type: ignore[operator]
+    created, exited, kernel_time, user_time = struct.unpack("<qqqq", get(kernel, BUF, 32))
+    assert created == (kernel.process.create_time if query is query_process else kernel.thread.create_time)
+    assert created <= before and exited == 0 and u32(kernel, RL) == 32
+    assert kernel_time >= 0 and 0 <= user_time and kernel_time + user_time <= system_time() - created + 200_000
+    assert query(kernel, info_class, 24) == NTSTATUS.INFO_LENGTH_MISMATCH  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("query", [query_process, query_thread])
+def test_times_of_an_ended_process_stop_at_its_exit(kernel: KernelRig, query: object) -> None:
+    kernel.process.terminate(7)  # its handles are closed: the pseudo handles still name it and its thread
+    info_class = P.ProcessTimes if query is query_process else P.ThreadTimes
+    assert query(kernel, info_class, 32) == NTSTATUS.SUCCESS  # type: ignore[operator]
+    first = get(kernel, BUF, 32)
+    created, exited, _, _ = struct.unpack("<qqqq", first)
+    assert created <= exited <= system_time()
+    sum(range(300_000))
+    assert query(kernel, info_class, 32) == NTSTATUS.SUCCESS  # type: ignore[operator]
+    assert get(kernel, BUF, 32) == first
+
+
 # ---- NtOpenProcess / NtOpenThread / NtTerminateProcess ------------------------------------------------------
 
 def test_open_own_process_gives_a_handle_that_queries_and_terminates(kernel: KernelRig) -> None:
@@ -314,6 +377,13 @@ def test_the_time_zone_is_utc_in_exactly_its_structure(kernel: KernelRig) -> Non
     assert data == bytes(4) + name + bytes(20) + name + bytes(20)  # Bias, StandardName, date, bias, Daylight...
     for length in (171, 173):
         assert query_system(kernel, P.SystemCurrentTimeZoneInformation, length) == NTSTATUS.INFO_LENGTH_MISMATCH
+
+
+def test_time_adjustment_is_disabled_with_one_tick(kernel: KernelRig) -> None:
+    assert query_system(kernel, P.SystemTimeAdjustmentInformation, 12) == NTSTATUS.SUCCESS
+    assert get(kernel, BUF, 12) == struct.pack("<IIB3x", 156250, 156250, 1) and u32(kernel, RL) == 12
+    for length in (11, 16):
+        assert query_system(kernel, P.SystemTimeAdjustmentInformation, length) == NTSTATUS.INFO_LENGTH_MISMATCH
 
 
 def test_kernel_debugger_is_absent(kernel: KernelRig) -> None:

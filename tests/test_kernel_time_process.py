@@ -28,6 +28,15 @@ def test_system_time_counts_100ns_since_1601(kernel: KernelRig) -> None:
     assert kernel.call("NtQuerySystemTime", 0xDEAD0000) == NTSTATUS.ACCESS_VIOLATION
 
 
+def test_setting_the_system_time_needs_a_privilege_the_user_lacks(kernel: KernelRig) -> None:
+    kernel.process.memory.poke(SCRATCH, struct.pack("<q", 0x01D0000000000000))
+    assert kernel.call("NtSetSystemTime", SCRATCH, SCRATCH + 8) == NTSTATUS.PRIVILEGE_NOT_HELD
+    assert kernel.call("NtSetSystemTime", SCRATCH, 0) == NTSTATUS.PRIVILEGE_NOT_HELD
+    assert kernel.call("NtSetSystemTime", 0, 0) == NTSTATUS.PRIVILEGE_NOT_HELD
+    assert kernel.call("NtSetSystemTime", 0xDEAD0000, 0) == NTSTATUS.ACCESS_VIOLATION
+    assert kernel.call("NtSetSystemTime", SCRATCH, 0xDEAD0000) == NTSTATUS.ACCESS_VIOLATION
+
+
 def test_relative_delay_waits_at_least_that_long(kernel: KernelRig) -> None:
     kernel.process.memory.poke(SCRATCH, struct.pack("<q", -200_000))  # 20 ms, relative
     start = time.monotonic()

@@ -225,3 +225,85 @@ def test_the_time_zone_is_utc(width: str, tmp_path: Path) -> None:
     # TIME_ZONE_ID_UNKNOWN (0): no daylight time; Windows' names for UTC.
     program = build(TIME_ZONE, tmp_path / "tz.exe", width)
     assert run(program, tmp_path) == (0, "0 0 Coordinated Universal Time 0 1\n")
+
+
+OPEN_DIRECTORY = PRINT + r"""void start(void)
+{
+    HANDLE h = CreateFileA("C:\\sub", 0, FILE_SHARE_READ | FILE_SHARE_WRITE, 0, OPEN_EXISTING,
+                           FILE_FLAG_BACKUP_SEMANTICS, 0);
+    BY_HANDLE_FILE_INFORMATION info;
+    dec(h != INVALID_HANDLE_VALUE); out(" ");
+    dec(GetFileInformationByHandle(h, &info)); out(" "); dec(info.dwFileAttributes); out(" ");
+    h = CreateFileA("C:\\sub", 0, FILE_SHARE_READ | FILE_SHARE_WRITE, 0, OPEN_EXISTING, 0, 0);
+    dec(h == INVALID_HANDLE_VALUE); out(" "); dec(GetLastError()); out("\n");
+    ExitProcess(0);
+}
+"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_create_file_opens_a_directory_with_backup_semantics_only(width: str, tmp_path: Path) -> None:
+    # FILE_FLAG_BACKUP_SEMANTICS: a handle to the directory (FILE_ATTRIBUTE_DIRECTORY, 16); without it,
+    # ERROR_ACCESS_DENIED (5), as Windows answers.
+    (tmp_path / "sub").mkdir()
+    program = build(OPEN_DIRECTORY, tmp_path / "opendir.exe", width)
+    assert run(program, tmp_path) == (0, "1 1 16 1 5\n")
+
+
+LAST_OF_THE_CENSUS = PRINT + r"""static void outw(const WCHAR *s)
+{
+    char b[MAX_PATH];
+    int i = 0;
+    for (; s[i] && i < MAX_PATH - 1; i++)
+        b[i] = (char)s[i];
+    b[i] = 0;
+    out(b);
+}
+static void sp(DWORD v) { dec(v); out(" "); }
+void start(void)
+{
+    WCHAR name[MAX_PATH];
+    char ansi[MAX_PATH];
+    HANDLE search, file;
+    FILETIME c, e, k, u;
+    DWORD adjustment, increment;
+    BOOL disabled;
+    DWORD_PTR process, system;
+    SYSTEMTIME st = {2021, 7, 4, 1, 12, 0, 0, 0}, local;
+    search = FindFirstVolumeW(name, MAX_PATH);
+    outw(name); out(" "); sp(FindNextVolumeW(search, name, MAX_PATH)); sp(GetLastError());
+    dec(FindVolumeClose(search)); out("\n");
+    file = CreateFileA("C:\\Census.txt", GENERIC_WRITE, 0, 0, CREATE_ALWAYS, 0, 0);
+    sp(GetFinalPathNameByHandleW(file, name, MAX_PATH, FILE_NAME_NORMALIZED | VOLUME_NAME_DOS)); outw(name);
+    out(" "); sp(GetFinalPathNameByHandleA(file, ansi, MAX_PATH, VOLUME_NAME_NT)); out(ansi); out("\n");
+    sp(GetProcessTimes(GetCurrentProcess(), &c, &e, &k, &u)); sp(e.dwLowDateTime | e.dwHighDateTime);
+    sp(GetThreadTimes(GetCurrentThread(), &c, &e, &k, &u)); dec(c.dwHighDateTime > 0x01D00000); out("\n");
+    sp(GetSystemTimeAdjustment(&adjustment, &increment, &disabled)); sp(adjustment); sp(increment); dec(disabled);
+    out("\n");
+    sp(SetPriorityClass(GetCurrentProcess(), HIGH_PRIORITY_CLASS)); sp(GetPriorityClass(GetCurrentProcess()));
+    sp(SetProcessAffinityMask(GetCurrentProcess(), 1)); GetProcessAffinityMask(GetCurrentProcess(), &process, &system);
+    sp((DWORD)process); dec((DWORD)system); out("\n");
+    sp(SetSystemTime(&st)); sp(GetLastError());
+    sp(SystemTimeToTzSpecificLocalTime(NULL, &st, &local)); sp(local.wHour);
+    sp(DebugActiveProcess(GetCurrentProcessId())); dec(GetLastError()); out("\n");
+    FatalAppExitA(0, "The census is complete.");
+    out("not reached\n");
+    ExitProcess(1);
+}
+"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_last_functions_of_the_census(width: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # One volume then ERROR_NO_MORE_FILES (18); the final path in the DOS and NT forms; a process and a thread that
+    # have not ended; no time adjustment (one 15.625 ms tick); HIGH_PRIORITY_CLASS (0x80) and one processor of the
+    # two; no SeSystemtimePrivilege (1314); UTC is the local time; no debugging (ERROR_INVALID_FUNCTION);
+    # FatalAppExitA ends the process with 0 after its text.
+    program = build(LAST_OF_THE_CENSUS, tmp_path / "census.exe", width)
+    assert run(program, tmp_path) == (0, "\\\\?\\Volume{6b1c3f5e-2d8a-4e71-9c40-77f64e6d7533}\\ 0 18 1\n"
+                                         "17 \\\\?\\C:\\Census.txt 34 \\Device\\HarddiskVolume3\\Census.txt\n"
+                                         "1 0 1 1\n"
+                                         "1 156250 156250 1\n"
+                                         "1 128 1 1 3\n"
+                                         "0 1314 1 12 0 1\n")
+    assert "FatalAppExitA: The census is complete." in caplog.text

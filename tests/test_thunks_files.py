@@ -151,3 +151,21 @@ def test_volume_queries_and_flushes_narrow_the_io_status_block(rig: Wow64Rig) ->
     rig.put(IOSB, b"\xad\xde" * 4)
     assert rig.syscall(N["NtFlushBuffersFile"], handle, IOSB).exit_status == NTSTATUS.SUCCESS
     assert rig.get(IOSB, 8) == bytes(8)
+
+
+def test_a_file_name_from_nt_query_object_in_32_bit_terms(rig: Wow64Rig, tmp_path: Path) -> None:
+    # OBJECT_NAME_INFORMATION: an 8-byte UNICODE_STRING32, the name right after it; ReturnLength in 32-bit terms, on
+    # success and on the I/O manager's STATUS_BUFFER_OVERFLOW alike (which writes nothing).
+    handle = open32(rig, "\\??\\C:\\Named.txt")
+    name = "\\Device\\HarddiskVolume3\\Named.txt".encode("utf-16-le")
+    need = 8 + len(name) + 2
+    rig.put(INFO, b"\xad" * 0x100)
+    assert rig.syscall(N["NtQueryObject"], handle, 1, INFO, 0x100, IOSB).exit_status == NTSTATUS.SUCCESS
+    length, maximum, buffer = struct.unpack("<HHI", rig.get(INFO, 8))
+    assert (length, maximum, buffer, rig.u32(IOSB)) == (len(name), len(name) + 2, INFO + 8, need)
+    assert rig.get(INFO + 8, len(name) + 2) == name + b"\0\0"
+    rig.put(INFO, b"\xad" * 0x100)
+    assert rig.syscall(N["NtQueryObject"], handle, 1, INFO, 8, IOSB).exit_status == NTSTATUS.BUFFER_OVERFLOW
+    assert rig.u32(IOSB) == need and rig.get(INFO, 8) == b"\xad" * 8
+    assert rig.syscall(N["NtQueryObject"], handle, 1, INFO, 4, IOSB).exit_status == NTSTATUS.INFO_LENGTH_MISMATCH
+    assert rig.u32(IOSB) == need

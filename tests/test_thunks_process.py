@@ -157,6 +157,29 @@ def test_impersonation_token_handle_is_widened(rig: Wow64Rig) -> None:
         NTSTATUS.INFO_LENGTH_MISMATCH
 
 
+def test_affinity_mask_is_widened_from_four_bytes(rig: Wow64Rig) -> None:
+    set_class = P.ProcessAffinityMask
+    rig.put(BUF, struct.pack("<I", 1))
+    assert rig.call("NtSetInformationProcess", CURRENT_PROCESS, set_class, BUF, 4).exit_status == 0
+    assert rig.process.affinity == 1
+    rig.put(BUF, struct.pack("<I", 0x80000001))  # not the system's: the kernel sees it widened, not cut
+    assert rig.call("NtSetInformationProcess", CURRENT_PROCESS, set_class, BUF, 4).exit_status == \
+        NTSTATUS.INVALID_PARAMETER
+    assert rig.call("NtSetInformationProcess", CURRENT_PROCESS, set_class, BUF, 8).exit_status == \
+        NTSTATUS.INFO_LENGTH_MISMATCH
+    assert query(rig, "NtQueryInformationProcess", CURRENT_PROCESS, P.ProcessBasicInformation, length=24) == 0
+    assert P.PROCESS_BASIC_INFORMATION.unpack(rig.get(BUF, 24), 32)["AffinityMask"] == 1
+
+
+@pytest.mark.parametrize(("call", "handle", "info_class"), [
+    ("NtQueryInformationProcess", CURRENT_PROCESS, P.ProcessTimes),
+    ("NtQueryInformationThread", CURRENT_THREAD, P.ThreadTimes)])
+def test_times_pass_through(rig: Wow64Rig, call: str, handle: int, info_class: int) -> None:
+    assert query(rig, call, handle, info_class, length=32) == 0
+    created, exited = struct.unpack("<qq", rig.get(BUF, 16))
+    assert created > 0 and exited == 0 and rig.u32(RL) == 32
+
+
 # ---- system ------------------------------------------------------------------------------------------------
 
 def test_system_basic_information_is_the_x86_view(rig: Wow64Rig) -> None:

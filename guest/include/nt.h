@@ -261,6 +261,7 @@ NT_IMPORT NTSTATUS NTAPI NtQueryPerformanceCounter(PLARGE_INTEGER PerformanceCou
                                                    PLARGE_INTEGER PerformanceFrequency);
 NT_IMPORT NTSTATUS NTAPI NtDelayExecution(BOOLEAN Alertable, PLARGE_INTEGER DelayInterval);
 NT_IMPORT NTSTATUS NTAPI NtQuerySystemTime(PLARGE_INTEGER SystemTime);
+NT_IMPORT NTSTATUS NTAPI NtSetSystemTime(PLARGE_INTEGER SystemTime, PLARGE_INTEGER PreviousTime);
 
 /* Each kernel area declares its own structures, constants and calls in nt/<area>.h. */
 #include "nt/console.h"

@@ -1,5 +1,6 @@
 /*
- * kernel32: GetProcessAffinityMask (winbase.h): the process's mask from ProcessBasicInformation and the system's
+ * kernel32: GetProcessAffinityMask and SetProcessAffinityMask (winbase.h): the process's mask from
+ * ProcessBasicInformation (set with ProcessAffinityMask, which the kernel checks against the system's) and the system's
  * from SystemBasicInformation, as kernelbase asks for them; FALSE with the last error of a bad handle.
  */
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
@@ -19,4 +20,13 @@ BOOL WINAPI GetProcessAffinityMask(HANDLE process, PDWORD_PTR process_mask, PDWO
     *process_mask = info.AffinityMask;
     *system_mask = basic.ActiveProcessorsAffinityMask;
     return TRUE;
+}
+
+/* ProcessAffinityMask: a mask naming no processor, or one the system lacks, is ERROR_INVALID_PARAMETER. */
+BOOL WINAPI SetProcessAffinityMask(HANDLE process, DWORD_PTR mask)
+{
+    KAFFINITY affinity = mask;
+    NTSTATUS status = NtSetInformationProcess(process, ProcessAffinityMask, &affinity, sizeof affinity);
+
+    return NT_SUCCESS(status) ? TRUE : fail_status(status);
 }

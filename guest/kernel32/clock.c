@@ -1,11 +1,11 @@
 /*
  * kernel32: clocks. The performance counter (a system call), the tick counts and the system time (read from
- * KUSER_SHARED_DATA without one, as on Windows), the calendar form of a FILETIME, the MS-DOS date and time
+ * KUSER_SHARED_DATA without one, as on Windows), the calendar form of a FILETIME and back, the MS-DOS date and time
  * (DosDateTimeToFileTime: a local time, converted as it is, as Windows does) and the local time (the time zone
  * bias of KUSER_SHARED_DATA, which the kernel leaves at 0: the emulated machine's clock is set to UTC).
  */
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
-#include "k32.h"
+#include "k32time.h"
 
 #define KUSD_SYSTEM_TIME 0x014    /* KSYSTEM_TIME: 100 ns intervals since 1601 (UTC) */
 #define KUSD_TIME_ZONE_BIAS 0x020 /* KSYSTEM_TIME: UTC - local time, in 100 ns intervals */
@@ -92,6 +92,46 @@ static const unsigned short month_days[2][12] = {
     { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 },
 };
 
+unsigned days_in_month(unsigned year, unsigned month)
+{
+    return month_days[is_leap(year)][month - 1];
+}
+
+ULONG days_since_1601(unsigned year, unsigned month, unsigned day)
+{
+    ULONG days = 365 * (year - 1601) + (year - 1) / 4 - (year - 1) / 100 + (year - 1) / 400
+                 - (1600 / 4 - 1600 / 100 + 1600 / 400);
+
+    for (unsigned m = 1; m < month; m++)
+        days += days_in_month(year, m);
+    return days + day - 1;
+}
+
+/* RtlTimeFieldsToTime: every field in range (wDayOfWeek is ignored), the year 1601 to 30827. */
+BOOL time_of_fields(const SYSTEMTIME *st, ULONGLONG *t)
+{
+    if (st->wYear < 1601 || st->wYear > 30827 || st->wMonth < 1 || st->wMonth > 12 || st->wDay < 1
+        || st->wDay > days_in_month(st->wYear, st->wMonth) || st->wHour > 23 || st->wMinute > 59
+        || st->wSecond > 59 || st->wMilliseconds > 999)
+        return FALSE;
+    *t = (((ULONGLONG)days_since_1601(st->wYear, st->wMonth, st->wDay) * 86400 + st->wHour * 3600
+           + st->wMinute * 60 + st->wSecond) * 1000 + st->wMilliseconds) * 10000;
+    return TRUE;
+}
+
+BOOL WINAPI SystemTimeToFileTime(const SYSTEMTIME *st, LPFILETIME file_time)
+{
+    ULONGLONG t;
+
+    if (!time_of_fields(st, &t)) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    file_time->dwLowDateTime = (DWORD)t;
+    file_time->dwHighDateTime = (DWORD)(t >> 32);
+    return TRUE;
+}
+
 /* RtlTimeToTimeFields: 1601 starts a 400-year Gregorian cycle and was a Monday. A time with the top bit set
  * is no FILETIME (ERROR_INVALID_PARAMETER). */
 BOOL WINAPI FileTimeToSystemTime(const FILETIME *file_time, LPSYSTEMTIME st)
@@ -147,23 +187,9 @@ BOOL WINAPI DosDateTimeToFileTime(WORD date, WORD time, LPFILETIME file_time)
 {
     unsigned day = date & 0x1F, month = (date >> 5) & 0xF, year = 1980 + (date >> 9);
     unsigned hour = time >> 11, minute = (time >> 5) & 0x3F, second = 2 * (time & 0x1F);
-    ULONG days;
-    ULONGLONG t;
+    SYSTEMTIME st = { (WORD)year, (WORD)month, 0, (WORD)day, (WORD)hour, (WORD)minute, (WORD)second, 0 };
 
-    if (month < 1 || month > 12 || day < 1 || day > month_days[is_leap(year)][month - 1] || hour > 23 ||
-        minute > 59 || second > 59) {
-        SetLastError(ERROR_INVALID_PARAMETER);
-        return FALSE;
-    }
-    days = 365 * (year - 1601) + (year - 1) / 4 - (year - 1) / 100 + (year - 1) / 400 - (1600 / 4 - 1600 / 100 +
-                                                                                        1600 / 400);
-    for (unsigned m = 1; m < month; m++)
-        days += month_days[is_leap(year)][m - 1];
-    days += day - 1;
-    t = ((ULONGLONG)days * 86400 + hour * 3600 + minute * 60 + second) * 10000000;
-    file_time->dwLowDateTime = (DWORD)t;
-    file_time->dwHighDateTime = (DWORD)(t >> 32);
-    return TRUE;
+    return SystemTimeToFileTime(&st, file_time);
 }
 
 BOOL WINAPI FileTimeToLocalFileTime(const FILETIME *utc, LPFILETIME local)

@@ -7,9 +7,16 @@
  * RtlDispatchException calls it when no handler took an exception. With no filter, or a filter that does not ask to
  * continue, the exception stays unhandled: its second chance ends the process with the exception code, as Windows
  * ends it when no debugger is attached.
+ *
+ * FatalAppExitA/W: Windows raises the hard error STATUS_FATAL_APP_EXIT, a message box with the text, and when it is
+ * closed ends the process with ExitProcess(0). Here the text is a line on the emulator's stderr,
+ * "wow64emu: WARNING: FatalAppExitA: <text>" (guestwarn.h), and the process ends the same way. (The 0x40000015 seen as
+ * the exit code of crashed programs is the C runtime's abort(), which raises STATUS_FATAL_APP_EXIT as an exception.)
  */
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
 #include "k32nls.h"
+#include "k32process.h"
+#include "guestwarn.h"
 
 static LPTOP_LEVEL_EXCEPTION_FILTER top_level_filter;
 
@@ -165,4 +172,25 @@ VOID WINAPI OutputDebugStringW(LPCWSTR lpOutputString)
     nls_unicode_to_ansi(lpOutputString, i, text);
     text[i] = 0;
     OutputDebugStringA(text);
+}
+
+VOID WINAPI FatalAppExitA(UINT action, LPCSTR text)
+{
+    (void)action;                                                   /* reserved */
+    guest_warn("FatalAppExitA", text ? text : "");
+    ExitProcess(0);
+}
+
+VOID WINAPI FatalAppExitW(UINT action, LPCWSTR text)
+{
+    char ansi[300];
+    DWORD n = 0;
+
+    (void)action;                                                   /* reserved */
+
+    while (text && text[n] && n < sizeof ansi - 1)
+        n++;
+    put_string(ansi, FALSE, text ? text : L"", n);
+    guest_warn("FatalAppExitW", ansi);
+    ExitProcess(0);
 }

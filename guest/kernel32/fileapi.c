@@ -120,10 +120,13 @@ HANDLE WINAPI CreateFileW(LPCWSTR name, DWORD access, DWORD share, LPSECURITY_AT
         n.oa.Attributes |= OBJ_INHERIT;
     n.oa.SecurityDescriptor = sa ? sa->lpSecurityDescriptor : NULL;
 
-    /* The FILE_FLAG_* bits (overlapped, write-through, delete-on-close ...) are not passed on. */
+    /* FILE_FLAG_BACKUP_SEMANTICS opens a directory too; the other FILE_FLAG_* bits (overlapped, write-through,
+     * delete-on-close ...) are not passed on. */
     status = NtCreateFile(&handle, access | SYNCHRONIZE | FILE_READ_ATTRIBUTES, &n.oa, &iosb, NULL,
                           flags_and_attributes & FILE_ATTRIBUTE_VALID_FLAGS, share, nt_disposition,
-                          FILE_SYNCHRONOUS_IO_NONALERT | FILE_NON_DIRECTORY_FILE, NULL, 0);
+                          FILE_SYNCHRONOUS_IO_NONALERT | (flags_and_attributes & FILE_FLAG_BACKUP_SEMANTICS
+                                                          ? FILE_OPEN_FOR_BACKUP_INTENT : FILE_NON_DIRECTORY_FILE),
+                          NULL, 0);
     if (!NT_SUCCESS(status)) {
         if (status == STATUS_OBJECT_NAME_COLLISION)
             SetLastError(ERROR_FILE_EXISTS);                        /* CreateFile's own word for it */

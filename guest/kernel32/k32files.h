@@ -47,6 +47,12 @@ void copy_bytes(void *to, const void *from, ULONG n);
 
 #define SHARE_ALL (FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE)
 
+/* The one volume's name (C:), as the mount manager would give it: a GUID fixed for the emulator (Windows makes one
+ * when it first mounts a volume). FindFirstVolumeW gives it with a trailing backslash; GetFinalPathNameByHandle's
+ * VOLUME_NAME_GUID begins with it. */
+#define VOLUME_GUID_PATH L"\\\\?\\Volume{6b1c3f5e-2d8a-4e71-9c40-77f64e6d7533}"
+#define VOLUME_GUID_PATH_LENGTH 48                                  /* characters */
+
 /* A LARGE_INTEGER time as a FILETIME. */
 static inline FILETIME filetime_of(LARGE_INTEGER t)
 {

@@ -1,6 +1,7 @@
 /*
  * kernel32: the current process and thread, their command line, start-up information, ids, priorities,
- * information and exit, and opening them by id.
+ * information and exit, and opening them by id; their times (ProcessTimes, ThreadTimes) and the process's priority
+ * class (ProcessPriorityClass).
  *
  * GetStartupInfoW/A give the STARTUPINFO the process was created with, from its parameters: the strings are the
  * parameters' own (W) or ANSI copies made once, which stay valid (A); the standard handles only when dwFlags says
@@ -278,4 +279,78 @@ BOOL WINAPI SetThreadContext(HANDLE hThread, const CONTEXT *lpContext)
 {
     NTSTATUS status = NtSetContextThread(hThread, (PCONTEXT)lpContext);
     return NT_SUCCESS(status) ? TRUE : fail_status(status);
+}
+
+/* ---- Times and priority classes ------------------------------------------------------------------------ */
+
+static void put_times(const KERNEL_USER_TIMES *times, LPFILETIME creation, LPFILETIME exit, LPFILETIME kernel,
+                      LPFILETIME user)
+{
+    const LARGE_INTEGER *from[4] = { &times->CreateTime, &times->ExitTime, &times->KernelTime, &times->UserTime };
+    LPFILETIME to[4] = { creation, exit, kernel, user };
+
+    for (int i = 0; i < 4; i++) {
+        to[i]->dwLowDateTime = from[i]->u.LowPart;
+        to[i]->dwHighDateTime = (DWORD)from[i]->u.HighPart;
+    }
+}
+
+/* ProcessTimes: the creation time, the exit time (0 while it runs), the kernel and user times. */
+BOOL WINAPI GetProcessTimes(HANDLE process, LPFILETIME creation, LPFILETIME exit, LPFILETIME kernel,
+                            LPFILETIME user)
+{
+    KERNEL_USER_TIMES times;
+
+    if (!query_process(process, ProcessTimes, &times, sizeof times))
+        return FALSE;
+    put_times(&times, creation, exit, kernel, user);
+    return TRUE;
+}
+
+BOOL WINAPI GetThreadTimes(HANDLE thread, LPFILETIME creation, LPFILETIME exit, LPFILETIME kernel,
+                           LPFILETIME user)
+{
+    KERNEL_USER_TIMES times;
+    NTSTATUS status = NtQueryInformationThread(thread, ThreadTimes, &times, sizeof times, NULL);
+
+    if (!NT_SUCCESS(status))
+        return fail_status(status);
+    put_times(&times, creation, exit, kernel, user);
+    return TRUE;
+}
+
+/* The Win32 priority classes in the order of the kernel's PROCESS_PRIORITY_CLASS_* (1-6). */
+static const DWORD priority_classes[] = {
+    IDLE_PRIORITY_CLASS, NORMAL_PRIORITY_CLASS, HIGH_PRIORITY_CLASS, REALTIME_PRIORITY_CLASS,
+    BELOW_NORMAL_PRIORITY_CLASS, ABOVE_NORMAL_PRIORITY_CLASS,
+};
+
+/* ProcessPriorityClass. REALTIME_PRIORITY_CLASS needs SeIncreaseBasePriorityPrivilege: without it the process gets
+ * HIGH_PRIORITY_CLASS and the call succeeds, as on Windows. Anything but the six classes is ERROR_INVALID_PARAMETER
+ * (PROCESS_MODE_BACKGROUND_BEGIN and _END among them: background mode is not emulated). */
+BOOL WINAPI SetPriorityClass(HANDLE process, DWORD priority_class)
+{
+    PROCESS_PRIORITY_CLASS info = { FALSE, 0 };
+    NTSTATUS status;
+
+    for (UCHAR i = 0; i < ARRAYSIZE(priority_classes); i++)
+        if (priority_classes[i] == priority_class)
+            info.PriorityClass = i + 1;
+    if (!info.PriorityClass)
+        return fail_status(STATUS_INVALID_PARAMETER);
+    status = NtSetInformationProcess(process, ProcessPriorityClass, &info, sizeof info);
+    if (status == STATUS_PRIVILEGE_NOT_HELD && info.PriorityClass == PROCESS_PRIORITY_CLASS_REALTIME) {
+        info.PriorityClass = PROCESS_PRIORITY_CLASS_HIGH;
+        status = NtSetInformationProcess(process, ProcessPriorityClass, &info, sizeof info);
+    }
+    return NT_SUCCESS(status) ? TRUE : fail_status(status);
+}
+
+DWORD WINAPI GetPriorityClass(HANDLE process)
+{
+    PROCESS_PRIORITY_CLASS info;
+
+    if (!query_process(process, ProcessPriorityClass, &info, sizeof info))
+        return 0;
+    return info.PriorityClass - 1u < ARRAYSIZE(priority_classes) ? priority_classes[info.PriorityClass - 1] : 0;
 }

@@ -5,9 +5,11 @@
  * GetSystemInfo shows the process's own view: for a 32-bit process wow64 answers SystemBasicInformation and
  * SystemProcessorInformation with the x86 view. GetNativeSystemInfo is that view with the machine's processor
  * architecture, which KUSER_SHARED_DATA holds. The version is the one in the PEB (no manifest compatibility).
+ * GetSystemTimeAdjustment and SetSystemTime ask the kernel about its clock, which the guest cannot set.
  */
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
 #include "k32process.h"
+#include "k32time.h"
 
 /* ---- System information ------------------------------------------------------------------------------- */
 
@@ -133,4 +135,34 @@ BOOL WINAPI GetVersionExA(LPOSVERSIONINFOA info)
     return get_version(info->dwOSVersionInfoSize, sizeof(OSVERSIONINFOA), sizeof(OSVERSIONINFOEXA),
                        &info->dwMajorVersion, info->szCSDVersion,
                        (VERSION_EX_TAIL *)&((OSVERSIONINFOEXA *)info)->wServicePackMajor);
+}
+
+/* ---- The system clock ---------------------------------------------------------------------------------- */
+
+/* SystemTimeAdjustmentInformation: the clock's increment per tick and the adjustment added instead when one is made;
+ * `disabled` TRUE when none is (the kernel's Enable field means that). */
+BOOL WINAPI GetSystemTimeAdjustment(PDWORD adjustment, PDWORD increment, PBOOL disabled)
+{
+    SYSTEM_QUERY_TIME_ADJUST_INFORMATION info;
+    NTSTATUS status = NtQuerySystemInformation(SystemTimeAdjustmentInformation, &info, sizeof info, NULL);
+
+    if (!NT_SUCCESS(status))
+        return fail_status(status);
+    *adjustment = info.TimeAdjustment;
+    *increment = info.TimeIncrement;
+    *disabled = info.Enable;
+    return TRUE;
+}
+
+/* NtSetSystemTime: a SYSTEMTIME out of range is ERROR_INVALID_PARAMETER; setting the clock needs
+ * SeSystemtimePrivilege, which a standard user lacks (ERROR_PRIVILEGE_NOT_HELD). */
+BOOL WINAPI SetSystemTime(const SYSTEMTIME *st)
+{
+    LARGE_INTEGER t;
+    NTSTATUS status;
+
+    if (!time_of_fields(st, (ULONGLONG *)&t.QuadPart))
+        return fail_status(STATUS_INVALID_PARAMETER);
+    status = NtSetSystemTime(&t, NULL);
+    return NT_SUCCESS(status) ? TRUE : fail_status(status);
 }

@@ -1,8 +1,9 @@
 /*
  * kernel32: the functions whose service this emulator does not have yet: other processes and threads
  * (CreateProcess, CreateThread, ResumeThread, SuspendThread, the Toolhelp snapshots, the modules of another
- * process), jobs, named pipes (PeekNamedPipe), the .ini files of GetPrivateProfile*, links (CreateSymbolicLinkW,
- * CreateHardLinkW) and the loader's DLL directory (SetDllDirectoryW). A program that imports them starts; a call
+ * process, DebugActiveProcess: the debug object it connects first is not served), jobs, named pipes
+ * (PeekNamedPipe), the .ini files of GetPrivateProfile*, links (CreateSymbolicLinkW, CreateHardLinkW) and the
+ * loader's DLL directory (SetDllDirectoryW). A program that imports them starts; a call
  * fails as Windows fails without the service: the documented failure value, and the last error of
  * STATUS_NOT_IMPLEMENTED (ERROR_INVALID_FUNCTION), the status the kernel gives for what it does not serve.
  *
@@ -90,6 +91,11 @@ BOOL WINAPI QueryInformationJobObject(HANDLE job, JOBOBJECTINFOCLASS info_class,
                                       LPDWORD return_length)
 {
     return unserved("QueryInformationJobObject", NO_JOBS);
+}
+
+BOOL WINAPI DebugActiveProcess(DWORD process_id)
+{
+    return unserved("DebugActiveProcess", "debugging other processes is not emulated");
 }
 
 BOOL WINAPI PeekNamedPipe(HANDLE pipe, LPVOID buffer, DWORD size, LPDWORD read, LPDWORD available,

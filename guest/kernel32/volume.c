@@ -3,6 +3,10 @@
  * asked about (the current directory's root, or the current directory, when none is given). GetDriveType reads the
  * volume's device (FileFsDeviceInformation): the kernel's one volume, C:, is a fixed disk (DRIVE_FIXED); a root
  * that cannot be opened (no such drive, no trailing backslash) is DRIVE_NO_ROOT_DIR.
+ *
+ * FindFirstVolumeW, FindNextVolumeW and FindVolumeClose list the one volume, \?\Volume{GUID}\ (VOLUME_GUID_PATH,
+ * k32files.h), then ERROR_NO_MORE_FILES; a buffer too small for the name is ERROR_FILENAME_EXCED_RANGE. The handle is
+ * a block of the process heap, as Windows' is.
  */
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
 #include "k32files.h"
@@ -141,4 +145,81 @@ UINT WINAPI GetDriveTypeA(LPCSTR root)
     if (!root)
         return GetDriveTypeW(NULL);
     return ansi_path(root, wide) ? GetDriveTypeW(wide) : DRIVE_NO_ROOT_DIR;
+}
+
+/* ---- Volume enumeration ---------------------------------------------------------------------------------- */
+
+/* What a FindFirstVolumeW handle points to: the next volume to give (the only one is C:). */
+struct volume_search {
+    DWORD magic;
+    DWORD next;
+};
+
+#define VOLUME_SEARCH_MAGIC 0x566F6C53                              /* "SloV" */
+
+/* The volume's name, VOLUME_GUID_PATH and a backslash, into a caller's buffer of `size` characters;
+ * ERROR_FILENAME_EXCED_RANGE when it does not fit. */
+static BOOL put_volume_name(LPWSTR name, DWORD size)
+{
+    if (size < VOLUME_GUID_PATH_LENGTH + 2) {
+        SetLastError(ERROR_FILENAME_EXCED_RANGE);
+        return FALSE;
+    }
+    copy_bytes(name, VOLUME_GUID_PATH, VOLUME_GUID_PATH_LENGTH * sizeof(WCHAR));
+    name[VOLUME_GUID_PATH_LENGTH] = '\\';
+    name[VOLUME_GUID_PATH_LENGTH + 1] = 0;
+    return TRUE;
+}
+
+static struct volume_search *volume_search(HANDLE handle)
+{
+    struct volume_search *search = handle;
+
+    if (handle == INVALID_HANDLE_VALUE || !search || search->magic != VOLUME_SEARCH_MAGIC) {
+        SetLastError(ERROR_INVALID_HANDLE);
+        return NULL;
+    }
+    return search;
+}
+
+HANDLE WINAPI FindFirstVolumeW(LPWSTR name, DWORD size)
+{
+    struct volume_search *search;
+
+    if (!put_volume_name(name, size))
+        return INVALID_HANDLE_VALUE;
+    search = RtlAllocateHeap(GetProcessHeap(), 0, sizeof *search);
+    if (!search) {
+        SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+        return INVALID_HANDLE_VALUE;
+    }
+    search->magic = VOLUME_SEARCH_MAGIC;
+    search->next = 1;
+    return search;
+}
+
+/* After the one volume: ERROR_NO_MORE_FILES. */
+BOOL WINAPI FindNextVolumeW(HANDLE handle, LPWSTR name, DWORD size)
+{
+    struct volume_search *search = volume_search(handle);
+
+    if (!search)
+        return FALSE;
+    if (search->next >= 1) {
+        SetLastError(ERROR_NO_MORE_FILES);
+        return FALSE;
+    }
+    search->next++;
+    return put_volume_name(name, size);
+}
+
+BOOL WINAPI FindVolumeClose(HANDLE handle)
+{
+    struct volume_search *search = volume_search(handle);
+
+    if (!search)
+        return FALSE;
+    search->magic = 0;
+    RtlFreeHeap(GetProcessHeap(), 0, search);
+    return TRUE;
 }

@@ -94,6 +94,7 @@ class IoObject(KernelObject):
     """
 
     type_name = "File"
+    short_name_status = NTSTATUS.BUFFER_OVERFLOW
     seekable = True  # whether the object has a file pointer and byte offsets mean anything
     device_type = 0  # FileFsDeviceInformation
     characteristics = 0
@@ -156,6 +157,10 @@ class FileObject(IoObject):
 
     def describe(self) -> str:
         return f"{'Directory' if self.is_directory else 'File'} {self.nt_name}"
+
+    def query_name(self) -> str:
+        """The name the I/O manager gives the file: its path on the volume's device."""
+        return self.volume.device_name(self.node.host)
 
     def on_volume(self) -> FileObject:
         return self

@@ -124,6 +124,9 @@ class KernelObject:
     permanent = False  # a permanent object keeps its name when its last handle goes
     access_limit: int | None = None  # the rights its security grants this process; None = all
     namespace_root = False  # whether it is the root directory of the namespace
+    # NtQueryObject(ObjectNameInformation) into a buffer that holds the header but not the whole name: the object
+    # manager's answer; the I/O manager answers for File objects (fileobject.py).
+    short_name_status = NTSTATUS.INFO_LENGTH_MISMATCH
 
     def close(self) -> None:
         """Called when the last handle to the object goes."""

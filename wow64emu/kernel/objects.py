@@ -14,8 +14,10 @@ handles.py. Choices where Windows is subtle:
   STATUS_INFO_LENGTH_MISMATCH. ObjectBasicInformation: HandleCount counts this process's handles, PointerCount
   is that plus one for a permanent object, the pool charges and info sizes are 0 (undocumented "Reserved"
   fields). ObjectNameInformation of an unnamed object is an empty UNICODE_STRING with a NULL buffer; a buffer
-  too short for the whole name is STATUS_INFO_LENGTH_MISMATCH (for objects the object manager names; the I/O
-  manager answers for files). ObjectTypeInformation: the type's name, generic mapping and valid access, and
+  too short for the whole name is STATUS_INFO_LENGTH_MISMATCH, except for a file (the I/O manager answers: its
+  name on the volume's device, \\Device\\HarddiskVolume3\\dir\\file), where a buffer that holds the
+  UNICODE_STRING but not the name is STATUS_BUFFER_OVERFLOW, with nothing written. ReturnLength is the length
+  needed either way. ObjectTypeInformation: the type's name, generic mapping and valid access, and
   object and handle counts of this process; pool figures 0. ObjectTypesInformation (3) is not implemented.
 - NtQueryDirectoryObject lists a directory in the order its entries were made (Windows goes by hash bucket),
   from index *Context (0 with RestartScan). Each entry takes sizeof(OBJECT_DIRECTORY_INFORMATION) plus its two
@@ -176,7 +178,8 @@ class ObjectServices:
             memory.write_u32(ReturnLength, len(data))
         exact = info_class in (ObjectBasicInformation, ObjectHandleFlagInformation)
         if (length != len(data)) if exact else (length < len(data)):
-            raise NtError(NTSTATUS.INFO_LENGTH_MISMATCH)
+            partial = info_class == ObjectNameInformation and length >= UNICODE_STRING.size(64)
+            raise NtError(entry.obj.short_name_status if partial else NTSTATUS.INFO_LENGTH_MISMATCH)
         memory.write(ObjectInformation, data)
         return NTSTATUS.SUCCESS
 

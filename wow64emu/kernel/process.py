@@ -15,6 +15,14 @@ Choices where Windows is subtle:
   STATUS_ACCESS_DENIED to this standard user. An object name is STATUS_OBJECT_NAME_NOT_FOUND (processes and
   threads have none); a name and a client id together, or neither, STATUS_INVALID_PARAMETER_MIX.
 - The parent (InheritedFromUniqueProcessId) is a process that has already exited, so it cannot be opened.
+- NtSetInformationProcess checks the length, reads the value, checks it, then the handle. ProcessPriorityClass
+  takes one of the six classes (1-6) and gives the process the class's base priority (idle 4, below normal 6,
+  normal 8, above normal 10, high 13, real time 24), and its threads theirs; the real-time class needs
+  SeIncreaseBasePriorityPrivilege (STATUS_PRIVILEGE_NOT_HELD for this standard user). ProcessAffinityMask takes a
+  non-empty subset of the system's processors (STATUS_INVALID_PARAMETER otherwise), which
+  PROCESS_BASIC_INFORMATION and the threads' THREAD_BASIC_INFORMATION then report.
+- ProcessTimes (and ThreadTimes): the creation and exit times, and as kernel and user times the host CPU time the
+  emulator spent (system and user) from the creation to the exit or to now (time.py's Lifetime).
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from ..emu.memory import AddressSpace
 from ..nt import layouts as L
 from ..nt.process import (
     PROCESS_BASIC_INFORMATION,
+    ProcessAffinityMask,
     ProcessBasicInformation,
     ProcessCookie,
     ProcessDebugPort,
@@ -36,16 +45,19 @@ from ..nt.process import (
     ProcessHandleCount,
     ProcessImageFileName,
     ProcessImageFileNameWin32,
+    ProcessPriorityClass,
     ProcessSessionInformation,
+    ProcessTimes,
     ProcessWow64Information,
 )
 from ..nt.status import NTSTATUS
 from .errors import NtError
 from .handles import CURRENT_PROCESS, CURRENT_THREAD, HandleTable, KernelObject
 from .section import unmap_data_views
-from .threadobject import NORMAL_PRIORITY, Thread
-from .time import system_time
-from .token import SESSION_ID, Token
+from .threadobject import NORMAL_PRIORITY, REALTIME_BASE, Thread
+from .time import KERNEL_USER_TIMES_SIZE, Lifetime
+from .token import SESSION_ID, Token, check_privilege
+from .volume import SYSTEM_VOLUME
 
 if TYPE_CHECKING:
     from ..emu.trace import Tracer
@@ -60,8 +72,12 @@ S = TypeVar("S")
 PARENT_PID = 0x1A08  # the console that started the program; it has exited since
 SYSTEM_PID = 4
 AFFINITY_MASK = 0b11  # two processors
+# PROCESS_PRIORITY_CLASS.PriorityClass: idle, normal, high, real-time, below normal, above normal; and the base
+# priority of each.
+PROCESS_PRIORITY_CLASS_NORMAL = 2
+PROCESS_PRIORITY_CLASS_REALTIME = 4
+BASE_PRIORITIES = {1: 4, 2: NORMAL_PRIORITY, 3: 13, 4: REALTIME_BASE, 5: 6, 6: 10}
 HARD_ERROR_MODE_DEFAULT = 1  # SEM_FAILCRITICALERRORS clear: GetErrorMode() is 0
-SYSTEM_VOLUME = "\\Device\\HarddiskVolume3"  # the NT device of the C: drive
 
 
 class Process(KernelObject):
@@ -85,7 +101,10 @@ class Process(KernelObject):
         self.peb32 = 0
         self.image_base = 0
         self.image_path = ""  # the guest's path of the image, e.g. C:\hello.exe
-        self.create_time = system_time()
+        self.lifetime = Lifetime()  # its creation and exit times, and CPU times (ProcessTimes)
+        self.create_time = self.lifetime.create_time
+        self.priority_class = PROCESS_PRIORITY_CLASS_NORMAL
+        self.affinity = AFFINITY_MASK  # the processors its threads may run on
         self.cookie = secrets.randbits(32) | 1  # nonzero, fixed for the life of the process
         self.hard_error_mode = HARD_ERROR_MODE_DEFAULT
         self.token = Token()
@@ -114,6 +133,11 @@ class Process(KernelObject):
         return self.exit_status is not None
 
     @property
+    def base_priority(self) -> int:
+        """The base priority of its priority class."""
+        return BASE_PRIORITIES[self.priority_class]
+
+    @property
     def status(self) -> int:
         """ExitStatus as PROCESS_BASIC_INFORMATION gives it: STATUS_PENDING while the process runs."""
         return NTSTATUS.PENDING if self.exit_status is None else self.exit_status
@@ -125,7 +149,9 @@ class Process(KernelObject):
             return
         self.exit_status = status & 0xFFFFFFFF
         for thread in self.threads:
-            thread.exit_status = self.exit_status
+            if thread.exit_status is None:
+                thread.end(self.exit_status)
+        self.lifetime.end()
         unmap_data_views(self.memory)
         self.handles.close_all()
         self.cpu.stop()
@@ -248,15 +274,16 @@ class ProcessServices:
 
     def NtSetInformationProcess(self, thread: Thread, ProcessHandle: int, ProcessInformationClass: int,
                                 ProcessInformation: int, ProcessInformationLength: int) -> int:
-        """ProcessDefaultHardErrorMode (SetErrorMode); every other class is STATUS_INVALID_INFO_CLASS (logged)."""
-        if ProcessInformationClass != ProcessDefaultHardErrorMode:
+        """The classes of _SET; every other class is STATUS_INVALID_INFO_CLASS (logged)."""
+        entry = _SET.get(ProcessInformationClass)
+        if entry is None:
             log.warning("NtSetInformationProcess: information class %d is unknown or not implemented",
                         ProcessInformationClass)
             raise NtError(NTSTATUS.INVALID_INFO_CLASS)
-        if ProcessInformationLength != 4:
+        size, apply = entry
+        if ProcessInformationLength != size:
             raise NtError(NTSTATUS.INFO_LENGTH_MISMATCH)
-        mode = thread.process.memory.read_u32(ProcessInformation)
-        reference(thread, ProcessHandle, Process).hard_error_mode = mode
+        apply(thread, ProcessHandle, thread.process.memory.read(ProcessInformation, size))
         return NTSTATUS.SUCCESS
 
 
@@ -264,12 +291,50 @@ SERVICES = (ProcessServices.NtTerminateProcess, ProcessServices.NtOpenProcess,
             ProcessServices.NtQueryInformationProcess, ProcessServices.NtSetInformationProcess)
 
 
+# ---- NtSetInformationProcess: (the calling thread, handle, the value's bytes) --------------------------------
+
+def _set_hard_error_mode(caller: Thread, handle: int, data: bytes) -> None:
+    """ProcessDefaultHardErrorMode (SetErrorMode): any ULONG."""
+    reference(caller, handle, Process).hard_error_mode = int.from_bytes(data, "little")
+
+
+def _set_priority_class(caller: Thread, handle: int, data: bytes) -> None:
+    """PROCESS_PRIORITY_CLASS {Foreground, PriorityClass}: a class of BASE_PRIORITIES; the real-time class needs
+    SeIncreaseBasePriorityPrivilege. Its threads take the class's base priority."""
+    priority_class = data[1]
+    if priority_class not in BASE_PRIORITIES:
+        raise NtError(NTSTATUS.INVALID_PARAMETER)
+    process = reference(caller, handle, Process)
+    if priority_class == PROCESS_PRIORITY_CLASS_REALTIME:
+        check_privilege("SeIncreaseBasePriorityPrivilege")
+    process.priority_class = priority_class
+    for thread in process.threads:
+        thread.priority = thread.base_priority
+
+
+def _set_affinity(caller: Thread, handle: int, data: bytes) -> None:
+    """A KAFFINITY: at least one processor, and only the system's (STATUS_INVALID_PARAMETER otherwise)."""
+    mask = int.from_bytes(data, "little")
+    process = reference(caller, handle, Process)
+    if not mask or mask & ~AFFINITY_MASK:
+        raise NtError(NTSTATUS.INVALID_PARAMETER)
+    process.affinity = mask
+
+
+# class -> (its exact length, what applies the value read)
+_SET: dict[int, tuple[int, Callable[[Thread, int, bytes], None]]] = {
+    ProcessDefaultHardErrorMode: (4, _set_hard_error_mode),
+    ProcessPriorityClass: (2, _set_priority_class),
+    ProcessAffinityMask: (8, _set_affinity),
+}
+
+
 # ---- answers of NtQueryInformationProcess ---------------------------------------------------------------------
 
 def _basic(thread: Thread, handle: int, _buffer: int) -> bytes:
     process = reference(thread, handle, Process)
-    values = {"ExitStatus": process.status, "PebBaseAddress": process.peb64, "AffinityMask": AFFINITY_MASK,
-              "BasePriority": NORMAL_PRIORITY, "UniqueProcessId": process.pid,
+    values = {"ExitStatus": process.status, "PebBaseAddress": process.peb64, "AffinityMask": process.affinity,
+              "BasePriority": process.base_priority, "UniqueProcessId": process.pid,
               "InheritedFromUniqueProcessId": PARENT_PID}
     return PROCESS_BASIC_INFORMATION.pack(values, 64)
 
@@ -301,6 +366,8 @@ def _wow64_peb(process: Process) -> int:
 # class -> (the exact length it takes, or None for a variable one; what answers it)
 _QUERY: dict[int, tuple[int | None, Answer]] = {
     ProcessBasicInformation: (PROCESS_BASIC_INFORMATION.size(64), _basic),
+    ProcessTimes: (KERNEL_USER_TIMES_SIZE, lambda t, h, _b: reference(t, h, Process).lifetime.kernel_user_times()),
+    ProcessPriorityClass: (2, _value(lambda p: p.priority_class << 8, 2)),  # Foreground FALSE, PriorityClass
     ProcessDebugPort: (8, _value(lambda _p: 0, 8)),  # never debugged
     ProcessDefaultHardErrorMode: (4, _value(lambda p: p.hard_error_mode)),
     ProcessHandleCount: (4, _value(lambda p: len(p.handles))),

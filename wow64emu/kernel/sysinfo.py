@@ -8,7 +8,8 @@ Process (pid 0, one thread per processor), System (pid 4) and every process of t
 Choices where Windows is subtle: NtQuerySystemInformation zeroes ReturnLength first, then checks the class and the
 length: exact for SystemBasicInformation, at least the structure for SystemProcessorInformation and
 SystemKernelDebuggerInformation, at most the structure for SystemTimeOfDayInformation (a shorter buffer gets that
-many bytes of it), exact for SystemCurrentTimeZoneInformation (UTC's RTL_TIME_ZONE_INFORMATION). A
+many bytes of it), exact for SystemCurrentTimeZoneInformation (UTC's RTL_TIME_ZONE_INFORMATION) and
+SystemTimeAdjustmentInformation (no adjustment: Enable TRUE, the increment one tick of 15.625 ms). A
 SystemProcessInformation buffer too small gets STATUS_INFO_LENGTH_MISMATCH with the length needed.
 """
 
@@ -35,6 +36,7 @@ from ..nt.process import (
     SystemKernelDebuggerInformation,
     SystemProcessInformation,
     SystemProcessorInformation,
+    SystemTimeAdjustmentInformation,
     SystemTimeOfDayInformation,
 )
 from ..nt.status import NTSTATUS
@@ -108,6 +110,12 @@ def time_of_day() -> bytes:
     return SYSTEM_TIMEOFDAY_INFORMATION.pack(values, 64)
 
 
+def time_adjustment() -> bytes:
+    """SYSTEM_QUERY_TIME_ADJUST_INFORMATION (12 bytes in both widths): TimeAdjustment and TimeIncrement one clock
+    tick, Enable TRUE, which there means that no adjustment is made (the clock follows its own time service)."""
+    return struct.pack("<IIB3x", TIMER_RESOLUTION, TIMER_RESOLUTION, 1)
+
+
 # ---- SystemProcessInformation ------------------------------------------------------------------------------
 
 @dataclass
@@ -142,7 +150,7 @@ def _process_entry(process: Process) -> ProcessEntry:
                        UniqueThread=t.tid, Priority=t.priority, BasePriority=t.base_priority,
                        ThreadState=THREAD_RUNNING if t is process.running else THREAD_WAITING)
                for t in process.threads if t.exit_status is None]
-    return ProcessEntry(_process(CreateTime=process.create_time, BasePriority=NORMAL_PRIORITY,
+    return ProcessEntry(_process(CreateTime=process.create_time, BasePriority=process.base_priority,
                                  UniqueProcessId=process.pid, InheritedFromUniqueProcessId=PARENT_PID,
                                  HandleCount=len(process.handles), SessionId=SESSION_ID,
                                  UniqueProcessKey=process.pid, PeakVirtualSize=reserved, VirtualSize=reserved,
@@ -248,6 +256,7 @@ _CLASSES: dict[int, tuple[int, Callable[[Thread, int], bytes]]] = {
     SystemProcessorInformation: (MINIMUM, lambda _t, _b: processor_information(False)),
     SystemTimeOfDayInformation: (PREFIX, lambda _t, _b: time_of_day()),
     SystemCurrentTimeZoneInformation: (EXACT, lambda _t, _b: time_zone()),
+    SystemTimeAdjustmentInformation: (EXACT, lambda _t, _b: time_adjustment()),
     SystemProcessInformation: (VARIABLE, lambda t, b: process_records(process_entries(t.process.system), b)),
     SystemKernelDebuggerInformation: (MINIMUM, lambda _t, _b: KERNEL_DEBUGGER_ABSENT),
     SystemEmulationBasicInformation: (EXACT, lambda t, _b: basic_information(t.process, True)),

@@ -10,6 +10,7 @@ Choices where Windows is subtle:
   ThreadImpersonationToken takes a handle to an impersonation token (STATUS_BAD_TOKEN_TYPE for a primary one)
   or NULL, which ends the impersonation.
 - ThreadAmILastThread answers whether the caller is the last thread of its process still running.
+- ThreadTimes gives the thread's Lifetime (time.py): creation and exit times, and the host's CPU time since then.
 """
 
 from __future__ import annotations
@@ -29,12 +30,14 @@ from ..nt.process import (
     ThreadIsTerminated,
     ThreadPriority,
     ThreadQuerySetWin32StartAddress,
+    ThreadTimes,
 )
 from ..nt.status import NTSTATUS
 from .errors import NtError
-from .process import AFFINITY_MASK, Answer, check_open_target, query_information, read_client_id, reference
+from .process import Answer, check_open_target, query_information, read_client_id, reference
 from .threadobject import SATURATION, Thread
-from .token import TOKEN_IMPERSONATION, Token
+from .time import KERNEL_USER_TIMES_SIZE
+from .token import TOKEN_IMPERSONATION, Token, check_privilege
 
 if TYPE_CHECKING:
     from .system import System
@@ -97,7 +100,7 @@ def _set_priority(caller: Thread, handle: int, data: bytes) -> None:
     if not 0 < priority <= HIGH_PRIORITY:
         raise NtError(NTSTATUS.INVALID_PARAMETER)
     if priority >= LOW_REALTIME_PRIORITY:
-        raise NtError(NTSTATUS.PRIVILEGE_NOT_HELD)
+        check_privilege("SeIncreaseBasePriorityPrivilege")
     reference(caller, handle, Thread).priority = priority
 
 
@@ -136,7 +139,7 @@ _SET: dict[int, tuple[int, Callable[[Thread, int, bytes], None]]] = {
 def _basic(caller: Thread, handle: int, _buffer: int) -> bytes:
     thread = reference(caller, handle, Thread)
     values = {"ExitStatus": thread.status, "TebBaseAddress": thread.teb64, "UniqueProcess": thread.process.pid,
-              "UniqueThread": thread.tid, "AffinityMask": AFFINITY_MASK, "Priority": thread.priority,
+              "UniqueThread": thread.tid, "AffinityMask": thread.process.affinity, "Priority": thread.priority,
               "BasePriority": thread.base_increment}
     return THREAD_BASIC_INFORMATION.pack(values, 64)
 
@@ -154,6 +157,7 @@ def _last_thread(thread: Thread) -> int:
 # class -> (its exact length, its answer)
 _QUERY: dict[int, tuple[int | None, Answer]] = {
     ThreadBasicInformation: (THREAD_BASIC_INFORMATION.size(64), _basic),
+    ThreadTimes: (KERNEL_USER_TIMES_SIZE, lambda t, h, _b: reference(t, h, Thread).lifetime.kernel_user_times()),
     ThreadQuerySetWin32StartAddress: (8, _value(lambda t: t.process.entry_point(), 8)),
     ThreadAmILastThread: (4, _value(_last_thread)),
     ThreadHideFromDebugger: (1, _value(lambda t: int(t.hidden_from_debugger), 1)),

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..nt.status import NTSTATUS
 from .handles import KernelObject
-from .time import system_time
+from .time import Lifetime
 
 if TYPE_CHECKING:
     from ..nt.exceptions import Context
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 NORMAL_PRIORITY = 8  # the base priority of NORMAL_PRIORITY_CLASS
 SATURATION = 16  # the base priority increments of THREAD_PRIORITY_TIME_CRITICAL (+) and THREAD_PRIORITY_IDLE (-)
+REALTIME_BASE = 24  # the base priority of REALTIME_PRIORITY_CLASS, whose threads saturate at 31 and 16
 
 
 class Thread(KernelObject):
@@ -31,7 +32,8 @@ class Thread(KernelObject):
     def __init__(self, process: Process, tid: int) -> None:
         self.process = process
         self.tid = tid
-        self.create_time = system_time()
+        self.lifetime = Lifetime()  # its creation and exit times, and CPU times (ThreadTimes)
+        self.create_time = self.lifetime.create_time
         self.exit_status: int | None = None
         # Set by the creator of the thread (process creation, for the first one).
         self.teb64 = 0
@@ -51,8 +53,16 @@ class Thread(KernelObject):
 
     @property
     def base_priority(self) -> int:
-        """The process's base priority plus the increment; the saturation increments give 15 and 1."""
-        return {SATURATION: 15, -SATURATION: 1}.get(self.base_increment, NORMAL_PRIORITY + self.base_increment)
+        """The process's base priority plus the increment; the saturation increments give 15 and 1 (31 and 16 in
+        the real-time class)."""
+        base = self.process.base_priority
+        high, low = (31, 16) if base >= REALTIME_BASE else (15, 1)
+        return {SATURATION: high, -SATURATION: low}.get(self.base_increment, base + self.base_increment)
+
+    def end(self, status: int) -> None:
+        """The thread ended with `status`."""
+        self.exit_status = status
+        self.lifetime.end()
 
     @property
     def status(self) -> int:

@@ -1,4 +1,5 @@
-"""Time services: the performance counter, the system time, the timer resolution, delays. The clock is the host's.
+"""Time services: the performance counter, the system time, the timer resolution, delays, the lifetimes (creation,
+exit and CPU times) of processes and threads. The clock is the host's, which the guest cannot set.
 
 Timeouts and delay intervals are LARGE_INTEGERs in 100 ns units: negative relative, positive an absolute system
 time, zero a poll. A delay or wait really takes its time on the host: the thread waits in the scheduler
@@ -7,12 +8,16 @@ time, zero a poll. A delay or wait really takes its time on the host: the thread
 
 from __future__ import annotations
 
+import os
 import struct
 import time as _time
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..nt.status import NTSTATUS
+from .errors import NtError
 from .scheduler import WaitBlock, block
+from .token import check_privilege
 
 if TYPE_CHECKING:
     from ..emu.memory import AddressSpace
@@ -31,6 +36,43 @@ MINIMUM_RESOLUTION = 5_000
 def system_time() -> int:
     """The current time as Windows counts it: 100 ns intervals since 1601-01-01 UTC."""
     return EPOCH_1601_TO_1970 + _time.time_ns() // 100
+
+
+def cpu_times() -> tuple[int, int]:
+    """The host CPU time the emulator has used so far, (kernel, user), in 100 ns units: the guest's time is spent
+    there, in the emulator's system calls and in its own user-mode code."""
+    times = os.times()
+    return round(times.system * 10_000_000), round(times.user * 10_000_000)
+
+
+KERNEL_USER_TIMES_SIZE = 32
+
+
+@dataclass
+class Lifetime:
+    """When a process or a thread began and ended, and the host CPU time it used: its KERNEL_USER_TIMES.
+
+    The creation and exit times are system times; the kernel and user times are what the host spent from the
+    creation to the exit (or to now), which Windows would count in clock ticks of the same order.
+    """
+
+    create_time: int = field(default_factory=system_time)
+    exit_time: int = 0
+    cpu_at_start: tuple[int, int] = field(default_factory=cpu_times)
+    cpu_at_exit: tuple[int, int] | None = None
+
+    def end(self) -> None:
+        """The object ended now: its exit time and CPU times stop."""
+        if self.cpu_at_exit is None:
+            self.exit_time = system_time()
+            self.cpu_at_exit = cpu_times()
+
+    def kernel_user_times(self) -> bytes:
+        """KERNEL_USER_TIMES (the same in both widths): CreateTime, ExitTime (0 while alive), KernelTime,
+        UserTime."""
+        now = self.cpu_at_exit or cpu_times()
+        kernel, user = (max(0, a - b) for a, b in zip(now, self.cpu_at_start, strict=True))
+        return struct.pack("<qqqq", self.create_time, self.exit_time, kernel, user)
 
 
 def performance_counter() -> int:
@@ -67,6 +109,18 @@ class TimeServices:
     def NtQuerySystemTime(self, thread: Thread, SystemTime: int) -> int:
         thread.process.memory.write(SystemTime, struct.pack("<q", system_time()))
         return NTSTATUS.SUCCESS
+
+    def NtSetSystemTime(self, thread: Thread, SystemTime: int, PreviousTime: int) -> int:
+        """Setting the clock needs SeSystemtimePrivilege, which the emulated standard user's token lacks: the
+        pointers are probed (STATUS_ACCESS_VIOLATION), then the call is STATUS_PRIVILEGE_NOT_HELD. The host's
+        clock is never the guest's to set."""
+        memory = thread.process.memory
+        if SystemTime:
+            memory.probe(SystemTime, 8)
+        if PreviousTime:
+            memory.probe(PreviousTime, 8, write=True)
+        check_privilege("SeSystemtimePrivilege")
+        raise NtError(NTSTATUS.NOT_IMPLEMENTED)  # not reached: no token of this emulator holds the privilege
 
     def NtDelayExecution(self, thread: Thread, Alertable: int, DelayInterval: int) -> int:
         """Alertable or not, no APC is queued to end the delay early (APCs are not emulated)."""
@@ -110,5 +164,6 @@ class TimeServices:
         return status
 
 
-SERVICES = (TimeServices.NtQueryPerformanceCounter, TimeServices.NtQuerySystemTime, TimeServices.NtDelayExecution,
+SERVICES = (TimeServices.NtQueryPerformanceCounter, TimeServices.NtQuerySystemTime, TimeServices.NtSetSystemTime,
+            TimeServices.NtDelayExecution,
             TimeServices.NtQueryTimerResolution, TimeServices.NtSetTimerResolution)

@@ -34,6 +34,16 @@ TOKEN_ELEVATION_TYPE_DEFAULT = 1
 SE_GROUP_INTEGRITY = 0x20
 SE_GROUP_INTEGRITY_ENABLED = 0x40
 SESSION_ID = 1
+# The privileges a standard user's token holds on Windows 10; the others (SeSystemtimePrivilege,
+# SeIncreaseBasePriorityPrivilege, SeDebugPrivilege...) are an administrator's.
+USER_PRIVILEGES = frozenset({"SeShutdownPrivilege", "SeChangeNotifyPrivilege", "SeUndockPrivilege",
+                             "SeIncreaseWorkingSetPrivilege", "SeTimeZonePrivilege"})
+
+
+def check_privilege(name: str) -> None:
+    """SeSinglePrivilegeCheck for the emulated user: STATUS_PRIVILEGE_NOT_HELD for a privilege its token lacks."""
+    if name not in USER_PRIVILEGES:
+        raise NtError(NTSTATUS.PRIVILEGE_NOT_HELD)
 
 
 def sid(authority: int, *sub_authorities: int) -> bytes:

@@ -30,6 +30,8 @@ from .errors import NtError
 from .hostfiles import HostFiles
 from .paths import HostPath, host_status, is_system, system_volume_name
 
+SYSTEM_VOLUME = "\\Device\\HarddiskVolume3"  # the NT device of the C: drive
+
 log = logging.getLogger(__name__)
 
 FILE_ATTRIBUTE_READONLY = 0x0001
@@ -112,6 +114,11 @@ class Volume:
             return system_volume_name(host)
         relative = host.relative_to(self.root)
         return "\\" + "\\".join(relative.parts)
+
+    def device_name(self, host: Path) -> str:
+        """The full NT name of a host path inside the drive, on the volume's device (what NtQueryObject gives a
+        file): \\Device\\HarddiskVolume3\\dir\\file, or \\Device\\HarddiskVolume3\\ for the root."""
+        return SYSTEM_VOLUME + self.volume_name(host)
 
     def host_path(self, host: Path) -> HostPath:
         return HostPath(host, self.nt_name(host), host.exists(), host.is_dir())

@@ -137,9 +137,12 @@ LAYOUTS = (PROCESS_BASIC_INFORMATION, THREAD_BASIC_INFORMATION, SYSTEM_BASIC_INF
 
 # PROCESSINFOCLASS
 ProcessBasicInformation = 0
+ProcessTimes = 4
 ProcessDebugPort = 7
 ProcessDefaultHardErrorMode = 12
+ProcessPriorityClass = 18
 ProcessHandleCount = 20
+ProcessAffinityMask = 21
 ProcessSessionInformation = 24
 ProcessWow64Information = 26
 ProcessImageFileName = 27
@@ -148,6 +151,7 @@ ProcessImageFileNameWin32 = 43
 
 # THREADINFOCLASS
 ThreadBasicInformation = 0
+ThreadTimes = 1
 ThreadPriority = 2
 ThreadBasePriority = 3
 ThreadImpersonationToken = 5
@@ -161,6 +165,7 @@ SystemBasicInformation = 0
 SystemProcessorInformation = 1
 SystemTimeOfDayInformation = 3
 SystemProcessInformation = 5
+SystemTimeAdjustmentInformation = 28
 SystemKernelDebuggerInformation = 35
 SystemCurrentTimeZoneInformation = 44
 SystemEmulationBasicInformation = 62

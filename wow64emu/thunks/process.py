@@ -1,9 +1,10 @@
 """What wow64.dll does by hand for the calls about processes, threads, tokens and the system.
 
 wow64.dll converts by hand the information classes whose buffers hold pointers or pointer-sized fields
-(infoclass.py); the rest pass through. It also shows a 32-bit caller its own structures: the PEB32 in
-PROCESS_BASIC_INFORMATION, the TEB32 in THREAD_BASIC_INFORMATION, and the x86 view of the system (the kernel's
-emulation classes) for SystemBasicInformation and SystemProcessorInformation.
+(infoclass.py; a KAFFINITY set by ProcessAffinityMask is one); the rest pass through. It also shows a 32-bit
+caller its own structures: the PEB32 in PROCESS_BASIC_INFORMATION, the TEB32 in THREAD_BASIC_INFORMATION, and
+the x86 view of the system (the kernel's emulation classes) for SystemBasicInformation and
+SystemProcessorInformation.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ..nt.process import (
     SYSTEM_THREAD_INFORMATION,
     TEB64_TO_TEB32,
     THREAD_BASIC_INFORMATION,
+    ProcessAffinityMask,
     ProcessBasicInformation,
     ProcessDebugPort,
     ProcessImageFileName,
@@ -61,6 +63,11 @@ PROCESS_QUERY = I.special(
         ProcessWow64Information: POINTER_SIZED,
         ProcessImageFileName: UNICODE_STRING_HEADER,
         ProcessImageFileNameWin32: UNICODE_STRING_HEADER,
+    })
+
+PROCESS_SET = I.special(
+    I.Params("ProcessInformationClass", "ProcessInformation", "ProcessInformationLength"), {
+        ProcessAffinityMask: I.fixed_in(L.SIZE_T),
     })
 
 THREAD_QUERY = I.special(
@@ -151,6 +158,7 @@ SYSTEM_QUERY = I.special(
 
 SPECIALS = {
     "NtQueryInformationProcess": PROCESS_QUERY,
+    "NtSetInformationProcess": PROCESS_SET,
     "NtQueryInformationThread": THREAD_QUERY,
     "NtSetInformationThread": THREAD_SET,
     "NtQuerySystemInformation": SYSTEM_QUERY,

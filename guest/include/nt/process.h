@@ -21,9 +21,12 @@ typedef LONG KPRIORITY;
 
 typedef enum _PROCESSINFOCLASS {
     ProcessBasicInformation = 0,
+    ProcessTimes = 4,
     ProcessDebugPort = 7,
     ProcessDefaultHardErrorMode = 12,
+    ProcessPriorityClass = 18,
     ProcessHandleCount = 20,
+    ProcessAffinityMask = 21,
     ProcessSessionInformation = 24,
     ProcessWow64Information = 26,
     ProcessImageFileName = 27,
@@ -33,6 +36,7 @@ typedef enum _PROCESSINFOCLASS {
 
 typedef enum _THREADINFOCLASS {
     ThreadBasicInformation = 0,
+    ThreadTimes = 1,
     ThreadPriority = 2,
     ThreadBasePriority = 3,
     ThreadImpersonationToken = 5,
@@ -47,6 +51,7 @@ typedef enum _SYSTEM_INFORMATION_CLASS {
     SystemProcessorInformation = 1,
     SystemTimeOfDayInformation = 3,
     SystemProcessInformation = 5,
+    SystemTimeAdjustmentInformation = 28,
     SystemKernelDebuggerInformation = 35,
     SystemCurrentTimeZoneInformation = 44,
     SystemEmulationBasicInformation = 62,
@@ -61,6 +66,31 @@ typedef struct _PROCESS_BASIC_INFORMATION {
     ULONG_PTR UniqueProcessId;
     ULONG_PTR InheritedFromUniqueProcessId;
 } PROCESS_BASIC_INFORMATION;
+
+typedef struct _KERNEL_USER_TIMES {            /* ProcessTimes, ThreadTimes */
+    LARGE_INTEGER CreateTime;
+    LARGE_INTEGER ExitTime;
+    LARGE_INTEGER KernelTime;
+    LARGE_INTEGER UserTime;
+} KERNEL_USER_TIMES;
+
+typedef struct _PROCESS_PRIORITY_CLASS {       /* ProcessPriorityClass */
+    BOOLEAN Foreground;
+    UCHAR PriorityClass;                       /* PROCESS_PRIORITY_CLASS_* */
+} PROCESS_PRIORITY_CLASS;
+
+#define PROCESS_PRIORITY_CLASS_IDLE 1
+#define PROCESS_PRIORITY_CLASS_NORMAL 2
+#define PROCESS_PRIORITY_CLASS_HIGH 3
+#define PROCESS_PRIORITY_CLASS_REALTIME 4
+#define PROCESS_PRIORITY_CLASS_BELOW_NORMAL 5
+#define PROCESS_PRIORITY_CLASS_ABOVE_NORMAL 6
+
+typedef struct _SYSTEM_QUERY_TIME_ADJUST_INFORMATION {  /* SystemTimeAdjustmentInformation */
+    ULONG TimeAdjustment;
+    ULONG TimeIncrement;
+    BOOLEAN Enable;                            /* TRUE: no adjustment is made */
+} SYSTEM_QUERY_TIME_ADJUST_INFORMATION;
 
 typedef struct _THREAD_BASIC_INFORMATION {
     NTSTATUS ExitStatus;

@@ -687,6 +687,15 @@ NtSetContextThread:
         .byte   0xC3                    /* ret */
 
         .p2align 4, 0x90
+        .globl  NtSetSystemTime
+NtSetSystemTime:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x01ae                  /* mov eax, NtSetSystemTime */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  NtSetTimerResolution
 NtSetTimerResolution:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */

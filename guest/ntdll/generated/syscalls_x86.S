@@ -839,6 +839,17 @@ _NtSetContextThread@8:
         .word   0x0008                  /* ret 8 */
 
         .p2align 4, 0x90
+        .globl  _NtSetSystemTime@8
+_NtSetSystemTime@8:
+        .byte   0xB8
+        .long   0x01ae                  /* mov eax, NtSetSystemTime */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0008                  /* ret 8 */
+
+        .p2align 4, 0x90
         .globl  _NtSetTimerResolution@12
 _NtSetTimerResolution@12:
         .byte   0xB8
