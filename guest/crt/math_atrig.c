@@ -8,7 +8,7 @@
 
 static struct dd atan_unit(struct dd t)                     /* 0 <= t <= 1 */
 {
-    int j = (int)(t.hi * 32 + 0.5);
+    int j = t.hi >= 0 && t.hi <= 1 ? (int)(t.hi * 32 + 0.5) : 0;
     double c = j / 32.0, uh, u2, tail;
     struct dd u = dd_div(dd_add_d(t, -c), dd_add_d(dd_mul_d(t, c), 1.0));
 
@@ -23,6 +23,8 @@ struct dd math_atan_dd(struct dd t)
 {
     struct dd one = {1.0, 0};
 
+    if (t.hi > 0x1p60)                                       /* pi/2 - 1/t: and 1/t's double-double would overflow */
+        return dd_add_d(DD_PI_2, -1.0 / t.hi);
     if (t.hi > 1)
         return dd_add(DD_PI_2, dd_neg(atan_unit(dd_div(one, t))));
     return atan_unit(t);

@@ -83,8 +83,8 @@ double CRT_EXPORT exp(double x)
     struct dd m, xd = {x, 0};
     int e;
 
-    if (math_isnan(x))
-        return x + x;
+    if (!math_isfinite(x))
+        return math_isnan(x) ? x + x : x > 0 ? x : 0.0;
     if (x > 709.782712893384)
         return math_err(MATH_INF, CRT_ERANGE);
     if (x < -745.1332191019412) {
@@ -105,8 +105,8 @@ double CRT_EXPORT exp2(double x)
     struct dd m;
     int e;
 
-    if (math_isnan(x))
-        return x + x;
+    if (!math_isfinite(x))
+        return math_isnan(x) ? x + x : x > 0 ? x : 0.0;
     if (x >= 1024)
         return math_err(MATH_INF, CRT_ERANGE);
     if (x < -1075) {
@@ -122,8 +122,8 @@ double CRT_EXPORT exp2(double x)
 
 double CRT_EXPORT expm1(double x)
 {
-    if (math_isnan(x))
-        return x + x;
+    if (!math_isfinite(x))
+        return math_isnan(x) ? x + x : x > 0 ? x : -1.0;
     if (x > 709.782712893384)
         return math_err(MATH_INF, CRT_ERANGE);
     if (x < -40)
