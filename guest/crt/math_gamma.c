@@ -4,7 +4,8 @@
  *   cancellation); erfc(x) for x >= 3 by its continued fraction e^-x^2/sqrt(pi) / (x + (1/2)/(x + 1/(x + ...))),
  *   and 1 - erf(x) below;
  * - log gamma(y) for y >= 12 by Stirling's series (ten terms), smaller arguments shifted up by the recurrence
- *   (the product kept in double-double), negative ones by the reflection formula with sin(pi x) reduced exactly.
+ *   (the product kept in double-double), negative ones by the reflection formula with sin(pi x) reduced exactly;
+ *   near its zeros 1 and 2 (x in [0.8, 1.25] and [1.75, 2.35]) by its Taylor series about them, from zeta(k).
  */
 #include "mathlib.h"
 #include "mathfuncs.h"
@@ -135,6 +136,20 @@ static struct dd lgamma_pos(struct dd y)
     return r;
 }
 
+/* log gamma(x) near its zeros 1 and 2, by its Taylor series about them (z = x - 1 or x - 2, exact) */
+static double lgamma_near_zero(double x)
+{
+    int at_two = x > 1.5;
+    double z = x - (at_two ? 2.0 : 1.0), sum = 0;
+    const double *c = at_two ? LGAMMA_AT_2 : LGAMMA_AT_1;
+    struct dd first = dd_mul_d(at_two ? DD_ONE_MINUS_EULER_GAMMA : dd_neg(DD_EULER_GAMMA), z);
+    int k;
+
+    for (k = 38; k >= 0; k--)
+        sum = sum * z + c[k];
+    return dd_round(dd_add_d(first, sum * z * z));
+}
+
 static int is_integer(double x)
 {
     return math_fabs(x) >= 0x1p52 || x == (double)(int64_t)x;
@@ -192,6 +207,8 @@ double CRT_EXPORT lgamma(double x)
         r = x * (dd_round(math_log_dd(x, 0)) - 1);
         return math_isinf(r) ? math_err(r, CRT_ERANGE) : r;
     }
+    if ((x >= 0.8 && x <= 1.25) || (x >= 1.75 && x <= 2.35))
+        return lgamma_near_zero(x);
     if (x > 0)
         return dd_round(lgamma_pos(y));
     /* log|gamma(x)| = log(pi / |sin(pi x)|) - log gamma(1 - x) */
