@@ -263,7 +263,7 @@ def _check_table(results: dict, functions: dict, inputs: list[tuple[float, ...]]
                 assert got & 0x7FF0000000000000 == 0x7FF0000000000000, (name, args)
                 continue
             assert ulps(got, want_bits, bits) <= tolerance, (name, args, hex(got), hex(want_bits))
-            assert err == 0 or (err == ERANGE and abs(want) < 2.0 ** -1022), (name, args, err)
+            assert err == 0, (name, args, err)
 
 
 def test_c89_functions_within_an_ulp(tmp_path: Path) -> None:
@@ -473,7 +473,7 @@ void start(void)
 
 # ---------------------------------------------------------------------------------------------------------------
 # Special values and errno, as the Microsoft CRTs give them: a domain error is EDOM and the "indefinite" NaN
-# (0xFFF8000000000000), a pole or an overflow or an underflow to zero ERANGE.
+# (0xFFF8000000000000), a pole or an overflow ERANGE, an underflow nothing.
 
 INF, NINF, IND, QNAN = 0x7FF0000000000000, 0xFFF0000000000000, 0xFFF8000000000000, 0x7FF8000000000000
 PI, HALF_PI = dbits(math.pi), dbits(math.pi / 2)
@@ -481,7 +481,7 @@ SPECIAL_1 = [
     ("sqrt", -1.0, IND, EDOM), ("sqrt", -0.0, dbits(-0.0), 0), ("sqrt", math.inf, INF, 0),
     ("log", 0.0, NINF, ERANGE), ("log", -0.0, NINF, ERANGE), ("log", -1.0, IND, EDOM), ("log", math.inf, INF, 0),
     ("log", 1.0, 0, 0), ("log10", 0.0, NINF, ERANGE), ("log10", -5.0, IND, EDOM), ("log10", 1000.0, dbits(3.0), 0),
-    ("exp", 1000.0, INF, ERANGE), ("exp", -1000.0, 0, ERANGE), ("exp", -math.inf, 0, 0), ("exp", math.inf, INF, 0),
+    ("exp", 1000.0, INF, ERANGE), ("exp", -1000.0, 0, 0), ("exp", -math.inf, 0, 0), ("exp", math.inf, INF, 0),
     ("exp", 0.0, dbits(1.0), 0), ("sin", math.inf, IND, EDOM), ("cos", -math.inf, IND, EDOM),
     ("tan", math.inf, IND, EDOM), ("sin", -0.0, dbits(-0.0), 0), ("asin", 2.0, IND, EDOM),
     ("acos", -1.5, IND, EDOM), ("acos", -1.0, PI, 0), ("asin", 1.0, HALF_PI, 0), ("atan", math.inf, HALF_PI, 0),
@@ -495,7 +495,7 @@ SPECIAL_1 = [
 ]
 SPECIAL_2 = [
     ("pow", (0.0, -1.0), INF, ERANGE), ("pow", (-0.0, -3.0), NINF, ERANGE), ("pow", (-8.0, 1 / 3), IND, EDOM),
-    ("pow", (2.0, 2000.0), INF, ERANGE), ("pow", (2.0, -2000.0), 0, ERANGE), ("pow", (-2.0, 3.0), dbits(-8.0), 0),
+    ("pow", (2.0, 2000.0), INF, ERANGE), ("pow", (2.0, -2000.0), 0, 0), ("pow", (-2.0, 3.0), dbits(-8.0), 0),
     ("pow", (math.nan, 0.0), dbits(1.0), 0), ("pow", (1.0, math.nan), dbits(1.0), 0),
     ("pow", (-1.0, math.inf), dbits(1.0), 0), ("pow", (0.5, -math.inf), INF, 0), ("pow", (-math.inf, 3.0), NINF, 0),
     ("pow", (-math.inf, -3.0), dbits(-0.0), 0), ("atan2", (0.0, -0.0), PI, 0),
@@ -510,7 +510,7 @@ SPECIAL_C99 = [
     ("atanh", -2.0, IND, EDOM), ("tgamma", 0.0, INF, ERANGE), ("tgamma", -0.0, NINF, ERANGE),
     ("tgamma", -1.0, IND, EDOM), ("tgamma", 200.0, INF, ERANGE), ("lgamma", 0.0, INF, ERANGE),
     ("lgamma", -2.0, INF, ERANGE), ("lgamma", 1.0, 0, 0), ("lgamma", 2.0, 0, 0), ("log2", 0.0, NINF, ERANGE),
-    ("log2", 1024.0, dbits(10.0), 0), ("exp2", 1024.0, INF, ERANGE), ("exp2", -1074.0, 1, ERANGE),
+    ("log2", 1024.0, dbits(10.0), 0), ("exp2", 1024.0, INF, ERANGE), ("exp2", -1074.0, 1, 0),
     ("expm1", -math.inf, dbits(-1.0), 0), ("cbrt", -27.0, dbits(-3.0), 0), ("erf", math.inf, dbits(1.0), 0),
     ("erfc", -math.inf, dbits(2.0), 0), ("round", -0.5, dbits(-1.0), 0), ("trunc", -0.7, dbits(-0.0), 0),
     ("rint", 2.5, dbits(2.0), 0), ("logb", 0.0, NINF, ERANGE),

@@ -42,7 +42,7 @@ double CRT_EXPORT frexp(double x, int *e)
     return math_from_bits((bits & 0x800FFFFFFFFFFFFFULL) | 0x3FE0000000000000ULL);
 }
 
-/* x * 2^n rounded once; ERANGE when a finite non-zero x overflows or underflows to zero */
+/* x * 2^n rounded once; ERANGE when a finite x overflows */
 double CRT_EXPORT scalbln(double x, long n)
 {
     double r = x;
@@ -70,7 +70,7 @@ double CRT_EXPORT scalbln(double x, long n)
         }
     }
     r *= math_pow2((int)n);
-    if (math_isinf(r) || r == 0)
+    if (math_isinf(r))
         crt_thread_data()->err = CRT_ERANGE;
     return r;
 }
@@ -137,7 +137,7 @@ double CRT_EXPORT nextafter(double x, double y)
         r = math_copysign(math_from_bits(1), y);
     else
         r = math_from_bits(((x < y) == (x > 0)) ? bits + 1 : bits - 1);
-    if (math_isinf(r) || math_fabs(r) < 0x1p-1022)
+    if (math_isinf(r))
         crt_thread_data()->err = CRT_ERANGE;
     return r;
 }

@@ -68,12 +68,12 @@ struct dd math_expm1_dd(double x)
     return dd_add_d(m, -1.0);
 }
 
-/* The end of an exponential: m * 2^e rounded, ERANGE for an overflow or a result below the normal range. */
+/* The end of an exponential: m * 2^e rounded, ERANGE for an overflow. */
 static double exp_result(struct dd m, int e)
 {
     double v = math_scale(m.hi + m.lo, e);
 
-    if (math_isinf(v) || math_fabs(v) < 0x1p-1022)
+    if (math_isinf(v))
         crt_thread_data()->err = CRT_ERANGE;
     return v;
 }
@@ -87,11 +87,8 @@ double CRT_EXPORT exp(double x)
         return math_isnan(x) ? x + x : x > 0 ? x : 0.0;
     if (x > 709.782712893384)
         return math_err(MATH_INF, CRT_ERANGE);
-    if (x < -745.1332191019412) {
-        if (math_isinf(x))
-            return 0.0;
-        return math_err(0.0, CRT_ERANGE);
-    }
+    if (x < -745.1332191019412)
+        return 0.0;
     if (math_fabs(x) < 0x1p-54)
         return 1.0 + x;
     m = math_exp_dd(xd, &e);
@@ -109,11 +106,8 @@ double CRT_EXPORT exp2(double x)
         return math_isnan(x) ? x + x : x > 0 ? x : 0.0;
     if (x >= 1024)
         return math_err(MATH_INF, CRT_ERANGE);
-    if (x < -1075) {
-        if (math_isinf(x))
-            return 0.0;
-        return math_err(0.0, CRT_ERANGE);
-    }
+    if (x < -1075)
+        return 0.0;
     kd = (x * 64 + shifter) - shifter;
     f = x - kd / 64;                                         /* exact */
     m = exp_kernel(dd_mul_d(DD_LN2, f), (int)kd, &e);
@@ -303,8 +297,7 @@ double CRT_EXPORT pow(double x, double y)
     }
     l = math_log_dd(ax, 0);
     if (math_fabs(y) * math_fabs(l.hi) > 800) {
-        result = (y > 0) == (l.hi > 0) ? MATH_INF : 0.0;
-        result = math_err(result, CRT_ERANGE);
+        result = (y > 0) == (l.hi > 0) ? math_err(MATH_INF, CRT_ERANGE) : 0.0;
     } else {
         z = dd_two_prod(y, l.hi);
         z.lo += y * l.lo;
@@ -312,7 +305,7 @@ double CRT_EXPORT pow(double x, double y)
         if (z.hi > 709.79) {
             result = math_err(MATH_INF, CRT_ERANGE);
         } else if (z.hi < -745.2) {
-            result = math_err(0.0, CRT_ERANGE);
+            result = 0.0;
         } else {
             m = math_exp_dd(z, &e);
             result = exp_result(m, e);

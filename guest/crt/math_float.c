@@ -1,8 +1,8 @@
 /*
  * The float functions: each is its double twin on the float widened (exactly), the result rounded to float once;
  * the double result is within about half an ulp of double precision, so the float one is within an ulp of float
- * (almost always the correctly rounded float). ERANGE when the float result overflows or underflows to zero where
- * the double one did not.
+ * (almost always the correctly rounded float). ERANGE when the float result overflows where the double one did
+ * not.
  */
 #include "mathlib.h"
 #include "mathfuncs.h"
@@ -11,7 +11,7 @@ static float to_float(double r)
 {
     float f = (float)r;
 
-    if ((math_isinf(f) && !math_isinf(r)) || (f == 0 && r != 0))
+    if (math_isinf(f) && !math_isinf(r))
         crt_thread_data()->err = CRT_ERANGE;
     return f;
 }
@@ -93,7 +93,7 @@ float CRT_EXPORT nextafterf(float x, float y)
         r = math_from_fbits((math_fbits(y) & 0x80000000) | 1);
     else
         r = math_from_fbits(((x < y) == (x > 0)) ? bits + 1 : bits - 1);
-    if (math_isinf(r) || math_fabs(r) < 0x1p-126)
+    if (math_isinf(r))
         crt_thread_data()->err = CRT_ERANGE;
     return r;
 }

@@ -69,7 +69,6 @@ double CRT_EXPORT erf(double x)
 double CRT_EXPORT erfc(double x)
 {
     struct dd r, one = {1.0, 0};
-    double v;
     int k;
 
     if (math_isnan(x))
@@ -83,10 +82,9 @@ double CRT_EXPORT erfc(double x)
         return dd_round(dd_add(one, dd_neg(r)));
     }
     if (x > 27.3)
-        return math_err(0.0, CRT_ERANGE);
+        return 0.0;
     r = erfc_fraction(x, &k);
-    v = math_scale(dd_round(r), k);
-    return v < 0x1p-1022 ? math_err(v, CRT_ERANGE) : v;
+    return math_scale(dd_round(r), k);
 }
 
 /* log gamma(y), y >= 12 */
@@ -181,11 +179,10 @@ double CRT_EXPORT tgamma(double x)
     }
     /* gamma(x) = pi / (sin(pi x) gamma(1 - x)) */
     if (x < -190)
-        return math_err(((int64_t)floor(x) & 1) ? -0.0 : 0.0, CRT_ERANGE);   /* negative on odd floors */
+        return ((int64_t)floor(x) & 1) ? -0.0 : 0.0;    /* an underflow, negative on odd floors */
     m = gamma_pos(dd_two_sum(1.0, -x), &k);
     s = math_sinpi_dd(x);
-    v = math_scale(dd_round(dd_div(DD_PI, dd_mul(s, m))), -k);
-    return v == 0 || math_fabs(v) < 0x1p-1022 ? math_err(v, CRT_ERANGE) : v;
+    return math_scale(dd_round(dd_div(DD_PI, dd_mul(s, m))), -k);
 }
 
 double CRT_EXPORT lgamma(double x)

@@ -5,8 +5,8 @@
  * guest/build.sh), so that no result depends on the x87's excess precision: the same input gives the same bits in
  * both widths. The error-free transformations below rely on that (and on round-to-nearest).
  *
- * errno as Microsoft's CRTs set it: EDOM for a domain error (the result is the "indefinite" NaN, 0xFFF8...),
- * ERANGE for a pole or an overflow or an underflow to zero.
+ * errno as Microsoft's CRTs set it from the kind of math error: EDOM for a domain error (the result is the
+ * "indefinite" NaN, 0xFFF8...), ERANGE for a pole (singularity) or an overflow; an underflow leaves errno alone.
  */
 #ifndef WOW64EMU_CRT_MATHLIB_H
 #define WOW64EMU_CRT_MATHLIB_H
