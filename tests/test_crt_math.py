@@ -809,3 +809,42 @@ void start(void)
 def test_a_process_starts_with_the_windows_floating_point_state(width: str, tmp_path: Path) -> None:
     status, out = run_c(tmp_path, width, DEFAULTS)
     assert (status, out.split()) == (0, ["027f", "00001f80", "0009001f" if width == "x86" else "0008001f"])
+
+
+# The Bessel functions both DLLs export (mingw-w64's j0 and friends import them), against mpmath's values (200
+# bits): within 2 ulps away from their zeros; Y of zero a singularity, of a negative number a domain error.
+BESSEL = [
+    ("_j0", 0, 0.5, 4606628204093652788), ("_j0", 0, 1.0, 4605067507577370864), ("_j0", 0, 3.0, 13821728336321454994),
+    ("_j0", 0, 10.0, 13821400826882432596), ("_j0", 0, -7.5, 4598469568653842150),
+    ("_j0", 0, 30.0, 13814259926616697757), ("_j0", 0, 100.5, 4588005958109263858),
+    ("_j0", 0, 0.001, 4607182416548217735), ("_j1", 1, 0.5, 4597896661376200919),
+    ("_j1", 1, -2.0, 13826741931658670576), ("_j1", 1, 5.0, 13822944797900646813),
+    ("_j1", 1, 12.0, 13820590587517479286), ("_j1", 1, 40.0, 4593709029267723199),
+    ("_j1", 1, 1e-05, 4527516983983491254), ("_y0", 0, 0.1, 13832960452645941644),
+    ("_y0", 0, 1.0, 4591024005161638111), ("_y0", 0, 5.5, 13823159195459091686), ("_y0", 0, 20.0, 4589178151358349032),
+    ("_y0", 0, 33.0, 4591807837675569278), ("_y1", 1, 0.001, 13872183040476721944),
+    ("_y1", 1, 0.75, 13830723766459628931), ("_y1", 1, 6.0, 13818845469316329278),
+    ("_y1", 1, 60.0, 4591284323679561817), ("_jn", 3, 2.0, 4593813690452814288), ("_jn", 3, 10.0, 4588574176264113158),
+    ("_jn", 3, 50.0, 4591346667527424973), ("_jn", 40, 30.0, 4555298631154352167),
+    ("_jn", 40, 5.0, 4127152829230135281), ("_yn", 4, 1.0, 13853252375837798843),
+    ("_yn", 4, 12.0, 13817988249123443254), ("_yn", 4, 40.0, 4593678887893181388),
+    ("_jn", -3, 2.0, 13817185727307590096),
+    ("_y0", 0, 0.0, NINF | (ERANGE << 64)), ("_y1", 1, -1.0, NINF | (EDOM << 64)),
+    ("_yn", 2, 0.0, NINF | (ERANGE << 64)),
+]
+
+
+@pytest.mark.parametrize("lib", ["msvcrt", "ucrtbase"])
+def test_bessel_functions(lib: str, tmp_path: Path) -> None:
+    calls = []
+    for name, n, x, _ in BESSEL:
+        call = f"{name}({n}, dbl(0x{dbits(x):X}ULL))" if name in ("_jn", "_yn") else f"{name}(dbl(0x{dbits(x):X}ULL))"
+        calls.append(f"    *_errno() = 0; r = {call}; hex(bits(r), 16); hex(*_errno(), 2); out(\"\\n\");\n")
+    body = ("I double _j0(double); I double _j1(double); I double _jn(int, double);\n"
+            "I double _y0(double); I double _y1(double); I double _yn(int, double);\n"
+            "void start(void)\n{\n    double r;\n" + "".join(calls) + "    flush();\n    ExitProcess(0);\n}\n")
+    out = run_both(tmp_path, body, lib=lib)
+    for (name, n, x, want), line in zip(BESSEL, out.splitlines(), strict=True):
+        got, err = (int(field, 16) for field in line.split())
+        want_bits, want_err = want & ((1 << 64) - 1), want >> 64
+        assert ulps(got, want_bits) <= 2 and err == want_err, (name, n, x, hex(got), hex(want_bits), err)
