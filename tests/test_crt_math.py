@@ -848,3 +848,27 @@ def test_bessel_functions(lib: str, tmp_path: Path) -> None:
         got, err = (int(field, 16) for field in line.split())
         want_bits, want_err = want & ((1 << 64) - 1), want >> 64
         assert ulps(got, want_bits) <= 2 and err == want_err, (name, n, x, hex(got), hex(want_bits), err)
+
+
+FLAGS = r"""
+I double sqrt(double); I double log(double); I double exp(double);
+I unsigned _statusfp(void); I unsigned _clearfp(void); I void _fpreset(void);
+volatile double minus_one = -1, zero = 0, big = 1000;
+void start(void)
+{
+    _fpreset();
+    sqrt(minus_one); hex(_clearfp(), 8);
+    log(zero); hex(_clearfp(), 8);
+    exp(big); hex(_clearfp(), 8);
+    hex(_statusfp(), 8);
+    out("\n");
+    flush();
+    ExitProcess(0);
+}
+"""
+
+
+def test_math_errors_raise_the_exception_flags(tmp_path: Path) -> None:
+    # as the hardware operation does: invalid for a domain error, zero divide for a pole, overflow and inexact for
+    # an overflow (set in the MXCSR, where _statusfp reads them on both widths); _clearfp clears them
+    assert run_both(tmp_path, FLAGS).split() == ["00000010", "00000008", "00000005", "00000000"]

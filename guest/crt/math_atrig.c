@@ -114,7 +114,7 @@ double CRT_EXPORT asin(double x)
     if (math_isnan(x))
         return x + x;
     if (ax > 1)
-        return math_err(MATH_INDEFINITE, CRT_EDOM);
+        return math_domain(MATH_INDEFINITE);
     if (ax == 1)
         return math_copysign(DD_PI_2.hi, x);
     if (ax < 0x1p-26)
@@ -130,7 +130,7 @@ double CRT_EXPORT acos(double x)
     if (math_isnan(x))
         return x + x;
     if (ax > 1)
-        return math_err(MATH_INDEFINITE, CRT_EDOM);
+        return math_domain(MATH_INDEFINITE);
     if (x == 1)
         return 0.0;
     if (x == -1)

@@ -160,11 +160,11 @@ static int y_special(double x, double *result)
         return 1;
     }
     if (x < 0) {
-        *result = math_err(-MATH_INF, CRT_EDOM);
+        *result = math_domain(-MATH_INF);
         return 1;
     }
     if (x == 0) {
-        *result = math_err(-MATH_INF, CRT_ERANGE);
+        *result = math_pole(-MATH_INF);
         return 1;
     }
     if (math_isinf(x)) {
@@ -247,7 +247,7 @@ double CRT_EXPORT _y1(double x)
     if (y_special(x, &result))
         return result;
     result = y1_pos(x);
-    return math_isinf(result) ? math_err(result, CRT_ERANGE) : result;
+    return math_isinf(result) ? math_overflow(result) : result;
 }
 
 double CRT_EXPORT _yn(int n, double x)
@@ -271,6 +271,6 @@ double CRT_EXPORT _yn(int n, double x)
         b = c;
     }
     if (math_isinf(b))
-        return math_err(sign * b, CRT_ERANGE);
+        return math_overflow(sign * b);
     return sign * b;
 }

@@ -71,7 +71,7 @@ double CRT_EXPORT scalbln(double x, long n)
     }
     r *= math_pow2((int)n);
     if (math_isinf(r))
-        crt_thread_data()->err = CRT_ERANGE;
+        math_overflow(0);
     return r;
 }
 
@@ -99,7 +99,7 @@ double CRT_EXPORT logb(double x)
     if (math_isinf(x))
         return math_fabs(x);
     if (x == 0)
-        return math_err(-MATH_INF, CRT_ERANGE);
+        return math_pole(-MATH_INF);
     frexp(x, &e);
     return e - 1;
 }
@@ -138,7 +138,7 @@ double CRT_EXPORT nextafter(double x, double y)
     else
         r = math_from_bits(((x < y) == (x > 0)) ? bits + 1 : bits - 1);
     if (math_isinf(r))
-        crt_thread_data()->err = CRT_ERANGE;
+        math_overflow(0);
     return r;
 }
 
@@ -183,7 +183,7 @@ double CRT_EXPORT fdim(double x, double y)
     if (!(x > y))
         return 0.0;
     r = x - y;
-    return math_isinf(r) && math_isfinite(x) && math_isfinite(y) ? math_err(r, CRT_ERANGE) : r;
+    return math_isinf(r) && math_isfinite(x) && math_isfinite(y) ? math_overflow(r) : r;
 }
 
 double CRT_EXPORT nan(const char *tag)

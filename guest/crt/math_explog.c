@@ -74,7 +74,7 @@ static double exp_result(struct dd m, int e)
     double v = math_scale(m.hi + m.lo, e);
 
     if (math_isinf(v))
-        crt_thread_data()->err = CRT_ERANGE;
+        math_overflow(0);
     return v;
 }
 
@@ -86,7 +86,7 @@ double CRT_EXPORT exp(double x)
     if (!math_isfinite(x))
         return math_isnan(x) ? x + x : x > 0 ? x : 0.0;
     if (x > 709.782712893384)
-        return math_err(MATH_INF, CRT_ERANGE);
+        return math_overflow(MATH_INF);
     if (x < -745.1332191019412)
         return 0.0;
     if (math_fabs(x) < 0x1p-54)
@@ -105,7 +105,7 @@ double CRT_EXPORT exp2(double x)
     if (!math_isfinite(x))
         return math_isnan(x) ? x + x : x > 0 ? x : 0.0;
     if (x >= 1024)
-        return math_err(MATH_INF, CRT_ERANGE);
+        return math_overflow(MATH_INF);
     if (x < -1075)
         return 0.0;
     kd = (x * 64 + shifter) - shifter;
@@ -119,7 +119,7 @@ double CRT_EXPORT expm1(double x)
     if (!math_isfinite(x))
         return math_isnan(x) ? x + x : x > 0 ? x : -1.0;
     if (x > 709.782712893384)
-        return math_err(MATH_INF, CRT_ERANGE);
+        return math_overflow(MATH_INF);
     if (x < -40)
         return -1.0;
     if (math_fabs(x) < 0x1p-54)
@@ -183,11 +183,11 @@ static int log_special(double x, double *result)
         return 1;
     }
     if (x == 0) {
-        *result = math_err(-MATH_INF, CRT_ERANGE);
+        *result = math_pole(-MATH_INF);
         return 1;
     }
     if (x < 0) {
-        *result = math_err(MATH_INDEFINITE, CRT_EDOM);
+        *result = math_domain(MATH_INDEFINITE);
         return 1;
     }
     if (math_isinf(x)) {
@@ -231,9 +231,9 @@ double CRT_EXPORT log1p(double x)
     if (math_isnan(x))
         return x + x;
     if (x == -1)
-        return math_err(-MATH_INF, CRT_ERANGE);
+        return math_pole(-MATH_INF);
     if (x < -1)
-        return math_err(MATH_INDEFINITE, CRT_EDOM);
+        return math_domain(MATH_INDEFINITE);
     if (math_isinf(x))
         return x;
     if (math_fabs(x) < 0x1p-20)                              /* x - x^2/2 + x^3/3 */
@@ -283,7 +283,7 @@ double CRT_EXPORT pow(double x, double y)
 
         if (kind == 1)
             zero_or_inf = math_copysign(zero_or_inf, x);
-        return y < 0 ? math_err(zero_or_inf, CRT_ERANGE) : zero_or_inf;
+        return y < 0 ? math_pole(zero_or_inf) : zero_or_inf;
     }
     if (math_isinf(x)) {
         double zero_or_inf = y < 0 ? 0.0 : MATH_INF;
@@ -292,18 +292,18 @@ double CRT_EXPORT pow(double x, double y)
     }
     if (x < 0) {
         if (!kind)
-            return math_err(MATH_INDEFINITE, CRT_EDOM);
+            return math_domain(MATH_INDEFINITE);
         negative = kind == 1;
     }
     l = math_log_dd(ax, 0);
     if (math_fabs(y) * math_fabs(l.hi) > 800) {
-        result = (y > 0) == (l.hi > 0) ? math_err(MATH_INF, CRT_ERANGE) : 0.0;
+        result = (y > 0) == (l.hi > 0) ? math_overflow(MATH_INF) : 0.0;
     } else {
         z = dd_two_prod(y, l.hi);
         z.lo += y * l.lo;
         z = dd_fast_two_sum(z.hi, z.lo);
         if (z.hi > 709.79) {
-            result = math_err(MATH_INF, CRT_ERANGE);
+            result = math_overflow(MATH_INF);
         } else if (z.hi < -745.2) {
             result = 0.0;
         } else {

@@ -12,7 +12,7 @@ static float to_float(double r)
     float f = (float)r;
 
     if (math_isinf(f) && !math_isinf(r))
-        crt_thread_data()->err = CRT_ERANGE;
+        math_overflow(0);
     return f;
 }
 
@@ -94,7 +94,7 @@ float CRT_EXPORT nextafterf(float x, float y)
     else
         r = math_from_fbits(((x < y) == (x > 0)) ? bits + 1 : bits - 1);
     if (math_isinf(r))
-        crt_thread_data()->err = CRT_ERANGE;
+        math_overflow(0);
     return r;
 }
 

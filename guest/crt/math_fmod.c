@@ -67,7 +67,7 @@ double CRT_EXPORT fmod(double x, double y)
     if (math_isnan(x) || math_isnan(y))
         return x + y;
     if (math_isinf(x) || y == 0)
-        return math_err(MATH_INDEFINITE, CRT_EDOM);
+        return math_domain(MATH_INDEFINITE);
     if (math_isinf(y) || x == 0)
         return x;
     return math_copysign(rem_core(x, y, &q), x);
@@ -83,7 +83,7 @@ double CRT_EXPORT remquo(double x, double y, int *quo)
     if (math_isnan(x) || math_isnan(y))
         return x + y;
     if (math_isinf(x) || y == 0)
-        return math_err(MATH_INDEFINITE, CRT_EDOM);
+        return math_domain(MATH_INDEFINITE);
     if (math_isinf(y) || x == 0)
         return x;
     r = rem_core(x, y, &q);

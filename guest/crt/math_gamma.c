@@ -162,16 +162,16 @@ double CRT_EXPORT tgamma(double x)
     if (math_isnan(x))
         return x + x;
     if (x == 0)
-        return math_err(math_copysign(MATH_INF, x), CRT_ERANGE);
+        return math_pole(math_copysign(MATH_INF, x));
     if (x < 0 && (math_isinf(x) || is_integer(x)))
-        return math_err(MATH_INDEFINITE, CRT_EDOM);
+        return math_domain(MATH_INDEFINITE);
     if (math_isinf(x))
         return x;
     if (x > 171.62437695630272)
-        return math_err(MATH_INF, CRT_ERANGE);
+        return math_overflow(MATH_INF);
     if (math_fabs(x) < 0x1p-54) {
         v = 1 / x;
-        return math_isinf(v) ? math_err(v, CRT_ERANGE) : v;
+        return math_isinf(v) ? math_overflow(v) : v;
     }
     if (x > 0) {
         m = gamma_pos(y, &k);
@@ -195,14 +195,14 @@ double CRT_EXPORT lgamma(double x)
     if (math_isinf(x))
         return MATH_INF;
     if (x == 0 || (x < 0 && is_integer(x)))
-        return math_err(MATH_INF, CRT_ERANGE);
+        return math_pole(MATH_INF);
     if (x == 1 || x == 2)
         return 0.0;
     if (math_fabs(x) < 0x1p-54)
         return -dd_round(math_log_dd(math_fabs(x), 0));
     if (x > 0x1p900) {                                       /* x (log x - 1): the other terms are below an ulp */
         r = x * (dd_round(math_log_dd(x, 0)) - 1);
-        return math_isinf(r) ? math_err(r, CRT_ERANGE) : r;
+        return math_isinf(r) ? math_overflow(r) : r;
     }
     if ((x >= 0.8 && x <= 1.25) || (x >= 1.75 && x <= 2.35))
         return lgamma_near_zero(x);

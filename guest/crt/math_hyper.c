@@ -23,10 +23,10 @@ static double half_exp(double a)
     double v;
 
     if (a > HYPER_OVERFLOW)
-        return math_err(MATH_INF, CRT_ERANGE);
+        return math_overflow(MATH_INF);
     m = math_exp_dd(x, &e);
     v = math_scale(dd_round(m), e - 1);
-    return math_isinf(v) ? math_err(v, CRT_ERANGE) : v;
+    return math_isinf(v) ? math_overflow(v) : v;
 }
 
 double CRT_EXPORT sinh(double x)
@@ -106,7 +106,7 @@ double CRT_EXPORT acosh(double x)
     if (math_isnan(x))
         return x + x;
     if (x < 1)
-        return math_err(MATH_INDEFINITE, CRT_EDOM);
+        return math_domain(MATH_INDEFINITE);
     if (x == 1)
         return 0.0;
     if (math_isinf(x))
@@ -126,9 +126,9 @@ double CRT_EXPORT atanh(double x)
     if (math_isnan(x))
         return x + x;
     if (a > 1)
-        return math_err(MATH_INDEFINITE, CRT_EDOM);
+        return math_domain(MATH_INDEFINITE);
     if (a == 1)
-        return math_err(math_copysign(MATH_INF, x), CRT_ERANGE);
+        return math_pole(math_copysign(MATH_INF, x));
     if (a < 0x1p-27)
         return x;
     q = dd_div(dd_two_sum(1.0, a), dd_two_sum(1.0, -a));     /* atanh(a) = log((1 + a)/(1 - a)) / 2 */

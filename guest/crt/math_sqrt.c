@@ -10,7 +10,7 @@ double CRT_EXPORT sqrt(double x)
     if (math_isnan(x))
         return x + x;
     if (x < 0)
-        return math_err(MATH_INDEFINITE, CRT_EDOM);
+        return math_domain(MATH_INDEFINITE);
     return math_sqrt(x);
 }
 
@@ -38,7 +38,7 @@ double CRT_EXPORT hypot(double x, double y)
     small = math_scale(small, scale);
     sum = dd_add(dd_two_prod(big, big), dd_two_prod(small, small));
     r = math_scale(dd_round(dd_sqrt(sum)), -scale);
-    return math_isinf(r) ? math_err(r, CRT_ERANGE) : r;
+    return math_isinf(r) ? math_overflow(r) : r;
 }
 
 double CRT_EXPORT _hypot(double x, double y)

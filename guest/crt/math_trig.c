@@ -106,7 +106,7 @@ double CRT_EXPORT sin(double x)
     int q;
 
     if (!math_isfinite(x))
-        return math_isnan(x) ? x + x : math_err(MATH_INDEFINITE, CRT_EDOM);
+        return math_isnan(x) ? x + x : math_domain(MATH_INDEFINITE);
     if (math_fabs(x) < 0x1p-26)
         return x;
     q = math_rem_pio2(x, &r);
@@ -120,7 +120,7 @@ double CRT_EXPORT cos(double x)
     int q;
 
     if (!math_isfinite(x))
-        return math_isnan(x) ? x + x : math_err(MATH_INDEFINITE, CRT_EDOM);
+        return math_isnan(x) ? x + x : math_domain(MATH_INDEFINITE);
     if (math_fabs(x) < 0x1p-27)
         return 1.0;
     q = math_rem_pio2(x, &r);
@@ -134,7 +134,7 @@ double CRT_EXPORT tan(double x)
     int q;
 
     if (!math_isfinite(x))
-        return math_isnan(x) ? x + x : math_err(MATH_INDEFINITE, CRT_EDOM);
+        return math_isnan(x) ? x + x : math_domain(MATH_INDEFINITE);
     if (math_fabs(x) < 0x1p-27)
         return x;
     q = math_rem_pio2(x, &r);

@@ -87,10 +87,36 @@ static inline double math_pow2(int e)
 /* x * 2^e, with the rounding of a result that is subnormal done once */
 double math_scale(double x, int e);
 
-/* errno */
-static inline double math_err(double result, int err)
+/* The math errors: errno, and the exception flag the operation raises on hardware (set in the MXCSR, which
+ * _statusfp and fetestexcept read on both widths): a domain error is EDOM and "invalid", a pole (singularity)
+ * ERANGE and "zero divide", an overflow ERANGE and "overflow" with "inexact". Each returns `result`. */
+static inline void math_raise(unsigned flags)
 {
-    crt_thread_data()->err = err;
+    unsigned mxcsr;
+
+    __asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
+    mxcsr |= flags;
+    __asm__ volatile("ldmxcsr %0" : : "m"(mxcsr));
+}
+
+static inline double math_domain(double result)
+{
+    crt_thread_data()->err = CRT_EDOM;
+    math_raise(0x01);
+    return result;
+}
+
+static inline double math_pole(double result)
+{
+    crt_thread_data()->err = CRT_ERANGE;
+    math_raise(0x04);
+    return result;
+}
+
+static inline double math_overflow(double result)
+{
+    crt_thread_data()->err = CRT_ERANGE;
+    math_raise(0x28);
     return result;
 }
 
