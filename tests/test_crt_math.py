@@ -872,3 +872,26 @@ def test_math_errors_raise_the_exception_flags(tmp_path: Path) -> None:
     # as the hardware operation does: invalid for a domain error, zero divide for a pole, overflow and inexact for
     # an overflow (set in the MXCSR, where _statusfp reads them on both widths); _clearfp clears them
     assert run_both(tmp_path, FLAGS).split() == ["00000010", "00000008", "00000005", "00000000"]
+
+
+CONTROLFP_S_PRECISION = r"""
+I int _controlfp_s(unsigned *, unsigned, unsigned);
+void start(void)
+{
+    unsigned current = 0;
+    hex((unsigned)_controlfp_s(&current, 0x20000, 0x30000), 2); hex(current & 0x30000, 8); out("\n");
+    flush();
+    ExitProcess(0);
+}
+"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_controlfp_s_precision_control(width: str, tmp_path: Path) -> None:
+    # the x87's precision control: settable on x86; on x64 (no x87 arithmetic) an invalid parameter, which by
+    # default ends the process with STATUS_STACK_BUFFER_OVERRUN (__fastfail), as the UCRT does
+    status, out = run_c(tmp_path, width, CONTROLFP_S_PRECISION, "ucrtbase")
+    if width == "x86":
+        assert (status, out.split()) == (0, ["00", "00020000"])
+    else:
+        assert (status, out) == (0xC0000409, "")
