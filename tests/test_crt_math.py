@@ -895,3 +895,23 @@ def test_controlfp_s_precision_control(width: str, tmp_path: Path) -> None:
         assert (status, out.split()) == (0, ["00", "00020000"])
     else:
         assert (status, out) == (0xC0000409, "")
+
+
+CABS = r"""
+struct complex_ { double x, y; };
+I double _cabs(struct complex_);
+volatile double three = 3, four = -4, big = 1e300;
+void start(void)
+{
+    struct complex_ z = {three, four}, w = {big, big};
+    hex(bits(_cabs(z)), 16); hex(bits(_cabs(w)), 16); out("\n");
+    flush();
+    ExitProcess(0);
+}
+"""
+
+
+@pytest.mark.parametrize("lib", ["msvcrt", "ucrtbase"])
+def test_cabs_takes_the_complex_by_value(lib: str, tmp_path: Path) -> None:
+    expected = [f"{dbits(5.0):016x}", f"{dbits(math.hypot(1e300, 1e300)):016x}"]
+    assert run_both(tmp_path, CABS, lib=lib).split() == expected

@@ -1,5 +1,5 @@
 /*
- * sqrt (the SSE2 instruction, correctly rounded), hypot and cbrt over double-doubles, and fma correctly rounded:
+ * sqrt (the SSE2 instruction, correctly rounded), hypot (and _cabs) and cbrt over double-doubles, and fma correctly rounded:
  * x*y exactly as a double-double, + z exactly, the two low parts added with rounding to odd and the sum rounded
  * once (Boldo and Melquiond's emulation), the operands first scaled so that nothing overflows or underflows.
  */
@@ -44,6 +44,16 @@ double CRT_EXPORT hypot(double x, double y)
 double CRT_EXPORT _hypot(double x, double y)
 {
     return hypot(x, y);
+}
+
+/* msvcrt's struct _complex, passed by value (by reference under the x64 calling convention, as MSVC does) */
+struct crt_complex {
+    double x, y;
+};
+
+double CRT_EXPORT _cabs(struct crt_complex z)
+{
+    return hypot(z.x, z.y);
 }
 
 double CRT_EXPORT cbrt(double x)
