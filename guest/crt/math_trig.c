@@ -78,13 +78,16 @@ int math_rem_pio2(double x, struct dd *r)
 
 struct dd math_sin_dd(struct dd r)
 {
+    static const struct dd sixth = {0x1.5555555555555p-3, 0x1.5555555555555p-57};   /* 1/6 */
     double rh = r.hi, x2 = rh * rh;
-    double p = x2 * (-1.0 / 6 + x2 * (1.0 / 120 + x2 * (-1.0 / 5040 + x2 * (1.0 / 362880 + x2 * (-1.0 / 39916800 +
-               x2 * (1.0 / 6227020800.0 + x2 * (-1.0 / 1307674368000.0 + x2 * (1.0 / 355687428096000.0 +
-               x2 * (-1.0 / 121645100408832000.0)))))))));
-    struct dd s = dd_fast_two_sum(rh, rh * p);
+    /* r - r^3/6 in double-double, the rest (below r^5/120) in double */
+    struct dd cube = dd_mul(dd_mul_d(dd_two_prod(rh, rh), rh), sixth), s;
+    double tail = rh * x2 * x2 * (1.0 / 120 + x2 * (-1.0 / 5040 + x2 * (1.0 / 362880 + x2 * (-1.0 / 39916800 +
+                  x2 * (1.0 / 6227020800.0 + x2 * (-1.0 / 1307674368000.0 + x2 * (1.0 / 355687428096000.0 +
+                  x2 * (-1.0 / 121645100408832000.0))))))));
 
-    s.lo += r.lo * (1 - 0.5 * x2);
+    s = dd_add(r, dd_neg(cube));
+    s.lo += tail - 0.5 * x2 * r.lo;
     return dd_fast_two_sum(s.hi, s.lo);
 }
 
