@@ -915,3 +915,38 @@ void start(void)
 def test_cabs_takes_the_complex_by_value(lib: str, tmp_path: Path) -> None:
     expected = [f"{dbits(5.0):016x}", f"{dbits(math.hypot(1e300, 1e300)):016x}"]
     assert run_both(tmp_path, CABS, lib=lib).split() == expected
+
+
+CONTROL87_2 = r"""
+typedef int (*control87_2_t)(unsigned, unsigned, unsigned *, unsigned *);
+typedef void (*statusfp2_t)(unsigned *, unsigned *);
+I void _fpreset(void); I unsigned _control87(unsigned, unsigned);
+void start(void)
+{
+    HMODULE dll = LoadLibraryA(DLL);
+    control87_2_t control87_2 = (control87_2_t)GetProcAddress(dll, "__control87_2");
+    statusfp2_t statusfp2 = (statusfp2_t)GetProcAddress(dll, "_statusfp2");
+    unsigned x87 = 0, sse = 0, mxcsr;
+    _fpreset();
+    hex(control87_2(0, 0, &x87, &sse), 1); hex(x87, 8); hex(sse, 8);
+    x87 = sse = 0;
+    hex(control87_2(0x200, 0x300, &x87, 0), 1); hex(x87, 8); hex(_control87(0, 0), 8);
+    _control87(0x200, 0x300); hex(_control87(0, 0), 8);
+    __asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
+    mxcsr |= 0x04;
+    __asm__ volatile("ldmxcsr %0" : : "m"(mxcsr));
+    statusfp2(&x87, &sse); hex(x87, 8); hex(sse, 8);
+    out("\n");
+    flush();
+    ExitProcess(0);
+}
+"""
+
+
+@pytest.mark.parametrize("lib", ["msvcrt", "ucrtbase"])
+def test_x86_control87_2_and_statusfp2(lib: str, tmp_path: Path) -> None:
+    # each unit on its own: the x87 has precision control, the SSE unit not; when they disagree _control87 says
+    # _EM_AMBIGUOUS (0x80000000)
+    status, out = run_c(tmp_path, "x86", f'#define DLL "{lib}.dll"\n' + CONTROL87_2, lib)
+    assert (status, out.split()) == (0, ["1", "0009001f", "0008001f", "1", "0009021f", "8009021f", "0009021f",
+                                         "00000000", "00000008"])
