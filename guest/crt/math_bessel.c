@@ -104,12 +104,12 @@ double CRT_EXPORT _jn(int n, double x)
     if (math_isnan(x))
         return x + x;
     if (n < 0) {                                             /* J_-n = (-1)^n J_n */
-        n = -n;
         sign = (n & 1) ? -1 : 1;
+        n = n == (int)0x80000000 ? 0x7FFFFFFF : -n;
     }
     if (x < 0 && (n & 1))
         sign = -sign;
-    if (math_isinf(x))
+    if (math_isinf(x) || n > 2 * ax + 400)                  /* (x/2)^n / n! is below the smallest double */
         return 0.0;
     if (n == 0)
         result = j0_pos(ax);
@@ -256,8 +256,8 @@ double CRT_EXPORT _yn(int n, double x)
     int sign = 1, k;
 
     if (n < 0) {                                             /* Y_-n = (-1)^n Y_n */
-        n = -n;
         sign = (n & 1) ? -1 : 1;
+        n = n == (int)0x80000000 ? 0x7FFFFFFF : -n;
     }
     if (y_special(x, &result))
         return result;
