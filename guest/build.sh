@@ -61,9 +61,9 @@ import_lib() {
     "$(dlltool_of "$1")" -m "$(machine_of "$1")" -k -d "$2" -l "$3"
 }
 
-# compile WIDTH SOURCE OBJECT
+# compile WIDTH SOURCE OBJECT (and the flags in EXTRA_CFLAGS, if set, after the common ones)
 compile() {
-    "$(cc_of "$1")" "${CFLAGS[@]}" "$(unwind_of "$1")" -c "$2" -o "$3"
+    "$(cc_of "$1")" "${CFLAGS[@]}" "$(unwind_of "$1")" ${EXTRA_CFLAGS:-} -c "$2" -o "$3"
 }
 
 # link_dll WIDTH OUTPUT IMAGE_BASE DEF INPUTS...
@@ -231,7 +231,11 @@ mapfile -t CRT_SOURCES < <(LC_ALL=C ls "$GUEST"/crt/*.c)
 crt_entry_of() { [[ $1 == x86 ]] && echo _crt_dll_main@12 || echo crt_dll_main; }
 for w in x86 x64; do
     b=$BUILD/$w
-    compile_sources "$w" crt "${CRT_SOURCES[@]}"
+    # The CRT's floating point is SSE2's in both widths (i686 too: no x87 excess precision, the same results
+    # as x86_64's; its libm's double-double arithmetic depends on it).
+    crt_fp=""
+    [[ $w == x86 ]] && crt_fp="-msse2 -mfpmath=sse"
+    EXTRA_CFLAGS=$crt_fp compile_sources "$w" crt "${CRT_SOURCES[@]}"
     crt_objs=("${OBJS[@]}")
     for dll in "${CRT_DLLS[@]}"; do
         read -r name base32 base64 <<<"$dll"
