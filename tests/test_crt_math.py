@@ -803,8 +803,6 @@ void start(void)
 """
 
 
-@pytest.mark.xfail(reason="the emulator starts a thread with the x87 control word and the MXCSR at 0, not Windows' "
-                          "0x27F and 0x1F80 (mingw-w64's start-up calls _fpreset, which sets them)", strict=True)
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_process_starts_with_the_windows_floating_point_state(width: str, tmp_path: Path) -> None:
     status, out = run_c(tmp_path, width, DEFAULTS)

@@ -46,6 +46,7 @@ from unicorn.x86_const import (
     UC_X86_REG_EFLAGS,
     UC_X86_REG_ES,
     UC_X86_REG_FS,
+    UC_X86_REG_FPCW,
     UC_X86_REG_FS_BASE,
     UC_X86_REG_GDTR,
     UC_X86_REG_GS,
@@ -196,9 +197,13 @@ class UnicornCpu:
         return self.bitness_of(self.uc.reg_read(UC_X86_REG_CS))
 
     def enter_user(self, rip: int, rsp: int, cs: int = CS64) -> int:
-        """Build the iretq frame of the kernel's first return to user mode; returns where the run starts."""
+        """Build the iretq frame of the kernel's first return to user mode; returns where the run starts. The
+        thread starts with the floating-point state Windows gives one: x87 control word 0x27F (53-bit precision,
+        every exception masked), MXCSR 0x1F80."""
         self.physical.write(self._system_frame, KERNEL_STACK, struct.pack("<5Q", rip, cs, 0x202, rsp, DS32))
         self.uc.reg_write(UC_X86_REG_RSP, SYSTEM_PAGE + KERNEL_STACK)
+        self.uc.reg_write(UC_X86_REG_FPCW, 0x27F)
+        self.uc.reg_write(UC_X86_REG_MXCSR, 0x1F80)
         return SYSTEM_PAGE + USER_ENTRY_STUB
 
     def resume_at(self, rip: int, cs: int) -> int:
