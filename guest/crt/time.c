@@ -83,7 +83,7 @@ static long long process_start(void)
     return start;
 }
 
-void crt_time_init(void)
+static void clock_init(void)
 {
     long long start;
 
@@ -95,7 +95,7 @@ void crt_time_init(void)
 
 long CRT_EXPORT clock(void)
 {
-    crt_time_init();
+    clock_init();
     return (long)((now_100ns() - clock_start) / 10000);
 }
 
