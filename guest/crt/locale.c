@@ -1,7 +1,7 @@
 /*
  * Locales: setlocale and _wsetlocale, localeconv, the code page queries, and small _locale_t objects. The process
- * has one locale (per-thread locales are not kept apart). A locale is "C" or a Windows locale (LCID) with a
- * single-byte ANSI code page (1252 for the emulator's only user locale, English_United States); its name is
+ * has one locale (per-thread locales are not kept apart). A locale is "C" or a locale the system has (LCID;
+ * kernel32 has English_United States only) with a single-byte code page (1252 by default); its name is
  * written as Windows' CRTs write it ("English_United States.1252"), and when the categories differ LC_ALL reads
  * "LC_COLLATE=...;LC_CTYPE=...;LC_MONETARY=...;LC_NUMERIC=...;LC_TIME=...". LC_CTYPE's code page gives the
  * byte tables (_pctype, case) built from kernel32's GetStringTypeW and LCMapStringW of the bytes' characters.
@@ -212,6 +212,9 @@ static int resolve(const char *s, struct locale_id *out)
         if (found == sizeof known / sizeof known[0])
             return 0;
     }
+    /* Only the locales the system has (kernel32's: en-US alone in the emulator), as on Windows. */
+    if (!IsValidLocale(known[found].lcid, LCID_INSTALLED))
+        return 0;
     cp = dot ? parse_cp(dot + 1) : 1252;
     if (!cp || !GetCPInfo(cp, &info) || info.MaxCharSize != 1)
         return 0;                                         /* no multibyte code pages here */
@@ -377,8 +380,8 @@ struct crt_lconv {
 
 static struct crt_lconv lconv;
 
-/* The "C" locale's numeric and monetary conventions, and English_United States' (what Windows gives for 0x409;
- * the other locales use them too). */
+/* The "C" locale's numeric and monetary conventions, and English_United States' (what Windows gives for 0x409,
+ * the one locale kernel32 has). */
 static void fill_lconv(void)
 {
     static char empty[] = "", dot[] = ".", comma[] = ",", three[] = "\3", usd[] = "USD", dollar[] = "$",
