@@ -1,6 +1,8 @@
 /*
  * Interim stand-ins for other areas' exports that every mingw-w64 program imports (its start-up code's error
- * messages), so that test programs load in this branch. The integrator deletes this file at merge.
+ * messages; libmsvcrt.a's strerror_s fallback imports _vsnprintf and _vscprintf), so that test programs load in
+ * this branch. exports/interim_libc.def also forwards x86_64's __C_specific_handler to ntdll. The integrator
+ * deletes both files at merge.
  */
 #include "crt.h"
 
