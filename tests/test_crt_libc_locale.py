@@ -38,8 +38,11 @@ int main(void)
     set(LC_ALL, "C");
     set(LC_ALL, ".1252");
     set(LC_ALL, "english_united states.1252");
-    set(LC_ALL, "German_Germany");
+    set(LC_ALL, "German_Germany");                 /* not installed: the system has en-US alone */
     set(LC_ALL, "en-US");
+    set(LC_ALL, "american");
+    set(LC_ALL, "ENU_USA");
+    set(LC_ALL, "english_usa.1252");
     set(LC_TIME, "C");
     set(LC_ALL, "C");
     set(LC_ALL, ".65001x");
@@ -70,8 +73,11 @@ setlocale(0, English) -> English_United States.1252
 setlocale(0, C) -> C
 setlocale(0, .1252) -> English_United States.1252
 setlocale(0, english_united states.1252) -> English_United States.1252
-setlocale(0, German_Germany) -> German_Germany.1252
+setlocale(0, German_Germany) -> (null)
 setlocale(0, en-US) -> (null)
+setlocale(0, american) -> English_United States.1252
+setlocale(0, ENU_USA) -> English_United States.1252
+setlocale(0, english_usa.1252) -> English_United States.1252
 setlocale(5, C) -> C
 setlocale(0, C) -> C
 setlocale(0, .65001x) -> (null)

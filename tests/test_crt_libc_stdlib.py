@@ -174,6 +174,8 @@ int main(void)
     SetEnvironmentVariableA("WOW_D", "from win32");
     line("getenv_s", getenv_s(&len, buf, sizeof buf, "WOW_A")); sline("buf", buf); line("len", len);
     line("getenv_s unset", getenv_s(&len, buf, sizeof buf, "WOW_NONE")); line("len", len);
+    _putenv("WOW_LONG=0123456789");
+    line("getenv_s small", getenv_s(&len, buf, sizeof buf, "WOW_LONG")); line("len", len);
     /* i686 libmsvcrt.a has no _dupenv_s: the DLL's, by name */
     {
         typedef int (__cdecl *dupenv_t)(char **, size_t *, const char *);
@@ -204,6 +206,8 @@ buf [one]
 len 4
 getenv_s unset 0
 len 0
+getenv_s small 34
+len 11
 _dupenv_s 0
 dup [two]
 len 4

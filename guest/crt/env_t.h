@@ -51,8 +51,8 @@ int CRT_EXPORT N(getenv_s, _wgetenv_s)(size_t *needed, CH *buf, size_t size, con
     n = value ? LEN(value) + 1 : 0;
     *needed = n;
     if (value && size) {
-        if (n > size) {
-            crt_invalid_parameter(CRT_ERANGE);
+        if (n > size) {                              /* no invalid-parameter call: *needed tells the size */
+            crt_thread_data()->err = CRT_ERANGE;
             r = CRT_ERANGE;
         } else {
             memcpy(buf, value, n * sizeof(CH));

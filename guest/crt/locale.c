@@ -1,7 +1,7 @@
 /*
  * Locales: setlocale and _wsetlocale, localeconv, the code page queries, and small _locale_t objects. The process
- * has one locale (per-thread locales are not kept apart). A locale is "C" or a Windows locale (LCID) with a
- * single-byte ANSI code page (1252 for the emulator's only user locale, English_United States); its name is
+ * has one locale (per-thread locales are not kept apart). A locale is "C" or a locale the system has (LCID;
+ * kernel32 has English_United States only) with a single-byte code page (1252 by default); its name is
  * written as Windows' CRTs write it ("English_United States.1252"), and when the categories differ LC_ALL reads
  * "LC_COLLATE=...;LC_CTYPE=...;LC_MONETARY=...;LC_NUMERIC=...;LC_TIME=...". LC_CTYPE's code page gives the
  * byte tables (_pctype, case) built from kernel32's GetStringTypeW and LCMapStringW of the bytes' characters.
@@ -125,19 +125,24 @@ int crt_wide_to_byte(wchar_t c)
 
 /* --- names ---------------------------------------------------------------------------------------------------- */
 
-/* The languages and countries the names may use, with their LCIDs (all with code page 1252). */
+/* The languages and countries the names may use, with their abbreviations (LOCALE_SABBREVLANGNAME and
+ * LOCALE_SABBREVCTRYNAME, "ENU_USA") and LCIDs (all with code page 1252); setlocale takes those the system has. */
 static const struct {
-    const char *language, *country, *tag;
+    const char *language, *country, *tag, *lang_abbrev, *country_abbrev;
     LCID lcid;
 } known[] = {
-    {"English", "United States", "en-US", 0x0409},
-    {"English", "United Kingdom", "en-GB", 0x0809},
-    {"German", "Germany", "de-DE", 0x0407},
-    {"French", "France", "fr-FR", 0x040C},
-    {"Spanish", "Spain", "es-ES", 0x0C0A},
-    {"Italian", "Italy", "it-IT", 0x0410},
-    {"Dutch", "Netherlands", "nl-NL", 0x0413},
+    {"English", "United States", "en-US", "ENU", "USA", 0x0409},
+    {"English", "United Kingdom", "en-GB", "ENG", "GBR", 0x0809},
+    {"German", "Germany", "de-DE", "DEU", "DEU", 0x0407},
+    {"French", "France", "fr-FR", "FRA", "FRA", 0x040C},
+    {"Spanish", "Spain", "es-ES", "ESN", "ESP", 0x0C0A},
+    {"Italian", "Italy", "it-IT", "ITA", "ITA", 0x0410},
+    {"Dutch", "Netherlands", "nl-NL", "NLD", "NLD", 0x0413},
 };
+
+/* The CRTs' other names of English (United States): "american" and its kin. */
+static const char *const american[] = {"american", "american english", "american-english", "english-american",
+                                       "english-us", "english-usa"};
 
 /* Case-blind comparison of n characters of a with all of b (ASCII). */
 static int same_name(const char *a, size_t n, const char *b)
@@ -205,13 +210,21 @@ static int resolve(const char *s, struct locale_id *out)
             if (!under && !dot && crt_flavor == CRT_UCRT && same_name(s, lang_len, known[i].tag)) {
                 found = i;
                 tag = 1;
-            } else if (same_name(s, lang_len, known[i].language)
-                       && (!under || same_name(under + 1, (dot ? dot : p) - under - 1, known[i].country)))
+            } else if ((same_name(s, lang_len, known[i].language) || same_name(s, lang_len, known[i].lang_abbrev))
+                       && (!under || same_name(under + 1, (dot ? dot : p) - under - 1, known[i].country)
+                           || same_name(under + 1, (dot ? dot : p) - under - 1, known[i].country_abbrev))) {
                 found = i;
+            }
         }
+        for (i = 0; i < sizeof american / sizeof american[0] && found == sizeof known / sizeof known[0]; i++)
+            if (!under && same_name(s, lang_len, american[i]))
+                found = 0;
         if (found == sizeof known / sizeof known[0])
             return 0;
     }
+    /* Only the locales the system has (kernel32's: en-US alone in the emulator), as on Windows. */
+    if (!IsValidLocale(known[found].lcid, LCID_INSTALLED))
+        return 0;
     cp = dot ? parse_cp(dot + 1) : 1252;
     if (!cp || !GetCPInfo(cp, &info) || info.MaxCharSize != 1)
         return 0;                                         /* no multibyte code pages here */
@@ -377,8 +390,8 @@ struct crt_lconv {
 
 static struct crt_lconv lconv;
 
-/* The "C" locale's numeric and monetary conventions, and English_United States' (what Windows gives for 0x409;
- * the other locales use them too). */
+/* The "C" locale's numeric and monetary conventions, and English_United States' (what Windows gives for 0x409,
+ * the one locale kernel32 has). */
 static void fill_lconv(void)
 {
     static char empty[] = "", dot[] = ".", comma[] = ",", three[] = "\3", usd[] = "USD", dollar[] = "$",

@@ -101,7 +101,7 @@ static void intro_sort(char *base, size_t n, unsigned depth, const struct order 
             while (i < n - 1 && compare(o, AT(i), AT(0)) < 0);
             do
                 j--;
-            while (compare(o, AT(j), AT(0)) > 0);
+            while (j > 0 && compare(o, AT(j), AT(0)) > 0);   /* j > 0: bounded even for an inconsistent compare */
             if (i >= j)
                 break;
             swap(AT(i), AT(j), o->size);

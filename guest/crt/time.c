@@ -33,19 +33,69 @@ int CRT_EXPORT _time32(int *t)
     return r;
 }
 
-/* clock: milliseconds (CLOCKS_PER_SEC 1000) since crt_time_init, which the DLL's start-up calls; before that,
- * since the first call. */
+/* clock: milliseconds (CLOCKS_PER_SEC 1000) since the process was created, which the system's process list
+ * (NtQuerySystemInformation's SystemProcessInformation) tells; since the first call if it cannot be read. */
+LONG WINAPI NtQuerySystemInformation(ULONG info_class, void *buffer, ULONG size, ULONG *returned);
+
+struct process_record {                                 /* the head of SYSTEM_PROCESS_INFORMATION */
+    ULONG next, threads;
+    LARGE_INTEGER private_working_set;
+    ULONG hard_faults, threads_high;
+    ULONGLONG cycles;
+    LARGE_INTEGER create_time, user_time, kernel_time;
+    struct { USHORT length, maximum; wchar_t *buffer; } image_name;
+    LONG base_priority;
+    HANDLE pid;
+};
+
 static long long clock_start;
 
-void crt_time_init(void)
+static long long process_start(void)
 {
-    if (!clock_start)
-        clock_start = now_100ns();
+    ULONG size = 0x4000, needed = 0;
+    unsigned char *buf = NULL;
+    long long start = 0;
+    LONG status;
+
+    for (int tries = 0; tries < 4; tries++) {
+        buf = crt_alloc(size);
+        if (!buf)
+            return 0;
+        status = NtQuerySystemInformation(5 /* SystemProcessInformation */, buf, size, &needed);
+        if (status != (LONG)0xC0000004 /* STATUS_INFO_LENGTH_MISMATCH */)
+            break;
+        crt_free(buf);
+        buf = NULL;
+        size = needed + 0x1000;
+    }
+    if (buf && status >= 0)
+        for (const unsigned char *p = buf;; p += ((const struct process_record *)p)->next) {
+            const struct process_record *r = (const void *)p;
+
+            if ((uintptr_t)r->pid == GetCurrentProcessId()) {
+                start = r->create_time.QuadPart - EPOCH_FILETIME;
+                break;
+            }
+            if (!r->next)
+                break;
+        }
+    crt_free(buf);
+    return start;
+}
+
+static void clock_init(void)
+{
+    long long start;
+
+    if (clock_start)
+        return;
+    start = process_start();
+    clock_start = start > 0 ? start : now_100ns();
 }
 
 long CRT_EXPORT clock(void)
 {
-    crt_time_init();
+    clock_init();
     return (long)((now_100ns() - clock_start) / 10000);
 }
 
