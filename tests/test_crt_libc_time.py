@@ -46,7 +46,7 @@ int main(void)
 """
 
 CALENDAR_OUT = """gmtime(0) 1970-1-1 0:0:0 wday 4 yday 0 dst 0
-asctime Thu Jan  1 00:00:00 1970
+asctime Thu Jan 01 00:00:00 1970
 2000-02-29 2000-2-29 0:0:0 wday 2 yday 59 dst 0
 max 32 2038-1-19 3:14:7 wday 2 yday 18 dst 0
 gmtime(-1) (null)
@@ -116,7 +116,7 @@ system _timezone 0
 _daylight 0
 _tzname[0] [Coordinated Universal Time]
 localtime(0) 1970-1-1 0:0:0 wday 4 yday 0 dst 0
-ctime Thu Jan  1 00:00:00 1970
+ctime Thu Jan 01 00:00:00 1970
 mktime UTC 34214400
 normalised 1971-2-1 0:0:0 wday 1 yday 31 dst 0
 PST8PDT _timezone 28800
@@ -211,7 +211,7 @@ STRFTIME_OUT = """%a [Tue]
 %#c [Tuesday, March 05, 2024 14:07:09]
 %#x [Tuesday, March 05, 2024]
 English_United States [3/5/2024 2:07:09 PM|3/5/2024|2:07:09 PM|Tuesday, March 5, 2024|Tuesday, March 5, 2024 2:07:09 PM]
-asctime Tue Mar  5 14:07:09 2024
+asctime Tue Mar 05 14:07:09 2024
 midnight [12 AM]
 noon [12 PM]
 2000 [00 00 00]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.toolchain import NO_CRT, Ran, build, run_program
+from tests.toolchain import NO_CRT, Ran, build, build_and_run, run_program
 
 WIDTHS = ("x86", "x64")
 CRTS = ("msvcrt", "ucrtbase")
@@ -239,3 +239,28 @@ def test_beginthreadex_fails_as_on_windows_when_create_thread_fails_and_endthrea
     # thread's _endthreadex ends the process with its code, as on Windows.
     ran = run_c(THREADS, tmp_path, width, crt)
     assert (ran.status, ran.stdout) == (9, "0 22\n")
+
+
+ASSERTS = r"""
+#include <assert.h>
+#include <stdio.h>
+int main(void)
+{
+    printf("before\n");
+#line 7 "prog.c"
+    assert(1 + 1 == 3);
+    printf("not reached\n");
+    return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_failed_assert_writes_its_line_and_aborts(width: str, tmp_path: Path) -> None:
+    # `gcc prog.c`: mingw-w64's assert calls msvcrt's _assert: the line on stderr (the streams flushed first), then
+    # abort's message and exit code 3.
+    ran = build_and_run(ASSERTS, tmp_path, width)
+    assert (ran.status, ran.stdout) == (3, "before\r\n")
+    assert ran.stderr == ("Assertion failed: 1 + 1 == 3, file prog.c, line 7\n"
+                          "\nThis application has requested the Runtime to terminate it in an unusual way.\n"
+                          "Please contact the application's support team for more information.\n")

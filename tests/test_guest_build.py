@@ -119,10 +119,10 @@ DLLS = [
 # The C runtimes (guest/crt, guest/vcruntime): path, machine, image base, the DLLs each imports. They have an entry
 # point (the CRT's DLL_PROCESS_ATTACH work; vcruntime140's none).
 CRT_DLLS = [
-    ("SysWOW64/msvcrt.dll", I386, 0x76700000, {"kernel32.dll"}),
-    ("System32/msvcrt.dll", AMD64, 0x7FFFFE600000, {"kernel32.dll"}),
-    ("SysWOW64/ucrtbase.dll", I386, 0x76500000, {"kernel32.dll"}),
-    ("System32/ucrtbase.dll", AMD64, 0x7FFFFE400000, {"kernel32.dll"}),
+    ("SysWOW64/msvcrt.dll", I386, 0x76700000, {"kernel32.dll", "ntdll.dll"}),
+    ("System32/msvcrt.dll", AMD64, 0x7FFFFE600000, {"kernel32.dll", "ntdll.dll"}),
+    ("SysWOW64/ucrtbase.dll", I386, 0x76500000, {"kernel32.dll", "ntdll.dll"}),
+    ("System32/ucrtbase.dll", AMD64, 0x7FFFFE400000, {"kernel32.dll", "ntdll.dll"}),
     ("SysWOW64/vcruntime140.dll", I386, 0x76480000, {"ucrtbase.dll", "kernel32.dll"}),
     ("System32/vcruntime140.dll", AMD64, 0x7FFFFE380000, {"ucrtbase.dll", "kernel32.dll"}),
     ("System32/vcruntime140_1.dll", AMD64, 0x7FFFFE360000, set()),

@@ -204,3 +204,46 @@ __attribute__((noreturn)) void CRT_EXPORT terminate(void)
         handler();
     abort();
 }
+
+/* --- assert ------------------------------------------------------------------------------------------------- */
+
+/* "Assertion failed: EXPRESSION, file FILE, line N" on stderr (a console program's form), then abort. */
+static void assertion_line(const char *expression, const char *file, unsigned line)
+{
+    char digits[12];
+    int n = sizeof digits;
+
+    digits[--n] = 0;
+    do
+        digits[--n] = (char)('0' + line % 10);
+    while ((line /= 10) != 0);
+    crt_flush_all();
+    write_stderr("Assertion failed: ");
+    write_stderr(expression);
+    write_stderr(", file ");
+    write_stderr(file);
+    write_stderr(", line ");
+    write_stderr(digits + n);
+    write_stderr("\n");
+}
+
+__attribute__((noreturn)) void CRT_EXPORT _assert(const char *expression, const char *file, unsigned line)
+{
+    assertion_line(expression ? expression : "", file ? file : "", line);
+    abort();
+}
+
+/* The wide form: the texts in the ANSI code page. */
+__attribute__((noreturn)) void CRT_EXPORT _wassert(const wchar_t *expression, const wchar_t *file, unsigned line)
+{
+    char narrow_expression[512], narrow_file[260];
+
+    narrow_expression[0] = narrow_file[0] = 0;
+    if (expression)
+        WideCharToMultiByte(CP_ACP, 0, expression, -1, narrow_expression, sizeof narrow_expression, NULL, NULL);
+    if (file)
+        WideCharToMultiByte(CP_ACP, 0, file, -1, narrow_file, sizeof narrow_file, NULL, NULL);
+    narrow_expression[sizeof narrow_expression - 1] = narrow_file[sizeof narrow_file - 1] = 0;
+    assertion_line(narrow_expression, narrow_file, line);
+    abort();
+}

@@ -288,7 +288,7 @@ size_t CRT_EXPORT N(_strftime_l, _wcsftime_l)(CH *out, size_t max, const CH *for
     return N(strftime, wcsftime)(out, max, format, tm);
 }
 
-/* asctime's "Thu Jan  1 00:00:00 1970\n" into buf of size characters (26 needed). */
+/* asctime's "Thu Jan 01 00:00:00 1970\n" into buf of size characters (26 needed). */
 int CRT_EXPORT N(asctime_s, _wasctime_s)(CH *buf, size_t size, const struct crt_tm *tm)
 {
     struct P(sink) s = {buf, size, 0, 0};
@@ -308,9 +308,7 @@ int CRT_EXPORT N(asctime_s, _wasctime_s)(CH *buf, size_t size, const struct crt_
     P(putc)(&s, ' ');
     P(puts)(&s, crt_month_names[tm->tm_mon][0]);
     P(putc)(&s, ' ');
-    if (tm->tm_mday < 10)
-        P(putc)(&s, ' ');
-    P(putnum)(&s, tm->tm_mday, 1, 0);
+    P(putnum)(&s, tm->tm_mday, 2, 0);                       /* "Jan 02": Microsoft's CRTs pad with a zero */
     P(putc)(&s, ' ');
     P(hms)(&s, tm);
     P(putc)(&s, ' ');

@@ -1,3 +1,4 @@
+// needs: pipes
 #include <fcntl.h>
 #include <io.h>
 #include <stdio.h>

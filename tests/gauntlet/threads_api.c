@@ -1,3 +1,4 @@
+// needs: threads
 #include <process.h>
 #include <stdio.h>
 #include <windows.h>
