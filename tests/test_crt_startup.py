@@ -264,3 +264,40 @@ def test_a_failed_assert_writes_its_line_and_aborts(width: str, tmp_path: Path) 
     assert ran.stderr == ("Assertion failed: 1 + 1 == 3, file prog.c, line 7\n"
                           "\nThis application has requested the Runtime to terminate it in an unusual way.\n"
                           "Please contact the application's support team for more information.\n")
+
+
+SEGV = r"""
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+static jmp_buf back;
+static void on_segv(int sig)
+{
+    printf("SIGSEGV handler: signal %d\n", sig);
+    longjmp(back, 1);
+}
+int main(void)
+{
+    volatile int *nowhere = 0;
+    int where = setjmp(back);
+    if (where == 0) {
+        signal(SIGSEGV, on_segv);
+        *nowhere = 1;
+    }
+    if (where == 1) {
+        printf("after the access violation\n");
+        signal(SIGSEGV, SIG_DFL);
+        *nowhere = 2;
+    }
+    return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_real_access_violation_reaches_the_programs_sigsegv_handler(width: str, tmp_path: Path) -> None:
+    # The fault goes unhandled to the top-level filter (mingw-w64's start-up installs one that asks signal() for the
+    # SIGSEGV handler, as the CRTs' _XcptFilter does); with SIG_DFL again, the second fault ends the process.
+    ran = build_and_run(SEGV, tmp_path, width)
+    assert ran.stdout == "SIGSEGV handler: signal 11\r\nafter the access violation\r\n"
+    assert ran.status == 0xC0000005
