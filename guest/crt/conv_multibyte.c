@@ -159,21 +159,44 @@ size_t CRT_EXPORT wcstombs(char *dst, const wchar_t *src, size_t n)
     return to_bytes(dst, src, n, NULL);
 }
 
-/* The _s forms: *done counts the characters written with the NUL; count _TRUNCATE converts what fits. */
-int CRT_EXPORT mbstowcs_s(size_t *done, wchar_t *dst, size_t size, const char *src, size_t count)
+/* The _s forms: *done counts the characters written with the NUL; count _TRUNCATE converts what fits. One body
+ * for both directions: `convert` is to_wide or to_bytes through the adapters below, `unit` the size of a
+ * destination character (the terminator is written as one). */
+typedef size_t (*convert_t)(void *dst, const void *src, size_t n);
+
+static size_t wide_of(void *dst, const void *src, size_t n)
+{
+    return to_wide(dst, src, n, NULL);
+}
+
+static size_t bytes_of(void *dst, const void *src, size_t n)
+{
+    return to_bytes(dst, src, n, NULL);
+}
+
+static void terminate_at(void *dst, size_t unit, size_t at)
+{
+    if (unit == sizeof(wchar_t))
+        ((wchar_t *)dst)[at] = 0;
+    else
+        ((char *)dst)[at] = 0;
+}
+
+static int convert_s(size_t *done, void *dst, size_t size, const void *src, size_t count, convert_t convert,
+                     size_t unit)
 {
     size_t len, n;
 
     if ((!dst && size) || (dst && !size) || !src) {
         if (dst && size)
-            *dst = 0;
+            terminate_at(dst, unit, 0);
         crt_invalid_parameter(CRT_EINVAL);
         return CRT_EINVAL;
     }
-    len = to_wide(NULL, src, 0, NULL);
+    len = convert(NULL, src, 0);
     if (len == (size_t)-1) {
         if (dst)
-            *dst = 0;
+            terminate_at(dst, unit, 0);
         return CRT_EILSEQ;
     }
     n = len < count ? len : count;
@@ -183,53 +206,27 @@ int CRT_EXPORT mbstowcs_s(size_t *done, wchar_t *dst, size_t size, const char *s
         return 0;
     }
     if (n >= size && count != TRUNCATE_) {
-        *dst = 0;
+        terminate_at(dst, unit, 0);
         crt_invalid_parameter(CRT_ERANGE);
         return CRT_ERANGE;
     }
     if (n >= size)
         n = size - 1;
-    to_wide(dst, src, n, NULL);
-    dst[n] = 0;
+    convert(dst, src, n);
+    terminate_at(dst, unit, n);
     if (done)
         *done = n + 1;
     return n < len && count == TRUNCATE_ ? CRT_STRUNCATE : 0;
 }
 
+int CRT_EXPORT mbstowcs_s(size_t *done, wchar_t *dst, size_t size, const char *src, size_t count)
+{
+    return convert_s(done, dst, size, src, count, wide_of, sizeof(wchar_t));
+}
+
 int CRT_EXPORT wcstombs_s(size_t *done, char *dst, size_t size, const wchar_t *src, size_t count)
 {
-    size_t len, n;
-
-    if ((!dst && size) || (dst && !size) || !src) {
-        if (dst && size)
-            *dst = 0;
-        crt_invalid_parameter(CRT_EINVAL);
-        return CRT_EINVAL;
-    }
-    len = to_bytes(NULL, src, 0, NULL);
-    if (len == (size_t)-1) {
-        if (dst)
-            *dst = 0;
-        return CRT_EILSEQ;
-    }
-    n = len < count ? len : count;
-    if (!dst) {
-        if (done)
-            *done = n + 1;
-        return 0;
-    }
-    if (n >= size && count != TRUNCATE_) {
-        *dst = 0;
-        crt_invalid_parameter(CRT_ERANGE);
-        return CRT_ERANGE;
-    }
-    if (n >= size)
-        n = size - 1;
-    to_bytes(dst, src, n, NULL);
-    dst[n] = 0;
-    if (done)
-        *done = n + 1;
-    return n < len && count == TRUNCATE_ ? CRT_STRUNCATE : 0;
+    return convert_s(done, dst, size, src, count, bytes_of, 1);
 }
 
 /* --- the restartable forms (the state is never needed: a character is one byte) ------------------------------ */
