@@ -93,6 +93,13 @@ int CRT_EXPORT _fputc_nolock(int c, FILE *stream)
 {
     char byte = (char)c;
 
+    /* The common case, as msvcrt's putc macro takes it: a buffered stream being written, room in its buffer (_cnt
+     * counts it). mingw-w64's own printf writes every character through fputc. */
+    if (stream->_cnt > 0 && (stream->_flag & (IO_READ | IO_WRT | IO_NBF | IO_STRG)) == IO_WRT) {
+        stream->_cnt--;
+        *stream->_ptr++ = byte;
+        return c & 0xFF;
+    }
     return crt_stream_write(stream, &byte, 1) == 1 ? c & 0xFF : CRT_EOF;
 }
 
