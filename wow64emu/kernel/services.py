@@ -27,6 +27,7 @@ from . import (
     fsinfo,
     memory,
     objects,
+    pipes,
     process,
     section,
     security,
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from .threadobject import Thread
 
 AREAS: tuple[ModuleType, ...] = (objects, files, fileinfo, directory, fsinfo, memory, section, process, thread,
-                                 security, sysinfo, sync, time, exceptions)
+                                 security, sysinfo, sync, time, exceptions, pipes)
 Service = Callable[..., int]
 
 

@@ -498,6 +498,15 @@ NtCreateMutant:
         .byte   0xC3                    /* ret */
 
         .p2align 4, 0x90
+        .globl  NtCreateNamedPipeFile
+NtCreateNamedPipeFile:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x00b5                  /* mov eax, NtCreateNamedPipeFile */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  NtCreateSemaphore
 NtCreateSemaphore:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */

@@ -609,6 +609,17 @@ _NtCreateMutant@16:
         .word   0x0010                  /* ret 16 */
 
         .p2align 4, 0x90
+        .globl  _NtCreateNamedPipeFile@56
+_NtCreateNamedPipeFile@56:
+        .byte   0xB8
+        .long   0x00b5                  /* mov eax, NtCreateNamedPipeFile */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0038                  /* ret 56 */
+
+        .p2align 4, 0x90
         .globl  _NtCreateSemaphore@20
 _NtCreateSemaphore@20:
         .byte   0xB8
