@@ -174,26 +174,25 @@ def test_short_buffers_get_too_small_or_the_partial_data(rig: RegRig) -> None:
     assert rig.query_value(key, "Nope", R.KeyValueBasicInformation, 64)[0] == NTSTATUS.OBJECT_NAME_NOT_FOUND
 
 
+def enumerate_names(rig: RegRig, call: str, key: int, info_class: int, length_at: int) -> list[str]:
+    """The names an enumeration gives, in order, until STATUS_NO_MORE_ENTRIES (the name follows its length)."""
+    names = []
+    buf, result = rig.out(128), rig.out(4)
+    while (status := rig.call(call, key, len(names), info_class, buf, 128, result)) != NTSTATUS.NO_MORE_ENTRIES:
+        assert status == NTSTATUS.SUCCESS
+        length = struct.unpack_from("<I", rig.read(buf, length_at + 4), length_at)[0]
+        names.append(rig.read(buf + length_at + 4, length).decode("utf-16-le"))
+    return names
+
+
 def test_values_enumerate_in_the_order_made_and_subkeys_by_name(rig: RegRig) -> None:
     key = user_key(rig, "Order")
     for name in ("zeta", "Alpha", "mid"):
         rig.set_value(key, name, R.REG_DWORD, b"\0\0\0\0")
         assert rig.create(name, root=key)[0] == NTSTATUS.SUCCESS
     rig.set_value(key, "ALPHA", R.REG_SZ, b"x\0")  # replaced in place, name kept
-    names, subkeys = [], []
-    buf, result = rig.out(128), rig.out(4)
-    for i in range(4):
-        status = rig.call("NtEnumerateValueKey", key, i, R.KeyValueBasicInformation, buf, 128, result)
-        if status == NTSTATUS.NO_MORE_ENTRIES:
-            break
-        length = struct.unpack_from("<I", rig.read(buf, 12), 8)[0]
-        names.append(rig.read(buf + 12, length).decode("utf-16-le"))
-    for i in range(4):
-        status = rig.call("NtEnumerateKey", key, i, R.KeyBasicInformation, buf, 128, result)
-        if status == NTSTATUS.NO_MORE_ENTRIES:
-            break
-        length = struct.unpack_from("<I", rig.read(buf, 16), 12)[0]
-        subkeys.append(rig.read(buf + 16, length).decode("utf-16-le"))
+    names = enumerate_names(rig, "NtEnumerateValueKey", key, R.KeyValueBasicInformation, 8)
+    subkeys = enumerate_names(rig, "NtEnumerateKey", key, R.KeyBasicInformation, 12)
     assert names == ["zeta", "Alpha", "mid"] and subkeys == ["Alpha", "mid", "zeta"]
     status, data, length = rig.query_key(key, R.KeyFullInformation)
     _, _, class_offset, class_length, nsub, max_name, max_class, nvalues, max_vname, max_vdata = \
