@@ -5,9 +5,11 @@ The scenario prints statuses, counts, types, names and data, never a time or a h
 exactly the same; the database's folder, which no guest can open, is left out of the drive's comparison.
 """
 
+import subprocess
+import sys
 from pathlib import Path
 
-from tests.oracle import Coverage, check
+from tests.oracle import FIXTURES, Coverage, check
 
 
 def test_registry_observes_the_same_in_both_widths(tmp_path: Path, oracle_coverage: Coverage) -> None:
@@ -46,3 +48,18 @@ def test_registry_observes_the_same_in_both_widths(tmp_path: Path, oracle_covera
            "NtCreateKey below the other key: status=0x00000000\n  disposition=1\n" \
            "  after a change: status=0x00000000\n" in out
     assert "  iosb after close: status=0x0000010b\n" in out
+
+
+def test_a_second_run_on_the_same_drive_sees_the_first_ones_keys(tmp_path: Path) -> None:
+    """The scenario leaves its key behind (it still has a subkey when deleted): a second run on the same --root,
+    through the command line and the other width, opens it instead of making it; its volatile keys are gone."""
+    runs = []
+    for width in ("x86", "x64"):
+        done = subprocess.run([sys.executable, "-m", "wow64emu", "run", "--root", str(tmp_path),
+                               str(FIXTURES / "bin" / width / "oracle_registry.exe")], capture_output=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        runs.append(done.stdout.decode())
+    assert "NtCreateKey below a read-only handle: status=0x00000000\n  disposition=1\n" in runs[0]
+    assert "NtCreateKey below a read-only handle: status=0x00000000\n  disposition=2\n" in runs[1]
+    assert "NtCreateKey watched: status=0x00000000\n  disposition=1\n" in runs[1]  # volatile: not kept
+    assert (tmp_path / "System Volume Information" / "wow64emu-registry.sqlite3").is_file()
