@@ -335,9 +335,9 @@ def test_the_limits_of_names_and_depth(rig: RegRig) -> None:
     assert rig.create("hid\0den", root=key)[0] == NTSTATUS.SUCCESS
     rig.open("hid\0den", root=key)
     rig.open("hid", root=key, expect=NTSTATUS.OBJECT_NAME_NOT_FOUND)
-    # \REGISTRY\USER\<SID>\Software\Limits is 4 levels down: 508 more reach 512, the 513th is refused.
+    # \REGISTRY\USER\<SID>\Software\Limits has 5 levels: 507 more make 512, a 513th is refused.
     current = key
-    for _ in range(508):
+    for _ in range(507):
         status, current, _ = rig.create("d", root=current)
         assert status == NTSTATUS.SUCCESS
     assert rig.create("d", root=current)[0] == NTSTATUS.INVALID_PARAMETER
