@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from wow64emu.kernel import registry_store
+from wow64emu.kernel.errors import NtError
 from wow64emu.kernel.registry_defaults import USER
-from wow64emu.kernel.registry_store import ROOT_ID, RegistryStore
-from wow64emu.nt.registry import REG_DWORD, REG_SZ
+from wow64emu.kernel.registry_store import ROOT_ID, RegistryStore, RegistryUnusable
+from wow64emu.nt.registry import REG_BINARY, REG_DWORD, REG_SZ
+from wow64emu.nt.status import NTSTATUS
 
 CV = "\\REGISTRY\\MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion"
 
@@ -87,3 +90,34 @@ def test_enumeration_continues_where_it_left_off_and_sees_changes(tmp_path: Path
     for name in ("a", "b", "c"):
         store.delete(store.child(key.id, name).id)
     assert store.key(key.id).max_name == 0 and store.subkey_at(key.id, 0) is None
+
+
+def test_a_store_killed_while_seeding_is_seeded_again(tmp_path: Path) -> None:
+    path = tmp_path / "reg.sqlite3"
+    RegistryStore.open(path)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("DELETE FROM meta")  # as if the run ended before the seeding's last step
+        conn.execute("DELETE FROM vals WHERE name = 'ProductName'")
+    conn.close()
+    store = RegistryStore.open(path)
+    assert store.value(store.find(CV).id, "ProductName") is not None
+
+
+def test_a_file_that_is_no_database_is_one_error(tmp_path: Path) -> None:
+    path = tmp_path / "reg.sqlite3"
+    path.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(RegistryUnusable, match="cannot be used"):
+        RegistryStore.open(path)
+
+
+def test_a_full_store_refuses_the_change_whole(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(registry_store, "MAX_DATABASE_BYTES", 2 << 20)
+    store = RegistryStore.open(tmp_path / "reg.sqlite3")
+    key = store.create_path(f"{USER}\\Software\\Big")
+    with pytest.raises(NtError) as caught:
+        for i in range(100):
+            store.set_value(key.id, f"v{i}", REG_BINARY, bytes(100_000))
+    assert caught.value.status == NTSTATUS.INSUFFICIENT_RESOURCES
+    record = store.key(key.id)
+    assert record.values == len(list(store.values(key.id))) < 100
