@@ -63,3 +63,15 @@ def test_a_second_run_on_the_same_drive_sees_the_first_ones_keys(tmp_path: Path)
     assert "NtCreateKey below a read-only handle: status=0x00000000\n  disposition=2\n" in runs[1]
     assert "NtCreateKey watched: status=0x00000000\n  disposition=1\n" in runs[1]  # volatile: not kept
     assert (tmp_path / "System Volume Information" / "wow64emu-registry.sqlite3").is_file()
+
+
+def test_a_drive_whose_registry_is_no_database_ends_the_run_with_one_line(tmp_path: Path) -> None:
+    folder = tmp_path / "System Volume Information"
+    folder.mkdir()
+    (folder / "wow64emu-registry.sqlite3").write_bytes(b"garbage" * 100)
+    done = subprocess.run([sys.executable, "-m", "wow64emu", "run", "--root", str(tmp_path),
+                           str(FIXTURES / "bin" / "x86" / "oracle_registry.exe")], capture_output=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.decode().splitlines() == [
+        f"wow64emu: error: the registry database {folder / 'wow64emu-registry.sqlite3'} cannot be used: "
+        "file is not a database"]
