@@ -375,3 +375,10 @@ def test_many_values_cost_each_call_the_same(rig: RegRig) -> None:
         assert rig.call("NtEnumerateValueKey", key, 18_000 + i, 2, buf, 64, result) == NTSTATUS.SUCCESS
     assert struct.unpack_from("<I", rig.read(buf, 16), 12)[0] == 19_999
     assert time.perf_counter() - start < 2.0
+
+
+def test_key_value_entry_has_windows_sizes_in_both_widths() -> None:
+    assert (R.KEY_VALUE_ENTRY.size(32), R.KEY_VALUE_ENTRY.size(64)) == (16, 24)
+    assert [R.KEY_VALUE_ENTRY.offset(f, 64) for f in ("ValueName", "DataLength", "DataOffset", "Type")] == \
+        [0, 8, 12, 16]
+    assert R.KEY_VALUE_ENTRY.offset("Type", 32) == 12
