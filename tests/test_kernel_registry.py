@@ -382,3 +382,11 @@ def test_key_value_entry_has_windows_sizes_in_both_widths() -> None:
     assert [R.KEY_VALUE_ENTRY.offset(f, 64) for f in ("ValueName", "DataLength", "DataOffset", "Type")] == \
         [0, 8, 12, 16]
     assert R.KEY_VALUE_ENTRY.offset("Type", 32) == 12
+
+
+def test_a_key_made_again_after_a_delete_is_a_new_key(rig: RegRig) -> None:
+    old = user_key(rig, "Again")
+    assert rig.call("NtDeleteKey", old) == NTSTATUS.SUCCESS
+    new = user_key(rig, "Again")  # the old handle is still open
+    assert rig.set_value(new, "v", R.REG_DWORD, b"\0\0\0\0") == NTSTATUS.SUCCESS
+    assert rig.set_value(old, "v", R.REG_DWORD, b"\0\0\0\0") == NTSTATUS.KEY_DELETED

@@ -55,7 +55,7 @@ KEY_SYM_LINK = 0x2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS keys (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: a handle to a deleted key must not find a new one
     parent INTEGER REFERENCES keys(id),
     name TEXT NOT NULL,
     upname TEXT NOT NULL,
