@@ -121,3 +121,13 @@ def test_a_full_store_refuses_the_change_whole(monkeypatch: pytest.MonkeyPatch, 
     assert caught.value.status == NTSTATUS.INSUFFICIENT_RESOURCES
     record = store.key(key.id)
     assert record.values == len(list(store.values(key.id))) < 100
+
+
+def test_a_tool_deletes_a_whole_tree_at_once() -> None:
+    store = RegistryStore.open(None)
+    top = store.create_path("\\REGISTRY\\USER\\Tree\\Top")
+    leaf = store.create_path("\\REGISTRY\\USER\\Tree\\Top\\Middle\\Leaf")
+    store.set_value(leaf.id, "v", REG_SZ, b"")
+    store.delete(top.id, tree=True)
+    assert store.find("\\REGISTRY\\USER\\Tree\\Top") is None and store.key(leaf.id) is None
+    assert list(store.values(leaf.id)) == [] and store.find("\\REGISTRY\\USER\\Tree").subkeys == 0

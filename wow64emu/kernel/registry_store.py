@@ -25,7 +25,7 @@ The Python API, for the kernel's services and for tools (`wow64emu reg`), works 
     key = store.find("\\REGISTRY\\MACHINE\\SOFTWARE")   # or store.child(parent, name); None when absent
     new = store.create(key.id, "Name", volatile=False)  # one component; RegistryStore.create_path for several
     store.set_value(new.id, "Value", REG_SZ, data); store.value(new.id, "value"); store.values(new.id)
-    store.subkeys(key.id); store.delete_value(...); store.delete(new.id); store.rename(...)
+    store.subkeys(key.id); store.delete_value(...); store.delete(new.id, tree=True); store.rename(...)
 Names are single components; full paths are `\\REGISTRY\\...` without link resolution (that is the services').
 """
 
@@ -290,16 +290,21 @@ class RegistryStore:
             key = self.child(key.id, part) or self.create(key.id, part, volatile=volatile)
         return key
 
-    def delete(self, key_id: int) -> None:
-        """Delete a key that has no subkeys, with its values."""
+    def delete(self, key_id: int, *, tree: bool = False) -> None:
+        """Delete a key with its values; one with subkeys only with `tree` (for tools: the services delete one key
+        at a time, as NtDeleteKey does), which deletes the whole subtree in the same transaction."""
         key = self.key(key_id)
         if key is None or key.parent is None:
             return
-        self._forget(key.parent)
+        if tree:
+            self._cursors.clear()  # the subtree's keys too
         self._forget(key_id)
+        self._forget(key.parent)
+        doomed = "(WITH RECURSIVE down(id) AS (SELECT ? UNION ALL SELECT k.id FROM keys AS k JOIN down " \
+                 "ON k.parent = down.id) SELECT id FROM down)" if tree else "(?)"
         with self._changing():
-            self._conn.execute("DELETE FROM vals WHERE key = ?", (key_id,))
-            self._conn.execute("DELETE FROM keys WHERE id = ?", (key_id,))
+            self._conn.execute(f"DELETE FROM vals WHERE key IN {doomed}", (key_id,))
+            self._conn.execute(f"DELETE FROM keys WHERE id IN {doomed}", (key_id,))
             self._conn.execute("UPDATE keys SET subkeys = subkeys - 1, written = ?, "
                                "max_name = CASE WHEN subkeys = 1 THEN 0 ELSE max_name END, "
                                "max_class = CASE WHEN subkeys = 1 THEN 0 ELSE max_class END WHERE id = ?",
