@@ -390,3 +390,11 @@ def test_a_key_made_again_after_a_delete_is_a_new_key(rig: RegRig) -> None:
     new = user_key(rig, "Again")  # the old handle is still open
     assert rig.set_value(new, "v", R.REG_DWORD, b"\0\0\0\0") == NTSTATUS.SUCCESS
     assert rig.set_value(old, "v", R.REG_DWORD, b"\0\0\0\0") == NTSTATUS.KEY_DELETED
+
+
+def test_a_link_to_itself_ends(rig: RegRig) -> None:
+    status, link, _ = rig.create(f"{USER}\\Software\\Loop", options=REG_OPTION_VOLATILE | REG_OPTION_CREATE_LINK)
+    assert status == NTSTATUS.SUCCESS
+    rig.set_value(link, "SymbolicLinkValue", R.REG_LINK, f"{USER}\\Software\\Loop".encode("utf-16-le"))
+    rig.open(f"{USER}\\Software\\Loop", expect=NTSTATUS.NAME_TOO_LONG)
+    rig.open(f"{USER}\\Software\\Loop\\Below", expect=NTSTATUS.NAME_TOO_LONG)
