@@ -4,16 +4,22 @@ through both directions, and the statuses of a pipe whose other end is missing o
 from __future__ import annotations
 
 import struct
+from pathlib import Path
 
 import pytest
 
-from tests.test_kernel_files import RW, SENTINEL, SYNC, Rig, rig  # noqa: F401 - rig is a fixture
-from wow64emu.kernel import files as F
+from tests.test_kernel_files import RW, SENTINEL, SYNC, Rig, make_rig
 from wow64emu.kernel import fileobject as O
+from wow64emu.kernel import files as F
 from wow64emu.kernel.scheduler import WaitForever
 from wow64emu.nt.status import NTSTATUS
 
 FileFsDeviceInformation = 4
+
+
+@pytest.fixture
+def rig(tmp_path: Path) -> Rig:
+    return make_rig(tmp_path)
 
 
 def create_pipe(rig: Rig, name: str | None, root: int = 0, disposition: int = F.FILE_CREATE, instances: int = 1,

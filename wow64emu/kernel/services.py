@@ -29,6 +29,7 @@ from . import (
     objects,
     pipes,
     process,
+    registry,
     section,
     security,
     sync,
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     from .threadobject import Thread
 
 AREAS: tuple[ModuleType, ...] = (objects, files, fileinfo, directory, fsinfo, memory, section, process, thread,
-                                 security, sysinfo, sync, time, exceptions, pipes)
+                                 security, sysinfo, sync, time, exceptions, pipes, registry)
 Service = Callable[..., int]
 
 
