@@ -1,4 +1,4 @@
-"""The command line: `wow64emu run`, `wow64emu vad`, `wow64emu syscalls`, `wow64emu bench`.
+"""The command line: `wow64emu run`, `wow64emu vad`, `wow64emu reg`, `wow64emu syscalls`, `wow64emu bench`.
 
 Every failure of the emulator itself ends in one line `wow64emu: error: ...` and exit code 2; a Python traceback
 is shown only when WOW64EMU_DEBUG is set. Option values and paths are checked before any work is done: a bad one
@@ -119,6 +119,13 @@ def build_parser() -> argparse.ArgumentParser:
                      "quietly")
     run.add_argument("program", type=Path)
     run.add_argument("args", nargs=argparse.REMAINDER)
+    reg = sub.add_parser("reg", help="reg.exe's query, add, delete, import and export on a root's registry")
+    reg.add_argument("--root", type=_root_folder, help="the guest's C: drive whose registry to use "
+                     "(default: a temporary directory)")
+    reg.add_argument("operation", nargs=argparse.REMAINDER, metavar="OPERATION [ARGS...]",
+                     help="as for reg.exe: query KEY [/v NAME | /ve] [/s], add KEY [/v NAME | /ve] [/t TYPE] "
+                     "[/d DATA] [/f], delete KEY [/v NAME | /ve | /va] [/f], import FILE, export KEY FILE [/y]; "
+                     "each with /reg:32 or /reg:64")
     calls = sub.add_parser("syscalls", help="list the system-call table")
     calls.add_argument("--json", action="store_true")
     vad = sub.add_parser("vad", help="the address space of a new process, as WinDbg's !vad lists it")
@@ -217,6 +224,13 @@ def cmd_vad(ns: argparse.Namespace) -> int:
         after = f", after {ns.after}" if ns.after else ""
         ns.svg.write_text(render_svg(rows, title=f"{ns.program.name} ({kind}{after})"), encoding="utf-8")
     return 0
+
+
+def cmd_reg(ns: argparse.Namespace) -> int:
+    from .reg.command import main as reg_main
+
+    with _guest_root(ns.root) as root:
+        return reg_main(root, ns.operation)
 
 
 def cmd_syscalls(ns: argparse.Namespace) -> int:
@@ -337,6 +351,8 @@ def _command(ns: argparse.Namespace) -> int:
             return cmd_run(ns)
         if ns.command == "vad":
             return cmd_vad(ns)
+        if ns.command == "reg":
+            return cmd_reg(ns)
         if ns.command == "bench":
             from .bench import main as bench_main
 
