@@ -131,3 +131,20 @@ def test_a_malformed_file_is_one_line_naming_its_line(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr == f"ERROR: {bad}, line 4: bad dword 'xyz': 1 to 8 hex digits\n"
+
+
+def test_run_registry_seeds_the_root_and_a_bad_file_is_one_line(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.reg"
+    seed.write_bytes(codecs.BOM_UTF16_LE + "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\"
+                     "Seeded]\r\n\"a\"=dword:00000001\r\n".encode("utf-16-le"))
+    root = tmp_path / "c"
+    hello = Path(__file__).resolve().parent.parent / "fixtures" / "bin" / "x86" / "hello.exe"
+    done = subprocess.run([sys.executable, "-m", "wow64emu", "run", "--root", str(root), "--registry", str(seed),
+                           str(hello)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert stored(root, SW + "\\Seeded", "a") == (REG_DWORD, (1).to_bytes(4, "little"))
+    seed.write_text("Windows Registry Editor Version 5.00\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\X]\n@=hex:0\n\"b\"=\n")
+    done = subprocess.run([sys.executable, "-m", "wow64emu", "run", "--root", str(root), "--registry", str(seed),
+                           str(hello)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.splitlines() == [f"wow64emu run: error: argument --registry: {seed}, line 4: bad value data ''"]

@@ -95,6 +95,20 @@ def _root_folder(text: str) -> Path:
     return path
 
 
+def _registry_file(text: str) -> tuple[Path, list]:
+    """A `.reg` file, read and checked before any work: a malformed one is one line naming its line."""
+    from .reg.regfile import RegFileError, parse
+
+    try:
+        raw = Path(text).read_bytes()
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"{text}: {exc.strerror}") from None
+    try:
+        return Path(text), parse(raw, text)
+    except RegFileError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="wow64emu", description="Run 32-bit Windows programs through an "
                                      "emulated WoW64 layer, and watch each system call cross it.")
@@ -117,6 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
                           "the guest gets STATUS_COMMITMENT_LIMIT")
     run.add_argument("-v", "--verbose", action="store_true", help="also log what the emulator does not implement "
                      "quietly")
+    run.add_argument("--registry", type=_registry_file, metavar="FILE.reg", action="append",
+                     help="import this regedit file into the root's registry before the run (as `wow64emu reg "
+                          "import`); give it more than once for several")
+    run.add_argument("--registry-reflection", action="store_true",
+                     help="Windows Vista / Server 2008's registry: HKLM\\SOFTWARE\\Classes redirected, and the "
+                          "reflected keys copied between the two views when a key is closed")
     run.add_argument("program", type=Path)
     run.add_argument("args", nargs=argparse.REMAINDER)
     reg = sub.add_parser("reg", help="reg.exe's query, add, delete, import and export on a root's registry")
@@ -184,11 +204,16 @@ def cmd_run(ns: argparse.Namespace) -> int:
     _check_program(ns.program)
     streams = _host_streams()
     with _guest_root(ns.root) as root, _trace_stream(ns.trace_out if ns.trace else None) as trace_out:
+        if ns.registry:
+            from .reg.command import seed
+
+            seed(root, [blocks for _, blocks in ns.registry])
         tracer = None
         if ns.trace:
             tracer = Tracer(JsonlSink(trace_out) if ns.trace_format == "jsonl" else TextSink(trace_out))
         machine = Machine(ns.program, ns.args, root=root, streams=streams, tracer=tracer,
-                          trace=frozenset(ns.trace or ()), memory_limit=ns.memory_limit)
+                          trace=frozenset(ns.trace or ()), memory_limit=ns.memory_limit,
+                          registry_reflection=ns.registry_reflection)
         outcome = machine.run(max_insns=ns.max_insns, timeout=ns.timeout)
     if sys.stdout is not None:
         sys.stdout.flush()

@@ -277,6 +277,16 @@ def apply(hive: Hive, blocks: list[KeyBlock]) -> None:
                 hive.store.set_value(record.id, value.name, value.kind, value.data)
 
 
+def seed(root: Path, files: list[list[KeyBlock]]) -> None:
+    """`wow64emu run --registry FILE.reg`: import files (already parsed) into a root's registry, 64-bit view."""
+    hive = open_hive(root, VIEW_64)
+    try:
+        for blocks in files:
+            apply(hive, blocks)
+    finally:
+        hive.store.close()
+
+
 def blocks_of(hive: Hive, key: KeyName) -> list[KeyBlock]:
     """A key and its subtree as `.reg` blocks, in the order regedit exports them."""
     record = hive.find(key)
