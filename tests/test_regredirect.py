@@ -2,7 +2,7 @@
 
 import pytest
 
-from wow64emu.thunks.regredirect import (
+from wow64emu.kernel.regredirect import (
     KEY_WOW64_32KEY,
     KEY_WOW64_64KEY,
     RULES_VISTA,

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..kernel.registry_store import KeyRecord
-from ..thunks.regredirect import VIEW_32, VIEW_64
+from ..kernel.regredirect import VIEW_32, VIEW_64
 from . import regtypes as T
 from .hive import BadKeyName, Hive, KeyName, key_name, open_hive
 from .regfile import KeyBlock, RegFileError, Value, dump, parse

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..kernel.dirindex import upcase
 from ..kernel.registry_defaults import LINK_VALUE, USER
 from ..kernel.registry_store import REGISTRY_FILE, REGISTRY_FOLDER, KeyRecord, RegistryStore, ValueRecord
-from ..thunks.regredirect import NODE, VIEW_32, VIEW_64, stored_name
+from ..kernel.regredirect import NODE, VIEW_32, VIEW_64, stored_name
 
 # abbreviation -> (full name, NT name)
 ROOTS = {

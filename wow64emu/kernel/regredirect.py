@@ -8,15 +8,16 @@ redirected (and reflected: see regreflect.py), used with `--registry-reflection`
 
 Names are NT names, `\\REGISTRY\\MACHINE\\SOFTWARE\\...` (HKLM) and `\\REGISTRY\\USER\\<SID>\\...` (HKCU; its classes
 are also `\\REGISTRY\\USER\\<SID>_Classes`). A name that already has a `Wow6432Node` component names the 32-bit copy
-itself and is never rewritten; the 64-bit view is never rewritten. These functions are pure: the wow64 thunks
-(regthunk.py) and `wow64emu reg /reg:32` apply them.
+itself and is never rewritten; the 64-bit view is never rewritten. These functions are pure: wow64's thunks of a
+32-bit caller (thunks/regthunk.py), registry reflection (regreflect.py) and `wow64emu reg /reg:32` apply them. They
+live in the kernel's package so that all three can.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..kernel.dirindex import upcase
+from .dirindex import upcase
 
 KEY_WOW64_64KEY = 0x0100
 KEY_WOW64_32KEY = 0x0200
