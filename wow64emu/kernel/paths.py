@@ -27,6 +27,9 @@ The system folders: C:\\Windows\\System32 and C:\\Windows\\SysWOW64 are the emul
 guest DLLs live), shown over the drive whatever the drive holds there: a name below them resolves to the sysroot's
 file. The guest may read and execute them; the file services refuse to create, write, delete or rename anything
 there (STATUS_ACCESS_DENIED, what a user gets in those folders on Windows). C:\\Windows itself stays the drive's.
+
+C:\\System Volume Information, and anything below it, is STATUS_ACCESS_DENIED to open, create or rename to, as
+for a standard user on Windows: the registry's database is kept there (registry_keys.py), out of the guest's reach.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ DRIVE_PREFIXES = ("\\??\\", "\\dosdevices\\", "\\global??\\")
 
 SYSROOT = Path(os.path.realpath(Path(__file__).parents[1] / "sysroot" / "Windows"))
 _SYSTEM_FOLDERS = {"SYSTEM32": "System32", "SYSWOW64": "SysWOW64"}  # upcased name -> the sysroot's folder
+_PRIVATE_FOLDER = "SYSTEM VOLUME INFORMATION"  # the system's own: the registry's database lives there
 _INVALID_CHARS = frozenset('<>:"|?*/\\') | frozenset(chr(c) for c in range(0x20))
 
 
@@ -158,6 +162,8 @@ def _resolve(drive: Path, name: str, base: HostPath | None) -> HostPath:
         parts = (rest[:-1] if trailing else rest).split("\\")
     for part in parts:
         check_component(part)
+    if start == drive and parts and upcase(parts[0]) == _PRIVATE_FOLDER:
+        raise NtError(NTSTATUS.ACCESS_DENIED)
     folder = _system_folder(parts) if start == drive else None
     if folder is not None:
         host, shown = _walk(SYSROOT, SYSROOT / folder, parts[2:])

@@ -53,6 +53,7 @@ CREATE TABLE IF NOT EXISTS keys (
     class TEXT NOT NULL DEFAULT '',
     written INTEGER NOT NULL,
     flags INTEGER NOT NULL DEFAULT 0,
+    depth INTEGER NOT NULL DEFAULT 0,
     user_flags INTEGER NOT NULL DEFAULT 0,
     subkeys INTEGER NOT NULL DEFAULT 0,
     max_name INTEGER NOT NULL DEFAULT 0,
@@ -182,15 +183,23 @@ class RegistryStore:
 
     def path(self, key_id: int) -> str:
         """The full name of a key: `\\REGISTRY\\MACHINE\\SOFTWARE\\...` in the case of creation."""
-        parts = []
-        current: int | None = key_id
-        while current is not None:
-            row = self._conn.execute("SELECT parent, name FROM keys WHERE id = ?", (current,)).fetchone()
-            if row is None:
-                break
-            parts.append(row[1])
-            current = row[0]
-        return "".join("\\" + p for p in reversed(parts))
+        return "".join("\\" + name for _, name in reversed(self._up(key_id)))
+
+    def ancestors(self, key_id: int) -> list[int]:
+        """The key's id, its parent's, and so on up to \\REGISTRY's."""
+        return [key for key, _ in self._up(key_id)]
+
+    def _up(self, key_id: int) -> list[tuple[int, str]]:
+        """(id, name) of the key and each key above it, in one query."""
+        return self._conn.execute(
+            "WITH RECURSIVE up(id, parent, name, level) AS (SELECT id, parent, name, 0 FROM keys WHERE id = ? "
+            "UNION ALL SELECT k.id, k.parent, k.name, up.level + 1 FROM keys AS k JOIN up ON k.id = up.parent) "
+            "SELECT id, name FROM up ORDER BY level", (key_id,)).fetchall()
+
+    def depth(self, key_id: int) -> int:
+        """The levels of keys below \\REGISTRY down to this one (\\REGISTRY\\MACHINE is 1)."""
+        row = self._conn.execute("SELECT depth FROM keys WHERE id = ?", (key_id,)).fetchone()
+        return row[0] if row else 0
 
     def subkey_at(self, key_id: int, index: int) -> KeyRecord | None:
         """The index-th subkey in the registry's order (by upcased name)."""
@@ -237,8 +246,9 @@ class RegistryStore:
         flags = (KEY_VOLATILE if volatile else 0) | (KEY_SYM_LINK if link else 0)
         self._forget(parent)
         with self._conn:
-            cur = self._conn.execute("INSERT INTO keys (parent, name, upname, class, written, flags) "
-                                     "VALUES (?, ?, ?, ?, ?, ?)", (parent, name, upcase(name), class_name, now, flags))
+            cur = self._conn.execute("INSERT INTO keys (parent, name, upname, class, written, flags, depth) "
+                                     "VALUES (?, ?, ?, ?, ?, ?, (SELECT depth + 1 FROM keys WHERE id = ?))",
+                                     (parent, name, upcase(name), class_name, now, flags, parent))
             self._conn.execute("UPDATE keys SET subkeys = subkeys + 1, max_name = max(max_name, ?), "
                                "max_class = max(max_class, ?), written = ? WHERE id = ?",
                                (name_bytes(name), name_bytes(class_name), now, parent))

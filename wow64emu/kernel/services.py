@@ -28,6 +28,7 @@ from . import (
     memory,
     objects,
     process,
+    registry,
     section,
     security,
     sync,
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from .threadobject import Thread
 
 AREAS: tuple[ModuleType, ...] = (objects, files, fileinfo, directory, fsinfo, memory, section, process, thread,
-                                 security, sysinfo, sync, time, exceptions)
+                                 security, sysinfo, sync, time, exceptions, registry)
 Service = Callable[..., int]
 
 

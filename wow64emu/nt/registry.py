@@ -3,13 +3,15 @@
 Every information structure of these calls (KEY_*_INFORMATION, KEY_VALUE_*_INFORMATION) has the same bytes in
 both widths: ULONGs, LARGE_INTEGERs and WCHARs. KEY_VALUE_ENTRY (NtQueryMultipleValueKey) holds a pointer to a
 UNICODE_STRING: wow64 rebuilds the array (wow64emu/thunks/registry.py). NtNotifyChangeMultipleKeys takes at most
-one subordinate OBJECT_ATTRIBUTES, declared as one.
+one subordinate OBJECT_ATTRIBUTES, declared as one. The IO_STATUS_BLOCK of a change notification is written when
+the key changes, long after the call: wow64 passes the caller's own, which the kernel writes in the caller's width
+(as Windows' kernel writes a WoW64 caller's asynchronous I/O status), so it is declared as a plain pointer.
 """
 
 from __future__ import annotations
 
 from . import layouts as L
-from .decl import HANDLE_OUT, IOSB, OA, ULONG_INOUT, ULONG_OUT, decl
+from .decl import HANDLE_OUT, OA, ULONG_INOUT, ULONG_OUT, decl
 from .kinds import ACCESS_MASK, BOOLEAN, HANDLE, PVOID, ULONG, ptr_in
 
 # Value types.
@@ -62,7 +64,7 @@ KEY_VALUE_ENTRY = L.Layout("KEY_VALUE_ENTRY", [
 ])
 
 US_IN = ptr_in(L.UNICODE_STRING)
-_NOTIFY_TAIL = (("Event", HANDLE), ("ApcRoutine", PVOID), ("ApcContext", PVOID), ("IoStatusBlock", IOSB),
+_NOTIFY_TAIL = (("Event", HANDLE), ("ApcRoutine", PVOID), ("ApcContext", PVOID), ("IoStatusBlock", PVOID),
                 ("CompletionFilter", ULONG), ("WatchTree", BOOLEAN), ("Buffer", PVOID), ("BufferSize", ULONG),
                 ("Asynchronous", BOOLEAN))
 
