@@ -9,6 +9,7 @@ from wow64emu.kernel.regredirect import (
     VIEW_32,
     VIEW_64,
     logical_name,
+    opened_name,
     stored_name,
     view_of,
     why,
@@ -83,6 +84,25 @@ def test_the_name_a_32_bit_handle_starts_from(stored: str, logical: str) -> None
 def test_why() -> None:
     assert why(SW + "\\Vendor\\App") == "redirected key \\REGISTRY\\MACHINE\\SOFTWARE"
     assert why(SW + "\\Classes\\CLSID\\{1}") == "redirected key \\REGISTRY\\MACHINE\\SOFTWARE\\Classes\\CLSID"
+    assert why(SW + "\\Policies\\x") == "shared key \\REGISTRY\\MACHINE\\SOFTWARE\\Policies"
+    assert why("\\REGISTRY\\MACHINE\\SYSTEM") == "not under a redirected key"
+
+
+def test_where_an_open_goes() -> None:
+    # absolute names: the access's view, else the caller's
+    assert opened_name(None, SW + "\\A", 0, VIEW_32) == (SW + "\\A", SW + "\\Wow6432Node\\A", VIEW_32)
+    assert opened_name(None, SW + "\\A", KEY_WOW64_32KEY, VIEW_64) == (SW + "\\A", SW + "\\Wow6432Node\\A", VIEW_32)
+    assert opened_name(None, SW + "\\A", 0, VIEW_64) == (SW + "\\A", SW + "\\A", VIEW_64)
+    # relative names start from the handle's name in its view
+    node = SW + "\\Wow6432Node"
+    assert opened_name((node, KEY_WOW64_32KEY), "A", 0, VIEW_32) == (node + "\\A", node + "\\A", VIEW_32)
+    assert opened_name((node, KEY_WOW64_32KEY), "Policies", 0, VIEW_32) == (node + "\\Policies", SW + "\\Policies",
+                                                                           VIEW_32)
+    assert opened_name((node, KEY_WOW64_32KEY), "A", KEY_WOW64_64KEY, VIEW_32) == (node + "\\A", SW + "\\A", VIEW_64)
+    assert opened_name((SW, KEY_WOW64_64KEY), "A", 0, VIEW_32) == (SW + "\\A", SW + "\\A", VIEW_64)
+    assert opened_name((SW, 0), "", 0, VIEW_64) == (SW, SW, VIEW_64)
+    # a handle a 64-bit program opened on WOW6432Node itself is taken literally in its (64-bit) view
+    assert opened_name((node, 0), "A", 0, VIEW_64) == (node + "\\A", node + "\\A", VIEW_64)
 
 
 def test_vista_redirected_classes_and_the_reflected_keys() -> None:

@@ -153,9 +153,28 @@ def logical_name(stored: str, rules: tuple[Rule, ...] = RULES_WIN7) -> str:
 
 
 def why(name: str, rules: tuple[Rule, ...] = RULES_WIN7) -> str:
-    """The reason a trace gives for a rewrite: the table's key that redirects `name`."""
+    """The reason a trace gives for a rewrite: the table's key that decides for `name`."""
     rule = rule_for(name, rules)
     if rule is None:
-        return "shared"
+        return "not under a redirected key"
     listed = "\\".join(p for p in name.split("\\") if p).split("\\")[:len(rule.parts)]
-    return "redirected key \\" + "\\".join(listed)
+    return ("redirected key \\" if rule.redirected else "shared key \\") + "\\".join(listed)
+
+
+def opened_name(base: tuple[str, int] | None, name: str, access: int, default_view: int,
+                rules: tuple[Rule, ...] = RULES_WIN7) -> tuple[str, str, int]:
+    """Where an open goes: (the name the caller's own words lead to, where the key it means is stored, the view).
+
+    `base` is the RootDirectory key's full name and the KEY_WOW64_* bits its handle was opened with (None for an
+    absolute `name`). The view is KEY_WOW64_64KEY / KEY_WOW64_32KEY of `access`, else the handle's, else
+    `default_view` (the caller's width); a relative open in the 32-bit view starts from the name the handle's key
+    has in that view (without the `Wow6432Node` the redirector put in)."""
+    if base is None:
+        view = view_of(access, default_view)
+        return name, stored_name(name, view, rules), view
+    path, bits = base
+    base_view = view_of(bits, default_view)
+    view = view_of(access, base_view)
+    start = logical_name(path, rules) if base_view == VIEW_32 else path
+    given = f"{path}\\{name}" if name else path
+    return given, stored_name(f"{start}\\{name}" if name else start, view, rules), view
