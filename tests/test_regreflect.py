@@ -1,6 +1,7 @@
 """Registry reflection (Windows Vista / Server 2008, `--registry-reflection`) over a real store."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -72,3 +73,19 @@ def test_an_empty_dll_surrogate_is_not_reflected(store: RegistryStore) -> None:
     reflector.closed(key)
     twin = store.find(SW32 + "\\Classes\\AppID\\{a}")
     assert twin is not None and [v.name for v in store.values(twin.id)] == ["Name"]
+
+
+def test_the_kernel_reflects_when_a_handle_closes_with_the_option(tmp_path: Path) -> None:
+    """A 64-bit program registers a file type in its classes; closing the key copies it to the 32-bit view."""
+    from tests.test_kernel_objects import make_rig
+    from tests.test_kernel_registry import RegRig
+    from wow64emu.kernel.registry_defaults import USER
+
+    for option in (False, True):
+        rig = RegRig(make_rig(tmp_path / str(option)).thread)
+        rig.process.system.registry.reflection = option
+        _, key, _ = rig.create(USER + "\\Software\\Classes\\.refl")
+        assert rig.set_value(key, "", REG_SZ, utf16z("reflfile")) == 0
+        assert rig.call("NtClose", key) == 0
+        store = rig.process.system.registry.store
+        assert text(store, USER + "_Classes\\Wow6432Node\\.refl", "") == ("reflfile" if option else None)

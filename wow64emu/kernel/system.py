@@ -47,9 +47,6 @@ class System:
         self.services = ServiceTable(self)
         self.scheduler = Scheduler(self)
         self.deadline: float | None = None  # time.monotonic() when the run's --timeout ends: waits stop there
-        # Windows Vista / Server 2008's registry (--registry-reflection): the redirector's older table, and the
-        # reflected keys copied between the views when a key is closed (thunks/regreflect.py)
-        self.registry_reflection = False
         self._next_id = FIRST_CLIENT_ID
 
     def new_id(self) -> int:
