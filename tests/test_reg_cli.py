@@ -92,6 +92,8 @@ def test_delete(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
                                                                          "")
     assert reg(tmp_path, capsys, "query", "HKLM\\SOFTWARE\\D")[0] == 1
     assert reg(tmp_path, capsys, "delete", "HKLM\\SOFTWARE\\D", "/f")[0] == 1
+    assert reg(tmp_path, capsys, "delete", "HKCU", "/f")[2].startswith("ERROR: Invalid key name.")
+    assert reg(tmp_path, capsys, "query", "HKCU\\Software")[0] == 0
 
 
 def test_export_then_import_across_views(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -234,7 +234,7 @@ def _delete(hive: Hive, positional: list[str], options: dict[str, str], ask: Cal
             hive.store.delete_value(record.id, wanted)
             print(DONE)
         return
-    if record.parent is None or len(key.nt.split("\\")) <= 3:
+    if "\\" not in key.display:  # a root key itself
         raise Failed("ERROR: Invalid key name.\nType \"REG DELETE /?\" for usage.")
     if force or ask(f"Permanently delete the registry key {key.display} (Yes/No)? "):
         hive.delete_tree(record)
@@ -266,7 +266,7 @@ def apply(hive: Hive, blocks: list[KeyBlock]) -> None:
         key = key_name(block.path)
         if block.delete:
             record = hive.find(key)
-            if record is not None and len(key.nt.split("\\")) > 3:
+            if record is not None and "\\" in key.display:  # never a root key itself
                 hive.delete_tree(record)
             continue
         record = hive.ensure(key)
