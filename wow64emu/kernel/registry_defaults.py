@@ -177,6 +177,7 @@ MACHINE: list[tuple[str, Values]] = [
     # the 32-bit views of the redirected class keys (kernel/regredirect.py): the redirector opens below them
     (f"{SOFTWARE}\\Classes\\WOW6432Node\\CLSID", {}),
     (f"{SOFTWARE}\\Classes\\WOW6432Node\\Interface", {}),
+    (f"{USER}_Classes\\CLSID", {}),
     (f"{USER}_Classes\\WOW6432Node\\CLSID", {}),
     *_file_type(".txt", "txtfile", "text/plain", "text"),
     *_file_type(".exe", "exefile", "application/x-msdownload", "application"),
