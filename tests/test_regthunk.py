@@ -135,3 +135,15 @@ def test_a_64_bit_caller_asks_for_the_32_bit_view_with_key_wow64_32key(tmp_path:
     assert path_of(native.open("Policies\\regviews", root=software32)).endswith("\\SOFTWARE\\Policies\\regviews")
     assert path_of(native.open("regviews", root=software32, access=KEY_READ | KEY_WOW64_64KEY)).endswith(
         "\\SOFTWARE\\regviews")
+
+
+def test_the_kernel_takes_vista_s_table_with_reflection(tmp_path: Path) -> None:
+    from tests.test_kernel_objects import make_rig
+    from tests.test_kernel_registry import RegRig
+
+    for reflection, stored in ((False, USER + "_Classes\\.v"), (True, USER + "_Classes\\Wow6432Node\\.v")):
+        native = RegRig(make_rig(tmp_path / str(reflection)).thread)
+        native.process.system.registry.reflection = reflection
+        status, key, _ = native.create(USER + "\\Software\\Classes\\.v", access=KEY_ALL_ACCESS | KEY_WOW64_32KEY)
+        assert status == NTSTATUS.SUCCESS
+        assert native.obj(key).path.upper() == stored.upper()

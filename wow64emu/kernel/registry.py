@@ -56,7 +56,7 @@ from .registry_keys import (
     Notification,
     granted_by_security,
 )
-from .regredirect import VIEW_64, opened_name
+from .regredirect import RULES_VISTA, RULES_WIN7, VIEW_64, Rule, opened_name
 from .scheduler import WaitBlock, block
 from .sync import EVENT_MODIFY_STATE, EventObject
 
@@ -127,6 +127,11 @@ class RegistryServices:
     def registry(self) -> Registry:
         return self.system.registry
 
+    @property
+    def _rules(self) -> tuple[Rule, ...]:
+        """The redirector's table: Windows 7's, or Vista's with --registry-reflection."""
+        return RULES_VISTA if self.registry.reflection else RULES_WIN7
+
     def _key(self, thread: Thread, handle: int, access: int) -> tuple[KeyObject, KeyRecord]:
         key = thread.process.handles.reference(handle, KeyObject, access)
         return key, key.record()
@@ -153,7 +158,7 @@ class RegistryServices:
             if name.startswith("\\"):
                 raise NtError(NTSTATUS.OBJECT_PATH_SYNTAX_BAD)
             record = root.record()
-            given, target, _ = opened_name((root.path, root.view), name, desired, VIEW_64)
+            given, target, _ = opened_name((root.path, root.view), name, desired, VIEW_64, self._rules)
             if upcase(target) != upcase(given):
                 return self.registry.resolve(None, target, open_link)
             return self.registry.resolve(record, name, open_link)
@@ -163,7 +168,7 @@ class RegistryServices:
         if first.upper() != "REGISTRY":
             found = lookup(thread.process.system.namespace, thread.process.handles, oa, follow_last=True).found
             raise NtError(NTSTATUS.OBJECT_NAME_NOT_FOUND if found is None else NTSTATUS.OBJECT_TYPE_MISMATCH)
-        return self.registry.resolve(None, opened_name(None, name, desired, VIEW_64)[1], open_link)
+        return self.registry.resolve(None, opened_name(None, name, desired, VIEW_64, self._rules)[1], open_link)
 
     def _insert(self, thread: Thread, handle_out: int, key_id: int, desired: int, attributes: int) -> None:
         obj = self.registry.key_object(key_id, desired)
