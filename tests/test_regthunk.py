@@ -147,3 +147,18 @@ def test_the_kernel_takes_vista_s_table_with_reflection(tmp_path: Path) -> None:
         status, key, _ = native.create(USER + "\\Software\\Classes\\.v", access=KEY_ALL_ACCESS | KEY_WOW64_32KEY)
         assert status == NTSTATUS.SUCCESS
         assert native.obj(key).path.upper() == stored.upper()
+
+
+def test_hostile_object_attributes_get_windows_statuses(rig: Wow64Rig) -> None:
+    def status_of(oa: int) -> int:
+        return rig.syscall(N["NtOpenKey"], HANDLE_OUT, KEY_READ, oa).exit_status
+
+    assert status_of(0x7FFE1000) == NTSTATUS.ACCESS_VIOLATION  # the attributes themselves unreadable
+    bad_buffer = rig.put(NAME, struct.pack("<HHI", 20, 20, 0x7FFE1000))
+    assert status_of(object_attributes32(rig, OA, bad_buffer)) == NTSTATUS.ACCESS_VIOLATION
+    odd = rig.put(NAME, struct.pack("<HHI", 3, 3, NAME + 8))
+    assert status_of(object_attributes32(rig, OA, odd)) != NTSTATUS.SUCCESS
+    name = unicode_string32(rig, NAME, "regviews")
+    assert status_of(object_attributes32(rig, OA, name, root=0x1234)) == NTSTATUS.INVALID_HANDLE
+    long_name = unicode_string32(rig, NAME, SW + "\\" + "x" * 30000)
+    assert status_of(object_attributes32(rig, OA, long_name)) == NTSTATUS.OBJECT_NAME_INVALID
