@@ -272,6 +272,7 @@ NT_IMPORT NTSTATUS NTAPI NtSetSystemTime(PLARGE_INTEGER SystemTime, PLARGE_INTEG
 #include "nt/memory.h"
 #include "nt/objects.h"
 #include "nt/process.h"
+#include "nt/registry.h"
 #include "nt/sync.h"
 
 #ifdef __cplusplus
