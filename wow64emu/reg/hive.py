@@ -117,13 +117,8 @@ class Hive:
         return list(self.store.values(record.id))
 
     def delete_tree(self, record: KeyRecord) -> None:
-        """Delete a key and everything below it (the store deletes leaves only)."""
-        for sub in list(self.store.subkeys(record.id)):
-            if sub.link:
-                self.store.delete(sub.id)
-            else:
-                self.delete_tree(sub)
-        self.store.delete(record.id)
+        """Delete a key and everything below it, in one transaction."""
+        self.store.delete(record.id, tree=True)
 
 
 def open_hive(root: Path, view: int) -> Hive:
