@@ -266,7 +266,7 @@ def test_the_machine_keys_are_read_only_for_the_standard_user(rig: RegRig) -> No
     assert rig.process.handles.entry(key).access == KEY_READ
     obj = rig.obj(key)
     assert isinstance(obj, KeyObject) and obj.view == KEY_WOW64_32KEY
-    assert obj.path == "\\REGISTRY\\MACHINE\\SOFTWARE"
+    assert obj.path == "\\REGISTRY\\MACHINE\\SOFTWARE\\WOW6432Node"  # KEY_WOW64_32KEY: the 32-bit view
 
 
 # ---- volatile keys and the store's life -----------------------------------------------------------------------

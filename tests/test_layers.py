@@ -14,7 +14,7 @@ LAYERS = {
     "thunks": 4, "loader": 4,
     "observe": 5,
     "machine": 6,
-    "bench": 7,
+    "bench": 7, "reg": 7,
     "cli": 8,
     "__main__": 9,
 }

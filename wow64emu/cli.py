@@ -1,4 +1,4 @@
-"""The command line: `wow64emu run`, `wow64emu vad`, `wow64emu syscalls`, `wow64emu bench`.
+"""The command line: `wow64emu run`, `wow64emu vad`, `wow64emu reg`, `wow64emu syscalls`, `wow64emu bench`.
 
 Every failure of the emulator itself ends in one line `wow64emu: error: ...` and exit code 2; a Python traceback
 is shown only when WOW64EMU_DEBUG is set. Option values and paths are checked before any work is done: a bad one
@@ -95,6 +95,20 @@ def _root_folder(text: str) -> Path:
     return path
 
 
+def _registry_file(text: str) -> tuple[Path, list]:
+    """A `.reg` file, read and checked before any work: a malformed one is one line naming its line."""
+    from .reg.regfile import RegFileError, parse
+
+    try:
+        raw = Path(text).read_bytes()
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"{text}: {exc.strerror}") from None
+    try:
+        return Path(text), parse(raw, text)
+    except RegFileError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="wow64emu", description="Run 32-bit Windows programs through an "
                                      "emulated WoW64 layer, and watch each system call cross it.")
@@ -117,8 +131,21 @@ def build_parser() -> argparse.ArgumentParser:
                           "the guest gets STATUS_COMMITMENT_LIMIT")
     run.add_argument("-v", "--verbose", action="store_true", help="also log what the emulator does not implement "
                      "quietly")
+    run.add_argument("--registry", type=_registry_file, metavar="FILE.reg", action="append",
+                     help="import this regedit file into the root's registry before the run (as `wow64emu reg "
+                          "import`); give it more than once for several")
+    run.add_argument("--registry-reflection", action="store_true",
+                     help="Windows Vista / Server 2008's registry: HKLM\\SOFTWARE\\Classes redirected, and the "
+                          "reflected keys copied between the two views when a key is closed")
     run.add_argument("program", type=Path)
     run.add_argument("args", nargs=argparse.REMAINDER)
+    reg = sub.add_parser("reg", help="reg.exe's query, add, delete, import and export on a root's registry")
+    reg.add_argument("--root", type=_root_folder, help="the guest's C: drive whose registry to use "
+                     "(default: a temporary directory)")
+    reg.add_argument("operation", nargs=argparse.REMAINDER, metavar="OPERATION [ARGS...]",
+                     help="as for reg.exe: query KEY [/v NAME | /ve] [/s], add KEY [/v NAME | /ve] [/t TYPE] "
+                     "[/d DATA] [/f], delete KEY [/v NAME | /ve | /va] [/f], import FILE, export KEY FILE [/y]; "
+                     "each with /reg:32 or /reg:64")
     calls = sub.add_parser("syscalls", help="list the system-call table")
     calls.add_argument("--json", action="store_true")
     vad = sub.add_parser("vad", help="the address space of a new process, as WinDbg's !vad lists it")
@@ -177,11 +204,16 @@ def cmd_run(ns: argparse.Namespace) -> int:
     _check_program(ns.program)
     streams = _host_streams()
     with _guest_root(ns.root) as root, _trace_stream(ns.trace_out if ns.trace else None) as trace_out:
+        if ns.registry:
+            from .reg.command import seed
+
+            seed(root, [blocks for _, blocks in ns.registry])
         tracer = None
         if ns.trace:
             tracer = Tracer(JsonlSink(trace_out) if ns.trace_format == "jsonl" else TextSink(trace_out))
         machine = Machine(ns.program, ns.args, root=root, streams=streams, tracer=tracer,
-                          trace=frozenset(ns.trace or ()), memory_limit=ns.memory_limit)
+                          trace=frozenset(ns.trace or ()), memory_limit=ns.memory_limit,
+                          registry_reflection=ns.registry_reflection)
         outcome = machine.run(max_insns=ns.max_insns, timeout=ns.timeout)
     if sys.stdout is not None:
         sys.stdout.flush()
@@ -217,6 +249,13 @@ def cmd_vad(ns: argparse.Namespace) -> int:
         after = f", after {ns.after}" if ns.after else ""
         ns.svg.write_text(render_svg(rows, title=f"{ns.program.name} ({kind}{after})"), encoding="utf-8")
     return 0
+
+
+def cmd_reg(ns: argparse.Namespace) -> int:
+    from .reg.command import main as reg_main
+
+    with _guest_root(ns.root) as root:
+        return reg_main(root, ns.operation)
 
 
 def cmd_syscalls(ns: argparse.Namespace) -> int:
@@ -337,6 +376,8 @@ def _command(ns: argparse.Namespace) -> int:
             return cmd_run(ns)
         if ns.command == "vad":
             return cmd_vad(ns)
+        if ns.command == "reg":
+            return cmd_reg(ns)
         if ns.command == "bench":
             from .bench import main as bench_main
 

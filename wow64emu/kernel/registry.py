@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 from ..nt import layouts as L
 from ..nt import registry as R
 from ..nt.status import NTSTATUS
+from .dirindex import upcase
 from .errors import NtError
 from .handles import DELETE, OBJ_INHERIT, KernelObject
 from .namespace import OBJ_OPENLINK, insert_handle, lookup
@@ -56,6 +57,7 @@ from .registry_keys import (
     Notification,
     granted_by_security,
 )
+from .regredirect import RULES_VISTA, RULES_WIN7, VIEW_64, Rule, opened_name
 from .scheduler import WaitBlock, block
 from .sync import EVENT_MODIFY_STATE, EventObject
 
@@ -126,6 +128,11 @@ class RegistryServices:
     def registry(self) -> Registry:
         return self.system.registry
 
+    @property
+    def _rules(self) -> tuple[Rule, ...]:
+        """The redirector's table: Windows 7's, or Vista's with --registry-reflection."""
+        return RULES_VISTA if self.registry.reflection else RULES_WIN7
+
     def _key(self, thread: Thread, handle: int, access: int) -> tuple[KeyObject, KeyRecord]:
         key = thread.process.handles.reference(handle, KeyObject, access)
         return key, key.record()
@@ -140,8 +147,10 @@ class RegistryServices:
             raise NtError(NTSTATUS.OBJECT_PATH_SYNTAX_BAD)
         return oa
 
-    def _resolve(self, thread: Thread, oa: CapturedAttributes, open_link: bool):
-        """Where the OBJECT_ATTRIBUTES lead in the registry."""
+    def _resolve(self, thread: Thread, oa: CapturedAttributes, open_link: bool, desired: int):
+        """Where the OBJECT_ATTRIBUTES lead in the registry, in the view KEY_WOW64_32KEY / KEY_WOW64_64KEY (of
+        `desired`, else of the RootDirectory handle) choose (regredirect.opened_name: a 64-bit caller's 32-bit
+        view; wow64 has already rewritten a 32-bit caller's names, which this leaves as they are)."""
         name = oa.name or ""
         if oa.root_directory:
             root = thread.process.handles.get(oa.root_directory, KernelObject)
@@ -149,14 +158,18 @@ class RegistryServices:
                 raise NtError(NTSTATUS.OBJECT_TYPE_MISMATCH)
             if name.startswith("\\"):
                 raise NtError(NTSTATUS.OBJECT_PATH_SYNTAX_BAD)
-            return self.registry.resolve(root.record(), name, open_link)
+            record = root.record()
+            given, target, _ = opened_name((root.path, root.view), name, desired, VIEW_64, self._rules)
+            if upcase(target) != upcase(given):
+                return self.registry.resolve(None, target, open_link)
+            return self.registry.resolve(record, name, open_link)
         if not name.startswith("\\"):
             raise NtError(NTSTATUS.OBJECT_PATH_SYNTAX_BAD)
         first = name[1:].split("\\", 1)[0]
         if first.upper() != "REGISTRY":
             found = lookup(thread.process.system.namespace, thread.process.handles, oa, follow_last=True).found
             raise NtError(NTSTATUS.OBJECT_NAME_NOT_FOUND if found is None else NTSTATUS.OBJECT_TYPE_MISMATCH)
-        return self.registry.resolve(None, name, open_link)
+        return self.registry.resolve(None, opened_name(None, name, desired, VIEW_64, self._rules)[1], open_link)
 
     def _insert(self, thread: Thread, handle_out: int, key_id: int, desired: int, attributes: int) -> None:
         obj = self.registry.key_object(key_id, desired)
@@ -170,7 +183,7 @@ class RegistryServices:
             raise NtError(NTSTATUS.PRIVILEGE_NOT_HELD)  # SeBackupPrivilege: no standard user holds it
         oa = self._capture(thread, handle_out, oa_address)
         open_link = bool(oa.attributes & OBJ_OPENLINK or options & REG_OPTION_OPEN_LINK)
-        where = self._resolve(thread, oa, open_link)
+        where = self._resolve(thread, oa, open_link, desired)
         if where.key is None:
             raise NtError(NTSTATUS.OBJECT_NAME_NOT_FOUND)
         self._insert(thread, handle_out, where.key.id, desired, oa.attributes)
@@ -196,7 +209,7 @@ class RegistryServices:
         class_name = read_unicode(memory, Class) if Class else ""
         link = CreateOptions & REG_OPTION_CREATE_LINK
         open_link = bool(oa.attributes & OBJ_OPENLINK or CreateOptions & (REG_OPTION_OPEN_LINK | link))
-        where = self._resolve(thread, oa, open_link)
+        where = self._resolve(thread, oa, open_link, DesiredAccess)
         if where.key is not None:
             if link:
                 raise NtError(NTSTATUS.OBJECT_NAME_COLLISION)
@@ -384,7 +397,7 @@ class RegistryServices:
         watched = [key.kcb]
         if subordinate:
             oa = read_object_attributes(memory, subordinate)
-            where = self._resolve(thread, oa, bool(oa.attributes & OBJ_OPENLINK))
+            where = self._resolve(thread, oa, bool(oa.attributes & OBJ_OPENLINK), 0)
             if where.key is None:
                 raise NtError(NTSTATUS.OBJECT_NAME_NOT_FOUND)
             watched.append(self.registry.key_object(where.key.id, 0).kcb)

@@ -174,6 +174,11 @@ MACHINE: list[tuple[str, Values]] = [
     (f"{SOFTWARE}\\Classes\\CLSID", {}),
     (f"{SOFTWARE}\\Classes\\Interface", {}),
     (f"{SOFTWARE}\\WOW6432Node\\Classes\\CLSID", {}),
+    # the 32-bit views of the redirected class keys (kernel/regredirect.py): the redirector opens below them
+    (f"{SOFTWARE}\\Classes\\WOW6432Node\\CLSID", {}),
+    (f"{SOFTWARE}\\Classes\\WOW6432Node\\Interface", {}),
+    (f"{USER}_Classes\\CLSID", {}),
+    (f"{USER}_Classes\\WOW6432Node\\CLSID", {}),
     *_file_type(".txt", "txtfile", "text/plain", "text"),
     *_file_type(".exe", "exefile", "application/x-msdownload", "application"),
     *_file_type(".bat", "batfile", None, "system"),

@@ -39,6 +39,7 @@ from .errors import NtError
 from .handles import KernelObject
 from .registry_defaults import LINK_VALUE, USER
 from .registry_store import REGISTRY_FILE, REGISTRY_FOLDER, ROOT_ID, KeyRecord, RegistryStore
+from .regreflect import Reflector
 
 if TYPE_CHECKING:
     from ..emu.memory import AddressSpace
@@ -166,6 +167,8 @@ class KeyObject(KernelObject):
         """The last handle of this key object went: its pending notifications end with STATUS_NOTIFY_CLEANUP."""
         for note in [n for n in self.kcb.notifications if n.key_object is self]:
             note.complete(NTSTATUS.NOTIFY_CLEANUP)
+        if self.registry.reflection and not self.kcb.deleted:
+            Reflector(self.registry.store).closed(self.kcb.key_id)
 
 
 @dataclass
@@ -185,6 +188,9 @@ class Registry:
         self._drive = drive
         self._store: RegistryStore | None = None
         self._kcbs: weakref.WeakValueDictionary[int, KeyControlBlock] = weakref.WeakValueDictionary()
+        # Windows Vista / Server 2008's registry (--registry-reflection): the redirector's older table in wow64,
+        # and the reflected keys copied between the views when a key is closed (regreflect.py)
+        self.reflection = False
 
     @property
     def database(self) -> Path | None:

@@ -46,6 +46,10 @@ class ThunkContext:
     tracer: Tracer | None = None
     cpu_area: int = 0  # the calling thread's CPU area (TEB64 TLS slot 1)
     exception_tracer: Tracer | None = None  # the tracer of exception events (--trace exceptions or syscalls)
+    # a key handle's full name and the KEY_WOW64_* bits its opener passed (None: not a key), as wow64.dll learns
+    # them from NtQueryKey; and whether the System has Vista's registry (--registry-reflection): regthunk.py
+    key_query: Callable[[int], tuple[str, int] | None] | None = None
+    registry_reflection: bool = False
 
     def index(self, name: str) -> int:
         return next(i for i, p in enumerate(self.call.params) if p.name == name)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from ..emu.cpu.backend import CS64, Access, Fault, FaultKind
 from ..emu.trace import Tracer, hex32, hex64
 from ..errors import CommitLimitReached, GuestFault
+from ..kernel.registry_keys import KeyObject
 from ..nt.kinds import Action, Dir
 from ..nt.layouts import Layout
 from ..nt.status import NTSTATUS
@@ -201,7 +202,9 @@ class Wow64Dispatcher:
                 pending = pending or PendingCall(call)
                 ctx = pending.context = ThunkContext(call, args32, args64, self.memory, arena, self.wow64,
                                                      tracer=self.tracer, cpu_area=self.process.running.cpu_area,
-                                                     exception_tracer=self.process.tracer)
+                                                     exception_tracer=self.process.tracer,
+                                                     key_query=self._key_query,
+                                                     registry_reflection=self.process.system.registry.reflection)
                 call.special(ctx)
                 pending.status = ctx.status
         except GuestFault:
@@ -233,6 +236,11 @@ class Wow64Dispatcher:
         """Skip the 64-bit service: call `target` instead and let the completion hook set the status."""
         state.pending.append(pending)
         self._fail_regs.write((target, 1))
+
+    def _key_query(self, handle: int) -> tuple[str, int] | None:
+        """A key handle's full name and view bits, as wow64.dll asks NtQueryKey for them (regthunk.py)."""
+        obj = self.process.handles.lookup(handle)
+        return (obj.path, obj.view) if isinstance(obj, KeyObject) else None
 
     def _widen_args(self, call: Thunk, args32: tuple[int, ...], pending: PendingCall, arena: Arena) -> list[int]:
         args64 = []
