@@ -22,6 +22,11 @@ Statuses, following the object manager and NTFS:
 - A missing or non-directory intermediate component: OBJECT_PATH_NOT_FOUND. A missing leaf is not an error
   here: the caller decides by the create disposition (OBJECT_NAME_NOT_FOUND or a new file).
 - A host symlink that resolves outside the root: ACCESS_DENIED.
+- `System Volume Information` in the root, where the kernel keeps what NTFS would keep in its metadata (the
+  reparse points): ACCESS_DENIED, as Windows answers a user there.
+- A component with a reparse point (a junction, a symbolic link; reparse.py) sends the lookup on to its
+  substitute name, with the rest of the path, at most MAX_REPARSE_DEPTH times (REPARSE_POINT_NOT_RESOLVED);
+  the last component is not followed when the open asks for FILE_OPEN_REPARSE_POINT.
 
 The system folders: C:\\Windows\\System32 and C:\\Windows\\SysWOW64 are the emulator's own (its sysroot, where the
 guest DLLs live), shown over the drive whatever the drive holds there: a name below them resolves to the sysroot's
@@ -42,6 +47,7 @@ from ..nt import layouts as L
 from ..nt.status import NTSTATUS
 from .dirindex import INDEX, upcase
 from .errors import NtError
+from .reparse import MAX_REPARSE_DEPTH, STORE_FOLDER, ReparsePoint, ReparseStore, substitute_name
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +58,7 @@ DRIVE_PREFIXES = ("\\??\\", "\\dosdevices\\", "\\global??\\")
 
 SYSROOT = Path(os.path.realpath(Path(__file__).parents[1] / "sysroot" / "Windows"))
 _SYSTEM_FOLDERS = {"SYSTEM32": "System32", "SYSWOW64": "SysWOW64"}  # upcased name -> the sysroot's folder
+_STORE_FOLDER = upcase(STORE_FOLDER)
 _INVALID_CHARS = frozenset('<>:"|?*/\\') | frozenset(chr(c) for c in range(0x20))
 
 
@@ -102,14 +109,21 @@ def read_object_attributes(memory: AddressSpace, address: int) -> CapturedAttrib
     return CapturedAttributes(root, name, oa["Attributes"])
 
 
-def resolve(drive: Path, name: str, base: HostPath | None = None) -> HostPath:
+def resolve(drive: Path, name: str, base: HostPath | None = None, links: ReparseStore | None = None,
+            open_link: bool = False) -> HostPath:
     """The host path of `name`: absolute (an NT path to C:) without `base`, else relative to directory `base`.
 
     `drive` is the host directory that is C:. An empty relative name stands for `base` itself. What the host
     refuses while looking (a name too long for it, a directory it may not search) comes back as a status.
+    Reparse points in `links` are followed, the last component's only without `open_link`.
     """
     try:
-        return _resolve(drive, name, base)
+        for _ in range(MAX_REPARSE_DEPTH + 1):
+            try:
+                return _resolve(drive, name, base, links, open_link)
+            except _Reparse as reparse:  # the I/O manager's STATUS_REPARSE: again, with the substitute name
+                name, base = reparse.name, None
+        raise NtError(NTSTATUS.REPARSE_POINT_NOT_RESOLVED)
     except OSError as exc:
         raise NtError(host_status(exc)) from None
     except ValueError:  # a name the host cannot spell
@@ -138,7 +152,15 @@ def host_status(exc: OSError) -> int:
     return NTSTATUS.UNSUCCESSFUL
 
 
-def _resolve(drive: Path, name: str, base: HostPath | None) -> HostPath:
+class _Reparse(Exception):
+    """A component with a reparse point was met: the lookup starts again at `name`."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def _resolve(drive: Path, name: str, base: HostPath | None, links: ReparseStore | None,
+             open_link: bool) -> HostPath:
     drive = Path(os.path.realpath(drive))
     if base is None:
         rest = _strip_drive(name)
@@ -162,8 +184,12 @@ def _resolve(drive: Path, name: str, base: HostPath | None) -> HostPath:
     if folder is not None:
         host, shown = _walk(SYSROOT, SYSROOT / folder, parts[2:])
         shown = ["Windows", folder, *shown]
+    elif is_system(start):
+        host, shown = _walk(SYSROOT, start, parts)
     else:
-        host, shown = _walk(SYSROOT if is_system(start) else drive, start, parts)
+        if start == drive and parts and upcase(parts[0]) == _STORE_FOLDER:
+            raise NtError(NTSTATUS.ACCESS_DENIED)
+        host, shown = _walk(drive, start, parts, _Links(drive, links, open_link) if links else None)
     nt_name = nt_prefix + "\\" + "\\".join(shown)
     return HostPath(host, nt_name, host.exists(), host.is_dir(), trailing and bool(parts))
 
@@ -214,7 +240,24 @@ def _strip_drive(name: str) -> str:
     raise NtError(NTSTATUS.OBJECT_PATH_NOT_FOUND if sep else NTSTATUS.OBJECT_NAME_NOT_FOUND)
 
 
-def _walk(drive: Path, start: Path, parts: list[str]) -> tuple[Path, list[str]]:
+@dataclass(frozen=True)
+class _Links:
+    """The reparse points a walk inside the drive follows."""
+
+    drive: Path
+    store: ReparseStore
+    open_link: bool
+
+    def check(self, host: Path, rest: list[str]) -> None:
+        """Send the lookup on (_Reparse) if `host` has a reparse point to follow; `rest` comes after it."""
+        point: ReparsePoint | None = self.store.get(host)
+        if point is None or (self.open_link and not rest):
+            return
+        folder = "\\??\\C:" + "".join("\\" + p for p in host.parent.relative_to(self.drive).parts)
+        raise _Reparse(substitute_name(folder, point, rest))
+
+
+def _walk(drive: Path, start: Path, parts: list[str], links: _Links | None = None) -> tuple[Path, list[str]]:
     """Follow `parts` down from `start`; returns the host path and the components as the guest sees them."""
     current = start
     shown: list[str] = []
@@ -231,6 +274,8 @@ def _walk(drive: Path, start: Path, parts: list[str]) -> tuple[Path, list[str]]:
             candidate = Path(os.path.realpath(candidate))
             if not candidate.is_relative_to(drive):
                 raise NtError(NTSTATUS.ACCESS_DENIED)
+        if links is not None:
+            links.check(candidate, parts[i + 1:])
         if not last and not candidate.is_dir():
             raise NtError(NTSTATUS.OBJECT_PATH_NOT_FOUND)
         shown.append(entry)

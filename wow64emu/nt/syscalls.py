@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
 
-from . import exceptions, files, memory, objects, process, sync, time
+from . import exceptions, files, fsctl, memory, objects, process, sync, time
 from .decl import Param
 
 
@@ -50,7 +50,7 @@ def windows_numbers() -> dict[str, int]:
     return numbers
 
 
-AREAS = (files, memory, objects, process, sync, time, exceptions)
+AREAS = (files, fsctl, memory, objects, process, sync, time, exceptions)
 
 
 @cache

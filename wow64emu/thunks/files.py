@@ -1,17 +1,18 @@
 """What wow64.dll does by hand for the I/O manager's calls: files and directories.
 
 Every information structure of these calls has the same bytes in both widths (LARGE_INTEGERs, ULONGs and
-WCHARs), and passes through, except FILE_RENAME_INFORMATION: its RootDirectory is a HANDLE. For
-NtSetInformationFile(FileRenameInformation) the thunk rebuilds the structure in the arena, RootDirectory
-sign-extended and the name moved to its 64-bit offset, and the Length grows by the difference. A buffer too
-short to hold the 32-bit structure is passed on as it is, for the kernel to refuse its length.
+WCHARs), and passes through, except FILE_RENAME_INFORMATION and FILE_LINK_INFORMATION (the same layout): their
+RootDirectory is a HANDLE. For NtSetInformationFile(FileRenameInformation or FileLinkInformation) the thunk
+rebuilds the structure in the arena, RootDirectory sign-extended and the name moved to its 64-bit offset, and the
+Length grows by the difference. A buffer too short to hold the 32-bit structure is passed on as it is, for the
+kernel to refuse its length. NtFsControlFile and NtDeviceIoControlFile pass through (wow64emu/nt/fsctl.py).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..nt.files import FILE_RENAME_INFORMATION, FileRenameInformation
+from ..nt.files import FILE_RENAME_INFORMATION, FileLinkInformation, FileRenameInformation
 
 if TYPE_CHECKING:
     from .context import ThunkContext
@@ -33,7 +34,7 @@ def _rename_information(ctx: ThunkContext) -> None:
 
 
 def _set_information(ctx: ThunkContext) -> None:
-    if ctx.arg32("FileInformationClass") == FileRenameInformation:
+    if ctx.arg32("FileInformationClass") in (FileRenameInformation, FileLinkInformation):
         _rename_information(ctx)
 
 
