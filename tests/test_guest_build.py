@@ -141,6 +141,7 @@ PROGRAMS = {
     "nlsstrings": ("x86", "x64"), "locales": ("x86", "x64"), "console": ("x86", "x64"),
     "strpath": ("x86", "x64"), "k32startup": ("x86", "x64"), "k32census": ("x86", "x64"), "unserved": ("x86", "x64"),
     "crt_hello": ("x86", "x64"), "crt_lines": ("x86", "x64"),
+    "junction": ("x86", "x64"),
 }
 # The differential-oracle scenarios (fixtures/src/oracle_*.c) are built for both widths; fixtures/README.md
 # describes them as a group.

@@ -159,7 +159,7 @@ def test_another_tag_does_not_replace_a_reparse_point(tree: Rig) -> None:
 
 def test_other_control_codes_and_devices_are_invalid_device_requests(tree: Rig) -> None:
     handle = directory(tree, "\\??\\C:\\link")
-    assert fsctl(tree, handle, 0x90028)[0] == NTSTATUS.INVALID_DEVICE_REQUEST  # FSCTL_IS_VOLUME_MOUNTED
+    assert fsctl(tree, handle, 0x93FFC)[0] == NTSTATUS.INVALID_DEVICE_REQUEST  # function 0xFFF: no FSCTL
     _, stdout, _ = create_std_handles(tree.process)
     assert fsctl(tree, stdout, FSCTL_GET_REPARSE_POINT, out_length=64)[0] == NTSTATUS.INVALID_DEVICE_REQUEST
 
@@ -324,7 +324,9 @@ def test_a_hard_link_is_a_second_name_of_the_file(tree: Rig) -> None:
     status, _, _, data = tree.query(handle, I.FileStandardInformation, 24)
     assert struct.unpack_from("<I", data, 16)[0] == 2  # NumberOfLinks
     assert tree.set_info(handle, I.FileLinkInformation,
-                         rename_info("\\??\\C:\\second.txt"))[0] == NTSTATUS.SUCCESS  # already its name
+                         rename_info("\\??\\C:\\second.txt"))[0] == NTSTATUS.OBJECT_NAME_COLLISION  # its own
+    assert tree.set_info(handle, I.FileLinkInformation,
+                         rename_info("\\??\\C:\\second.txt", replace=True))[0] == NTSTATUS.SUCCESS
     tree.open("\\??\\C:\\third.txt")
     assert tree.set_info(handle, I.FileLinkInformation,
                          rename_info("\\??\\C:\\third.txt"))[0] == NTSTATUS.OBJECT_NAME_COLLISION

@@ -295,8 +295,10 @@ class InformationServices(IoServices):
         if is_system(source):
             raise NtError(NTSTATUS.ACCESS_DENIED)
         target, replace, leaf = self._new_name(thread, file, data)
+        if target.exists and not replace:
+            raise NtError(NTSTATUS.OBJECT_NAME_COLLISION)  # even a name of this very file
         if target.exists and os.path.samefile(target.host, source):
-            return  # already a name of this file
+            return  # replacing a name of the file with itself
         self._make_room(target, source, replace)
         link = target.host.parent / leaf
         try:

@@ -160,7 +160,7 @@ class Volume:
     def _extra_of(self, host: Path, st: os.stat_result) -> _Extra:
         extra = self._extra.get(host)
         if extra is None:
-            if host == self.root:
+            if host in (self.root, self.reparse.file.parent):  # C:\ and C:\System Volume Information
                 attributes = FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM
             else:
                 attributes = 0 if stat.S_ISDIR(st.st_mode) else FILE_ATTRIBUTE_ARCHIVE
@@ -177,6 +177,7 @@ class Volume:
         the host's own times say (they and the clock the kernel could read may disagree by a tick)."""
         st = self.stat(host)
         self._extra.pop(host, None)
+        self.reparse.delete(host)  # a point left by a file the host removed behind the kernel's back
         self._extra_of(host, st)
         self.set_attributes(host, attributes | (0 if stat.S_ISDIR(st.st_mode) else FILE_ATTRIBUTE_ARCHIVE))
 
