@@ -290,6 +290,15 @@ def test_an_absolute_symbolic_link(tree: Rig) -> None:
     assert read_through(tree, "\\??\\C:\\link.txt") == (NTSTATUS.SUCCESS, b"the target's file")
 
 
+def test_obj_dont_reparse_refuses_to_follow(tree: Rig) -> None:
+    make_junction(tree, "\\??\\C:\\link", "\\??\\C:\\target")
+    oa = tree.oa("\\??\\C:\\link\\inside.txt", attributes=0x40 | 0x1000)  # OBJ_DONT_REPARSE
+    status = tree.create(None, O.GENERIC_READ | O.SYNCHRONIZE, F.FILE_OPEN, oa=oa)[0]
+    assert status == NTSTATUS.REPARSE_POINT_ENCOUNTERED
+    oa = tree.oa("\\??\\C:\\target\\inside.txt", attributes=0x40 | 0x1000)
+    assert tree.create(None, O.GENERIC_READ | O.SYNCHRONIZE, F.FILE_OPEN, oa=oa)[0] == NTSTATUS.SUCCESS
+
+
 def test_a_loop_is_not_resolved(tree: Rig) -> None:
     make_junction(tree, "\\??\\C:\\a", "\\??\\C:\\b")
     make_junction(tree, "\\??\\C:\\b", "\\??\\C:\\a")

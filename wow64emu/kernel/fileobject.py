@@ -70,6 +70,8 @@ FILE_DEVICE_DISK = 0x07
 FILE_DEVICE_CONSOLE = 0x50
 FILE_DEVICE_IS_MOUNTED = 0x20
 
+OBJ_DONT_REPARSE = 0x1000
+
 
 def map_generic(access: int) -> int:
     """DesiredAccess with generic rights and MAXIMUM_ALLOWED mapped to file rights (the File mapping)."""
@@ -260,17 +262,18 @@ class IoServices:
 
     def _target(self, thread: Thread, oa: CapturedAttributes, open_link: bool = False) -> HostPath:
         """The host path an OBJECT_ATTRIBUTES names, from the drive's root or from its RootDirectory handle,
-        through the drive's reparse points (the last one not followed with `open_link`).
+        through the drive's reparse points (the last one not followed with `open_link`; none with OBJ_DONT_REPARSE).
 
         A file handle as RootDirectory with an empty name stands for that file (ReOpenFile), with a name is
         STATUS_INVALID_PARAMETER; a console handle is STATUS_NOT_FOUND (what Windows 10's condrv answers);
         another object type, a pseudo handle among them, is OBJECT_TYPE_MISMATCH.
         """
         root = self.volume.root
+        dont_reparse = bool(oa.attributes & OBJ_DONT_REPARSE)
         if not oa.root_directory:
             if oa.name is None:
                 raise NtError(NTSTATUS.OBJECT_PATH_SYNTAX_BAD)
-            return resolve(root, oa.name, links=self.volume.reparse, open_link=open_link)
+            return resolve(root, oa.name, None, self.volume.reparse, open_link, dont_reparse)
         if is_pseudo_handle(oa.root_directory):
             raise NtError(NTSTATUS.OBJECT_TYPE_MISMATCH)
         base = thread.process.handles.get(oa.root_directory, KernelObject)
@@ -280,7 +283,7 @@ class IoServices:
             raise NtError(NTSTATUS.NOT_FOUND)
         if oa.name and not base.is_directory:
             raise NtError(NTSTATUS.INVALID_PARAMETER)
-        return resolve(root, oa.name or "", base.path, self.volume.reparse, open_link)
+        return resolve(root, oa.name or "", base.path, self.volume.reparse, open_link, dont_reparse)
 
     def _existing(self, thread: Thread, oa: CapturedAttributes, open_link: bool = False) -> HostPath:
         """An existing file or directory named by OBJECT_ATTRIBUTES, as an open of it would find it."""

@@ -26,7 +26,8 @@ Statuses, following the object manager and NTFS:
   reparse points): ACCESS_DENIED, as Windows answers a user there.
 - A component with a reparse point (a junction, a symbolic link; reparse.py) sends the lookup on to its
   substitute name, with the rest of the path, at most MAX_REPARSE_DEPTH times (REPARSE_POINT_NOT_RESOLVED);
-  the last component is not followed when the open asks for FILE_OPEN_REPARSE_POINT.
+  the last component is not followed when the open asks for FILE_OPEN_REPARSE_POINT, and none is with
+  OBJ_DONT_REPARSE (REPARSE_POINT_ENCOUNTERED).
 
 The system folders: C:\\Windows\\System32 and C:\\Windows\\SysWOW64 are the emulator's own (its sysroot, where the
 guest DLLs live), shown over the drive whatever the drive holds there: a name below them resolves to the sysroot's
@@ -110,17 +111,18 @@ def read_object_attributes(memory: AddressSpace, address: int) -> CapturedAttrib
 
 
 def resolve(drive: Path, name: str, base: HostPath | None = None, links: ReparseStore | None = None,
-            open_link: bool = False) -> HostPath:
+            open_link: bool = False, dont_reparse: bool = False) -> HostPath:
     """The host path of `name`: absolute (an NT path to C:) without `base`, else relative to directory `base`.
 
     `drive` is the host directory that is C:. An empty relative name stands for `base` itself. What the host
     refuses while looking (a name too long for it, a directory it may not search) comes back as a status.
-    Reparse points in `links` are followed, the last component's only without `open_link`.
+    Reparse points in `links` are followed, the last component's only without `open_link`; with `dont_reparse`
+    (OBJ_DONT_REPARSE) one that would be is STATUS_REPARSE_POINT_ENCOUNTERED.
     """
     try:
         for _ in range(MAX_REPARSE_DEPTH + 1):
             try:
-                return _resolve(drive, name, base, links, open_link)
+                return _resolve(drive, name, base, links and _Links(links, open_link, dont_reparse))
             except _Reparse as reparse:  # the I/O manager's STATUS_REPARSE: again, with the substitute name
                 name, base = reparse.name, None
         raise NtError(NTSTATUS.REPARSE_POINT_NOT_RESOLVED)
@@ -159,8 +161,7 @@ class _Reparse(Exception):
         self.name = name
 
 
-def _resolve(drive: Path, name: str, base: HostPath | None, links: ReparseStore | None,
-             open_link: bool) -> HostPath:
+def _resolve(drive: Path, name: str, base: HostPath | None, links: _Links | None) -> HostPath:
     drive = Path(os.path.realpath(drive))
     if base is None:
         rest = _strip_drive(name)
@@ -189,7 +190,7 @@ def _resolve(drive: Path, name: str, base: HostPath | None, links: ReparseStore 
     else:
         if start == drive and parts and upcase(parts[0]) == _STORE_FOLDER:
             raise NtError(NTSTATUS.ACCESS_DENIED)
-        host, shown = _walk(drive, start, parts, _Links(drive, links, open_link) if links else None)
+        host, shown = _walk(drive, start, parts, links)
     nt_name = nt_prefix + "\\" + "\\".join(shown)
     return HostPath(host, nt_name, host.exists(), host.is_dir(), trailing and bool(parts))
 
@@ -244,16 +245,18 @@ def _strip_drive(name: str) -> str:
 class _Links:
     """The reparse points a walk inside the drive follows."""
 
-    drive: Path
     store: ReparseStore
     open_link: bool
+    dont_reparse: bool
 
-    def check(self, host: Path, rest: list[str]) -> None:
+    def check(self, drive: Path, host: Path, rest: list[str]) -> None:
         """Send the lookup on (_Reparse) if `host` has a reparse point to follow; `rest` comes after it."""
         point: ReparsePoint | None = self.store.get(host)
         if point is None or (self.open_link and not rest):
             return
-        folder = "\\??\\C:" + "".join("\\" + p for p in host.parent.relative_to(self.drive).parts)
+        if self.dont_reparse:
+            raise NtError(NTSTATUS.REPARSE_POINT_ENCOUNTERED)
+        folder = "\\??\\C:" + "".join("\\" + p for p in host.parent.relative_to(drive).parts)
         raise _Reparse(substitute_name(folder, point, rest))
 
 
@@ -275,7 +278,7 @@ def _walk(drive: Path, start: Path, parts: list[str], links: _Links | None = Non
             if not candidate.is_relative_to(drive):
                 raise NtError(NTSTATUS.ACCESS_DENIED)
         if links is not None:
-            links.check(candidate, parts[i + 1:])
+            links.check(drive, candidate, parts[i + 1:])
         if not last and not candidate.is_dir():
             raise NtError(NTSTATUS.OBJECT_PATH_NOT_FOUND)
         shown.append(entry)
