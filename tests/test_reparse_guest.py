@@ -30,6 +30,7 @@ def run(program: Path, root: Path, *, developer_mode: bool = False) -> tuple[int
 LINKS = """junction: ok
 get C:\\junction: tag a0000003 returned 46 substitute \\??\\C:\\target
 read C:\\junction\\inside.txt: through the junction
+final path of C:\\junction\\inside.txt: \\\\?\\C:\\target\\inside.txt
 attributes C:\\junction: 410 find 410 tag a0000003
 attributes C:\\target: 10 find 10 tag 0
 get C:\\target: failed error=4390
