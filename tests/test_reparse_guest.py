@@ -85,7 +85,6 @@ def test_the_junction_gives_the_64_bit_folder_natively_as_through_system32(tmp_p
     assert run(BIN / "x64" / "junction.exe", tmp_path) == (0, JAIL_BREAK.format(machine="8664", exists="yes"))
 
 
-@pytest.mark.xfail(strict=True, reason="needs the fs redirector")
 def test_the_seeds_junction_leads_a_32_bit_process_out_of_the_redirection(tmp_path: Path) -> None:
     assert run(BIN / "x86" / "junction.exe", tmp_path) == (0, JAIL_BREAK.format(machine="14c", exists="no"))
 

@@ -79,3 +79,11 @@ def trace_step(tracer: Tracer, step: str, what: str, regions: list, name_of: Cal
     tracer.emit("process", step, "\n".join(rows), step=step,
                 regions=[{"start": r.base, "end": r.end, "type": r.type.name.title(), "name": name_of(r.name),
                           "committed_pages": len(r.committed)} for r in regions])
+
+
+def trace_redirect(tracer: Tracer, kind: str, before: str, after: str, why: str) -> None:
+    """One name a WoW64 redirector rewrote (layer "wow64", event "redirect"): `kind` says which redirector ("file"
+    for the file system's, "key" for the registry's), `why` names the rule. Text: `file \\??\\C:\\Windows\\System32\\x
+    -> \\??\\C:\\Windows\\SysWOW64\\x (System32 -> SysWOW64)`; JSONL: the fields kind, before, after, why."""
+    tracer.emit("wow64", "redirect", f"{kind} {before} -> {after} ({why})", kind=kind, before=before, after=after,
+                why=why)

@@ -43,7 +43,7 @@ from ..nt.status import NTSTATUS
 from .dirindex import upcase
 from .errors import NtError
 from .fileobject import FILE_LIST_DIRECTORY, IoServices, write_iosb
-from .paths import check_component
+from .paths import check_component, overlay_folder
 from .volume import FileInfo, Volume
 
 if TYPE_CHECKING:
@@ -123,14 +123,22 @@ def _entry(name: str, host: Path, rank: int = 2) -> _Entry:
 def _listing(volume: Volume, directory: Path) -> list[_Entry]:
     """The entries of a directory that the guest can see, in NTFS' order."""
     entries = [] if directory == volume.root else [_entry(".", directory, 0), _entry("..", directory, 1)]
+    folders = [directory]
+    user = overlay_folder(volume.root, directory)  # a system folder's files the user added, after the shipped ones
+    if user is not None:
+        folders.append(user)
+    seen: set[str] = set()
+    names = []
     try:
-        with os.scandir(directory) as it:
-            names = [(e.name, e.is_symlink()) for e in it]
+        for folder in folders:
+            with os.scandir(folder) as it:
+                names += [(folder, e.name, e.is_symlink()) for e in it if upcase(e.name) not in seen]
+            seen.update(upcase(name) for _, name, _ in names)
     except OSError as exc:
         log.info("listing %s: %s", directory, exc)
         return entries
-    for name, is_link in names:
-        host = directory / name
+    for folder, name, is_link in names:
+        host = folder / name
         try:
             check_component(name)
             name.encode("utf-16-le")

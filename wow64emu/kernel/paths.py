@@ -30,9 +30,12 @@ Statuses, following the object manager and NTFS:
   OBJ_DONT_REPARSE (REPARSE_POINT_ENCOUNTERED).
 
 The system folders: C:\\Windows\\System32 and C:\\Windows\\SysWOW64 are the emulator's own (its sysroot, where the
-guest DLLs live), shown over the drive whatever the drive holds there: a name below them resolves to the sysroot's
-file. The guest may read and execute them; the file services refuse to create, write, delete or rename anything
-there (STATUS_ACCESS_DENIED, what a user gets in those folders on Windows). C:\\Windows itself stays the drive's.
+guest DLLs live), shown over the drive: a name below them resolves to the sysroot's file. The guest may read and
+execute those; the file services refuse to create, write, delete or rename them (STATUS_ACCESS_DENIED, what a user
+gets for the system's files on Windows). Where the user made the folder on the drive (ROOT\\Windows\\System32,
+ROOT\\Windows\\SysWOW64), its files are in the same folder too (a name the sysroot has stays the sysroot's file:
+a user file of a shipped DLL's name is shadowed), are the guest's to change, and new files go there; without it,
+nothing can be created in the system folders. C:\\Windows itself stays the drive's.
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ DRIVE_PREFIXES = ("\\??\\", "\\dosdevices\\", "\\global??\\")
 SYSROOT = Path(os.path.realpath(Path(__file__).parents[1] / "sysroot" / "Windows"))
 _SYSTEM_FOLDERS = {"SYSTEM32": "System32", "SYSWOW64": "SysWOW64"}  # upcased name -> the sysroot's folder
 _STORE_FOLDER = upcase(STORE_FOLDER)
+STANDARD_FOLDERS = {upcase(n): n for n in ("Program Files", "Program Files (x86)")}  # made when first named
 _INVALID_CHARS = frozenset('<>:"|?*/\\') | frozenset(chr(c) for c in range(0x20))
 
 
@@ -181,18 +185,37 @@ def _resolve(drive: Path, name: str, base: HostPath | None, links: _Links | None
         parts = (rest[:-1] if trailing else rest).split("\\")
     for part in parts:
         check_component(part)
-    folder = _system_folder(parts) if start == drive else None
-    if folder is not None:
-        host, shown = _walk(SYSROOT, SYSROOT / folder, parts[2:])
-        shown = ["Windows", folder, *shown]
-    elif is_system(start):
-        host, shown = _walk(SYSROOT, start, parts)
-    else:
-        if start == drive and parts and upcase(parts[0]) == _STORE_FOLDER:
+    if start == drive and parts:
+        if upcase(parts[0]) == _STORE_FOLDER:
             raise NtError(NTSTATUS.ACCESS_DENIED)
-        host, shown = _walk(drive, start, parts, links)
+        _standard_folder(drive, parts[0])
+    if is_system(start):
+        folder, *above = start.relative_to(SYSROOT).parts
+        host, shown = _overlay(drive, folder, [*above, *parts], links)
+        shown = shown[len(above):]
+    else:
+        above = list(start.relative_to(drive).parts)  # a name relative to C:\\Windows may lead into System32
+        folder = _system_folder([*above, *parts])
+        if folder is not None:
+            host, shown = _overlay(drive, folder, [*above, *parts][2:], links)
+            shown = ["Windows", folder, *shown][len(above):]
+        else:
+            host, shown = _walk(drive, start, parts, links)
     nt_name = nt_prefix + "\\" + "\\".join(shown)
     return HostPath(host, nt_name, host.exists(), host.is_dir(), trailing and bool(parts))
+
+
+def _standard_folder(drive: Path, name: str) -> None:
+    """C:\\Program Files and C:\\Program Files (x86) are on every Windows C: drive: the first time a name leads
+    through one the drive lacks, it is made on the host (a listing of C:\\ shows them from then on)."""
+    folder = STANDARD_FOLDERS.get(upcase(name))
+    if folder is None or INDEX.find(drive, folder) is not None:
+        return
+    try:
+        os.mkdir(drive / folder)
+    except FileExistsError:
+        return
+    INDEX.added(drive / folder)
 
 
 def _system_folder(parts: list[str]) -> str | None:
@@ -200,6 +223,35 @@ def _system_folder(parts: list[str]) -> str | None:
     if len(parts) < 2 or upcase(parts[0]) != "WINDOWS":
         return None
     return _SYSTEM_FOLDERS.get(upcase(parts[1]))
+
+
+def _overlay(drive: Path, folder: str, parts: list[str], links: _Links | None) -> tuple[Path, list[str]]:
+    """A name below a system folder: the sysroot's file if it has one (the shipped files win), else the drive's
+    own Windows\\<folder> when the user made that folder on the host (where new files then go, and the user's
+    reparse points there are followed); without it, the system folder is the sysroot's alone."""
+    user = overlay_folder(drive, SYSROOT / folder)
+    if user is not None and parts:
+        try:
+            host, shown = _walk(SYSROOT, SYSROOT / folder, parts)
+            if os.path.lexists(host):
+                return host, shown
+        except NtError:
+            pass
+        return _walk(drive, user, parts, links)
+    return _walk(SYSROOT, SYSROOT / folder, parts)
+
+
+def overlay_folder(drive: Path, host: Path) -> Path | None:
+    """The drive's folder that shows through the system folder `host` (C:\\Windows\\System32 or SysWOW64 of the
+    sysroot): ROOT\\Windows\\System32 (any case) if the user made it, else None."""
+    if host.parent != SYSROOT:
+        return None
+    windows = INDEX.find(drive, "Windows")
+    found = INDEX.find(drive / windows, host.name) if windows else None
+    if found is None:
+        return None
+    user = drive / windows / found
+    return user if user.is_dir() and not user.is_symlink() else None
 
 
 def is_system(host: Path) -> bool:

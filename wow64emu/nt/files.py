@@ -1,7 +1,7 @@
 """System calls of the I/O manager: files and directories.
 
 Every information structure of these calls has the same bytes in both widths (LARGE_INTEGERs, ULONGs and
-WCHARs), except FILE_RENAME_INFORMATION and FILE_LINK_INFORMATION, whose RootDirectory is a HANDLE.
+WCHARs), except FILE_RENAME_INFORMATION, whose RootDirectory is a HANDLE.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from .decl import HANDLE_OUT, IOSB, LARGE_IN, OA, decl
 from .kinds import ACCESS_MASK, BOOLEAN, HANDLE, PVOID, ULONG, ptr_in
 
 FileRenameInformation = 10
-FileLinkInformation = 11  # FILE_LINK_INFORMATION: the same bytes as FILE_RENAME_INFORMATION
+FileLinkInformation = 11  # FILE_LINK_INFORMATION has FILE_RENAME_INFORMATION's layout
 
 # With FileName[1]: 16 bytes in 32-bit code, 24 in 64-bit code, the sizeof both compilers give. The first field
 # is a union with the ULONG Flags of FileRenameInformationEx; FileRenameInformation reads its BOOLEAN.

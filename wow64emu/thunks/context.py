@@ -46,6 +46,8 @@ class ThunkContext:
     tracer: Tracer | None = None
     cpu_area: int = 0  # the calling thread's CPU area (TEB64 TLS slot 1)
     exception_tracer: Tracer | None = None  # the tracer of exception events (--trace exceptions or syscalls)
+    teb64: int = 0  # the calling thread's TEB64 (its TLS slots are wow64.dll's per-thread state)
+    object_name: Callable[[int], str] = lambda handle: ""  # what NtQueryObject(ObjectNameInformation) says
 
     def index(self, name: str) -> int:
         return next(i for i, p in enumerate(self.call.params) if p.name == name)
