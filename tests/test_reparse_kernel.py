@@ -224,8 +224,19 @@ def test_reparse_points_outlive_the_system_and_their_store_is_out_of_reach(tree:
     make_junction(tree, "\\??\\C:\\link", "\\??\\C:\\target")
     again = ReparseStore(tree.root.resolve())
     assert again.get(tree.root.resolve() / "link").tag == IO_REPARSE_TAG_MOUNT_POINT
-    for name in ("\\??\\C:\\System Volume Information\\wow64emu-reparse.json", "\\??\\C:\\system volume information"):
+    for name in ("\\??\\C:\\System Volume Information\\wow64emu-reparse", "\\??\\C:\\system volume information"):
         assert tree.create(name, O.GENERIC_READ | O.SYNCHRONIZE, F.FILE_OPEN)[0] == NTSTATUS.ACCESS_DENIED
+
+
+def test_a_damaged_store_entry_is_left_out(tree: Rig) -> None:
+    make_junction(tree, "\\??\\C:\\link", "\\??\\C:\\target")
+    make_junction(tree, "\\??\\C:\\other", "\\??\\C:\\target")
+    root = tree.root.resolve()
+    store = ReparseStore(root)
+    (store.folder / "damaged.json").write_text("[1, 2")
+    store._file(root / "other").write_text('["other", "tag", "zz"]')
+    again = ReparseStore(root)
+    assert again.get(root / "link") is not None and again.get(root / "other") is None
 
 
 def test_a_junction_to_system32_reads_the_64_bit_folder_read_only(tree: Rig) -> None:

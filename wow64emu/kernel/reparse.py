@@ -2,7 +2,7 @@
 
 A reparse point is an attribute of an existing file or empty directory: a tag and the REPARSE_DATA_BUFFER the
 guest gave FSCTL_SET_REPARSE_POINT, byte for byte. The host has no place for it, so the kernel keeps every reparse
-point of the drive in a store of its own, `System Volume Information\\wow64emu-reparse.json` under the root, which
+point of the drive in a store of its own, `System Volume Information\\wow64emu-reparse` under the root, which
 the guest cannot open (paths.py refuses that folder, as Windows refuses it to a user). The store survives the run,
 as the drive does.
 
@@ -33,6 +33,8 @@ STATUS_IO_REPARSE_TAG_NOT_HANDLED. FILE_OPEN_REPARSE_POINT opens the last compon
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import json
 import logging
 import os
@@ -55,7 +57,7 @@ MAXIMUM_REPARSE_DATA_BUFFER_SIZE = 16 * 1024
 MAX_REPARSE_DEPTH = 63
 
 STORE_FOLDER = "System Volume Information"
-STORE_NAME = "wow64emu-reparse.json"
+STORE_NAME = "wow64emu-reparse"  # a folder: one file a reparse point
 
 _HEADER = struct.Struct("<IHH")
 _NAMES = struct.Struct("<HHHH")  # SubstituteNameOffset, SubstituteNameLength, PrintNameOffset, PrintNameLength
@@ -124,49 +126,55 @@ def delete_request(data: bytes) -> int:
 
 
 class ReparseStore:
-    """Every reparse point of one drive, by host path, kept in the drive's own hidden folder."""
+    """Every reparse point of one drive, by host path, kept in the drive's own hidden folder: one small JSON file a
+    point (its path relative to the root, its tag, its buffer), named by a digest of the path, so that setting or
+    deleting one costs the same however many the drive holds."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.file = root / STORE_FOLDER / STORE_NAME
+        self.folder = root / STORE_FOLDER / STORE_NAME
         self._points: dict[Path, ReparsePoint] = {}
         try:
-            saved = json.loads(self.file.read_text(encoding="utf-8"))
-            for relative, (tag, data) in saved.items():
+            entries = list(self.folder.iterdir())
+        except OSError:  # none yet
+            return
+        for entry in entries:
+            try:
+                relative, tag, data = json.loads(entry.read_text(encoding="utf-8"))
                 self._points[root / relative] = ReparsePoint(int(tag), bytes.fromhex(data))
-        except FileNotFoundError:
-            pass
-        except (OSError, ValueError, TypeError) as exc:
-            log.warning("the reparse points of %s could not be read (%s): the drive has none", root, exc)
+            except (OSError, ValueError, TypeError) as exc:
+                log.warning("a reparse point of %s could not be read (%s): %s is left out", root, exc, entry.name)
 
     def get(self, host: Path) -> ReparsePoint | None:
         return self._points.get(host) if self._points else None
 
     def set(self, host: Path, point: ReparsePoint) -> None:
+        relative = str(host.relative_to(self.root))
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary = self._file(host).with_suffix(".tmp")
+            temporary.write_text(json.dumps([relative, point.tag, point.data.hex()]), encoding="utf-8")
+            os.replace(temporary, self._file(host))
+        except OSError as exc:
+            raise NtError(NTSTATUS.DISK_FULL if exc.errno == errno.ENOSPC else NTSTATUS.UNSUCCESSFUL) from None
         self._points[host] = point
-        self._save()
 
     def delete(self, host: Path) -> None:
         if self._points.pop(host, None) is not None:
-            self._save()
+            try:
+                self._file(host).unlink()
+            except OSError as exc:
+                log.warning("the reparse point of %s stays in the store: %s", host, exc)
 
     def moved(self, source: Path, target: Path) -> None:
         """A file or directory was renamed: its reparse point, and those below it, go with it."""
-        moving = [h for h in self._points if h == source or source in h.parents]
-        for host in moving:
-            self._points[target / host.relative_to(source)] = self._points.pop(host)
-        if moving:
-            self._save()
+        for host in [h for h in self._points if h == source or source in h.parents]:
+            point = self._points[host]
+            self.delete(host)
+            self.set(target / host.relative_to(source), point)
 
-    def _save(self) -> None:
-        saved = {str(h.relative_to(self.root)): [p.tag, p.data.hex()] for h, p in self._points.items()}
-        try:
-            self.file.parent.mkdir(exist_ok=True)
-            temporary = self.file.with_suffix(".tmp")
-            temporary.write_text(json.dumps(saved, sort_keys=True), encoding="utf-8")
-            os.replace(temporary, self.file)
-        except OSError as exc:
-            raise NtError(NTSTATUS.DISK_FULL if exc.errno == 28 else NTSTATUS.UNSUCCESSFUL) from None
+    def _file(self, host: Path) -> Path:
+        return self.folder / (hashlib.sha256(str(host.relative_to(self.root)).encode()).hexdigest() + ".json")
 
 
 def substitute_name(link_folder: str, point: ReparsePoint, rest: list[str]) -> str:

@@ -160,7 +160,7 @@ class Volume:
     def _extra_of(self, host: Path, st: os.stat_result) -> _Extra:
         extra = self._extra.get(host)
         if extra is None:
-            if host in (self.root, self.reparse.file.parent):  # C:\ and C:\System Volume Information
+            if host in (self.root, self.reparse.folder.parent):  # C:\ and C:\System Volume Information
                 attributes = FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM
             else:
                 attributes = 0 if stat.S_ISDIR(st.st_mode) else FILE_ATTRIBUTE_ARCHIVE
