@@ -51,7 +51,7 @@ from ..nt import layouts as L
 from ..nt.status import NTSTATUS
 from .dirindex import INDEX, upcase
 from .errors import NtError
-from .reparse import MAX_REPARSE_DEPTH, STORE_FOLDER, ReparsePoint, ReparseStore, substitute_name
+from .reparse import MAX_REPARSE_DEPTH, ReparsePoint, ReparseStore, substitute_name
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ DRIVE_PREFIXES = ("\\??\\", "\\dosdevices\\", "\\global??\\")
 
 SYSROOT = Path(os.path.realpath(Path(__file__).parents[1] / "sysroot" / "Windows"))
 _SYSTEM_FOLDERS = {"SYSTEM32": "System32", "SYSWOW64": "SysWOW64"}  # upcased name -> the sysroot's folder
-_STORE_FOLDER = upcase(STORE_FOLDER)
+_PRIVATE_FOLDER = "SYSTEM VOLUME INFORMATION"  # the system's own: the kernel keeps the reparse points there
 STANDARD_FOLDERS = {upcase(n): n for n in ("Program Files", "Program Files (x86)")}  # made when first named
 _INVALID_CHARS = frozenset('<>:"|?*/\\') | frozenset(chr(c) for c in range(0x20))
 
@@ -185,9 +185,9 @@ def _resolve(drive: Path, name: str, base: HostPath | None, links: _Links | None
         parts = (rest[:-1] if trailing else rest).split("\\")
     for part in parts:
         check_component(part)
+    if start == drive and parts and upcase(parts[0]) == _PRIVATE_FOLDER:
+        raise NtError(NTSTATUS.ACCESS_DENIED)
     if start == drive and parts:
-        if upcase(parts[0]) == _STORE_FOLDER:
-            raise NtError(NTSTATUS.ACCESS_DENIED)
         _standard_folder(drive, parts[0])
     if is_system(start):
         folder, *above = start.relative_to(SYSROOT).parts
