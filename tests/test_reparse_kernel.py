@@ -7,7 +7,7 @@ import struct
 
 import pytest
 
-from tests.test_kernel_files import Rig, entries, rename_info, rig  # noqa: F401 (rig: the fixture)
+from tests.test_kernel_files import SENTINEL, Rig, entries, rename_info, rig  # noqa: F401 (rig: the fixture)
 from wow64emu.kernel import directory as D
 from wow64emu.kernel import fileinfo as I
 from wow64emu.kernel import fileobject as O
@@ -111,10 +111,22 @@ def test_a_bad_reparse_buffer_is_refused(tree: Rig, data: bytes, status: int) ->
     assert fsctl(tree, handle, FSCTL_GET_REPARSE_POINT, out_length=64)[0] == NTSTATUS.NOT_A_REPARSE_POINT
 
 
+def test_bad_buffers_are_access_violations(tree: Rig) -> None:
+    handle = directory(tree, "\\??\\C:\\link")
+    iosb = tree.iosb()
+    for code, inbuf, inlen, out, outlen in ((FSCTL_GET_REPARSE_POINT, 0, 0, 0x30000000, 64),
+                                            (FSCTL_GET_REPARSE_POINT, 0, 0, 0x20100000, 64),  # read-only
+                                            (FSCTL_SET_REPARSE_POINT, 0x30000000, 40, 0, 0)):
+        status = tree.call("NtFsControlFile", handle, 0, 0, 0, iosb, code, inbuf, inlen, out, outlen)
+        assert status == NTSTATUS.ACCESS_VIOLATION
+    assert tree.iosb_values(iosb) == (SENTINEL, SENTINEL)
+
+
 def test_a_huge_input_length_costs_nothing(tree: Rig) -> None:
     handle = directory(tree, "\\??\\C:\\link")
     iosb = tree.iosb()
-    status = tree.call("NtFsControlFile", handle, 0, 0, 0, iosb, FSCTL_SET_REPARSE_POINT, 0x1000, 0xFFFFFFFF, 0, 0)
+    buffer = tree.put(junction("\\??\\C:\\target"))
+    status = tree.call("NtFsControlFile", handle, 0, 0, 0, iosb, FSCTL_SET_REPARSE_POINT, buffer, 0xFFFFFFFF, 0, 0)
     assert status == NTSTATUS.IO_REPARSE_DATA_INVALID
 
 

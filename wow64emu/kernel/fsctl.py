@@ -12,6 +12,8 @@
   directory stays, as an ordinary one.
 - Any other control code, and any handle that is not a file of the C: drive (the console):
   STATUS_INVALID_DEVICE_REQUEST.
+- After the handle, the buffers are probed as the I/O manager probes METHOD_BUFFERED ones (STATUS_ACCESS_VIOLATION),
+  the first 16 KB of each: no reparse point reaches further, and a huge length costs nothing.
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ class FsControlServices(IoServices):
         memory = thread.process.memory
         memory.probe(IoStatusBlock, L.IO_STATUS_BLOCK.size(64), write=True)
         file = self._io_object(thread, FileHandle).on_volume()
+        # The I/O manager's probes of METHOD_BUFFERED buffers, as far as a reparse point can reach into them.
+        memory.probe(InputBuffer, min(in_length, MAXIMUM_REPARSE_DATA_BUFFER_SIZE))
+        memory.probe(OutputBuffer, min(out_length, MAXIMUM_REPARSE_DATA_BUFFER_SIZE), write=True)
         if code == FSCTL_GET_REPARSE_POINT:
             data, status = self._get(file, out_length)
             memory.write(OutputBuffer, data)
