@@ -140,6 +140,16 @@ def test_where_a_reparse_point_cannot_go(tree: Rig) -> None:
     assert fsctl(tree, read_only, FSCTL_SET_REPARSE_POINT, junction("\\??\\C:\\x"))[0] == NTSTATUS.ACCESS_DENIED
 
 
+def test_the_system_folders_take_no_reparse_point(tree: Rig) -> None:
+    status, handle, _ = tree.create("\\??\\C:\\Windows\\System32", O.GENERIC_READ | O.SYNCHRONIZE, F.FILE_OPEN,
+                                    OPEN_LINK | O.FILE_DIRECTORY_FILE)
+    assert status == NTSTATUS.SUCCESS
+    assert fsctl(tree, handle, FSCTL_SET_REPARSE_POINT, junction("\\??\\C:\\x"))[0] == NTSTATUS.ACCESS_DENIED
+    status = tree.create("\\??\\C:\\Windows\\System32", O.GENERIC_WRITE | O.SYNCHRONIZE, F.FILE_OPEN,
+                         OPEN_LINK | O.FILE_DIRECTORY_FILE)[0]
+    assert status == NTSTATUS.ACCESS_DENIED
+
+
 def test_a_symbolic_link_needs_a_privilege_the_user_lacks(tree: Rig) -> None:
     file = tree.open("\\??\\C:\\link.txt")
     data = symlink("target\\inside.txt", relative=True)
