@@ -1,9 +1,13 @@
-"""The file system redirector's rules (wow64emu/thunks/fsredirect.py), as pure functions of a name."""
+"""The file system redirector's rules (wow64emu/thunks/fsredirect.py), as pure functions of a name, and the system
+folders of the C: drive that the redirected names lead to (wow64emu/kernel/paths.py)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from wow64emu.kernel.paths import SYSROOT, is_system, resolve
 from wow64emu.thunks import fsredirect as R
 
 
@@ -66,4 +70,50 @@ def test_relative_to_a_root_directory() -> None:
     assert R.redirect_relative("\\??\\C:\\Windows\\System32", "drivers\\etc\\hosts") is None
     assert R.redirect_relative("\\??\\C:\\Windows\\SysWOW64", "x") is None
     assert R.redirect_relative("\\??\\C:\\Windows", "\\System32") is None
+    assert R.redirect_relative("\\Device\\HarddiskVolume3\\Windows", "system32\\a") == R.Redirection(
+        "\\??\\C:\\Windows\\SysWOW64\\a", R.SYSTEM32)
+    assert R.redirect_relative("\\Device\\HarddiskVolume3\\", "Windows\\System32") == R.Redirection(
+        "\\??\\C:\\Windows\\SysWOW64", R.SYSTEM32)
+    assert R.redirect_relative("\\Device\\HarddiskVolume30\\Windows", "System32") is None
+    assert R.redirect_relative("", "System32") is None
     assert R.redirect_relative("\\??\\C:\\Windows", "System32\\x", enabled=False) is None
+
+
+# ---- the C: drive's system folders (wow64emu/kernel/paths.py): the sysroot's files, and the user's beside them ----
+
+def test_without_a_user_folder_the_system_folder_is_the_sysroots(tmp_path: Path) -> None:
+    shipped = resolve(tmp_path, "\\??\\C:\\Windows\\System32\\kernel32.dll")
+    assert shipped.host == SYSROOT / "System32" / "kernel32.dll" and shipped.exists
+    new = resolve(tmp_path, "\\??\\C:\\Windows\\System32\\new.txt")
+    assert is_system(new.host) and not new.exists  # the file services refuse to create it there
+
+
+def test_the_users_files_share_the_folder_and_the_shipped_ones_win(tmp_path: Path) -> None:
+    user = tmp_path / "windows" / "SYSTEM32"
+    (user / "drivers" / "etc").mkdir(parents=True)
+    (user / "drivers" / "etc" / "hosts").write_bytes(b"h")
+    (user / "kernel32.dll").write_bytes(b"not the system's")
+    hosts = resolve(tmp_path, "\\??\\C:\\Windows\\System32\\Drivers\\ETC\\hosts")
+    assert hosts.host == user / "drivers" / "etc" / "hosts" and hosts.exists
+    assert hosts.nt_name == "\\??\\C:\\Windows\\System32\\drivers\\etc\\hosts"
+    shadowed = resolve(tmp_path, "\\??\\C:\\Windows\\System32\\KERNEL32.dll")
+    assert shadowed.host == SYSROOT / "System32" / "kernel32.dll"
+    new = resolve(tmp_path, "\\??\\C:\\Windows\\System32\\new.txt")
+    assert new.host == user / "new.txt" and not is_system(new.host)
+    folder = resolve(tmp_path, "\\??\\C:\\Windows\\System32")
+    assert folder.host == SYSROOT / "System32"
+    assert resolve(tmp_path, "drivers\\etc\\hosts", folder).host == hosts.host  # relative to the folder's handle
+    assert resolve(tmp_path, "kernel32.dll", folder).host == shadowed.host
+    windows = resolve(tmp_path, "\\??\\C:\\Windows")
+    assert resolve(tmp_path, "System32\\kernel32.dll", windows).host == shadowed.host
+    assert resolve(tmp_path, "System32\\new.txt", windows).host == new.host
+    assert resolve(tmp_path, "\\??\\C:\\Windows\\SysWOW64\\new.txt").host == SYSROOT / "SysWOW64" / "new.txt"
+
+
+def test_program_files_are_on_every_drive(tmp_path: Path) -> None:
+    x86 = resolve(tmp_path, "\\??\\C:\\PROGRAM FILES (X86)\\a.exe")
+    assert (tmp_path / "Program Files (x86)").is_dir() and not x86.exists
+    assert x86.nt_name == "\\??\\C:\\Program Files (x86)\\a.exe"
+    (tmp_path / "program files").mkdir()
+    assert resolve(tmp_path, "\\??\\C:\\Program Files").exists
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Program Files (x86)", "program files"]

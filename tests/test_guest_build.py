@@ -72,6 +72,7 @@ EXCEPTION_NAMES = {"RtlRaiseException", "RtlAddVectoredExceptionHandler", "RtlRe
 USER_SYNC_NAMES = {"RtlSleepConditionVariableSRW", "RtlSleepConditionVariableCS", "RtlRunOnceExecuteOnce",
                    "RtlRunOnceBeginInitialize", "RtlRunOnceComplete",  # guest/ntdll/sync.c, for usersync.c
                    "RtlFlsAlloc", "RtlFlsFree", "RtlFlsGetValue", "RtlFlsSetValue"}  # fls.c, for tlsapi.c
+FS_REDIRECTION_NAMES = {"RtlWow64EnableFsRedirection", "RtlWow64EnableFsRedirectionEx"}  # wow64fsredir.c
 
 # guest/user32/user32.def, by name only.
 USER32_EXPORTS = frozenset({"CreateWindowExW", "DestroyWindow", "GetMessageW", "PeekMessageW", "PostMessageW",
@@ -141,6 +142,8 @@ PROGRAMS = {
     "nlsstrings": ("x86", "x64"), "locales": ("x86", "x64"), "console": ("x86", "x64"),
     "strpath": ("x86", "x64"), "k32startup": ("x86", "x64"), "k32census": ("x86", "x64"), "unserved": ("x86", "x64"),
     "crt_hello": ("x86", "x64"), "crt_lines": ("x86", "x64"), "regviews": ("x86", "x64"),
+    "junction": ("x86", "x64"),
+    "fsredir": ("x86", "x64"),
 }
 # The differential-oracle scenarios (fixtures/src/oracle_*.c) are built for both widths; fixtures/README.md
 # describes them as a group.
@@ -273,7 +276,7 @@ def test_kernel32_imports_only_ntdll_system_calls_and_loader(sysdir: str):
     imports = _imports(SYSROOT / sysdir / "kernel32.dll")
     assert set(imports) == {"ntdll.dll"}
     assert set(imports["ntdll.dll"]) <= (SYSCALL_NAMES | LOADER_NAMES | EXCEPTION_NAMES | USER_SYNC_NAMES
-                                         | HEAP_NAMES)
+                                         | HEAP_NAMES | FS_REDIRECTION_NAMES)
     assert set(imports["ntdll.dll"]) <= set(_exports(SYSROOT / sysdir / "ntdll.dll"))
 
 

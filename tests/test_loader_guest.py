@@ -214,8 +214,9 @@ def test_a_wow64_process_refuses_a_64_bit_dll_and_the_trace_says_why(tmp_path: P
 
 def test_a_wow64_process_refuses_even_the_systems_64_bit_dlls(tmp_path: Path) -> None:
     trace = io.StringIO()
-    machine, out = run("x86", tmp_path, "load:C:\\Windows\\System32\\wow64cpu.dll", trace=trace)
-    assert out == "load C:\\Windows\\System32\\wow64cpu.dll: failed error=193\n"
+    # Sysnative: System32 itself would be redirected to SysWOW64, which has no wow64cpu.dll
+    machine, out = run("x86", tmp_path, "load:C:\\Windows\\Sysnative\\wow64cpu.dll", trace=trace)
+    assert out == "load C:\\Windows\\Sysnative\\wow64cpu.dll: failed error=193\n"
     # The kernel maps one of the four (with a warning status); the 32-bit loader takes it back.
     assert [e["status"] for e in kernel_events(trace, "NtMapViewOfSection")] == [0x4000000E]
     assert [e["status"] for e in kernel_events(trace, "NtUnmapViewOfSection")] == [0]

@@ -35,8 +35,6 @@ Process32FirstW -> 0x0 error=1
 Process32NextW -> 0x0 error=1
 K32EnumProcessModules -> 0x0 error=1
 SetDllDirectoryW -> 0x0 error=1
-CreateSymbolicLinkW -> 0x0 error=1
-CreateHardLinkW -> 0x0 error=1
 GetPrivateProfileStringA -> 0x7 error=2
   [default]
 GetPrivateProfileIntA -> 0x2a error=2
@@ -65,8 +63,6 @@ wow64emu: WARNING: Process32FirstW: the system's process list is not emulated
 wow64emu: WARNING: Process32NextW: the system's process list is not emulated
 wow64emu: WARNING: K32EnumProcessModules: the module list of a process is not read
 wow64emu: WARNING: SetDllDirectoryW: the loader has no DLL directory
-wow64emu: WARNING: CreateSymbolicLinkW: the file system has no symbolic links
-wow64emu: WARNING: CreateHardLinkW: the file system has no hard links
 wow64emu: WARNING: GetPrivateProfileStringA: .ini files are not read
 wow64emu: WARNING: GetPrivateProfileIntA: .ini files are not read
 wow64emu: WARNING: QueryFullProcessImageNameW: the native form of an image name is not made

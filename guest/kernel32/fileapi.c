@@ -120,12 +120,13 @@ HANDLE WINAPI CreateFileW(LPCWSTR name, DWORD access, DWORD share, LPSECURITY_AT
         n.oa.Attributes |= OBJ_INHERIT;
     n.oa.SecurityDescriptor = sa ? sa->lpSecurityDescriptor : NULL;
 
-    /* FILE_FLAG_BACKUP_SEMANTICS opens a directory too; the other FILE_FLAG_* bits (overlapped, write-through,
-     * delete-on-close ...) are not passed on. */
+    /* FILE_FLAG_BACKUP_SEMANTICS opens a directory too, FILE_FLAG_OPEN_REPARSE_POINT a link itself; the other
+     * FILE_FLAG_* bits (overlapped, write-through, delete-on-close ...) are not passed on. */
     status = NtCreateFile(&handle, access | SYNCHRONIZE | FILE_READ_ATTRIBUTES, &n.oa, &iosb, NULL,
                           flags_and_attributes & FILE_ATTRIBUTE_VALID_FLAGS, share, nt_disposition,
                           FILE_SYNCHRONOUS_IO_NONALERT | (flags_and_attributes & FILE_FLAG_BACKUP_SEMANTICS
-                                                          ? FILE_OPEN_FOR_BACKUP_INTENT : FILE_NON_DIRECTORY_FILE),
+                                                          ? FILE_OPEN_FOR_BACKUP_INTENT : FILE_NON_DIRECTORY_FILE)
+                          | (flags_and_attributes & FILE_FLAG_OPEN_REPARSE_POINT ? FILE_OPEN_REPARSE_POINT : 0),
                           NULL, 0);
     if (!NT_SUCCESS(status)) {
         if (status == STATUS_OBJECT_NAME_COLLISION)

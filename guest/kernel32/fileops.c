@@ -82,10 +82,12 @@ BOOL WINAPI SetFileAttributesW(LPCWSTR name, DWORD attributes)
 
 /* ---- Deletion and directories -------------------------------------------------------------------------- */
 
+/* The name itself goes, a link's too: its target stays (FILE_OPEN_REPARSE_POINT, as kernelbase opens it). */
 static BOOL delete_by_name(const WCHAR *name, ULONG options)
 {
     FILE_DISPOSITION_INFORMATION info = { TRUE };
-    return set_by_name(name, DELETE, options, &info, sizeof info, FileDispositionInformation);
+    return set_by_name(name, DELETE, options | FILE_OPEN_REPARSE_POINT, &info, sizeof info,
+                       FileDispositionInformation);
 }
 
 BOOL WINAPI DeleteFileW(LPCWSTR name)
@@ -162,8 +164,8 @@ BOOL WINAPI MoveFileExW(LPCWSTR from, LPCWSTR to, DWORD flags)
     rename.info.RootDirectory = NULL;
     rename.info.FileNameLength = target.len * sizeof(WCHAR);
     copy_bytes(rename.info.FileName, target.buf, rename.info.FileNameLength);
-    return set_by_name(from, DELETE, 0, &rename.info, sizeof rename.info + rename.info.FileNameLength,
-                       FileRenameInformation);
+    return set_by_name(from, DELETE, FILE_OPEN_REPARSE_POINT, &rename.info,       /* a link moves, not its target */
+                       sizeof rename.info + rename.info.FileNameLength, FileRenameInformation);
 }
 
 BOOL WINAPI MoveFileW(LPCWSTR from, LPCWSTR to)

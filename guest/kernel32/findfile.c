@@ -63,7 +63,7 @@ static void take_entry(struct find *f, WIN32_FIND_DATAW *data)
     data->ftLastWriteTime = filetime_of(e->LastWriteTime);
     data->nFileSizeHigh = (DWORD)e->EndOfFile.u.HighPart;
     data->nFileSizeLow = e->EndOfFile.u.LowPart;
-    data->dwReserved0 = 0;
+    data->dwReserved0 = e->FileAttributes & FILE_ATTRIBUTE_REPARSE_POINT ? e->EaSize : 0;  /* the reparse tag */
     data->dwReserved1 = 0;
     copy_bytes(data->cFileName, e->FileName, n * sizeof(WCHAR));
     data->cFileName[n] = 0;

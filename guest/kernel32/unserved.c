@@ -2,8 +2,7 @@
  * kernel32: the functions whose service this emulator does not have yet: other processes and threads
  * (CreateProcess, CreateThread, ResumeThread, SuspendThread, the Toolhelp snapshots, the modules of another
  * process, DebugActiveProcess: the debug object it connects first is not served), jobs, named pipes
- * (PeekNamedPipe), the .ini files of GetPrivateProfile*, links (CreateSymbolicLinkW, CreateHardLinkW) and the
- * loader's DLL directory (SetDllDirectoryW). A program that imports them starts; a call
+ * (PeekNamedPipe), the .ini files of GetPrivateProfile* and the loader's DLL directory (SetDllDirectoryW). A program that imports them starts; a call
  * fails as Windows fails without the service: the documented failure value, and the last error of
  * STATUS_NOT_IMPLEMENTED (ERROR_INVALID_FUNCTION), the status the kernel gives for what it does not serve.
  *
@@ -128,16 +127,6 @@ BOOL WINAPI K32EnumProcessModules(HANDLE process, HMODULE *modules, DWORD size, 
 BOOL WINAPI SetDllDirectoryW(LPCWSTR directory)
 {
     return unserved("SetDllDirectoryW", "the loader has no DLL directory");
-}
-
-BOOLEAN WINAPI CreateSymbolicLinkW(LPCWSTR link, LPCWSTR target, DWORD flags)
-{
-    return (BOOLEAN)unserved("CreateSymbolicLinkW", "the file system has no symbolic links");
-}
-
-BOOL WINAPI CreateHardLinkW(LPCWSTR link, LPCWSTR target, LPSECURITY_ATTRIBUTES attributes)
-{
-    return unserved("CreateHardLinkW", "the file system has no hard links");
 }
 
 /* As for a file that does not exist: the default (without its trailing spaces), cut to the buffer. */

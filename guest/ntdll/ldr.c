@@ -265,6 +265,31 @@ static NTSTATUS search(const struct ldr_path *name, const WCHAR *search_path, st
     return STATUS_DLL_NOT_FOUND;
 }
 
+/* The loaded module an open image file is, by the name the file has on C: (which the WoW64 file system redirector
+ * may have made different from the name asked for: C:\Windows\System32\kernel32.dll opened by a 32-bit process
+ * is SysWOW64's, loaded already), as Windows' loader finds a DLL it has mapped under another name. */
+static LDR_DATA_TABLE_ENTRY *loaded_as_file(HANDLE file)
+{
+    ULONG buffer[(sizeof(ULONG) + LDR_PATH_MAX * sizeof(WCHAR)) / sizeof(ULONG)];
+    FILE_NAME_INFORMATION *name = (FILE_NAME_INFORMATION *)buffer;  /* FileName runs on to the buffer's end */
+    struct ldr_path path;
+    IO_STATUS_BLOCK iosb;
+    ULONG length;
+
+    if (!NT_SUCCESS(NtQueryInformationFile(file, &iosb, name, sizeof buffer, FileNameInformation)))
+        return NULL;
+    length = name->FileNameLength / sizeof(WCHAR);
+    if (length + 2 >= LDR_PATH_MAX)
+        return NULL;
+    path.buf[0] = 'C';
+    path.buf[1] = ':';
+    for (ULONG i = 0; i < length; i++)
+        path.buf[2 + i] = name->FileName[i];
+    path.length = length + 2;
+    path.has_path = TRUE;
+    return find_loaded(&path);
+}
+
 /* Without a DllPath: the program's folder, then the system folder. */
 static void default_search_path(struct ldr_path *p)
 {
@@ -404,6 +429,15 @@ static NTSTATUS load_file(HANDLE file, const struct ldr_path *path, ULONG reason
     return STATUS_SUCCESS;
 }
 
+/* A load of a module loaded already: one reference more (none for a pinned one). */
+static NTSTATUS referenced(LDR_DATA_TABLE_ENTRY *e, LDR_DATA_TABLE_ENTRY **loaded)
+{
+    if (e->ObsoleteLoadCount != LDRP_PINNED)
+        e->ObsoleteLoadCount++;
+    *loaded = e;
+    return STATUS_SUCCESS;
+}
+
 NTSTATUS ldr_load(const WCHAR *name, ULONG length, const WCHAR *search_path, ULONG reason,
                   LDR_DATA_TABLE_ENTRY **loaded)
 {
@@ -415,15 +449,18 @@ NTSTATUS ldr_load(const WCHAR *name, ULONG length, const WCHAR *search_path, ULO
     if (!NT_SUCCESS(status))
         return status;
     e = find_loaded(&want);
-    if (e) {
-        if (e->ObsoleteLoadCount != LDRP_PINNED)
-            e->ObsoleteLoadCount++;
-        *loaded = e;
-        return STATUS_SUCCESS;
-    }
+    if (e)
+        return referenced(e, loaded);
     if (want.has_path) {
         status = open_image_file(&want, &file);
-        return NT_SUCCESS(status) ? load_file(file, &want, reason, loaded) : status;
+        if (!NT_SUCCESS(status))
+            return status;
+        e = loaded_as_file(file);
+        if (e) {
+            NtClose(file);
+            return referenced(e, loaded);
+        }
+        return load_file(file, &want, reason, loaded);
     }
     if (!search_path) {
         default_search_path(&default_path);

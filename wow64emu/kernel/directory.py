@@ -20,8 +20,9 @@ pin it down).
   the scan moves past it. ReturnSingleEntry returns one entry; RestartScan starts again at the first.
 - Nothing (more) to return: STATUS_NO_SUCH_FILE on the first call on the handle (an error: the IO_STATUS_BLOCK
   is left alone), STATUS_NO_MORE_FILES afterwards, restarted or not (a warning, written to the IO_STATUS_BLOCK).
-- FileIndex and EaSize are 0, as NTFS gives them; there are no 8.3 names (ShortNameLength 0, as on a volume
-  with 8.3 name creation disabled).
+- FileIndex is 0 and EaSize 0, as NTFS gives them, except that a reparse point's EaSize is its reparse tag (a
+  file with a reparse point cannot have extended attributes, and NTFS reports the tag there); there are no 8.3
+  names (ShortNameLength 0, as on a volume with 8.3 name creation disabled).
 - Host entries the guest could not open are not listed: names NTFS would refuse, symlinks that lead out of the
   drive or nowhere.
 """
@@ -42,7 +43,7 @@ from ..nt.status import NTSTATUS
 from .dirindex import upcase
 from .errors import NtError
 from .fileobject import FILE_LIST_DIRECTORY, IoServices, write_iosb
-from .paths import check_component
+from .paths import check_component, overlay_folder
 from .volume import FileInfo, Volume
 
 if TYPE_CHECKING:
@@ -67,9 +68,9 @@ def _common(info: FileInfo, name_length: int) -> bytes:
 # class -> the fixed part of one entry (before FileName), from the entry's information and its name's length.
 _CLASSES: dict[int, Callable[[FileInfo, int], bytes]] = {
     FileDirectoryInformation: _common,
-    FileFullDirectoryInformation: lambda info, n: _common(info, n) + struct.pack("<I", 0),  # EaSize
+    FileFullDirectoryInformation: lambda info, n: _common(info, n) + struct.pack("<I", info.reparse_tag),  # EaSize
     # EaSize, ShortNameLength, then ShortName[12] after one byte of padding: no 8.3 name.
-    FileBothDirectoryInformation: lambda info, n: _common(info, n) + struct.pack("<IB25x", 0, 0),
+    FileBothDirectoryInformation: lambda info, n: _common(info, n) + struct.pack("<IB25x", info.reparse_tag, 0),
     FileNamesInformation: lambda info, n: struct.pack("<III", 0, 0, n),
 }
 
@@ -122,14 +123,22 @@ def _entry(name: str, host: Path, rank: int = 2) -> _Entry:
 def _listing(volume: Volume, directory: Path) -> list[_Entry]:
     """The entries of a directory that the guest can see, in NTFS' order."""
     entries = [] if directory == volume.root else [_entry(".", directory, 0), _entry("..", directory, 1)]
+    folders = [directory]
+    user = overlay_folder(volume.root, directory)  # a system folder's files the user added, after the shipped ones
+    if user is not None:
+        folders.append(user)
+    seen: set[str] = set()
+    names = []
     try:
-        with os.scandir(directory) as it:
-            names = [(e.name, e.is_symlink()) for e in it]
+        for folder in folders:
+            with os.scandir(folder) as it:
+                names += [(folder, e.name, e.is_symlink()) for e in it if upcase(e.name) not in seen]
+            seen.update(upcase(name) for _, name, _ in names)
     except OSError as exc:
         log.info("listing %s: %s", directory, exc)
         return entries
-    for name, is_link in names:
-        host = directory / name
+    for folder, name, is_link in names:
+        host = folder / name
         try:
             check_component(name)
             name.encode("utf-16-le")

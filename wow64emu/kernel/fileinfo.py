@@ -6,14 +6,16 @@ class not served here), the length against the class's fixed size (STATUS_INFO_L
 IO_STATUS_BLOCK and the buffer (STATUS_ACCESS_VIOLATION), then the handle and the access right the class needs
 (STATUS_INVALID_HANDLE, STATUS_ACCESS_DENIED).
 
-Query (classes 4, 5, 9, 14, 18): a class with a name (FileNameInformation, FileAllInformation) that does not fit
+Query (classes 4, 5, 9, 14, 18, 35): a class with a name (FileNameInformation, FileAllInformation) that does not fit
 answers STATUS_BUFFER_OVERFLOW with as much as fits, FileNameLength the full length and Information the buffer
 length, as Windows does. FilePositionInformation is the I/O manager's own (any File object, the console too);
 the others are the file system's, so the console answers STATUS_INVALID_DEVICE_REQUEST. FileNameInformation is
 the name on the volume (\\dir\\file). FileAllInformation gives FileAccessInformation as the handle's granted
 rights, FileModeInformation as its mode options, AlignmentRequirement 0 (byte) and EaSize 0.
+FileAttributeTagInformation gives the attributes and the reparse tag (0 without a reparse point). NtQueryAttributesFile
+and NtQueryFullAttributesFile describe a reparse point itself, not its target, as GetFileAttributes shows a link.
 
-Set (classes 4, 10, 13, 14, 20; the whole buffer is captured first, as the I/O manager copies it):
+Set (classes 4, 10, 11, 13, 14, 20; the whole buffer is captured first, as the I/O manager copies it):
 - FileBasicInformation (FILE_WRITE_ATTRIBUTES): a time of 0 (or -1) leaves that time; FileAttributes 0 leaves
   the attributes, FILE_ATTRIBUTE_NORMAL clears them; DIRECTORY on a file or TEMPORARY on a directory is
   STATUS_INVALID_PARAMETER; bits NTFS does not let a caller set are dropped.
@@ -22,6 +24,8 @@ Set (classes 4, 10, 13, 14, 20; the whole buffer is captured first, as the I/O m
   INVALID_PARAMETER. An existing target: OBJECT_NAME_COLLISION without ReplaceIfExists; with it, ACCESS_DENIED
   when the target is a directory, open, or read-only. A directory with open files inside: ACCESS_DENIED.
   Renaming a file onto its own name (in another case too) succeeds and takes the new spelling.
+- FileLinkInformation (no access right needed on the handle): a new name for a file, named as for a rename; a real
+  hard link on the host. A directory: FILE_IS_A_DIRECTORY; a file of the system folders: ACCESS_DENIED.
 - FileDispositionInformation (DELETE): DeleteFile TRUE marks the file or directory delete-pending (refused as
   NtDeleteFile refuses: CANNOT_DELETE, DIRECTORY_NOT_EMPTY); FALSE clears it. The file goes when the last file
   object on it closes.
@@ -33,13 +37,16 @@ Set (classes 4, 10, 13, 14, 20; the whole buffer is captured first, as the I/O m
 from __future__ import annotations
 
 import logging
+import os
 import struct
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..nt import layouts as L
 from ..nt.files import FILE_RENAME_INFORMATION
 from ..nt.status import NTSTATUS
+from .dirindex import INDEX
 from .errors import NtError
 from .fileobject import (
     DELETE,
@@ -51,7 +58,15 @@ from .fileobject import (
     IoServices,
     write_iosb,
 )
-from .paths import CapturedAttributes, check_component, is_system, read_object_attributes, resolve
+from .paths import (
+    CapturedAttributes,
+    HostPath,
+    check_component,
+    host_status,
+    is_system,
+    read_object_attributes,
+    resolve,
+)
 from .volume import FILE_ATTRIBUTE_DIRECTORY, FileInfo
 
 if TYPE_CHECKING:
@@ -62,11 +77,13 @@ log = logging.getLogger(__name__)
 FileBasicInformation = 4
 FileStandardInformation = 5
 FileRenameInformation = 10
+FileLinkInformation = 11
 FileNameInformation = 9
 FileDispositionInformation = 13
 FilePositionInformation = 14
 FileAllInformation = 18
 FileEndOfFileInformation = 20
+FileAttributeTagInformation = 35
 
 FILE_ATTRIBUTE_TEMPORARY = 0x0100
 
@@ -83,6 +100,8 @@ FILE_STANDARD_INFORMATION = _layout("FILE_STANDARD_INFORMATION", ("AllocationSiz
                                     ("DeletePending", L.F.U8), ("Directory", L.F.U8))
 FILE_NETWORK_OPEN_INFORMATION = _layout("FILE_NETWORK_OPEN_INFORMATION", *_TIMES, ("AllocationSize", L.F.I64),
                                         ("EndOfFile", L.F.I64), ("FileAttributes", L.F.U32))
+FILE_ATTRIBUTE_TAG_INFORMATION = _layout("FILE_ATTRIBUTE_TAG_INFORMATION", ("FileAttributes", L.F.U32),
+                                         ("ReparseTag", L.F.U32))
 FILE_POSITION_INFORMATION = _layout("FILE_POSITION_INFORMATION", ("CurrentByteOffset", L.F.I64))
 # FILE_ALL_INFORMATION after its Basic and Standard parts: Internal, Ea, Access, Position, Mode, Alignment.
 _ALL_MIDDLE = _layout("FILE_ALL_INFORMATION middle", ("IndexNumber", L.F.I64), ("EaSize", L.F.U32),
@@ -133,6 +152,12 @@ def _query_position(obj: IoObject) -> bytes:
     return FILE_POSITION_INFORMATION.pack({"CurrentByteOffset": obj.position}, 64)
 
 
+def _query_attribute_tag(obj: IoObject) -> bytes:
+    info = obj.on_volume().info()
+    return FILE_ATTRIBUTE_TAG_INFORMATION.pack({"FileAttributes": info.attributes, "ReparseTag": info.reparse_tag},
+                                               64)
+
+
 def _query_all(obj: IoObject) -> bytes:
     file = obj.on_volume()
     info = file.info()
@@ -149,6 +174,7 @@ _QUERY_CLASSES: dict[int, tuple[int, Callable[[IoObject], bytes]]] = {
     FileNameInformation: (FILE_NAME_INFORMATION_SIZE, _query_name),
     FilePositionInformation: (FILE_POSITION_INFORMATION.size(64), _query_position),
     FileAllInformation: (FILE_ALL_INFORMATION_SIZE, _query_all),
+    FileAttributeTagInformation: (FILE_ATTRIBUTE_TAG_INFORMATION.size(64), _query_attribute_tag),
 }
 
 
@@ -190,7 +216,7 @@ class InformationServices(IoServices):
         """What an open of the name for FILE_READ_ATTRIBUTES and a query of it would give, with no handle."""
         memory = thread.process.memory
         memory.probe(buffer, size, write=True)
-        target = self._existing(thread, read_object_attributes(memory, oa))
+        target = self._existing(thread, read_object_attributes(memory, oa), open_link=True)
         memory.write(buffer, answer(self.volume.info(target.host)))
 
     # ---- the set classes -------------------------------------------------------------------------------------
@@ -208,8 +234,9 @@ class InformationServices(IoServices):
         self.volume.set_times(host, values["CreationTime"], values["LastAccessTime"], values["LastWriteTime"],
                               values["ChangeTime"])
 
-    def _set_rename(self, thread: Thread, obj: IoObject, data: bytes) -> None:
-        file = obj.on_volume()
+    def _new_name(self, thread: Thread, file: FileObject, data: bytes) -> tuple[HostPath, bool, str]:
+        """Where FILE_RENAME_INFORMATION (or FILE_LINK_INFORMATION, the same bytes) puts a file: the resolved
+        target, ReplaceIfExists, and the new leaf name as given."""
         values = FILE_RENAME_INFORMATION.unpack(data, 64)
         start = FILE_RENAME_INFORMATION.offset("FileName", 64)
         name_length = values["FileNameLength"]
@@ -219,31 +246,66 @@ class InformationServices(IoServices):
             name = data[start: start + name_length].decode("utf-16-le")
         except UnicodeDecodeError:
             raise NtError(NTSTATUS.OBJECT_NAME_INVALID) from None
-        volume, source = self.volume, file.node.host
-        if source == volume.root:
-            raise NtError(NTSTATUS.ACCESS_DENIED)
+        volume = self.volume
         if values["RootDirectory"]:
-            target = self._target(thread, CapturedAttributes(values["RootDirectory"], name, 0))
+            target = self._target(thread, CapturedAttributes(values["RootDirectory"], name, 0), open_link=True)
         elif name.startswith("\\"):
-            target = resolve(volume.root, name)
+            target = resolve(volume.root, name, links=volume.reparse, open_link=True)
         else:  # a new name in the same directory
             check_component(name)
-            target = resolve(volume.root, name, volume.host_path(source.parent))
+            target = resolve(volume.root, name, volume.host_path(file.node.host.parent), volume.reparse, True)
         if target.trailing_backslash:
             raise NtError(NTSTATUS.OBJECT_NAME_INVALID)
         if is_system(target.host):
             raise NtError(NTSTATUS.ACCESS_DENIED)
-        replacing = target.exists and target.host != source
-        if replacing:
-            if not values["ReplaceIfExists"]:
-                raise NtError(NTSTATUS.OBJECT_NAME_COLLISION)
-            if target.is_dir or volume.node(target.host) or volume.is_read_only(target.host):
-                raise NtError(NTSTATUS.ACCESS_DENIED)
+        return target, bool(values["ReplaceIfExists"]), name.rsplit("\\", 1)[-1]
+
+    def _make_room(self, target: HostPath, source: Path, replace: bool) -> None:
+        """Remove what stands at `target` for a rename or a new link, when the caller asked and NTFS lets it."""
+        volume = self.volume
+        if not target.exists or target.host == source:
+            return
+        if not replace:
+            raise NtError(NTSTATUS.OBJECT_NAME_COLLISION)
+        if target.is_dir or volume.node(target.host) or volume.is_read_only(target.host):
+            raise NtError(NTSTATUS.ACCESS_DENIED)
+        volume.remove(target.host)
+
+    def _set_rename(self, thread: Thread, obj: IoObject, data: bytes) -> None:
+        file = obj.on_volume()
+        volume, source = self.volume, file.node.host
+        if source == volume.root:
+            raise NtError(NTSTATUS.ACCESS_DENIED)
+        target, replace, leaf = self._new_name(thread, file, data)
+        if target.exists and target.host != source and not replace:
+            raise NtError(NTSTATUS.OBJECT_NAME_COLLISION)
         if file.is_directory and volume.has_open_below(source):
             raise NtError(NTSTATUS.ACCESS_DENIED)
-        if replacing:
-            volume.remove(target.host)
-        volume.rename(file.node, target.host.parent / name.rsplit("\\", 1)[-1])
+        self._make_room(target, source, replace)
+        volume.rename(file.node, target.host.parent / leaf)
+
+    def _set_link(self, thread: Thread, obj: IoObject, data: bytes) -> None:
+        """A new name for the file (a hard link), a real host link inside the drive. A directory cannot have
+        one (FILE_IS_A_DIRECTORY); a file of the system folders gets none (ACCESS_DENIED, as a user without
+        write access to the file)."""
+        file = obj.on_volume()
+        source = file.node.host
+        if file.is_directory:
+            raise NtError(NTSTATUS.FILE_IS_A_DIRECTORY)
+        if is_system(source):
+            raise NtError(NTSTATUS.ACCESS_DENIED)
+        target, replace, leaf = self._new_name(thread, file, data)
+        if target.exists and not replace:
+            raise NtError(NTSTATUS.OBJECT_NAME_COLLISION)  # even a name of this very file
+        if target.exists and os.path.samefile(target.host, source):
+            return  # replacing a name of the file with itself
+        self._make_room(target, source, replace)
+        link = target.host.parent / leaf
+        try:
+            os.link(source, link)
+        except OSError as exc:
+            raise NtError(host_status(exc)) from None
+        INDEX.added(link)
 
     def _set_disposition(self, thread: Thread, obj: IoObject, data: bytes) -> None:
         file = obj.on_volume()
@@ -270,6 +332,7 @@ class InformationServices(IoServices):
 _SET_CLASSES: dict[int, tuple[int, int, Callable[[InformationServices, Thread, IoObject, bytes], None]]] = {
     FileBasicInformation: (FILE_BASIC_INFORMATION.size(64), FILE_WRITE_ATTRIBUTES, InformationServices._set_basic),
     FileRenameInformation: (FILE_RENAME_INFORMATION.size(64), DELETE, InformationServices._set_rename),
+    FileLinkInformation: (FILE_RENAME_INFORMATION.size(64), 0, InformationServices._set_link),
     FileDispositionInformation: (1, DELETE, InformationServices._set_disposition),
     FilePositionInformation: (FILE_POSITION_INFORMATION.size(64), 0, InformationServices._set_position),
     FileEndOfFileInformation: (8, FILE_WRITE_DATA, InformationServices._set_end_of_file),

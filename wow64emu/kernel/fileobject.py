@@ -58,6 +58,7 @@ FILE_SYNCHRONOUS_IO_NONALERT = 0x0020
 FILE_NON_DIRECTORY_FILE = 0x0040
 FILE_DELETE_ON_CLOSE = 0x1000
 FILE_OPEN_BY_FILE_ID = 0x2000
+FILE_OPEN_REPARSE_POINT = 0x00200000
 FILE_VALID_OPTION_FLAGS = 0x00FFFFFF
 SYNCHRONOUS_OPTIONS = FILE_SYNCHRONOUS_IO_ALERT | FILE_SYNCHRONOUS_IO_NONALERT
 # The options FileModeInformation reports.
@@ -68,6 +69,8 @@ MODE_OPTIONS = (FILE_WRITE_THROUGH | FILE_SEQUENTIAL_ONLY | FILE_NO_INTERMEDIATE
 FILE_DEVICE_DISK = 0x07
 FILE_DEVICE_CONSOLE = 0x50
 FILE_DEVICE_IS_MOUNTED = 0x20
+
+OBJ_DONT_REPARSE = 0x1000
 
 
 def map_generic(access: int) -> int:
@@ -257,18 +260,20 @@ class IoServices:
         write_iosb(memory, iosb, status, len(data))
         return status
 
-    def _target(self, thread: Thread, oa: CapturedAttributes) -> HostPath:
-        """The host path an OBJECT_ATTRIBUTES names, from the drive's root or from its RootDirectory handle.
+    def _target(self, thread: Thread, oa: CapturedAttributes, open_link: bool = False) -> HostPath:
+        """The host path an OBJECT_ATTRIBUTES names, from the drive's root or from its RootDirectory handle,
+        through the drive's reparse points (the last one not followed with `open_link`; none with OBJ_DONT_REPARSE).
 
         A file handle as RootDirectory with an empty name stands for that file (ReOpenFile), with a name is
         STATUS_INVALID_PARAMETER; a console handle is STATUS_NOT_FOUND (what Windows 10's condrv answers);
         another object type, a pseudo handle among them, is OBJECT_TYPE_MISMATCH.
         """
         root = self.volume.root
+        dont_reparse = bool(oa.attributes & OBJ_DONT_REPARSE)
         if not oa.root_directory:
             if oa.name is None:
                 raise NtError(NTSTATUS.OBJECT_PATH_SYNTAX_BAD)
-            return resolve(root, oa.name)
+            return resolve(root, oa.name, None, self.volume.reparse, open_link, dont_reparse)
         if is_pseudo_handle(oa.root_directory):
             raise NtError(NTSTATUS.OBJECT_TYPE_MISMATCH)
         base = thread.process.handles.get(oa.root_directory, KernelObject)
@@ -278,11 +283,11 @@ class IoServices:
             raise NtError(NTSTATUS.NOT_FOUND)
         if oa.name and not base.is_directory:
             raise NtError(NTSTATUS.INVALID_PARAMETER)
-        return resolve(root, oa.name or "", base.path)
+        return resolve(root, oa.name or "", base.path, self.volume.reparse, open_link, dont_reparse)
 
-    def _existing(self, thread: Thread, oa: CapturedAttributes) -> HostPath:
+    def _existing(self, thread: Thread, oa: CapturedAttributes, open_link: bool = False) -> HostPath:
         """An existing file or directory named by OBJECT_ATTRIBUTES, as an open of it would find it."""
-        target = self._target(thread, oa)
+        target = self._target(thread, oa, open_link)
         if not target.exists:
             raise NtError(NTSTATUS.OBJECT_NAME_NOT_FOUND)
         if target.trailing_backslash and not target.is_dir:

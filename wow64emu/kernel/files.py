@@ -59,6 +59,7 @@ from .fileobject import (
     FILE_EXECUTE,
     FILE_NON_DIRECTORY_FILE,
     FILE_OPEN_BY_FILE_ID,
+    FILE_OPEN_REPARSE_POINT,
     FILE_READ_DATA,
     FILE_VALID_OPTION_FLAGS,
     FILE_WRITE_ATTRIBUTES,
@@ -135,8 +136,8 @@ class FileServices(IoServices):
         elif device is not None:
             obj, information = open_device(thread.process, device, map_generic(desired)), FILE_OPENED
         else:
-            obj, information = self._open(self._target(thread, oa), map_generic(desired), disposition, options,
-                                          attributes)
+            target = self._target(thread, oa, bool(options & FILE_OPEN_REPARSE_POINT))
+            obj, information = self._open(target, map_generic(desired), disposition, options, attributes)
         try:
             handle = thread.process.handles.insert(obj)
         except NtError:  # no handle for it (the table or the commit limit is full): the open is undone

@@ -22,14 +22,24 @@ Statuses, following the object manager and NTFS:
 - A missing or non-directory intermediate component: OBJECT_PATH_NOT_FOUND. A missing leaf is not an error
   here: the caller decides by the create disposition (OBJECT_NAME_NOT_FOUND or a new file).
 - A host symlink that resolves outside the root: ACCESS_DENIED.
+- `System Volume Information` in the root, where the kernel keeps what NTFS would keep in its metadata (the
+  reparse points): ACCESS_DENIED, as Windows answers a user there.
+- A component with a reparse point (a junction, a symbolic link; reparse.py) sends the lookup on to its
+  substitute name, with the rest of the path, at most MAX_REPARSE_DEPTH times (REPARSE_POINT_NOT_RESOLVED);
+  the last component is not followed when the open asks for FILE_OPEN_REPARSE_POINT, and none is with
+  OBJ_DONT_REPARSE (REPARSE_POINT_ENCOUNTERED).
 
 The system folders: C:\\Windows\\System32 and C:\\Windows\\SysWOW64 are the emulator's own (its sysroot, where the
-guest DLLs live), shown over the drive whatever the drive holds there: a name below them resolves to the sysroot's
-file. The guest may read and execute them; the file services refuse to create, write, delete or rename anything
-there (STATUS_ACCESS_DENIED, what a user gets in those folders on Windows). C:\\Windows itself stays the drive's.
+guest DLLs live), shown over the drive: a name below them resolves to the sysroot's file. The guest may read and
+execute those; the file services refuse to create, write, delete or rename them (STATUS_ACCESS_DENIED, what a user
+gets for the system's files on Windows). Where the user made the folder on the drive (ROOT\\Windows\\System32,
+ROOT\\Windows\\SysWOW64), its files are in the same folder too (a name the sysroot has stays the sysroot's file:
+a user file of a shipped DLL's name is shadowed), are the guest's to change, and new files go there; without it,
+nothing can be created in the system folders. C:\\Windows itself stays the drive's.
 
 C:\\System Volume Information, and anything below it, is STATUS_ACCESS_DENIED to open, create or rename to, as
-for a standard user on Windows: the registry's database is kept there (registry_keys.py), out of the guest's reach.
+for a standard user on Windows: the registry's database (registry_keys.py) and the reparse points are kept there,
+out of the guest's reach.
 """
 
 from __future__ import annotations
@@ -45,6 +55,7 @@ from ..nt import layouts as L
 from ..nt.status import NTSTATUS
 from .dirindex import INDEX, upcase
 from .errors import NtError
+from .reparse import MAX_REPARSE_DEPTH, ReparsePoint, ReparseStore, substitute_name
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +66,8 @@ DRIVE_PREFIXES = ("\\??\\", "\\dosdevices\\", "\\global??\\")
 
 SYSROOT = Path(os.path.realpath(Path(__file__).parents[1] / "sysroot" / "Windows"))
 _SYSTEM_FOLDERS = {"SYSTEM32": "System32", "SYSWOW64": "SysWOW64"}  # upcased name -> the sysroot's folder
-_PRIVATE_FOLDER = "SYSTEM VOLUME INFORMATION"  # the system's own: the registry's database lives there
+_PRIVATE_FOLDER = "SYSTEM VOLUME INFORMATION"  # the system's own: the registry and the reparse points
+STANDARD_FOLDERS = {upcase(n): n for n in ("Program Files", "Program Files (x86)")}  # made when first named
 _INVALID_CHARS = frozenset('<>:"|?*/\\') | frozenset(chr(c) for c in range(0x20))
 
 
@@ -106,14 +118,22 @@ def read_object_attributes(memory: AddressSpace, address: int) -> CapturedAttrib
     return CapturedAttributes(root, name, oa["Attributes"])
 
 
-def resolve(drive: Path, name: str, base: HostPath | None = None) -> HostPath:
+def resolve(drive: Path, name: str, base: HostPath | None = None, links: ReparseStore | None = None,
+            open_link: bool = False, dont_reparse: bool = False) -> HostPath:
     """The host path of `name`: absolute (an NT path to C:) without `base`, else relative to directory `base`.
 
     `drive` is the host directory that is C:. An empty relative name stands for `base` itself. What the host
     refuses while looking (a name too long for it, a directory it may not search) comes back as a status.
+    Reparse points in `links` are followed, the last component's only without `open_link`; with `dont_reparse`
+    (OBJ_DONT_REPARSE) one that would be is STATUS_REPARSE_POINT_ENCOUNTERED.
     """
     try:
-        return _resolve(drive, name, base)
+        for _ in range(MAX_REPARSE_DEPTH + 1):
+            try:
+                return _resolve(drive, name, base, links and _Links(links, open_link, dont_reparse))
+            except _Reparse as reparse:  # the I/O manager's STATUS_REPARSE: again, with the substitute name
+                name, base = reparse.name, None
+        raise NtError(NTSTATUS.REPARSE_POINT_NOT_RESOLVED)
     except OSError as exc:
         raise NtError(host_status(exc)) from None
     except ValueError:  # a name the host cannot spell
@@ -142,7 +162,14 @@ def host_status(exc: OSError) -> int:
     return NTSTATUS.UNSUCCESSFUL
 
 
-def _resolve(drive: Path, name: str, base: HostPath | None) -> HostPath:
+class _Reparse(Exception):
+    """A component with a reparse point was met: the lookup starts again at `name`."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def _resolve(drive: Path, name: str, base: HostPath | None, links: _Links | None) -> HostPath:
     drive = Path(os.path.realpath(drive))
     if base is None:
         rest = _strip_drive(name)
@@ -164,14 +191,35 @@ def _resolve(drive: Path, name: str, base: HostPath | None) -> HostPath:
         check_component(part)
     if start == drive and parts and upcase(parts[0]) == _PRIVATE_FOLDER:
         raise NtError(NTSTATUS.ACCESS_DENIED)
-    folder = _system_folder(parts) if start == drive else None
-    if folder is not None:
-        host, shown = _walk(SYSROOT, SYSROOT / folder, parts[2:])
-        shown = ["Windows", folder, *shown]
+    if start == drive and parts:
+        _standard_folder(drive, parts[0])
+    if is_system(start):
+        folder, *above = start.relative_to(SYSROOT).parts
+        host, shown = _overlay(drive, folder, [*above, *parts], links)
+        shown = shown[len(above):]
     else:
-        host, shown = _walk(SYSROOT if is_system(start) else drive, start, parts)
+        above = list(start.relative_to(drive).parts)  # a name relative to C:\\Windows may lead into System32
+        folder = _system_folder([*above, *parts])
+        if folder is not None:
+            host, shown = _overlay(drive, folder, [*above, *parts][2:], links)
+            shown = ["Windows", folder, *shown][len(above):]
+        else:
+            host, shown = _walk(drive, start, parts, links)
     nt_name = nt_prefix + "\\" + "\\".join(shown)
     return HostPath(host, nt_name, host.exists(), host.is_dir(), trailing and bool(parts))
+
+
+def _standard_folder(drive: Path, name: str) -> None:
+    """C:\\Program Files and C:\\Program Files (x86) are on every Windows C: drive: the first time a name leads
+    through one the drive lacks, it is made on the host (a listing of C:\\ shows them from then on)."""
+    folder = STANDARD_FOLDERS.get(upcase(name))
+    if folder is None or INDEX.find(drive, folder) is not None:
+        return
+    try:
+        os.mkdir(drive / folder)
+    except FileExistsError:
+        return
+    INDEX.added(drive / folder)
 
 
 def _system_folder(parts: list[str]) -> str | None:
@@ -179,6 +227,35 @@ def _system_folder(parts: list[str]) -> str | None:
     if len(parts) < 2 or upcase(parts[0]) != "WINDOWS":
         return None
     return _SYSTEM_FOLDERS.get(upcase(parts[1]))
+
+
+def _overlay(drive: Path, folder: str, parts: list[str], links: _Links | None) -> tuple[Path, list[str]]:
+    """A name below a system folder: the sysroot's file if it has one (the shipped files win), else the drive's
+    own Windows\\<folder> when the user made that folder on the host (where new files then go, and the user's
+    reparse points there are followed); without it, the system folder is the sysroot's alone."""
+    user = overlay_folder(drive, SYSROOT / folder)
+    if user is not None and parts:
+        try:
+            host, shown = _walk(SYSROOT, SYSROOT / folder, parts)
+            if os.path.lexists(host):
+                return host, shown
+        except NtError:
+            pass
+        return _walk(drive, user, parts, links)
+    return _walk(SYSROOT, SYSROOT / folder, parts)
+
+
+def overlay_folder(drive: Path, host: Path) -> Path | None:
+    """The drive's folder that shows through the system folder `host` (C:\\Windows\\System32 or SysWOW64 of the
+    sysroot): ROOT\\Windows\\System32 (any case) if the user made it, else None."""
+    if host.parent != SYSROOT:
+        return None
+    windows = INDEX.find(drive, "Windows")
+    found = INDEX.find(drive / windows, host.name) if windows else None
+    if found is None:
+        return None
+    user = drive / windows / found
+    return user if user.is_dir() and not user.is_symlink() else None
 
 
 def is_system(host: Path) -> bool:
@@ -220,7 +297,26 @@ def _strip_drive(name: str) -> str:
     raise NtError(NTSTATUS.OBJECT_PATH_NOT_FOUND if sep else NTSTATUS.OBJECT_NAME_NOT_FOUND)
 
 
-def _walk(drive: Path, start: Path, parts: list[str]) -> tuple[Path, list[str]]:
+@dataclass(frozen=True)
+class _Links:
+    """The reparse points a walk inside the drive follows."""
+
+    store: ReparseStore
+    open_link: bool
+    dont_reparse: bool
+
+    def check(self, drive: Path, host: Path, rest: list[str]) -> None:
+        """Send the lookup on (_Reparse) if `host` has a reparse point to follow; `rest` comes after it."""
+        point: ReparsePoint | None = self.store.get(host)
+        if point is None or (self.open_link and not rest):
+            return
+        if self.dont_reparse:
+            raise NtError(NTSTATUS.REPARSE_POINT_ENCOUNTERED)
+        folder = "\\??\\C:" + "".join("\\" + p for p in host.parent.relative_to(drive).parts)
+        raise _Reparse(substitute_name(folder, point, rest))
+
+
+def _walk(drive: Path, start: Path, parts: list[str], links: _Links | None = None) -> tuple[Path, list[str]]:
     """Follow `parts` down from `start`; returns the host path and the components as the guest sees them."""
     current = start
     shown: list[str] = []
@@ -237,6 +333,8 @@ def _walk(drive: Path, start: Path, parts: list[str]) -> tuple[Path, list[str]]:
             candidate = Path(os.path.realpath(candidate))
             if not candidate.is_relative_to(drive):
                 raise NtError(NTSTATUS.ACCESS_DENIED)
+        if links is not None:
+            links.check(drive, candidate, parts[i + 1:])
         if not last and not candidate.is_dir():
             raise NtError(NTSTATUS.OBJECT_PATH_NOT_FOUND)
         shown.append(entry)

@@ -24,6 +24,7 @@ from . import (
     exceptions,
     fileinfo,
     files,
+    fsctl,
     fsinfo,
     memory,
     objects,
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     from .system import System
     from .threadobject import Thread
 
-AREAS: tuple[ModuleType, ...] = (objects, files, fileinfo, directory, fsinfo, memory, section, process, thread,
+AREAS: tuple[ModuleType, ...] = (objects, files, fileinfo, directory, fsinfo, fsctl, memory, section, process, thread,
                                  security, sysinfo, sync, time, exceptions, pipes, registry)
 Service = Callable[..., int]
 

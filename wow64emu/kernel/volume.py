@@ -14,6 +14,8 @@ host's user write bit, for files). The rest lives here, for the life of the proc
 - Per open file (NTFS' FCB): how many file objects are open on it and whether it is to be deleted when the last
   one closes (FileDispositionInformation, FILE_DELETE_ON_CLOSE, NtDeleteFile of an open file). A delete-pending
   file stays visible, and opens of it fail with STATUS_DELETE_PENDING.
+- The reparse points (junctions, symbolic links; reparse.py), which outlive the process in the drive's own store:
+  a file with one has FILE_ATTRIBUTE_REPARSE_POINT and its tag; deleting or renaming the file takes it along.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from .dirindex import INDEX
 from .errors import NtError
 from .hostfiles import HostFiles
 from .paths import HostPath, host_status, is_system, system_volume_name
+from .reparse import FILE_ATTRIBUTE_REPARSE_POINT, ReparseStore
 
 SYSTEM_VOLUME = "\\Device\\HarddiskVolume3"  # the NT device of the C: drive
 
@@ -71,6 +74,7 @@ class FileInfo:
     links: int
     index: int  # FileInternalInformation.IndexNumber: the host inode
     directory: bool
+    reparse_tag: int = 0  # FileAttributeTagInformation.ReparseTag, a directory entry's EaSize
 
 
 @dataclass
@@ -101,6 +105,8 @@ class Volume:
         self.files = files if files is not None else HostFiles()  # the host descriptors of the open files
         self._nodes: dict[Path, FileNode] = {}
         self._extra: dict[Path, _Extra] = {}
+        self.reparse = ReparseStore(self.root)
+        self.developer_mode = False  # Windows 10's Developer Mode: the user may create symbolic links
 
     # ---- names ---------------------------------------------------------------------------------------------
 
@@ -142,16 +148,19 @@ class Volume:
             attributes |= FILE_ATTRIBUTE_READONLY
         change = extra.change[0] if extra.change and extra.change[1] == st.st_ctime_ns else filetime(st.st_ctime_ns)
         size = 0 if directory else st.st_size
+        point = self.reparse.get(host)
+        if point is not None:
+            attributes |= FILE_ATTRIBUTE_REPARSE_POINT
         return FileInfo(
             attributes=attributes or FILE_ATTRIBUTE_NORMAL, creation=extra.creation,
             access=filetime(st.st_atime_ns), write=filetime(st.st_mtime_ns), change=change, end_of_file=size,
             allocation=-(-size // CLUSTER) * CLUSTER, links=1 if directory else st.st_nlink, index=st.st_ino,
-            directory=directory)
+            directory=directory, reparse_tag=point.tag if point is not None else 0)
 
     def _extra_of(self, host: Path, st: os.stat_result) -> _Extra:
         extra = self._extra.get(host)
         if extra is None:
-            if host == self.root:
+            if host in (self.root, self.reparse.folder.parent):  # C:\ and C:\System Volume Information
                 attributes = FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM
             else:
                 attributes = 0 if stat.S_ISDIR(st.st_mode) else FILE_ATTRIBUTE_ARCHIVE
@@ -168,6 +177,7 @@ class Volume:
         the host's own times say (they and the clock the kernel could read may disagree by a tick)."""
         st = self.stat(host)
         self._extra.pop(host, None)
+        self.reparse.delete(host)  # a point left by a file the host removed behind the kernel's back
         self._extra_of(host, st)
         self.set_attributes(host, attributes | (0 if stat.S_ISDIR(st.st_mode) else FILE_ATTRIBUTE_ARCHIVE))
 
@@ -263,6 +273,7 @@ class Volume:
             raise NtError(host_status(exc)) from None
         INDEX.removed(host)
         self._extra.pop(host, None)
+        self.reparse.delete(host)
 
     def rename(self, node: FileNode, target: Path) -> None:
         """Move an open file or directory (checked already) and everything the volume keeps about it."""
@@ -275,6 +286,7 @@ class Volume:
         INDEX.added(target)
         for host in [h for h in self._extra if h == source or source in h.parents]:
             self._extra[target / host.relative_to(source)] = self._extra.pop(host)
+        self.reparse.moved(source, target)
         del self._nodes[source]
         node.host = target
         self._nodes[target] = node

@@ -11,6 +11,7 @@ from .decl import HANDLE_OUT, IOSB, LARGE_IN, OA, decl
 from .kinds import ACCESS_MASK, BOOLEAN, HANDLE, PVOID, ULONG, ptr_in
 
 FileRenameInformation = 10
+FileLinkInformation = 11  # FILE_LINK_INFORMATION has FILE_RENAME_INFORMATION's layout
 
 # With FileName[1]: 16 bytes in 32-bit code, 24 in 64-bit code, the sizeof both compilers give. The first field
 # is a union with the ULONG Flags of FileRenameInformationEx; FileRenameInformation reads its BOOLEAN.

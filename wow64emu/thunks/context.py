@@ -50,6 +50,8 @@ class ThunkContext:
     # them from NtQueryKey; and whether the System has Vista's registry (--registry-reflection): regthunk.py
     key_query: Callable[[int], tuple[str, int] | None] | None = None
     registry_reflection: bool = False
+    teb64: int = 0  # the calling thread's TEB64 (its TLS slots are wow64.dll's per-thread state)
+    object_name: Callable[[int], str] = lambda handle: ""  # what NtQueryObject(ObjectNameInformation) says
 
     def index(self, name: str) -> int:
         return next(i for i, p in enumerate(self.call.params) if p.name == name)

@@ -200,10 +200,11 @@ class Wow64Dispatcher:
                 args64 = self._widen_args(call, args32, pending, arena)
             if call.special is not None:
                 pending = pending or PendingCall(call)
+                thread = self.process.running
                 ctx = pending.context = ThunkContext(call, args32, args64, self.memory, arena, self.wow64,
-                                                     tracer=self.tracer, cpu_area=self.process.running.cpu_area,
-                                                     exception_tracer=self.process.tracer,
-                                                     key_query=self._key_query,
+                                                     tracer=self.tracer, cpu_area=thread.cpu_area,
+                                                     exception_tracer=self.process.tracer, teb64=thread.teb64,
+                                                     object_name=self._object_name, key_query=self._key_query,
                                                      registry_reflection=self.process.system.registry.reflection)
                 call.special(ctx)
                 pending.status = ctx.status
@@ -231,6 +232,12 @@ class Wow64Dispatcher:
         if self.tracer:
             self.tracer.emit("wow64", "widen", self._widen_text(call, args32, args64),
                              args32=list(args32), args64=list(args64))
+
+    def _object_name(self, handle: int) -> str:
+        """The name of the object behind a handle, as wow64.dll learns it from NtQueryObject (ObjectNameInformation):
+        a file's is on the volume's device (\\Device\\HarddiskVolume3\\Windows); empty for a bad handle."""
+        obj = self.process.handles.lookup(handle)
+        return obj.query_name() if obj is not None else ""
 
     def _finish_in_guest(self, state: Wow64Thread, pending: PendingCall, target: int) -> None:
         """Skip the 64-bit service: call `target` instead and let the completion hook set the status."""

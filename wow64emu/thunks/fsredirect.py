@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..kernel.dirindex import upcase
+from ..kernel.volume import SYSTEM_VOLUME
 
 WINDIR = ("C:", "WINDOWS")  # the process's %windir%, upcased components
 _PREFIXES = ("\\??\\", "\\\\?\\", "\\DOSDEVICES\\", "\\GLOBAL??\\")
@@ -72,10 +73,13 @@ def redirect(name: str, enabled: bool = True) -> Redirection | None:
 
 
 def redirect_relative(root: str, name: str, enabled: bool = True) -> Redirection | None:
-    """For a `name` relative to an open directory whose NT name is `root` (`\\??\\C:\\Windows`): the absolute name
-    the two make once rewritten, or None when it stays as it is (and the name stays relative)."""
+    """For a `name` relative to an open directory whose name is `root` (on the volume's device, as NtQueryObject
+    gives it, `\\Device\\HarddiskVolume3\\Windows`, or `\\??\\C:\\Windows`): the absolute name the two make once
+    rewritten, or None when it stays as it is (and the name stays relative to its directory)."""
     if name.startswith("\\"):
         return None  # the kernel refuses it: nothing to rewrite
+    if upcase(root[:len(SYSTEM_VOLUME) + 1]) == upcase(SYSTEM_VOLUME + "\\"):
+        root = "\\??\\C:" + root[len(SYSTEM_VOLUME):]
     joined = root.rstrip("\\") + ("\\" + name if name else "")
     return redirect(joined, enabled)
 

@@ -12,6 +12,12 @@
 #define STATUS_DISK_FULL               ((NTSTATUS)0xC000007FL)
 #define STATUS_FILE_IS_A_DIRECTORY     ((NTSTATUS)0xC00000BAL)
 #define STATUS_NOT_SAME_DEVICE         ((NTSTATUS)0xC00000D4L)
+#define STATUS_NOT_A_REPARSE_POINT     ((NTSTATUS)0xC0000275L)
+#define STATUS_IO_REPARSE_TAG_INVALID  ((NTSTATUS)0xC0000276L)
+#define STATUS_IO_REPARSE_TAG_MISMATCH ((NTSTATUS)0xC0000277L)
+#define STATUS_IO_REPARSE_DATA_INVALID ((NTSTATUS)0xC0000278L)
+#define STATUS_IO_REPARSE_TAG_NOT_HANDLED ((NTSTATUS)0xC0000279L)
+#define STATUS_REPARSE_POINT_NOT_RESOLVED ((NTSTATUS)0xC0000280L)
 #define STATUS_DIRECTORY_NOT_EMPTY     ((NTSTATUS)0xC0000101L)
 #define STATUS_NOT_A_DIRECTORY         ((NTSTATUS)0xC0000103L)
 #define STATUS_CANNOT_DELETE           ((NTSTATUS)0xC0000121L)
@@ -31,12 +37,14 @@
 #define FileInternalInformation        6
 #define FileNameInformation            9
 #define FileRenameInformation          10
+#define FileLinkInformation            11  /* FILE_LINK_INFORMATION: FILE_RENAME_INFORMATION's layout */
 #define FileNamesInformation           12
 #define FileDispositionInformation     13
 #define FilePositionInformation        14
 #define FileAllInformation             18
 #define FileEndOfFileInformation       20
 #define FileNetworkOpenInformation     34
+#define FileAttributeTagInformation    35
 
 /* FS_INFORMATION_CLASS: the classes of NtQueryVolumeInformationFile. */
 #define FileFsVolumeInformation        1
@@ -270,9 +278,41 @@ NT_IMPORT NTSTATUS NTAPI NtQueryVolumeInformationFile(HANDLE FileHandle, PIO_STA
                                                       PVOID FsInformation, ULONG Length,
                                                       ULONG FsInformationClass);
 NT_IMPORT NTSTATUS NTAPI NtFlushBuffersFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock);
+NT_IMPORT NTSTATUS NTAPI NtFsControlFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine,
+                                         PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock, ULONG FsControlCode,
+                                         PVOID InputBuffer, ULONG InputBufferLength, PVOID OutputBuffer,
+                                         ULONG OutputBufferLength);
 NT_IMPORT NTSTATUS NTAPI NtDeviceIoControlFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine,
                                                PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock,
                                                ULONG IoControlCode, PVOID InputBuffer, ULONG InputBufferLength,
                                                PVOID OutputBuffer, ULONG OutputBufferLength);
+
+/* The reparse point of a junction (IO_REPARSE_TAG_MOUNT_POINT) or a symbolic link (IO_REPARSE_TAG_SYMLINK), as
+ * FSCTL_SET_REPARSE_POINT takes it and FSCTL_GET_REPARSE_POINT gives it (ntifs.h's layout): the same bytes in both
+ * widths. The names are in PathBuffer, at their offsets from its start. */
+typedef struct _REPARSE_DATA_BUFFER {
+    ULONG ReparseTag;
+    USHORT ReparseDataLength;
+    USHORT Reserved;
+    union {
+        struct {
+            USHORT SubstituteNameOffset;
+            USHORT SubstituteNameLength;
+            USHORT PrintNameOffset;
+            USHORT PrintNameLength;
+            ULONG Flags;                                            /* SYMLINK_FLAG_RELATIVE */
+            WCHAR PathBuffer[1];
+        } SymbolicLinkReparseBuffer;
+        struct {
+            USHORT SubstituteNameOffset;
+            USHORT SubstituteNameLength;
+            USHORT PrintNameOffset;
+            USHORT PrintNameLength;
+            WCHAR PathBuffer[1];
+        } MountPointReparseBuffer;
+    };
+} REPARSE_DATA_BUFFER;
+
+#define REPARSE_DATA_BUFFER_HEADER_SIZE 8
 
 #endif

@@ -345,6 +345,15 @@ NtOpenSection:
         .byte   0xC3                    /* ret */
 
         .p2align 4, 0x90
+        .globl  NtFsControlFile
+NtFsControlFile:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0039                  /* mov eax, NtFsControlFile */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  NtWriteVirtualMemory
 NtWriteVirtualMemory:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */

@@ -422,6 +422,17 @@ _NtOpenSection@12:
         .word   0x000c                  /* ret 12 */
 
         .p2align 4, 0x90
+        .globl  _NtFsControlFile@40
+_NtFsControlFile@40:
+        .byte   0xB8
+        .long   0x0039                  /* mov eax, NtFsControlFile */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0028                  /* ret 40 */
+
+        .p2align 4, 0x90
         .globl  _NtWriteVirtualMemory@20
 _NtWriteVirtualMemory@20:
         .byte   0xB8
