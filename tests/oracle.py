@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wow64emu.kernel.console import StdStreams
+from wow64emu.kernel.registry_store import REGISTRY_FOLDER
 from wow64emu.machine import Machine
 from wow64emu.nt.syscalls import syscalls
 
@@ -81,11 +82,12 @@ class Coverage:
 
 def listing(root: Path, program: str) -> dict[str, bytes]:
     """The C: drive after a run: relative path -> content (b"<dir>" for a directory), without the program's own
-    file (placed at C:\\NAME by process creation: a different file in each width)."""
+    file (placed at C:\\NAME by process creation: a different file in each width) and the system's folder that
+    holds the registry's database (no guest can open it; its pages hold write times)."""
     out = {}
     for p in sorted(root.rglob("*")):
         rel = p.relative_to(root).as_posix()
-        if rel != program:
+        if rel != program and not rel.startswith(REGISTRY_FOLDER):
             out[rel] = b"<dir>" if p.is_dir() else p.read_bytes()
     return out
 

@@ -26,7 +26,6 @@ _DIRECTIVE = re.compile(r"^//\s*(build|status|needs):\s*(.*?)\s*$")
 # failure, which turns into a failure of the suite the day the emulator gains it (remove the directive then).
 MISSING = {
     "threads": "more than one thread per process comes with issue 13",
-    "pipes": "anonymous pipes (CreatePipe, _pipe) come with issue 13's processes",
 }
 
 

@@ -152,6 +152,11 @@ class Rig(KernelRig):
 
 @pytest.fixture
 def rig(tmp_path: Path) -> Rig:
+    return make_rig(tmp_path)
+
+
+def make_rig(tmp_path: Path) -> Rig:
+    """A Rig whose C: drive is tmp_path/"C" (tmp_path/"outside" beyond it), with its scratch memory mapped."""
     root, outside = tmp_path / "C", tmp_path / "outside"
     root.mkdir()
     outside.mkdir()

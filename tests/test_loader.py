@@ -30,8 +30,9 @@ from wow64emu.emu.cpu.unicorn import UnicornCpu
 from wow64emu.emu.memory import AddressSpace, MemState, MemType, Prot
 from wow64emu.emu.physical import PhysicalMemory
 from wow64emu.errors import BadImage
+from wow64emu.image.directories import Relocation
 from wow64emu.image.mapping import LoadedModule, map_image
-from wow64emu.image.pe import PEImage, Relocation
+from wow64emu.image.pe import PEImage
 from wow64emu.loader.linker import Linker
 
 SYSWOW64 = Path(__file__).resolve().parents[1] / "wow64emu" / "sysroot" / "Windows" / "SysWOW64"

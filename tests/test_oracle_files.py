@@ -57,6 +57,10 @@ SCENARIOS = {
         "MoveFileA onto an existing file: ret=0 err=183\n",
         "DeleteFileA, a directory: ret=0 err=5\n",
         "GetVolumeInformationW, no backslash: ret=0 err=123\n",
+        "-- pipes\nCreatePipe: ret=1 err=61166\nGetFileType, pipe: ret=3 err=61166\n"
+        "WriteFile, pipe: ret=1 err=61166\n  written=5\nReadFile, pipe: ret=1 err=61166\n  read=3\n"
+        "ReadFile, the rest: ret=1 err=61166\n  read=2\nReadFile, writer closed: ret=0 err=109\n"
+        "WriteFile, reader closed: ret=0 err=232\n",
     ), {
         "k32": b"<dir>", "k32/attr.txt": b"attributes", "k32/data.bin": b"012345", "k32/moved": b"<dir>",
         "k32/moved/inner.txt": b"inner", "k32/moved/two.txt": b"one"}),

@@ -238,11 +238,16 @@ def crt_figures(lines: int, repeat: int) -> dict[str, float]:
         figures[f"lines_{width}_s"] = min(run_bench(width, [str(lines)], program="crt_lines.exe")[0]
                                           for _ in range(repeat))
     figures["lines_ratio"] = figures["lines_x86_s"] / figures["lines_x64_s"]
-    for name, width, exe in (("hello", "x86", "hello.exe"), ("crt_hello_x86", "x86", "crt_hello.exe"),
-                             ("crt_hello_x64", "x64", "crt_hello.exe")):
-        cmd = [sys.executable, "-m", "wow64emu", "run", str(_fixture(width, exe))]
-        wall_seconds(cmd)  # a first run, to warm caches
-        figures[f"{name}_startup_s"] = min(wall_seconds(cmd) for _ in range(repeat))
+    commands = {name: [sys.executable, "-m", "wow64emu", "run", str(_fixture(width, exe))]
+                for name, width, exe in (("hello", "x86", "hello.exe"), ("crt_hello_x86", "x86", "crt_hello.exe"),
+                                         ("crt_hello_x64", "x64", "crt_hello.exe"))}
+    # Interleaved, one run of each per round, so that a burst of load on the machine falls on all of them alike.
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(repeat + 1):  # the first round warms the caches
+        for name, cmd in commands.items():
+            times[name].append(wall_seconds(cmd))
+    for name, runs in times.items():
+        figures[f"{name}_startup_s"] = min(runs[1:])
     figures["crt_startup_ratio"] = figures["crt_hello_x86_startup_s"] / figures["hello_startup_s"]
     return figures
 

@@ -314,3 +314,36 @@ int CRT_EXPORT _isatty(int fd)
 
     return entry ? entry->flags & FD_DEV : 0;
 }
+
+/* An anonymous pipe: fds[0] reads, fds[1] writes; both in the mode asked (_O_BINARY or _O_TEXT, else _fmode's),
+ * inheritable unless _O_NOINHERIT. 0, or -1 with errno. */
+int CRT_EXPORT _pipe(int *fds, unsigned int size, int textmode)
+{
+    SECURITY_ATTRIBUTES inherit = {sizeof inherit, NULL, !(textmode & CRT_O_NOINHERIT)};
+    int mode = textmode & ~CRT_O_NOINHERIT;
+    HANDLE read_end, write_end;
+
+    if (!fds || (mode && mode != CRT_O_BINARY && mode != CRT_O_TEXT && mode != CRT_O_WTEXT
+                 && mode != CRT_O_U16TEXT && mode != CRT_O_U8TEXT)) {
+        crt_invalid_parameter(CRT_EINVAL);
+        return -1;
+    }
+    fds[0] = fds[1] = -1;
+    if (!CreatePipe(&read_end, &write_end, &inherit, size)) {
+        crt_set_errno_from_win32(GetLastError());
+        return -1;
+    }
+    if ((fds[0] = crt_fd_alloc(read_end, FD_PIPE, FD_TEXT_ANSI)) < 0
+            || (fds[1] = crt_fd_alloc(write_end, FD_PIPE, FD_TEXT_ANSI)) < 0) {
+        if (fds[0] >= 0)
+            fd_release(fds[0]);
+        CloseHandle(read_end);
+        CloseHandle(write_end);
+        fds[0] = fds[1] = -1;
+        crt_set_errno(CRT_EMFILE);
+        return -1;
+    }
+    crt_fd_set_mode(crt_fd_get(fds[0]), mode);
+    crt_fd_set_mode(crt_fd_get(fds[1]), mode);
+    return 0;
+}

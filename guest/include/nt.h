@@ -49,6 +49,10 @@ typedef LONG NTSTATUS;
 #define STATUS_OBJECT_NAME_COLLISION   ((NTSTATUS)0xC0000035L)
 #define STATUS_OBJECT_PATH_NOT_FOUND   ((NTSTATUS)0xC000003AL)
 #define STATUS_PIPE_BROKEN             ((NTSTATUS)0xC000014BL)
+#define STATUS_INSTANCE_NOT_AVAILABLE  ((NTSTATUS)0xC00000ABL)
+#define STATUS_PIPE_NOT_AVAILABLE      ((NTSTATUS)0xC00000ACL)
+#define STATUS_PIPE_CLOSING            ((NTSTATUS)0xC00000B1L)
+#define STATUS_PIPE_LISTENING          ((NTSTATUS)0xC00000B3L)
 
 /* Pseudo handles. */
 #define NtCurrentProcess() ((HANDLE)(LONG_PTR)-1)
@@ -243,6 +247,12 @@ NT_IMPORT NTSTATUS NTAPI NtCreateFile(PHANDLE FileHandle, ACCESS_MASK DesiredAcc
 NT_IMPORT NTSTATUS NTAPI NtOpenFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess,
                                     POBJECT_ATTRIBUTES ObjectAttributes, PIO_STATUS_BLOCK IoStatusBlock,
                                     ULONG ShareAccess, ULONG OpenOptions);
+NT_IMPORT NTSTATUS NTAPI NtCreateNamedPipeFile(PHANDLE FileHandle, ULONG DesiredAccess,
+                                               POBJECT_ATTRIBUTES ObjectAttributes, PIO_STATUS_BLOCK IoStatusBlock,
+                                               ULONG ShareAccess, ULONG CreateDisposition, ULONG CreateOptions,
+                                               ULONG NamedPipeType, ULONG ReadMode, ULONG CompletionMode,
+                                               ULONG MaximumInstances, ULONG InboundQuota, ULONG OutboundQuota,
+                                               PLARGE_INTEGER DefaultTimeout);
 NT_IMPORT NTSTATUS NTAPI NtReadFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine,
                                     PVOID ApcContext, PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer,
                                     ULONG Length, PLARGE_INTEGER ByteOffset, PULONG Key);
@@ -272,6 +282,7 @@ NT_IMPORT NTSTATUS NTAPI NtSetSystemTime(PLARGE_INTEGER SystemTime, PLARGE_INTEG
 #include "nt/memory.h"
 #include "nt/objects.h"
 #include "nt/process.h"
+#include "nt/registry.h"
 #include "nt/sync.h"
 
 #ifdef __cplusplus

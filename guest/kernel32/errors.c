@@ -32,6 +32,10 @@ static const struct {
     { STATUS_OBJECT_NAME_COLLISION, ERROR_ALREADY_EXISTS },         /* 183; CreateFile says 80 itself */
     { STATUS_INVALID_PARAMETER, ERROR_INVALID_PARAMETER },          /* 87 */
     { STATUS_PIPE_BROKEN, ERROR_BROKEN_PIPE },                      /* 109 */
+    { STATUS_INSTANCE_NOT_AVAILABLE, ERROR_PIPE_BUSY },             /* 231 */
+    { STATUS_PIPE_NOT_AVAILABLE, ERROR_PIPE_BUSY },                 /* 231 */
+    { STATUS_PIPE_CLOSING, ERROR_NO_DATA },                         /* 232 */
+    { STATUS_PIPE_LISTENING, ERROR_PIPE_LISTENING },                /* 536 */
     { STATUS_OBJECT_NAME_INVALID, ERROR_INVALID_NAME },             /* 123 */
     { STATUS_CONFLICTING_ADDRESSES, ERROR_INVALID_ADDRESS },        /* 487 */
     { STATUS_MEMORY_NOT_ALLOCATED, ERROR_INVALID_ADDRESS },         /* 487 */

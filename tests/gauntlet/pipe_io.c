@@ -1,4 +1,3 @@
-// needs: pipes
 #include <fcntl.h>
 #include <io.h>
 #include <stdio.h>

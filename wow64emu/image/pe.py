@@ -1,8 +1,8 @@
 """PE32 and PE32+ files: parse, validate, and expose what the loader needs. Nothing here touches guest memory.
 
-pefile reads the headers and the import and export directories; everything the Windows loader would refuse is
-checked here and reported as one BadImage line. pefile is lenient by design (it is a forensics tool), so its
-output is never trusted for layout decisions without a check of our own.
+pefile reads the headers (directories.py the export, import and relocation tables); everything the Windows loader
+would refuse is checked here and reported as one BadImage line. pefile is lenient by design (it is a forensics
+tool), so its output is never trusted for layout decisions without a check of our own.
 """
 
 from __future__ import annotations
@@ -12,18 +12,23 @@ import struct
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple, NewType
+from typing import NamedTuple
 
 import pefile
 
 from ..errors import BadImage
-
-Rva = NewType("Rva", int)
-"""An offset from the start of the mapped image (not a file offset, not a guest address)."""
-
-ExportTarget = Rva | str
-"""What an export resolves to inside its file: an RVA, or a forwarder string "DLL.Name" / "DLL.#N"."""
+from .directories import (
+    ExportTarget,
+    ImportedDll,
+    Relocation,
+    Rva,
+    RvaReader,
+    read_exports,
+    read_imports,
+    read_relocations,
+)
 
 MACHINE_I386 = 0x014C
 MACHINE_AMD64 = 0x8664
@@ -61,29 +66,6 @@ class Section(NamedTuple):
     characteristics: int
 
 
-class Relocation(NamedTuple):
-    rva: Rva
-    type: int
-
-
-@dataclass(frozen=True)
-class Import:
-    """One IAT slot: a symbol wanted by name or by ordinal."""
-
-    name: str | None
-    ordinal: int | None
-    iat_rva: Rva
-
-    def __str__(self) -> str:
-        return self.name if self.name is not None else f"#{self.ordinal}"
-
-
-@dataclass(frozen=True)
-class ImportedDll:
-    dll: str
-    entries: tuple[Import, ...]
-
-
 @dataclass(frozen=True)
 class PEImage:
     name: str
@@ -99,10 +81,16 @@ class PEImage:
     stack_commit: int
     headers: bytes
     sections: tuple[Section, ...]
-    relocations: tuple[Relocation, ...]
+    relocation_table: tuple[int, int, bytes]  # the directory's RVA and size, and the bytes there
     imports: tuple[ImportedDll, ...]
     exports_by_name: dict[str, ExportTarget]
     exports_by_ordinal: dict[int, ExportTarget]
+
+    @cached_property
+    def relocations(self) -> tuple[Relocation, ...]:
+        """The base relocations, read when the image is first moved (most never are); BadImage if they are
+        malformed, as Windows' loader finds out only when it applies them."""
+        return read_relocations(*self.relocation_table, self.name)
 
     @property
     def is64(self) -> bool:
@@ -230,17 +218,18 @@ def _build(pe: pefile.PE, data: bytes, name: str) -> PEImage:
     if opt.AddressOfEntryPoint >= opt.SizeOfImage:
         raise _bad(name, f"entry point 0x{opt.AddressOfEntryPoint:x} is outside the image "
                          f"(SizeOfImage 0x{opt.SizeOfImage:x})")
-    with _pefile_errors(name, "the data directories"):
-        pe.parse_data_directories(directories=[_DIR_EXPORT, _DIR_IMPORT])
-        relocations = _read_relocations(pe, name)
-        imports = _read_imports(pe)
-        by_name, by_ordinal = _read_exports(pe)
+    reader = RvaReader(data[:opt.SizeOfHeaders], sections)
+    reloc_rva, reloc_size = _directory(pe, _DIR_BASERELOC)
+    imports = read_imports(reader, *_directory(pe, _DIR_IMPORT), fh.Machine == MACHINE_AMD64, name)
+    by_name, by_ordinal = read_exports(reader, *_directory(pe, _DIR_EXPORT))
     return PEImage(
         name=name, machine=fh.Machine, image_base=opt.ImageBase, size_of_image=opt.SizeOfImage,
         size_of_headers=opt.SizeOfHeaders, section_alignment=opt.SectionAlignment,
         entry_rva=Rva(opt.AddressOfEntryPoint), characteristics=fh.Characteristics, subsystem=opt.Subsystem,
         stack_reserve=opt.SizeOfStackReserve, stack_commit=opt.SizeOfStackCommit,
-        headers=data[:opt.SizeOfHeaders], sections=sections, relocations=relocations, imports=imports,
+        headers=data[:opt.SizeOfHeaders], sections=sections,
+        relocation_table=(reloc_rva, reloc_size, reader.read(reloc_rva, reloc_size) if reloc_rva else b""),
+        imports=imports,
         exports_by_name=by_name, exports_by_ordinal=by_ordinal,
     )
 
@@ -347,53 +336,3 @@ def _directory(pe: pefile.PE, index: int) -> tuple[int, int]:
     if index >= len(dirs):
         return 0, 0
     return dirs[index].VirtualAddress, dirs[index].Size
-
-
-def _read_relocations(pe: pefile.PE, name: str) -> tuple[Relocation, ...]:
-    """Base relocation blocks, read here rather than by pefile, which stops silently at a malformed block."""
-    rva, size = _directory(pe, _DIR_BASERELOC)
-    if not rva or not size:
-        return ()
-    table = pe.get_data(rva, size)
-    if len(table) != size:
-        raise _bad(name, f"relocation directory at 0x{rva:x} is truncated")
-    out: list[Relocation] = []
-    pos = 0
-    while pos + 8 <= size:
-        page, block = struct.unpack_from("<II", table, pos)
-        if block < 8 or block % 2 or pos + block > size:
-            raise _bad(name, f"malformed relocation block at 0x{rva + pos:x} (SizeOfBlock 0x{block:x})")
-        for (word,) in struct.iter_unpack("<H", table[pos + 8:pos + block]):
-            out.append(Relocation(Rva(page + (word & 0xFFF)), word >> 12))
-        pos += block
-    return tuple(out)
-
-
-def _text(raw: bytes) -> str:
-    return raw.decode("latin-1")
-
-
-def _read_imports(pe: pefile.PE) -> tuple[ImportedDll, ...]:
-    out: list[ImportedDll] = []
-    base = pe.OPTIONAL_HEADER.ImageBase
-    for desc in getattr(pe, "DIRECTORY_ENTRY_IMPORT", []):
-        entries = tuple(
-            Import(None if imp.import_by_ordinal else _text(imp.name),
-                   imp.ordinal if imp.import_by_ordinal else None,
-                   Rva(imp.address - base))
-            for imp in desc.imports
-        )
-        out.append(ImportedDll(_text(desc.dll), entries))
-    return tuple(out)
-
-
-def _read_exports(pe: pefile.PE) -> tuple[dict[str, ExportTarget], dict[int, ExportTarget]]:
-    by_name: dict[str, ExportTarget] = {}
-    by_ordinal: dict[int, ExportTarget] = {}
-    directory = getattr(pe, "DIRECTORY_ENTRY_EXPORT", None)
-    for sym in directory.symbols if directory else []:
-        target: ExportTarget = _text(sym.forwarder) if sym.forwarder else Rva(sym.address)
-        by_ordinal[sym.ordinal] = target
-        if sym.name:
-            by_name[_text(sym.name)] = target
-    return by_name, by_ordinal

@@ -73,6 +73,7 @@ from .fileobject import (
 )
 from .hostfiles import HostFile, HostFiles
 from .paths import HostPath, host_status, is_system, read_object_attributes
+from .pipes import open_client
 from .volume import FILE_ATTRIBUTE_ARCHIVE, FILE_ATTRIBUTE_VALID_FLAGS, FileNode
 
 if TYPE_CHECKING:
@@ -128,7 +129,10 @@ class FileServices(IoServices):
             raise NtError(NTSTATUS.NOT_IMPLEMENTED)
         oa = read_object_attributes(memory, oa_address)
         device = device_name(oa.name) if oa.name and not oa.root_directory else None
-        if device is not None:
+        pipe = open_client(thread, self.system.pipes, oa, map_generic(desired), options)
+        if pipe is not None:
+            obj, information = pipe, FILE_OPENED
+        elif device is not None:
             obj, information = open_device(thread.process, device, map_generic(desired)), FILE_OPENED
         else:
             obj, information = self._open(self._target(thread, oa), map_generic(desired), disposition, options,

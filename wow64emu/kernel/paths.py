@@ -30,6 +30,9 @@ gets for the system's files on Windows). Where the user made the folder on the d
 ROOT\\Windows\\SysWOW64), its files are in the same folder too (a name the sysroot has stays the sysroot's file:
 a user file of a shipped DLL's name is shadowed), are the guest's to change, and new files go there; without it,
 nothing can be created in the system folders. C:\\Windows itself stays the drive's.
+
+C:\\System Volume Information, and anything below it, is STATUS_ACCESS_DENIED to open, create or rename to, as
+for a standard user on Windows: the registry's database is kept there (registry_keys.py), out of the guest's reach.
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ DRIVE_PREFIXES = ("\\??\\", "\\dosdevices\\", "\\global??\\")
 SYSROOT = Path(os.path.realpath(Path(__file__).parents[1] / "sysroot" / "Windows"))
 _SYSTEM_FOLDERS = {"SYSTEM32": "System32", "SYSWOW64": "SysWOW64"}  # upcased name -> the sysroot's folder
 STANDARD_FOLDERS = {upcase(n): n for n in ("Program Files", "Program Files (x86)")}  # made when first named
+_PRIVATE_FOLDER = "SYSTEM VOLUME INFORMATION"  # the system's own: the registry's database lives there
 _INVALID_CHARS = frozenset('<>:"|?*/\\') | frozenset(chr(c) for c in range(0x20))
 
 
@@ -162,6 +166,8 @@ def _resolve(drive: Path, name: str, base: HostPath | None) -> HostPath:
         parts = (rest[:-1] if trailing else rest).split("\\")
     for part in parts:
         check_component(part)
+    if start == drive and parts and upcase(parts[0]) == _PRIVATE_FOLDER:
+        raise NtError(NTSTATUS.ACCESS_DENIED)
     if start == drive and parts:
         _standard_folder(drive, parts[0])
     if is_system(start):

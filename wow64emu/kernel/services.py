@@ -27,7 +27,9 @@ from . import (
     fsinfo,
     memory,
     objects,
+    pipes,
     process,
+    registry,
     section,
     security,
     sync,
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
     from .threadobject import Thread
 
 AREAS: tuple[ModuleType, ...] = (objects, files, fileinfo, directory, fsinfo, memory, section, process, thread,
-                                 security, sysinfo, sync, time, exceptions)
+                                 security, sysinfo, sync, time, exceptions, pipes, registry)
 Service = Callable[..., int]
 
 

@@ -1,10 +1,11 @@
 """The System: one per emulator run, holding what Windows keeps once for the whole machine.
 
 Physical memory and its commit limit (--memory-limit), KUSER_SHARED_DATA and its clocks, the object namespace
-(\\BaseNamedObjects and the directory objects), the C: volume, the console (over the host streams), the allocator
-of process and thread ids, the table of processes, the scheduler and the service table. Each process gets its CPU
-from the System, which chooses the backend. A System can hold several processes: a second one shares the namespace
-and the volume with the first and needs nothing new of them. Two Systems share nothing.
+(\\BaseNamedObjects and the directory objects), the C: volume, the pipes, the registry (opened when first used),
+the console (over the host streams), the allocator of process and thread ids, the table of processes, the
+scheduler and the service table. Each process gets its CPU from the System, which chooses the backend. A System
+can hold several processes: a second one shares the namespace and the volume with the first and needs nothing new
+of them. Two Systems share nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from ..emu.physical import DEFAULT_COMMIT_LIMIT, PhysicalMemory
 from ..errors import GuestBudgetExceeded
 from .console import Console, StdStreams
 from .namespace import Namespace
+from .pipes import NamedPipes
 from .process import Process
+from .registry_keys import Registry
 from .scheduler import Scheduler
 from .services import ServiceTable
 from .shareddata import SharedUserData
@@ -40,6 +43,8 @@ class System:
         self.console = Console(streams)
         self.namespace = Namespace()
         self.volume = Volume(root)
+        self.pipes = NamedPipes()
+        self.registry = Registry(root)
         self.processes: dict[int, Process] = {}
         self.services = ServiceTable(self)
         self.scheduler = Scheduler(self)

@@ -21,8 +21,9 @@ from pathlib import Path
 
 from ..emu.memory import AddressSpace
 from ..errors import BadImage, GuestFault
+from ..image.directories import Import, Rva
 from ..image.mapping import LoadedModule, Va, file_name, map_image
-from ..image.pe import Import, PEImage, Rva
+from ..image.pe import PEImage
 from ..kernel.dirindex import INDEX
 from .apiset import host_of
 
@@ -180,8 +181,8 @@ class Linker:
 
     def _resolve(self, dep: LoadedModule, entry: Import | str | int, depth: int = 0) -> Va:
         """The address of an export, following forwarders (which may load further DLLs)."""
-        key = entry if isinstance(entry, str | int) else entry.name or entry.ordinal
-        assert key is not None
+        key = entry if isinstance(entry, str | int) else entry.name if entry.name is not None else entry.ordinal
+        assert key is not None  # an Import has a name or an ordinal
         target = dep.export(key)
         if target is None:
             raise _not_found(dep.name, key)

@@ -1,6 +1,7 @@
 """The system-call table: one declaration per call, the single source of truth.
 
-Each area module (files, memory, objects, process, sync, time, exceptions) declares its calls; this module gathers them.
+Each area module (files, memory, objects, process, sync, time, exceptions, registry) declares its calls; this
+module gathers them.
 Each entry names a call and types its parameters. The number comes from the Windows 10 22H2 x64 table shipped in
 wow64emu/data (never invented); the 32-bit argument bytes (the stub's `ret N`) follow from the parameters. The
 guest stubs (guest/ntdll, by stubgen.py), the thunk table, the kernel's service table and `wow64emu syscalls` all
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
 
-from . import exceptions, files, memory, objects, process, sync, time
+from . import exceptions, files, memory, objects, pipes, process, registry, sync, time
 from .decl import Param
 
 
@@ -50,7 +51,7 @@ def windows_numbers() -> dict[str, int]:
     return numbers
 
 
-AREAS = (files, memory, objects, process, sync, time, exceptions)
+AREAS = (files, memory, objects, process, sync, time, exceptions, pipes, registry)
 
 
 @cache

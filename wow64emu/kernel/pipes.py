@@ -1,0 +1,254 @@
+"""Pipes: the named-pipe file system (\\Device\\NamedPipe) and the anonymous pipes kernel32's CreatePipe makes on it.
+
+What Windows 10 does, and this kernel after it:
+- NtCreateNamedPipeFile makes the server end of a new instance, named `\\Device\\NamedPipe\\NAME` (through the
+  `\\??\\pipe\\` link) or, relative to a handle to `\\Device\\NamedPipe\\` with an empty name, unnamed: that is
+  CreatePipe's read end. An instance listens as soon as it exists. FILE_CREATE fails when the name has instances
+  (STATUS_ACCESS_DENIED, as FILE_FLAG_FIRST_PIPE_INSTANCE does); no more instances than MaximumInstances
+  (STATUS_INSTANCE_NOT_AVAILABLE).
+- A client opens the name (NtCreateFile / NtOpenFile), or the server's handle with an empty name (CreatePipe's
+  write end): it connects to a listening instance (STATUS_PIPE_NOT_AVAILABLE when every instance is taken,
+  STATUS_OBJECT_NAME_NOT_FOUND when the name has none).
+- Each direction holds its data in a buffer of the instance's quota (the sizes given, 4 KB when 0). A read takes
+  what there is, up to its length; with the other end closed and nothing left it fails with STATUS_PIPE_BROKEN
+  (ERROR_BROKEN_PIPE, which the C runtime takes for the end of the file). A write into a pipe whose other end
+  has closed fails with STATUS_PIPE_CLOSING (ERROR_NO_DATA); on a server no client has connected to, either
+  fails with STATUS_PIPE_LISTENING.
+- A read of an empty pipe whose writer is open, and a write past the quota, wait for the other end. A process of
+  this emulator has one thread, so nothing could ever end that wait: the run stops there with one line
+  (WaitForever), where Windows would hang. Byte mode only: a message-mode pipe is refused with
+  STATUS_NOT_SUPPORTED and a warning.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..nt.status import NTSTATUS
+from .errors import NtError
+from .fileobject import IoObject, IoServices, map_generic, write_iosb
+from .handles import KernelObject, is_pseudo_handle
+from .paths import CapturedAttributes, read_object_attributes
+from .scheduler import WaitForever
+
+if TYPE_CHECKING:
+    from .threadobject import Thread
+
+log = logging.getLogger(__name__)
+
+FILE_DEVICE_NAMED_PIPE = 0x11
+DEFAULT_QUOTA = 0x1000
+MAX_QUOTA = 0x100000  # what one direction may hold: the host memory a pipe costs stays small
+UNLIMITED_INSTANCES = 0xFFFFFFFF
+_PREFIXES = ("\\device\\namedpipe\\", "\\??\\pipe\\", "\\global??\\pipe\\", "\\dosdevices\\pipe\\")
+_ROOT_NAMES = ("\\device\\namedpipe", "\\device\\namedpipe\\")
+_FILE_CREATE, _FILE_OPEN_IF = 2, 3
+
+
+@dataclass
+class Instance:
+    """One instance of a pipe: a server end, at most one client, a buffer each way."""
+
+    name: str  # as created, "" for an anonymous pipe
+    quota_in: int  # client -> server
+    quota_out: int  # server -> client
+    to_server: bytearray = field(default_factory=bytearray)
+    to_client: bytearray = field(default_factory=bytearray)
+    server_open: bool = True
+    client_open: bool = False
+    connected: bool = False  # a client has connected (and may have gone since)
+
+
+class PipeEnd(IoObject):
+    """A File object on one end of a pipe instance."""
+
+    seekable = False
+    device_type = FILE_DEVICE_NAMED_PIPE
+
+    def __init__(self, pipes: NamedPipes, instance: Instance, server: bool, access: int, options: int) -> None:
+        super().__init__(access, options)
+        self.pipes = pipes
+        self.instance = instance
+        self.server = server
+
+    def describe(self) -> str:
+        name = self.instance.name or "(anonymous)"
+        return f"File \\Device\\NamedPipe\\{name} ({'server' if self.server else 'client'} end)"
+
+    def query_name(self) -> str:
+        return f"\\Device\\NamedPipe\\{self.instance.name}" if self.instance.name else "\\Device\\NamedPipe\\"
+
+    def _peer_open(self) -> bool:
+        return self.instance.client_open if self.server else self.instance.server_open
+
+    def read(self, offset: int, length: int) -> bytes:
+        inst = self.instance
+        buffer = inst.to_server if self.server else inst.to_client
+        if self.server and not inst.connected:
+            raise NtError(NTSTATUS.PIPE_LISTENING)
+        if buffer:
+            data = bytes(buffer[:length])
+            del buffer[:length]
+            return data
+        if not length:
+            return b""
+        if not self._peer_open():
+            raise NtError(NTSTATUS.PIPE_BROKEN)
+        raise WaitForever(f"the guest reads from an empty pipe ({self.describe()}) whose writer is open, and has "
+                          "no other thread to write to it")
+
+    def write(self, offset: int | None, data: bytes) -> int:
+        inst = self.instance
+        if self.server and not inst.connected:
+            raise NtError(NTSTATUS.PIPE_LISTENING)
+        if not self._peer_open():
+            raise NtError(NTSTATUS.PIPE_CLOSING)
+        buffer, quota = (inst.to_client, inst.quota_out) if self.server else (inst.to_server, inst.quota_in)
+        if len(buffer) + len(data) > quota:
+            raise WaitForever(f"the guest writes {len(data)} bytes into a pipe ({self.describe()}) that holds "
+                              f"{quota - len(buffer)} more, and has no other thread to read from it")
+        buffer += data
+        return 0
+
+    def flush(self) -> None:
+        pass  # FlushFileBuffers on a pipe waits until the other end has read everything: nothing to do here
+
+    def close(self) -> None:
+        inst = self.instance
+        if self.server:  # what was written to this end and not read goes with it; what it wrote stays
+            inst.server_open = False
+            inst.to_server.clear()
+            self.pipes.remove(inst)
+        else:
+            inst.client_open = False
+            inst.to_client.clear()
+
+
+class PipeRoot(IoObject):
+    """A handle to \\Device\\NamedPipe\\ itself: the directory an anonymous pipe is created relative to."""
+
+    seekable = False
+    device_type = FILE_DEVICE_NAMED_PIPE
+
+    def describe(self) -> str:
+        return "File \\Device\\NamedPipe\\"
+
+    def query_name(self) -> str:
+        return "\\Device\\NamedPipe\\"
+
+
+class NamedPipes:
+    """The System's pipe instances by name (lower case), each name's instances in creation order."""
+
+    def __init__(self) -> None:
+        self.by_name: dict[str, list[Instance]] = {}
+
+    def remove(self, inst: Instance) -> None:
+        instances = self.by_name.get(inst.name.lower())
+        if instances and inst in instances:
+            instances.remove(inst)
+            if not instances:
+                del self.by_name[inst.name.lower()]
+
+
+def pipe_name(name: str) -> str | None:
+    """The pipe an absolute NT name opens ("" for the file system's root), or None when it names no pipe."""
+    lowered = name.lower()
+    if lowered in _ROOT_NAMES:
+        return ""
+    for prefix in _PREFIXES:
+        if lowered.startswith(prefix):
+            return name[len(prefix):]
+    return None
+
+
+def open_client(thread: Thread, pipes: NamedPipes, oa: CapturedAttributes, access: int,
+                options: int) -> IoObject | None:
+    """What NtCreateFile / NtOpenFile opens when the name is the pipe file system's: the root, or the client end
+    of a listening instance; None when the name is not a pipe's."""
+    if oa.root_directory and not is_pseudo_handle(oa.root_directory):
+        base = thread.process.handles.get(oa.root_directory, KernelObject)
+        if isinstance(base, PipeEnd):
+            if oa.name:
+                raise NtError(NTSTATUS.INVALID_PARAMETER)
+            return _connect(pipes, [base.instance], access, options)
+        if isinstance(base, PipeRoot):
+            return _connect(pipes, pipes.by_name.get((oa.name or "").lower(), []), access, options) if oa.name \
+                else PipeRoot(access, options)
+        return None
+    name = pipe_name(oa.name) if oa.name and not oa.root_directory else None
+    if name is None:
+        return None
+    if not name:
+        return PipeRoot(access, options)
+    return _connect(pipes, pipes.by_name.get(name.lower(), []), access, options)
+
+
+def _connect(pipes: NamedPipes, instances: list[Instance], access: int, options: int) -> PipeEnd:
+    if not instances:
+        raise NtError(NTSTATUS.OBJECT_NAME_NOT_FOUND)
+    for inst in instances:
+        if inst.server_open and not inst.connected:
+            inst.connected = inst.client_open = True
+            return PipeEnd(pipes, inst, False, access, options)
+    raise NtError(NTSTATUS.PIPE_NOT_AVAILABLE)
+
+
+class PipeServices(IoServices):
+    def NtCreateNamedPipeFile(self, thread: Thread, FileHandle: int, DesiredAccess: int, ObjectAttributes: int,
+                              IoStatusBlock: int, ShareAccess: int, CreateDisposition: int, CreateOptions: int,
+                              NamedPipeType: int, ReadMode: int, CompletionMode: int, MaximumInstances: int,
+                              InboundQuota: int, OutboundQuota: int, DefaultTimeout: int) -> int:
+        memory = thread.process.memory
+        memory.probe(FileHandle, 8, write=True)
+        memory.probe(IoStatusBlock, 16, write=True)
+        disposition = CreateDisposition & 0xFFFFFFFF
+        if disposition not in (_FILE_CREATE, _FILE_OPEN_IF) or MaximumInstances & 0xFFFFFFFF == 0:
+            raise NtError(NTSTATUS.INVALID_PARAMETER)
+        if NamedPipeType & 1 or ReadMode & 1:
+            log.warning("NtCreateNamedPipeFile: message-mode pipes are not implemented")
+            raise NtError(NTSTATUS.NOT_SUPPORTED)
+        if DefaultTimeout:
+            memory.read(DefaultTimeout, 8)
+        oa = read_object_attributes(memory, ObjectAttributes)
+        name = self._server_name(thread, oa)
+        pipes = self.system.pipes
+        instances = pipes.by_name.setdefault(name.lower(), []) if name else []
+        if instances and disposition == _FILE_CREATE:
+            raise NtError(NTSTATUS.ACCESS_DENIED)
+        limit = MaximumInstances & 0xFFFFFFFF
+        if limit != UNLIMITED_INSTANCES and len(instances) >= limit:
+            raise NtError(NTSTATUS.INSTANCE_NOT_AVAILABLE)
+        inst = Instance(name, _quota(InboundQuota), _quota(OutboundQuota))
+        end = PipeEnd(pipes, inst, True, map_generic(DesiredAccess & 0xFFFFFFFF), CreateOptions & 0xFFFFFFFF)
+        handle = thread.process.handles.insert(end)
+        if name:
+            instances.append(inst)
+        memory.write_u64(FileHandle, handle)
+        write_iosb(memory, IoStatusBlock, NTSTATUS.SUCCESS, 2)  # FILE_CREATED
+        return NTSTATUS.SUCCESS
+
+    def _server_name(self, thread: Thread, oa: CapturedAttributes) -> str:
+        """The name of the pipe to create: "" for an anonymous one (an empty name relative to the root)."""
+        if oa.root_directory:
+            if is_pseudo_handle(oa.root_directory):
+                raise NtError(NTSTATUS.OBJECT_TYPE_MISMATCH)
+            if not isinstance(thread.process.handles.get(oa.root_directory, KernelObject), PipeRoot):
+                raise NtError(NTSTATUS.OBJECT_TYPE_MISMATCH)
+            name = oa.name or ""
+        else:
+            name = pipe_name(oa.name) if oa.name else None
+            if not name:
+                raise NtError(NTSTATUS.OBJECT_NAME_INVALID)
+        if "\\" in name:
+            raise NtError(NTSTATUS.OBJECT_NAME_INVALID)
+        return name
+
+
+def _quota(value: int) -> int:
+    return min(value & 0xFFFFFFFF or DEFAULT_QUOTA, MAX_QUOTA)
+
+
+SERVICES = (PipeServices.NtCreateNamedPipeFile,)
