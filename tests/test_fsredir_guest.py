@@ -30,6 +30,10 @@ SAME = [
     "SysWOW64\\wow64.dll: ret=0 err=2\n",
     "LoadLibraryW(System32\\kernel32.dll) is kernel32: ret=1 err=61166\n",
     "create System32\\kernel32.dll: ret=0 err=5\n",
+    # names the kernel refuses, refused alike through the redirector (each names System32\kernel32.dll)
+    "-- hostile names\nmisaligned name: status=0x80000002\nodd length: status=0xc0000033\n"
+    "name in no memory: status=0xc0000005\nrelative to a bad handle: status=0xc0000008\n"
+    "attributes of a bad length: status=0xc000000d\n",
 ]
 # line -> (what the 32-bit program sees, what the 64-bit one sees)
 DIFFERENT = {
