@@ -27,6 +27,7 @@ from . import (
     fsinfo,
     memory,
     objects,
+    privileges,
     process,
     registry,
     section,
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     from .threadobject import Thread
 
 AREAS: tuple[ModuleType, ...] = (objects, files, fileinfo, directory, fsinfo, memory, section, process, thread,
-                                 security, sysinfo, sync, time, exceptions, registry)
+                                 security, sysinfo, sync, time, exceptions, registry, privileges)
 Service = Callable[..., int]
 
 

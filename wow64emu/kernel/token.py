@@ -22,9 +22,11 @@ from ..nt.process import (
     TokenType,
     TokenUser,
 )
+from ..nt.security import TokenPrivileges
 from ..nt.status import NTSTATUS
 from .errors import NtError
 from .handles import KernelObject
+from .tokenprivileges import initial_privileges, privileges_answer
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +66,7 @@ class Token(KernelObject):
         self.level = level  # the impersonation level of an impersonation token
         self.user = USER_SID
         self.integrity = MEDIUM_INTEGRITY_SID
+        self.privileges = initial_privileges(USER_PRIVILEGES)  # LUID -> attributes (tokenprivileges.py)
 
     def describe(self) -> str:
         kind = "primary" if self.token_type == TOKEN_PRIMARY else f"impersonation, level {self.level}"
@@ -72,7 +75,7 @@ class Token(KernelObject):
     def impersonation(self, level: int) -> Token:
         """A copy of this token for a thread to impersonate with, at `level`."""
         copy = Token(TOKEN_IMPERSONATION, level)
-        copy.user, copy.integrity = self.user, self.integrity
+        copy.user, copy.integrity, copy.privileges = self.user, self.integrity, dict(self.privileges)
         return copy
 
     def information(self, info_class: int, buffer: int) -> bytes:
@@ -110,4 +113,5 @@ _CLASSES: dict[int, Callable[[Token, int], bytes]] = {
     TokenIntegrityLevel: lambda token, buffer: _sid_and_attributes(
         token.integrity, SE_GROUP_INTEGRITY | SE_GROUP_INTEGRITY_ENABLED, buffer),
     TokenIsAppContainer: _ulong(lambda _token: 0),
+    TokenPrivileges: privileges_answer,
 }

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
 
-from . import exceptions, files, memory, objects, process, registry, sync, time
+from . import exceptions, files, memory, objects, process, registry, security, sync, time
 from .decl import Param
 
 
@@ -51,7 +51,7 @@ def windows_numbers() -> dict[str, int]:
     return numbers
 
 
-AREAS = (files, memory, objects, process, sync, time, exceptions, registry)
+AREAS = (files, memory, objects, process, sync, time, exceptions, registry, security)
 
 
 @cache

@@ -93,11 +93,47 @@ NtQueryInformationFile:
         .byte   0xC3                    /* ret */
 
         .p2align 4, 0x90
+        .globl  NtOpenKey
+NtOpenKey:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0012                  /* mov eax, NtOpenKey */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtEnumerateValueKey
+NtEnumerateValueKey:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0013                  /* mov eax, NtEnumerateValueKey */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  NtQueryDefaultLocale
 NtQueryDefaultLocale:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
         .byte   0xB8
         .long   0x0015                  /* mov eax, NtQueryDefaultLocale */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtQueryKey
+NtQueryKey:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0016                  /* mov eax, NtQueryKey */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtQueryValueKey
+NtQueryValueKey:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0017                  /* mov eax, NtQueryValueKey */
         .byte   0x0F, 0x05              /* syscall */
         .byte   0xC3                    /* ret */
 
@@ -125,6 +161,15 @@ NtSetInformationProcess:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
         .byte   0xB8
         .long   0x001c                  /* mov eax, NtSetInformationProcess */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtCreateKey
+NtCreateKey:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x001d                  /* mov eax, NtCreateKey */
         .byte   0x0F, 0x05              /* syscall */
         .byte   0xC3                    /* ret */
 
@@ -246,6 +291,15 @@ NtQueryPerformanceCounter:
         .byte   0xC3                    /* ret */
 
         .p2align 4, 0x90
+        .globl  NtEnumerateKey
+NtEnumerateKey:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0032                  /* mov eax, NtEnumerateKey */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  NtOpenFile
 NtOpenFile:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
@@ -341,6 +395,15 @@ NtOpenEvent:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
         .byte   0xB8
         .long   0x0040                  /* mov eax, NtOpenEvent */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtAdjustPrivilegesToken
+NtAdjustPrivilegesToken:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0041                  /* mov eax, NtAdjustPrivilegesToken */
         .byte   0x0F, 0x05              /* syscall */
         .byte   0xC3                    /* ret */
 
@@ -471,6 +534,15 @@ NtSetInformationObject:
         .byte   0xC3                    /* ret */
 
         .p2align 4, 0x90
+        .globl  NtSetValueKey
+NtSetValueKey:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0060                  /* mov eax, NtSetValueKey */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  NtCompareObjects
 NtCompareObjects:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
@@ -516,6 +588,33 @@ NtDeleteFile:
         .byte   0xC3                    /* ret */
 
         .p2align 4, 0x90
+        .globl  NtDeleteKey
+NtDeleteKey:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x00d4                  /* mov eax, NtDeleteKey */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtDeleteValueKey
+NtDeleteValueKey:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x00d7                  /* mov eax, NtDeleteValueKey */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtFlushKey
+NtFlushKey:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x00ea                  /* mov eax, NtFlushKey */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  NtFlushVirtualMemory
 NtFlushVirtualMemory:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
@@ -557,6 +656,33 @@ NtMakeTemporaryObject:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
         .byte   0xB8
         .long   0x0110                  /* mov eax, NtMakeTemporaryObject */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtNotifyChangeKey
+NtNotifyChangeKey:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x011a                  /* mov eax, NtNotifyChangeKey */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtNotifyChangeMultipleKeys
+NtNotifyChangeMultipleKeys:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x011b                  /* mov eax, NtNotifyChangeMultipleKeys */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtOpenKeyEx
+NtOpenKeyEx:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0121                  /* mov eax, NtOpenKeyEx */
         .byte   0x0F, 0x05              /* syscall */
         .byte   0xC3                    /* ret */
 
@@ -633,6 +759,15 @@ NtQueryInstallUILanguage:
         .byte   0xC3                    /* ret */
 
         .p2align 4, 0x90
+        .globl  NtQueryMultipleValueKey
+NtQueryMultipleValueKey:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0155                  /* mov eax, NtQueryMultipleValueKey */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  NtQueryMutant
 NtQueryMutant:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
@@ -669,6 +804,15 @@ NtRaiseException:
         .byte   0xC3                    /* ret */
 
         .p2align 4, 0x90
+        .globl  NtRenameKey
+NtRenameKey:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0174                  /* mov eax, NtRenameKey */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  NtResetEvent
 NtResetEvent:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
@@ -683,6 +827,15 @@ NtSetContextThread:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
         .byte   0xB8
         .long   0x018d                  /* mov eax, NtSetContextThread */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtSetInformationKey
+NtSetInformationKey:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x019a                  /* mov eax, NtSetInformationKey */
         .byte   0x0F, 0x05              /* syscall */
         .byte   0xC3                    /* ret */
 

@@ -114,6 +114,28 @@ _NtQueryInformationFile@20:
         .word   0x0014                  /* ret 20 */
 
         .p2align 4, 0x90
+        .globl  _NtOpenKey@12
+_NtOpenKey@12:
+        .byte   0xB8
+        .long   0x0012                  /* mov eax, NtOpenKey */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x000c                  /* ret 12 */
+
+        .p2align 4, 0x90
+        .globl  _NtEnumerateValueKey@24
+_NtEnumerateValueKey@24:
+        .byte   0xB8
+        .long   0x0013                  /* mov eax, NtEnumerateValueKey */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0018                  /* ret 24 */
+
+        .p2align 4, 0x90
         .globl  _NtQueryDefaultLocale@8
 _NtQueryDefaultLocale@8:
         .byte   0xB8
@@ -123,6 +145,28 @@ _NtQueryDefaultLocale@8:
         .byte   0xFF, 0xD2              /* call edx */
         .byte   0xC2
         .word   0x0008                  /* ret 8 */
+
+        .p2align 4, 0x90
+        .globl  _NtQueryKey@20
+_NtQueryKey@20:
+        .byte   0xB8
+        .long   0x0016                  /* mov eax, NtQueryKey */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0014                  /* ret 20 */
+
+        .p2align 4, 0x90
+        .globl  _NtQueryValueKey@24
+_NtQueryValueKey@24:
+        .byte   0xB8
+        .long   0x0017                  /* mov eax, NtQueryValueKey */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0018                  /* ret 24 */
 
         .p2align 4, 0x90
         .globl  _NtAllocateVirtualMemory@24
@@ -156,6 +200,17 @@ _NtSetInformationProcess@16:
         .byte   0xFF, 0xD2              /* call edx */
         .byte   0xC2
         .word   0x0010                  /* ret 16 */
+
+        .p2align 4, 0x90
+        .globl  _NtCreateKey@28
+_NtCreateKey@28:
+        .byte   0xB8
+        .long   0x001d                  /* mov eax, NtCreateKey */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x001c                  /* ret 28 */
 
         .p2align 4, 0x90
         .globl  _NtFreeVirtualMemory@16
@@ -301,6 +356,17 @@ _NtQueryPerformanceCounter@8:
         .word   0x0008                  /* ret 8 */
 
         .p2align 4, 0x90
+        .globl  _NtEnumerateKey@24
+_NtEnumerateKey@24:
+        .byte   0xB8
+        .long   0x0032                  /* mov eax, NtEnumerateKey */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0018                  /* ret 24 */
+
+        .p2align 4, 0x90
         .globl  _NtOpenFile@24
 _NtOpenFile@24:
         .byte   0xB8
@@ -420,6 +486,17 @@ _NtOpenEvent@12:
         .byte   0xFF, 0xD2              /* call edx */
         .byte   0xC2
         .word   0x000c                  /* ret 12 */
+
+        .p2align 4, 0x90
+        .globl  _NtAdjustPrivilegesToken@24
+_NtAdjustPrivilegesToken@24:
+        .byte   0xB8
+        .long   0x0041                  /* mov eax, NtAdjustPrivilegesToken */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0018                  /* ret 24 */
 
         .p2align 4, 0x90
         .globl  _NtContinue@8
@@ -576,6 +653,17 @@ _NtSetInformationObject@16:
         .word   0x0010                  /* ret 16 */
 
         .p2align 4, 0x90
+        .globl  _NtSetValueKey@24
+_NtSetValueKey@24:
+        .byte   0xB8
+        .long   0x0060                  /* mov eax, NtSetValueKey */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0018                  /* ret 24 */
+
+        .p2align 4, 0x90
         .globl  _NtCompareObjects@8
 _NtCompareObjects@8:
         .byte   0xB8
@@ -624,6 +712,39 @@ _NtCreateSemaphore@20:
 _NtDeleteFile@4:
         .byte   0xB8
         .long   0x00d3                  /* mov eax, NtDeleteFile */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0004                  /* ret 4 */
+
+        .p2align 4, 0x90
+        .globl  _NtDeleteKey@4
+_NtDeleteKey@4:
+        .byte   0xB8
+        .long   0x00d4                  /* mov eax, NtDeleteKey */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0004                  /* ret 4 */
+
+        .p2align 4, 0x90
+        .globl  _NtDeleteValueKey@8
+_NtDeleteValueKey@8:
+        .byte   0xB8
+        .long   0x00d7                  /* mov eax, NtDeleteValueKey */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0008                  /* ret 8 */
+
+        .p2align 4, 0x90
+        .globl  _NtFlushKey@4
+_NtFlushKey@4:
+        .byte   0xB8
+        .long   0x00ea                  /* mov eax, NtFlushKey */
         .byte   0xBA
         .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
         .byte   0xFF, 0xD2              /* call edx */
@@ -683,6 +804,39 @@ _NtMakeTemporaryObject@4:
         .byte   0xFF, 0xD2              /* call edx */
         .byte   0xC2
         .word   0x0004                  /* ret 4 */
+
+        .p2align 4, 0x90
+        .globl  _NtNotifyChangeKey@40
+_NtNotifyChangeKey@40:
+        .byte   0xB8
+        .long   0x011a                  /* mov eax, NtNotifyChangeKey */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0028                  /* ret 40 */
+
+        .p2align 4, 0x90
+        .globl  _NtNotifyChangeMultipleKeys@48
+_NtNotifyChangeMultipleKeys@48:
+        .byte   0xB8
+        .long   0x011b                  /* mov eax, NtNotifyChangeMultipleKeys */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0030                  /* ret 48 */
+
+        .p2align 4, 0x90
+        .globl  _NtOpenKeyEx@16
+_NtOpenKeyEx@16:
+        .byte   0xB8
+        .long   0x0121                  /* mov eax, NtOpenKeyEx */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0010                  /* ret 16 */
 
         .p2align 4, 0x90
         .globl  _NtOpenMutant@12
@@ -773,6 +927,17 @@ _NtQueryInstallUILanguage@4:
         .word   0x0004                  /* ret 4 */
 
         .p2align 4, 0x90
+        .globl  _NtQueryMultipleValueKey@24
+_NtQueryMultipleValueKey@24:
+        .byte   0xB8
+        .long   0x0155                  /* mov eax, NtQueryMultipleValueKey */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0018                  /* ret 24 */
+
+        .p2align 4, 0x90
         .globl  _NtQueryMutant@20
 _NtQueryMutant@20:
         .byte   0xB8
@@ -817,6 +982,17 @@ _NtRaiseException@12:
         .word   0x000c                  /* ret 12 */
 
         .p2align 4, 0x90
+        .globl  _NtRenameKey@8
+_NtRenameKey@8:
+        .byte   0xB8
+        .long   0x0174                  /* mov eax, NtRenameKey */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0008                  /* ret 8 */
+
+        .p2align 4, 0x90
         .globl  _NtResetEvent@8
 _NtResetEvent@8:
         .byte   0xB8
@@ -837,6 +1013,17 @@ _NtSetContextThread@8:
         .byte   0xFF, 0xD2              /* call edx */
         .byte   0xC2
         .word   0x0008                  /* ret 8 */
+
+        .p2align 4, 0x90
+        .globl  _NtSetInformationKey@16
+_NtSetInformationKey@16:
+        .byte   0xB8
+        .long   0x019a                  /* mov eax, NtSetInformationKey */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0010                  /* ret 16 */
 
         .p2align 4, 0x90
         .globl  _NtSetSystemTime@8
