@@ -37,7 +37,8 @@ LEFT_OUT = {"NtTerminateProcess"}
 VALUES = (0, 1, 2, 4, 8, 0x10, 0x40, 0x80, 0x100, 0x1000, 0xFFFF, 0x10000, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF,
           0xFFFFFFFFFFFFFFFF, 0xFFFFFFFFFFFFFFFE, 0x7FFE0000, 0x7FFE0010, 0x7FFFFFFF0000, 1 << 47, 1 << 63)
 NAMES = ("\\??\\C:\\f", "\\??\\C:\\", "\\BaseNamedObjects\\x", "\\??\\NUL", "\\??\\C:\\d\\", "x", "\\",
-         "\\??\\CON", "\\??\\C:\\..\\..", "\\Device\\HarddiskVolume1\\f")
+         "\\??\\CON", "\\??\\C:\\..\\..", "\\Device\\HarddiskVolume1\\f", "\\Registry\\Machine\\Software",
+         "\\REGISTRY\\USER\\S-1-5-21-1004336348-1177238915-682003330-1001\\Software")
 
 
 class Fuzzer:

@@ -174,26 +174,25 @@ def test_short_buffers_get_too_small_or_the_partial_data(rig: RegRig) -> None:
     assert rig.query_value(key, "Nope", R.KeyValueBasicInformation, 64)[0] == NTSTATUS.OBJECT_NAME_NOT_FOUND
 
 
+def enumerate_names(rig: RegRig, call: str, key: int, info_class: int, length_at: int) -> list[str]:
+    """The names an enumeration gives, in order, until STATUS_NO_MORE_ENTRIES (the name follows its length)."""
+    names = []
+    buf, result = rig.out(128), rig.out(4)
+    while (status := rig.call(call, key, len(names), info_class, buf, 128, result)) != NTSTATUS.NO_MORE_ENTRIES:
+        assert status == NTSTATUS.SUCCESS
+        length = struct.unpack_from("<I", rig.read(buf, length_at + 4), length_at)[0]
+        names.append(rig.read(buf + length_at + 4, length).decode("utf-16-le"))
+    return names
+
+
 def test_values_enumerate_in_the_order_made_and_subkeys_by_name(rig: RegRig) -> None:
     key = user_key(rig, "Order")
     for name in ("zeta", "Alpha", "mid"):
         rig.set_value(key, name, R.REG_DWORD, b"\0\0\0\0")
         assert rig.create(name, root=key)[0] == NTSTATUS.SUCCESS
     rig.set_value(key, "ALPHA", R.REG_SZ, b"x\0")  # replaced in place, name kept
-    names, subkeys = [], []
-    buf, result = rig.out(128), rig.out(4)
-    for i in range(4):
-        status = rig.call("NtEnumerateValueKey", key, i, R.KeyValueBasicInformation, buf, 128, result)
-        if status == NTSTATUS.NO_MORE_ENTRIES:
-            break
-        length = struct.unpack_from("<I", rig.read(buf, 12), 8)[0]
-        names.append(rig.read(buf + 12, length).decode("utf-16-le"))
-    for i in range(4):
-        status = rig.call("NtEnumerateKey", key, i, R.KeyBasicInformation, buf, 128, result)
-        if status == NTSTATUS.NO_MORE_ENTRIES:
-            break
-        length = struct.unpack_from("<I", rig.read(buf, 16), 12)[0]
-        subkeys.append(rig.read(buf + 16, length).decode("utf-16-le"))
+    names = enumerate_names(rig, "NtEnumerateValueKey", key, R.KeyValueBasicInformation, 8)
+    subkeys = enumerate_names(rig, "NtEnumerateKey", key, R.KeyBasicInformation, 12)
     assert names == ["zeta", "Alpha", "mid"] and subkeys == ["Alpha", "mid", "zeta"]
     status, data, length = rig.query_key(key, R.KeyFullInformation)
     _, _, class_offset, class_length, nsub, max_name, max_class, nvalues, max_vname, max_vdata = \
@@ -336,9 +335,9 @@ def test_the_limits_of_names_and_depth(rig: RegRig) -> None:
     assert rig.create("hid\0den", root=key)[0] == NTSTATUS.SUCCESS
     rig.open("hid\0den", root=key)
     rig.open("hid", root=key, expect=NTSTATUS.OBJECT_NAME_NOT_FOUND)
-    # \REGISTRY\USER\<SID>\Software\Limits is 4 levels down: 508 more reach 512, the 513th is refused.
+    # \REGISTRY\USER\<SID>\Software\Limits has 5 levels: 507 more make 512, a 513th is refused.
     current = key
-    for _ in range(508):
+    for _ in range(507):
         status, current, _ = rig.create("d", root=current)
         assert status == NTSTATUS.SUCCESS
     assert rig.create("d", root=current)[0] == NTSTATUS.INVALID_PARAMETER
@@ -376,3 +375,26 @@ def test_many_values_cost_each_call_the_same(rig: RegRig) -> None:
         assert rig.call("NtEnumerateValueKey", key, 18_000 + i, 2, buf, 64, result) == NTSTATUS.SUCCESS
     assert struct.unpack_from("<I", rig.read(buf, 16), 12)[0] == 19_999
     assert time.perf_counter() - start < 2.0
+
+
+def test_key_value_entry_has_windows_sizes_in_both_widths() -> None:
+    assert (R.KEY_VALUE_ENTRY.size(32), R.KEY_VALUE_ENTRY.size(64)) == (16, 24)
+    assert [R.KEY_VALUE_ENTRY.offset(f, 64) for f in ("ValueName", "DataLength", "DataOffset", "Type")] == \
+        [0, 8, 12, 16]
+    assert R.KEY_VALUE_ENTRY.offset("Type", 32) == 12
+
+
+def test_a_key_made_again_after_a_delete_is_a_new_key(rig: RegRig) -> None:
+    old = user_key(rig, "Again")
+    assert rig.call("NtDeleteKey", old) == NTSTATUS.SUCCESS
+    new = user_key(rig, "Again")  # the old handle is still open
+    assert rig.set_value(new, "v", R.REG_DWORD, b"\0\0\0\0") == NTSTATUS.SUCCESS
+    assert rig.set_value(old, "v", R.REG_DWORD, b"\0\0\0\0") == NTSTATUS.KEY_DELETED
+
+
+def test_a_link_to_itself_ends(rig: RegRig) -> None:
+    status, link, _ = rig.create(f"{USER}\\Software\\Loop", options=REG_OPTION_VOLATILE | REG_OPTION_CREATE_LINK)
+    assert status == NTSTATUS.SUCCESS
+    rig.set_value(link, "SymbolicLinkValue", R.REG_LINK, f"{USER}\\Software\\Loop".encode("utf-16-le"))
+    rig.open(f"{USER}\\Software\\Loop", expect=NTSTATUS.NAME_TOO_LONG)
+    rig.open(f"{USER}\\Software\\Loop\\Below", expect=NTSTATUS.NAME_TOO_LONG)

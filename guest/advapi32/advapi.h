@@ -20,8 +20,17 @@
 
 #define _ADVAPI32_          /* windows.h declares our own exports without dllimport */
 #define WINIMPM             /* and wincrypt.h */
-#include "ntkey.h"
+#include "nt.h"
 #include <sddl.h>
+
+#ifndef OBJ_OPENLINK
+#define OBJ_OPENLINK 0x00000100L
+#endif
+
+/* NtSetInformationKey's KeyWow64FlagsInformation (nt/registry.h has the classes). */
+typedef struct _KEY_WOW64_FLAGS_INFORMATION {
+    ULONG UserFlags;
+} KEY_WOW64_FLAGS_INFORMATION;
 
 #define STATUS_NONE_MAPPED ((NTSTATUS)0xC0000073L)
 

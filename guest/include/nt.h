@@ -276,6 +276,7 @@ NT_IMPORT ULONG NTAPI RtlNtStatusToDosErrorNoTeb(NTSTATUS Status);
 #include "nt/memory.h"
 #include "nt/objects.h"
 #include "nt/process.h"
+#include "nt/registry.h"
 #include "nt/security.h"
 #include "nt/sync.h"
 

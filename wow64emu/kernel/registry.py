@@ -7,9 +7,10 @@ registry_info.py. Choices where Windows is subtle, following its order of checks
   subkeys, KEY_SET_VALUE to set or delete a value or set key information, DELETE to delete a key, KEY_WRITE to
   rename, KEY_NOTIFY to watch. A handle to a key deleted since is STATUS_KEY_DELETED for everything but NtClose.
 - Creating a subkey needs KEY_CREATE_SUB_KEY in the parent's security, not in the RootDirectory handle's access.
-  A stable key under a volatile one is STATUS_CHILD_MUST_BE_VOLATILE; a key more than 512 levels deep
-  STATUS_INVALID_PARAMETER. An absolute name outside `\\REGISTRY` is looked up in the object namespace: what is
-  there is no key (STATUS_OBJECT_TYPE_MISMATCH), what is not there STATUS_OBJECT_NAME_NOT_FOUND.
+  A stable key under a volatile one is STATUS_CHILD_MUST_BE_VOLATILE; a key whose full name would have more than
+  512 levels (`\\REGISTRY` the first) STATUS_INVALID_PARAMETER. An absolute name outside `\\REGISTRY` is looked up
+  in the object namespace: what is there is no key (STATUS_OBJECT_TYPE_MISMATCH), what is not there
+  STATUS_OBJECT_NAME_NOT_FOUND.
 - A key with subkeys cannot be deleted, nor can a hive's root (STATUS_CANNOT_DELETE).
 - Value names are at most 16,383 characters (STATUS_INVALID_PARAMETER); value data at most MAX_VALUE_DATA bytes
   (STATUS_INSUFFICIENT_RESOURCES; Windows' limit is the hive's memory, this one keeps the host's bounded). Any type
@@ -207,7 +208,7 @@ class RegistryServices:
             needed = KEY_CREATE_SUB_KEY | (KEY_CREATE_LINK if link else 0)
             if needed & ~granted_by_security(store.path(parent.id)):
                 raise NtError(NTSTATUS.ACCESS_DENIED)
-            if len(where.name) > MAX_COMPONENT or where.depth > MAX_DEPTH:
+            if len(where.name) > MAX_COMPONENT or where.depth + 1 > MAX_DEPTH:
                 raise NtError(NTSTATUS.INVALID_PARAMETER)
             volatile = bool(CreateOptions & REG_OPTION_VOLATILE)
             if parent.volatile and not volatile:

@@ -60,7 +60,7 @@ KEY_WRITE = 0x00020006
 KEY_ALL_ACCESS = 0x000F003F
 
 MAX_COMPONENT = 255  # characters of one key name
-MAX_DEPTH = 512  # levels of keys below \REGISTRY
+MAX_DEPTH = 512  # levels of a key's full name, \REGISTRY the first (what .NET's tests find Windows allows)
 MAX_LINKS = 16  # symbolic links followed in one lookup
 
 # REG_NOTIFY_* filter bits.

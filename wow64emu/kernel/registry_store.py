@@ -9,8 +9,12 @@ Tables:
   created with), its class, last write time (FILETIME), flags (volatile, symbolic link), the user flags of
   NtSetInformationKey, and the counts and maxima NtQueryKey reports, kept up to date as Windows keeps them in the
   key node (a million values cost nothing to query).
+- `meta`: `seeded` once the default contents are all in (a run killed while seeding leaves a store seeded again).
 - `vals`: one row a value, `key` + `upname` unique, in the order the values were made (`seq`), with its type and
   data as bytes whatever the type says.
+
+The file never grows past MAX_DATABASE_BYTES (a change past it is STATUS_INSUFFICIENT_RESOURCES); a file that is no
+database stops the run with one line (RegistryUnusable).
 
 Volatile keys live in the same tables and are deleted when a store opens or closes: they never outlive the run
 that made them (a volatile key's subkeys are volatile too, so whole subtrees go). Every open also re-creates what
@@ -21,7 +25,7 @@ The Python API, for the kernel's services and for tools (`wow64emu reg`), works 
     key = store.find("\\REGISTRY\\MACHINE\\SOFTWARE")   # or store.child(parent, name); None when absent
     new = store.create(key.id, "Name", volatile=False)  # one component; RegistryStore.create_path for several
     store.set_value(new.id, "Value", REG_SZ, data); store.value(new.id, "value"); store.values(new.id)
-    store.subkeys(key.id); store.delete_value(...); store.delete(new.id); store.rename(...)
+    store.subkeys(key.id); store.delete_value(...); store.delete(new.id, tree=True); store.rename(...)
 Names are single components; full paths are `\\REGISTRY\\...` without link resolution (that is the services').
 """
 
@@ -29,13 +33,18 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import EmulatorError
+from ..nt.status import NTSTATUS
 from .dirindex import upcase
+from .errors import NtError
 from .registry_defaults import seed_boot, seed_machine
 from .time import system_time
 
+MAX_DATABASE_BYTES = 2 << 30  # Windows' limit of a hive's size; a guest cannot fill the host's disk past it
 REGISTRY_FOLDER = "System Volume Information"
 REGISTRY_FILE = "wow64emu-registry.sqlite3"
 ROOT_ID = 1  # \REGISTRY
@@ -46,7 +55,7 @@ KEY_SYM_LINK = 0x2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS keys (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: a handle to a deleted key must not find a new one
     parent INTEGER REFERENCES keys(id),
     name TEXT NOT NULL,
     upname TEXT NOT NULL,
@@ -74,6 +83,7 @@ CREATE TABLE IF NOT EXISTS vals (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS vals_by_name ON vals(key, upname);
 CREATE INDEX IF NOT EXISTS vals_in_order ON vals(key, seq);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value);
 """
 
 _KEY_COLUMNS = ("id, parent, name, class, written, flags, user_flags, subkeys, max_name, max_class, nvalues, "
@@ -83,6 +93,10 @@ _KEY_COLUMNS = ("id, parent, name, class, written, flags, user_flags, subkeys, m
 def name_bytes(name: str) -> int:
     """The length of a name as the registry counts it: UTF-16 bytes."""
     return len(name.encode("utf-16-le", "surrogatepass"))
+
+
+class RegistryUnusable(EmulatorError):
+    """The database file cannot be opened as the registry (not one, damaged, or refused by the host)."""
 
 
 @dataclass(frozen=True)
@@ -130,26 +144,38 @@ class RegistryStore:
 
     @classmethod
     def open(cls, path: Path | None) -> RegistryStore:
-        """Open (or create and seed) the database at `path`; None keeps it in memory."""
+        """Open (or create and seed) the database at `path`; None keeps it in memory. RegistryUnusable when the
+        file is no database of ours (or the host refuses it)."""
+        try:
+            return cls._open(path)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise RegistryUnusable(f"the registry database {path} cannot be used: {exc}") from None
+
+    @classmethod
+    def _open(cls, path: Path | None) -> RegistryStore:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(":memory:" if path is None else str(path), isolation_level="DEFERRED",
                                check_same_thread=False)
         conn.execute("PRAGMA journal_mode=" + ("MEMORY" if path is None else "WAL"))
         conn.execute("PRAGMA synchronous=NORMAL")
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count={MAX_DATABASE_BYTES // page_size}")
         store = cls(conn)
         with conn:
             conn.executescript(_SCHEMA)
-            fresh = conn.execute("SELECT count(*) FROM keys").fetchone()[0] == 0
-            if fresh:
+            fresh = conn.execute("SELECT count(*) FROM meta WHERE name = 'seeded'").fetchone()[0] == 0
+            if fresh:  # new, or a run was killed while seeding it: seeded again from nothing
+                conn.execute("DELETE FROM vals")
+                conn.execute("DELETE FROM keys")
                 conn.execute("INSERT INTO keys (id, parent, name, upname, written) VALUES (?, NULL, 'REGISTRY', "
                              "'REGISTRY', ?)", (ROOT_ID, system_time()))
         store.clear_volatile()
         if fresh:
+            seed_machine(store)
             with conn:
-                seed_machine(store)
-        with conn:
-            seed_boot(store)
+                conn.execute("INSERT INTO meta (name, value) VALUES ('seeded', 1)")
+        seed_boot(store)
         return store
 
     def close(self) -> None:
@@ -245,7 +271,7 @@ class RegistryStore:
         now = system_time()
         flags = (KEY_VOLATILE if volatile else 0) | (KEY_SYM_LINK if link else 0)
         self._forget(parent)
-        with self._conn:
+        with self._changing():
             cur = self._conn.execute("INSERT INTO keys (parent, name, upname, class, written, flags, depth) "
                                      "VALUES (?, ?, ?, ?, ?, ?, (SELECT depth + 1 FROM keys WHERE id = ?))",
                                      (parent, name, upcase(name), class_name, now, flags, parent))
@@ -264,16 +290,21 @@ class RegistryStore:
             key = self.child(key.id, part) or self.create(key.id, part, volatile=volatile)
         return key
 
-    def delete(self, key_id: int) -> None:
-        """Delete a key that has no subkeys, with its values."""
+    def delete(self, key_id: int, *, tree: bool = False) -> None:
+        """Delete a key with its values; one with subkeys only with `tree` (for tools: the services delete one key
+        at a time, as NtDeleteKey does), which deletes the whole subtree in the same transaction."""
         key = self.key(key_id)
         if key is None or key.parent is None:
             return
-        self._forget(key.parent)
+        if tree:
+            self._cursors.clear()  # the subtree's keys too
         self._forget(key_id)
-        with self._conn:
-            self._conn.execute("DELETE FROM vals WHERE key = ?", (key_id,))
-            self._conn.execute("DELETE FROM keys WHERE id = ?", (key_id,))
+        self._forget(key.parent)
+        doomed = "(WITH RECURSIVE down(id) AS (SELECT ? UNION ALL SELECT k.id FROM keys AS k JOIN down " \
+                 "ON k.parent = down.id) SELECT id FROM down)" if tree else "(?)"
+        with self._changing():
+            self._conn.execute(f"DELETE FROM vals WHERE key IN {doomed}", (key_id,))
+            self._conn.execute(f"DELETE FROM keys WHERE id IN {doomed}", (key_id,))
             self._conn.execute("UPDATE keys SET subkeys = subkeys - 1, written = ?, "
                                "max_name = CASE WHEN subkeys = 1 THEN 0 ELSE max_name END, "
                                "max_class = CASE WHEN subkeys = 1 THEN 0 ELSE max_class END WHERE id = ?",
@@ -285,7 +316,7 @@ class RegistryStore:
             return
         self._forget(key.parent)
         now = system_time()
-        with self._conn:
+        with self._changing():
             self._conn.execute("UPDATE keys SET name = ?, upname = ?, written = ? WHERE id = ?",
                                (name, upcase(name), now, key_id))
             self._conn.execute("UPDATE keys SET max_name = max(max_name, ?) WHERE id = ?",
@@ -294,7 +325,7 @@ class RegistryStore:
     def set_value(self, key_id: int, name: str, value_type: int, data: bytes) -> None:
         """Set (make or replace, in place in the order) a value; the key's write time moves."""
         self._forget(key_id)
-        with self._conn:
+        with self._changing():
             cur = self._conn.execute("UPDATE vals SET type = ?, data = ? WHERE key = ? AND upname = ?",
                                      (value_type, data, key_id, upcase(name)))
             added = 0
@@ -309,7 +340,7 @@ class RegistryStore:
     def delete_value(self, key_id: int, name: str) -> bool:
         """Delete a value; False when there is none of that name."""
         self._forget(key_id)
-        with self._conn:
+        with self._changing():
             cur = self._conn.execute("DELETE FROM vals WHERE key = ? AND upname = ?", (key_id, upcase(name)))
             if cur.rowcount == 0:
                 return False
@@ -320,17 +351,27 @@ class RegistryStore:
         return True
 
     def set_written(self, key_id: int, filetime: int) -> None:
-        with self._conn:
+        with self._changing():
             self._conn.execute("UPDATE keys SET written = ? WHERE id = ?", (filetime, key_id))
 
     def set_user_flags(self, key_id: int, flags: int) -> None:
-        with self._conn:
+        with self._changing():
             self._conn.execute("UPDATE keys SET user_flags = ? WHERE id = ?", (flags, key_id))
+
+    @contextmanager
+    def _changing(self) -> Iterator[None]:
+        """One transaction that changes the store: committed whole, or rolled back whole. A full database (past
+        MAX_DATABASE_BYTES, or the host's disk) or one another run holds too long is STATUS_INSUFFICIENT_RESOURCES."""
+        try:
+            with self._conn:
+                yield
+        except sqlite3.OperationalError:
+            raise NtError(NTSTATUS.INSUFFICIENT_RESOURCES) from None
 
     def clear_volatile(self) -> None:
         """Delete every volatile key (with its values), fixing the counts of the stable parents they leave."""
         self._cursors.clear()
-        with self._conn:
+        with self._changing():
             self._conn.execute("DELETE FROM vals WHERE key IN (SELECT id FROM keys WHERE flags & 1)")
             self._conn.execute("UPDATE keys SET subkeys = subkeys - (SELECT count(*) FROM keys AS c WHERE "
                                "c.parent = keys.id AND c.flags & 1) WHERE NOT flags & 1 AND id IN "
