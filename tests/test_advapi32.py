@@ -9,7 +9,8 @@ needed), the ANSI sizes of the A functions, RegGetValue's type checks (ERROR_UNS
 ERROR_DATATYPE_MISMATCH 1629), expansion and RRF_ZEROONFAILURE, RegEnumValue's order of checks, the predefined keys
 sign-extended in 64-bit code, HKEY_CLASSES_ROOT's merge of the user's classes over the machine's (which a standard
 user may not write), tokens and SIDs as the kernel's token gives them (S-1-5-21-...-1001, medium integrity,
-TOKEN_USER 36 bytes in 32-bit code and 44 in 64-bit code), AdjustTokenPrivileges' ERROR_NOT_ALL_ASSIGNED.
+TOKEN_USER 36 bytes in 32-bit code and 44 in 64-bit code, a standard user's groups), AdjustTokenPrivileges'
+ERROR_NOT_ALL_ASSIGNED.
 Wine (64-bit), the second opinion, prints the same registry lines but for: the order of values (Wine's by name,
 Windows' the order of writing), RegGetValue of an unterminated string (Windows terminates it) and with no RRF_RT_*
 flag (Wine 1630, here 87), RegNotifyChangeKeyValue asynchronous without an event (Wine 6, here 87), HKEY_DYN_DATA
@@ -146,6 +147,18 @@ GetTokenInformation TokenUser, no buffer -> 0 error=122
 size needed -> 36 error=122
 GetTokenInformation TokenUser ok=1 sid="S-1-5-21-1004336348-1177238915-682003330-1001"
 TokenIntegrityLevel sid="S-1-16-8192" attributes=96
+TokenGroups ok=1 count=11
+  sid="S-1-1-0" attributes=0x7
+  sid="S-1-5-32-545" attributes=0x7
+  sid="S-1-5-4" attributes=0x7
+  sid="S-1-2-1" attributes=0x7
+  sid="S-1-5-11" attributes=0x7
+  sid="S-1-5-15" attributes=0x7
+  sid="S-1-5-113" attributes=0x7
+  sid="S-1-5-5-0-238321" attributes=0xc0000007
+  sid="S-1-2-0" attributes=0x7
+  sid="S-1-5-64-10" attributes=0x7
+  sid="S-1-16-8192" attributes=0x60
 TokenElevationType -> 1 error=122
 TokenElevation -> 0 error=122
 GetTokenInformation bad handle -> 0 error=6

@@ -1,8 +1,9 @@
-"""System calls about the privileges of tokens: NtAdjustPrivilegesToken, and the TokenPrivileges class of
-NtQueryInformationToken (the other token calls and classes are declared with the processes, nt/process.py).
+"""System calls about the groups and privileges of tokens: NtAdjustPrivilegesToken, and the TokenGroups and
+TokenPrivileges classes of NtQueryInformationToken (the other token calls and classes are declared with the
+processes, nt/process.py).
 
 TOKEN_PRIVILEGES (a ULONG count, then LUID_AND_ATTRIBUTES of 12 bytes each) has the same bytes in both widths, so
-wow64 passes it through.
+wow64 passes it through; TOKEN_GROUPS holds pointers (wow64emu/thunks/security.py rebuilds it).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from .decl import ULONG_OUT, decl
 from .kinds import BOOLEAN, HANDLE, PVOID, ULONG
 
 # TOKEN_INFORMATION_CLASS
+TokenGroups = 2
 TokenPrivileges = 3
 
 # LUID_AND_ATTRIBUTES.Attributes
