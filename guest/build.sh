@@ -9,7 +9,7 @@
 #   coreutils, sed             (Debian/Ubuntu: apt-get install gcc-mingw-w64 binutils-mingw-w64)
 #
 # Outputs (committed):
-#   wow64emu/sysroot/Windows/SysWOW64/{ntdll,kernel32,shlwapi,user32,msvcrt,ucrtbase,vcruntime140}.dll   i686
+#   wow64emu/sysroot/Windows/SysWOW64/{ntdll,kernel32,shlwapi,user32,advapi32,msvcrt,ucrtbase,vcruntime140}.dll  i686
 #   wow64emu/sysroot/Windows/System32/ the same and vcruntime140_1, wow64, wow64cpu, wow64win              x86_64
 #   fixtures/bin/x86/*.exe, *.dll, fixtures/bin/x64/*.exe, *.dll
 # Scratch: guest/build/ (gitignored, wiped at each run).
@@ -124,9 +124,10 @@ for w in x86 x64; do
     import_lib "$w" "$b/kernel32_ordinal.def" "$b/libkernel32_ordinal.a"
 done
 import_lib x64 "$GUEST/wow64/wow64.def" "$B64/libwow64.a"
-# The DLLs above kernel32 (each imports kernel32 only; exports by name only, no ordinals): name, i686 base,
-# x86_64 base.
-UPPER_DLLS=("shlwapi 0x76A00000 0x7FFFFE800000" "user32 0x76900000 0x7FFFFE700000")
+# The DLLs above kernel32 (each imports kernel32, advapi32 ntdll too; exports by name only, no ordinals): name, i686
+# base, x86_64 base.
+UPPER_DLLS=("shlwapi 0x76A00000 0x7FFFFE800000" "user32 0x76900000 0x7FFFFE700000"
+            "advapi32 0x76800000 0x7FFFFE500000")
 for dll in "${UPPER_DLLS[@]}"; do
     read -r name _ _ <<<"$dll"
     cp "$GUEST/$name/$name.def" "$B32/$name.def"
@@ -211,15 +212,17 @@ done
 
 for dll in "${UPPER_DLLS[@]}"; do
     read -r name base32 base64 <<<"$dll"
-    echo "== $name (SysWOW64 and System32), one object per source, in name order; it imports kernel32 only"
+    echo "== $name (SysWOW64 and System32), one object per source, in name order"
     mapfile -t SOURCES < <(LC_ALL=C ls "$GUEST/$name"/*.c)
     for w in x86 x64; do
         b=$BUILD/$w
         compile_sources "$w" "$name" "${SOURCES[@]}"
         if [[ $w == x86 ]]; then
-            link_dll x86 "$OUT/SysWOW64/$name.dll" "$base32" "$b/$name.def" "${OBJS[@]}" "$b/libkernel32.a"
+            link_dll x86 "$OUT/SysWOW64/$name.dll" "$base32" "$b/$name.def" "${OBJS[@]}" "$b/libkernel32.a" \
+                "$b/libntdll.a"
         else
-            link_dll x64 "$OUT/System32/$name.dll" "$base64" "$b/$name.def" "${OBJS[@]}" "$b/libkernel32.a"
+            link_dll x64 "$OUT/System32/$name.dll" "$base64" "$b/$name.def" "${OBJS[@]}" "$b/libkernel32.a" \
+                "$b/libntdll.a"
         fi
     done
 done
@@ -321,7 +324,7 @@ for prog in "${PROGRAMS[@]}"; do
         if [[ $prog == ordinal ]]; then
             inputs+=("$b/libkernel32_ordinal.a")
         else
-            inputs+=("$b/libshlwapi.a" "$b/libkernel32.a" "$b/libntdll.a")
+            inputs+=("$b/libshlwapi.a" "$b/libadvapi32.a" "$b/libkernel32.a" "$b/libntdll.a")
         fi
         link_exe "$w" "$OUT/fixtures/$w/$prog.exe" "${inputs[@]}"
         if [[ $w == x86 ]] && grep -qx "$prog" "$FIXTURES/src/laa.list"; then
@@ -354,6 +357,8 @@ INSTALL=(
     "System32/shlwapi.dll:$SYSROOT/System32/shlwapi.dll"
     "SysWOW64/user32.dll:$SYSROOT/SysWOW64/user32.dll"
     "System32/user32.dll:$SYSROOT/System32/user32.dll"
+    "SysWOW64/advapi32.dll:$SYSROOT/SysWOW64/advapi32.dll"
+    "System32/advapi32.dll:$SYSROOT/System32/advapi32.dll"
     "SysWOW64/msvcrt.dll:$SYSROOT/SysWOW64/msvcrt.dll"
     "System32/msvcrt.dll:$SYSROOT/System32/msvcrt.dll"
     "SysWOW64/ucrtbase.dll:$SYSROOT/SysWOW64/ucrtbase.dll"

@@ -69,6 +69,7 @@ KERNEL32_FORWARDERS = {
 EXCEPTION_NAMES = {"RtlRaiseException", "RtlAddVectoredExceptionHandler", "RtlRemoveVectoredExceptionHandler",
                    "RtlAddVectoredContinueHandler", "RtlRemoveVectoredContinueHandler",
                    "RtlSetUnhandledExceptionFilter"}  # guest/ntdll/exception.c, ntdll32.S, ntdll64.S
+STATUS_NAMES = {"RtlNtStatusToDosError", "RtlNtStatusToDosErrorNoTeb"}  # guest/ntdll/ntstatus.c
 USER_SYNC_NAMES = {"RtlSleepConditionVariableSRW", "RtlSleepConditionVariableCS", "RtlRunOnceExecuteOnce",
                    "RtlRunOnceBeginInitialize", "RtlRunOnceComplete",  # guest/ntdll/sync.c, for usersync.c
                    "RtlFlsAlloc", "RtlFlsFree", "RtlFlsGetValue", "RtlFlsSetValue"}  # fls.c, for tlsapi.c
@@ -87,6 +88,13 @@ SHLWAPI_EXPORTS = frozenset(
         "PathFileExists", "PathIsDirectory") for suffix in "AW"}
     | {"StrCmpW", "StrCmpIW", "StrCpyW", "StrCatW"})
 
+# The advapi32.dll functions of the import census (guest/advapi32; tests/test_advapi32.py checks the rest).
+ADVAPI32_CENSUS = frozenset({
+    "RegCloseKey", "RegCreateKeyExA", "RegDeleteKeyA", "RegDeleteValueA", "RegEnumKeyExA", "RegOpenKeyExA",
+    "RegQueryValueA", "RegQueryValueExA", "RegSetValueExA", "ConvertSidToStringSidW",
+    "ConvertStringSecurityDescriptorToSecurityDescriptorW", "GetTokenInformation", "OpenProcessToken",
+    "RegDeleteValueW", "RegOpenKeyW", "RegSetValueExW"})
+
 
 @dataclass(frozen=True)
 class Dll:
@@ -98,10 +106,10 @@ class Dll:
 
 DLLS = [
     Dll("SysWOW64/ntdll.dll", I386, 0x77C00000,
-        frozenset(SYSCALL_NAMES | LOADER_NAMES | HEAP_NAMES
+        frozenset(SYSCALL_NAMES | LOADER_NAMES | HEAP_NAMES | STATUS_NAMES
                   | {"Wow64SystemServiceCall", "Wow64Transition", "RtlUserThreadStart"})),
     Dll("System32/ntdll.dll", AMD64, 0x7FFFFED40000,
-        frozenset(SYSCALL_NAMES | LOADER_NAMES | HEAP_NAMES | {"RtlUserThreadStart"})),
+        frozenset(SYSCALL_NAMES | LOADER_NAMES | HEAP_NAMES | STATUS_NAMES | {"RtlUserThreadStart"})),
     Dll("SysWOW64/kernel32.dll", I386, 0x76B00000, frozenset(KERNEL32_ORDINALS)),
     Dll("System32/kernel32.dll", AMD64, 0x7FFFFE900000, frozenset(KERNEL32_ORDINALS)),
     Dll("System32/wow64cpu.dll", AMD64, 0x77B80000,
@@ -115,6 +123,8 @@ DLLS = [
     Dll("System32/shlwapi.dll", AMD64, 0x7FFFFE800000, SHLWAPI_EXPORTS),
     Dll("SysWOW64/user32.dll", I386, 0x76900000, USER32_EXPORTS),
     Dll("System32/user32.dll", AMD64, 0x7FFFFE700000, USER32_EXPORTS),
+    Dll("SysWOW64/advapi32.dll", I386, 0x76800000, ADVAPI32_CENSUS),
+    Dll("System32/advapi32.dll", AMD64, 0x7FFFFE500000, ADVAPI32_CENSUS),
 ]
 
 # The C runtimes (guest/crt, guest/vcruntime): path, machine, image base, the DLLs each imports. They have an entry
@@ -144,6 +154,7 @@ PROGRAMS = {
     "crt_hello": ("x86", "x64"), "crt_lines": ("x86", "x64"), "regviews": ("x86", "x64"),
     "junction": ("x86", "x64"),
     "fsredir": ("x86", "x64"),
+    "advapi_reg": ("x86", "x64"), "advapi_sec": ("x86", "x64"),
 }
 # The differential-oracle scenarios (fixtures/src/oracle_*.c) are built for both widths; fixtures/README.md
 # describes them as a group.
@@ -233,6 +244,14 @@ def test_upper_dlls_export_exactly_their_list_and_import_kernel32_only(sysdir: s
     assert set(imports["kernel32.dll"]) <= set(_exports(SYSROOT / sysdir / "kernel32.dll"))
 
 
+@pytest.mark.parametrize("sysdir", ["SysWOW64", "System32"])
+def test_advapi32_imports_ntdll_and_kernel32_only(sysdir: str):
+    imports = _imports(SYSROOT / sysdir / "advapi32.dll")
+    assert set(imports) == {"ntdll.dll", "kernel32.dll"}
+    for dll, names in imports.items():
+        assert set(names) <= set(_exports(SYSROOT / sysdir / dll))
+
+
 @pytest.mark.parametrize(("path", "machine", "base", "imported"), CRT_DLLS, ids=[d[0] for d in CRT_DLLS])
 def test_c_runtime_dll_shape(path: str, machine: int, base: int, imported: set[str]):
     pe = _pe(SYSROOT / path)
@@ -276,7 +295,7 @@ def test_kernel32_imports_only_ntdll_system_calls_and_loader(sysdir: str):
     imports = _imports(SYSROOT / sysdir / "kernel32.dll")
     assert set(imports) == {"ntdll.dll"}
     assert set(imports["ntdll.dll"]) <= (SYSCALL_NAMES | LOADER_NAMES | EXCEPTION_NAMES | USER_SYNC_NAMES
-                                         | HEAP_NAMES | FS_REDIRECTION_NAMES)
+                                         | HEAP_NAMES | FS_REDIRECTION_NAMES | STATUS_NAMES)
     assert set(imports["ntdll.dll"]) <= set(_exports(SYSROOT / sysdir / "ntdll.dll"))
 
 
@@ -307,7 +326,7 @@ def test_fixture_shape(name: str, width: str):
 
 def _import_source(dll: str, width: str) -> Path:
     """The file an import of a fixture resolves against: a guest system DLL, or a fixture DLL beside it."""
-    if dll in ("kernel32.dll", "ntdll.dll", "shlwapi.dll", "msvcrt.dll"):
+    if dll in ("kernel32.dll", "ntdll.dll", "shlwapi.dll", "advapi32.dll", "msvcrt.dll"):
         return SYSROOT / WIDTH_SYSDIR[width] / dll
     assert dll.removesuffix(".dll") in FIXTURE_DLLS, dll
     return FIXTURES / "bin" / width / dll

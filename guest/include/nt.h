@@ -273,6 +273,10 @@ NT_IMPORT NTSTATUS NTAPI NtDelayExecution(BOOLEAN Alertable, PLARGE_INTEGER Dela
 NT_IMPORT NTSTATUS NTAPI NtQuerySystemTime(PLARGE_INTEGER SystemTime);
 NT_IMPORT NTSTATUS NTAPI NtSetSystemTime(PLARGE_INTEGER SystemTime, PLARGE_INTEGER PreviousTime);
 
+/* NTSTATUS -> Win32 error (guest/ntdll/ntstatus.c); RtlNtStatusToDosError also keeps the status in the TEB. */
+NT_IMPORT ULONG NTAPI RtlNtStatusToDosError(NTSTATUS Status);
+NT_IMPORT ULONG NTAPI RtlNtStatusToDosErrorNoTeb(NTSTATUS Status);
+
 /* Each kernel area declares its own structures, constants and calls in nt/<area>.h. */
 #include "nt/console.h"
 #include "nt/exceptions.h"
@@ -283,6 +287,7 @@ NT_IMPORT NTSTATUS NTAPI NtSetSystemTime(PLARGE_INTEGER SystemTime, PLARGE_INTEG
 #include "nt/objects.h"
 #include "nt/process.h"
 #include "nt/registry.h"
+#include "nt/security.h"
 #include "nt/sync.h"
 
 #ifdef __cplusplus

@@ -37,7 +37,7 @@ def _insert_token(thread: Thread, out: int, token: Token) -> int:
     return NTSTATUS.SUCCESS
 
 
-def _token(thread: Thread, handle: int) -> Token:
+def token_of(thread: Thread, handle: int) -> Token:
     """The token behind a handle or one of the pseudo token handles."""
     if handle == CURRENT_PROCESS_TOKEN:
         return thread.process.token
@@ -89,7 +89,7 @@ class TokenServices:
                                 TokenInformation: int, TokenInformationLength: int, ReturnLength: int) -> int:
         memory = thread.process.memory
         memory.probe(ReturnLength, 4, write=True)  # not optional: NULL is an access violation
-        data = _token(thread, TokenHandle).information(TokenInformationClass, TokenInformation)
+        data = token_of(thread, TokenHandle).information(TokenInformationClass, TokenInformation)
         if TokenInformationLength < len(data):
             memory.write_u32(ReturnLength, len(data))
             raise NtError(NTSTATUS.BUFFER_TOO_SMALL)

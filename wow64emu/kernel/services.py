@@ -29,6 +29,7 @@ from . import (
     memory,
     objects,
     pipes,
+    privileges,
     process,
     registry,
     section,
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     from .threadobject import Thread
 
 AREAS: tuple[ModuleType, ...] = (objects, files, fileinfo, directory, fsinfo, fsctl, memory, section, process, thread,
-                                 security, sysinfo, sync, time, exceptions, pipes, registry)
+                                 security, sysinfo, sync, time, exceptions, pipes, registry, privileges)
 Service = Callable[..., int]
 
 

@@ -22,9 +22,12 @@ from ..nt.process import (
     TokenType,
     TokenUser,
 )
+from ..nt.security import TokenGroups, TokenPrivileges
 from ..nt.status import NTSTATUS
 from .errors import NtError
 from .handles import KernelObject
+from .tokengroups import groups_answer, user_groups
+from .tokenprivileges import initial_privileges, privileges_answer
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +67,8 @@ class Token(KernelObject):
         self.level = level  # the impersonation level of an impersonation token
         self.user = USER_SID
         self.integrity = MEDIUM_INTEGRITY_SID
+        self.privileges = initial_privileges(USER_PRIVILEGES)  # LUID -> attributes (tokenprivileges.py)
+        self.groups = user_groups(self.integrity, SE_GROUP_INTEGRITY | SE_GROUP_INTEGRITY_ENABLED)  # tokengroups.py
 
     def describe(self) -> str:
         kind = "primary" if self.token_type == TOKEN_PRIMARY else f"impersonation, level {self.level}"
@@ -72,7 +77,8 @@ class Token(KernelObject):
     def impersonation(self, level: int) -> Token:
         """A copy of this token for a thread to impersonate with, at `level`."""
         copy = Token(TOKEN_IMPERSONATION, level)
-        copy.user, copy.integrity = self.user, self.integrity
+        copy.user, copy.integrity, copy.privileges = self.user, self.integrity, dict(self.privileges)
+        copy.groups = list(self.groups)
         return copy
 
     def information(self, info_class: int, buffer: int) -> bytes:
@@ -110,4 +116,6 @@ _CLASSES: dict[int, Callable[[Token, int], bytes]] = {
     TokenIntegrityLevel: lambda token, buffer: _sid_and_attributes(
         token.integrity, SE_GROUP_INTEGRITY | SE_GROUP_INTEGRITY_ENABLED, buffer),
     TokenIsAppContainer: _ulong(lambda _token: 0),
+    TokenPrivileges: privileges_answer,
+    TokenGroups: groups_answer,
 }

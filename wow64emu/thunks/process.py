@@ -35,9 +35,11 @@ from ..nt.process import (
     TokenIntegrityLevel,
     TokenUser,
 )
+from ..nt.security import TokenGroups
 from ..nt.status import NTSTATUS
 from . import infoclass as I
 from .context import ThunkContext
+from .security import token_groups
 
 
 def _own_peb32(ctx: ThunkContext, values: dict[str, int]) -> None:
@@ -86,6 +88,7 @@ TOKEN_QUERY = I.special(
              return_length_optional=False), {
         TokenUser: SID_HEADER,
         TokenIntegrityLevel: SID_HEADER,
+        TokenGroups: token_groups,
     })
 
 

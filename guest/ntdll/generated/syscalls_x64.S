@@ -408,6 +408,15 @@ NtOpenEvent:
         .byte   0xC3                    /* ret */
 
         .p2align 4, 0x90
+        .globl  NtAdjustPrivilegesToken
+NtAdjustPrivilegesToken:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0041                  /* mov eax, NtAdjustPrivilegesToken */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  NtContinue
 NtContinue:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */

@@ -499,6 +499,17 @@ _NtOpenEvent@12:
         .word   0x000c                  /* ret 12 */
 
         .p2align 4, 0x90
+        .globl  _NtAdjustPrivilegesToken@24
+_NtAdjustPrivilegesToken@24:
+        .byte   0xB8
+        .long   0x0041                  /* mov eax, NtAdjustPrivilegesToken */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0018                  /* ret 24 */
+
+        .p2align 4, 0x90
         .globl  _NtContinue@8
 _NtContinue@8:
         .byte   0xB8
