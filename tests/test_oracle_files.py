@@ -60,7 +60,9 @@ SCENARIOS = {
         "-- pipes\nCreatePipe: ret=1 err=61166\nGetFileType, pipe: ret=3 err=61166\n"
         "WriteFile, pipe: ret=1 err=61166\n  written=5\nReadFile, pipe: ret=1 err=61166\n  read=3\n"
         "ReadFile, the rest: ret=1 err=61166\n  read=2\nReadFile, writer closed: ret=0 err=109\n"
-        "WriteFile, reader closed: ret=0 err=232\n",
+        "WriteFile, reader closed: ret=0 err=232\n"
+        "NtCreateNamedPipeFile, no name: status=0xc0000033\n"
+        "NtCreateNamedPipeFile, message mode: status=0xc00000bb\n",
     ), {
         "k32": b"<dir>", "k32/attr.txt": b"attributes", "k32/data.bin": b"012345", "k32/moved": b"<dir>",
         "k32/moved/inner.txt": b"inner", "k32/moved/two.txt": b"one"}),

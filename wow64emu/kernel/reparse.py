@@ -135,7 +135,7 @@ class ReparseStore:
         self.folder = root / STORE_FOLDER / STORE_NAME
         self._points: dict[Path, ReparsePoint] = {}
         try:
-            entries = list(self.folder.iterdir())
+            entries = [self.folder / name for name in os.listdir(self.folder)]
         except OSError:  # none yet
             return
         for entry in entries:

@@ -80,6 +80,32 @@ def put_return_length(ctx: ThunkContext, p: Params, value: int | None) -> None:
 
 # ---- converters --------------------------------------------------------------------------------------------
 
+def rebuilt(ctx: ThunkContext, p: Params, narrow: Callable[[bytes, int, int], bytes], short_status: int,
+            name: str) -> None:
+    """An answer with pointers inside it, rebuilt whole: the kernel answers into an arena buffer big enough for any
+    answer this emulator gives; `narrow(data, base64, base32)` rebuilds it in the 32-bit layout, whose length decides
+    between success and `short_status` (ReturnLength = the length needed), as the kernel's own answer would."""
+    buffer64 = ctx.alloc(bytes(VARIABLE_BUFFER_LIMIT))
+    ctx.set_arg64(p.buffer, buffer64)
+    ctx.set_arg64(p.length, VARIABLE_BUFFER_LIMIT)
+    rl_addr = arena_return_length(ctx, p, always=True)
+
+    def after(ctx: ThunkContext, status: int) -> int:
+        written = kernel_return_length(ctx, rl_addr)
+        if status != NTSTATUS.SUCCESS or written is None:
+            put_return_length(ctx, p, written)
+            return status
+        buffer32 = ctx.arg32(p.buffer)
+        answer = narrow(ctx.read_arena(buffer64, written), buffer64, buffer32)
+        put_return_length(ctx, p, len(answer))
+        if ctx.arg32(p.length) < len(answer):
+            return short_status
+        ctx.write32(buffer32, answer, name)
+        return status
+
+    ctx.after(after)
+
+
 def fixed(layout: Layout, patch: Patch | None = None) -> Converter:
     """A query answered with one structure; `patch` adjusts its 64-bit values before they are narrowed."""
     size32, size64 = layout.size(32), layout.size(64)

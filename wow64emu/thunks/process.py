@@ -98,25 +98,7 @@ def _system_processes(ctx: ThunkContext, p: I.Params) -> None:
     The kernel answers into an arena buffer big enough for any list this emulator has; the 32-bit length of the
     converted records decides between success and STATUS_INFO_LENGTH_MISMATCH (ReturnLength = the length needed).
     """
-    buffer64 = ctx.alloc(bytes(I.VARIABLE_BUFFER_LIMIT))
-    ctx.set_arg64(p.buffer, buffer64)
-    ctx.set_arg64(p.length, I.VARIABLE_BUFFER_LIMIT)
-    rl_addr = I.arena_return_length(ctx, p, always=True)
-
-    def after(ctx: ThunkContext, status: int) -> int:
-        written = I.kernel_return_length(ctx, rl_addr)
-        if status != NTSTATUS.SUCCESS or written is None:
-            I.put_return_length(ctx, p, written)
-            return status
-        buffer32 = ctx.arg32(p.buffer)
-        records = narrow_process_records(ctx.read_arena(buffer64, written), buffer64, buffer32)
-        I.put_return_length(ctx, p, len(records))
-        if ctx.arg32(p.length) < len(records):
-            return NTSTATUS.INFO_LENGTH_MISMATCH
-        ctx.write32(buffer32, records, "SYSTEM_PROCESS_INFORMATION")
-        return status
-
-    ctx.after(after)
+    I.rebuilt(ctx, p, narrow_process_records, NTSTATUS.INFO_LENGTH_MISMATCH, "SYSTEM_PROCESS_INFORMATION")
 
 
 def narrow_process_records(data: bytes, base64: int, base32: int) -> bytes:

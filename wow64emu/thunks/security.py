@@ -27,22 +27,4 @@ def narrow_token_groups(data: bytes, base64: int, base32: int) -> bytes:
 
 
 def token_groups(ctx: ThunkContext, p: I.Params) -> None:
-    buffer64 = ctx.alloc(bytes(I.VARIABLE_BUFFER_LIMIT))
-    ctx.set_arg64(p.buffer, buffer64)
-    ctx.set_arg64(p.length, I.VARIABLE_BUFFER_LIMIT)
-    rl_addr = I.arena_return_length(ctx, p, always=True)
-
-    def after(ctx: ThunkContext, status: int) -> int:
-        written = I.kernel_return_length(ctx, rl_addr)
-        if status != NTSTATUS.SUCCESS or written is None:
-            I.put_return_length(ctx, p, written)
-            return status
-        buffer32 = ctx.arg32(p.buffer)
-        groups = narrow_token_groups(ctx.read_arena(buffer64, written), buffer64, buffer32)
-        I.put_return_length(ctx, p, len(groups))
-        if ctx.arg32(p.length) < len(groups):
-            return NTSTATUS.BUFFER_TOO_SMALL
-        ctx.write32(buffer32, groups, "TOKEN_GROUPS")
-        return status
-
-    ctx.after(after)
+    I.rebuilt(ctx, p, narrow_token_groups, NTSTATUS.BUFFER_TOO_SMALL, "TOKEN_GROUPS")
