@@ -11,6 +11,7 @@ import pytest
 from tests.test_kernel_files import RW, SENTINEL, SYNC, Rig, make_rig
 from wow64emu.kernel import fileobject as O
 from wow64emu.kernel import files as F
+from wow64emu.kernel.handles import HANDLE_CHARGE
 from wow64emu.kernel.scheduler import WaitForever
 from wow64emu.nt.status import NTSTATUS
 
@@ -119,3 +120,19 @@ def test_a_message_mode_pipe_is_refused_as_not_supported(rig: Rig) -> None:
 def test_a_pipe_relative_to_a_file_handle_is_an_object_type_mismatch(rig: Rig) -> None:
     file = rig.open("\\??\\C:\\f.txt")
     assert create_pipe(rig, "", root=file)[0] == NTSTATUS.OBJECT_TYPE_MISMATCH
+
+
+def test_what_a_pipe_holds_counts_against_the_commit_limit(rig: Rig) -> None:
+    """A guest cannot fill the host's memory with pipes: their bytes are charged as committed memory is."""
+    physical = rig.system.physical
+    read_end, write_end = anonymous(rig)
+    base = physical.committed
+    physical.commit_limit = base + 3000
+    assert rig.write(write_end, b"a" * 2000)[0] == NTSTATUS.SUCCESS
+    assert physical.committed == base + 2000
+    assert rig.write(write_end, b"b" * 2000)[0] == NTSTATUS.COMMITMENT_LIMIT
+    assert rig.read_file(read_end, 1500)[2] == 1500
+    assert physical.committed == base + 500
+    assert rig.write(write_end, b"c" * 2000)[0] == NTSTATUS.SUCCESS
+    rig.call("NtClose", read_end)  # what was never read goes with its reader, and so does its charge
+    assert physical.committed == base - HANDLE_CHARGE  # and the handle's own

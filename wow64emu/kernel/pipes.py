@@ -16,7 +16,9 @@ What Windows 10 does, and this kernel after it:
   fails with STATUS_PIPE_LISTENING.
 - A read of an empty pipe whose writer is open, and a write past the quota, wait for the other end. A process of
   this emulator has one thread, so nothing could ever end that wait: the run stops there with one line
-  (WaitForever), where Windows would hang. Byte mode only: a message-mode pipe is refused with
+  (WaitForever), where Windows would hang. What a pipe holds counts against the commit limit, as Windows charges
+  it to the process's quota: a guest cannot fill the host's memory with pipes (STATUS_COMMITMENT_LIMIT). Byte mode
+  only: a message-mode pipe is refused with
   STATUS_NOT_SUPPORTED and a warning.
 """
 
@@ -34,6 +36,7 @@ from .paths import CapturedAttributes, read_object_attributes
 from .scheduler import WaitForever
 
 if TYPE_CHECKING:
+    from ..emu.physical import PhysicalMemory
     from .threadobject import Thread
 
 log = logging.getLogger(__name__)
@@ -91,6 +94,7 @@ class PipeEnd(IoObject):
         if buffer:
             data = bytes(buffer[:length])
             del buffer[:length]
+            self.pipes.physical.uncharge(len(data))
             return data
         if not length:
             return b""
@@ -109,6 +113,7 @@ class PipeEnd(IoObject):
         if len(buffer) + len(data) > quota:
             raise WaitForever(f"the guest writes {len(data)} bytes into a pipe ({self.describe()}) that holds "
                               f"{quota - len(buffer)} more, and has no other thread to read from it")
+        self.pipes.physical.charge(len(data))
         buffer += data
         return 0
 
@@ -119,11 +124,11 @@ class PipeEnd(IoObject):
         inst = self.instance
         if self.server:  # what was written to this end and not read goes with it; what it wrote stays
             inst.server_open = False
-            inst.to_server.clear()
+            self.pipes.discard(inst.to_server)
             self.pipes.remove(inst)
         else:
             inst.client_open = False
-            inst.to_client.clear()
+            self.pipes.discard(inst.to_client)
 
 
 class PipeRoot(IoObject):
@@ -142,8 +147,14 @@ class PipeRoot(IoObject):
 class NamedPipes:
     """The System's pipe instances by name (lower case), each name's instances in creation order."""
 
-    def __init__(self) -> None:
+    def __init__(self, physical: PhysicalMemory) -> None:
+        self.physical = physical  # what the pipes hold is charged to the commit limit
         self.by_name: dict[str, list[Instance]] = {}
+
+    def discard(self, buffer: bytearray) -> None:
+        """Drop what a buffer holds (its reader has gone), and its charge."""
+        self.physical.uncharge(len(buffer))
+        buffer.clear()
 
     def remove(self, inst: Instance) -> None:
         instances = self.by_name.get(inst.name.lower())

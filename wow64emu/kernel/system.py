@@ -43,7 +43,7 @@ class System:
         self.console = Console(streams)
         self.namespace = Namespace()
         self.volume = Volume(root)
-        self.pipes = NamedPipes()
+        self.pipes = NamedPipes(self.physical)
         self.registry = Registry(root)
         self.processes: dict[int, Process] = {}
         self.services = ServiceTable(self)
