@@ -36,7 +36,8 @@ KERNEL32_ORDINALS = {
 }
 SYSCALL_NAMES = {c.name for c in syscalls()}
 LOADER_NAMES = {"LdrLoadDll", "LdrGetDllHandle", "LdrGetProcedureAddress", "LdrUnloadDll",  # guest/ntdll/ldr.c
-                "LdrShutdownProcess", "RtlExitUserProcess"}  # guest/ntdll/ldrinit.c
+                "LdrShutdownProcess", "RtlExitUserProcess",  # guest/ntdll/ldrinit.c
+                "LdrShutdownThread", "RtlExitUserThread", "LdrDisableThreadCalloutsForDll"}  # guest/ntdll/ldrthread.c
 WINDOWS_UNDERSCORE_NAMES = {"__C_specific_handler"}  # exported by Windows' ntdll under this very name
 HEAP_NAMES = {"RtlCreateHeap", "RtlDestroyHeap", "RtlAllocateHeap", "RtlFreeHeap", "RtlReAllocateHeap", "RtlSizeHeap",
               "RtlValidateHeap", "RtlLockHeap", "RtlUnlockHeap", "RtlGetProcessHeaps", "RtlCompactHeap",
@@ -155,6 +156,7 @@ PROGRAMS = {
     "junction": ("x86", "x64"),
     "fsredir": ("x86", "x64"),
     "advapi_reg": ("x86", "x64"), "advapi_sec": ("x86", "x64"),
+    "threads": ("x86", "x64"),
 }
 # The differential-oracle scenarios (fixtures/src/oracle_*.c) are built for both widths; fixtures/README.md
 # describes them as a group.
@@ -392,6 +394,7 @@ def test_fixtures_import_fixture_dlls_only_where_they_call_them(width: str):
     for name, widths in PROGRAMS.items():
         if width in widths:
             expected = {name.removeprefix("uses_") + ".dll"} if name.startswith("uses_") else set()
+            expected |= {"dll_threads.dll"} if name == "threads" else set()  # counts its thread notifications
             assert fixture_dlls(_fixture(name, width)) == expected, name
     for name in FIXTURE_DLLS:
         expected = {"dll_inner.dll"} if name == "dll_outer" else set()

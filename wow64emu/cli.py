@@ -126,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="stop the guest after N instructions (default: no limit)")
     run.add_argument("--timeout", type=_seconds, default=60.0, metavar="SECONDS",
                      help="stop the guest after this wall-clock time (default: 60; 0 = none)")
+    run.add_argument("--seed", type=int, metavar="N",
+                     help="interleave threads in another order, drawn from a generator seeded with N (default: the "
+                          "next thread in creation order; either way the same program runs the same way every time)")
     run.add_argument("--memory-limit", type=_memory_size, default=DEFAULT_COMMIT_LIMIT, metavar="SIZE",
                      help="the most memory the guest may commit, as Windows' commit limit (default: 4G); past it "
                           "the guest gets STATUS_COMMITMENT_LIMIT")
@@ -214,6 +217,8 @@ def cmd_run(ns: argparse.Namespace) -> int:
         machine = Machine(ns.program, ns.args, root=root, streams=streams, tracer=tracer,
                           trace=frozenset(ns.trace or ()), memory_limit=ns.memory_limit,
                           registry_reflection=ns.registry_reflection)
+        if ns.seed is not None:
+            machine.system.scheduler.seed(ns.seed)
         outcome = machine.run(max_insns=ns.max_insns, timeout=ns.timeout)
     if sys.stdout is not None:
         sys.stdout.flush()

@@ -20,6 +20,7 @@ from .interrupt import stop_on_interrupt
 from .kernel.console import StdStreams
 from .kernel.entry import SyscallEntry
 from .kernel.system import System
+from .kernel.threadlife import NATIVE_START_RSP, WOW64_START_RSP
 from .loader.process import CreatedProcess, create_process
 from .nt.status import NTSTATUS
 from .nt.syscalls import syscalls
@@ -103,14 +104,14 @@ class Machine:
         """Set up the first thread's registers; return where the CPU starts (the kernel's iretq to user mode)."""
         c = self.created
         cpu = self.cpu
-        if self.process.wow64:
+        process = self.process
+        if process.wow64:
             cpu.set_teb(c.teb64, c.teb32)
-            run_simulated = c.modules64["wow64cpu.dll"].exports["RunSimulatedCode"]
-            begin = cpu.enter_user(run_simulated, c.stack64[1] - 0x100)
+            begin = cpu.enter_user(process.run_simulated, c.stack64[1] - WOW64_START_RSP)
         else:
             cpu.set_teb(c.teb64, None)
             cpu.registers(["rcx", "rdx"]).write((c.image.entry, c.peb64))
-            begin = cpu.enter_user(c.modules64["ntdll.dll"].exports["RtlUserThreadStart"], c.stack64[1] - 0x108)
+            begin = cpu.enter_user(process.thread_start64, c.stack64[1] - NATIVE_START_RSP)
         return cpu.resume_at(begin, CS64)  # the stub is 64-bit code, whatever mode a former run stopped in
 
     def run(self, *, max_insns: int = 0, timeout: float = 0.0, stop_at: int | None = None) -> RunOutcome:
@@ -119,7 +120,7 @@ class Machine:
         begin = self.start_address()
         self.system.deadline = time.monotonic() + timeout if timeout else None
         self.system.shared_data.refresh()
-        with stop_on_interrupt(self.system.stop):
+        with stop_on_interrupt(self.system.stop, self.system.take_interrupt):
             result = self.system.scheduler.run(self.thread, begin, until=stop_at, max_insns=max_insns)
         count = self.entry.count
         if result.reason == "until":

@@ -5,12 +5,12 @@
         .intel_syntax noprefix
         .text
 
-/* RtlUserThreadStart: where the first 64-bit thread of a process starts, with rcx = the entry point and
- * rdx = its argument. On a 16-byte aligned stack with 0x20 bytes of shadow space: first the start-up DLLs are
- * attached (ldr_initialize_process, ldrinit.c; it ends the process when a DllMain fails; rbx and rsi, which it
- * preserves, keep the entry point and its argument), then entry(argument); what it returns is the exit status of
- * RtlExitUserProcess, which detaches the DLLs and ends the process (as Windows' RtlExitUserThread does when the
- * last thread returns). */
+/* RtlUserThreadStart: where every 64-bit thread starts, with rcx = the start routine (the program's entry point,
+ * for the first thread) and rdx = its argument. On a 16-byte aligned stack with 0x20 bytes of shadow space: first
+ * the loader initialises the process, or attaches the thread (ldr_initialize, ldrthread.c; it ends the process when
+ * a DllMain fails; rbx and rsi, which it preserves, keep the routine and its argument), then routine(argument);
+ * what it returns is the exit status of RtlExitUserThread, which ends the thread, and the process with it when it
+ * is the last. */
         .p2align 4, 0x90
         .globl  RtlUserThreadStart
         .seh_proc RtlUserThreadStart
@@ -24,12 +24,12 @@ RtlUserThreadStart:
         sub     rsp, 0x20
         mov     rbx, rcx
         mov     rsi, rdx
-        call    ldr_initialize_process
+        call    ldr_initialize
         mov     rcx, rsi
         call    rbx
         mov     ecx, eax                    /* ExitStatus */
-        call    RtlExitUserProcess
-        int3                                /* not reached: the process has ended */
+        call    RtlExitUserThread
+        int3                                /* not reached: the thread has ended */
         .seh_endproc
 
 /* Wow64PrepareForException: 0 in a 64-bit process. In a WoW64 process the emulator's loader stores here the
