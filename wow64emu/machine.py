@@ -59,7 +59,8 @@ class Machine:
         "exceptions" (each exception layer by layer), "process" (the steps of process creation and the regions each
         adds). `memory_limit`: the System's commit limit, in bytes. `registry_reflection`: the registry of Windows
         Vista / Server 2008 (the option of the System's registry)."""
-        on_step = (lambda c, step, what, regions: trace_step(tracer, step, what, regions, c.guest_path)) if (
+        on_step = (lambda c, step, what, regions: trace_step(tracer, step, what, regions, c.guest_path,
+                                                             c.process.pid)) if (
             tracer is not None and "process" in trace) else None
         self.system = System(root, streams, memory_limit=memory_limit)
         self.system.registry.reflection = registry_reflection
@@ -67,6 +68,8 @@ class Machine:
         self.process = self.created.process
         self.thread = self.created.thread
         self.cpu = self.process.cpu
+        if tracer is not None:
+            tracer.on_thread(self.process.pid, self.thread.tid, "main", self.created.program.name)
         self.process.tracer = tracer if trace & {"syscalls", "exceptions"} else None
         if "syscalls" not in trace:
             tracer = None
