@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import BinaryIO, NoReturn, TextIO
 
 from .emu.physical import DEFAULT_COMMIT_LIMIT
-from .emu.trace import JsonlSink, TextSink, Tracer
+from .emu.trace import JsonlSink, Sink, TextSink, Tracer
 from .errors import EmulatorError
 from .kernel.console import StdStreams
 from .nt.status import NTSTATUS
@@ -120,7 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="trace each system call layer by layer (syscalls, which includes exceptions), each "
                           "exception from the CPU fault to the handler (exceptions), or the steps of process "
                           "creation (process); give it more than once for several")
-    run.add_argument("--trace-format", choices=["text", "jsonl"], default="text")
+    run.add_argument("--trace-format", choices=["text", "jsonl", "chrome"], default="text",
+                     help="text for reading, jsonl for one JSON object per event, chrome for the Trace Event Format "
+                          "that Perfetto and chrome://tracing open (needs --trace-out)")
     run.add_argument("--trace-out", type=_output_file, help="write the trace here (default: stderr)")
     run.add_argument("--max-insns", type=_count(0), default=0, metavar="N",
                      help="stop the guest after N instructions (default: no limit)")
@@ -201,6 +203,8 @@ def _check_program(program: Path) -> None:
 def cmd_run(ns: argparse.Namespace) -> int:
     from .machine import Machine
 
+    if ns.trace and ns.trace_format == "chrome" and ns.trace_out is None:
+        raise EmulatorError("--trace-format chrome writes a file: give it with --trace-out FILE")
     _check_program(ns.program)
     streams = _host_streams()
     with _guest_root(ns.root) as root, _trace_stream(ns.trace_out if ns.trace else None) as trace_out:
@@ -208,13 +212,15 @@ def cmd_run(ns: argparse.Namespace) -> int:
             from .reg.command import seed
 
             seed(root, [blocks for _, blocks in ns.registry])
-        tracer = None
-        if ns.trace:
-            tracer = Tracer(JsonlSink(trace_out) if ns.trace_format == "jsonl" else TextSink(trace_out))
-        machine = Machine(ns.program, ns.args, root=root, streams=streams, tracer=tracer,
-                          trace=frozenset(ns.trace or ()), memory_limit=ns.memory_limit,
-                          registry_reflection=ns.registry_reflection)
-        outcome = machine.run(max_insns=ns.max_insns, timeout=ns.timeout)
+        tracer = Tracer(_trace_sink(ns.trace_format, trace_out)) if ns.trace else None
+        try:
+            machine = Machine(ns.program, ns.args, root=root, streams=streams, tracer=tracer,
+                              trace=frozenset(ns.trace or ()), memory_limit=ns.memory_limit,
+                              registry_reflection=ns.registry_reflection)
+            outcome = machine.run(max_insns=ns.max_insns, timeout=ns.timeout)
+        finally:
+            if tracer is not None:  # however the run ended, the trace is a whole file
+                tracer.close()
     if sys.stdout is not None:
         sys.stdout.flush()
     status = outcome.exit_status & 0xFFFFFFFF
@@ -225,6 +231,14 @@ def cmd_run(ns: argparse.Namespace) -> int:
         named = f" ({name})" if name.startswith("STATUS_") else ""
         print(f"wow64emu: exit status 0x{status:08X}{named}", file=sys.stderr)
     return status & 0xFF
+
+
+def _trace_sink(trace_format: str, out: TextIO) -> Sink:
+    if trace_format == "chrome":
+        from .emu.tracechrome import ChromeSink
+
+        return ChromeSink(out)
+    return JsonlSink(out) if trace_format == "jsonl" else TextSink(out)
 
 
 def cmd_vad(ns: argparse.Namespace) -> int:
@@ -238,7 +252,8 @@ def cmd_vad(ns: argparse.Namespace) -> int:
     _check_program(ns.program)
     streams = _host_streams()
     tracer = Tracer(TextSink(sys.stderr)) if ns.trace else None
-    on_step = (lambda c, step, what, regions: trace_step(tracer, step, what, regions, c.guest_path)) if tracer else None
+    on_step = (lambda c, step, what, regions: trace_step(tracer, step, what, regions, c.guest_path,
+                                                         c.process.pid)) if tracer else None
     with _guest_root(ns.root) as root:
         created = create_process(System(root, streams), ns.program, ns.args, on_step=on_step,
                                  stop_after=ns.after)
