@@ -15,9 +15,9 @@ installed.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from time import monotonic_ns
 from typing import Any, TextIO
 
 LAYERS = ("x86", "gate", "wow64cpu", "wow64", "x64", "kernel", "process", "cpu")
@@ -25,8 +25,9 @@ LAYERS = ("x86", "gate", "wow64cpu", "wow64", "x64", "kernel", "process", "cpu")
 
 def clock_us() -> float:
     """Now, in microseconds since the System's boot: the host's monotonic clock, whose origin KUSER_SHARED_DATA's
-    InterruptTime counts from too (kernel/shareddata.py), so that ts * 10 is the interrupt time of the moment."""
-    return time.monotonic_ns() / 1000
+    InterruptTime counts from too (kernel/shareddata.py), so that ts * 10 is the interrupt time of the moment.
+    (Tracer.emit reads the clock itself, for speed.)"""
+    return monotonic_ns() / 1000
 
 
 @dataclass(slots=True)
@@ -39,10 +40,6 @@ class Event:
     pid: int = 0
     tid: int = 0
     ts: float = 0.0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"call": self.call, "layer": self.layer, "event": self.event, "pid": self.pid, "tid": self.tid,
-                "ts": self.ts, **self.fields, "text": self.text}
 
 
 @dataclass(slots=True)
@@ -80,7 +77,8 @@ class Sink:
 
 
 class TextSink(Sink):
-    """One line per event (more for its details); a `[pid.tid]` column once a second thread has been seen."""
+    """One line per event (more for its details, indented); a `[pid.tid]` column once a second thread has been
+    seen. Each event is one write of one string: the cheapest way found to print it."""
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
@@ -91,28 +89,35 @@ class TextSink(Sink):
             self.threads += 1
 
     def write(self, ev: Event) -> None:
-        first, *rest = ev.text.split("\n")
         if self.threads > 1:
             who = f"[{ev.pid}.{ev.tid}]"
-            self.out.write(f"#{ev.call:<5} {who:<11} {ev.layer:<9} {ev.event:<11} {first}\n")
-            indent = 41
+            self.out.write(f"#{ev.call:<5} {who:<11} {ev.layer:<9} {ev.event:<11} "
+                           f"{ev.text.replace(NL, _DETAIL_THREADS)}\n")
         else:
-            self.out.write(f"#{ev.call:<5} {ev.layer:<9} {ev.event:<11} {first}\n")
-            indent = 29
-        for line in rest:
-            self.out.write(f"{'':<{indent}}{line}\n")
+            self.out.write(f"#{ev.call:<5} {ev.layer:<9} {ev.event:<11} {ev.text.replace(NL, _DETAIL)}\n")
 
 
-# One encoder for every event: json.dumps with options builds a new one per call.
-compact_json = json.JSONEncoder(separators=(",", ":")).encode
+NL = "\n"
+_DETAIL = "\n" + " " * 29  # a detail line starts under the first line's text
+_DETAIL_THREADS = "\n" + " " * 41
+
+
+# One encoder for every event (json.dumps with options builds a new one per call), of trees (no cycles to look for).
+compact_json = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
+json_string = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
 
 
 class JsonlSink(Sink):
+    """One JSON object per line: call, layer, event, pid, tid, ts, the event's fields, text. Written by hand where
+    nothing needs escaping (the names of layers and kinds, numbers): faster than encoding one dict of it all."""
+
     def __init__(self, out: TextIO) -> None:
         self.out = out
 
     def write(self, ev: Event) -> None:
-        self.out.write(compact_json(ev.as_dict()) + "\n")
+        fields = compact_json(ev.fields)[1:-1] + "," if ev.fields else ""
+        self.out.write(f'{{"call":{ev.call},"layer":"{ev.layer}","event":"{ev.event}","pid":{ev.pid},"tid":{ev.tid},'
+                       f'"ts":{ev.ts!r},{fields}"text":{json_string(ev.text)}}}\n')
 
 
 class Tracer:
@@ -167,23 +172,24 @@ class Tracer:
         self.state.call = self.calls
         return self.calls
 
-    def _running(self) -> ThreadTrace:
-        """The running thread's state, told to the sink before its first event."""
-        state = self.state
-        if not state.announced:
-            state.announced = True
-            self.sink.thread(state)
-        return state
+    def _announce(self, state: ThreadTrace) -> None:
+        """Tell the sink of a thread, before its first event."""
+        state.announced = True
+        self.sink.thread(state)
 
     def emit(self, layer: str, event: str, text: str, **fields: Any) -> None:
-        state = self._running()
-        self.sink.write(Event(state.call, layer, event, text, fields, state.pid, state.tid, clock_us()))
+        state = self.state
+        if not state.announced:
+            self._announce(state)
+        self.sink.write(Event(state.call, layer, event, text, fields, state.pid, state.tid, monotonic_ns() / 1000))
 
     def mark(self, layer: str, event: str, **fields: Any) -> None:
         """A moment with no text, for a sink that times layers: `kernel enter` when a syscall reaches the kernel,
         `wow64 narrowing` when wow64 starts its work after the 64-bit call."""
         if self.timed:
-            state = self._running()
+            state = self.state
+            if not state.announced:
+                self._announce(state)
             self.sink.mark(Event(state.call, layer, event, "", fields, state.pid, state.tid, clock_us()))
 
     def close(self) -> None:
