@@ -29,8 +29,10 @@ class Checked:
     processes: dict[int, str] = field(default_factory=dict)
     threads: dict[tuple[int, int], str] = field(default_factory=dict)
 
-    def all_slices(self) -> list[Slice]:
-        found, todo = [], [s for top in self.slices.values() for s in top]
+    def all_slices(self, track: tuple[int, int] | None = None) -> list[Slice]:
+        """Every slice, nested ones too, of one track or of all."""
+        found = []
+        todo = list(self.slices.get(track, [])) if track else [s for top in self.slices.values() for s in top]
         while todo:
             s = todo.pop()
             found.append(s)

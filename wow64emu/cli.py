@@ -1,4 +1,5 @@
-"""The command line: `wow64emu run`, `wow64emu vad`, `wow64emu reg`, `wow64emu syscalls`, `wow64emu bench`.
+"""The command line: `wow64emu run`, `wow64emu vad`, `wow64emu reg`, `wow64emu timeline`, `wow64emu syscalls`,
+`wow64emu bench`.
 
 Every failure of the emulator itself ends in one line `wow64emu: error: ...` and exit code 2; a Python traceback
 is shown only when WOW64EMU_DEBUG is set. Option values and paths are checked before any work is done: a bad one
@@ -158,6 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
     vad.add_argument("--root", type=_root_folder, help="the guest's C: drive (default: a temporary directory)")
     vad.add_argument("program", type=Path)
     vad.add_argument("args", nargs=argparse.REMAINDER)
+    timeline = sub.add_parser("timeline", help="draw a Chrome trace (--trace-format chrome) as an SVG timeline")
+    timeline.add_argument("trace", type=Path, metavar="TRACE.json")
+    timeline.add_argument("--svg", type=_output_file, metavar="FILE", required=True, help="the picture to write")
+    timeline.add_argument("--title", help="the picture's title (default: the trace's file name)")
     bench = sub.add_parser("bench", help="measure the cost of the WoW64 path against the native one")
     bench.add_argument("--calls", type=_count(1), default=20000, metavar="N", help="system calls per measurement")
     bench.add_argument("--repeat", type=_count(1), default=3, metavar="R", help="keep the best of R runs")
@@ -263,6 +268,23 @@ def cmd_vad(ns: argparse.Namespace) -> int:
         kind = "WoW64" if created.process.wow64 else "64-bit"
         after = f", after {ns.after}" if ns.after else ""
         ns.svg.write_text(render_svg(rows, title=f"{ns.program.name} ({kind}{after})"), encoding="utf-8")
+    return 0
+
+
+def cmd_timeline(ns: argparse.Namespace) -> int:
+    from .emu.timeline import TraceError, render_svg
+
+    try:
+        trace = json.loads(ns.trace.read_bytes())
+    except OSError as exc:
+        raise EmulatorError(f"{ns.trace}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise EmulatorError(f"{ns.trace}: not JSON ({exc})") from None
+    try:
+        picture = render_svg(trace, title=ns.title or ns.trace.name)
+    except TraceError as exc:
+        raise EmulatorError(f"{ns.trace}: {exc}") from None
+    ns.svg.write_text(picture, encoding="utf-8")
     return 0
 
 
@@ -393,6 +415,8 @@ def _command(ns: argparse.Namespace) -> int:
             return cmd_vad(ns)
         if ns.command == "reg":
             return cmd_reg(ns)
+        if ns.command == "timeline":
+            return cmd_timeline(ns)
         if ns.command == "bench":
             from .bench import main as bench_main
 
