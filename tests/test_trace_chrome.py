@@ -11,7 +11,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from tests.trace_rules import check, shape
-from wow64emu.emu.trace import Event, Sink, ThreadTrace, Tracer
+from wow64emu.emu.trace import SYSTEM_PID, SYSTEM_TID, Event, Sink, ThreadTrace, Tracer
 from wow64emu.emu.tracechrome import ChromeSink
 from wow64emu.kernel.console import StdStreams
 from wow64emu.machine import Machine
@@ -57,10 +57,10 @@ def test_a_32bit_call_is_a_slice_per_layer_nested_as_the_call_crosses_them(tmp_p
     assert call.begin < kernel.begin <= kernel.end < call.end
     # Every call of the run is whole: the 32-bit stub's slice holds the others.
     assert all(s.cat == "x86" for s in checked.slices[me])
-    # The steps of process creation: instants of the emulator's own track (pid 0), naming the process they make.
-    steps = checked.instants[(0, 0)]
+    # The steps of process creation: instants of the System's track (pid 4, as on Windows), naming the process.
+    steps = checked.instants[(SYSTEM_PID, SYSTEM_TID)]
     assert [e["args"]["step"] for e in steps][:2] == ["allocate", "map-image"]
-    assert {e["args"]["process"] for e in steps} == {me[0]} and checked.processes[0] == "wow64emu"
+    assert {e["args"]["process"] for e in steps} == {me[0]} and checked.processes[SYSTEM_PID] == "System"
 
 
 def test_a_64bit_call_has_only_the_x64_stub_and_the_kernel(tmp_path: Path) -> None:
@@ -92,7 +92,7 @@ def test_a_run_that_ends_in_the_middle_of_a_call_leaves_a_whole_file(tmp_path: P
                            "600000"], capture_output=True, timeout=120)
     assert done.returncode == 2 and b"--timeout" in done.stderr
     checked = check(json.loads(out.read_text()))
-    (track,) = [t for t in checked.slices if t[0]]
+    (track,) = [t for t in checked.slices if t[0] != SYSTEM_PID]
     last = checked.slices[track][-1]
     assert last.name == "NtDelayExecution" and last.args.get("unfinished")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from wow64emu.emu.trace import JsonlSink, TextSink, Tracer
+from wow64emu.emu.trace import SYSTEM_PID, SYSTEM_TID, JsonlSink, TextSink, Tracer
 from wow64emu.kernel.console import StdStreams
 from wow64emu.machine import Machine
 
@@ -26,9 +26,9 @@ def test_every_jsonl_event_carries_its_process_thread_and_time(width: str, tmp_p
     events = [json.loads(line) for line in out.getvalue().splitlines()]
     me = (machine.process.pid, machine.thread.tid)
     assert me[0] and me[1] and me[0] != me[1]
-    # The steps of creation are the emulator's (0.0), naming the process they make; the rest, its first thread's.
+    # The steps of creation are the System's (pid 4), naming the process they make; the rest, its first thread's.
     steps = [e for e in events if e["layer"] == "process"]
-    assert steps and all((e["pid"], e["tid"], e["process"]) == (0, 0, me[0]) for e in steps)
+    assert steps and all((e["pid"], e["tid"], e["process"]) == (SYSTEM_PID, SYSTEM_TID, me[0]) for e in steps)
     rest = [e for e in events if e["layer"] != "process"]
     assert {(e["pid"], e["tid"]) for e in rest} == {me}
     assert {"kernel", "cpu"} <= {e["layer"] for e in rest}  # system calls and exceptions alike

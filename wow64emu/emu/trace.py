@@ -2,8 +2,9 @@
 
 An event belongs to one system call or one exception (`call`, its ordinal), one layer (x86, gate, wow64cpu, wow64,
 x64, kernel; cpu for a fault; process for a step of process creation) and has a kind (`event`); the other fields
-depend on the kind. Every event also says which thread made it happen (`pid`, `tid`: 0 and 0 for the emulator
-itself, which creates the first process) and when (`ts`, microseconds on the emulator's clock, see `clock_us`).
+depend on the kind. Every event also says which thread made it happen (`pid`, `tid`; the System's, SYSTEM_PID and
+SYSTEM_TID, for the creation of the first process) and when (`ts`, microseconds on the emulator's clock, see
+`clock_us`).
 
 The text sink is for a person learning WoW64; the JSONL sink gives one object per event; the Chrome sink
 (tracechrome.py) draws each call as nested slices on a timeline. Besides events, the tracer passes *marks* to a sink
@@ -21,6 +22,10 @@ from time import monotonic_ns
 from typing import Any, TextIO
 
 LAYERS = ("x86", "gate", "wow64cpu", "wow64", "x64", "kernel", "process", "cpu")
+# Who makes what no thread of a process does (the first process's creation): Windows' System process (pid 4) and a
+# thread id below those the System gives (a pid or tid of 0 is the idle task to Linux tools such as Perfetto).
+SYSTEM_PID = 4
+SYSTEM_TID = 8
 
 
 def clock_us() -> float:
@@ -82,10 +87,10 @@ class TextSink(Sink):
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
-        self.threads = 0  # the threads seen (the emulator's own pseudo-thread 0 not counted)
+        self.threads = 0  # the threads of processes seen (the System's not counted)
 
     def thread(self, state: ThreadTrace) -> None:
-        if state.tid:
+        if state.pid != SYSTEM_PID:
             self.threads += 1
 
     def write(self, ev: Event) -> None:
@@ -128,7 +133,7 @@ class Tracer:
         self.timed = sink.timed
         self.calls = 0  # the last ordinal given, for the whole run
         self.threads: dict[tuple[int, int], ThreadTrace] = {}
-        self.state = ThreadTrace(0, 0, "process creation", "wow64emu")  # before any thread runs
+        self.state = ThreadTrace(SYSTEM_PID, SYSTEM_TID, "process creation", "System")  # before any thread runs
 
     def on_thread(self, pid: int, tid: int, name: str = "main", image: str = "") -> None:
         """The thread `tid` of process `pid` runs from now on (whoever switches threads calls this); `name` and
@@ -207,7 +212,7 @@ def hex64(value: int) -> str:
 def trace_step(tracer: Tracer, step: str, what: str, regions: list, name_of: Callable[[str], str],
                process: int = 0) -> None:
     """One step of the creation of process `process`, with the regions of the address space it added (layer
-    "process"); it belongs to the thread that creates the process (the emulator's 0.0 for the first one)."""
+    "process"); it belongs to the thread that creates the process (the System's for the first one)."""
     rows = [what] + [f"  + 0x{r.base:016x}-0x{r.end - 1:016x} {r.type.name.title():<8} "
                      f"{'committed ' if r.committed else 'reserved  '}{name_of(r.name)}" for r in regions]
     tracer.emit("process", step, "\n".join(rows), step=step, process=process,

@@ -13,7 +13,7 @@ stack of duration slices ("B"/"E") on its thread's track, one per layer it cross
 
 A 64-bit program's call is the last two only. Everything else is an instant event ("i") on the thread's track:
 the exceptions layer by layer, the redirections, the structures rebuilt, the steps of process creation (on the track
-of the thread that creates the process; the emulator's own pid 0 for the first process). Timestamps are the
+of the thread that creates the process; the System's, pid 4, for the first process). Timestamps are the
 events' own (`trace.clock_us`), so they increase along each track in the order written.
 
 The file is written as the events come, one per line, with only the slices under way kept (a thread holds one call's
