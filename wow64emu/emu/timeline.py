@@ -166,7 +166,8 @@ def _lane(lane: Lane, top: float, t0: float, scale: float) -> list[str]:
         parts.append(f'<rect class="slice" data-layer={quoteattr(s.layer)} x="{_n(x)}" y="{_n(y)}" width="{w:.2f}" '
                      f'height="{_n(_ROW - 2)}" fill="{_colour(s)}"><title>{escape(tip)}</title></rect>')
         if w > 7 * len(s.name):
-            parts.append(f'<text x="{_n(x + 3)}" y="{_n(y + 11)}" style="{_FONT};font-size:10px" fill="#fff" '
+            ink = "#222" if s.name in _PHASE_COLOURS else "#fff"
+            parts.append(f'<text x="{_n(x + 3)}" y="{_n(y + 11)}" style="{_FONT};font-size:10px" fill="{ink}" '
                          f'pointer-events="none">{escape(s.name)}</text>')
     for name, layer, ts in lane.instants:
         x = _PLOT_X + (ts - t0) * scale
