@@ -155,3 +155,22 @@ def test_two_threads_whose_calls_interleave_keep_their_own_slices(tmp_path: Path
     assert shape(next(s for s in checked.slices[t32] if s.name == "NtWriteFile")) == WRITE32
     assert shape(next(s for s in checked.slices[t64] if s.name == "NtWriteFile")) == WRITE64
     assert checked.threads[t32] == checked.threads[t64] == "main"
+
+
+def test_a_thread_that_ends_ends_its_slices_then(tmp_path: Path) -> None:
+    """ExitProcess's last NtTerminateProcess never returns to the 32-bit stub: told that its thread ended, the sink
+    ends the call's slices there, before the trace goes on (with a later event of the System's own track)."""
+    out = io.StringIO()
+    tracer = Tracer(ChromeSink(out))
+    streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
+    machine = Machine(BIN / "x86" / "hello.exe", [], root=tmp_path, streams=streams, tracer=tracer)
+    machine.run(timeout=60)
+    me = (machine.process.pid, machine.thread.tid)
+    tracer.thread_ended(*me)
+    tracer.on_thread(SYSTEM_PID, SYSTEM_TID)
+    tracer.emit("process", "exit", "the process ended")
+    tracer.close()
+    checked = check(json.loads(out.getvalue()))
+    last = checked.slices[me][-1]
+    (later,) = checked.instants[(SYSTEM_PID, SYSTEM_TID)]
+    assert last.name == "NtTerminateProcess" and last.args["unfinished"] and last.end < later["ts"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from time import monotonic_ns
 from typing import Any, TextIO
 
@@ -63,8 +64,9 @@ class ThreadTrace:
 
 
 class Sink:
-    """Where events go. `thread` is told of each thread before its first event; `mark` gets the marks if `timed`;
-    `close` ends the output (a sink whose format has an end writes it there)."""
+    """Where events go. `thread` is told of each thread before its first event, `thread_ended` when it ended (at
+    `ts`); `mark` gets the marks if `timed`; `close` ends the output (a sink whose format has an end writes it
+    there)."""
 
     timed = False
 
@@ -75,6 +77,9 @@ class Sink:
         pass
 
     def thread(self, state: ThreadTrace) -> None:
+        pass
+
+    def thread_ended(self, state: ThreadTrace, ts: float) -> None:
         pass
 
     def close(self) -> None:
@@ -97,19 +102,19 @@ class TextSink(Sink):
         if self.threads > 1:
             who = f"[{ev.pid}.{ev.tid}]"
             self.out.write(f"#{ev.call:<5} {who:<11} {ev.layer:<9} {ev.event:<11} "
-                           f"{ev.text.replace(NL, _DETAIL_THREADS)}\n")
+                           f"{ev.text.replace(_NL, _DETAIL_THREADS)}\n")
         else:
-            self.out.write(f"#{ev.call:<5} {ev.layer:<9} {ev.event:<11} {ev.text.replace(NL, _DETAIL)}\n")
+            self.out.write(f"#{ev.call:<5} {ev.layer:<9} {ev.event:<11} {ev.text.replace(_NL, _DETAIL)}\n")
 
 
-NL = "\n"
+_NL = "\n"
 _DETAIL = "\n" + " " * 29  # a detail line starts under the first line's text
 _DETAIL_THREADS = "\n" + " " * 41
 
 
 # One encoder for every event (json.dumps with options builds a new one per call), of trees (no cycles to look for).
 compact_json = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
-json_string = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
+json_string = encode_basestring_ascii  # a str as a JSON string, quotes included
 
 
 class JsonlSink(Sink):
@@ -143,6 +148,13 @@ class Tracer:
             state = self.threads[(pid, tid)] = ThreadTrace(pid, tid, name, image)
         self.state = state
 
+    def thread_ended(self, pid: int, tid: int) -> None:
+        """The thread `tid` of process `pid` ended (whoever ends threads calls this): what its call left under way
+        (ExitThread's NtTerminateThread never returns) ends now, not with the trace."""
+        state = self.threads.get((pid, tid))
+        if state is not None and state.announced:
+            self.sink.thread_ended(state, clock_us())
+
     @property
     def pid(self) -> int:
         return self.state.pid
@@ -152,10 +164,6 @@ class Tracer:
         return self.state.tid
 
     # The running thread's call state, as the observers and the kernel's entry read and set it.
-    @property
-    def call(self) -> int:
-        return self.state.call
-
     @property
     def wow64_call_active(self) -> bool:
         return self.state.wow64_call_active

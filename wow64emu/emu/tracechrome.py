@@ -42,7 +42,7 @@ Slice = tuple[str, str, str]  # kind, name, category
 # one the run ended in.
 _NONE = "{}"
 _ABANDONED = '{"abandoned":true}'
-_UNFINISHED = '{"unfinished":true}'
+_UNFINISHED = '{"unfinished":true}'  # ended by the end of its thread or of the run
 _THREAD_SCOPE = '"s":"t",'  # an instant event of its thread's track
 
 
@@ -115,6 +115,10 @@ class ChromeSink(Sink):
             if _holds(stack, "widen"):  # the thunk failed before the 64-bit call
                 self._end_through(stack, ev, "widen", _NONE)
             self._begin(stack, ev, _NARROW, _NONE)
+
+    def thread_ended(self, state: ThreadTrace, ts: float) -> None:
+        self.last_ts = max(self.last_ts, ts)
+        self._end_all(self.open[(state.pid, state.tid)], state.pid, state.tid, ts, _UNFINISHED)
 
     def close(self) -> None:
         """End the slices still open when the run ended (at its last event), then the JSON."""
