@@ -66,3 +66,31 @@ def test_what_is_not_a_trace_is_one_line(tmp_path: Path, content: bytes, message
     assert done.stderr.startswith(b"wow64emu: error: ") and not (tmp_path / "out.svg").exists()
     done = wow64emu("timeline", str(tmp_path / "missing.json"), "--svg", str(tmp_path / "out.svg"))
     assert done.returncode == 2 and done.stderr.startswith(b"wow64emu: error: ") and b"No such file" in done.stderr
+
+
+def test_a_window_draws_the_part_of_the_run_asked_for(tmp_path: Path) -> None:
+    trace, picture = tmp_path / "trace.json", tmp_path / "timeline.svg"
+    done = wow64emu("run", "--trace", "syscalls", "--trace-format", "chrome", "--trace-out", str(trace),
+                    str(BIN / "x86" / "seh.exe"))
+    assert done.returncode == 0, done.stderr
+    checked = check(json.loads(trace.read_text()))
+    slices = checked.all_slices()
+    origin = min(s.begin for s in slices)
+    # The window from the 30th call's start to the 60th's end, in milliseconds from the first event.
+    calls = sorted((s for s in slices if s.cat == "x86"), key=lambda s: s.begin)
+    lo, hi = calls[30].begin, calls[60].end
+    window = f"{(lo - origin) / 1000}:{(hi - origin) / 1000}"
+    done = wow64emu("timeline", str(trace), "--svg", str(picture), "--window", window)
+    assert done.returncode == 0, done.stderr
+    root = ET.parse(picture).getroot()
+    (lane,) = root.findall(f".//{SVG}g[@class='lane']")
+    plot = lane.find(f"{SVG}rect")  # the lane's background: the width of the plot
+    left, right = float(plot.get("x")), float(plot.get("x")) + float(plot.get("width"))
+    rects = lane.findall(f"{SVG}rect[@class='slice']")
+    inside = [s for s in slices if s.end >= lo - 0.01 and s.begin <= hi + 0.01]
+    assert 31 * 6 <= len(rects) == len(inside) < len(slices)
+    assert all(left <= float(r.get("x")) and float(r.get("x")) + float(r.get("width")) <= right + 0.6 for r in rects)
+    ticks = [t.text for t in root.iter(f"{SVG}text") if t.text and t.text.endswith(" ms")]
+    assert ticks and float(ticks[0].split()[0]) >= (lo - origin) / 1000
+    done = wow64emu("timeline", str(trace), "--svg", str(picture), "--window", "5:2")
+    assert done.returncode == 2 and b"--window: '5:2' is not FROM:TO" in done.stderr

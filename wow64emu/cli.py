@@ -89,6 +89,18 @@ def _output_file(text: str) -> Path:
     return path
 
 
+def _window(text: str) -> tuple[float, float]:
+    """FROM:TO, milliseconds, 0 <= FROM < TO."""
+    start, _, end = text.partition(":")
+    try:
+        window = (float(start), float(end))
+    except ValueError:
+        window = (-1.0, -1.0)
+    if not (math.isfinite(window[1]) and 0 <= window[0] < window[1]):
+        raise argparse.ArgumentTypeError(f"{text!r} is not FROM:TO, in milliseconds, with 0 <= FROM < TO")
+    return window
+
+
 def _root_folder(text: str) -> Path:
     path = Path(text)
     if path.exists() and not path.is_dir():
@@ -163,6 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
     timeline.add_argument("trace", type=Path, metavar="TRACE.json")
     timeline.add_argument("--svg", type=_output_file, metavar="FILE", required=True, help="the picture to write")
     timeline.add_argument("--title", help="the picture's title (default: the trace's file name)")
+    timeline.add_argument("--window", type=_window, metavar="FROM:TO", help="draw only this part of the run, in "
+                          "milliseconds from its first event (default: all of it)")
     bench = sub.add_parser("bench", help="measure the cost of the WoW64 path against the native one")
     bench.add_argument("--calls", type=_count(1), default=20000, metavar="N", help="system calls per measurement")
     bench.add_argument("--repeat", type=_count(1), default=3, metavar="R", help="keep the best of R runs")
@@ -281,7 +295,7 @@ def cmd_timeline(ns: argparse.Namespace) -> int:
     except ValueError as exc:
         raise EmulatorError(f"{ns.trace}: not JSON ({exc})") from None
     try:
-        picture = render_svg(trace, title=ns.title or ns.trace.name)
+        picture = render_svg(trace, title=ns.title or ns.trace.name, window=ns.window)
     except TraceError as exc:
         raise EmulatorError(f"{ns.trace}: {exc}") from None
     ns.svg.write_text(picture, encoding="utf-8")

@@ -4,7 +4,7 @@ SVG timeline, like `wow64emu vad --svg` draws an address space.
 One lane per thread, grouped under its process (the names from the metadata events); each slice a rectangle at the
 depth it is nested, coloured by its layer (its category); each instant event a mark on its lane; a time axis in
 milliseconds from the first event. Every slice is drawn, however thin: the picture is for a run of hundreds or
-thousands of calls, and Perfetto for the rest.
+thousands of calls, or a window of a longer one (`--window FROM:TO`), and Perfetto for the rest.
 """
 
 from __future__ import annotations
@@ -139,18 +139,27 @@ def _legend() -> str:
     return f'<g class="legend">{"".join(entries)}</g>'
 
 
-def _axis(t0: float, span: float, scale: float, bottom: float) -> list[str]:
-    step = _tick_step(span)
+def _axis(origin: float, lo: float, hi: float, scale: float, bottom: float) -> list[str]:
+    """Ticks over [lo, hi], labelled with the time since `origin` (the trace's first event)."""
+    step = _tick_step(hi - lo)
     parts = [f'<g class="axis"><line x1="{_PLOT_X}" y1="92" x2="{_n(_PLOT_X + _PLOT_W)}" y2="92" stroke="#444"/>']
-    t = 0.0
-    while t <= span + step / 1000:
-        x = _n(_PLOT_X + t * scale)
+    t = math.ceil((lo - origin) / step) * step
+    while origin + t <= hi + step / 1000:
+        x = _n(_PLOT_X + (origin + t - lo) * scale)
         parts.append(f'<line x1="{x}" y1="88" x2="{x}" y2="{_n(bottom)}" stroke="#ddd" stroke-width="0.6"/>'
                      f'<text x="{x}" y="84" text-anchor="middle" style="{_FONT};font-size:10px">'
                      f"{escape(_format_time(t, step))}</text>")
         t += step
     parts.append("</g>")
     return parts
+
+
+def _clipped(lane: Lane, lo: float, hi: float) -> Lane:
+    """The part of a lane within [lo, hi]: the slices that overlap it, cut to it, and the instants inside."""
+    return Lane(lane.pid, lane.tid, lane.name,
+                [Slice(s.name, s.layer, max(s.begin, lo), min(s.end, hi), s.depth) for s in lane.slices
+                 if s.end >= lo and s.begin <= hi],
+                [i for i in lane.instants if lo <= i[2] <= hi])
 
 
 def _lane(lane: Lane, top: float, t0: float, scale: float) -> list[str]:
@@ -177,15 +186,20 @@ def _lane(lane: Lane, top: float, t0: float, scale: float) -> list[str]:
     return parts
 
 
-def render_svg(trace: Any, *, title: str) -> str:
-    """The timeline of a trace (parsed JSON) as an SVG document."""
+def render_svg(trace: Any, *, title: str, window: tuple[float, float] | None = None) -> str:
+    """The timeline of a trace (parsed JSON) as an SVG document; of the part `window` says (milliseconds from the
+    first event, from and to) if given."""
     processes, lanes = read_lanes(trace)
     if not lanes:
         raise TraceError("the trace holds no slice and no instant event: nothing to draw")
     times = [t for lane in lanes for t in (*(s.begin for s in lane.slices), *(s.end for s in lane.slices),
                                            *(i[2] for i in lane.instants))]
-    t0, span = min(times), max(max(times) - min(times), 1.0)
-    scale = _PLOT_W / span
+    origin, lo, hi = min(times), min(times), max(times)
+    if window is not None:
+        lo, hi = origin + window[0] * 1000, origin + window[1] * 1000
+        lanes = [_clipped(lane, lo, hi) for lane in lanes]
+    t0 = lo
+    scale = _PLOT_W / max(hi - lo, 1.0)
     body, y, pid = [], _TOP, None
     for lane in lanes:
         if lane.pid != pid:
@@ -202,4 +216,4 @@ def render_svg(trace: Any, *, title: str) -> str:
         f"<title>{escape(title)}</title>",
         f'<rect width="{_n(width)}" height="{_n(height)}" fill="#ffffff"/>',
         f'<text x="16" y="28" style="{_FONT};font-size:16px;font-weight:bold">{escape(title)}</text>',
-        _legend(), *_axis(t0, span, scale, y), *body, "</svg>"]) + "\n"
+        _legend(), *_axis(origin, lo, hi, scale, y), *body, "</svg>"]) + "\n"
