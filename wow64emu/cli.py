@@ -261,7 +261,7 @@ def _trace_sink(trace_format: str, out: TextIO) -> Sink:
 
 
 def cmd_vad(ns: argparse.Namespace) -> int:
-    from .emu.trace import trace_step
+    from .emu.trace import step_observer
     from .emu.vadview import render_json, render_svg, render_text
     from .kernel.system import System
     from .loader.process import create_process, step_names
@@ -271,8 +271,7 @@ def cmd_vad(ns: argparse.Namespace) -> int:
     _check_program(ns.program)
     streams = _host_streams()
     tracer = Tracer(TextSink(sys.stderr)) if ns.trace else None
-    on_step = (lambda c, step, what, regions: trace_step(tracer, step, what, regions, c.guest_path,
-                                                         c.process.pid)) if tracer else None
+    on_step = step_observer(tracer) if tracer else None
     with _guest_root(ns.root) as root:
         created = create_process(System(root, streams), ns.program, ns.args, on_step=on_step,
                                  stop_after=ns.after)

@@ -228,6 +228,12 @@ def trace_step(tracer: Tracer, step: str, what: str, regions: list, name_of: Cal
                           "committed_pages": len(r.committed)} for r in regions])
 
 
+def step_observer(tracer: Tracer) -> Callable[[Any, str, str, list], None]:
+    """What process creation calls after each step (its `on_step`: the process being made, the step, what it did,
+    the regions it added), tracing each as `trace_step` does."""
+    return lambda c, step, what, regions: trace_step(tracer, step, what, regions, c.guest_path, c.process.pid)
+
+
 def trace_redirect(tracer: Tracer, kind: str, before: str, after: str, why: str) -> None:
     """One name a WoW64 redirector rewrote (layer "wow64", event "redirect"): `kind` says which redirector ("file"
     for the file system's, "key" for the registry's), `why` names the rule. Text: `file \\??\\C:\\Windows\\System32\\x
