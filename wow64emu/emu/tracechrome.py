@@ -14,7 +14,7 @@ stack of duration slices ("B"/"E") on its thread's track, one per layer it cross
 A 64-bit program's call is the last two only. Everything else is an instant event ("i") on the thread's track:
 the exceptions layer by layer, the redirections, the structures rebuilt, the steps of process creation (on the track
 of the thread that creates the process; the System's, pid 4, for the first process). Timestamps are the
-events' own (`trace.clock_us`), so they increase along each track in the order written.
+events' own (`trace.clock_us`), so they increase along each track in the order written (strictly: see `_event`).
 
 The file is written as the events come, one per line, with only the slices under way kept (a thread holds one call's
 at most): a trace of a million calls needs no more memory than one of ten. `close` ends the slices still open (a
@@ -53,6 +53,7 @@ class ChromeSink(Sink):
         self.out = out
         self.open: dict[tuple[int, int], list[Slice]] = {}  # per thread: its slices under way, the innermost last
         self.processes: set[int] = set()  # those named already
+        self.times: dict[tuple[int, int], float] = {}  # per thread: the time of its last event written
         self.sep = ""
         self.last_ts = 0.0
         out.write('{"traceEvents":[\n')
@@ -62,7 +63,13 @@ class ChromeSink(Sink):
         self.sep = ",\n"
 
     def _event(self, name: str, cat: str, ph: str, ts: float, pid: int, tid: int, args: str) -> None:
-        """One event, its JSON written by hand (faster than encoding a dict); `args` is JSON already."""
+        """One event, its JSON written by hand (faster than encoding a dict); `args` is JSON already. Events that
+        share a moment (a slice and the one it opens inside it) are a nanosecond apart, so that the order of a track's
+        events is its time order, for any viewer that sorts them by time."""
+        last = self.times.get((pid, tid), 0.0)
+        if ts <= last:
+            ts = last + 0.001
+        self.times[(pid, tid)] = ts
         scope = _THREAD_SCOPE if ph == "i" else ""
         self._put(f'{{"name":{json_string(name)},"cat":"{cat}","ph":"{ph}",{scope}"ts":{ts!r},"pid":{pid},'
                   f'"tid":{tid},"args":{args}}}')
