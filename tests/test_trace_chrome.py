@@ -174,3 +174,13 @@ def test_a_thread_that_ends_ends_its_slices_then(tmp_path: Path) -> None:
     last = checked.slices[me][-1]
     (later,) = checked.instants[(SYSTEM_PID, SYSTEM_TID)]
     assert last.name == "NtTerminateProcess" and last.args["unfinished"] and last.end < later["ts"]
+
+
+def test_a_redirect_is_an_instant_inside_the_widening_of_its_call(tmp_path: Path) -> None:
+    trace, machine = chrome("x86", "fsredir.exe", root=tmp_path)
+    checked = check(trace)
+    me = (machine.process.pid, machine.thread.tid)
+    redirects = [e for e in checked.instants[me] if e["name"] == "wow64 redirect"]
+    assert redirects and all(e["args"]["kind"] == "file" and e["args"]["before"] for e in redirects)
+    widenings = [s for s in checked.all_slices(me) if s.name == "widen"]
+    assert all(any(w.begin < e["ts"] < w.end for w in widenings) for e in redirects)
