@@ -57,6 +57,9 @@ def test_the_picture_has_a_lane_per_thread_and_a_rect_per_slice(width: str, prog
     (b'{"events": []}', b"no traceEvents"),
     (b'{"traceEvents": [{"name": "x", "ph": "M", "pid": 1, "tid": 1, "ts": 0, "args": {"name": "a"}}]}',
      b"nothing to draw"),
+    (b'{"traceEvents": [{"name": "x", "ph": "B", "pid": "one", "tid": 1, "ts": 0}]}', b"without its fields"),
+    (b'{"traceEvents": [7, {"name": "x"}]}', b"without its fields"),
+    (b'[{"name": "x", "ph": "X", "pid": 1, "tid": 1, "ts": 0, "dur": NaN}]', b"time is not a number"),
 ])
 def test_what_is_not_a_trace_is_one_line(tmp_path: Path, content: bytes, message: bytes) -> None:
     bad = tmp_path / "bad.json"

@@ -59,6 +59,33 @@ class TraceError(ValueError):
     """The file is not a trace this command can draw."""
 
 
+@dataclass(frozen=True)
+class _Record:
+    """What the drawing reads of one event, checked."""
+
+    ph: str
+    pid: int
+    tid: int
+    name: str
+    layer: str
+    ts: float
+    dur: float
+    label: str  # a metadata event's name for its process or thread
+
+
+def _record(ev: Any) -> _Record:
+    try:
+        args = ev.get("args") or {}
+        record = _Record(str(ev["ph"]), int(ev.get("pid", 0)), int(ev.get("tid", 0)), str(ev.get("name", "")),
+                         str(ev.get("cat", "")), float(ev.get("ts", 0)), float(ev.get("dur", 0)),
+                         str(args.get("name", "")) if isinstance(args, dict) else "")
+    except (TypeError, KeyError, ValueError, AttributeError) as exc:
+        raise TraceError(f"an event without its fields ({exc}): {str(ev)[:80]}") from None
+    if not (math.isfinite(record.ts) and math.isfinite(record.dur)):
+        raise TraceError(f"an event whose time is not a number: {str(ev)[:80]}")
+    return record
+
+
 def read_lanes(trace: Any) -> tuple[dict[int, str], list[Lane]]:
     """The processes' names and the threads' lanes of a trace (the object form or the bare array of events)."""
     events = trace.get("traceEvents") if isinstance(trace, dict) else trace
@@ -68,33 +95,26 @@ def read_lanes(trace: Any) -> tuple[dict[int, str], list[Lane]]:
     lanes: dict[tuple[int, int], Lane] = {}
     open_: dict[tuple[int, int], list[Slice]] = {}
     last = 0.0
-    for ev in events:
-        try:
-            ph, pid, tid = ev["ph"], int(ev.get("pid", 0)), int(ev.get("tid", 0))
-            name, ts = str(ev.get("name", "")), float(ev.get("ts", 0))
-        except (TypeError, KeyError, ValueError) as exc:
-            raise TraceError(f"an event without its fields ({exc}): {str(ev)[:80]}") from None
-        lane = lanes.setdefault((pid, tid), Lane(pid, tid))
-        stack = open_.setdefault((pid, tid), [])
-        layer = str(ev.get("cat", ""))
-        if ph == "M":
-            label = str((ev.get("args") or {}).get("name", ""))
-            if name == "process_name":
-                processes[pid] = label
-            elif name == "thread_name":
-                lane.name = label
+    for r in map(_record, events):
+        lane = lanes.setdefault((r.pid, r.tid), Lane(r.pid, r.tid))
+        stack = open_.setdefault((r.pid, r.tid), [])
+        if r.ph == "M":
+            if r.name == "process_name":
+                processes[r.pid] = r.label
+            elif r.name == "thread_name":
+                lane.name = r.label
             continue
-        last = max(last, ts)
-        if ph == "B":
-            stack.append(Slice(name, layer, ts, ts, len(stack)))
-        elif ph == "E" and stack:
+        last = max(last, r.ts)
+        if r.ph == "B":
+            stack.append(Slice(r.name, r.layer, r.ts, r.ts, len(stack)))
+        elif r.ph == "E" and stack:
             done = stack.pop()
-            done.end = ts
+            done.end = r.ts
             lane.slices.append(done)
-        elif ph == "X":
-            lane.slices.append(Slice(name, layer, ts, ts + float(ev.get("dur", 0)), len(stack)))
-        elif ph in ("i", "I"):
-            lane.instants.append((name, layer, ts))
+        elif r.ph == "X":
+            lane.slices.append(Slice(r.name, r.layer, r.ts, r.ts + r.dur, len(stack)))
+        elif r.ph in ("i", "I"):
+            lane.instants.append((r.name, r.layer, r.ts))
     for key, stack in open_.items():
         for s in stack:  # a trace cut short: what was under way lasts to its end
             s.end = last
