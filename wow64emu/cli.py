@@ -209,6 +209,26 @@ def _trace_stream(path: Path | None) -> Iterator[TextIO]:
         yield fh
 
 
+@contextlib.contextmanager
+def _tracer(trace_format: str | None, out: TextIO) -> Iterator[Tracer | None]:
+    """A tracer writing `out` in the format asked for (none if None), closed however the run ends: the trace is a
+    whole file even when the run was interrupted or failed."""
+    if trace_format is None:
+        yield None
+        return
+    if trace_format == "chrome":
+        from .emu.tracechrome import ChromeSink
+
+        sink: Sink = ChromeSink(out)
+    else:
+        sink = JsonlSink(out) if trace_format == "jsonl" else TextSink(out)
+    tracer = Tracer(sink)
+    try:
+        yield tracer
+    finally:
+        tracer.close()
+
+
 def _check_program(program: Path) -> None:
     """The one-line error for a program that is not a regular file."""
     if not program.exists():
@@ -226,20 +246,16 @@ def cmd_run(ns: argparse.Namespace) -> int:
         raise EmulatorError("--trace-format chrome writes a file: give it with --trace-out FILE")
     _check_program(ns.program)
     streams = _host_streams()
-    with _guest_root(ns.root) as root, _trace_stream(ns.trace_out if ns.trace else None) as trace_out:
+    with _guest_root(ns.root) as root, _trace_stream(ns.trace_out if ns.trace else None) as trace_out, \
+            _tracer(ns.trace_format if ns.trace else None, trace_out) as tracer:
         if ns.registry:
             from .reg.command import seed
 
             seed(root, [blocks for _, blocks in ns.registry])
-        tracer = Tracer(_trace_sink(ns.trace_format, trace_out)) if ns.trace else None
-        try:
-            machine = Machine(ns.program, ns.args, root=root, streams=streams, tracer=tracer,
-                              trace=frozenset(ns.trace or ()), memory_limit=ns.memory_limit,
-                              registry_reflection=ns.registry_reflection)
-            outcome = machine.run(max_insns=ns.max_insns, timeout=ns.timeout)
-        finally:
-            if tracer is not None:  # however the run ended, the trace is a whole file
-                tracer.close()
+        machine = Machine(ns.program, ns.args, root=root, streams=streams, tracer=tracer,
+                          trace=frozenset(ns.trace or ()), memory_limit=ns.memory_limit,
+                          registry_reflection=ns.registry_reflection)
+        outcome = machine.run(max_insns=ns.max_insns, timeout=ns.timeout)
     if sys.stdout is not None:
         sys.stdout.flush()
     status = outcome.exit_status & 0xFFFFFFFF
@@ -250,14 +266,6 @@ def cmd_run(ns: argparse.Namespace) -> int:
         named = f" ({name})" if name.startswith("STATUS_") else ""
         print(f"wow64emu: exit status 0x{status:08X}{named}", file=sys.stderr)
     return status & 0xFF
-
-
-def _trace_sink(trace_format: str, out: TextIO) -> Sink:
-    if trace_format == "chrome":
-        from .emu.tracechrome import ChromeSink
-
-        return ChromeSink(out)
-    return JsonlSink(out) if trace_format == "jsonl" else TextSink(out)
 
 
 def cmd_vad(ns: argparse.Namespace) -> int:
