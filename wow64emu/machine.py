@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .emu.cpu.backend import CS64, RunResult
 from .emu.physical import DEFAULT_COMMIT_LIMIT
-from .emu.trace import Tracer, trace_step
+from .emu.trace import Tracer, step_observer
 from .errors import GuestBudgetExceeded
 from .interrupt import stop_on_interrupt
 from .kernel.console import StdStreams
@@ -60,14 +60,15 @@ class Machine:
         "exceptions" (each exception layer by layer), "process" (the steps of process creation and the regions each
         adds). `memory_limit`: the System's commit limit, in bytes. `registry_reflection`: the registry of Windows
         Vista / Server 2008 (the option of the System's registry)."""
-        on_step = (lambda c, step, what, regions: trace_step(tracer, step, what, regions, c.guest_path)) if (
-            tracer is not None and "process" in trace) else None
+        on_step = step_observer(tracer) if tracer is not None and "process" in trace else None
         self.system = System(root, streams, memory_limit=memory_limit)
         self.system.registry.reflection = registry_reflection
         self.created: CreatedProcess = create_process(self.system, program, args, on_step=on_step)
         self.process = self.created.process
         self.thread = self.created.thread
         self.cpu = self.process.cpu
+        if tracer is not None:
+            tracer.on_thread(self.process.pid, self.thread.tid, "main", self.created.program.name)
         self.process.tracer = tracer if trace & {"syscalls", "exceptions"} else None
         if "syscalls" not in trace:
             tracer = None

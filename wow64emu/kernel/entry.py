@@ -69,6 +69,7 @@ class SyscallEntry:
                 args = list(map(int.__and__, regs, call.masks))
                 if self.tracer is not None:
                     shown = describe_args(self.process, call, args)
+                    self.tracer.mark("kernel", "enter", name=call.name)
                 thread = self.process.running
                 status = self.dispatch(service, thread, args)
                 if thread.wait is not None or thread.resume is not None or thread.exit_status is not None or \

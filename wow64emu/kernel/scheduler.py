@@ -6,12 +6,12 @@ after the `syscall` instruction, and the scheduler takes over outside of it. So 
 a yield (NtYieldExecution, Sleep(0)), an exception or NtContinue that gives it new registers, and a console control
 event (Ctrl-C, GenerateConsoleCtrlEvent), for which it starts a thread at kernel32's CtrlRoutine.
 
-Between runs it tries the waits again (what another thread did may satisfy them) and chooses the thread to run: the one that ran while it can, else the next runnable thread after it in the order
-of creation (by thread id). While a process has more than one thread, each run is a time slice of QUANTUM
-instructions, counted exactly by the CPU, so that a thread that spins (waiting for a flag another thread sets)
-cannot keep the others from running; the same program gives the same interleaving, and the same output, every
-time. `--seed N` draws the next thread at random instead, from a generator seeded with N: another interleaving,
-still the same for the same N.
+Between runs it tries the waits again (what another thread did may satisfy them) and chooses the thread to run: the
+one that ran while it can, else the next runnable thread after it in the order of creation (by thread id). While a
+process has more than one thread, each run is a time slice of QUANTUM instructions, counted exactly by the CPU, so
+that a thread that spins (waiting for a flag another thread sets) cannot keep the others from running; the same
+program gives the same interleaving, and the same output, every time. `--seed N` draws the next thread at random
+instead, from a generator seeded with N: another interleaving, still the same for the same N.
 
 A switch keeps the old thread's registers (the CPU's whole context) and loads the new one's, whose TEB the CPU's
 descriptor for FS then describes; a thread that has not run yet starts from the process's blank registers at its
@@ -184,6 +184,11 @@ class Scheduler:
         if old.exit_status is None:
             old.context = old.process.cpu.save_context()
             old.pc = pc
+        elif old.process.tracer is not None:
+            old.process.tracer.thread_ended(old.process.pid, old.tid)
+        if new.process.tracer is not None:
+            new.process.tracer.on_thread(new.process.pid, new.tid, f"thread at 0x{new.start_address:x}"
+                                         if new.start_address else "main", new.process.image_path.split("\\")[-1])
         cpu = new.process.cpu
         if new.start is not None:
             start, new.start = new.start, None
