@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.toolchain import NO_CRT, build, run_program
 from wow64emu.emu.trace import JsonlSink, Tracer
 from wow64emu.kernel.console import StdStreams
 from wow64emu.machine import Machine
@@ -85,3 +86,81 @@ def test_catch_all_does_not_take_an_access_violation_under_ehs(width: str, tmp_p
     # /EHs (FuncInfo's FI_EHS_FLAG): catch (...) takes C++ exceptions only; the fault ends the process.
     status, out, _ = run(width, "seh", root=tmp_path)
     assert (status, out) == (0xC0000005, "")
+
+
+# A hostile program hands __CxxFrameHandler3 corrupt tables (called as the dispatcher calls it): unwind maps that
+# loop or climb end the unwind, and a FuncInfo without the magic ends the process in terminate() (Windows'
+# _inconsistency()), never a hang or an emulator error.
+CORRUPT = r"""
+#include <windows.h>
+static void out(const char *s) { DWORD n; WriteFile(GetStdHandle(STD_OUTPUT_HANDLE), s, lstrlenA(s), &n, 0); }
+typedef struct { int to_state; DWORD action; } unwind_entry;
+typedef struct { DWORD magic; int max_state; DWORD unwind_map, try_count, try_map, ip_count, ip_map;
+#ifdef _WIN64
+                 int unwind_help;
+#endif
+                 DWORD es_types, flags; } func_info;
+typedef struct { DWORD ip; int state; } ip_state;
+static unwind_entry looping[3] = {{-1, 0}, {1, 0}, {7, 0}};   /* state 1 falls to itself, state 2 climbs */
+static ip_state ip_map[1];
+static func_info info;
+static char *image;
+static DWORD ref(void *p)
+{
+#ifdef _WIN64
+    return (DWORD)((char *)p - image);
+#else
+    return (DWORD)(UINT_PTR)p;
+#endif
+}
+static void *handler;
+static int call(int state, DWORD flags)
+{
+    EXCEPTION_RECORD record = {0xE06D7363, flags};
+    CONTEXT context = {0};
+    int result;
+#ifdef _WIN64
+    static RUNTIME_FUNCTION function;
+    static DWORD handler_data;
+    DISPATCHER_CONTEXT dc = {0};
+    ULONG64 frame[4] = {0};
+    typedef int (*handler_t)(EXCEPTION_RECORD *, void *, CONTEXT *, DISPATCHER_CONTEXT *);
+    ip_map[0] = (ip_state){0, state};
+    handler_data = ref(&info);
+    dc.ControlPc = (ULONG64)image + 0x1000;
+    dc.ImageBase = (ULONG64)image;
+    dc.FunctionEntry = &function;
+    dc.HandlerData = &handler_data;
+    result = ((handler_t)handler)(&record, frame, &context, &dc);
+#else
+    struct { void *esp; void *next, *handler; int state; } node = {0, 0, 0, state};
+    void *target = handler;                      /* the FuncInfo in eax, as the __ehhandler stubs pass it */
+    __asm__ volatile("push $0\n\tpush %4\n\tpush %3\n\tpush %2\n\tcall *%1\n\tadd $16, %%esp"
+                     : "=a"(result), "+c"(target) : "S"(&record), "D"(&node.next), "b"(&context), "a"(&info)
+                     : "edx", "memory");
+#endif
+    return result;
+}
+void start(void)
+{
+    image = (char *)GetModuleHandleA(0);
+    handler = GetProcAddress(LoadLibraryA("vcruntime140.dll"), "__CxxFrameHandler3");
+    info = (func_info){0x19930522, 3, ref(looping), 0, 0, 1, ref(ip_map)};
+    out(call(1, EXCEPTION_UNWINDING) == ExceptionContinueSearch ? "a looping unwind map ends\n" : "wrong\n");
+    out(call(2, EXCEPTION_UNWINDING) == ExceptionContinueSearch ? "a climbing unwind map ends\n" : "wrong\n");
+    out(call(2, 0) == ExceptionContinueSearch ? "no try block: the search goes on\n" : "wrong\n");
+    info.magic = 0x12345678;
+    call(1, 0);
+    out("not reached\n");
+    ExitProcess(0);
+}
+"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_corrupt_tables_end_the_unwind_or_the_process_never_the_emulator(width: str, tmp_path: Path) -> None:
+    program = build(CORRUPT, tmp_path / "corrupt.exe", width, flags=NO_CRT, libs=("kernel32",))
+    (tmp_path / "c").mkdir()
+    ran = run_program(program, tmp_path / "c", timeout=60)
+    assert (ran.status, ran.stdout) == (0xC0000409, "a looping unwind map ends\na climbing unwind map ends\n"
+                                                    "no try block: the search goes on\n")
