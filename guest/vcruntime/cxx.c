@@ -6,13 +6,11 @@
 #include "cxx_eh.h"
 
 static DWORD slot = TLS_OUT_OF_INDEXES;
-static cxx_current_t first;
+static cxx_thread_t first;
 
-/* The thread's exception and context, as __current_exception() and __current_exception_context() give them:
- * set while a catch block runs. */
-cxx_current_t *cxx_current(void)
+cxx_thread_t *cxx_thread(void)
 {
-    cxx_current_t *data;
+    cxx_thread_t *data;
 
     if (slot == TLS_OUT_OF_INDEXES) {
         DWORD mine = TlsAlloc();
@@ -35,14 +33,26 @@ cxx_current_t *cxx_current(void)
     return data;
 }
 
+/* The exception whose catch block runs and its context (NULL outside catch blocks). */
 void **VCRT_EXPORT __current_exception(void)
 {
-    return (void **)&cxx_current()->record;
+    return (void **)&cxx_thread()->current.record;
 }
 
 void **VCRT_EXPORT __current_exception_context(void)
 {
-    return (void **)&cxx_current()->context;
+    return (void **)&cxx_thread()->current.context;
+}
+
+/* std::uncaught_exceptions(): the exceptions thrown whose catch has not begun; std::uncaught_exception(). */
+int VCRT_EXPORT __uncaught_exceptions(void)
+{
+    return cxx_thread()->uncaught;
+}
+
+BOOL VCRT_EXPORT __uncaught_exception(void)
+{
+    return cxx_thread()->uncaught != 0;
 }
 
 /* throw: the object and its ThrowInfo in a non-continuable 0xE06D7363 (x64 adds the image base the ThrowInfo's
@@ -54,6 +64,7 @@ __attribute__((noreturn)) void __stdcall _CxxThrowException(void *object, void *
 #ifdef __x86_64__
     RtlPcToFileHeader(throw_info, (void **)&args[3]);
 #endif
+    cxx_thread()->uncaught++;
     RaiseException(CXX_EXCEPTION, EXCEPTION_NONCONTINUABLE, CXX_PARAMS, args);
     __builtin_unreachable();
 }

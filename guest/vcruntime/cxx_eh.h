@@ -126,15 +126,21 @@ typedef struct {
     const catchable_t *catchable;                   /* NULL for catch (...) */
 } cxx_catch_t;
 
-/* cxx.c: the thread's current exception (the one whose catch block runs). */
+/* An exception and the context it was raised in. */
 typedef struct {
     EXCEPTION_RECORD *record;
     CONTEXT *context;
+} cxx_exception_t;
+
+/* cxx.c: the thread's C++ exception state. */
+typedef struct {
+    cxx_exception_t current;                        /* the exception whose catch block runs */
+    int uncaught;                                   /* thrown and not caught yet (std::uncaught_exceptions) */
 #ifdef __x86_64__
     struct running_catch *running;                  /* the catch blocks running (cxx_frame_x64.c) */
 #endif
-} cxx_current_t;
-cxx_current_t *cxx_current(void);
+} cxx_thread_t;
+cxx_thread_t *cxx_thread(void);
 
 /* cxx_match.c */
 BOOL cxx_is_msvc(const EXCEPTION_RECORD *record);
@@ -144,5 +150,6 @@ BOOL cxx_find_catch(const cxx_thrown_t *thrown, const func_info_t *info, char *i
 void cxx_build_catch_object(const cxx_thrown_t *thrown, const cxx_catch_t *found, char *frame);
 void cxx_destroy_object(const cxx_thrown_t *thrown);
 int cxx_next_state(const func_info_t *info, char *image, int state, eh_ref *action);
+cxx_exception_t cxx_enter_catch(const cxx_thrown_t *thrown);
 
 #endif

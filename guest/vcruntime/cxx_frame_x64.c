@@ -28,7 +28,7 @@ typedef struct running_catch {
     BOOL left;                                      /* left by an exception: only its state is still read */
     BOOL rethrown;
     cxx_thrown_t thrown;
-    cxx_current_t outer_current;
+    cxx_exception_t outer_current;
 } running_catch_t;
 
 /* A frame as the handler sees it: the function's frame, its state, and for a catch funclet its try block. */
@@ -52,10 +52,10 @@ static int state_from_ip(const func_info_t *info, char *image, DWORD64 pc)
 /* Drops the catches that exceptions left in frames below `frame` (unwound by now). */
 static void prune(DWORD64 frame)
 {
-    cxx_current_t *current = cxx_current();
+    cxx_thread_t *thread = cxx_thread();
 
-    while (current->running && current->running->left && current->running->frame < frame)
-        current->running = current->running->outer;
+    while (thread->running && thread->running->left && thread->running->frame < frame)
+        thread->running = thread->running->outer;
 }
 
 static void view(const func_info_t *info, char *image, DWORD64 establisher, DISPATCHER_CONTEXT *dc,
@@ -77,7 +77,7 @@ static void view(const func_info_t *info, char *image, DWORD64 establisher, DISP
             }
     }
     prune(establisher);
-    for (out->running = cxx_current()->running; out->running; out->running = out->running->outer)
+    for (out->running = cxx_thread()->running; out->running; out->running = out->running->outer)
         if (out->running->frame == establisher) {
             out->state = out->running->state;
             break;
@@ -103,30 +103,36 @@ static void unwind_to(const func_info_t *info, char *image, frame_view_t *where,
 
 void *call_catch_funclet(void *funclet, char *frame, running_catch_t *running);
 
+/* The catch block is done (its funclet returned, or an exception left it): the current exception is the one
+ * before, and the object is destroyed unless a rethrow took it on. */
+static void catch_over(running_catch_t *running)
+{
+    cxx_thread()->current = running->outer_current;
+    if (!running->rethrown)
+        cxx_destroy_object(&running->thrown);
+}
+
 /* The STATUS_UNWIND_CONSOLIDATE callback: every frame above is unwound; calls the catch funclet and returns where
  * the function continues. Parameters: this callback, the function's frame, the funclet, the catch state, the
  * frame the catch continues in, the exception record, the try block's state, the exception's context. */
 static void *cxx_call_catch_block(EXCEPTION_RECORD *consolidate)
 {
-    cxx_current_t *current = cxx_current();
+    cxx_thread_t *thread = cxx_thread();
     running_catch_t running = {0};
     EXCEPTION_RECORD *record = (EXCEPTION_RECORD *)consolidate->ExceptionInformation[5];
     void *continuation;
 
     prune((DWORD64)-1);
-    running.outer = current->running;
+    running.outer = thread->running;
     running.frame = consolidate->ExceptionInformation[4];
     running.state = (int)consolidate->ExceptionInformation[3];
-    running.outer_current = *current;
     cxx_resolve(record, (CONTEXT *)consolidate->ExceptionInformation[7], &running.thrown);
-    current->running = &running;
-    current->record = record;
-    current->context = running.thrown.context;
+    running.outer_current = cxx_enter_catch(&running.thrown);
+    thread->running = &running;
     continuation = call_catch_funclet((void *)consolidate->ExceptionInformation[2],
                                       (char *)consolidate->ExceptionInformation[1], &running);
-    *current = running.outer_current;
-    if (!running.rethrown)
-        cxx_destroy_object(&running.thrown);
+    catch_over(&running);
+    thread->running = running.outer;
     return continuation;
 }
 
@@ -143,11 +149,8 @@ EXCEPTION_DISPOSITION cxx_catch_guard(EXCEPTION_RECORD *record, void *frame, CON
             (!record->ExceptionInformation[2] || (void *)record->ExceptionInformation[1] == running->thrown.object))
             running->rethrown = TRUE;
     } else if (!running->left) {
-        running->left = TRUE;
-        *cxx_current() = running->outer_current;
-        cxx_current()->running = running;           /* its state stays readable until its frame is unwound */
-        if (!running->rethrown)
-            cxx_destroy_object(&running->thrown);
+        running->left = TRUE;                       /* its state stays readable until its frame is unwound */
+        catch_over(running);
     }
     return ExceptionContinueSearch;
 }

@@ -27,7 +27,7 @@ typedef struct {
     const try_block_t *try_block;                   /* whose catch block runs */
     const cxx_thrown_t *thrown;
     char *esp;                                      /* the node's stack pointer before the catch funclet's */
-    cxx_current_t outer;                            /* the current exception before this catch */
+    cxx_exception_t outer;                          /* the current exception before this catch */
     BOOL rethrown;                                  /* the object went on with a rethrow: not ours to destroy */
 } catch_guard_t;
 
@@ -65,7 +65,7 @@ static void unwind_to(EXCEPTION_REGISTRATION_RECORD *node, const func_info_t *in
 static void catch_left(catch_guard_t *guard)
 {
     NODE_ESP(guard->node) = guard->esp;
-    *cxx_current() = guard->outer;
+    cxx_thread()->current = guard->outer;
     if (!guard->rethrown)
         cxx_destroy_object(guard->thrown);
 }
@@ -97,9 +97,7 @@ static __attribute__((noreturn)) void catch_it(cxx_thrown_t *thrown, const cxx_c
     unwind_to(node, info, found->try_block->low);
     NODE_STATE(node) = found->try_block->high + 1;
     guard.esp = NODE_ESP(node);                     /* as the unwind left them: a catch it ended restored them */
-    guard.outer = *cxx_current();
-    cxx_current()->record = thrown->record;
-    cxx_current()->context = thrown->context;
+    guard.outer = cxx_enter_catch(thrown);
     guard.registration.Next = chain();
     guard.registration.Handler = (PEXCEPTION_ROUTINE)(void *)guard_handler;
     set_chain(&guard.registration);

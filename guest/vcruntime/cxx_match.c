@@ -39,9 +39,9 @@ BOOL cxx_resolve(EXCEPTION_RECORD *record, CONTEXT *context, cxx_thrown_t *throw
     }
     if (thrown->info)
         return TRUE;
-    if (!cxx_current()->record)
+    if (!cxx_thread()->current.record)
         return FALSE;
-    fill(cxx_current()->record, cxx_current()->context, thrown);
+    fill(cxx_thread()->current.record, cxx_thread()->current.context, thrown);
     return thrown->info != NULL;
 }
 
@@ -154,6 +154,19 @@ void cxx_destroy_object(const cxx_thrown_t *thrown)
     destructor = vcrt_at(thrown->image, thrown->info->destructor);
     if (destructor)
         destructor(thrown->object);
+}
+
+/* A catch of `thrown` begins: it is the current exception, caught (a C++ one); the current exception before. */
+cxx_exception_t cxx_enter_catch(const cxx_thrown_t *thrown)
+{
+    cxx_thread_t *thread = cxx_thread();
+    cxx_exception_t outer = thread->current;
+
+    thread->current.record = thrown->record;
+    thread->current.context = thrown->context;
+    if (thrown->info && thread->uncaught > 0)
+        thread->uncaught--;
+    return outer;
 }
 
 /* One step of the unwind map from `state`: the state it falls back to and its action (0: none). The state falls
