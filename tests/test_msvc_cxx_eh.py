@@ -55,6 +55,8 @@ destroy Counted 3
 caught Diamond as its virtual base, tag 7
 inner: caught inside a catch block
 back in the outer catch
+uncaught exceptions during the unwind 1
+uncaught exceptions in the catch block 0
 done
 """
 
