@@ -166,3 +166,22 @@ def test_corrupt_tables_end_the_unwind_or_the_process_never_the_emulator(width: 
     ran = run_program(program, tmp_path / "c", timeout=60)
     assert (ran.status, ran.stdout) == (0xC0000409, "a looping unwind map ends\na climbing unwind map ends\n"
                                                     "no try block: the search goes on\n")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_exception_trace_shows_the_search_and_the_unwind_to_the_catch(width: str, tmp_path: Path) -> None:
+    _, _, events = run(width, root=tmp_path, trace=frozenset({"exceptions"}))
+    calls = [e for e in events if e["layer"] == width and e["event"] in ("handler", "unwind")]
+    searches = [i for i, e in enumerate(calls) if e["event"] == "handler"]
+    search = calls[searches[0]]                          # the first throw, caught in the frame that threw it
+    unwinds = calls[searches[0] + 1:searches[1]]
+    assert search["flags"] == 0x1                        # EXCEPTION_NONCONTINUABLE: the search pass
+    if width == "x64":
+        # RtlUnwindEx to the catching frame: its handler is called again with EXCEPTION_TARGET_UNWIND (0x20), then
+        # the catch's continuation is a NtContinue.
+        assert any(e["frame"] == search["frame"] and e["flags"] & 0x20 for e in unwinds)
+        assert any(e["layer"] == "kernel" and e["event"] == "continue" for e in events)
+    else:
+        # RtlUnwind of the registrations above the catching frame's (the dispatcher's own); the catching frame's
+        # own stays linked, its handler not called to unwind.
+        assert unwinds and all(e["frame"] < search["frame"] for e in unwinds)
