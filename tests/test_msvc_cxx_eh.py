@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.peread import exports
 from tests.toolchain import NO_CRT, build, run_program
 from wow64emu.emu.trace import JsonlSink, Tracer
 from wow64emu.kernel.console import StdStreams
 from wow64emu.machine import Machine
 
 BIN = Path(__file__).resolve().parent.parent / "fixtures" / "bin"
+SYSROOT = Path(__file__).resolve().parent.parent / "wow64emu" / "sysroot" / "Windows"
 WIDTHS = ["x86", "x64"]
 
 
@@ -185,3 +187,9 @@ def test_the_exception_trace_shows_the_search_and_the_unwind_to_the_catch(width:
         # RtlUnwind of the registrations above the catching frame's (the dispatcher's own); the catching frame's
         # own stays linked, its handler not called to unwind.
         assert unwinds and all(e["frame"] < search["frame"] for e in unwinds)
+
+
+def test_older_compilers_handler_names_are_the_same_x86_handler() -> None:
+    names = exports(SYSROOT / "SysWOW64" / "vcruntime140.dll")
+    handlers = {names[name].address for name in ("__CxxFrameHandler", "__CxxFrameHandler2", "__CxxFrameHandler3")}
+    assert len(handlers) == 1

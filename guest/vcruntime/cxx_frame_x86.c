@@ -159,9 +159,12 @@ EXCEPTION_DISPOSITION __cdecl cxx_frame_handler3(EXCEPTION_RECORD *record, EXCEP
     return ExceptionContinueSearch;
 }
 
-/* The compiler's stub passes the FuncInfo in eax. */
-__asm__(".globl ___CxxFrameHandler3\n"
-        "___CxxFrameHandler3:\n\t"
+/* The compiler's stub passes the FuncInfo in eax. The handler of older compilers' tables (magic 0x19930520 and
+ * 0x19930521) is the same function under the names they call. */
+__asm__(".globl ___CxxFrameHandler3, ___CxxFrameHandler2, ___CxxFrameHandler\n"
+        "___CxxFrameHandler3:\n"
+        "___CxxFrameHandler2:\n"
+        "___CxxFrameHandler:\n\t"
         "push %eax\n\t"
         "pushl 20(%esp)\n\t"
         "pushl 20(%esp)\n\t"
