@@ -7,6 +7,8 @@
 #   Python 3.11 or later       runs wow64emu.nt.stubgen, guest/kernel32/cptables.py and chartables.py (stdlib
 #                              only); set PYTHON to choose one
 #   coreutils, sed             (Debian/Ubuntu: apt-get install gcc-mingw-w64 binutils-mingw-w64)
+#   clang-14, lld-link-14, llvm-dlltool-14   the MSVC-style fixtures (fixtures/src/msvc_*.cpp: clang in MSVC mode
+#                              emits MSVC's C++ exception tables); Debian/Ubuntu: apt-get install clang-14 lld-14
 #
 # Outputs (committed):
 #   wow64emu/sysroot/Windows/SysWOW64/{ntdll,kernel32,shlwapi,user32,advapi32,msvcrt,ucrtbase,vcruntime140}.dll  i686
@@ -343,6 +345,34 @@ for prog in "${CRT_PROGRAMS[@]}"; do
     for w in x86 x64; do
         "$(cc_of "$w")" -O2 -s -fno-ident -ffile-prefix-map="$ROOT"=. -Wl,--no-insert-timestamp \
             "$FIXTURES/crt/$prog.c" -o "$OUT/fixtures/$w/$prog.exe"
+    done
+done
+
+echo "== MSVC-style fixtures: fixtures/src/msvc_*.cpp built by clang in MSVC mode, linked by lld-link"
+# Programs as MSVC builds them (its C++ exception tables, __CxxFrameHandler3, x86's __ehhandler stubs), without
+# MSVC's headers or libraries: no default libraries, the entry point `entry`, imports from libraries made of
+# fixtures/src/msvc_<dll>.def (x86 names with their stdcall decoration, dropped for x64).
+msvc_target_of() { [[ $1 == x86 ]] && echo i686-pc-windows-msvc || echo x86_64-pc-windows-msvc; }
+MSVC_CFLAGS=(-O1 -fms-extensions -fms-compatibility -fexceptions -fcxx-exceptions -fno-stack-protector
+             -mno-stack-arg-probe -fno-builtin -ffile-prefix-map="$ROOT"=. -Wall -Werror)
+mapfile -t MSVC_DEFS < <(cd "$FIXTURES/src" && LC_ALL=C ls msvc_*.def | sed 's/\.def$//')
+mapfile -t MSVC_PROGRAMS < <(cd "$FIXTURES/src" && LC_ALL=C ls msvc_*.cpp | sed 's/\.cpp$//')
+for w in x86 x64; do
+    b=$BUILD/$w
+    msvc_libs=()
+    for def in "${MSVC_DEFS[@]}"; do
+        if [[ $w == x64 ]]; then
+            sed -E 's/@[0-9]+$//' "$FIXTURES/src/$def.def" > "$b/$def.def"
+        else
+            cp "$FIXTURES/src/$def.def" "$b/$def.def"
+        fi
+        llvm-dlltool-14 -m "$(machine_of "$w")" -k -d "$b/$def.def" -l "$b/$def.lib"
+        msvc_libs+=("$b/$def.lib")
+    done
+    for prog in "${MSVC_PROGRAMS[@]}"; do
+        clang-14 --target="$(msvc_target_of "$w")" "${MSVC_CFLAGS[@]}" -c "$FIXTURES/src/$prog.cpp" -o "$b/$prog.obj"
+        lld-link-14 /nologo /nodefaultlib /entry:entry /subsystem:console /Brepro \
+            /out:"$OUT/fixtures/$w/$prog.exe" "$b/$prog.obj" "${msvc_libs[@]}"
     done
 done
 fi   # CRT_ONLY

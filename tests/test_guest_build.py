@@ -164,6 +164,9 @@ ORACLE_SCENARIOS = sorted(p.stem for p in (FIXTURES / "src").glob("oracle_*.c"))
 FIXTURE_DLLS = sorted(p.stem for p in (FIXTURES / "src").glob("dll_*.c"))  # DLLs, both widths
 FIXTURE_FILES = [(name, width) for name, widths in PROGRAMS.items() for width in widths] + [
     (name, width) for name in ORACLE_SCENARIOS for width in ("x86", "x64")]
+# The MSVC-style programs (fixtures/src/msvc_*.cpp, built by clang in MSVC mode against vcruntime140 and the UCRT),
+# both widths; tests/test_msvc_cxx_eh.py checks what they are.
+MSVC_FIXTURE_FILES = [(p.stem, width) for p in (FIXTURES / "src").glob("msvc_*.cpp") for width in ("x86", "x64")]
 WIDTH_MACHINE = {"x86": I386, "x64": AMD64}
 WIDTH_SYSDIR = {"x86": "SysWOW64", "x64": "System32"}
 DEFAULT_EXE_BASE = {"x86": 0x400000, "x64": 0x140000000}
@@ -365,7 +368,7 @@ def test_gate_is_32bit_only():
 
 def test_no_unlisted_fixture_binaries():
     on_disk = {(p.stem, p.parent.name) for p in (FIXTURES / "bin").glob("*/*.exe")}
-    assert on_disk == set(FIXTURE_FILES)
+    assert on_disk == set(FIXTURE_FILES) | set(MSVC_FIXTURE_FILES)
     dlls = {(p.stem, p.parent.name) for p in (FIXTURES / "bin").glob("*/*.dll")}
     assert dlls == {(name, width) for name in FIXTURE_DLLS for width in ("x86", "x64")}
 

@@ -154,6 +154,46 @@ RtlpExecuteHandlerForException:
         .seh_handler rtl_nested_handler64, @except, @unwind
         .seh_endproc
 
+/* PVOID rtl_call_consolidate(CONTEXT *context rcx, PVOID (*callback)(EXCEPTION_RECORD *) rdx, record r8): the
+ * callback of a STATUS_UNWIND_CONSOLIDATE unwind (a C++ catch block), called on a frame that unwinds to the
+ * context the unwind reached: its non-volatile registers pushed from the context, a machine frame with its Rip and
+ * Rsp. An exception raised inside the callback is dispatched from there on past the frames already unwound. */
+        .p2align 4, 0x90
+        .globl  rtl_call_consolidate
+        .seh_proc rtl_call_consolidate
+rtl_call_consolidate:
+        sub     rsp, 0x28
+        mov     rax, [rcx + 0xF8]           /* Rip */
+        mov     [rsp], rax
+        mov     rax, [rcx + 0x98]           /* Rsp */
+        mov     [rsp + 0x18], rax
+        .seh_pushframe
+        push    qword ptr [rcx + 0x90]      /* Rbx */
+        .seh_pushreg rbx
+        push    qword ptr [rcx + 0xA0]      /* Rbp */
+        .seh_pushreg rbp
+        push    qword ptr [rcx + 0xA8]      /* Rsi */
+        .seh_pushreg rsi
+        push    qword ptr [rcx + 0xB0]      /* Rdi */
+        .seh_pushreg rdi
+        push    qword ptr [rcx + 0xD8]      /* R12 */
+        .seh_pushreg r12
+        push    qword ptr [rcx + 0xE0]      /* R13 */
+        .seh_pushreg r13
+        push    qword ptr [rcx + 0xE8]      /* R14 */
+        .seh_pushreg r14
+        push    qword ptr [rcx + 0xF0]      /* R15 */
+        .seh_pushreg r15
+        sub     rsp, 0x20
+        .seh_stackalloc 0x20
+        .seh_endprologue
+        mov     rcx, r8
+        call    rdx
+        nop                                 /* the return address is not an epilog */
+        add     rsp, 0x88
+        ret
+        .seh_endproc
+
 /* LONG RtlpCallVectoredHandler(PVECTORED_EXCEPTION_HANDLER rcx, PEXCEPTION_POINTERS rdx): one vectored handler
  * called (exception.c), in one place that a trace can watch. */
         .p2align 4, 0x90

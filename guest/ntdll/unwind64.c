@@ -453,10 +453,17 @@ typedef struct {
 
 #define STATUS_LONGJUMP_ ((DWORD)0x80000026)
 
+PVOID rtl_call_consolidate(PCONTEXT context, PVOID (*callback)(PEXCEPTION_RECORD), PEXCEPTION_RECORD record);
+
 /* Continues at the context; for a longjmp's unwind (STATUS_LONGJUMP, the jump buffer its first parameter) with the
- * non-volatile registers, rip and the control words taken from the buffer first. */
+ * non-volatile registers, rip and the control words taken from the buffer first; for a STATUS_UNWIND_CONSOLIDATE
+ * unwind at the address its callback (the first parameter: a C++ runtime's catch block call) returns. */
 VOID __cdecl RtlRestoreContext(PCONTEXT ContextRecord, struct _EXCEPTION_RECORD *ExceptionRecord)
 {
+    if (ExceptionRecord && ExceptionRecord->ExceptionCode == STATUS_UNWIND_CONSOLIDATE &&
+        ExceptionRecord->NumberParameters)
+        ContextRecord->Rip = (DWORD64)rtl_call_consolidate(
+            ContextRecord, (PVOID(*)(PEXCEPTION_RECORD))ExceptionRecord->ExceptionInformation[0], ExceptionRecord);
     if (ExceptionRecord && ExceptionRecord->ExceptionCode == STATUS_LONGJUMP_ && ExceptionRecord->NumberParameters) {
         const NT_JUMP_BUFFER *jump = (const NT_JUMP_BUFFER *)ExceptionRecord->ExceptionInformation[0];
 
