@@ -128,6 +128,13 @@ def test_names_are_case_insensitive_and_keep_their_case() -> None:
     assert ("Path", "X") in list(env) and ("new", "1") in list(env) and env.get("PATH") == "X"
 
 
+def test_a_block_read_back_from_its_strings() -> None:
+    env = wow64_environment(default_environment(), wow64=True)
+    assert list(Environment.from_strings(env.strings())) == list(env)
+    assert list(Environment.from_strings(["b=2", "=D:=D:\\x", "A==", "junk"])) == [
+        ("=D:", "D:\\x"), ("A", "="), ("b", "2")]
+
+
 # ---- --env and --env-file -----------------------------------------------------------------------------------
 
 def test_env_file_lines() -> None:

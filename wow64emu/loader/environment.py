@@ -112,6 +112,17 @@ class Environment:
     def delete(self, name: str) -> None:
         self._by_key.pop(name.upper(), None)
 
+    @classmethod
+    def from_strings(cls, strings: Iterable[str]) -> Environment:
+        """A block from its NAME=VALUE strings (a parent's, as NtCreateUserProcess receives it); a name may start
+        with `=` (`=C:=C:\\`); a string without `=` is left out, as Windows' lookups never find it."""
+        variables = []
+        for text in strings:
+            name, equals, value = text[1:].partition("=")
+            if equals:
+                variables.append((text[0] + name, value))
+        return cls(variables)
+
     def copy(self) -> Environment:
         return Environment(self)
 
