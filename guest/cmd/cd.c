@@ -2,7 +2,7 @@
  * one, so /d changes nothing more) and records it in the =C: variable, as cmd does for each drive. */
 #include "cmd.h"
 
-void set_drive_directory(void)
+static void set_drive_directory(void)
 {
     WCHAR dir[MAX_PATH], name[4] = L"=C:";
 

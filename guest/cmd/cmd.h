@@ -59,7 +59,6 @@ int cmd_cd(WCHAR *args);
 int cmd_exit(WCHAR *args);
 int cmd_ver(WCHAR *args);
 void version_string(WCHAR *buf, DWORD capacity);   /* "Microsoft Windows [Version 10.0.19045.3803]" */
-void set_drive_directory(void);   /* the =C: variable, from the current directory */
 
 /* launch.c: another program found in the current folder or on PATH with PATHEXT, run and waited for. */
 int launch(WCHAR *command);

@@ -181,8 +181,8 @@ int cmd_dir(WCHAR *args)
     out_number(bytes, TRUE, 14);
     out(L" bytes\r\n");
     out_number(dirs, TRUE, 16);
-    out(L" Dir(s) ");
-    out_number(free_bytes.QuadPart, TRUE, 15);
+    out(L" Dir(s)  ");
+    out_number(free_bytes.QuadPart, TRUE, 14);
     out(L" bytes free\r\n");
     return 0;
 }

@@ -3,7 +3,7 @@
  * then in each folder of PATH, trying it with each extension of PATHEXT after it (or as it is, when it has an
  * extension); a name with a folder in it is looked for only there. The program is started with CreateProcessW,
  * given the command as typed, the standard handles inherited, and waited for; its exit code is the return code.
- * A name not found is cmd's "is not recognized" message and 9009; a program that cannot start is the system's
+ * A name not found is cmd's "is not recognized" message (the name as typed, quotes and all) and 9009; a program that cannot start is the system's
  * message for the error, and the error as the return code. Batch files are not run (a warning line says so).
  */
 #include "cmd.h"
@@ -102,23 +102,23 @@ static BOOL is_batch(const WCHAR *path)
 
 int launch(WCHAR *command)
 {
-    WCHAR name[MAX_PATH], found[MAX_PATH];
+    WCHAR typed[MAX_PATH], name[MAX_PATH], found[MAX_PATH];
     STARTUPINFOW startup = { .cb = sizeof startup };
     PROCESS_INFORMATION info;
     DWORD n = 0, code;
     BOOL quoted = FALSE;
 
     for (const WCHAR *p = command; *p && (quoted || !text_is_blank(*p)) && n < MAX_PATH - 1; p++) {
-        if (*p == L'"')
-            quoted = !quoted;
-        else
-            name[n++] = *p;
+        quoted ^= *p == L'"';
+        typed[n++] = *p;
     }
-    name[n] = 0;
+    typed[n] = 0;
+    text_copy(name, typed, MAX_PATH);
+    text_unquote(name);
     text_trim_end(command);
     if (!search(found, name)) {
         err(L"'");
-        err(name);
+        err(typed);
         err(L"' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n");
         return NOT_RECOGNIZED;
     }
