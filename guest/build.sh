@@ -13,6 +13,7 @@
 # Outputs (committed):
 #   wow64emu/sysroot/Windows/SysWOW64/{ntdll,kernel32,shlwapi,user32,advapi32,msvcrt,ucrtbase,vcruntime140}.dll  i686
 #   wow64emu/sysroot/Windows/System32/ the same and vcruntime140_1, wow64, wow64cpu, wow64win              x86_64
+#   wow64emu/sysroot/Windows/{SysWOW64,System32}/cmd.exe                          the command interpreter, both widths
 #   fixtures/bin/x86/*.exe, *.dll, fixtures/bin/x64/*.exe, *.dll
 # Scratch: guest/build/ (gitignored, wiped at each run).
 #
@@ -229,6 +230,16 @@ for dll in "${UPPER_DLLS[@]}"; do
     done
 done
 
+echo "== cmd.exe (SysWOW64 and System32), one object per source, in name order; it imports kernel32 and ntdll"
+mapfile -t CMD_SOURCES < <(LC_ALL=C ls "$GUEST"/cmd/*.c)
+for w in x86 x64; do
+    b=$BUILD/$w
+    compile_sources "$w" cmd "${CMD_SOURCES[@]}"
+    dir=System32
+    [[ $w == x86 ]] && dir=SysWOW64
+    link_exe "$w" "$OUT/$dir/cmd.exe" "${OBJS[@]}" "$b/libkernel32.a" "$b/libntdll.a"
+done
+
 fi   # CRT_ONLY
 
 echo "== the C runtime: one set of objects per width, linked as each CRT DLL with its flavor object"
@@ -399,6 +410,8 @@ INSTALL=(
     "System32/wow64.dll:$SYSROOT/System32/wow64.dll"
     "System32/wow64cpu.dll:$SYSROOT/System32/wow64cpu.dll"
     "System32/wow64win.dll:$SYSROOT/System32/wow64win.dll"
+    "SysWOW64/cmd.exe:$SYSROOT/SysWOW64/cmd.exe"
+    "System32/cmd.exe:$SYSROOT/System32/cmd.exe"
 )
 for f in "$OUT"/fixtures/x86/*.exe "$OUT"/fixtures/x64/*.exe "$OUT"/fixtures/x86/*.dll "$OUT"/fixtures/x64/*.dll; do
     rel=${f#"$OUT"/fixtures/}

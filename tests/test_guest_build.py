@@ -153,7 +153,7 @@ PROGRAMS = {
     "nlsstrings": ("x86", "x64"), "locales": ("x86", "x64"), "console": ("x86", "x64"),
     "strpath": ("x86", "x64"), "k32startup": ("x86", "x64"), "k32census": ("x86", "x64"), "unserved": ("x86", "x64"),
     "crt_hello": ("x86", "x64"), "crt_lines": ("x86", "x64"), "regviews": ("x86", "x64"),
-    "junction": ("x86", "x64"),
+    "junction": ("x86", "x64"), "envblock": ("x86", "x64"),
     "fsredir": ("x86", "x64"),
     "advapi_reg": ("x86", "x64"), "advapi_sec": ("x86", "x64"),
     "threads": ("x86", "x64"),

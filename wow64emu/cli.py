@@ -20,13 +20,16 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO, NoReturn, TextIO
+from typing import TYPE_CHECKING, BinaryIO, NoReturn, TextIO
 
 from .emu.physical import DEFAULT_COMMIT_LIMIT
 from .emu.trace import JsonlSink, Sink, TextSink, Tracer
 from .errors import EmulatorError
 from .kernel.console import StdStreams
 from .nt.status import NTSTATUS
+
+if TYPE_CHECKING:
+    from .loader.environment import Environment
 
 EXIT_EMULATOR_ERROR = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a program Ctrl-C ended
@@ -122,6 +125,31 @@ def _registry_file(text: str) -> tuple[Path, list]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _env_assignment(text: str) -> tuple[str, str]:
+    from .loader.environment import EnvSyntaxError, parse_assignment
+
+    try:
+        return parse_assignment(text)
+    except EnvSyntaxError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _env_file(text: str) -> list[tuple[str, str]]:
+    """An --env-file, read and checked before any work: a malformed line is one line naming its number."""
+    from .loader.environment import EnvSyntaxError, parse_env_file
+
+    try:
+        raw = Path(text).read_bytes()
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"{text}: {exc.strerror}") from None
+    try:
+        return parse_env_file(raw.decode("utf-8-sig"), text)
+    except UnicodeDecodeError:
+        raise argparse.ArgumentTypeError(f"{text}: not UTF-8 text") from None
+    except EnvSyntaxError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="wow64emu", description="Run 32-bit Windows programs through an "
                                      "emulated WoW64 layer, and watch each system call cross it.")
@@ -155,6 +183,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--registry-reflection", action="store_true",
                      help="Windows Vista / Server 2008's registry: HKLM\\SOFTWARE\\Classes redirected, and the "
                           "reflected keys copied between the two views when a key is closed")
+    run.add_argument("--env", type=_env_assignment, action="append", default=[], metavar="NAME=VALUE",
+                     help="set a variable in the program's environment (a fresh Windows session's, not the host's); "
+                          "NAME= removes it; give it more than once for several")
+    run.add_argument("--env-file", type=_env_file, action="append", default=[], metavar="FILE",
+                     help="set the variables of FILE's NAME=VALUE lines (# starts a comment line), before --env's")
     run.add_argument("program", type=Path)
     run.add_argument("args", nargs=argparse.REMAINDER)
     reg = sub.add_parser("reg", help="reg.exe's query, add, delete, import and export on a root's registry")
@@ -242,6 +275,14 @@ def _check_program(program: Path) -> None:
         raise EmulatorError(f"{program}: not a regular file")
 
 
+def _environment(ns: argparse.Namespace) -> Environment:
+    """The first process's parent's block: the fresh session's, with --env-file's then --env's assignments."""
+    from .loader.environment import apply_assignments, default_environment
+
+    assignments = [a for file in ns.env_file for a in file] + ns.env
+    return apply_assignments(default_environment(), assignments)
+
+
 def cmd_run(ns: argparse.Namespace) -> int:
     from .machine import Machine
 
@@ -257,7 +298,7 @@ def cmd_run(ns: argparse.Namespace) -> int:
             seed(root, [blocks for _, blocks in ns.registry])
         machine = Machine(ns.program, ns.args, root=root, streams=streams, tracer=tracer,
                           trace=frozenset(ns.trace or ()), memory_limit=ns.memory_limit,
-                          registry_reflection=ns.registry_reflection)
+                          registry_reflection=ns.registry_reflection, environment=_environment(ns))
         if ns.seed is not None:
             machine.system.scheduler.seed(ns.seed)
         outcome = machine.run(max_insns=ns.max_insns, timeout=ns.timeout)

@@ -21,6 +21,7 @@ from .kernel.console import StdStreams
 from .kernel.entry import SyscallEntry
 from .kernel.system import System
 from .kernel.threadlife import NATIVE_START_RSP, WOW64_START_RSP
+from .loader.environment import Environment
 from .loader.process import CreatedProcess, create_process
 from .nt.status import NTSTATUS
 from .nt.syscalls import syscalls
@@ -55,15 +56,18 @@ class RunOutcome:
 class Machine:
     def __init__(self, program: Path, args: list[str], *, root: Path, streams: StdStreams,
                  tracer: Tracer | None = None, trace: frozenset[str] = frozenset({"syscalls"}),
-                 memory_limit: int = DEFAULT_COMMIT_LIMIT, registry_reflection: bool = False) -> None:
+                 memory_limit: int = DEFAULT_COMMIT_LIMIT, registry_reflection: bool = False,
+                 environment: Environment | None = None) -> None:
         """`trace` says what the tracer gets: "syscalls" (every layer of every call, and the exceptions),
         "exceptions" (each exception layer by layer), "process" (the steps of process creation and the regions each
         adds). `memory_limit`: the System's commit limit, in bytes. `registry_reflection`: the registry of Windows
-        Vista / Server 2008 (the option of the System's registry)."""
+        Vista / Server 2008 (the option of the System's registry). `environment`: the block the program's 64-bit
+        parent gives it, before WoW64's table (default: a fresh session's, loader/environment.py)."""
         on_step = step_observer(tracer) if tracer is not None and "process" in trace else None
         self.system = System(root, streams, memory_limit=memory_limit)
         self.system.registry.reflection = registry_reflection
-        self.created: CreatedProcess = create_process(self.system, program, args, on_step=on_step)
+        self.created: CreatedProcess = create_process(self.system, program, args, on_step=on_step,
+                                                        environment=environment)
         self.process = self.created.process
         self.thread = self.created.thread
         self.cpu = self.process.cpu

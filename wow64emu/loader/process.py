@@ -36,6 +36,7 @@ from ..kernel.threadsetup import (
 )
 from . import apiset, ldrdata
 from . import structures as S
+from .environment import CURRENT_DIRECTORY, Environment, default_environment, wow64_environment
 from .linker import Linker
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ class CreatedProcess:
     image: LoadedModule | None = None
     thread: Thread | None = None  # the first thread, once the "thread" step made it
     arena: int = 0  # the first thread's WoW64 thunk arena
+    environment: Environment | None = None  # the parent's block (None: the default session's, a 64-bit parent's)
 
     @property
     def cpu(self) -> CpuBackend:
@@ -147,8 +149,9 @@ StepObserver = Callable[["CreatedProcess", str, str, list[Region]], None]  # (pr
 
 
 def create_process(system: System, program: Path, args: list[str], *, on_step: StepObserver | None = None,
-                   stop_after: str | None = None) -> CreatedProcess:
-    """A new process of the System running `program`, made in the seed's steps (stopping after `stop_after`)."""
+                   stop_after: str | None = None, environment: Environment | None = None) -> CreatedProcess:
+    """A new process of the System running `program`, made in the seed's steps (stopping after `stop_after`);
+    `environment` is the block its 64-bit parent gives it (default: the fresh session's)."""
     image = PEImage.from_path(program)
     process = system.create_process(wow64=not image.is64, large_address_aware=bool(image.large_address_aware))
     # The program's imports are searched for in its folder, then the system folder of its width, as Windows
@@ -156,7 +159,7 @@ def create_process(system: System, program: Path, args: list[str], *, on_step: S
     folder = program_folder(program)
     c = CreatedProcess(process, program, args,
                        Linker(process.memory, [SYSTEM32] if process.wow64 else [folder, SYSTEM32], is64=True,
-                              limit=None))
+                              limit=None), environment=environment)
     if process.wow64:
         c.linker32 = Linker(process.memory, [folder, SYSWOW64], is64=False, limit=process.highest_address32)
     if on_step is not None:
@@ -259,9 +262,9 @@ def create_environment(c: CreatedProcess) -> str:
     strings = S.ParamsStrings(
         image_path=guest_path,
         command_line=" ".join(quote_arg(a) for a in [guest_path, *c.args]),
-        current_directory="C:\\",
+        current_directory=CURRENT_DIRECTORY,
         dll_path="",
-        environment=S.environment(process.wow64),
+        environment=wow64_environment(c.environment or default_environment(), process.wow64).strings(),
         window_title=guest_path,
     )
     params_size = 0x10000

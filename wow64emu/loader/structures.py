@@ -140,22 +140,3 @@ def write_params(block: BlockWriter, layout: ParamsLayout, s: ParamsStrings, con
     block.put(addr + layout.environment, struct.pack(ptr, env_addr))
     block.put(addr + layout.environment_size, struct.pack(ptr, len(env_data)))
     return addr
-
-
-def environment(wow64: bool) -> list[str]:
-    """The environment of a fresh process; the variables WoW64 changes follow the facts file, section 8."""
-    common = ["ComSpec=C:\\Windows\\system32\\cmd.exe", "NUMBER_OF_PROCESSORS=2", "OS=Windows_NT",
-              "PATH=C:\\Windows\\system32;C:\\Windows", "SystemDrive=C:", "SystemRoot=C:\\Windows",
-              "TEMP=C:\\Windows\\Temp", "TMP=C:\\Windows\\Temp", "windir=C:\\Windows",
-              "ProgramFiles(x86)=C:\\Program Files (x86)",
-              "CommonProgramFiles(x86)=C:\\Program Files (x86)\\Common Files"]
-    if wow64:
-        specific = ["PROCESSOR_ARCHITECTURE=x86", "PROCESSOR_ARCHITEW6432=AMD64",
-                    "ProgramFiles=C:\\Program Files (x86)", "ProgramW6432=C:\\Program Files",
-                    "CommonProgramFiles=C:\\Program Files (x86)\\Common Files",
-                    "CommonProgramW6432=C:\\Program Files\\Common Files"]
-    else:
-        specific = ["PROCESSOR_ARCHITECTURE=AMD64", "ProgramFiles=C:\\Program Files",
-                    "ProgramW6432=C:\\Program Files", "CommonProgramFiles=C:\\Program Files\\Common Files",
-                    "CommonProgramW6432=C:\\Program Files\\Common Files"]
-    return sorted(common + specific, key=str.upper)
