@@ -111,6 +111,35 @@ def test_a_deadlock_names_every_thread_and_what_it_waits_on(width: str, tmp_path
     assert message.count("Event") >= 2
 
 
+def test_the_context_of_a_thread_that_has_not_run_is_its_start(tmp_path: Path) -> None:
+    _, status, lines = run("x64", "context", root=tmp_path)
+    assert lines == ["GetThreadContext 1", "Rcx is the routine 1", "Rdx is the argument 11",
+                     "Rip is RtlUserThreadStart 1", "SetThreadContext 1", "exit code 22"]
+
+
+def test_another_threads_context_through_wow64_is_not_there_yet(tmp_path: Path) -> None:
+    _, status, lines = run("x86", "context", root=tmp_path)
+    assert lines == ["GetThreadContext 0", "error 1", "exit code 11"]  # ERROR_INVALID_FUNCTION, as documented
+
+
+def test_the_context_of_a_waiting_thread(tmp_path: Path) -> None:
+    """The kernel's view: a thread blocked in a wait shows the registers it goes on with, after its `syscall`."""
+    from wow64emu.kernel.exceptions import context_io
+    from wow64emu.kernel.othercontext import other_context, set_other_context
+
+    streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
+    machine = Machine(BIN / "x64" / "threads.exe", ["deadlock"], root=tmp_path, streams=streams)
+    with pytest.raises(WaitForever):
+        machine.run(timeout=60)
+    waiter = machine.process.threads[1]
+    io_ = context_io(machine.process)
+    ctx = other_context(waiter, io_)
+    assert ctx.regs["rip"] == waiter.pc and waiter.stack64[0] < ctx.regs["rsp"] < waiter.stack64[1]
+    ctx.regs["rbx"] = 0x1234
+    set_other_context(waiter, ctx, io_)
+    assert other_context(waiter, io_).regs["rbx"] == 0x1234
+
+
 def test_the_interleaving_is_the_same_every_run_and_a_seed_changes_it(tmp_path: Path) -> None:
     def switches(seed: int | None) -> int:
         machine, status, lines = run("x86", "counter", "3000", root=tmp_path, seed=seed)
