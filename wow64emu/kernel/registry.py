@@ -22,6 +22,9 @@ registry_info.py. Choices where Windows is subtle, following its order of checks
   STATUS_NOTIFY_CLEANUP when the handle closes first. A synchronous one waits in the scheduler, which ends the run
   at once when no other thread could change the key (Windows would hang). APC routines are not called (no APCs
   are delivered in this kernel). NtNotifyChangeMultipleKeys takes one subordinate key at most, as Windows does.
+- A handle of the 32-bit view (KEY_WOW64_32KEY: every 32-bit caller's, and a 64-bit caller's that asks for it)
+  enumerates without the `Wow6432Node` subkey (regredirect.hides), renumbered so that the view's i-th subkey has
+  index i, and NtQueryKey's SubKeys leaves it out too.
 - NtFlushKey has nothing to do: each call that changes the registry is its own committed transaction.
 """
 
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import logging
 import struct
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..nt import layouts as L
@@ -57,7 +61,7 @@ from .registry_keys import (
     Notification,
     granted_by_security,
 )
-from .regredirect import RULES_VISTA, RULES_WIN7, VIEW_64, Rule, opened_name
+from .regredirect import NODE, RULES_VISTA, RULES_WIN7, VIEW_64, Rule, hides, opened_name, view_of
 from .scheduler import WaitBlock, block
 from .sync import EVENT_MODIFY_STATE, EventObject
 
@@ -362,10 +366,18 @@ class RegistryServices:
 
     # ---- keys -------------------------------------------------------------------------------------------------
 
+    def _hidden(self, key: KeyObject, record: KeyRecord) -> KeyRecord | None:
+        """The subkey the handle's view leaves out of enumerations (regredirect.hides), if the key has one."""
+        if not record.subkeys or not hides(NODE, view_of(key.view, VIEW_64)):
+            return None
+        return self.registry.store.child(record.id, NODE)
+
     def NtQueryKey(self, thread: Thread, KeyHandle: int, KeyInformationClass: int, KeyInformation: int, Length: int,
                    ResultLength: int) -> int:
         free = KeyInformationClass in (R.KeyNameInformation, R.KeyHandleTagsInformation)
         key, record = self._key(thread, KeyHandle, 0 if free else KEY_QUERY_VALUE)
+        if KeyInformationClass in (R.KeyFullInformation, R.KeyCachedInformation) and self._hidden(key, record):
+            record = replace(record, subkeys=record.subkeys - 1)
         answer = key_information(KeyInformationClass, record, key.path, enumerating=False)
         return _write_answer(thread.process.memory, answer, KeyInformation, Length, ResultLength)
 
@@ -374,7 +386,11 @@ class RegistryServices:
         key, record = self._key(thread, KeyHandle, KEY_ENUMERATE_SUB_KEYS)
         if KeyInformationClass > R.KeyLayerInformation:
             raise NtError(NTSTATUS.INVALID_PARAMETER)
-        subkey = self.registry.store.subkey_at(record.id, Index) if Index < record.subkeys else None
+        store = self.registry.store
+        hidden = self._hidden(key, record)
+        if hidden is not None and Index >= store.rank(record.id, hidden.name):
+            Index += 1  # the view's i-th subkey: no gap where the hidden one is
+        subkey = store.subkey_at(record.id, Index) if Index < record.subkeys else None
         if subkey is None:
             raise NtError(NTSTATUS.NO_MORE_ENTRIES)
         answer = key_information(KeyInformationClass, subkey, "", enumerating=True)
