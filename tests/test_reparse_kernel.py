@@ -263,7 +263,6 @@ def test_a_damaged_store_entry_is_left_out(tree: Rig) -> None:
 
 def test_a_junction_to_system32_reads_the_64_bit_folder_read_only(tree: Rig) -> None:
     rig = tree  # noqa: F811
-    (rig.root / "Windows").mkdir()
     make_junction(rig, "\\??\\C:\\Windows\\System64", "\\??\\C:\\Windows\\System32")
     status, handle, _ = rig.create("\\??\\C:\\Windows\\System64\\kernel32.dll", O.GENERIC_READ | O.SYNCHRONIZE,
                                    F.FILE_OPEN)

@@ -16,6 +16,9 @@ host's user write bit, for files). The rest lives here, for the life of the proc
   file stays visible, and opens of it fail with STATUS_DELETE_PENDING.
 - The reparse points (junctions, symbolic links; reparse.py), which outlive the process in the drive's own store:
   a file with one has FILE_ATTRIBUTE_REPARSE_POINT and its tag; deleting or renaming the file takes it along.
+
+A fresh Windows 10 C: drive has its standard folders (STANDARD_FOLDERS): the volume makes on the host those the
+drive lacks (matching names in any case) when it is set up, so each run starts with them.
 """
 
 from __future__ import annotations
@@ -49,6 +52,38 @@ FILE_ATTRIBUTE_VALID_SET_FLAGS = 0x000031A7  # what FileBasicInformation may set
 CLUSTER = 4096  # NTFS' default cluster: AllocationSize is EndOfFile rounded up to it
 FILETIME_UNIX_EPOCH = 116444736000000000  # 100-ns intervals from 1601-01-01 to 1970-01-01
 _WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+
+USER_NAME = "User"  # the emulated user's profile folder, C:\Users\User (registry_defaults.py's USERPROFILE)
+# The folders of a fresh Windows 10 C: drive that programs and the environment's variables name (the default
+# environment's own list will take this one's place).
+STANDARD_FOLDERS = (
+    "Program Files\\Common Files", "Program Files (x86)\\Common Files", "ProgramData",
+    f"Users\\{USER_NAME}\\AppData\\Local\\Temp", f"Users\\{USER_NAME}\\AppData\\Roaming", "Users\\Public",
+    "Windows\\Temp",
+)
+
+
+def make_standard_folders(drive: Path) -> None:
+    """Make each standard folder the drive lacks, walking each name's components as Windows matches them (a
+    user's `program files` is the folder itself, and nothing is made beside it). A drive that is no folder gets
+    nothing."""
+    if not drive.is_dir():
+        return
+    for folder in STANDARD_FOLDERS:
+        here = drive
+        for part in folder.split("\\"):
+            found = INDEX.find(here, part)
+            if found is None:
+                try:
+                    os.mkdir(here / part)
+                except FileExistsError:
+                    pass
+                else:
+                    INDEX.added(here / part)
+                found = part
+            here = here / found
+            if not here.is_dir():
+                break  # a file of that name: the drive is the user's
 
 
 def filetime(ns: int) -> int:
@@ -102,6 +137,7 @@ class Volume:
 
     def __init__(self, root: Path, files: HostFiles | None = None) -> None:
         self.root = Path(os.path.realpath(root))
+        make_standard_folders(self.root)
         self.files = files if files is not None else HostFiles()  # the host descriptors of the open files
         self._nodes: dict[Path, FileNode] = {}
         self._extra: dict[Path, _Extra] = {}
