@@ -137,6 +137,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--registry-reflection", action="store_true",
                      help="Windows Vista / Server 2008's registry: HKLM\\SOFTWARE\\Classes redirected, and the "
                           "reflected keys copied between the two views when a key is closed")
+    run.add_argument("--elevated", action="store_true",
+                     help="run as an administrator after UAC elevation (the Administrators group, high integrity, "
+                          "the administrator's privileges): HKLM and the protected folders are writable")
+    run.add_argument("--no-virtualization", action="store_true",
+                     help="no UAC virtualization for a 32-bit program without an execution level in its manifest "
+                          "(by default its writes to HKLM\\SOFTWARE go to the user's VirtualStore, as on Windows)")
     run.add_argument("program", type=Path)
     run.add_argument("args", nargs=argparse.REMAINDER)
     reg = sub.add_parser("reg", help="reg.exe's query, add, delete, import and export on a root's registry")
@@ -213,7 +219,8 @@ def cmd_run(ns: argparse.Namespace) -> int:
             tracer = Tracer(JsonlSink(trace_out) if ns.trace_format == "jsonl" else TextSink(trace_out))
         machine = Machine(ns.program, ns.args, root=root, streams=streams, tracer=tracer,
                           trace=frozenset(ns.trace or ()), memory_limit=ns.memory_limit,
-                          registry_reflection=ns.registry_reflection)
+                          registry_reflection=ns.registry_reflection, elevated=ns.elevated,
+                          virtualization=not ns.no_virtualization)
         outcome = machine.run(max_insns=ns.max_insns, timeout=ns.timeout)
     if sys.stdout is not None:
         sys.stdout.flush()

@@ -50,6 +50,7 @@ class System:
         self.scheduler = Scheduler(self)
         self.deadline: float | None = None  # time.monotonic() when the run's --timeout ends: waits stop there
         self._next_id = FIRST_CLIENT_ID
+        self.elevated = False  # --elevated: each process's token an elevated administrator's (token.py)
 
     def new_id(self) -> int:
         """A process or thread id never given before in this System."""

@@ -18,7 +18,11 @@ host's user write bit, for files). The rest lives here, for the life of the proc
   a file with one has FILE_ATTRIBUTE_REPARSE_POINT and its tag; deleting or renaming the file takes it along.
 
 A fresh Windows 10 C: drive has its standard folders (STANDARD_FOLDERS): the volume makes on the host those the
-drive lacks (matching names in any case) when it is set up, so each run starts with them.
+drive lacks (matching names in any case) when it is set up, so each run starts with them. C:\\Windows,
+C:\\Program Files and C:\\Program Files (x86) are protected (PROTECTED_FOLDERS): their security lets a standard user
+read them and nothing more, so only an elevated administrator's token may create, write, delete or rename there
+(`write_denied`); C:\\Windows\\Temp lets users create and write files. The shipped system DLLs
+(C:\\Windows\\System32 and SysWOW64 of the sysroot) are read-only for every token.
 """
 
 from __future__ import annotations
@@ -28,13 +32,17 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..nt.status import NTSTATUS
-from .dirindex import INDEX
+from .dirindex import INDEX, upcase
 from .errors import NtError
 from .hostfiles import HostFiles
 from .paths import HostPath, host_status, is_system, system_volume_name
 from .reparse import FILE_ATTRIBUTE_REPARSE_POINT, ReparseStore
+
+if TYPE_CHECKING:
+    from .token import Token
 
 SYSTEM_VOLUME = "\\Device\\HarddiskVolume3"  # the NT device of the C: drive
 
@@ -61,6 +69,11 @@ STANDARD_FOLDERS = (
     f"Users\\{USER_NAME}\\AppData\\Local\\Temp", f"Users\\{USER_NAME}\\AppData\\Roaming", "Users\\Public",
     "Windows\\Temp",
 )
+
+
+# Upcased names: the folders a standard user may not change, and the one below them where it may create files.
+PROTECTED_FOLDERS = frozenset({"WINDOWS", "PROGRAM FILES", "PROGRAM FILES (X86)"})
+USERS_WRITE_BELOW = ("WINDOWS", "TEMP")
 
 
 def make_standard_folders(drive: Path) -> None:
@@ -282,6 +295,22 @@ class Volume:
     def has_open_below(self, directory: Path) -> bool:
         """Whether a file or directory inside `directory` is open (it may then not be renamed)."""
         return any(directory in host.parents for host in self._nodes)
+
+    def is_protected(self, host: Path) -> bool:
+        """Whether `host` is a protected folder or below one (C:\\Windows\\Temp's contents are not)."""
+        if is_system(host):
+            return True
+        try:
+            parts = [upcase(p) for p in host.relative_to(self.root).parts]
+        except ValueError:
+            return False
+        if not parts or parts[0] not in PROTECTED_FOLDERS:
+            return False
+        return not (len(parts) > len(USERS_WRITE_BELOW) and tuple(parts[:2]) == USERS_WRITE_BELOW)
+
+    def write_denied(self, host: Path, token: Token) -> bool:
+        """Whether the token may not create, change, delete or rename `host` (see the module docstring)."""
+        return is_system(host) or (not token.elevated and self.is_protected(host))
 
     def check_deletable(self, host: Path) -> None:
         """The statuses with which NTFS refuses to mark a file or directory for deletion."""
