@@ -93,9 +93,10 @@ def listing(root: Path, program: str) -> dict[str, bytes]:
 
 
 def observe(width: str, program: str, root: Path, args: list[str], rules: list[Rule],
-            stdin: bytes = b"") -> tuple[Observation, dict[tuple[str, bool], int]]:
+            stdin: bytes = b"", elevated: bool = False) -> tuple[Observation, dict[tuple[str, bool], int]]:
     streams = StdStreams(io.BytesIO(stdin), io.BytesIO(), io.BytesIO())
-    machine = Machine(FIXTURES / "bin" / width / f"{program}.exe", args, root=root, streams=streams)
+    machine = Machine(FIXTURES / "bin" / width / f"{program}.exe", args, root=root, streams=streams,
+                      elevated=elevated)
     outcome = machine.run(timeout=60)
     text = streams.stdout.getvalue().decode("utf-8", "replace")
     for pattern, replacement in rules:
