@@ -8,6 +8,9 @@ from pathlib import Path
 from wow64emu.kernel.volume import STANDARD_FOLDERS
 
 STANDARD_TOP = frozenset(folder.split("\\")[0] for folder in STANDARD_FOLDERS)
+# Every folder the volume makes, as a relative POSIX path: "Program Files", "Program Files/Common Files", ...
+STANDARD_PATHS = frozenset("/".join(folder.split("\\")[:n]) for folder in STANDARD_FOLDERS
+                           for n in range(1, folder.count("\\") + 2))
 
 
 def own_entries(root: Path) -> list[str]:

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.drive import STANDARD_PATHS
 from wow64emu.kernel.console import StdStreams
 from wow64emu.kernel.registry_store import REGISTRY_FOLDER
 from wow64emu.machine import Machine
@@ -82,12 +83,13 @@ class Coverage:
 
 def listing(root: Path, program: str) -> dict[str, bytes]:
     """The C: drive after a run: relative path -> content (b"<dir>" for a directory), without the program's own
-    file (placed at C:\\NAME by process creation: a different file in each width) and the system's folder that
-    holds the registry's database (no guest can open it; its pages hold write times)."""
+    file (placed at C:\\NAME by process creation: a different file in each width), the system's folder that
+    holds the registry's database (no guest can open it; its pages hold write times) and the standard folders the
+    volume makes (what the program put in them stays)."""
     out = {}
     for p in sorted(root.rglob("*")):
         rel = p.relative_to(root).as_posix()
-        if rel != program and not rel.startswith(REGISTRY_FOLDER):
+        if rel != program and not rel.startswith(REGISTRY_FOLDER) and rel not in STANDARD_PATHS:
             out[rel] = b"<dir>" if p.is_dir() else p.read_bytes()
     return out
 
