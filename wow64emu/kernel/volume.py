@@ -78,9 +78,11 @@ USERS_WRITE_BELOW = ("WINDOWS", "TEMP")
 
 def make_standard_folders(drive: Path) -> None:
     """Make each standard folder the drive lacks, walking each name's components as Windows matches them (a
-    user's `program files` is the folder itself, and nothing is made beside it). A drive that is no folder gets
-    nothing."""
-    if not drive.is_dir():
+    user's `program files` is the folder itself, and nothing is made beside it). A drive folder that does not exist
+    yet is made (as the registry's database would make it); a drive that is a file gets nothing."""
+    try:
+        drive.mkdir(parents=True, exist_ok=True)
+    except OSError:
         return
     for folder in STANDARD_FOLDERS:
         here = drive
