@@ -50,12 +50,18 @@ def test_an_elevated_administrator_writes_them_but_not_the_shipped_dlls(tmp_path
     assert (tmp_path / "Windows" / "uacprobe.txt").read_bytes() == width.encode()
 
 
-def test_a_32_bit_program_without_a_manifest_is_virtualized_in_the_registry(tmp_path: Path) -> None:
+def test_a_32_bit_program_without_a_manifest_is_virtualized(tmp_path: Path) -> None:
     lines, events = run(tmp_path / "x86", "x86", virtualization=True)
-    assert lines[:2] == ["token: 0 1 1 1", "hklm: 0 0 x86"]
+    assert lines == ["token: 0 1 1 1", "hklm: 0 0 x86", "file: 0 x86", "windows: 0 x86", "sysdll: 5"]
     virtual = f"{USER}_Classes\\VirtualStore\\MACHINE\\SOFTWARE\\WOW6432Node\\uacprobe"
-    assert [(e["layer"], e["kind"], e["after"]) for e in events if e["kind"] == "virtualize"][0] == (
-        "kernel", "virtualize", virtual)
+    afters = [e["after"] for e in events if e["layer"] == "kernel" and e["kind"] == "virtualize"]
+    assert virtual in afters
+    assert "\\??\\C:\\Users\\User\\AppData\\Local\\VirtualStore\\Windows\\uacprobe.txt" in afters
+    store = tmp_path / "x86" / "Users" / "User" / "AppData" / "Local" / "VirtualStore"
+    assert (store / "Program Files" / "uacprobe" / "probe.txt").read_bytes() == b"x86"
+    assert (store / "Windows" / "uacprobe.txt").read_bytes() == b"x86"
+    assert not (tmp_path / "x86" / "Program Files" / "uacprobe").exists()
+    assert not (tmp_path / "x86" / "Windows" / "uacprobe.txt").exists()
     store = RegistryStore.open(store_path(tmp_path / "x86"))
     try:
         copy = store.find(virtual)

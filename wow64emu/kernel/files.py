@@ -72,6 +72,7 @@ from .fileobject import (
     map_generic,
     write_iosb,
 )
+from .filevirtual import virtualized_target
 from .hostfiles import HostFile, HostFiles
 from .paths import HostPath, host_status, read_object_attributes
 from .pipes import open_client
@@ -137,7 +138,12 @@ class FileServices(IoServices):
         elif device is not None:
             obj, information = open_device(thread.process, device, map_generic(desired)), FILE_OPENED
         else:
-            target = self._target(thread, oa, bool(options & FILE_OPEN_REPARSE_POINT))
+            open_link = bool(options & FILE_OPEN_REPARSE_POINT)
+            target = virtualized_target(
+                self.volume, thread, None if oa.root_directory else oa.name,
+                lambda: self._target(thread, oa, open_link), writes=bool(map_generic(desired) & _SYSTEM_DENIED),
+                creates=disposition not in (FILE_OPEN, FILE_OVERWRITE),
+                overwrites=disposition in (FILE_SUPERSEDE, FILE_OVERWRITE, FILE_OVERWRITE_IF))
             obj, information = self._open(target, map_generic(desired), disposition, options, attributes,
                                           thread.effective_token())
         try:
