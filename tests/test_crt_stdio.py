@@ -625,8 +625,10 @@ int main(void)
     for (char *p = name; *p; p++)
         slashes += *p == '\\';
     say("root", name[0] == '\\' && slashes == 1);
-    name = _tempnam("C:\\", "pre");
-    say("tempnam", strncmp(name, "C:\\pre", 6) == 0);
+    name = _tempnam("C:\\", "pre");                  /* in %TMP%, which exists: the folder asked is the fallback */
+    const char *tmp = getenv("TMP");
+    size_t n = strlen(tmp);
+    say("tempnam", strncmp(name, tmp, n) == 0 && strncmp(name + n, "\\pre", 4) == 0);
     return 0;
 }
 """, tmp_path, width)
