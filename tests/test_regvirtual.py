@@ -67,6 +67,12 @@ def test_an_existing_key_opened_for_writing_is_copied_and_reads_fall_through(tmp
     reader = rig.open(SW + "\\Seeded")  # the copy now exists: a read-only open finds it, the real values behind
     assert (value(rig, reader, "A"), value(rig, reader, "B")) == (1, 2)
     assert store.value(real.id, "B") is None
+    # names below the virtualized handle are the real key's, each virtualized in its turn
+    store.create_path("\\REGISTRY\\MACHINE\\SOFTWARE\\Seeded\\Child")
+    child = rig.open("Child", root=key)
+    assert rig.obj(child).path.upper() == "\\REGISTRY\\MACHINE\\SOFTWARE\\SEEDED\\CHILD"
+    status, new, _ = rig.create("New", root=key, access=KEY_ALL_ACCESS)
+    assert status == NTSTATUS.SUCCESS and rig.obj(new).path.upper() == (VIRTUAL_STORE + "\\Seeded\\New").upper()
 
 
 def test_excluded_keys_and_unvirtualized_tokens_are_refused(tmp_path: Path) -> None:

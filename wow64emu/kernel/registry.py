@@ -164,8 +164,11 @@ class RegistryServices:
                 raise NtError(NTSTATUS.OBJECT_TYPE_MISMATCH)
             if name.startswith("\\"):
                 raise NtError(NTSTATUS.OBJECT_PATH_SYNTAX_BAD)
-            record = root.record()
-            given, target, _ = opened_name((root.path, root.view), name, desired, VIEW_64, self._rules)
+            record, path = root.record(), root.path
+            real = self.registry.store.key(root.real_id) if root.real_id is not None else None
+            if real is not None:  # a virtualized handle: names below it are the real key's (regvirtual.py)
+                record, path = real, self.registry.store.path(real.id)
+            given, target, _ = opened_name((path, root.view), name, desired, VIEW_64, self._rules)
             if upcase(target) != upcase(given):
                 return self.registry.resolve(None, target, open_link)
             return self.registry.resolve(record, name, open_link)

@@ -12,7 +12,8 @@ configuration manager does, before any access check:
   wrote is what it reads back). Otherwise a new key the real parent's security refuses is made in the virtual store
   (with the keys on the way), and an existing key opened with a write right its security refuses is copied there
   as an empty key opened in its place: the handle's values are the copy's, and a value the copy lacks is read from
-  the real key (`KeyObject.real_id`).
+  the real key (`KeyObject.real_id`); a name relative to the handle starts from the real key, and is virtualized in
+  its turn.
 - Each such open is a `redirect` event of the kernel layer in the trace, kind `virtualize`.
 Not done: the merged enumerations (NtEnumerateKey and NtEnumerateValueKey of a virtualized handle list the copy's
 subkeys and values only) and the key flags (REG_KEY_DONT_VIRTUALIZE...) of NtSetInformationKey.
