@@ -82,3 +82,13 @@ def test_excluded_keys_and_unvirtualized_tokens_are_refused(tmp_path: Path) -> N
     off = native(tmp_path / "off", virtualization=False)
     assert off.create(SW + "\\Vendor", access=KEY_ALL_ACCESS)[0] == NTSTATUS.ACCESS_DENIED
     off.open(SW + "\\Microsoft", access=KEY_ALL_ACCESS, expect=NTSTATUS.ACCESS_DENIED)
+
+
+def test_a_copy_deeper_than_the_registry_allows_is_not_made(tmp_path: Path) -> None:
+    rig = native(tmp_path, virtualization=True)
+    store = rig.process.system.registry.store
+    deep = "\\REGISTRY\\MACHINE\\SOFTWARE\\" + "\\".join(["d"] * 507)  # 510 levels below \REGISTRY: 511 in all
+    store.create_path(deep)
+    rig.open(deep, access=KEY_ALL_ACCESS, expect=NTSTATUS.ACCESS_DENIED)  # its copy would have 513 levels
+    assert rig.create(deep + "\\e", access=KEY_ALL_ACCESS)[0] == NTSTATUS.ACCESS_DENIED
+    assert store.find(VIRTUAL_STORE + "\\d") is None

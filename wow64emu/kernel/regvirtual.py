@@ -27,7 +27,7 @@ from .dirindex import upcase
 from .errors import NtError
 from .handles import GENERIC_ALL, GENERIC_WRITE
 from .registry_defaults import USER
-from .registry_keys import KEY_CREATE_LINK, KEY_CREATE_SUB_KEY, KEY_SET_VALUE, Resolved
+from .registry_keys import KEY_CREATE_LINK, KEY_CREATE_SUB_KEY, KEY_SET_VALUE, MAX_DEPTH, Resolved
 
 if TYPE_CHECKING:
     from .registry_keys import Registry
@@ -68,8 +68,9 @@ def virtualized(registry: Registry, thread: Thread, full: str, real: Resolved | 
     if not thread.effective_token().virtualization:
         return None
     virtual = virtual_name(full)
-    if virtual is None:
-        return None
+    depth = len([part for part in (virtual or "").split("\\") if part]) - 1  # levels below \REGISTRY
+    if virtual is None or depth + 1 > MAX_DEPTH:
+        return None  # a copy deeper than the registry allows: the real key's answer stands
     try:
         copy = registry.resolve(None, virtual, False)
     except NtError:
@@ -85,9 +86,9 @@ def virtualized(registry: Registry, thread: Thread, full: str, real: Resolved | 
             return None
         parent = registry.store.create_path(virtual.rsplit("\\", 1)[0])
         _trace(thread, full, virtual)
-        return Resolved(None, parent, real.name, real.depth), None
+        return Resolved(None, parent, real.name, depth), None
     if not desired & WRITE_RIGHTS & ~granted:
         return None
     copy_record = registry.store.create_path(virtual)
     _trace(thread, full, virtual)
-    return Resolved(copy_record, None, "", registry.depth(copy_record.id)), real_id
+    return Resolved(copy_record, None, "", depth), real_id
