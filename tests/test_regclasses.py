@@ -17,7 +17,7 @@ from wow64emu.reg.hive import store_path
 
 BIN = Path(__file__).resolve().parent.parent / "fixtures" / "bin"
 CLSID = "{6c1e5a1e-0000-4000-8000-0000000000cc}"
-COMMON = [".both: user", "merged: m u count=ok", "create .usr\\new: 0 in the user's classes",
+COMMON = [".both: user", "itself: machine root", "merged: m u count=ok", "create .usr\\new: 0 in the user's classes",
           "create .newmach: 5"]
 EXPECTED = {
     "x86": ["classes: no WOW6432Node count=ok", "hkcr: .both .mach .usr count=ok", *COMMON,
@@ -30,7 +30,8 @@ EXPECTED = {
 def seed(root: Path) -> None:
     adds = [
         ["HKLM\\SOFTWARE\\Classes\\.both", "/ve", "/d", "machine"], ["HKLM\\SOFTWARE\\Classes\\.mach"],
-        ["HKLM\\SOFTWARE\\Classes\\merged\\m"],
+        ["HKLM\\SOFTWARE\\Classes\\merged\\m"], ["HKLM\\SOFTWARE\\Classes", "/ve", "/d", "machine root"],
+        ["HKCU\\Software\\Classes", "/ve", "/d", "user root"],
         ["HKCU\\Software\\Classes\\.both", "/ve", "/d", "user"], ["HKCU\\Software\\Classes\\.usr"],
         ["HKCU\\Software\\Classes\\merged\\u"],
         [f"HKLM\\SOFTWARE\\Classes\\CLSID\\{CLSID}", "/ve", "/d", "x86 server", "/reg:32"],

@@ -4,7 +4,8 @@
  * HKEY_CLASSES_ROOT" and "HKEY_CLASSES_ROOT Key" describe it. A key of the view is HKEY_CLASSES_ROOT itself or a key
  * opened or created from one; it has two sides, the user's key and the machine's of the same name below the two
  * classes roots (either may be missing):
- *   - a name opened below it is the user's key when the user's side has it, else the machine's;
+ *   - a name opened below it is the user's key when the user's side has it, else the machine's (no name: the key
+ *     itself, the machine's side of HKEY_CLASSES_ROOT);
  *   - its subkeys (RegEnumKeyEx, RegQueryInfoKey) are the union of both sides' in the registry's order (by upcased
  *     name), a name both sides have once, as the user's;
  *   - a key created below it that neither side has is made on the machine's side (where the standard user is refused,
@@ -167,10 +168,13 @@ NTSTATUS classes_open(HKEY key, const WCHAR *name, DWORD options, REGSAM access,
 
     if (!NT_SUCCESS(status))
         return status;
+    /* a name: the user's side first; no name: the key itself, which for HKEY_CLASSES_ROOT is the machine's */
+    int first = name && *name ? USER_SIDE : MACHINE_SIDE;
+
     status = STATUS_OBJECT_NAME_NOT_FOUND;
-    for (int i = USER_SIDE; i <= MACHINE_SIDE && not_found(status); i++)
-        if (sides.side[i])
-            status = open_below(sides.side[i], name, options, access, result);
+    for (int i = 0; i < 2 && not_found(status); i++)
+        if (sides.side[first ^ i])
+            status = open_below(sides.side[first ^ i], name, options, access, result);
     release(&sides);
     if (NT_SUCCESS(status))
         *result = classes_tagged(*result);
