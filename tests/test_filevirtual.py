@@ -78,3 +78,16 @@ def test_executables_the_system_dlls_and_plain_tokens_are_refused(tmp_path: Path
     off = rig_of(tmp_path / "off", virtualization=False)
     assert off.create("\\??\\C:\\Program Files\\new.ini", WRITE, F.FILE_CREATE)[0] == NTSTATUS.ACCESS_DENIED
     assert not off.root.joinpath(*STORE).exists()
+
+
+def test_the_calls_that_name_an_existing_file_find_the_store_s_copy(tmp_path: Path) -> None:
+    rig = rig_of(tmp_path, virtualization=True)
+    name = "\\??\\C:\\Program Files\\settings.ini"
+    status, handle, _ = rig.create(name, WRITE, F.FILE_CREATE)
+    assert status == NTSTATUS.SUCCESS
+    rig.call("NtClose", handle)
+    attributes = rig.alloc(40)
+    assert rig.call("NtQueryAttributesFile", rig.oa(name), attributes) == NTSTATUS.SUCCESS
+    assert rig.call("NtDeleteFile", rig.oa(name)) == NTSTATUS.SUCCESS  # the copy goes
+    assert not rig.root.joinpath(*STORE, "Program Files", "settings.ini").exists()
+    assert rig.call("NtQueryAttributesFile", rig.oa(name), attributes) == NTSTATUS.OBJECT_NAME_NOT_FOUND

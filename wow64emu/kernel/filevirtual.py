@@ -12,8 +12,9 @@ copy first:
   writing (or overwritten) is first copied there with its contents; a name whose folder exists in the store only
   (a folder the process made there) is the store's.
 - Each such open is a `redirect` event of the kernel layer, kind `virtualize`.
-Only NtCreateFile and NtOpenFile by an absolute name (no RootDirectory) are virtualized; the other calls that take a
-name (NtQueryAttributesFile, NtDeleteFile, renames, directory listings) see the real folders only.
+Only absolute names (no RootDirectory) are virtualized. NtCreateFile and NtOpenFile do all of the above; the calls
+that take the name of an existing file (NtQueryAttributesFile, NtQueryFullAttributesFile, NtDeleteFile) find the
+store's copy first (`store_copy`); renames and directory listings see the real folders only.
 """
 
 from __future__ import annotations
@@ -67,17 +68,40 @@ def _make_folders(volume: Volume, parts: list[str]) -> None:
         here = here / found
 
 
+def _store_name(volume: Volume, thread: Thread, name: str | None) -> tuple[list[str], str] | None:
+    """The name's components and its name in the store, for a name a virtualized process's calls redirect."""
+    token = thread.effective_token()
+    parts = drive_parts(name) if name is not None and token.virtualization and not token.elevated else None
+    if (parts is None or not volume.is_protected(volume.root.joinpath(*parts))
+            or PurePath(parts[-1]).suffix.lower() in EXECUTABLE_EXTENSIONS):
+        return None
+    return parts, "\\??\\C:\\" + "\\".join([*VIRTUAL_STORE, *parts])
+
+
+def store_copy(volume: Volume, thread: Thread, name: str | None) -> HostPath | None:
+    """The store's copy of the absolute `name` when the calling process is virtualized and the copy exists."""
+    found = _store_name(volume, thread, name)
+    if found is None:
+        return None
+    try:
+        copy = resolve(volume.root, found[1])
+    except NtError:
+        return None
+    if not copy.exists:
+        return None
+    _trace(thread, name or "", found[1])
+    return copy
+
+
 def virtualized_target(volume: Volume, thread: Thread, name: str | None, real: Callable[[], HostPath], *,
                        writes: bool, creates: bool, overwrites: bool) -> HostPath:
     """Where NtCreateFile of the absolute `name` (None: a name relative to a handle) goes: `real()` (the name
     resolved as it is), or its place in the virtual store (see the module docstring). `writes`: the access asked
     writes the file; `creates`, `overwrites`: what the disposition does to a missing and to an existing file."""
-    token = thread.effective_token()
-    parts = drive_parts(name) if name is not None and token.virtualization and not token.elevated else None
-    if (parts is None or not volume.is_protected(volume.root.joinpath(*parts))
-            or PurePath(parts[-1]).suffix.lower() in EXECUTABLE_EXTENSIONS):
+    found = _store_name(volume, thread, name)
+    if found is None:
         return real()
-    store_name = "\\??\\C:\\" + "\\".join([*VIRTUAL_STORE, *parts])
+    parts, store_name = found
     try:
         copy: HostPath | None = resolve(volume.root, store_name)
     except NtError:
@@ -92,7 +116,7 @@ def virtualized_target(volume: Volume, thread: Thread, name: str | None, real: C
             raise
         _trace(thread, name or "", store_name)  # its folder is in the store only
         return copy
-    if is_system(target.host) or not volume.write_denied(target.host, token):
+    if is_system(target.host) or not volume.write_denied(target.host, thread.effective_token()):
         return target
     if target.exists and (target.is_dir or not (overwrites or writes)):
         return target
