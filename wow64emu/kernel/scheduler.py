@@ -172,10 +172,10 @@ class Scheduler:
             if len(waiting) == 1:
                 raise WaitForever(waiting[0].wait.describe(waiting[0]))
             suspended = [t.describe() for t in threads if t.suspend_count]
-            lines = [f"{t.describe()}: {t.wait.describe_short(t)}" for t in waiting]
+            parts = [f"{t.describe()} in {t.wait.describe_short(t)}" for t in waiting]
             if suspended:
-                lines.append("suspended: " + ", ".join(suspended))
-            raise WaitForever("every thread waits for ever (a deadlock):\n  " + "\n  ".join(lines))
+                parts.append("suspended: " + ", ".join(suspended))
+            raise WaitForever("every thread waits for ever (a deadlock): " + "; ".join(parts))
         self._sleep_until(min(deadlines))
 
     def _switch(self, old: Thread, pc: int, new: Thread) -> int:
