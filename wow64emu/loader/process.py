@@ -27,6 +27,7 @@ from ..kernel.dirindex import INDEX
 from ..kernel.paths import SYSROOT
 from ..kernel.shareddata import KUSER_SHARED_DATA
 from ..kernel.stack import GRANULARITY, stack_sizes
+from ..nt.exceptions import EXTENDED_REGISTERS32, X87_DEFAULT, X87_SIZE
 from . import apiset, ldrdata
 from . import structures as S
 from .linker import Linker
@@ -422,6 +423,8 @@ def load_wow64(c: CreatedProcess) -> str:
            "EFlags": 0x202, "Esp": c.stack32[1] - 0x10, "SegSs": 0x2B}
     for name, value in ctx.items():
         struct.pack_into("<I", area, 4 + CTX[name], value)
+    # wow64cpu's RunSimulatedCode loads the x87 state, MXCSR and XMM0-7 from the ExtendedRegisters (fxrstor)
+    area[4 + EXTENDED_REGISTERS32: 4 + EXTENDED_REGISTERS32 + X87_SIZE] = X87_DEFAULT
     c.process.memory.poke(c.cpu_area, bytes(area))
     return ("load " + ", ".join(f"{m.name} at 0x{m.base:x}" for m in loaded)
             + f"; Wow64Transition = wow64cpu!KiFastSystemCall (0x{wow64cpu.exports['KiFastSystemCall']:x})")

@@ -48,7 +48,10 @@ from unicorn.x86_const import (
     UC_X86_REG_EAX,
     UC_X86_REG_EFLAGS,
     UC_X86_REG_ES,
+    UC_X86_REG_FP0,
     UC_X86_REG_FPCW,
+    UC_X86_REG_FPSW,
+    UC_X86_REG_FPTAG,
     UC_X86_REG_FS,
     UC_X86_REG_FS_BASE,
     UC_X86_REG_GDTR,
@@ -112,7 +115,8 @@ _REGISTERS = {
     "r12": UC_X86_REG_R12, "r13": UC_X86_REG_R13, "r14": UC_X86_REG_R14, "r15": UC_X86_REG_R15,
     "rip": UC_X86_REG_RIP, "eflags": UC_X86_REG_EFLAGS, "eax": UC_X86_REG_EAX,
     "cs": UC_X86_REG_CS, "ds": UC_X86_REG_DS, "es": UC_X86_REG_ES, "fs": UC_X86_REG_FS, "gs": UC_X86_REG_GS,
-    "ss": UC_X86_REG_SS, "mxcsr": UC_X86_REG_MXCSR,
+    "ss": UC_X86_REG_SS, "mxcsr": UC_X86_REG_MXCSR, "fs_base": UC_X86_REG_FS_BASE, "gs_base": UC_X86_REG_GS_BASE,
+    "fpcw": UC_X86_REG_FPCW, "fpsw": UC_X86_REG_FPSW, "fptag": UC_X86_REG_FPTAG,
 }
 
 
@@ -283,6 +287,11 @@ class UnicornCpu:
     def vectors(self) -> VectorBatch:
         """A batch that reads or writes XMM0-XMM15 as 256 bytes in one call."""
         return VectorBatch(self.uc, range(UC_X86_REG_XMM0, UC_X86_REG_XMM0 + 16))
+
+    def x87(self) -> VectorBatch:
+        """A batch that reads or writes the x87 registers R0-R7 (by physical number, not ST(i)) as 128 bytes in one
+        call: 16 bytes each, the 80-bit value first."""
+        return VectorBatch(self.uc, range(UC_X86_REG_FP0, UC_X86_REG_FP0 + 8))
 
     # ---- faults ---------------------------------------------------------------------------------------------
 
