@@ -24,7 +24,7 @@ EMPTY = bytes(10)
 
 def pushed_three() -> bytes:
     """fninit; fld1; fldpi; fldz: TOP 5, R5 = 0.0 (tag zero), R6 = pi, R7 = 1.0 (valid), R0-R4 empty."""
-    physical = [EMPTY] * 5 + [ZERO, PI, ONE]
+    physical = b"".join(value.ljust(16, b"\0") for value in [EMPTY] * 5 + [ZERO, PI, ONE])
     return x87_image(0x37F, 5 << 11, 0b00_00_01_11_11_11_11_11, physical)
 
 
@@ -33,7 +33,8 @@ def test_the_fxsave_image_holds_st_registers_in_stack_order_and_the_abridged_tag
     control, status, abridged = struct.unpack_from("<HHB", image)
     assert (control, status, abridged) == (0x37F, 0x2800, 0b1110_0000)
     assert [image[0x20 + 16 * i: 0x2A + 16 * i] for i in range(3)] == [ZERO, PI, ONE]
-    assert x87_registers(image) == (0x37F, 0x2800, 0b00_00_01_11_11_11_11_11, [EMPTY] * 5 + [ZERO, PI, ONE])
+    registers = b"".join(value.ljust(16, b"\0") for value in [EMPTY] * 5 + [ZERO, PI, ONE])
+    assert x87_registers(image) == (0x37F, 0x2800, 0b00_00_01_11_11_11_11_11, registers)
 
 
 def test_float_save_is_fnsave_form_and_comes_back() -> None:

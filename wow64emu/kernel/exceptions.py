@@ -79,9 +79,8 @@ class CpuContext:
     def capture(self) -> Context:
         values = self._read.read()
         regs = dict(zip(_CONTEXT_REGS, values, strict=True))
-        stack = self._x87.read()
         x87 = x87_image(regs.pop("fpcw") & 0xFFFF, regs.pop("fpsw") & 0xFFFF, regs.pop("fptag") & 0xFFFF,
-                        [stack[16 * i: 16 * i + 10] for i in range(8)])
+                        self._x87.read())
         return Context(regs, self._vectors.read(), regs.pop("mxcsr"), x87=x87)
 
     def resume(self, ctx: Context) -> int:
@@ -90,10 +89,10 @@ class CpuContext:
         cs = CS32 if self.wow64 and r["cs"] & 0xFFF8 == CS32 & 0xFFF8 else CS64
         rip = r["rip"] & (0xFFFFFFFF if cs == CS32 else 0xFFFFFFFFFFFFFFFF)
         eflags = (r["eflags"] & _EFLAGS_USER) | _EFLAGS_ALWAYS
-        control, status, tag, physical = x87_registers(ctx.x87)
+        control, status, tag, registers = x87_registers(ctx.x87)
         self._write.write([*(r[g] for g in GPRS64), rip, eflags, ctx.mxcsr & 0xFFBF, control, status, tag])
         self._vectors.write(ctx.xmm)
-        self._x87.write(b"".join(value.ljust(16, b"\0") for value in physical))
+        self._x87.write(registers)
         return self.cpu.resume_at(rip, cs)
 
 

@@ -10,6 +10,7 @@ import logging
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .decl import decl
 from .kinds import BOOLEAN, HANDLE, PVOID
@@ -70,30 +71,35 @@ _FNSAVE_HEAD = struct.Struct("<7I")  # ControlWord, StatusWord, TagWord, ErrorOf
 _FNSAVE_REGISTERS = 0x1C
 
 
-def x87_image(control: int, status: int, full_tag: int, physical: list[bytes]) -> bytes:
-    """The FXSAVE form of the x87 state from the registers as a CPU holds them: the full tag word and R0-R7 by
-    physical number (ST(i) is R((TOP + i) mod 8), TOP in bits 11-13 of the status word)."""
+@lru_cache(maxsize=32)
+def x87_image(control: int, status: int, full_tag: int, registers: bytes) -> bytes:
+    """The FXSAVE form of the x87 state from the registers as a CPU holds them: the full tag word, and R0-R7 by
+    physical number in 16-byte slots, the 80-bit value first (ST(i) is R((TOP + i) mod 8), TOP in bits 11-13 of the
+    status word). The conversions are cached: a thread's x87 state seldom changes between exceptions."""
     top = (status >> 11) & 7
     abridged = sum(1 << i for i in range(8) if (full_tag >> 2 * i) & 3 != 3)
     out = bytearray(X87_SIZE)
     _FX_HEAD.pack_into(out, 0, control, status, abridged, 0)
     struct.pack_into("<II", out, 0x18, MXCSR_DEFAULT, MXCSR_MASK)
     for i in range(8):
-        at = _FX_REGISTERS + 16 * i
-        out[at: at + 10] = physical[(top + i) & 7][:10]
+        at, physical = _FX_REGISTERS + 16 * i, 16 * ((top + i) & 7)
+        out[at: at + 10] = registers[physical: physical + 10]
     return bytes(out)
 
 
-def x87_registers(image: bytes) -> tuple[int, int, int, list[bytes]]:
-    """The other way: control word, status word, full tag word, R0-R7 by physical number (10 bytes each)."""
+@lru_cache(maxsize=32)
+def x87_registers(image: bytes) -> tuple[int, int, int, bytes]:
+    """The other way: control word, status word, full tag word, R0-R7 by physical number in 16-byte slots."""
     control, status, abridged, _ = _FX_HEAD.unpack_from(image)
     top = (status >> 11) & 7
-    physical = [b""] * 8
+    registers = bytearray(128)
+    full = 0
     for i in range(8):
-        at = _FX_REGISTERS + 16 * i
-        physical[(top + i) & 7] = bytes(image[at: at + 10])
-    full = sum((_tag(physical[i]) if abridged >> i & 1 else 3) << 2 * i for i in range(8))
-    return control, status, full, physical
+        at, physical = _FX_REGISTERS + 16 * i, (top + i) & 7
+        value = image[at: at + 10]
+        registers[16 * physical: 16 * physical + 10] = value
+        full |= (_tag(value) if abridged >> physical & 1 else 3) << 2 * physical
+    return control, status, full, bytes(registers)
 
 
 def _tag(value: bytes) -> int:
@@ -107,6 +113,7 @@ def _tag(value: bytes) -> int:
     return 0
 
 
+@lru_cache(maxsize=32)
 def float_save(image: bytes) -> bytes:
     """The i386 CONTEXT's FloatSave (FNSAVE form) of an x87 image."""
     control, status, full, _ = x87_registers(image)
@@ -121,19 +128,22 @@ def float_save(image: bytes) -> bytes:
     return bytes(out)
 
 
+@lru_cache(maxsize=32)
 def image_of_float_save(data: bytes) -> bytes:
     """An x87 image from an i386 CONTEXT's FloatSave."""
     control, status, full, offset, selector, data_offset, data_selector = _FNSAVE_HEAD.unpack_from(data)
     top = (status >> 11) & 7
-    stack = [bytes(data[_FNSAVE_REGISTERS + 10 * i: _FNSAVE_REGISTERS + 10 * i + 10]) for i in range(8)]
-    physical = [stack[(i - top) & 7] for i in range(8)]
-    out = bytearray(x87_image(control & 0xFFFF, status & 0xFFFF, full & 0xFFFF, physical))
+    registers = bytearray(128)
+    for i in range(8):
+        physical = 16 * ((top + i) & 7)
+        registers[physical: physical + 10] = data[_FNSAVE_REGISTERS + 10 * i: _FNSAVE_REGISTERS + 10 * i + 10]
+    out = bytearray(x87_image(control & 0xFFFF, status & 0xFFFF, full & 0xFFFF, bytes(registers)))
     struct.pack_into("<H", out, 6, (selector >> 16) & 0x7FF)
     _FX_POINTERS.pack_into(out, 8, offset, selector & 0xFFFF, data_offset, data_selector & 0xFFFF)
     return bytes(out)
 
 
-X87_DEFAULT = x87_image(FPU_CONTROL_DEFAULT, 0, 0xFFFF, [bytes(10)] * 8)  # a new thread's: all empty, 53-bit
+X87_DEFAULT = x87_image(FPU_CONTROL_DEFAULT, 0, 0xFFFF, bytes(128))  # a new thread's: all empty, 53-bit
 # precision, every exception masked
 
 # ---- the i386 CONTEXT (WOW64_CONTEXT) ------------------------------------------------------------------------
@@ -307,4 +317,4 @@ class Context:
 
 def float_state(context32: bytes) -> bytes:
     """The x87 image an i386 CONTEXT's FloatSave gives."""
-    return image_of_float_save(context32[_CTX32_FLOAT_SAVE: _CTX32_FLOAT_SAVE + FLOAT_SAVE_SIZE])
+    return image_of_float_save(bytes(context32[_CTX32_FLOAT_SAVE: _CTX32_FLOAT_SAVE + FLOAT_SAVE_SIZE]))

@@ -106,10 +106,11 @@ def merge32(current: Context, data: bytes) -> Context:
     return out
 
 
-def _cpu_context(ctx: ThunkContext) -> Context:
-    """The 32-bit context: the integer registers of the CPU area, the floating-point ones the CPU has."""
+def _cpu_context(ctx: ThunkContext, given_flags: int = 0) -> Context:
+    """The 32-bit context: the integer registers of the CPU area, the floating-point ones the CPU has (unless a
+    CONTEXT with these flags replaces them all: its ExtendedRegisters hold the x87 state, MXCSR and XMM0-7)."""
     area = Context.unpack32(ctx.memory.read(ctx.cpu_area + CPU_CONTEXT, CONTEXT32_SIZE))
-    if ctx.live_registers is None:
+    if ctx.live_registers is None or given_flags & CONTEXT32_EXTENDED_REGISTERS == CONTEXT32_EXTENDED_REGISTERS:
         return area
     live = ctx.live_registers()
     return replace(area, x87=live.x87, mxcsr=live.mxcsr, xmm=live.xmm)
@@ -124,7 +125,7 @@ def nt_continue(ctx: ThunkContext) -> None:
     address = ctx.arg32("ContextRecord")
     data = ctx.memory.read(address, CONTEXT32_SIZE)
     given = Context.unpack32(data)
-    resumed = merge32(_cpu_context(ctx), data)
+    resumed = merge32(_cpu_context(ctx, given.flags), data)
     load_cpu_area(ctx.memory, ctx.cpu_area, resumed)
     r = resumed.regs
     _trace(ctx, f"NtContinue: i386 CONTEXT @0x{address:08x} (ContextFlags 0x{given.flags:x}) -> CPU area: Eip "
@@ -140,7 +141,8 @@ def nt_raise_exception(ctx: ThunkContext) -> None:
     except ValueError:
         ctx.fail(NTSTATUS.INVALID_PARAMETER)
         return
-    resumed = merge32(_cpu_context(ctx), memory.read(ctx.arg32("ContextRecord"), CONTEXT32_SIZE))
+    data = memory.read(ctx.arg32("ContextRecord"), CONTEXT32_SIZE)
+    resumed = merge32(_cpu_context(ctx, int.from_bytes(data[:4], "little")), data)
     if ctx.arg32("FirstChance") & 0xFF:
         record.report_guest_warning(memory.read)
         esp = write_frame32(memory, record, resumed, resumed.regs["rsp"])
@@ -186,7 +188,7 @@ def nt_set_context_thread(ctx: ThunkContext) -> None:
 
     def load(c: ThunkContext, status: int) -> int:
         if status == NTSTATUS.SUCCESS:
-            resumed = merge32(_cpu_context(c), data)
+            resumed = merge32(_cpu_context(c, given.flags), data)
             load_cpu_area(c.memory, c.cpu_area, resumed)
             _trace(c, f"NtSetContextThread: i386 CONTEXT @0x{address:08x} (ContextFlags 0x{given.flags:x}) -> CPU "
                    f"area: Eip 0x{resumed.regs['rip']:08x}, Esp 0x{resumed.regs['rsp']:08x}; wow64cpu resumes the "
