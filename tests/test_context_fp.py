@@ -63,3 +63,31 @@ def test_the_contexts_carry_the_state_in_both_widths() -> None:
 
 def test_a_new_thread_has_windows_default_x87_state() -> None:
     assert x87_registers(X87_DEFAULT)[:3] == (0x27F, 0, 0xFFFF)
+
+
+def test_a_32bit_continue_loads_the_floating_point_groups_its_flags_name() -> None:
+    """CONTEXT_EXTENDED_REGISTERS gives the x87 state, MXCSR and XMM0-7; CONTEXT_FLOATING_POINT the x87 state from
+    FloatSave, over the ExtendedRegisters' when both are named; neither keeps the thread's."""
+    from wow64emu.nt.exceptions import CONTEXT32_EXTENDED_REGISTERS, CONTEXT32_FLOATING_POINT, CONTEXT_I386
+    from wow64emu.thunks.exceptions import merge32
+
+    regs = {name: 0 for name in ("rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi", "rip", "eflags", "cs", "ds",
+                                 "es", "fs", "gs", "ss")}
+    current = Context(dict(regs), bytes(256), 0x1F80, x87=X87_DEFAULT)
+    given = bytearray(Context(dict(regs), b"\x11" * 256, 0x1F00, x87=pushed_three()).pack32())
+    float_save_st0 = 0x1C + 0x1C
+    given[float_save_st0: float_save_st0 + 10] = PI  # FloatSave's ST0 differs from the ExtendedRegisters' one
+
+    def merged(flags: int) -> Context:
+        given[0:4] = flags.to_bytes(4, "little")
+        return merge32(current, bytes(given))
+
+    extended = merged(CONTEXT_I386 | 1 | CONTEXT32_EXTENDED_REGISTERS)
+    assert (extended.x87[:0x18], extended.x87[0x20:]) == (pushed_three()[:0x18], pushed_three()[0x20:])
+    assert (extended.mxcsr, extended.xmm[:128]) == (0x1F00, b"\x11" * 128)
+    both = merged(CONTEXT_I386 | 1 | CONTEXT32_EXTENDED_REGISTERS | CONTEXT32_FLOATING_POINT)
+    assert both.x87[0x20:0x2A] == PI and both.mxcsr == 0x1F00
+    floating = merged(CONTEXT_I386 | 1 | CONTEXT32_FLOATING_POINT)
+    assert floating.x87[0x20:0x2A] == PI and (floating.mxcsr, floating.xmm) == (0x1F80, bytes(256))
+    neither = merged(CONTEXT_I386 | 3)
+    assert (neither.x87, neither.mxcsr, neither.xmm) == (X87_DEFAULT, 0x1F80, bytes(256))
