@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-
-from capstone import CS_ARCH_X86, CS_MODE_32, CS_MODE_64, Cs, CsError
-from capstone.x86 import X86_INS_DIV, X86_INS_IDIV, X86_OP_MEM, X86_OP_REG, X86_REG_FS, X86_REG_GS, X86_REG_RIP
+from typing import TYPE_CHECKING
 
 from ..errors import GuestFault
+
+if TYPE_CHECKING:
+    from capstone import Cs
 
 # Opcodes (after prefixes) a user-mode #GP comes from when the instruction is privileged: hlt, cli, sti, in, out,
 # ins, outs; and after 0F: the descriptor-table and control/debug-register instructions, clts, invd, wbinvd, wrmsr,
@@ -58,6 +59,9 @@ _SUB = _sub_registers()
 
 @cache
 def _disassembler(bits: int) -> Cs:
+    """Capstone, imported at the first divide error: its import costs a start-up 40 ms."""
+    from capstone import CS_ARCH_X86, CS_MODE_32, CS_MODE_64, Cs
+
     cs = Cs(CS_ARCH_X86, CS_MODE_64 if bits == 64 else CS_MODE_32)
     cs.detail = True
     return cs
@@ -67,6 +71,9 @@ def divisor_is_zero(code: bytes, pc: int, bits: int, regs: dict[str, int], segme
                     read: Callable[[int, int], bytes]) -> bool:
     """Whether the `div`/`idiv` at pc (its bytes `code`) divides by zero; True too when it cannot be told (not a
     division, a divisor that cannot be read)."""
+    from capstone import CsError
+    from capstone.x86 import X86_INS_DIV, X86_INS_IDIV, X86_OP_MEM, X86_OP_REG, X86_REG_FS, X86_REG_GS, X86_REG_RIP
+
     try:
         insn = next(_disassembler(bits).disasm(code, pc, 1), None)
     except CsError:
