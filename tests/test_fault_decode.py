@@ -8,7 +8,7 @@ import pytest
 from keystone import KS_ARCH_X86, KS_MODE_32, KS_MODE_64, Ks
 
 from wow64emu.errors import GuestFault
-from wow64emu.kernel.decode import divisor_is_zero, is_privileged
+from wow64emu.kernel.decode import divisor_is_zero, is_port_string_input, is_privileged
 
 PC = 0x401000
 REGS = {r: 0 for r in ("rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi", *(f"r{n}" for n in range(8, 16)))}
@@ -74,3 +74,11 @@ def test_not_a_division_stays_a_divide_by_zero() -> None:
 ])
 def test_privileged_instructions(code: bytes, bits: int, privileged: bool) -> None:
     assert is_privileged(code.ljust(15, b"\x90"), bits) is privileged
+
+
+@pytest.mark.parametrize(("code", "bits", "ins"), [
+    (b"\x6c", 32, True), (b"\xf3\x6d", 64, True), (b"\x66\x6d", 32, True), (b"\x48\x6d", 64, True),
+    (b"\x6e", 32, False), (b"\x0f\x01\x00", 64, False), (b"\x89\x07", 64, False),
+])
+def test_ins_is_told_from_other_writes(code: bytes, bits: int, ins: bool) -> None:
+    assert is_port_string_input(code.ljust(15, b"\x90"), bits) is ins

@@ -1,6 +1,7 @@
 """What the kernel reads of a faulting instruction to tell which exception a fault is, as Windows' trap handlers do.
 
-- A #GP in user mode is STATUS_PRIVILEGED_INSTRUCTION when the instruction is one only the kernel may run.
+- A #GP in user mode is STATUS_PRIVILEGED_INSTRUCTION when the instruction is one only the kernel may run. So is a
+  page fault of `ins`: a CPU checks the port before the memory, QEMU writes the memory first.
 - A #DE is STATUS_INTEGER_DIVIDE_BY_ZERO when the divisor of the `div`/`idiv` is zero, and STATUS_INTEGER_OVERFLOW
   when it is not (INT_MIN / -1, or any quotient too wide for its register): Windows NT reads the divisor, register or
   memory, to tell the two apart. A divisor that cannot be read leaves the divide by zero.
@@ -26,14 +27,25 @@ _PREFIXES = {0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65, 0x66, 0x67, 0xF0, 0xF2, 0xF3}
 MAX_INSTRUCTION = 15
 
 
-def is_privileged(code: bytes, bits: int) -> bool:
-    """Whether the instruction at the start of `code` is one user mode may not run."""
+def _opcode(code: bytes, bits: int) -> int:
+    """Where the opcode of the instruction at the start of `code` is, after its prefixes."""
     i = 0
     while i < 14 and (code[i] in _PREFIXES or (0x40 <= code[i] <= 0x4F and bits == 64)):
         i += 1
+    return i
+
+
+def is_privileged(code: bytes, bits: int) -> bool:
+    """Whether the instruction at the start of `code` is one user mode may not run."""
+    i = _opcode(code, bits)
     if code[i] == 0x0F:
         return code[i + 1] in _PRIVILEGED_0F
     return code[i] in _PRIVILEGED
+
+
+def is_port_string_input(code: bytes, bits: int) -> bool:
+    """Whether the instruction at the start of `code` is `ins` (insb, insw, insd, with or without rep)."""
+    return code[_opcode(code, bits)] in (0x6C, 0x6D)
 
 
 def _sub_registers() -> dict[str, tuple[str, int, int]]:

@@ -20,7 +20,7 @@ import struct
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ..emu.cpu.backend import CS32, CS64, Fault, FaultKind
+from ..emu.cpu.backend import CS32, CS64, Access, Fault, FaultKind
 from ..errors import CommitLimitReached, GuestFault
 from ..nt.exceptions import (
     CONTEXT64_CONTROL,
@@ -40,7 +40,7 @@ from ..nt.exceptions import (
 )
 from ..nt.exceptions import ExceptionRecord as Record
 from ..nt.status import NTSTATUS
-from .decode import MAX_INSTRUCTION, divisor_is_zero, is_privileged
+from .decode import MAX_INSTRUCTION, divisor_is_zero, is_port_string_input, is_privileged
 from .errors import NtError
 from .stack import grow
 
@@ -134,6 +134,12 @@ def _privileged(process: Process, fault: Fault) -> bool:
     return code is not None and is_privileged(code, process.cpu.bitness_of(fault.cs))
 
 
+def _port_string_input(process: Process, fault: Fault) -> bool:
+    """Whether a page fault is that of an `ins` (decode.py)."""
+    code = _code(process, fault.pc)
+    return code is not None and is_port_string_input(code, process.cpu.bitness_of(fault.cs))
+
+
 def _divide_code(process: Process, fault: Fault) -> int:
     """A #DE: a divide by zero, or an integer overflow when the divisor is not zero (decode.py)."""
     code = _code(process, fault.pc)
@@ -149,6 +155,8 @@ def record_of(process: Process, fault: Fault) -> tuple[Record, int]:
     """The EXCEPTION_RECORD of a fault, and the Rip its CONTEXT gets."""
     kind, pc = fault.kind, fault.pc
     if kind is FaultKind.PAGE:
+        if fault.access is Access.WRITE and _port_string_input(process, fault):
+            return Record(NTSTATUS.PRIVILEGED_INSTRUCTION, 0, pc, []), pc
         return Record(NTSTATUS.ACCESS_VIOLATION, 0, pc, [fault.access.value, fault.address]), pc
     if kind is FaultKind.DIVIDE:
         return Record(_divide_code(process, fault), 0, pc, []), pc
