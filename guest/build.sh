@@ -7,10 +7,13 @@
 #   Python 3.11 or later       runs wow64emu.nt.stubgen, guest/kernel32/cptables.py and chartables.py (stdlib
 #                              only); set PYTHON to choose one
 #   coreutils, sed             (Debian/Ubuntu: apt-get install gcc-mingw-w64 binutils-mingw-w64)
+#   clang-14, lld-link-14, llvm-dlltool-14   the MSVC-style fixtures (fixtures/src/msvc_*.cpp: clang in MSVC mode
+#                              emits MSVC's C++ exception tables); Debian/Ubuntu: apt-get install clang-14 lld-14
 #
 # Outputs (committed):
 #   wow64emu/sysroot/Windows/SysWOW64/{ntdll,kernel32,shlwapi,user32,advapi32,msvcrt,ucrtbase,vcruntime140}.dll  i686
 #   wow64emu/sysroot/Windows/System32/ the same and vcruntime140_1, wow64, wow64cpu, wow64win              x86_64
+#   wow64emu/sysroot/Windows/{SysWOW64,System32}/cmd.exe                          the command interpreter, both widths
 #   fixtures/bin/x86/*.exe, *.dll, fixtures/bin/x64/*.exe, *.dll
 # Scratch: guest/build/ (gitignored, wiped at each run).
 #
@@ -227,6 +230,16 @@ for dll in "${UPPER_DLLS[@]}"; do
     done
 done
 
+echo "== cmd.exe (SysWOW64 and System32), one object per source, in name order; it imports kernel32 and ntdll"
+mapfile -t CMD_SOURCES < <(LC_ALL=C ls "$GUEST"/cmd/*.c)
+for w in x86 x64; do
+    b=$BUILD/$w
+    compile_sources "$w" cmd "${CMD_SOURCES[@]}"
+    dir=System32
+    [[ $w == x86 ]] && dir=SysWOW64
+    link_exe "$w" "$OUT/$dir/cmd.exe" "${OBJS[@]}" "$b/libkernel32.a" "$b/libntdll.a"
+done
+
 fi   # CRT_ONLY
 
 echo "== the C runtime: one set of objects per width, linked as each CRT DLL with its flavor object"
@@ -345,6 +358,34 @@ for prog in "${CRT_PROGRAMS[@]}"; do
             "$FIXTURES/crt/$prog.c" -o "$OUT/fixtures/$w/$prog.exe"
     done
 done
+
+echo "== MSVC-style fixtures: fixtures/src/msvc_*.cpp built by clang in MSVC mode, linked by lld-link"
+# Programs as MSVC builds them (its C++ exception tables, __CxxFrameHandler3, x86's __ehhandler stubs), without
+# MSVC's headers or libraries: no default libraries, the entry point `entry`, imports from libraries made of
+# fixtures/src/msvc_<dll>.def (x86 names with their stdcall decoration, dropped for x64).
+msvc_target_of() { [[ $1 == x86 ]] && echo i686-pc-windows-msvc || echo x86_64-pc-windows-msvc; }
+MSVC_CFLAGS=(-O1 -fms-extensions -fms-compatibility -fexceptions -fcxx-exceptions -fno-stack-protector
+             -mno-stack-arg-probe -fno-builtin -ffile-prefix-map="$ROOT"=. -Wall -Werror)
+mapfile -t MSVC_DEFS < <(cd "$FIXTURES/src" && LC_ALL=C ls msvc_*.def | sed 's/\.def$//')
+mapfile -t MSVC_PROGRAMS < <(cd "$FIXTURES/src" && LC_ALL=C ls msvc_*.cpp | sed 's/\.cpp$//')
+for w in x86 x64; do
+    b=$BUILD/$w
+    msvc_libs=()
+    for def in "${MSVC_DEFS[@]}"; do
+        if [[ $w == x64 ]]; then
+            sed -E 's/@[0-9]+$//' "$FIXTURES/src/$def.def" > "$b/$def.def"
+        else
+            cp "$FIXTURES/src/$def.def" "$b/$def.def"
+        fi
+        llvm-dlltool-14 -m "$(machine_of "$w")" -k -d "$b/$def.def" -l "$b/$def.lib"
+        msvc_libs+=("$b/$def.lib")
+    done
+    for prog in "${MSVC_PROGRAMS[@]}"; do
+        clang-14 --target="$(msvc_target_of "$w")" "${MSVC_CFLAGS[@]}" -c "$FIXTURES/src/$prog.cpp" -o "$b/$prog.obj"
+        lld-link-14 /nologo /nodefaultlib /entry:entry /subsystem:console /Brepro \
+            /out:"$OUT/fixtures/$w/$prog.exe" "$b/$prog.obj" "${msvc_libs[@]}"
+    done
+done
 fi   # CRT_ONLY
 
 # The built files and where they are installed.
@@ -369,6 +410,8 @@ INSTALL=(
     "System32/wow64.dll:$SYSROOT/System32/wow64.dll"
     "System32/wow64cpu.dll:$SYSROOT/System32/wow64cpu.dll"
     "System32/wow64win.dll:$SYSROOT/System32/wow64win.dll"
+    "SysWOW64/cmd.exe:$SYSROOT/SysWOW64/cmd.exe"
+    "System32/cmd.exe:$SYSROOT/System32/cmd.exe"
 )
 for f in "$OUT"/fixtures/x86/*.exe "$OUT"/fixtures/x64/*.exe "$OUT"/fixtures/x86/*.dll "$OUT"/fixtures/x64/*.dll; do
     rel=${f#"$OUT"/fixtures/}

@@ -24,9 +24,7 @@ RUN_TIMEOUT = 180.0
 _DIRECTIVE = re.compile(r"^//\s*(build|status|needs):\s*(.*?)\s*$")
 # What a `// needs:` directive names, and why the emulator does not have it yet: such a program is a strict expected
 # failure, which turns into a failure of the suite the day the emulator gains it (remove the directive then).
-MISSING = {
-    "threads": "more than one thread per process comes with issue 13",
-}
+MISSING: dict[str, str] = {}
 
 
 @dataclass(frozen=True)

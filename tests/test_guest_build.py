@@ -36,7 +36,8 @@ KERNEL32_ORDINALS = {
 }
 SYSCALL_NAMES = {c.name for c in syscalls()}
 LOADER_NAMES = {"LdrLoadDll", "LdrGetDllHandle", "LdrGetProcedureAddress", "LdrUnloadDll",  # guest/ntdll/ldr.c
-                "LdrShutdownProcess", "RtlExitUserProcess"}  # guest/ntdll/ldrinit.c
+                "LdrShutdownProcess", "RtlExitUserProcess",  # guest/ntdll/ldrinit.c
+                "LdrShutdownThread", "RtlExitUserThread", "LdrDisableThreadCalloutsForDll"}  # guest/ntdll/ldrthread.c
 WINDOWS_UNDERSCORE_NAMES = {"__C_specific_handler"}  # exported by Windows' ntdll under this very name
 HEAP_NAMES = {"RtlCreateHeap", "RtlDestroyHeap", "RtlAllocateHeap", "RtlFreeHeap", "RtlReAllocateHeap", "RtlSizeHeap",
               "RtlValidateHeap", "RtlLockHeap", "RtlUnlockHeap", "RtlGetProcessHeaps", "RtlCompactHeap",
@@ -152,9 +153,10 @@ PROGRAMS = {
     "nlsstrings": ("x86", "x64"), "locales": ("x86", "x64"), "console": ("x86", "x64"),
     "strpath": ("x86", "x64"), "k32startup": ("x86", "x64"), "k32census": ("x86", "x64"), "unserved": ("x86", "x64"),
     "crt_hello": ("x86", "x64"), "crt_lines": ("x86", "x64"), "regviews": ("x86", "x64"),
-    "junction": ("x86", "x64"),
+    "junction": ("x86", "x64"), "envblock": ("x86", "x64"),
     "fsredir": ("x86", "x64"),
     "advapi_reg": ("x86", "x64"), "advapi_sec": ("x86", "x64"),
+    "threads": ("x86", "x64"),
 }
 # The differential-oracle scenarios (fixtures/src/oracle_*.c) are built for both widths; fixtures/README.md
 # describes them as a group.
@@ -162,6 +164,9 @@ ORACLE_SCENARIOS = sorted(p.stem for p in (FIXTURES / "src").glob("oracle_*.c"))
 FIXTURE_DLLS = sorted(p.stem for p in (FIXTURES / "src").glob("dll_*.c"))  # DLLs, both widths
 FIXTURE_FILES = [(name, width) for name, widths in PROGRAMS.items() for width in widths] + [
     (name, width) for name in ORACLE_SCENARIOS for width in ("x86", "x64")]
+# The MSVC-style programs (fixtures/src/msvc_*.cpp, built by clang in MSVC mode against vcruntime140 and the UCRT),
+# both widths; tests/test_msvc_cxx_eh.py checks what they are.
+MSVC_FIXTURE_FILES = [(p.stem, width) for p in (FIXTURES / "src").glob("msvc_*.cpp") for width in ("x86", "x64")]
 WIDTH_MACHINE = {"x86": I386, "x64": AMD64}
 WIDTH_SYSDIR = {"x86": "SysWOW64", "x64": "System32"}
 DEFAULT_EXE_BASE = {"x86": 0x400000, "x64": 0x140000000}
@@ -363,7 +368,7 @@ def test_gate_is_32bit_only():
 
 def test_no_unlisted_fixture_binaries():
     on_disk = {(p.stem, p.parent.name) for p in (FIXTURES / "bin").glob("*/*.exe")}
-    assert on_disk == set(FIXTURE_FILES)
+    assert on_disk == set(FIXTURE_FILES) | set(MSVC_FIXTURE_FILES)
     dlls = {(p.stem, p.parent.name) for p in (FIXTURES / "bin").glob("*/*.dll")}
     assert dlls == {(name, width) for name in FIXTURE_DLLS for width in ("x86", "x64")}
 
@@ -392,6 +397,7 @@ def test_fixtures_import_fixture_dlls_only_where_they_call_them(width: str):
     for name, widths in PROGRAMS.items():
         if width in widths:
             expected = {name.removeprefix("uses_") + ".dll"} if name.startswith("uses_") else set()
+            expected |= {"dll_threads.dll"} if name == "threads" else set()  # counts its thread notifications
             assert fixture_dlls(_fixture(name, width)) == expected, name
     for name in FIXTURE_DLLS:
         expected = {"dll_inner.dll"} if name == "dll_outer" else set()

@@ -138,7 +138,7 @@ SetEnvironmentVariableW FOO=bar -> 1
 SetEnvironmentVariableA Foo=baz -> 1
   FOO=baz
 SetEnvironmentVariableA AAA_FIRST=1 -> 1
-GetEnvironmentStringsA first -> AAA_FIRST=1
+GetEnvironmentStringsA first -> =C:=C:\
 FreeEnvironmentStringsA -> 1
 SetEnvironmentVariableW LONG -> 1
   LONG=0123456789012345678901234567890123456789

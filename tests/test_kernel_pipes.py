@@ -12,7 +12,7 @@ from tests.test_kernel_files import RW, SENTINEL, SYNC, Rig, make_rig
 from wow64emu.kernel import fileobject as O
 from wow64emu.kernel import files as F
 from wow64emu.kernel.handles import HANDLE_CHARGE
-from wow64emu.kernel.scheduler import WaitForever
+from wow64emu.kernel.waits import WaitForever
 from wow64emu.nt.status import NTSTATUS
 
 FileFsDeviceInformation = 4

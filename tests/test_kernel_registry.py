@@ -15,7 +15,7 @@ from tests.test_kernel_objects import ObjRig, make_rig
 from wow64emu.kernel import handles as H
 from wow64emu.kernel.registry_defaults import USER
 from wow64emu.kernel.registry_keys import KEY_ALL_ACCESS, KEY_READ, KEY_WOW64_32KEY, KeyObject
-from wow64emu.kernel.scheduler import WaitForever
+from wow64emu.kernel.waits import WaitForever
 from wow64emu.nt import layouts as L
 from wow64emu.nt import registry as R
 from wow64emu.nt.status import NTSTATUS

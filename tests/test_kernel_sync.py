@@ -12,9 +12,9 @@ import pytest
 from tests.test_kernel_objects import EVENT_ALL_ACCESS, SENTINEL, ObjRig, make_rig
 from wow64emu.errors import EmulatorError
 from wow64emu.kernel import handles as H
-from wow64emu.kernel.scheduler import WaitForever
 from wow64emu.kernel.sync import MutantObject
 from wow64emu.kernel.time import system_time
+from wow64emu.kernel.waits import WaitForever
 from wow64emu.nt.status import NTSTATUS
 
 MUTANT_ALL_ACCESS = 0x1F0001
@@ -132,6 +132,16 @@ def test_an_abandoned_mutant_satisfies_the_next_wait_with_its_index(rig: ObjRig)
     handles = rig.put(struct.pack("<QQ", event, m))
     assert rig.call("NtWaitForMultipleObjects", 2, handles, WAIT_ANY, 0, poll(rig)) == NTSTATUS.ABANDONED_WAIT_0 + 1
     assert mutant_state(rig, m) == (0, 1, 0)
+
+
+def test_a_mutant_is_abandoned_when_its_owner_ends(rig: ObjRig) -> None:
+    m = mutant(rig, owned=True)
+    obj = rig.obj(m)
+    assert rig.call("NtWaitForSingleObject", m, 0, 0) == NTSTATUS.SUCCESS  # owned twice
+    owner = obj.owner
+    owner.end(7)  # what NtTerminateThread does to the owner
+    assert obj.owner is None and obj.abandoned and owner.owned_mutants == []
+    assert mutant_state(rig, m) == (1, 0, 1)
 
 
 def test_semaphore_counts(rig: ObjRig) -> None:

@@ -33,7 +33,7 @@ WIDTH_RULES: list[Rule] = [
     by_width("PROCESSOR_ARCHITEW6432", "PROCESSOR_ARCHITEW6432=AMD64",
              r"PROCESSOR_ARCHITEW6432 not found \(203\)"),
     by_width("ProgramFiles", r"ProgramFiles=C:\\Program Files \(x86\)", r"ProgramFiles=C:\\Program Files"),
-    by_width("environment entries", "entries=17", "entries=16"),  # PROCESSOR_ARCHITEW6432
+    by_width("environment entries", "entries=38", "entries=37"),  # PROCESSOR_ARCHITEW6432
 ]
 
 

@@ -38,11 +38,11 @@ def test_every_declared_call_has_one_service_taking_the_thread_then_the_declared
 
 
 def test_a_service_without_declaration_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    def NtYieldExecution(self, thread) -> int:  # declared nowhere
+    def NtFlushProcessWriteBuffers(self, thread) -> int:  # declared nowhere
         return 0
 
-    monkeypatch.setattr(sync, "SERVICES", (*sync.SERVICES, NtYieldExecution))
-    with pytest.raises(ServiceTableError, match="services without a declaration: NtYieldExecution"):
+    monkeypatch.setattr(sync, "SERVICES", (*sync.SERVICES, NtFlushProcessWriteBuffers))
+    with pytest.raises(ServiceTableError, match="services without a declaration: NtFlushProcessWriteBuffers"):
         service_functions()
 
 
@@ -184,20 +184,20 @@ def test_a_sleeping_program_leaves_the_cpu_while_it_waits(tmp_path: Path, monkey
     from wow64emu.machine import Machine
 
     waits = []
-    finish = Scheduler.finish_wait
+    sleep = Scheduler._sleep_until
 
-    def recorded(self: Scheduler, thread) -> int:
-        waits.append(thread.wait.call)
-        return finish(self, thread)
+    def recorded(self: Scheduler, deadline: float) -> None:
+        waits.append([t.wait.call for t in self.threads() if t.wait is not None])
+        sleep(self, deadline)
 
-    monkeypatch.setattr(Scheduler, "finish_wait", recorded)
+    monkeypatch.setattr(Scheduler, "_sleep_until", recorded)
     streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
     machine = Machine(FIXTURES / "bin" / "x86" / "sleeper.exe", ["200"], root=tmp_path, streams=streams)
     runs = []
     run = machine.cpu.run
     monkeypatch.setattr(machine.cpu, "run", lambda *a, **kw: runs.append(run(*a, **kw)) or runs[-1])
     assert machine.run(timeout=30).exit_status == 0
-    assert waits == ["NtDelayExecution"]
+    assert waits == [["NtDelayExecution"]]  # the host slept once, for the one thread's delay
     assert [r.reason for r in runs] == ["stopped", "stopped"]  # the wait, then the end of the process
     assert streams.stdout.getvalue() == b"slept\n"
 

@@ -14,7 +14,7 @@ import pytest
 from tests.oracle import FIXTURES
 from tests.wow64rig import DATA, Wow64Rig, object_attributes32, unicode_string32
 from wow64emu.kernel.console import StdStreams
-from wow64emu.kernel.scheduler import WaitForever
+from wow64emu.kernel.waits import WaitForever
 from wow64emu.machine import Machine
 from wow64emu.nt import layouts as L
 from wow64emu.nt import objects as T

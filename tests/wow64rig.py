@@ -15,7 +15,7 @@ from pathlib import Path
 from wow64emu.emu.memory import MemType, Prot
 from wow64emu.emu.trace import JsonlSink, Tracer
 from wow64emu.kernel.console import StdStreams
-from wow64emu.loader.process import CTX
+from wow64emu.kernel.threadsetup import CTX
 from wow64emu.machine import Machine, RunOutcome
 
 HELLO32 = Path(__file__).resolve().parent.parent / "fixtures" / "bin" / "x86" / "hello.exe"

@@ -86,6 +86,17 @@ def per_fault_us(width: str, faults: int, repeat: int) -> float:
     return (full - empty) / faults * 1e6
 
 
+def per_switch_us(width: str, rounds: int, repeat: int) -> float:
+    """One thread switch of a ping-pong through two auto-reset events (threads.exe pingpong: each round is a SetEvent
+    and a wait on each side, two switches), in microseconds."""
+    def seconds(n: int) -> float:
+        return run_bench(width, ["pingpong", str(n)], program="threads.exe")[0]
+
+    empty = min(seconds(0) for _ in range(repeat))
+    full = min(seconds(rounds) for _ in range(repeat))
+    return (full - empty) / (2 * rounds) * 1e6
+
+
 def per_call_us(width: str, mode: str, calls: int, repeat: int) -> float:
     empty = min(run_once(width, [mode, "0"]) for _ in range(repeat))
     full = min(run_once(width, [mode, str(calls)]) for _ in range(repeat))
@@ -263,6 +274,9 @@ def run(calls: int, repeat: int, speakeasy_python: str | None) -> dict:
     faults = max(calls // 20, 1)
     wow64, native = per_fault_us("x86", faults, repeat), per_fault_us("x64", faults, repeat)
     results["per_fault"] = {"faults": faults, "wow64_us": wow64, "native_us": native, "ratio": wow64 / native}
+    rounds = max(calls // 2, 100)  # enough switches to stand above the noise of process creation
+    wow64, native = per_switch_us("x86", rounds, repeat), per_switch_us("x64", rounds, repeat)
+    results["per_switch"] = {"rounds": rounds, "wow64_us": wow64, "native_us": native, "ratio": wow64 / native}
     results["stages_us"] = {mode: stages_us(mode, calls) for mode in ("qpc", "open")}
     results["allocation"] = allocation_scaling(repeat)
     results["guest_instructions_per_s"] = guest_speed(SPIN_ITERATIONS, repeat)
@@ -280,6 +294,9 @@ def render(r: dict) -> str:
     f = r["per_fault"]
     out.append(f"{'an access violation to a vectored handler, continued':<58} {f['wow64_us']:>9.2f} "
                f"{f['native_us']:>10.2f} {f['ratio']:>6.2f}x")
+    s = r["per_switch"]
+    out.append(f"{'a thread switch (an event ping-pong between two threads)':<58} {s['wow64_us']:>9.2f} "
+               f"{s['native_us']:>10.2f} {s['ratio']:>6.2f}x")
     for mode, stages in r["stages_us"].items():
         out += ["", f"the WoW64 path of {CALLS[mode].split(' ')[0]}, by stage (us per call, timed hooks):"]
         out += [f"  {name:<24} {0.0 if abs(value) < 0.005 else value:>7.2f}" for name, value in stages.items()]

@@ -1,4 +1,5 @@
-"""The command line: `wow64emu run`, `wow64emu vad`, `wow64emu reg`, `wow64emu syscalls`, `wow64emu bench`.
+"""The command line: `wow64emu run`, `wow64emu vad`, `wow64emu reg`, `wow64emu timeline`, `wow64emu syscalls`,
+`wow64emu bench`.
 
 Every failure of the emulator itself ends in one line `wow64emu: error: ...` and exit code 2; a Python traceback
 is shown only when WOW64EMU_DEBUG is set. Option values and paths are checked before any work is done: a bad one
@@ -19,13 +20,16 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO, NoReturn, TextIO
+from typing import TYPE_CHECKING, BinaryIO, NoReturn, TextIO
 
 from .emu.physical import DEFAULT_COMMIT_LIMIT
-from .emu.trace import JsonlSink, TextSink, Tracer
+from .emu.trace import JsonlSink, Sink, TextSink, Tracer
 from .errors import EmulatorError
 from .kernel.console import StdStreams
 from .nt.status import NTSTATUS
+
+if TYPE_CHECKING:
+    from .loader.environment import Environment
 
 EXIT_EMULATOR_ERROR = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a program Ctrl-C ended
@@ -88,6 +92,18 @@ def _output_file(text: str) -> Path:
     return path
 
 
+def _window(text: str) -> tuple[float, float]:
+    """FROM:TO, milliseconds, 0 <= FROM < TO."""
+    start, _, end = text.partition(":")
+    try:
+        window = (float(start), float(end))
+    except ValueError:
+        window = (-1.0, -1.0)
+    if not (math.isfinite(window[1]) and 0 <= window[0] < window[1]):
+        raise argparse.ArgumentTypeError(f"{text!r} is not FROM:TO, in milliseconds, with 0 <= FROM < TO")
+    return window
+
+
 def _root_folder(text: str) -> Path:
     path = Path(text)
     if path.exists() and not path.is_dir():
@@ -109,6 +125,31 @@ def _registry_file(text: str) -> tuple[Path, list]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _env_assignment(text: str) -> tuple[str, str]:
+    from .loader.environment import EnvSyntaxError, parse_assignment
+
+    try:
+        return parse_assignment(text)
+    except EnvSyntaxError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _env_file(text: str) -> list[tuple[str, str]]:
+    """An --env-file, read and checked before any work: a malformed line is one line naming its number."""
+    from .loader.environment import EnvSyntaxError, parse_env_file
+
+    try:
+        raw = Path(text).read_bytes()
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"{text}: {exc.strerror}") from None
+    try:
+        return parse_env_file(raw.decode("utf-8-sig"), text)
+    except UnicodeDecodeError:
+        raise argparse.ArgumentTypeError(f"{text}: not UTF-8 text") from None
+    except EnvSyntaxError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="wow64emu", description="Run 32-bit Windows programs through an "
                                      "emulated WoW64 layer, and watch each system call cross it.")
@@ -120,12 +161,17 @@ def build_parser() -> argparse.ArgumentParser:
                      help="trace each system call layer by layer (syscalls, which includes exceptions), each "
                           "exception from the CPU fault to the handler (exceptions), or the steps of process "
                           "creation (process); give it more than once for several")
-    run.add_argument("--trace-format", choices=["text", "jsonl"], default="text")
+    run.add_argument("--trace-format", choices=["text", "jsonl", "chrome"], default="text",
+                     help="text for reading, jsonl for one JSON object per event, chrome for the Trace Event Format "
+                          "that Perfetto and chrome://tracing open (needs --trace-out)")
     run.add_argument("--trace-out", type=_output_file, help="write the trace here (default: stderr)")
     run.add_argument("--max-insns", type=_count(0), default=0, metavar="N",
                      help="stop the guest after N instructions (default: no limit)")
     run.add_argument("--timeout", type=_seconds, default=60.0, metavar="SECONDS",
                      help="stop the guest after this wall-clock time (default: 60; 0 = none)")
+    run.add_argument("--seed", type=int, metavar="N",
+                     help="interleave threads in another order, drawn from a generator seeded with N (default: the "
+                          "next thread in creation order; either way the same program runs the same way every time)")
     run.add_argument("--memory-limit", type=_memory_size, default=DEFAULT_COMMIT_LIMIT, metavar="SIZE",
                      help="the most memory the guest may commit, as Windows' commit limit (default: 4G); past it "
                           "the guest gets STATUS_COMMITMENT_LIMIT")
@@ -137,6 +183,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--registry-reflection", action="store_true",
                      help="Windows Vista / Server 2008's registry: HKLM\\SOFTWARE\\Classes redirected, and the "
                           "reflected keys copied between the two views when a key is closed")
+    run.add_argument("--env", type=_env_assignment, action="append", default=[], metavar="NAME=VALUE",
+                     help="set a variable in the program's environment (a fresh Windows session's, not the host's); "
+                          "NAME= removes it; give it more than once for several")
+    run.add_argument("--env-file", type=_env_file, action="append", default=[], metavar="FILE",
+                     help="set the variables of FILE's NAME=VALUE lines (# starts a comment line), before --env's")
     run.add_argument("program", type=Path)
     run.add_argument("args", nargs=argparse.REMAINDER)
     reg = sub.add_parser("reg", help="reg.exe's query, add, delete, import and export on a root's registry")
@@ -156,6 +207,12 @@ def build_parser() -> argparse.ArgumentParser:
     vad.add_argument("--root", type=_root_folder, help="the guest's C: drive (default: a temporary directory)")
     vad.add_argument("program", type=Path)
     vad.add_argument("args", nargs=argparse.REMAINDER)
+    timeline = sub.add_parser("timeline", help="draw a Chrome trace (--trace-format chrome) as an SVG timeline")
+    timeline.add_argument("trace", type=Path, metavar="TRACE.json")
+    timeline.add_argument("--svg", type=_output_file, metavar="FILE", required=True, help="the picture to write")
+    timeline.add_argument("--title", help="the picture's title (default: the trace's file name)")
+    timeline.add_argument("--window", type=_window, metavar="FROM:TO", help="draw only this part of the run, in "
+                          "milliseconds from its first event (default: all of it)")
     bench = sub.add_parser("bench", help="measure the cost of the WoW64 path against the native one")
     bench.add_argument("--calls", type=_count(1), default=20000, metavar="N", help="system calls per measurement")
     bench.add_argument("--repeat", type=_count(1), default=3, metavar="R", help="keep the best of R runs")
@@ -188,6 +245,26 @@ def _trace_stream(path: Path | None) -> Iterator[TextIO]:
         yield fh
 
 
+@contextlib.contextmanager
+def _tracer(trace_format: str | None, out: TextIO) -> Iterator[Tracer | None]:
+    """A tracer writing `out` in the format asked for (none if None), closed however the run ends: the trace is a
+    whole file even when the run was interrupted or failed."""
+    if trace_format is None:
+        yield None
+        return
+    if trace_format == "chrome":
+        from .emu.tracechrome import ChromeSink
+
+        sink: Sink = ChromeSink(out)
+    else:
+        sink = JsonlSink(out) if trace_format == "jsonl" else TextSink(out)
+    tracer = Tracer(sink)
+    try:
+        yield tracer
+    finally:
+        tracer.close()
+
+
 def _check_program(program: Path) -> None:
     """The one-line error for a program that is not a regular file."""
     if not program.exists():
@@ -198,22 +275,32 @@ def _check_program(program: Path) -> None:
         raise EmulatorError(f"{program}: not a regular file")
 
 
+def _environment(ns: argparse.Namespace) -> Environment:
+    """The first process's parent's block: the fresh session's, with --env-file's then --env's assignments."""
+    from .loader.environment import apply_assignments, default_environment
+
+    assignments = [a for file in ns.env_file for a in file] + ns.env
+    return apply_assignments(default_environment(), assignments)
+
+
 def cmd_run(ns: argparse.Namespace) -> int:
     from .machine import Machine
 
+    if ns.trace and ns.trace_format == "chrome" and ns.trace_out is None:
+        raise EmulatorError("--trace-format chrome writes a file: give it with --trace-out FILE")
     _check_program(ns.program)
     streams = _host_streams()
-    with _guest_root(ns.root) as root, _trace_stream(ns.trace_out if ns.trace else None) as trace_out:
+    with _guest_root(ns.root) as root, _trace_stream(ns.trace_out if ns.trace else None) as trace_out, \
+            _tracer(ns.trace_format if ns.trace else None, trace_out) as tracer:
         if ns.registry:
             from .reg.command import seed
 
             seed(root, [blocks for _, blocks in ns.registry])
-        tracer = None
-        if ns.trace:
-            tracer = Tracer(JsonlSink(trace_out) if ns.trace_format == "jsonl" else TextSink(trace_out))
         machine = Machine(ns.program, ns.args, root=root, streams=streams, tracer=tracer,
                           trace=frozenset(ns.trace or ()), memory_limit=ns.memory_limit,
-                          registry_reflection=ns.registry_reflection)
+                          registry_reflection=ns.registry_reflection, environment=_environment(ns))
+        if ns.seed is not None:
+            machine.system.scheduler.seed(ns.seed)
         outcome = machine.run(max_insns=ns.max_insns, timeout=ns.timeout)
     if sys.stdout is not None:
         sys.stdout.flush()
@@ -228,7 +315,7 @@ def cmd_run(ns: argparse.Namespace) -> int:
 
 
 def cmd_vad(ns: argparse.Namespace) -> int:
-    from .emu.trace import trace_step
+    from .emu.trace import step_observer
     from .emu.vadview import render_json, render_svg, render_text
     from .kernel.system import System
     from .loader.process import create_process, step_names
@@ -238,7 +325,7 @@ def cmd_vad(ns: argparse.Namespace) -> int:
     _check_program(ns.program)
     streams = _host_streams()
     tracer = Tracer(TextSink(sys.stderr)) if ns.trace else None
-    on_step = (lambda c, step, what, regions: trace_step(tracer, step, what, regions, c.guest_path)) if tracer else None
+    on_step = step_observer(tracer) if tracer else None
     with _guest_root(ns.root) as root:
         created = create_process(System(root, streams), ns.program, ns.args, on_step=on_step,
                                  stop_after=ns.after)
@@ -248,6 +335,23 @@ def cmd_vad(ns: argparse.Namespace) -> int:
         kind = "WoW64" if created.process.wow64 else "64-bit"
         after = f", after {ns.after}" if ns.after else ""
         ns.svg.write_text(render_svg(rows, title=f"{ns.program.name} ({kind}{after})"), encoding="utf-8")
+    return 0
+
+
+def cmd_timeline(ns: argparse.Namespace) -> int:
+    from .emu.timeline import TraceError, render_svg
+
+    try:
+        trace = json.loads(ns.trace.read_bytes())
+    except OSError as exc:
+        raise EmulatorError(f"{ns.trace}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise EmulatorError(f"{ns.trace}: not JSON ({exc})") from None
+    try:
+        picture = render_svg(trace, title=ns.title or ns.trace.name, window=ns.window)
+    except TraceError as exc:
+        raise EmulatorError(f"{ns.trace}: {exc}") from None
+    ns.svg.write_text(picture, encoding="utf-8")
     return 0
 
 
@@ -378,6 +482,8 @@ def _command(ns: argparse.Namespace) -> int:
             return cmd_vad(ns)
         if ns.command == "reg":
             return cmd_reg(ns)
+        if ns.command == "timeline":
+            return cmd_timeline(ns)
         if ns.command == "bench":
             from .bench import main as bench_main
 

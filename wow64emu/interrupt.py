@@ -4,7 +4,9 @@ Python runs a signal handler only between bytecodes of the main thread, and the 
 inside Unicorn's emu_start, which returns on an event of the guest's. So while a run lasts, the C-level signal
 handler also writes the signal's number to a socket (signal.set_wakeup_fd) that a watcher thread reads; on SIGINT
 the watcher stops the CPUs (Unicorn's emu_stop may be called from another thread: its own --timeout does so).
-emu_start returns, the main thread runs bytecode again, and Python raises KeyboardInterrupt there as usual.
+emu_start returns, the main thread runs bytecode again, and Python runs the SIGINT handler there: it raises
+KeyboardInterrupt, unless the guest takes the Ctrl-C as Windows gives it to a console program (a CTRL_C_EVENT that
+its control handlers, or kernel32's default one, answer: kernel/system.py, take_interrupt).
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from collections.abc import Callable, Iterator
 
 
 @contextlib.contextmanager
-def stop_on_interrupt(stop: Callable[[], None]) -> Iterator[None]:
-    """While the block runs in the main thread, call `stop` (from another thread) when SIGINT arrives."""
+def stop_on_interrupt(stop: Callable[[], None], take: Callable[[], bool] = lambda: False) -> Iterator[None]:
+    """While the block runs in the main thread, call `stop` (from another thread) when SIGINT arrives; then, in the
+    main thread, raise KeyboardInterrupt unless `take()` says the guest takes this one (its console control handlers
+    will run: scheduler.py delivers the event)."""
     if threading.current_thread() is not threading.main_thread() or \
             signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
         yield  # no signals reach this thread, or someone else handles Ctrl-C
@@ -32,11 +36,17 @@ def stop_on_interrupt(stop: Callable[[], None]) -> Iterator[None]:
             if signal.SIGINT in data:
                 stop()
 
+    def on_sigint(signum: int, frame: object) -> None:
+        if not take():
+            raise KeyboardInterrupt
+
     watcher = threading.Thread(target=watch, name="wow64emu-interrupt", daemon=True)
     watcher.start()
+    signal.signal(signal.SIGINT, on_sigint)
     try:
         yield
     finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.set_wakeup_fd(previous)
         writer.close()
         watcher.join()

@@ -14,12 +14,14 @@ from pathlib import Path
 
 from .emu.cpu.backend import CS64, RunResult
 from .emu.physical import DEFAULT_COMMIT_LIMIT
-from .emu.trace import Tracer, trace_step
+from .emu.trace import Tracer, step_observer
 from .errors import GuestBudgetExceeded
 from .interrupt import stop_on_interrupt
 from .kernel.console import StdStreams
 from .kernel.entry import SyscallEntry
 from .kernel.system import System
+from .kernel.threadlife import NATIVE_START_RSP, WOW64_START_RSP
+from .loader.environment import Environment
 from .loader.process import CreatedProcess, create_process
 from .nt.status import NTSTATUS
 from .nt.syscalls import syscalls
@@ -54,19 +56,23 @@ class RunOutcome:
 class Machine:
     def __init__(self, program: Path, args: list[str], *, root: Path, streams: StdStreams,
                  tracer: Tracer | None = None, trace: frozenset[str] = frozenset({"syscalls"}),
-                 memory_limit: int = DEFAULT_COMMIT_LIMIT, registry_reflection: bool = False) -> None:
+                 memory_limit: int = DEFAULT_COMMIT_LIMIT, registry_reflection: bool = False,
+                 environment: Environment | None = None) -> None:
         """`trace` says what the tracer gets: "syscalls" (every layer of every call, and the exceptions),
         "exceptions" (each exception layer by layer), "process" (the steps of process creation and the regions each
         adds). `memory_limit`: the System's commit limit, in bytes. `registry_reflection`: the registry of Windows
-        Vista / Server 2008 (the option of the System's registry)."""
-        on_step = (lambda c, step, what, regions: trace_step(tracer, step, what, regions, c.guest_path)) if (
-            tracer is not None and "process" in trace) else None
+        Vista / Server 2008 (the option of the System's registry). `environment`: the block the program's 64-bit
+        parent gives it, before WoW64's table (default: a fresh session's, loader/environment.py)."""
+        on_step = step_observer(tracer) if tracer is not None and "process" in trace else None
         self.system = System(root, streams, memory_limit=memory_limit)
         self.system.registry.reflection = registry_reflection
-        self.created: CreatedProcess = create_process(self.system, program, args, on_step=on_step)
+        self.created: CreatedProcess = create_process(self.system, program, args, on_step=on_step,
+                                                        environment=environment)
         self.process = self.created.process
         self.thread = self.created.thread
         self.cpu = self.process.cpu
+        if tracer is not None:
+            tracer.on_thread(self.process.pid, self.thread.tid, "main", self.created.program.name)
         self.process.tracer = tracer if trace & {"syscalls", "exceptions"} else None
         if "syscalls" not in trace:
             tracer = None
@@ -103,14 +109,14 @@ class Machine:
         """Set up the first thread's registers; return where the CPU starts (the kernel's iretq to user mode)."""
         c = self.created
         cpu = self.cpu
-        if self.process.wow64:
+        process = self.process
+        if process.wow64:
             cpu.set_teb(c.teb64, c.teb32)
-            run_simulated = c.modules64["wow64cpu.dll"].exports["RunSimulatedCode"]
-            begin = cpu.enter_user(run_simulated, c.stack64[1] - 0x100)
+            begin = cpu.enter_user(process.run_simulated, c.stack64[1] - WOW64_START_RSP)
         else:
             cpu.set_teb(c.teb64, None)
             cpu.registers(["rcx", "rdx"]).write((c.image.entry, c.peb64))
-            begin = cpu.enter_user(c.modules64["ntdll.dll"].exports["RtlUserThreadStart"], c.stack64[1] - 0x108)
+            begin = cpu.enter_user(process.thread_start64, c.stack64[1] - NATIVE_START_RSP)
         return cpu.resume_at(begin, CS64)  # the stub is 64-bit code, whatever mode a former run stopped in
 
     def run(self, *, max_insns: int = 0, timeout: float = 0.0, stop_at: int | None = None) -> RunOutcome:
@@ -119,7 +125,7 @@ class Machine:
         begin = self.start_address()
         self.system.deadline = time.monotonic() + timeout if timeout else None
         self.system.shared_data.refresh()
-        with stop_on_interrupt(self.system.stop):
+        with stop_on_interrupt(self.system.stop, self.system.take_interrupt):
             result = self.system.scheduler.run(self.thread, begin, until=stop_at, max_insns=max_insns)
         count = self.entry.count
         if result.reason == "until":

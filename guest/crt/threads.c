@@ -1,8 +1,8 @@
 /*
- * _beginthreadex and _beginthread over CreateThread, the thread's start wrapped so that its CRT data is freed and
- * _endthreadex's code becomes the thread's exit code. Until the emulator runs more than one thread per process
- * (CreateThread fails with a warning line), both fail as they do on Windows when CreateThread fails: 0 (or -1 for
- * _beginthread) and errno from the Win32 error.
+ * _beginthreadex and _beginthread over CreateThread, the thread's start wrapped so that _endthreadex's code (or the
+ * routine's return) becomes the thread's exit code. As the CRT's: the handle of a _beginthread thread is closed when
+ * the thread ends (it is created suspended, told its handle, then resumed), a _beginthreadex handle is the caller's
+ * to close; when CreateThread fails both return 0 (-1 for _beginthread) with errno from the Win32 error.
  */
 #include "crt.h"
 
@@ -13,6 +13,7 @@ typedef struct {
     start_ex_t start_ex;
     start_t start;
     void *argument;
+    HANDLE self;                                    /* a _beginthread thread's own handle, closed at its end */
 } thread_start_t;
 
 static DWORD WINAPI thread_main(void *parameter)
@@ -23,6 +24,7 @@ static DWORD WINAPI thread_main(void *parameter)
     if (start.start_ex)
         return start.start_ex(start.argument);
     start.start(start.argument);
+    CloseHandle(start.self);
     return 0;
 }
 
@@ -39,10 +41,14 @@ static HANDLE begin(start_ex_t start_ex, start_t start, void *argument, unsigned
     block->start_ex = start_ex;
     block->start = start;
     block->argument = argument;
-    thread = CreateThread(NULL, stack_size, thread_main, block, flags, (DWORD *)id);
+    thread = CreateThread(NULL, stack_size, thread_main, block, start ? flags | CREATE_SUSPENDED : flags,
+                          (DWORD *)id);
     if (!thread) {
         crt_set_errno_from_win32(GetLastError());
         crt_free(block);
+    } else if (start) {
+        block->self = thread;
+        ResumeThread(thread);
     }
     return thread;
 }

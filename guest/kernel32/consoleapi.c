@@ -8,9 +8,12 @@
  * ERROR_INVALID_HANDLE, which C runtimes rely on to tell a redirected handle. Choices:
  * - The A functions pass the console code page's bytes as they are; the W functions pass UTF-16, which the console
  *   converts to and from its code pages (docs/console.md). Counts are in characters: UTF-16 units or bytes.
- * - The control handlers are a list of this kernel32's, called newest first on Windows (by a thread of their
- *   own, which the emulator cannot create yet: GenerateConsoleCtrlEvent says so and runs none). Windows grows the
- *   list on its heap; here it holds MAX_CTRL_HANDLERS, and one more is ERROR_NOT_ENOUGH_MEMORY, what a heap that
+ * - The control handlers are a list of this kernel32's, called newest first by CtrlRoutine, where the console
+ *   starts a thread of the process for each control event (GenerateConsoleCtrlEvent, Ctrl-C; Windows' kernelbase
+ *   exports it and hands its address to the console, the emulator finds the export): CTRL_C_EVENT reaches no
+ *   handler while the process ignores Ctrl-C; a handler that returns TRUE ends the event (the thread exits with 0);
+ *   when none does, the default handler ends the process with STATUS_CONTROL_C_EXIT. Windows grows the list on its
+ *   heap; here it holds MAX_CTRL_HANDLERS, and one more is ERROR_NOT_ENOUGH_MEMORY, what a heap that
  *   cannot grow gives. Removing a handler that is not in the list: ERROR_INVALID_PARAMETER. SetConsoleCtrlHandler
  *   (NULL, TRUE/FALSE) sets or clears CONSOLE_IGNORE_CTRL_C in the process parameters' ConsoleFlags. A successful
  *   AllocConsole, AttachConsole or FreeConsole empties the list, as Windows documents.
@@ -192,6 +195,18 @@ BOOL WINAPI SetConsoleCtrlHandler(PHANDLER_ROUTINE routine, BOOL add)
     }
     SetLastError(ERROR_INVALID_PARAMETER);
     return FALSE;
+}
+
+DWORD WINAPI CtrlRoutine(LPVOID parameter)
+{
+    DWORD event = (DWORD)(ULONG_PTR)parameter;
+
+    if (event == CTRL_C_EVENT && (nt_process_parameters()->ConsoleFlags & CONSOLE_IGNORE_CTRL_C))
+        return 0;
+    for (ULONG i = ctrl_handler_count; i-- > 0; )                   /* the newest registration goes first */
+        if (ctrl_handlers[i](event))
+            return 0;
+    ExitProcess(STATUS_CONTROL_C_EXIT);
 }
 
 /* ---- The process's console ------------------------------------------------------------------------------- */

@@ -35,11 +35,10 @@ void WINAPI ExitProcess(UINT exit_code)
     RtlExitUserProcess((NTSTATUS)exit_code);
 }
 
-/* The calling thread ends. A process has one thread here (threads come later), so it is the last: as on Windows,
- * the last thread's exit ends the process with its code. */
+/* The calling thread ends (its DLLs get DLL_THREAD_DETACH); the last thread's exit ends the process with its code. */
 void WINAPI ExitThread(DWORD exit_code)
 {
-    RtlExitUserProcess((NTSTATUS)exit_code);
+    RtlExitUserThread((NTSTATUS)exit_code);
 }
 
 LPWSTR WINAPI GetCommandLineW(void)

@@ -1,8 +1,8 @@
 /*
- * kernel32: the functions whose service this emulator does not have yet: other processes and threads
- * (CreateProcess, CreateThread, ResumeThread, SuspendThread, the Toolhelp snapshots, the modules of another
- * process, DebugActiveProcess: the debug object it connects first is not served), jobs, named pipes
- * (PeekNamedPipe), the .ini files of GetPrivateProfile* and the loader's DLL directory (SetDllDirectoryW). A program that imports them starts; a call
+ * kernel32: the functions whose service this emulator does not have yet: other processes (CreateProcess, the
+ * Toolhelp snapshots, the modules of another process, DebugActiveProcess: the debug object it connects first is not
+ * served), jobs, named pipes (PeekNamedPipe), the .ini files of GetPrivateProfile* and the loader's DLL directory
+ * (SetDllDirectoryW). A program that imports them starts; a call
  * fails as Windows fails without the service: the documented failure value, and the last error of
  * STATUS_NOT_IMPLEMENTED (ERROR_INVALID_FUNCTION), the status the kernel gives for what it does not serve.
  *
@@ -28,7 +28,6 @@ BOOL unserved(const char *function, const char *missing)
 }
 
 #define NO_PROCESSES "other processes are not emulated"
-#define NO_THREADS "threads are not emulated"
 #define NO_JOBS "job objects are not emulated"
 
 BOOL WINAPI CreateProcessA(LPCSTR application, LPSTR command_line, LPSECURITY_ATTRIBUTES process_attributes,
@@ -43,25 +42,6 @@ BOOL WINAPI CreateProcessW(LPCWSTR application, LPWSTR command_line, LPSECURITY_
                            LPCWSTR directory, LPSTARTUPINFOW startup, LPPROCESS_INFORMATION information)
 {
     return unserved("CreateProcessW", NO_PROCESSES);
-}
-
-HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES attributes, SIZE_T stack_size, LPTHREAD_START_ROUTINE start,
-                           LPVOID parameter, DWORD flags, LPDWORD thread_id)
-{
-    unserved("CreateThread", NO_THREADS);
-    return NULL;
-}
-
-DWORD WINAPI ResumeThread(HANDLE thread)
-{
-    unserved("ResumeThread", NO_THREADS);
-    return (DWORD)-1;
-}
-
-DWORD WINAPI SuspendThread(HANDLE thread)
-{
-    unserved("SuspendThread", NO_THREADS);
-    return (DWORD)-1;
 }
 
 HANDLE WINAPI CreateJobObjectA(LPSECURITY_ATTRIBUTES attributes, LPCSTR name)

@@ -510,9 +510,11 @@ NTSTATUS NTAPI LdrLoadDll(PWSTR DllPath, PULONG DllCharacteristics, PUNICODE_STR
     (void)DllCharacteristics;
     if (!DllName || !DllHandle)
         return STATUS_INVALID_PARAMETER;
+    RtlEnterCriticalSection(&ldr_lock);
     status = ldr_load(DllName->Buffer, DllName->Length / sizeof(WCHAR), DllPath, LDR_LOAD_REASON_DYNAMIC_LOAD, &e);
     if (NT_SUCCESS(status))
         *DllHandle = e->DllBase;
+    RtlLeaveCriticalSection(&ldr_lock);
     return status;
 }
 
@@ -551,12 +553,14 @@ NTSTATUS NTAPI LdrGetProcedureAddress(PVOID DllHandle, PANSI_STRING ProcedureNam
 
 NTSTATUS NTAPI LdrUnloadDll(PVOID DllHandle)
 {
-    LDR_DATA_TABLE_ENTRY *e = ldr_by_base(DllHandle);
+    LDR_DATA_TABLE_ENTRY *e;
 
     if (ldr_data()->ShutdownInProgress)
         return STATUS_SUCCESS;                                      /* the process is ending: nothing unloads */
-    if (!e)
-        return STATUS_DLL_NOT_FOUND;
-    ldr_release(e);
-    return STATUS_SUCCESS;
+    RtlEnterCriticalSection(&ldr_lock);
+    e = ldr_by_base(DllHandle);
+    if (e)
+        ldr_release(e);
+    RtlLeaveCriticalSection(&ldr_lock);
+    return e ? STATUS_SUCCESS : STATUS_DLL_NOT_FOUND;
 }

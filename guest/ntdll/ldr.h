@@ -91,6 +91,19 @@ void ldr_tls_callbacks(LDR_DATA_TABLE_ENTRY *e, ULONG reason, PVOID reserved);
  * RtlUserThreadStart). A DllMain that returns FALSE ends the process with STATUS_DLL_INIT_FAILED. */
 void ldr_initialize_process(void);
 
+/* ---- ldrthread.c --------------------------------------------------------------------------------------- */
+
+/* The loader lock (PEB->LoaderLock): DllMains run, and the module lists change, only while it is held. */
+extern RTL_CRITICAL_SECTION ldr_lock;
+
+/* What RtlUserThreadStart calls first: the process's initialisation on its first thread, the thread's attach on
+ * every other. */
+void ldr_initialize(void);
+
+/* ldrtls.c: the running thread's copies of every module's static TLS (a new thread), and their release. */
+NTSTATUS ldr_tls_thread_attach(void);
+void ldr_tls_thread_detach(void);
+
 /* ---- heap.c ------------------------------------------------------------------------------------------- */
 
 /* Create the process heap (PEB->ProcessHeap) with the sizes of the program's image header; FALSE if it cannot. */

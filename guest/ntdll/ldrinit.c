@@ -8,8 +8,8 @@
  *   initialisation-order list holding the DLLs each after the DLLs it imports; the program's image and ntdll are
  *   marked LDRP_ENTRY_PROCESSED, the other DLLs not yet. Windows' LdrpInitializeProcess then runs their
  *   initialisation (LdrpRunInitializeRoutines before Windows 8, the dependency graph since): here
- *   ldr_initialize_process, which RtlUserThreadStart (ntdll32.S, ntdll64.S) calls before the entry point, the
- *   first code of the process's width to run.
+ *   ldr_initialize_process, which RtlUserThreadStart (ntdll32.S, ntdll64.S) calls through ldr_initialize
+ *   (ldrthread.c, with the loader lock held) before the entry point, the first code of the process's width to run.
  * - First it creates the process heap (heap.c), as LdrpInitializeProcess does before any DLL runs; a heap that
  *   cannot be created (an image asking for more than can be reserved) ends the process with STATUS_NO_MEMORY.
  *   Then it gives the modules with static TLS their indexes and the thread its copies (ldrtls.c). Each DllMain
@@ -22,8 +22,8 @@
  *   are not called. A DLL that a DllMain loads (LoadLibrary) is attached by that load and skipped by the walk.
  * - A DllMain that returns FALSE ends the process at once with STATUS_DLL_INIT_FAILED (0xC0000142), as Windows'
  *   LdrpInitializationFailure does: no DLL is detached, and the program's entry point never runs.
- * - RtlExitUserProcess (kernel32's ExitProcess; RtlUserThreadStart when the entry point returns, as Windows'
- *   RtlExitUserThread does for the last thread): NtTerminateProcess(NULL) ends the other threads, then
+ * - RtlExitUserProcess (kernel32's ExitProcess; RtlExitUserThread for the last thread): NtTerminateProcess(NULL)
+ *   ends the other threads, then
  *   LdrShutdownProcess, then NtTerminateProcess(NtCurrentProcess()) ends the process.
  * - LdrShutdownProcess sets PEB_LDR_DATA.ShutdownInProgress and ShutdownThreadId, runs the thread's FLS callbacks
  *   (fls.c), then walks the
@@ -82,6 +82,7 @@ NTSTATUS NTAPI LdrShutdownProcess(void)
 
     if (ldr->ShutdownInProgress)
         return STATUS_SUCCESS;
+    RtlEnterCriticalSection(&ldr_lock);
     ldr->ShutdownInProgress = TRUE;
     ldr->ShutdownThreadId = nt_current_teb()->ClientId.UniqueThread;
     rtl_fls_thread_exit();
@@ -91,6 +92,7 @@ NTSTATUS NTAPI LdrShutdownProcess(void)
             call_entry(ldr, e, DLL_PROCESS_DETACH);
     }
     ldr_tls_callbacks(program_entry(ldr), DLL_PROCESS_DETACH, STATIC_LOAD);
+    RtlLeaveCriticalSection(&ldr_lock);
     return STATUS_SUCCESS;
 }
 

@@ -93,6 +93,35 @@ void ldr_tls_initialize(void)
             NtTerminateProcess(NtCurrentProcess(), STATUS_NO_MEMORY);
 }
 
+NTSTATUS ldr_tls_thread_attach(void)
+{
+    PVOID *vector;
+
+    if (!count)
+        return STATUS_SUCCESS;
+    vector = RtlAllocateHeap(heap(), HEAP_ZERO_MEMORY, count * sizeof *vector);
+    if (!vector)
+        return STATUS_NO_MEMORY;
+    nt_current_teb()->ThreadLocalStoragePointer = vector;
+    for (ULONG i = 0; i < count; i++)
+        if (!(vector[i] = new_block(templates[i])))
+            return STATUS_NO_MEMORY;
+    return STATUS_SUCCESS;
+}
+
+void ldr_tls_thread_detach(void)
+{
+    NT_TEB *teb = nt_current_teb();
+    PVOID *vector = teb->ThreadLocalStoragePointer;
+
+    if (!vector)
+        return;
+    teb->ThreadLocalStoragePointer = NULL;
+    for (ULONG i = 0; i < count; i++)
+        RtlFreeHeap(heap(), 0, vector[i]);
+    RtlFreeHeap(heap(), 0, vector);
+}
+
 void ldr_tls_callbacks(LDR_DATA_TABLE_ENTRY *e, ULONG reason, PVOID reserved)
 {
     const IMAGE_TLS_DIRECTORY *dir;

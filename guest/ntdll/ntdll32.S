@@ -20,26 +20,26 @@ _Wow64SystemServiceCall:
         .byte   0xFF, 0x25
         .long   _Wow64Transition
 
-/* RtlUserThreadStart: where the first 32-bit thread of a process starts, the first 32-bit code it runs.
- * Entered with eax = the program's entry point and ebx = its argument (the PEB32 address).
- * First the start-up DLLs are attached (ldr_initialize_process, ldrinit.c: cdecl, keeps ebx, esi and edi; it
- * ends the process when a DllMain fails). The entry may be stdcall with one argument (it pops it) or cdecl with
- * none (it leaves it), so the stack pointer is kept in esi, which both conventions preserve, and restored after
- * the call. What it returns is the exit status of RtlExitUserProcess, which detaches the DLLs and ends the
- * process (as Windows' RtlExitUserThread does when the last thread returns). */
+/* RtlUserThreadStart: where every 32-bit thread starts, the first 32-bit code it runs. Entered with eax = the
+ * start routine (the program's entry point, for the first thread) and ebx = its argument (the PEB32 address).
+ * First the loader initialises the process, or attaches the thread (ldr_initialize, ldrthread.c: cdecl, keeps ebx,
+ * esi and edi; it ends the process when a DllMain fails). The routine may be stdcall with one argument (it pops
+ * it) or cdecl with none (it leaves it), so the stack pointer is kept in esi, which both conventions preserve, and
+ * restored after the call. What it returns is the exit status of RtlExitUserThread, which ends the thread, and
+ * the process with it when it is the last. */
         .p2align 4, 0x90
         .globl  _RtlUserThreadStart
 _RtlUserThreadStart:
         xor     ebp, ebp
         mov     edi, eax                    /* the entry point, across the call */
-        call    _ldr_initialize_process
+        call    _ldr_initialize
         mov     esi, esp
         push    ebx
         call    edi
         mov     esp, esi
-        push    eax                         /* ExitStatus: what the entry point returned */
-        call    _RtlExitUserProcess@4
-        int3                                /* not reached: the process has ended */
+        push    eax                         /* ExitStatus: what the start routine returned */
+        call    _RtlExitUserThread@4
+        int3                                /* not reached: the thread has ended */
 
 /* KiUserExceptionDispatcher: where wow64 continues a 32-bit thread after an exception, with [esp] = the
  * EXCEPTION_RECORD, [esp+4] = the CONTEXT (the records follow at esp+8 and esp+0x58). */

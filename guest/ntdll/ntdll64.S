@@ -5,12 +5,12 @@
         .intel_syntax noprefix
         .text
 
-/* RtlUserThreadStart: where the first 64-bit thread of a process starts, with rcx = the entry point and
- * rdx = its argument. On a 16-byte aligned stack with 0x20 bytes of shadow space: first the start-up DLLs are
- * attached (ldr_initialize_process, ldrinit.c; it ends the process when a DllMain fails; rbx and rsi, which it
- * preserves, keep the entry point and its argument), then entry(argument); what it returns is the exit status of
- * RtlExitUserProcess, which detaches the DLLs and ends the process (as Windows' RtlExitUserThread does when the
- * last thread returns). */
+/* RtlUserThreadStart: where every 64-bit thread starts, with rcx = the start routine (the program's entry point,
+ * for the first thread) and rdx = its argument. On a 16-byte aligned stack with 0x20 bytes of shadow space: first
+ * the loader initialises the process, or attaches the thread (ldr_initialize, ldrthread.c; it ends the process when
+ * a DllMain fails; rbx and rsi, which it preserves, keep the routine and its argument), then routine(argument);
+ * what it returns is the exit status of RtlExitUserThread, which ends the thread, and the process with it when it
+ * is the last. */
         .p2align 4, 0x90
         .globl  RtlUserThreadStart
         .seh_proc RtlUserThreadStart
@@ -24,12 +24,12 @@ RtlUserThreadStart:
         sub     rsp, 0x20
         mov     rbx, rcx
         mov     rsi, rdx
-        call    ldr_initialize_process
+        call    ldr_initialize
         mov     rcx, rsi
         call    rbx
         mov     ecx, eax                    /* ExitStatus */
-        call    RtlExitUserProcess
-        int3                                /* not reached: the process has ended */
+        call    RtlExitUserThread
+        int3                                /* not reached: the thread has ended */
         .seh_endproc
 
 /* Wow64PrepareForException: 0 in a 64-bit process. In a WoW64 process the emulator's loader stores here the
@@ -170,6 +170,46 @@ RtlpExecuteHandlerForUnwind:
         add     rsp, 0x28
         ret
         .seh_handler rtl_unwind_handler64, @except, @unwind
+        .seh_endproc
+
+/* PVOID rtl_call_consolidate(CONTEXT *context rcx, PVOID (*callback)(EXCEPTION_RECORD *) rdx, record r8): the
+ * callback of a STATUS_UNWIND_CONSOLIDATE unwind (a C++ catch block), called on a frame that unwinds to the
+ * context the unwind reached: its non-volatile registers pushed from the context, a machine frame with its Rip and
+ * Rsp. An exception raised inside the callback is dispatched from there on past the frames already unwound. */
+        .p2align 4, 0x90
+        .globl  rtl_call_consolidate
+        .seh_proc rtl_call_consolidate
+rtl_call_consolidate:
+        sub     rsp, 0x28
+        mov     rax, [rcx + 0xF8]           /* Rip */
+        mov     [rsp], rax
+        mov     rax, [rcx + 0x98]           /* Rsp */
+        mov     [rsp + 0x18], rax
+        .seh_pushframe
+        push    qword ptr [rcx + 0x90]      /* Rbx */
+        .seh_pushreg rbx
+        push    qword ptr [rcx + 0xA0]      /* Rbp */
+        .seh_pushreg rbp
+        push    qword ptr [rcx + 0xA8]      /* Rsi */
+        .seh_pushreg rsi
+        push    qword ptr [rcx + 0xB0]      /* Rdi */
+        .seh_pushreg rdi
+        push    qword ptr [rcx + 0xD8]      /* R12 */
+        .seh_pushreg r12
+        push    qword ptr [rcx + 0xE0]      /* R13 */
+        .seh_pushreg r13
+        push    qword ptr [rcx + 0xE8]      /* R14 */
+        .seh_pushreg r14
+        push    qword ptr [rcx + 0xF0]      /* R15 */
+        .seh_pushreg r15
+        sub     rsp, 0x20
+        .seh_stackalloc 0x20
+        .seh_endprologue
+        mov     rcx, r8
+        call    rdx
+        nop                                 /* the return address is not an epilog */
+        add     rsp, 0x88
+        ret
         .seh_endproc
 
 /* LONG RtlpCallVectoredHandler(PVECTORED_EXCEPTION_HANDLER rcx, PEXCEPTION_POINTERS rdx): one vectored handler

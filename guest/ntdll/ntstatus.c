@@ -9,6 +9,15 @@
 #ifndef ERROR_NOT_SAME_OBJECT                       /* not in mingw-w64's winerror.h */
 #define ERROR_NOT_SAME_OBJECT 1656
 #endif
+#ifndef STATUS_THREAD_IS_TERMINATING
+#define STATUS_THREAD_IS_TERMINATING   ((NTSTATUS)0xC000004BL)
+#endif
+#ifndef STATUS_PROCESS_IS_TERMINATING
+#define STATUS_PROCESS_IS_TERMINATING  ((NTSTATUS)0xC000010AL)
+#endif
+#ifndef STATUS_SUSPEND_COUNT_EXCEEDED
+#define STATUS_SUSPEND_COUNT_EXCEEDED  ((NTSTATUS)0xC000004AL)
+#endif
 #ifndef STATUS_NOTIFY_ENUM_DIR
 #define STATUS_NOTIFY_ENUM_DIR         ((NTSTATUS)0x0000010CL)
 #endif
@@ -51,6 +60,9 @@ static const struct {
     { STATUS_TIMEOUT, ERROR_TIMEOUT },                              /* 1460 */
     { STATUS_OBJECT_PATH_NOT_FOUND, ERROR_PATH_NOT_FOUND },         /* 3 */
     { STATUS_ACCESS_DENIED, ERROR_ACCESS_DENIED },                  /* 5 */
+    { STATUS_THREAD_IS_TERMINATING, ERROR_ACCESS_DENIED },          /* 5 */
+    { STATUS_PROCESS_IS_TERMINATING, ERROR_ACCESS_DENIED },         /* 5 */
+    { STATUS_SUSPEND_COUNT_EXCEEDED, ERROR_SIGNAL_REFUSED },        /* 156 */
     { STATUS_INVALID_HANDLE, ERROR_INVALID_HANDLE },                /* 6 */
     { STATUS_NO_MEMORY, ERROR_NOT_ENOUGH_MEMORY },                  /* 8 */
     { STATUS_END_OF_FILE, ERROR_HANDLE_EOF },                       /* 38 */

@@ -397,14 +397,16 @@ static BOOLEAN frame_valid(DWORD64 frame, DWORD64 low, DWORD64 high)
 }
 
 /* After ExceptionCollidedUnwind: `dc` holds the interrupted unwind's DISPATCHER_CONTEXT. `at` becomes the context of
- * the frame whose handler that unwind was running, `caller` the context of its caller. */
+ * the frame whose handler that unwind was running, `caller` the context of its caller (both may be one buffer, which
+ * ends as the caller's: a dispatch keeps no CONTEXT more on the stack for this). */
 static void take_over_collided(const DISPATCHER_CONTEXT *dc, CONTEXT *at, CONTEXT *caller)
 {
     PVOID data;
     DWORD64 frame;
 
     copy_context(at, dc->ContextRecord);
-    copy_context(caller, at);
+    if (caller != at)
+        copy_context(caller, at);
     if (dc->FunctionEntry)
         RtlVirtualUnwind(UNW_FLAG_NHANDLER, dc->ImageBase, dc->ControlPc, dc->FunctionEntry, caller, &data, &frame,
                          NULL);
@@ -435,7 +437,6 @@ BOOLEAN rtl_dispatch_frames(PEXCEPTION_RECORD record, PCONTEXT context)
         }
         while (handler) {
             DWORD64 frame = dc.EstablisherFrame;
-            CONTEXT at;
             dc.ContextRecord = &walk;
             dc.LanguageHandler = handler;
             disposition = RtlpExecuteHandlerForException(record, (PVOID)frame, context, &dc);
@@ -444,7 +445,7 @@ BOOLEAN rtl_dispatch_frames(PEXCEPTION_RECORD record, PCONTEXT context)
                 nested = 0;
             }
             if (disposition == ExceptionCollidedUnwind) {   /* over an unwind under way: on from its frame */
-                take_over_collided(&dc, &at, &walk);
+                take_over_collided(&dc, &walk, &walk);
                 handler = dc.LanguageHandler;
                 continue;
             }
@@ -507,10 +508,17 @@ typedef struct {
 
 #define STATUS_LONGJUMP_ ((DWORD)0x80000026)
 
+PVOID rtl_call_consolidate(PCONTEXT context, PVOID (*callback)(PEXCEPTION_RECORD), PEXCEPTION_RECORD record);
+
 /* Continues at the context; for a longjmp's unwind (STATUS_LONGJUMP, the jump buffer its first parameter) with the
- * non-volatile registers, rip and the control words taken from the buffer first. */
+ * non-volatile registers, rip and the control words taken from the buffer first; for a STATUS_UNWIND_CONSOLIDATE
+ * unwind at the address its callback (the first parameter: a C++ runtime's catch block call) returns. */
 VOID __cdecl RtlRestoreContext(PCONTEXT ContextRecord, struct _EXCEPTION_RECORD *ExceptionRecord)
 {
+    if (ExceptionRecord && ExceptionRecord->ExceptionCode == STATUS_UNWIND_CONSOLIDATE &&
+        ExceptionRecord->NumberParameters)
+        ContextRecord->Rip = (DWORD64)rtl_call_consolidate(
+            ContextRecord, (PVOID(*)(PEXCEPTION_RECORD))ExceptionRecord->ExceptionInformation[0], ExceptionRecord);
     if (ExceptionRecord && ExceptionRecord->ExceptionCode == STATUS_LONGJUMP_ && ExceptionRecord->NumberParameters) {
         const NT_JUMP_BUFFER *jump = (const NT_JUMP_BUFFER *)ExceptionRecord->ExceptionInformation[0];
 

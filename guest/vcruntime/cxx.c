@@ -1,28 +1,16 @@
 /*
- * The C++ parts of vcruntime140 that do not need C++ exception dispatch: _CxxThrowException (the 0xE06D7363
- * "msc" exception Windows programs raise for `throw`), the per-thread current exception, std::exception's what()
- * copies, type_info's readable name, terminate and _purecall. __CxxFrameHandler3/4 let every exception pass (see
- * vcrt.h).
+ * The C++ parts of vcruntime140 around exception dispatch: _CxxThrowException (the 0xE06D7363 "msc" exception
+ * Windows programs raise for `throw`), the per-thread current exception, std::exception's what() copies,
+ * terminate and _purecall. The frame handlers are cxx_frame_x86.c and cxx_frame_x64.c.
  */
-#include "vcrt.h"
-#include "../include/guestwarn.h"
-
-#define CXX_EXCEPTION 0xE06D7363u                   /* 'msc' | 0xE0000000 */
-#define CXX_MAGIC 0x19930520u
-
-/* The thread's exception and context pointers, as __current_exception() and __current_exception_context()
- * give them (set while a catch block runs: never, without C++ dispatch). */
-typedef struct {
-    void *exception;
-    void *context;
-} current_t;
+#include "cxx_eh.h"
 
 static DWORD slot = TLS_OUT_OF_INDEXES;
-static current_t first;
+static cxx_thread_t first;
 
-static current_t *current(void)
+cxx_thread_t *cxx_thread(void)
 {
-    current_t *data;
+    cxx_thread_t *data;
 
     if (slot == TLS_OUT_OF_INDEXES) {
         DWORD mine = TlsAlloc();
@@ -45,53 +33,40 @@ static current_t *current(void)
     return data;
 }
 
+/* The exception whose catch block runs and its context (NULL outside catch blocks). */
 void **VCRT_EXPORT __current_exception(void)
 {
-    return &current()->exception;
+    return (void **)&cxx_thread()->current.record;
 }
 
 void **VCRT_EXPORT __current_exception_context(void)
 {
-    return &current()->context;
+    return (void **)&cxx_thread()->current.context;
+}
+
+/* std::uncaught_exceptions(): the exceptions thrown whose catch has not begun; std::uncaught_exception(). */
+int VCRT_EXPORT __uncaught_exceptions(void)
+{
+    return cxx_thread()->uncaught;
+}
+
+BOOL VCRT_EXPORT __uncaught_exception(void)
+{
+    return cxx_thread()->uncaught != 0;
 }
 
 /* throw: the object and its ThrowInfo in a non-continuable 0xE06D7363 (x64 adds the image base the ThrowInfo's
  * offsets are relative to). */
 __attribute__((noreturn)) void __stdcall _CxxThrowException(void *object, void *throw_info)
 {
-    ULONG_PTR args[4] = {CXX_MAGIC, (ULONG_PTR)object, (ULONG_PTR)throw_info, 0};
-    DWORD count = 3;
+    ULONG_PTR args[CXX_PARAMS] = {CXX_MAGIC, (ULONG_PTR)object, (ULONG_PTR)throw_info};
 
 #ifdef __x86_64__
     RtlPcToFileHeader(throw_info, (void **)&args[3]);
-    count = 4;
 #endif
-    RaiseException(CXX_EXCEPTION, EXCEPTION_NONCONTINUABLE, count, args);
+    cxx_thread()->uncaught++;
+    RaiseException(CXX_EXCEPTION, EXCEPTION_NONCONTINUABLE, CXX_PARAMS, args);
     __builtin_unreachable();
-}
-
-static void warn_once(void)
-{
-    static LONG warned;
-
-    if (!InterlockedExchange(&warned, 1))
-        guest_warn("__CxxFrameHandler", "C++ exception handling is not modelled: catch blocks and destructors "
-                                        "do not run");
-}
-
-EXCEPTION_DISPOSITION VCRT_EXPORT __CxxFrameHandler3(EXCEPTION_RECORD *record, void *frame, CONTEXT *context,
-                                                     void *dispatcher)
-{
-    (void)frame, (void)context, (void)dispatcher;
-    if (record->ExceptionCode == CXX_EXCEPTION && !(record->ExceptionFlags & EXCEPTION_UNWINDING))
-        warn_once();
-    return ExceptionContinueSearch;
-}
-
-EXCEPTION_DISPOSITION VCRT_EXPORT __CxxFrameHandler4(EXCEPTION_RECORD *record, void *frame, CONTEXT *context,
-                                                     void *dispatcher)
-{
-    return __CxxFrameHandler3(record, frame, context, dispatcher);
 }
 
 void VCRT_EXPORT __std_terminate(void)

@@ -38,9 +38,9 @@ typedef struct {
 
 typedef void (__fastcall *cookie_check_t)(UINT_PTR cookie);
 
-/* Calls a filter or finally block with ebp set to the function's frame; the filter's answer. The piece may use
- * ebx, esi and edi freely, as MSVC's own call does. */
-static LONG call_in_frame(void *piece, char *ebp)
+/* Calls a filter, a finally block or a C++ funclet with ebp set to the function's frame; its answer. The piece
+ * may use ebx, esi and edi freely, as MSVC's own call does. */
+LONG vcrt_call_in_frame(void *piece, char *ebp)
 {
     LONG result;
 
@@ -84,7 +84,7 @@ static void local_unwind(eh4_frame_t *frame, const scope_table_t *table, ULONG l
 
         frame->try_level = table->records[current].enclosing_level;
         if (!table->records[current].filter)
-            call_in_frame(table->records[current].handler, ebp);
+            vcrt_call_in_frame(table->records[current].handler, ebp);
     }
 }
 
@@ -117,7 +117,7 @@ EXCEPTION_DISPOSITION VCRT_EXPORT _except_handler4_common(UINT_PTR *cookie, cook
 
         if (!table->records[level].filter)
             continue;                                /* a __finally: nothing to decide */
-        verdict = call_in_frame(table->records[level].filter, ebp);
+        verdict = vcrt_call_in_frame(table->records[level].filter, ebp);
         if (verdict < 0)
             return ExceptionContinueExecution;
         if (verdict > 0) {

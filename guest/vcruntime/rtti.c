@@ -16,10 +16,6 @@ typedef struct {
 } type_descriptor_t;
 
 typedef struct {
-    int mdisp, pdisp, vdisp;
-} pmd_t;
-
-typedef struct {
     DWORD signature;                                 /* 0 (pointers) or 1 (image-relative offsets) */
     DWORD offset;                                    /* of this subobject's vftable in the complete object */
     DWORD cd_offset;                                 /* of the constructor displacement, for virtual bases */
@@ -40,17 +36,6 @@ typedef struct {
 
 #define BASE_NOT_VISIBLE 0x01
 #define BASE_AMBIGUOUS 0x02
-
-/* A field that is a pointer on x86 and an image-relative offset on x86_64. */
-static void *at(char *image, DWORD value)
-{
-#ifdef __x86_64__
-    return value ? image + value : NULL;
-#else
-    (void)image;
-    return (void *)(ULONG_PTR)value;
-#endif
-}
 
 static const locator_t *locator_of(void *object, char **image)
 {
@@ -73,8 +58,10 @@ static char *complete_object(void *object, const locator_t *locator)
     return complete;
 }
 
-static int same_type(const type_descriptor_t *a, const type_descriptor_t *b)
+/* Whether two type descriptors name the same type (two images may each have one). */
+int vcrt_same_type(const void *first, const void *second)
 {
+    const type_descriptor_t *a = first, *b = second;
     const char *x = a->name, *y = b->name;
 
     if (a == b)
@@ -84,13 +71,13 @@ static int same_type(const type_descriptor_t *a, const type_descriptor_t *b)
     return *x == *y;
 }
 
-/* Where a base described by `where` lies in the complete object. */
-static char *base_address(char *complete, const pmd_t *where)
+/* Where a base described by `where` lies in an object (the complete object, or a thrown one). */
+char *vcrt_adjust(char *object, const pmd_t *where)
 {
-    char *base = complete + where->mdisp;
+    char *base = object + where->mdisp;
 
     if (where->pdisp >= 0)
-        base = complete + where->pdisp + *(int *)(*(char **)(complete + where->pdisp) + where->vdisp) + where->mdisp;
+        base = object + where->pdisp + *(int *)(*(char **)(object + where->pdisp) + where->vdisp) + where->mdisp;
     return base;
 }
 
@@ -116,7 +103,7 @@ void *VCRT_EXPORT __RTtypeid(void *object)
     if (!object)
         bad_cast("typeid of a null pointer (std::bad_typeid)");
     locator = locator_of(object, &image);
-    return at(image, locator->type);
+    return vcrt_at(image, locator->type);
 }
 
 /* The cast: the complete object's hierarchy searched for an unambiguous, visible base of the target type. */
@@ -134,15 +121,15 @@ void *VCRT_EXPORT __RTDynamicCast(void *object, LONG vf_delta, void *source_type
     locator = locator_of(object, &image);
     complete = complete_object(object, locator);
     (void)vf_delta;
-    hierarchy = at(image, locator->hierarchy);
-    bases = at(image, hierarchy->bases);
+    hierarchy = vcrt_at(image, locator->hierarchy);
+    bases = vcrt_at(image, hierarchy->bases);
     for (DWORD i = 0; i < hierarchy->count; i++) {
-        const base_t *base = at(image, bases[i]);
+        const base_t *base = vcrt_at(image, bases[i]);
 
         if (base->attributes & (BASE_NOT_VISIBLE | BASE_AMBIGUOUS))
             continue;
-        if (same_type(at(image, base->type), target_type))
-            return base_address(complete, &base->where);
+        if (vcrt_same_type(vcrt_at(image, base->type), target_type))
+            return vcrt_adjust(complete, &base->where);
     }
     if (is_reference)
         bad_cast("a reference cast failed (std::bad_cast)");

@@ -1,4 +1,3 @@
-// needs: threads
 #include <process.h>
 #include <stdio.h>
 #include <windows.h>

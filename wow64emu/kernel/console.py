@@ -394,8 +394,8 @@ def _flush_input(req: _Request, _: int, __: int) -> int:
 def _generate_ctrl_event(req: _Request, event: int, group: int) -> int:
     if event not in (CTRL_C_EVENT, CTRL_BREAK_EVENT):
         raise NtError(NTSTATUS.INVALID_PARAMETER)
-    log.warning("GenerateConsoleCtrlEvent: the control handlers are not run (Windows runs them in a new thread; "
-                "threads are not emulated yet)")
+    req.thread.process.system.ctrl_event(event)  # the group is not looked at: every process of the console gets it
+    req.thread.yielding = True  # the handlers' thread runs next, before the caller goes on
     return 0
 
 

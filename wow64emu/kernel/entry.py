@@ -69,10 +69,12 @@ class SyscallEntry:
                 args = list(map(int.__and__, regs, call.masks))
                 if self.tracer is not None:
                     shown = describe_args(self.process, call, args)
+                    self.tracer.mark("kernel", "enter", name=call.name)
                 thread = self.process.running
                 status = self.dispatch(service, thread, args)
-                if thread.wait is not None or thread.resume is not None:
-                    self.cpu.stop()  # the thread waits, or goes on elsewhere: the scheduler takes over
+                if thread.wait is not None or thread.resume is not None or thread.exit_status is not None or \
+                        thread.yielding or thread.suspend_count:
+                    self.cpu.stop()  # the thread waits, ends, yields, or goes on elsewhere: the scheduler takes over
             served = self.served
             key = (call.name, status >= 0xC0000000)
             served[key] = served.get(key, 0) + 1

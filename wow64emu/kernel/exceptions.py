@@ -42,6 +42,7 @@ from ..nt.exceptions import ExceptionRecord as Record
 from ..nt.status import NTSTATUS
 from .decode import MAX_INSTRUCTION, divisor_is_zero, is_port_string_input, is_privileged
 from .errors import NtError
+from .othercontext import other_context, set_other_context
 from .stack import grow
 
 if TYPE_CHECKING:
@@ -316,21 +317,29 @@ class ExceptionDispatch:
         return NTSTATUS.SUCCESS
 
     def NtGetContextThread(self, thread: Thread, ThreadHandle: int, ThreadContext: int) -> int:
-        """The groups of registers the CONTEXT's ContextFlags asks for, as the thread will return to user mode (the
-        only thread a process has is the caller: after its `syscall`)."""
+        """The groups of registers the CONTEXT's ContextFlags asks for, as the thread will return to user mode: the
+        caller's after its `syscall`; another thread's where it stopped (othercontext.py)."""
         target = self._target(thread, ThreadHandle)
         memory = thread.process.memory
         buffer = memory.read(ThreadContext, CONTEXT64_SIZE)
         flags = int.from_bytes(buffer[0x30:0x34], "little")
-        ctx = context_io(target.process).capture()
-        ctx.regs["rip"] += 2
+        if target is thread:
+            ctx = context_io(target.process).capture()
+            ctx.regs["rip"] += 2
+        else:
+            ctx = other_context(target, context_io(target.process))
         memory.write(ThreadContext, overlay(buffer, ctx.pack64(), CONTEXT64_GROUPS, flags))
         return NTSTATUS.SUCCESS
 
     def NtSetContextThread(self, thread: Thread, ThreadHandle: int, ThreadContext: int) -> int:
         """The thread goes on with the groups of registers the CONTEXT's ContextFlags names, as after NtContinue."""
-        self._target(thread, ThreadHandle)
-        _, thread.resume = self._given_context(thread.process, ThreadContext)
+        target = self._target(thread, ThreadHandle)
+        if target is thread:
+            _, thread.resume = self._given_context(thread.process, ThreadContext)
+        else:
+            given = Context.unpack64(thread.process.memory.read(ThreadContext, CONTEXT64_SIZE))
+            io = context_io(target.process)
+            set_other_context(target, merge(other_context(target, io), given), io)
         return NTSTATUS.SUCCESS
 
     @staticmethod
@@ -339,8 +348,10 @@ class ExceptionDispatch:
         from .threadobject import Thread as ThreadObject
 
         target = reference(thread, handle, ThreadObject)
-        if target is not thread:  # a thread of its own: not emulated yet, there is none
-            raise NtError(NTSTATUS.NOT_IMPLEMENTED)
+        if target is not thread and (target.process.wow64 or target.exit_status is not None):
+            # Another thread of a WoW64 process: its 32-bit registers are in its CPU area or in the CPU's, by where
+            # it stopped; not read yet. An ended thread has no registers left.
+            raise NtError(NTSTATUS.NOT_IMPLEMENTED if target.exit_status is None else NTSTATUS.UNSUCCESSFUL)
         return target
 
 

@@ -33,7 +33,7 @@ from .errors import NtError
 from .fileobject import IoObject, IoServices, map_generic, write_iosb
 from .handles import KernelObject, is_pseudo_handle
 from .paths import CapturedAttributes, read_object_attributes
-from .scheduler import WaitForever
+from .waits import WaitForever
 
 if TYPE_CHECKING:
     from ..emu.physical import PhysicalMemory

@@ -55,6 +55,7 @@ from .errors import NtError
 from .handles import CURRENT_PROCESS, CURRENT_THREAD, HandleTable, KernelObject
 from .section import unmap_data_views
 from .threadobject import NORMAL_PRIORITY, REALTIME_BASE, Thread
+from .threadsetup import DEFAULT_STACK
 from .time import KERNEL_USER_TIMES_SIZE, Lifetime
 from .token import SESSION_ID, Token, check_privilege
 from .volume import SYSTEM_VOLUME
@@ -91,6 +92,7 @@ class Process(KernelObject):
         self.wow64 = wow64
         self.large_address_aware = large_address_aware
         self.cpu = system.new_cpu()
+        self.blank_context = self.cpu.save_context()  # the registers a new thread starts from (scheduler.py)
         self.memory = AddressSpace(self.cpu, system.physical)
         self.handles = HandleTable(system.physical)
         self.threads: list[Thread] = []
@@ -111,6 +113,14 @@ class Process(KernelObject):
         # Exceptions: ntdll!KiUserExceptionDispatcher (64-bit), set when the system DLLs are mapped; what ended the
         # process if an exception did; the tracer of exception events, if any.
         self.user_exception_dispatcher = 0
+        # Where threads start, set when the system DLLs are mapped: the 64-bit ntdll's RtlUserThreadStart; in a
+        # WoW64 process wow64cpu's RunSimulatedCode and the 32-bit ntdll's RtlUserThreadStart (threadlife.py). The
+        # stack sizes a new thread gets by default: the image's SizeOfStackReserve and SizeOfStackCommit.
+        self.thread_start64 = 0
+        self.run_simulated = 0
+        self.thread_start32 = 0
+        self.ctrl_routine = 0  # kernel32!CtrlRoutine (of the process's width), where a console control event starts
+        self.default_stack = DEFAULT_STACK
         self.unhandled: ExceptionRecord | None = None
         self.tracer: Tracer | None = None
         self.context_io: CpuContext | None = None  # made by the first exception (exceptions.py)
@@ -240,8 +250,12 @@ class ProcessServices:
         self.system = system
 
     def NtTerminateProcess(self, thread: Thread, ProcessHandle: int, ExitStatus: int) -> int:
-        """NULL ends every other thread of the caller's process (there are none); a process handle ends it."""
+        """NULL ends every other thread of the caller's process (ExitProcess does this first, then detaches the
+        DLLs on the one thread left); a process handle ends that process."""
         if ProcessHandle == 0:
+            for other in thread.process.threads:
+                if other is not thread and other.exit_status is None:
+                    other.end(ExitStatus & 0xFFFFFFFF)
             return NTSTATUS.SUCCESS
         reference(thread, ProcessHandle, Process).terminate(ExitStatus)
         return NTSTATUS.SUCCESS

@@ -58,8 +58,8 @@ from .registry_keys import (
     granted_by_security,
 )
 from .regredirect import RULES_VISTA, RULES_WIN7, VIEW_64, Rule, opened_name
-from .scheduler import WaitBlock, block
 from .sync import EVENT_MODIFY_STATE, EventObject
+from .waits import WaitBlock, block
 
 if TYPE_CHECKING:
     from ..emu.memory import AddressSpace

@@ -1,145 +1,227 @@
-"""The scheduler: threads run on their process's CPU, and a wait returns to the scheduler instead of sleeping.
+"""The scheduler: the threads of every process run one at a time, each on its process's CPU, and a wait returns
+to the scheduler instead of sleeping.
 
-A service that must wait (NtWaitForSingleObject on what is not signalled, NtDelayExecution) puts a WaitBlock on
-the calling thread and returns; the kernel's entry then stops the CPU after the `syscall` instruction, and the
-scheduler takes over outside of it. It tries the waits again (what another thread did may satisfy them), runs a
-thread that can run, or, when none can, waits on the host until the earliest timeout of a waiting thread, never
-past the run's --timeout, and gives that thread its status in RAX before it goes on. A wait that nothing can ever
-end (no timeout, and no other thread that could act) stops the emulator with WaitForever, where Windows would
-hang.
+A service that must wait puts a WaitBlock on the calling thread (waits.py); the kernel's entry then stops the CPU
+after the `syscall` instruction, and the scheduler takes over outside of it. So do a thread's end, its suspension,
+a yield (NtYieldExecution, Sleep(0)), an exception or NtContinue that gives it new registers, and a console control
+event (Ctrl-C, GenerateConsoleCtrlEvent), for which it starts a thread at kernel32's CtrlRoutine.
 
-Satisfying a wait changes the objects as Windows does: a synchronization event resets, a mutant becomes owned
-(recursively by its owner), a semaphore's count drops; WAIT_ALL satisfies all of them or none.
+Between runs it tries the waits again (what another thread did may satisfy them) and chooses the thread to run: the
+one that ran while it can, else the next runnable thread after it in the order of creation (by thread id). While a
+process has more than one thread, each run is a time slice of QUANTUM instructions, counted exactly by the CPU, so
+that a thread that spins (waiting for a flag another thread sets) cannot keep the others from running; the same
+program gives the same interleaving, and the same output, every time. `--seed N` draws the next thread at random
+instead, from a generator seeded with N: another interleaving, still the same for the same N.
+
+A switch keeps the old thread's registers (the CPU's whole context) and loads the new one's, whose TEB the CPU's
+descriptor for FS then describes; a thread that has not run yet starts from the process's blank registers at its
+ThreadStart, through the kernel's first return to user mode. When no thread can run, the scheduler waits on the host
+until the earliest timeout of a waiting thread, never past the run's --timeout. When every thread waits with no
+timeout, nothing can ever end the waits: the emulator stops with WaitForever, naming each thread and what it waits
+on, where Windows would hang.
 """
-
 from __future__ import annotations
 
+import random
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..emu.cpu.backend import FaultKind, RunResult
-from ..errors import EmulatorError, GuestBudgetExceeded
-from ..nt.status import NTSTATUS
+from ..emu.cpu.backend import CS64, FaultKind, RunResult
+from ..errors import GuestBudgetExceeded
 from .exceptions import ExceptionDispatch, context_io
+from .threadlife import create_user_thread
+from .waits import WaitForever
 
 if TYPE_CHECKING:
-    from .handles import KernelObject
+    from .process import Process
     from .system import System
     from .threadobject import Thread
 
 
-class WaitForever(EmulatorError):
-    """The guest waits, with no timeout, for what nothing in its System can ever bring."""
-
-
-@dataclass
-class WaitBlock:
-    """What a blocked thread waits for: objects (any or all of them) and a deadline on the host's monotonic clock
-    (None: no timeout). A delay waits for no object."""
-
-    call: str
-    objects: list[KernelObject]
-    wait_all: bool
-    deadline: float | None
-    timeout_status: int = NTSTATUS.TIMEOUT  # what the thread gets when the deadline comes first
-
-    def satisfy(self, thread: Thread) -> int | None:
-        """The status of the wait if it is satisfied now (changing the objects as Windows does), else None."""
-        return satisfy(thread, self.objects, self.wait_all)
-
-    def describe(self, thread: Thread) -> str:
-        if not self.objects:
-            return f"the guest sleeps forever ({self.call} with an infinite interval) and has no other thread to " \
-                   "wake it"
-        unsignalled = ", ".join(o.describe() for o in self.objects if not o.signalled(thread))
-        return (f"the guest waits forever ({self.call} with no timeout) on {unsignalled}, and has no other thread "
-                "to signal it")
-
-
-def satisfy(thread: Thread, objects: list[KernelObject], wait_all: bool) -> int | None:
-    """WAIT_0 + i (ABANDONED_WAIT_0 + i for an abandoned mutant) if the wait is satisfied now, else None."""
-    if not objects:
-        return None
-    if wait_all:
-        if all(o.signalled(thread) for o in objects):
-            abandoned = [o.satisfy(thread) for o in objects]
-            return NTSTATUS.ABANDONED_WAIT_0 if any(abandoned) else NTSTATUS.SUCCESS
-        return None
-    for i, obj in enumerate(objects):
-        if obj.signalled(thread):
-            return (NTSTATUS.ABANDONED_WAIT_0 if obj.satisfy(thread) else NTSTATUS.SUCCESS) + i
-    return None
-
-
-def block(thread: Thread, wait: WaitBlock) -> int:
-    """Make the calling thread wait; the service returns what this returns, which the thread never sees (it gets
-    the wait's own status when the wait ends)."""
-    thread.wait = wait
-    return NTSTATUS.PENDING
+QUANTUM = 200_000  # the instructions of a time slice while a process has more than one thread
+SLEEP_SLICE = 0.05  # seconds: the host sleeps no longer at once, so that a control event is delivered soon
 
 
 class Scheduler:
+    """Runs the threads of every process of the System, one at a time (see the module docstring)."""
+
     def __init__(self, system: System) -> None:
         self.system = system
         self.exceptions = ExceptionDispatch(system)
+        self.quantum = QUANTUM
+        self.rng: random.Random | None = None
+        self.switches = 0  # how often the CPU went from one thread to another
 
-    def run(self, thread: Thread, begin: int, *, until: int | None = None, max_insns: int = 0) -> RunResult:
-        """Run `thread` from `begin` until its process ends, it faults, reaches `until`, or runs out of budget;
-        its waits are served here between runs of the CPU. `max_insns` bounds the instructions of all the CPU's runs
-        together."""
-        cpu = thread.process.cpu
-        left = max_insns
+    def seed(self, seed: int) -> None:
+        """Draw the next thread at random from now on, from a generator seeded with `seed` (--seed)."""
+        self.rng = random.Random(seed)
+
+    def threads(self) -> list[Thread]:
+        """Every thread of the System that has not ended, in the order they were created."""
+        return [t for p in self.system.processes.values() for t in p.threads if t.exit_status is None]
+
+    def run(self, first: Thread, begin: int, *, until: int | None = None, max_insns: int = 0) -> RunResult:
+        """Run from `first` (whose registers the CPU holds, at `begin`) and every thread of the System, until
+        `first`'s process ends, a thread faults with nothing to handle it, reaches `until`, or the run is out of
+        budget. `max_insns` bounds the instructions of all the runs together."""
+        main = first.process
+        thread, pc, left = first, begin, max_insns
         while True:
             self.system.recycle_frames()
-            thread.process.running = thread
+            process = thread.process
+            process.running = thread
+            cpu = process.cpu
             deadline = self.system.deadline
             timeout = max(deadline - time.monotonic(), 0.001) if deadline is not None else 0.0
-            result = cpu.run(begin, until=until, max_insns=left, timeout=timeout)
+            quantum = self.quantum if _live_threads(process) > 1 else 0
+            result = cpu.run(pc, until=until, max_insns=left, timeout=timeout, quantum=quantum)
             left -= result.executed
+            pc = result.pc
             fault = result.fault
             if fault is not None and fault.kind is FaultKind.PAGE and fault.access is not None and \
-                    thread.process.memory.resolve_fault(fault.address, fault.access):
-                begin = fault.pc  # the page is there now (or copied): the instruction runs again
+                    process.memory.resolve_fault(fault.address, fault.access):
+                pc = fault.pc  # the page is there now (or copied): the instruction runs again
             elif fault is not None:
                 self.exceptions.on_fault(thread, fault)  # the thread resumes at the dispatcher, or the process ends
-            elif result.reason != "stopped" or (thread.wait is None and thread.resume is None):
+            elif result.reason in ("until", "budget", "timeout") or (result.reason == "stopped" and not _switching(
+                    thread) and self.system.ctrl_pending is None):
                 return result
-            elif thread.wait is not None:
-                cpu.registers(["rax"]).write((self.finish_wait(thread),))
-                begin = result.pc  # after the `syscall` instruction
-            if thread.process.exit_status is not None:
+            if main.exit_status is not None:
                 thread.resume = None
-                return RunResult("stopped", result.pc, executed=result.executed)
-            if thread.resume is not None:
+                return RunResult("stopped", pc, executed=result.executed)
+            if thread.resume is not None and thread.exit_status is None:
                 context, thread.resume = thread.resume, None
-                begin = context_io(thread.process).resume(context)
+                pc = context_io(process).resume(context)
             if max_insns and left <= 0:
-                return RunResult("budget", begin)
+                return RunResult("budget", pc)
             if deadline is not None and time.monotonic() >= deadline:
                 # Runs that each end early (a fault and its handler, again and again) never reach the CPU's own
                 # timeout: the run's time is checked between them.
-                return RunResult("timeout", begin)
+                return RunResult("timeout", pc)
+            following = self._next(thread, result.reason == "quantum" or self.system.ctrl_pending is not None)
+            if following is not thread:
+                pc = self._switch(thread, pc, following)
+                thread = following
+            elif thread.wake_status is not None:  # its wait ended (at once, or while the host slept)
+                cpu.registers(["rax"]).write((thread.wake_status,))
+                thread.wake_status = None
+
+    # ---- choosing ---------------------------------------------------------------------------------------------
+
+    def _next(self, current: Thread, preempted: bool) -> Thread:
+        """The thread to run next: the one that ran, unless it cannot run on, or it was preempted or yielded and
+        another can run; then the next runnable one after it in creation order (or, with --seed, one drawn at
+        random). When none can run, wait on the host for the earliest timeout among the waits."""
+        yielding, current.yielding = current.yielding, False
+        while True:
+            if self.system.ctrl_pending is not None:
+                self._deliver_ctrl()
+            threads = self.threads()
+            now = time.monotonic()
+            for t in threads:
+                if t.wait is not None:
+                    self._try_wake(t, now)
+            if current.runnable and not (preempted or yielding):
+                return current
+            ready = [t for t in threads if t.runnable]
+            if ready:
+                others = [t for t in ready if t is not current] or ready
+                if self.rng is not None:
+                    return self.rng.choice(others)
+                later = [t for t in others if t.tid > current.tid]
+                return (later or others)[0]
+            self._sleep_for(threads)
 
     def finish_wait(self, thread: Thread) -> int:
-        """End a thread's wait: satisfied now, or at its deadline (waiting on the host, as no other thread can run
-        meanwhile); its status."""
+        """End the wait of a thread that no other thread can help (the kernel's tests call services this way):
+        satisfied now, or at its deadline, waiting on the host; its status."""
+        while thread.wait is not None:
+            self._try_wake(thread, time.monotonic())
+            if thread.wait is not None:
+                self._sleep_for([thread])
+        status, thread.wake_status = thread.wake_status, None
+        assert status is not None
+        return status
+
+    def _deliver_ctrl(self) -> None:
+        """A console control event: a new thread at kernel32!CtrlRoutine(event) in each live process that has it
+        (the first thread's turn comes after it: it is new, and later in the order)."""
+        event, self.system.ctrl_pending = self.system.ctrl_pending, None
+        for process in list(self.system.processes.values()):
+            if process.ctrl_routine and process.exit_status is None:
+                create_user_thread(process, process.ctrl_routine, event)
+
+    def _try_wake(self, thread: Thread, now: float) -> None:
+        """End the thread's wait if it is satisfied (changing the objects as Windows does) or timed out; the status
+        waits in wake_status until the thread runs."""
         wait = thread.wait
         assert wait is not None
         status = wait.satisfy(thread)
-        if status is None:
-            if wait.deadline is None:
-                raise WaitForever(wait.describe(thread))
-            self._sleep_until(wait.deadline)
+        if status is None and wait.deadline is not None and now >= wait.deadline:
             status = wait.timeout_status
-        thread.wait = None
-        return status
+        if status is not None:
+            thread.wait = None
+            thread.wake_status = status
+
+    def _sleep_for(self, threads: list[Thread]) -> None:
+        """No thread can run: sleep on the host until the earliest deadline of a wait; with none, every thread
+        waits for ever (WaitForever names each and what it waits on)."""
+        deadlines = [t.wait.deadline for t in threads if t.wait is not None and t.wait.deadline is not None]
+        if not deadlines:
+            waiting = [t for t in threads if t.wait is not None]
+            if len(waiting) == 1:
+                raise WaitForever(waiting[0].wait.describe(waiting[0]))
+            suspended = [t.describe() for t in threads if t.suspend_count]
+            lines = [f"{t.describe()}: {t.wait.describe_short(t)}" for t in waiting]
+            if suspended:
+                lines.append("suspended: " + ", ".join(suspended))
+            raise WaitForever("every thread waits for ever (a deadlock):\n  " + "\n  ".join(lines))
+        self._sleep_until(min(deadlines))
+
+    def _switch(self, old: Thread, pc: int, new: Thread) -> int:
+        """Give the CPU to `new`: keep `old`'s registers (if it lives on) and load `new`'s; the address to run from."""
+        self.switches += 1
+        if old.exit_status is None:
+            old.context = old.process.cpu.save_context()
+            old.pc = pc
+        elif old.process.tracer is not None:
+            old.process.tracer.thread_ended(old.process.pid, old.tid)
+        if new.process.tracer is not None:
+            new.process.tracer.on_thread(new.process.pid, new.tid, f"thread at 0x{new.start_address:x}"
+                                         if new.start_address else "main", new.process.image_path.split("\\")[-1])
+        cpu = new.process.cpu
+        if new.start is not None:
+            start, new.start = new.start, None
+            cpu.restore_context(new.process.blank_context)
+            cpu.set_teb(new.teb64, new.teb32 or None)
+            cpu.registers(["rcx", "rdx"]).write((start.rcx, start.rdx))
+            return cpu.resume_at(cpu.enter_user(start.rip, start.rsp), CS64)
+        assert new.context is not None
+        cpu.restore_context(new.context)
+        new.context = None
+        cpu.set_teb(new.teb64, new.teb32 or None)
+        if new.wake_status is not None:
+            cpu.registers(["rax"]).write((new.wake_status,))
+            new.wake_status = None
+        return cpu.resume_at(new.pc, cpu.register("cs"))
 
     def _sleep_until(self, deadline: float) -> None:
         """Wait on the host; a wait that would outlast the run's --timeout ends the run when the time is up."""
         limit = self.system.deadline
-        if limit is not None and deadline > limit:
-            time.sleep(max(0.0, limit - time.monotonic()))
+        end = min(deadline, limit) if limit is not None else deadline
+        while (left := end - time.monotonic()) > 0 and self.system.ctrl_pending is None:
+            time.sleep(min(left, SLEEP_SLICE))  # in slices: a Ctrl-C the guest takes ends the sleep
+        if limit is not None and deadline > limit and self.system.ctrl_pending is None:
             raise GuestBudgetExceeded(f"the guest was still waiting when its --timeout ran out "
                                       f"({deadline - limit:.3g} s more to wait)")
-        time.sleep(max(0.0, deadline - time.monotonic()))
+
+
+def _live_threads(process: Process) -> int:
+    return sum(1 for t in process.threads if t.exit_status is None)
+
+
+def _switching(thread: Thread) -> bool:
+    """Whether a stop of the CPU was the kernel's, to take the thread off it (a wait, an exception's or
+    NtContinue's new registers, its end, a yield, a suspension), rather than the user's Ctrl-C."""
+    return (thread.wait is not None or thread.resume is not None or thread.exit_status is not None
+            or thread.yielding or thread.suspend_count > 0 or thread.process.exit_status is not None)

@@ -37,6 +37,7 @@ from . import (
     sync,
     sysinfo,
     thread,
+    threadlife,
     time,
 )
 from .errors import NtError
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
     from .threadobject import Thread
 
 AREAS: tuple[ModuleType, ...] = (objects, files, fileinfo, directory, fsinfo, fsctl, memory, section, process, thread,
-                                 security, sysinfo, sync, time, exceptions, pipes, registry, privileges)
+                                 threadlife, security, sysinfo, sync, time, exceptions, pipes, registry, privileges)
 Service = Callable[..., int]
 
 

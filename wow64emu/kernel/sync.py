@@ -30,8 +30,8 @@ from ..nt.status import NTSTATUS
 from .errors import NtError
 from .handles import CURRENT_PROCESS, CURRENT_THREAD, SYNCHRONIZE, KernelObject, is_pseudo_handle
 from .namespace import create_object, open_object
-from .scheduler import WaitBlock, block, satisfy
 from .time import read_timeout
+from .waits import WaitBlock, block, satisfy
 
 if TYPE_CHECKING:
     from ..emu.memory import AddressSpace
@@ -83,6 +83,8 @@ class MutantObject(KernelObject):
         self.owner = owner
         self.recursion = 0 if owner is None else 1
         self.abandoned = False
+        if owner is not None:
+            owner.owned_mutants.append(self)
 
     @property
     def count(self) -> int:
@@ -94,6 +96,8 @@ class MutantObject(KernelObject):
 
     def satisfy(self, thread: Thread) -> bool:
         abandoned, self.abandoned = self.abandoned, False
+        if self.owner is None:
+            thread.owned_mutants.append(self)
         self.owner = thread
         self.recursion += 1
         return abandoned
@@ -105,7 +109,14 @@ class MutantObject(KernelObject):
         self.recursion -= 1
         if not self.recursion:
             self.owner = None
+            thread.owned_mutants.remove(self)
         return previous
+
+    def abandon(self) -> None:
+        """Its owner ended while owning it: it is free, and the next wait it satisfies says so (WAIT_ABANDONED)."""
+        self.owner = None
+        self.recursion = 0
+        self.abandoned = True
 
     def describe(self) -> str:
         return f"{super().describe()} ({'free' if self.owner is None else f'owned by thread {self.owner.tid}'})"

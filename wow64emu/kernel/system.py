@@ -30,6 +30,8 @@ from .threadobject import Thread
 from .volume import Volume
 
 FIRST_CLIENT_ID = 0x1A2C  # process and thread ids: multiples of 4 from one table, as Windows' PspCidTable gives
+INTERRUPT_AGAIN = 2.0  # seconds: a second Ctrl-C this soon after one the guest took ends the run
+CTRL_C_EVENT = 0
 
 
 class System:
@@ -49,6 +51,8 @@ class System:
         self.services = ServiceTable(self)
         self.scheduler = Scheduler(self)
         self.deadline: float | None = None  # time.monotonic() when the run's --timeout ends: waits stop there
+        self.ctrl_pending: int | None = None  # a console control event the scheduler has yet to deliver
+        self._ctrl_taken = -INTERRUPT_AGAIN  # when the guest last took a Ctrl-C (time.monotonic())
         self._next_id = FIRST_CLIENT_ID
 
     def new_id(self) -> int:
@@ -79,6 +83,23 @@ class System:
         its pieces, so that the time limit holds inside a system call too."""
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise GuestBudgetExceeded(f"the guest's --timeout ran out during {doing}")
+
+    def ctrl_event(self, event: int) -> None:
+        """A console control event (CTRL_C_EVENT, CTRL_BREAK_EVENT) for every process attached to the console: the
+        scheduler starts a thread at each one's kernel32!CtrlRoutine, as Windows' console does."""
+        self.ctrl_pending = event
+
+    def take_interrupt(self) -> bool:
+        """Ctrl-C on the host: the guest takes it as a CTRL_C_EVENT when a live process can (it has kernel32's
+        CtrlRoutine), unless it took one less than INTERRUPT_AGAIN seconds ago, or has not yet: then the run ends,
+        whatever the guest's handlers would say (a guest cannot make itself impossible to interrupt)."""
+        now = time.monotonic()
+        if self.ctrl_pending is not None or now - self._ctrl_taken < INTERRUPT_AGAIN or not any(
+                p.ctrl_routine and p.exit_status is None for p in self.processes.values()):
+            return False
+        self._ctrl_taken = now
+        self.ctrl_event(CTRL_C_EVENT)
+        return True
 
     def stop(self) -> None:
         """Stop every CPU after its current instruction (callable from another thread: Ctrl-C's watcher)."""

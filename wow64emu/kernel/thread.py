@@ -158,7 +158,7 @@ def _last_thread(thread: Thread) -> int:
 _QUERY: dict[int, tuple[int | None, Answer]] = {
     ThreadBasicInformation: (THREAD_BASIC_INFORMATION.size(64), _basic),
     ThreadTimes: (KERNEL_USER_TIMES_SIZE, lambda t, h, _b: reference(t, h, Thread).lifetime.kernel_user_times()),
-    ThreadQuerySetWin32StartAddress: (8, _value(lambda t: t.process.entry_point(), 8)),
+    ThreadQuerySetWin32StartAddress: (8, _value(lambda t: t.start_address or t.process.entry_point(), 8)),
     ThreadAmILastThread: (4, _value(_last_thread)),
     ThreadHideFromDebugger: (1, _value(lambda t: int(t.hidden_from_debugger), 1)),
     ThreadIsTerminated: (4, _value(lambda t: int(t.exit_status is not None))),

@@ -9,17 +9,31 @@ is satisfied once it has ended.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..nt.status import NTSTATUS
 from .handles import KernelObject
 from .time import Lifetime
 
+
+@dataclass(frozen=True)
+class ThreadStart:
+    """The registers a thread starts with: the kernel's first return to user mode at `rip` with `rsp`, and RCX,
+    RDX the arguments of the 64-bit start (RtlUserThreadStart's start routine and argument)."""
+
+    rip: int
+    rsp: int
+    rcx: int = 0
+    rdx: int = 0
+
+
 if TYPE_CHECKING:
     from ..nt.exceptions import Context
     from .process import Process
-    from .scheduler import WaitBlock
+    from .sync import MutantObject
     from .token import Token
+    from .waits import WaitBlock
 
 NORMAL_PRIORITY = 8  # the base priority of NORMAL_PRIORITY_CLASS
 SATURATION = 16  # the base priority increments of THREAD_PRIORITY_TIME_CRITICAL (+) and THREAD_PRIORITY_IDLE (-)
@@ -43,8 +57,15 @@ class Thread(KernelObject):
         self.cpu_area = 0  # WoW64: the CPU area (TEB64 TLS slot 1), whose WOW64_CONTEXT is the 32-bit context
         self.wow64: object | None = None  # what wow64.dll keeps for the thread (its per-call arena and calls)
         self.context: object | None = None  # the CPU's saved registers while the thread does not run
+        self.pc = 0  # where it goes on, with them
+        self.start: ThreadStart | None = None  # its first registers, until it first runs
+        self.start_address = 0  # the start routine it was created with (ThreadQuerySetWin32StartAddress)
         self.wait: WaitBlock | None = None  # what the thread waits for, while it waits
+        self.wake_status: int | None = None  # the status its ended wait gives it in RAX when it runs again
         self.resume: Context | None = None  # the registers it goes on with, set by NtContinue or an exception
+        self.suspend_count = 0
+        self.owned_mutants: list[MutantObject] = []  # abandoned when the thread ends
+        self.yielding = False  # NtYieldExecution: the scheduler runs another thread first, if one can run
         # Scheduling and security.
         self.base_increment = 0  # the base priority relative to the process's (THREAD_PRIORITY_*)
         self.priority = NORMAL_PRIORITY
@@ -62,7 +83,16 @@ class Thread(KernelObject):
     def end(self, status: int) -> None:
         """The thread ended with `status`."""
         self.exit_status = status
+        self.wait = None
+        for mutant in self.owned_mutants:
+            mutant.abandon()
+        self.owned_mutants.clear()
         self.lifetime.end()
+
+    @property
+    def runnable(self) -> bool:
+        """Neither ended, nor suspended, nor blocked in a wait."""
+        return self.exit_status is None and not self.suspend_count and self.wait is None
 
     @property
     def status(self) -> int:

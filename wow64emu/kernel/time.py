@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from ..nt.status import NTSTATUS
 from .errors import NtError
-from .scheduler import WaitBlock, block
 from .token import check_privilege
+from .waits import WaitBlock, block
 
 if TYPE_CHECKING:
     from ..emu.memory import AddressSpace
@@ -126,7 +126,8 @@ class TimeServices:
         """Alertable or not, no APC is queued to end the delay early (APCs are not emulated)."""
         (interval,) = struct.unpack("<q", thread.process.memory.read(DelayInterval, 8))
         seconds = interval_seconds(interval)
-        if seconds <= 0:
+        if seconds <= 0:  # Sleep(0): the rest of the time slice goes to another thread that can run
+            thread.yielding = True
             return NTSTATUS.SUCCESS
         deadline = None if interval == INFINITE_INTERVAL else _time.monotonic() + seconds
         return block(thread, WaitBlock("NtDelayExecution", [], False, deadline, NTSTATUS.SUCCESS))

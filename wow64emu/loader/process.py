@@ -18,7 +18,7 @@ from pathlib import Path, PureWindowsPath
 from typing import TYPE_CHECKING
 
 from ..emu.cpu.backend import CpuBackend
-from ..emu.memory import PAGE, PAGE_GUARD, MemType, Prot, Region, page_up
+from ..emu.memory import PAGE, MemType, Prot, Region, page_up
 from ..errors import BadImage
 from ..image.mapping import LoadedModule
 from ..image.pe import PEImage, preferred_range
@@ -26,10 +26,17 @@ from ..kernel.console import connect, create_std_handles
 from ..kernel.dirindex import INDEX
 from ..kernel.paths import SYSROOT
 from ..kernel.shareddata import KUSER_SHARED_DATA
-from ..kernel.stack import GRANULARITY, stack_sizes
-from ..nt.exceptions import EXTENDED_REGISTERS32, X87_DEFAULT, X87_SIZE
+from ..kernel.threadsetup import (
+    DEFAULT_STACK,
+    LIMIT_32,
+    NoRoom,
+    alloc_private,
+    build_thread,
+    initial_context32,
+)
 from . import apiset, ldrdata
 from . import structures as S
+from .environment import CURRENT_DIRECTORY, Environment, default_environment, wow64_environment
 from .linker import Linker
 
 if TYPE_CHECKING:
@@ -43,15 +50,7 @@ log = logging.getLogger(__name__)
 SYSTEM32 = SYSROOT / "System32"
 SYSWOW64 = SYSROOT / "SysWOW64"
 
-STACK64_SIZE = 0x80000  # the 64-bit stack of a WoW64 thread
-LIMIT_32 = 0x7FFDFFFF  # system structures of a WoW64 process stay below KUSER_SHARED_DATA
 WOW64_CONTEXT_SIZE = 0x2CC
-WOW64_CPU_AREA_SIZE = 0x1000
-WOW64_ARENA_SIZE = 0x10000
-CONTEXT_I386 = 0x10000
-CTX = {"ContextFlags": 0x00, "SegGs": 0x8C, "SegFs": 0x90, "SegEs": 0x94, "SegDs": 0x98, "Edi": 0x9C,
-       "Esi": 0xA0, "Ebx": 0xA4, "Edx": 0xA8, "Ecx": 0xAC, "Eax": 0xB0, "Ebp": 0xB4, "Eip": 0xB8, "SegCs": 0xBC,
-       "EFlags": 0xC0, "Esp": 0xC4, "SegSs": 0xC8}
 
 
 @dataclass
@@ -66,6 +65,7 @@ class CreatedProcess:
     image: LoadedModule | None = None
     thread: Thread | None = None  # the first thread, once the "thread" step made it
     arena: int = 0  # the first thread's WoW64 thunk arena
+    environment: Environment | None = None  # the parent's block (None: the default session's, a 64-bit parent's)
 
     @property
     def cpu(self) -> CpuBackend:
@@ -149,8 +149,9 @@ StepObserver = Callable[["CreatedProcess", str, str, list[Region]], None]  # (pr
 
 
 def create_process(system: System, program: Path, args: list[str], *, on_step: StepObserver | None = None,
-                   stop_after: str | None = None) -> CreatedProcess:
-    """A new process of the System running `program`, made in the seed's steps (stopping after `stop_after`)."""
+                   stop_after: str | None = None, environment: Environment | None = None) -> CreatedProcess:
+    """A new process of the System running `program`, made in the seed's steps (stopping after `stop_after`);
+    `environment` is the block its 64-bit parent gives it (default: the fresh session's)."""
     image = PEImage.from_path(program)
     process = system.create_process(wow64=not image.is64, large_address_aware=bool(image.large_address_aware))
     # The program's imports are searched for in its folder, then the system folder of its width, as Windows
@@ -158,7 +159,7 @@ def create_process(system: System, program: Path, args: list[str], *, on_step: S
     folder = program_folder(program)
     c = CreatedProcess(process, program, args,
                        Linker(process.memory, [SYSTEM32] if process.wow64 else [folder, SYSTEM32], is64=True,
-                              limit=None))
+                              limit=None), environment=environment)
     if process.wow64:
         c.linker32 = Linker(process.memory, [folder, SYSWOW64], is64=False, limit=process.highest_address32)
     if on_step is not None:
@@ -210,6 +211,7 @@ def map_system_dlls(c: CreatedProcess) -> str:
     kernel keeps where the 64-bit ntdll's KiUserExceptionDispatcher is (PspLookupKernelUserEntryPoints)."""
     done = [c.linker64.preload(SYSTEM32 / "ntdll.dll")]
     c.process.user_exception_dispatcher = done[0].exports.get("KiUserExceptionDispatcher", 0)
+    c.process.thread_start64 = done[0].exports.get("RtlUserThreadStart", 0)
     if c.linker32 is not None:
         done.append(c.linker32.preload(SYSWOW64 / "ntdll.dll"))
     return "map " + " and ".join(f"{c.guest_path(m.path)} at 0x{m.base:x}" for m in done)
@@ -239,12 +241,10 @@ def reserve_no_access(c: CreatedProcess) -> str:
 
 def _alloc(process: Process, size: int, name: str, *, below: int | None = None, top_down: bool = True,
            protect: int = Prot.READWRITE) -> int:
-    space = process.memory
-    base = space.find_free(size, high=below, top_down=top_down, align=PAGE)
-    if base is None:
-        raise BadImage(f"no room for the {name}")
-    space.map_committed(base, size, MemType.PRIVATE, protect, name)
-    return base
+    try:
+        return alloc_private(process, size, name, below=below, top_down=top_down, protect=protect)
+    except NoRoom as exc:
+        raise BadImage(f"no room for the {exc.what}") from None
 
 
 def create_environment(c: CreatedProcess) -> str:
@@ -262,9 +262,9 @@ def create_environment(c: CreatedProcess) -> str:
     strings = S.ParamsStrings(
         image_path=guest_path,
         command_line=" ".join(quote_arg(a) for a in [guest_path, *c.args]),
-        current_directory="C:\\",
+        current_directory=CURRENT_DIRECTORY,
         dll_path="",
-        environment=S.environment(process.wow64),
+        environment=wow64_environment(c.environment or default_environment(), process.wow64).strings(),
         window_title=guest_path,
     )
     params_size = 0x10000
@@ -339,69 +339,20 @@ def quote_arg(arg: str) -> str:
     return "".join(out)
 
 
-def _stack(process: Process, reserve: int, commit: int, name: str, below: int | None) -> tuple[int, int, int]:
-    """A thread's stack as Windows lays one out (kernel/stack.py): the reservation, its top `commit` committed and
-    a guard page below; returns (reservation base, top, StackLimit)."""
-    reserve, commit = stack_sizes(reserve, commit)
-    space = process.memory
-    base = space.find_free(reserve, high=below, top_down=True, align=GRANULARITY)
-    if base is None:
-        raise BadImage(f"no room for the {name} (SizeOfStackReserve 0x{reserve:x})")
-    top = base + reserve
-    space.reserve(base, reserve, MemType.PRIVATE, Prot.READWRITE, name)
-    space.commit(top - commit, commit, Prot.READWRITE)
-    space.commit(top - commit - PAGE, PAGE, Prot.READWRITE | PAGE_GUARD)
-    return base, top, top - commit
-
-
 def create_thread(c: CreatedProcess) -> str:
     """The first thread: TEB64 (two pages) with TEB32 right after it for WoW64, stacks, the CPU area, and the
-    arena where wow64.dll rebuilds one call's structures (TEB64 TLS slot 3, WOW64_TLS_TEMPLIST)."""
+    arena where wow64.dll rebuilds one call's structures (kernel/threadsetup.py)."""
     process = c.process
-    thread = c.thread = process.create_thread()
-    wow64 = process.wow64
-    below = LIMIT_32 if wow64 else None
-    teb_size = 3 * PAGE if wow64 else 2 * PAGE
-    thread.teb64 = _alloc(process, teb_size, "TEB", below=below)
     image = c.image.image if c.image is not None else None
-    reserve, commit = (image.stack_reserve, image.stack_commit) if image is not None else (0x100000, PAGE)
-    teb64 = bytearray(2 * PAGE)
-    L64 = S.TEB64
-    if wow64:
-        base64 = _alloc(process, STACK64_SIZE, "64-bit stack", below=below)
-        thread.stack64 = (base64, base64 + STACK64_SIZE)
-        limit64 = base64
-    else:
-        *thread.stack64, limit64 = _stack(process, reserve, commit, "stack", below)
-    struct.pack_into("<QQ", teb64, L64.stack_base, thread.stack64[1], limit64)
-    struct.pack_into("<Q", teb64, S.TEB64_DEALLOCATION_STACK, thread.stack64[0])
-    struct.pack_into("<Q", teb64, L64.self, thread.teb64)
-    struct.pack_into("<QQ", teb64, L64.client_id, process.pid, thread.tid)
-    struct.pack_into("<Q", teb64, L64.peb, process.peb64)
-    if wow64:
-        thread.teb32 = thread.teb64 + S.TEB64_TO_TEB32
-        *thread.stack32, limit32 = _stack(process, reserve, commit, "32-bit stack", below)
-        thread.cpu_area = _alloc(process, WOW64_CPU_AREA_SIZE, "WoW64 CPU area", below=below)
-        arena = _alloc(process, WOW64_ARENA_SIZE, "WoW64 thunk arena", below=below)
-        struct.pack_into("<Q", teb64, L64.exception_list, thread.teb32)
-        struct.pack_into("<i", teb64, L64.wow_teb_offset, S.TEB64_TO_TEB32)
-        slots = S.TEB64_TLS_SLOTS
-        struct.pack_into("<Q", teb64, slots + 8 * S.WOW64_TLS_STACKPTR64, thread.stack64[1])
-        struct.pack_into("<Q", teb64, slots + 8 * S.WOW64_TLS_CPURESERVED, thread.cpu_area)
-        struct.pack_into("<Q", teb64, slots + 8 * S.WOW64_TLS_TEMPLIST, arena)
-        teb32 = bytearray(PAGE)
-        L32 = S.TEB32
-        struct.pack_into("<III", teb32, L32.exception_list, 0xFFFFFFFF, thread.stack32[1], limit32)
-        struct.pack_into("<I", teb32, S.TEB32_DEALLOCATION_STACK, thread.stack32[0])
-        struct.pack_into("<I", teb32, L32.self, thread.teb32)
-        struct.pack_into("<II", teb32, L32.client_id, process.pid, thread.tid)
-        struct.pack_into("<I", teb32, L32.peb, process.peb32)
-        struct.pack_into("<i", teb32, L32.wow_teb_offset, -S.TEB64_TO_TEB32)
-        process.memory.poke(thread.teb32, bytes(teb32))
-    process.memory.poke(thread.teb64, bytes(teb64))
+    reserve, commit = (image.stack_reserve, image.stack_commit) if image is not None else DEFAULT_STACK
+    process.default_stack = (reserve, commit)
+    try:
+        thread = c.thread = build_thread(process, reserve, commit)
+    except NoRoom as exc:
+        raise BadImage(f"no room for the {exc.what}") from None
     what = (f"the first thread: TEB64 at 0x{thread.teb64:x}, "
             f"64-bit stack 0x{thread.stack64[0]:x}-0x{thread.stack64[1] - 1:x}")
-    if wow64:
+    if process.wow64:
         what += (f", TEB32 at 0x{thread.teb32:x}, 32-bit stack 0x{thread.stack32[0]:x}-0x{thread.stack32[1] - 1:x}, "
                  f"CPU area at 0x{thread.cpu_area:x}")
     return what
@@ -416,16 +367,9 @@ def load_wow64(c: CreatedProcess) -> str:
     c.process.memory.poke(ntdll32.exports["Wow64Transition"], struct.pack("<I", wow64cpu.exports["KiFastSystemCall"]))
     c.process.memory.poke(c.modules64["ntdll.dll"].exports["Wow64PrepareForException"],
                           struct.pack("<Q", c.modules64["wow64.dll"].exports["Wow64PrepareForException"]))
-    area = bytearray(WOW64_CPU_AREA_SIZE)
-    struct.pack_into("<HH", area, 0, 0, 0x014C)  # Flags, Machine = IMAGE_FILE_MACHINE_I386
-    ctx = {"ContextFlags": CONTEXT_I386 | 0x7, "SegGs": 0x2B, "SegFs": 0x53, "SegEs": 0x2B, "SegDs": 0x2B,
-           "Eax": c.image.entry, "Ebx": c.process.peb32, "Eip": ntdll32.exports["RtlUserThreadStart"], "SegCs": 0x23,
-           "EFlags": 0x202, "Esp": c.stack32[1] - 0x10, "SegSs": 0x2B}
-    for name, value in ctx.items():
-        struct.pack_into("<I", area, 4 + CTX[name], value)
-    # wow64cpu's RunSimulatedCode loads the x87 state, MXCSR and XMM0-7 from the ExtendedRegisters (fxrstor)
-    area[4 + EXTENDED_REGISTERS32: 4 + EXTENDED_REGISTERS32 + X87_SIZE] = X87_DEFAULT
-    c.process.memory.poke(c.cpu_area, bytes(area))
+    c.process.run_simulated = wow64cpu.exports["RunSimulatedCode"]
+    c.process.thread_start32 = ntdll32.exports["RtlUserThreadStart"]
+    initial_context32(c.process, c.thread, c.process.thread_start32, c.image.entry, c.process.peb32)
     return ("load " + ", ".join(f"{m.name} at 0x{m.base:x}" for m in loaded)
             + f"; Wow64Transition = wow64cpu!KiFastSystemCall (0x{wow64cpu.exports['KiFastSystemCall']:x})")
 
@@ -437,6 +381,9 @@ def bind_imports(c: CreatedProcess) -> str:
     before = {m.name for m in linker.modules}
     linker.bind(c.image)
     added = [m for m in linker.modules if m.name not in before]
+    kernel32 = linker.module("kernel32.dll")
+    if kernel32 is not None:  # what Windows' kernelbase hands the console when it connects
+        c.process.ctrl_routine = kernel32.exports.get("CtrlRoutine", 0)
     return f"bind {c.image.name}'s imports" + (
         ": load " + ", ".join(f"{m.name} at 0x{m.base:x}" for m in added) if added else "")
 

@@ -5,31 +5,6 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-TEB64_TO_TEB32 = 0x2000  # TEB32 = TEB64 + 0x2000
-
-
-@dataclass(frozen=True)
-class TebLayout:
-    exception_list: int
-    stack_base: int
-    stack_limit: int
-    self: int
-    client_id: int
-    peb: int
-    last_error: int
-    wow_teb_offset: int
-    ptr: str  # struct code of a pointer
-
-
-TEB32 = TebLayout(0x00, 0x04, 0x08, 0x18, 0x20, 0x30, 0x34, 0xFDC, "I")
-TEB64 = TebLayout(0x00, 0x08, 0x10, 0x30, 0x40, 0x60, 0x68, 0x180C, "Q")
-TEB64_TLS_SLOTS = 0x1480
-TEB64_DEALLOCATION_STACK = 0x1478  # the base of the stack's reservation
-TEB32_DEALLOCATION_STACK = 0xE0C
-WOW64_TLS_STACKPTR64 = 0
-WOW64_TLS_CPURESERVED = 1
-WOW64_TLS_TEMPLIST = 3
-
 
 @dataclass(frozen=True)
 class PebLayout:
@@ -165,22 +140,3 @@ def write_params(block: BlockWriter, layout: ParamsLayout, s: ParamsStrings, con
     block.put(addr + layout.environment, struct.pack(ptr, env_addr))
     block.put(addr + layout.environment_size, struct.pack(ptr, len(env_data)))
     return addr
-
-
-def environment(wow64: bool) -> list[str]:
-    """The environment of a fresh process; the variables WoW64 changes follow the facts file, section 8."""
-    common = ["ComSpec=C:\\Windows\\system32\\cmd.exe", "NUMBER_OF_PROCESSORS=2", "OS=Windows_NT",
-              "PATH=C:\\Windows\\system32;C:\\Windows", "SystemDrive=C:", "SystemRoot=C:\\Windows",
-              "TEMP=C:\\Windows\\Temp", "TMP=C:\\Windows\\Temp", "windir=C:\\Windows",
-              "ProgramFiles(x86)=C:\\Program Files (x86)",
-              "CommonProgramFiles(x86)=C:\\Program Files (x86)\\Common Files"]
-    if wow64:
-        specific = ["PROCESSOR_ARCHITECTURE=x86", "PROCESSOR_ARCHITEW6432=AMD64",
-                    "ProgramFiles=C:\\Program Files (x86)", "ProgramW6432=C:\\Program Files",
-                    "CommonProgramFiles=C:\\Program Files (x86)\\Common Files",
-                    "CommonProgramW6432=C:\\Program Files\\Common Files"]
-    else:
-        specific = ["PROCESSOR_ARCHITECTURE=AMD64", "ProgramFiles=C:\\Program Files",
-                    "ProgramW6432=C:\\Program Files", "CommonProgramFiles=C:\\Program Files\\Common Files",
-                    "CommonProgramW6432=C:\\Program Files\\Common Files"]
-    return sorted(common + specific, key=str.upper)

@@ -187,6 +187,15 @@ _OPEN = (("DesiredAccess", ACCESS_MASK), ("ObjectAttributes", OA), ("ClientId", 
 
 DECLARATIONS = {
     "NtTerminateProcess": decl(("ProcessHandle", HANDLE), ("ExitStatus", NTSTATUS_KIND)),
+    # AttributeList (a PS_ATTRIBUTE_LIST) is not read: it must be NULL (kernel/threadlife.py).
+    "NtCreateThreadEx": decl(("ThreadHandle", HANDLE_OUT), ("DesiredAccess", ACCESS_MASK), ("ObjectAttributes", OA),
+                             ("ProcessHandle", HANDLE), ("StartRoutine", PVOID), ("Argument", PVOID),
+                             ("CreateFlags", ULONG), ("ZeroBits", PVOID), ("StackSize", PVOID),
+                             ("MaximumStackSize", PVOID), ("AttributeList", PVOID)),
+    "NtTerminateThread": decl(("ThreadHandle", HANDLE), ("ExitStatus", NTSTATUS_KIND)),
+    "NtSuspendThread": decl(("ThreadHandle", HANDLE), ("PreviousSuspendCount", ULONG_OUT)),
+    "NtResumeThread": decl(("ThreadHandle", HANDLE), ("PreviousSuspendCount", ULONG_OUT)),
+    "NtYieldExecution": decl(),
     "NtOpenProcess": decl(("ProcessHandle", HANDLE_OUT), *_OPEN),
     "NtOpenThread": decl(("ThreadHandle", HANDLE_OUT), *_OPEN),
     "NtQueryInformationProcess": decl(("ProcessHandle", HANDLE), ("ProcessInformationClass", ULONG),

@@ -307,6 +307,8 @@ class Wow64Dispatcher:
     # ---- Wow64ThunkComplete ---------------------------------------------------------------------------
 
     def _complete(self) -> None:
+        if self.tracer:
+            self.tracer.mark("wow64", "narrowing")
         state = self._state()
         arena = state.arena
         if not state.pending:

@@ -116,6 +116,10 @@ NT_IMPORT NTSTATUS NTAPI LdrGetProcedureAddress(PVOID DllHandle, PANSI_STRING Pr
                                                 ULONG ProcedureNumber, PVOID *ProcedureAddress);
 NT_IMPORT NTSTATUS NTAPI LdrUnloadDll(PVOID DllHandle);
 NT_IMPORT NTSTATUS NTAPI LdrShutdownProcess(void);
+NT_IMPORT NTSTATUS NTAPI LdrShutdownThread(void);
+NT_IMPORT NTSTATUS NTAPI LdrDisableThreadCalloutsForDll(PVOID BaseAddress);
+/* ExitThread: the last thread ends the process (RtlExitUserProcess); another detaches the DLLs and ends. */
+NT_IMPORT DECLSPEC_NORETURN void NTAPI RtlExitUserThread(NTSTATUS ExitStatus);
 /* ExitProcess: the other threads end, the DLLs are detached (LdrShutdownProcess), then the process ends. */
 NT_IMPORT DECLSPEC_NORETURN void NTAPI RtlExitUserProcess(NTSTATUS ExitStatus);
 

@@ -238,6 +238,17 @@ NT_IMPORT NTSTATUS NTAPI NtQuerySystemInformation(SYSTEM_INFORMATION_CLASS Syste
                                                   PVOID SystemInformation, ULONG SystemInformationLength,
                                                   PULONG ReturnLength);
 NT_IMPORT ULONG NTAPI NtGetCurrentProcessorNumber(void);
+
+/* Threads' lives (the emulator's kernel/threadlife.py): AttributeList must be NULL. */
+#define THREAD_CREATE_FLAGS_CREATE_SUSPENDED 0x00000001
+#define THREAD_CREATE_FLAGS_HIDE_FROM_DEBUGGER 0x00000004
+NT_IMPORT NTSTATUS NTAPI NtCreateThreadEx(PHANDLE ThreadHandle, ACCESS_MASK DesiredAccess,
+                                          POBJECT_ATTRIBUTES ObjectAttributes, HANDLE ProcessHandle,
+                                          PVOID StartRoutine, PVOID Argument, ULONG CreateFlags, SIZE_T ZeroBits,
+                                          SIZE_T StackSize, SIZE_T MaximumStackSize, PVOID AttributeList);
+NT_IMPORT NTSTATUS NTAPI NtTerminateThread(HANDLE ThreadHandle, NTSTATUS ExitStatus);
+NT_IMPORT NTSTATUS NTAPI NtSuspendThread(HANDLE ThreadHandle, PULONG PreviousSuspendCount);
+NT_IMPORT NTSTATUS NTAPI NtResumeThread(HANDLE ThreadHandle, PULONG PreviousSuspendCount);
 NT_IMPORT NTSTATUS NTAPI NtOpenProcessToken(HANDLE ProcessHandle, ACCESS_MASK DesiredAccess, PHANDLE TokenHandle);
 NT_IMPORT NTSTATUS NTAPI NtOpenProcessTokenEx(HANDLE ProcessHandle, ACCESS_MASK DesiredAccess,
                                               ULONG HandleAttributes, PHANDLE TokenHandle);

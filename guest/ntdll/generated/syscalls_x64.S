@@ -435,6 +435,15 @@ NtQueryDefaultUILanguage:
         .byte   0xC3                    /* ret */
 
         .p2align 4, 0x90
+        .globl  NtYieldExecution
+NtYieldExecution:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0046                  /* mov eax, NtYieldExecution */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  NtCreateEvent
 NtCreateEvent:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
@@ -485,6 +494,24 @@ NtQuerySection:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
         .byte   0xB8
         .long   0x0051                  /* mov eax, NtQuerySection */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtResumeThread
+NtResumeThread:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0052                  /* mov eax, NtResumeThread */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtTerminateThread
+NtTerminateThread:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0053                  /* mov eax, NtTerminateThread */
         .byte   0x0F, 0x05              /* syscall */
         .byte   0xC3                    /* ret */
 
@@ -593,6 +620,15 @@ NtCreateSemaphore:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
         .byte   0xB8
         .long   0x00c0                  /* mov eax, NtCreateSemaphore */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtCreateThreadEx
+NtCreateThreadEx:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x00c2                  /* mov eax, NtCreateThreadEx */
         .byte   0x0F, 0x05              /* syscall */
         .byte   0xC3                    /* ret */
 
@@ -881,5 +917,14 @@ NtSignalAndWaitForSingleObject:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
         .byte   0xB8
         .long   0x01b8                  /* mov eax, NtSignalAndWaitForSingleObject */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtSuspendThread
+NtSuspendThread:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x01be                  /* mov eax, NtSuspendThread */
         .byte   0x0F, 0x05              /* syscall */
         .byte   0xC3                    /* ret */

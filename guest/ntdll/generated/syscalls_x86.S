@@ -532,6 +532,16 @@ _NtQueryDefaultUILanguage@4:
         .word   0x0004                  /* ret 4 */
 
         .p2align 4, 0x90
+        .globl  _NtYieldExecution@0
+_NtYieldExecution@0:
+        .byte   0xB8
+        .long   0x0046                  /* mov eax, NtYieldExecution */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  _NtCreateEvent@20
 _NtCreateEvent@20:
         .byte   0xB8
@@ -596,6 +606,28 @@ _NtQuerySection@20:
         .byte   0xFF, 0xD2              /* call edx */
         .byte   0xC2
         .word   0x0014                  /* ret 20 */
+
+        .p2align 4, 0x90
+        .globl  _NtResumeThread@8
+_NtResumeThread@8:
+        .byte   0xB8
+        .long   0x0052                  /* mov eax, NtResumeThread */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0008                  /* ret 8 */
+
+        .p2align 4, 0x90
+        .globl  _NtTerminateThread@8
+_NtTerminateThread@8:
+        .byte   0xB8
+        .long   0x0053                  /* mov eax, NtTerminateThread */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0008                  /* ret 8 */
 
         .p2align 4, 0x90
         .globl  _NtCreateFile@44
@@ -728,6 +760,17 @@ _NtCreateSemaphore@20:
         .byte   0xFF, 0xD2              /* call edx */
         .byte   0xC2
         .word   0x0014                  /* ret 20 */
+
+        .p2align 4, 0x90
+        .globl  _NtCreateThreadEx@44
+_NtCreateThreadEx@44:
+        .byte   0xB8
+        .long   0x00c2                  /* mov eax, NtCreateThreadEx */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x002c                  /* ret 44 */
 
         .p2align 4, 0x90
         .globl  _NtDeleteFile@4
@@ -1079,3 +1122,14 @@ _NtSignalAndWaitForSingleObject@16:
         .byte   0xFF, 0xD2              /* call edx */
         .byte   0xC2
         .word   0x0010                  /* ret 16 */
+
+        .p2align 4, 0x90
+        .globl  _NtSuspendThread@8
+_NtSuspendThread@8:
+        .byte   0xB8
+        .long   0x01be                  /* mov eax, NtSuspendThread */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0008                  /* ret 8 */

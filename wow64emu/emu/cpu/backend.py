@@ -61,8 +61,8 @@ class Fault:
 @dataclass(frozen=True)
 class RunResult:
     """Why a run ended: "until" (it reached the end address), "stopped" (stop() was called), "budget", "timeout",
-    or "fault" (with the fault); and how many instructions it ran, counted once a run was given a budget (0 before:
-    nothing counts them)."""
+    "quantum" (its time slice ran out), or "fault" (with the fault); and how many instructions it ran, counted once
+    a run was given a budget (0 before: nothing counts them)."""
 
     reason: str
     pc: int
@@ -86,9 +86,10 @@ class VectorRegisters(Protocol):
 class CpuBackend(Protocol):
     # ---- running ------------------------------------------------------------------------------------------------
     def run(self, begin: int, *, until: int | None = None, max_insns: int = 0,
-            timeout: float = 0.0) -> RunResult:
+            timeout: float = 0.0, quantum: int = 0) -> RunResult:
         """Run from `begin` until an event; `max_insns` instructions at most (0: no limit), `timeout` seconds at
-        most (0: no limit)."""
+        most (0: no limit); `quantum`: end the run with reason "quantum" after that many instructions (0: never),
+        so that the scheduler can give the CPU to another thread at the same point every time."""
 
     def stop(self) -> None: ...
 

@@ -417,7 +417,8 @@ class UnicornCpu:
         self._stopped = True
         self.uc.emu_stop()
 
-    def run(self, begin: int, *, until: int | None = None, max_insns: int = 0, timeout: float = 0.0) -> RunResult:
+    def run(self, begin: int, *, until: int | None = None, max_insns: int = 0, timeout: float = 0.0,
+            quantum: int = 0) -> RunResult:
         """Run from `begin` until an event (see backend.py).
 
         `until` is a code hook that stops the CPU before the instruction there, not emu_start's end address: with
@@ -447,7 +448,7 @@ class UnicornCpu:
         if timeout:
             self._watchdog.arm(start + timeout)
         try:
-            uc.emu_start(begin, 0xFFFF_FFFF_FFFF_FFFF)
+            uc.emu_start(begin, 0xFFFF_FFFF_FFFF_FFFF, count=quantum)
         except UcError as exc:
             if self._fault is None:
                 where = f" (physical address 0x{self._physical_error:x})" if self._physical_error is not None else ""
@@ -476,6 +477,8 @@ class UnicornCpu:
             return RunResult("until", pc, executed=executed)
         if budget is not None and budget.spent:
             return RunResult("budget", pc, executed=executed)
+        if quantum:
+            return RunResult("quantum", pc, executed=executed)
         if timeout and time.monotonic() - start >= timeout * 0.98:
             return RunResult("timeout", pc, executed=executed)
         raise EmulatorError(f"the CPU stopped at 0x{pc:x} for no known reason")
