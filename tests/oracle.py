@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.drive import STANDARD_PATHS
 from wow64emu.kernel.console import StdStreams
 from wow64emu.kernel.registry_store import REGISTRY_FOLDER
 from wow64emu.machine import Machine
@@ -82,20 +83,22 @@ class Coverage:
 
 def listing(root: Path, program: str) -> dict[str, bytes]:
     """The C: drive after a run: relative path -> content (b"<dir>" for a directory), without the program's own
-    file (placed at C:\\NAME by process creation: a different file in each width) and the system's folder that
-    holds the registry's database (no guest can open it; its pages hold write times)."""
+    file (placed at C:\\NAME by process creation: a different file in each width), the system's folder that
+    holds the registry's database (no guest can open it; its pages hold write times) and the standard folders the
+    volume makes (what the program put in them stays)."""
     out = {}
     for p in sorted(root.rglob("*")):
         rel = p.relative_to(root).as_posix()
-        if rel != program and not rel.startswith(REGISTRY_FOLDER):
+        if rel != program and not rel.startswith(REGISTRY_FOLDER) and rel not in STANDARD_PATHS:
             out[rel] = b"<dir>" if p.is_dir() else p.read_bytes()
     return out
 
 
 def observe(width: str, program: str, root: Path, args: list[str], rules: list[Rule],
-            stdin: bytes = b"") -> tuple[Observation, dict[tuple[str, bool], int]]:
+            stdin: bytes = b"", elevated: bool = False) -> tuple[Observation, dict[tuple[str, bool], int]]:
     streams = StdStreams(io.BytesIO(stdin), io.BytesIO(), io.BytesIO())
-    machine = Machine(FIXTURES / "bin" / width / f"{program}.exe", args, root=root, streams=streams)
+    machine = Machine(FIXTURES / "bin" / width / f"{program}.exe", args, root=root, streams=streams,
+                      elevated=elevated)
     outcome = machine.run(timeout=60)
     text = streams.stdout.getvalue().decode("utf-8", "replace")
     for pattern, replacement in rules:

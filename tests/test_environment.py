@@ -14,7 +14,6 @@ import pytest
 from wow64emu.kernel import registry_defaults, sysinfo
 from wow64emu.kernel.console import StdStreams
 from wow64emu.loader.environment import (
-    FOLDERS,
     Environment,
     EnvSyntaxError,
     apply_assignments,
@@ -70,13 +69,6 @@ def test_the_default_agrees_with_the_registry_and_the_kernel() -> None:
     assert system["PROCESSOR_IDENTIFIER"] == registry_defaults.sz(env.get("PROCESSOR_IDENTIFIER"))
     assert system["PATHEXT"] == registry_defaults.sz(env.get("PATHEXT"))
     assert env.get("USERNAME") == "User"  # advapi32's GetUserNameW (guest/advapi32/token.c)
-
-
-def test_the_folders_to_make_are_those_the_default_names() -> None:
-    env = default_environment()
-    for name in ("ALLUSERSPROFILE", "APPDATA", "LOCALAPPDATA", "ProgramFiles", "ProgramFiles(x86)", "PUBLIC",
-                 "TEMP", "USERPROFILE", "CommonProgramFiles"):
-        assert env.get(name) in FOLDERS
 
 
 # ---- WoW64's table ------------------------------------------------------------------------------------------
@@ -192,3 +184,19 @@ def test_a_given_environment_goes_through_the_table(width: str, tmp_path: Path) 
     lines = run(width, tmp_path, "MINE", "windir", "PROCESSOR_ARCHITECTURE", environment=given)
     arch = "x86" if width == "x86" else "AMD64"
     assert lines == ["MINE=kept", "windir not defined", f"PROCESSOR_ARCHITECTURE={arch}"]
+
+
+def test_every_folder_the_default_environment_names_exists_on_a_fresh_drive(tmp_path: Path) -> None:
+    from wow64emu.kernel.volume import Volume
+    from wow64emu.loader.environment import default_environment
+
+    Volume(tmp_path)
+    env = default_environment()
+    folders = [value for _, value in env
+               if value.startswith("C:\\") and not value.upper().startswith("C:\\WINDOWS")  # the sysroot's
+               and ";" not in value and "." not in value.rsplit("\\", 1)[-1]]
+    for name in ("ALLUSERSPROFILE", "APPDATA", "LOCALAPPDATA", "ProgramFiles", "ProgramFiles(x86)", "PUBLIC",
+                 "TEMP", "USERPROFILE", "CommonProgramFiles"):
+        assert env.get(name) in folders
+    for folder in folders:
+        assert (tmp_path / folder[3:].replace("\\", "/")).is_dir(), folder

@@ -112,7 +112,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, Path]
     out = {}
     for width in ("x86", "x64"):
         root = _drive(tmp_path_factory.mktemp(width))
-        obs, _ = observe(width, "fsredir", root, [], [])
+        # the program writes in C:\\Windows' folders: an administrator's, as on Windows
+        obs, _ = observe(width, "fsredir", root, [], [], elevated=True)
         assert obs.exit_status == 0, obs.stdout + obs.stderr
         out[width] = obs.stdout, root
     return out
@@ -159,7 +160,7 @@ def test_every_rewrite_is_a_redirect_event(tmp_path: Path) -> None:
     trace = io.StringIO()
     streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
     Machine(FIXTURES / "bin/x86/fsredir.exe", [], root=_drive(tmp_path), streams=streams,
-            tracer=Tracer(JsonlSink(trace))).run(timeout=120)
+            tracer=Tracer(JsonlSink(trace)), elevated=True).run(timeout=120)
     events = [e for e in map(json.loads, trace.getvalue().splitlines()) if e["event"] == "redirect"]
     assert {"call", "layer", "event", "kind", "before", "after", "why", "text"} <= set(events[0])
     assert {(e["before"], e["after"], e["why"]) for e in events} >= {

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from wow64emu.kernel.paths import SYSROOT, is_system, resolve
+from wow64emu.kernel.volume import STANDARD_FOLDERS, Volume
 from wow64emu.thunks import fsredirect as R
 
 
@@ -110,10 +111,17 @@ def test_the_users_files_share_the_folder_and_the_shipped_ones_win(tmp_path: Pat
     assert resolve(tmp_path, "\\??\\C:\\Windows\\SysWOW64\\new.txt").host == SYSROOT / "SysWOW64" / "new.txt"
 
 
-def test_program_files_are_on_every_drive(tmp_path: Path) -> None:
+def test_the_standard_folders_are_on_every_drive_from_the_start(tmp_path: Path) -> None:
+    (tmp_path / "program files").mkdir()  # the user's own, in its own case: the folder itself, nothing beside it
+    (tmp_path / "ProgramData").write_bytes(b"")  # a file where a folder goes: left alone
+    Volume(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "Program Files (x86)", "ProgramData", "Users", "Windows", "program files"]
+    assert (tmp_path / "program files" / "Common Files").is_dir()
+    for folder in STANDARD_FOLDERS:
+        if not folder.startswith("ProgramData"):
+            assert resolve(tmp_path, "\\??\\C:\\" + folder.upper()).is_dir, folder
+    assert sorted(p.name for p in (tmp_path / "Users").iterdir()) == ["Public", "User"]
+    assert sorted(p.name for p in (tmp_path / "Users" / "User" / "AppData").iterdir()) == ["Local", "Roaming"]
     x86 = resolve(tmp_path, "\\??\\C:\\PROGRAM FILES (X86)\\a.exe")
-    assert (tmp_path / "Program Files (x86)").is_dir() and not x86.exists
-    assert x86.nt_name == "\\??\\C:\\Program Files (x86)\\a.exe"
-    (tmp_path / "program files").mkdir()
-    assert resolve(tmp_path, "\\??\\C:\\Program Files").exists
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["Program Files (x86)", "program files"]
+    assert x86.nt_name == "\\??\\C:\\Program Files (x86)\\a.exe" and not x86.exists

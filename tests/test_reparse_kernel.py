@@ -14,6 +14,7 @@ from wow64emu.kernel import fileobject as O
 from wow64emu.kernel import files as F
 from wow64emu.kernel.console import create_std_handles
 from wow64emu.kernel.reparse import IO_REPARSE_TAG_MOUNT_POINT, IO_REPARSE_TAG_SYMLINK, ReparseStore
+from wow64emu.kernel.token import Token
 from wow64emu.nt.fsctl import FSCTL_DELETE_REPARSE_POINT, FSCTL_GET_REPARSE_POINT, FSCTL_SET_REPARSE_POINT
 from wow64emu.nt.status import NTSTATUS
 
@@ -263,7 +264,7 @@ def test_a_damaged_store_entry_is_left_out(tree: Rig) -> None:
 
 def test_a_junction_to_system32_reads_the_64_bit_folder_read_only(tree: Rig) -> None:
     rig = tree  # noqa: F811
-    (rig.root / "Windows").mkdir()
+    rig.process.token = Token(elevated=True)  # only an administrator makes a folder in C:\\Windows
     make_junction(rig, "\\??\\C:\\Windows\\System64", "\\??\\C:\\Windows\\System32")
     status, handle, _ = rig.create("\\??\\C:\\Windows\\System64\\kernel32.dll", O.GENERIC_READ | O.SYNCHRONIZE,
                                    F.FILE_OPEN)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.drive import own_entries
 from tests.test_loader_guest import module_list
 from wow64emu.errors import BadImage
 from wow64emu.kernel.console import StdStreams
@@ -78,7 +79,7 @@ def test_the_fixtures_have_the_properties_under_test(tmp_path: Path) -> None:
 def test_dll_main_attaches_before_main_and_detaches_at_exit_process(width: str, tmp_path: Path) -> None:
     machine, status, out = run(width, "uses_dll_notify.exe", root=tmp_path)
     assert (status, out) == (0, "attach\nmain\ndetach\n")  # "main": attached once, with a non-NULL lpReserved
-    assert [p.name for p in tmp_path.iterdir()] == ["uses_dll_notify.exe"]  # the program's own file; no DLL
+    assert own_entries(tmp_path) == ["uses_dll_notify.exe"]  # the program's own file; no DLL
 
 
 @pytest.mark.parametrize("width", WIDTHS)

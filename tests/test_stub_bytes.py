@@ -131,13 +131,13 @@ def _call_targets(path: Path, name: str, length: int) -> tuple[bytes, list[int]]
 
 @pytest.mark.parametrize(("path", "call_entry"), [(NTDLL32, b"\xFF\xD7"), (NTDLL64, b"\xFF\xD3")],
                          ids=["x86", "x64"])
-def test_rtl_user_thread_start_attaches_the_dlls_then_exits_through_rtl_exit_user_process(
+def test_rtl_user_thread_start_attaches_the_dlls_then_exits_through_rtl_exit_user_thread(
         path: Path, call_entry: bytes):
-    # The loader's start-up initialisation (ldrinit.c, not exported), then the entry point (call edi / call rbx),
-    # then RtlExitUserProcess(status), which detaches the DLLs and ends the process.
+    # The loader's initialisation of the process or of the thread (ldrthread.c, not exported), then the routine
+    # (call edi / call rbx), then RtlExitUserThread(status), which ends the thread, and the process with the last.
     code, targets = _call_targets(path, "RtlUserThreadStart", 48)
     exported = _exports(path)
-    assert len(targets) == 2 and targets[1] == exported["RtlExitUserProcess"]
+    assert len(targets) == 2 and targets[1] == exported["RtlExitUserThread"]
     assert targets[0] not in exported.values() and _section_of(path, targets[0]).Characteristics & SECTION_EXECUTE
     first_call, last_call = code.index(b"\xE8"), code.rindex(b"\xE8")
     assert first_call < code.index(call_entry) < last_call

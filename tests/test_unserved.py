@@ -20,12 +20,9 @@ SYSDIR = {"x86": "SysWOW64", "x64": "System32"}
 
 EXPECTED_OUT = r"""CreateProcessW -> 0x0 error=1
 CreateProcessA -> 0x0 error=1
-CreateThread -> 0x0 error=1
-CreateThread again -> 0x0 error=1
-ResumeThread -> 0x1 error=1
-SuspendThread -> 0x1 error=1
 CreateJobObjectW -> 0x0 error=1
 CreateJobObjectA -> 0x0 error=1
+CreateJobObjectA again -> 0x0 error=1
 AssignProcessToJobObject -> 0x0 error=1
 SetInformationJobObject -> 0x0 error=1
 QueryInformationJobObject -> 0x0 error=1
@@ -49,9 +46,6 @@ K32GetModuleFileNameExW kernel32 -> 0x20 error=0
 
 EXPECTED_ERR = """wow64emu: WARNING: CreateProcessW: other processes are not emulated
 wow64emu: WARNING: CreateProcessA: other processes are not emulated
-wow64emu: WARNING: CreateThread: threads are not emulated
-wow64emu: WARNING: ResumeThread: threads are not emulated
-wow64emu: WARNING: SuspendThread: threads are not emulated
 wow64emu: WARNING: CreateJobObjectW: job objects are not emulated
 wow64emu: WARNING: CreateJobObjectA: job objects are not emulated
 wow64emu: WARNING: AssignProcessToJobObject: job objects are not emulated
@@ -66,7 +60,7 @@ wow64emu: WARNING: SetDllDirectoryW: the loader has no DLL directory
 wow64emu: WARNING: GetPrivateProfileStringA: .ini files are not read
 wow64emu: WARNING: GetPrivateProfileIntA: .ini files are not read
 wow64emu: WARNING: QueryFullProcessImageNameW: the native form of an image name is not made
-wow64emu: WARNING: CreateThread: threads are not emulated (2 times in all)
+wow64emu: WARNING: CreateJobObjectA: job objects are not emulated (2 times in all)
 """
 
 

@@ -188,6 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
                           "NAME= removes it; give it more than once for several")
     run.add_argument("--env-file", type=_env_file, action="append", default=[], metavar="FILE",
                      help="set the variables of FILE's NAME=VALUE lines (# starts a comment line), before --env's")
+    run.add_argument("--elevated", action="store_true",
+                     help="run as an administrator after UAC elevation (the Administrators group, high integrity, "
+                          "the administrator's privileges): HKLM and the protected folders are writable")
+    run.add_argument("--no-virtualization", action="store_true",
+                     help="no UAC virtualization for a 32-bit program without an execution level in its manifest "
+                          "(by default its writes to HKLM\\SOFTWARE go to the user's VirtualStore, as on Windows)")
     run.add_argument("program", type=Path)
     run.add_argument("args", nargs=argparse.REMAINDER)
     reg = sub.add_parser("reg", help="reg.exe's query, add, delete, import and export on a root's registry")
@@ -298,7 +304,8 @@ def cmd_run(ns: argparse.Namespace) -> int:
             seed(root, [blocks for _, blocks in ns.registry])
         machine = Machine(ns.program, ns.args, root=root, streams=streams, tracer=tracer,
                           trace=frozenset(ns.trace or ()), memory_limit=ns.memory_limit,
-                          registry_reflection=ns.registry_reflection, environment=_environment(ns))
+                          registry_reflection=ns.registry_reflection, environment=_environment(ns),
+                          elevated=ns.elevated, virtualization=not ns.no_virtualization)
         if ns.seed is not None:
             machine.system.scheduler.seed(ns.seed)
         outcome = machine.run(max_insns=ns.max_insns, timeout=ns.timeout)

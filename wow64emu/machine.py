@@ -16,11 +16,13 @@ from .emu.cpu.backend import CS64, RunResult
 from .emu.physical import DEFAULT_COMMIT_LIMIT
 from .emu.trace import Tracer, step_observer
 from .errors import GuestBudgetExceeded
+from .image.manifest import requests_execution_level
 from .interrupt import stop_on_interrupt
 from .kernel.console import StdStreams
 from .kernel.entry import SyscallEntry
 from .kernel.system import System
 from .kernel.threadlife import NATIVE_START_RSP, WOW64_START_RSP
+from .kernel.token import virtualizes
 from .loader.environment import Environment
 from .loader.process import CreatedProcess, create_process
 from .nt.status import NTSTATUS
@@ -57,18 +59,26 @@ class Machine:
     def __init__(self, program: Path, args: list[str], *, root: Path, streams: StdStreams,
                  tracer: Tracer | None = None, trace: frozenset[str] = frozenset({"syscalls"}),
                  memory_limit: int = DEFAULT_COMMIT_LIMIT, registry_reflection: bool = False,
-                 environment: Environment | None = None) -> None:
+                 environment: Environment | None = None, elevated: bool = False,
+                 virtualization: bool = False) -> None:
         """`trace` says what the tracer gets: "syscalls" (every layer of every call, and the exceptions),
         "exceptions" (each exception layer by layer), "process" (the steps of process creation and the regions each
         adds). `memory_limit`: the System's commit limit, in bytes. `registry_reflection`: the registry of Windows
         Vista / Server 2008 (the option of the System's registry). `environment`: the block the program's 64-bit
-        parent gives it, before WoW64's table (default: a fresh session's, loader/environment.py)."""
+        parent gives it, before WoW64's table (default: a fresh session's, loader/environment.py). `elevated`: the
+        processes run with an elevated administrator's token (the System's option; kernel/token.py).
+        `virtualization`: UAC virtualization for the process where Windows turns it on (token.virtualizes;
+        `wow64emu run` asks for it unless --no-virtualization)."""
         on_step = step_observer(tracer) if tracer is not None and "process" in trace else None
         self.system = System(root, streams, memory_limit=memory_limit)
         self.system.registry.reflection = registry_reflection
+        self.system.elevated = elevated
         self.created: CreatedProcess = create_process(self.system, program, args, on_step=on_step,
                                                         environment=environment)
         self.process = self.created.process
+        image = self.created.image
+        self.process.token.virtualization = virtualization and image is not None and virtualizes(
+            self.process.token, self.process.wow64, requests_execution_level(image.image))
         self.thread = self.created.thread
         self.cpu = self.process.cpu
         if tracer is not None:

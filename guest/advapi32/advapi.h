@@ -80,7 +80,8 @@ NTSTATUS whole_answer(answer_fn ask, HANDLE key, ULONG_PTR what, ULONG info_clas
 /* The same for the key behind a HKEY (a predefined key's handle). */
 NTSTATUS key_answer(HKEY hKey, answer_fn ask, ULONG_PTR what, ULONG info_class, void **answer);
 
-/* The answer_fn of NtEnumerateKey (`what` = the index) and of NtEnumerateValueKey. */
+/* The answer_fn of NtEnumerateKey (`what` = the index), of NtQueryKey (`what` unused) and of NtEnumerateValueKey. */
+NTSTATUS ask_query_key(HANDLE key, ULONG_PTR what, ULONG info_class, void *buffer, ULONG length, ULONG *needed);
 NTSTATUS ask_enumerate_key(HANDLE key, ULONG_PTR index, ULONG info_class, void *buffer, ULONG length, ULONG *needed);
 NTSTATUS ask_enumerate_value(HANDLE key, ULONG_PTR index, ULONG info_class, void *buffer, ULONG length,
                              ULONG *needed);
@@ -91,12 +92,34 @@ NTSTATUS ask_enumerate_value(HANDLE key, ULONG_PTR index, ULONG info_class, void
  * itself. STATUS_INVALID_HANDLE for NULL and for the predefined keys that have no key behind them. */
 NTSTATUS key_handle(HKEY key, HANDLE *handle);
 
-/* Whether `key` is HKEY_CLASSES_ROOT, and the handle of the user's classes it merges over the machine's. */
+/* Whether `key` is one of the predefined keys; HKEY_CLASSES_ROOT; the handle of the user's classes it merges over
+ * the machine's. */
+BOOL is_predefined(HKEY key);
 BOOL is_classes_root(HKEY key);
 NTSTATUS user_classes_handle(HANDLE *handle);
 
-/* NtOpenKeyEx of `name` (NULL or empty: the key itself) relative to `key`. */
+/* NtOpenKeyEx of `name` (NULL or empty: the key itself) relative to `key` (a HKEY), or to `root` (an NT handle). */
 NTSTATUS open_key(HKEY key, const WCHAR *name, DWORD options, REGSAM access, HANDLE *result);
+NTSTATUS open_below(HANDLE root, const WCHAR *name, DWORD options, REGSAM access, HANDLE *result);
+
+/* ---- HKEY_CLASSES_ROOT's merged view (regclasses.c) ----------------------------------------------------- */
+
+/* Whether `key` is a key of the view (HKEY_CLASSES_ROOT, or a handle tagged as opened from it); a handle tagged. */
+BOOL is_classes_key(HKEY key);
+HANDLE classes_tagged(HANDLE handle);
+
+/* Opening below a key of the view (the user's side first, then the machine's), the result tagged. */
+NTSTATUS classes_open(HKEY key, const WCHAR *name, DWORD options, REGSAM access, HANDLE *result);
+
+/* The side a key `path` (that neither side has) is created below: *owned when the handle is to be closed. */
+NTSTATUS classes_create_root(HKEY key, const WCHAR *path, HANDLE *root, BOOL *owned);
+
+/* The merged view's subkey at `index` (NtEnumerateKey's answer of `info_class`, in a heap block), and its counts. */
+NTSTATUS classes_enumerate(HKEY key, DWORD index, ULONG info_class, void **info);
+NTSTATUS classes_count(HKEY key, DWORD *subkeys, DWORD *max_name);
+
+/* RegCloseKey's: the enumeration cursor forgets a closed key. */
+void classes_forget(HKEY key);
 
 /* The calling thread's user key path, \Registry\User\<SID> (RtlFormatCurrentUserKeyPath), in `path`. */
 NTSTATUS current_user_path(UNICODE_STRING *path);

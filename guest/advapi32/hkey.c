@@ -5,9 +5,7 @@
  * stands for a key of the NT namespace, opened at first use with MAXIMUM_ALLOWED and kept for the process's life,
  * as Windows keeps them:
  *   HKEY_CLASSES_ROOT         \Registry\Machine\Software\Classes, with the user's classes
- *                             (\Registry\User\<SID>_Classes) over it: a subkey is opened from the user's classes
- *                             when they have it, else from the machine's (regkeys.c); enumerating HKEY_CLASSES_ROOT
- *                             itself shows the machine's only
+ *                             (\Registry\User\<SID>_Classes) merged over it (regclasses.c)
  *   HKEY_CURRENT_USER         \Registry\User\<SID of the thread's user> (\Registry\User\.DEFAULT if that is absent)
  *   HKEY_LOCAL_MACHINE        \Registry\Machine
  *   HKEY_USERS                \Registry\User
@@ -139,6 +137,11 @@ NTSTATUS key_handle(HKEY key, HANDLE *handle)
     return slot_handle(index, handle);
 }
 
+BOOL is_predefined(HKEY key)
+{
+    return predefined_index(key) >= 0;
+}
+
 BOOL is_classes_root(HKEY key)
 {
     return predefined_index(key) == 0;
@@ -155,6 +158,7 @@ LONG WINAPI RegCloseKey(HKEY hKey)
         return ERROR_INVALID_HANDLE;
     if (predefined_index(hKey) >= 0)
         return ERROR_SUCCESS;                   /* the predefined keys stay open */
+    classes_forget(hKey);
     return reg_error(NtClose((HANDLE)hKey));
 }
 

@@ -24,7 +24,7 @@ static void init_attributes(OBJECT_ATTRIBUTES *attributes, HANDLE root, UNICODE_
     attributes->SecurityQualityOfService = NULL;
 }
 
-static NTSTATUS open_below(HANDLE root, const WCHAR *name, DWORD options, REGSAM access, HANDLE *result)
+NTSTATUS open_below(HANDLE root, const WCHAR *name, DWORD options, REGSAM access, HANDLE *result)
 {
     UNICODE_STRING name_string;
     OBJECT_ATTRIBUTES attributes;
@@ -34,28 +34,13 @@ static NTSTATUS open_below(HANDLE root, const WCHAR *name, DWORD options, REGSAM
     return NtOpenKeyEx(result, access, &attributes, 0);
 }
 
-/* A subkey of HKEY_CLASSES_ROOT the user's classes have: STATUS_OBJECT_NAME_NOT_FOUND when they have none. */
-static NTSTATUS open_user_class(const WCHAR *name, DWORD options, REGSAM access, HANDLE *result)
-{
-    HANDLE classes;
-    NTSTATUS status = user_classes_handle(&classes);
-
-    if (!NT_SUCCESS(status))
-        return STATUS_OBJECT_NAME_NOT_FOUND;
-    status = open_below(classes, name, options, access, result);
-    return status == STATUS_OBJECT_PATH_NOT_FOUND ? STATUS_OBJECT_NAME_NOT_FOUND : status;
-}
-
 NTSTATUS open_key(HKEY key, const WCHAR *name, DWORD options, REGSAM access, HANDLE *result)
 {
     HANDLE root;
     NTSTATUS status;
 
-    if (is_classes_root(key) && name && *name) {
-        status = open_user_class(name, options, access, result);
-        if (status != STATUS_OBJECT_NAME_NOT_FOUND)
-            return status;
-    }
+    if (is_classes_key(key))
+        return classes_open(key, name, options, access, result);
     status = key_handle(key, &root);
     if (!NT_SUCCESS(status))
         return status;
@@ -161,21 +146,25 @@ LONG WINAPI RegCreateKeyExW(HKEY hKey, LPCWSTR lpSubKey, DWORD Reserved, LPWSTR 
     ULONG disposition;
     PVOID security = lpSecurityAttributes ? lpSecurityAttributes->lpSecurityDescriptor : NULL;
     const WCHAR *path = lpSubKey ? lpSubKey : L"";
+    BOOL owned = FALSE;
     NTSTATUS status;
 
     (void)Reserved;
     if (!phkResult)
         return ERROR_INVALID_PARAMETER;
-    /* Under HKEY_CLASSES_ROOT a key the user's classes have is theirs; a new one goes to the machine's. */
-    if (is_classes_root(hKey) && *path) {
-        status = open_user_class(path, dwOptions, samDesired, (HANDLE *)phkResult);
-        if (status != STATUS_OBJECT_NAME_NOT_FOUND) {
+    /* Below a key of HKEY_CLASSES_ROOT's view, a key either side has is opened as the view opens it; a new one is
+     * made on the side regclasses.c chooses. */
+    if (is_classes_key(hKey) && *path) {
+        status = classes_open(hKey, path, dwOptions, samDesired, (HANDLE *)phkResult);
+        if (status != STATUS_OBJECT_NAME_NOT_FOUND && status != STATUS_OBJECT_PATH_NOT_FOUND) {
             if (NT_SUCCESS(status) && lpdwDisposition)
                 *lpdwDisposition = REG_OPENED_EXISTING_KEY;
             return reg_error(status);
         }
+        status = classes_create_root(hKey, path, &root, &owned);
+    } else {
+        status = key_handle(hKey, &root);
     }
-    status = key_handle(hKey, &root);
     if (!NT_SUCCESS(status))
         return reg_error(status);
     RtlInitUnicodeString(&class_name, lpClass);
@@ -184,6 +173,10 @@ LONG WINAPI RegCreateKeyExW(HKEY hKey, LPCWSTR lpSubKey, DWORD Reserved, LPWSTR 
     if (status == STATUS_OBJECT_NAME_NOT_FOUND)
         status = create_path(root, path, lpClass ? &class_name : NULL, dwOptions, samDesired, security,
                              (HANDLE *)phkResult, &disposition);
+    if (owned)
+        NtClose(root);
+    if (NT_SUCCESS(status) && is_classes_key(hKey))
+        *phkResult = (HKEY)classes_tagged((HANDLE)*phkResult);
     if (NT_SUCCESS(status) && lpdwDisposition)
         *lpdwDisposition = disposition;
     return reg_error(status);
@@ -268,13 +261,12 @@ LONG WINAPI RegDeleteKeyA(HKEY hKey, LPCSTR lpSubKey)
 /* ---- enumerating and querying -------------------------------------------------------------------------------- */
 
 NTSTATUS ask_enumerate_key(HANDLE key, ULONG_PTR index, ULONG info_class, void *buffer, ULONG length,
-                                  ULONG *needed)
+                           ULONG *needed)
 {
     return NtEnumerateKey(key, (ULONG)index, info_class, buffer, length, needed);
 }
 
-static NTSTATUS ask_query_key(HANDLE key, ULONG_PTR what, ULONG info_class, void *buffer, ULONG length,
-                              ULONG *needed)
+NTSTATUS ask_query_key(HANDLE key, ULONG_PTR what, ULONG info_class, void *buffer, ULONG length, ULONG *needed)
 {
     (void)what;
     return NtQueryKey(key, info_class, buffer, length, needed);
@@ -283,6 +275,8 @@ static NTSTATUS ask_query_key(HANDLE key, ULONG_PTR what, ULONG info_class, void
 /* The subkey at `index`: its node information (name, class, last write time) in a heap block. */
 static NTSTATUS enumerate_key(HKEY hKey, DWORD index, KEY_NODE_INFORMATION **info)
 {
+    if (is_classes_key(hKey))
+        return classes_enumerate(hKey, index, KeyNodeInformation, (void **)info);
     return key_answer(hKey, ask_enumerate_key, index, KeyNodeInformation, (void **)info);
 }
 
@@ -363,6 +357,11 @@ static LONG query_info(HKEY hKey, const WCHAR **class_text, SIZE_T *class_length
     KEY_FULL_INFORMATION *full;
     NTSTATUS status = key_answer(hKey, ask_query_key, 0, KeyFullInformation, (void **)&full);
 
+    if (NT_SUCCESS(status) && is_classes_key(hKey)) {
+        status = classes_count(hKey, &full->SubKeys, &full->MaxNameLen);
+        if (!NT_SUCCESS(status))
+            adv_free(full);
+    }
     if (!NT_SUCCESS(status))
         return reg_error(status);
     if (lpcSubKeys)

@@ -26,6 +26,16 @@
 
 RTL_CRITICAL_SECTION ldr_lock = {(RTL_CRITICAL_SECTION_DEBUG *)(LONG_PTR)-1, -1, 0, NULL, NULL, 0};
 
+/* A DLL's thread notification (DLL_THREAD_ATTACH or _DETACH): its TLS callbacks, then its DllMain, when its process
+ * attach was called and thread calls were not turned off. */
+static void notify(LDR_DATA_TABLE_ENTRY *e, ULONG reason)
+{
+    if (!e->EntryPoint || !(e->Flags & LDRP_PROCESS_ATTACH_CALLED) || (e->Flags & LDRP_DONT_CALL_FOR_THREADS))
+        return;
+    ldr_tls_callbacks(e, reason, NULL);
+    ldr_call_init_routine((dll_main)e->EntryPoint, e->DllBase, reason, NULL);
+}
+
 static void attach_thread(void)
 {
     PEB_LDR_DATA *ldr = ldr_data();
@@ -34,13 +44,8 @@ static void attach_thread(void)
     RtlEnterCriticalSection(&ldr_lock);
     if (!NT_SUCCESS(ldr_tls_thread_attach()))
         NtTerminateThread(NtCurrentThread(), STATUS_NO_MEMORY);
-    for (LIST_ENTRY *link = head->Flink; link != head; link = link->Flink) {
-        LDR_DATA_TABLE_ENTRY *e = ENTRY_OF(link, InInitializationOrderLinks);
-        if (!e->EntryPoint || !(e->Flags & LDRP_PROCESS_ATTACH_CALLED) || (e->Flags & LDRP_DONT_CALL_FOR_THREADS))
-            continue;
-        ldr_tls_callbacks(e, DLL_THREAD_ATTACH, NULL);
-        ldr_call_init_routine((dll_main)e->EntryPoint, e->DllBase, DLL_THREAD_ATTACH, NULL);
-    }
+    for (LIST_ENTRY *link = head->Flink; link != head; link = link->Flink)
+        notify(ENTRY_OF(link, InInitializationOrderLinks), DLL_THREAD_ATTACH);
     ldr_tls_callbacks(ENTRY_OF(ldr->InLoadOrderModuleList.Flink, InLoadOrderLinks), DLL_THREAD_ATTACH, NULL);
     RtlLeaveCriticalSection(&ldr_lock);
 }
@@ -66,13 +71,8 @@ NTSTATUS NTAPI LdrShutdownThread(void)
     rtl_fls_thread_exit();
     RtlEnterCriticalSection(&ldr_lock);
     ldr_tls_callbacks(ENTRY_OF(ldr->InLoadOrderModuleList.Flink, InLoadOrderLinks), DLL_THREAD_DETACH, NULL);
-    for (LIST_ENTRY *link = head->Blink; link != head; link = link->Blink) {
-        LDR_DATA_TABLE_ENTRY *e = ENTRY_OF(link, InInitializationOrderLinks);
-        if (!e->EntryPoint || !(e->Flags & LDRP_PROCESS_ATTACH_CALLED) || (e->Flags & LDRP_DONT_CALL_FOR_THREADS))
-            continue;
-        ldr_tls_callbacks(e, DLL_THREAD_DETACH, NULL);
-        ldr_call_init_routine((dll_main)e->EntryPoint, e->DllBase, DLL_THREAD_DETACH, NULL);
-    }
+    for (LIST_ENTRY *link = head->Blink; link != head; link = link->Blink)
+        notify(ENTRY_OF(link, InInitializationOrderLinks), DLL_THREAD_DETACH);
     ldr_tls_thread_detach();
     RtlLeaveCriticalSection(&ldr_lock);
     return STATUS_SUCCESS;

@@ -256,7 +256,7 @@ class InformationServices(IoServices):
             target = resolve(volume.root, name, volume.host_path(file.node.host.parent), volume.reparse, True)
         if target.trailing_backslash:
             raise NtError(NTSTATUS.OBJECT_NAME_INVALID)
-        if is_system(target.host):
+        if volume.write_denied(target.host, thread.effective_token()):
             raise NtError(NTSTATUS.ACCESS_DENIED)
         return target, bool(values["ReplaceIfExists"]), name.rsplit("\\", 1)[-1]
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ..nt import layouts as L
 from ..nt.status import NTSTATUS
 from .errors import NtError
+from .filevirtual import store_copy
 from .handles import KernelObject
 from .hostfiles import HostFile
 from .objects import is_pseudo_handle
@@ -286,8 +287,10 @@ class IoServices:
         return resolve(root, oa.name or "", base.path, self.volume.reparse, open_link, dont_reparse)
 
     def _existing(self, thread: Thread, oa: CapturedAttributes, open_link: bool = False) -> HostPath:
-        """An existing file or directory named by OBJECT_ATTRIBUTES, as an open of it would find it."""
-        target = self._target(thread, oa, open_link)
+        """An existing file or directory named by OBJECT_ATTRIBUTES, as an open of it would find it (a virtualized
+        process's copy in the virtual store first: filevirtual.py)."""
+        copy = store_copy(self.volume, thread, None if oa.root_directory else oa.name)
+        target = copy if copy is not None else self._target(thread, oa, open_link)
         if not target.exists:
             raise NtError(NTSTATUS.OBJECT_NAME_NOT_FOUND)
         if target.trailing_backslash and not target.is_dir:

@@ -72,13 +72,15 @@ from .fileobject import (
     map_generic,
     write_iosb,
 )
+from .filevirtual import virtualized_target
 from .hostfiles import HostFile, HostFiles
-from .paths import HostPath, host_status, is_system, read_object_attributes
+from .paths import HostPath, host_status, read_object_attributes
 from .pipes import open_client
 from .volume import FILE_ATTRIBUTE_ARCHIVE, FILE_ATTRIBUTE_VALID_FLAGS, FileNode
 
 if TYPE_CHECKING:
     from .threadobject import Thread
+    from .token import Token
 
 log = logging.getLogger(__name__)
 
@@ -136,8 +138,14 @@ class FileServices(IoServices):
         elif device is not None:
             obj, information = open_device(thread.process, device, map_generic(desired)), FILE_OPENED
         else:
-            target = self._target(thread, oa, bool(options & FILE_OPEN_REPARSE_POINT))
-            obj, information = self._open(target, map_generic(desired), disposition, options, attributes)
+            open_link = bool(options & FILE_OPEN_REPARSE_POINT)
+            target = virtualized_target(
+                self.volume, thread, None if oa.root_directory else oa.name,
+                lambda: self._target(thread, oa, open_link), writes=bool(map_generic(desired) & _SYSTEM_DENIED),
+                creates=disposition not in (FILE_OPEN, FILE_OVERWRITE),
+                overwrites=disposition in (FILE_SUPERSEDE, FILE_OVERWRITE, FILE_OVERWRITE_IF))
+            obj, information = self._open(target, map_generic(desired), disposition, options, attributes,
+                                          thread.effective_token())
         try:
             handle = thread.process.handles.insert(obj)
         except NtError:  # no handle for it (the table or the commit limit is full): the open is undone
@@ -148,7 +156,7 @@ class FileServices(IoServices):
         return NTSTATUS.SUCCESS
 
     def _open(self, target: HostPath, access: int, disposition: int, options: int,
-              attributes: int) -> tuple[FileObject, int]:
+              attributes: int, token: Token) -> tuple[FileObject, int]:
         """Apply the disposition to the host; returns the new file object and IoStatusBlock.Information."""
         volume = self.volume
         want_directory = bool(options & FILE_DIRECTORY_FILE)
@@ -176,8 +184,8 @@ class FileServices(IoServices):
             if target.trailing_backslash and not want_directory:
                 raise NtError(NTSTATUS.OBJECT_NAME_INVALID)
             information = FILE_CREATED
-        if is_system(target.host) and (not target.exists or truncate or access & _SYSTEM_DENIED):
-            raise NtError(NTSTATUS.ACCESS_DENIED)  # the system folders are read-only (paths.py)
+        if volume.write_denied(target.host, token) and (not target.exists or truncate or access & _SYSTEM_DENIED):
+            raise NtError(NTSTATUS.ACCESS_DENIED)  # the system and protected folders (paths.py, volume.py)
         try:
             if not target.exists:
                 if want_directory:
@@ -303,6 +311,8 @@ class FileServices(IoServices):
 
     def NtDeleteFile(self, thread: Thread, ObjectAttributes: int) -> int:
         target = self._existing(thread, read_object_attributes(thread.process.memory, ObjectAttributes))
+        if self.volume.write_denied(target.host, thread.effective_token()):
+            raise NtError(NTSTATUS.ACCESS_DENIED)
         self.volume.check_deletable(target.host)
         node = self.volume.node(target.host)
         if node is not None:

@@ -65,7 +65,7 @@ class FsControlServices(IoServices):
             raise NtError(NTSTATUS.IO_REPARSE_DATA_INVALID)
         data = memory.read(InputBuffer, in_length) if in_length else b""
         if code == FSCTL_SET_REPARSE_POINT:
-            self._set(file, data)
+            self._set(thread, file, data)
         else:
             self._delete(file, data)
         write_iosb(memory, IoStatusBlock, NTSTATUS.SUCCESS, 0)
@@ -81,7 +81,7 @@ class FsControlServices(IoServices):
             return point.data[:length], NTSTATUS.BUFFER_OVERFLOW
         return point.data, NTSTATUS.SUCCESS
 
-    def _set(self, file: FileObject, data: bytes) -> None:
+    def _set(self, thread: Thread, file: FileObject, data: bytes) -> None:
         point = parse_buffer(data)
         host = file.node.host
         if point.tag == IO_REPARSE_TAG_MOUNT_POINT and not file.is_directory:
@@ -92,7 +92,7 @@ class FsControlServices(IoServices):
         except OSError as exc:
             raise NtError(host_status(exc)) from None
         if point.tag == IO_REPARSE_TAG_SYMLINK and not self.volume.developer_mode:
-            check_privilege("SeCreateSymbolicLinkPrivilege")
+            check_privilege(thread.effective_token(), "SeCreateSymbolicLinkPrivilege")
         existing = self.volume.reparse.get(host)
         if existing is not None and existing.tag != point.tag:
             raise NtError(NTSTATUS.IO_REPARSE_TAG_MISMATCH)

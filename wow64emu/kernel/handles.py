@@ -61,6 +61,16 @@ HANDLE_ATTRIBUTES = OBJ_PROTECT_CLOSE | OBJ_INHERIT
 T = TypeVar("T")
 
 
+# The two low bits of a handle are the caller's (OBJ_HANDLE_TAGBITS): a lookup ignores them, as Windows' does
+# (advapi32 tags the handles of HKEY_CLASSES_ROOT's merged view with bit 1).
+HANDLE_TAG_BITS = 0x3
+
+
+def _slot(handle: int) -> int:
+    """The table's key of a handle value: 64 bits, the tag bits cleared."""
+    return handle & 0xFFFFFFFFFFFFFFFF & ~HANDLE_TAG_BITS
+
+
 def is_pseudo_handle(handle: int) -> bool:
     return (handle & 0xFFFFFFFFFFFFFFFF) in PSEUDO_HANDLES
 
@@ -199,7 +209,7 @@ class HandleTable:
 
     def entry(self, handle: int) -> HandleEntry:
         """The entry of a handle; STATUS_INVALID_HANDLE for a value that names nothing."""
-        entry = self._entries.get(handle & 0xFFFFFFFFFFFFFFFF)
+        entry = self._entries.get(_slot(handle))
         if entry is None:
             raise NtError(NTSTATUS.INVALID_HANDLE)
         return entry
@@ -230,7 +240,7 @@ class HandleTable:
 
     def close(self, handle: int) -> None:
         """Close a handle: STATUS_HANDLE_NOT_CLOSABLE when it is protected from close."""
-        key = handle & 0xFFFFFFFFFFFFFFFF
+        key = _slot(handle)
         entry = self.entry(key)
         if entry.attributes & OBJ_PROTECT_CLOSE:
             raise NtError(NTSTATUS.HANDLE_NOT_CLOSABLE)
@@ -254,7 +264,7 @@ class HandleTable:
 
     def lookup(self, handle: int) -> KernelObject | None:
         """The object behind a handle, if any, without a status: for traces."""
-        entry = self._entries.get(handle & 0xFFFFFFFFFFFFFFFF)
+        entry = self._entries.get(_slot(handle))
         return entry.obj if entry else None
 
     def objects(self) -> list[KernelObject]:
@@ -262,7 +272,7 @@ class HandleTable:
         return [e.obj for e in self._entries.values()]
 
     def __contains__(self, handle: int) -> bool:
-        return (handle & 0xFFFFFFFFFFFFFFFF) in self._entries
+        return _slot(handle) in self._entries
 
     def __len__(self) -> int:
         return len(self._entries)

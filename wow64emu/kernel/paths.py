@@ -67,7 +67,6 @@ DRIVE_PREFIXES = ("\\??\\", "\\dosdevices\\", "\\global??\\")
 SYSROOT = Path(os.path.realpath(Path(__file__).parents[1] / "sysroot" / "Windows"))
 _SYSTEM_FOLDERS = {"SYSTEM32": "System32", "SYSWOW64": "SysWOW64"}  # upcased name -> the sysroot's folder
 _PRIVATE_FOLDER = "SYSTEM VOLUME INFORMATION"  # the system's own: the registry and the reparse points
-STANDARD_FOLDERS = {upcase(n): n for n in ("Program Files", "Program Files (x86)")}  # made when first named
 _INVALID_CHARS = frozenset('<>:"|?*/\\') | frozenset(chr(c) for c in range(0x20))
 
 
@@ -191,8 +190,6 @@ def _resolve(drive: Path, name: str, base: HostPath | None, links: _Links | None
         check_component(part)
     if start == drive and parts and upcase(parts[0]) == _PRIVATE_FOLDER:
         raise NtError(NTSTATUS.ACCESS_DENIED)
-    if start == drive and parts:
-        _standard_folder(drive, parts[0])
     if is_system(start):
         folder, *above = start.relative_to(SYSROOT).parts
         host, shown = _overlay(drive, folder, [*above, *parts], links)
@@ -207,19 +204,6 @@ def _resolve(drive: Path, name: str, base: HostPath | None, links: _Links | None
             host, shown = _walk(drive, start, parts, links)
     nt_name = nt_prefix + "\\" + "\\".join(shown)
     return HostPath(host, nt_name, host.exists(), host.is_dir(), trailing and bool(parts))
-
-
-def _standard_folder(drive: Path, name: str) -> None:
-    """C:\\Program Files and C:\\Program Files (x86) are on every Windows C: drive: the first time a name leads
-    through one the drive lacks, it is made on the host (a listing of C:\\ shows them from then on)."""
-    folder = STANDARD_FOLDERS.get(upcase(name))
-    if folder is None or INDEX.find(drive, folder) is not None:
-        return
-    try:
-        os.mkdir(drive / folder)
-    except FileExistsError:
-        return
-    INDEX.added(drive / folder)
 
 
 def _system_folder(parts: list[str]) -> str | None:

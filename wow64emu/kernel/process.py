@@ -109,7 +109,7 @@ class Process(KernelObject):
         self.affinity = AFFINITY_MASK  # the processors its threads may run on
         self.cookie = secrets.randbits(32) | 1  # nonzero, fixed for the life of the process
         self.hard_error_mode = HARD_ERROR_MODE_DEFAULT
-        self.token = Token()
+        self.token = Token(elevated=system.elevated)
         # Exceptions: ntdll!KiUserExceptionDispatcher (64-bit), set when the system DLLs are mapped; what ended the
         # process if an exception did; the tracer of exception events, if any.
         self.user_exception_dispatcher = 0
@@ -320,7 +320,7 @@ def _set_priority_class(caller: Thread, handle: int, data: bytes) -> None:
         raise NtError(NTSTATUS.INVALID_PARAMETER)
     process = reference(caller, handle, Process)
     if priority_class == PROCESS_PRIORITY_CLASS_REALTIME:
-        check_privilege("SeIncreaseBasePriorityPrivilege")
+        check_privilege(caller.effective_token(), "SeIncreaseBasePriorityPrivilege")
     process.priority_class = priority_class
     for thread in process.threads:
         thread.priority = thread.base_priority

@@ -22,6 +22,9 @@ registry_info.py. Choices where Windows is subtle, following its order of checks
   STATUS_NOTIFY_CLEANUP when the handle closes first. A synchronous one waits in the scheduler, which ends the run
   at once when no other thread could change the key (Windows would hang). APC routines are not called (no APCs
   are delivered in this kernel). NtNotifyChangeMultipleKeys takes one subordinate key at most, as Windows does.
+- A handle of the 32-bit view (KEY_WOW64_32KEY: every 32-bit caller's, and a 64-bit caller's that asks for it)
+  enumerates without the `Wow6432Node` subkey (regredirect.hides), renumbered so that the view's i-th subkey has
+  index i, and NtQueryKey's SubKeys leaves it out too.
 - NtFlushKey has nothing to do: each call that changes the registry is its own committed transaction.
 """
 
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import logging
 import struct
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..nt import layouts as L
@@ -55,9 +59,11 @@ from .registry_keys import (
     REG_NOTIFY_CHANGE_NAME,
     KeyObject,
     Notification,
+    Resolved,
     granted_by_security,
 )
-from .regredirect import RULES_VISTA, RULES_WIN7, VIEW_64, Rule, opened_name
+from .regredirect import NODE, RULES_VISTA, RULES_WIN7, VIEW_64, Rule, hides, opened_name, view_of
+from .regvirtual import virtualized
 from .sync import EVENT_MODIFY_STATE, EventObject
 from .waits import WaitBlock, block
 
@@ -158,8 +164,11 @@ class RegistryServices:
                 raise NtError(NTSTATUS.OBJECT_TYPE_MISMATCH)
             if name.startswith("\\"):
                 raise NtError(NTSTATUS.OBJECT_PATH_SYNTAX_BAD)
-            record = root.record()
-            given, target, _ = opened_name((root.path, root.view), name, desired, VIEW_64, self._rules)
+            record, path = root.record(), root.path
+            real = self.registry.store.key(root.real_id) if root.real_id is not None else None
+            if real is not None:  # a virtualized handle: names below it are the real key's (regvirtual.py)
+                record, path = real, self.registry.store.path(real.id)
+            given, target, _ = opened_name((path, root.view), name, desired, VIEW_64, self._rules)
             if upcase(target) != upcase(given):
                 return self.registry.resolve(None, target, open_link)
             return self.registry.resolve(record, name, open_link)
@@ -171,8 +180,34 @@ class RegistryServices:
             raise NtError(NTSTATUS.OBJECT_NAME_NOT_FOUND if found is None else NTSTATUS.OBJECT_TYPE_MISMATCH)
         return self.registry.resolve(None, opened_name(None, name, desired, VIEW_64, self._rules)[1], open_link)
 
-    def _insert(self, thread: Thread, handle_out: int, key_id: int, desired: int, attributes: int) -> None:
-        obj = self.registry.key_object(key_id, desired)
+    def _where(self, thread: Thread, oa: CapturedAttributes, open_link: bool, desired: int,
+               create: bool) -> tuple[Resolved, int | None]:
+        """_resolve, then UAC virtualization (regvirtual.py): where the open or create goes, and the real key a
+        virtualized handle reads the values its copy lacks from."""
+        token = thread.effective_token()
+        if not token.virtualization:
+            return self._resolve(thread, oa, open_link, desired), None
+        try:
+            real = self._resolve(thread, oa, open_link, desired)
+        except NtError:
+            root = thread.process.handles.get(oa.root_directory, KeyObject) if oa.root_directory else None
+            given = f"{root.path}\\{oa.name}" if root is not None else oa.name or ""
+            found = virtualized(self.registry, thread, given, None, desired, 0, create)
+            if found is None:
+                raise
+            return found
+        store = self.registry.store
+        full = store.path(real.key.id) if real.key is not None else (
+            f"{store.path(real.parent.id)}\\{real.name}" if real.parent is not None else "")
+        security = store.path(real.key.id if real.key is not None else real.parent.id) if full else ""
+        found = virtualized(self.registry, thread, full, real, desired,
+                            granted_by_security(security, token.elevated), create)
+        return found if found is not None else (real, None)
+
+    def _insert(self, thread: Thread, handle_out: int, key_id: int, desired: int, attributes: int,
+                real_id: int | None = None) -> None:
+        obj = self.registry.key_object(key_id, desired, thread.effective_token().elevated)
+        obj.real_id = real_id
         handle = insert_handle(thread.process.handles, obj, desired, attributes & OBJ_INHERIT)
         thread.process.memory.write_u64(handle_out, handle)
 
@@ -183,10 +218,10 @@ class RegistryServices:
             raise NtError(NTSTATUS.PRIVILEGE_NOT_HELD)  # SeBackupPrivilege: no standard user holds it
         oa = self._capture(thread, handle_out, oa_address)
         open_link = bool(oa.attributes & OBJ_OPENLINK or options & REG_OPTION_OPEN_LINK)
-        where = self._resolve(thread, oa, open_link, desired)
+        where, real_id = self._where(thread, oa, open_link, desired, create=False)
         if where.key is None:
             raise NtError(NTSTATUS.OBJECT_NAME_NOT_FOUND)
-        self._insert(thread, handle_out, where.key.id, desired, oa.attributes)
+        self._insert(thread, handle_out, where.key.id, desired, oa.attributes, real_id)
         return NTSTATUS.SUCCESS
 
     def NtOpenKey(self, thread: Thread, KeyHandle: int, DesiredAccess: int, ObjectAttributes: int) -> int:
@@ -209,7 +244,7 @@ class RegistryServices:
         class_name = read_unicode(memory, Class) if Class else ""
         link = CreateOptions & REG_OPTION_CREATE_LINK
         open_link = bool(oa.attributes & OBJ_OPENLINK or CreateOptions & (REG_OPTION_OPEN_LINK | link))
-        where = self._resolve(thread, oa, open_link, DesiredAccess)
+        where, real_id = self._where(thread, oa, open_link, DesiredAccess, create=True)
         if where.key is not None:
             if link:
                 raise NtError(NTSTATUS.OBJECT_NAME_COLLISION)
@@ -219,7 +254,7 @@ class RegistryServices:
             assert parent is not None
             store = self.registry.store
             needed = KEY_CREATE_SUB_KEY | (KEY_CREATE_LINK if link else 0)
-            if needed & ~granted_by_security(store.path(parent.id)):
+            if needed & ~granted_by_security(store.path(parent.id), thread.effective_token().elevated):
                 raise NtError(NTSTATUS.ACCESS_DENIED)
             if len(where.name) > MAX_COMPONENT or where.depth + 1 > MAX_DEPTH:
                 raise NtError(NTSTATUS.INVALID_PARAMETER)
@@ -229,7 +264,7 @@ class RegistryServices:
             key_id = store.create(parent.id, where.name, class_name, volatile=volatile, link=bool(link)).id
             disposition = REG_CREATED_NEW_KEY
             self.registry.changed(parent.id, REG_NOTIFY_CHANGE_NAME)
-        self._insert(thread, KeyHandle, key_id, DesiredAccess, oa.attributes)
+        self._insert(thread, KeyHandle, key_id, DesiredAccess, oa.attributes, real_id)
         if Disposition:
             memory.write_u32(Disposition, disposition)
         return NTSTATUS.SUCCESS
@@ -311,6 +346,8 @@ class RegistryServices:
         key, record = self._key(thread, KeyHandle, KEY_QUERY_VALUE)
         name = _value_name(memory, ValueName)
         value = self.registry.store.value(record.id, name)
+        if value is None and key.real_id is not None:  # a virtualized handle: the real key's (regvirtual.py)
+            value = self.registry.store.value(key.real_id, name)
         if value is None:
             raise NtError(NTSTATUS.OBJECT_NAME_NOT_FOUND)
         answer = value_information(KeyValueInformationClass, value)
@@ -362,10 +399,18 @@ class RegistryServices:
 
     # ---- keys -------------------------------------------------------------------------------------------------
 
+    def _hidden(self, key: KeyObject, record: KeyRecord) -> KeyRecord | None:
+        """The subkey the handle's view leaves out of enumerations (regredirect.hides), if the key has one."""
+        if not record.subkeys or not hides(NODE, view_of(key.view, VIEW_64)):
+            return None
+        return self.registry.store.child(record.id, NODE)
+
     def NtQueryKey(self, thread: Thread, KeyHandle: int, KeyInformationClass: int, KeyInformation: int, Length: int,
                    ResultLength: int) -> int:
         free = KeyInformationClass in (R.KeyNameInformation, R.KeyHandleTagsInformation)
         key, record = self._key(thread, KeyHandle, 0 if free else KEY_QUERY_VALUE)
+        if KeyInformationClass in (R.KeyFullInformation, R.KeyCachedInformation) and self._hidden(key, record):
+            record = replace(record, subkeys=record.subkeys - 1)
         answer = key_information(KeyInformationClass, record, key.path, enumerating=False)
         return _write_answer(thread.process.memory, answer, KeyInformation, Length, ResultLength)
 
@@ -374,7 +419,11 @@ class RegistryServices:
         key, record = self._key(thread, KeyHandle, KEY_ENUMERATE_SUB_KEYS)
         if KeyInformationClass > R.KeyLayerInformation:
             raise NtError(NTSTATUS.INVALID_PARAMETER)
-        subkey = self.registry.store.subkey_at(record.id, Index) if Index < record.subkeys else None
+        store = self.registry.store
+        hidden = self._hidden(key, record)
+        if hidden is not None and Index >= store.rank(record.id, hidden.name):
+            Index += 1  # the view's i-th subkey: no gap where the hidden one is
+        subkey = store.subkey_at(record.id, Index) if Index < record.subkeys else None
         if subkey is None:
             raise NtError(NTSTATUS.NO_MORE_ENTRIES)
         answer = key_information(KeyInformationClass, subkey, "", enumerating=True)

@@ -173,7 +173,6 @@ MACHINE: list[tuple[str, Values]] = [
      _windows_current_version(_PROGRAM_FILES_X86)),
     (f"{SOFTWARE}\\Classes\\CLSID", {}),
     (f"{SOFTWARE}\\Classes\\Interface", {}),
-    (f"{SOFTWARE}\\WOW6432Node\\Classes\\CLSID", {}),
     # the 32-bit views of the redirected class keys (kernel/regredirect.py): the redirector opens below them
     (f"{SOFTWARE}\\Classes\\WOW6432Node\\CLSID", {}),
     (f"{SOFTWARE}\\Classes\\WOW6432Node\\Interface", {}),
@@ -206,6 +205,12 @@ MACHINE: list[tuple[str, Values]] = [
     (f"{USER}\\Volatile Environment", {}),
 ]
 
+# Stable links of a fresh machine: (path, target). The 32-bit view's classes under HKLM\SOFTWARE\WOW6432Node are
+# those under HKLM\SOFTWARE\Classes\Wow6432Node, where the redirector puts the 32-bit class keys.
+MACHINE_LINKS: list[tuple[str, str]] = [
+    (f"{SOFTWARE}\\WOW6432Node\\Classes", f"{SOFTWARE}\\Classes\\Wow6432Node"),
+]
+
 # Keys Windows makes at boot, volatile: (path, link target or None).
 BOOT: list[tuple[str, str | None]] = [
     (f"{MACHINE_KEY}\\SYSTEM\\CurrentControlSet", CONTROL_SET),
@@ -219,6 +224,10 @@ def seed_machine(store: RegistryStore) -> None:
         key = store.create_path(path)
         for name, (value_type, data) in values.items():
             store.set_value(key.id, name, value_type, data)
+    for path, target in MACHINE_LINKS:
+        parent_path, _, name = path.rpartition("\\")
+        key = store.create(store.create_path(parent_path).id, name, link=True)
+        store.set_value(key.id, LINK_VALUE, *link(target))
 
 
 def seed_boot(store: RegistryStore) -> None:

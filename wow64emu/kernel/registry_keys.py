@@ -21,7 +21,8 @@ STATUS_OBJECT_NAME_NOT_FOUND, more than MAX_LINKS links in one lookup STATUS_NAM
 Security: the emulated user is a standard user (token.py). Everything under its own hive
 (`\\REGISTRY\\USER\\<SID>` and `<SID>_Classes`) grants KEY_ALL_ACCESS; every other key grants KEY_READ only
 (the machine's keys and `.DEFAULT`), so creating or writing there is STATUS_ACCESS_DENIED, as on Windows without
-elevation (no UAC registry virtualization).
+elevation (no UAC registry virtualization). An elevated administrator's token (`--elevated`) is
+granted KEY_ALL_ACCESS everywhere.
 """
 
 from __future__ import annotations
@@ -75,8 +76,10 @@ REG_LEGAL_CHANGE_FILTER = 0xF | REG_NOTIFY_THREAD_AGNOSTIC
 _USER_HIVES = (upcase(USER), upcase(USER + "_Classes"))
 
 
-def granted_by_security(path: str) -> int:
-    """What the key's security grants the emulated user (see the module docstring)."""
+def granted_by_security(path: str, elevated: bool) -> int:
+    """What the key's security grants the emulated user, elevated or not (see the module docstring)."""
+    if elevated:
+        return KEY_ALL_ACCESS
     up = upcase(path)
     if any(up == hive or up.startswith(hive + "\\") for hive in _USER_HIVES):
         return KEY_ALL_ACCESS
@@ -138,11 +141,12 @@ class KeyObject(KernelObject):
 
     type_name = "Key"
 
-    def __init__(self, registry: Registry, kcb: KeyControlBlock, view: int) -> None:
+    def __init__(self, registry: Registry, kcb: KeyControlBlock, view: int, elevated: bool) -> None:
         self.registry = registry
         self.kcb = kcb
         self.view = view & KEY_WOW64_RES  # KEY_WOW64_64KEY / KEY_WOW64_32KEY as the opener passed them
-        self.access_limit = granted_by_security(self.path)
+        self.access_limit = granted_by_security(self.path, elevated)
+        self.real_id: int | None = None  # a virtualized handle's real key, for the values its copy lacks
 
     @property
     def key_id(self) -> int:
@@ -208,12 +212,13 @@ class Registry:
             self._store.close()
             self._store = None
 
-    def key_object(self, key_id: int, view: int) -> KeyObject:
+    def key_object(self, key_id: int, view: int, elevated: bool = False) -> KeyObject:
+        """A key object for a new handle; `elevated`: the opener's token is an elevated administrator's."""
         kcb = self._kcbs.get(key_id)
         if kcb is None:
             kcb = KeyControlBlock(key_id)
             self._kcbs[key_id] = kcb
-        return KeyObject(self, kcb, view)
+        return KeyObject(self, kcb, view, elevated)
 
     # ---- names ------------------------------------------------------------------------------------------------
 

@@ -232,6 +232,11 @@ class RegistryStore:
         rows = self._at(key_id, index, "k", f"SELECT {_KEY_COLUMNS}, upname FROM keys WHERE parent = ?", "upname")
         return KeyRecord(*rows[:-1]) if rows else None
 
+    def rank(self, key_id: int, name: str) -> int:
+        """How many subkeys of the key come before `name` in the registry's order."""
+        return self._conn.execute("SELECT count(*) FROM keys WHERE parent = ? AND upname < ?",
+                                  (key_id, upcase(name))).fetchone()[0]
+
     def value_at(self, key_id: int, index: int) -> ValueRecord | None:
         """The index-th value in the order the values were made."""
         rows = self._at(key_id, index, "v", "SELECT name, type, data, seq FROM vals WHERE key = ?", "seq")

@@ -152,6 +152,14 @@ def logical_name(stored: str, rules: tuple[Rule, ...] = RULES_WIN7) -> str:
     return stored
 
 
+def hides(child: str, view: int) -> bool:
+    """Whether an enumeration in `view` leaves out the subkey `child`: the 32-bit view never lists a `Wow6432Node`
+    (under a redirected key its handle is to that node already; under a shared one, such as the Classes roots, the
+    node is the 32-bit copies' store, which that view reaches by the redirected names only). One rule for the
+    kernel's NtEnumerateKey and NtQueryKey and for `wow64emu reg /reg:32`."""
+    return view == VIEW_32 and upcase(child) == upcase(NODE)
+
+
 def why(name: str, rules: tuple[Rule, ...] = RULES_WIN7) -> str:
     """The reason a trace gives for a rewrite: the table's key that decides for `name`."""
     rule = rule_for(name, rules)

@@ -54,6 +54,7 @@ class System:
         self.ctrl_pending: int | None = None  # a console control event the scheduler has yet to deliver
         self._ctrl_taken = -INTERRUPT_AGAIN  # when the guest last took a Ctrl-C (time.monotonic())
         self._next_id = FIRST_CLIENT_ID
+        self.elevated = False  # --elevated: each process's token an elevated administrator's (token.py)
 
     def new_id(self) -> int:
         """A process or thread id never given before in this System."""

@@ -100,7 +100,7 @@ def _set_priority(caller: Thread, handle: int, data: bytes) -> None:
     if not 0 < priority <= HIGH_PRIORITY:
         raise NtError(NTSTATUS.INVALID_PARAMETER)
     if priority >= LOW_REALTIME_PRIORITY:
-        check_privilege("SeIncreaseBasePriorityPrivilege")
+        check_privilege(caller.effective_token(), "SeIncreaseBasePriorityPrivilege")
     reference(caller, handle, Thread).priority = priority
 
 

@@ -8,6 +8,7 @@ time, zero a poll. A delay or wait really takes its time on the host: the thread
 
 from __future__ import annotations
 
+import logging
 import os
 import struct
 import time as _time
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from ..emu.memory import AddressSpace
     from .system import System
     from .threadobject import Thread
+
+log = logging.getLogger(__name__)
 
 QPC_FREQUENCY = 10_000_000  # Windows 10 on current hardware: 10 MHz
 EPOCH_1601_TO_1970 = 116_444_736_000_000_000  # 100 ns intervals
@@ -113,14 +116,16 @@ class TimeServices:
     def NtSetSystemTime(self, thread: Thread, SystemTime: int, PreviousTime: int) -> int:
         """Setting the clock needs SeSystemtimePrivilege, which the emulated standard user's token lacks: the
         pointers are probed (STATUS_ACCESS_VIOLATION), then the call is STATUS_PRIVILEGE_NOT_HELD. The host's
-        clock is never the guest's to set."""
+        clock is never the guest's to set: for an elevated administrator's token, which holds the privilege, the
+        call is STATUS_NOT_IMPLEMENTED, with a log line."""
         memory = thread.process.memory
         if SystemTime:
             memory.probe(SystemTime, 8)
         if PreviousTime:
             memory.probe(PreviousTime, 8, write=True)
-        check_privilege("SeSystemtimePrivilege")
-        raise NtError(NTSTATUS.NOT_IMPLEMENTED)  # not reached: no token of this emulator holds the privilege
+        check_privilege(thread.effective_token(), "SeSystemtimePrivilege")
+        log.warning("NtSetSystemTime: the clock is the host's, which the guest may not set")
+        raise NtError(NTSTATUS.NOT_IMPLEMENTED)
 
     def NtDelayExecution(self, thread: Thread, Alertable: int, DelayInterval: int) -> int:
         """Alertable or not, no APC is queued to end the delay early (APCs are not emulated)."""

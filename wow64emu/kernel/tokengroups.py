@@ -3,6 +3,8 @@
 A standard user logged on at the console of a Windows 10 machine that is in no domain: Everyone, BUILTIN\\Users,
 INTERACTIVE, CONSOLE LOGON, Authenticated Users, This Organization, Local account, the logon session's SID, LOCAL,
 NTLM Authentication (each mandatory and enabled), and the medium integrity label, in the order Windows lists them.
+An elevated administrator's token (`--elevated`) also has "Local account and member of Administrators group" and
+BUILTIN\\Administrators (enabled, the latter the default owner), and the high integrity label.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from ..nt.process import SID_AND_ATTRIBUTES
 if TYPE_CHECKING:
     from .token import Token
 
-SE_GROUP_MANDATORY, SE_GROUP_ENABLED_BY_DEFAULT, SE_GROUP_ENABLED = 0x1, 0x2, 0x4
+SE_GROUP_MANDATORY, SE_GROUP_ENABLED_BY_DEFAULT, SE_GROUP_ENABLED, SE_GROUP_OWNER = 0x1, 0x2, 0x4, 0x8
 SE_GROUP_LOGON_ID = 0xC0000000
 ENABLED_GROUP = SE_GROUP_MANDATORY | SE_GROUP_ENABLED_BY_DEFAULT | SE_GROUP_ENABLED
 LOGON_SESSION = 0x3A2F1  # the low part of the logon session's LUID, S-1-5-5-0-<it>
@@ -26,10 +28,16 @@ def _sid(authority: int, *sub_authorities: int) -> bytes:
             + struct.pack(f"<{len(sub_authorities)}I", *sub_authorities))
 
 
-def user_groups(integrity: bytes, integrity_attributes: int) -> list[tuple[bytes, int]]:
-    """(SID, attributes) of each group of the user's token."""
+ADMINISTRATORS_SID = _sid(5, 32, 544)  # BUILTIN\Administrators
+
+
+def user_groups(integrity: bytes, integrity_attributes: int, administrator: bool = False) -> list[tuple[bytes, int]]:
+    """(SID, attributes) of each group of the user's token (an elevated administrator's with `administrator`)."""
+    admin = [(_sid(5, 114), ENABLED_GROUP),                            # Local account and member of Administrators
+             (ADMINISTRATORS_SID, ENABLED_GROUP | SE_GROUP_OWNER)] if administrator else []
     return [
         (_sid(1, 0), ENABLED_GROUP),                                    # Everyone
+        *admin,
         (_sid(5, 32, 545), ENABLED_GROUP),                              # BUILTIN\Users
         (_sid(5, 4), ENABLED_GROUP),                                    # INTERACTIVE
         (_sid(2, 1), ENABLED_GROUP),                                    # CONSOLE LOGON

@@ -1,8 +1,10 @@
 """The privileges a token holds and which are enabled, and its TokenPrivileges answer (the service that changes
 them is privileges.py's NtAdjustPrivilegesToken).
 
-The emulated standard user's token holds the five privileges of token.USER_PRIVILEGES, SeChangeNotifyPrivilege
-enabled by default and the others disabled, as a non-elevated Windows 10 token.
+The emulated standard user's token holds the five privileges of USER_PRIVILEGES, SeChangeNotifyPrivilege enabled
+by default and the others disabled, as a non-elevated Windows 10 token. An elevated administrator's (`--elevated`)
+holds the 24 of ADMIN_PRIVILEGES, SeChangeNotifyPrivilege, SeImpersonatePrivilege and SeCreateGlobalPrivilege
+enabled by default, as `whoami /priv` lists them in an elevated Windows 10 console.
 """
 
 from __future__ import annotations
@@ -17,10 +19,20 @@ if TYPE_CHECKING:
 
 # Windows' privilege LUIDs (the low part; the high part is 0), as advapi32's LookupPrivilegeValue gives them.
 PRIVILEGE_LUIDS = {
-    "SeShutdownPrivilege": 19, "SeChangeNotifyPrivilege": 23, "SeUndockPrivilege": 25,
-    "SeIncreaseWorkingSetPrivilege": 33, "SeTimeZonePrivilege": 34,
+    "SeIncreaseQuotaPrivilege": 5, "SeSecurityPrivilege": 8, "SeTakeOwnershipPrivilege": 9,
+    "SeLoadDriverPrivilege": 10, "SeSystemProfilePrivilege": 11, "SeSystemtimePrivilege": 12,
+    "SeProfileSingleProcessPrivilege": 13, "SeIncreaseBasePriorityPrivilege": 14, "SeCreatePagefilePrivilege": 15,
+    "SeBackupPrivilege": 17, "SeRestorePrivilege": 18, "SeShutdownPrivilege": 19, "SeDebugPrivilege": 20,
+    "SeSystemEnvironmentPrivilege": 22, "SeChangeNotifyPrivilege": 23, "SeRemoteShutdownPrivilege": 24,
+    "SeUndockPrivilege": 25, "SeManageVolumePrivilege": 28, "SeImpersonatePrivilege": 29,
+    "SeCreateGlobalPrivilege": 30, "SeIncreaseWorkingSetPrivilege": 33, "SeTimeZonePrivilege": 34,
+    "SeCreateSymbolicLinkPrivilege": 35, "SeDelegateSessionUserImpersonatePrivilege": 36,
 }
-ENABLED_BY_DEFAULT = frozenset({"SeChangeNotifyPrivilege"})
+# The privileges a standard user's token holds on Windows 10; an elevated administrator's holds them all.
+USER_PRIVILEGES = frozenset({"SeShutdownPrivilege", "SeChangeNotifyPrivilege", "SeUndockPrivilege",
+                             "SeIncreaseWorkingSetPrivilege", "SeTimeZonePrivilege"})
+ADMIN_PRIVILEGES = frozenset(PRIVILEGE_LUIDS)
+ENABLED_BY_DEFAULT = frozenset({"SeChangeNotifyPrivilege", "SeImpersonatePrivilege", "SeCreateGlobalPrivilege"})
 LUID_AND_ATTRIBUTES = struct.Struct("<IiI")  # LowPart, HighPart, Attributes
 
 

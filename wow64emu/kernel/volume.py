@@ -16,6 +16,13 @@ host's user write bit, for files). The rest lives here, for the life of the proc
   file stays visible, and opens of it fail with STATUS_DELETE_PENDING.
 - The reparse points (junctions, symbolic links; reparse.py), which outlive the process in the drive's own store:
   a file with one has FILE_ATTRIBUTE_REPARSE_POINT and its tag; deleting or renaming the file takes it along.
+
+A fresh Windows 10 C: drive has its standard folders (STANDARD_FOLDERS): the volume makes on the host those the
+drive lacks (matching names in any case) when it is set up, so each run starts with them. C:\\Windows,
+C:\\Program Files and C:\\Program Files (x86) are protected (PROTECTED_FOLDERS): their security lets a standard user
+read them and nothing more, so only an elevated administrator's token may create, write, delete or rename there
+(`write_denied`); C:\\Windows\\Temp lets users create and write files. The shipped system DLLs
+(C:\\Windows\\System32 and SysWOW64 of the sysroot) are read-only for every token.
 """
 
 from __future__ import annotations
@@ -25,13 +32,17 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..nt.status import NTSTATUS
-from .dirindex import INDEX
+from .dirindex import INDEX, upcase
 from .errors import NtError
 from .hostfiles import HostFiles
 from .paths import HostPath, host_status, is_system, system_volume_name
 from .reparse import FILE_ATTRIBUTE_REPARSE_POINT, ReparseStore
+
+if TYPE_CHECKING:
+    from .token import Token
 
 SYSTEM_VOLUME = "\\Device\\HarddiskVolume3"  # the NT device of the C: drive
 
@@ -49,6 +60,46 @@ FILE_ATTRIBUTE_VALID_SET_FLAGS = 0x000031A7  # what FileBasicInformation may set
 CLUSTER = 4096  # NTFS' default cluster: AllocationSize is EndOfFile rounded up to it
 FILETIME_UNIX_EPOCH = 116444736000000000  # 100-ns intervals from 1601-01-01 to 1970-01-01
 _WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+
+USER_NAME = "User"  # the token's user (GetUserName) and its profile folder, C:\Users\User
+# The folders of a fresh Windows 10 C: drive that programs and the default environment's variables name
+# (loader/environment.py; tests/test_environment.py checks that each folder a variable names is here).
+STANDARD_FOLDERS = (
+    "Program Files\\Common Files", "Program Files (x86)\\Common Files", "ProgramData",
+    f"Users\\{USER_NAME}\\AppData\\Local\\Temp", f"Users\\{USER_NAME}\\AppData\\Roaming", "Users\\Public",
+    f"Users\\{USER_NAME}\\AppData\\Local\\Microsoft\\WindowsApps",
+    "Windows\\Temp",
+)
+
+
+# Upcased names: the folders a standard user may not change, and the one below them where it may create files.
+PROTECTED_FOLDERS = frozenset({"WINDOWS", "PROGRAM FILES", "PROGRAM FILES (X86)"})
+USERS_WRITE_BELOW = ("WINDOWS", "TEMP")
+
+
+def make_standard_folders(drive: Path) -> None:
+    """Make each standard folder the drive lacks, walking each name's components as Windows matches them (a
+    user's `program files` is the folder itself, and nothing is made beside it). A drive folder that does not exist
+    yet is made (as the registry's database would make it); a drive that is a file gets nothing."""
+    try:
+        drive.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return
+    for folder in STANDARD_FOLDERS:
+        here = drive
+        for part in folder.split("\\"):
+            found = INDEX.find(here, part)
+            if found is None:
+                try:
+                    os.mkdir(here / part)
+                except FileExistsError:
+                    pass
+                else:
+                    INDEX.added(here / part)
+                found = part
+            here = here / found
+            if not here.is_dir():
+                break  # a file of that name: the drive is the user's
 
 
 def filetime(ns: int) -> int:
@@ -102,6 +153,7 @@ class Volume:
 
     def __init__(self, root: Path, files: HostFiles | None = None) -> None:
         self.root = Path(os.path.realpath(root))
+        make_standard_folders(self.root)
         self.files = files if files is not None else HostFiles()  # the host descriptors of the open files
         self._nodes: dict[Path, FileNode] = {}
         self._extra: dict[Path, _Extra] = {}
@@ -246,6 +298,22 @@ class Volume:
     def has_open_below(self, directory: Path) -> bool:
         """Whether a file or directory inside `directory` is open (it may then not be renamed)."""
         return any(directory in host.parents for host in self._nodes)
+
+    def is_protected(self, host: Path) -> bool:
+        """Whether `host` is a protected folder or below one (C:\\Windows\\Temp's contents are not)."""
+        if is_system(host):
+            return True
+        try:
+            parts = [upcase(p) for p in host.relative_to(self.root).parts]
+        except ValueError:
+            return False
+        if not parts or parts[0] not in PROTECTED_FOLDERS:
+            return False
+        return not (len(parts) > len(USERS_WRITE_BELOW) and tuple(parts[:2]) == USERS_WRITE_BELOW)
+
+    def write_denied(self, host: Path, token: Token) -> bool:
+        """Whether the token may not create, change, delete or rename `host` (see the module docstring)."""
+        return is_system(host) or (not token.elevated and self.is_protected(host))
 
     def check_deletable(self, host: Path) -> None:
         """The statuses with which NTFS refuses to mark a file or directory for deletion."""

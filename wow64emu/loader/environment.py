@@ -21,24 +21,13 @@ from collections.abc import Iterable, Iterator
 
 from ..kernel.registry_defaults import COMPUTER_NAME
 from ..kernel.sysinfo import PROCESSOR_LEVEL, PROCESSOR_REVISION, PROCESSORS
+from ..kernel.volume import USER_NAME
 
-USER_NAME = "User"  # the token's user, as advapi32's GetUserName names it
 PROFILE = "C:\\Users\\" + USER_NAME
 WINDOWS = "C:\\Windows"
 PROGRAM_FILES = "C:\\Program Files"
 PROGRAM_FILES_X86 = "C:\\Program Files (x86)"
 CURRENT_DIRECTORY = "C:\\"  # the first process's (RTL_USER_PROCESS_PARAMETERS.CurrentDirectory)
-
-# The folders the default environment names, outside the system folders: they must exist on C: at start.
-FOLDERS: tuple[str, ...] = (
-    "C:\\ProgramData",
-    PROGRAM_FILES, PROGRAM_FILES + "\\Common Files",
-    PROGRAM_FILES_X86, PROGRAM_FILES_X86 + "\\Common Files",
-    "C:\\Users\\Public",
-    PROFILE, PROFILE + "\\AppData\\Roaming", PROFILE + "\\AppData\\Local", PROFILE + "\\AppData\\Local\\Temp",
-    PROFILE + "\\AppData\\Local\\Microsoft\\WindowsApps",
-)
-
 
 def processor_identifier() -> str:
     """PROCESSOR_IDENTIFIER from the family, model and stepping the kernel reports."""

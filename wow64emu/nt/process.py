@@ -178,6 +178,8 @@ TokenImpersonationLevel = 9
 TokenSessionId = 12
 TokenElevationType = 18
 TokenElevation = 20
+TokenVirtualizationAllowed = 23
+TokenVirtualizationEnabled = 24
 TokenIntegrityLevel = 25
 TokenIsAppContainer = 29
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..kernel.dirindex import upcase
 from ..kernel.registry_defaults import LINK_VALUE, USER
 from ..kernel.registry_store import REGISTRY_FILE, REGISTRY_FOLDER, KeyRecord, RegistryStore, ValueRecord
-from ..kernel.regredirect import NODE, VIEW_32, VIEW_64, stored_name
+from ..kernel.regredirect import VIEW_64, hides, stored_name
 
 # abbreviation -> (full name, NT name)
 ROOTS = {
@@ -106,7 +106,7 @@ class Hive:
         if record is None:
             return
         for sub in self.store.subkeys(record.id):
-            if self.view == VIEW_32 and upcase(sub.name) == upcase(NODE):
+            if hides(sub.name, self.view):
                 continue
             child = key.child(sub.name)
             opened = self.find(child)
