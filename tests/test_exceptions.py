@@ -46,13 +46,27 @@ def test_every_fault_kind_reaches_a_vectored_handler_the_same_in_both_widths(tmp
         ("privileged_hlt", "code=0xc0000096 flags=0x00000000 parameters=0"),
         ("assertion", "code=0xc0000420 flags=0x00000000 parameters=0"),
         ("bad_selector", "code=0xc0000005 flags=0x00000000 parameters=2 info0=0x00000000 info1=-1"),
+        # a #DE is a divide by zero only when the divisor (register or memory) is zero, else an integer overflow
+        ("divide_overflow", "code=0xc0000095 flags=0x00000000 parameters=0"),  # INT32_MIN / -1
+        ("divide_overflow_native", "code=0xc0000095 flags=0x00000000 parameters=0"),  # INT64_MIN / -1 in x64
+        ("divide_overflow16", "code=0xc0000095 flags=0x00000000 parameters=0"),
+        ("divide_overflow8", "code=0xc0000095 flags=0x00000000 parameters=0"),
+        ("divide_unsigned_overflow", "code=0xc0000095 flags=0x00000000 parameters=0"),  # 2^32 / 1
+        ("divide_high_byte_zero", "code=0xc0000094 flags=0x00000000 parameters=0"),  # div ch, ch = 0, cl = 0xff
+        ("divide_memory_zero", "code=0xc0000094 flags=0x00000000 parameters=0"),
+        ("divide_memory_overflow", "code=0xc0000095 flags=0x00000000 parameters=0"),
+        # port I/O at CPL 3
+        ("privileged_in", "code=0xc0000096 flags=0x00000000 parameters=0"),
+        ("privileged_out", "code=0xc0000096 flags=0x00000000 parameters=0"),
+        ("privileged_ins", "code=0xc0000096 flags=0x00000000 parameters=0"),  # [edi] unwritable: still privileged
+        ("privileged_outs", "code=0xc0000096 flags=0x00000000 parameters=0"),
     ]:
-        assert f"{site}:\n  {record}\n{at_site}" in out
+        assert f"{site}:\n  {record}\n{at_site}" in out, site
     # A single step is reported after the instruction, where the thread goes on.
     assert ("single_step:\n  code=0x80000004 flags=0x00000000 parameters=0\n"
             "  address at the site=0 pc at the site=0 pc after it=1\n  returned=0x00001234\n") in out
     # The handler added first runs first; the continue handlers run after each continued exception.
-    assert "vectored handlers: first called 10 times, the sites' 10, continue handlers 10\nremove: 101\n" in out
+    assert "vectored handlers: first called 22 times, the sites' 22, continue handlers 22\nremove: 101\n" in out
     assert "write to a read-only page:\n  info0=1 info1 is the page=1\n  written=42\n" in out
     assert "execute a page without execute rights:\n  info0=8 address is the page=1\n  returned to the caller\n" in out
     assert ("RaiseException:\n  code=0xe0000001 flags=0x00000000 parameters=3 info0=0x00000001 info1=0x00000002\n"
@@ -67,8 +81,14 @@ def test_every_fault_kind_reaches_a_vectored_handler_the_same_in_both_widths(tmp
             "NtSetContextThread bad handle: status=0xc0000008\n") in out
     assert ("RtlCaptureStackBackTrace: at least 3 frames=1 in backtrace3, backtrace2, backtrace1=1 hash is their "
             "sum=1\n") in out
-    assert ("DBG_PRINTEXCEPTION_C: length=17 text=to the debugger\nDBG_PRINTEXCEPTION_C: length=23 text=wide, to the "
-            "debugger\nOutputDebugString returned\n") in out
+    # OutputDebugStringW: DBG_PRINTEXCEPTION_WIDE_C (the wide string and its ANSI form), then the ANSI exception
+    assert ("DBG_PRINTEXCEPTION_C: length=17 text=to the debugger\n"
+            "DBG_PRINTEXCEPTION_WIDE_C: length=23 text=wide, to the debugger\n  ANSI length=23 text=wide, to the "
+            "debugger\nDBG_PRINTEXCEPTION_C: length=23 text=wide, to the debugger\nOutputDebugString returned\n") in out
+    # The x87 state, MXCSR and XMM registers in the CONTEXT (the i386 one: FloatSave and ExtendedRegisters), and a
+    # handler's changes to ST0 and XMM0 in the registers after NtContinue.
+    assert ("floating point in the CONTEXT:\n  control=0x0000027f top=7 mxcsr=0x00001f80 ST0 in use=1 ST0 is 1.0=1 "
+            "XMM0 all ones=1 both forms agree=1\n  after: XMM0=0x12345678 ST0 as a float=0x40000000\n") in out
     assert "NtContinue NULL: status=0xc0000005\n" in out
     assert "NtRaiseException 16 parameters: status=0xc000000d\n" in out
     assert out.endswith("top-level filter:\n  code=0xc0000005 flags=0x00000000 parameters=2 info0=0x00000000 "
@@ -91,6 +111,20 @@ def test_32bit_seh_frames_see_an_i386_context_and_unwind(tmp_path: Path) -> None
     # An exception inside a handler reaches that handler again with EXCEPTION_NESTED_CALL.
     assert "the nested exception reached the handler with EXCEPTION_NESTED_CALL\n" in out
     assert out.endswith("0x00009abc\ndone\n")
+
+
+def test_a_handler_raising_while_unwound_collides_with_the_next_unwind_in_32bit_code(tmp_path: Path) -> None:
+    """The inner handler raises while RtlUnwind runs it; the outer handler catches that exception too and unwinds
+    again: that unwind meets the first at the inner handler's registration (ExceptionCollidedUnwind) and goes past it,
+    rather than calling the inner handler again, forever."""
+    status, out, _ = run("seh.exe", "collided", root=tmp_path)
+    assert (status, out) == (0, "returned inner handler: code=0xc0000005 flags=0x00000000\n"
+                                "outer handler: code=0xc0000005 flags=0x00000000\n"
+                                "inner handler: code=0xc0000005 flags=0x00000002\n"
+                                "inner handler: code=0xe0000066 flags=0x00000000\n"
+                                "outer handler: code=0xe0000066 flags=0x00000000\n"
+                                "  unwound: fs:[0] is the outer frame=1\n"
+                                "0x00004321\nfs:[0] restored=1\n")
 
 
 def test_into_is_an_integer_overflow_reported_after_the_instruction(tmp_path: Path) -> None:
@@ -129,7 +163,13 @@ def test_64bit_frames_are_found_through_pdata_and_unwound(tmp_path: Path) -> Non
                    "registers the unwind restored (of 0x3f): 0x0000003f\n"
                    "epilog_step returned 0x80000004\n"  # an exception inside an epilog
                    "try_except_nested returned filter faults\n"
-                   "filter of the nested exception: EXCEPTION_NESTED_CALL=1 info0=1\n0xc0000005\ndone\n")
+                   "filter of the nested exception: EXCEPTION_NESTED_CALL=1 info0=1\n0xc0000005\n"
+                   # a __finally that raises while the unwind to the __except runs it: the unwind of that exception
+                   # collides with the first at its RtlpExecuteHandlerForUnwind, calls the interrupted frame's handler
+                   # again from the next scope (the outer __finally) and goes on to the __except; the dispatch of the
+                   # new exception took the same way, so it is not a nested one
+                   "collided_unwind returned filter: code=0xc0000005 flags=0x00000000\n__finally raises: abnormal=1\n"
+                   "filter: code=0xe0000065 flags=0x00000000\n__finally: abnormal=1\n0xe0000065\ndone\n")
 
 
 def test_a_64bit_exception_no_frame_handles_walks_the_whole_stack_and_ends_the_process(tmp_path: Path) -> None:

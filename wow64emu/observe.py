@@ -122,7 +122,8 @@ class Observers:
 
 # Where each ntdll calls a handler, found in the bytes of the function that does: (export, call instruction).
 _HANDLER_CALLS = {
-    64: (("RtlpExecuteHandlerForException", b"\x41\xff\x51\x30"), ("RtlpCallVectoredHandler", b"\xff\xd0")),
+    64: (("RtlpExecuteHandlerForException", b"\x41\xff\x51\x30"), ("RtlpExecuteHandlerForUnwind", b"\x41\xff\x51\x30"),
+         ("RtlpCallVectoredHandler", b"\xff\xd0")),
     32: (("RtlpExecuteHandlerForException", b"\xff\xd1"), ("RtlpCallVectoredHandler", b"\xff\xd0")),
 }
 _FRAME_DISPOSITIONS = {0: "ExceptionContinueExecution", 1: "ExceptionContinueSearch", 2: "ExceptionNestedException",

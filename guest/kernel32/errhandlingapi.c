@@ -102,31 +102,34 @@ UINT WINAPI SetErrorMode(UINT uMode)
 
 /* OutputDebugStringA raises DBG_PRINTEXCEPTION_C with the string's length (terminator included) and address, which
  * a debugger would print; with none, the vectored handlers see it, then the frame of raise_debug_print catches it
- * and OutputDebugStringA returns, as Windows' __try/__except does. */
+ * and OutputDebugStringA returns, as Windows' __try/__except does. OutputDebugStringW (Windows 10) first raises
+ * DBG_PRINTEXCEPTION_WIDE_C with four parameters, the wide string's length and address then its ANSI conversion's
+ * (lengths with the terminator): a debugger that takes it prints the wide text; with none the same frame catches it,
+ * and OutputDebugStringA raises the ANSI one. */
 EXCEPTION_DISPOSITION __cdecl debug_print_caught(EXCEPTION_RECORD *record, PVOID frame, CONTEXT *context,
                                                 PVOID dispatcher_context)
 {
     (void)frame;
     (void)context;
     (void)dispatcher_context;
-    if (record->ExceptionCode == DBG_PRINTEXCEPTION_C && !(record->ExceptionFlags & EXCEPTION_UNWIND))
+    if ((record->ExceptionCode == DBG_PRINTEXCEPTION_C || record->ExceptionCode == DBG_PRINTEXCEPTION_WIDE_C)
+        && !(record->ExceptionFlags & EXCEPTION_UNWIND))
         return ExceptionContinueExecution;
     return ExceptionContinueSearch;
 }
 
 #ifdef _WIN64
 /* A frame whose unwind info names debug_print_caught as its handler, as a compiler's __try would. */
-void raise_debug_print(const ULONG_PTR *arguments);
+void raise_debug_print(DWORD code, DWORD count, const ULONG_PTR *arguments);
 __asm__(".text\n"
         ".seh_proc raise_debug_print\n"
         "raise_debug_print:\n"
         "    subq $0x28, %rsp\n"
         "    .seh_stackalloc 0x28\n"
         "    .seh_endprologue\n"
-        "    movq %rcx, %r9\n"
-        "    movl $2, %r8d\n"
+        "    movq %r8, %r9\n"
+        "    movl %edx, %r8d\n"
         "    xorl %edx, %edx\n"
-        "    movl $0x40010006, %ecx\n"
         "    call RaiseException\n"
         "    nop\n"
         "    addq $0x28, %rsp\n"
@@ -135,14 +138,14 @@ __asm__(".text\n"
         ".seh_endproc\n");
 #else
 /* A registration on the fs:[0] chain around the raise, as a compiler's __try would make. */
-static void raise_debug_print(const ULONG_PTR *arguments)
+static void raise_debug_print(DWORD code, DWORD count, const ULONG_PTR *arguments)
 {
     NT_SEH_FRAME frame;
 
     frame.Next = nt_current_teb()->ExceptionList;
     frame.Handler = (PEXCEPTION_ROUTINE)debug_print_caught;
     nt_current_teb()->ExceptionList = &frame;
-    RaiseException(DBG_PRINTEXCEPTION_C, 0, 2, arguments);
+    RaiseException(code, 0, count, arguments);
     nt_current_teb()->ExceptionList = frame.Next;
 }
 #endif
@@ -157,20 +160,29 @@ VOID WINAPI OutputDebugStringA(LPCSTR lpOutputString)
         length++;
     arguments[0] = length + 1;
     arguments[1] = (ULONG_PTR)text;
-    raise_debug_print(arguments);
+    raise_debug_print(DBG_PRINTEXCEPTION_C, 2, arguments);
 }
 
-/* The wide string as ANSI (code page 1252), through OutputDebugStringA. Windows 10 first
- * raises DBG_PRINTEXCEPTION_WIDE_C for a debugger that understands it; with none, this is what it comes to. */
+/* The ANSI conversion is in code page 1252, at most 1023 characters, as the A function gets it. */
 VOID WINAPI OutputDebugStringW(LPCWSTR lpOutputString)
 {
+    static const WCHAR empty[1];
+    const WCHAR *wide = lpOutputString ? lpOutputString : empty;
+    ULONG_PTR arguments[4];
     char text[1024];
-    ULONG i = 0;
+    ULONG length = 0, i = 0;
 
-    for (; lpOutputString && lpOutputString[i] && i < sizeof text - 1; i++)
+    while (wide[length])
+        length++;
+    for (; i < length && i < sizeof text - 1; i++)
         ;
-    nls_unicode_to_ansi(lpOutputString, i, text);
+    nls_unicode_to_ansi(wide, i, text);
     text[i] = 0;
+    arguments[0] = length + 1;
+    arguments[1] = (ULONG_PTR)wide;
+    arguments[2] = i + 1;
+    arguments[3] = (ULONG_PTR)text;
+    raise_debug_print(DBG_PRINTEXCEPTION_WIDE_C, 4, arguments);
     OutputDebugStringA(text);
 }
 

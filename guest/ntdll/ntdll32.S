@@ -124,19 +124,25 @@ _RtlRaiseException@4:
 
 /* EXCEPTION_DISPOSITION rtl_execute_handler(record, frame, context, dispatcher_context, handler), cdecl: calls
  * handler(record, frame, context, dispatcher_context) inside a registration of its own, so that an exception
- * raised by the handler is seen as nested (rtl_nested_handler). The handler may be cdecl or stdcall: the stack is
+ * raised by the handler is seen as nested (rtl_nested_handler). rtl_execute_unwind_handler does the same for an
+ * unwind (RtlUnwind), with rtl_unwind_handler guarding the call. The handler may be cdecl or stdcall: the stack is
  * restored from ebp. ebx, esi and edi are kept whatever the handler does. */
         .p2align 4, 0x90
+        .globl  _rtl_execute_unwind_handler
+_rtl_execute_unwind_handler:
+        mov     eax, offset _rtl_unwind_handler
+        jmp     1f
         .globl  _rtl_execute_handler, _RtlpExecuteHandlerForException
 _rtl_execute_handler:
 _RtlpExecuteHandlerForException:
-        push    ebp
+        mov     eax, offset _rtl_nested_handler
+1:      push    ebp
         mov     ebp, esp
         push    ebx
         push    esi
         push    edi
-        push    dword ptr [ebp + 12]        /* the frame whose handler runs, for rtl_nested_handler */
-        push    offset _rtl_nested_handler
+        push    dword ptr [ebp + 12]        /* the frame whose handler runs, for the guarding handler */
+        push    eax
         push    dword ptr fs:[0]
         mov     dword ptr fs:[0], esp
         push    dword ptr [ebp + 20]
@@ -168,6 +174,23 @@ _rtl_nested_handler:
         mov     ecx, [ecx + 8]
         mov     [edx], ecx
         mov     eax, 2                      /* ExceptionNestedException */
+1:      ret
+
+/* The handler of rtl_execute_unwind_handler's registration: another unwind reaching it collides with the one whose
+ * handler runs (a handler that raised an exception while unwinding, caught further out): it answers
+ * ExceptionCollidedUnwind with that frame in dispatcher_context->RegistrationPointer, and RtlUnwind goes on past
+ * the frame rather than calling its handler again. An exception being dispatched passes it. */
+        .p2align 4, 0x90
+_rtl_unwind_handler:
+        mov     ecx, [esp + 4]
+        mov     eax, 1                      /* ExceptionContinueSearch */
+        test    dword ptr [ecx + 4], 6      /* EXCEPTION_UNWINDING | EXCEPTION_EXIT_UNWIND */
+        jz      1f
+        mov     ecx, [esp + 8]
+        mov     edx, [esp + 16]
+        mov     ecx, [ecx + 8]
+        mov     [edx], ecx
+        mov     eax, 3                      /* ExceptionCollidedUnwind */
 1:      ret
 
 /* VOID RtlUnwind(TargetFrame, TargetIp, ExceptionRecord, ReturnValue): seh32.c unwinds the fs:[0] chain up to

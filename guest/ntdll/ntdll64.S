@@ -154,6 +154,24 @@ RtlpExecuteHandlerForException:
         .seh_handler rtl_nested_handler64, @except, @unwind
         .seh_endproc
 
+/* EXCEPTION_DISPOSITION RtlpExecuteHandlerForUnwind(record, frame, context, dispatcher_context): the same for an
+ * unwind handler (RtlUnwindEx), in a frame whose own handler (rtl_unwind_handler64, unwind64.c) makes another unwind
+ * or dispatch that passes it a collided unwind. */
+        .p2align 4, 0x90
+        .globl  RtlpExecuteHandlerForUnwind
+        .seh_proc RtlpExecuteHandlerForUnwind
+RtlpExecuteHandlerForUnwind:
+        sub     rsp, 0x28
+        .seh_stackalloc 0x28
+        .seh_endprologue
+        mov     [rsp + 0x20], r9
+        call    [r9 + 0x30]                 /* LanguageHandler */
+        nop
+        add     rsp, 0x28
+        ret
+        .seh_handler rtl_unwind_handler64, @except, @unwind
+        .seh_endproc
+
 /* PVOID rtl_call_consolidate(CONTEXT *context rcx, PVOID (*callback)(EXCEPTION_RECORD *) rdx, record r8): the
  * callback of a STATUS_UNWIND_CONSOLIDATE unwind (a C++ catch block), called on a frame that unwinds to the
  * context the unwind reached: its non-volatile registers pushed from the context, a machine frame with its Rip and

@@ -21,6 +21,8 @@ typedef struct {
 
 EXCEPTION_DISPOSITION rtl_execute_handler(PEXCEPTION_RECORD record, NT_SEH_FRAME *frame, PCONTEXT context,
                                           seh_dispatcher_context *dc, PEXCEPTION_ROUTINE handler);
+EXCEPTION_DISPOSITION rtl_execute_unwind_handler(PEXCEPTION_RECORD record, NT_SEH_FRAME *frame, PCONTEXT context,
+                                                 seh_dispatcher_context *dc, PEXCEPTION_ROUTINE handler);
 
 /* Whether a registration can be trusted, per the stack limits of the TEB. */
 static BOOLEAN frame_valid(NT_TEB *teb, NT_SEH_FRAME *frame)
@@ -95,7 +97,9 @@ WORD NTAPI RtlCaptureStackBackTrace(DWORD FramesToSkip, DWORD FramesToCapture, P
 }
 
 /* RtlUnwind's work (ntdll32.S holds the entry, which keeps the registers and returns ReturnValue): each handler
- * from fs:[0] up to target (all of them when target is NULL) is called with EXCEPTION_UNWINDING and unlinked. */
+ * from fs:[0] up to target (all of them when target is NULL) is called with EXCEPTION_UNWINDING and unlinked. A
+ * handler that raises an exception while unwinding leaves this unwind under way; when another one reaches the
+ * registration it runs in, that unwind collides (rtl_unwind_handler) and goes on past the handler's frame. */
 void rtl_unwind(NT_SEH_FRAME *target, PEXCEPTION_RECORD record, PVOID address)
 {
     NT_TEB *teb = nt_current_teb();
@@ -121,7 +125,7 @@ void rtl_unwind(NT_SEH_FRAME *target, PEXCEPTION_RECORD record, PVOID address)
             rtl_raise_nested(STATUS_INVALID_UNWIND_TARGET, record);
         if (!left-- || !frame_valid(teb, frame))
             rtl_raise_nested(STATUS_BAD_STACK, record);
-        disposition = rtl_execute_handler(record, frame, &context, &dc, frame->Handler);
+        disposition = rtl_execute_unwind_handler(record, frame, &context, &dc, frame->Handler);
         if (disposition == ExceptionCollidedUnwind && dc.RegistrationPointer)
             frame = dc.RegistrationPointer;
         else if (disposition != ExceptionContinueSearch)

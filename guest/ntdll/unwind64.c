@@ -14,7 +14,12 @@
  *   into ExceptionNestedException. A frame outside the stack, or misaligned, ends the walk with
  *   EXCEPTION_STACK_INVALID.
  * - RtlUnwindEx calls the unwind handlers of the frames up to the target frame (EXCEPTION_UNWINDING, and
- *   EXCEPTION_TARGET_UNWIND at the target), then resumes the target frame at TargetIp with Rax = ReturnValue.
+ *   EXCEPTION_TARGET_UNWIND at the target), then resumes the target frame at TargetIp with Rax = ReturnValue. Each
+ *   runs through RtlpExecuteHandlerForUnwind, whose own handler (rtl_unwind_handler64) answers a later unwind or
+ *   dispatch that reaches its frame (a __finally raised an exception, or jumped out with longjmp) with
+ *   ExceptionCollidedUnwind and the DISPATCHER_CONTEXT of the unwind it interrupted: that unwind or dispatch then
+ *   goes on from the interrupted one's frame, whose handler it calls again (EXCEPTION_COLLIDED_UNWIND for an unwind;
+ *   its ScopeIndex says which scopes are done), instead of walking back through the frames that unwind already ran.
  */
 #define _NTSYSTEM_                                  /* winnt.h declares ntdll's functions without dllimport */
 #define _CRTIMP                                     /* and excpt.h __C_specific_handler, which is ntdll's too */
@@ -64,6 +69,8 @@ static dynamic_table dynamic_tables[MAX_DYNAMIC_TABLES];
 
 EXCEPTION_DISPOSITION RtlpExecuteHandlerForException(PEXCEPTION_RECORD record, PVOID frame, PCONTEXT context,
                                                      PDISPATCHER_CONTEXT dc);
+EXCEPTION_DISPOSITION RtlpExecuteHandlerForUnwind(PEXCEPTION_RECORD record, PVOID frame, PCONTEXT context,
+                                                  PDISPATCHER_CONTEXT dc);
 
 static void copy_context(CONTEXT *to, const CONTEXT *from)
 {
@@ -389,6 +396,26 @@ static BOOLEAN frame_valid(DWORD64 frame, DWORD64 low, DWORD64 high)
     return frame >= low && frame < high && !(frame & 7);
 }
 
+/* After ExceptionCollidedUnwind: `dc` holds the interrupted unwind's DISPATCHER_CONTEXT. `at` becomes the context of
+ * the frame whose handler that unwind was running, `caller` the context of its caller (both may be one buffer, which
+ * ends as the caller's: a dispatch keeps no CONTEXT more on the stack for this). */
+static void take_over_collided(const DISPATCHER_CONTEXT *dc, CONTEXT *at, CONTEXT *caller)
+{
+    PVOID data;
+    DWORD64 frame;
+
+    copy_context(at, dc->ContextRecord);
+    if (caller != at)
+        copy_context(caller, at);
+    if (dc->FunctionEntry)
+        RtlVirtualUnwind(UNW_FLAG_NHANDLER, dc->ImageBase, dc->ControlPc, dc->FunctionEntry, caller, &data, &frame,
+                         NULL);
+    else {
+        caller->Rip = *(DWORD64 *)caller->Rsp;
+        caller->Rsp += 8;
+    }
+}
+
 /* ---- dispatch --------------------------------------------------------------------------------------------- */
 
 BOOLEAN rtl_dispatch_frames(PEXCEPTION_RECORD record, PCONTEXT context)
@@ -408,7 +435,7 @@ BOOLEAN rtl_dispatch_frames(PEXCEPTION_RECORD record, PCONTEXT context)
             record->ExceptionFlags |= EXCEPTION_STACK_INVALID;
             return FALSE;
         }
-        if (handler) {
+        while (handler) {
             DWORD64 frame = dc.EstablisherFrame;
             dc.ContextRecord = &walk;
             dc.LanguageHandler = handler;
@@ -417,8 +444,14 @@ BOOLEAN rtl_dispatch_frames(PEXCEPTION_RECORD record, PCONTEXT context)
                 record->ExceptionFlags &= ~EXCEPTION_NESTED_CALL;
                 nested = 0;
             }
+            if (disposition == ExceptionCollidedUnwind) {   /* over an unwind under way: on from its frame */
+                take_over_collided(&dc, &walk, &walk);
+                handler = dc.LanguageHandler;
+                continue;
+            }
             if (rtl_handler_answer(record, disposition, dc.EstablisherFrame, &nested))
                 return TRUE;
+            handler = NULL;
         }
         if (walk.Rsp >= high)
             break;
@@ -439,6 +472,28 @@ EXCEPTION_DISPOSITION rtl_nested_handler64(PEXCEPTION_RECORD record, PVOID frame
         return ExceptionContinueSearch;
     dc->EstablisherFrame = running->EstablisherFrame;
     return ExceptionNestedException;
+}
+
+/* The handler of RtlpExecuteHandlerForUnwind's frame (ntdll64.S): an unwind or a dispatch reaching it collides with
+ * the unwind whose handler runs there, and gets that unwind's DISPATCHER_CONTEXT (from [frame + 0x20]) but its own
+ * TargetIp. */
+EXCEPTION_DISPOSITION rtl_unwind_handler64(PEXCEPTION_RECORD record, PVOID frame, PCONTEXT context,
+                                           PDISPATCHER_CONTEXT dc)
+{
+    DISPATCHER_CONTEXT *running = *(DISPATCHER_CONTEXT **)((char *)frame + 0x20);
+
+    (void)record;
+    (void)context;
+    dc->ControlPc = running->ControlPc;
+    dc->ImageBase = running->ImageBase;
+    dc->FunctionEntry = running->FunctionEntry;
+    dc->EstablisherFrame = running->EstablisherFrame;
+    dc->ContextRecord = running->ContextRecord;
+    dc->LanguageHandler = running->LanguageHandler;
+    dc->HandlerData = running->HandlerData;
+    dc->HistoryTable = running->HistoryTable;
+    dc->ScopeIndex = running->ScopeIndex;
+    return ExceptionCollidedUnwind;
 }
 
 /* ---- unwinding ---------------------------------------------------------------------------------------------- */
@@ -513,7 +568,7 @@ VOID NTAPI RtlUnwindEx(PVOID TargetFrame, PVOID TargetIp, PEXCEPTION_RECORD Exce
             rtl_raise_nested(STATUS_BAD_STACK, ExceptionRecord);
         if (target && dc.EstablisherFrame > target)
             rtl_raise_nested(STATUS_INVALID_UNWIND_TARGET, ExceptionRecord);
-        if (handler) {
+        while (handler) {
             EXCEPTION_DISPOSITION disposition;
             if (dc.EstablisherFrame == target)
                 ExceptionRecord->ExceptionFlags |= EXCEPTION_TARGET_UNWIND;
@@ -522,11 +577,18 @@ VOID NTAPI RtlUnwindEx(PVOID TargetFrame, PVOID TargetIp, PEXCEPTION_RECORD Exce
             dc.ContextRecord = ContextRecord;
             dc.LanguageHandler = handler;
             dc.HistoryTable = HistoryTable;
-            disposition = RtlpExecuteHandlerForException(ExceptionRecord, (PVOID)dc.EstablisherFrame,
-                                                          ContextRecord, &dc);
+            disposition = RtlpExecuteHandlerForUnwind(ExceptionRecord, (PVOID)dc.EstablisherFrame, ContextRecord,
+                                                      &dc);
             ExceptionRecord->ExceptionFlags &= ~(EXCEPTION_TARGET_UNWIND | EXCEPTION_COLLIDED_UNWIND);
+            if (disposition == ExceptionCollidedUnwind) {   /* another unwind was under way: on from its frame */
+                take_over_collided(&dc, ContextRecord, &next);
+                handler = dc.LanguageHandler;
+                ExceptionRecord->ExceptionFlags |= EXCEPTION_COLLIDED_UNWIND;
+                continue;
+            }
             if (disposition != ExceptionContinueSearch)
                 rtl_raise_nested(STATUS_INVALID_DISPOSITION, ExceptionRecord);
+            handler = NULL;
         }
         if (dc.EstablisherFrame == target)
             break;

@@ -20,6 +20,7 @@
         .set CTX_EFLAGS, 0xC0
         .set CTX_ESP,    0xC4
         .set CTX_SEGSS,  0xC8
+        .set CTX_EXTENDED, 0xCC     /* ExtendedRegisters: the FXSAVE image (16-byte aligned: the area is a page's) */
         .set CTX_FARPTR, 0x2CC      /* 6 bytes after the WOW64_CONTEXT: {Eip, 0x23} for the way back */
         .set TEB64_TLS_CPURESERVED, 0x1488
         .set CPU_FLAGS, -4          /* the CPU area's Flags, before its WOW64_CONTEXT */
@@ -83,13 +84,15 @@ CpupResetToConsistentState:
         and     byte ptr [r13 + CPU_FLAGS], ~CPU_RESET_STATE
         jmp     RunSimulatedCode
 
-/* Starts (or restarts after a context change) 32-bit code from the whole WOW64_CONTEXT, with iretq.
+/* Starts (or restarts after a context change) 32-bit code from the whole WOW64_CONTEXT, with iretq; the x87 state,
+ * MXCSR and XMM0-7 come from its ExtendedRegisters.
  * Entered in 64-bit mode with rsp = the thread's 64-bit stack and GS base = TEB64. */
         .p2align 4
         .globl RunSimulatedCode
 RunSimulatedCode:
         mov     r13, gs:[TEB64_TLS_CPURESERVED]
         add     r13, 4
+        fxrstor [r13 + CTX_EXTENDED]
         mov     r14, rsp
         mov     eax, 0x2B
         mov     ds, ax

@@ -17,9 +17,10 @@ end the process with the code; so does an exception whose frame cannot be writte
 from __future__ import annotations
 
 import struct
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ..emu.cpu.backend import CS32, CS64, Fault, FaultKind
+from ..emu.cpu.backend import CS32, CS64, Access, Fault, FaultKind
 from ..errors import CommitLimitReached, GuestFault
 from ..nt.exceptions import (
     CONTEXT64_CONTROL,
@@ -34,9 +35,12 @@ from ..nt.exceptions import (
     Context,
     context_ex,
     overlay,
+    x87_image,
+    x87_registers,
 )
 from ..nt.exceptions import ExceptionRecord as Record
 from ..nt.status import NTSTATUS
+from .decode import MAX_INSTRUCTION, divisor_is_zero, is_port_string_input, is_privileged
 from .errors import NtError
 from .othercontext import other_context, set_other_context
 from .stack import grow
@@ -57,19 +61,13 @@ _EFLAGS_USER = 0x2C0DD7  # what a CONTEXT may set: arithmetic flags, TF, DF, OF,
 _EFLAGS_ALWAYS = 0x202  # IF and the reserved bit
 _DISPATCH_EFLAGS = 0x202  # the dispatcher starts with TF and DF clear
 _FASTFAIL, _ASSERTION, _DEBUG_SERVICE = 0x29, 0x2C, 0x2D
-# Opcodes (after prefixes) a user-mode #GP comes from when the instruction is privileged: hlt, cli, sti, in, out,
-# ins, outs; and after 0F: the descriptor-table and control/debug-register instructions, clts, invd, wbinvd, wrmsr,
-# rdmsr, sysret, sysexit.
-_PRIVILEGED = {0xF4, 0xFA, 0xFB, 0xE4, 0xE5, 0xE6, 0xE7, 0xEC, 0xED, 0xEE, 0xEF, 0x6C, 0x6D, 0x6E, 0x6F}
-_PRIVILEGED_0F = {0x00, 0x01, 0x06, 0x07, 0x08, 0x09, 0x20, 0x21, 0x22, 0x23, 0x30, 0x32, 0x35}
-_PREFIXES = {0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65, 0x66, 0x67, 0xF0, 0xF2, 0xF3}
-_CONTEXT_REGS = (*GPRS64, "rip", "eflags", "cs", "ds", "es", "fs", "gs", "ss", "mxcsr")
-_RESUME_REGS = (*GPRS64, "rip", "eflags", "mxcsr")
+_CONTEXT_REGS = (*GPRS64, "rip", "eflags", "cs", "ds", "es", "fs", "gs", "ss", "mxcsr", "fpcw", "fpsw", "fptag")
+_RESUME_REGS = (*GPRS64, "rip", "eflags", "mxcsr", "fpcw", "fpsw", "fptag")
 
 
 class CpuContext:
     """Reads a thread's whole register state as a Context, and makes a Context the registers the thread resumes
-    with: one batch of integer registers and one of XMM registers each way."""
+    with: one batch of integer registers, one of XMM registers and one of x87 registers each way."""
 
     def __init__(self, cpu: CpuBackend, wow64: bool) -> None:
         self.cpu = cpu
@@ -77,11 +75,14 @@ class CpuContext:
         self._read = cpu.registers(_CONTEXT_REGS)
         self._write = cpu.registers(_RESUME_REGS)
         self._vectors = cpu.vectors()
+        self._x87 = cpu.x87()
 
     def capture(self) -> Context:
         values = self._read.read()
         regs = dict(zip(_CONTEXT_REGS, values, strict=True))
-        return Context(regs, self._vectors.read(), regs.pop("mxcsr"))
+        x87 = x87_image(regs.pop("fpcw") & 0xFFFF, regs.pop("fpsw") & 0xFFFF, regs.pop("fptag") & 0xFFFF,
+                        self._x87.read())
+        return Context(regs, self._vectors.read(), regs.pop("mxcsr"), x87=x87)
 
     def resume(self, ctx: Context) -> int:
         """Load the registers of `ctx` (its mode from SegCs); returns where the CPU goes on."""
@@ -89,8 +90,10 @@ class CpuContext:
         cs = CS32 if self.wow64 and r["cs"] & 0xFFF8 == CS32 & 0xFFF8 else CS64
         rip = r["rip"] & (0xFFFFFFFF if cs == CS32 else 0xFFFFFFFFFFFFFFFF)
         eflags = (r["eflags"] & _EFLAGS_USER) | _EFLAGS_ALWAYS
-        self._write.write([*(r[g] for g in GPRS64), rip, eflags, ctx.mxcsr & 0xFFBF])
+        control, status, tag, registers = x87_registers(ctx.x87)
+        self._write.write([*(r[g] for g in GPRS64), rip, eflags, ctx.mxcsr & 0xFFBF, control, status, tag])
         self._vectors.write(ctx.xmm)
+        self._x87.write(registers)
         return self.cpu.resume_at(rip, cs)
 
 
@@ -112,33 +115,52 @@ def merge(current: Context, given: Context) -> Context:
             if name != "rsp":
                 regs[name] = given.regs[name]
     if flags & CONTEXT64_FLOATING_POINT == CONTEXT64_FLOATING_POINT:
-        return Context(regs, given.xmm, given.mxcsr)
-    return Context(regs, current.xmm, current.mxcsr)
+        return Context(regs, given.xmm, given.mxcsr, x87=given.x87)
+    return replace(current, regs=regs)
 
 
 # ---- faults ---------------------------------------------------------------------------------------------------
 
-def _privileged(process: Process, pc: int) -> bool:
-    """Whether the instruction at pc is one user mode may not run (a #GP there is STATUS_PRIVILEGED_INSTRUCTION)."""
+def _code(process: Process, pc: int) -> bytes | None:
+    """The bytes of the instruction at pc (the CPU has just run it: they are there, or the page went since)."""
     try:
-        code = process.memory.peek(pc, 15)
+        return process.memory.peek(pc, MAX_INSTRUCTION)
     except GuestFault:
-        return False
-    i = 0
-    while i < 14 and (code[i] in _PREFIXES or (0x40 <= code[i] <= 0x4F and process.cpu.bitness() == 64)):
-        i += 1
-    if code[i] == 0x0F:
-        return code[i + 1] in _PRIVILEGED_0F
-    return code[i] in _PRIVILEGED
+        return None
+
+
+def _privileged(process: Process, fault: Fault) -> bool:
+    """Whether the instruction at pc is one user mode may not run (a #GP there is STATUS_PRIVILEGED_INSTRUCTION)."""
+    code = _code(process, fault.pc)
+    return code is not None and is_privileged(code, process.cpu.bitness_of(fault.cs))
+
+
+def _port_string_input(process: Process, fault: Fault) -> bool:
+    """Whether a page fault is that of an `ins` (decode.py)."""
+    code = _code(process, fault.pc)
+    return code is not None and is_port_string_input(code, process.cpu.bitness_of(fault.cs))
+
+
+def _divide_code(process: Process, fault: Fault) -> int:
+    """A #DE: a divide by zero, or an integer overflow when the divisor is not zero (decode.py)."""
+    code = _code(process, fault.pc)
+    if code is None:
+        return NTSTATUS.INTEGER_DIVIDE_BY_ZERO
+    regs = context_io(process).capture().regs
+    bases = {"fs": process.cpu.register("fs_base"), "gs": process.cpu.register("gs_base")}
+    zero = divisor_is_zero(code, fault.pc, process.cpu.bitness_of(fault.cs), regs, bases, process.memory.read)
+    return NTSTATUS.INTEGER_DIVIDE_BY_ZERO if zero else NTSTATUS.INTEGER_OVERFLOW
 
 
 def record_of(process: Process, fault: Fault) -> tuple[Record, int]:
     """The EXCEPTION_RECORD of a fault, and the Rip its CONTEXT gets."""
     kind, pc = fault.kind, fault.pc
     if kind is FaultKind.PAGE:
+        if fault.access is Access.WRITE and _port_string_input(process, fault):
+            return Record(NTSTATUS.PRIVILEGED_INSTRUCTION, 0, pc, []), pc
         return Record(NTSTATUS.ACCESS_VIOLATION, 0, pc, [fault.access.value, fault.address]), pc
     if kind is FaultKind.DIVIDE:
-        return Record(NTSTATUS.INTEGER_DIVIDE_BY_ZERO, 0, pc, []), pc
+        return Record(_divide_code(process, fault), 0, pc, []), pc
     if kind is FaultKind.OVERFLOW:
         return Record(NTSTATUS.INTEGER_OVERFLOW, 0, pc, []), fault.resume
     if kind is FaultKind.BREAKPOINT:  # the kernel moves Rip back onto the int3: a handler skips it itself
@@ -147,7 +169,7 @@ def record_of(process: Process, fault: Fault) -> tuple[Record, int]:
         return Record(NTSTATUS.SINGLE_STEP, 0, fault.resume, []), fault.resume
     if kind is FaultKind.INVALID_OPCODE:
         return Record(NTSTATUS.ILLEGAL_INSTRUCTION, 0, pc, []), pc
-    if kind is FaultKind.GENERAL_PROTECTION and _privileged(process, pc):
+    if kind is FaultKind.GENERAL_PROTECTION and _privileged(process, fault):
         return Record(NTSTATUS.PRIVILEGED_INSTRUCTION, 0, pc, []), pc
     if kind is FaultKind.INTERRUPT and fault.vector == _ASSERTION:
         return Record(NTSTATUS.ASSERTION_FAILURE, 0, pc, []), pc
@@ -233,7 +255,7 @@ class ExceptionDispatch:
             return
         entry = dict(r)
         entry.update(rsp=base, rip=process.user_exception_dispatcher, cs=CS64, eflags=_DISPATCH_EFLAGS)
-        thread.resume = Context(entry, ctx.xmm, ctx.mxcsr)
+        thread.resume = replace(ctx, regs=entry)
         if tracer is not None:
             params = ", ".join(f"0x{p:x}" for p in record.params)
             tracer.emit("kernel", "dispatch", f"first chance: EXCEPTION_RECORD {{code 0x{record.code:08X} "

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..emu.memory import PAGE, PAGE_GUARD, MemType, Prot
 from ..nt import teb as S
-from ..nt.exceptions import CONTEXT_I386
+from ..nt.exceptions import CONTEXT_I386, EXTENDED_REGISTERS32, X87_DEFAULT, X87_SIZE
 from ..nt.process import TEB64_TO_TEB32
 from ..nt.status import NTSTATUS
 from .errors import NtError
@@ -140,4 +140,6 @@ def initial_context32(process: Process, thread: Thread, eip: int, eax: int, ebx:
            "SegSs": 0x2B}
     for name, value in ctx.items():
         struct.pack_into("<I", area, 4 + CTX[name], value & 0xFFFFFFFF)
+    # RunSimulatedCode loads the x87 state, MXCSR and XMM0-7 from the ExtendedRegisters (fxrstor: 16-byte aligned)
+    area[4 + EXTENDED_REGISTERS32: 4 + EXTENDED_REGISTERS32 + X87_SIZE] = X87_DEFAULT
     process.memory.poke(thread.cpu_area, bytes(area))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..emu.memory import AddressSpace
     from ..emu.trace import Tracer
+    from ..nt.exceptions import Context
     from .dispatch import Arena
     from .table import Thunk
 
@@ -52,6 +53,8 @@ class ThunkContext:
     registry_reflection: bool = False
     teb64: int = 0  # the calling thread's TEB64 (its TLS slots are wow64.dll's per-thread state)
     object_name: Callable[[int], str] = lambda handle: ""  # what NtQueryObject(ObjectNameInformation) says
+    # the calling thread's registers as the CPU holds them now (what a 32-bit context's floating-point state is)
+    live_registers: Callable[[], Context] | None = None
 
     def index(self, name: str) -> int:
         return next(i for i, p in enumerate(self.call.params) if p.name == name)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from ..emu.cpu.backend import CS64, Access, Fault, FaultKind
 from ..emu.trace import Tracer, hex32, hex64
 from ..errors import CommitLimitReached, GuestFault
+from ..kernel.exceptions import context_io
 from ..kernel.registry_keys import KeyObject
 from ..nt.kinds import Action, Dir
 from ..nt.layouts import Layout
@@ -121,6 +122,7 @@ class Wow64Dispatcher:
             number: (call, stubs64[call.name]) for number, call in thunks().items() if call.name in stubs64}
         if tracer is None:
             memory.poke(fast_table, self.fast_table())
+        self._live_registers = lambda: context_io(process).capture()
         self._entry_regs = cpu.registers(["rcx", "rdx", "rsp"])
         self._call_regs = [cpu.registers(["rax", "rbx", *_ARG_REGS[:n]]) for n in range(5)]
         self._fail_regs = cpu.registers(["rax", "rbx"])
@@ -205,7 +207,8 @@ class Wow64Dispatcher:
                                                      tracer=self.tracer, cpu_area=thread.cpu_area,
                                                      exception_tracer=self.process.tracer, teb64=thread.teb64,
                                                      object_name=self._object_name, key_query=self._key_query,
-                                                     registry_reflection=self.process.system.registry.reflection)
+                                                     registry_reflection=self.process.system.registry.reflection,
+                                                     live_registers=self._live_registers)
                 call.special(ctx)
                 pending.status = ctx.status
         except GuestFault:

@@ -9,8 +9,10 @@
   ntdll!KiUserExceptionDispatcher, and wow64cpu's RunSimulatedCode resumes it, on the 64-bit stack the thread ran
   32-bit code with (R14 of the CONTEXT, where wow64cpu keeps it).
 - NtContinue from 32-bit code: the i386 CONTEXT (the groups its ContextFlags names) goes into the CPU area, and
-  wow64cpu resumes from the whole context (the CPU area's reset flag); the kernel is not called, as Windows' wow64
-  does not call it.
+  wow64cpu resumes from the whole context (the CPU area's reset flag; its fxrstor loads the x87 state, MXCSR and
+  XMM0-7 from the ExtendedRegisters); the kernel is not called, as Windows' wow64 does not call it. The floating-point
+  registers the CONTEXT does not name are those the thread has: the CPU area keeps only the integer ones between
+  system calls, and the 64-bit code between the 32-bit caller and the thunk leaves them alone.
 - NtRaiseException from 32-bit code: a first chance is dispatched as Windows' wow64 does it, straight to the 32-bit
   dispatcher with a new frame; a second chance goes to the kernel with the record and context widened, which ends
   the process.
@@ -19,11 +21,14 @@
 from __future__ import annotations
 
 import struct
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..errors import CommitLimitReached, GuestFault
 from ..nt.exceptions import (
     CONTEXT32_CONTROL,
+    CONTEXT32_EXTENDED_REGISTERS,
+    CONTEXT32_FLOATING_POINT,
     CONTEXT32_GROUPS,
     CONTEXT32_INTEGER,
     CONTEXT32_SIZE,
@@ -36,6 +41,7 @@ from ..nt.exceptions import (
     Context,
     ExceptionRecord,
     context_ex,
+    float_state,
     overlay,
 )
 from ..nt.status import NTSTATUS
@@ -52,6 +58,7 @@ CPU_CONTEXT = 4
 CPU_RESET_STATE = 1  # WOW64_CPURESERVED_FLAG_RESET_STATE: wow64cpu resumes from the whole context
 _EFLAGS_USER = 0x2C0DD7
 _EFLAGS_ALWAYS = 0x202
+_MXCSR_VALID = 0xFFBF  # as the kernel keeps it (kernel/exceptions.py)
 _CONTROL32 = ("rbp", "rip", "eflags", "rsp")
 _INTEGER32 = ("rdi", "rsi", "rbx", "rdx", "rcx", "rax")
 _USUAL_CODE = {NTSTATUS.WX86_BREAKPOINT: NTSTATUS.BREAKPOINT, NTSTATUS.WX86_SINGLE_STEP: NTSTATUS.SINGLE_STEP}
@@ -69,29 +76,44 @@ def enter_dispatcher32(memory: AddressSpace, cpu_area: int, ctx: Context, dispat
     """Make the CPU area's context start the 32-bit dispatcher on `esp`, with the other registers of `ctx`."""
     regs = dict(ctx.regs)
     regs.update(rip=dispatcher, rsp=esp, eflags=_EFLAGS_ALWAYS, cs=0x23, ss=0x2B)
-    load_cpu_area(memory, cpu_area, Context(regs, ctx.xmm, ctx.mxcsr))
+    load_cpu_area(memory, cpu_area, replace(ctx, regs=regs))
 
 
 def load_cpu_area(memory: AddressSpace, cpu_area: int, ctx: Context) -> None:
     """The CPU area's WOW64_CONTEXT becomes `ctx`, which wow64cpu resumes whole (the reset flag)."""
     ctx.regs["eflags"] = (ctx.regs["eflags"] & _EFLAGS_USER) | _EFLAGS_ALWAYS
+    ctx.mxcsr &= _MXCSR_VALID  # fxrstor faults on a reserved bit
     (flags,) = struct.unpack("<H", memory.read(cpu_area + CPU_FLAGS, 2))
     memory.write(cpu_area + CPU_FLAGS, struct.pack("<H", flags | CPU_RESET_STATE))
     memory.write(cpu_area + CPU_CONTEXT, ctx.pack32())
 
 
-def merge32(current: Context, given: Context) -> Context:
-    """The registers of an i386 CONTEXT that its ContextFlags names, over the current ones (segments stay)."""
+def merge32(current: Context, data: bytes) -> Context:
+    """The registers of an i386 CONTEXT (its bytes) that its ContextFlags names, over the current ones (segments
+    stay). ExtendedRegisters give the x87 state, MXCSR and XMM0-7; FloatSave, when named too, the x87 state over
+    them, as Windows applies the two."""
+    given = Context.unpack32(data)
     regs = dict(current.regs)
     if given.flags & CONTEXT32_CONTROL == CONTEXT32_CONTROL:
         regs.update((n, given.regs[n]) for n in _CONTROL32)
     if given.flags & CONTEXT32_INTEGER == CONTEXT32_INTEGER:
         regs.update((n, given.regs[n]) for n in _INTEGER32)
-    return Context(regs, current.xmm, current.mxcsr)
+    out = replace(current, regs=regs)
+    if given.flags & CONTEXT32_EXTENDED_REGISTERS == CONTEXT32_EXTENDED_REGISTERS:
+        out = replace(out, x87=given.x87, mxcsr=given.mxcsr, xmm=given.xmm[:128] + current.xmm[128:])
+    if given.flags & CONTEXT32_FLOATING_POINT == CONTEXT32_FLOATING_POINT:
+        out = replace(out, x87=float_state(data))
+    return out
 
 
-def _cpu_context(ctx: ThunkContext) -> Context:
-    return Context.unpack32(ctx.memory.read(ctx.cpu_area + CPU_CONTEXT, CONTEXT32_SIZE))
+def _cpu_context(ctx: ThunkContext, given_flags: int = 0) -> Context:
+    """The 32-bit context: the integer registers of the CPU area, the floating-point ones the CPU has (unless a
+    CONTEXT with these flags replaces them all: its ExtendedRegisters hold the x87 state, MXCSR and XMM0-7)."""
+    area = Context.unpack32(ctx.memory.read(ctx.cpu_area + CPU_CONTEXT, CONTEXT32_SIZE))
+    if ctx.live_registers is None or given_flags & CONTEXT32_EXTENDED_REGISTERS == CONTEXT32_EXTENDED_REGISTERS:
+        return area
+    live = ctx.live_registers()
+    return replace(area, x87=live.x87, mxcsr=live.mxcsr, xmm=live.xmm)
 
 
 def _trace(ctx: ThunkContext, text: str, **fields: object) -> None:
@@ -101,8 +123,9 @@ def _trace(ctx: ThunkContext, text: str, **fields: object) -> None:
 
 def nt_continue(ctx: ThunkContext) -> None:
     address = ctx.arg32("ContextRecord")
-    given = Context.unpack32(ctx.memory.read(address, CONTEXT32_SIZE))
-    resumed = merge32(_cpu_context(ctx), given)
+    data = ctx.memory.read(address, CONTEXT32_SIZE)
+    given = Context.unpack32(data)
+    resumed = merge32(_cpu_context(ctx, given.flags), data)
     load_cpu_area(ctx.memory, ctx.cpu_area, resumed)
     r = resumed.regs
     _trace(ctx, f"NtContinue: i386 CONTEXT @0x{address:08x} (ContextFlags 0x{given.flags:x}) -> CPU area: Eip "
@@ -118,8 +141,8 @@ def nt_raise_exception(ctx: ThunkContext) -> None:
     except ValueError:
         ctx.fail(NTSTATUS.INVALID_PARAMETER)
         return
-    given = Context.unpack32(memory.read(ctx.arg32("ContextRecord"), CONTEXT32_SIZE))
-    resumed = merge32(_cpu_context(ctx), given)
+    data = memory.read(ctx.arg32("ContextRecord"), CONTEXT32_SIZE)
+    resumed = merge32(_cpu_context(ctx, int.from_bytes(data[:4], "little")), data)
     if ctx.arg32("FirstChance") & 0xFF:
         record.report_guest_warning(memory.read)
         esp = write_frame32(memory, record, resumed, resumed.regs["rsp"])
@@ -132,7 +155,7 @@ def nt_raise_exception(ctx: ThunkContext) -> None:
         return
     wide = dict(resumed.regs, cs=0x23, ss=0x2B, **{f"r{i}": 0 for i in range(8, 16)})
     ctx.set_arg64("ExceptionRecord", ctx.alloc(record.pack64()))
-    ctx.set_arg64("ContextRecord", ctx.alloc(Context(wide, resumed.xmm, resumed.mxcsr, CONTEXT64_ALL).pack64()))
+    ctx.set_arg64("ContextRecord", ctx.alloc(replace(resumed, regs=wide, flags=CONTEXT64_ALL).pack64()))
 
 
 def _kernel_checks_the_handle_only(ctx: ThunkContext) -> None:
@@ -159,12 +182,13 @@ def nt_get_context_thread(ctx: ThunkContext) -> None:
 
 def nt_set_context_thread(ctx: ThunkContext) -> None:
     address = ctx.arg32("ThreadContext")
-    given = Context.unpack32(ctx.memory.read(address, CONTEXT32_SIZE))
+    data = ctx.memory.read(address, CONTEXT32_SIZE)
+    given = Context.unpack32(data)
     _kernel_checks_the_handle_only(ctx)
 
     def load(c: ThunkContext, status: int) -> int:
         if status == NTSTATUS.SUCCESS:
-            resumed = merge32(_cpu_context(c), given)
+            resumed = merge32(_cpu_context(c, given.flags), data)
             load_cpu_area(c.memory, c.cpu_area, resumed)
             _trace(c, f"NtSetContextThread: i386 CONTEXT @0x{address:08x} (ContextFlags 0x{given.flags:x}) -> CPU "
                    f"area: Eip 0x{resumed.regs['rip']:08x}, Esp 0x{resumed.regs['rsp']:08x}; wow64cpu resumes the "

@@ -123,6 +123,10 @@ class CpuBackend(Protocol):
     def vectors(self) -> VectorRegisters:
         """XMM0-XMM15 as one block of 256 bytes."""
 
+    def x87(self) -> VectorRegisters:
+        """The x87 registers R0-R7 (physical numbers) as one block of 128 bytes, the 80-bit value first in each
+        16."""
+
     # ---- memory -------------------------------------------------------------------------------------------------
     def map_page(self, va: int, frame: int, readable: bool, writable: bool, executable: bool) -> None: ...
 

@@ -9,7 +9,8 @@ with the exact instruction, the address and the kind of access. The GDT and the 
 in a page of the 64 KB guard above the highest user address (0x7FFF'FFFF0000), which no allocation can reach.
 
 Hooks: the SYSCALL instruction (the handler given to on_syscall), the interrupt and invalid-opcode hooks that turn
-an exception into a Fault event, and single-address code hooks (hook_code). None of them costs anything per
+an exception into a Fault event, the port I/O hooks (in/out/ins/outs, which Unicorn runs at CPL 3 where a CPU
+raises #GP: the hooks make it a #GP), and single-address code hooks (hook_code). None of them costs anything per
 instruction where it does not fire. A budget of instructions (--max-insns) adds a block hook (budget.py).
 """
 
@@ -35,6 +36,8 @@ from unicorn import (
 )
 from unicorn.unicorn_const import UC_CTL_IO_WRITE, UC_CTL_TLB_FLUSH
 from unicorn.x86_const import (
+    UC_X86_INS_IN,
+    UC_X86_INS_OUT,
     UC_X86_INS_SYSCALL,
     UC_X86_REG_CR0,
     UC_X86_REG_CR2,
@@ -45,7 +48,10 @@ from unicorn.x86_const import (
     UC_X86_REG_EAX,
     UC_X86_REG_EFLAGS,
     UC_X86_REG_ES,
+    UC_X86_REG_FP0,
     UC_X86_REG_FPCW,
+    UC_X86_REG_FPSW,
+    UC_X86_REG_FPTAG,
     UC_X86_REG_FS,
     UC_X86_REG_FS_BASE,
     UC_X86_REG_GDTR,
@@ -109,12 +115,16 @@ _REGISTERS = {
     "r12": UC_X86_REG_R12, "r13": UC_X86_REG_R13, "r14": UC_X86_REG_R14, "r15": UC_X86_REG_R15,
     "rip": UC_X86_REG_RIP, "eflags": UC_X86_REG_EFLAGS, "eax": UC_X86_REG_EAX,
     "cs": UC_X86_REG_CS, "ds": UC_X86_REG_DS, "es": UC_X86_REG_ES, "fs": UC_X86_REG_FS, "gs": UC_X86_REG_GS,
-    "ss": UC_X86_REG_SS, "mxcsr": UC_X86_REG_MXCSR,
+    "ss": UC_X86_REG_SS, "mxcsr": UC_X86_REG_MXCSR, "fs_base": UC_X86_REG_FS_BASE, "gs_base": UC_X86_REG_GS_BASE,
+    "fpcw": UC_X86_REG_FPCW, "fpsw": UC_X86_REG_FPSW, "fptag": UC_X86_REG_FPTAG,
 }
 
 
 _SYSCALL_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
 _CODE_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint32, ctypes.c_void_p)
+_IN_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_uint32, ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int, ctypes.c_void_p)
+_OUT_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int, ctypes.c_uint32,
+                                 ctypes.c_void_p)
 _uc_hook_add = LIB.uc_hook_add
 _uc_hook_add.restype = ctypes.c_int
 _uc_emu_stop = LIB.uc_emu_stop
@@ -155,6 +165,8 @@ class UnicornCpu:
         self._handle = handle(uc)
         self._callbacks: list[object] = []  # the ctypes callbacks of the hooks, kept alive as long as the CPU
         self._hook_error: BaseException | None = None
+        self._port_io: object | None = None  # the context at an in/out, while the rest of its block is discarded
+        self._no_tables = physical.allocate()  # a PML4 that maps nothing (see _on_port_io)
         self._fault_regs = RegisterBatch(uc, [UC_X86_REG_RIP, UC_X86_REG_EFLAGS, UC_X86_REG_CS, UC_X86_REG_CR2])
         self._rip = RegisterBatch(uc, [UC_X86_REG_RIP])
         self._budget: InstructionBudget | None = None  # made by the first run with a budget (budget.py)
@@ -162,6 +174,8 @@ class UnicornCpu:
         uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
         uc.hook_add(UC_HOOK_INSN_INVALID, self._on_invalid)
         uc.hook_add(UC_HOOK_MEM_INVALID, self._on_physical_fault)
+        self._port_hook(_IN_CALLBACK, UC_X86_INS_IN)
+        self._port_hook(_OUT_CALLBACK, UC_X86_INS_OUT)
 
     def _map_physical(self, address: int, size: int, host: int) -> None:
         self.uc.mem_map_ptr(address, size, UC_PROT_ALL, host)
@@ -246,6 +260,8 @@ class UnicornCpu:
         0.3 us per call, which is a tenth of a system call. `fn` gets the callback's arguments that `passed` picks
         (none by default). As the binding does, an exception in `fn` stops the run and is raised by run()."""
         def guarded(*args: object) -> None:
+            if self._port_io is not None:
+                return  # the rest of a block after an in/out, which the CPU never ran (_on_port_io)
             try:
                 fn(*args[passed])
             except BaseException as exc:  # noqa: BLE001 - raised again by run(), after the CPU stopped
@@ -272,6 +288,11 @@ class UnicornCpu:
         """A batch that reads or writes XMM0-XMM15 as 256 bytes in one call."""
         return VectorBatch(self.uc, range(UC_X86_REG_XMM0, UC_X86_REG_XMM0 + 16))
 
+    def x87(self) -> VectorBatch:
+        """A batch that reads or writes the x87 registers R0-R7 (by physical number, not ST(i)) as 128 bytes in one
+        call: 16 bytes each, the 80-bit value first."""
+        return VectorBatch(self.uc, range(UC_X86_REG_FP0, UC_X86_REG_FP0 + 8))
+
     # ---- faults ---------------------------------------------------------------------------------------------
 
     def raise_fault(self, fault: Fault) -> None:
@@ -282,6 +303,9 @@ class UnicornCpu:
 
     def _on_interrupt(self, uc: Uc, intno: int, _user: object) -> None:
         error_code, is_int = self._cpu_state().after_exception()
+        if self._port_io is not None:
+            uc.emu_stop()  # the page fault that ends a block after an in/out (_on_port_io)
+            return
         rip, eflags, cs, cr2 = self._fault_regs.read()
         if intno == 14 and not is_int:
             access = Access.EXECUTE if error_code & _PF_FETCH else Access.WRITE if error_code & _PF_WRITE \
@@ -303,7 +327,35 @@ class UnicornCpu:
             fault = Fault(kind, rip, rip, cs, vector=intno)
         self.raise_fault(fault)
 
+    def _port_hook(self, callback_type: type, instruction: int) -> None:
+        def on_port(*_args: object) -> int:
+            self._on_port_io()
+            return 0
+        callback = callback_type(on_port)
+        self._callbacks.append(callback)
+        hook = ctypes.c_size_t()
+        status = _uc_hook_add(self._handle, ctypes.byref(hook), UC_HOOK_INSN, callback, None, ctypes.c_uint64(1),
+                              ctypes.c_uint64(0), ctypes.c_int(instruction))
+        if status:
+            raise UcError(status)
+
+    def _on_port_io(self) -> None:
+        """An in, out, ins or outs in user mode: a CPU (IOPL 0, no I/O permission map) raises #GP at it before it
+        runs. Unicorn has already started it and neither emu_stop nor a RIP write ends its translation block, so the
+        registers are saved here, as they are at the instruction, and CR3 is pointed at tables that map nothing:
+        the first memory access of the rest of the block (at the latest the fetch of the next one) page-faults and
+        ends the run with nothing written; run() then puts the saved registers back."""
+        if self._port_io is not None:
+            return
+        rip, _eflags, cs, _cr2 = self._fault_regs.read()
+        self._port_io = self.uc.context_save()
+        self.uc.reg_write(UC_X86_REG_CR3, self._no_tables << 12)
+        self.raise_fault(Fault(FaultKind.GENERAL_PROTECTION, rip, rip, cs, vector=13))
+
     def _on_invalid(self, uc: Uc, _user: object) -> bool:
+        if self._port_io is not None:
+            uc.emu_stop()
+            return True
         (rip,) = self._rip.read()
         cs = uc.reg_read(UC_X86_REG_CS)
         entry = self.tables.lookup(rip)  # present: the CPU has just fetched the instruction
@@ -405,6 +457,9 @@ class UnicornCpu:
             self._watchdog.disarm()
             if stop_hook is not None:
                 uc.hook_del(stop_hook)
+            if self._port_io is not None:
+                uc.context_restore(self._port_io)  # CR3 included; nothing was cached under the empty tables
+                self._port_io = None
         if self._hook_error is not None:
             error, self._hook_error = self._hook_error, None
             raise error
