@@ -96,6 +96,7 @@ class Process(KernelObject):
         self.memory = AddressSpace(self.cpu, system.physical)
         self.handles = HandleTable(system.physical)
         self.threads: list[Thread] = []
+        self.live: list[Thread] = []  # those that have not ended: what the scheduler looks through
         self.running: Thread | None = None  # the thread the CPU runs now
         self.exit_status: int | None = None
         # What the kernel knows of the process's own structures, set by process creation (0 where there is none).
@@ -129,6 +130,7 @@ class Process(KernelObject):
         """A new thread of this process, with an id from the System; its TEBs and stacks are the creator's to set."""
         thread = Thread(self, self.system.new_id())
         self.threads.append(thread)
+        self.live.append(thread)
         return thread
 
     @property
@@ -158,9 +160,8 @@ class Process(KernelObject):
         if self.exit_status is not None:
             return
         self.exit_status = status & 0xFFFFFFFF
-        for thread in self.threads:
-            if thread.exit_status is None:
-                thread.end(self.exit_status)
+        for thread in list(self.live):
+            thread.end(self.exit_status)
         self.lifetime.end()
         unmap_data_views(self.memory)
         self.handles.close_all()
@@ -253,8 +254,8 @@ class ProcessServices:
         """NULL ends every other thread of the caller's process (ExitProcess does this first, then detaches the
         DLLs on the one thread left); a process handle ends that process."""
         if ProcessHandle == 0:
-            for other in thread.process.threads:
-                if other is not thread and other.exit_status is None:
+            for other in list(thread.process.live):
+                if other is not thread:
                     other.end(ExitStatus & 0xFFFFFFFF)
             return NTSTATUS.SUCCESS
         reference(thread, ProcessHandle, Process).terminate(ExitStatus)

@@ -58,7 +58,7 @@ class Scheduler:
 
     def threads(self) -> list[Thread]:
         """Every thread of the System that has not ended, in the order they were created."""
-        return [t for p in self.system.processes.values() for t in p.threads if t.exit_status is None]
+        return [t for p in self.system.processes.values() for t in p.live]
 
     def run(self, first: Thread, begin: int, *, until: int | None = None, max_insns: int = 0) -> RunResult:
         """Run from `first` (whose registers the CPU holds, at `begin`) and every thread of the System, until
@@ -83,9 +83,11 @@ class Scheduler:
                 pc = fault.pc  # the page is there now (or copied): the instruction runs again
             elif fault is not None:
                 self.exceptions.on_fault(thread, fault)  # the thread resumes at the dispatcher, or the process ends
-            elif result.reason in ("until", "budget", "timeout") or (result.reason == "stopped" and not _switching(
-                    thread) and self.system.ctrl_pending is None):
+            elif result.reason in ("until", "budget", "timeout"):
                 return result
+            # A stop with no reason on the thread is Ctrl-C's (System.stop, from the watcher thread): the guest took it
+            # (a control event is pending, or was delivered before the stop arrived) or Python raises
+            # KeyboardInterrupt at its next call; either way the threads go on.
             if main.exit_status is not None:
                 thread.resume = None
                 return RunResult("stopped", pc, executed=result.executed)
@@ -116,6 +118,7 @@ class Scheduler:
         while True:
             if self.system.ctrl_pending is not None:
                 self._deliver_ctrl()
+                preempted = True  # the handlers' thread goes first, even when the event came during a sleep
             threads = self.threads()
             now = time.monotonic()
             for t in threads:
@@ -217,11 +220,4 @@ class Scheduler:
 
 
 def _live_threads(process: Process) -> int:
-    return sum(1 for t in process.threads if t.exit_status is None)
-
-
-def _switching(thread: Thread) -> bool:
-    """Whether a stop of the CPU was the kernel's, to take the thread off it (a wait, an exception's or
-    NtContinue's new registers, its end, a yield, a suspension), rather than the user's Ctrl-C."""
-    return (thread.wait is not None or thread.resume is not None or thread.exit_status is not None
-            or thread.yielding or thread.suspend_count > 0 or thread.process.exit_status is not None)
+    return len(process.live)

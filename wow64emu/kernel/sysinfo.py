@@ -149,7 +149,7 @@ def _process_entry(process: Process) -> ProcessEntry:
     threads = [_thread(CreateTime=t.create_time, StartAddress=process.entry_point(), UniqueProcess=process.pid,
                        UniqueThread=t.tid, Priority=t.priority, BasePriority=t.base_priority,
                        ThreadState=THREAD_RUNNING if t is process.running else THREAD_WAITING)
-               for t in process.threads if t.exit_status is None]
+               for t in process.live]
     return ProcessEntry(_process(CreateTime=process.create_time, BasePriority=process.base_priority,
                                  UniqueProcessId=process.pid, InheritedFromUniqueProcessId=PARENT_PID,
                                  HandleCount=len(process.handles), SessionId=SESSION_ID,

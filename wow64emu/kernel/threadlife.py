@@ -132,7 +132,7 @@ def end_thread(thread: Thread, status: int) -> None:
 
 
 def _live(process: Process) -> int:
-    return sum(1 for t in process.threads if t.exit_status is None)
+    return len(process.live)
 
 
 def _write_count(thread: Thread, address: int, count: int) -> None:

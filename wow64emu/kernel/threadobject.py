@@ -81,9 +81,12 @@ class Thread(KernelObject):
         return {SATURATION: high, -SATURATION: low}.get(self.base_increment, base + self.base_increment)
 
     def end(self, status: int) -> None:
-        """The thread ended with `status`."""
+        """The thread ended with `status` (once: a thread that has ended stays so)."""
+        if self.exit_status is not None:
+            return
         self.exit_status = status
         self.wait = None
+        self.process.live.remove(self)
         for mutant in self.owned_mutants:
             mutant.abandon()
         self.owned_mutants.clear()
