@@ -262,6 +262,21 @@ class HandleTable:
                 obj.unlink()
             obj.close()
 
+    def entry_or_none(self, handle: int) -> HandleEntry | None:
+        """The entry of a handle, or None for a value that names nothing."""
+        return self._entries.get(_slot(handle))
+
+    def inherit_from(self, parent: HandleTable) -> None:
+        """A new process's inheritance: each of the parent's handles opened with OBJ_INHERIT, at the same value,
+        with the same access and attributes (ObInitProcess). The table must be empty."""
+        for key, entry in parent._entries.items():
+            if entry.attributes & OBJ_INHERIT:
+                if self._physical is not None:
+                    self._physical.charge(HANDLE_CHARGE)
+                self._entries[key] = HandleEntry(entry.obj, entry.access, entry.attributes)
+                entry.obj.handle_count += 1
+        self._next = max(self._entries, default=0) + 4
+
     def lookup(self, handle: int) -> KernelObject | None:
         """The object behind a handle, if any, without a status: for traces."""
         entry = self._entries.get(_slot(handle))

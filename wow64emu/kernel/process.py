@@ -104,6 +104,8 @@ class Process(KernelObject):
         self.peb32 = 0
         self.image_base = 0
         self.image_path = ""  # the guest's path of the image, e.g. C:\hello.exe
+        self.parameters = (0, 0)  # its RTL_USER_PROCESS_PARAMETERS: 64-bit, 32-bit (0 without)
+        self.parent_pid = PARENT_PID  # InheritedFromUniqueProcessId
         self.lifetime = Lifetime()  # its creation and exit times, and CPU times (ProcessTimes)
         self.create_time = self.lifetime.create_time
         self.priority_class = PROCESS_PRIORITY_CLASS_NORMAL
@@ -350,7 +352,7 @@ def _basic(thread: Thread, handle: int, _buffer: int) -> bytes:
     process = reference(thread, handle, Process)
     values = {"ExitStatus": process.status, "PebBaseAddress": process.peb64, "AffinityMask": process.affinity,
               "BasePriority": process.base_priority, "UniqueProcessId": process.pid,
-              "InheritedFromUniqueProcessId": PARENT_PID}
+              "InheritedFromUniqueProcessId": process.parent_pid}
     return PROCESS_BASIC_INFORMATION.pack(values, 64)
 
 

@@ -31,6 +31,7 @@ from . import (
     pipes,
     privileges,
     process,
+    processcreate,
     registry,
     section,
     security,
@@ -47,7 +48,8 @@ if TYPE_CHECKING:
     from .threadobject import Thread
 
 AREAS: tuple[ModuleType, ...] = (objects, files, fileinfo, directory, fsinfo, fsctl, memory, section, process, thread,
-                                 threadlife, security, sysinfo, sync, time, exceptions, pipes, registry, privileges)
+                                 threadlife, processcreate, security, sysinfo, sync, time, exceptions, pipes, registry,
+                                 privileges)
 Service = Callable[..., int]
 
 
