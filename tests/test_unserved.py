@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / "fixtures" / "bin"
 SYSDIR = {"x86": "SysWOW64", "x64": "System32"}
 
-EXPECTED_OUT = r"""CreateProcessW -> 0x0 error=1
-CreateProcessA -> 0x0 error=1
+EXPECTED_OUT = r"""CreateProcessW -> 0x0 error=2
+CreateProcessA -> 0x0 error=87
 CreateJobObjectW -> 0x0 error=1
 CreateJobObjectA -> 0x0 error=1
 CreateJobObjectA again -> 0x0 error=1
@@ -44,9 +44,7 @@ K32GetModuleFileNameExW kernel32 -> 0x20 error=0
   C:\Windows\{sysdir}\kernel32.dll
 """
 
-EXPECTED_ERR = """wow64emu: WARNING: CreateProcessW: other processes are not emulated
-wow64emu: WARNING: CreateProcessA: other processes are not emulated
-wow64emu: WARNING: CreateJobObjectW: job objects are not emulated
+EXPECTED_ERR = """wow64emu: WARNING: CreateJobObjectW: job objects are not emulated
 wow64emu: WARNING: CreateJobObjectA: job objects are not emulated
 wow64emu: WARNING: AssignProcessToJobObject: job objects are not emulated
 wow64emu: WARNING: SetInformationJobObject: job objects are not emulated

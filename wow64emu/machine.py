@@ -79,7 +79,6 @@ class Machine:
         self.system.registry.reflection = registry_reflection
         self.system.elevated = elevated
         self.system.spawn = self._spawn
-        self._names_tracer = tracer  # told each process's first thread, whatever it traces
         self.tracer = tracer if "syscalls" in trace else None
         self._exception_tracer = tracer if trace & {"syscalls", "exceptions"} else None
         self.created: CreatedProcess = create_process(self.system, program, args, on_step=self._on_step,
@@ -88,6 +87,8 @@ class Machine:
         self.thread = self.created.thread
         self.cpu = self.process.cpu
         self.children: list[CreatedProcess] = []
+        if tracer is not None and self.thread is not None:  # a child's thread is named when it first runs
+            tracer.on_thread(self.process.pid, self.thread.tid, "main", self.created.program.name)
         attached = self._attach(self.created)
         self.entry = attached.entry
         self.dispatcher = attached.dispatcher
@@ -97,37 +98,35 @@ class Machine:
         image = c.image
         c.process.token.virtualization = self._virtualization and image is not None and virtualizes(
             c.process.token, c.process.wow64, requests_execution_level(image.image))
-        if self._names_tracer is not None and c.thread is not None:
-            self._names_tracer.on_thread(c.process.pid, c.thread.tid, "main", c.program.name)
         return attach(c, self.tracer, self._exception_tracer)
 
     def _spawn(self, request: SpawnRequest) -> Process:
         """The System's spawn hook: a child from its parent's NtCreateUserProcess, attached like the first process,
         its first thread ready to start. An image the loader refuses outright is STATUS_INVALID_IMAGE_FORMAT; one
         whose imports it cannot bind makes a process that has ended with the loader's status, as on Windows."""
+        before = set(self.system.processes)
         try:
             c = create_process(self.system, request.image, [], on_step=self._on_step, request=request)
         except BadImage as exc:
-            return self._failed_child(request, exc)
+            made = [p for pid, p in self.system.processes.items() if pid not in before]
+            return self._failed_child(request, made[0] if made else None, exc)
         self._attach(c)
         self.children.append(c)
         assert c.thread is not None
         c.thread.start = first_thread_start(c)
         return c.process
 
-    def _failed_child(self, request: SpawnRequest, exc: BadImage) -> Process:
-        """The process a failed creation left (the last the System made, if the loader got that far), ended."""
-        parent = request.parent.process
-        made = [p for p in self.system.processes.values()
-                if p.exit_status is None and p.parent_pid == parent.pid and not p.threads]
+    def _failed_child(self, request: SpawnRequest, process: Process | None, exc: BadImage) -> Process:
+        """What a failed creation left: nothing when the image itself could not be mapped (the process made for it
+        is dropped), else the process, ended with the loader's status."""
         message = str(exc).splitlines()[0]
-        process = made[-1] if made else None
-        if process is None or not process.image_base:  # the image itself could not be mapped: no process
+        if process is None or not process.image_base:
             if process is not None:
                 del self.system.processes[process.pid]
             log.warning("a child process could not be made from %s: %s", request.image_path, message)
             raise NtError(NTSTATUS.INVALID_IMAGE_FORMAT) from None
-        process.create_thread()
+        if not process.threads:
+            process.create_thread()
         log.warning("process %d (%s) ended at its start: %s", process.pid, request.image_path, message)
         process.terminate(_load_status(str(exc)))
         return process

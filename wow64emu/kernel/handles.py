@@ -25,6 +25,7 @@ from ..nt.status import NTSTATUS
 from .errors import NtError
 
 if TYPE_CHECKING:
+    from ..emu.memory import AddressSpace
     from ..emu.physical import PhysicalMemory
     from .namespace import DirectoryObject
     from .threadobject import Thread
@@ -57,6 +58,7 @@ UNTRACKED_ACCESS = STANDARD_RIGHTS_ALL | SPECIFIC_RIGHTS_ALL
 OBJ_PROTECT_CLOSE = 0x00000001
 OBJ_INHERIT = 0x00000002
 HANDLE_ATTRIBUTES = OBJ_PROTECT_CLOSE | OBJ_INHERIT
+OA_ATTRIBUTES = 0x18  # OBJECT_ATTRIBUTES.Attributes (64-bit)
 
 T = TypeVar("T")
 
@@ -64,6 +66,14 @@ T = TypeVar("T")
 # The two low bits of a handle are the caller's (OBJ_HANDLE_TAGBITS): a lookup ignores them, as Windows' does
 # (advapi32 tags the handles of HKEY_CLASSES_ROOT's merged view with bit 1).
 HANDLE_TAG_BITS = 0x3
+
+
+def handle_attributes(memory: AddressSpace, object_attributes: int) -> int:
+    """The handle attributes an OBJECT_ATTRIBUTES asks for (OBJ_INHERIT), 0 for a NULL one: what every service that
+    makes a handle keeps in the handle's entry, so that a new process can inherit it."""
+    if not object_attributes:
+        return 0
+    return memory.read_u32(object_attributes + OA_ATTRIBUTES) & OBJ_INHERIT
 
 
 def _slot(handle: int) -> int:

@@ -234,7 +234,7 @@ class PipeServices(IoServices):
             raise NtError(NTSTATUS.INSTANCE_NOT_AVAILABLE)
         inst = Instance(name, _quota(InboundQuota), _quota(OutboundQuota))
         end = PipeEnd(pipes, inst, True, map_generic(DesiredAccess & 0xFFFFFFFF), CreateOptions & 0xFFFFFFFF)
-        handle = thread.process.handles.insert(end)
+        handle = thread.process.handles.insert(end, attributes=oa.attributes)
         if name:
             instances.append(inst)
         memory.write_u64(FileHandle, handle)

@@ -52,7 +52,7 @@ from ..nt.process import (
 )
 from ..nt.status import NTSTATUS
 from .errors import NtError
-from .handles import CURRENT_PROCESS, CURRENT_THREAD, HandleTable, KernelObject
+from .handles import CURRENT_PROCESS, CURRENT_THREAD, HandleTable, KernelObject, handle_attributes
 from .section import unmap_data_views
 from .threadobject import NORMAL_PRIORITY, REALTIME_BASE, Thread
 from .threadsetup import DEFAULT_STACK
@@ -279,7 +279,8 @@ class ProcessServices:
             raise NtError(NTSTATUS.ACCESS_DENIED)
         elif target is None:
             raise NtError(NTSTATUS.INVALID_PARAMETER)
-        memory.write_u64(ProcessHandle, process.handles.insert(target))
+        memory.write_u64(ProcessHandle, process.handles.insert(target, attributes=handle_attributes(memory,
+                                                                                                   ObjectAttributes)))
         return NTSTATUS.SUCCESS
 
     # ---- information -----------------------------------------------------------------------------------

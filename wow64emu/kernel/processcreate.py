@@ -37,7 +37,7 @@ from ..nt.params import PARAMS64, STARTF_USESTDHANDLES, ProcessParameters, read_
 from ..nt.status import NTSTATUS
 from .console import connect, create_std_handles
 from .errors import NtError
-from .handles import OBJ_INHERIT, object_type
+from .handles import handle_attributes, object_type
 from .paths import resolve
 from .process import Process
 from .threadlife import THREAD_CREATE_FLAGS, THREAD_CREATE_FLAGS_CREATE_SUSPENDED
@@ -163,7 +163,6 @@ class ProcessCreateServices:
         name = memory.read(name_attribute.value, name_attribute.size).decode("utf-16-le", "replace")
         params = read_params(memory, ProcessParameters, PARAMS64)
         host = self._image_file(memory, CreateInfo, name)
-        inherit = _inherits(memory, ProcessObjectAttributes)
         request = SpawnRequest(thread, host, name[4:] if name.startswith("\\??\\") else name, params,
                                bool(ProcessFlags & PROCESS_CREATE_FLAGS_INHERIT_HANDLES),
                                PS_ATTRIBUTE_STD_HANDLE_INFO in attributes,
@@ -177,13 +176,13 @@ class ProcessCreateServices:
             first.suspend_count = 1
         handles = thread.process.handles
         memory.write_u64(ProcessHandle, handles.insert(child, object_type(child).grant(ProcessDesiredAccess),
-                                                       OBJ_INHERIT if inherit else 0))
+                                                       handle_attributes(memory, ProcessObjectAttributes)))
         memory.write_u64(ThreadHandle, handles.insert(first, object_type(first).grant(ThreadDesiredAccess),
-                                                      OBJ_INHERIT if _inherits(memory, ThreadObjectAttributes) else 0))
+                                                      handle_attributes(memory, ThreadObjectAttributes)))
         _write_outputs(thread, attributes, child, first)
         params64, params32 = child.parameters
         memory.write(CreateInfo + 8, struct.pack("<I4xI4xQQQI4xQI4xQI4x", PS_CREATE_SUCCESS, 0, 0, 0, params64,
-                                                 params32, 0, child.peb64, child.peb32, 0, 0))
+                                                 params32, child.peb64, child.peb32, 0, 0))
         return NTSTATUS.SUCCESS
 
     def _image_file(self, memory: AddressSpace, create_info: int, name: str) -> Path:
@@ -220,13 +219,6 @@ class ProcessCreateServices:
         if characteristics & IMAGE_FILE_DLL:
             raise fail(PS_CREATE_FAIL_EXE_FORMAT, NTSTATUS.INVALID_IMAGE_FORMAT)
         return found.host
-
-
-def _inherits(memory: AddressSpace, object_attributes: int) -> bool:
-    """Whether an OBJECT_ATTRIBUTES (NULL: none) asks for an inheritable handle."""
-    if not object_attributes:
-        return False
-    return bool(memory.read_u32(object_attributes + 0x18) & OBJ_INHERIT)
 
 
 def _write_outputs(thread: Thread, attributes: dict[int, Attribute], child: Process, first: Thread) -> None:

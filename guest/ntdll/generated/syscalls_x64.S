@@ -633,6 +633,15 @@ NtCreateThreadEx:
         .byte   0xC3                    /* ret */
 
         .p2align 4, 0x90
+        .globl  NtCreateUserProcess
+NtCreateUserProcess:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x00c9                  /* mov eax, NtCreateUserProcess */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  NtDeleteFile
 NtDeleteFile:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */

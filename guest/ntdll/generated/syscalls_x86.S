@@ -773,6 +773,17 @@ _NtCreateThreadEx@44:
         .word   0x002c                  /* ret 44 */
 
         .p2align 4, 0x90
+        .globl  _NtCreateUserProcess@44
+_NtCreateUserProcess@44:
+        .byte   0xB8
+        .long   0x00c9                  /* mov eax, NtCreateUserProcess */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x002c                  /* ret 44 */
+
+        .p2align 4, 0x90
         .globl  _NtDeleteFile@4
 _NtDeleteFile@4:
         .byte   0xB8
