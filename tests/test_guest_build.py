@@ -156,7 +156,7 @@ PROGRAMS = {
     "junction": ("x86", "x64"), "envblock": ("x86", "x64"),
     "fsredir": ("x86", "x64"),
     "advapi_reg": ("x86", "x64"), "advapi_sec": ("x86", "x64"),
-    "threads": ("x86", "x64"),
+    "threads": ("x86", "x64"), "jobs": ("x86", "x64"),
     "regclasses": ("x86", "x64"), "uacprobe": ("x86", "x64"),
 }
 # The differential-oracle scenarios (fixtures/src/oracle_*.c) are built for both widths; fixtures/README.md

@@ -26,6 +26,7 @@ from . import (
     files,
     fsctl,
     fsinfo,
+    jobs,
     memory,
     objects,
     pipes,
@@ -47,7 +48,8 @@ if TYPE_CHECKING:
     from .threadobject import Thread
 
 AREAS: tuple[ModuleType, ...] = (objects, files, fileinfo, directory, fsinfo, fsctl, memory, section, process, thread,
-                                 threadlife, security, sysinfo, sync, time, exceptions, pipes, registry, privileges)
+                                 threadlife, security, sysinfo, sync, time, exceptions, pipes, registry, privileges,
+                                 jobs)
 Service = Callable[..., int]
 
 
