@@ -247,6 +247,9 @@ _SET = {
     J.JobObjectExtendedLimitInformation: (J.JOBOBJECT_EXTENDED_LIMIT_INFORMATION,
                                           J.JOB_OBJECT_EXTENDED_LIMIT_VALID_FLAGS),
 }
+# Classes Windows answers but never sets.
+_QUERY_ONLY = (J.JobObjectBasicAccountingInformation, J.JobObjectBasicProcessIdList,
+               J.JobObjectBasicAndIoAccountingInformation)
 # The values each flag brings with it.
 _FLAG_VALUES = {
     J.JOB_OBJECT_LIMIT_WORKINGSET: ("MinimumWorkingSetSize", "MaximumWorkingSetSize"),
@@ -341,8 +344,9 @@ class JobServices:
                                   JobObjectInformation: int, JobObjectInformationLength: int) -> int:
         entry = _SET.get(JobObjectInformationClass)
         if entry is None:
-            log.warning("NtSetInformationJobObject: information class %d cannot be set here",
-                        JobObjectInformationClass)
+            if JobObjectInformationClass not in _QUERY_ONLY:
+                log.warning("NtSetInformationJobObject: information class %d is unknown or not implemented",
+                            JobObjectInformationClass)
             raise NtError(NTSTATUS.INVALID_INFO_CLASS)
         layout, valid = entry
         if JobObjectInformationLength != layout.size(64):
