@@ -150,6 +150,14 @@ def test_limit_errors(rig: ObjRig) -> None:
     assert set_limits(rig, job, LimitFlags=0x8000) == NTSTATUS.INVALID_PARAMETER
     assert set_limits(rig, job, LimitFlags=J.JOB_OBJECT_LIMIT_JOB_TIME | J.JOB_OBJECT_LIMIT_PRESERVE_JOB_TIME) == \
         NTSTATUS.INVALID_PARAMETER
+    working_set = J.JOB_OBJECT_LIMIT_WORKINGSET
+    assert set_limits(rig, job, LimitFlags=working_set, MinimumWorkingSetSize=0x1000) == NTSTATUS.INVALID_PARAMETER
+    assert set_limits(rig, job, LimitFlags=working_set, MinimumWorkingSetSize=0x2000,
+                      MaximumWorkingSetSize=0x1000) == NTSTATUS.INVALID_PARAMETER
+    assert set_limits(rig, job, LimitFlags=J.JOB_OBJECT_LIMIT_AFFINITY, Affinity=0b100) == NTSTATUS.INVALID_PARAMETER
+    assert set_limits(rig, job, LimitFlags=J.JOB_OBJECT_LIMIT_SCHEDULING_CLASS, SchedulingClass=10) == \
+        NTSTATUS.INVALID_PARAMETER
+    assert set_limits(rig, job, LimitFlags=J.JOB_OBJECT_LIMIT_SCHEDULING_CLASS, SchedulingClass=9) == NTSTATUS.SUCCESS
     basic = rig.put(bytes(BASIC.size64))
     assert rig.call("NtSetInformationJobObject", job, J.JobObjectBasicLimitInformation, basic, BASIC.size64 + 8) == \
         NTSTATUS.INFO_LENGTH_MISMATCH

@@ -28,11 +28,13 @@ Choices where Windows is subtle (Windows 10 22H2; kernel32's own tests, run on W
   ReturnLength. A NULL job handle queries the caller's own job (STATUS_ACCESS_DENIED when it has none).
 - Accounting: the processes' user and kernel times (the host CPU time each one's Lifetime measured, ended ones
   included); no page faults, no I/O counts are kept (0). PeakProcessMemoryUsed and PeakJobMemoryUsed are 0.
-- Limits: every flag of the class's valid mask is accepted and stored (another flag is STATUS_INVALID_PARAMETER),
-  each value with its flag; setting JobObjectBasicLimitInformation keeps the extended-only flags. Enforced are the
-  active-process count, kill-on-close and the breakaway flags (`job_of_new_child`); the memory limits are stored
-  (in whole pages, as Windows keeps them) and reported, not enforced; times, working sets, affinity, priority and
-  scheduling class are stored only.
+- Limits: every flag of the class's valid mask is accepted and stored (another flag is STATUS_INVALID_PARAMETER,
+  and so are working-set sizes of which one is zero or the minimum above the maximum, an affinity outside the
+  system's processors, a scheduling class above 9), each value with its flag; setting
+  JobObjectBasicLimitInformation keeps the extended-only flags. Enforced are the active-process count,
+  kill-on-close and the breakaway flags (`job_of_new_child`); the memory limits are stored (in whole pages, as
+  Windows keeps them) and reported, not enforced; times, working sets, affinity, priority and scheduling class are
+  stored only.
 - Setting a class that cannot be set (the accounting classes, the process list) is STATUS_INVALID_INFO_CLASS, and
   so is any class this kernel does not serve (UI restrictions, security limits, end-of-job time, completion ports,
   logged).
@@ -51,7 +53,7 @@ from ..nt.status import NTSTATUS
 from .errors import NtError
 from .handles import CURRENT_PROCESS, KernelObject
 from .namespace import create_object, open_object
-from .process import Process
+from .process import AFFINITY_MASK, Process
 
 if TYPE_CHECKING:
     from .system import System
@@ -72,6 +74,7 @@ PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
 
 CREATE_BREAKAWAY_FROM_JOB = 0x01000000
 DEFAULT_SCHEDULING_CLASS = 5
+MAX_SCHEDULING_CLASS = 9
 PAGE_SHIFT = 12
 KILL_ON_CLOSE_STATUS = NTSTATUS.SUCCESS
 
@@ -263,6 +266,14 @@ _FLAG_VALUES = {
     J.JOB_OBJECT_LIMIT_JOB_MEMORY: ("JobMemoryLimit",),
 }
 _PAGE_ROUNDED = ("ProcessMemoryLimit", "JobMemoryLimit")
+# What a flag's values must be: working-set sizes both zero or both set, the minimum not above the maximum; an
+# affinity within the system's processors; a scheduling class from 0 to 9.
+_CHECKS: dict[int, Callable[[dict[str, int]], bool]] = {
+    J.JOB_OBJECT_LIMIT_WORKINGSET: lambda v: bool(v["MinimumWorkingSetSize"]) == bool(v["MaximumWorkingSetSize"])
+    and v["MinimumWorkingSetSize"] <= v["MaximumWorkingSetSize"],
+    J.JOB_OBJECT_LIMIT_AFFINITY: lambda v: not v["Affinity"] & ~AFFINITY_MASK,
+    J.JOB_OBJECT_LIMIT_SCHEDULING_CLASS: lambda v: v["SchedulingClass"] <= MAX_SCHEDULING_CLASS,
+}
 
 
 def _set_limits(job: JobObject, values: dict[str, int], valid: int) -> None:
@@ -270,6 +281,8 @@ def _set_limits(job: JobObject, values: dict[str, int], valid: int) -> None:
     if flags & ~valid:
         raise NtError(NTSTATUS.INVALID_PARAMETER)
     if flags & J.JOB_OBJECT_LIMIT_PRESERVE_JOB_TIME and flags & J.JOB_OBJECT_LIMIT_JOB_TIME:
+        raise NtError(NTSTATUS.INVALID_PARAMETER)
+    if any(flags & flag and not check(values) for flag, check in _CHECKS.items()):
         raise NtError(NTSTATUS.INVALID_PARAMETER)
     job.limits["LimitFlags"] = job.flags & ~valid | flags
     for flag, names in _FLAG_VALUES.items():
