@@ -324,10 +324,10 @@ def test_a_child_joins_its_parents_job_unless_it_breaks_away(rig: ObjRig) -> Non
     job.admit(parent)
     assert job_of_new_child(parent, 0) is job
     with pytest.raises(NtError) as refused:
-        job_of_new_child(parent, jobs.CREATE_BREAKAWAY_FROM_JOB)
+        job_of_new_child(parent, jobs.PROCESS_CREATE_FLAGS_BREAKAWAY)
     assert refused.value.status == NTSTATUS.ACCESS_DENIED
     job.limits["LimitFlags"] = J.JOB_OBJECT_LIMIT_BREAKAWAY_OK
-    assert job_of_new_child(parent, jobs.CREATE_BREAKAWAY_FROM_JOB) is None
+    assert job_of_new_child(parent, jobs.PROCESS_CREATE_FLAGS_BREAKAWAY) is None
     assert job_of_new_child(parent, 0) is job
     job.limits["LimitFlags"] = J.JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK
     assert job_of_new_child(parent, 0) is None
@@ -339,7 +339,7 @@ def test_a_nested_child_breaks_away_only_from_the_jobs_that_let_it(rig: ObjRig) 
     outer.admit(parent)
     jobs.assign(inner, parent)
     inner.limits["LimitFlags"] = J.JOB_OBJECT_LIMIT_BREAKAWAY_OK
-    assert job_of_new_child(parent, jobs.CREATE_BREAKAWAY_FROM_JOB) is outer
+    assert job_of_new_child(parent, jobs.PROCESS_CREATE_FLAGS_BREAKAWAY) is outer
 
 
 def test_a_new_process_is_refused_by_a_full_job(rig: ObjRig) -> None:

@@ -72,7 +72,7 @@ PROCESS_SET_QUOTA = 0x0100
 PROCESS_QUERY_INFORMATION = 0x0400
 PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
 
-CREATE_BREAKAWAY_FROM_JOB = 0x01000000
+PROCESS_CREATE_FLAGS_BREAKAWAY = 0x1  # NtCreateUserProcess's ProcessFlags: CreateProcess's CREATE_BREAKAWAY_FROM_JOB
 DEFAULT_SCHEDULING_CLASS = 5
 MAX_SCHEDULING_CLASS = 9
 PAGE_SHIFT = 12
@@ -154,17 +154,18 @@ class JobObject(KernelObject):
         return not self.children and not any(p.exit_status is None for p in self.members)
 
 
-def job_of_new_child(parent: Process, creation_flags: int) -> JobObject | None:
+def job_of_new_child(parent: Process, process_flags: int) -> JobObject | None:
     """The job a new child of `parent` joins (None: no job), following the breakaway rules.
 
-    The child leaves, from the parent's immediate job upwards, each job that lets it go: one with
-    JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK always, one with JOB_OBJECT_LIMIT_BREAKAWAY_OK when `creation_flags` has
-    CREATE_BREAKAWAY_FROM_JOB; it joins the first job that keeps it. CREATE_BREAKAWAY_FROM_JOB from a job that
-    allows neither is STATUS_ACCESS_DENIED (CreateProcess's ERROR_ACCESS_DENIED). Process creation then calls
+    `process_flags` are NtCreateUserProcess's ProcessFlags, where kernelbase puts PROCESS_CREATE_FLAGS_BREAKAWAY for
+    CreateProcess's CREATE_BREAKAWAY_FROM_JOB. The child leaves, from the parent's immediate job upwards, each job
+    that lets it go: one with JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK always, one with JOB_OBJECT_LIMIT_BREAKAWAY_OK
+    when it asks to break away; it joins the first job that keeps it. Asking to break away from a job that allows
+    neither is STATUS_ACCESS_DENIED (CreateProcess's ERROR_ACCESS_DENIED). Process creation then calls
     join_new_process(job, child).
     """
     job = parent.job
-    breakaway = bool(creation_flags & CREATE_BREAKAWAY_FROM_JOB)
+    breakaway = bool(process_flags & PROCESS_CREATE_FLAGS_BREAKAWAY)
     allowed = J.JOB_OBJECT_LIMIT_BREAKAWAY_OK | J.JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK
     if job is not None and breakaway and not job.flags & allowed:
         raise NtError(NTSTATUS.ACCESS_DENIED)
