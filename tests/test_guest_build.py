@@ -156,7 +156,7 @@ PROGRAMS = {
     "junction": ("x86", "x64"), "envblock": ("x86", "x64"),
     "fsredir": ("x86", "x64"),
     "advapi_reg": ("x86", "x64"), "advapi_sec": ("x86", "x64"),
-    "threads": ("x86", "x64"),
+    "threads": ("x86", "x64"), "jobs": ("x86", "x64"),
     "regclasses": ("x86", "x64"), "uacprobe": ("x86", "x64"),
     "spawn": ("x86", "x64"), "childenv": ("x86", "x64"), "start64": ("x86", "x64"),
 }

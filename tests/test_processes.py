@@ -201,3 +201,21 @@ def test_start64_gives_the_programs_exit_code_and_its_usage(tmp_path: Path) -> N
     (tmp_path / "usage").mkdir()
     _, status, out, _ = run(BIN / "x86" / "start64.exe", root=tmp_path / "usage")
     assert (status, out) == (1, "usage: start64 PROGRAM [ARGUMENTS]\n")
+
+
+@pytest.mark.parametrize(("parent", "child"), PAIRS)
+def test_closing_a_kill_on_close_job_ends_its_child(parent: str, child: str, tmp_path: Path) -> None:
+    machine, status, out, _ = spawn(parent, "job", f"C:\\childenv{BITS[child]}.exe", "sleep", "60000",
+                                    root=tmp_path)
+    assert status == 0
+    assert out.splitlines() == ["parent: SetInformationJobObject: ok", "parent: AssignProcessToJobObject: ok",
+                                "parent: the child is in the job: 1", "parent: wait -> 0, exit code 0"]
+    assert machine.children[0].process.exit_status == 0  # ended long before its minute of sleep
+
+
+@pytest.mark.parametrize(("parent", "child"), PAIRS)
+def test_a_child_joins_its_parents_job(parent: str, child: str, tmp_path: Path) -> None:
+    machine, status, out, _ = spawn(parent, "jobchild", f"C:\\childenv{BITS[child]}.exe", "sleep", "1",
+                                    root=tmp_path)
+    assert (status, out) == (0, "parent: the child is in its parent's job: 1\n")
+    assert machine.children[0].process.job is machine.process.job is not None

@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from ..emu.trace import Tracer
     from ..nt.exceptions import ExceptionRecord
     from .exceptions import CpuContext
+    from .jobs import JobObject
     from .system import System
 
 log = logging.getLogger(__name__)
@@ -127,6 +128,7 @@ class Process(KernelObject):
         self.unhandled: ExceptionRecord | None = None
         self.tracer: Tracer | None = None
         self.context_io: CpuContext | None = None  # made by the first exception (exceptions.py)
+        self.job: JobObject | None = None  # its immediate job, if it is in one (jobs.py)
 
     def create_thread(self) -> Thread:
         """A new thread of this process, with an id from the System; its TEBs and stacks are the creator's to set."""
@@ -157,11 +159,13 @@ class Process(KernelObject):
         return NTSTATUS.PENDING if self.exit_status is None else self.exit_status
 
     def terminate(self, status: int) -> None:
-        """End the process: its threads end, its views of data sections are unmapped, its handles are closed, and
-        its CPU stops after the current instruction."""
+        """End the process: its job no longer counts it active, its threads end, its views of data sections are
+        unmapped, its handles are closed, and its CPU stops after the current instruction."""
         if self.exit_status is not None:
             return
         self.exit_status = status & 0xFFFFFFFF
+        if self.job is not None:
+            self.job.process_ended(self)
         for thread in list(self.live):
             thread.end(self.exit_status)
         self.lifetime.end()

@@ -20,6 +20,9 @@ Windows' behaviour, and the choices made here:
   does not give the handles) each is duplicated into the child unless inherited already at that value; otherwise
   the values are the child's as they are (valid there when inherited). A value that names nothing in the parent
   gives the child a new handle on the console.
+- A child joins its parent's job unless it breaks away (CREATE_BREAKAWAY_FROM_JOB where the job allows it, or a job
+  with JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK; jobs.py); a job at its active-process limit fails the creation with
+  STATUS_QUOTA_EXCEEDED.
 - The first thread starts suspended with THREAD_CREATE_FLAGS_CREATE_SUSPENDED (kernel32 always asks, then resumes
   it), and is run by the scheduler like any new thread.
 """
@@ -38,6 +41,7 @@ from ..nt.status import NTSTATUS
 from .console import connect, create_std_handles
 from .errors import NtError
 from .handles import handle_attributes, object_type
+from .jobs import job_of_new_child, join_new_process
 from .paths import resolve
 from .process import Process
 from .threadlife import THREAD_CREATE_FLAGS, THREAD_CREATE_FLAGS_CREATE_SUSPENDED
@@ -49,8 +53,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# PROCESS_CREATE_FLAGS_*
-PROCESS_CREATE_FLAGS_BREAKAWAY = 0x1
+# PROCESS_CREATE_FLAGS_* (PROCESS_CREATE_FLAGS_BREAKAWAY is the job's: jobs.py)
 PROCESS_CREATE_FLAGS_INHERIT_HANDLES = 0x4
 PROCESS_CREATE_FLAGS = 0x3FFF  # those Windows 10 knows (breakaway, no debug inherit, inherit handles, ...)
 
@@ -86,7 +89,6 @@ class SpawnRequest:
     params: ProcessParameters
     inherit_handles: bool
     duplicate_std: bool
-    job_flags: int = 0  # PROCESS_CREATE_FLAGS_BREAKAWAY, for the job the child joins
     failure: int | None = field(default=None)  # set by the loader: the status the child ended with at once
 
     def child_handles(self, child: Process) -> tuple[int, tuple[int, int, int]]:
@@ -165,12 +167,18 @@ class ProcessCreateServices:
         host = self._image_file(memory, CreateInfo, name)
         request = SpawnRequest(thread, host, name[4:] if name.startswith("\\??\\") else name, params,
                                bool(ProcessFlags & PROCESS_CREATE_FLAGS_INHERIT_HANDLES),
-                               PS_ATTRIBUTE_STD_HANDLE_INFO in attributes,
-                               job_flags=ProcessFlags & PROCESS_CREATE_FLAGS_BREAKAWAY)
+                               PS_ATTRIBUTE_STD_HANDLE_INFO in attributes)
         spawn = self.system.spawn
         if spawn is None:
             raise NtError(NTSTATUS.NOT_SUPPORTED)
+        job = job_of_new_child(thread.process, ProcessFlags)
         child = spawn(request)
+        try:
+            join_new_process(job, child)
+        except NtError:  # the job is at its active-process limit: the child is undone and never runs
+            child.terminate(NTSTATUS.QUOTA_EXCEEDED)
+            del self.system.processes[child.pid]
+            raise
         first = child.threads[0]
         if ThreadFlags & THREAD_CREATE_FLAGS_CREATE_SUSPENDED:
             first.suspend_count = 1

@@ -26,6 +26,7 @@ from . import (
     files,
     fsctl,
     fsinfo,
+    jobs,
     memory,
     objects,
     pipes,
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
 
 AREAS: tuple[ModuleType, ...] = (objects, files, fileinfo, directory, fsinfo, fsctl, memory, section, process, thread,
                                  threadlife, processcreate, security, sysinfo, sync, time, exceptions, pipes, registry,
-                                 privileges)
+                                 privileges, jobs)
 Service = Callable[..., int]
 
 
