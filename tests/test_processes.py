@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.toolchain import build_and_run
+from wow64emu.emu.trace import TextSink, Tracer
 from wow64emu.kernel.console import StdStreams
 from wow64emu.machine import Machine
 
@@ -219,3 +221,51 @@ def test_a_child_joins_its_parents_job(parent: str, child: str, tmp_path: Path) 
                                     root=tmp_path)
     assert (status, out) == (0, "parent: the child is in its parent's job: 1\n")
     assert machine.children[0].process.job is machine.process.job is not None
+
+
+SYSTEM = r"""
+#include <stdio.h>
+#include <stdlib.h>
+int main(void)
+{
+    int r;
+    printf("before\n");
+    fflush(stdout);
+    r = system("echo from cmd & exit 4");
+    printf("system -> %d\n", r);
+    return r;
+}
+"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_c_runtimes_system_runs_cmd(width: str, tmp_path: Path) -> None:
+    # `gcc prog.c -o prog.exe`: msvcrt's system() starts %ComSpec% (C:\Windows\System32\cmd.exe, SysWOW64's for a
+    # 32-bit program) with /c, waits for it and gives its exit code.
+    ran = build_and_run(SYSTEM, tmp_path, width)
+    assert (ran.status, ran.stdout) == (4, "before\r\nfrom cmd \r\nsystem -> 4\r\n")
+
+
+@pytest.mark.parametrize("parent", WIDTHS)
+def test_an_image_of_another_machine_does_not_start(parent: str, tmp_path: Path) -> None:
+    image = bytearray((BIN / "x64" / "childenv.exe").read_bytes())
+    pe = int.from_bytes(image[0x3C:0x40], "little")
+    image[pe + 4:pe + 6] = (0xAA64).to_bytes(2, "little")  # IMAGE_FILE_MACHINE_ARM64
+    (tmp_path / "arm64.exe").write_bytes(bytes(image))
+    machine, status, out, _ = spawn(parent, "run", "C:\\arm64.exe", root=tmp_path)
+    assert (status, out) == (1, "parent: CreateProcessA: failed error=193\n")  # ERROR_BAD_EXE_FORMAT
+    assert len(machine.system.processes) == 1
+
+
+@pytest.mark.parametrize("parent", WIDTHS)
+def test_the_process_trace_shows_each_childs_creation(parent: str, tmp_path: Path) -> None:
+    sink = io.StringIO()
+    tracer = Tracer(TextSink(sink))
+    streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
+    machine = Machine(BIN / parent / "spawn.exe", ["run", "C:\\childenv32.exe"], root=drive(tmp_path),
+                      streams=streams, tracer=tracer, trace=frozenset({"process"}))
+    assert machine.run(timeout=120).exit_status == 0
+    steps = [line.split()[2] for line in sink.getvalue().splitlines() if line.split()[1:2] == ["process"]]
+    first = steps[:steps.index("ldr") + 1]
+    assert first[0] == "allocate" and steps[len(first):] == [  # the child's: a WoW64 process's steps
+        "allocate", "map-image", "kuser", "system-dlls", "no-access", "peb", "thread", "wow64-dlls", "imports", "ldr"]
