@@ -89,6 +89,26 @@ def test_reading_and_writing_another_process_needs_its_rights(two: tuple[KernelR
     assert first.call("NtWriteVirtualMemory", handle, OTHER_PAGE, BUF, 8, COUNT) == NTSTATUS.PARTIAL_COPY
 
 
+def test_allocating_and_freeing_in_another_process(two: tuple[KernelRig, KernelRig]) -> None:
+    """VirtualAllocEx and VirtualFreeEx: the region is the other process's; the base and size come back to the
+    caller; a handle without PROCESS_VM_OPERATION is refused."""
+    first, second = two
+    base, size = BUF + 0x60, BUF + 0x68
+    _, limited = open_process(first, second.process.pid, PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_VM_READ)
+    first.put_u64(base, 0)
+    first.put_u64(size, 0x3000)
+    assert first.call("NtAllocateVirtualMemory", limited, base, 0, size, 0x3000, Prot.READWRITE) == \
+        NTSTATUS.ACCESS_DENIED
+    _, handle = open_process(first, second.process.pid, PROCESS_VM_OPERATION)
+    assert first.call("NtAllocateVirtualMemory", handle, base, 0, size, 0x3000, Prot.READWRITE) == NTSTATUS.SUCCESS
+    address = first.u64(base)
+    assert first.u64(size) == 0x3000 and address % 0x10000 == 0
+    assert second.process.memory.region_at(address) is not None and first.process.memory.region_at(address) is None
+    first.put_u64(size, 0)
+    assert first.call("NtFreeVirtualMemory", handle, base, size, 0x8000) == NTSTATUS.SUCCESS  # MEM_RELEASE
+    assert second.process.memory.region_at(address) is None and first.u64(size) == 0x3000
+
+
 def test_the_current_process_pseudo_handle_grants_every_right(kernel: KernelRig) -> None:
     kernel.process.memory.poke(BUF, b"abcd")
     assert kernel.call("NtReadVirtualMemory", CURRENT_PROCESS, BUF, BUF + 8, 4, COUNT) == NTSTATUS.SUCCESS

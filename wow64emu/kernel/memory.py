@@ -23,9 +23,8 @@ Windows' rules, and the choices made where Windows is subtle:
   caller is; the other process's side stops at its first page that cannot be read (written): STATUS_PARTIAL_COPY
   with the count of bytes copied up to there (what Windows' pool copy reports; its larger copies go by locked
   chunks and may report fewer). The count is written whatever the status.
-- NtQueryVirtualMemory (PROCESS_QUERY_INFORMATION) and NtProtectVirtualMemory (PROCESS_VM_OPERATION) serve another
-  process's memory too; NtAllocateVirtualMemory and NtFreeVirtualMemory the caller's own only
-  (STATUS_INVALID_HANDLE for another handle).
+- NtAllocateVirtualMemory, NtFreeVirtualMemory, NtProtectVirtualMemory (PROCESS_VM_OPERATION) and
+  NtQueryVirtualMemory (PROCESS_QUERY_INFORMATION) serve another process's memory too (VirtualAllocEx...).
 """
 
 from __future__ import annotations
@@ -110,10 +109,10 @@ class MemoryServices:
 
     def NtAllocateVirtualMemory(self, thread: Thread, ProcessHandle: int, BaseAddress: int, ZeroBits: int,
                                 RegionSize: int, AllocationType: int, Protect: int) -> int:
-        check_process(ProcessHandle)
-        space = thread.process.memory
-        base = space.read_u64(BaseAddress)
-        size = space.read_u64(RegionSize)
+        space = reference_process(thread, ProcessHandle, PROCESS_VM_OPERATION).memory
+        caller = thread.process.memory
+        base = caller.read_u64(BaseAddress)
+        size = caller.read_u64(RegionSize)
         limit = check_zero_bits(ZeroBits, NTSTATUS.INVALID_PARAMETER_3)
         if size == 0:
             raise NtError(NTSTATUS.INVALID_PARAMETER_4)
@@ -144,16 +143,16 @@ class MemoryServices:
                 raise NtError(NTSTATUS.ALREADY_COMMITTED)
             if AllocationType & MEM_COMMIT:
                 space.commit(start, length, Protect)
-        space.write_u64(BaseAddress, start)
-        space.write_u64(RegionSize, length)
+        caller.write_u64(BaseAddress, start)
+        caller.write_u64(RegionSize, length)
         return NTSTATUS.SUCCESS
 
     def NtFreeVirtualMemory(self, thread: Thread, ProcessHandle: int, BaseAddress: int, RegionSize: int,
                             FreeType: int) -> int:
-        check_process(ProcessHandle)
-        space = thread.process.memory
-        base = space.read_u64(BaseAddress)
-        size = space.read_u64(RegionSize)
+        space = reference_process(thread, ProcessHandle, PROCESS_VM_OPERATION).memory
+        caller = thread.process.memory
+        base = caller.read_u64(BaseAddress)
+        size = caller.read_u64(RegionSize)
         if FreeType not in (MEM_DECOMMIT, MEM_RELEASE):
             raise NtError(NTSTATUS.INVALID_PARAMETER_4)
         region = space.region_at(base)
@@ -177,8 +176,8 @@ class MemoryServices:
             space.release(region)
         else:
             space.decommit(start, end - start)
-        space.write_u64(BaseAddress, start)
-        space.write_u64(RegionSize, end - start)
+        caller.write_u64(BaseAddress, start)
+        caller.write_u64(RegionSize, end - start)
         return NTSTATUS.SUCCESS
 
     def NtProtectVirtualMemory(self, thread: Thread, ProcessHandle: int, BaseAddress: int, RegionSize: int,
