@@ -113,3 +113,15 @@ def test_the_current_process_pseudo_handle_grants_every_right(kernel: KernelRig)
     kernel.process.memory.poke(BUF, b"abcd")
     assert kernel.call("NtReadVirtualMemory", CURRENT_PROCESS, BUF, BUF + 8, 4, COUNT) == NTSTATUS.SUCCESS
     assert kernel.process.memory.peek(BUF + 8, 4) == b"abcd"
+
+
+def test_a_copy_larger_than_the_kernels_chunk_is_whole(two: tuple[KernelRig, KernelRig]) -> None:
+    first, second = two
+    size = 0x280010  # two and a half chunks and a bit
+    pattern = bytes(range(251)) * (size // 251 + 1)
+    second.process.memory.map_committed(0x6000_0000, 0x300000, MemType.PRIVATE, Prot.READWRITE, "big")
+    second.process.memory.poke(0x6000_0000, pattern[:size])
+    first.process.memory.map_committed(0x7000_0000, 0x300000, MemType.PRIVATE, Prot.READWRITE, "big")
+    _, handle = open_process(first, second.process.pid, PROCESS_VM_READ)
+    assert first.call("NtReadVirtualMemory", handle, 0x6000_0000, 0x7000_0000, size, COUNT) == NTSTATUS.SUCCESS
+    assert first.u64(COUNT) == size and first.process.memory.peek(0x7000_0000, size) == pattern[:size]

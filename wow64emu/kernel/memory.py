@@ -68,6 +68,7 @@ MEM_RESET = 0x80000
 MEM_TOP_DOWN = 0x100000
 MEM_DECOMMIT = 0x4000
 MEM_RELEASE = 0x8000
+COPY_CHUNK = 0x100000  # NtRead/WriteVirtualMemory copy 1 MB at a time
 
 # MEMORY_INFORMATION_CLASS of Windows 10 after MemoryBasicInformation: known, not served.
 _UNSERVED_CLASSES = ("MemoryWorkingSetInformation", "MemoryMappedFilenameInformation", "MemoryRegionInformation",
@@ -260,10 +261,12 @@ class MemoryServices:
                 status = NTSTATUS.ACCESS_VIOLATION
             else:
                 copied = space.accessible(remote, size, write=not read)
-                if read:
-                    caller.write(local, space.read(remote, copied))
-                else:  # what the CPU translated from it goes
-                    space.write(remote, caller.read(local, copied))
+                for done in range(0, copied, COPY_CHUNK):  # the host holds one chunk at a time
+                    n = min(COPY_CHUNK, copied - done)
+                    if read:
+                        caller.write(local + done, space.read(remote + done, n))
+                    else:  # what the CPU translated from it goes
+                        space.write(remote + done, caller.read(local + done, n))
                 if copied < size:
                     status = NTSTATUS.PARTIAL_COPY
         if count_out:
