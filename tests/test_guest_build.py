@@ -159,6 +159,7 @@ PROGRAMS = {
     "threads": ("x86", "x64"), "jobs": ("x86", "x64"),
     "regclasses": ("x86", "x64"), "uacprobe": ("x86", "x64"),
     "spawn": ("x86", "x64"), "childenv": ("x86", "x64"), "start64": ("x86", "x64"), "pyfake": ("x86", "x64"),
+    "toolhelp": ("x86", "x64"),
 }
 # The differential-oracle scenarios (fixtures/src/oracle_*.c) are built for both widths; fixtures/README.md
 # describes them as a group.

@@ -60,11 +60,11 @@ def query_token(kernel: KernelRig, handle: int, info_class: int, length: int = 0
     return kernel.call("NtQueryInformationToken", handle, info_class, BUF, length, RL)
 
 
-def open_by_cid(kernel: KernelRig, call: str, pid: int, tid: int) -> int:
+def open_by_cid(kernel: KernelRig, call: str, pid: int, tid: int, access: int = 0x1000) -> int:
     kernel.put_u64(OUT, SENTINEL)
     kernel.process.memory.poke(CID, struct.pack("<QQ", pid, tid))
     kernel.process.memory.poke(OA, struct.pack("<QQQQQQ", 48, 0, 0, 0, 0, 0))
-    return kernel.call(call, OUT, 0x1000, OA, CID)
+    return kernel.call(call, OUT, access, OA, CID)
 
 
 @pytest.fixture
@@ -226,6 +226,9 @@ def test_times_of_an_ended_process_stop_at_its_exit(kernel: KernelRig, query: ob
 
 def test_open_own_process_gives_a_handle_that_queries_and_terminates(kernel: KernelRig) -> None:
     assert open_by_cid(kernel, "NtOpenProcess", kernel.process.pid, 0) == NTSTATUS.SUCCESS
+    limited = kernel.u64(OUT)
+    assert kernel.call("NtTerminateProcess", limited, 1) == NTSTATUS.ACCESS_DENIED  # no PROCESS_TERMINATE
+    assert open_by_cid(kernel, "NtOpenProcess", kernel.process.pid, 0, 0x1001) == NTSTATUS.SUCCESS
     handle = kernel.u64(OUT)
     assert handle % 4 == 0 and handle != SENTINEL
     assert query_process(kernel, P.ProcessBasicInformation, 48, handle=handle) == NTSTATUS.SUCCESS

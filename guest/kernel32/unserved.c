@@ -1,10 +1,9 @@
 /*
- * kernel32: the functions whose service this emulator does not have yet: other processes (the Toolhelp snapshots,
- * the modules of another process, DebugActiveProcess: the debug object it connects first is not
- * served), named pipes (PeekNamedPipe), the .ini files of GetPrivateProfile* and the loader's DLL directory
- * (SetDllDirectoryW). A program that imports them starts; a call
- * fails as Windows fails without the service: the documented failure value, and the last error of
- * STATUS_NOT_IMPLEMENTED (ERROR_INVALID_FUNCTION), the status the kernel gives for what it does not serve.
+ * kernel32: the functions whose service this emulator does not have yet: other processes (DebugActiveProcess: the
+ * debug object it connects first is not served), named pipes (PeekNamedPipe), the .ini files of GetPrivateProfile*
+ * and the loader's DLL directory (SetDllDirectoryW). A program that imports them starts; a call fails as Windows
+ * fails without the service: the documented failure value, and the last error of STATUS_NOT_IMPLEMENTED
+ * (ERROR_INVALID_FUNCTION), the status the kernel gives for what it does not serve.
  *
  * Each call also tells the user, in one line on the emulator's stderr, "wow64emu: WARNING: <function>: <what is
  * missing>": the line is written with OutputDebugStringA, whose DBG_PRINTEXCEPTION_C the emulator sees as a
@@ -16,7 +15,6 @@
  */
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
 #include "k32.h"
-#include <tlhelp32.h>
 #include "guestwarn.h"
 
 #pragma GCC diagnostic ignored "-Wunused-parameter"                 /* the stubs take Windows' parameters */
@@ -37,27 +35,6 @@ BOOL WINAPI PeekNamedPipe(HANDLE pipe, LPVOID buffer, DWORD size, LPDWORD read, 
                           LPDWORD left_this_message)
 {
     return unserved("PeekNamedPipe", "named pipes are not emulated");
-}
-
-HANDLE WINAPI CreateToolhelp32Snapshot(DWORD flags, DWORD process_id)
-{
-    unserved("CreateToolhelp32Snapshot", "the system's process list is not emulated");
-    return INVALID_HANDLE_VALUE;
-}
-
-BOOL WINAPI Process32FirstW(HANDLE snapshot, LPPROCESSENTRY32W entry)
-{
-    return unserved("Process32FirstW", "the system's process list is not emulated");
-}
-
-BOOL WINAPI Process32NextW(HANDLE snapshot, LPPROCESSENTRY32W entry)
-{
-    return unserved("Process32NextW", "the system's process list is not emulated");
-}
-
-BOOL WINAPI K32EnumProcessModules(HANDLE process, HMODULE *modules, DWORD size, LPDWORD needed)
-{
-    return unserved("K32EnumProcessModules", "the module list of a process is not read");
 }
 
 BOOL WINAPI SetDllDirectoryW(LPCWSTR directory)

@@ -17,11 +17,14 @@ Windows' rules, and the choices made where Windows is subtle:
   and protection (Windows scans forward only), or the free range up to the next allocation. Addresses above the
   highest user address are STATUS_INVALID_PARAMETER; a buffer shorter than the structure
   STATUS_INFO_LENGTH_MISMATCH. The other classes Windows 10 has are not served: STATUS_NOT_IMPLEMENTED, logged.
-- NtReadVirtualMemory / NtWriteVirtualMemory (the current process only): ranges that wrap or leave the user range
-  are STATUS_ACCESS_VIOLATION, as an unusable buffer of the caller is; the other process's side stops at its first
-  page that cannot be read (written): STATUS_PARTIAL_COPY with the count of bytes copied up to there (what
-  Windows' pool copy reports; its larger copies go by locked chunks and may report fewer). The count is written
-  whatever the status.
+- NtReadVirtualMemory / NtWriteVirtualMemory copy between the caller's buffer and any process's memory, through a
+  handle granting PROCESS_VM_READ (PROCESS_VM_WRITE; STATUS_ACCESS_DENIED otherwise, processaccess.py). Ranges
+  that wrap or leave the user range (of either process) are STATUS_ACCESS_VIOLATION, as an unusable buffer of the
+  caller is; the other process's side stops at its first page that cannot be read (written): STATUS_PARTIAL_COPY
+  with the count of bytes copied up to there (what Windows' pool copy reports; its larger copies go by locked
+  chunks and may report fewer). The count is written whatever the status.
+- NtAllocateVirtualMemory, NtFreeVirtualMemory, NtProtectVirtualMemory (PROCESS_VM_OPERATION) and
+  NtQueryVirtualMemory (PROCESS_QUERY_INFORMATION) serve another process's memory too (VirtualAllocEx...).
 """
 
 from __future__ import annotations
@@ -44,6 +47,13 @@ from ..nt.memory import MEMORY_BASIC_INFORMATION, MemoryBasicInformation
 from ..nt.status import NTSTATUS
 from .errors import NtError
 from .handles import CURRENT_PROCESS
+from .processaccess import (
+    PROCESS_QUERY_INFORMATION,
+    PROCESS_VM_OPERATION,
+    PROCESS_VM_READ,
+    PROCESS_VM_WRITE,
+    reference_process,
+)
 
 if TYPE_CHECKING:
     from ..emu.memory import AddressSpace
@@ -58,6 +68,7 @@ MEM_RESET = 0x80000
 MEM_TOP_DOWN = 0x100000
 MEM_DECOMMIT = 0x4000
 MEM_RELEASE = 0x8000
+COPY_CHUNK = 0x100000  # NtRead/WriteVirtualMemory copy 1 MB at a time
 
 # MEMORY_INFORMATION_CLASS of Windows 10 after MemoryBasicInformation: known, not served.
 _UNSERVED_CLASSES = ("MemoryWorkingSetInformation", "MemoryMappedFilenameInformation", "MemoryRegionInformation",
@@ -99,10 +110,10 @@ class MemoryServices:
 
     def NtAllocateVirtualMemory(self, thread: Thread, ProcessHandle: int, BaseAddress: int, ZeroBits: int,
                                 RegionSize: int, AllocationType: int, Protect: int) -> int:
-        check_process(ProcessHandle)
-        space = thread.process.memory
-        base = space.read_u64(BaseAddress)
-        size = space.read_u64(RegionSize)
+        space = reference_process(thread, ProcessHandle, PROCESS_VM_OPERATION).memory
+        caller = thread.process.memory
+        base = caller.read_u64(BaseAddress)
+        size = caller.read_u64(RegionSize)
         limit = check_zero_bits(ZeroBits, NTSTATUS.INVALID_PARAMETER_3)
         if size == 0:
             raise NtError(NTSTATUS.INVALID_PARAMETER_4)
@@ -133,16 +144,16 @@ class MemoryServices:
                 raise NtError(NTSTATUS.ALREADY_COMMITTED)
             if AllocationType & MEM_COMMIT:
                 space.commit(start, length, Protect)
-        space.write_u64(BaseAddress, start)
-        space.write_u64(RegionSize, length)
+        caller.write_u64(BaseAddress, start)
+        caller.write_u64(RegionSize, length)
         return NTSTATUS.SUCCESS
 
     def NtFreeVirtualMemory(self, thread: Thread, ProcessHandle: int, BaseAddress: int, RegionSize: int,
                             FreeType: int) -> int:
-        check_process(ProcessHandle)
-        space = thread.process.memory
-        base = space.read_u64(BaseAddress)
-        size = space.read_u64(RegionSize)
+        space = reference_process(thread, ProcessHandle, PROCESS_VM_OPERATION).memory
+        caller = thread.process.memory
+        base = caller.read_u64(BaseAddress)
+        size = caller.read_u64(RegionSize)
         if FreeType not in (MEM_DECOMMIT, MEM_RELEASE):
             raise NtError(NTSTATUS.INVALID_PARAMETER_4)
         region = space.region_at(base)
@@ -166,23 +177,23 @@ class MemoryServices:
             space.release(region)
         else:
             space.decommit(start, end - start)
-        space.write_u64(BaseAddress, start)
-        space.write_u64(RegionSize, end - start)
+        caller.write_u64(BaseAddress, start)
+        caller.write_u64(RegionSize, end - start)
         return NTSTATUS.SUCCESS
 
     def NtProtectVirtualMemory(self, thread: Thread, ProcessHandle: int, BaseAddress: int, RegionSize: int,
                                NewProtect: int, OldProtect: int) -> int:
         if not valid_protection(NewProtect):
             raise NtError(NTSTATUS.INVALID_PAGE_PROTECTION)
-        space = thread.process.memory
-        base = space.read_u64(BaseAddress)
-        size = space.read_u64(RegionSize)
-        space.probe(OldProtect, 4, write=True)
-        if base > space.user_high:
+        caller = thread.process.memory
+        base = caller.read_u64(BaseAddress)
+        size = caller.read_u64(RegionSize)
+        caller.probe(OldProtect, 4, write=True)
+        if base > caller.user_high:
             raise NtError(NTSTATUS.INVALID_PARAMETER_2)
-        if size == 0 or size > space.user_high + 1 - base:
+        if size == 0 or size > caller.user_high + 1 - base:
             raise NtError(NTSTATUS.INVALID_PARAMETER_3)
-        check_process(ProcessHandle)
+        space = reference_process(thread, ProcessHandle, PROCESS_VM_OPERATION).memory
         start, end = page_down(base), page_up(base + size)
         region = space.region_at(start)
         if region is None or end > region.end:
@@ -194,15 +205,15 @@ class MemoryServices:
         if any(page not in region.committed for page in range(start, end, PAGE)):
             raise NtError(NTSTATUS.NOT_COMMITTED)
         old = space.protect(start, end - start, NewProtect)
-        space.write_u32(OldProtect, old)
-        space.write_u64(BaseAddress, start)
-        space.write_u64(RegionSize, end - start)
+        caller.write_u32(OldProtect, old)
+        caller.write_u64(BaseAddress, start)
+        caller.write_u64(RegionSize, end - start)
         return NTSTATUS.SUCCESS
 
     def NtQueryVirtualMemory(self, thread: Thread, ProcessHandle: int, BaseAddress: int, MemoryInformationClass: int,
                              MemoryInformation: int, MemoryInformationLength: int, ReturnLength: int) -> int:
-        space = thread.process.memory
-        if BaseAddress > space.user_high:
+        caller = thread.process.memory
+        if BaseAddress > caller.user_high:
             raise NtError(NTSTATUS.INVALID_PARAMETER)
         if MemoryInformationClass != MemoryBasicInformation:
             if MemoryInformationClass - 1 < len(_UNSERVED_CLASSES):
@@ -212,17 +223,16 @@ class MemoryServices:
         size = MEMORY_BASIC_INFORMATION.size(64)
         if MemoryInformationLength < size:
             raise NtError(NTSTATUS.INFO_LENGTH_MISMATCH)
-        space.probe(MemoryInformation, size, write=True)
+        caller.probe(MemoryInformation, size, write=True)
         if ReturnLength:
-            space.probe(ReturnLength, 8, write=True)
-        check_process(ProcessHandle)
-        info = space.query(BaseAddress)
-        space.write(MemoryInformation, MEMORY_BASIC_INFORMATION.pack({
+            caller.probe(ReturnLength, 8, write=True)
+        info = reference_process(thread, ProcessHandle, PROCESS_QUERY_INFORMATION).memory.query(BaseAddress)
+        caller.write(MemoryInformation, MEMORY_BASIC_INFORMATION.pack({
             "BaseAddress": info.base, "AllocationBase": info.allocation_base,
             "AllocationProtect": info.allocation_protect, "RegionSize": info.size, "State": info.state,
             "Protect": info.protect, "Type": info.type}, 64))
         if ReturnLength:
-            space.write_u64(ReturnLength, size)
+            caller.write_u64(ReturnLength, size)
         return NTSTATUS.SUCCESS
 
     def NtReadVirtualMemory(self, thread: Thread, ProcessHandle: int, BaseAddress: int, Buffer: int,
@@ -237,25 +247,30 @@ class MemoryServices:
     def _copy(self, thread: Thread, handle: int, remote: int, local: int, size: int, count_out: int, *,
               read: bool) -> int:
         """Copy between the caller's buffer (`local`) and the process's memory (`remote`), either way."""
-        space = thread.process.memory
-        end = space.user_high + 1
+        caller = thread.process.memory
+        end = caller.user_high + 1
         if size and (remote + size > end or local + size > end):
             raise NtError(NTSTATUS.ACCESS_VIOLATION)
         if count_out:
-            space.probe(count_out, 8, write=True)
-        check_process(handle)
+            caller.probe(count_out, 8, write=True)
+        target = reference_process(thread, handle, PROCESS_VM_READ if read else PROCESS_VM_WRITE)
+        space = target.memory
         copied, status = 0, NTSTATUS.SUCCESS
         if size:
-            if space.accessible(local, size, write=read) < size:
+            if caller.accessible(local, size, write=read) < size:
                 status = NTSTATUS.ACCESS_VIOLATION
             else:
                 copied = space.accessible(remote, size, write=not read)
-                source, target = (remote, local) if read else (local, remote)
-                space.write(target, space.read(source, copied))  # what the CPU translated from it goes
+                for done in range(0, copied, COPY_CHUNK):  # the host holds one chunk at a time
+                    n = min(COPY_CHUNK, copied - done)
+                    if read:
+                        caller.write(local + done, space.read(remote + done, n))
+                    else:  # what the CPU translated from it goes
+                        space.write(remote + done, caller.read(local + done, n))
                 if copied < size:
                     status = NTSTATUS.PARTIAL_COPY
         if count_out:
-            space.write_u64(count_out, copied)
+            caller.write_u64(count_out, copied)
         return status
 
 

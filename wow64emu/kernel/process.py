@@ -15,6 +15,9 @@ Choices where Windows is subtle:
   STATUS_ACCESS_DENIED to this standard user. An object name is STATUS_OBJECT_NAME_NOT_FOUND (processes and
   threads have none); a name and a client id together, or neither, STATUS_INVALID_PARAMETER_MIX.
 - The parent (InheritedFromUniqueProcessId) is a process that has already exited, so it cannot be opened.
+- A handle to another process grants what NtOpenProcess asked for (processaccess.py); each service checks the
+  right it needs (STATUS_ACCESS_DENIED): the queried classes PROCESS_QUERY_LIMITED_INFORMATION but the hard-error
+  mode (PROCESS_QUERY_INFORMATION), the set classes PROCESS_SET_INFORMATION, NtTerminateProcess PROCESS_TERMINATE.
 - NtSetInformationProcess checks the length, reads the value, checks it, then the handle. ProcessPriorityClass
   takes one of the six classes (1-6) and gives the process the class's base priority (idle 4, below normal 6,
   normal 8, above normal 10, high 13, real time 24), and its threads theirs; the real-time class needs
@@ -53,6 +56,14 @@ from ..nt.process import (
 from ..nt.status import NTSTATUS
 from .errors import NtError
 from .handles import CURRENT_PROCESS, CURRENT_THREAD, HandleTable, KernelObject, handle_attributes
+from .processaccess import (
+    PROCESS_QUERY_INFORMATION,
+    PROCESS_QUERY_LIMITED_INFORMATION,
+    PROCESS_SET_INFORMATION,
+    PROCESS_TERMINATE,
+    process_access,
+    reference_process,
+)
 from .section import unmap_data_views
 from .threadobject import NORMAL_PRIORITY, REALTIME_BASE, Thread
 from .threadsetup import DEFAULT_STACK
@@ -264,7 +275,7 @@ class ProcessServices:
                 if other is not thread:
                     other.end(ExitStatus & 0xFFFFFFFF)
             return NTSTATUS.SUCCESS
-        reference(thread, ProcessHandle, Process).terminate(ExitStatus)
+        reference_process(thread, ProcessHandle, PROCESS_TERMINATE).terminate(ExitStatus)
         return NTSTATUS.SUCCESS
 
     def NtOpenProcess(self, thread: Thread, ProcessHandle: int, DesiredAccess: int, ObjectAttributes: int,
@@ -283,8 +294,8 @@ class ProcessServices:
             raise NtError(NTSTATUS.ACCESS_DENIED)
         elif target is None:
             raise NtError(NTSTATUS.INVALID_PARAMETER)
-        memory.write_u64(ProcessHandle, process.handles.insert(target, attributes=handle_attributes(memory,
-                                                                                                   ObjectAttributes)))
+        memory.write_u64(ProcessHandle, process.handles.insert(target, process_access(DesiredAccess),
+                                                               handle_attributes(memory, ObjectAttributes)))
         return NTSTATUS.SUCCESS
 
     # ---- information -----------------------------------------------------------------------------------
@@ -317,7 +328,7 @@ SERVICES = (ProcessServices.NtTerminateProcess, ProcessServices.NtOpenProcess,
 
 def _set_hard_error_mode(caller: Thread, handle: int, data: bytes) -> None:
     """ProcessDefaultHardErrorMode (SetErrorMode): any ULONG."""
-    reference(caller, handle, Process).hard_error_mode = int.from_bytes(data, "little")
+    reference_process(caller, handle, PROCESS_SET_INFORMATION).hard_error_mode = int.from_bytes(data, "little")
 
 
 def _set_priority_class(caller: Thread, handle: int, data: bytes) -> None:
@@ -326,7 +337,7 @@ def _set_priority_class(caller: Thread, handle: int, data: bytes) -> None:
     priority_class = data[1]
     if priority_class not in BASE_PRIORITIES:
         raise NtError(NTSTATUS.INVALID_PARAMETER)
-    process = reference(caller, handle, Process)
+    process = reference_process(caller, handle, PROCESS_SET_INFORMATION)
     if priority_class == PROCESS_PRIORITY_CLASS_REALTIME:
         check_privilege(caller.effective_token(), "SeIncreaseBasePriorityPrivilege")
     process.priority_class = priority_class
@@ -337,7 +348,7 @@ def _set_priority_class(caller: Thread, handle: int, data: bytes) -> None:
 def _set_affinity(caller: Thread, handle: int, data: bytes) -> None:
     """A KAFFINITY: at least one processor, and only the system's (STATUS_INVALID_PARAMETER otherwise)."""
     mask = int.from_bytes(data, "little")
-    process = reference(caller, handle, Process)
+    process = reference_process(caller, handle, PROCESS_SET_INFORMATION)
     if not mask or mask & ~AFFINITY_MASK:
         raise NtError(NTSTATUS.INVALID_PARAMETER)
     process.affinity = mask
@@ -353,8 +364,14 @@ _SET: dict[int, tuple[int, Callable[[Thread, int, bytes], None]]] = {
 
 # ---- answers of NtQueryInformationProcess ---------------------------------------------------------------------
 
+def _queried(thread: Thread, handle: int) -> Process:
+    """The process a query names: PROCESS_QUERY_LIMITED_INFORMATION is enough for every class but the hard-error
+    mode."""
+    return reference_process(thread, handle, PROCESS_QUERY_LIMITED_INFORMATION)
+
+
 def _basic(thread: Thread, handle: int, _buffer: int) -> bytes:
-    process = reference(thread, handle, Process)
+    process = _queried(thread, handle)
     values = {"ExitStatus": process.status, "PebBaseAddress": process.peb64, "AffinityMask": process.affinity,
               "BasePriority": process.base_priority, "UniqueProcessId": process.pid,
               "InheritedFromUniqueProcessId": process.parent_pid}
@@ -369,14 +386,14 @@ def _cookie(thread: Thread, handle: int, _buffer: int) -> bytes:
 
 def _image_name(win32: bool) -> Answer:
     def answer(thread: Thread, handle: int, buffer: int) -> bytes:
-        return _unicode_string_answer(reference(thread, handle, Process).image_name(win32), buffer)
+        return _unicode_string_answer(_queried(thread, handle).image_name(win32), buffer)
     return answer
 
 
-def _value(value: Callable[[Process], int], size: int = 4) -> Answer:
-    """A class answered with one number of `size` bytes."""
+def _value(value: Callable[[Process], int], size: int = 4, access: int = PROCESS_QUERY_LIMITED_INFORMATION) -> Answer:
+    """A class answered with one number of `size` bytes, for a handle granting `access`."""
     def answer(thread: Thread, handle: int, _buffer: int) -> bytes:
-        return value(reference(thread, handle, Process)).to_bytes(size, "little")
+        return value(reference_process(thread, handle, access)).to_bytes(size, "little")
     return answer
 
 
@@ -388,10 +405,10 @@ def _wow64_peb(process: Process) -> int:
 # class -> (the exact length it takes, or None for a variable one; what answers it)
 _QUERY: dict[int, tuple[int | None, Answer]] = {
     ProcessBasicInformation: (PROCESS_BASIC_INFORMATION.size(64), _basic),
-    ProcessTimes: (KERNEL_USER_TIMES_SIZE, lambda t, h, _b: reference(t, h, Process).lifetime.kernel_user_times()),
+    ProcessTimes: (KERNEL_USER_TIMES_SIZE, lambda t, h, _b: _queried(t, h).lifetime.kernel_user_times()),
     ProcessPriorityClass: (2, _value(lambda p: p.priority_class << 8, 2)),  # Foreground FALSE, PriorityClass
     ProcessDebugPort: (8, _value(lambda _p: 0, 8)),  # never debugged
-    ProcessDefaultHardErrorMode: (4, _value(lambda p: p.hard_error_mode)),
+    ProcessDefaultHardErrorMode: (4, _value(lambda p: p.hard_error_mode, access=PROCESS_QUERY_INFORMATION)),
     ProcessHandleCount: (4, _value(lambda p: len(p.handles))),
     ProcessSessionInformation: (4, _value(lambda _p: SESSION_ID)),
     ProcessWow64Information: (8, _value(_wow64_peb, 8)),

@@ -54,6 +54,8 @@ class ThunkContext:
     registry_reflection: bool = False
     teb64: int = 0  # the calling thread's TEB64 (its TLS slots are wow64.dll's per-thread state)
     object_name: Callable[[int], str] = lambda handle: ""  # what NtQueryObject(ObjectNameInformation) says
+    # what NtQueryInformationProcess(ProcessWow64Information) says of a process handle: its PEB32, 0 if it has none
+    wow64_peb: Callable[[int], int] = lambda handle: 0
     # the calling thread's registers as the CPU holds them now (what a 32-bit context's floating-point state is)
     live_registers: Callable[[], Context] | None = None
     thread: Thread | None = None  # the calling thread (its 32-bit stack is where wow64 builds exception frames)

@@ -15,21 +15,19 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from ..emu.cpu.backend import CS64, Access, Fault, FaultKind
 from ..emu.trace import Tracer, hex32, hex64
 from ..errors import CommitLimitReached, GuestFault
 from ..kernel.exceptions import context_io
+from ..kernel.handles import CURRENT_PROCESS
+from ..kernel.process import Process
 from ..kernel.registry_keys import KeyObject
 from ..nt.kinds import Action, Dir
 from ..nt.layouts import Layout
 from ..nt.status import NTSTATUS
 from .context import ThunkContext, Wow64Process
 from .table import Thunk, thunks
-
-if TYPE_CHECKING:
-    from ..kernel.process import Process
 
 SERVICE_NUMBER_MASK = 0xFFF
 SERVICE_TABLE_SHIFT = 12
@@ -207,6 +205,7 @@ class Wow64Dispatcher:
                                                      tracer=self.tracer, cpu_area=thread.cpu_area,
                                                      exception_tracer=self.process.tracer, teb64=thread.teb64,
                                                      object_name=self._object_name, key_query=self._key_query,
+                                                     wow64_peb=self._wow64_peb,
                                                      registry_reflection=self.process.system.registry.reflection,
                                                      live_registers=self._live_registers, thread=thread)
                 call.special(ctx)
@@ -241,6 +240,12 @@ class Wow64Dispatcher:
         a file's is on the volume's device (\\Device\\HarddiskVolume3\\Windows); empty for a bad handle."""
         obj = self.process.handles.lookup(handle)
         return obj.query_name() if obj is not None else ""
+
+    def _wow64_peb(self, handle: int) -> int:
+        """The PEB32 of the process behind a handle, as wow64.dll learns it from NtQueryInformationProcess
+        (ProcessWow64Information): 0 for a native process, or a handle that names no process."""
+        obj = self.process if handle == CURRENT_PROCESS else self.process.handles.lookup(handle)
+        return obj.peb32 if isinstance(obj, Process) and obj.wow64 else 0
 
     def _finish_in_guest(self, state: Wow64Thread, pending: PendingCall, target: int) -> None:
         """Skip the 64-bit service: call `target` instead and let the completion hook set the status."""

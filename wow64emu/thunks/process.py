@@ -4,7 +4,9 @@ wow64.dll converts by hand the information classes whose buffers hold pointers o
 (infoclass.py; a KAFFINITY set by ProcessAffinityMask is one); the rest pass through. It also shows a 32-bit
 caller its own structures: the PEB32 in PROCESS_BASIC_INFORMATION, the TEB32 in THREAD_BASIC_INFORMATION, and
 the x86 view of the system (the kernel's emulation classes) for SystemBasicInformation and
-SystemProcessorInformation.
+SystemProcessorInformation. PROCESS_BASIC_INFORMATION about another process holds that process's PEB32 when it
+is a WoW64 process, and 0 when it is a 64-bit one, whose PEB a 32-bit pointer cannot name (the 32-bit caller
+reads it through NtWow64QueryInformationProcess64 on Windows).
 """
 
 from __future__ import annotations
@@ -42,10 +44,9 @@ from .context import ThunkContext
 from .security import token_groups
 
 
-def _own_peb32(ctx: ThunkContext, values: dict[str, int]) -> None:
-    """PebBaseAddress: the caller's PEB32 in place of the PEB64 the kernel knows."""
-    if values["PebBaseAddress"] == ctx.process.peb64:
-        values["PebBaseAddress"] = ctx.process.peb32
+def _peb32(ctx: ThunkContext, values: dict[str, int]) -> None:
+    """PebBaseAddress: the process's PEB32 (0 for a 64-bit process) in place of the PEB64 the kernel knows."""
+    values["PebBaseAddress"] = ctx.wow64_peb(ctx.arg64("ProcessHandle"))
 
 
 def _teb32(ctx: ThunkContext, values: dict[str, int]) -> None:
@@ -60,7 +61,7 @@ POINTER_SIZED = I.fixed(L.SIZE_T)
 
 PROCESS_QUERY = I.special(
     I.Params("ProcessInformationClass", "ProcessInformation", "ProcessInformationLength", "ReturnLength"), {
-        ProcessBasicInformation: I.fixed(PROCESS_BASIC_INFORMATION, _own_peb32),
+        ProcessBasicInformation: I.fixed(PROCESS_BASIC_INFORMATION, _peb32),
         ProcessDebugPort: POINTER_SIZED,
         ProcessWow64Information: POINTER_SIZED,
         ProcessImageFileName: UNICODE_STRING_HEADER,
