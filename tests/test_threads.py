@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.toolchain import build_and_run
 from wow64emu.kernel.console import StdStreams
 from wow64emu.kernel.waits import WaitForever
 from wow64emu.machine import Machine
@@ -159,3 +160,34 @@ def test_ntstatus_of_the_thread_calls(tmp_path: Path) -> None:
     assert k.call("NtSuspendThread", 0x1234, 0) == NTSTATUS.INVALID_HANDLE
     assert k.call("NtCreateThreadEx", 0x10000, 0, 0, -1 & 0xFFFFFFFFFFFFFFFF, 0x1000, 0, 0x100, 0, 0, 0, 0) == \
         NTSTATUS.INVALID_PARAMETER  # an unknown flag
+
+
+MANY_THREADS = r"""
+#include <windows.h>
+#include <stdio.h>
+#include <stdlib.h>
+static DWORD WINAPI body(LPVOID p) { return (DWORD)(ULONG_PTR)p; }
+int main(int argc, char **argv)
+{
+    int n = atoi(argv[1]);
+    for (int i = 0; i < n; i++) {
+        DWORD code = 0;
+        HANDLE h = CreateThread(NULL, 0, body, (LPVOID)(ULONG_PTR)i, 0, NULL);
+        if (!h) { printf("CreateThread failed at %d: %lu\n", i, GetLastError()); return 1; }
+        WaitForSingleObject(h, INFINITE);
+        GetExitCodeThread(h, &code);
+        CloseHandle(h);
+        if (code != (DWORD)i) { printf("thread %d exited with %lu\n", i, code); return 1; }
+    }
+    printf("%d threads\n", n);
+    return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_thread_that_ends_gives_back_its_stacks_and_teb(width: str, tmp_path: Path) -> None:
+    # 1000 threads one after another, each with the image's 2 MB stack reserve: 32-bit ones would use up the 2 GB
+    # of a 32-bit address space (after about 790) if their stacks and TEBs stayed when they end.
+    ran = build_and_run(MANY_THREADS, tmp_path, width, "1000")
+    assert (ran.status, ran.stdout) == (0, "1000 threads\r\n")

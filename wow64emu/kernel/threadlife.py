@@ -12,8 +12,11 @@ Windows' behaviour, and the choices made here:
   AttributeList is not read (kernel32 asks for the client id with NtQueryInformationThread instead); a list is
   STATUS_NOT_SUPPORTED, said once in a warning.
 - NtTerminateThread: a handle ends that thread (the calling one included, which never returns); the last thread of
-  a process to end ends the process with its status, as PspExitThread does. A NULL handle names the calling thread,
-  but not when it is the last one: STATUS_CANT_TERMINATE_SELF. Ending a thread that has ended already succeeds.
+  a process to end ends the process with its status, as PspExitThread does. A thread that ends while its process
+  lives on gives back its TEBs, stacks, CPU area and arena (threadsetup.release_thread_memory), as Windows frees
+  what it made for a thread: a program that starts and ends threads without end never runs out of address space.
+  A NULL handle names the calling thread, but not when it is the last one: STATUS_CANT_TERMINATE_SELF. Ending a
+  thread that has ended already succeeds.
 - NtSuspendThread / NtResumeThread give the previous suspend count; 127 suspensions at most
   (STATUS_SUSPEND_COUNT_EXCEEDED); suspending a thread that has ended is STATUS_THREAD_IS_TERMINATING. A thread that
   suspends itself stops at once.
@@ -30,7 +33,7 @@ from .errors import NtError
 from .handles import handle_attributes
 from .process import Process, reference
 from .threadobject import Thread, ThreadStart
-from .threadsetup import build_thread, initial_context32
+from .threadsetup import build_thread, initial_context32, release_thread_memory
 
 if TYPE_CHECKING:
     from .system import System
@@ -131,6 +134,8 @@ def end_thread(thread: Thread, status: int) -> None:
     thread.end(status & 0xFFFFFFFF)
     if not _live(thread.process):
         thread.process.terminate(status)
+    else:
+        release_thread_memory(thread)
 
 
 def _live(process: Process) -> int:

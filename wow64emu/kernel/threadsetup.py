@@ -130,6 +130,19 @@ def _lay_out(process: Process, thread: Thread, reserve: int, commit: int) -> Non
     process.memory.poke(thread.teb64, bytes(teb64))
 
 
+def release_thread_memory(thread: Thread) -> None:
+    """Free what build_thread made for a thread that has ended: its TEB(s), its stacks, and in a WoW64 process its CPU
+    area and thunk arena. Nothing of it runs again; a region the guest freed or changed meanwhile is left alone."""
+    space = thread.process.memory
+    addresses = [thread.teb64, thread.stack64[0], thread.stack32[0], thread.cpu_area]
+    if thread.process.wow64 and thread.teb64:
+        addresses.append(space.read_u64(thread.teb64 + S.TEB64_TLS_SLOTS + 8 * S.WOW64_TLS_TEMPLIST))
+    for address in addresses:
+        region = space.region_at(address) if address else None
+        if region is not None and region.base == address and not region.no_change:
+            space.release(region)
+
+
 def initial_context32(process: Process, thread: Thread, eip: int, eax: int, ebx: int) -> None:
     """The thread's first 32-bit registers, in its CPU area's WOW64_CONTEXT (wow64cpu!RunSimulatedCode loads them):
     the flat segments, FS on the TEB32, ESP near the top of the 32-bit stack."""
