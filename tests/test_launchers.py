@@ -64,7 +64,7 @@ def test_distlibs_launcher_starts_the_interpreter_its_shebang_names(launcher: st
     assert (status, err) == (7, "")
     assert out.splitlines() == [f"pyfake: {INTERPRETERS[interpreter]}",
                                 'pyfake: command line "C:\\Python\\python.exe"  "C:\\tool.exe" hello "two words" 7']
-    child = machine.children[0].process
+    child = machine.children[0]
     assert (machine.process.wow64, child.wow64) == (launcher == "t32.exe", interpreter == "x86")
     assert child.job is not None and child.job is not machine.process.job  # the launcher's kill-on-close job
 
@@ -81,4 +81,4 @@ def test_setuptools_launcher_runs_the_script_beside_it(launcher: str, interprete
     assert out.splitlines() == [f"pyfake: {INTERPRETERS[interpreter]}",
                                 'pyfake: command line C:\\Python\\python.exe "\\\\?\\C:\\tool-script.py" "hello" '
                                 '"two words" "9"']
-    assert machine.children[0].process.wow64 == (interpreter == "x86")
+    assert machine.children[0].wow64 == (interpreter == "x86")

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.toolchain import build_and_run
+from wow64emu.emu.cpu.detached import DetachedCpu
 from wow64emu.emu.trace import TextSink, Tracer
 from wow64emu.kernel.console import StdStreams
 from wow64emu.machine import Machine
@@ -71,10 +72,10 @@ def test_a_child_of_either_width_runs_with_the_environment_wow64_gives_it(parent
     assert out.splitlines() == ["parent: exit code while suspended 259", *child_environment(child),
                                 f"  command line: {name} 5", "  current directory: C:\\",
                                 "parent: exit code after the wait 5"]
-    kid = machine.children[0].process
+    kid = machine.children[0]
     assert (kid.wow64, kid.parent_pid, kid.exit_status) == (child == "x86", machine.process.pid, 5)
     assert kid.cpu is not machine.process.cpu  # its own CPU, in the same System
-    assert kid.system is machine.system and len(machine.system.processes) == 2
+    assert kid.system is machine.system and kid.pid not in machine.system.processes  # ended, handles closed
 
 
 @pytest.mark.parametrize(("parent", "child"), PAIRS)
@@ -129,7 +130,7 @@ def test_terminate_process_ends_a_running_child(parent: str, child: str, tmp_pat
     assert status == 0
     assert out.splitlines() == ["parent: TerminateProcess: ok", "parent: wait -> 0",
                                 "parent: exit code after the wait 7"]
-    assert machine.children[0].process.exit_status == 7
+    assert machine.children[0].exit_status == 7
 
 
 @pytest.mark.parametrize(("parent", "child"), PAIRS)
@@ -173,7 +174,7 @@ def test_the_run_waits_for_every_process_unless_told_not_to(parent: str, tmp_pat
                                   root=tmp_path / "again" if (tmp_path / "again").mkdir() is None else tmp_path,
                                   wait_children=False)
     assert (status, out) == (0, "parent: started, not waiting\n")
-    assert machine.children[0].process.exit_status is None  # left unfinished
+    assert machine.children[0].exit_status is None  # left unfinished
 
 
 def test_start64_reaches_the_64_bit_cmd_that_redirection_hides(tmp_path: Path) -> None:
@@ -183,7 +184,7 @@ def test_start64_reaches_the_64_bit_cmd_that_redirection_hides(tmp_path: Path) -
     cmd = ["/c", "set", "PROCESSOR_ARCH"]
     machine, status, out, _ = spawn("x86", "run", "C:\\Windows\\System32\\cmd.exe", *cmd, root=tmp_path)
     assert out.splitlines()[1:3] == ["PROCESSOR_ARCHITECTURE=x86", "PROCESSOR_ARCHITEW6432=AMD64"]
-    assert machine.children[0].process.image_path == "C:\\Windows\\SysWOW64\\cmd.exe"
+    assert machine.children[0].image_path == "C:\\Windows\\SysWOW64\\cmd.exe"
     (tmp_path / "sysnative").mkdir()
     machine, _, out, _ = spawn("x86", "run", "C:\\Windows\\Sysnative\\cmd.exe", *cmd, root=tmp_path / "sysnative")
     assert out.splitlines()[1:2] == ["PROCESSOR_ARCHITECTURE=AMD64"]
@@ -191,7 +192,7 @@ def test_start64_reaches_the_64_bit_cmd_that_redirection_hides(tmp_path: Path) -
     machine, status, out, _ = run(BIN / "x86" / "start64.exe", "C:\\Windows\\System32\\cmd.exe", *cmd,
                                   root=tmp_path / "start64")
     assert (status, out) == (0, "PROCESSOR_ARCHITECTURE=AMD64\r\n")
-    child = machine.children[0].process
+    child = machine.children[0]
     assert (child.wow64, child.image_path) == (False, "C:\\Windows\\System32\\cmd.exe")
     assert machine.process.exit_status == 0
 
@@ -212,7 +213,7 @@ def test_closing_a_kill_on_close_job_ends_its_child(parent: str, child: str, tmp
     assert status == 0
     assert out.splitlines() == ["parent: SetInformationJobObject: ok", "parent: AssignProcessToJobObject: ok",
                                 "parent: the child is in the job: 1", "parent: wait -> 0, exit code 0"]
-    assert machine.children[0].process.exit_status == 0  # ended long before its minute of sleep
+    assert machine.children[0].exit_status == 0  # ended long before its minute of sleep
 
 
 @pytest.mark.parametrize(("parent", "child"), PAIRS)
@@ -220,7 +221,7 @@ def test_a_child_joins_its_parents_job(parent: str, child: str, tmp_path: Path) 
     machine, status, out, _ = spawn(parent, "jobchild", f"C:\\childenv{BITS[child]}.exe", "sleep", "1",
                                     root=tmp_path)
     assert (status, out) == (0, "parent: the child is in its parent's job: 1\n")
-    assert machine.children[0].process.job is machine.process.job is not None
+    assert machine.children[0].job is machine.process.job is not None
 
 
 SYSTEM = r"""
@@ -290,3 +291,17 @@ def test_creation_flags_a_console_program_accepts(parent: str, tmp_path: Path) -
     (tmp_path / "both").mkdir()
     _, status, out, _ = spawn(parent, "flags", "0x18", child, root=tmp_path / "both")  # DETACHED_PROCESS too
     assert (status, out) == (1, "parent: CreateProcessA: failed error=87\n")
+
+
+@pytest.mark.parametrize("parent", WIDTHS)
+def test_an_ended_child_gives_back_its_memory_and_cpu(parent: str, tmp_path: Path) -> None:
+    # 20 children one after another (created, waited for, their handles closed): each one's address space and
+    # Unicorn engine are freed between runs (System.reap), and the process leaves the table with its last handle.
+    machine, status, _, _ = spawn(parent, "repeat", "20", "C:\\childenv64.exe", "sleep", "0", root=tmp_path)
+    assert status == 0 and len(machine.children) == 20
+    assert list(machine.system.processes) == [machine.process.pid]
+    assert all(c.reaped and isinstance(c.cpu, DetachedCpu) and not c.memory.regions() for c in machine.children)
+    one = machine.system.physical.committed
+    (tmp_path / "one").mkdir()
+    machine, _, _, _ = spawn(parent, "repeat", "1", "C:\\childenv64.exe", "sleep", "0", root=tmp_path / "one")
+    assert machine.system.physical.committed == one  # 20 children leave no more charge than one

@@ -86,7 +86,8 @@ class Machine:
         self.process = self.created.process
         self.thread = self.created.thread
         self.cpu = self.process.cpu
-        self.children: list[CreatedProcess] = []
+        self.children: list[Process] = []  # the processes started during the run, in order (their creation's
+        # CreatedProcess is not kept: the parsed images would outlive the child)
         self._reported: set[int] = set()  # the children whose unhandled exception a warning told
         if tracer is not None and self.thread is not None:  # a child's thread is named when it first runs
             tracer.on_thread(self.process.pid, self.thread.tid, "main", self.created.program.name)
@@ -112,7 +113,7 @@ class Machine:
             made = [p for pid, p in self.system.processes.items() if pid not in before]
             return self._failed_child(request, made[0] if made else None, exc)
         self._attach(c)
-        self.children.append(c)
+        self.children.append(c.process)
         assert c.thread is not None
         c.thread.start = first_thread_start(c)
         return c.process
@@ -163,11 +164,11 @@ class Machine:
     def _report_children(self) -> None:
         """A child that an exception ended is told in a warning line (Windows would show its error report); its
         parent sees its exit status."""
-        for c in self.children:
-            fault = _fault_of(c.process)
-            if fault is not None and c.process.pid not in self._reported:
-                self._reported.add(c.process.pid)
-                log.warning("process %d (%s) ended: %s", c.process.pid, c.process.image_path, fault.describe())
+        for child in self.children:
+            fault = _fault_of(child)
+            if fault is not None and child.pid not in self._reported:
+                self._reported.add(child.pid)
+                log.warning("process %d (%s) ended: %s", child.pid, child.image_path, fault.describe())
 
 
 def _fault_of(process: Process) -> Fault | None:

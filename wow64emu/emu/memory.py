@@ -578,6 +578,11 @@ class AddressSpace:
         if region.shared is not None:
             region.shared.release()
 
+    def release_all(self) -> None:
+        """Release every region (the process has ended): its frames and its commit charge go back."""
+        for region in list(self.regions()):
+            self.release(region)
+
     def map_committed(self, base: int, size: int, mem_type: MemType, protect: int, name: str = "") -> Region:
         """Reserve and commit in one step (system structures, stacks, images before their sections)."""
         region = self.reserve(base, size, mem_type, protect, name)

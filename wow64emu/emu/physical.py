@@ -47,6 +47,10 @@ class PhysicalMemory:
         for i, host in enumerate(self._hosts):
             map_chunk(i * CHUNK, CHUNK, host)
 
+    def detach(self, map_chunk: Callable[[int, int, int], None]) -> None:
+        """Stop telling `map_chunk` of new buffers (its CPU is closing)."""
+        self._on_grow.remove(map_chunk)
+
     def _grow(self) -> None:
         buffer = mmap.mmap(-1, CHUNK)
         host = ctypes.addressof(ctypes.c_char.from_buffer(buffer))

@@ -111,6 +111,7 @@ class Process(KernelObject):
         self.live: list[Thread] = []  # those that have not ended: what the scheduler looks through
         self.running: Thread | None = None  # the thread the CPU runs now
         self.exit_status: int | None = None
+        self.reaped = False  # its address space and CPU freed after its end (System.reap)
         # What the kernel knows of the process's own structures, set by process creation (0 where there is none).
         self.peb64 = 0
         self.peb32 = 0
@@ -140,6 +141,12 @@ class Process(KernelObject):
         self.tracer: Tracer | None = None
         self.context_io: CpuContext | None = None  # made by the first exception (exceptions.py)
         self.job: JobObject | None = None  # its immediate job, if it is in one (jobs.py)
+
+    def close(self) -> None:
+        """Its last handle closed: a process that has ended and been reaped leaves the process table (its id can no
+        longer be opened)."""
+        if self.reaped:
+            self.system.processes.pop(self.pid, None)
 
     def create_thread(self) -> Thread:
         """A new thread of this process, with an id from the System; its TEBs and stacks are the creator's to set."""

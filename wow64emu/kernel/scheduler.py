@@ -82,6 +82,7 @@ class Scheduler:
         main = first.process
         thread, pc, left = first, begin, max_insns
         while True:
+            self.system.reap(main)
             self.system.recycle_frames()
             process = thread.process
             process.running = thread

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..emu.cpu.backend import CpuBackend
+from ..emu.cpu.detached import DetachedCpu
 from ..emu.cpu.unicorn import UnicornCpu
 from ..emu.physical import DEFAULT_COMMIT_LIMIT, PhysicalMemory
 from ..errors import GuestBudgetExceeded
@@ -74,6 +75,25 @@ class System:
         process = Process(self, self.new_id(), wow64=wow64, large_address_aware=large_address_aware)
         self.processes[process.pid] = process
         return process
+
+    def reap(self, keep: Process) -> None:
+        """Tear down what processes that have ended still hold, between runs (no CPU runs): their address space goes
+        back to physical memory and their CPU (its Unicorn engine, megabytes) is closed, as Windows frees an exited
+        process's address space while handles still name it. The process object stays while a handle names it, for
+        its exit status and times; then it leaves the process table (Process.close). `keep`, the first process, is
+        left whole: the Machine reports on it."""
+        for process in list(self.processes.values()):
+            if process is keep or process.exit_status is None or process.reaped:
+                continue
+            process.reaped = True
+            cpu, process.cpu = process.cpu, DetachedCpu()
+            process.memory.cpu = process.cpu  # the pages need not be unmapped one by one: the tables go whole
+            process.memory.release_all()
+            cpu.close()
+            for thread in process.threads:
+                thread.context = None
+            if not process.handle_count:
+                del self.processes[process.pid]
 
     def recycle_frames(self) -> None:
         """Give back the frames set aside because code was translated from them: every CPU drops the code it

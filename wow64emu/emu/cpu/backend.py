@@ -93,6 +93,9 @@ class CpuBackend(Protocol):
 
     def stop(self) -> None: ...
 
+    def close(self) -> None:
+        """Free the CPU's resources; it is never used again (its process has ended)."""
+
     def resume_at(self, rip: int, cs: int) -> int:
         """Make the next run start at `rip` in the mode of `cs` (after a fault, or a context change); returns the
         address to pass to run()."""

@@ -10,6 +10,7 @@ and error code say what was accessed and how.
 from __future__ import annotations
 
 import struct
+from array import array
 
 from ..physical import PhysicalMemory
 
@@ -71,6 +72,20 @@ class PageTables:
                 if entry:
                     found[(key << 21) | (index << 12)] = entry
         return found
+
+    def release(self) -> None:
+        """Give every table's frame back (the CPU is closing): the tree from the PML4 down, not the pages mapped."""
+        def tables(frame: int, depth: int) -> list[int]:
+            found = [frame]
+            if depth < len(_LEVELS):
+                for entry in array("Q", self.physical.read(frame, 0, 0x1000)):
+                    if entry & P:
+                        found += tables((entry & ADDRESS_MASK) >> 12, depth + 1)
+            return found
+
+        for frame in tables(self.root, 0):
+            self.physical.release(frame)
+        self._tables.clear()
 
     def lookup(self, va: int) -> int:
         """The entry that maps `va` (0 when there is none)."""

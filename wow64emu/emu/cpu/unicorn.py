@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import struct
+import threading
 import time
 from collections.abc import Callable, Sequence
 
@@ -171,6 +172,8 @@ class UnicornCpu:
         self._rip = RegisterBatch(uc, [UC_X86_REG_RIP])
         self._budget: InstructionBudget | None = None  # made by the first run with a budget (budget.py)
         self._watchdog = Watchdog(lambda: _uc_emu_stop(self._handle))
+        self._closing = threading.Lock()  # stop() from the watcher thread against close()
+        self._closed = False
         uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
         uc.hook_add(UC_HOOK_INSN_INVALID, self._on_invalid)
         uc.hook_add(UC_HOOK_MEM_INVALID, self._on_physical_fault)
@@ -413,9 +416,27 @@ class UnicornCpu:
     # ---- running ------------------------------------------------------------------------------------------------
 
     def stop(self) -> None:
-        """End the run after the current instruction."""
-        self._stopped = True
-        self.uc.emu_stop()
+        """End the run after the current instruction (callable from another thread: Ctrl-C's watcher)."""
+        with self._closing:
+            if self._closed:
+                return
+            self._stopped = True
+            self.uc.emu_stop()
+
+    def close(self) -> None:
+        """Free the CPU: Unicorn's engine (its translated code, its TLB), the page tables' frames, its system page.
+        Called between runs for a process that has ended (System.reap); the CPU is never used again."""
+        with self._closing:
+            if self._closed:
+                return
+            self._closed = True
+        self._watchdog.disarm()
+        self.physical.detach(self._map_physical)
+        self.tables.release()
+        self.physical.release(self._system_frame)
+        self.physical.release(self._no_tables)
+        self._callbacks.clear()
+        self.uc._Uc__finalizer()  # type: ignore[attr-defined]  # uc_close now: the binding's own finalizer, run once
 
     def run(self, begin: int, *, until: int | None = None, max_insns: int = 0, timeout: float = 0.0,
             quantum: int = 0) -> RunResult:
