@@ -1,0 +1,150 @@
+"""Pipe reads and writes that wait for another thread (kernel/pipes.py, the restart waits of kernel/waits.py), and
+FSCTL_PIPE_PEEK: at the kernel's level, two threads of one process calling the services in turn as the scheduler
+would run them. The guest programs' side is tests/test_pipes_threads.py."""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import pytest
+
+from tests.test_kernel_files import SENTINEL, Rig, make_rig
+from tests.test_kernel_pipes import anonymous
+from wow64emu.kernel.threadobject import Thread
+from wow64emu.kernel.waits import REDO, RestartWait, WaitForever
+from wow64emu.nt.fsctl import FSCTL_PIPE_PEEK
+from wow64emu.nt.status import NTSTATUS
+from wow64emu.nt.syscalls import by_name
+
+
+@pytest.fixture
+def rig(tmp_path: Path) -> Rig:
+    return make_rig(tmp_path)
+
+
+def start(rig: Rig, thread: Thread, name: str, *args: int) -> int:
+    """One system call of `thread`, as its `syscall` makes it: the status, PENDING when it waits."""
+    services = rig.system.services
+    _, service = services.lookup(by_name()[name].number)
+    rig.process.running = thread
+    try:
+        return services.dispatch(service, thread, list(args))
+    finally:
+        rig.process.running = rig.thread
+
+
+def tried(rig: Rig, thread: Thread) -> int | None:
+    """The scheduler tries the thread's wait: its wake status (REDO: the call is done again), or None."""
+    rig.system.scheduler._try_wake(thread, 0.0)
+    status, thread.wake_status = thread.wake_status, None
+    return status
+
+
+def test_a_write_past_the_quota_gives_what_fits_and_goes_on_as_a_reader_makes_room(rig: Rig) -> None:
+    read_end, write_end = anonymous(rig, quota=16)
+    writer = rig.process.create_thread()
+    data = bytes(range(40))
+    iosb, buf = rig.iosb(), rig.put(data)
+    args = (write_end, 0, 0, 0, iosb, buf, len(data), 0, 0)
+    assert start(rig, writer, "NtWriteFile", *args) == NTSTATUS.PENDING
+    assert isinstance(writer.wait, RestartWait) and writer.wait.progress == 16
+    assert tried(rig, writer) is None  # the pipe is full: the writer waits on
+    assert rig.read_file(read_end, 10)[3] == data[:10]  # the reader makes room for 10
+    assert tried(rig, writer) == REDO
+    assert start(rig, writer, "NtWriteFile", *args) == NTSTATUS.PENDING  # done again: 10 more, and still 14 to give
+    assert writer.wait.progress == 26 and rig.iosb_values(iosb) == (SENTINEL, SENTINEL)
+    assert rig.read_file(read_end, 100)[3][:16] == data[10:26]
+    assert tried(rig, writer) == REDO
+    assert start(rig, writer, "NtWriteFile", *args) == NTSTATUS.SUCCESS
+    assert rig.iosb_values(iosb) == (NTSTATUS.SUCCESS, 40)  # the whole write, once
+    assert rig.read_file(read_end, 100)[3][:14] == data[26:]
+
+
+def test_a_stalled_write_whose_reader_closes_is_pipe_broken(rig: Rig) -> None:
+    read_end, write_end = anonymous(rig, quota=16)
+    writer = rig.process.create_thread()
+    args = (write_end, 0, 0, 0, rig.iosb(), rig.put(b"z" * 20), 20, 0, 0)
+    assert start(rig, writer, "NtWriteFile", *args) == NTSTATUS.PENDING
+    assert rig.call("NtClose", read_end) == NTSTATUS.SUCCESS
+    assert tried(rig, writer) == REDO
+    assert start(rig, writer, "NtWriteFile", *args) == NTSTATUS.PIPE_BROKEN
+    assert rig.write(write_end, b"late")[0] == NTSTATUS.PIPE_CLOSING  # a new write: the reader has gone
+
+
+def test_a_read_of_an_empty_pipe_waits_for_data_then_for_the_writer_to_close(rig: Rig) -> None:
+    read_end, write_end = anonymous(rig)
+    reader = rig.process.create_thread()
+    iosb, buf = rig.iosb(), rig.alloc(8)
+    args = (read_end, 0, 0, 0, iosb, buf, 8, 0, 0)
+    assert start(rig, reader, "NtReadFile", *args) == NTSTATUS.PENDING
+    assert "NtReadFile for data in File \\Device\\NamedPipe\\(anonymous) (server end)" == \
+        reader.wait.describe_short(reader)
+    assert tried(rig, reader) is None
+    rig.write(write_end, b"hi")
+    assert tried(rig, reader) == REDO
+    assert start(rig, reader, "NtReadFile", *args) == NTSTATUS.SUCCESS
+    assert rig.iosb_values(iosb) == (NTSTATUS.SUCCESS, 2) and rig.read(buf, 2) == b"hi"
+    assert start(rig, reader, "NtReadFile", *args) == NTSTATUS.PENDING
+    rig.call("NtClose", write_end)
+    assert tried(rig, reader) == REDO
+    assert start(rig, reader, "NtReadFile", *args) == NTSTATUS.PIPE_BROKEN
+
+
+def test_one_thread_alone_still_waits_for_ever(rig: Rig) -> None:
+    read_end, write_end = anonymous(rig)
+    with pytest.raises(WaitForever, match=r"^the guest reads from an empty pipe .* no other thread to write to it$"):
+        rig.read_file(read_end, 1)
+
+
+RW_SYNC = 0x80000000 | 0x40000000 | 0x100000  # GENERIC_READ | GENERIC_WRITE | SYNCHRONIZE
+FILE_SYNCHRONOUS_IO_NONALERT = 0x20
+
+
+def server_and_client(rig: Rig, completion_mode: int, options: int) -> tuple[int, int]:
+    """An anonymous pipe's server end made with those CompletionMode and CreateOptions, and its client."""
+    root = rig.open("\\Device\\NamedPipe\\")
+    handle_out = rig.put(struct.pack("<Q", SENTINEL))
+    assert rig.call("NtCreateNamedPipeFile", handle_out, RW_SYNC, rig.oa("", root), rig.iosb(), 3, 2, options, 0, 0,
+                    completion_mode, 1, 0, 0, 0) == NTSTATUS.SUCCESS
+    server = rig.u64(handle_out)
+    status, client, _ = rig.create("", 0x40000000 | 0x100000, 1, FILE_SYNCHRONOUS_IO_NONALERT, root=server)
+    assert status == NTSTATUS.SUCCESS
+    return server, client
+
+
+def test_a_nowait_read_of_an_empty_pipe_is_pipe_empty(rig: Rig) -> None:
+    server, client = server_and_client(rig, 1, FILE_SYNCHRONOUS_IO_NONALERT)  # FILE_PIPE_COMPLETE_OPERATION
+    assert rig.read_file(server, 4)[0] == NTSTATUS.PIPE_EMPTY  # ERROR_NO_DATA
+    rig.write(client, b"ok")
+    assert rig.read_file(server, 4)[3][:2] == b"ok"
+
+
+def test_an_asynchronous_read_that_must_wait_does_not_block(rig: Rig) -> None:
+    server, _ = server_and_client(rig, 0, 0)  # no FILE_SYNCHRONOUS_IO_*: overlapped
+    assert rig.read_file(server, 4)[0] == NTSTATUS.NOT_SUPPORTED and rig.thread.wait is None
+
+
+def peek(rig: Rig, handle: int, length: int) -> tuple[int, int, int, bytes]:
+    iosb, out = rig.iosb(), rig.alloc(max(length, 1))
+    status = rig.call("NtFsControlFile", handle, 0, 0, 0, iosb, FSCTL_PIPE_PEEK, 0, 0, out, length)
+    return status, *rig.iosb_values(iosb), rig.read(out, length)
+
+
+def test_peek_gives_the_bytes_available_without_taking_them(rig: Rig) -> None:
+    read_end, write_end = anonymous(rig)
+    assert peek(rig, read_end, 16)[0] == NTSTATUS.SUCCESS
+    assert struct.unpack("<IIII", peek(rig, read_end, 16)[3]) == (3, 0, 0, 0)  # FILE_PIPE_CONNECTED_STATE, none
+    rig.write(write_end, b"peekaboo")
+    status, iosb_status, info, out = peek(rig, read_end, 20)
+    assert (status, iosb_status, info) == (NTSTATUS.BUFFER_OVERFLOW, NTSTATUS.BUFFER_OVERFLOW, 20)
+    assert struct.unpack("<IIII", out[:16]) == (3, 8, 0, 0) and out[16:] == b"peek"
+    assert peek(rig, read_end, 15)[0] == NTSTATUS.BUFFER_TOO_SMALL
+    assert peek(rig, write_end, 16)[0] == NTSTATUS.ACCESS_DENIED  # the write end has no FILE_READ_DATA
+    assert rig.read_file(read_end, 8)[3] == b"peekaboo"  # nothing was taken
+    rig.write(write_end, b"!")
+    rig.call("NtClose", write_end)
+    status, _, info, out = peek(rig, read_end, 32)
+    assert (status, info) == (NTSTATUS.SUCCESS, 17) and struct.unpack("<II", out[:8]) == (4, 1)  # CLOSING, 1 left
+    rig.read_file(read_end, 8)
+    assert peek(rig, read_end, 32)[0] == NTSTATUS.PIPE_BROKEN
