@@ -157,6 +157,7 @@ PROGRAMS = {
     "fsredir": ("x86", "x64"),
     "advapi_reg": ("x86", "x64"), "advapi_sec": ("x86", "x64"),
     "threads": ("x86", "x64"),
+    "pipes_threads": ("x86", "x64"), "srwcond": ("x86", "x64"),
     "regclasses": ("x86", "x64"), "uacprobe": ("x86", "x64"),
 }
 # The differential-oracle scenarios (fixtures/src/oracle_*.c) are built for both widths; fixtures/README.md

@@ -1,9 +1,11 @@
 """Pipe reads and writes that wait for another thread (kernel/pipes.py, the restart waits of kernel/waits.py), and
-FSCTL_PIPE_PEEK: at the kernel's level, two threads of one process calling the services in turn as the scheduler
-would run them. The guest programs' side is tests/test_pipes_threads.py."""
+FSCTL_PIPE_PEEK: from guest programs in both widths (fixtures/src/pipes_threads.c: CreatePipe, ReadFile, WriteFile
+and PeekNamedPipe between threads), and at the kernel's level, two threads of one process calling the services in
+turn as the scheduler would run them."""
 
 from __future__ import annotations
 
+import io
 import struct
 from pathlib import Path
 
@@ -11,11 +13,60 @@ import pytest
 
 from tests.test_kernel_files import SENTINEL, Rig, make_rig
 from tests.test_kernel_pipes import anonymous
+from wow64emu.kernel.console import StdStreams
 from wow64emu.kernel.threadobject import Thread
 from wow64emu.kernel.waits import REDO, RestartWait, WaitForever
+from wow64emu.machine import Machine
 from wow64emu.nt.fsctl import FSCTL_PIPE_PEEK
 from wow64emu.nt.status import NTSTATUS
 from wow64emu.nt.syscalls import by_name
+
+BIN = Path(__file__).resolve().parent.parent / "fixtures" / "bin"
+WIDTHS = ["x86", "x64"]
+
+
+def run(width: str, scenario: str, root: Path) -> tuple[Machine, int, list[str]]:
+    streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
+    machine = Machine(BIN / width / "pipes_threads.exe", [scenario], root=root, streams=streams)
+    outcome = machine.run(timeout=120)
+    assert outcome.fault is None
+    return machine, outcome.exit_status, streams.stdout.getvalue().decode().splitlines()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_reader_waits_for_each_slow_write_then_gets_broken_pipe(width: str, tmp_path: Path) -> None:
+    machine, status, lines = run(width, "slow", tmp_path)
+    assert status == 0
+    assert lines == ["peek 1 read 0 available 0 left 0 ''",
+                     "peek 1 read 3 available 5 left 0 'hel'",  # nothing taken
+                     "read hello 5",
+                     "line 0", "line 1", "line 2", "line 3", "line 4",
+                     "ReadFile failed with 109",  # ERROR_BROKEN_PIPE: the writer closed its end
+                     "reads 5", "bytes 35"]
+    assert machine.system.scheduler.switches >= 10  # each read waited for the writer's next line
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_write_past_the_quota_goes_on_as_the_reader_reads(width: str, tmp_path: Path) -> None:
+    _, status, lines = run(width, "quota", tmp_path)
+    assert status == 0
+    assert lines == ["wrote 100", "read 100", "in order 1"]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_stalled_write_fails_when_the_reader_closes(width: str, tmp_path: Path) -> None:
+    _, status, lines = run(width, "stalled", tmp_path)
+    assert (status, lines) == (0, ["write failed with 109"])
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_lone_reader_of_an_empty_pipe_ends_the_run_with_one_line(width: str, tmp_path: Path) -> None:
+    with pytest.raises(WaitForever) as caught:
+        run(width, "alone", tmp_path)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message == "the guest reads from an empty pipe (File \\Device\\NamedPipe\\(anonymous) (server end)) " \
+                      "whose writer is open, and has no other thread to write to it"
 
 
 @pytest.fixture

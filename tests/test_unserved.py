@@ -51,7 +51,6 @@ wow64emu: WARNING: CreateJobObjectA: job objects are not emulated
 wow64emu: WARNING: AssignProcessToJobObject: job objects are not emulated
 wow64emu: WARNING: SetInformationJobObject: job objects are not emulated
 wow64emu: WARNING: QueryInformationJobObject: job objects are not emulated
-wow64emu: WARNING: PeekNamedPipe: named pipes are not emulated
 wow64emu: WARNING: CreateToolhelp32Snapshot: the system's process list is not emulated
 wow64emu: WARNING: Process32FirstW: the system's process list is not emulated
 wow64emu: WARNING: Process32NextW: the system's process list is not emulated

@@ -1,7 +1,7 @@
 /*
  * kernel32: the functions whose service this emulator does not have yet: other processes (CreateProcess, the
  * Toolhelp snapshots, the modules of another process, DebugActiveProcess: the debug object it connects first is not
- * served), jobs, named pipes (PeekNamedPipe), the .ini files of GetPrivateProfile* and the loader's DLL directory
+ * served), jobs, the .ini files of GetPrivateProfile* and the loader's DLL directory
  * (SetDllDirectoryW). A program that imports them starts; a call
  * fails as Windows fails without the service: the documented failure value, and the last error of
  * STATUS_NOT_IMPLEMENTED (ERROR_INVALID_FUNCTION), the status the kernel gives for what it does not serve.
@@ -75,12 +75,6 @@ BOOL WINAPI QueryInformationJobObject(HANDLE job, JOBOBJECTINFOCLASS info_class,
 BOOL WINAPI DebugActiveProcess(DWORD process_id)
 {
     return unserved("DebugActiveProcess", "debugging other processes is not emulated");
-}
-
-BOOL WINAPI PeekNamedPipe(HANDLE pipe, LPVOID buffer, DWORD size, LPDWORD read, LPDWORD available,
-                          LPDWORD left_this_message)
-{
-    return unserved("PeekNamedPipe", "named pipes are not emulated");
 }
 
 HANDLE WINAPI CreateToolhelp32Snapshot(DWORD flags, DWORD process_id)

@@ -21,6 +21,7 @@ from ..errors import CommitLimitReached, GuestFault
 from ..nt.status import NTSTATUS
 from ..nt.syscalls import Syscall, syscalls
 from . import (
+    alerts,
     directory,
     exceptions,
     fileinfo,
@@ -49,7 +50,8 @@ if TYPE_CHECKING:
     from .threadobject import Thread
 
 AREAS: tuple[ModuleType, ...] = (objects, files, fileinfo, directory, fsinfo, fsctl, memory, section, process, thread,
-                                 threadlife, security, sysinfo, sync, time, exceptions, pipes, registry, privileges)
+                                 threadlife, security, sysinfo, sync, time, exceptions, pipes, registry, privileges,
+                                 alerts)
 Service = Callable[..., int]
 
 

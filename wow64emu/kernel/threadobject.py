@@ -67,6 +67,7 @@ class Thread(KernelObject):
         self.suspend_count = 0
         self.owned_mutants: list[MutantObject] = []  # abandoned when the thread ends
         self.yielding = False  # NtYieldExecution: the scheduler runs another thread first, if one can run
+        self.alerted = False  # NtAlertThreadByThreadId's flag, which NtWaitForAlertByThreadId takes (alerts.py)
         # Scheduling and security.
         self.base_increment = 0  # the base priority relative to the process's (THREAD_PRIORITY_*)
         self.priority = NORMAL_PRIORITY

@@ -579,6 +579,15 @@ NtSetValueKey:
         .byte   0xC3                    /* ret */
 
         .p2align 4, 0x90
+        .globl  NtAlertThreadByThreadId
+NtAlertThreadByThreadId:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0070                  /* mov eax, NtAlertThreadByThreadId */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  NtCompareObjects
 NtCompareObjects:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
@@ -926,5 +935,14 @@ NtSuspendThread:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
         .byte   0xB8
         .long   0x01be                  /* mov eax, NtSuspendThread */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtWaitForAlertByThreadId
+NtWaitForAlertByThreadId:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x01d2                  /* mov eax, NtWaitForAlertByThreadId */
         .byte   0x0F, 0x05              /* syscall */
         .byte   0xC3                    /* ret */

@@ -707,6 +707,17 @@ _NtSetValueKey@24:
         .word   0x0018                  /* ret 24 */
 
         .p2align 4, 0x90
+        .globl  _NtAlertThreadByThreadId@4
+_NtAlertThreadByThreadId@4:
+        .byte   0xB8
+        .long   0x0070                  /* mov eax, NtAlertThreadByThreadId */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0004                  /* ret 4 */
+
+        .p2align 4, 0x90
         .globl  _NtCompareObjects@8
 _NtCompareObjects@8:
         .byte   0xB8
@@ -1128,6 +1139,17 @@ _NtSignalAndWaitForSingleObject@16:
 _NtSuspendThread@8:
         .byte   0xB8
         .long   0x01be                  /* mov eax, NtSuspendThread */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0008                  /* ret 8 */
+
+        .p2align 4, 0x90
+        .globl  _NtWaitForAlertByThreadId@8
+_NtWaitForAlertByThreadId@8:
+        .byte   0xB8
+        .long   0x01d2                  /* mov eax, NtWaitForAlertByThreadId */
         .byte   0xBA
         .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
         .byte   0xFF, 0xD2              /* call edx */
