@@ -6,7 +6,10 @@ turn as the scheduler would run them."""
 from __future__ import annotations
 
 import io
+import os
 import struct
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,7 +24,8 @@ from wow64emu.nt.fsctl import FSCTL_PIPE_PEEK
 from wow64emu.nt.status import NTSTATUS
 from wow64emu.nt.syscalls import by_name
 
-BIN = Path(__file__).resolve().parent.parent / "fixtures" / "bin"
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / "fixtures" / "bin"
 WIDTHS = ["x86", "x64"]
 
 
@@ -67,6 +71,16 @@ def test_a_lone_reader_of_an_empty_pipe_ends_the_run_with_one_line(width: str, t
     assert "\n" not in message
     assert message == "the guest reads from an empty pipe (File \\Device\\NamedPipe\\(anonymous) (server end)) " \
                       "whose writer is open, and has no other thread to write to it"
+
+
+def test_the_command_line_says_so_in_one_line(tmp_path: Path) -> None:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    run_ = subprocess.run([sys.executable, "-m", "wow64emu", "run", "--root", str(tmp_path),
+                           str(BIN / "x86" / "pipes_threads.exe"), "alone"], capture_output=True, env=env, timeout=120)
+    assert run_.returncode == 2 and run_.stdout == b""
+    assert run_.stderr.decode().splitlines() == [
+        "wow64emu: error: the guest reads from an empty pipe (File \\Device\\NamedPipe\\(anonymous) (server end)) "
+        "whose writer is open, and has no other thread to write to it"]
 
 
 @pytest.fixture
