@@ -73,6 +73,19 @@ def test_a_lone_reader_of_an_empty_pipe_ends_the_run_with_one_line(width: str, t
                       "whose writer is open, and has no other thread to write to it"
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+def test_an_end_in_nowait_mode_never_waits(width: str, tmp_path: Path) -> None:
+    _, status, lines = run(width, "nowait", tmp_path)
+    assert status == 0
+    assert lines == ["SetNamedPipeHandleState read end 1", "SetNamedPipeHandleState write end 1",
+                     "ReadFile of the empty pipe 0 error 232",  # ERROR_NO_DATA, at once
+                     "WriteFile of 20 1", "written 16",  # what fits in the 16-byte pipe
+                     "WriteFile into the full pipe 1", "written 0",
+                     "ReadFile 1", "read 16",
+                     "PIPE_READMODE_MESSAGE 0 error 87", "an unknown bit 0 error 87",  # a byte-type pipe
+                     "PIPE_WAIT 1", "ReadFile waits 1", "read 4"]
+
+
 def test_the_command_line_says_so_in_one_line(tmp_path: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     run_ = subprocess.run([sys.executable, "-m", "wow64emu", "run", "--root", str(tmp_path),
@@ -213,3 +226,23 @@ def test_peek_gives_the_bytes_available_without_taking_them(rig: Rig) -> None:
     assert (status, info) == (NTSTATUS.SUCCESS, 17) and struct.unpack("<II", out[:8]) == (4, 1)  # CLOSING, 1 left
     rig.read_file(read_end, 8)
     assert peek(rig, read_end, 32)[0] == NTSTATUS.PIPE_BROKEN
+
+
+FilePipeInformation = 23
+
+
+def test_pipe_information_reads_and_sets_an_ends_completion_mode(rig: Rig) -> None:
+    read_end, write_end = anonymous(rig, quota=16)
+    status, _, info, data = rig.query(read_end, FilePipeInformation, 8)
+    assert (status, info, struct.unpack("<II", data[:8])) == (NTSTATUS.SUCCESS, 8, (0, 0))  # byte mode, waits
+    assert rig.set_info(read_end, FilePipeInformation, struct.pack("<II", 0, 1))[0] == NTSTATUS.SUCCESS
+    assert struct.unpack("<II", rig.query(read_end, FilePipeInformation, 8)[3][:8]) == (0, 1)
+    assert rig.read_file(read_end, 4)[0] == NTSTATUS.PIPE_EMPTY  # PIPE_NOWAIT now
+    assert rig.set_info(read_end, FilePipeInformation, struct.pack("<II", 1, 0))[0] == NTSTATUS.INVALID_PARAMETER
+    assert rig.set_info(read_end, FilePipeInformation, struct.pack("<II", 0, 2))[0] == NTSTATUS.INVALID_PARAMETER
+    assert rig.set_info(read_end, FilePipeInformation, b"\0" * 4)[0] == NTSTATUS.INFO_LENGTH_MISMATCH
+    assert rig.set_info(write_end, FilePipeInformation, struct.pack("<II", 0, 1))[0] == NTSTATUS.SUCCESS
+    assert rig.write(write_end, b"a" * 20) == (NTSTATUS.SUCCESS, NTSTATUS.SUCCESS, 16)  # what fits, at once
+    assert rig.write(write_end, b"b") == (NTSTATUS.SUCCESS, NTSTATUS.SUCCESS, 0)
+    file = rig.open("\\??\\C:\\plain.txt")
+    assert rig.query(file, FilePipeInformation, 8)[0] == NTSTATUS.INVALID_PARAMETER  # not a pipe

@@ -8,6 +8,11 @@
  * and the bytes asked for, as kernelbase does: what it copies, the bytes available, and what is left of the message
  * (0 in byte mode). The data not fitting (STATUS_BUFFER_OVERFLOW) is a success; a pipe whose writer has gone with
  * nothing left fails with ERROR_BROKEN_PIPE.
+ *
+ * SetNamedPipeHandleState sets an end's modes through FilePipeInformation: PIPE_NOWAIT (reads of an empty pipe fail
+ * with ERROR_NO_DATA, writes give what fits) or PIPE_WAIT; PIPE_READMODE_MESSAGE on these byte-type pipes fails with
+ * ERROR_INVALID_PARAMETER, as does any other bit. The collection count and time-out are a remote client's, which no
+ * pipe here is: asking for them fails with ERROR_INVALID_PARAMETER.
  */
 #define _KERNEL32_
 #include "k32files.h"
@@ -15,6 +20,8 @@
 #define FILE_PIPE_BYTE_STREAM_TYPE 0
 #define FILE_PIPE_BYTE_STREAM_MODE 0
 #define FILE_PIPE_QUEUE_OPERATION  0
+#define FILE_PIPE_MESSAGE_MODE     1
+#define FILE_PIPE_COMPLETE_OPERATION 1
 #define FSCTL_PIPE_PEEK            0x0011400C       /* CTL_CODE(FILE_DEVICE_NAMED_PIPE, 3, METHOD_BUFFERED, FILE_READ_DATA) */
 
 typedef struct {
@@ -97,5 +104,28 @@ BOOL WINAPI PeekNamedPipe(HANDLE pipe, LPVOID buffer, DWORD size, LPDWORD read, 
     if (left_this_message)
         *left_this_message = peek->MessageLength ? peek->MessageLength - count : 0;
     RtlFreeHeap(GetProcessHeap(), 0, peek);
+    return TRUE;
+}
+
+BOOL WINAPI SetNamedPipeHandleState(HANDLE pipe, LPDWORD mode, LPDWORD max_collection_count,
+                                    LPDWORD collect_data_timeout)
+{
+    struct { ULONG ReadMode, CompletionMode; } info;
+    IO_STATUS_BLOCK iosb;
+    NTSTATUS status;
+
+    if (mode) {
+        if (*mode & ~(DWORD)(PIPE_READMODE_MESSAGE | PIPE_NOWAIT)) {
+            SetLastError(ERROR_INVALID_PARAMETER);
+            return FALSE;
+        }
+        info.ReadMode = *mode & PIPE_READMODE_MESSAGE ? FILE_PIPE_MESSAGE_MODE : FILE_PIPE_BYTE_STREAM_MODE;
+        info.CompletionMode = *mode & PIPE_NOWAIT ? FILE_PIPE_COMPLETE_OPERATION : FILE_PIPE_QUEUE_OPERATION;
+        status = NtSetInformationFile(pipe, &iosb, &info, sizeof info, FilePipeInformation);
+        if (!NT_SUCCESS(status))
+            return fail_status(status);
+    }
+    if (max_collection_count || collect_data_timeout)
+        return fail_status(STATUS_INVALID_PARAMETER);
     return TRUE;
 }

@@ -75,7 +75,7 @@ from .fileobject import (
 from .filevirtual import virtualized_target
 from .hostfiles import HostFile, HostFiles
 from .paths import HostPath, host_status, read_object_attributes
-from .pipes import open_client
+from .pipes import ShortWrite, open_client
 from .volume import FILE_ATTRIBUTE_ARCHIVE, FILE_ATTRIBUTE_VALID_FLAGS, FileNode
 from .waits import Restart, redone
 
@@ -267,6 +267,9 @@ class FileServices(IoServices):
             except Restart as restart:  # the object took `progress` bytes of the piece and waits for room
                 restart.key, restart.progress = key, done + restart.progress
                 raise
+            except ShortWrite as short:  # a pipe that does not wait took what fitted
+                done += short.taken
+                break
             done += piece
         if done and obj.synchronous and obj.seekable:
             obj.position = end

@@ -19,9 +19,12 @@ What Windows 10 does, and this kernel after it:
   NPFS completes a stalled write). Both are restart waits (waits.py): the thread does its NtReadFile / NtWriteFile
   again when it can go on, the write carrying the bytes it gave already. When nothing can ever end the wait (no
   other thread or process), the run stops with one line (WaitForever), where Windows would hang.
-- A server end created with CompletionMode FILE_PIPE_COMPLETE_OPERATION (PIPE_NOWAIT) never waits to read: a read
-  of an empty pipe is STATUS_PIPE_EMPTY (ERROR_NO_DATA). (Its write past the quota still waits: Windows gives what
-  fits and says how much, which NtWriteFile's count cannot say yet.) A handle opened for asynchronous
+- An end in PIPE_NOWAIT mode (CompletionMode FILE_PIPE_COMPLETE_OPERATION: NtCreateNamedPipeFile's for the server
+  end, FilePipeInformation's, which SetNamedPipeHandleState sets, for either) never waits: a read of an empty pipe
+  is STATUS_PIPE_EMPTY (ERROR_NO_DATA), a write past the quota gives what fits and says how much (ShortWrite).
+  FilePipeInformation reads and sets the end's modes: ReadMode is byte mode (a message mode on a byte-type pipe is
+  STATUS_INVALID_PARAMETER, as is any value but 0 and 1), and on what is not a pipe the class is
+  STATUS_INVALID_PARAMETER. A handle opened for asynchronous
   (overlapped) I/O cannot wait here yet: a read or write that would wait is STATUS_NOT_SUPPORTED with a warning.
 - FSCTL_PIPE_PEEK (PeekNamedPipe) copies what the end would read without taking it, after the FILE_PIPE_PEEK_BUFFER
   header (the pipe's state, the bytes available; the message counts are 0 in byte mode): STATUS_BUFFER_OVERFLOW
@@ -76,6 +79,14 @@ class Instance:
     server_open: bool = True
     client_open: bool = False
     connected: bool = False  # a client has connected (and may have gone since)
+
+
+class ShortWrite(Exception):  # noqa: N818 (an answer to NtWriteFile, not an error)
+    """A write into a PIPE_NOWAIT end that took only `taken` bytes: the write ends there, successfully."""
+
+    def __init__(self, taken: int) -> None:
+        super().__init__(taken)
+        self.taken = taken
 
 
 class PipeEnd(IoObject):
@@ -141,6 +152,8 @@ class PipeEnd(IoObject):
         buffer += taken
         if len(taken) == len(data):
             return 0
+        if self.nowait:
+            raise ShortWrite(len(taken))
         self._may_wait("write")
         self.stalled = True
         raise Restart(lambda: len(buffer) < quota or not self._peer_open(), f"room in {self.describe()}",
@@ -180,6 +193,29 @@ class PipeEnd(IoObject):
         else:
             inst.client_open = False
             self.pipes.discard(inst.to_client)
+
+
+FILE_PIPE_INFORMATION_SIZE = 8  # ReadMode, CompletionMode
+
+
+def query_pipe_information(obj: IoObject) -> bytes:
+    """FilePipeInformation of a pipe end: byte read mode, and whether it waits."""
+    return struct.pack("<II", 0, FILE_PIPE_COMPLETE_OPERATION if _end(obj).nowait else 0)
+
+
+def set_pipe_information(obj: IoObject, data: bytes) -> None:
+    """FilePipeInformation: the end's read mode (byte mode only: the pipes are byte-type) and completion mode."""
+    end = _end(obj)
+    read_mode, completion_mode = struct.unpack_from("<II", data)
+    if read_mode or completion_mode > FILE_PIPE_COMPLETE_OPERATION:
+        raise NtError(NTSTATUS.INVALID_PARAMETER)
+    end.nowait = completion_mode == FILE_PIPE_COMPLETE_OPERATION
+
+
+def _end(obj: IoObject) -> PipeEnd:
+    if not isinstance(obj, PipeEnd):
+        raise NtError(NTSTATUS.INVALID_PARAMETER)
+    return obj
 
 
 class PipeRoot(IoObject):
