@@ -63,6 +63,20 @@ def test_readers_share_an_srw_lock_and_a_writer_waits_for_the_last(width: str, t
 
 
 @pytest.mark.parametrize("width", WIDTHS)
+def test_init_once_runs_its_function_once_while_the_others_wait(width: str, tmp_path: Path) -> None:
+    machine, status, lines = run(width, "initonce", tmp_path)
+    assert (status, lines) == (0, ["initialisations 1", "threads that got its context 4"])
+    assert calls(machine, "NtWaitForAlertByThreadId") > 0  # the other three waited, and were woken
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_condition_variable_on_a_critical_section(width: str, tmp_path: Path) -> None:
+    machine, status, lines = run(width, "critsec", tmp_path)
+    assert (status, lines) == (0, ["total 5050"])
+    assert calls(machine, "NtDelayExecution") == 0
+
+
+@pytest.mark.parametrize("width", WIDTHS)
 def test_acquiring_an_srw_lock_twice_waits_for_ever_at_once(width: str, tmp_path: Path) -> None:
     """It used to poll until the run's --timeout; now the lone waiter is a wait nothing can end."""
     with pytest.raises(WaitForever, match=r"^the guest waits forever \(NtWaitForAlertByThreadId with no timeout, "
