@@ -6,6 +6,7 @@ turn as the scheduler would run them."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import struct
 import subprocess
@@ -94,6 +95,19 @@ def test_the_command_line_says_so_in_one_line(tmp_path: Path) -> None:
     assert run_.stderr.decode().splitlines() == [
         "wow64emu: error: the guest reads from an empty pipe (File \\Device\\NamedPipe\\(anonymous) (server end)) "
         "whose writer is open, and has no other thread to write to it"]
+
+
+def test_the_trace_shows_the_call_done_again(tmp_path: Path) -> None:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    trace = tmp_path / "trace.jsonl"
+    subprocess.run([sys.executable, "-m", "wow64emu", "run", "--root", str(tmp_path), "--trace", "syscalls",
+                    "--trace-format", "jsonl", "--trace-out", str(trace), str(BIN / "x86" / "pipes_threads.exe"),
+                    "stalled"], capture_output=True, env=env, timeout=120, check=True)
+    events = [json.loads(line) for line in trace.read_text().splitlines()]
+    redo = [e for e in events if e.get("event") == "redo"]
+    assert redo and redo[0]["name"] == "NtWriteFile" and "does the call again" in redo[0]["text"]
+    after = events[events.index(redo[0]) + 1]
+    assert (after["event"], after["name"], after["status"]) == ("service", "NtWriteFile", NTSTATUS.PIPE_BROKEN)
 
 
 @pytest.fixture

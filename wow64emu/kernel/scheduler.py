@@ -226,6 +226,10 @@ def _wake(thread: Thread, pc: int) -> int:
     if status == REDO and thread.redo is not None and thread.redo.redo_at is not None:
         pc, number = thread.redo.redo_at
         cpu.registers(["rax"]).write((number,))
+        if thread.process.tracer is not None:
+            thread.process.tracer.emit("kernel", "redo", f"{thread.redo.call}: its wait for {thread.redo.waits_for} "
+                                       f"ended: the thread does the call again (rip 0x{pc:x}, eax 0x{number:x})",
+                                       name=thread.redo.call, number=number)
         return pc
     cpu.registers(["rax"]).write((status,))
     return pc
