@@ -43,10 +43,12 @@ fi
 exec 9>"$GUEST/.build.lock"
 flock 9
 
-# Every guest image is freestanding: no C runtime, no stack probes, no stack protector. x86_64 code has unwind
-# tables (.pdata/.xdata), as every x64 image must for exceptions to be dispatched through it; i686 code has none.
+# Every guest image is freestanding: no C runtime, no stack protector. A function whose frame is larger than a page
+# probes its stack page by page first (libgcc's ___chkstk_ms, as MSVC's __chkstk), so that a thread's stack grows
+# through its guard page instead of jumping past it. x86_64 code has unwind tables (.pdata/.xdata), as every x64 image
+# must for exceptions to be dispatched through it; i686 code has none.
 CFLAGS=(-O2 -nostdlib -ffreestanding -fno-stack-protector -fno-ident
-        -mno-stack-arg-probe -fno-tree-loop-distribute-patterns -fno-builtin
+        -fno-tree-loop-distribute-patterns -fno-builtin
         -ffile-prefix-map="$ROOT"=. -Wall -Wextra -Werror -I"$GUEST/include")
 LDFLAGS=(-nostdlib -s -Wl,--no-insert-timestamp)   # libgcc is added last: 64-bit division on i686 needs it
 DLLFLAGS=(-shared -Wl,-e,0 -Wl,--kill-at)   # no entry point; stdcall decoration off the export names

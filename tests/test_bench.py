@@ -39,8 +39,10 @@ def test_bench_measures_every_call_shape_and_stage() -> None:
     assert abs(crt["crt_startup_ratio"] - crt["crt_hello_x86_startup_s"] / crt["hello_startup_s"]) < 1e-9
     switch = r["per_switch"]
     assert switch["rounds"] == 200 and abs(switch["ratio"] - switch["wow64_us"] / switch["native_us"]) < 1e-9
+    process = r["per_process"]
+    assert process["processes"] == 5 and process["wow64_ms"] > 0 and process["native_ms"] > 0
     text = render(r)
-    assert "a thread switch" in text
+    assert "a thread switch" in text and "a process created and waited for" in text
     assert "NtOpenFile" in text and "by stage" in text and "bare Unicorn" in text and "with 8,000 live" in text
     assert "lines through fprintf" in text and "crt_hello.exe, 64-bit" in text
 

@@ -176,7 +176,6 @@ def test_quotes_in_a_command_line(width: str, tmp_path: Path) -> None:
     assert err == NOT_RECOGNIZED.format('"no such"')
 
 
-@pytest.mark.xfail(strict=True, reason="needs CreateProcessW (issue 13, the lead's): remove this mark with it")
 @pytest.mark.parametrize("width", WIDTHS)
 def test_running_a_program_returns_its_exit_code(width: str, tmp_path: Path) -> None:
     shutil.copy(BIN / width / "exitcode.exe", tmp_path / "exitcode.exe")

@@ -5,6 +5,7 @@ they call the start-up functions themselves, as a C runtime's start-up code does
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from tests.toolchain import NO_CRT, Ran, build, build_and_run, run_program
 
 WIDTHS = ("x86", "x64")
 CRTS = ("msvcrt", "ucrtbase")
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "bin"
 
 PRELUDE = r"""
 #include <windows.h>
@@ -26,7 +28,7 @@ def run_c(source: str, tmp_path: Path, width: str, crt: str, *args: str) -> Ran:
     program = build(PRELUDE + source, tmp_path / f"{crt}_{width}.exe", width,
                     flags=(*NO_CRT, *(("-DUCRT",) if crt == "ucrtbase" else ())), libs=(crt, "kernel32"))
     root = tmp_path / f"c_{crt}_{width}"
-    root.mkdir()
+    root.mkdir(exist_ok=True)
     return run_program(program, root, *args)
 
 
@@ -199,23 +201,30 @@ SPAWN = r"""
 #include <errno.h>
 void start(void)
 {
-    const char *argv[] = {"other.exe", "an argument", 0};
-    intptr_t r = _spawnv(_P_WAIT, "C:\\other.exe", argv);
+    const char *missing[] = {"missing.exe", 0}, *code[] = {"code.exe", "42", 0}, *echo[] = {"child.exe", "echo",
+                                                                                          "from the child", 0};
+    intptr_t r = _spawnv(_P_WAIT, "C:\\missing.exe", missing);
     out_int((int)r); out(" "); out_int(*_errno()); out("\n");
-    r = _execv("C:\\other.exe", argv);
-    out_int((int)r); out(" "); out_int(*_errno()); out("\n");
-    ExitProcess(0);
+    r = _spawnv(_P_WAIT, "C:\\code.exe", code);
+    out_int((int)r); out("\n");
+    r = _execv("C:\\child.exe", echo);
+    out("not reached\n");
+    ExitProcess(1);
 }
 """
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("crt", CRTS)
-def test_spawn_and_exec_fail_as_on_windows_when_create_process_fails(width: str, crt: str, tmp_path: Path) -> None:
-    # Other processes come with a later issue: CreateProcess fails with ERROR_CALL_NOT_IMPLEMENTED, which the CRTs
-    # map to EINVAL; _spawnv and _execv give -1 and return to the caller.
+def test_spawn_and_exec_start_programs(width: str, crt: str, tmp_path: Path) -> None:
+    # A program that is not there: -1 and ENOENT (2) from ERROR_FILE_NOT_FOUND; _P_WAIT gives the child's exit code;
+    # _execv ends the caller (exit status 0) once the child has started, and the child's output follows.
+    root = tmp_path / f"c_{crt}_{width}"
+    root.mkdir()
+    shutil.copyfile(FIXTURES / width / "exitcode.exe", root / "code.exe")
+    shutil.copyfile(FIXTURES / width / "childenv.exe", root / "child.exe")
     ran = run_c(SPAWN, tmp_path, width, crt)
-    assert (ran.status, ran.stdout) == (0, "-1 22\n-1 22\n")
+    assert (ran.status, ran.stdout) == (0, "-1 2\n42\nfrom the child\n")
 
 
 THREADS = r"""

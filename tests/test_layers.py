@@ -13,10 +13,11 @@ LAYERS = {
     "kernel": 3,
     "thunks": 4, "loader": 4,
     "observe": 5,
-    "machine": 6,
-    "bench": 7, "reg": 7,
-    "cli": 8,
-    "__main__": 9,
+    "attach": 6,
+    "machine": 7,
+    "bench": 8, "reg": 8,
+    "cli": 9,
+    "__main__": 10,
 }
 
 
@@ -71,4 +72,5 @@ def test_the_kernel_imports_nothing_of_the_thunks() -> None:
 def test_the_checker_sees_imports() -> None:  # the rule above is only as good as this reading of imports
     assert {"nt", "errors"} <= imported_packages(PACKAGE / "kernel" / "waits.py")
     assert {"emu", "errors"} <= imported_packages(PACKAGE / "kernel" / "scheduler.py")
-    assert {"kernel", "thunks", "loader"} <= imported_packages(PACKAGE / "machine.py")
+    assert {"kernel", "thunks", "loader"} <= imported_packages(PACKAGE / "attach.py")
+    assert {"attach", "kernel", "loader"} <= imported_packages(PACKAGE / "machine.py")

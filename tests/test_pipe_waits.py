@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -85,6 +86,21 @@ def test_an_end_in_nowait_mode_never_waits(width: str, tmp_path: Path) -> None:
                      "ReadFile 1", "read 16",
                      "PIPE_READMODE_MESSAGE 0 error 87", "an unknown bit 0 error 87",  # a byte-type pipe
                      "PIPE_WAIT 1", "ReadFile waits 1", "read 4"]
+
+
+@pytest.mark.parametrize(("parent", "child"), [(p, c) for p in WIDTHS for c in WIDTHS])
+def test_a_parent_reads_a_running_childs_output_through_a_pipe(parent: str, child: str, tmp_path: Path) -> None:
+    """The issue's use: each read waits for what the child (another process, of either width) writes next."""
+    for width, bits in (("x86", "32"), ("x64", "64")):
+        shutil.copyfile(BIN / width / "pipes_threads.exe", tmp_path / f"pipes{bits}.exe")
+    streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
+    machine = Machine(BIN / parent / "pipes_threads.exe", ["child", f"C:\\pipes{'32' if child == 'x86' else '64'}.exe"],
+                      root=tmp_path, streams=streams)
+    outcome = machine.run(timeout=120)
+    assert (outcome.fault, outcome.exit_status) == (None, 0)
+    assert streams.stdout.getvalue().decode().splitlines() == [
+        "parent read: from the child 0", "parent read: from the child 1", "parent read: from the child 2",
+        "ReadFile failed with 109", "reads 3", "child's exit code 5"]
 
 
 def test_the_command_line_says_so_in_one_line(tmp_path: Path) -> None:

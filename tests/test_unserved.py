@@ -18,20 +18,15 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / "fixtures" / "bin"
 SYSDIR = {"x86": "SysWOW64", "x64": "System32"}
 
-EXPECTED_OUT = r"""CreateProcessW -> 0x0 error=1
-CreateProcessA -> 0x0 error=1
-CreateJobObjectW -> 0x0 error=1
-CreateJobObjectA -> 0x0 error=1
-CreateJobObjectA again -> 0x0 error=1
-AssignProcessToJobObject -> 0x0 error=1
-SetInformationJobObject -> 0x0 error=1
-QueryInformationJobObject -> 0x0 error=1
+EXPECTED_OUT = r"""CreateProcessW -> 0x0 error=2
+CreateProcessA -> 0x0 error=87
 PeekNamedPipe -> 0x0 error=1
 CreateToolhelp32Snapshot -> 0x1 error=1
 Process32FirstW -> 0x0 error=1
 Process32NextW -> 0x0 error=1
 K32EnumProcessModules -> 0x0 error=1
 SetDllDirectoryW -> 0x0 error=1
+SetDllDirectoryW again -> 0x0 error=1
 GetPrivateProfileStringA -> 0x7 error=2
   [default]
 GetPrivateProfileIntA -> 0x2a error=2
@@ -44,14 +39,7 @@ K32GetModuleFileNameExW kernel32 -> 0x20 error=0
   C:\Windows\{sysdir}\kernel32.dll
 """
 
-EXPECTED_ERR = """wow64emu: WARNING: CreateProcessW: other processes are not emulated
-wow64emu: WARNING: CreateProcessA: other processes are not emulated
-wow64emu: WARNING: CreateJobObjectW: job objects are not emulated
-wow64emu: WARNING: CreateJobObjectA: job objects are not emulated
-wow64emu: WARNING: AssignProcessToJobObject: job objects are not emulated
-wow64emu: WARNING: SetInformationJobObject: job objects are not emulated
-wow64emu: WARNING: QueryInformationJobObject: job objects are not emulated
-wow64emu: WARNING: CreateToolhelp32Snapshot: the system's process list is not emulated
+EXPECTED_ERR = """wow64emu: WARNING: CreateToolhelp32Snapshot: the system's process list is not emulated
 wow64emu: WARNING: Process32FirstW: the system's process list is not emulated
 wow64emu: WARNING: Process32NextW: the system's process list is not emulated
 wow64emu: WARNING: K32EnumProcessModules: the module list of a process is not read
@@ -59,7 +47,7 @@ wow64emu: WARNING: SetDllDirectoryW: the loader has no DLL directory
 wow64emu: WARNING: GetPrivateProfileStringA: .ini files are not read
 wow64emu: WARNING: GetPrivateProfileIntA: .ini files are not read
 wow64emu: WARNING: QueryFullProcessImageNameW: the native form of an image name is not made
-wow64emu: WARNING: CreateJobObjectA: job objects are not emulated (2 times in all)
+wow64emu: WARNING: SetDllDirectoryW: the loader has no DLL directory (2 times in all)
 """
 
 

@@ -22,6 +22,7 @@ import contextlib
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -65,11 +66,14 @@ def run_once(width: str, args: list[str], tracer: Tracer | None = None) -> tuple
     return elapsed, syscalls
 
 
-def run_bench(width: str, args: list[str], tracer: Tracer | None = None, program: str = "bench.exe"
-              ) -> tuple[float, int, str]:
-    """run_once(), and what the program (bench.exe unless told) printed."""
+def run_bench(width: str, args: list[str], tracer: Tracer | None = None, program: str = "bench.exe",
+              files: dict[str, Path] | None = None) -> tuple[float, int, str]:
+    """run_once(), and what the program (bench.exe unless told) printed; `files` are copied into the C: drive
+    first (name -> host file)."""
     streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
     with tempfile.TemporaryDirectory(prefix="wow64emu-bench-") as root:
+        for name, source in (files or {}).items():
+            shutil.copyfile(source, Path(root) / name)
         machine = Machine(_fixture(width, program), args, root=Path(root), streams=streams, tracer=tracer)
         start = time.perf_counter()
         outcome = machine.run(timeout=600)
@@ -95,6 +99,20 @@ def per_switch_us(width: str, rounds: int, repeat: int) -> float:
     empty = min(seconds(0) for _ in range(repeat))
     full = min(seconds(rounds) for _ in range(repeat))
     return (full - empty) / (2 * rounds) * 1e6
+
+
+def per_process_ms(width: str, count: int, repeat: int) -> float:
+    """A process created and waited for, in milliseconds: spawn.exe of `width` starting the 64-bit childenv.exe,
+    which sleeps 0 ms and exits, `count` times (CreateProcess, the loader's steps, the child's start-up and exit)."""
+    child = {"child.exe": _fixture("x64", "childenv.exe")}
+
+    def seconds(n: int) -> float:
+        return run_bench(width, ["repeat", str(n), "C:\\child.exe", "sleep", "0"], program="spawn.exe",
+                         files=child)[0]
+
+    empty = min(seconds(0) for _ in range(repeat))
+    full = min(seconds(count) for _ in range(repeat))
+    return (full - empty) / count * 1e3
 
 
 def per_call_us(width: str, mode: str, calls: int, repeat: int) -> float:
@@ -277,6 +295,9 @@ def run(calls: int, repeat: int, speakeasy_python: str | None) -> dict:
     rounds = max(calls // 2, 100)  # enough switches to stand above the noise of process creation
     wow64, native = per_switch_us("x86", rounds, repeat), per_switch_us("x64", rounds, repeat)
     results["per_switch"] = {"rounds": rounds, "wow64_us": wow64, "native_us": native, "ratio": wow64 / native}
+    count = max(calls // 1000, 5)
+    wow64, native = per_process_ms("x86", count, repeat), per_process_ms("x64", count, repeat)
+    results["per_process"] = {"processes": count, "wow64_ms": wow64, "native_ms": native, "ratio": wow64 / native}
     results["stages_us"] = {mode: stages_us(mode, calls) for mode in ("qpc", "open")}
     results["allocation"] = allocation_scaling(repeat)
     results["guest_instructions_per_s"] = guest_speed(SPIN_ITERATIONS, repeat)
@@ -297,6 +318,10 @@ def render(r: dict) -> str:
     s = r["per_switch"]
     out.append(f"{'a thread switch (an event ping-pong between two threads)':<58} {s['wow64_us']:>9.2f} "
                f"{s['native_us']:>10.2f} {s['ratio']:>6.2f}x")
+    p = r["per_process"]
+    out += ["", f"{'a process created and waited for (a 64-bit child)':<58} {'WoW64 ms':>9} {'native ms':>10}",
+            f"{'  by a 32-bit parent (WoW64) / a 64-bit parent (native)':<58} {p['wow64_ms']:>9.2f} "
+            f"{p['native_ms']:>10.2f} {p['ratio']:>6.2f}x"]
     for mode, stages in r["stages_us"].items():
         out += ["", f"the WoW64 path of {CALLS[mode].split(' ')[0]}, by stage (us per call, timed hooks):"]
         out += [f"  {name:<24} {0.0 if abs(value) < 0.005 else value:>7.2f}" for name, value in stages.items()]

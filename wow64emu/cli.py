@@ -191,6 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--elevated", action="store_true",
                      help="run as an administrator after UAC elevation (the Administrators group, high integrity, "
                           "the administrator's privileges): HKLM and the protected folders are writable")
+    run.add_argument("--no-wait-children", action="store_true",
+                     help="end the run when the program's own process ends, not when every process it started has")
     run.add_argument("--no-virtualization", action="store_true",
                      help="no UAC virtualization for a 32-bit program without an execution level in its manifest "
                           "(by default its writes to HKLM\\SOFTWARE go to the user's VirtualStore, as on Windows)")
@@ -305,7 +307,8 @@ def cmd_run(ns: argparse.Namespace) -> int:
         machine = Machine(ns.program, ns.args, root=root, streams=streams, tracer=tracer,
                           trace=frozenset(ns.trace or ()), memory_limit=ns.memory_limit,
                           registry_reflection=ns.registry_reflection, environment=_environment(ns),
-                          elevated=ns.elevated, virtualization=not ns.no_virtualization)
+                          elevated=ns.elevated, virtualization=not ns.no_virtualization,
+                          wait_children=not ns.no_wait_children)
         if ns.seed is not None:
             machine.system.scheduler.seed(ns.seed)
         outcome = machine.run(max_insns=ns.max_insns, timeout=ns.timeout)

@@ -8,27 +8,29 @@ trace exist only when a trace is asked for.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .attach import Attached, attach, first_thread_start
 from .emu.cpu.backend import CS64, RunResult
 from .emu.physical import DEFAULT_COMMIT_LIMIT
 from .emu.trace import Tracer, step_observer
-from .errors import GuestBudgetExceeded
+from .errors import BadImage, GuestBudgetExceeded
 from .image.manifest import requests_execution_level
 from .interrupt import stop_on_interrupt
 from .kernel.console import StdStreams
-from .kernel.entry import SyscallEntry
+from .kernel.errors import NtError
+from .kernel.process import Process
+from .kernel.processcreate import SpawnRequest
 from .kernel.system import System
-from .kernel.threadlife import NATIVE_START_RSP, WOW64_START_RSP
 from .kernel.token import virtualizes
 from .loader.environment import Environment
 from .loader.process import CreatedProcess, create_process
 from .nt.status import NTSTATUS
-from .nt.syscalls import syscalls
-from .thunks.dispatch import Wow64Dispatcher
-from .thunks.exceptions import Wow64PrepareForException
+
+log = logging.getLogger(__name__)
 
 # The codes whose second parameter is the address accessed.
 _ACCESS_CODES = {NTSTATUS.ACCESS_VIOLATION, NTSTATUS.GUARD_PAGE_VIOLATION, NTSTATUS.STACK_OVERFLOW}
@@ -60,58 +62,74 @@ class Machine:
                  tracer: Tracer | None = None, trace: frozenset[str] = frozenset({"syscalls"}),
                  memory_limit: int = DEFAULT_COMMIT_LIMIT, registry_reflection: bool = False,
                  environment: Environment | None = None, elevated: bool = False,
-                 virtualization: bool = False) -> None:
+                 virtualization: bool = False, wait_children: bool = True) -> None:
         """`trace` says what the tracer gets: "syscalls" (every layer of every call, and the exceptions),
         "exceptions" (each exception layer by layer), "process" (the steps of process creation and the regions each
         adds). `memory_limit`: the System's commit limit, in bytes. `registry_reflection`: the registry of Windows
         Vista / Server 2008 (the option of the System's registry). `environment`: the block the program's 64-bit
         parent gives it, before WoW64's table (default: a fresh session's, loader/environment.py). `elevated`: the
         processes run with an elevated administrator's token (the System's option; kernel/token.py).
-        `virtualization`: UAC virtualization for the process where Windows turns it on (token.virtualizes;
-        `wow64emu run` asks for it unless --no-virtualization)."""
-        on_step = step_observer(tracer) if tracer is not None and "process" in trace else None
+        `virtualization`: UAC virtualization for each process where Windows turns it on (token.virtualizes;
+        `wow64emu run` asks for it unless --no-virtualization). `wait_children`: a run ends when every process
+        the program started has ended too (`--no-wait-children`: when the program's own process ends)."""
+        self._on_step = step_observer(tracer) if tracer is not None and "process" in trace else None
+        self._virtualization = virtualization
+        self.wait_children = wait_children
         self.system = System(root, streams, memory_limit=memory_limit)
         self.system.registry.reflection = registry_reflection
         self.system.elevated = elevated
-        self.created: CreatedProcess = create_process(self.system, program, args, on_step=on_step,
+        self.system.spawn = self._spawn
+        self.tracer = tracer if "syscalls" in trace else None
+        self._exception_tracer = tracer if trace & {"syscalls", "exceptions"} else None
+        self.created: CreatedProcess = create_process(self.system, program, args, on_step=self._on_step,
                                                         environment=environment)
         self.process = self.created.process
-        image = self.created.image
-        self.process.token.virtualization = virtualization and image is not None and virtualizes(
-            self.process.token, self.process.wow64, requests_execution_level(image.image))
         self.thread = self.created.thread
         self.cpu = self.process.cpu
-        if tracer is not None:
+        self.children: list[CreatedProcess] = []
+        if tracer is not None and self.thread is not None:  # a child's thread is named when it first runs
             tracer.on_thread(self.process.pid, self.thread.tid, "main", self.created.program.name)
-        self.process.tracer = tracer if trace & {"syscalls", "exceptions"} else None
-        if "syscalls" not in trace:
-            tracer = None
-        self.tracer = tracer
-        self.entry = SyscallEntry(self.process, tracer)
-        self.dispatcher = self._install_wow64() if self.process.wow64 else None
-        if tracer is not None:
-            from .observe import install_observers
+        attached = self._attach(self.created)
+        self.entry = attached.entry
+        self.dispatcher = attached.dispatcher
 
-            install_observers(self.created, tracer)
-        if self.process.tracer is not None:
-            from .observe import install_exception_observers
+    def _attach(self, c: CreatedProcess) -> Attached:
+        """Connect a process just made to the kernel and to WoW64, and to the trace when there is one."""
+        image = c.image
+        c.process.token.virtualization = self._virtualization and image is not None and virtualizes(
+            c.process.token, c.process.wow64, requests_execution_level(image.image))
+        return attach(c, self.tracer, self._exception_tracer)
 
-            install_exception_observers(self.created, self.process.tracer)
+    def _spawn(self, request: SpawnRequest) -> Process:
+        """The System's spawn hook: a child from its parent's NtCreateUserProcess, attached like the first process,
+        its first thread ready to start. An image the loader refuses outright is STATUS_INVALID_IMAGE_FORMAT; one
+        whose imports it cannot bind makes a process that has ended with the loader's status, as on Windows."""
+        before = set(self.system.processes)
+        try:
+            c = create_process(self.system, request.image, [], on_step=self._on_step, request=request)
+        except BadImage as exc:
+            made = [p for pid, p in self.system.processes.items() if pid not in before]
+            return self._failed_child(request, made[0] if made else None, exc)
+        self._attach(c)
+        self.children.append(c)
+        assert c.thread is not None
+        c.thread.start = first_thread_start(c)
+        return c.process
 
-    def _install_wow64(self) -> Wow64Dispatcher:
-        c = self.created
-        wow64 = c.modules64["wow64.dll"]
-        ntdll64 = c.modules64["ntdll.dll"]
-        stubs64 = {s.name: ntdll64.exports[s.name] for s in syscalls() if s.name in ntdll64.exports}
-        dispatcher32 = c.modules32["ntdll.dll"].exports["KiUserExceptionDispatcher"]
-        Wow64PrepareForException(self.process, hook=wow64.exports["Wow64ExceptionHook"],
-                                 run_simulated=c.modules64["wow64cpu.dll"].exports["RunSimulatedCode"],
-                                 dispatcher32=dispatcher32, tracer=self.process.tracer)
-        return Wow64Dispatcher(self.process, stubs64=stubs64, dispatch_addr=wow64.exports["Wow64ThunkDispatch"],
-                               complete_addr=wow64.exports["Wow64ThunkComplete"],
-                               not_found_addr=wow64.exports["Wow64ServiceNotFound"],
-                               fast_table=wow64.exports["Wow64FastTable"], exception_dispatcher32=dispatcher32,
-                               tracer=self.tracer)
+    def _failed_child(self, request: SpawnRequest, process: Process | None, exc: BadImage) -> Process:
+        """What a failed creation left: nothing when the image itself could not be mapped (the process made for it
+        is dropped), else the process, ended with the loader's status."""
+        message = str(exc).splitlines()[0]
+        if process is None or not process.image_base:
+            if process is not None:
+                del self.system.processes[process.pid]
+            log.warning("a child process could not be made from %s: %s", request.image_path, message)
+            raise NtError(NTSTATUS.INVALID_IMAGE_FORMAT) from None
+        if not process.threads:
+            process.create_thread()
+        log.warning("process %d (%s) ended at its start: %s", process.pid, request.image_path, message)
+        process.terminate(_load_status(str(exc)))
+        return process
 
     # ---- running --------------------------------------------------------------------------------------
 
@@ -119,15 +137,10 @@ class Machine:
         """Set up the first thread's registers; return where the CPU starts (the kernel's iretq to user mode)."""
         c = self.created
         cpu = self.cpu
-        process = self.process
-        if process.wow64:
-            cpu.set_teb(c.teb64, c.teb32)
-            begin = cpu.enter_user(process.run_simulated, c.stack64[1] - WOW64_START_RSP)
-        else:
-            cpu.set_teb(c.teb64, None)
-            cpu.registers(["rcx", "rdx"]).write((c.image.entry, c.peb64))
-            begin = cpu.enter_user(process.thread_start64, c.stack64[1] - NATIVE_START_RSP)
-        return cpu.resume_at(begin, CS64)  # the stub is 64-bit code, whatever mode a former run stopped in
+        start = first_thread_start(c)
+        cpu.set_teb(c.teb64, c.teb32 or None)
+        cpu.registers(["rcx", "rdx"]).write((start.rcx, start.rdx))
+        return cpu.resume_at(cpu.enter_user(start.rip, start.rsp), CS64)  # 64-bit code, whatever a former run left
 
     def run(self, *, max_insns: int = 0, timeout: float = 0.0, stop_at: int | None = None) -> RunOutcome:
         """Run the first thread until the process ends, faults, or reaches `stop_at` (then the process lives on,
@@ -136,7 +149,8 @@ class Machine:
         self.system.deadline = time.monotonic() + timeout if timeout else None
         self.system.shared_data.refresh()
         with stop_on_interrupt(self.system.stop, self.system.take_interrupt):
-            result = self.system.scheduler.run(self.thread, begin, until=stop_at, max_insns=max_insns)
+            result = self.system.scheduler.run(self.thread, begin, until=stop_at, max_insns=max_insns,
+                                                  wait_children=self.wait_children)
         count = self.entry.count
         if result.reason == "until":
             return RunOutcome(None, None, count)
@@ -148,6 +162,14 @@ class Machine:
             accessed = unhandled.params[1] if unhandled.code in _ACCESS_CODES and len(unhandled.params) > 1 else None
             fault = Fault(unhandled.code, unhandled.address, accessed)
         return RunOutcome(self.process.exit_status or 0, fault, count)
+
+
+def _load_status(message: str) -> int:
+    """The status a child's loader ends it with, from what the linker could not bind."""
+    for status in (NTSTATUS.DLL_NOT_FOUND, NTSTATUS.ORDINAL_NOT_FOUND, NTSTATUS.ENTRYPOINT_NOT_FOUND):
+        if NTSTATUS.name_of(status) in message:
+            return status
+    return NTSTATUS.INVALID_IMAGE_FORMAT
 
 
 def budget_error(result: RunResult, max_insns: int, timeout: float) -> GuestBudgetExceeded:

@@ -2,8 +2,8 @@
  * _spawn*, _exec* and system over CreateProcess, as the Microsoft CRTs do them: the command line is argv joined
  * with single spaces, not quoted (callers quote arguments with blanks themselves); _P_WAIT waits and gives the
  * exit code, _P_NOWAIT gives the process handle, _exec* (_P_OVERLAY) ends the calling process once the new one has
- * started. Until the emulator runs other processes (CreateProcess fails with ERROR_CALL_NOT_IMPLEMENTED and a
- * warning line), every one of them fails as it does on Windows when CreateProcess fails: -1 and errno.
+ * started. When CreateProcess fails, each gives -1 with errno from its error, as on Windows (ENOENT for a program
+ * that is not there).
  */
 #include "crt.h"
 

@@ -284,6 +284,7 @@ NT_IMPORT ULONG NTAPI RtlNtStatusToDosErrorNoTeb(NTSTATUS Status);
 #include "nt/exceptions.h"
 #include "nt/files.h"
 #include "nt/heap.h"
+#include "nt/jobs.h"
 #include "nt/loader.h"
 #include "nt/memory.h"
 #include "nt/objects.h"

@@ -9,6 +9,7 @@
  */
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
 #include "k32nls.h"
+#include "k32objects.h"
 
 /* ---- Named objects ------------------------------------------------------------------------------------- */
 
@@ -43,8 +44,8 @@ static HANDLE named_object_directory(void)
 
 /* The object attributes of an object named `name` (or unnamed, for NULL); NULL when the directory of named
  * objects cannot be opened (the last error is set). */
-static POBJECT_ATTRIBUTES object_attributes(OBJECT_ATTRIBUTES *oa, UNICODE_STRING *us, LPCWSTR name,
-                                            BOOL inherit, ULONG attributes)
+POBJECT_ATTRIBUTES object_attributes(OBJECT_ATTRIBUTES *oa, UNICODE_STRING *us, LPCWSTR name, BOOL inherit,
+                                     ULONG attributes)
 {
     oa->Length = sizeof *oa;
     oa->RootDirectory = NULL;
@@ -67,13 +68,13 @@ static POBJECT_ATTRIBUTES object_attributes(OBJECT_ATTRIBUTES *oa, UNICODE_STRIN
     return oa;
 }
 
-static BOOL inherits(const SECURITY_ATTRIBUTES *sa)
+BOOL inherits(const SECURITY_ATTRIBUTES *sa)
 {
     return sa && sa->bInheritHandle;
 }
 
 /* What a Create function returns for the status of its NtCreateXxx call, which wrote *handle. */
-static HANDLE created(NTSTATUS status, const HANDLE *handle)
+HANDLE created(NTSTATUS status, const HANDLE *handle)
 {
     if (!NT_SUCCESS(status)) {
         fail_status(status);
@@ -83,10 +84,8 @@ static HANDLE created(NTSTATUS status, const HANDLE *handle)
     return *handle;
 }
 
-typedef NTSTATUS (NTAPI *open_call)(PHANDLE, ACCESS_MASK, POBJECT_ATTRIBUTES);
-
 /* OpenEventW, OpenMutexW, OpenSemaphoreW: a name is required. */
-static HANDLE open_named(open_call call, DWORD access, BOOL inherit, LPCWSTR name)
+HANDLE open_named(open_call call, DWORD access, BOOL inherit, LPCWSTR name)
 {
     OBJECT_ATTRIBUTES oa;
     UNICODE_STRING us;
@@ -110,7 +109,7 @@ static HANDLE open_named(open_call call, DWORD access, BOOL inherit, LPCWSTR nam
 
 /* An ANSI name as a UTF-16 one (code page 1252), in `buf` of MAX_PATH + 1 characters.
  * NULL stays NULL; a longer name fails with ERROR_FILENAME_EXCED_RANGE, as kernelbase's static buffer does. */
-static BOOL wide_name(LPCSTR name, WCHAR *buf, LPCWSTR *out)
+BOOL wide_name(LPCSTR name, WCHAR *buf, LPCWSTR *out)
 {
     *out = NULL;
     if (!name)

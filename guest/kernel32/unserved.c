@@ -1,7 +1,7 @@
 /*
- * kernel32: the functions whose service this emulator does not have yet: other processes (CreateProcess, the
- * Toolhelp snapshots, the modules of another process, DebugActiveProcess: the debug object it connects first is not
- * served), jobs, the .ini files of GetPrivateProfile* and the loader's DLL directory
+ * kernel32: the functions whose service this emulator does not have yet: other processes (the Toolhelp snapshots,
+ * the modules of another process, DebugActiveProcess: the debug object it connects first is not
+ * served), the .ini files of GetPrivateProfile* and the loader's DLL directory
  * (SetDllDirectoryW). A program that imports them starts; a call
  * fails as Windows fails without the service: the documented failure value, and the last error of
  * STATUS_NOT_IMPLEMENTED (ERROR_INVALID_FUNCTION), the status the kernel gives for what it does not serve.
@@ -27,50 +27,6 @@ BOOL unserved(const char *function, const char *missing)
     return fail_status(STATUS_NOT_IMPLEMENTED);
 }
 
-#define NO_PROCESSES "other processes are not emulated"
-#define NO_JOBS "job objects are not emulated"
-
-BOOL WINAPI CreateProcessA(LPCSTR application, LPSTR command_line, LPSECURITY_ATTRIBUTES process_attributes,
-                           LPSECURITY_ATTRIBUTES thread_attributes, BOOL inherit, DWORD flags, LPVOID environment,
-                           LPCSTR directory, LPSTARTUPINFOA startup, LPPROCESS_INFORMATION information)
-{
-    return unserved("CreateProcessA", NO_PROCESSES);
-}
-
-BOOL WINAPI CreateProcessW(LPCWSTR application, LPWSTR command_line, LPSECURITY_ATTRIBUTES process_attributes,
-                           LPSECURITY_ATTRIBUTES thread_attributes, BOOL inherit, DWORD flags, LPVOID environment,
-                           LPCWSTR directory, LPSTARTUPINFOW startup, LPPROCESS_INFORMATION information)
-{
-    return unserved("CreateProcessW", NO_PROCESSES);
-}
-
-HANDLE WINAPI CreateJobObjectA(LPSECURITY_ATTRIBUTES attributes, LPCSTR name)
-{
-    unserved("CreateJobObjectA", NO_JOBS);
-    return NULL;
-}
-
-HANDLE WINAPI CreateJobObjectW(LPSECURITY_ATTRIBUTES attributes, LPCWSTR name)
-{
-    unserved("CreateJobObjectW", NO_JOBS);
-    return NULL;
-}
-
-BOOL WINAPI AssignProcessToJobObject(HANDLE job, HANDLE process)
-{
-    return unserved("AssignProcessToJobObject", NO_JOBS);
-}
-
-BOOL WINAPI SetInformationJobObject(HANDLE job, JOBOBJECTINFOCLASS info_class, LPVOID info, DWORD length)
-{
-    return unserved("SetInformationJobObject", NO_JOBS);
-}
-
-BOOL WINAPI QueryInformationJobObject(HANDLE job, JOBOBJECTINFOCLASS info_class, LPVOID info, DWORD length,
-                                      LPDWORD return_length)
-{
-    return unserved("QueryInformationJobObject", NO_JOBS);
-}
 
 BOOL WINAPI DebugActiveProcess(DWORD process_id)
 {

@@ -148,7 +148,7 @@ class FileServices(IoServices):
             obj, information = self._open(target, map_generic(desired), disposition, options, attributes,
                                           thread.effective_token())
         try:
-            handle = thread.process.handles.insert(obj)
+            handle = thread.process.handles.insert(obj, attributes=oa.attributes)
         except NtError:  # no handle for it (the table or the commit limit is full): the open is undone
             obj.close()
             raise

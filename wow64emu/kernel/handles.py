@@ -25,6 +25,7 @@ from ..nt.status import NTSTATUS
 from .errors import NtError
 
 if TYPE_CHECKING:
+    from ..emu.memory import AddressSpace
     from ..emu.physical import PhysicalMemory
     from .namespace import DirectoryObject
     from .threadobject import Thread
@@ -57,6 +58,7 @@ UNTRACKED_ACCESS = STANDARD_RIGHTS_ALL | SPECIFIC_RIGHTS_ALL
 OBJ_PROTECT_CLOSE = 0x00000001
 OBJ_INHERIT = 0x00000002
 HANDLE_ATTRIBUTES = OBJ_PROTECT_CLOSE | OBJ_INHERIT
+OA_ATTRIBUTES = 0x18  # OBJECT_ATTRIBUTES.Attributes (64-bit)
 
 T = TypeVar("T")
 
@@ -64,6 +66,14 @@ T = TypeVar("T")
 # The two low bits of a handle are the caller's (OBJ_HANDLE_TAGBITS): a lookup ignores them, as Windows' does
 # (advapi32 tags the handles of HKEY_CLASSES_ROOT's merged view with bit 1).
 HANDLE_TAG_BITS = 0x3
+
+
+def handle_attributes(memory: AddressSpace, object_attributes: int) -> int:
+    """The handle attributes an OBJECT_ATTRIBUTES asks for (OBJ_INHERIT), 0 for a NULL one: what every service that
+    makes a handle keeps in the handle's entry, so that a new process can inherit it."""
+    if not object_attributes:
+        return 0
+    return memory.read_u32(object_attributes + OA_ATTRIBUTES) & OBJ_INHERIT
 
 
 def _slot(handle: int) -> int:
@@ -108,6 +118,7 @@ TYPES = {t.name: t for t in (
     ObjectType("Key", (0x00020019, 0x00020006, 0x00020039, 0x000F003F), 0x001F003F),
     ObjectType("Process", (0x00020410, 0x00020BEA, 0x00121001, 0x001FFFFF), 0x001FFFFF),
     ObjectType("Thread", (0x00020048, 0x00020437, 0x00121800, 0x001FFFFF), 0x001FFFFF),
+    ObjectType("Job", (0x00020004, 0x0002000B, 0x00120000, 0x001F003F), 0x001F003F),
 )}
 
 
@@ -261,6 +272,21 @@ class HandleTable:
             if not obj.permanent:
                 obj.unlink()
             obj.close()
+
+    def entry_or_none(self, handle: int) -> HandleEntry | None:
+        """The entry of a handle, or None for a value that names nothing."""
+        return self._entries.get(_slot(handle))
+
+    def inherit_from(self, parent: HandleTable) -> None:
+        """A new process's inheritance: each of the parent's handles opened with OBJ_INHERIT, at the same value,
+        with the same access and attributes (ObInitProcess). The table must be empty."""
+        for key, entry in parent._entries.items():
+            if entry.attributes & OBJ_INHERIT:
+                if self._physical is not None:
+                    self._physical.charge(HANDLE_CHARGE)
+                self._entries[key] = HandleEntry(entry.obj, entry.access, entry.attributes)
+                entry.obj.handle_count += 1
+        self._next = max(self._entries, default=0) + 4
 
     def lookup(self, handle: int) -> KernelObject | None:
         """The object behind a handle, if any, without a status: for traces."""

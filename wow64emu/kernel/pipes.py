@@ -322,7 +322,7 @@ class PipeServices(IoServices):
         inst = Instance(name, _quota(InboundQuota), _quota(OutboundQuota))
         end = PipeEnd(pipes, inst, True, map_generic(DesiredAccess & 0xFFFFFFFF), CreateOptions & 0xFFFFFFFF,
                       nowait=CompletionMode & 0xFFFFFFFF == FILE_PIPE_COMPLETE_OPERATION)
-        handle = thread.process.handles.insert(end)
+        handle = thread.process.handles.insert(end, attributes=oa.attributes)
         if name:
             instances.append(inst)
         memory.write_u64(FileHandle, handle)

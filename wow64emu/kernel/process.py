@@ -52,7 +52,7 @@ from ..nt.process import (
 )
 from ..nt.status import NTSTATUS
 from .errors import NtError
-from .handles import CURRENT_PROCESS, CURRENT_THREAD, HandleTable, KernelObject
+from .handles import CURRENT_PROCESS, CURRENT_THREAD, HandleTable, KernelObject, handle_attributes
 from .section import unmap_data_views
 from .threadobject import NORMAL_PRIORITY, REALTIME_BASE, Thread
 from .threadsetup import DEFAULT_STACK
@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from ..emu.trace import Tracer
     from ..nt.exceptions import ExceptionRecord
     from .exceptions import CpuContext
+    from .jobs import JobObject
     from .system import System
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,8 @@ class Process(KernelObject):
         self.peb32 = 0
         self.image_base = 0
         self.image_path = ""  # the guest's path of the image, e.g. C:\hello.exe
+        self.parameters = (0, 0)  # its RTL_USER_PROCESS_PARAMETERS: 64-bit, 32-bit (0 without)
+        self.parent_pid = PARENT_PID  # InheritedFromUniqueProcessId
         self.lifetime = Lifetime()  # its creation and exit times, and CPU times (ProcessTimes)
         self.create_time = self.lifetime.create_time
         self.priority_class = PROCESS_PRIORITY_CLASS_NORMAL
@@ -125,6 +128,7 @@ class Process(KernelObject):
         self.unhandled: ExceptionRecord | None = None
         self.tracer: Tracer | None = None
         self.context_io: CpuContext | None = None  # made by the first exception (exceptions.py)
+        self.job: JobObject | None = None  # its immediate job, if it is in one (jobs.py)
 
     def create_thread(self) -> Thread:
         """A new thread of this process, with an id from the System; its TEBs and stacks are the creator's to set."""
@@ -155,11 +159,13 @@ class Process(KernelObject):
         return NTSTATUS.PENDING if self.exit_status is None else self.exit_status
 
     def terminate(self, status: int) -> None:
-        """End the process: its threads end, its views of data sections are unmapped, its handles are closed, and
-        its CPU stops after the current instruction."""
+        """End the process: its job no longer counts it active, its threads end, its views of data sections are
+        unmapped, its handles are closed, and its CPU stops after the current instruction."""
         if self.exit_status is not None:
             return
         self.exit_status = status & 0xFFFFFFFF
+        if self.job is not None:
+            self.job.process_ended(self)
         for thread in list(self.live):
             thread.end(self.exit_status)
         self.lifetime.end()
@@ -277,7 +283,8 @@ class ProcessServices:
             raise NtError(NTSTATUS.ACCESS_DENIED)
         elif target is None:
             raise NtError(NTSTATUS.INVALID_PARAMETER)
-        memory.write_u64(ProcessHandle, process.handles.insert(target))
+        memory.write_u64(ProcessHandle, process.handles.insert(target, attributes=handle_attributes(memory,
+                                                                                                   ObjectAttributes)))
         return NTSTATUS.SUCCESS
 
     # ---- information -----------------------------------------------------------------------------------
@@ -350,7 +357,7 @@ def _basic(thread: Thread, handle: int, _buffer: int) -> bytes:
     process = reference(thread, handle, Process)
     values = {"ExitStatus": process.status, "PebBaseAddress": process.peb64, "AffinityMask": process.affinity,
               "BasePriority": process.base_priority, "UniqueProcessId": process.pid,
-              "InheritedFromUniqueProcessId": PARENT_PID}
+              "InheritedFromUniqueProcessId": process.parent_pid}
     return PROCESS_BASIC_INFORMATION.pack(values, 64)
 
 

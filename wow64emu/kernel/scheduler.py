@@ -33,7 +33,6 @@ from .threadlife import create_user_thread
 from .waits import REDO, WaitForever
 
 if TYPE_CHECKING:
-    from .process import Process
     from .system import System
     from .threadobject import Thread
 
@@ -56,14 +55,25 @@ class Scheduler:
         """Draw the next thread at random from now on, from a generator seeded with `seed` (--seed)."""
         self.rng = random.Random(seed)
 
+    def _shared(self) -> bool:
+        """Whether more than one thread of the System is alive, so that each run is a time slice."""
+        count = 0
+        for process in self.system.processes.values():
+            count += len(process.live)
+            if count > 1:
+                return True
+        return False
+
     def threads(self) -> list[Thread]:
         """Every thread of the System that has not ended, in the order they were created."""
         return [t for p in self.system.processes.values() for t in p.live]
 
-    def run(self, first: Thread, begin: int, *, until: int | None = None, max_insns: int = 0) -> RunResult:
+    def run(self, first: Thread, begin: int, *, until: int | None = None, max_insns: int = 0,
+            wait_children: bool = False) -> RunResult:
         """Run from `first` (whose registers the CPU holds, at `begin`) and every thread of the System, until
-        `first`'s process ends, a thread faults with nothing to handle it, reaches `until`, or the run is out of
-        budget. `max_insns` bounds the instructions of all the runs together."""
+        `first`'s process ends (with `wait_children`, until every process has ended), a thread faults with nothing
+        to handle it, reaches `until`, or the run is out of budget. `max_insns` bounds the instructions of all the
+        runs together."""
         main = first.process
         thread, pc, left = first, begin, max_insns
         while True:
@@ -73,7 +83,7 @@ class Scheduler:
             cpu = process.cpu
             deadline = self.system.deadline
             timeout = max(deadline - time.monotonic(), 0.001) if deadline is not None else 0.0
-            quantum = self.quantum if _live_threads(process) > 1 else 0
+            quantum = self.quantum if self._shared() else 0
             result = cpu.run(pc, until=until, max_insns=left, timeout=timeout, quantum=quantum)
             left -= result.executed
             pc = result.pc
@@ -88,7 +98,7 @@ class Scheduler:
             # A stop with no reason on the thread is Ctrl-C's (System.stop, from the watcher thread): the guest took it
             # (a control event is pending, or was delivered before the stop arrived) or Python raises
             # KeyboardInterrupt at its next call; either way the threads go on.
-            if main.exit_status is not None:
+            if main.exit_status is not None and not (wait_children and self.threads()):
                 thread.resume = None
                 return RunResult("stopped", pc, executed=result.executed)
             if thread.resume is not None and thread.exit_status is None:
@@ -233,7 +243,3 @@ def _wake(thread: Thread, pc: int) -> int:
         return pc
     cpu.registers(["rax"]).write((status,))
     return pc
-
-
-def _live_threads(process: Process) -> int:
-    return len(process.live)

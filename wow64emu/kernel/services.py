@@ -28,11 +28,13 @@ from . import (
     files,
     fsctl,
     fsinfo,
+    jobs,
     memory,
     objects,
     pipes,
     privileges,
     process,
+    processcreate,
     registry,
     section,
     security,
@@ -50,8 +52,8 @@ if TYPE_CHECKING:
     from .threadobject import Thread
 
 AREAS: tuple[ModuleType, ...] = (objects, files, fileinfo, directory, fsinfo, fsctl, memory, section, process, thread,
-                                 threadlife, security, sysinfo, sync, time, exceptions, pipes, registry, privileges,
-                                 alerts)
+                                 threadlife, processcreate, security, sysinfo, sync, time, exceptions, pipes, registry,
+                                 privileges, jobs, alerts)
 Service = Callable[..., int]
 
 

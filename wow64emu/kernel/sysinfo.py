@@ -41,7 +41,7 @@ from ..nt.process import (
 )
 from ..nt.status import NTSTATUS
 from .errors import NtError
-from .process import AFFINITY_MASK, PARENT_PID, SYSTEM_PID, Process
+from .process import AFFINITY_MASK, SYSTEM_PID, Process
 from .threadobject import NORMAL_PRIORITY, Thread
 from .time import system_time
 from .token import SESSION_ID
@@ -151,7 +151,7 @@ def _process_entry(process: Process) -> ProcessEntry:
                        ThreadState=THREAD_RUNNING if t is process.running else THREAD_WAITING)
                for t in process.live]
     return ProcessEntry(_process(CreateTime=process.create_time, BasePriority=process.base_priority,
-                                 UniqueProcessId=process.pid, InheritedFromUniqueProcessId=PARENT_PID,
+                                 UniqueProcessId=process.pid, InheritedFromUniqueProcessId=process.parent_pid,
                                  HandleCount=len(process.handles), SessionId=SESSION_ID,
                                  UniqueProcessKey=process.pid, PeakVirtualSize=reserved, VirtualSize=reserved,
                                  PeakWorkingSetSize=committed, WorkingSetSize=committed, PagefileUsage=private,

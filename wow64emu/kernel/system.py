@@ -22,6 +22,7 @@ from .console import Console, StdStreams
 from .namespace import Namespace
 from .pipes import NamedPipes
 from .process import Process
+from .processcreate import Spawn
 from .registry_keys import Registry
 from .scheduler import Scheduler
 from .services import ServiceTable
@@ -55,6 +56,9 @@ class System:
         self._ctrl_taken = -INTERRUPT_AGAIN  # when the guest last took a Ctrl-C (time.monotonic())
         self._next_id = FIRST_CLIENT_ID
         self.elevated = False  # --elevated: each process's token an elevated administrator's (token.py)
+        # How NtCreateUserProcess makes a process from an image: the loader's work, which the Machine sets here (the
+        # kernel does not import the loader); None: processes cannot be created (STATUS_NOT_SUPPORTED).
+        self.spawn: Spawn | None = None
 
     def new_id(self) -> int:
         """A process or thread id never given before in this System."""

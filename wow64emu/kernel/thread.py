@@ -34,6 +34,7 @@ from ..nt.process import (
 )
 from ..nt.status import NTSTATUS
 from .errors import NtError
+from .handles import handle_attributes
 from .process import Answer, check_open_target, query_information, read_client_id, reference
 from .threadobject import SATURATION, Thread
 from .time import KERNEL_USER_TIMES_SIZE
@@ -66,7 +67,8 @@ class ThreadServices:
             raise NtError(NTSTATUS.INVALID_CID)
         if target is None:
             raise NtError(NTSTATUS.INVALID_PARAMETER)
-        memory.write_u64(ThreadHandle, process.handles.insert(target))
+        memory.write_u64(ThreadHandle, process.handles.insert(target, attributes=handle_attributes(memory,
+                                                                                                 ObjectAttributes)))
         return NTSTATUS.SUCCESS
 
     def NtQueryInformationThread(self, thread: Thread, ThreadHandle: int, ThreadInformationClass: int,

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from ..nt.status import NTSTATUS
 from .errors import NtError
+from .handles import handle_attributes
 from .process import Process, reference
 from .threadobject import Thread, ThreadStart
 from .threadsetup import build_thread, initial_context32
@@ -64,7 +65,8 @@ class ThreadLifeServices:
         new = create_user_thread(target, StartRoutine, Argument, reserve=MaximumStackSize, commit=StackSize)
         new.suspend_count = int(bool(CreateFlags & THREAD_CREATE_FLAGS_CREATE_SUSPENDED))
         new.hidden_from_debugger = bool(CreateFlags & THREAD_CREATE_FLAGS_HIDE_FROM_DEBUGGER)
-        memory.write_u64(ThreadHandle, thread.process.handles.insert(new))
+        memory.write_u64(ThreadHandle, thread.process.handles.insert(
+            new, attributes=handle_attributes(memory, ObjectAttributes)))
         return NTSTATUS.SUCCESS
 
     def NtTerminateThread(self, thread: Thread, ThreadHandle: int, ExitStatus: int) -> int:

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import PureWindowsPath
 
 from ..image.mapping import LoadedModule
+from ..nt.params import unicode_string
 from .linker import module_key
-from .structures import unicode_string
 
 
 @dataclass(frozen=True)

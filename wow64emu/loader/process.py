@@ -13,7 +13,7 @@ import os
 import shutil
 import struct
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PureWindowsPath
 from typing import TYPE_CHECKING
 
@@ -34,6 +34,7 @@ from ..kernel.threadsetup import (
     build_thread,
     initial_context32,
 )
+from ..nt.params import PARAMS32, PARAMS64, BlockWriter, ProcessParameters, write_params
 from . import apiset, ldrdata
 from . import structures as S
 from .environment import CURRENT_DIRECTORY, Environment, default_environment, wow64_environment
@@ -42,6 +43,7 @@ from .linker import Linker
 if TYPE_CHECKING:
     from ..emu.vadview import VadRow
     from ..kernel.process import Process
+    from ..kernel.processcreate import SpawnRequest
     from ..kernel.system import System
     from ..kernel.threadobject import Thread
 
@@ -66,6 +68,7 @@ class CreatedProcess:
     thread: Thread | None = None  # the first thread, once the "thread" step made it
     arena: int = 0  # the first thread's WoW64 thunk arena
     environment: Environment | None = None  # the parent's block (None: the default session's, a 64-bit parent's)
+    request: SpawnRequest | None = None  # a child's: its parent's NtCreateUserProcess (None: the first process)
 
     @property
     def cpu(self) -> CpuBackend:
@@ -126,8 +129,9 @@ class CreatedProcess:
 
     def guest_path(self, host: str) -> str:
         """The path the guest knows a mapped file by: C:\\Windows\\... for the sysroot, the image path for the
-        program, and C:\\NAME for a DLL of the program's host folder (the guest sees the program's folder as
-        C:\\); other names (roles of private regions, guest paths) are returned as they are."""
+        program, C:\\... for a file of the drive, and C:\\NAME for a DLL of the program's host folder (the guest sees
+        the first program's folder as C:\\); other names (roles of private regions, guest paths) are returned as
+        they are."""
         if not host:
             return host
         path = Path(host)
@@ -135,6 +139,9 @@ class CreatedProcess:
             return "C:\\" + "\\".join(path.resolve().relative_to(SYSROOT.parent).parts)
         if path.resolve() == self.program.resolve():
             return self.process.image_path or str(PureWindowsPath("C:\\", self.program.name))
+        drive = Path(self.process.system.volume.root).resolve()
+        if path.is_absolute() and path.resolve().is_relative_to(drive):
+            return "C:\\" + "\\".join(path.resolve().relative_to(drive).parts)
         if path.is_absolute() and path.parent == program_folder(self.program):
             return str(PureWindowsPath("C:\\", path.name))
         return host
@@ -149,17 +156,21 @@ StepObserver = Callable[["CreatedProcess", str, str, list[Region]], None]  # (pr
 
 
 def create_process(system: System, program: Path, args: list[str], *, on_step: StepObserver | None = None,
-                   stop_after: str | None = None, environment: Environment | None = None) -> CreatedProcess:
+                   stop_after: str | None = None, environment: Environment | None = None,
+                   request: SpawnRequest | None = None) -> CreatedProcess:
     """A new process of the System running `program`, made in the seed's steps (stopping after `stop_after`);
-    `environment` is the block its 64-bit parent gives it (default: the fresh session's)."""
+    `environment` is the block its 64-bit parent gives it (default: the fresh session's). A child of a process
+    in the System comes with its parent's `request` (NtCreateUserProcess), which says all of that instead."""
     image = PEImage.from_path(program)
     process = system.create_process(wow64=not image.is64, large_address_aware=bool(image.large_address_aware))
+    if request is not None:
+        process.parent_pid = request.parent.process.pid
     # The program's imports are searched for in its folder, then the system folder of its width, as Windows
     # searches the application's directory first; the 64-bit side of a WoW64 process loads from System32 only.
     folder = program_folder(program)
     c = CreatedProcess(process, program, args,
                        Linker(process.memory, [SYSTEM32] if process.wow64 else [folder, SYSTEM32], is64=True,
-                              limit=None), environment=environment)
+                              limit=None), environment=environment, request=request)
     if process.wow64:
         c.linker32 = Linker(process.memory, [folder, SYSWOW64], is64=False, limit=process.highest_address32)
     if on_step is not None:
@@ -248,10 +259,34 @@ def _alloc(process: Process, size: int, name: str, *, below: int | None = None, 
 
 
 def create_environment(c: CreatedProcess) -> str:
-    """PEB64 (and PEB32), and RTL_USER_PROCESS_PARAMETERS in each width with handles, paths and command line."""
+    """PEB64 (and PEB32), and RTL_USER_PROCESS_PARAMETERS in each width with handles, paths and command line: the
+    first process's from the program and its arguments, a child's from its parent's call (c.request)."""
     process = c.process
     below = LIMIT_32 if process.wow64 else None
     process.peb64 = _alloc(process, PAGE, "PEB64", below=below)
+    params = _child_parameters(c) if c.request is not None else _first_parameters(c)
+    size = page_up(params.size(PARAMS64) + (params.size(PARAMS32) if process.wow64 else 0))
+    params_base = _alloc(process, size, "process parameters", below=below)
+    block = BlockWriter(params_base, size)
+    params64 = write_params(block, PARAMS64, params)
+    params32 = write_params(block, PARAMS32, params) if process.wow64 else 0
+    process.memory.poke(params_base, bytes(block.buf[: block.top]))
+    process.parameters = (params64, params32)
+    api_sets = _map_api_set_schema(process, below)
+    _write_peb(process, process.peb64, S.PEB64, c.image, params64, api_sets)
+    if process.wow64:
+        process.peb32 = _alloc(process, PAGE, "PEB32", below=below)
+        _write_peb(process, process.peb32, S.PEB32, c.image, params32, api_sets)
+    std = params.std_handles
+    return (f"PEB64 at 0x{c.peb64:x}" + (f", PEB32 at 0x{c.peb32:x}" if c.peb32 else "")
+            + f", process parameters, standard handles {std[0]:#x}, {std[1]:#x}, {std[2]:#x}, "
+              f"console {params.console_handle:#x}")
+
+
+def _first_parameters(c: CreatedProcess) -> ProcessParameters:
+    """The first process's: the program at C:\\NAME, its arguments, the default session's environment (or the
+    one given), the console's standard handles."""
+    process = c.process
     std = create_std_handles(process)
     console = connect(process)
     guest_path = str(PureWindowsPath("C:\\", c.program.name))
@@ -259,27 +294,28 @@ def create_environment(c: CreatedProcess) -> str:
         process.system.console.title = guest_path  # a console made for the program is titled with its path
     process.image_path = guest_path
     _place_program(process.system.volume.root, c.program)
-    strings = S.ParamsStrings(
-        image_path=guest_path,
-        command_line=" ".join(quote_arg(a) for a in [guest_path, *c.args]),
+    return ProcessParameters(
+        image_path=guest_path, command_line=" ".join(quote_arg(a) for a in [guest_path, *c.args]),
         current_directory=CURRENT_DIRECTORY,
-        dll_path="",
         environment=wow64_environment(c.environment or default_environment(), process.wow64).strings(),
-        window_title=guest_path,
-    )
-    params_size = 0x10000
-    params_base = _alloc(process, params_size, "process parameters", below=below)
-    block = S.BlockWriter(params_base, params_size)
-    params64 = S.write_params(block, S.PARAMS64, strings, console, std)
-    params32 = S.write_params(block, S.PARAMS32, strings, console, std) if process.wow64 else 0
-    process.memory.poke(params_base, bytes(block.buf[: block.top]))
-    api_sets = _map_api_set_schema(process, below)
-    _write_peb(process, process.peb64, S.PEB64, c.image, params64, api_sets)
-    if process.wow64:
-        process.peb32 = _alloc(process, PAGE, "PEB32", below=below)
-        _write_peb(process, process.peb32, S.PEB32, c.image, params32, api_sets)
-    return (f"PEB64 at 0x{c.peb64:x}" + (f", PEB32 at 0x{c.peb32:x}" if c.peb32 else "")
-            + f", process parameters, standard handles {std[0]:#x}, {std[1]:#x}, {std[2]:#x}, console {console:#x}")
+        window_title=guest_path, desktop=S.DESKTOP, console_handle=console, std_handles=std)
+
+
+def _child_parameters(c: CreatedProcess) -> ProcessParameters:
+    """A child's: what its parent passed, with its handles made in its own table, and the environment WoW64's
+    table gives a process of its width from its parent's block."""
+    request = c.request
+    assert request is not None
+    process = c.process
+    parent = request.parent.process
+    process.image_path = request.image_path
+    console, std = request.child_handles(process)
+    given = request.params
+    environment = wow64_environment(Environment.from_strings(given.environment), process.wow64, parent.wow64)
+    return replace(given, image_path=given.image_path or request.image_path, environment=environment.strings(),
+                   window_title=given.window_title or request.image_path, desktop=given.desktop or S.DESKTOP,
+                   current_directory=given.current_directory or CURRENT_DIRECTORY, console_handle=console,
+                   std_handles=std)
 
 
 def _place_program(root: Path, program: Path) -> None:

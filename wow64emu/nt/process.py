@@ -194,6 +194,13 @@ DECLARATIONS = {
                              ("ProcessHandle", HANDLE), ("StartRoutine", PVOID), ("Argument", PVOID),
                              ("CreateFlags", ULONG), ("ZeroBits", PVOID), ("StackSize", PVOID),
                              ("MaximumStackSize", PVOID), ("AttributeList", PVOID)),
+    # ProcessParameters (RTL_USER_PROCESS_PARAMETERS), CreateInfo (PS_CREATE_INFO) and AttributeList
+    # (PS_ATTRIBUTE_LIST) are rebuilt by hand for a 32-bit caller (thunks/processcreate.py).
+    "NtCreateUserProcess": decl(("ProcessHandle", HANDLE_OUT), ("ThreadHandle", HANDLE_OUT),
+                                ("ProcessDesiredAccess", ACCESS_MASK), ("ThreadDesiredAccess", ACCESS_MASK),
+                                ("ProcessObjectAttributes", OA), ("ThreadObjectAttributes", OA),
+                                ("ProcessFlags", ULONG), ("ThreadFlags", ULONG), ("ProcessParameters", PVOID),
+                                ("CreateInfo", PVOID), ("AttributeList", PVOID)),
     "NtTerminateThread": decl(("ThreadHandle", HANDLE), ("ExitStatus", NTSTATUS_KIND)),
     "NtSuspendThread": decl(("ThreadHandle", HANDLE), ("PreviousSuspendCount", ULONG_OUT)),
     "NtResumeThread": decl(("ThreadHandle", HANDLE), ("PreviousSuspendCount", ULONG_OUT)),

@@ -143,6 +143,9 @@ class NTSTATUS(IntEnum):
     BAD_STACK = 0xC0000028
     INVALID_UNWIND_TARGET = 0xC0000029
     DBG_PRINTEXCEPTION_C = 0x40010006
+    PROCESS_NOT_IN_JOB = 0x00000123
+    PROCESS_IN_JOB = 0x00000124
+    QUOTA_EXCEEDED = 0xC0000044
 
     @classmethod
     def name_of(cls, value: int) -> str:

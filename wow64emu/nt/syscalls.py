@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
 
-from . import exceptions, files, fsctl, memory, objects, pipes, process, registry, security, sync, time
+from . import exceptions, files, fsctl, jobs, memory, objects, pipes, process, registry, security, sync, time
 from .decl import Param
 
 
@@ -51,7 +51,7 @@ def windows_numbers() -> dict[str, int]:
     return numbers
 
 
-AREAS = (files, fsctl, memory, objects, process, sync, time, exceptions, pipes, registry, security)
+AREAS = (files, fsctl, memory, objects, process, sync, time, exceptions, pipes, registry, security, jobs)
 
 
 @cache

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 TLS_FILESYSREDIR = 0x1480 + 8 * 8  # TEB64 TLS slot 8
 
 
-def _redirection(ctx: ThunkContext, name: str, root: int) -> Redirection | None:
+def redirection(ctx: ThunkContext, name: str, root: int) -> Redirection | None:
     """What the redirector makes of `name` (relative to handle `root` if nonzero), with the trace event."""
     if root:
         root_name = ctx.object_name(root)
@@ -71,7 +71,7 @@ def _redirect_object_attributes(ctx: ThunkContext) -> None:
     if us["Buffer"] & 1:
         return  # STATUS_DATATYPE_MISALIGNMENT: the kernel's, for the name as the caller gave it
     name = _decoded(ctx.memory.read(us["Buffer"], us["Length"]))
-    found = _redirection(ctx, name, oa["RootDirectory"]) if name is not None else None
+    found = redirection(ctx, name, oa["RootDirectory"]) if name is not None else None
     data = found.name.encode("utf-16-le") if found is not None else b""
     if not data or len(data) > 0xFFFE:
         return  # nothing to rewrite, or a joined name too long for a UNICODE_STRING: the kernel judges it as given
@@ -95,7 +95,7 @@ def _rename_information(ctx: ThunkContext) -> None:
     values64 = layout.widen(values32)
     target = _decoded(name[:values32["FileNameLength"]])
     if target is not None and (values32["RootDirectory"] or target.startswith("\\")):
-        found = _redirection(ctx, target, values64["RootDirectory"])
+        found = redirection(ctx, target, values64["RootDirectory"])
         if found is not None:
             name = found.name.encode("utf-16-le")
             values64["RootDirectory"], values64["FileNameLength"] = 0, len(name)

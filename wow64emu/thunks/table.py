@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 from ..nt.decl import Param
 from ..nt.kinds import Action
 from ..nt.syscalls import Syscall, by_name, syscalls
-from . import exceptions, files, memory, objects, process, registry, regthunk, sync, time
+from . import exceptions, files, jobs, memory, objects, process, processcreate, registry, regthunk, sync, time
 
 if TYPE_CHECKING:
     from .context import ThunkContext
 
 Special = Callable[["ThunkContext"], None]
-AREAS = (files, memory, objects, process, sync, time, exceptions, registry, regthunk)
+AREAS = (files, memory, objects, process, processcreate, sync, time, exceptions, registry, regthunk, jobs)
 
 
 @dataclass(frozen=True)

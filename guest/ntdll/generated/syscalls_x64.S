@@ -480,6 +480,15 @@ NtFlushBuffersFile:
         .byte   0xC3                    /* ret */
 
         .p2align 4, 0x90
+        .globl  NtIsProcessInJob
+NtIsProcessInJob:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x004f                  /* mov eax, NtIsProcessInJob */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  NtProtectVirtualMemory
 NtProtectVirtualMemory:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
@@ -588,6 +597,15 @@ NtAlertThreadByThreadId:
         .byte   0xC3                    /* ret */
 
         .p2align 4, 0x90
+        .globl  NtAssignProcessToJobObject
+NtAssignProcessToJobObject:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x008f                  /* mov eax, NtAssignProcessToJobObject */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  NtCompareObjects
 NtCompareObjects:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
@@ -602,6 +620,15 @@ NtCreateDirectoryObject:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
         .byte   0xB8
         .long   0x00a7                  /* mov eax, NtCreateDirectoryObject */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtCreateJobObject
+NtCreateJobObject:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x00ae                  /* mov eax, NtCreateJobObject */
         .byte   0x0F, 0x05              /* syscall */
         .byte   0xC3                    /* ret */
 
@@ -638,6 +665,15 @@ NtCreateThreadEx:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
         .byte   0xB8
         .long   0x00c2                  /* mov eax, NtCreateThreadEx */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtCreateUserProcess
+NtCreateUserProcess:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x00c9                  /* mov eax, NtCreateUserProcess */
         .byte   0x0F, 0x05              /* syscall */
         .byte   0xC3                    /* ret */
 
@@ -741,6 +777,15 @@ NtNotifyChangeMultipleKeys:
         .byte   0xC3                    /* ret */
 
         .p2align 4, 0x90
+        .globl  NtOpenJobObject
+NtOpenJobObject:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0120                  /* mov eax, NtOpenJobObject */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  NtOpenKeyEx
 NtOpenKeyEx:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
@@ -809,6 +854,15 @@ NtQueryFullAttributesFile:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
         .byte   0xB8
         .long   0x0147                  /* mov eax, NtQueryFullAttributesFile */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtQueryInformationJobObject
+NtQueryInformationJobObject:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x014b                  /* mov eax, NtQueryInformationJobObject */
         .byte   0x0F, 0x05              /* syscall */
         .byte   0xC3                    /* ret */
 
@@ -894,6 +948,15 @@ NtSetContextThread:
         .byte   0xC3                    /* ret */
 
         .p2align 4, 0x90
+        .globl  NtSetInformationJobObject
+NtSetInformationJobObject:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0199                  /* mov eax, NtSetInformationJobObject */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  NtSetInformationKey
 NtSetInformationKey:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
@@ -935,6 +998,15 @@ NtSuspendThread:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
         .byte   0xB8
         .long   0x01be                  /* mov eax, NtSuspendThread */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtTerminateJobObject
+NtTerminateJobObject:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x01c1                  /* mov eax, NtTerminateJobObject */
         .byte   0x0F, 0x05              /* syscall */
         .byte   0xC3                    /* ret */
 

@@ -586,6 +586,17 @@ _NtFlushBuffersFile@8:
         .word   0x0008                  /* ret 8 */
 
         .p2align 4, 0x90
+        .globl  _NtIsProcessInJob@8
+_NtIsProcessInJob@8:
+        .byte   0xB8
+        .long   0x004f                  /* mov eax, NtIsProcessInJob */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0008                  /* ret 8 */
+
+        .p2align 4, 0x90
         .globl  _NtProtectVirtualMemory@20
 _NtProtectVirtualMemory@20:
         .byte   0xB8
@@ -718,6 +729,17 @@ _NtAlertThreadByThreadId@4:
         .word   0x0004                  /* ret 4 */
 
         .p2align 4, 0x90
+        .globl  _NtAssignProcessToJobObject@8
+_NtAssignProcessToJobObject@8:
+        .byte   0xB8
+        .long   0x008f                  /* mov eax, NtAssignProcessToJobObject */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0008                  /* ret 8 */
+
+        .p2align 4, 0x90
         .globl  _NtCompareObjects@8
 _NtCompareObjects@8:
         .byte   0xB8
@@ -733,6 +755,17 @@ _NtCompareObjects@8:
 _NtCreateDirectoryObject@12:
         .byte   0xB8
         .long   0x00a7                  /* mov eax, NtCreateDirectoryObject */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x000c                  /* ret 12 */
+
+        .p2align 4, 0x90
+        .globl  _NtCreateJobObject@12
+_NtCreateJobObject@12:
+        .byte   0xB8
+        .long   0x00ae                  /* mov eax, NtCreateJobObject */
         .byte   0xBA
         .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
         .byte   0xFF, 0xD2              /* call edx */
@@ -777,6 +810,17 @@ _NtCreateSemaphore@20:
 _NtCreateThreadEx@44:
         .byte   0xB8
         .long   0x00c2                  /* mov eax, NtCreateThreadEx */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x002c                  /* ret 44 */
+
+        .p2align 4, 0x90
+        .globl  _NtCreateUserProcess@44
+_NtCreateUserProcess@44:
+        .byte   0xB8
+        .long   0x00c9                  /* mov eax, NtCreateUserProcess */
         .byte   0xBA
         .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
         .byte   0xFF, 0xD2              /* call edx */
@@ -904,6 +948,17 @@ _NtNotifyChangeMultipleKeys@48:
         .word   0x0030                  /* ret 48 */
 
         .p2align 4, 0x90
+        .globl  _NtOpenJobObject@12
+_NtOpenJobObject@12:
+        .byte   0xB8
+        .long   0x0120                  /* mov eax, NtOpenJobObject */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x000c                  /* ret 12 */
+
+        .p2align 4, 0x90
         .globl  _NtOpenKeyEx@16
 _NtOpenKeyEx@16:
         .byte   0xB8
@@ -990,6 +1045,17 @@ _NtQueryFullAttributesFile@8:
         .byte   0xFF, 0xD2              /* call edx */
         .byte   0xC2
         .word   0x0008                  /* ret 8 */
+
+        .p2align 4, 0x90
+        .globl  _NtQueryInformationJobObject@20
+_NtQueryInformationJobObject@20:
+        .byte   0xB8
+        .long   0x014b                  /* mov eax, NtQueryInformationJobObject */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0014                  /* ret 20 */
 
         .p2align 4, 0x90
         .globl  _NtQueryInstallUILanguage@4
@@ -1091,6 +1157,17 @@ _NtSetContextThread@8:
         .word   0x0008                  /* ret 8 */
 
         .p2align 4, 0x90
+        .globl  _NtSetInformationJobObject@16
+_NtSetInformationJobObject@16:
+        .byte   0xB8
+        .long   0x0199                  /* mov eax, NtSetInformationJobObject */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0010                  /* ret 16 */
+
+        .p2align 4, 0x90
         .globl  _NtSetInformationKey@16
 _NtSetInformationKey@16:
         .byte   0xB8
@@ -1139,6 +1216,17 @@ _NtSignalAndWaitForSingleObject@16:
 _NtSuspendThread@8:
         .byte   0xB8
         .long   0x01be                  /* mov eax, NtSuspendThread */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0008                  /* ret 8 */
+
+        .p2align 4, 0x90
+        .globl  _NtTerminateJobObject@8
+_NtTerminateJobObject@8:
+        .byte   0xB8
+        .long   0x01c1                  /* mov eax, NtTerminateJobObject */
         .byte   0xBA
         .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
         .byte   0xFF, 0xD2              /* call edx */
