@@ -269,3 +269,24 @@ def test_the_process_trace_shows_each_childs_creation(parent: str, tmp_path: Pat
     first = steps[:steps.index("ldr") + 1]
     assert first[0] == "allocate" and steps[len(first):] == [  # the child's: a WoW64 process's steps
         "allocate", "map-image", "kuser", "system-dlls", "no-access", "peb", "thread", "wow64-dlls", "imports", "ldr"]
+
+
+@pytest.mark.parametrize(("parent", "child"), PAIRS)
+def test_a_child_an_exception_ends_gives_its_parent_the_status(parent: str, child: str, tmp_path: Path,
+                                                              caplog: pytest.LogCaptureFixture) -> None:
+    _, status, out, _ = spawn(parent, "run", f"C:\\childenv{BITS[child]}.exe", "crash", root=tmp_path)
+    assert (status, out.splitlines()[-1]) == (0xC0000005, "parent: exit code after the wait 3221225477")
+    assert "ended: unhandled exception 0xC0000005 (STATUS_ACCESS_VIOLATION)" in caplog.text
+    assert "accessing 0x0" in caplog.text
+
+
+@pytest.mark.parametrize("parent", WIDTHS)
+def test_creation_flags_a_console_program_accepts(parent: str, tmp_path: Path) -> None:
+    child = "C:\\childenv64.exe"
+    for flags in ("0x10", "0x8000000", "0x200"):  # CREATE_NEW_CONSOLE, CREATE_NO_WINDOW, CREATE_NEW_PROCESS_GROUP
+        (tmp_path / flags).mkdir()
+        _, status, out, _ = spawn(parent, "flags", flags, child, "echo", "shown", root=tmp_path / flags)
+        assert (status, out) == (0, "shown\nparent: exit code 0\n")  # the child shares the one console
+    (tmp_path / "both").mkdir()
+    _, status, out, _ = spawn(parent, "flags", "0x18", child, root=tmp_path / "both")  # DETACHED_PROCESS too
+    assert (status, out) == (1, "parent: CreateProcessA: failed error=87\n")

@@ -87,6 +87,7 @@ class Machine:
         self.thread = self.created.thread
         self.cpu = self.process.cpu
         self.children: list[CreatedProcess] = []
+        self._reported: set[int] = set()  # the children whose unhandled exception a warning told
         if tracer is not None and self.thread is not None:  # a child's thread is named when it first runs
             tracer.on_thread(self.process.pid, self.thread.tid, "main", self.created.program.name)
         attached = self._attach(self.created)
@@ -152,16 +153,30 @@ class Machine:
             result = self.system.scheduler.run(self.thread, begin, until=stop_at, max_insns=max_insns,
                                                   wait_children=self.wait_children)
         count = self.entry.count
+        self._report_children()
         if result.reason == "until":
             return RunOutcome(None, None, count)
         if result.reason in ("budget", "timeout"):
             raise budget_error(result, max_insns, timeout)
-        unhandled = self.process.unhandled
-        fault = None
-        if unhandled is not None:
-            accessed = unhandled.params[1] if unhandled.code in _ACCESS_CODES and len(unhandled.params) > 1 else None
-            fault = Fault(unhandled.code, unhandled.address, accessed)
-        return RunOutcome(self.process.exit_status or 0, fault, count)
+        return RunOutcome(self.process.exit_status or 0, _fault_of(self.process), count)
+
+    def _report_children(self) -> None:
+        """A child that an exception ended is told in a warning line (Windows would show its error report); its
+        parent sees its exit status."""
+        for c in self.children:
+            fault = _fault_of(c.process)
+            if fault is not None and c.process.pid not in self._reported:
+                self._reported.add(c.process.pid)
+                log.warning("process %d (%s) ended: %s", c.process.pid, c.process.image_path, fault.describe())
+
+
+def _fault_of(process: Process) -> Fault | None:
+    """The exception that ended a process, if one did."""
+    unhandled = process.unhandled
+    if unhandled is None:
+        return None
+    accessed = unhandled.params[1] if unhandled.code in _ACCESS_CODES and len(unhandled.params) > 1 else None
+    return Fault(unhandled.code, unhandled.address, accessed)
 
 
 def _load_status(message: str) -> int:

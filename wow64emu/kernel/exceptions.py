@@ -43,7 +43,7 @@ from ..nt.status import NTSTATUS
 from .decode import MAX_INSTRUCTION, divisor_is_zero, is_port_string_input, is_privileged
 from .errors import NtError
 from .othercontext import other_context, set_other_context
-from .stack import grow
+from .stack import grow, make_room
 
 if TYPE_CHECKING:
     from ..emu.cpu.backend import CpuBackend
@@ -245,6 +245,7 @@ class ExceptionDispatch:
         r = ctx.regs
         frame[_MACHINE_FRAME: _MACHINE_FRAME + 40] = _machine_frame(r["rip"], r["cs"], r["eflags"], r["rsp"], r["ss"])
         try:
+            make_room(thread, base, base + len(frame))  # a guard page on the way grows the stack
             process.memory.write(base, bytes(frame))
         except (GuestFault, CommitLimitReached):
             if tracer is not None:

@@ -13,6 +13,11 @@ that a thread that spins (waiting for a flag another thread sets) cannot keep th
 program gives the same interleaving, and the same output, every time. `--seed N` draws the next thread at random
 instead, from a generator seeded with N: another interleaving, still the same for the same N.
 
+Processes are scheduled alike: a thread of a child process is one more thread in the order of creation (each
+process has its own CPU; a switch between processes is a switch between CPUs). While more than one thread of the
+System is alive, runs are time slices. A run ends when the first process ends, or, when the Machine waits for the
+whole tree (the default; --no-wait-children), when no thread of any process is left.
+
 A switch keeps the old thread's registers (the CPU's whole context) and loads the new one's, whose TEB the CPU's
 descriptor for FS then describes; a thread that has not run yet starts from the process's blank registers at its
 ThreadStart, through the kernel's first return to user mode. When no thread can run, the scheduler waits on the host

@@ -63,3 +63,16 @@ def grow(thread: Thread, page: int) -> int | None:
         limit, status = page, NTSTATUS.STACK_OVERFLOW
     memory.poke(teb + _STACK_LIMIT[bits], limit.to_bytes(bits // 8, "little"))
     return status
+
+
+def make_room(thread: Thread, low: int, high: int) -> None:
+    """The system is about to write [low, high) on the thread's stack (wow64 building a 32-bit exception frame below
+    ESP): a guard page on the way grows the stack as the thread's own touch would (Windows' memory manager does the
+    same for an access from wow64's 64-bit code), from the highest page down. What cannot grow stays as it is, and
+    the write then fails as it would have."""
+    memory = thread.process.memory
+    page = (high - 1) & ~(PAGE - 1)
+    while page >= low & ~(PAGE - 1):
+        if memory.take_guard(page) and grow(thread, page) is not None:
+            return
+        page -= PAGE

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..emu.memory import AddressSpace
     from ..emu.trace import Tracer
+    from ..kernel.threadobject import Thread
     from ..nt.exceptions import Context
     from .dispatch import Arena
     from .table import Thunk
@@ -71,6 +72,7 @@ class ThunkContext:
     object_name: Callable[[int], str] = lambda handle: ""  # what NtQueryObject(ObjectNameInformation) says
     # the calling thread's registers as the CPU holds them now (what a 32-bit context's floating-point state is)
     live_registers: Callable[[], Context] | None = None
+    thread: Thread | None = None  # the calling thread (its 32-bit stack is where wow64 builds exception frames)
     # the other thread of the process a handle names (None: the caller itself, or no thread of this process)
     other_thread: Callable[[int], OtherThread | None] = lambda handle: None
 

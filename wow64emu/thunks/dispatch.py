@@ -210,7 +210,7 @@ class Wow64Dispatcher:
                                                      exception_tracer=self.process.tracer, teb64=thread.teb64,
                                                      object_name=self._object_name, key_query=self._key_query,
                                                      registry_reflection=self.process.system.registry.reflection,
-                                                     live_registers=self._live_registers,
+                                                     live_registers=self._live_registers, thread=thread,
                                                      other_thread=self._other_thread)
                 call.special(ctx)
                 pending.status = ctx.status

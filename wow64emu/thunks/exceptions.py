@@ -31,6 +31,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..errors import CommitLimitReached, GuestFault
+from ..kernel.stack import make_room
 from ..nt.exceptions import (
     CONTEXT32_CONTROL,
     CONTEXT32_EXTENDED_REGISTERS,
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
     from ..emu.memory import AddressSpace
     from ..emu.trace import Tracer
     from ..kernel.process import Process
+    from ..kernel.threadobject import Thread
 
 FRAME32_SIZE = 8 + RECORD32_SIZE + CONTEXT32_SIZE + CONTEXT_EX_SIZE
 CPU_FLAGS = 0  # the CPU area: Flags (USHORT), Machine (USHORT), then the WOW64_CONTEXT at +4
@@ -71,9 +73,12 @@ _INTEGER32 = ("rdi", "rsi", "rbx", "rdx", "rcx", "rax")
 _USUAL_CODE = {NTSTATUS.WX86_BREAKPOINT: NTSTATUS.BREAKPOINT, NTSTATUS.WX86_SINGLE_STEP: NTSTATUS.SINGLE_STEP}
 
 
-def write_frame32(memory: AddressSpace, record: ExceptionRecord, ctx: Context, esp: int) -> int:
-    """The 32-bit exception frame below `esp`; returns the ESP the 32-bit KiUserExceptionDispatcher starts with."""
+def write_frame32(thread: Thread, record: ExceptionRecord, ctx: Context, esp: int) -> int:
+    """The 32-bit exception frame below `esp`, on the thread's 32-bit stack (grown through its guard page if the
+    frame reaches it); returns the ESP the 32-bit KiUserExceptionDispatcher starts with."""
     at = ((esp & 0xFFFFFFFF) - FRAME32_SIZE) & ~3
+    memory = thread.process.memory
+    make_room(thread, at, esp & 0xFFFFFFFF)
     memory.write(at, struct.pack("<II", at + 8, at + 8 + RECORD32_SIZE) + record.pack32() + ctx.pack32()
                  + context_ex(CONTEXT32_SIZE))
     return at
@@ -154,7 +159,7 @@ def nt_raise_exception(ctx: ThunkContext) -> None:
     resumed = merge32(_cpu_context(ctx, int.from_bytes(data[:4], "little")), data)
     if ctx.arg32("FirstChance") & 0xFF:
         record.report_guest_warning(memory.read)
-        esp = write_frame32(memory, record, resumed, resumed.regs["rsp"])
+        esp = write_frame32(ctx.thread, record, resumed, resumed.regs["rsp"])
         enter_dispatcher32(memory, ctx.cpu_area, resumed, ctx.process.exception_dispatcher32, esp)
         _trace(ctx, f"NtRaiseException: 0x{record.code:08X} ({NTSTATUS.name_of(record.code)}) at "
                f"0x{record.address:08x}{record.debug_text(memory.read)}, first chance: EXCEPTION_RECORD32 and i386 "
@@ -264,8 +269,8 @@ class Wow64PrepareForException:
                 return  # raised in 64-bit code: the 64-bit dispatch goes on
             record = ExceptionRecord.unpack64(memory.read(record_at, RECORD64_SIZE))
             record.code = _USUAL_CODE.get(record.code, record.code)
-            esp = write_frame32(memory, record, ctx, ctx.regs["rsp"])
             thread = self.process.running
+            esp = write_frame32(thread, record, ctx, ctx.regs["rsp"])
             enter_dispatcher32(memory, thread.cpu_area, ctx, self.dispatcher32, esp)
         except (GuestFault, CommitLimitReached, ValueError):
             return  # no 32-bit frame can be built: the 64-bit dispatch finds no handler, and the process ends
