@@ -15,6 +15,7 @@ from wow64emu.kernel.console import StdStreams
 from wow64emu.kernel.process import Process
 from wow64emu.kernel.system import System
 from wow64emu.kernel.threadobject import Thread
+from wow64emu.kernel.waits import REDO
 from wow64emu.nt.syscalls import by_name
 
 SCRATCH = 0x10000
@@ -38,10 +39,12 @@ class KernelRig:
         """The status the call returns to its thread: after the wait, when the service makes the thread wait."""
         services = self.system.services
         _, service = services.lookup(by_name()[name].number)
-        status = services.dispatch(service, self.thread, list(args))
-        if self.thread.wait is not None:
-            status = self.system.scheduler.finish_wait(self.thread)
-        return status
+        while True:
+            status = services.dispatch(service, self.thread, list(args))
+            if self.thread.wait is not None:
+                status = self.system.scheduler.finish_wait(self.thread)
+            if status != REDO:  # a wait that redoes its call (waits.RestartWait): the syscall again
+                return status
 
     def u64(self, addr: int) -> int:
         return struct.unpack("<Q", self.process.memory.peek(addr, 8))[0]

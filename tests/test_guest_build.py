@@ -157,6 +157,7 @@ PROGRAMS = {
     "fsredir": ("x86", "x64"),
     "advapi_reg": ("x86", "x64"), "advapi_sec": ("x86", "x64"),
     "threads": ("x86", "x64"), "jobs": ("x86", "x64"),
+    "pipes_threads": ("x86", "x64"), "srwcond": ("x86", "x64"),
     "regclasses": ("x86", "x64"), "uacprobe": ("x86", "x64"),
     "spawn": ("x86", "x64"), "childenv": ("x86", "x64"), "start64": ("x86", "x64"), "pyfake": ("x86", "x64"),
     "toolhelp": ("x86", "x64"),

@@ -118,11 +118,6 @@ def test_the_context_of_a_thread_that_has_not_run_is_its_start(tmp_path: Path) -
                      "Rip is RtlUserThreadStart 1", "SetThreadContext 1", "exit code 22"]
 
 
-def test_another_threads_context_through_wow64_is_not_there_yet(tmp_path: Path) -> None:
-    _, status, lines = run("x86", "context", root=tmp_path)
-    assert lines == ["GetThreadContext 0", "error 1", "exit code 11"]  # ERROR_INVALID_FUNCTION, as documented
-
-
 def test_the_context_of_a_waiting_thread(tmp_path: Path) -> None:
     """The kernel's view: a thread blocked in a wait shows the registers it goes on with, after its `syscall`."""
     from wow64emu.kernel.exceptions import context_io

@@ -35,8 +35,7 @@ K32GetModuleFileNameExW kernel32 -> 0x20 error=0
   C:\Windows\{sysdir}\kernel32.dll
 """
 
-EXPECTED_ERR = """wow64emu: WARNING: PeekNamedPipe: named pipes are not emulated
-wow64emu: WARNING: SetDllDirectoryW: the loader has no DLL directory
+EXPECTED_ERR = """wow64emu: WARNING: SetDllDirectoryW: the loader has no DLL directory
 wow64emu: WARNING: GetPrivateProfileStringA: .ini files are not read
 wow64emu: WARNING: GetPrivateProfileIntA: .ini files are not read
 wow64emu: WARNING: SetDllDirectoryW: the loader has no DLL directory (2 times in all)

@@ -1,7 +1,7 @@
 /*
  * kernel32: the functions whose service this emulator does not have yet: other processes (DebugActiveProcess: the
- * debug object it connects first is not served), named pipes (PeekNamedPipe), the .ini files of GetPrivateProfile*
- * and the loader's DLL directory (SetDllDirectoryW). A program that imports them starts; a call fails as Windows
+ * debug object it connects first is not served), the .ini files of GetPrivateProfile* and the loader's DLL
+ * directory (SetDllDirectoryW). A program that imports them starts; a call fails as Windows
  * fails without the service: the documented failure value, and the last error of STATUS_NOT_IMPLEMENTED
  * (ERROR_INVALID_FUNCTION), the status the kernel gives for what it does not serve.
  *
@@ -25,16 +25,9 @@ BOOL unserved(const char *function, const char *missing)
     return fail_status(STATUS_NOT_IMPLEMENTED);
 }
 
-
 BOOL WINAPI DebugActiveProcess(DWORD process_id)
 {
     return unserved("DebugActiveProcess", "debugging other processes is not emulated");
-}
-
-BOOL WINAPI PeekNamedPipe(HANDLE pipe, LPVOID buffer, DWORD size, LPDWORD read, LPDWORD available,
-                          LPDWORD left_this_message)
-{
-    return unserved("PeekNamedPipe", "named pipes are not emulated");
 }
 
 BOOL WINAPI SetDllDirectoryW(LPCWSTR directory)

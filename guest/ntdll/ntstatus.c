@@ -72,6 +72,8 @@ static const struct {
     { STATUS_INSTANCE_NOT_AVAILABLE, ERROR_PIPE_BUSY },             /* 231 */
     { STATUS_PIPE_NOT_AVAILABLE, ERROR_PIPE_BUSY },                 /* 231 */
     { STATUS_PIPE_CLOSING, ERROR_NO_DATA },                         /* 232 */
+    { STATUS_PIPE_EMPTY, ERROR_NO_DATA },                           /* 232 */
+    { STATUS_INVALID_PIPE_STATE, ERROR_BAD_PIPE },                  /* 230 */
     { STATUS_PIPE_LISTENING, ERROR_PIPE_LISTENING },                /* 536 */
     { STATUS_NOT_A_REPARSE_POINT, ERROR_NOT_A_REPARSE_POINT },
     { STATUS_IO_REPARSE_DATA_INVALID, ERROR_INVALID_REPARSE_DATA },

@@ -16,6 +16,7 @@ from ..emu.trace import Tracer
 from ..errors import CommitLimitReached, GuestFault
 from ..nt.status import NTSTATUS
 from .describe import describe_args, describe_outputs
+from .waits import RestartWait
 
 if TYPE_CHECKING:
     from ..nt.syscalls import Syscall
@@ -75,6 +76,8 @@ class SyscallEntry:
                 if thread.wait is not None or thread.resume is not None or thread.exit_status is not None or \
                         thread.yielding or thread.suspend_count:
                     self.cpu.stop()  # the thread waits, ends, yields, or goes on elsewhere: the scheduler takes over
+                    if isinstance(thread.wait, RestartWait):
+                        thread.wait.redo_at = (rip, number)  # where the call is done again when the wait ends
             served = self.served
             key = (call.name, status >= 0xC0000000)
             served[key] = served.get(key, 0) + 1

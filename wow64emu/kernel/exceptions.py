@@ -349,10 +349,12 @@ class ExceptionDispatch:
         from .threadobject import Thread as ThreadObject
 
         target = reference(thread, handle, ThreadObject)
-        if target is not thread and (target.process.wow64 or target.exit_status is not None):
-            # Another thread of a WoW64 process: its 32-bit registers are in its CPU area or in the CPU's, by where
-            # it stopped; not read yet. An ended thread has no registers left.
-            raise NtError(NTSTATUS.NOT_IMPLEMENTED if target.exit_status is None else NTSTATUS.UNSUCCESSFUL)
+        if target is not thread and target.exit_status is not None:
+            raise NtError(NTSTATUS.UNSUCCESSFUL)  # an ended thread has no registers left
+        if target.process is not thread.process and target.process.wow64:
+            # A thread of another WoW64 process: its 32-bit registers (its CPU area) are that process's memory,
+            # which wow64 does not read yet.
+            raise NtError(NTSTATUS.NOT_IMPLEMENTED)
         return target
 
 

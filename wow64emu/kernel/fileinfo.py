@@ -6,7 +6,7 @@ class not served here), the length against the class's fixed size (STATUS_INFO_L
 IO_STATUS_BLOCK and the buffer (STATUS_ACCESS_VIOLATION), then the handle and the access right the class needs
 (STATUS_INVALID_HANDLE, STATUS_ACCESS_DENIED).
 
-Query (classes 4, 5, 9, 14, 18, 35): a class with a name (FileNameInformation, FileAllInformation) that does not fit
+Query (classes 4, 5, 9, 14, 18, 23, 35): a class with a name (FileNameInformation, FileAllInformation) that does not fit
 answers STATUS_BUFFER_OVERFLOW with as much as fits, FileNameLength the full length and Information the buffer
 length, as Windows does. FilePositionInformation is the I/O manager's own (any File object, the console too);
 the others are the file system's, so the console answers STATUS_INVALID_DEVICE_REQUEST. FileNameInformation is
@@ -15,7 +15,9 @@ rights, FileModeInformation as its mode options, AlignmentRequirement 0 (byte) a
 FileAttributeTagInformation gives the attributes and the reparse tag (0 without a reparse point). NtQueryAttributesFile
 and NtQueryFullAttributesFile describe a reparse point itself, not its target, as GetFileAttributes shows a link.
 
-Set (classes 4, 10, 11, 13, 14, 20; the whole buffer is captured first, as the I/O manager copies it):
+FilePipeInformation (23, set with FILE_WRITE_ATTRIBUTES) is the pipe file system's (pipes.py).
+
+Set (classes 4, 10, 11, 13, 14, 20, 23; the whole buffer is captured first, as the I/O manager copies it):
 - FileBasicInformation (FILE_WRITE_ATTRIBUTES): a time of 0 (or -1) leaves that time; FileAttributes 0 leaves
   the attributes, FILE_ATTRIBUTE_NORMAL clears them; DIRECTORY on a file or TEMPORARY on a directory is
   STATUS_INVALID_PARAMETER; bits NTFS does not let a caller set are dropped.
@@ -67,6 +69,7 @@ from .paths import (
     read_object_attributes,
     resolve,
 )
+from .pipes import FILE_PIPE_INFORMATION_SIZE, query_pipe_information, set_pipe_information
 from .volume import FILE_ATTRIBUTE_DIRECTORY, FileInfo
 
 if TYPE_CHECKING:
@@ -84,6 +87,7 @@ FilePositionInformation = 14
 FileAllInformation = 18
 FileEndOfFileInformation = 20
 FileAttributeTagInformation = 35
+FilePipeInformation = 23
 
 FILE_ATTRIBUTE_TEMPORARY = 0x0100
 
@@ -175,6 +179,7 @@ _QUERY_CLASSES: dict[int, tuple[int, Callable[[IoObject], bytes]]] = {
     FilePositionInformation: (FILE_POSITION_INFORMATION.size(64), _query_position),
     FileAllInformation: (FILE_ALL_INFORMATION_SIZE, _query_all),
     FileAttributeTagInformation: (FILE_ATTRIBUTE_TAG_INFORMATION.size(64), _query_attribute_tag),
+    FilePipeInformation: (FILE_PIPE_INFORMATION_SIZE, query_pipe_information),
 }
 
 
@@ -336,6 +341,8 @@ _SET_CLASSES: dict[int, tuple[int, int, Callable[[InformationServices, Thread, I
     FileDispositionInformation: (1, DELETE, InformationServices._set_disposition),
     FilePositionInformation: (FILE_POSITION_INFORMATION.size(64), 0, InformationServices._set_position),
     FileEndOfFileInformation: (8, FILE_WRITE_DATA, InformationServices._set_end_of_file),
+    FilePipeInformation: (FILE_PIPE_INFORMATION_SIZE, FILE_WRITE_ATTRIBUTES,
+                          lambda services, thread, obj, data: set_pipe_information(obj, data)),
 }
 
 

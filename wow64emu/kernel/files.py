@@ -75,8 +75,9 @@ from .fileobject import (
 from .filevirtual import virtualized_target
 from .hostfiles import HostFile, HostFiles
 from .paths import HostPath, host_status, read_object_attributes
-from .pipes import open_client
+from .pipes import ShortWrite, open_client
 from .volume import FILE_ATTRIBUTE_ARCHIVE, FILE_ATTRIBUTE_VALID_FLAGS, FileNode
+from .waits import Restart, redone
 
 if TYPE_CHECKING:
     from .threadobject import Thread
@@ -255,12 +256,20 @@ class FileServices(IoServices):
             offset = None  # append-only handles, and FILE_WRITE_TO_END_OF_FILE
         elif offset is None or offset < 0:
             raise NtError(NTSTATUS.INVALID_PARAMETER)
-        done = 0
+        key = ("NtWriteFile", FileHandle, Buffer, length)
+        done = redone(thread, key) or 0  # what the write gave before it waited for room (a pipe's)
         while done < length:  # by pieces, as NtReadFile
             if done:
                 thread.process.system.check_deadline("NtWriteFile")
             piece = min(length - done, _PIECE)
-            end = obj.write(None if offset is None else offset + done, memory.read(Buffer + done, piece))
+            try:
+                end = obj.write(None if offset is None else offset + done, memory.read(Buffer + done, piece))
+            except Restart as restart:  # the object took `progress` bytes of the piece and waits for room
+                restart.key, restart.progress = key, done + restart.progress
+                raise
+            except ShortWrite as short:  # a pipe that does not wait took what fitted
+                done += short.taken
+                break
             done += piece
         if done and obj.synchronous and obj.seekable:
             obj.position = end

@@ -10,7 +10,8 @@
 - FSCTL_DELETE_REPARSE_POINT: the input is a bare header naming the tag (ReparseDataLength 0, else
   STATUS_IO_REPARSE_DATA_INVALID); another tag than the file's: STATUS_IO_REPARSE_TAG_MISMATCH. The file or
   directory stays, as an ordinary one.
-- Any other control code, and any handle that is not a file of the C: drive (the console):
+- FSCTL_PIPE_PEEK on a pipe end (pipes.py's peek; the handle needs FILE_READ_DATA, as the control code says).
+- Any other control code, and any handle that is not a file of the C: drive or a pipe (the console):
   STATUS_INVALID_DEVICE_REQUEST.
 - After the handle, the buffers are probed as the I/O manager probes METHOD_BUFFERED ones (STATUS_ACCESS_VIOLATION),
   the first 16 KB of each: no reparse point reaches further, and a huge length costs nothing.
@@ -18,14 +19,28 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from ..nt import layouts as L
-from ..nt.fsctl import FSCTL_DELETE_REPARSE_POINT, FSCTL_GET_REPARSE_POINT, FSCTL_SET_REPARSE_POINT
+from ..nt.fsctl import (
+    FSCTL_DELETE_REPARSE_POINT,
+    FSCTL_GET_REPARSE_POINT,
+    FSCTL_PIPE_PEEK,
+    FSCTL_SET_REPARSE_POINT,
+)
 from ..nt.status import NTSTATUS
 from .errors import NtError
-from .fileobject import FILE_WRITE_ATTRIBUTES, FILE_WRITE_DATA, FileObject, IoServices, write_iosb
+from .fileobject import (
+    FILE_READ_DATA,
+    FILE_WRITE_ATTRIBUTES,
+    FILE_WRITE_DATA,
+    FileObject,
+    IoServices,
+    write_iosb,
+)
 from .paths import host_status, is_system
+from .pipes import MAX_QUOTA, PEEK_HEADER, PipeEnd
 from .reparse import (
     HEADER_SIZE,
     IO_REPARSE_TAG_MOUNT_POINT,
@@ -39,6 +54,8 @@ from .token import check_privilege
 if TYPE_CHECKING:
     from .threadobject import Thread
 
+log = logging.getLogger(__name__)
+
 
 class FsControlServices(IoServices):
     def NtFsControlFile(self, thread: Thread, FileHandle: int, Event: int, ApcRoutine: int, ApcContext: int,
@@ -48,7 +65,10 @@ class FsControlServices(IoServices):
         in_length, out_length = InputBufferLength & 0xFFFFFFFF, OutputBufferLength & 0xFFFFFFFF
         memory = thread.process.memory
         memory.probe(IoStatusBlock, L.IO_STATUS_BLOCK.size(64), write=True)
-        file = self._io_object(thread, FileHandle).on_volume()
+        obj = self._io_object(thread, FileHandle)
+        if isinstance(obj, PipeEnd):
+            return self._pipe(thread, obj, code, IoStatusBlock, OutputBuffer, out_length)
+        file = obj.on_volume()
         # The I/O manager's probes of METHOD_BUFFERED buffers, as far as a reparse point can reach into them.
         memory.probe(InputBuffer, min(in_length, MAXIMUM_REPARSE_DATA_BUFFER_SIZE))
         memory.probe(OutputBuffer, min(out_length, MAXIMUM_REPARSE_DATA_BUFFER_SIZE), write=True)
@@ -70,6 +90,20 @@ class FsControlServices(IoServices):
             self._delete(file, data)
         write_iosb(memory, IoStatusBlock, NTSTATUS.SUCCESS, 0)
         return NTSTATUS.SUCCESS
+
+    def _pipe(self, thread: Thread, end: PipeEnd, code: int, iosb: int, output: int, length: int) -> int:
+        """The named-pipe file system's controls: FSCTL_PIPE_PEEK."""
+        if code != FSCTL_PIPE_PEEK:
+            log.warning("NtFsControlFile: pipe control code 0x%x is not implemented", code)
+            raise NtError(NTSTATUS.INVALID_DEVICE_REQUEST)
+        if not end.access & FILE_READ_DATA:
+            raise NtError(NTSTATUS.ACCESS_DENIED)
+        memory = thread.process.memory
+        memory.probe(output, min(length, PEEK_HEADER + MAX_QUOTA), write=True)
+        data, status = end.peek(length)
+        memory.write(output, data)
+        write_iosb(memory, iosb, status, len(data))
+        return status
 
     def _get(self, file: FileObject, length: int) -> tuple[bytes, int]:
         if length < HEADER_SIZE:

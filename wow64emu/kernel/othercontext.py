@@ -4,7 +4,9 @@ Such a thread's registers are the CPU context the scheduler saved when it left t
 thread that has not run yet, its ThreadStart. Reading and writing them uses the process's CpuContext as for the
 running thread: the CPU briefly takes the other thread's saved context, then gets the running thread's back, so
 that one reading of a CONTEXT serves both. A thread that has not run yet shows (and takes) the registers it will
-start with: RIP at ntdll's RtlUserThreadStart, RCX the routine, RDX its argument, RSP its stack.
+start with: RIP at ntdll's RtlUserThreadStart, RCX the routine, RDX its argument, RSP its stack (for a 32-bit thread
+of a WoW64 process: wow64cpu's RunSimulatedCode, its 32-bit registers in its CPU area). The i386 CONTEXT of a
+thread of a WoW64 process is wow64's to make from these (thunks/exceptions.py).
 """
 
 from __future__ import annotations

@@ -14,17 +14,31 @@ What Windows 10 does, and this kernel after it:
   (ERROR_BROKEN_PIPE, which the C runtime takes for the end of the file). A write into a pipe whose other end
   has closed fails with STATUS_PIPE_CLOSING (ERROR_NO_DATA); on a server no client has connected to, either
   fails with STATUS_PIPE_LISTENING.
-- A read of an empty pipe whose writer is open, and a write past the quota, wait for the other end. A process of
-  this emulator has one thread, so nothing could ever end that wait: the run stops there with one line
-  (WaitForever), where Windows would hang. What a pipe holds counts against the commit limit, as Windows charges
-  it to the process's quota: a guest cannot fill the host's memory with pipes (STATUS_COMMITMENT_LIMIT). Byte mode
-  only: a message-mode pipe is refused with
+- A read of an empty pipe whose writer is open waits until data comes or the writer closes; a write past the quota
+  gives what fits and waits until the reader makes room (or closes: the write then fails with STATUS_PIPE_BROKEN, as
+  NPFS completes a stalled write). Both are restart waits (waits.py): the thread does its NtReadFile / NtWriteFile
+  again when it can go on, the write carrying the bytes it gave already. When nothing can ever end the wait (no
+  other thread or process), the run stops with one line (WaitForever), where Windows would hang.
+- An end in PIPE_NOWAIT mode (CompletionMode FILE_PIPE_COMPLETE_OPERATION: NtCreateNamedPipeFile's for the server
+  end, FilePipeInformation's, which SetNamedPipeHandleState sets, for either) never waits: a read of an empty pipe
+  is STATUS_PIPE_EMPTY (ERROR_NO_DATA), a write past the quota gives what fits and says how much (ShortWrite).
+  FilePipeInformation reads and sets the end's modes: ReadMode is byte mode (a message mode on a byte-type pipe is
+  STATUS_INVALID_PARAMETER, as is any value but 0 and 1), and on what is not a pipe the class is
+  STATUS_INVALID_PARAMETER. A handle opened for asynchronous
+  (overlapped) I/O cannot wait here yet: a read or write that would wait is STATUS_NOT_SUPPORTED with a warning.
+- FSCTL_PIPE_PEEK (PeekNamedPipe) copies what the end would read without taking it, after the FILE_PIPE_PEEK_BUFFER
+  header (the pipe's state, the bytes available; the message counts are 0 in byte mode): STATUS_BUFFER_OVERFLOW
+  when the data does not all fit, STATUS_BUFFER_TOO_SMALL for less than the header, STATUS_PIPE_BROKEN when the
+  other end has closed and nothing is left.
+- What a pipe holds counts against the commit limit, as Windows charges it to the process's quota: a guest cannot
+  fill the host's memory with pipes (STATUS_COMMITMENT_LIMIT). Byte mode only: a message-mode pipe is refused with
   STATUS_NOT_SUPPORTED and a warning.
 """
 
 from __future__ import annotations
 
 import logging
+import struct
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -33,7 +47,7 @@ from .errors import NtError
 from .fileobject import IoObject, IoServices, map_generic, write_iosb
 from .handles import KernelObject, is_pseudo_handle
 from .paths import CapturedAttributes, read_object_attributes
-from .waits import WaitForever
+from .waits import Restart
 
 if TYPE_CHECKING:
     from ..emu.physical import PhysicalMemory
@@ -48,6 +62,9 @@ UNLIMITED_INSTANCES = 0xFFFFFFFF
 _PREFIXES = ("\\device\\namedpipe\\", "\\??\\pipe\\", "\\global??\\pipe\\", "\\dosdevices\\pipe\\")
 _ROOT_NAMES = ("\\device\\namedpipe", "\\device\\namedpipe\\")
 _FILE_CREATE, _FILE_OPEN_IF = 2, 3
+FILE_PIPE_COMPLETE_OPERATION = 1  # CompletionMode: PIPE_NOWAIT
+FILE_PIPE_CONNECTED_STATE, FILE_PIPE_CLOSING_STATE = 3, 4
+PEEK_HEADER = 16  # FILE_PIPE_PEEK_BUFFER up to Data: NamedPipeState, ReadDataAvailable, NumberOfMessages, MessageLength
 
 
 @dataclass
@@ -64,17 +81,28 @@ class Instance:
     connected: bool = False  # a client has connected (and may have gone since)
 
 
+class ShortWrite(Exception):  # noqa: N818 (an answer to NtWriteFile, not an error)
+    """A write into a PIPE_NOWAIT end that took only `taken` bytes: the write ends there, successfully."""
+
+    def __init__(self, taken: int) -> None:
+        super().__init__(taken)
+        self.taken = taken
+
+
 class PipeEnd(IoObject):
     """A File object on one end of a pipe instance."""
 
     seekable = False
     device_type = FILE_DEVICE_NAMED_PIPE
 
-    def __init__(self, pipes: NamedPipes, instance: Instance, server: bool, access: int, options: int) -> None:
+    def __init__(self, pipes: NamedPipes, instance: Instance, server: bool, access: int, options: int,
+                 nowait: bool = False) -> None:
         super().__init__(access, options)
         self.pipes = pipes
         self.instance = instance
         self.server = server
+        self.nowait = nowait  # PIPE_NOWAIT: reads and writes never wait
+        self.stalled = False  # its last write waited for room
 
     def describe(self) -> str:
         name = self.instance.name or "(anonymous)"
@@ -86,9 +114,12 @@ class PipeEnd(IoObject):
     def _peer_open(self) -> bool:
         return self.instance.client_open if self.server else self.instance.server_open
 
+    def _incoming(self) -> bytearray:
+        return self.instance.to_server if self.server else self.instance.to_client
+
     def read(self, offset: int, length: int) -> bytes:
         inst = self.instance
-        buffer = inst.to_server if self.server else inst.to_client
+        buffer = self._incoming()
         if self.server and not inst.connected:
             raise NtError(NTSTATUS.PIPE_LISTENING)
         if buffer:
@@ -100,22 +131,55 @@ class PipeEnd(IoObject):
             return b""
         if not self._peer_open():
             raise NtError(NTSTATUS.PIPE_BROKEN)
-        raise WaitForever(f"the guest reads from an empty pipe ({self.describe()}) whose writer is open, and has "
-                          "no other thread to write to it")
+        if self.nowait:
+            raise NtError(NTSTATUS.PIPE_EMPTY)
+        self._may_wait("read")
+        raise Restart(lambda: bool(buffer) or not self._peer_open(), f"data in {self.describe()}",
+                      f"the guest reads from an empty pipe ({self.describe()}) whose writer is open, and has no other "
+                      "thread to write to it")
 
     def write(self, offset: int | None, data: bytes) -> int:
+        """Give what fits; with more, wait for room (Restart, whose progress is the bytes given)."""
         inst = self.instance
         if self.server and not inst.connected:
             raise NtError(NTSTATUS.PIPE_LISTENING)
+        stalled, self.stalled = self.stalled, False
         if not self._peer_open():
-            raise NtError(NTSTATUS.PIPE_CLOSING)
+            raise NtError(NTSTATUS.PIPE_BROKEN if stalled else NTSTATUS.PIPE_CLOSING)
         buffer, quota = (inst.to_client, inst.quota_out) if self.server else (inst.to_server, inst.quota_in)
-        if len(buffer) + len(data) > quota:
-            raise WaitForever(f"the guest writes {len(data)} bytes into a pipe ({self.describe()}) that holds "
-                              f"{quota - len(buffer)} more, and has no other thread to read from it")
-        self.pipes.physical.charge(len(data))
-        buffer += data
-        return 0
+        taken = data[:max(quota - len(buffer), 0)]
+        self.pipes.physical.charge(len(taken))
+        buffer += taken
+        if len(taken) == len(data):
+            return 0
+        if self.nowait:
+            raise ShortWrite(len(taken))
+        self._may_wait("write")
+        self.stalled = True
+        raise Restart(lambda: len(buffer) < quota or not self._peer_open(), f"room in {self.describe()}",
+                      f"the guest writes {len(data)} bytes into a pipe ({self.describe()}) that had room for "
+                      f"{len(taken)}, and has no other thread to read from it", progress=len(taken))
+
+    def _may_wait(self, what: str) -> None:
+        """Asynchronous I/O that would wait completes later on Windows, which this kernel cannot do yet."""
+        if not self.synchronous:
+            log.warning("an asynchronous pipe %s that must wait is not implemented", what)
+            raise NtError(NTSTATUS.NOT_SUPPORTED)
+
+    def peek(self, length: int) -> tuple[bytes, int]:
+        """FSCTL_PIPE_PEEK into `length` bytes: (the FILE_PIPE_PEEK_BUFFER, its status)."""
+        buffer = self._incoming()
+        if self.server and not self.instance.connected:
+            raise NtError(NTSTATUS.INVALID_PIPE_STATE)
+        closing = not self._peer_open()
+        if closing and not buffer:
+            raise NtError(NTSTATUS.PIPE_BROKEN)
+        if length < PEEK_HEADER:
+            raise NtError(NTSTATUS.BUFFER_TOO_SMALL)
+        data = bytes(buffer[:length - PEEK_HEADER])
+        state = FILE_PIPE_CLOSING_STATE if closing else FILE_PIPE_CONNECTED_STATE
+        header = struct.pack("<IIII", state, len(buffer), 0, 0)
+        return header + data, NTSTATUS.BUFFER_OVERFLOW if len(data) < len(buffer) else NTSTATUS.SUCCESS
 
     def flush(self) -> None:
         pass  # FlushFileBuffers on a pipe waits until the other end has read everything: nothing to do here
@@ -129,6 +193,29 @@ class PipeEnd(IoObject):
         else:
             inst.client_open = False
             self.pipes.discard(inst.to_client)
+
+
+FILE_PIPE_INFORMATION_SIZE = 8  # ReadMode, CompletionMode
+
+
+def query_pipe_information(obj: IoObject) -> bytes:
+    """FilePipeInformation of a pipe end: byte read mode, and whether it waits."""
+    return struct.pack("<II", 0, FILE_PIPE_COMPLETE_OPERATION if _end(obj).nowait else 0)
+
+
+def set_pipe_information(obj: IoObject, data: bytes) -> None:
+    """FilePipeInformation: the end's read mode (byte mode only: the pipes are byte-type) and completion mode."""
+    end = _end(obj)
+    read_mode, completion_mode = struct.unpack_from("<II", data)
+    if read_mode or completion_mode > FILE_PIPE_COMPLETE_OPERATION:
+        raise NtError(NTSTATUS.INVALID_PARAMETER)
+    end.nowait = completion_mode == FILE_PIPE_COMPLETE_OPERATION
+
+
+def _end(obj: IoObject) -> PipeEnd:
+    if not isinstance(obj, PipeEnd):
+        raise NtError(NTSTATUS.INVALID_PARAMETER)
+    return obj
 
 
 class PipeRoot(IoObject):
@@ -233,7 +320,8 @@ class PipeServices(IoServices):
         if limit != UNLIMITED_INSTANCES and len(instances) >= limit:
             raise NtError(NTSTATUS.INSTANCE_NOT_AVAILABLE)
         inst = Instance(name, _quota(InboundQuota), _quota(OutboundQuota))
-        end = PipeEnd(pipes, inst, True, map_generic(DesiredAccess & 0xFFFFFFFF), CreateOptions & 0xFFFFFFFF)
+        end = PipeEnd(pipes, inst, True, map_generic(DesiredAccess & 0xFFFFFFFF), CreateOptions & 0xFFFFFFFF,
+                      nowait=CompletionMode & 0xFFFFFFFF == FILE_PIPE_COMPLETE_OPERATION)
         handle = thread.process.handles.insert(end, attributes=oa.attributes)
         if name:
             instances.append(inst)

@@ -35,7 +35,7 @@ from ..emu.cpu.backend import CS64, FaultKind, RunResult
 from ..errors import GuestBudgetExceeded
 from .exceptions import ExceptionDispatch, context_io
 from .threadlife import create_user_thread
-from .waits import WaitForever
+from .waits import REDO, WaitForever
 
 if TYPE_CHECKING:
     from .system import System
@@ -121,8 +121,7 @@ class Scheduler:
                 pc = self._switch(thread, pc, following)
                 thread = following
             elif thread.wake_status is not None:  # its wait ended (at once, or while the host slept)
-                cpu.registers(["rax"]).write((thread.wake_status,))
-                thread.wake_status = None
+                pc = _wake(thread, pc)
 
     # ---- choosing ---------------------------------------------------------------------------------------------
 
@@ -153,7 +152,7 @@ class Scheduler:
 
     def finish_wait(self, thread: Thread) -> int:
         """End the wait of a thread that no other thread can help (the kernel's tests call services this way):
-        satisfied now, or at its deadline, waiting on the host; its status."""
+        satisfied now, or at its deadline, waiting on the host; its status (REDO: the caller does the call again)."""
         while thread.wait is not None:
             self._try_wake(thread, time.monotonic())
             if thread.wait is not None:
@@ -181,6 +180,8 @@ class Scheduler:
         if status is not None:
             thread.wait = None
             thread.wake_status = status
+            if status == REDO:
+                thread.redo = wait  # only a RestartWait gives REDO
 
     def _sleep_for(self, threads: list[Thread]) -> None:
         """No thread can run: sleep on the host until the earliest deadline of a wait; with none, every thread
@@ -219,10 +220,8 @@ class Scheduler:
         cpu.restore_context(new.context)
         new.context = None
         cpu.set_teb(new.teb64, new.teb32 or None)
-        if new.wake_status is not None:
-            cpu.registers(["rax"]).write((new.wake_status,))
-            new.wake_status = None
-        return cpu.resume_at(new.pc, cpu.register("cs"))
+        pc = _wake(new, new.pc) if new.wake_status is not None else new.pc
+        return cpu.resume_at(pc, cpu.register("cs"))
 
     def _sleep_until(self, deadline: float) -> None:
         """Wait on the host; a wait that would outlast the run's --timeout ends the run when the time is up."""
@@ -235,3 +234,18 @@ class Scheduler:
                                       f"({deadline - limit:.3g} s more to wait)")
 
 
+def _wake(thread: Thread, pc: int) -> int:
+    """Give a thread whose wait ended its status in RAX; one that redoes its system call (a RestartWait) goes back
+    on the `syscall` with RAX = the call's number. The address it goes on at."""
+    status, thread.wake_status = thread.wake_status, None
+    cpu = thread.process.cpu
+    if status == REDO and thread.redo is not None and thread.redo.redo_at is not None:
+        pc, number = thread.redo.redo_at
+        cpu.registers(["rax"]).write((number,))
+        if thread.process.tracer is not None:
+            thread.process.tracer.emit("kernel", "redo", f"{thread.redo.call}: its wait for {thread.redo.waits_for} "
+                                       f"ended: the thread does the call again (rip 0x{pc:x}, eax 0x{number:x})",
+                                       name=thread.redo.call, number=number)
+        return pc
+    cpu.registers(["rax"]).write((status,))
+    return pc

@@ -7,7 +7,8 @@ table is built, so the kernel can never silently serve a call with the wrong fun
 thread, then the call's arguments as 64-bit integers in declaration order, and returns an NTSTATUS; it raises
 NtError for a failure status and lets GuestFault (a bad guest pointer) through, which dispatch() turns into
 STATUS_ACCESS_VIOLATION, and CommitLimitReached (the System's commit limit), which it turns into
-STATUS_COMMITMENT_LIMIT.
+STATUS_COMMITMENT_LIMIT. A service that must wait and then be done again raises Restart (waits.py), which
+dispatch() turns into the thread's RestartWait.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ..errors import CommitLimitReached, GuestFault
 from ..nt.status import NTSTATUS
 from ..nt.syscalls import Syscall, syscalls
 from . import (
+    alerts,
     directory,
     exceptions,
     fileinfo,
@@ -43,6 +45,7 @@ from . import (
     time,
 )
 from .errors import NtError
+from .waits import Restart, block
 
 if TYPE_CHECKING:
     from .system import System
@@ -50,7 +53,7 @@ if TYPE_CHECKING:
 
 AREAS: tuple[ModuleType, ...] = (objects, files, fileinfo, directory, fsinfo, fsctl, memory, section, process, thread,
                                  threadlife, processcreate, security, sysinfo, sync, time, exceptions, pipes, registry,
-                                 privileges, jobs)
+                                 privileges, jobs, alerts)
 Service = Callable[..., int]
 
 
@@ -105,9 +108,13 @@ class ServiceTable:
         """Run one service for the calling thread; every failure comes back as an NTSTATUS."""
         try:
             return service(thread, *args) & 0xFFFFFFFF
+        except Restart as restart:
+            return block(thread, restart.wait(service.__name__))
         except NtError as exc:
             return exc.status
         except GuestFault:
             return NTSTATUS.ACCESS_VIOLATION
         except CommitLimitReached:
             return NTSTATUS.COMMITMENT_LIMIT
+        finally:
+            thread.redo = None  # a redone call has had what its wait carried

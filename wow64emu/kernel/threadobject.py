@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from .process import Process
     from .sync import MutantObject
     from .token import Token
-    from .waits import WaitBlock
+    from .waits import RestartWait, WaitBlock
 
 NORMAL_PRIORITY = 8  # the base priority of NORMAL_PRIORITY_CLASS
 SATURATION = 16  # the base priority increments of THREAD_PRIORITY_TIME_CRITICAL (+) and THREAD_PRIORITY_IDLE (-)
@@ -62,10 +62,12 @@ class Thread(KernelObject):
         self.start_address = 0  # the start routine it was created with (ThreadQuerySetWin32StartAddress)
         self.wait: WaitBlock | None = None  # what the thread waits for, while it waits
         self.wake_status: int | None = None  # the status its ended wait gives it in RAX when it runs again
+        self.redo: RestartWait | None = None  # the ended wait whose system call the thread does again (waits.py)
         self.resume: Context | None = None  # the registers it goes on with, set by NtContinue or an exception
         self.suspend_count = 0
         self.owned_mutants: list[MutantObject] = []  # abandoned when the thread ends
         self.yielding = False  # NtYieldExecution: the scheduler runs another thread first, if one can run
+        self.alerted = False  # NtAlertThreadByThreadId's flag, which NtWaitForAlertByThreadId takes (alerts.py)
         # Scheduling and security.
         self.base_increment = 0  # the base priority relative to the process's (THREAD_PRIORITY_*)
         self.priority = NORMAL_PRIORITY

@@ -8,8 +8,8 @@ DUPLICATE_EXTENTS_DATA32):
   FSCTL_DUPLICATE_EXTENTS_TO_FILE (DUPLICATE_EXTENTS_DATA.FileHandle): defragmentation and block cloning, which
   this kernel does not serve (STATUS_INVALID_DEVICE_REQUEST), so no thunk converts them yet.
 - Everything the toy programs reach has the same bytes in both widths and passes through: the reparse-point
-  requests (REPARSE_DATA_BUFFER is ULONGs, USHORTs and WCHARs), and the console's requests
-  (NtDeviceIoControlFile, wow64emu/kernel/console.py).
+  requests (REPARSE_DATA_BUFFER is ULONGs, USHORTs and WCHARs), FSCTL_PIPE_PEEK (FILE_PIPE_PEEK_BUFFER, ULONGs),
+  and the console's requests (NtDeviceIoControlFile, wow64emu/kernel/console.py).
 """
 
 from __future__ import annotations
@@ -24,11 +24,14 @@ def ctl_code(device: int, function: int, method: int, access: int) -> int:
 
 
 FILE_DEVICE_FILE_SYSTEM = 0x09
+FILE_DEVICE_NAMED_PIPE = 0x11
 METHOD_BUFFERED = 0
 FILE_ANY_ACCESS = 0
+FILE_READ_ACCESS = 1
 FSCTL_SET_REPARSE_POINT = ctl_code(FILE_DEVICE_FILE_SYSTEM, 41, METHOD_BUFFERED, FILE_ANY_ACCESS)  # 0x900A4
 FSCTL_GET_REPARSE_POINT = ctl_code(FILE_DEVICE_FILE_SYSTEM, 42, METHOD_BUFFERED, FILE_ANY_ACCESS)  # 0x900A8
 FSCTL_DELETE_REPARSE_POINT = ctl_code(FILE_DEVICE_FILE_SYSTEM, 43, METHOD_BUFFERED, FILE_ANY_ACCESS)  # 0x900AC
+FSCTL_PIPE_PEEK = ctl_code(FILE_DEVICE_NAMED_PIPE, 3, METHOD_BUFFERED, FILE_READ_ACCESS)  # 0x11400C
 
 DECLARATIONS = {
     "NtFsControlFile": decl(("FileHandle", HANDLE), ("Event", HANDLE), ("ApcRoutine", PVOID), ("ApcContext", PVOID),

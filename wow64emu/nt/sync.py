@@ -1,4 +1,4 @@
-"""System calls of synchronisation: events, mutants, semaphores, waits."""
+"""System calls of synchronisation: events, mutants, semaphores, waits, alerts by thread id."""
 
 from __future__ import annotations
 
@@ -41,4 +41,6 @@ DECLARATIONS = {
                                      ("Alertable", BOOLEAN), ("Timeout", LARGE_IN)),
     "NtSignalAndWaitForSingleObject": decl(("SignalHandle", HANDLE), ("WaitHandle", HANDLE),
                                            ("Alertable", BOOLEAN), ("Timeout", LARGE_IN)),
+    "NtAlertThreadByThreadId": decl(("ThreadId", HANDLE)),
+    "NtWaitForAlertByThreadId": decl(("Address", PVOID), ("Timeout", LARGE_IN)),
 }

@@ -31,6 +31,22 @@ class Wow64Process:
     exception_dispatcher32: int = 0  # the 32-bit ntdll's KiUserExceptionDispatcher
 
 
+@dataclass(frozen=True)
+class OtherThread:
+    """Another thread of the process, as wow64cpu learns of it when it gets or sets its context: its TEB64 (from
+    NtQueryInformationThread; TLS slot 1 holds its CPU area) and its 64-bit registers (from NtGetContextThread:
+    SegCs 0x23 when it stopped in 32-bit code, else it is in 64-bit code, in a system call or not started yet, with
+    its 32-bit registers in its CPU area)."""
+
+    teb64: int
+    registers: Context
+    started: bool
+
+    @property
+    def in_32bit_code(self) -> bool:
+        return self.registers.regs["cs"] & 0xFFFF == 0x23
+
+
 After = Callable[["ThunkContext", int], int]
 
 
@@ -59,6 +75,8 @@ class ThunkContext:
     # the calling thread's registers as the CPU holds them now (what a 32-bit context's floating-point state is)
     live_registers: Callable[[], Context] | None = None
     thread: Thread | None = None  # the calling thread (its 32-bit stack is where wow64 builds exception frames)
+    # the other thread of the process a handle names (None: the caller itself, or no thread of this process)
+    other_thread: Callable[[int], OtherThread | None] = lambda handle: None
 
     def index(self, name: str) -> int:
         return next(i for i, p in enumerate(self.call.params) if p.name == name)

@@ -21,12 +21,14 @@ from ..emu.trace import Tracer, hex32, hex64
 from ..errors import CommitLimitReached, GuestFault
 from ..kernel.exceptions import context_io
 from ..kernel.handles import CURRENT_PROCESS
+from ..kernel.othercontext import other_context
 from ..kernel.process import Process
 from ..kernel.registry_keys import KeyObject
+from ..kernel.threadobject import Thread
 from ..nt.kinds import Action, Dir
 from ..nt.layouts import Layout
 from ..nt.status import NTSTATUS
-from .context import ThunkContext, Wow64Process
+from .context import OtherThread, ThunkContext, Wow64Process
 from .table import Thunk, thunks
 
 SERVICE_NUMBER_MASK = 0xFFF
@@ -207,7 +209,8 @@ class Wow64Dispatcher:
                                                      object_name=self._object_name, key_query=self._key_query,
                                                      wow64_peb=self._wow64_peb,
                                                      registry_reflection=self.process.system.registry.reflection,
-                                                     live_registers=self._live_registers, thread=thread)
+                                                     live_registers=self._live_registers, thread=thread,
+                                                     other_thread=self._other_thread)
                 call.special(ctx)
                 pending.status = ctx.status
         except GuestFault:
@@ -246,6 +249,15 @@ class Wow64Dispatcher:
         (ProcessWow64Information): 0 for a native process, or a handle that names no process."""
         obj = self.process if handle == CURRENT_PROCESS else self.process.handles.lookup(handle)
         return obj.peb32 if isinstance(obj, Process) and obj.wow64 else 0
+    def _other_thread(self, handle: int) -> OtherThread | None:
+        """Another live thread of this process that a handle names, with its TEB64 and the registers the kernel would
+        give (what wow64cpu asks NtQueryInformationThread and NtGetContextThread); None for any other handle, which
+        the kernel answers for."""
+        obj = self.process.handles.lookup(handle)
+        if not isinstance(obj, Thread) or obj is self.process.running or obj.process is not self.process or \
+                obj.exit_status is not None:
+            return None
+        return OtherThread(obj.teb64, other_context(obj, context_io(self.process)), obj.start is None)
 
     def _finish_in_guest(self, state: Wow64Thread, pending: PendingCall, target: int) -> None:
         """Skip the 64-bit service: call `target` instead and let the completion hook set the status."""

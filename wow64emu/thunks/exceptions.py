@@ -16,6 +16,12 @@
 - NtRaiseException from 32-bit code: a first chance is dispatched as Windows' wow64 does it, straight to the 32-bit
   dispatcher with a new frame; a second chance goes to the kernel with the record and context widened, which ends
   the process.
+- NtGetContextThread / NtSetContextThread of a 32-bit caller: the i386 CONTEXT of the caller is its CPU area. Of
+  another thread of the process, as wow64cpu's CpuGetContext / CpuSetContext find it: a thread stopped in 32-bit
+  code (preempted; SegCs 0x23 in its x64 CONTEXT) has its 32-bit registers in its CPU's, which the kernel reads and
+  sets (narrowed and widened here, R8-R15 kept: they are wow64cpu's); one stopped in 64-bit code (in a system call,
+  or not started) has them in its CPU area, read and written here, with the reset flag once it has run, so that it
+  goes on from the whole context when its call returns.
 """
 
 from __future__ import annotations
@@ -46,7 +52,7 @@ from ..nt.exceptions import (
     overlay,
 )
 from ..nt.status import NTSTATUS
-from .context import ThunkContext
+from .context import OtherThread, ThunkContext
 
 if TYPE_CHECKING:
     from ..emu.memory import AddressSpace
@@ -58,6 +64,7 @@ FRAME32_SIZE = 8 + RECORD32_SIZE + CONTEXT32_SIZE + CONTEXT_EX_SIZE
 CPU_FLAGS = 0  # the CPU area: Flags (USHORT), Machine (USHORT), then the WOW64_CONTEXT at +4
 CPU_CONTEXT = 4
 CPU_RESET_STATE = 1  # WOW64_CPURESERVED_FLAG_RESET_STATE: wow64cpu resumes from the whole context
+TLS_CPURESERVED = 0x1480 + 8 * 1  # TEB64 TLS slot 1 (WOW64_TLS_CPURESERVED): the thread's CPU area
 _EFLAGS_USER = 0x2C0DD7
 _EFLAGS_ALWAYS = 0x202
 _MXCSR_VALID = 0xFFBF  # as the kernel keeps it (kernel/exceptions.py)
@@ -84,12 +91,14 @@ def enter_dispatcher32(memory: AddressSpace, cpu_area: int, ctx: Context, dispat
     load_cpu_area(memory, cpu_area, replace(ctx, regs=regs))
 
 
-def load_cpu_area(memory: AddressSpace, cpu_area: int, ctx: Context) -> None:
-    """The CPU area's WOW64_CONTEXT becomes `ctx`, which wow64cpu resumes whole (the reset flag)."""
+def load_cpu_area(memory: AddressSpace, cpu_area: int, ctx: Context, *, reset: bool = True) -> None:
+    """The CPU area's WOW64_CONTEXT becomes `ctx`, which wow64cpu resumes whole (the reset flag; a thread that has
+    not started starts from the whole context anyway, and must not find the flag at its first system call)."""
     ctx.regs["eflags"] = (ctx.regs["eflags"] & _EFLAGS_USER) | _EFLAGS_ALWAYS
     ctx.mxcsr &= _MXCSR_VALID  # fxrstor faults on a reserved bit
-    (flags,) = struct.unpack("<H", memory.read(cpu_area + CPU_FLAGS, 2))
-    memory.write(cpu_area + CPU_FLAGS, struct.pack("<H", flags | CPU_RESET_STATE))
+    if reset:
+        (flags,) = struct.unpack("<H", memory.read(cpu_area + CPU_FLAGS, 2))
+        memory.write(cpu_area + CPU_FLAGS, struct.pack("<H", flags | CPU_RESET_STATE))
     memory.write(cpu_area + CPU_CONTEXT, ctx.pack32())
 
 
@@ -171,16 +180,37 @@ def _kernel_checks_the_handle_only(ctx: ThunkContext) -> None:
     ctx.set_arg64("ThreadContext", ctx.alloc(bytes(empty)))
 
 
+def _context32_of(ctx: ThunkContext, other: OtherThread | None, given_flags: int = 0) -> Context:
+    """The 32-bit context of the caller (`other` None) or of another thread of the process, as wow64cpu's
+    CpuGetContext finds it: the registers of its CPU, narrowed, when it stopped in 32-bit code; else those of its
+    CPU area (TEB64 TLS slot 1), with the floating-point ones its CPU holds once it has run."""
+    if other is None:
+        return _cpu_context(ctx, given_flags)
+    if other.in_32bit_code:
+        return other.registers
+    area = Context.unpack32(ctx.memory.read(_cpu_area_of(ctx, other) + CPU_CONTEXT, CONTEXT32_SIZE))
+    if not other.started or given_flags & CONTEXT32_EXTENDED_REGISTERS == CONTEXT32_EXTENDED_REGISTERS:
+        return area
+    cpu = other.registers
+    return replace(area, x87=cpu.x87, mxcsr=cpu.mxcsr, xmm=cpu.xmm)
+
+
+def _cpu_area_of(ctx: ThunkContext, other: OtherThread | None) -> int:
+    return ctx.cpu_area if other is None else ctx.memory.read_u64(other.teb64 + TLS_CPURESERVED)
+
+
 def nt_get_context_thread(ctx: ThunkContext) -> None:
     address = ctx.arg32("ThreadContext")
     ctx.memory.probe(address, CONTEXT32_SIZE, write=True)
     buffer = ctx.memory.read(address, CONTEXT32_SIZE)
     flags = int.from_bytes(buffer[:4], "little")
+    other = ctx.other_thread(ctx.arg64("ThreadHandle"))
     _kernel_checks_the_handle_only(ctx)
 
     def narrow(c: ThunkContext, status: int) -> int:
         if status == NTSTATUS.SUCCESS:
-            c.write32(address, overlay(buffer, _cpu_context(c).pack32(), CONTEXT32_GROUPS, flags), "ThreadContext")
+            c.write32(address, overlay(buffer, _context32_of(c, other).pack32(), CONTEXT32_GROUPS, flags),
+                      "ThreadContext")
         return status
     ctx.after(narrow)
 
@@ -189,12 +219,21 @@ def nt_set_context_thread(ctx: ThunkContext) -> None:
     address = ctx.arg32("ThreadContext")
     data = ctx.memory.read(address, CONTEXT32_SIZE)
     given = Context.unpack32(data)
+    other = ctx.other_thread(ctx.arg64("ThreadHandle"))
+    if other is not None and other.in_32bit_code:
+        # Stopped in 32-bit code: the kernel sets its CPU's registers, the i386 ones over those it has (R8-R15 are
+        # wow64cpu's: they stay).
+        wide = replace(merge32(other.registers, data), flags=CONTEXT64_ALL)
+        ctx.set_arg64("ThreadContext", ctx.alloc(wide.pack64()))
+        _trace(ctx, f"NtSetContextThread: i386 CONTEXT @0x{address:08x} (ContextFlags 0x{given.flags:x}) of a thread "
+               f"in 32-bit code -> its x64 CONTEXT: Rip 0x{wide.regs['rip']:x}, SegCs 0x23", context32=address)
+        return
     _kernel_checks_the_handle_only(ctx)
 
     def load(c: ThunkContext, status: int) -> int:
         if status == NTSTATUS.SUCCESS:
-            resumed = merge32(_cpu_context(c, given.flags), data)
-            load_cpu_area(c.memory, c.cpu_area, resumed)
+            resumed = merge32(_context32_of(c, other, given.flags), data)
+            load_cpu_area(c.memory, _cpu_area_of(c, other), resumed, reset=other is None or other.started)
             _trace(c, f"NtSetContextThread: i386 CONTEXT @0x{address:08x} (ContextFlags 0x{given.flags:x}) -> CPU "
                    f"area: Eip 0x{resumed.regs['rip']:08x}, Esp 0x{resumed.regs['rsp']:08x}; wow64cpu resumes the "
                    "whole context", context32=address)

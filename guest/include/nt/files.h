@@ -43,6 +43,7 @@
 #define FilePositionInformation        14
 #define FileAllInformation             18
 #define FileEndOfFileInformation       20
+#define FilePipeInformation            23  /* FILE_PIPE_INFORMATION: ReadMode, CompletionMode */
 #define FileNetworkOpenInformation     34
 #define FileAttributeTagInformation    35
 

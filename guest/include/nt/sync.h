@@ -134,6 +134,14 @@ NT_IMPORT NTSTATUS NTAPI NtWaitForMultipleObjects(ULONG Count, HANDLE *Handles, 
 NT_IMPORT NTSTATUS NTAPI NtSignalAndWaitForSingleObject(HANDLE SignalHandle, HANDLE WaitHandle,
                                                         BOOLEAN Alertable, PLARGE_INTEGER Timeout);
 
+/* Alerts by thread id (Windows 8 and later), and the waits on an address ntdll builds on them (sync.c). */
+NT_IMPORT NTSTATUS NTAPI NtAlertThreadByThreadId(HANDLE ThreadId);
+NT_IMPORT NTSTATUS NTAPI NtWaitForAlertByThreadId(PVOID Address, PLARGE_INTEGER Timeout);
+NT_IMPORT NTSTATUS NTAPI RtlWaitOnAddress(const void *Address, const void *CompareAddress, SIZE_T AddressSize,
+                                          const LARGE_INTEGER *Timeout);
+NT_IMPORT void NTAPI RtlWakeAddressSingle(const void *Address);
+NT_IMPORT void NTAPI RtlWakeAddressAll(const void *Address);
+
 /* Timer resolution, in 100 ns units. */
 NT_IMPORT NTSTATUS NTAPI NtQueryTimerResolution(PULONG MaximumTime, PULONG MinimumTime, PULONG CurrentTime);
 NT_IMPORT NTSTATUS NTAPI NtSetTimerResolution(ULONG DesiredTime, BOOLEAN SetResolution, PULONG CurrentTime);

@@ -588,6 +588,15 @@ NtSetValueKey:
         .byte   0xC3                    /* ret */
 
         .p2align 4, 0x90
+        .globl  NtAlertThreadByThreadId
+NtAlertThreadByThreadId:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x0070                  /* mov eax, NtAlertThreadByThreadId */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  NtAssignProcessToJobObject
 NtAssignProcessToJobObject:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
@@ -998,5 +1007,14 @@ NtTerminateJobObject:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
         .byte   0xB8
         .long   0x01c1                  /* mov eax, NtTerminateJobObject */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
+        .globl  NtWaitForAlertByThreadId
+NtWaitForAlertByThreadId:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x01d2                  /* mov eax, NtWaitForAlertByThreadId */
         .byte   0x0F, 0x05              /* syscall */
         .byte   0xC3                    /* ret */

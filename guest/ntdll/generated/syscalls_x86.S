@@ -718,6 +718,17 @@ _NtSetValueKey@24:
         .word   0x0018                  /* ret 24 */
 
         .p2align 4, 0x90
+        .globl  _NtAlertThreadByThreadId@4
+_NtAlertThreadByThreadId@4:
+        .byte   0xB8
+        .long   0x0070                  /* mov eax, NtAlertThreadByThreadId */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0004                  /* ret 4 */
+
+        .p2align 4, 0x90
         .globl  _NtAssignProcessToJobObject@8
 _NtAssignProcessToJobObject@8:
         .byte   0xB8
@@ -1216,6 +1227,17 @@ _NtSuspendThread@8:
 _NtTerminateJobObject@8:
         .byte   0xB8
         .long   0x01c1                  /* mov eax, NtTerminateJobObject */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x0008                  /* ret 8 */
+
+        .p2align 4, 0x90
+        .globl  _NtWaitForAlertByThreadId@8
+_NtWaitForAlertByThreadId@8:
+        .byte   0xB8
+        .long   0x01d2                  /* mov eax, NtWaitForAlertByThreadId */
         .byte   0xBA
         .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
         .byte   0xFF, 0xD2              /* call edx */
