@@ -1,7 +1,7 @@
 """The import set of a plain `wow64emu run`: start-up dominates a short program (issue 14), so a run imports only
 what it needs. What the other commands use (the bench, the views, the reg command), the disassemblers and
-assemblers, and the modules the start-up work took off its path (sqlite3
-until the registry opens, the CSV system-call tables, socket) must stay out of it."""
+assemblers, and the modules the start-up work took off its path (pefile, for the headers image/headers.py reads;
+sqlite3 until the registry opens; the CSV system-call tables; socket, hashlib) must stay out of it."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bin"
 NOT_IMPORTED = (
     "capstone", "keystone",  # disassembly and assembly: only when asked for
     "wow64emu.bench", "wow64emu.emu.vadview", "wow64emu.emu.timeline", "wow64emu.emu.tracechrome", "wow64emu.reg",
+    "pefile", "hashlib",  # image/headers.py reads the headers (pefile imported hashlib, uuid, platform)
     "csv",  # the system-call numbers are Python data (wow64emu/nt/numbers.py)
     "sqlite3",  # the registry's store opens at the first registry call
     "socket", "secrets",  # Ctrl-C's wake-up is a pipe; a process's cookie comes from os.urandom
