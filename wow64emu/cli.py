@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import io
 import json
 import logging
@@ -291,6 +292,11 @@ def _environment(ns: argparse.Namespace) -> Environment:
     return apply_assignments(default_environment(), assignments)
 
 
+def end_of_startup() -> None:
+    """The cyclic garbage collector back on, if the command started with it off (__main__.py)."""
+    gc.enable()
+
+
 def cmd_run(ns: argparse.Namespace) -> int:
     from .machine import Machine
 
@@ -309,6 +315,7 @@ def cmd_run(ns: argparse.Namespace) -> int:
                           registry_reflection=ns.registry_reflection, environment=_environment(ns),
                           elevated=ns.elevated, virtualization=not ns.no_virtualization,
                           wait_children=not ns.no_wait_children)
+        end_of_startup()
         if ns.seed is not None:
             machine.system.scheduler.seed(ns.seed)
         outcome = machine.run(max_insns=ns.max_insns, timeout=ns.timeout)
@@ -485,6 +492,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _command(ns: argparse.Namespace) -> int:
+    if ns.command != "run":  # a run's start-up ends when its first process is made (cmd_run)
+        end_of_startup()
     try:
         if ns.command == "run":
             return cmd_run(ns)
