@@ -1,4 +1,4 @@
-"""Values found at run time and kept in the user's cache (emu/cpu/usercache.py): used only for the key they were
+"""Values found at run time and kept in the user's cache (wow64emu/usercache.py): used only for the key they were
 found for, found again when missing, stale or corrupt; and the one kept today, the layout of Unicorn's contexts
 (emu/cpu/cpustate.py), which costs five scratch Unicorns to find."""
 
@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from wow64emu.emu.cpu import cpustate, usercache
+from wow64emu import usercache
+from wow64emu.emu.cpu import cpustate
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import io
 import json
 import logging
@@ -23,6 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NoReturn, TextIO
 
+from . import startup
 from .emu.physical import DEFAULT_COMMIT_LIMIT
 from .emu.trace import JsonlSink, Sink, TextSink, Tracer
 from .errors import EmulatorError
@@ -293,8 +293,8 @@ def _environment(ns: argparse.Namespace) -> Environment:
 
 
 def end_of_startup() -> None:
-    """The cyclic garbage collector back on, if the command started with it off (__main__.py)."""
-    gc.enable()
+    """What the command does only while it starts (startup.py) is over."""
+    startup.end()
 
 
 def cmd_run(ns: argparse.Namespace) -> int:

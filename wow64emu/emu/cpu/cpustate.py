@@ -11,7 +11,7 @@
 
 Offsets into the context are found by making each CPU state happen in a fresh Unicorn and comparing the bytes, never
 written into the code: they differ between Unicorn versions. Finding them takes five scratch Unicorns (about 7 ms),
-so they are kept in the user's cache (usercache.py), keyed by the Unicorn library they were found in.
+so they are kept in the user's cache (wow64emu/usercache.py), keyed by the Unicorn library they were found in.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from functools import cache
 from unicorn import UC_ARCH_X86, UC_HOOK_INTR, UC_MODE_64, UC_PROT_ALL, Uc
 from unicorn.x86_const import UC_X86_REG_GDTR, UC_X86_REG_RSP
 
-from . import usercache
+from ... import usercache
 from .uclib import LIB, handle
 
 CS32, DS32, CS64 = 0x23, 0x2B, 0x33
