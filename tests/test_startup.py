@@ -107,6 +107,12 @@ def test_a_dataclass_made_from_cached_code_is_the_same_dataclass(cache_home: Pat
     assert "exec" not in vars(dataclasses) and gc.isenabled()
 
 
+def test_end_without_begin_changes_nothing() -> None:  # cli.main called from Python, as the tests do
+    assert gc.isenabled()
+    startup.end()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
 @pytest.mark.parametrize("content", [b"", b"garbage", marshal.dumps(("2.7", {})), marshal.dumps((sys.version, [1])),
                                      marshal.dumps((sys.version, {"def f(): pass": "not code"}))])
 def test_a_corrupt_or_foreign_cache_is_ignored_and_replaced(cache_home: Path, content: bytes) -> None:

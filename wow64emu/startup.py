@@ -33,13 +33,15 @@ def begin() -> None:
 
 
 def end() -> None:
+    """Undo begin(); nothing if it was not called (the commands run from Python, as the tests run them)."""
+    compiled = vars(dataclasses).get("exec")
+    if not isinstance(compiled, CompiledOnce):
+        return
+    del dataclasses.exec  # type: ignore[attr-defined]
     gc.freeze()
     gc.enable()
-    compiled = vars(dataclasses).get("exec")
-    if isinstance(compiled, CompiledOnce):
-        del dataclasses.exec  # type: ignore[attr-defined]
-        if compiled.compiled and not sys.dont_write_bytecode:
-            usercache.store(_CODE_CACHE, marshal.dumps((sys.version, compiled.used)))
+    if compiled.compiled and not sys.dont_write_bytecode:
+        usercache.store(_CODE_CACHE, marshal.dumps((sys.version, compiled.used)))
 
 
 class CompiledOnce:
