@@ -64,8 +64,8 @@ def test_it_is_on_at_once_for_the_other_commands(tmp_path: Path) -> None:
 def test_the_second_start_compiles_no_dataclass_method(tmp_path: Path) -> None:
     assert _watch(tmp_path, "run", str(HELLO)).endswith(" True")  # compiled, and kept
     cache = tmp_path / "wow64emu" / f"dataclass-code-{sys.implementation.cache_tag}.marshal"
-    version, code = marshal.loads(cache.read_bytes())
-    assert version == sys.version and len(code) > 200
+    compiler, code = marshal.loads(cache.read_bytes())
+    assert compiler == f"{sys.version} -O0" and len(code) > 200
     assert _watch(tmp_path, "run", str(HELLO)).endswith(" False")  # all of it from the cache
 
 
@@ -113,11 +113,12 @@ def test_end_without_begin_changes_nothing() -> None:  # cli.main called from Py
     assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
-@pytest.mark.parametrize("content", [b"", b"garbage", marshal.dumps(("2.7", {})), marshal.dumps((sys.version, [1])),
-                                     marshal.dumps((sys.version, {"def f(): pass": "not code"}))])
+@pytest.mark.parametrize("content", [b"", b"garbage", marshal.dumps(("2.7", {})), marshal.dumps((sys.version, {})),
+                                     marshal.dumps((startup._COMPILER, [1])),
+                                     marshal.dumps((startup._COMPILER, {"def f(): pass": "not code"}))])
 def test_a_corrupt_or_foreign_cache_is_ignored_and_replaced(cache_home: Path, content: bytes) -> None:
     cache_home.mkdir()
     cache = cache_home / f"dataclass-code-{sys.implementation.cache_tag}.marshal"
     cache.write_bytes(content)
     point = _point_class(cached=False)
-    assert point(5).x == 5 and marshal.loads(cache.read_bytes())[0] == sys.version
+    assert point(5).x == 5 and marshal.loads(cache.read_bytes())[0] == startup._COMPILER

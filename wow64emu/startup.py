@@ -9,9 +9,9 @@ cli.end_of_startup() calls end()). Each saves work that start-up repeated at eve
   classes) are compiled once and kept in the user's cache (usercache.py), not compiled at every start (about 40 ms
   of a 200 ms start). The dataclasses module compiles each from its source text through exec(); while start-up
   lasts, its module sees an `exec` that runs the code compiled before from the same text when it has it (what
-  compile() makes of a text depends on that text and the interpreter only: the cache is one file per interpreter
-  version, looked up by the whole text, so it cannot be stale). Like Python's own bytecode, nothing is written when
-  sys.dont_write_bytecode is set (PYTHONDONTWRITEBYTECODE).
+  compile() makes of a text depends on that text and the interpreter only: the cache is one file per interpreter,
+  marked with its version and optimisation level, looked up by the whole text, so it cannot be stale). Like
+  Python's own bytecode, nothing is written when sys.dont_write_bytecode is set (PYTHONDONTWRITEBYTECODE).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from types import CodeType
 from . import usercache
 
 _CODE_CACHE = f"dataclass-code-{sys.implementation.cache_tag}.marshal"
+_COMPILER = f"{sys.version} -O{sys.flags.optimize}"  # what else the code compiled from a text depends on
 
 
 def begin() -> None:
@@ -41,7 +42,7 @@ def end() -> None:
     gc.freeze()
     gc.enable()
     if compiled.compiled and not sys.dont_write_bytecode:
-        usercache.store(_CODE_CACHE, marshal.dumps((sys.version, compiled.used)))
+        usercache.store(_CODE_CACHE, marshal.dumps((_COMPILER, compiled.used)))
 
 
 class CompiledOnce:
@@ -71,7 +72,7 @@ def _cached_code() -> dict[str, CodeType]:
         version, known = marshal.loads(data) if data else (None, None)
     except (ValueError, EOFError, TypeError):
         return {}
-    if version != sys.version or not isinstance(known, dict) or \
+    if version != _COMPILER or not isinstance(known, dict) or \
             not all(isinstance(k, str) and isinstance(v, CodeType) for k, v in known.items()):
         return {}
     return known
