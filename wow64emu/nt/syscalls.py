@@ -50,13 +50,13 @@ AREAS = (files, fsctl, memory, objects, process, sync, time, exceptions, pipes, 
 def syscalls() -> tuple[Syscall, ...]:
     """Every declared call, in number order."""
     numbers = windows_numbers()
-    calls = []
+    calls: dict[str, Syscall] = {}
     for area in AREAS:
         for name, d in area.DECLARATIONS.items():
-            if any(c.name == name for c in calls):
+            if name in calls:
                 raise ValueError(f"{name} is declared twice")
-            calls.append(Syscall(name, numbers[name], d.params))
-    return tuple(sorted(calls, key=lambda s: s.number))
+            calls[name] = Syscall(name, numbers[name], d.params)
+    return tuple(sorted(calls.values(), key=lambda s: s.number))
 
 
 @cache
