@@ -28,6 +28,10 @@ GOALS = [
      lambda r: r["allocation"]["seconds_8000"] < 2.0),
     ("the start-up of the msvcrt hello world is no more than 20% above that of hello.exe",
      lambda r: r["crt"]["crt_startup_ratio"] <= 1.2),
+    ("the start-up of hello.exe is at most 1.5x the floor (python importing unicorn and opening one Uc)",
+     lambda r: r["crt"]["hello_floor_ratio"] <= 1.5),
+    ("... and so is that of the msvcrt hello world, 32-bit and 64-bit",
+     lambda r: max(r["crt"]["crt_hello_x86_floor_ratio"], r["crt"]["crt_hello_x64_floor_ratio"]) <= 1.5),
     ("20000 kernel32 calls run at least 20x faster than under speakeasy, start-up included",
      lambda r: r["speakeasy"]["ratio"] >= 20.0 if "speakeasy" in r else None),
 ]

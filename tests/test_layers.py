@@ -7,8 +7,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "wow64emu"
 
 # From the ground up; a module may import from its own layer's package and from lower layers.
 LAYERS = {
-    "nt": 0, "errors": 0, "interrupt": 0,
-    "emu": 1,
+    "nt": 0, "errors": 0, "interrupt": 0, "usercache": 0,
+    "emu": 1, "startup": 1,
     "image": 2,
     "kernel": 3,
     "thunks": 4, "loader": 4,

@@ -11,7 +11,8 @@
 - Memory management as allocations grow: the cost of one VirtualAlloc (with its VirtualFree) through WoW64 when
   1,000 and when 8,000 allocations are live, and the time of 8,000 allocations and frees.
 - The C runtime: 100,000 lines formatted by fprintf into a file, 32-bit against 64-bit; the start-up of the
-  printf hello world in both widths against that of hello.exe (wall clock, in a fresh interpreter each).
+  printf hello world in both widths against that of hello.exe (wall clock, in a fresh interpreter each), and both
+  against the floor of any Python emulator on Unicorn: the interpreter importing unicorn and opening one Uc.
 - With a Python interpreter that has speakeasy installed (it needs unicorn 1.x, so it lives in its own
   environment): fixtures/bin/x86/k32loop.exe (20000 kernel32 calls) under both, start-up included.
 """
@@ -255,13 +256,14 @@ def against_speakeasy(python: str, repeat: int) -> dict[str, float]:
 # ---- the C runtime ------------------------------------------------------------------------------------------------
 
 CRT_LINES = 100_000
+FLOOR_COMMAND = "import unicorn; unicorn.Uc(unicorn.UC_ARCH_X86, unicorn.UC_MODE_64)"  # any emulator on Unicorn
 
 
 def crt_figures(lines: int, repeat: int) -> dict[str, float]:
     """The C runtime under load and at start-up: crt_lines.exe writing `lines` formatted lines through fprintf into
     a file, 32-bit through WoW64 against its 64-bit build (seconds the guest ran, best of `repeat`); and the
     wall-clock start-up of the printf hello world (crt_hello.exe, mingw-w64's own start-up over msvcrt.dll) in both
-    widths against that of hello.exe (no C runtime)."""
+    widths against that of hello.exe (no C runtime), and each against the floor (FLOOR_COMMAND)."""
     figures = {"lines": lines}
     for width in ("x86", "x64"):
         figures[f"lines_{width}_s"] = min(run_bench(width, [str(lines)], program="crt_lines.exe")[0]
@@ -270,6 +272,7 @@ def crt_figures(lines: int, repeat: int) -> dict[str, float]:
     commands = {name: [sys.executable, "-m", "wow64emu", "run", str(_fixture(width, exe))]
                 for name, width, exe in (("hello", "x86", "hello.exe"), ("crt_hello_x86", "x86", "crt_hello.exe"),
                                          ("crt_hello_x64", "x64", "crt_hello.exe"))}
+    commands["floor"] = [sys.executable, "-c", FLOOR_COMMAND]
     # Interleaved, one run of each per round, so that a burst of load on the machine falls on all of them alike.
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(repeat + 1):  # the first round warms the caches
@@ -278,6 +281,8 @@ def crt_figures(lines: int, repeat: int) -> dict[str, float]:
     for name, runs in times.items():
         figures[f"{name}_startup_s"] = min(runs[1:])
     figures["crt_startup_ratio"] = figures["crt_hello_x86_startup_s"] / figures["hello_startup_s"]
+    for name in ("hello", "crt_hello_x86", "crt_hello_x64"):
+        figures[f"{name}_floor_ratio"] = figures[f"{name}_startup_s"] / figures["floor_startup_s"]
     return figures
 
 
@@ -342,10 +347,13 @@ def render(r: dict) -> str:
             f"  {'32-bit, through WoW64':<26} {c['lines_x86_s']:>8.2f} s",
             f"  {'64-bit, native':<26} {c['lines_x64_s']:>8.2f} s  (WoW64 {c['lines_ratio']:.2f}x)",
             "start-up, wall clock (python -m wow64emu run ...):",
-            f"  {'hello.exe (no C runtime)':<26} {c['hello_startup_s'] * 1e3:>8.0f} ms",
+            f"  {'the floor (unicorn + Uc)':<26} {c['floor_startup_s'] * 1e3:>8.0f} ms  (python -c '{FLOOR_COMMAND}')",
+            f"  {'hello.exe (no C runtime)':<26} {c['hello_startup_s'] * 1e3:>8.0f} ms"
+            f"  ({c['hello_floor_ratio']:.2f}x the floor)",
             f"  {'crt_hello.exe, 32-bit':<26} {c['crt_hello_x86_startup_s'] * 1e3:>8.0f} ms"
-            f"  ({c['crt_startup_ratio']:.2f}x hello.exe)",
-            f"  {'crt_hello.exe, 64-bit':<26} {c['crt_hello_x64_startup_s'] * 1e3:>8.0f} ms"]
+            f"  ({c['crt_hello_x86_floor_ratio']:.2f}x the floor, {c['crt_startup_ratio']:.2f}x hello.exe)",
+            f"  {'crt_hello.exe, 64-bit':<26} {c['crt_hello_x64_startup_s'] * 1e3:>8.0f} ms"
+            f"  ({c['crt_hello_x64_floor_ratio']:.2f}x the floor)"]
     if "speakeasy" in r:
         s = r["speakeasy"]
         out += ["", "k32loop.exe, 20000 kernel32 calls, start-up included:",

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NoReturn, TextIO
 
+from . import startup
 from .emu.physical import DEFAULT_COMMIT_LIMIT
 from .emu.trace import JsonlSink, Sink, TextSink, Tracer
 from .errors import EmulatorError
@@ -291,6 +292,11 @@ def _environment(ns: argparse.Namespace) -> Environment:
     return apply_assignments(default_environment(), assignments)
 
 
+def end_of_startup() -> None:
+    """What the command does only while it starts (startup.py) is over."""
+    startup.end()
+
+
 def cmd_run(ns: argparse.Namespace) -> int:
     from .machine import Machine
 
@@ -309,6 +315,7 @@ def cmd_run(ns: argparse.Namespace) -> int:
                           registry_reflection=ns.registry_reflection, environment=_environment(ns),
                           elevated=ns.elevated, virtualization=not ns.no_virtualization,
                           wait_children=not ns.no_wait_children)
+        end_of_startup()
         if ns.seed is not None:
             machine.system.scheduler.seed(ns.seed)
         outcome = machine.run(max_insns=ns.max_insns, timeout=ns.timeout)
@@ -485,6 +492,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _command(ns: argparse.Namespace) -> int:
+    if ns.command != "run":  # a run's start-up ends when its first process is made (cmd_run)
+        end_of_startup()
     try:
         if ns.command == "run":
             return cmd_run(ns)

@@ -1,1 +1,1 @@
-"""PE images: parsing and checking them (pefile), and laying them out in an address space as the loader does."""
+"""PE images: parsing and checking them (bounded readers of our own), and laying them out as the loader does."""

@@ -1,22 +1,18 @@
 """PE32 and PE32+ files: parse, validate, and expose what the loader needs. Nothing here touches guest memory.
 
-pefile reads the headers (directories.py the export, import and relocation tables); everything the Windows loader
-would refuse is checked here and reported as one BadImage line. pefile is lenient by design (it is a forensics
-tool), so its output is never trusted for layout decisions without a check of our own.
+headers.py reads the headers (directories.py the export, import and relocation tables), both without judging them;
+everything the Windows loader would refuse is checked here and reported as one BadImage line.
 """
 
 from __future__ import annotations
 
 import os
 import struct
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
-
-import pefile
 
 from ..errors import BadImage
 from .directories import (
@@ -29,11 +25,11 @@ from .directories import (
     read_imports,
     read_relocations,
 )
+from .headers import MAGIC_PE32_PLUS, Headers, read_headers
 
 MACHINE_I386 = 0x014C
 MACHINE_AMD64 = 0x8664
 MAGIC_PE32 = 0x10B
-MAGIC_PE32_PLUS = 0x20B
 _MACHINES = {MACHINE_I386: ("i386", MAGIC_PE32), MACHINE_AMD64: ("AMD64", MAGIC_PE32_PLUS)}
 
 FILE_RELOCS_STRIPPED = 0x0001
@@ -125,10 +121,7 @@ class PEImage:
     def parse(cls, data: bytes, name: str) -> PEImage:
         data = bytes(data)
         _check_dos_and_signature(data, name)
-        with _pefile_errors(name, "the headers"):
-            pe = pefile.PE(data=data, fast_load=True)
-        # No pe.close(): parsed from bytes there is no file to release, and close() runs a full gc.collect().
-        return _build(pe, data, name)
+        return _build(read_headers(data, name), data, name)
 
 
 def image_extent(read: Callable[[int, int], bytes], file_size: int) -> int:
@@ -178,25 +171,12 @@ def base_and_size(read: Callable[[int, int], bytes]) -> tuple[int, int]:
         return 0, 0
 
 
-@contextmanager
-def _pefile_errors(name: str, what: str) -> Iterator[None]:
-    """Turn anything pefile raises into BadImage: it raises more than PEFormatError on hostile input."""
-    try:
-        yield
-    except BadImage:
-        raise
-    except Exception as exc:  # noqa: BLE001 - pefile's failure modes are not a closed set
-        detail = exc.args[0] if exc.args and isinstance(exc.args[0], str) else type(exc).__name__
-        lines = detail.strip().splitlines() or [type(exc).__name__]
-        raise BadImage(f"{name}: cannot parse {what} ({lines[0]})") from exc
-
-
 def _bad(name: str, reason: str) -> BadImage:
     return BadImage(f"{name}: {reason}")
 
 
 def _check_dos_and_signature(data: bytes, name: str) -> None:
-    """The checks before pefile, so that these common failures get our own clear message."""
+    """The checks before the headers are read: that there are headers to read."""
     if not data:
         raise _bad(name, "empty file")
     if len(data) < _DOS_HEADER_SIZE:
@@ -210,47 +190,43 @@ def _check_dos_and_signature(data: bytes, name: str) -> None:
         raise _bad(name, "not a PE file (bad PE signature)")
 
 
-def _build(pe: pefile.PE, data: bytes, name: str) -> PEImage:
-    fh, opt = pe.FILE_HEADER, pe.OPTIONAL_HEADER
-    _check_file_header(pe, data, name)
-    _check_layout(pe, data, name)
-    sections = _read_sections(pe, data, name)
-    if opt.AddressOfEntryPoint >= opt.SizeOfImage:
-        raise _bad(name, f"entry point 0x{opt.AddressOfEntryPoint:x} is outside the image "
-                         f"(SizeOfImage 0x{opt.SizeOfImage:x})")
-    reader = RvaReader(data[:opt.SizeOfHeaders], sections)
-    reloc_rva, reloc_size = _directory(pe, _DIR_BASERELOC)
-    imports = read_imports(reader, *_directory(pe, _DIR_IMPORT), fh.Machine == MACHINE_AMD64, name)
-    by_name, by_ordinal = read_exports(reader, *_directory(pe, _DIR_EXPORT))
+def _build(h: Headers, data: bytes, name: str) -> PEImage:
+    _check_file_header(h, data, name)
+    _check_layout(h, data, name)
+    sections = _read_sections(h, data, name)
+    if h.entry_rva >= h.size_of_image:
+        raise _bad(name, f"entry point 0x{h.entry_rva:x} is outside the image (SizeOfImage 0x{h.size_of_image:x})")
+    reader = RvaReader(data[:h.size_of_headers], sections)
+    reloc_rva, reloc_size = h.directory(_DIR_BASERELOC)
+    imports = read_imports(reader, *h.directory(_DIR_IMPORT), h.machine == MACHINE_AMD64, name)
+    by_name, by_ordinal = read_exports(reader, *h.directory(_DIR_EXPORT))
     return PEImage(
-        name=name, machine=fh.Machine, image_base=opt.ImageBase, size_of_image=opt.SizeOfImage,
-        size_of_headers=opt.SizeOfHeaders, section_alignment=opt.SectionAlignment,
-        entry_rva=Rva(opt.AddressOfEntryPoint), characteristics=fh.Characteristics, subsystem=opt.Subsystem,
-        stack_reserve=opt.SizeOfStackReserve, stack_commit=opt.SizeOfStackCommit,
-        headers=data[:opt.SizeOfHeaders], sections=sections,
+        name=name, machine=h.machine, image_base=h.image_base, size_of_image=h.size_of_image,
+        size_of_headers=h.size_of_headers, section_alignment=h.section_alignment,
+        entry_rva=Rva(h.entry_rva), characteristics=h.characteristics, subsystem=h.subsystem,
+        stack_reserve=h.stack_reserve, stack_commit=h.stack_commit,
+        headers=data[:h.size_of_headers], sections=sections,
         relocation_table=(reloc_rva, reloc_size, reader.read(reloc_rva, reloc_size) if reloc_rva else b""),
         imports=imports,
         exports_by_name=by_name, exports_by_ordinal=by_ordinal,
     )
 
 
-def _check_file_header(pe: pefile.PE, data: bytes, name: str) -> None:
-    fh, opt = pe.FILE_HEADER, pe.OPTIONAL_HEADER
-    if fh.Machine not in _MACHINES:
-        raise _bad(name, f"unsupported machine 0x{fh.Machine:x} (only i386 and AMD64 are loadable)")
-    table_end = _section_table_end(pe)
-    if table_end > len(data):
-        raise _bad(name, f"truncated file (headers end at 0x{table_end:x}, file is 0x{len(data):x} bytes)")
-    arch, magic = _MACHINES[fh.Machine]
-    if opt.Magic not in _OPTIONAL_FIXED_SIZE:
-        raise _bad(name, f"optional header magic 0x{opt.Magic:x} is neither PE32 nor PE32+")
-    if opt.Magic != magic:
-        raise _bad(name, f"optional header magic 0x{opt.Magic:x} does not match machine {arch}")
-    if not fh.Characteristics & FILE_EXECUTABLE_IMAGE:
+def _check_file_header(h: Headers, data: bytes, name: str) -> None:
+    if h.machine not in _MACHINES:
+        raise _bad(name, f"unsupported machine 0x{h.machine:x} (only i386 and AMD64 are loadable)")
+    if h.section_table_end > len(data):
+        raise _bad(name, f"truncated file (headers end at 0x{h.section_table_end:x}, file is 0x{len(data):x} bytes)")
+    arch, magic = _MACHINES[h.machine]
+    if h.magic not in _OPTIONAL_FIXED_SIZE:
+        raise _bad(name, f"optional header magic 0x{h.magic:x} is neither PE32 nor PE32+")
+    if h.magic != magic:
+        raise _bad(name, f"optional header magic 0x{h.magic:x} does not match machine {arch}")
+    if not h.characteristics & FILE_EXECUTABLE_IMAGE:
         raise _bad(name, "not an executable image (IMAGE_FILE_EXECUTABLE_IMAGE is not set)")
-    directories = min(opt.NumberOfRvaAndSizes, 16)
-    if fh.SizeOfOptionalHeader < _OPTIONAL_FIXED_SIZE[opt.Magic] + 8 * directories:
-        raise _bad(name, f"SizeOfOptionalHeader 0x{fh.SizeOfOptionalHeader:x} is too small")
+    directories = min(h.number_of_rva_and_sizes, 16)
+    if h.size_of_optional_header < _OPTIONAL_FIXED_SIZE[h.magic] + 8 * directories:
+        raise _bad(name, f"SizeOfOptionalHeader 0x{h.size_of_optional_header:x} is too small")
 
 
 def _is_pow2(n: int) -> bool:
@@ -270,69 +246,53 @@ def _check_alignment(section_alignment: int, file_alignment: int) -> str | None:
     return None
 
 
-def _check_layout(pe: pefile.PE, data: bytes, name: str) -> None:
-    opt, fh = pe.OPTIONAL_HEADER, pe.FILE_HEADER
-    reason = _check_alignment(opt.SectionAlignment, opt.FileAlignment)
+def _check_layout(h: Headers, data: bytes, name: str) -> None:
+    reason = _check_alignment(h.section_alignment, h.file_alignment)
     if reason:
         raise _bad(name, reason)
-    if opt.SizeOfImage == 0:
+    if h.size_of_image == 0:
         raise _bad(name, "SizeOfImage is 0")
-    if opt.SizeOfImage > _MAX_IMAGE_SIZE:
-        raise _bad(name, f"SizeOfImage 0x{opt.SizeOfImage:x} is absurd (more than 2 GB)")
-    if opt.ImageBase % _IMAGE_BASE_ALIGN:
-        raise _bad(name, f"ImageBase 0x{opt.ImageBase:x} is not a multiple of 64 KB")
-    if opt.Magic == MAGIC_PE32 and opt.ImageBase + opt.SizeOfImage > 1 << 32:
-        raise _bad(name, f"image at 0x{opt.ImageBase:x} + 0x{opt.SizeOfImage:x} does not fit below 4 GB")
-    table_end = _section_table_end(pe)
-    if opt.SizeOfHeaders < table_end:
-        raise _bad(name, f"SizeOfHeaders 0x{opt.SizeOfHeaders:x} does not cover the section table")
-    if opt.SizeOfHeaders > opt.SizeOfImage:
-        raise _bad(name, f"SizeOfHeaders 0x{opt.SizeOfHeaders:x} exceeds SizeOfImage 0x{opt.SizeOfImage:x}")
-    if opt.SizeOfHeaders > len(data):
-        raise _bad(name, f"truncated file (headers end at 0x{opt.SizeOfHeaders:x}, "
-                         f"file is 0x{len(data):x} bytes)")
-    if len(pe.sections) != fh.NumberOfSections:
-        raise _bad(name, f"section table is malformed ({len(pe.sections)} of {fh.NumberOfSections} readable)")
-
-
-def _section_table_end(pe: pefile.PE) -> int:
-    fh = pe.FILE_HEADER
-    return (pe.DOS_HEADER.e_lfanew + 4 + _FILE_HEADER_SIZE + fh.SizeOfOptionalHeader
-            + fh.NumberOfSections * _SECTION_HEADER_SIZE)
+    if h.size_of_image > _MAX_IMAGE_SIZE:
+        raise _bad(name, f"SizeOfImage 0x{h.size_of_image:x} is absurd (more than 2 GB)")
+    if h.image_base % _IMAGE_BASE_ALIGN:
+        raise _bad(name, f"ImageBase 0x{h.image_base:x} is not a multiple of 64 KB")
+    if h.magic == MAGIC_PE32 and h.image_base + h.size_of_image > 1 << 32:
+        raise _bad(name, f"image at 0x{h.image_base:x} + 0x{h.size_of_image:x} does not fit below 4 GB")
+    if h.size_of_headers < h.section_table_end:
+        raise _bad(name, f"SizeOfHeaders 0x{h.size_of_headers:x} does not cover the section table")
+    if h.size_of_headers > h.size_of_image:
+        raise _bad(name, f"SizeOfHeaders 0x{h.size_of_headers:x} exceeds SizeOfImage 0x{h.size_of_image:x}")
+    if h.size_of_headers > len(data):
+        raise _bad(name, f"truncated file (headers end at 0x{h.size_of_headers:x}, file is 0x{len(data):x} bytes)")
+    if len(h.sections) != h.number_of_sections:
+        raise _bad(name, f"section table is malformed ({len(h.sections)} of {h.number_of_sections} readable)")
 
 
 def _align_up(n: int, align: int) -> int:
     return (n + align - 1) & ~(align - 1)
 
 
-def _read_sections(pe: pefile.PE, data: bytes, name: str) -> tuple[Section, ...]:
-    """Sections in file order, checked to lie inside the file and the image without overlapping."""
-    opt = pe.OPTIONAL_HEADER
+def _read_sections(h: Headers, data: bytes, name: str) -> tuple[Section, ...]:
+    """Sections by address, checked to lie inside the file and the image without overlapping."""
     out: list[Section] = []
-    next_free = _align_up(opt.SizeOfHeaders, opt.SectionAlignment)
-    for s in pe.sections:
-        sname = s.Name.rstrip(b"\0").decode("latin-1")
-        vsize = s.Misc_VirtualSize or s.SizeOfRawData
-        rva = s.VirtualAddress
-        if rva % opt.SectionAlignment:
+    alignment = h.section_alignment
+    next_free = _align_up(h.size_of_headers, alignment)
+    for s in h.sections:
+        sname = s.name.rstrip(b"\0").decode("latin-1")
+        vsize = s.virtual_size or s.raw_size
+        rva = s.virtual_address
+        if rva % alignment:
             raise _bad(name, f"section {sname} at 0x{rva:x} is not aligned to SectionAlignment")
         if rva < next_free:
             raise _bad(name, f"section {sname} at 0x{rva:x} overlaps the headers or the section before it")
-        if rva + vsize > opt.SizeOfImage:
+        if rva + vsize > h.size_of_image:
             raise _bad(name, f"section {sname} [0x{rva:x}, 0x{rva + vsize:x}) is outside SizeOfImage "
-                             f"0x{opt.SizeOfImage:x}")
-        if s.SizeOfRawData and s.PointerToRawData + s.SizeOfRawData > len(data):
-            raise _bad(name, f"section {sname} raw data [0x{s.PointerToRawData:x}, "
-                             f"0x{s.PointerToRawData + s.SizeOfRawData:x}) is past the end of the file")
-        used = min(s.SizeOfRawData, _align_up(vsize, opt.SectionAlignment))
-        raw = data[s.PointerToRawData:s.PointerToRawData + used] if s.SizeOfRawData else b""
-        out.append(Section(sname, Rva(rva), vsize, raw, s.Characteristics))
-        next_free = rva + _align_up(vsize, opt.SectionAlignment)
+                             f"0x{h.size_of_image:x}")
+        if s.raw_size and s.raw_pointer + s.raw_size > len(data):
+            raise _bad(name, f"section {sname} raw data [0x{s.raw_pointer:x}, "
+                             f"0x{s.raw_pointer + s.raw_size:x}) is past the end of the file")
+        used = min(s.raw_size, _align_up(vsize, alignment))
+        raw = data[s.raw_pointer:s.raw_pointer + used] if s.raw_size else b""
+        out.append(Section(sname, Rva(rva), vsize, raw, s.characteristics))
+        next_free = rva + _align_up(vsize, alignment)
     return tuple(out)
-
-
-def _directory(pe: pefile.PE, index: int) -> tuple[int, int]:
-    dirs = pe.OPTIONAL_HEADER.DATA_DIRECTORY
-    if index >= len(dirs):
-        return 0, 0
-    return dirs[index].VirtualAddress, dirs[index].Size

@@ -22,6 +22,8 @@ _FOLDERS = 64  # folders indexed at once, the least recently used forgotten firs
 
 def upcase(name: str) -> str:
     """Windows' simple one-to-one upcasing (no 'ß' -> 'SS' expansion, unlike str.upper)."""
+    if name.isascii():  # the common case, where str.upper is one-to-one
+        return name.upper()
     out = []
     for c in name:
         u = c.upper()

@@ -31,11 +31,11 @@ Names are single components; full paths are `\\REGISTRY\\...` without link resol
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import EmulatorError
 from ..nt.status import NTSTATUS
@@ -43,6 +43,9 @@ from .dirindex import upcase
 from .errors import NtError
 from .registry_defaults import seed_boot, seed_machine
 from .time import system_time
+
+if TYPE_CHECKING:  # sqlite3 itself is imported when a store opens: most runs never open one
+    import sqlite3
 
 MAX_DATABASE_BYTES = 2 << 30  # Windows' limit of a hive's size; a guest cannot fill the host's disk past it
 REGISTRY_FOLDER = "System Volume Information"
@@ -146,6 +149,8 @@ class RegistryStore:
     def open(cls, path: Path | None) -> RegistryStore:
         """Open (or create and seed) the database at `path`; None keeps it in memory. RegistryUnusable when the
         file is no database of ours (or the host refuses it)."""
+        import sqlite3
+
         try:
             return cls._open(path)
         except (sqlite3.DatabaseError, OSError) as exc:
@@ -153,6 +158,8 @@ class RegistryStore:
 
     @classmethod
     def _open(cls, path: Path | None) -> RegistryStore:
+        import sqlite3
+
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(":memory:" if path is None else str(path), isolation_level="DEFERRED",
@@ -367,10 +374,12 @@ class RegistryStore:
     def _changing(self) -> Iterator[None]:
         """One transaction that changes the store: committed whole, or rolled back whole. A full database (past
         MAX_DATABASE_BYTES, or the host's disk) or one another run holds too long is STATUS_INSUFFICIENT_RESOURCES."""
+        from sqlite3 import OperationalError
+
         try:
             with self._conn:
                 yield
-        except sqlite3.OperationalError:
+        except OperationalError:
             raise NtError(NTSTATUS.INSUFFICIENT_RESOURCES) from None
 
     def clear_volatile(self) -> None:

@@ -34,7 +34,6 @@ STATUS_IO_REPARSE_TAG_NOT_HANDLED. FILE_OPEN_REPARSE_POINT opens the last compon
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import logging
 import os
@@ -174,6 +173,8 @@ class ReparseStore:
             self.set(target / host.relative_to(source), point)
 
     def _file(self, host: Path) -> Path:
+        import hashlib  # here: the module costs 3 ms of every start, and most runs meet no reparse point
+
         return self.folder / (hashlib.sha256(str(host.relative_to(self.root)).encode()).hexdigest() + ".json")
 
 

@@ -62,10 +62,11 @@ class ServiceTableError(Exception):
 
 
 def _owner(module: ModuleType, fn: Callable) -> type:
-    """The class of `module` that defines `fn`."""
-    for obj in vars(module).values():
-        if isinstance(obj, type) and obj.__dict__.get(fn.__name__) is fn:
-            return obj
+    """The class of `module` that defines `fn` (found by its qualified name: a scan of the module's names for each
+    of the hundred services took a millisecond of every start)."""
+    owner = getattr(module, fn.__qualname__.partition(".")[0], None)
+    if isinstance(owner, type) and owner.__dict__.get(fn.__name__) is fn:
+        return owner
     raise ServiceTableError(f"{module.__name__}: {fn.__qualname__} is not defined by a class of the module")
 
 

@@ -3,20 +3,19 @@
 Each area module (files, memory, objects, process, sync, time, exceptions, registry) declares its calls; this
 module gathers them.
 Each entry names a call and types its parameters. The number comes from the Windows 10 22H2 x64 table shipped in
-wow64emu/data (never invented); the 32-bit argument bytes (the stub's `ret N`) follow from the parameters. The
-guest stubs (guest/ntdll, by stubgen.py), the thunk table, the kernel's service table and `wow64emu syscalls` all
-derive from it.
+wow64emu/data (never invented; read as numbers.py, which numbersgen.py generates from it); the 32-bit argument
+bytes (the stub's `ret N`) follow from the parameters. The guest stubs (guest/ntdll, by stubgen.py), the thunk
+table, the kernel's service table and `wow64emu syscalls` all derive from it.
 """
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache, cached_property
-from importlib import resources
 
 from . import exceptions, files, fsctl, jobs, memory, objects, pipes, process, registry, security, sync, time
 from .decl import Param
+from .numbers import NUMBERS
 
 
 @dataclass(frozen=True)
@@ -39,16 +38,9 @@ class Syscall:
         return (self.number >> 12) & 3
 
 
-@cache
 def windows_numbers() -> dict[str, int]:
     """Name -> number for every nt and win32k call of Windows 10 22H2 x64."""
-    numbers: dict[str, int] = {}
-    data = resources.files("wow64emu") / "data"
-    for fname in ("syscalls-win10-22h2-x64-nt.csv", "syscalls-win10-22h2-x64-win32k.csv"):
-        with (data / fname).open(encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                numbers[row["name"]] = int(row["number"], 16)
-    return numbers
+    return NUMBERS
 
 
 AREAS = (files, fsctl, memory, objects, process, sync, time, exceptions, pipes, registry, security, jobs)
@@ -58,13 +50,13 @@ AREAS = (files, fsctl, memory, objects, process, sync, time, exceptions, pipes, 
 def syscalls() -> tuple[Syscall, ...]:
     """Every declared call, in number order."""
     numbers = windows_numbers()
-    calls = []
+    calls: dict[str, Syscall] = {}
     for area in AREAS:
         for name, d in area.DECLARATIONS.items():
-            if any(c.name == name for c in calls):
+            if name in calls:
                 raise ValueError(f"{name} is declared twice")
-            calls.append(Syscall(name, numbers[name], d.params))
-    return tuple(sorted(calls, key=lambda s: s.number))
+            calls[name] = Syscall(name, numbers[name], d.params)
+    return tuple(sorted(calls.values(), key=lambda s: s.number))
 
 
 @cache

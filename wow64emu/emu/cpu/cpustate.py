@@ -9,8 +9,9 @@
   goes on decoding in the old mode. To resume a thread in the other mode at any address, the context's CS cache
   and mode bits are copied from a snapshot taken in that mode.
 
-Offsets into the context are found once per Python process by making each CPU state happen in a fresh Unicorn and
-comparing the bytes, never written into the code: they differ between Unicorn versions.
+Offsets into the context are found by making each CPU state happen in a fresh Unicorn and comparing the bytes, never
+written into the code: they differ between Unicorn versions. Finding them takes five scratch Unicorns (about 7 ms),
+so they are kept in the user's cache (wow64emu/usercache.py), keyed by the Unicorn library they were found in.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from functools import cache
 from unicorn import UC_ARCH_X86, UC_HOOK_INTR, UC_MODE_64, UC_PROT_ALL, Uc
 from unicorn.x86_const import UC_X86_REG_GDTR, UC_X86_REG_RSP
 
+from ... import usercache
 from .uclib import LIB, handle
 
 CS32, DS32, CS64 = 0x23, 0x2B, 0x33
@@ -75,8 +77,38 @@ class ContextLayout:
     mode_bits: dict[int, int]  # CS selector -> the mode bits of hflags in user mode
 
 
+_LAYOUT_FORMAT = 1  # of the cached layout's JSON
+
+
 @cache
 def context_layout() -> ContextLayout:
+    """The layout of this Unicorn library's contexts: from the user's cache, or found (and cached)."""
+    return usercache.cached("context-layout", [_LAYOUT_FORMAT, *usercache.file_key(LIB._name)], find_layout,
+                            _layout_json, _layout_from_json)
+
+
+def _layout_json(layout: ContextLayout) -> dict:
+    return {"offsets": [layout.old_exception, layout.cs_cache, layout.hflags],
+            "cs_caches": {str(cs): saved.hex() for cs, saved in layout.cs_caches.items()},
+            "mode_bits": {str(cs): bits for cs, bits in layout.mode_bits.items()}}
+
+
+def _layout_from_json(data: object) -> ContextLayout:
+    """A layout back from _layout_json's data; ValueError if the data is anything else."""
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), dict) for k in ("cs_caches", "mode_bits")):
+        raise ValueError("not a layout")
+    offsets = data.get("offsets")
+    caches = {int(cs): bytes.fromhex(text) for cs, text in data["cs_caches"].items()}
+    bits = {int(cs): value for cs, value in data["mode_bits"].items()}
+    if not (isinstance(offsets, list) and len(offsets) == 3 and set(caches) == set(bits) == {CS32, CS64}
+            and all(isinstance(n, int) and n >= 0 for n in [*offsets, *bits.values()])
+            and all(len(saved) == 24 for saved in caches.values())):
+        raise ValueError("not a layout")
+    return ContextLayout(*offsets, caches, bits)
+
+
+def find_layout() -> ContextLayout:
+    """The layout found by running scratch Unicorns through each state and comparing their context bytes."""
     clean = bytes(_scratch_uc().context_save())
     gp = _after(b"\xfa", CS64, True)  # cli: #GP, old_exception 13
     de = _after(b"\x31\xc9\xf7\xf1", CS64, True)  # xor ecx, ecx; div ecx: #DE, old_exception 0

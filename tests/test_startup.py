@@ -1,0 +1,124 @@
+"""What the `wow64emu` command does only while it starts (wow64emu/startup.py): the cyclic garbage collector off
+until the first process is made, and the dataclasses' generated methods run from code compiled at an earlier start
+(kept in the user's cache, one file per interpreter), never stale, never in the way when missing or corrupt."""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import marshal
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from wow64emu import startup
+
+HELLO = Path(__file__).resolve().parents[1] / "fixtures" / "bin" / "x86" / "hello.exe"
+
+WATCH = """
+import dataclasses, gc, sys
+from wow64emu import __main__ as entry, startup
+states, compiled = [], []
+began, ended = startup.begin, startup.end
+def begin():  # the emulator's modules are imported after it, as in a real start
+    began()
+    from wow64emu import machine
+    made, ran = machine.Machine.__init__, machine.Machine.run
+    def init(self, *args, **kwargs):
+        states.append(gc.isenabled())
+        made(self, *args, **kwargs)
+    def run(self, *args, **kwargs):
+        states.append(gc.isenabled())
+        return ran(self, *args, **kwargs)
+    machine.Machine.__init__, machine.Machine.run = init, run
+def end():
+    compiled.append(vars(dataclasses)["exec"].compiled)
+    ended()
+startup.begin, startup.end = begin, end
+sys.argv = ["wow64emu", *sys.argv[1:]]
+code = entry.main()
+print(states, code, gc.isenabled(), "exec" in vars(dataclasses), compiled[0] > 0, file=sys.stderr)
+"""
+
+
+def _watch(cache: Path, *args: str, write: bool = True) -> str:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["XDG_CACHE_HOME"] = str(cache)
+    if not write:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    done = subprocess.run([sys.executable, "-c", WATCH, *args], capture_output=True, timeout=120, env=env)
+    return done.stderr.decode().strip().splitlines()[-1]
+
+
+def test_the_collector_is_off_while_the_first_process_is_made_and_on_while_the_guest_runs(tmp_path: Path) -> None:
+    assert _watch(tmp_path, "run", str(HELLO)).startswith("[False, True] 0 True False")
+
+
+def test_it_is_on_at_once_for_the_other_commands(tmp_path: Path) -> None:
+    assert _watch(tmp_path, "syscalls", "--json").startswith("[] 0 True False")
+
+
+def test_the_second_start_compiles_no_dataclass_method(tmp_path: Path) -> None:
+    assert _watch(tmp_path, "run", str(HELLO)).endswith(" True")  # compiled, and kept
+    cache = tmp_path / "wow64emu" / f"dataclass-code-{sys.implementation.cache_tag}.marshal"
+    compiler, code = marshal.loads(cache.read_bytes())
+    assert compiler == f"{sys.version} -O0" and len(code) > 200
+    assert _watch(tmp_path, "run", str(HELLO)).endswith(" False")  # all of it from the cache
+
+
+def test_nothing_is_kept_under_pythondontwritebytecode(tmp_path: Path) -> None:
+    assert _watch(tmp_path, "run", str(HELLO), write=False).endswith(" True")
+    assert not list((tmp_path / "wow64emu").glob("dataclass-code-*"))
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    return tmp_path / "wow64emu"
+
+
+def _point_class(cached: bool) -> type:
+    """A frozen dataclass made during a start-up; its six methods compiled, or all from the cache."""
+    startup.begin()
+    try:
+        @dataclasses.dataclass(frozen=True)
+        class Point:
+            x: int
+            y: int = 2
+        return Point
+    finally:
+        compiled = vars(dataclasses)["exec"].compiled
+        startup.end()
+        gc.unfreeze()
+        assert compiled == (0 if cached else 6)  # __init__, __repr__, __eq__, __hash__, __setattr__, __delattr__
+
+
+def test_a_dataclass_made_from_cached_code_is_the_same_dataclass(cache_home: Path) -> None:
+    first = _point_class(cached=False)
+    second = _point_class(cached=True)
+    assert first(1) == first(1, 2) and repr(second(1)) == "_point_class.<locals>.Point(x=1, y=2)"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        second(1).x = 3
+    assert hash(second(3, 4)) == hash(second(3, 4)) and second(1) != second(2)
+    assert "exec" not in vars(dataclasses) and gc.isenabled()
+
+
+def test_end_without_begin_changes_nothing() -> None:  # cli.main called from Python, as the tests do
+    assert gc.isenabled()
+    startup.end()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize("content", [b"", b"garbage", marshal.dumps(("2.7", {})), marshal.dumps((sys.version, {})),
+                                     marshal.dumps((startup._COMPILER, [1])),
+                                     marshal.dumps((startup._COMPILER, {"def f(): pass": "not code"}))])
+def test_a_corrupt_or_foreign_cache_is_ignored_and_replaced(cache_home: Path, content: bytes) -> None:
+    cache_home.mkdir()
+    cache = cache_home / f"dataclass-code-{sys.implementation.cache_tag}.marshal"
+    cache.write_bytes(content)
+    point = _point_class(cached=False)
+    assert point(5).x == 5 and marshal.loads(cache.read_bytes())[0] == startup._COMPILER

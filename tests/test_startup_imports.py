@@ -1,0 +1,42 @@
+"""The import set of a plain `wow64emu run`: start-up dominates a short program (issue 14), so a run imports only
+what it needs. What the other commands use (the bench, the views, the reg command), the disassemblers and
+assemblers, and the modules the start-up work took off its path (pefile, for the headers image/headers.py reads;
+sqlite3 until the registry opens; the CSV system-call tables; socket, hashlib) must stay out of it."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bin"
+
+NOT_IMPORTED = (
+    "capstone", "keystone",  # disassembly and assembly: only when asked for
+    "wow64emu.bench", "wow64emu.emu.vadview", "wow64emu.emu.timeline", "wow64emu.emu.tracechrome", "wow64emu.reg",
+    "pefile", "hashlib",  # image/headers.py reads the headers (pefile imported hashlib, uuid, platform)
+    "csv",  # the system-call numbers are Python data (wow64emu/nt/numbers.py)
+    "sqlite3",  # the registry's store opens at the first registry call
+    "socket", "secrets",  # Ctrl-C's wake-up is a pipe; a process's cookie comes from os.urandom
+)
+
+
+def imported_by_run(program: Path) -> set[str]:
+    """Every module a `wow64emu run` of the program imported, whenever it did (-X importtime lists them all)."""
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "wow64emu", "run", str(program)],
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
+    assert b"hello" in done.stdout.lower()
+    return set(re.findall(r"^import time:\s+\d+ \|\s+\d+ \| *(\S+)$", done.stderr.decode(), re.MULTILINE))
+
+
+@pytest.mark.parametrize("program", ["x86/hello.exe", "x86/crt_hello.exe", "x64/crt_hello.exe"])
+def test_a_plain_run_imports_only_what_it_needs(program: str) -> None:
+    modules = imported_by_run(FIXTURES / program)
+    assert "wow64emu.machine" in modules and "unicorn" in modules  # the listing is real
+    unwanted = sorted(m for m in modules if m in NOT_IMPORTED or m.split(".")[0] in NOT_IMPORTED
+                      or any(m.startswith(n + ".") for n in NOT_IMPORTED))
+    assert unwanted == []

@@ -1,0 +1,79 @@
+"""Values found at run time and kept in the user's cache (wow64emu/usercache.py): used only for the key they were
+found for, found again when missing, stale or corrupt; and the one kept today, the layout of Unicorn's contexts
+(emu/cpu/cpustate.py), which costs five scratch Unicorns to find."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from wow64emu import usercache
+from wow64emu.emu.cpu import cpustate
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    return tmp_path / "wow64emu"
+
+
+def _cached(key: list, found: list[int], value: int = 42) -> int:
+    def find() -> int:
+        found.append(value)
+        return value
+    return usercache.cached("answer", key, find, lambda v: v, int)
+
+
+def test_a_value_is_found_once_then_read_back(cache_home: Path) -> None:
+    found: list[int] = []
+    assert _cached(["k", 1], found) == 42 and found == [42]
+    assert _cached(["k", 1], found) == 42 and found == [42]  # read from the file
+    assert json.loads((cache_home / "answer.json").read_text()) == {"key": ["k", 1], "value": 42}
+    assert not list(cache_home.glob("*.tmp"))
+
+
+def test_another_key_finds_the_value_again(cache_home: Path) -> None:
+    found: list[int] = []
+    _cached(["k", 1], found, 42)
+    assert _cached(["k", 2], found, 43) == 43 and found == [42, 43]
+
+
+@pytest.mark.parametrize("text", ["", "{", "[]", '{"key": ["k", 1]}', '{"key": ["k", 1], "value": "x"}'])
+def test_a_corrupt_file_is_found_again_and_rewritten(cache_home: Path, text: str) -> None:
+    cache_home.mkdir(parents=True)
+    (cache_home / "answer.json").write_text(text)
+    found: list[int] = []
+    assert _cached(["k", 1], found) == 42 and found == [42]
+    assert json.loads((cache_home / "answer.json").read_text())["value"] == 42
+
+
+def test_a_folder_that_cannot_be_written_only_means_finding_it_each_time(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    found: list[int] = []
+    assert _cached(["k"], found) == 42 and _cached(["k"], found) == 42 and found == [42, 42]
+
+
+def test_the_context_layout_is_cached_per_unicorn_library(cache_home: Path) -> None:
+    cpustate.context_layout.cache_clear()
+    try:
+        found = cpustate.context_layout()
+        stored = json.loads((cache_home / "context-layout.json").read_text())
+        assert stored["key"][1:] == usercache.file_key(cpustate.LIB._name)
+        cpustate.context_layout.cache_clear()
+        assert cpustate.context_layout() == found == cpustate.find_layout()  # read back as it was found
+    finally:
+        cpustate.context_layout.cache_clear()
+
+
+def test_a_layout_that_is_not_one_is_refused() -> None:
+    good = cpustate._layout_json(cpustate.find_layout())
+    assert cpustate._layout_from_json(json.loads(json.dumps(good))) == cpustate.find_layout()
+    for bad in ({}, {**good, "offsets": [1, 2]}, {**good, "offsets": [1, 2, -3]},
+                {**good, "cs_caches": {"35": "00"}}, {**good, "mode_bits": []}):
+        with pytest.raises((ValueError, TypeError, KeyError)):
+            cpustate._layout_from_json(bad)

@@ -1,0 +1,65 @@
+"""What the emulator finds or compiles at run time and keeps between runs, in the user's cache folder
+($XDG_CACHE_HOME/wow64emu, else ~/.cache/wow64emu), one file each.
+
+Each value is stored with the key it was found for (what it depends on: a library's path, size and modification
+time, the interpreter's version, the format of the value), and used only for that same key, so a stale one is never
+used. A missing, unreadable or corrupt file, or a folder that cannot be written, only means finding the value again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def cache_folder() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "wow64emu"
+
+
+def file_key(path: str) -> list:
+    """What a value found from a file depends on: the file itself (its real path, size and modification time)."""
+    st = os.stat(path)
+    return [os.path.realpath(path), st.st_size, st.st_mtime_ns]
+
+
+def load(name: str) -> bytes | None:
+    """The bytes of the cache file `name`, or None."""
+    try:
+        return (cache_folder() / name).read_bytes()
+    except OSError:
+        return None
+
+
+def store(name: str, data: bytes) -> None:
+    """Write the cache file `name` whole (renamed into place: whole or absent to any reader), or nothing."""
+    path = cache_folder() / name
+    partial = path.with_name(f"{name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+
+
+def cached(name: str, key: list, find: Callable[[], T], dump: Callable[[T], object],
+           undump: Callable[[object], T]) -> T:
+    """The value stored as `name`.json for `key`, else find() (and store it). `dump` makes the value JSON data and
+    `undump` makes it back, raising ValueError, TypeError or KeyError on data that is not such a value."""
+    try:
+        stored = json.loads(load(f"{name}.json") or b"")
+        if stored["key"] == key:
+            return undump(stored["value"])
+    except (ValueError, TypeError, KeyError):
+        pass
+    value = find()
+    store(f"{name}.json", json.dumps({"key": key, "value": dump(value)}).encode())
+    return value
