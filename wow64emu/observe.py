@@ -10,8 +10,8 @@ these hooks exist when no trace is asked for.
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .emu.trace import Tracer, hex32
@@ -25,20 +25,44 @@ if TYPE_CHECKING:
 STUB32_RET_OFFSET = 12  # B8 imm32, BA imm32, FF D2, then C2 imm16
 
 
+@dataclass(frozen=True, slots=True)
+class Stub:
+    """What the trace says of one ntdll stub that never changes: its call, and the start of its entry's text."""
+
+    name: str
+    number: int
+    arg_bytes: int
+    text: str
+
+
 class Observers:
+    """The system calls' crossings. The stubs of each ntdll lie together, so one block hook over each ntdll's stubs
+    sees their entries (and the 32-bit stub's `ret`, which starts the block the far jump back lands on) instead of a
+    code hook per stub: Unicorn walks all its code hooks at every one that fires."""
+
     def __init__(self, c: CreatedProcess, tracer: Tracer) -> None:
         self.c = c
         self.t = tracer
-        self.cpu = c.process.cpu
+        self.cpu = cpu = c.process.cpu
         self.memory = c.process.memory
         self.last_cs = 0
-        self.stub32_entry: dict[int, str] = {}
-        self.stub32_ret: dict[int, str] = {}
-        self.stub64_entry: dict[int, str] = {}
+        self.stub32_entry: dict[int, Stub] = {}
+        self.stub32_ret: dict[int, Stub] = {}
+        self.stub64_entry: dict[int, Stub] = {}
+        self.symbols: dict[int, str] = {}  # address -> symbol: the modules the loader placed stay where they are
+        self._cs = cpu.registers(["cs"])
+        self._entry_regs = cpu.registers(["rsp", "cs"])
+        self._return_regs = cpu.registers(["rax", "rsp", "cs"])
 
     def symbol(self, address: int) -> str:
         """module!Export at an export's address, else module+0xN: the guest DLLs carry no symbols, and the nearest
         export below an address is often another function (a static one has no name to give)."""
+        name = self.symbols.get(address)
+        if name is None:
+            name = self.symbols[address] = self._symbol(address)
+        return name
+
+    def _symbol(self, address: int) -> str:
         found = module_of(self.c, address)
         if found is None:
             return hex32(address) if address <= 0xFFFFFFFF else f"0x{address:x}"
@@ -51,73 +75,82 @@ class Observers:
     def install(self) -> None:
         calls = by_name()
         if "ntdll.dll" in self.c.modules32:
-            ntdll32 = self.c.modules32["ntdll.dll"]
-            for name in calls:
-                if name in ntdll32.exports:
-                    addr = ntdll32.exports[name]
-                    self.stub32_entry[addr] = name
-                    self.stub32_ret[addr + STUB32_RET_OFFSET] = name
-            self._hook_each([*self.stub32_entry, *self.stub32_ret], self.on_stub32)
+            for name, addr in self.c.modules32["ntdll.dll"].exports.items():
+                if name in calls:
+                    call = calls[name]
+                    self.stub32_entry[addr] = self.stub32_ret[addr + STUB32_RET_OFFSET] = Stub(
+                        name, call.number, call.arg_bytes,
+                        f"ntdll!{name} (SysWOW64) at {hex32(addr)}: mov eax, 0x{call.number:x}; called from ")
+            if self.stub32_entry:
+                self.cpu.hook_blocks(min(self.stub32_entry), max(self.stub32_ret), self.on_stub32)
             cpu = self.c.modules64["wow64cpu.dll"].exports
             self._hook_each([cpu["KiFastSystemCall"], cpu["CpupSwitchTo32"]], self.on_far_jump)
             self._hook_each([cpu["CpupReturnFromSimulatedCode"]], self.on_landing)
-        ntdll64 = self.c.modules64["ntdll.dll"]
-        for name in calls:
-            if name in ntdll64.exports:
-                self.stub64_entry[ntdll64.exports[name]] = name
-        self._hook_each(list(self.stub64_entry), self.on_stub64)
+        for name, addr in self.c.modules64["ntdll.dll"].exports.items():
+            if name in calls:
+                call = calls[name]
+                self.stub64_entry[addr] = Stub(name, call.number, call.arg_bytes, f"ntdll!{name} (System32) at "
+                                               f"0x{addr:x}: mov r10, rcx; mov eax, 0x{call.number:x}; syscall")
+        if self.stub64_entry:
+            self.cpu.hook_blocks(min(self.stub64_entry), max(self.stub64_entry), self.on_stub64)
 
     def _hook_each(self, addresses: list[int], callback: Callable[[int], None]) -> None:
         for addr in addresses:
             self.cpu.hook_code(addr, lambda addr=addr: callback(addr))
 
+    def _u32(self, address: int) -> int:
+        return int.from_bytes(self.memory.peek(address, 4), "little")
+
     def _stack32(self, offset: int = 0) -> int:
-        esp = self.cpu.register("rsp") & 0xFFFFFFFF
-        return struct.unpack("<I", self.memory.peek(esp + offset, 4))[0]
+        return self._u32((self.cpu.register("rsp") & 0xFFFFFFFF) + offset)
 
     def on_stub32(self, address: int) -> None:
+        """A block of the 32-bit stubs starts: a stub's entry, or its `ret` after the far jump back (any other block
+        there is one an interruption split, and says nothing new)."""
         t = self.t
-        if address in self.stub32_entry:
-            name = self.stub32_entry[address]
+        stub = self.stub32_entry.get(address)
+        if stub is not None:
+            esp, cs = self._entry_regs.read()
             t.begin_call()
             t.wow64_call_active = True
-            call = by_name()[name]
-            t.emit("x86", "call", f"ntdll!{name} (SysWOW64) at {hex32(address)}: mov eax, 0x{call.number:x}; "
-                   f"called from {self.symbol(self._stack32())}", name=name, address=address,
-                   number=call.number, caller=self._stack32(), cs=self.cpu.register("cs"))
+            caller = self._u32(esp & 0xFFFFFFFF)
+            t.emit("x86", "call", stub.text + self.symbol(caller), name=stub.name, address=address,
+                   number=stub.number, caller=caller, cs=cs)
             return
-        name = self.stub32_ret[address]
-        cs = self.cpu.register("cs")
+        stub = self.stub32_ret.get(address)
+        if stub is None:
+            return
+        rax, esp, cs = self._return_regs.read()
         t.emit("gate", "return", f"jmp fword -> 0x{cs:02x}:{hex32(address)}: cs 0x{self.last_cs:02x} -> 0x{cs:02x}, "
                "back in compatibility mode", from_cs=self.last_cs, to_cs=cs)
-        status = self.cpu.register("rax") & 0xFFFFFFFF
-        call = by_name()[name]
-        t.emit("x86", "return", f"ntdll!{name}: eax = {NTSTATUS.name_of(status)}; ret 0x{call.arg_bytes:x} to "
-               f"{self.symbol(self._stack32())}", name=name, status=status, cs=cs)
+        status = rax & 0xFFFFFFFF
+        t.emit("x86", "return", f"ntdll!{stub.name}: eax = {NTSTATUS.name_of(status)}; ret 0x{stub.arg_bytes:x} to "
+               f"{self.symbol(self._u32(esp & 0xFFFFFFFF))}", name=stub.name, status=status, cs=cs)
         t.wow64_call_active = False
 
     def on_far_jump(self, _address: int) -> None:
-        self.last_cs = self.cpu.register("cs")
+        self.last_cs = self._cs.read()[0]
 
     def on_landing(self, address: int) -> None:
-        cs = self.cpu.register("cs")
+        esp, cs = self._entry_regs.read()
         self.t.emit("gate", "enter", f"jmp far 0033:{hex32(address)} from wow64cpu!KiFastSystemCall: "
                     f"cs 0x{self.last_cs:02x} -> 0x{cs:02x}, now in 64-bit mode", from_cs=self.last_cs, to_cs=cs)
-        esp = self.cpu.register("rsp") & 0xFFFFFFFF
-        ret = self._stack32()
+        esp &= 0xFFFFFFFF
+        ret = self._u32(esp)
         self.t.emit("wow64cpu", "save", f"CpupReturnFromSimulatedCode: x86 context saved (eip={hex32(ret)}, "
                     f"esp={hex32(esp + 4)}), switch to the 64-bit stack, call wow64!Wow64SystemServiceEx",
                     eip=ret, esp=esp + 4)
 
     def on_stub64(self, address: int) -> None:
+        """A block of the 64-bit stubs starts: a stub's entry (or the rest of one after its `syscall`)."""
+        stub = self.stub64_entry.get(address)
+        if stub is None:
+            return
         t = self.t
-        name = self.stub64_entry[address]
         if not t.wow64_call_active:
             t.begin_call()
             t.native_call_open = True
-        t.emit("x64", "call", f"ntdll!{name} (System32) at 0x{address:x}: mov r10, rcx; "
-               f"mov eax, 0x{by_name()[name].number:x}; syscall", name=name, address=address,
-               cs=self.cpu.register("cs"))
+        t.emit("x64", "call", stub.text, name=stub.name, address=address, cs=self._cs.read()[0])
 
 
 # Where each ntdll calls a handler, found in the bytes of the function that does: (export, call instruction).

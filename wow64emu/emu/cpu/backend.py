@@ -119,6 +119,10 @@ class CpuBackend(Protocol):
 
     def hook_code(self, address: int, callback: Callable[[], None]) -> None: ...
 
+    def hook_blocks(self, begin: int, end: int, callback: Callable[[int], None]) -> None:
+        """Call `callback(address)` each time a block of code that starts between `begin` and `end` (inclusive) is
+        about to run."""
+
     def registers(self, names: Sequence[str]) -> Registers: ...
 
     def register(self, name: str) -> int: ...

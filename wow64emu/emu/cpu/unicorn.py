@@ -257,6 +257,13 @@ class UnicornCpu:
         self._raw_hook(UC_HOOK_CODE, _CODE_CALLBACK, callback, address, address)
         self.uc.ctl_remove_cache(address, address + 1)  # a hook on code already translated fires only after this
 
+    def hook_blocks(self, begin: int, end: int, callback: Callable[[int], None]) -> None:
+        """Call `callback(address)` each time a block that starts between `begin` and `end` is about to run. One
+        hook over a range where hundreds of code hooks would do: Unicorn walks every code hook at each one that
+        fires, so their number is a cost of every hooked instruction (and of every instruction counted)."""
+        self._raw_hook(UC_HOOK_BLOCK, _CODE_CALLBACK, callback, begin, end, passed=slice(1, 2))
+        self.uc.ctl_remove_cache(begin, end + 1)
+
     def _raw_hook(self, kind: int, callback_type: type, fn: Callable[..., None], begin: int, end: int,
                   *extra: object, passed: slice = slice(0)) -> None:
         """A hook registered with Unicorn's C library directly: the Python binding's own trampoline costs about
