@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from .trace import Event, Sink, ThreadTrace, compact_json, json_string
+from .trace import Event, Sink, ThreadTrace, compact_json, json_members, json_string
 
 # What an event does to its thread's slices: open one (kind, name, category; a name in braces is the event's field),
 # or end the innermost slice of each kind listed, and those inside it. The other events are instant events.
@@ -90,8 +90,7 @@ class ChromeSink(Sink):
         key = (ev.layer, ev.event)
         stack = self.open[(ev.pid, ev.tid)]
         self.last_ts = ev.ts
-        fields = compact_json(ev.fields)[1:-1] + "," if ev.fields else ""
-        args = f'{{"call":{ev.call},{fields}"{ev.layer} {ev.event}":{json_string(ev.text)}}}'
+        args = f'{{"call":{ev.call},{json_members(ev.fields)}"{ev.layer} {ev.event}":{json_string(ev.text)}}}'
         opened = _OPEN.get(key)
         if opened is not None:
             if key == ("x86", "call") or (key == ("x64", "call") and not _holds(stack, "wow64")):
