@@ -118,10 +118,17 @@ json_string = encode_basestring_ascii  # a str as a JSON string, quotes included
 
 
 def json_members(fields: dict[str, Any]) -> str:
-    """The fields as members of a JSON object, each followed by a comma (`"a":1,"b":"x",`): ints and strings by hand,
-    the rest by the encoder, which costs several times more. A name needs no escaping: it is a keyword argument's."""
+    """The fields as members of a JSON object, each followed by a comma (`"a":1,"b":"x",`): ints, strings and lists
+    of ints by hand, the rest by the encoder, which costs several times more. A name needs no escaping: it is a
+    keyword argument's."""
     return "".join([f'"{k}":{v},' if type(v) is int else f'"{k}":{json_string(v)},' if type(v) is str
-                    else f'"{k}":{compact_json(v)},' for k, v in fields.items()])
+                    else f'"{k}":{_json_value(v)},' for k, v in fields.items()])
+
+
+def _json_value(value: Any) -> str:
+    if type(value) is list and all(type(x) is int for x in value):  # a call's arguments
+        return f"[{','.join(map(str, value))}]"
+    return compact_json(value)
 
 
 class JsonlSink(Sink):
