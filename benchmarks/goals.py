@@ -22,6 +22,8 @@ GOALS = [
      lambda r: r["guest_instructions_per_s"]["wow64emu"] >= 0.25 * r["guest_instructions_per_s"]["unicorn"]),
     ("--trace syscalls keeps at least 90% of that",
      lambda r: r["guest_instructions_per_s"]["wow64emu traced"] >= 0.9 * r["guest_instructions_per_s"]["wow64emu"]),
+    ("a traced call (JSONL to a file) costs at most 5x an untraced one, in both widths",
+     lambda r: all(t["ratio"] <= 5.0 for t in r["traced"].values())),
     ("a VirtualAlloc and VirtualFree with 8,000 allocations live cost at most 1.5x those with 1,000 live",
      lambda r: r["allocation"]["ratio"] <= 1.5),
     ("8,000 VirtualAlloc calls and their VirtualFree calls take under 2 s",

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from unicorn.x86_const import UC_X86_REG_EAX, UC_X86_REG_EDX
 
-from wow64emu.bench import CALLS, bare_loop, render, run, run_bench
+from wow64emu.bench import CALLS, bare_loop, jsonl_trace, render, run, run_bench, traced_calls
 from wow64emu.kernel.console import StdStreams
 from wow64emu.machine import Machine
 from wow64emu.thunks.dispatch import Wow64Dispatcher
@@ -48,6 +48,26 @@ def test_bench_measures_every_call_shape_and_stage() -> None:
     assert "a thread switch" in text and "a process created and waited for" in text
     assert "NtOpenFile" in text and "by stage" in text and "bare Unicorn" in text and "with 8,000 live" in text
     assert "lines through fprintf" in text and "crt_hello.exe, 64-bit" in text and "the floor (unicorn + Uc)" in text
+    assert set(r["traced"]) == {"x86", "x64"} and "NtQueryPerformanceCounter traced" in text
+
+
+def test_bench_compares_a_traced_call_with_an_untraced_one_in_both_widths() -> None:
+    figures = traced_calls(calls=200, repeat=1)
+    assert set(figures) == {"x86", "x64"}
+    for row in figures.values():  # no timing asserted: 200 calls of a few microseconds are within start-up's noise
+        assert abs(row["ratio"] - row["traced_us"] / row["untraced_us"]) < 1e-9
+
+
+def test_the_bench_trace_is_jsonl_of_every_layer(tmp_path: Path) -> None:
+    with jsonl_trace() as tracer:
+        _, calls = run_bench("x86", ["qpc", "3"], tracer)[:2]
+        out = tracer.sink.out
+        out.flush()
+        events = [json.loads(line) for line in Path(out.name).read_text().splitlines()]
+    qpc = [e for e in events if e.get("name") == "NtQueryPerformanceCounter" and e["event"] == "call"]
+    assert len(qpc) == 2 * 3  # each call's 32-bit stub and its 64-bit one
+    assert {e["layer"] for e in events} >= {"x86", "gate", "wow64cpu", "wow64", "x64", "kernel"}
+    assert calls == len({e["call"] for e in events})
 
 
 @pytest.mark.parametrize("width", ["x86", "x64"])

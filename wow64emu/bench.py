@@ -6,6 +6,7 @@
 - Per exception: an access violation dispatched to a vectored handler of the guest and continued, in both widths
   (`bench fault N`, N = calls / 20).
 - The WoW64 path of a call split into stages, from a run whose hooks are timed (the timing adds a little to each).
+- A traced system call (`--trace syscalls`, JSONL to a file) against the same call untraced, in both widths.
 - The speed of 32-bit guest code: a 4-instruction loop, under wow64emu with and without `--trace syscalls`, and
   the same instructions under a bare Unicorn.
 - Memory management as allocations grow: the cost of one VirtualAlloc (with its VirtualFree) through WoW64 when
@@ -34,7 +35,7 @@ from pathlib import Path
 from unicorn import UC_ARCH_X86, UC_MODE_32, UC_PROT_ALL, Uc
 from unicorn.x86_const import UC_X86_REG_EDX
 
-from .emu.trace import TextSink, Tracer
+from .emu.trace import JsonlSink, TextSink, Tracer
 from .errors import EmulatorError
 from .kernel.console import StdStreams
 from .kernel.entry import SyscallEntry
@@ -116,10 +117,40 @@ def per_process_ms(width: str, count: int, repeat: int) -> float:
     return (full - empty) / count * 1e3
 
 
-def per_call_us(width: str, mode: str, calls: int, repeat: int) -> float:
-    empty = min(run_once(width, [mode, "0"]) for _ in range(repeat))
-    full = min(run_once(width, [mode, str(calls)]) for _ in range(repeat))
+def per_call_us(width: str, mode: str, calls: int, repeat: int, traced: bool = False) -> float:
+    """One call of bench.exe's `mode`, in microseconds; `traced`: with `--trace syscalls` in JSONL to a file."""
+    def run(n: int) -> tuple[float, int]:
+        if not traced:
+            return run_once(width, [mode, str(n)])
+        with jsonl_trace() as tracer:
+            return run_once(width, [mode, str(n)], tracer)
+
+    empty = min(run(0) for _ in range(repeat))
+    full = min(run(calls) for _ in range(repeat))
     return (full[0] - empty[0]) / (full[1] - empty[1]) * 1e6
+
+
+@contextlib.contextmanager
+def jsonl_trace() -> Iterator[Tracer]:
+    """A tracer writing JSONL to a temporary file, as `--trace-format jsonl --trace-out FILE` does."""
+    with tempfile.TemporaryDirectory(prefix="wow64emu-bench-") as folder, \
+            open(Path(folder) / "trace.jsonl", "w", encoding="utf-8") as out:
+        tracer = Tracer(JsonlSink(out))
+        try:
+            yield tracer
+        finally:
+            tracer.close()
+
+
+def traced_calls(calls: int, repeat: int) -> dict[str, dict[str, float]]:
+    """Per width, NtQueryPerformanceCounter traced (JSONL to a file) and untraced, in microseconds, and their
+    ratio: what leaving the trace on costs a call."""
+    figures = {}
+    for width in ("x86", "x64"):
+        traced = per_call_us(width, "qpc", calls, repeat, traced=True)
+        untraced = per_call_us(width, "qpc", calls, repeat)
+        figures[width] = {"traced_us": traced, "untraced_us": untraced, "ratio": traced / untraced}
+    return figures
 
 
 # ---- stages ----------------------------------------------------------------------------------------------------
@@ -304,6 +335,7 @@ def run(calls: int, repeat: int, speakeasy_python: str | None) -> dict:
     wow64, native = per_process_ms("x86", count, repeat), per_process_ms("x64", count, repeat)
     results["per_process"] = {"processes": count, "wow64_ms": wow64, "native_ms": native, "ratio": wow64 / native}
     results["stages_us"] = {mode: stages_us(mode, calls) for mode in ("qpc", "open")}
+    results["traced"] = traced_calls(calls, repeat)
     results["allocation"] = allocation_scaling(repeat)
     results["guest_instructions_per_s"] = guest_speed(SPIN_ITERATIONS, repeat)
     results["crt"] = crt_figures(CRT_LINES if calls >= 20000 else max(calls * 5, 100), repeat)
@@ -330,6 +362,10 @@ def render(r: dict) -> str:
     for mode, stages in r["stages_us"].items():
         out += ["", f"the WoW64 path of {CALLS[mode].split(' ')[0]}, by stage (us per call, timed hooks):"]
         out += [f"  {name:<24} {0.0 if abs(value) < 0.005 else value:>7.2f}" for name, value in stages.items()]
+    out += ["", "NtQueryPerformanceCounter traced (--trace syscalls, JSONL to a file), us per call:"]
+    for width, t in r["traced"].items():
+        out.append(f"  {'32-bit, through WoW64' if width == 'x86' else '64-bit, native':<26} {t['traced_us']:>8.2f} "
+                   f"traced, {t['untraced_us']:.2f} untraced  ({t['ratio']:.1f}x)")
     a = r["allocation"]
     out += ["", "VirtualAlloc and VirtualFree of one page (x86, through WoW64), as allocations grow:",
             f"  {'with 1,000 live':<26} {a['us_at_1000']:>8.1f} us",
