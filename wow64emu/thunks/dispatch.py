@@ -118,6 +118,7 @@ class Wow64Dispatcher:
         self.not_found = not_found_addr
         self.address_mask32 = address_mask32
         self.tracer = tracer
+        self._widen_heads: dict[str, list[str]] = {}  # the trace's widen text of each call, but the values
         self.thunks: dict[int, tuple[Thunk, int]] = {
             number: (call, stubs64[call.name]) for number, call in thunks().items() if call.name in stubs64}
         if tracer is None:
@@ -383,13 +384,15 @@ class Wow64Dispatcher:
                          f"table {table} ({'win32k' if table else 'nt'}), turbo {turbo} -> {what}",
                          eax=eax, number=number, table=table, turbo=turbo, name=call.name if call else None)
 
-    @staticmethod
-    def _widen_text(call: Thunk, args32: tuple[int, ...], args64: list[int]) -> str:
-        rows = [f"{call.name}: {len(args32)} arguments from the 32-bit stack to x64 registers and stack"]
-        for i, (p, a, b) in enumerate(zip(call.params, args32, args64, strict=True)):
-            rows.append(f"  {_SLOTS[i] if i < 4 else f'[rsp+0x{0x28 + 8 * (i - 4):x}]':<10} {p.name:<22} "
-                        f"{p.kind.name:<18} {hex32(a)} -> {hex64(b)}")
-        return "\n".join(rows)
+    def _widen_text(self, call: Thunk, args32: tuple[int, ...], args64: list[int]) -> str:
+        head = self._widen_heads.get(call.name)
+        if head is None:  # what never changes for a call: its title, and each argument's slot, name and kind
+            head = self._widen_heads[call.name] = [
+                f"{call.name}: {len(call.params)} arguments from the 32-bit stack to x64 registers and stack"] + [
+                f"\n  {_SLOTS[i] if i < 4 else f'[rsp+0x{0x28 + 8 * (i - 4):x}]':<10} {p.name:<22} {p.kind.name:<18} "
+                for i, p in enumerate(call.params)]
+        return head[0] + "".join([f"{row}{hex32(a)} -> {hex64(b)}"
+                                  for row, a, b in zip(head[1:], args32, args64, strict=True)])
 
 
 _SLOTS = ("rcx/r10", "rdx", "r8", "r9")
