@@ -1,5 +1,6 @@
-"""Observation hooks for `--trace syscalls` and `--trace exceptions`: code hooks on the few instructions where a
-system call crosses a layer, or an exception reaches a dispatcher or a handler.
+"""Observation hooks for `--trace syscalls` and `--trace exceptions`: hooks on the few instructions where a system
+call crosses a layer (a block hook over each ntdll's stubs, code hooks elsewhere), or an exception reaches a
+dispatcher or a handler.
 
 Each hook reads the real CPU state at that instruction (the CS selector, the stack), so the trace shows what the
 guest did, not what the emulator meant to do: the 32-bit stub's entry and its `ret`, wow64cpu's far jump and its
@@ -10,7 +11,6 @@ these hooks exist when no trace is asked for.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -84,8 +84,10 @@ class Observers:
             if self.stub32_entry:
                 self.cpu.hook_blocks(min(self.stub32_entry), max(self.stub32_ret), self.on_stub32)
             cpu = self.c.modules64["wow64cpu.dll"].exports
-            self._hook_each([cpu["KiFastSystemCall"], cpu["CpupSwitchTo32"]], self.on_far_jump)
-            self._hook_each([cpu["CpupReturnFromSimulatedCode"]], self.on_landing)
+            for far_jump in (cpu["KiFastSystemCall"], cpu["CpupSwitchTo32"]):
+                self.cpu.hook_code(far_jump, self.on_far_jump)
+            landing = cpu["CpupReturnFromSimulatedCode"]
+            self.cpu.hook_code(landing, lambda: self.on_landing(landing))
         for name, addr in self.c.modules64["ntdll.dll"].exports.items():
             if name in calls:
                 call = calls[name]
@@ -93,10 +95,6 @@ class Observers:
                                                f"0x{addr:x}: mov r10, rcx; mov eax, 0x{call.number:x}; syscall")
         if self.stub64_entry:
             self.cpu.hook_blocks(min(self.stub64_entry), max(self.stub64_entry), self.on_stub64)
-
-    def _hook_each(self, addresses: list[int], callback: Callable[[int], None]) -> None:
-        for addr in addresses:
-            self.cpu.hook_code(addr, lambda addr=addr: callback(addr))
 
     def _u32(self, address: int) -> int:
         return int.from_bytes(self.memory.peek(address, 4), "little")
@@ -128,7 +126,7 @@ class Observers:
                f"{self.symbol(self._u32(esp & 0xFFFFFFFF))}", name=stub.name, status=status, cs=cs)
         t.wow64_call_active = False
 
-    def on_far_jump(self, _address: int) -> None:
+    def on_far_jump(self) -> None:
         self.last_cs = self._cs.read()[0]
 
     def on_landing(self, address: int) -> None:
