@@ -1,6 +1,7 @@
 """NTSTATUS values the emulator produces, with their Windows names."""
 
 from enum import IntEnum
+from functools import cache
 
 
 class NTSTATUS(IntEnum):
@@ -150,13 +151,15 @@ class NTSTATUS(IntEnum):
     @classmethod
     def name_of(cls, value: int) -> str:
         """The Windows name of a status, `STATUS_X`, or its hex form when it has none here."""
-        name = _NAMES.get(value & 0xFFFFFFFF)
+        name = _names().get(value & 0xFFFFFFFF)
         return name if name is not None else f"0x{value & 0xFFFFFFFF:08X}"
 
 
-# The names name_of gives, looked up by value: a trace names three statuses per call, and NTSTATUS(value) costs
-# several times more.
-_NAMES = {status.value: "STATUS_" + status.name for status in NTSTATUS}
+@cache
+def _names() -> dict[int, str]:
+    """The names name_of gives, by value: a trace names three statuses per call, and NTSTATUS(value) costs several
+    times more (made at the first call, not at start-up)."""
+    return {status.value: "STATUS_" + status.name for status in NTSTATUS}
 
 
 def is_error(status: int) -> bool:
