@@ -28,7 +28,7 @@ def attach(c: CreatedProcess, tracer: Tracer | None, exception_tracer: Tracer | 
     `exception_tracer` the exceptions."""
     c.process.tracer = exception_tracer
     entry = SyscallEntry(c.process, tracer)
-    dispatcher = _install_wow64(c, tracer) if c.process.wow64 else None
+    dispatcher = _install_wow64(c, tracer, entry) if c.process.wow64 else None
     if tracer is not None:
         from .observe import install_observers
 
@@ -40,7 +40,7 @@ def attach(c: CreatedProcess, tracer: Tracer | None, exception_tracer: Tracer | 
     return Attached(entry, dispatcher)
 
 
-def _install_wow64(c: CreatedProcess, tracer: Tracer | None) -> Wow64Dispatcher:
+def _install_wow64(c: CreatedProcess, tracer: Tracer | None, entry: SyscallEntry) -> Wow64Dispatcher:
     wow64 = c.modules64["wow64.dll"]
     ntdll64 = c.modules64["ntdll.dll"]
     stubs64 = {s.name: ntdll64.exports[s.name] for s in syscalls() if s.name in ntdll64.exports}
@@ -52,7 +52,7 @@ def _install_wow64(c: CreatedProcess, tracer: Tracer | None) -> Wow64Dispatcher:
                            complete_addr=wow64.exports["Wow64ThunkComplete"],
                            not_found_addr=wow64.exports["Wow64ServiceNotFound"],
                            fast_table=wow64.exports["Wow64FastTable"], exception_dispatcher32=dispatcher32,
-                           tracer=tracer)
+                           tracer=tracer, entry=entry)
 
 
 def first_thread_start(c: CreatedProcess) -> ThreadStart:

@@ -21,6 +21,8 @@ from .waits import RestartWait
 if TYPE_CHECKING:
     from ..nt.syscalls import Syscall
     from .process import Process
+    from .services import Service
+    from .threadobject import Thread
 
 _QWORDS = [struct.Struct(f"<{n}Q").unpack for n in range(32)]  # stack arguments 5, 6, ... of the x64 convention
 _ENTRY_REGS = ["rax", "r10", "rdx", "r8", "r9", "rsp", "rip", "eflags", "cs"]
@@ -48,13 +50,13 @@ class SyscallEntry:
             # A real CPU raises #UD for SYSCALL in compatibility mode on Intel; Windows reports it as such.
             self.cpu.raise_fault(Fault(FaultKind.INVALID_OPCODE, rip, rip, cs, vector=6))
             return
-        self.count += 1
         number = eax & 0xFFFFFFFF
         entry = self.services.get(number)
         call = entry[0] if entry else None
         args: list[int] = []
         shown: list[str] = []
         if entry is None:
+            self.count += 1
             status = NTSTATUS.INVALID_SYSTEM_SERVICE
         else:
             call, service = entry
@@ -62,29 +64,51 @@ class SyscallEntry:
             try:
                 regs = (r10, rdx, r8, r9) if params <= 4 else (r10, rdx, r8, r9, *_QWORDS[params - 4](
                     self.process.memory.read(rsp + 0x28, 8 * (params - 4))))
-            except GuestFault:
-                status = NTSTATUS.ACCESS_VIOLATION
-            except CommitLimitReached:  # the stack arguments on a mapped file's page with no memory left for it
-                status = NTSTATUS.COMMITMENT_LIMIT
+            except (GuestFault, CommitLimitReached) as exc:  # the stack arguments cannot be read (or, on a mapped
+                # file's page, with no memory left for it)
+                self.count += 1
+                status = NTSTATUS.ACCESS_VIOLATION if isinstance(exc, GuestFault) else NTSTATUS.COMMITMENT_LIMIT
+                self._count(call, status)
             else:
                 args = list(map(int.__and__, regs, call.masks))
                 if self.tracer is not None:
                     shown = describe_args(self.process, call, args)
                     self.tracer.mark("kernel", "enter", name=call.name)
                 thread = self.process.running
-                status = self.dispatch(service, thread, args)
-                if thread.wait is not None or thread.resume is not None or thread.exit_status is not None or \
-                        thread.yielding or thread.suspend_count:
+                status = self.serve(call, service, thread, args)
+                if self.stop_for(thread, rip, number):
                     self.cpu.stop()  # the thread waits, ends, yields, or goes on elsewhere: the scheduler takes over
-                    if isinstance(thread.wait, RestartWait):
-                        thread.wait.redo_at = (rip, number)  # where the call is done again when the wait ends
-            served = self.served
-            key = (call.name, status >= 0xC0000000)
-            served[key] = served.get(key, 0) + 1
         self._exit_regs.write((status, rip + 2, eflags))
-        self.shared_data.refresh()  # on the way out: a wait inside the service moves the clock
+        if entry is None:
+            self.shared_data.refresh()
         if self.tracer is not None:
             self._trace(number, call, args, shown, status)
+
+    def serve(self, call: Syscall, service: Service, thread: Thread, args: list[int]) -> int:
+        """One service for the thread, with the arguments as the kernel takes them (masked to their declared
+        widths), counted; what a system call does whichever way it came (the SYSCALL instruction, or wow64's
+        dispatch serving a 32-bit call without it: thunks/dispatch.py)."""
+        self.count += 1
+        status = self.dispatch(service, thread, args)
+        self._count(call, status)
+        self.shared_data.refresh()  # on the way out: a wait inside the service moves the clock
+        return status
+
+    @staticmethod
+    def stop_for(thread: Thread, syscall_at: int, number: int) -> bool:
+        """Whether the thread's call left it to the scheduler (it waits, ends, yields, or goes on elsewhere); a
+        restart wait learns where its call is done again: the `syscall` at `syscall_at`, with EAX = `number`."""
+        if thread.wait is None and thread.resume is None and thread.exit_status is None and not thread.yielding \
+                and not thread.suspend_count:
+            return False
+        if isinstance(thread.wait, RestartWait):
+            thread.wait.redo_at = (syscall_at, number)
+        return True
+
+    def _count(self, call: Syscall, status: int) -> None:
+        served = self.served
+        key = (call.name, status >= 0xC0000000)
+        served[key] = served.get(key, 0) + 1
 
     def _trace(self, number: int, call: Syscall | None, args: list[int], shown: list[str], status: int) -> None:
         t = self.tracer

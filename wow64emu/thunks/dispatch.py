@@ -7,8 +7,16 @@ Two code hooks do the work, one on each side of the real `call rax` in wow64.dll
     and the stack, and put the address of the 64-bit ntdll stub in rax. The stub's `syscall` reaches the kernel.
   - Wow64ThunkComplete: read the arena back in one block, narrow every output the kernel wrote into the 32-bit
     structure it came from, and reset the arena.
-No thunk calls the kernel from Python. Calls whose arguments only zero- or sign-extend do not come here at all:
-fast_table() lists them for wow64.dll's own 64-bit code, which widens them itself (see guest/wow64/wow64.S).
+That is the path of a traced run, whose trace shows every layer, and of the calls that need the thread's registers
+where the stub's `syscall` leaves them (REGISTER_CALLS). Untraced, the dispatch hook serves any other call
+itself (_serve): widen, the kernel's service through its entry (SyscallEntry.serve, which counts it as a system
+call), narrow, and the CPU goes on after Wow64ThunkComplete: one entry into Python per call instead of three (about
+a fifth of NtQueryInformationFile's cost through WoW64). A service that leaves the thread to the scheduler (a wait,
+its end, a yield, a call to redo) is the exception: the CPU is then left as the 64-bit stub's `syscall` would have
+left it (the stub's return address pushed, the arguments in R10, RDX, R8, R9 and the stack, RIP after the
+`syscall`), so that when the thread runs again it returns through the stub to the completion hook, or redoes the
+`syscall`. Calls whose arguments only zero- or sign-extend do not come here at all: fast_table() lists them for
+wow64.dll's own 64-bit code, which widens them itself (see guest/wow64/wow64.S).
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from dataclasses import dataclass, field
 from ..emu.cpu.backend import CS64, Access, Fault, FaultKind
 from ..emu.trace import Tracer, hex32, hex64
 from ..errors import CommitLimitReached, GuestFault
+from ..kernel.entry import SyscallEntry
 from ..kernel.exceptions import context_io
 from ..kernel.handles import CURRENT_PROCESS
 from ..kernel.othercontext import other_context
@@ -32,6 +41,14 @@ from .context import OtherThread, ThunkContext, Wow64Process
 from .table import Thunk, thunks
 
 SERVICE_NUMBER_MASK = 0xFFF
+# wow64.dll's code (guest/wow64/wow64.S): Wow64ThunkDispatch is a nop then `call rax` (FF D0), so its call returns
+# 3 bytes in; Wow64ThunkComplete is a nop, and the code after it (Wow64ThunkDone's place) returns to wow64cpu.
+RETURN_OFFSET = 3
+DONE_OFFSET = 1
+# Calls whose service reads or replaces the calling thread's registers: they need the CPU where the 64-bit stub's
+# `syscall` leaves it, so wow64 never serves them from its dispatch hook.
+REGISTER_CALLS = frozenset({"NtContinue", "NtRaiseException", "NtGetContextThread", "NtSetContextThread"})
+STUB_SYSCALL = 8  # the `syscall` of a 64-bit stub: mov r10, rcx (3 bytes); mov eax, n (5); syscall (nt/stubgen.py)
 SERVICE_TABLE_SHIFT = 12
 TURBO_SHIFT = 16
 ARENA_SIZE = 0x10000
@@ -108,8 +125,14 @@ class Wow64Thread:
 class Wow64Dispatcher:
     def __init__(self, process: Process, *, stubs64: dict[str, int], dispatch_addr: int, complete_addr: int,
                  not_found_addr: int, fast_table: int, exception_dispatcher32: int = 0,
-                 tracer: Tracer | None = None) -> None:
+                 tracer: Tracer | None = None, entry: SyscallEntry | None = None) -> None:
+        """`entry`: the kernel's entry of the process; given (and no trace asked for), a call wow64 widens by hand is
+        served from its dispatch hook, without the 64-bit stub's `syscall` (_serve)."""
         self.process = process
+        self.entry = entry if tracer is None else None
+        self.kernel_services = process.system.services.services
+        self.return_addr = dispatch_addr + RETURN_OFFSET
+        self.done_addr = complete_addr + DONE_OFFSET
         cpu = process.cpu
         self.wow64 = wow64 = Wow64Process(process.peb32, process.peb64, process.highest_address32,
                                              exception_dispatcher32)
@@ -128,6 +151,7 @@ class Wow64Dispatcher:
         self._call_regs = [cpu.registers(["rax", "rbx", *_ARG_REGS[:n]]) for n in range(5)]
         self._fail_regs = cpu.registers(["rax", "rbx"])
         self._rax = cpu.registers(["rax"])
+        self._syscalled_regs = cpu.registers(["rax", "rbx", "rcx", "r10", "rdx", "r8", "r9", "rsp"])
         cpu.hook_code(dispatch_addr, self._on_dispatch)
         cpu.hook_code(complete_addr, self._on_complete)
 
@@ -227,6 +251,9 @@ class Wow64Dispatcher:
             return
         if arena.buf:
             self.memory.poke(arena.base, bytes(arena.buf))
+        if self.entry is not None and call.name not in REGISTER_CALLS:
+            self._serve(state, pending or PendingCall(call), eax & 0x3FFF, stub64, args64, rsp)
+            return
         complete = bool(pending and (pending.outputs or pending.context)) or self.tracer is not None
         if complete:
             state.pending.append(pending or PendingCall(call))
@@ -238,6 +265,37 @@ class Wow64Dispatcher:
         if self.tracer:
             self.tracer.emit("wow64", "widen", self._widen_text(call, args32, args64),
                              args32=list(args32), args64=list(args64))
+
+    def _serve(self, state: Wow64Thread, pending: PendingCall, number: int, stub64: int, args64: list[int],
+               rsp: int) -> None:
+        """The call served from the dispatch hook: the kernel's service, then the narrowing, in the one entry into
+        Python; the CPU goes on at Wow64ThunkDone with the status, neither the 64-bit stub nor the completion hook
+        run. When the service leaves the thread to the scheduler (it waits, ends, yields, is to redo its call), the
+        CPU is left as the stub's `syscall` would have left it, so that the thread goes on through the stub and the
+        completion hook (or redoes the `syscall`) when it runs again."""
+        thread = self.process.running
+        call, service = self.kernel_services[number]
+        args = list(map(int.__and__, args64, call.masks))
+        status = self.entry.serve(call, service, thread, args)
+        narrows = bool(pending.outputs or pending.context)
+        if self.entry.stop_for(thread, stub64 + STUB_SYSCALL, number):
+            if narrows:
+                state.pending.append(pending)
+            else:
+                state.arena.reset()
+            padded = (*args64, 0, 0, 0, 0)
+            self._syscalled_regs.write((status, int(narrows), padded[0], padded[0], *padded[1:4], rsp - 8))
+            self.memory.poke(rsp - 8, struct.pack("<Q", self.return_addr))  # what the dispatch code's call pushed
+            if len(args64) > 4:
+                self.memory.poke(rsp + 0x20, struct.pack(f"<{len(args64) - 4}Q", *args64[4:]))
+            cpu = self.process.cpu
+            cpu.jump(stub64 + STUB_SYSCALL + 2)
+            cpu.stop()
+            return
+        final = self._finish(pending, status, state.arena) if narrows else status
+        state.arena.reset()
+        self._rax.write((final,))
+        self.process.cpu.jump(self.done_addr)
 
     def _object_name(self, handle: int) -> str:
         """The name of the object behind a handle, as wow64.dll learns it from NtQueryObject (ObjectNameInformation):
@@ -334,31 +392,35 @@ class Wow64Dispatcher:
             # call record there: the access violation it would take ends the thread.
             raise GuestFault(0, False)
         pending = state.pending.pop()
-        status = pending.status
+        status = self._finish(pending, self._rax.read()[0] & 0xFFFFFFFF, arena)
+        arena.reset()
+        self._rax.write((status,))
+        if self.tracer and pending.call is not None:
+            final = self._rax.read()[0] & 0xFFFFFFFF
+            self.tracer.emit("wow64", "complete", f"{pending.call.name} -> {NTSTATUS.name_of(final)}, arena freed",
+                             status=final)
+
+    def _finish(self, pending: PendingCall, kernel_status: int, arena: Arena) -> int:
+        """Narrow what the kernel wrote into the arena and run the hand-written parts' afters: the status the 32-bit
+        caller gets (a status of wow64's own when it failed the call, or when narrowing failed)."""
+        if pending.status is not None:
+            return pending.status
+        status = kernel_status
         ctx = pending.context
-        if pending.status is None and (pending.outputs or ctx is not None):
+        if pending.outputs or ctx is not None:
             image = self.memory.peek(arena.base, len(arena.buf)) if arena.buf else b""
             try:
                 for out in pending.outputs:
                     self._narrow(out, image, arena)
                 if ctx is not None:
                     ctx.image = image
-                    kernel_status = final = self._rax.read()[0] & 0xFFFFFFFF
                     for fn in ctx.afters:
-                        final = fn(ctx, final)
-                    if final != kernel_status:
-                        status = final
+                        status = fn(ctx, status)
             except GuestFault:
                 status = NTSTATUS.ACCESS_VIOLATION
             except CommitLimitReached:
                 status = NTSTATUS.COMMITMENT_LIMIT
-        arena.reset()
-        if status is not None:
-            self._rax.write((status,))
-        if self.tracer and pending.call is not None:
-            final = self._rax.read()[0] & 0xFFFFFFFF
-            self.tracer.emit("wow64", "complete", f"{pending.call.name} -> {NTSTATUS.name_of(final)}, arena freed",
-                             status=final)
+        return status & 0xFFFFFFFF
 
     def _narrow(self, out: Output, image: bytes, arena: Arena) -> None:
         after = arena.slice(out.addr64, out.layout.size64, image)

@@ -123,6 +123,9 @@ class CpuBackend(Protocol):
         """Call `callback(address)` each time a block of code that starts between `begin` and `end` (inclusive) is
         about to run."""
 
+    def jump(self, address: int) -> None:
+        """Go on at `address`; from a hook, at once."""
+
     def registers(self, names: Sequence[str]) -> Registers: ...
 
     def register(self, name: str) -> int: ...

@@ -287,6 +287,11 @@ class UnicornCpu:
         if status:
             raise UcError(status)
 
+    def jump(self, address: int) -> None:
+        """Go on at `address` (from a hook: at once, the rest of the block not run). Unicorn takes a new PC in a hook
+        from uc_reg_write only: a batch write of RIP there has the hooked instruction run again, for ever."""
+        self.uc.reg_write(UC_X86_REG_RIP, address)
+
     def registers(self, names: Sequence[str]) -> RegisterBatch:
         """A batch that reads or writes these registers (by name: "rax", "rip", "cs", ...) in one call."""
         return RegisterBatch(self.uc, [_REGISTERS[n] for n in names])
