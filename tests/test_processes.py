@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.toolchain import build_and_run
+from tests.toolchain import build, build_and_run
 from wow64emu.emu.cpu.detached import DetachedCpu
 from wow64emu.emu.trace import TextSink, Tracer
 from wow64emu.kernel.console import StdStreams
@@ -305,3 +305,43 @@ def test_an_ended_child_gives_back_its_memory_and_cpu(parent: str, tmp_path: Pat
     (tmp_path / "one").mkdir()
     machine, _, _, _ = spawn(parent, "repeat", "1", "C:\\childenv64.exe", "sleep", "0", root=tmp_path / "one")
     assert machine.system.physical.committed == one  # 20 children leave no more charge than one
+
+
+BOMB = r"""
+#include <windows.h>
+#include <stdio.h>
+#include <string.h>
+int main(int argc, char **argv)
+{
+    char cmd[MAX_PATH + 8];
+    int i;
+    if (argc > 1) { Sleep(INFINITE); return 0; }
+    GetModuleFileNameA(NULL, cmd, MAX_PATH);
+    strcat(cmd, " child");
+    for (i = 0; i < 100000; i++) {
+        STARTUPINFOA si = {sizeof si};
+        PROCESS_INFORMATION pi;
+        if (!CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
+            printf("failed after %d: %lu\n", i > 10, GetLastError());
+            return 0;
+        }
+        CloseHandle(pi.hThread);
+    }
+    return 1;
+}
+"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_processes_started_without_end_run_into_the_commit_limit(width: str, tmp_path: Path) -> None:
+    # Each live process takes what the host spends on its CPU from the commit limit (System.PROCESS_CHARGE): a
+    # program that starts processes that never end gets ERROR_COMMITMENT_LIMIT (1455) long before the host runs
+    # short, here after some tens with a 256 MB limit.
+    program = build(BOMB, tmp_path / "bomb.exe", width, flags=("-O2",), libs=())
+    (tmp_path / "c").mkdir()
+    streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
+    machine = Machine(program, [], root=tmp_path / "c", streams=streams, memory_limit=256 << 20,
+                      wait_children=False)
+    assert machine.run(timeout=300).exit_status == 0
+    assert streams.stdout.getvalue() == b"failed after 1: 1455\r\n"
+    assert 10 < len(machine.children) < 64

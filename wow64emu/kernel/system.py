@@ -32,6 +32,10 @@ from .threadobject import Thread
 from .volume import Volume
 
 FIRST_CLIENT_ID = 0x1A2C  # process and thread ids: multiples of 4 from one table, as Windows' PspCidTable gives
+# Bytes of the commit limit a live process takes for what the host spends on it beside its memory (its Unicorn
+# engine: translation buffers, TLB, about 4 MB), so that a guest starting processes without end runs into the limit
+# (STATUS_COMMITMENT_LIMIT) before the host runs short; given back when the ended process is reaped.
+PROCESS_CHARGE = 4 << 20
 INTERRUPT_AGAIN = 2.0  # seconds: a second Ctrl-C this soon after one the guest took ends the run
 CTRL_C_EVENT = 0
 
@@ -71,7 +75,9 @@ class System:
         return self._new_cpu(self.physical)
 
     def create_process(self, *, wow64: bool, large_address_aware: bool = False) -> Process:
-        """A new, empty process: an address space and a CPU, no thread yet."""
+        """A new, empty process: an address space and a CPU, no thread yet (CommitLimitReached when the commit
+        limit has no room for what the host spends on it: PROCESS_CHARGE)."""
+        self.physical.charge(PROCESS_CHARGE)
         process = Process(self, self.new_id(), wow64=wow64, large_address_aware=large_address_aware)
         self.processes[process.pid] = process
         return process
@@ -90,6 +96,7 @@ class System:
             process.memory.cpu = process.cpu  # the pages need not be unmapped one by one: the tables go whole
             process.memory.release_all()
             cpu.close()
+            self.physical.uncharge(PROCESS_CHARGE)
             for thread in process.threads:
                 thread.context = None
             if not process.handle_count:
