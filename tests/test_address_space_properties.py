@@ -15,6 +15,7 @@ from wow64emu.emu.cpu.paging import NX, RW, P
 from wow64emu.emu.memory import EAGER_PAGES, PAGE, Prot, rights
 from wow64emu.errors import GuestFault
 from wow64emu.kernel.handles import CURRENT_PROCESS
+from wow64emu.kernel.system import PROCESS_CHARGE
 from wow64emu.nt.status import NTSTATUS, is_success
 
 BASE, SIZE, OLD = SCRATCH + 0x100, SCRATCH + 0x108, SCRATCH + 0x110
@@ -89,7 +90,9 @@ def check_space(k: KernelRig) -> None:
     shared = {id(r.shared): r.shared for r in regions if r.shared is not None}
     shared[id(k.system.shared_data.memory)] = k.system.shared_data.memory
     held = sum(m.held_charge for m in shared.values())
-    assert k.system.physical.committed == sum(len(r.committed) for r in regions if r.shared is None) * PAGE + held
+    processes = sum(not p.reaped for p in k.system.processes.values()) * PROCESS_CHARGE  # their CPUs' host cost
+    assert k.system.physical.committed == sum(len(r.committed) for r in regions if r.shared is None) * PAGE + held \
+        + processes
     for region in regions:  # commit counts as NtQueryVirtualMemory walks them
         page, counted = region.base, 0
         while page < region.end:
