@@ -196,7 +196,9 @@ link_dll x64 "$OUT/System32/ntdll.dll" 0x7FFFFED40000 "$B64/ntdll.def" "$B64/ntd
 
 echo "== wow64, wow64cpu, wow64win (System32, x86_64)"
 compile x64 "$GUEST/wow64/wow64.S" "$B64/wow64.o"
-link_dll x64 "$OUT/System32/wow64.dll" 0x77A00000 "$GUEST/wow64/wow64.def" "$B64/wow64.o"
+compile x64 "$GUEST/wow64/convert.c" "$B64/wow64_convert.o"
+link_dll x64 "$OUT/System32/wow64.dll" 0x77A00000 "$GUEST/wow64/wow64.def" "$B64/wow64.o" "$B64/wow64_convert.o" \
+    "$B64/libntdll.a"
 compile x64 "$GUEST/wow64cpu/wow64cpu.S" "$B64/wow64cpu.o"
 link_dll x64 "$OUT/System32/wow64cpu.dll" 0x77B80000 "$GUEST/wow64cpu/wow64cpu.def" "$B64/wow64cpu.o" \
     "$B64/libwow64.a"

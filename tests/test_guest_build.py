@@ -312,10 +312,14 @@ def test_wow64cpu_imports_wow64_system_service_ex():
     assert _imports(SYSROOT / "System32" / "wow64cpu.dll") == {"wow64.dll": ["Wow64SystemServiceEx"]}
 
 
-@pytest.mark.parametrize("dll", ["SysWOW64/ntdll.dll", "System32/ntdll.dll", "System32/wow64.dll",
-                                 "System32/wow64win.dll"])
+@pytest.mark.parametrize("dll", ["SysWOW64/ntdll.dll", "System32/ntdll.dll", "System32/wow64win.dll"])
 def test_leaf_dlls_import_nothing(dll: str):
     assert _imports(SYSROOT / dll) == {}
+
+
+def test_wow64_imports_only_the_unwinding_of_its_converted_calls():
+    # convert.c's language handler unwinds a call whose 32-bit pointer faulted (Windows' wow64.dll imports ntdll too).
+    assert _imports(SYSROOT / "System32/wow64.dll") == {"ntdll.dll": ["RtlUnwindEx"]}
 
 
 # ---- fixtures ----------------------------------------------------------------------------------------------

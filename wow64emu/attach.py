@@ -51,7 +51,9 @@ def _install_wow64(c: CreatedProcess, tracer: Tracer | None, entry: SyscallEntry
     return Wow64Dispatcher(c.process, stubs64=stubs64, dispatch_addr=wow64.exports["Wow64ThunkDispatch"],
                            complete_addr=wow64.exports["Wow64ThunkComplete"],
                            not_found_addr=wow64.exports["Wow64ServiceNotFound"],
-                           fast_table=wow64.exports["Wow64FastTable"], exception_dispatcher32=dispatcher32,
+                           served_addr=wow64.exports["Wow64ThunkServed"],
+                           fast_table=wow64.exports["Wow64FastTable"], convert_table=wow64.exports["Wow64ConvertTable"],
+                           convert_data=wow64.exports["Wow64ConvertData"], exception_dispatcher32=dispatcher32,
                            tracer=tracer, entry=entry)
 
 

@@ -634,6 +634,17 @@ class AddressSpace:
                 raise GuestFault(max(page, addr), write)
             page += PAGE
 
+    def make_present(self, addr: int, size: int, write: bool = False) -> None:
+        """probe(), then give every page of the range its frame now (a demand-zero or mapped-file page takes one),
+        so that a later access cannot fail for want of memory (CommitLimitReached is raised here instead)."""
+        self.probe(addr, size, write)
+        frames = self._frames
+        page = addr & ~(PAGE - 1)
+        while page < addr + size:
+            if page not in frames:
+                self._touch(page)
+            page += PAGE
+
     def accessible(self, addr: int, size: int, write: bool = False) -> int:
         """How many of the `size` bytes from `addr` on can be read (or written) before the first page that cannot."""
         try:

@@ -79,7 +79,7 @@ class ThunkContext:
     other_thread: Callable[[int], OtherThread | None] = lambda handle: None
 
     def index(self, name: str) -> int:
-        return next(i for i, p in enumerate(self.call.params) if p.name == name)
+        return self.call.index[name]
 
     def arg32(self, name: str) -> int:
         return self.args32[self.index(name)]

@@ -10,13 +10,16 @@ Two code hooks do the work, one on each side of the real `call rax` in wow64.dll
 That is the path of a traced run, whose trace shows every layer, and of the calls that need the thread's registers
 where the stub's `syscall` leaves them (REGISTER_CALLS). Untraced, the dispatch hook serves any other call
 itself (_serve): widen, the kernel's service through its entry (SyscallEntry.serve, which counts it as a system
-call), narrow, and the CPU goes on after Wow64ThunkComplete: one entry into Python per call instead of three (about
-a fifth of NtQueryInformationFile's cost through WoW64). A service that leaves the thread to the scheduler (a wait,
+call), narrow, and wow64.dll's `call rax` runs Wow64ThunkServed, which returns the status: one entry into Python
+per call instead of three. A service that leaves the thread to the scheduler (a wait,
 its end, a yield, a call to redo) is the exception: the CPU is then left as the 64-bit stub's `syscall` would have
 left it (the stub's return address pushed, the arguments in R10, RDX, R8, R9 and the stack, RIP after the
 `syscall`), so that when the thread runs again it returns through the stub to the completion hook, or redoes the
-`syscall`. Calls whose arguments only zero- or sign-extend do not come here at all: fast_table() lists them for
-wow64.dll's own 64-bit code, which widens them itself (see guest/wow64/wow64.S).
+`syscall`. Untraced, most calls do not come here at all: fast_table() lists the calls whose arguments only zero- or
+sign-extend, which wow64.dll's own 64-bit code widens (guest/wow64/wow64.S), and convtable.py describes the calls
+with structures and no other hand-written part than the file system redirector's, which wow64.dll's code converts
+(guest/wow64/convert.c; it hands back a name it cannot judge: a relative one, one of other characters than ASCII).
+What comes here untraced: the calls with a hand-written part, and those wow64.dll's code hands back.
 """
 
 from __future__ import annotations
@@ -34,10 +37,12 @@ from ..kernel.othercontext import other_context
 from ..kernel.process import Process
 from ..kernel.registry_keys import KeyObject
 from ..kernel.threadobject import Thread
-from ..nt.kinds import Action, Dir
+from ..nt.kinds import Action
 from ..nt.layouts import Layout
 from ..nt.status import NTSTATUS
+from . import convtable
 from .context import OtherThread, ThunkContext, Wow64Process
+from .convert import Converter, Output, narrow
 from .table import Thunk, thunks
 
 SERVICE_NUMBER_MASK = 0xFFF
@@ -54,7 +59,6 @@ TURBO_SHIFT = 16
 ARENA_SIZE = 0x10000
 FAST_ENTRIES = 0x1000  # Wow64FastTable in wow64.dll: service table 0, numbers 0x000-0xFFF
 TLS_TEMPLIST = 0x1480 + 8 * 3  # TEB64 TLS slot 3 (WOW64_TLS_TEMPLIST): the thread's arena
-_SENTINEL = b"\xa5" * 0x400  # what an output structure holds in the arena before the kernel writes it
 _ARG_REGS = ("rcx", "rdx", "r8", "r9")
 
 
@@ -93,22 +97,28 @@ class Arena:
 
 
 @dataclass
-class Output:
-    """A structure the kernel may write: where it lives in 32-bit memory and in the arena."""
-
-    name: str
-    layout: Layout
-    ptr32: int
-    addr64: int
-    before: bytes
-
-
-@dataclass
 class PendingCall:
     call: Thunk | None
     outputs: list[Output] = field(default_factory=list)
     status: int | None = None  # set when the thunk itself fails: the 64-bit call is skipped
     context: ThunkContext | None = None  # for calls with a hand-written part
+
+
+class Route:
+    """What the dispatch hook needs of one call, gathered at its first call: the thunk and its conversions, the
+    64-bit stub, the kernel's service, and whether wow64 may serve the call from the hook (_serve)."""
+
+    __slots__ = ("thunk", "stub64", "unpack", "arg_bytes", "converter", "kernel_call", "service", "masks", "served")
+
+    def __init__(self, thunk: Thunk, stub64: int, kernel: tuple) -> None:
+        self.thunk = thunk
+        self.stub64 = stub64
+        self.unpack = thunk.unpack_args32
+        self.arg_bytes = thunk.arg_bytes
+        self.converter = Converter(thunk.plan)
+        self.kernel_call, self.service = kernel
+        self.masks = self.kernel_call.masks
+        self.served = thunk.name not in REGISTER_CALLS
 
 
 MAX_CALLS_UNDER_WAY = 64  # system calls in flight on one thread at once (a callback makes a call inside a call)
@@ -124,10 +134,12 @@ class Wow64Thread:
 
 class Wow64Dispatcher:
     def __init__(self, process: Process, *, stubs64: dict[str, int], dispatch_addr: int, complete_addr: int,
-                 not_found_addr: int, fast_table: int, exception_dispatcher32: int = 0,
+                 not_found_addr: int, served_addr: int, fast_table: int, convert_table: int, convert_data: int,
+                 exception_dispatcher32: int = 0,
                  tracer: Tracer | None = None, entry: SyscallEntry | None = None) -> None:
         """`entry`: the kernel's entry of the process; given (and no trace asked for), a call wow64 widens by hand is
-        served from its dispatch hook, without the 64-bit stub's `syscall` (_serve)."""
+        served from its dispatch hook, without the 64-bit stub's `syscall` (_serve), and wow64.dll's code goes on
+        through `served_addr` (Wow64ThunkServed), which returns the status the hook left in rcx."""
         self.process = process
         self.entry = entry if tracer is None else None
         self.kernel_services = process.system.services.services
@@ -139,18 +151,27 @@ class Wow64Dispatcher:
         address_mask32 = 0xFFFFFFFF if wow64.highest_address > 0x7FFFFFFF else 0x7FFFFFFF
         self.memory = memory = process.memory
         self.not_found = not_found_addr
+        self.served_addr = served_addr
         self.address_mask32 = address_mask32
         self.tracer = tracer
         self._widen_heads: dict[str, list[str]] = {}  # the trace's widen text of each call, but the values
         self.thunks: dict[int, tuple[Thunk, int]] = {
             number: (call, stubs64[call.name]) for number, call in thunks().items() if call.name in stubs64}
+        self.routes: dict[int, Route] = {}
+        self.conversion_trace = None if tracer is None else _TracedConversions(tracer)
         if tracer is None:
             memory.poke(fast_table, self.fast_table())
+            table, data = convtable.build(
+                ((number, call, stub64) for number, (call, stub64) in self.thunks.items()
+                 if number < FAST_ENTRIES and convtable.convertible(call)), FAST_ENTRIES, convert_data, address_mask32)
+            memory.poke(convert_table, table)
+            memory.poke(convert_data, data)
         self._live_registers = lambda: context_io(process).capture()
         self._entry_regs = cpu.registers(["rcx", "rdx", "rsp"])
         self._call_regs = [cpu.registers(["rax", "rbx", *_ARG_REGS[:n]]) for n in range(5)]
         self._fail_regs = cpu.registers(["rax", "rbx"])
         self._rax = cpu.registers(["rax"])
+        self._served_regs = cpu.registers(["rax", "rbx", "rcx"])
         self._syscalled_regs = cpu.registers(["rax", "rbx", "rcx", "r10", "rdx", "r8", "r9", "rsp"])
         cpu.hook_code(dispatch_addr, self._on_dispatch)
         cpu.hook_code(complete_addr, self._on_complete)
@@ -196,11 +217,19 @@ class Wow64Dispatcher:
         self.process.cpu.raise_fault(Fault(FaultKind.PAGE, rip, rip, CS64, fault.address,
                                            Access.WRITE if fault.write else Access.READ, vector=14))
 
+    def _route(self, number: int) -> Route | None:
+        route = self.routes.get(number)
+        if route is None and number in self.thunks:
+            call, stub64 = self.thunks[number]
+            route = self.routes[number] = Route(call, stub64, self.kernel_services[number])
+        return route
+
     def _dispatch(self) -> None:
         ecx, args_ptr, rsp = self._entry_regs.read()
         args_ptr &= 0xFFFFFFFF
         eax = ecx & 0xFFFFFFFF
-        entry = self.thunks.get(eax & 0x3FFF)
+        number = eax & 0x3FFF
+        route = self.routes.get(number) or self._route(number)
         state = self._state()
         arena = state.arena
         if len(state.pending) >= MAX_CALLS_UNDER_WAY:
@@ -208,79 +237,83 @@ class Wow64Dispatcher:
             # the 64-bit stack runs out; here the thread dies as it would, before its records pile up on the host.
             raise GuestFault(rsp - 0x1000, True)
         if self.tracer:
-            self._trace_decode(eax, entry[0] if entry else None)
-        if entry is None:
+            self._trace_decode(eax, route.thunk if route else None)
+        if route is None:
             self._finish_in_guest(state, PendingCall(None), self.not_found)
             return
-        call, stub64 = entry
-        pending = None
+        call = route.thunk
+        outputs: list[Output] = []
+        ctx = None
         try:
-            if ((args_ptr - 8) & 0xFFF) + 8 + call.arg_bytes > 0x1000:
+            if ((args_ptr - 8) & 0xFFF) + 8 + route.arg_bytes > 0x1000:
                 # The arguments leave the page of [esp] = args_ptr - 8, which the stub's `call edx` has just
                 # written (so it is there and writable): probe them.
-                self.memory.probe(args_ptr, call.arg_bytes)
-            args32 = call.unpack_args32(self.memory.peek(args_ptr, call.arg_bytes))
-            if call.extend is not None:  # the common case: nothing to rebuild, nothing to narrow
-                args64 = call.extend(args32)
-            else:
-                pending = PendingCall(call)
-                args64 = self._widen_args(call, args32, pending, arena)
+                self.memory.probe(args_ptr, route.arg_bytes)
+            args32 = route.unpack(self.memory.peek(args_ptr, route.arg_bytes))
+            args64 = route.converter.widen(args32, self.memory, arena, self.address_mask32, outputs,
+                                           self.conversion_trace)
             if call.special is not None:
-                pending = pending or PendingCall(call)
-                thread = self.process.running
-                ctx = pending.context = ThunkContext(call, args32, args64, self.memory, arena, self.wow64,
-                                                     tracer=self.tracer, cpu_area=thread.cpu_area,
-                                                     exception_tracer=self.process.tracer, teb64=thread.teb64,
-                                                     object_name=self._object_name, key_query=self._key_query,
-                                                     wow64_peb=self._wow64_peb,
-                                                     registry_reflection=self.process.system.registry.reflection,
-                                                     live_registers=self._live_registers, thread=thread,
-                                                     other_thread=self._other_thread)
-                call.special(ctx)
-                pending.status = ctx.status
+                ctx = self._special(call, args32, args64, arena)
+                if ctx.status is not None:
+                    self._fail(state, call, ctx.status)
+                    return
         except GuestFault:
-            pending = PendingCall(call, status=NTSTATUS.ACCESS_VIOLATION)
+            self._fail(state, call, NTSTATUS.ACCESS_VIOLATION)
+            return
         except CommitLimitReached:  # a page of a mapped file read in for the arguments, with no memory left for it
-            pending = PendingCall(call, status=NTSTATUS.COMMITMENT_LIMIT)
+            self._fail(state, call, NTSTATUS.COMMITMENT_LIMIT)
+            return
         except ArenaFull:
-            pending = PendingCall(call, status=NTSTATUS.NO_MEMORY)
-        if pending is not None and pending.status is not None:
-            arena.reset()
-            pending.outputs.clear()
-            self._finish_in_guest(state, pending, self.not_found)
+            self._fail(state, call, NTSTATUS.NO_MEMORY)
             return
         if arena.buf:
-            self.memory.poke(arena.base, bytes(arena.buf))
-        if self.entry is not None and call.name not in REGISTER_CALLS:
-            self._serve(state, pending or PendingCall(call), eax & 0x3FFF, stub64, args64, rsp)
+            self.memory.poke(arena.base, arena.buf)
+        if self.entry is not None and route.served:
+            self._serve(state, route, outputs, ctx, args64, rsp)
             return
-        complete = bool(pending and (pending.outputs or pending.context)) or self.tracer is not None
+        complete = bool(outputs or ctx) or self.tracer is not None
         if complete:
-            state.pending.append(pending or PendingCall(call))
+            state.pending.append(PendingCall(call, outputs, None, ctx))
         else:  # nothing to narrow: the guest skips Wow64ThunkComplete, and the arena is free already
             arena.reset()
-        self._call_regs[min(len(args64), 4)].write((stub64, complete, *args64[:4]))
+        self._call_regs[min(len(args64), 4)].write((route.stub64, complete, *args64[:4]))
         if len(args64) > 4:
             self.memory.poke(rsp + 0x20, struct.pack(f"<{len(args64) - 4}Q", *args64[4:]))
         if self.tracer:
             self.tracer.emit("wow64", "widen", self._widen_text(call, args32, args64),
                              args32=list(args32), args64=list(args64))
 
-    def _serve(self, state: Wow64Thread, pending: PendingCall, number: int, stub64: int, args64: list[int],
-               rsp: int) -> None:
-        """The call served from the dispatch hook: the kernel's service, then the narrowing, in the one entry into
-        Python; the CPU goes on at Wow64ThunkDone with the status, neither the 64-bit stub nor the completion hook
-        run. When the service leaves the thread to the scheduler (it waits, ends, yields, is to redo its call), the
-        CPU is left as the stub's `syscall` would have left it, so that the thread goes on through the stub and the
-        completion hook (or redoes the `syscall`) when it runs again."""
+    def _special(self, call: Thunk, args32: tuple[int, ...], args64: list[int], arena: Arena) -> ThunkContext:
+        """Run the call's hand-written part (context.py) after the declared widening."""
         thread = self.process.running
-        call, service = self.kernel_services[number]
-        args = list(map(int.__and__, args64, call.masks))
-        status = self.entry.serve(call, service, thread, args)
-        narrows = bool(pending.outputs or pending.context)
-        if self.entry.stop_for(thread, stub64 + STUB_SYSCALL, number):
+        ctx = ThunkContext(call, args32, args64, self.memory, arena, self.wow64, tracer=self.tracer,
+                           cpu_area=thread.cpu_area, exception_tracer=self.process.tracer, teb64=thread.teb64,
+                           object_name=self._object_name, key_query=self._key_query, wow64_peb=self._wow64_peb,
+                           registry_reflection=self.process.system.registry.reflection,
+                           live_registers=self._live_registers, thread=thread, other_thread=self._other_thread)
+        assert call.special is not None
+        call.special(ctx)
+        return ctx
+
+    def _fail(self, state: Wow64Thread, call: Thunk, status: int) -> None:
+        """wow64 fails the call itself: the 64-bit service is skipped, the caller gets `status`."""
+        state.arena.reset()
+        self._finish_in_guest(state, PendingCall(call, status=status), self.not_found)
+
+    def _serve(self, state: Wow64Thread, route: Route, outputs: list[Output], ctx: ThunkContext | None,
+               args64: list[int], rsp: int) -> None:
+        """The call served from the dispatch hook: the kernel's service, then the narrowing, in the one entry into
+        Python; wow64.dll's `call rax` then runs Wow64ThunkServed, which returns the status, instead of the 64-bit
+        stub, and the completion hook is skipped. When the service leaves the thread to the scheduler (it waits,
+        ends, yields, is to redo its call), the CPU is left as the stub's `syscall` would have left it, so that the
+        thread goes on through the stub and the completion hook (or redoes the `syscall`) when it runs again."""
+        thread = self.process.running
+        status = self.entry.serve(route.kernel_call, route.service, thread, list(map(int.__and__, args64, route.masks)))
+        narrows = bool(outputs or ctx)
+        stub64 = route.stub64
+        if self.entry.stop_for(thread, stub64 + STUB_SYSCALL, route.kernel_call.number):
             if narrows:
-                state.pending.append(pending)
+                state.pending.append(PendingCall(route.thunk, outputs, None, ctx))
             else:
                 state.arena.reset()
             padded = (*args64, 0, 0, 0, 0)
@@ -292,10 +325,9 @@ class Wow64Dispatcher:
             cpu.jump(stub64 + STUB_SYSCALL + 2)
             cpu.stop()
             return
-        final = self._finish(pending, status, state.arena) if narrows else status
+        final = self._narrow_all(outputs, ctx, status, state.arena) if narrows else status & 0xFFFFFFFF
         state.arena.reset()
-        self._rax.write((final,))
-        self.process.cpu.jump(self.done_addr)
+        self._served_regs.write((self.served_addr, 0, final))
 
     def _object_name(self, handle: int) -> str:
         """The name of the object behind a handle, as wow64.dll learns it from NtQueryObject (ObjectNameInformation):
@@ -328,58 +360,6 @@ class Wow64Dispatcher:
         obj = self.process.handles.lookup(handle)
         return (obj.path, obj.view) if isinstance(obj, KeyObject) else None
 
-    def _widen_args(self, call: Thunk, args32: tuple[int, ...], pending: PendingCall, arena: Arena) -> list[int]:
-        args64 = []
-        for (param, action), v in zip(call.plan, args32, strict=True):
-            if action is Action.ZERO_EXTEND:
-                pass
-            elif action is Action.SIGN_EXTEND:
-                if v & 0x80000000:
-                    v |= 0xFFFFFFFF00000000
-            elif action is Action.ZERO_BITS:
-                v = v or self.address_mask32
-            elif v:
-                kind = param.kind
-                layout = kind.layout
-                if kind.direction is Dir.OUT:
-                    addr = self._output(param.name, layout, v, arena)
-                else:
-                    addr = self._widen_struct(param.name, layout, v, arena)
-                if kind.direction is not Dir.IN:
-                    pending.outputs.append(Output(param.name, layout, v, addr,
-                                                  arena.slice(addr, layout.size64, arena.buf)))
-                v = addr
-            args64.append(v)
-        return args64
-
-    def _widen_struct(self, name: str, layout: Layout, ptr32: int, arena: Arena) -> int:
-        """Rebuild a 32-bit structure (and those it points to) in the arena; returns its 64-bit address."""
-        self.memory.probe(ptr32, layout.size32)
-        values32 = layout.read(self.memory.peek(ptr32, layout.size32), 32)
-        values64 = layout.widen_values(values32)
-        for i, target in layout.nested:
-            if values32[i]:
-                values64[i] = self._widen_struct(f"{name}.{layout.names[i]}", target, values32[i], arena)
-        addr = arena.alloc(layout.write(values64, 64))
-        if self.tracer:
-            self.tracer.emit("wow64", "struct", f"{name}: {layout.name} @{hex32(ptr32)} ({layout.size32} bytes) "
-                             f"{_fmt(layout.as_dict(values32))} -> arena @{hex32(addr)} ({layout.size64} bytes) "
-                             f"{_fmt(layout.as_dict(values64))}", param=name, layout=layout.name, address32=ptr32,
-                             address64=addr, before=layout.as_dict(values32), after=layout.as_dict(values64))
-        return addr
-
-    def _output(self, name: str, layout: Layout, ptr32: int, arena: Arena) -> int:
-        """Room in the arena for a structure the kernel only writes, filled with a sentinel so that what it
-        wrote can be told from what it did not; the 32-bit structure is not read, only checked writable."""
-        self.memory.probe(ptr32, layout.size32, write=True)
-        self.memory.read(ptr32, layout.size32)  # present now: the narrowing after the call cannot fail to write it
-        addr = arena.alloc(_SENTINEL[: layout.size64])
-        if self.tracer:
-            self.tracer.emit("wow64", "struct", f"{name}: {layout.name} out @{hex32(ptr32)} ({layout.size32} bytes) "
-                             f"-> arena @{hex32(addr)} ({layout.size64} bytes)", param=name, layout=layout.name,
-                             address32=ptr32, address64=addr, before=None, after=None)
-        return addr
-
     # ---- Wow64ThunkComplete ---------------------------------------------------------------------------
 
     def _complete(self) -> None:
@@ -392,26 +372,23 @@ class Wow64Dispatcher:
             # call record there: the access violation it would take ends the thread.
             raise GuestFault(0, False)
         pending = state.pending.pop()
-        status = self._finish(pending, self._rax.read()[0] & 0xFFFFFFFF, arena)
+        status = pending.status
+        if status is None:
+            status = self._narrow_all(pending.outputs, pending.context, self._rax.read()[0] & 0xFFFFFFFF, arena)
         arena.reset()
         self._rax.write((status,))
         if self.tracer and pending.call is not None:
-            final = self._rax.read()[0] & 0xFFFFFFFF
-            self.tracer.emit("wow64", "complete", f"{pending.call.name} -> {NTSTATUS.name_of(final)}, arena freed",
-                             status=final)
+            self.tracer.emit("wow64", "complete", f"{pending.call.name} -> {NTSTATUS.name_of(status)}, arena freed",
+                             status=status)
 
-    def _finish(self, pending: PendingCall, kernel_status: int, arena: Arena) -> int:
+    def _narrow_all(self, outputs: list[Output], ctx: ThunkContext | None, kernel_status: int, arena: Arena) -> int:
         """Narrow what the kernel wrote into the arena and run the hand-written parts' afters: the status the 32-bit
-        caller gets (a status of wow64's own when it failed the call, or when narrowing failed)."""
-        if pending.status is not None:
-            return pending.status
+        caller gets (the kernel's, or wow64's own when narrowing failed)."""
         status = kernel_status
-        ctx = pending.context
-        if pending.outputs or ctx is not None:
+        if outputs or ctx is not None:
             image = self.memory.peek(arena.base, len(arena.buf)) if arena.buf else b""
             try:
-                for out in pending.outputs:
-                    self._narrow(out, image, arena)
+                narrow(outputs, image, arena, self.memory, self.conversion_trace)
                 if ctx is not None:
                     ctx.image = image
                     for fn in ctx.afters:
@@ -421,21 +398,6 @@ class Wow64Dispatcher:
             except CommitLimitReached:
                 status = NTSTATUS.COMMITMENT_LIMIT
         return status & 0xFFFFFFFF
-
-    def _narrow(self, out: Output, image: bytes, arena: Arena) -> None:
-        after = arena.slice(out.addr64, out.layout.size64, image)
-        if after == out.before:
-            return
-        layout = out.layout
-        values64 = layout.read(after, 64)
-        values32 = layout.narrow_values(values64)
-        self.memory.probe(out.ptr32, layout.size32, write=True)
-        self.memory.poke(out.ptr32, layout.write(values32, 32))
-        if self.tracer:
-            self.tracer.emit("wow64", "narrow", f"{out.name}: {layout.name} {_fmt(layout.as_dict(values64))} -> "
-                             f"@{hex32(out.ptr32)} {_fmt(layout.as_dict(values32))}", param=out.name,
-                             layout=layout.name, before=layout.as_dict(values64), after=layout.as_dict(values32),
-                             address32=out.ptr32)
 
     # ---- trace text -----------------------------------------------------------------------------------
 
@@ -462,3 +424,30 @@ _SLOTS = ("rcx/r10", "rdx", "r8", "r9")
 
 def _fmt(values: dict[str, int]) -> str:
     return "{" + ", ".join(f"{k}={v:#x}" for k, v in values.items()) + "}"
+
+
+class _TracedConversions:
+    """The trace's events of the conversions (convert.py's ConversionTrace)."""
+
+    def __init__(self, tracer: Tracer) -> None:
+        self.tracer = tracer
+
+    def struct_in(self, name: str, layout: Layout, ptr32: int, addr64: int, values32: tuple[int, ...],
+                  values64: list[int]) -> None:
+        before, after = layout.as_dict(values32), layout.as_dict(values64)
+        self.tracer.emit("wow64", "struct", f"{name}: {layout.name} @{hex32(ptr32)} ({layout.size32} bytes) "
+                         f"{_fmt(before)} -> arena @{hex32(addr64)} ({layout.size64} bytes) {_fmt(after)}",
+                         param=name, layout=layout.name, address32=ptr32, address64=addr64, before=before,
+                         after=after)
+
+    def struct_out(self, name: str, layout: Layout, ptr32: int, addr64: int) -> None:
+        self.tracer.emit("wow64", "struct", f"{name}: {layout.name} out @{hex32(ptr32)} ({layout.size32} bytes) "
+                         f"-> arena @{hex32(addr64)} ({layout.size64} bytes)", param=name, layout=layout.name,
+                         address32=ptr32, address64=addr64, before=None, after=None)
+
+    def narrowed(self, out: Output, values64: tuple[int, ...], values32: list[int]) -> None:
+        layout = out.layout
+        before, after = layout.as_dict(values64), layout.as_dict(values32)
+        self.tracer.emit("wow64", "narrow", f"{out.name}: {layout.name} {_fmt(before)} -> @{hex32(out.ptr32)} "
+                         f"{_fmt(after)}", param=out.name, layout=layout.name, before=before, after=after,
+                         address32=out.ptr32)

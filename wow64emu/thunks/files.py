@@ -59,7 +59,8 @@ def _decoded(data: bytes) -> str | None:
         return None
 
 
-def _redirect_object_attributes(ctx: ThunkContext) -> None:
+def redirect_object_attributes(ctx: ThunkContext) -> None:
+    """The redirector on a call's OBJECT_ATTRIBUTES (also done by wow64.dll's own code: guest/wow64/convert.c)."""
     addr64 = ctx.arg64("ObjectAttributes")
     if not addr64:
         return
@@ -110,4 +111,4 @@ def _set_information(ctx: ThunkContext) -> None:
 
 
 _NAMING = ("NtCreateFile", "NtOpenFile", "NtDeleteFile", "NtQueryAttributesFile", "NtQueryFullAttributesFile")
-SPECIALS = {"NtSetInformationFile": _set_information, **dict.fromkeys(_NAMING, _redirect_object_attributes)}
+SPECIALS = {"NtSetInformationFile": _set_information, **dict.fromkeys(_NAMING, redirect_object_attributes)}

@@ -50,6 +50,11 @@ class Thunk:
         return struct.Struct(f"<{self.arg_bytes // 4}I").unpack
 
     @cached_property
+    def index(self) -> dict[str, int]:
+        """Each parameter's position, by name."""
+        return {p.name: i for i, p in enumerate(self.params)}
+
+    @cached_property
     def plan(self) -> tuple[tuple[Param, Action], ...]:
         """How the dispatcher widens each argument, decided once."""
         return tuple((p, p.kind.action) for p in self.params)
