@@ -18,6 +18,11 @@ GOALS = [
      lambda r: r["per_call"]["qpc"]["wow64_us"] <= 10.0),
     ("... and at most 2x the native 64-bit call",
      lambda r: r["per_call"]["qpc"]["ratio"] <= 2.0),
+    ("every call of the bench's set costs at most 1.3x its native twin through WoW64",
+     lambda r: all(row["ratio"] <= 1.3 for row in r["per_call"].values())),
+    ("... entering Python once and calling into Unicorn at most twice, as the native call does",
+     lambda r: all(row["crossings"]["x86"]["entries"] <= 1.05 and row["crossings"]["x86"]["binding"] <= 2.05
+                   for row in r["per_call"].values())),
     ("32-bit guest code runs at no less than a quarter of Unicorn's own speed",
      lambda r: r["guest_instructions_per_s"]["wow64emu"] >= 0.25 * r["guest_instructions_per_s"]["unicorn"]),
     ("--trace syscalls keeps at least 90% of that",

@@ -35,6 +35,8 @@ from pathlib import Path
 from unicorn import UC_ARCH_X86, UC_MODE_32, UC_PROT_ALL, Uc
 from unicorn.x86_const import UC_X86_REG_EDX
 
+from .emu.cpu.uclib import RegisterBatch, VectorBatch
+from .emu.cpu.unicorn import UnicornCpu
 from .emu.trace import JsonlSink, TextSink, Tracer
 from .errors import EmulatorError
 from .kernel.console import StdStreams
@@ -51,6 +53,7 @@ CALLS = {
     "open": "NtOpenFile (OBJECT_ATTRIBUTES in, handle and IOSB out)",
     "query": "NtQueryInformationFile (IO_STATUS_BLOCK out)",
 }
+CROSSING_CALLS = 200  # calls of a counted run (the counts do not vary with the machine)
 SPIN_LOOP = bytes.fromhex("01c8" "83f155" "4a" "75f8")  # add eax, ecx; xor ecx, 0x55; dec edx; jnz: as bench.exe
 SPIN_ITERATIONS = 25_000_000  # 100 M instructions: long enough that start-up noise does not matter
 
@@ -204,6 +207,54 @@ def stages_us(mode: str, calls: int) -> dict[str, float]:
     return {"gate and guest code": total - sum(per.values()), **per, "total": total}
 
 
+@contextlib.contextmanager
+def counted_crossings(counts: dict[str, int]) -> Iterator[None]:
+    """Count, in machines created inside the block, the entries into Python from Unicorn (every hook: the SYSCALL
+    instruction, code and block hooks, interrupts) and the calls from Python into Unicorn (its binding's methods
+    and the register batches of emu/cpu/uclib.py)."""
+    def counting(fn: Callable, key: str) -> Callable:
+        def wrapper(*args, **kwargs):
+            counts[key] = counts.get(key, 0) + 1
+            return fn(*args, **kwargs)
+        return wrapper
+
+    def raw_hook(self, kind, callback_type, fn, *args, **kwargs):  # noqa: ANN001, ANN202 - UnicornCpu._raw_hook's
+        return saved_raw_hook(self, kind, callback_type, counting(fn, "entries"), *args, **kwargs)
+
+    def hook_add(self, kind, fn, *args, **kwargs):  # noqa: ANN001, ANN202 - the binding's Uc.hook_add
+        return saved_hook_add(self, kind, counting(fn, "entries"), *args, **kwargs)
+
+    saved_raw_hook, saved_hook_add = UnicornCpu._raw_hook, Uc.hook_add
+    binding = [(cls, name) for cls in (RegisterBatch, VectorBatch) for name in ("read", "write")] + [
+        (Uc, name) for name in ("reg_read", "reg_write", "reg_read_batch", "reg_write_batch", "mem_read", "mem_write",
+                                "mem_protect", "emu_stop", "ctl", "ctl_remove_cache", "ctl_flush_tb", "context_save",
+                                "context_restore")]
+    saved = [(cls, name, getattr(cls, name)) for cls, name in binding]
+    for cls, name, fn in saved:
+        setattr(cls, name, counting(fn, "binding"))
+    UnicornCpu._raw_hook, Uc.hook_add = raw_hook, hook_add
+    try:
+        yield
+    finally:
+        for cls, name, fn in saved:
+            setattr(cls, name, fn)
+        UnicornCpu._raw_hook, Uc.hook_add = saved_raw_hook, saved_hook_add
+
+
+def crossings(width: str, mode: str, calls: int) -> dict[str, float]:
+    """Per call of bench.exe's `mode`: the entries into Python and the calls into Unicorn (counted_crossings), from
+    runs of 0 and `calls` calls (after a run uncounted: the first machine of a process does work once)."""
+    run_once(width, [mode, "0"])
+    runs = []
+    for n in (0, calls):
+        counts: dict[str, int] = {}
+        with counted_crossings(counts):
+            _, syscalls = run_once(width, [mode, str(n)])
+        runs.append((syscalls, counts))
+    (s0, c0), (s1, c1) = runs
+    return {key: (c1.get(key, 0) - c0.get(key, 0)) / (s1 - s0) for key in ("entries", "binding")}
+
+
 # ---- allocation scaling -------------------------------------------------------------------------------------
 
 TIMED_PAIRS = 500  # bench.exe alloc N: the pairs it times with N allocations live
@@ -332,7 +383,8 @@ def run(calls: int, repeat: int, speakeasy_python: str | None) -> dict:
     for mode, what in CALLS.items():
         wow64 = per_call_us("x86", mode, calls, repeat)
         native = per_call_us("x64", mode, calls, repeat)
-        results["per_call"][mode] = {"call": what, "wow64_us": wow64, "native_us": native, "ratio": wow64 / native}
+        results["per_call"][mode] = {"call": what, "wow64_us": wow64, "native_us": native, "ratio": wow64 / native,
+                                     "crossings": {w: crossings(w, mode, CROSSING_CALLS) for w in ("x86", "x64")}}
     faults = max(calls // 20, 1)
     wow64, native = per_fault_us("x86", faults, repeat), per_fault_us("x64", faults, repeat)
     results["per_fault"] = {"faults": faults, "wow64_us": wow64, "native_us": native, "ratio": wow64 / native}
@@ -354,9 +406,12 @@ def run(calls: int, repeat: int, speakeasy_python: str | None) -> dict:
 
 def render(r: dict) -> str:
     out = [f"wow64emu bench: {r['calls']} calls each, best of {r['repeat']}, start-up subtracted", "",
-           f"{'system call':<58} {'WoW64 us':>9} {'native us':>10} {'ratio':>7}"]
+           f"{'system call':<58} {'WoW64 us':>9} {'native us':>10} {'ratio':>7}   entries  binding calls",
+           f"{'':<58} {'':>9} {'':>10} {'':>7}   (into Python, into Unicorn, per call: WoW64 / native)"]
     for row in r["per_call"].values():
-        out.append(f"{row['call']:<58} {row['wow64_us']:>9.2f} {row['native_us']:>10.2f} {row['ratio']:>6.2f}x")
+        w, n = row["crossings"]["x86"], row["crossings"]["x64"]
+        out.append(f"{row['call']:<58} {row['wow64_us']:>9.2f} {row['native_us']:>10.2f} {row['ratio']:>6.2f}x"
+                   f"   {w['entries']:.1f} / {n['entries']:.1f}    {w['binding']:.1f} / {n['binding']:.1f}")
     f = r["per_fault"]
     out.append(f"{'an access violation to a vectored handler, continued':<58} {f['wow64_us']:>9.2f} "
                f"{f['native_us']:>10.2f} {f['ratio']:>6.2f}x")
