@@ -53,7 +53,7 @@ def test_a_declared_call_without_service_is_refused(monkeypatch: pytest.MonkeyPa
 
 
 def test_two_services_for_one_call_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(services, "AREAS", (*services.AREAS, memory))
+    monkeypatch.setattr(services, "AREAS", (*services.AREAS, "memory"))
     with pytest.raises(ServiceTableError, match="NtAllocateVirtualMemory is served twice"):
         service_functions()
 
