@@ -55,6 +55,8 @@ class Fault:
 
 @dataclass(frozen=True)
 class RunOutcome:
+    """How a run ended: the exit status, the fault that ended it if any, the system calls made."""
+
     exit_status: int | None
     fault: Fault | None
     syscalls: int
