@@ -10,7 +10,7 @@ STATUS_ACCESS_VIOLATION, and CommitLimitReached (the System's commit limit), whi
 STATUS_COMMITMENT_LIMIT. A service that must wait and then be done again raises Restart (waits.py), which
 dispatch() turns into the thread's RestartWait.
 
-A run makes calls of few areas (a hello world: files, memory, process and thread information), so an area module is
+A run makes calls of few areas (a hello world: files, memory and process information), so an area module is
 imported, and its class made, when a call of it is first made: the table knows each call's area and class from
 service_index(), which service_functions() finds by importing them all once and the user's cache keeps for the
 area modules' sources.
