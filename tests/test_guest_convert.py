@@ -15,7 +15,7 @@ from wow64emu.emu.memory import MemType, Prot
 from wow64emu.kernel.entry import SyscallEntry
 from wow64emu.nt.status import NTSTATUS
 from wow64emu.nt.syscalls import by_name
-from wow64emu.thunks import convtable
+from wow64emu.thunks import convtable, files
 from wow64emu.thunks.dispatch import Wow64Dispatcher
 from wow64emu.thunks.fsredirect import redirect
 from wow64emu.thunks.table import thunks
@@ -53,6 +53,11 @@ def test_the_calls_wow64_converts_itself() -> None:
             "NtQueryFullAttributesFile"} <= converted
     # Other hand-written parts keep the Python path, and so do scalar-only calls, which the fast table widens.
     assert not {"NtSetInformationFile", "NtOpenKey", "NtQueryInformationProcess", "NtClose"} & converted
+
+
+def test_the_calls_redirected_by_wow64s_code_are_those_of_the_python_redirector() -> None:
+    assert convtable.REDIRECTED == {name for name, part in files.SPECIALS.items()
+                                    if part is files.redirect_object_attributes}
 
 
 def test_a_converted_call_never_enters_the_python_dispatcher(tmp_path: Path,

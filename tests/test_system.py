@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import io
+import json
 import struct
 import time
 from pathlib import Path
@@ -53,10 +54,38 @@ def test_a_declared_call_without_service_is_refused(monkeypatch: pytest.MonkeyPa
 
 
 def test_two_services_for_one_call_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(services, "AREAS", (*services.AREAS, memory))
+    monkeypatch.setattr(services, "AREAS", (*services.AREAS, "memory"))
     with pytest.raises(ServiceTableError, match="NtAllocateVirtualMemory is served twice"):
         service_functions()
 
+
+
+def test_the_service_index_names_each_calls_area_and_class_and_is_found_again_when_wrong(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    index = services.service_index()
+    assert index["NtCreateEvent"] == ("sync", "SyncServices")
+    assert index == {name: (module.__name__.rpartition(".")[2], services._owner(module, fn).__name__)
+                     for name, (module, fn) in service_functions().items()}
+    kept = tmp_path / "wow64emu" / "kernel-services.json"
+    stored = json.loads(kept.read_text())
+    del stored["value"]["NtCreateEvent"]  # an index that misses a declared call is not used
+    kept.write_text(json.dumps(stored))
+    assert services.service_index() == index
+
+
+def test_a_service_is_bound_when_its_call_is_first_made(tmp_path: Path) -> None:
+    rig = kernel_rig(tmp_path)
+    table = rig.system.services
+    number = by_name()["NtCreateEvent"].number
+    unbound = table.services[number][1]
+    assert type(unbound).__name__ == "_Unbound" and unbound.__name__ == "NtCreateEvent"
+    assert table.dispatch(unbound, rig.thread, [OUT, EVENT_ALL_ACCESS, 0, 0, 0]) == 0  # as the SYSCALL entry calls it
+    assert rig.process.handles.lookup(rig.u64(OUT)) is not None
+    service = table.services[number][1]
+    assert service.__name__ == "NtCreateEvent" and type(service.__self__).__module__ == sync.__name__
+    same_area = table.lookup(by_name()["NtSetEvent"].number)[1]  # bound by lookup; the area's one instance
+    assert same_area.__self__ is service.__self__ and table.services[by_name()["NtSetEvent"].number][1] == same_area
 
 # ---- two processes in one System ------------------------------------------------------------------------------
 

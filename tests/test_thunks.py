@@ -1,5 +1,6 @@
 """The thunk layer, one 32-bit system call at a time through the real path: statuses, widening, narrowing."""
 
+import importlib
 import io
 import json
 import struct
@@ -123,3 +124,22 @@ def test_trace_shows_conversions_written_by_hand(tmp_path: Path) -> None:
     narrowed = [e for e in events if e["event"] == "narrow" and "by hand" in e["text"]]
     assert {e["address32"] for e in narrowed} >= {buf, ret}
     assert rig.u32(buf + 4) == rig.machine.created.peb32  # PebBaseAddress: the caller's own PEB32
+
+
+def test_the_special_parts_are_indexed_by_area_and_run_from_their_area(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from wow64emu.thunks import files, table
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    index = table.special_index()
+    assert index["NtSetInformationFile"] == "files" and index["NtCreateKey"] == "regthunk"
+    assert "NtClose" not in index and set(index) == {name for area in table.AREAS for name in
+                                                     importlib.import_module(f"wow64emu.thunks.{area}").SPECIALS}
+    kept = tmp_path / "wow64emu" / "thunk-specials.json"
+    kept.write_text(json.dumps({"key": json.loads(kept.read_text())["key"], "value": {"NtNoSuchCall": "files"}}))
+    assert table.special_index() == index  # not an index of these declarations: found again
+    special = table._Special("files", "NtSetInformationFile")
+    calls: list[object] = []
+    monkeypatch.setitem(files.SPECIALS, "NtSetInformationFile", calls.append)
+    special("ctx")  # type: ignore[arg-type]
+    assert calls == ["ctx"]

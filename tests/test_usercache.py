@@ -77,3 +77,19 @@ def test_a_layout_that_is_not_one_is_refused() -> None:
                 {**good, "cs_caches": {"35": "00"}}, {**good, "mode_bits": []}):
         with pytest.raises((ValueError, TypeError, KeyError)):
             cpustate._layout_from_json(bad)
+
+
+def test_a_value_found_from_modules_is_keyed_by_their_sources(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("X = 1\n")
+    key = usercache.sources_key(tmp_path, ["a"])
+    assert key is not None and key == usercache.sources_key(tmp_path, ["a"])
+    (tmp_path / "a.py").write_text("X = 12\n")  # another size
+    assert usercache.sources_key(tmp_path, ["a"]) != key
+    assert usercache.sources_key(tmp_path, ["a", "missing"]) is None  # no source: no key
+
+
+def test_without_a_key_the_value_is_found_each_time_and_not_kept(cache_home: Path) -> None:
+    found: list[int] = []
+    assert usercache.cached("answer", None, lambda: found.append(1) or 7, lambda v: v, int) == 7
+    assert usercache.cached("answer", None, lambda: found.append(1) or 7, lambda v: v, int) == 7
+    assert found == [1, 1] and not (cache_home / "answer.json").exists()

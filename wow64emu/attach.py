@@ -19,6 +19,8 @@ from .thunks.exceptions import Wow64PrepareForException
 
 @dataclass(frozen=True)
 class Attached:
+    """What attach() installed on a process's CPU: the kernel's entry, and WoW64 if it is one."""
+
     entry: SyscallEntry
     dispatcher: Wow64Dispatcher | None
 

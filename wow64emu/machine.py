@@ -12,6 +12,7 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .attach import Attached, attach, first_thread_start
 from .emu.cpu.backend import CS64, RunResult
@@ -23,12 +24,14 @@ from .interrupt import stop_on_interrupt
 from .kernel.console import StdStreams
 from .kernel.errors import NtError
 from .kernel.process import Process
-from .kernel.processcreate import SpawnRequest
 from .kernel.system import System
 from .kernel.token import virtualizes
 from .loader.environment import Environment
 from .loader.process import CreatedProcess, create_process
 from .nt.status import NTSTATUS
+
+if TYPE_CHECKING:
+    from .kernel.processcreate import SpawnRequest  # process creation is imported at its first call
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +55,8 @@ class Fault:
 
 @dataclass(frozen=True)
 class RunOutcome:
+    """How a run ended: the exit status, the fault that ended it if any, the system calls made."""
+
     exit_status: int | None
     fault: Fault | None
     syscalls: int

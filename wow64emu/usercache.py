@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
@@ -27,6 +27,19 @@ def file_key(path: str) -> list:
     """What a value found from a file depends on: the file itself (its real path, size and modification time)."""
     st = os.stat(path)
     return [os.path.realpath(path), st.st_size, st.st_mtime_ns]
+
+
+def sources_key(folder: Path, modules: Iterable[str]) -> list | None:
+    """What a value found by importing the modules `modules` of the package in `folder` depends on: their source
+    files (size and modification time, what Python's bytecode cache checks too); None if one has no source."""
+    key: list = [os.path.realpath(folder)]
+    try:
+        for name in modules:
+            st = os.stat(folder / f"{name}.py")
+            key.append([name, st.st_size, st.st_mtime_ns])
+    except OSError:
+        return None
+    return key
 
 
 def load(name: str) -> bytes | None:
@@ -50,10 +63,13 @@ def store(name: str, data: bytes) -> None:
             partial.unlink()
 
 
-def cached(name: str, key: list, find: Callable[[], T], dump: Callable[[T], object],
+def cached(name: str, key: list | None, find: Callable[[], T], dump: Callable[[T], object],
            undump: Callable[[object], T]) -> T:
     """The value stored as `name`.json for `key`, else find() (and store it). `dump` makes the value JSON data and
-    `undump` makes it back, raising ValueError, TypeError or KeyError on data that is not such a value."""
+    `undump` makes it back, raising ValueError, TypeError or KeyError on data that is not such a value. With no key
+    (what the value depends on cannot be known), nothing is kept: find()."""
+    if key is None:
+        return find()
     try:
         stored = json.loads(load(f"{name}.json") or b"")
         if stored["key"] == key:

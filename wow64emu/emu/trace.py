@@ -38,6 +38,8 @@ def clock_us() -> float:
 
 @dataclass(slots=True)
 class Event:
+    """One event of the trace: a layer's step of a call, with its text and its fields."""
+
     call: int
     layer: str
     event: str

@@ -46,6 +46,8 @@ class Import:
 
 @dataclass(frozen=True)
 class ImportedDll:
+    """What an image imports from one DLL."""
+
     dll: str
     entries: tuple[Import, ...]
 

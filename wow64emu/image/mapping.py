@@ -73,6 +73,8 @@ class _Span(NamedTuple):
 
 @dataclass(frozen=True)
 class LoadedModule:
+    """An image mapped into a process, with its exports."""
+
     name: str  # file name, e.g. "kernel32.dll"
     path: str
     base: Va

@@ -64,6 +64,8 @@ class Section(NamedTuple):
 
 @dataclass(frozen=True)
 class PEImage:
+    """What the loader needs of a PE file: its headers' fields, its sections, relocations, imports and exports."""
+
     name: str
     machine: int
     image_base: int

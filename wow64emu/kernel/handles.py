@@ -187,6 +187,8 @@ class KernelObject:
 
 @dataclass
 class HandleEntry:
+    """One handle: the object, the access granted and the handle's attributes."""
+
     obj: KernelObject
     access: int
     attributes: int

@@ -39,11 +39,10 @@ from .dirindex import upcase
 from .errors import NtError
 from .handles import KernelObject
 from .registry_defaults import LINK_VALUE, USER
-from .registry_store import REGISTRY_FILE, REGISTRY_FOLDER, ROOT_ID, KeyRecord, RegistryStore
-from .regreflect import Reflector
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the store (and the reflector) are imported when the registry is first used
     from ..emu.memory import AddressSpace
+    from .registry_store import KeyRecord, RegistryStore
     from .sync import EventObject
     from .threadobject import Thread
 
@@ -172,6 +171,8 @@ class KeyObject(KernelObject):
         for note in [n for n in self.kcb.notifications if n.key_object is self]:
             note.complete(NTSTATUS.NOTIFY_CLEANUP)
         if self.registry.reflection and not self.kcb.deleted:
+            from .regreflect import Reflector
+
             Reflector(self.registry.store).closed(self.kcb.key_id)
 
 
@@ -199,11 +200,15 @@ class Registry:
     @property
     def database(self) -> Path | None:
         """Where the store lives on the host (None: in memory)."""
+        from .registry_store import REGISTRY_FILE, REGISTRY_FOLDER
+
         return None if self._drive is None else self._drive / REGISTRY_FOLDER / REGISTRY_FILE
 
     @property
     def store(self) -> RegistryStore:
         if self._store is None:
+            from .registry_store import RegistryStore
+
             self._store = RegistryStore.open(self.database)
         return self._store
 
@@ -224,6 +229,8 @@ class Registry:
 
     def resolve(self, start: KeyRecord | None, name: str, open_link: bool) -> Resolved:
         """Follow `name` from `start` (None: an absolute name, which must begin with \\REGISTRY)."""
+        from .registry_store import ROOT_ID
+
         store = self.store
         links = 0
         if start is None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..emu.cpu.backend import CpuBackend
 from ..emu.cpu.detached import DetachedCpu
@@ -23,13 +24,15 @@ from .console import Console, StdStreams
 from .namespace import Namespace
 from .pipes import NamedPipes
 from .process import Process
-from .processcreate import Spawn
 from .registry_keys import Registry
 from .scheduler import Scheduler
 from .services import ServiceTable
 from .shareddata import SharedUserData
 from .threadobject import Thread
 from .volume import Volume
+
+if TYPE_CHECKING:
+    from .processcreate import Spawn  # process creation is imported at its first call
 
 FIRST_CLIENT_ID = 0x1A2C  # process and thread ids: multiples of 4 from one table, as Windows' PspCidTable gives
 # Bytes of the commit limit a live process takes for what the host spends on it beside its memory (its Unicorn

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class PebLayout:
+    """Offsets of the PEB's fields in one width."""
+
     image_base: int
     ldr: int
     process_parameters: int

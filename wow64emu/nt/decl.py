@@ -15,12 +15,16 @@ from .kinds import Kind, ptr_in, ptr_inout, ptr_out
 
 @dataclass(frozen=True)
 class Param:
+    """One parameter of a declared call: its name and kind."""
+
     name: str
     kind: Kind
 
 
 @dataclass(frozen=True)
 class Declaration:
+    """A call's parameters, in order."""
+
     params: tuple[Param, ...]
 
 

@@ -199,6 +199,8 @@ def overlay(buffer: bytes, full: bytes, groups: tuple, flags: int) -> bytes:
 
 @dataclass
 class ExceptionRecord:
+    """EXCEPTION_RECORD, packed in either width."""
+
     code: int
     flags: int
     address: int

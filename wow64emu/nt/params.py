@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class ParamsLayout:
+    """Offsets of RTL_USER_PROCESS_PARAMETERS' fields in one width."""
+
     console_handle: int
     standard_input: int
     current_directory: int  # CURDIR: UNICODE_STRING DosPath, HANDLE Handle

@@ -20,6 +20,8 @@ from .numbers import NUMBERS
 
 @dataclass(frozen=True)
 class Syscall:
+    """One declared system call: its name, its number and its parameters."""
+
     name: str
     number: int  # Windows 10 22H2 x64; bits 12-13 are the service table (0x1000 = win32k)
     params: tuple[Param, ...]

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class TebLayout:
+    """Offsets of the TEB's fields in one width."""
+
     exception_list: int
     stack_base: int
     stack_limit: int

@@ -52,6 +52,8 @@ After = Callable[["ThunkContext", int], int]
 
 @dataclass
 class ThunkContext:
+    """One call on its way through wow64: what a special part reads and changes."""
+
     call: Thunk
     args32: tuple[int, ...]
     args64: list[int]

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from ..nt.kinds import Action, Dir
 from ..nt.layouts import Layout
-from . import files
 
 if TYPE_CHECKING:
     from .table import Thunk
@@ -27,6 +26,10 @@ MAX_OUTPUTS = 8
 MAX_STRUCT32 = 256  # convert.c reads a 32-bit structure into a buffer of this size
 RULES = {"same": 0, "zero": 1, "sign": 2, "clamp": 3, "struct_size": 4}
 DIRECTIONS = {Dir.IN: 0, Dir.OUT: 1, Dir.INOUT: 2}
+# The calls whose only hand-written part is the file system redirector's on their ObjectAttributes
+# (files.redirect_object_attributes), which convert.c does too.
+REDIRECTED = frozenset({"NtCreateFile", "NtOpenFile", "NtDeleteFile", "NtQueryAttributesFile",
+                        "NtQueryFullAttributesFile"})
 _CALL = struct.Struct("<QIIIIBBxxxxxx")  # stub, argc, signed, ZeroBits, number, pointers, redirected argument
 NO_REDIRECT = 0xFF
 _POINTER = struct.Struct("<BBHI")
@@ -40,7 +43,7 @@ def convertible(call: Thunk) -> bool:
     limits."""
     if call.extend is not None or len(call.params) > MAX_ARGS:
         return False
-    if call.special is not None and call.special is not files.redirect_object_attributes:
+    if call.special is not None and call.name not in REDIRECTED:
         return False
     pointers = [p for p, a in call.plan if a is Action.CONVERT]
     return sum(p.kind.direction is not Dir.IN for p in pointers) <= MAX_OUTPUTS and \
@@ -94,7 +97,7 @@ def build(calls: Iterable[tuple[int, Thunk, int]], entries: int, data_base: int,
             elif action is Action.CONVERT:
                 pointers += _POINTER.pack(i, DIRECTIONS[param.kind.direction], 0, data.layout(param.kind.layout))
                 count += 1
-        redirect = call.index["ObjectAttributes"] if call.special is files.redirect_object_attributes else NO_REDIRECT
+        redirect = call.index["ObjectAttributes"] if call.name in REDIRECTED else NO_REDIRECT
         description = data.add(_CALL.pack(stub64, len(call.params), signed, zero_bits, number, count, redirect)
                                + pointers)
         struct.pack_into("<Q", table, number * 8, data_base + description)

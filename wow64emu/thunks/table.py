@@ -3,6 +3,9 @@
 The declarations (wow64emu.nt) say what a call's parameters are; each area module here (files, memory, objects,
 process, sync, time) says what Windows' wow64.dll does by hand for some of them, in a SPECIALS dict. A special
 part for a call that is not declared is an error when the table is built.
+
+An area module is imported when a call with a special part of it is first made: which calls have one, and in which
+area, special_index() finds by importing them all once, and the user's cache keeps it for their sources.
 """
 
 from __future__ import annotations
@@ -11,18 +14,21 @@ import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property
+from importlib import import_module
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import usercache
 from ..nt.decl import Param
 from ..nt.kinds import Action
 from ..nt.syscalls import Syscall, by_name, syscalls
-from . import exceptions, files, jobs, memory, objects, process, processcreate, registry, regthunk, sync, time
 
 if TYPE_CHECKING:
     from .context import ThunkContext
 
 Special = Callable[["ThunkContext"], None]
-AREAS = (files, memory, objects, process, processcreate, sync, time, exceptions, registry, regthunk, jobs)
+AREAS = ("files", "memory", "objects", "process", "processcreate", "sync", "time", "exceptions", "registry", "regthunk",
+         "jobs")  # the area modules of this package
 
 
 @dataclass(frozen=True)
@@ -74,16 +80,48 @@ class Thunk:
         return extend
 
 
+def special_index() -> dict[str, str]:
+    """Name -> area module, for every call with a special part; from the user's cache when it was found for the
+    same sources of the area modules."""
+    declared = by_name()
+
+    def find() -> dict[str, str]:
+        found: dict[str, str] = {}
+        for area in AREAS:
+            for name in import_module(f"{__package__}.{area}").SPECIALS:
+                if name not in declared:
+                    raise ValueError(f"{__package__}.{area} has a special part for {name}, which is not declared")
+                if name in found:
+                    raise ValueError(f"{name} has two special parts")
+                found[name] = area
+        return found
+
+    def undump(data: object) -> dict[str, str]:
+        if not isinstance(data, dict) or not all(name in declared and area in AREAS for name, area in data.items()):
+            raise ValueError("not an index of these areas")
+        return data
+
+    return usercache.cached("thunk-specials", usercache.sources_key(Path(__file__).parent, AREAS), find,
+                            lambda index: index, undump)
+
+
+class _Special:
+    """The special part of a call, its area imported when it is first run."""
+
+    def __init__(self, area: str, name: str) -> None:
+        self.area = area
+        self.name = name
+        self.run: Special | None = None
+
+    def __call__(self, ctx: ThunkContext) -> None:
+        if self.run is None:
+            self.run = import_module(f"{__package__}.{self.area}").SPECIALS[self.name]
+        self.run(ctx)
+
+
 @cache
 def thunks() -> dict[int, Thunk]:
     """Number -> thunk, for every declared call."""
-    declared = by_name()
-    specials: dict[str, Special] = {}
-    for area in AREAS:
-        for name, special in area.SPECIALS.items():
-            if name not in declared:
-                raise ValueError(f"{area.__name__} has a special part for {name}, which is not declared")
-            if name in specials:
-                raise ValueError(f"{name} has two special parts")
-            specials[name] = special
-    return {call.number: Thunk(call, specials.get(call.name)) for call in syscalls()}
+    areas = special_index()
+    return {call.number: Thunk(call, _Special(areas[call.name], call.name) if call.name in areas else None)
+            for call in syscalls()}

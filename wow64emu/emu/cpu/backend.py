@@ -49,6 +49,8 @@ class FaultKind(Enum):
 
 @dataclass(frozen=True)
 class Fault:
+    """A fault or trap the CPU raised, as the kernel sees it."""
+
     kind: FaultKind
     pc: int  # the instruction that raised it (a trap's too: int3, into, int n)
     resume: int  # where the CPU would go on: the instruction itself for a fault, the next one for a trap

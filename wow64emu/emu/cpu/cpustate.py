@@ -70,6 +70,8 @@ def _after(code: bytes, cs: int, stop_on_exception: bool) -> bytes:
 
 @dataclass(frozen=True)
 class ContextLayout:
+    """Where a saved context of this Unicorn keeps the fields the API cannot set (see the module docstring)."""
+
     old_exception: int  # offset of env->old_exception in a context's bytes
     cs_cache: int  # offset of env->segs[R_CS] (selector, base, limit, flags: 24 bytes)
     hflags: int
