@@ -32,7 +32,7 @@ def attach(c: CreatedProcess, tracer: Tracer | None, exception_tracer: Tracer | 
     if tracer is not None:
         from .observe import install_observers
 
-        install_observers(c, tracer)
+        entry.stub_observer = install_observers(c, tracer).on_syscall64
     if exception_tracer is not None:
         from .observe import install_exception_observers
 

@@ -22,6 +22,10 @@ from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from time import monotonic_ns
 from typing import Any, TextIO
 
+# An event's text: made at once, or by a function the sink calls if it prints the text (a crossing's text is a
+# rendering of its fields, which the JSONL format does without: see EventKind).
+Text = str | Callable[[], str]
+
 LAYERS = ("x86", "gate", "wow64cpu", "wow64", "x64", "kernel", "process", "cpu")
 # Who makes what no thread of a process does (the first process's creation): Windows' System process (pid 4) and a
 # thread id below those the System gives (a pid or tid of 0 is the idle task to Linux tools such as Perfetto).
@@ -63,20 +67,49 @@ class ThreadTrace:
     announced: bool = False  # told to the sink (on its first event)
 
 
+def text_of(text: Text) -> str:
+    return text if type(text) is str else text()
+
+
+class EventKind:
+    """A kind of event emitted on every system call (a crossing of layers), with its fields in a fixed order: a
+    sink writes it from the values alone (`Sink.write_kind`), the JSONL sink by one format of a template made once.
+    `strings` names the fields that are strings, `lists` those that are lists of ints (the rest are ints); `text`
+    says whether the JSONL line carries the event's text: not for a kind whose text only renders its fields, which
+    the emitter may then give as a function (`Text`) that only the text and Chrome formats call."""
+
+    def __init__(self, layer: str, event: str, fields: str, *, strings: str = "", lists: str = "",
+                 text: bool = False) -> None:
+        self.layer = layer
+        self.event = event
+        self.names = tuple(fields.split())
+        self.strings = tuple(self.names.index(n) for n in strings.split())
+        self.lists = tuple(self.names.index(n) for n in lists.split())
+        self.text = text
+        members = "".join(f',"{n}":{{}}' for n in self.names) + (',"text":{}' if text else "")
+        self.jsonl = f'{{{{"call":{{}},"layer":"{layer}","event":"{event}","pid":{{}},"tid":{{}},"ts":{{:.3f}}' \
+            f'{members}}}}}\n'
+
+
 class Sink:
     """Where events go. `thread` is told of each thread before its first event, `thread_ended` when it ended (at
     `ts`); `mark` gets the marks if `timed`; `close` ends the output (a sink whose format has an end writes it
-    there). The tracer hands each event to `write_parts`, which makes it an Event for `write`; a sink that needs no
-    Event writes the parts themselves (an object less per event, a tenth of the JSONL sink's cost)."""
+    there). The tracer hands each event to `write_parts` (or `write_kind`, for a kind of event emitted on every
+    call), which makes it an Event for `write`; a sink that needs no Event writes the parts themselves (an object
+    less per event, a tenth of the JSONL sink's cost)."""
 
     timed = False
 
     def write(self, ev: Event) -> None:
         raise NotImplementedError
 
-    def write_parts(self, call: int, layer: str, event: str, text: str, fields: dict[str, Any], pid: int, tid: int,
+    def write_parts(self, call: int, layer: str, event: str, text: Text, fields: dict[str, Any], pid: int, tid: int,
                     ts: float) -> None:
-        self.write(Event(call, layer, event, text, fields, pid, tid, ts))
+        self.write(Event(call, layer, event, text_of(text), fields, pid, tid, ts))
+
+    def write_kind(self, kind: EventKind, call: int, text: Text, values: tuple, pid: int, tid: int,
+                   ts: float) -> None:
+        self.write_parts(call, kind.layer, kind.event, text, dict(zip(kind.names, values, strict=True)), pid, tid, ts)
 
     def mark(self, ev: Event) -> None:
         pass
@@ -106,8 +139,14 @@ class TextSink(Sink):
     def write(self, ev: Event) -> None:
         self.write_parts(ev.call, ev.layer, ev.event, ev.text, ev.fields, ev.pid, ev.tid, ev.ts)
 
-    def write_parts(self, call: int, layer: str, event: str, text: str, fields: dict[str, Any], pid: int, tid: int,
+    def write_kind(self, kind: EventKind, call: int, text: Text, values: tuple, pid: int, tid: int,
+                   ts: float) -> None:
+        self.write_parts(call, kind.layer, kind.event, text, {}, pid, tid, ts)  # no fields: the text says it all
+
+    def write_parts(self, call: int, layer: str, event: str, text: Text, fields: dict[str, Any], pid: int, tid: int,
                     ts: float) -> None:
+        if type(text) is not str:
+            text = text()
         if self.threads > 1:
             who = f"[{pid}.{tid}]"
             self.out.write(f"#{call:<5} {who:<11} {layer:<9} {event:<11} {text.replace(_NL, _DETAIL_THREADS)}\n")
@@ -150,10 +189,23 @@ class JsonlSink(Sink):
     def write(self, ev: Event) -> None:
         self.write_parts(ev.call, ev.layer, ev.event, ev.text, ev.fields, ev.pid, ev.tid, ev.ts)
 
-    def write_parts(self, call: int, layer: str, event: str, text: str, fields: dict[str, Any], pid: int, tid: int,
+    def write_kind(self, kind: EventKind, call: int, text: Text, values: tuple, pid: int, tid: int,
+                   ts: float) -> None:
+        if kind.strings or kind.lists:
+            values = list(values)
+            for i in kind.strings:
+                values[i] = json_string(values[i])
+            for i in kind.lists:
+                values[i] = f"[{','.join(map(str, values[i]))}]"
+        if kind.text:
+            self.out.write(kind.jsonl.format(call, pid, tid, ts, *values, json_string(text_of(text))))
+        else:
+            self.out.write(kind.jsonl.format(call, pid, tid, ts, *values))
+
+    def write_parts(self, call: int, layer: str, event: str, text: Text, fields: dict[str, Any], pid: int, tid: int,
                     ts: float) -> None:
         self.out.write(f'{{"call":{call},"layer":"{layer}","event":"{event}","pid":{pid},"tid":{tid},"ts":{ts:.3f},'
-                       f'{json_members(fields)}"text":{json_string(text)}}}\n')
+                       f'{json_members(fields)}"text":{json_string(text_of(text))}}}\n')
 
 
 class Tracer:
@@ -216,11 +268,18 @@ class Tracer:
         state.announced = True
         self.sink.thread(state)
 
-    def emit(self, layer: str, event: str, text: str, **fields: Any) -> None:
+    def emit(self, layer: str, event: str, text: Text, **fields: Any) -> None:
         state = self.state
         if not state.announced:
             self._announce(state)
         self.sink.write_parts(state.call, layer, event, text, fields, state.pid, state.tid, monotonic_ns() / 1000)
+
+    def emit_kind(self, kind: EventKind, text: Text, *values: Any) -> None:
+        """An event of a kind emitted on every call, its fields' values in the kind's order."""
+        state = self.state
+        if not state.announced:
+            self._announce(state)
+        self.sink.write_kind(kind, state.call, text, values, state.pid, state.tid, monotonic_ns() / 1000)
 
     def mark(self, layer: str, event: str, **fields: Any) -> None:
         """A moment with no text, for a sink that times layers: `kernel enter` when a syscall reaches the kernel,

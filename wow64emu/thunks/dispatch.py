@@ -25,7 +25,7 @@ import struct
 from dataclasses import dataclass, field
 
 from ..emu.cpu.backend import CS64, Access, Fault, FaultKind
-from ..emu.trace import Tracer, hex32, hex64
+from ..emu.trace import EventKind, Tracer, hex32, hex64
 from ..errors import CommitLimitReached, GuestFault
 from ..kernel.entry import SyscallEntry
 from ..kernel.exceptions import context_io
@@ -56,6 +56,10 @@ FAST_ENTRIES = 0x1000  # Wow64FastTable in wow64.dll: service table 0, numbers 0
 TLS_TEMPLIST = 0x1480 + 8 * 3  # TEB64 TLS slot 3 (WOW64_TLS_TEMPLIST): the thread's arena
 _SENTINEL = b"\xa5" * 0x400  # what an output structure holds in the arena before the kernel writes it
 _ARG_REGS = ("rcx", "rdx", "r8", "r9")
+# The trace's events of every call (their JSONL lines have no text: it renders these fields).
+DECODE = EventKind("wow64", "decode", "eax number table turbo name", strings="name")
+WIDEN = EventKind("wow64", "widen", "args32 args64", lists="args32 args64")
+COMPLETE = EventKind("wow64", "complete", "status")
 
 
 def decode_service(eax: int) -> tuple[int, int, int]:
@@ -263,8 +267,7 @@ class Wow64Dispatcher:
         if len(args64) > 4:
             self.memory.poke(rsp + 0x20, struct.pack(f"<{len(args64) - 4}Q", *args64[4:]))
         if self.tracer:
-            self.tracer.emit("wow64", "widen", self._widen_text(call, args32, args64),
-                             args32=list(args32), args64=list(args64))
+            self.tracer.emit_kind(WIDEN, lambda: self._widen_text(call, args32, args64), args32, args64)
 
     def _serve(self, state: Wow64Thread, pending: PendingCall, number: int, stub64: int, args64: list[int],
                rsp: int) -> None:
@@ -397,8 +400,8 @@ class Wow64Dispatcher:
         self._rax.write((status,))
         if self.tracer and pending.call is not None:
             final = self._rax.read()[0] & 0xFFFFFFFF
-            self.tracer.emit("wow64", "complete", f"{pending.call.name} -> {NTSTATUS.name_of(final)}, arena freed",
-                             status=final)
+            name = pending.call.name
+            self.tracer.emit_kind(COMPLETE, lambda: f"{name} -> {NTSTATUS.name_of(final)}, arena freed", final)
 
     def _finish(self, pending: PendingCall, kernel_status: int, arena: Arena) -> int:
         """Narrow what the kernel wrote into the arena and run the hand-written parts' afters: the status the 32-bit
@@ -441,10 +444,16 @@ class Wow64Dispatcher:
 
     def _trace_decode(self, eax: int, call: Thunk | None) -> None:
         number, table, turbo = decode_service(eax)
-        what = f"{call.name}, {call.arg_bytes} argument bytes" if call else "no thunk: STATUS_INVALID_SYSTEM_SERVICE"
-        self.tracer.emit("wow64", "decode", f"Wow64SystemServiceEx eax={hex32(eax)}: service 0x{number:03x}, "
-                         f"table {table} ({'win32k' if table else 'nt'}), turbo {turbo} -> {what}",
-                         eax=eax, number=number, table=table, turbo=turbo, name=call.name if call else None)
+
+        def text() -> str:
+            what = f"{call.name}, {call.arg_bytes} argument bytes" if call else \
+                "no thunk: STATUS_INVALID_SYSTEM_SERVICE"
+            return f"Wow64SystemServiceEx eax={hex32(eax)}: service 0x{number:03x}, table {table} " \
+                f"({'win32k' if table else 'nt'}), turbo {turbo} -> {what}"
+        if call is None:
+            self.tracer.emit("wow64", "decode", text(), eax=eax, number=number, table=table, turbo=turbo, name=None)
+        else:
+            self.tracer.emit_kind(DECODE, text, eax, number, table, turbo, call.name)
 
     def _widen_text(self, call: Thunk, args32: tuple[int, ...], args64: list[int]) -> str:
         head = self._widen_heads.get(call.name)
