@@ -3,13 +3,14 @@ call crosses a layer (a block hook over the 32-bit ntdll's stubs, code hooks els
 dispatcher or a handler.
 
 Each hook reads the real CPU state at that instruction (the CS selector, the stack), so the trace shows what the
-guest did, not what the emulator meant to do: the 32-bit stub's entry and its `ret`, wow64cpu's 64-bit landing
-after its far jump, and the 64-bit ntdll stub, seen at its `syscall` (the kernel's entry tells `on_syscall64`: a
-hook of its own would enter Python twice more per call, at the stub's entry and after its `syscall`). The far
-jumps themselves are not hooked: the selector a gate leaves is the one the layer before it was seen in (the stub's
-entry, the landing), as the stubs and wow64cpu change none between. For exceptions, each
-KiUserExceptionDispatcher's entry and each handler the ntdlls call (vectored, frame-based, and for an unwind), with
-what it returned. None of these hooks exist when no trace is asked for.
+guest did, not what the emulator meant to do: the 32-bit stub's entry and its `ret`; the far jump's landing in
+64-bit mode and the x86 context wow64cpu saved, seen when wow64's dispatch is entered (the dispatcher tells
+`on_gate_enter`); and the 64-bit ntdll stub, seen at its `syscall` (the kernel's entry tells `on_syscall64`).
+Hooks of their own would enter Python three more times per call (the landing, the 64-bit stub's entry and the
+block after its `syscall`). The far jumps themselves are not hooked: the selector a gate leaves is the one the
+layer before it was seen in (the stub's entry, wow64's dispatch), as the stubs and wow64cpu change none between.
+For exceptions, each KiUserExceptionDispatcher's entry and each handler the ntdlls call (vectored, frame-based, and
+for an unwind), with what it returned. None of these hooks exist when no trace is asked for.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .emu.trace import EventKind, Tracer, hex32
+from .kernel.threadsetup import CTX
 from .loader.process import module_of
 from .nt.status import NTSTATUS
 from .nt.syscalls import by_name
@@ -61,7 +63,9 @@ class Observers:
         self.stub32_ret: dict[int, Stub] = {}
         self.stub64_syscall: dict[int, Stub] = {}  # by the address of the stub's `syscall`
         self.symbols: dict[int, str] = {}  # address -> symbol: the modules the loader placed stay where they are
+        self.landing = 0  # wow64cpu's CpupReturnFromSimulatedCode, where the far jump to 64-bit code lands
         self._entry_regs = cpu.registers(["rsp", "cs"])
+        self._gate_regs = cpu.registers(["r13", "cs"])  # wow64cpu's WOW64_CONTEXT (+4 in the CPU area), the CS
         self._return_regs = cpu.registers(["rax", "rsp", "cs"])
 
     def symbol(self, address: int) -> str:
@@ -93,8 +97,7 @@ class Observers:
                         f"ntdll!{name} (SysWOW64) at {hex32(addr)}: mov eax, 0x{call.number:x}; called from ")
             if self.stub32_entry:
                 self.cpu.hook_blocks(min(self.stub32_entry), max(self.stub32_ret), self.on_stub32)
-            landing = self.c.modules64["wow64cpu.dll"].exports["CpupReturnFromSimulatedCode"]
-            self.cpu.hook_code(landing, lambda: self.on_landing(landing))
+            self.landing = self.c.modules64["wow64cpu.dll"].exports["CpupReturnFromSimulatedCode"]
         for name, addr in self.c.modules64["ntdll.dll"].exports.items():
             if name in calls:
                 call = calls[name]
@@ -135,17 +138,21 @@ class Observers:
                     f"0x{stub.arg_bytes:x} to {self.symbol(to)}", stub.name, status, to, cs)
         t.wow64_call_active = False
 
-    def on_landing(self, address: int) -> None:
-        esp, cs = self._entry_regs.read()
-        from_cs = self.last_cs
-        self.t.emit_kind(GATE_ENTER, lambda: f"jmp far 0033:{hex32(address)} from wow64cpu!KiFastSystemCall: "
-                         f"cs 0x{from_cs:02x} -> 0x{cs:02x}, now in 64-bit mode", from_cs, cs)
+    def on_gate_enter(self) -> None:
+        """wow64's dispatch is entered (Wow64ThunkDispatch tells it, from the hook it has there): the far jump landed
+        in 64-bit mode, and wow64cpu saved the x86 context in the WOW64_CONTEXT its r13 points to, before calling
+        Wow64SystemServiceEx. Seen from there, not from a hook of its own on the landing, which would enter Python
+        once more per call."""
+        context, cs = self._gate_regs.read()
+        saved = self.memory.peek(context + CTX["Eip"], CTX["Esp"] + 4 - CTX["Eip"])
+        eip, esp = int.from_bytes(saved[:4], "little"), int.from_bytes(saved[-4:], "little")
+        from_cs, landing = self.last_cs, self.landing
+        t = self.t
+        t.emit_kind(GATE_ENTER, lambda: f"jmp far 0033:{hex32(landing)} from wow64cpu!KiFastSystemCall: "
+                    f"cs 0x{from_cs:02x} -> 0x{cs:02x}, now in 64-bit mode", from_cs, cs)
         self.last_cs = cs
-        esp &= 0xFFFFFFFF
-        ret = self._u32(esp)
-        self.t.emit_kind(WOW64CPU_SAVE, lambda: f"CpupReturnFromSimulatedCode: x86 context saved (eip={hex32(ret)}, "
-                         f"esp={hex32(esp + 4)}), switch to the 64-bit stack, call wow64!Wow64SystemServiceEx",
-                         ret, esp + 4)
+        t.emit_kind(WOW64CPU_SAVE, lambda: f"CpupReturnFromSimulatedCode: x86 context saved (eip={hex32(eip)}, "
+                    f"esp={hex32(esp)}), switch to the 64-bit stack, call wow64!Wow64SystemServiceEx", eip, esp)
 
     def on_syscall64(self, syscall_at: int, cs: int) -> None:
         """The kernel's entry is at a `syscall` (at `syscall_at`, in `cs`): if it is a 64-bit ntdll stub's, the stub's

@@ -22,6 +22,7 @@ wow64.dll's own 64-bit code, which widens them itself (see guest/wow64/wow64.S).
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..emu.cpu.backend import CS64, Access, Fault, FaultKind
@@ -145,6 +146,7 @@ class Wow64Dispatcher:
         self.not_found = not_found_addr
         self.address_mask32 = address_mask32
         self.tracer = tracer
+        self.gate_observer: Callable[[], None] | None = None  # the trace's, told when the dispatch is entered
         self._widen_heads: dict[str, list[str]] = {}  # the trace's widen text of each call, but the values
         self.thunks: dict[int, tuple[Thunk, int]] = {
             number: (call, stubs64[call.name]) for number, call in thunks().items() if call.name in stubs64}
@@ -212,6 +214,8 @@ class Wow64Dispatcher:
             # the 64-bit stack runs out; here the thread dies as it would, before its records pile up on the host.
             raise GuestFault(rsp - 0x1000, True)
         if self.tracer:
+            if self.gate_observer is not None:
+                self.gate_observer()
             self._trace_decode(eax, entry[0] if entry else None)
         if entry is None:
             self._finish_in_guest(state, PendingCall(None), self.not_found)
