@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from wow64emu.emu.cpu.unicorn import UnicornCpu
-from wow64emu.emu.trace import Event, JsonlSink, Sink, Tracer, compact_json, json_members
+from wow64emu.emu.trace import Event, EventKind, JsonlSink, Sink, Tracer, compact_json, json_members
 from wow64emu.kernel.console import StdStreams
 from wow64emu.machine import Machine
 from wow64emu.nt.status import NTSTATUS
@@ -100,3 +100,43 @@ def test_jsonl_writes_ts_to_the_nanosecond() -> None:
     line = out.getvalue()
     assert re.search(r'"ts":\d+\.\d{3},', line), line
     assert json.loads(line)["name"] == "NtClose"
+
+
+def test_a_kind_s_jsonl_line_has_its_fields_and_its_text_only_if_the_kind_says_so() -> None:
+    crossing = EventKind("x86", "call", "name address args", strings="name", lists="args")
+    service = EventKind("kernel", "service", "name status", strings="name", text=True)
+    out = io.StringIO()
+    tracer = Tracer(JsonlSink(out))
+    tracer.emit_kind(crossing, lambda: pytest.fail("a crossing's text is not made for JSONL"), 'a "name"', 7, [1, 2])
+    tracer.emit_kind(service, 'NtClose -> STATUS_SUCCESS\n  Handle=0x4', "NtClose", 0xC0000008)
+    tracer.close()
+    first, second = (json.loads(line) for line in out.getvalue().splitlines())
+    assert {k: v for k, v in first.items() if k != "ts"} == {
+        "call": 0, "layer": "x86", "event": "call", "pid": 4, "tid": 8, "name": 'a "name"', "address": 7,
+        "args": [1, 2]}
+    assert second["text"] == "NtClose -> STATUS_SUCCESS\n  Handle=0x4" and second["status"] == 0xC0000008
+
+
+def test_the_jsonl_sink_writes_its_batch_in_order_before_any_other_event() -> None:
+    kind = EventKind("gate", "enter", "from_cs to_cs")
+    out = io.StringIO()
+    tracer = Tracer(JsonlSink(out))
+    tracer.emit_kind(kind, "", 0x23, 0x33)
+    assert out.getvalue() == ""  # held, with the rest of its batch
+    tracer.emit("wow64", "redirect", "file a -> b (rule)", kind="file")
+    tracer.emit_kind(kind, "", 0x33, 0x23)
+    tracer.flush()
+    events = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [(e["event"], e.get("from_cs")) for e in events] == [("enter", 0x23), ("redirect", None), ("enter", 0x33)]
+    for _ in range(JsonlSink.BATCH):
+        tracer.emit_kind(kind, "", 0x23, 0x33)
+    assert len(out.getvalue().splitlines()) == 3 + JsonlSink.BATCH  # a whole batch is written as it fills
+
+
+def test_a_run_ends_with_its_trace_written(tmp_path: Path) -> None:
+    out = io.StringIO()
+    streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
+    Machine(BIN / "x86" / "bench.exe", ["qpc", "3"], root=tmp_path, streams=streams,
+            tracer=Tracer(JsonlSink(out))).run(timeout=60)
+    last = json.loads(out.getvalue().splitlines()[-1])
+    assert (last["layer"], last["event"], last["name"]) == ("kernel", "service", "NtTerminateProcess")
