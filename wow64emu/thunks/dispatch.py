@@ -403,7 +403,7 @@ class Wow64Dispatcher:
         arena.reset()
         self._rax.write((status,))
         if self.tracer and pending.call is not None:
-            final = self._rax.read()[0] & 0xFFFFFFFF
+            final = status & 0xFFFFFFFF
             name = pending.call.name
             self.tracer.emit_kind(COMPLETE, lambda: f"{name} -> {NTSTATUS.name_of(final)}, arena freed", final)
 
