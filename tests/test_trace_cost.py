@@ -140,3 +140,18 @@ def test_a_run_ends_with_its_trace_written(tmp_path: Path) -> None:
             tracer=Tracer(JsonlSink(out))).run(timeout=60)
     last = json.loads(out.getvalue().splitlines()[-1])
     assert (last["layer"], last["event"], last["name"]) == ("kernel", "service", "NtTerminateProcess")
+
+
+def test_wow64_s_completion_shows_only_for_a_call_it_narrows(tmp_path: Path) -> None:
+    """As untraced: a call with nothing to narrow skips Wow64ThunkComplete (its arena is free at once), one with an
+    output to write back runs it."""
+    sink = Events()
+    streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
+    Machine(BIN / "x86" / "bench.exe", ["qpc", "3"], root=tmp_path, streams=streams,
+            tracer=Tracer(sink)).run(timeout=60)
+    names = {e.call: e.fields["name"] for e in sink.events if (e.layer, e.event) == ("x86", "call")}
+    completed = [names[e.call] for e in sink.events if (e.layer, e.event) == ("wow64", "complete")]
+    narrowed = [names[e.call] for e in sink.events if (e.layer, e.event) == ("wow64", "narrow")]
+    assert list(names.values()).count("NtQueryPerformanceCounter") == 3
+    assert "NtQueryPerformanceCounter" not in completed and "NtWriteFile" in narrowed
+    assert set(narrowed) <= set(completed)

@@ -262,7 +262,7 @@ class Wow64Dispatcher:
         if self.entry is not None and call.name not in REGISTER_CALLS:
             self._serve(state, pending or PendingCall(call), eax & 0x3FFF, stub64, args64, rsp)
             return
-        complete = bool(pending and (pending.outputs or pending.context)) or self.tracer is not None
+        complete = bool(pending and (pending.outputs or pending.context))
         if complete:
             state.pending.append(pending or PendingCall(call))
         else:  # nothing to narrow: the guest skips Wow64ThunkComplete, and the arena is free already
