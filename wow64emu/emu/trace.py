@@ -104,12 +104,12 @@ class Sink:
     """Where events go. `thread` is told of each thread before its first event, `thread_ended` when it ended (at
     `ts`); `mark` gets the marks if `timed`; `close` ends the output (a sink whose format has an end writes it
     there). The tracer hands each event to `write_parts` (or `write_kind`, for a kind of event emitted on every
-    call), which makes it an Event for `write`; a sink that needs no Event writes the parts themselves (an object
-    less per event, a tenth of the JSONL sink's cost)."""
+    call, but to a sink with `pending`), which makes it an Event for `write`; a sink that needs no Event writes the
+    parts themselves (an object less per event, a tenth of the JSONL sink's cost)."""
 
     timed = False
     # A sink that keeps the crossings' events to write them in batches: its list of them, which the tracer appends
-    # to directly (as write_kind would: a call less per event), calling `flush` when it holds BATCH.
+    # to instead of calling write_kind (a call less per event), calling `flush` when it holds BATCH.
     pending: list[tuple[EventKind, int, int, int, float, tuple, Text | None]] | None = None
     BATCH = 0
 
@@ -200,9 +200,9 @@ class JsonlSink(Sink):
     names of layers and kinds, numbers): faster than encoding one dict of it all. `ts` has its three decimals
     (nanoseconds) always: half the cost of the float's shortest form.
 
-    The crossings' events are kept as they come and formatted BATCH at a time (or before any other event, and when
-    the tracer is flushed or closed): the same work in one loop costs a third less than spread between the
-    emulator's own (measured: 88 -> 75 us per traced WoW64 call, of 10 events)."""
+    The crossings' events come in `pending` (the tracer appends them there) and are formatted BATCH at a time (or
+    before any other event, and when the tracer is flushed or closed): the same work in one loop costs a third less
+    than spread between the emulator's own (measured: 88 -> 75 us per traced WoW64 call, of ten events then)."""
 
     BATCH = 256
     KNOWN = 4096
@@ -216,13 +216,6 @@ class JsonlSink(Sink):
 
     def write(self, ev: Event) -> None:
         self.write_parts(ev.call, ev.layer, ev.event, ev.text, ev.fields, ev.pid, ev.tid, ev.ts)
-
-    def write_kind(self, kind: EventKind, call: int, text: Text, values: tuple, pid: int, tid: int,
-                   ts: float) -> None:
-        pending = self.pending
-        pending.append((kind, call, pid, tid, ts, values, text if kind.text else None))
-        if len(pending) >= self.BATCH:
-            self.flush()
 
     def write_parts(self, call: int, layer: str, event: str, text: Text, fields: dict[str, Any], pid: int, tid: int,
                     ts: float) -> None:
