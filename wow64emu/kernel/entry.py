@@ -124,7 +124,7 @@ class SyscallEntry:
             t.begin_call()
         t.native_call_open = False
         name = call.name if call else f"service 0x{number:x}"
-        rows = [f"{name} -> {NTSTATUS.name_of(status)}", *(f"  {a}" for a in shown)]
         if call is not None and status == NTSTATUS.SUCCESS:
-            rows += [f"  {o}" for o in describe_outputs(self.process, call, args)]
-        t.emit_kind(SERVICE, "\n".join(rows), name, number, args, status & 0xFFFFFFFF)
+            shown += describe_outputs(self.process, call, args)
+        t.emit_kind(SERVICE, "\n  ".join([f"{name} -> {NTSTATUS.name_of(status)}", *shown]), name, number, args,
+                    status & 0xFFFFFFFF)
