@@ -8,13 +8,16 @@ from __future__ import annotations
 import io
 import json
 import re
+import struct
 from pathlib import Path
 
 import pytest
 
+from tests.wow64rig import CODE, DATA, STATUS, STOP64, Wow64Rig
 from wow64emu.emu.cpu.unicorn import UnicornCpu
 from wow64emu.emu.trace import Event, EventKind, JsonlSink, Sink, Tracer, compact_json, json_members
 from wow64emu.kernel.console import StdStreams
+from wow64emu.kernel.threadsetup import CTX
 from wow64emu.machine import Machine
 from wow64emu.nt.status import NTSTATUS
 
@@ -155,3 +158,31 @@ def test_wow64_s_completion_shows_only_for_a_call_it_narrows(tmp_path: Path) -> 
     assert list(names.values()).count("NtQueryPerformanceCounter") == 3
     assert "NtQueryPerformanceCounter" not in completed and "NtWriteFile" in narrowed
     assert set(narrowed) <= set(completed)
+
+
+@pytest.mark.parametrize("traced", [False, True])
+def test_a_guest_entering_wow64_with_no_saved_context_is_not_changed_by_the_trace(traced: bool,
+                                                                                 tmp_path: Path) -> None:
+    """64-bit code of the guest's own calls Wow64SystemServiceEx with r13 pointing nowhere (wow64cpu's landing, which
+    points it at the WOW64_CONTEXT, never ran): the trace reads the saved x86 context there, finds none, and the
+    call goes on as untraced (no thunk for the number: STATUS_INVALID_SYSTEM_SERVICE)."""
+    out = io.StringIO()
+    rig = Wow64Rig(tmp_path, trace=out if traced else None)
+    code64 = CODE + 0x400
+    service = rig.machine.created.modules64["wow64.dll"].exports["Wow64SystemServiceEx"]
+    rig.put(CODE, b"\xea" + struct.pack("<IH", code64, 0x33))  # jmp far 0033:code64
+    body = (b"\x49\xbd" + struct.pack("<Q", 0xDEAD_0000_0000)  # mov r13, imm64
+            + b"\xb9" + struct.pack("<I", 0xFFF)  # mov ecx, 0xFFF: a number no table has
+            + b"\xba" + struct.pack("<I", DATA)  # mov edx, DATA: the (no) arguments
+            + b"\x48\xb8" + struct.pack("<Q", service)  # mov rax, wow64!Wow64SystemServiceEx
+            + b"\x48\x83\xec\x28\xff\xd0\x48\x83\xc4\x28"  # sub rsp, 0x28; call rax; add rsp, 0x28
+            + b"\x89\x04\x25" + struct.pack("<I", STATUS))  # mov [STATUS], eax
+    rig.put(code64, body + b"\xe9" + struct.pack("<i", STOP64 - (code64 + len(body) + 5)))  # jmp STOP64
+    rig.put(STOP64, b"\xeb\xfe")
+    rig.put(rig.machine.created.cpu_area + 4 + CTX["Eip"], struct.pack("<I", CODE))
+    outcome = rig.machine.run(max_insns=1_000_000, timeout=30, stop_at=STOP64)
+    assert (outcome.exit_status, outcome.fault) == (None, None)
+    assert rig.u32(STATUS) == NTSTATUS.INVALID_SYSTEM_SERVICE
+    if traced:
+        events = [(e["layer"], e["event"]) for e in map(json.loads, out.getvalue().splitlines())]
+        assert ("gate", "enter") in events and ("wow64cpu", "save") not in events

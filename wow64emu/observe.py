@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .emu.trace import EventKind, Tracer, hex32
+from .errors import CommitLimitReached, GuestFault
 from .kernel.threadsetup import CTX
 from .loader.process import module_of
 from .nt.status import NTSTATUS
@@ -144,13 +145,16 @@ class Observers:
         Wow64SystemServiceEx. Seen from there, not from a hook of its own on the landing, which would enter Python
         once more per call."""
         context, cs = self._gate_regs.read()
-        saved = self.memory.peek(context + CTX["Eip"], CTX["Esp"] + 4 - CTX["Eip"])
-        eip, esp = int.from_bytes(saved[:4], "little"), int.from_bytes(saved[-4:], "little")
         from_cs, landing = self.last_cs, self.landing
         t = self.t
         t.emit_kind(GATE_ENTER, lambda: f"jmp far 0033:{hex32(landing)} from wow64cpu!KiFastSystemCall: "
                     f"cs 0x{from_cs:02x} -> 0x{cs:02x}, now in 64-bit mode", from_cs, cs)
         self.last_cs = cs
+        try:
+            saved = self.memory.peek(context + CTX["Eip"], CTX["Esp"] + 4 - CTX["Eip"])
+        except (GuestFault, CommitLimitReached):  # no context there: the guest came into wow64 another way
+            return
+        eip, esp = int.from_bytes(saved[:4], "little"), int.from_bytes(saved[-4:], "little")
         t.emit_kind(WOW64CPU_SAVE, lambda: f"CpupReturnFromSimulatedCode: x86 context saved (eip={hex32(eip)}, "
                     f"esp={hex32(esp)}), switch to the 64-bit stack, call wow64!Wow64SystemServiceEx", eip, esp)
 
