@@ -34,7 +34,10 @@ def attach(c: CreatedProcess, tracer: Tracer | None, exception_tracer: Tracer | 
     if tracer is not None:
         from .observe import install_observers
 
-        install_observers(c, tracer)
+        observers = install_observers(c, tracer)
+        entry.stub_observer = observers.on_syscall64
+        if dispatcher is not None:
+            dispatcher.gate_observer = observers.on_gate_enter
     if exception_tracer is not None:
         from .observe import install_exception_observers
 

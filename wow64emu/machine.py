@@ -85,6 +85,7 @@ class Machine:
         self.system.elevated = elevated
         self.system.spawn = self._spawn
         self.tracer = tracer if "syscalls" in trace else None
+        self._any_tracer = tracer  # flushed when a run ends: its sink may hold events (JsonlSink's batch)
         self._exception_tracer = tracer if trace & {"syscalls", "exceptions"} else None
         self.created: CreatedProcess = create_process(self.system, program, args, on_step=self._on_step,
                                                         environment=environment)
@@ -156,8 +157,12 @@ class Machine:
         self.system.deadline = time.monotonic() + timeout if timeout else None
         self.system.shared_data.refresh()
         with stop_on_interrupt(self.system.stop, self.system.take_interrupt):
-            result = self.system.scheduler.run(self.thread, begin, until=stop_at, max_insns=max_insns,
-                                                  wait_children=self.wait_children)
+            try:
+                result = self.system.scheduler.run(self.thread, begin, until=stop_at, max_insns=max_insns,
+                                                      wait_children=self.wait_children)
+            finally:
+                if self._any_tracer is not None:
+                    self._any_tracer.flush()
         count = self.entry.count
         self._report_children()
         if result.reason == "until":

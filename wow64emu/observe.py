@@ -1,12 +1,16 @@
 """Observation hooks for `--trace syscalls` and `--trace exceptions`: hooks on the few instructions where a system
-call crosses a layer (a block hook over each ntdll's stubs, code hooks elsewhere), or an exception reaches a
+call crosses a layer (a block hook over the 32-bit ntdll's stubs, code hooks elsewhere), or an exception reaches a
 dispatcher or a handler.
 
 Each hook reads the real CPU state at that instruction (the CS selector, the stack), so the trace shows what the
-guest did, not what the emulator meant to do: the 32-bit stub's entry and its `ret`, wow64cpu's far jump and its
-64-bit landing, the far jump back, and the 64-bit ntdll stub; for exceptions, each KiUserExceptionDispatcher's
-entry and each handler the ntdlls call (vectored, frame-based, and for an unwind), with what it returned. None of
-these hooks exist when no trace is asked for.
+guest did, not what the emulator meant to do: the 32-bit stub's entry and its `ret`; the far jump's landing in
+64-bit mode and the x86 context wow64cpu saved, seen when wow64's dispatch is entered (the dispatcher tells
+`on_gate_enter`); and the 64-bit ntdll stub, seen at its `syscall` (the kernel's entry tells `on_syscall64`).
+Hooks of their own would enter Python three more times per call (the landing, the 64-bit stub's entry and the
+block after its `syscall`). The far jumps themselves are not hooked: the selector a gate leaves is the one the
+layer before it was seen in (the stub's entry, wow64's dispatch), as the stubs and wow64cpu change none between.
+For exceptions, each KiUserExceptionDispatcher's entry and each handler the ntdlls call (vectored, frame-based, and
+for an unwind), with what it returned. None of these hooks exist when no trace is asked for.
 """
 
 from __future__ import annotations
@@ -14,15 +18,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .emu.trace import Tracer, hex32
+from .emu.trace import EventKind, Tracer, hex32
+from .errors import CommitLimitReached, GuestFault
+from .kernel.threadsetup import CTX
 from .loader.process import module_of
 from .nt.status import NTSTATUS
 from .nt.syscalls import by_name
+from .thunks.dispatch import STUB_SYSCALL
 
 if TYPE_CHECKING:
     from .loader.process import CreatedProcess
 
 STUB32_RET_OFFSET = 12  # B8 imm32, BA imm32, FF D2, then C2 imm16
+# The crossings' events (their JSONL lines have no text: it renders these fields, with the symbols of `caller`/`to`).
+X86_CALL = EventKind("x86", "call", "name address number caller cs", strings="name")
+GATE_ENTER = EventKind("gate", "enter", "from_cs to_cs")
+WOW64CPU_SAVE = EventKind("wow64cpu", "save", "eip esp")
+X64_CALL = EventKind("x64", "call", "name address cs", strings="name")
+GATE_RETURN = EventKind("gate", "return", "from_cs to_cs")
+X86_RETURN = EventKind("x86", "return", "name status to cs", strings="name")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,22 +50,23 @@ class Stub:
 
 
 class Observers:
-    """The system calls' crossings. The stubs of each ntdll lie together, so one block hook over each ntdll's stubs
-    sees their entries (and the 32-bit stub's `ret`, which starts the block the far jump back lands on) instead of a
-    code hook per stub: Unicorn walks all its code hooks at every one that fires."""
+    """The system calls' crossings. The 32-bit ntdll's stubs lie together, so one block hook over them sees their
+    entries (and their `ret`, which starts the block the far jump back lands on) instead of a code hook per stub:
+    Unicorn walks all its code hooks at every one that fires."""
 
     def __init__(self, c: CreatedProcess, tracer: Tracer) -> None:
         self.c = c
         self.t = tracer
         self.cpu = cpu = c.process.cpu
         self.memory = c.process.memory
-        self.last_cs = 0
+        self.last_cs = 0  # the selector the call's last layer was seen in: the one the next far jump leaves
         self.stub32_entry: dict[int, Stub] = {}
         self.stub32_ret: dict[int, Stub] = {}
-        self.stub64_entry: dict[int, Stub] = {}
+        self.stub64_syscall: dict[int, Stub] = {}  # by the address of the stub's `syscall`
         self.symbols: dict[int, str] = {}  # address -> symbol: the modules the loader placed stay where they are
-        self._cs = cpu.registers(["cs"])
+        self.landing = 0  # wow64cpu's CpupReturnFromSimulatedCode, where the far jump to 64-bit code lands
         self._entry_regs = cpu.registers(["rsp", "cs"])
+        self._gate_regs = cpu.registers(["r13", "cs"])  # wow64cpu's WOW64_CONTEXT (+4 in the CPU area), the CS
         self._return_regs = cpu.registers(["rax", "rsp", "cs"])
 
     def symbol(self, address: int) -> str:
@@ -83,18 +98,13 @@ class Observers:
                         f"ntdll!{name} (SysWOW64) at {hex32(addr)}: mov eax, 0x{call.number:x}; called from ")
             if self.stub32_entry:
                 self.cpu.hook_blocks(min(self.stub32_entry), max(self.stub32_ret), self.on_stub32)
-            cpu = self.c.modules64["wow64cpu.dll"].exports
-            for far_jump in (cpu["KiFastSystemCall"], cpu["CpupSwitchTo32"]):
-                self.cpu.hook_code(far_jump, self.on_far_jump)
-            landing = cpu["CpupReturnFromSimulatedCode"]
-            self.cpu.hook_code(landing, lambda: self.on_landing(landing))
+            self.landing = self.c.modules64["wow64cpu.dll"].exports["CpupReturnFromSimulatedCode"]
         for name, addr in self.c.modules64["ntdll.dll"].exports.items():
             if name in calls:
                 call = calls[name]
-                self.stub64_entry[addr] = Stub(name, call.number, call.arg_bytes, f"ntdll!{name} (System32) at "
-                                               f"0x{addr:x}: mov r10, rcx; mov eax, 0x{call.number:x}; syscall")
-        if self.stub64_entry:
-            self.cpu.hook_blocks(min(self.stub64_entry), max(self.stub64_entry), self.on_stub64)
+                self.stub64_syscall[addr + STUB_SYSCALL] = Stub(
+                    name, call.number, call.arg_bytes,
+                    f"ntdll!{name} (System32) at 0x{addr:x}: mov r10, rcx; mov eax, 0x{call.number:x}; syscall")
 
     def _u32(self, address: int) -> int:
         return int.from_bytes(self.memory.peek(address, 4), "little")
@@ -112,43 +122,54 @@ class Observers:
             t.begin_call()
             t.wow64_call_active = True
             caller = self._u32(esp & 0xFFFFFFFF)
-            t.emit("x86", "call", stub.text + self.symbol(caller), name=stub.name, address=address,
-                   number=stub.number, caller=caller, cs=cs)
+            self.last_cs = cs
+            t.emit_kind(X86_CALL, lambda: stub.text + self.symbol(caller), stub.name, address, stub.number, caller,
+                        cs)
             return
         stub = self.stub32_ret.get(address)
         if stub is None:
             return
         rax, esp, cs = self._return_regs.read()
-        t.emit("gate", "return", f"jmp fword -> 0x{cs:02x}:{hex32(address)}: cs 0x{self.last_cs:02x} -> 0x{cs:02x}, "
-               "back in compatibility mode", from_cs=self.last_cs, to_cs=cs)
+        from_cs = self.last_cs
+        t.emit_kind(GATE_RETURN, lambda: f"jmp fword -> 0x{cs:02x}:{hex32(address)}: cs 0x{from_cs:02x} -> "
+                    f"0x{cs:02x}, back in compatibility mode", from_cs, cs)
         status = rax & 0xFFFFFFFF
-        t.emit("x86", "return", f"ntdll!{stub.name}: eax = {NTSTATUS.name_of(status)}; ret 0x{stub.arg_bytes:x} to "
-               f"{self.symbol(self._u32(esp & 0xFFFFFFFF))}", name=stub.name, status=status, cs=cs)
+        to = self._u32(esp & 0xFFFFFFFF)
+        t.emit_kind(X86_RETURN, lambda: f"ntdll!{stub.name}: eax = {NTSTATUS.name_of(status)}; ret "
+                    f"0x{stub.arg_bytes:x} to {self.symbol(to)}", stub.name, status, to, cs)
         t.wow64_call_active = False
 
-    def on_far_jump(self) -> None:
-        self.last_cs = self._cs.read()[0]
+    def on_gate_enter(self) -> None:
+        """wow64's dispatch is entered (Wow64ThunkDispatch tells it, from the hook it has there): the far jump landed
+        in 64-bit mode, and wow64cpu saved the x86 context in the WOW64_CONTEXT its r13 points to, before calling
+        Wow64SystemServiceEx. Seen from there, not from a hook of its own on the landing, which would enter Python
+        once more per call."""
+        context, cs = self._gate_regs.read()
+        from_cs, landing = self.last_cs, self.landing
+        t = self.t
+        t.emit_kind(GATE_ENTER, lambda: f"jmp far 0033:{hex32(landing)} from wow64cpu!KiFastSystemCall: "
+                    f"cs 0x{from_cs:02x} -> 0x{cs:02x}, now in 64-bit mode", from_cs, cs)
+        self.last_cs = cs
+        try:
+            saved = self.memory.peek(context + CTX["Eip"], CTX["Esp"] + 4 - CTX["Eip"])
+        except (GuestFault, CommitLimitReached):  # no context there: the guest came into wow64 another way
+            return
+        eip, esp = int.from_bytes(saved[:4], "little"), int.from_bytes(saved[-4:], "little")
+        t.emit_kind(WOW64CPU_SAVE, lambda: f"CpupReturnFromSimulatedCode: x86 context saved (eip={hex32(eip)}, "
+                    f"esp={hex32(esp)}), switch to the 64-bit stack, call wow64!Wow64SystemServiceEx", eip, esp)
 
-    def on_landing(self, address: int) -> None:
-        esp, cs = self._entry_regs.read()
-        self.t.emit("gate", "enter", f"jmp far 0033:{hex32(address)} from wow64cpu!KiFastSystemCall: "
-                    f"cs 0x{self.last_cs:02x} -> 0x{cs:02x}, now in 64-bit mode", from_cs=self.last_cs, to_cs=cs)
-        esp &= 0xFFFFFFFF
-        ret = self._u32(esp)
-        self.t.emit("wow64cpu", "save", f"CpupReturnFromSimulatedCode: x86 context saved (eip={hex32(ret)}, "
-                    f"esp={hex32(esp + 4)}), switch to the 64-bit stack, call wow64!Wow64SystemServiceEx",
-                    eip=ret, esp=esp + 4)
-
-    def on_stub64(self, address: int) -> None:
-        """A block of the 64-bit stubs starts: a stub's entry (or the rest of one after its `syscall`)."""
-        stub = self.stub64_entry.get(address)
+    def on_syscall64(self, syscall_at: int, cs: int) -> None:
+        """The kernel's entry is at a `syscall` (at `syscall_at`, in `cs`): if it is a 64-bit ntdll stub's, the stub's
+        call, as its entry three instructions earlier would show it (a `syscall` of anyone else's code shows as the
+        kernel's service only)."""
+        stub = self.stub64_syscall.get(syscall_at)
         if stub is None:
             return
         t = self.t
         if not t.wow64_call_active:
             t.begin_call()
             t.native_call_open = True
-        t.emit("x64", "call", stub.text, name=stub.name, address=address, cs=self._cs.read()[0])
+        t.emit_kind(X64_CALL, stub.text, stub.name, syscall_at - STUB_SYSCALL, cs)
 
 
 # Where each ntdll calls a handler, found in the bytes of the function that does: (export, call instruction).

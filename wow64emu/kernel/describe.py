@@ -28,36 +28,64 @@ def describe_handle(process: Process, handle: int) -> str:
     return f"0x{handle:x} ({obj.describe() if obj else 'not a handle'})"
 
 
+# How an argument is described: its value in hex, a handle by what it stands for, an OBJECT_ATTRIBUTES by its name,
+# NtDeviceIoControlFile's input buffer by the console request it carries.
+_HEX, _HANDLE, _OBJECT_ATTRIBUTES, _CONSOLE_REQUEST = range(4)
+
+
+def _how(call: Syscall, param_name: str, kind_name: str, layout: object) -> int:
+    if call.name == "NtDeviceIoControlFile" and param_name == "InputBuffer":
+        return _CONSOLE_REQUEST
+    if kind_name == "HANDLE":
+        return _HANDLE
+    return _OBJECT_ATTRIBUTES if layout is L.OBJECT_ATTRIBUTES else _HEX
+
+
+# Per call (by name): each parameter's name and how it is described, and the parameters its success writes a new
+# handle into. Made once per call: the trace describes every call's arguments.
+_PLANS: dict[str, tuple[tuple[tuple[str, int], ...], tuple[int, ...]]] = {}
+
+
+def _plan(call: Syscall) -> tuple[tuple[tuple[str, int], ...], tuple[int, ...]]:
+    plan = _PLANS.get(call.name)
+    if plan is None:
+        plan = _PLANS[call.name] = (
+            tuple((p.name, _how(call, p.name, p.kind.name, p.kind.layout)) for p in call.params),
+            tuple(i for i, p in enumerate(call.params) if p.kind.layout is L.HANDLE and p.kind.direction is Dir.OUT))
+    return plan
+
+
 def describe_args(process: Process, call: Syscall, args: list[int]) -> list[str]:
     """One string per argument, read before the service runs."""
     out = []
-    for param, value in zip(call.params, args, strict=False):
-        kind = param.kind
-        text = f"0x{value:x}"
-        if call.name == "NtDeviceIoControlFile" and param.name == "InputBuffer":
+    for (name, how), value in zip(_plan(call)[0], args, strict=False):
+        if how == _HEX:
+            out.append(f"{name}=0x{value:x}")
+        elif how == _HANDLE:
+            out.append(f"{name}={describe_handle(process, value)}")
+        elif how == _CONSOLE_REQUEST:
             code, length = (args[i] & 0xFFFFFFFF for i in (5, 7))
-            if code == IOCTL_CONDRV_ISSUE_USER_IO:
-                text += describe_request(process.memory, value, length)
-        elif kind.name == "HANDLE":
-            text = describe_handle(process, value)
-        elif kind.layout is L.OBJECT_ATTRIBUTES and value:
+            request = describe_request(process.memory, value, length) if code == IOCTL_CONDRV_ISSUE_USER_IO else ""
+            out.append(f"{name}=0x{value:x}{request}")
+        elif value:  # an OBJECT_ATTRIBUTES
             try:
-                name = read_object_attributes(process.memory, value).name
-                text += f' "{name}"' if name is not None else " (no name)"
+                found = read_object_attributes(process.memory, value).name
+                out.append(f'{name}=0x{value:x} "{found}"' if found is not None else f"{name}=0x{value:x} (no name)")
             except (GuestFault, NtError, CommitLimitReached):
-                text += " (unreadable)"
-        out.append(f"{param.name}={text}")
+                out.append(f"{name}=0x{value:x} (unreadable)")
+        else:
+            out.append(f"{name}=0x0")
     return out
 
 
 def describe_outputs(process: Process, call: Syscall, args: list[int]) -> list[str]:
     """New handles a successful call wrote, read after the service ran."""
     out = []
-    for param, value in zip(call.params, args, strict=False):
-        if param.kind.layout is L.HANDLE and param.kind.direction is Dir.OUT and value:
+    for i in _plan(call)[1]:
+        if i < len(args) and args[i]:
             try:
-                (handle,) = struct.unpack("<Q", process.memory.read(value, 8))
+                (handle,) = struct.unpack("<Q", process.memory.read(args[i], 8))
             except GuestFault:
                 continue
-            out.append(f"{param.name} -> {describe_handle(process, handle)}")
+            out.append(f"{call.params[i].name} -> {describe_handle(process, handle)}")
     return out

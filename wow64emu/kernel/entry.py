@@ -9,10 +9,11 @@ CPU runs.
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..emu.cpu.backend import CS64, Fault, FaultKind
-from ..emu.trace import Tracer
+from ..emu.trace import EventKind, Tracer
 from ..errors import CommitLimitReached, GuestFault
 from ..nt.status import NTSTATUS
 from .describe import describe_args, describe_outputs
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 
 _QWORDS = [struct.Struct(f"<{n}Q").unpack for n in range(32)]  # stack arguments 5, 6, ... of the x64 convention
 _ENTRY_REGS = ["rax", "r10", "rdx", "r8", "r9", "rsp", "rip", "eflags", "cs"]
+# The trace's event of every call; its text, the arguments and outputs described, is more than its fields say.
+SERVICE = EventKind("kernel", "service", "name number args status", strings="name", lists="args", text=True)
 
 
 class SyscallEntry:
@@ -36,6 +39,9 @@ class SyscallEntry:
         self.cpu = cpu = process.cpu
         self.shared_data = process.system.shared_data
         self.tracer = tracer
+        # The trace's observer of the 64-bit stubs (observe.py), told of each `syscall` (its address and CS) before
+        # the kernel serves it, but a call done again after its wait (its stub was not entered again).
+        self.stub_observer: Callable[[int, int], None] | None = None
         self.count = 0
         self.served: dict[tuple[str, bool], int] = {}  # (call, failed) -> how often: the table's coverage
         self.services = process.system.services.services
@@ -50,6 +56,8 @@ class SyscallEntry:
             # A real CPU raises #UD for SYSCALL in compatibility mode on Intel; Windows reports it as such.
             self.cpu.raise_fault(Fault(FaultKind.INVALID_OPCODE, rip, rip, cs, vector=6))
             return
+        if self.stub_observer is not None and self.process.running.redo is None:
+            self.stub_observer(rip, cs)
         number = eax & 0xFFFFFFFF
         entry = self.services.get(number)
         call = entry[0] if entry else None
@@ -116,8 +124,7 @@ class SyscallEntry:
             t.begin_call()
         t.native_call_open = False
         name = call.name if call else f"service 0x{number:x}"
-        rows = [f"{name} -> {NTSTATUS.name_of(status)}", *(f"  {a}" for a in shown)]
         if call is not None and status == NTSTATUS.SUCCESS:
-            rows += [f"  {o}" for o in describe_outputs(self.process, call, args)]
-        t.emit("kernel", "service", "\n".join(rows), name=name, number=number, args=args,
-               status=status & 0xFFFFFFFF)
+            shown += describe_outputs(self.process, call, args)
+        t.emit_kind(SERVICE, "\n  ".join([f"{name} -> {NTSTATUS.name_of(status)}", *shown]), name, number, args,
+                    status & 0xFFFFFFFF)

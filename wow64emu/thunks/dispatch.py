@@ -25,10 +25,11 @@ What comes here untraced: the calls with a hand-written part, and those wow64.dl
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..emu.cpu.backend import CS64, Access, Fault, FaultKind
-from ..emu.trace import Tracer, hex32, hex64
+from ..emu.trace import EventKind, Tracer, hex32, hex64
 from ..errors import CommitLimitReached, GuestFault
 from ..kernel.entry import SyscallEntry
 from ..kernel.exceptions import context_io
@@ -60,6 +61,10 @@ ARENA_SIZE = 0x10000
 FAST_ENTRIES = 0x1000  # Wow64FastTable in wow64.dll: service table 0, numbers 0x000-0xFFF
 TLS_TEMPLIST = 0x1480 + 8 * 3  # TEB64 TLS slot 3 (WOW64_TLS_TEMPLIST): the thread's arena
 _ARG_REGS = ("rcx", "rdx", "r8", "r9")
+# The trace's events of every call (their JSONL lines have no text: it renders these fields).
+DECODE = EventKind("wow64", "decode", "eax number table turbo name", strings="name")
+WIDEN = EventKind("wow64", "widen", "args32 args64", lists="args32 args64")
+COMPLETE = EventKind("wow64", "complete", "status")
 
 
 def decode_service(eax: int) -> tuple[int, int, int]:
@@ -154,6 +159,7 @@ class Wow64Dispatcher:
         self.served_addr = served_addr
         self.address_mask32 = address_mask32
         self.tracer = tracer
+        self.gate_observer: Callable[[], None] | None = None  # the trace's, told when the dispatch is entered
         self._widen_heads: dict[str, list[str]] = {}  # the trace's widen text of each call, but the values
         self.thunks: dict[int, tuple[Thunk, int]] = {
             number: (call, stubs64[call.name]) for number, call in thunks().items() if call.name in stubs64}
@@ -237,6 +243,8 @@ class Wow64Dispatcher:
             # the 64-bit stack runs out; here the thread dies as it would, before its records pile up on the host.
             raise GuestFault(rsp - 0x1000, True)
         if self.tracer:
+            if self.gate_observer is not None:
+                self.gate_observer()
             self._trace_decode(eax, route.thunk if route else None)
         if route is None:
             self._finish_in_guest(state, PendingCall(None), self.not_found)
@@ -271,7 +279,7 @@ class Wow64Dispatcher:
         if self.entry is not None and route.served:
             self._serve(state, route, outputs, ctx, args64, rsp)
             return
-        complete = bool(outputs or ctx) or self.tracer is not None
+        complete = bool(outputs or ctx)
         if complete:
             state.pending.append(PendingCall(call, outputs, None, ctx))
         else:  # nothing to narrow: the guest skips Wow64ThunkComplete, and the arena is free already
@@ -280,8 +288,7 @@ class Wow64Dispatcher:
         if len(args64) > 4:
             self.memory.poke(rsp + 0x20, struct.pack(f"<{len(args64) - 4}Q", *args64[4:]))
         if self.tracer:
-            self.tracer.emit("wow64", "widen", self._widen_text(call, args32, args64),
-                             args32=list(args32), args64=list(args64))
+            self.tracer.emit_kind(WIDEN, lambda: self._widen_text(call, args32, args64), args32, args64)
 
     def _special(self, call: Thunk, args32: tuple[int, ...], args64: list[int], arena: Arena) -> ThunkContext:
         """Run the call's hand-written part (context.py) after the declared widening."""
@@ -378,8 +385,9 @@ class Wow64Dispatcher:
         arena.reset()
         self._rax.write((status,))
         if self.tracer and pending.call is not None:
-            self.tracer.emit("wow64", "complete", f"{pending.call.name} -> {NTSTATUS.name_of(status)}, arena freed",
-                             status=status)
+            final = status & 0xFFFFFFFF
+            name = pending.call.name
+            self.tracer.emit_kind(COMPLETE, lambda: f"{name} -> {NTSTATUS.name_of(final)}, arena freed", final)
 
     def _narrow_all(self, outputs: list[Output], ctx: ThunkContext | None, kernel_status: int, arena: Arena) -> int:
         """Narrow what the kernel wrote into the arena and run the hand-written parts' afters: the status the 32-bit
@@ -403,10 +411,16 @@ class Wow64Dispatcher:
 
     def _trace_decode(self, eax: int, call: Thunk | None) -> None:
         number, table, turbo = decode_service(eax)
-        what = f"{call.name}, {call.arg_bytes} argument bytes" if call else "no thunk: STATUS_INVALID_SYSTEM_SERVICE"
-        self.tracer.emit("wow64", "decode", f"Wow64SystemServiceEx eax={hex32(eax)}: service 0x{number:03x}, "
-                         f"table {table} ({'win32k' if table else 'nt'}), turbo {turbo} -> {what}",
-                         eax=eax, number=number, table=table, turbo=turbo, name=call.name if call else None)
+
+        def text() -> str:
+            what = f"{call.name}, {call.arg_bytes} argument bytes" if call else \
+                "no thunk: STATUS_INVALID_SYSTEM_SERVICE"
+            return f"Wow64SystemServiceEx eax={hex32(eax)}: service 0x{number:03x}, table {table} " \
+                f"({'win32k' if table else 'nt'}), turbo {turbo} -> {what}"
+        if call is None:
+            self.tracer.emit("wow64", "decode", text(), eax=eax, number=number, table=table, turbo=turbo, name=None)
+        else:
+            self.tracer.emit_kind(DECODE, text, eax, number, table, turbo, call.name)
 
     def _widen_text(self, call: Thunk, args32: tuple[int, ...], args64: list[int]) -> str:
         head = self._widen_heads.get(call.name)
