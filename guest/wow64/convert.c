@@ -33,7 +33,6 @@
 #define DIR_OUT          1
 #define DIR_INOUT        2
 #define MAX_ARGS         14                         /* what Wow64SystemServiceEx's frame holds */
-#define MAX_OUTPUTS      8
 #define SCRATCH_SIZE     0x800                      /* the 64-bit copies of one call's structures */
 #define NO_REDIRECT      0xFF
 #define MAX_NAME_BYTES   0x410                      /* MAX_PATH + 1 characters: longer names take the general path */
@@ -90,13 +89,6 @@ typedef struct {
 } convert_header;
 
 typedef struct {
-    const layout_desc *layout;
-    ULONG ptr32;
-    BYTE *copy;                                     /* its 64-bit copy in the scratch area */
-    BYTE *before;                                   /* what the copy held before the call; NULL: the sentinel */
-} output;
-
-typedef struct {
     BYTE *next, *end;
 } scratch;
 
@@ -119,13 +111,19 @@ static void *from32(ULONG address)
     return (void *)(ULONG_PTR)address;
 }
 
+static ULONG round16(ULONG size)
+{
+    return (size + 15) & ~15u;
+}
+
+/* size bytes of the scratch area, 16-byte aligned: one allocation follows the previous one directly. */
 static BYTE *take(scratch *s, ULONG size)
 {
     BYTE *at = s->next;
 
     if (size > (ULONG)(s->end - at))
         return NULL;
-    s->next = at + ((size + 15) & ~15u);
+    s->next = at + round16(size);
     return at;
 }
 
@@ -207,32 +205,30 @@ static BYTE *widen_struct(const layout_desc *layout, ULONG ptr32, scratch *s)
     return copy;
 }
 
-/* Whether the kernel left an output's copy as it was before the call. */
-static BOOL unchanged(const output *out)
+/* Whether the kernel left an output's copy as it was before the call: as `before` (in and out), or as the sentinel
+ * (before NULL: out only). */
+static BOOL unchanged(const BYTE *copy, const BYTE *before, ULONG size)
 {
-    ULONG size = out->layout->size64;
-
-    if (out->before)
-        return same(out->copy, out->before, size);
+    if (before)
+        return same(copy, before, size);
     for (ULONG i = 0; i + 8 <= size; i += 8)
-        if (*(const ULONG64 UNALIGNED *)(out->copy + i) != SENTINEL)
+        if (*(const ULONG64 UNALIGNED *)(copy + i) != SENTINEL)
             return FALSE;
     for (ULONG i = size & ~7u; i < size; i++)
-        if (out->copy[i] != (BYTE)SENTINEL)
+        if (copy[i] != (BYTE)SENTINEL)
             return FALSE;
     return TRUE;
 }
 
-/* Write an output the kernel changed back into its 32-bit structure. */
-static void narrow(const output *out)
+/* Write an output the kernel changed back into its 32-bit structure at ptr32, from its 64-bit copy. */
+static void narrow(const layout_desc *layout, ULONG ptr32, const BYTE *copy)
 {
-    const layout_desc *layout = out->layout;
     BYTE image32[256];
 
     fill(image32, 0, layout->size32);
     for (ULONG i = 0; i < layout->count; i++) {
         const field_desc *f = &layout->fields[i];
-        ULONG64 value = load(out->copy + f->off64, f->size64);
+        ULONG64 value = load(copy + f->off64, f->size64);
 
         if (f->rule == RULE_CLAMP && value > 0xFFFFFFFFull)
             value = 0xFFFFFFFF;
@@ -240,7 +236,7 @@ static void narrow(const output *out)
             value = layout->size32;
         store(image32 + f->off32, value, f->size32);
     }
-    wow64_guarded_copy(from32(out->ptr32), image32, layout->size32);
+    wow64_guarded_copy(from32(ptr32), image32, layout->size32);
 }
 
 /* ---- the file system redirector, for absolute ASCII names ---------------------------------------------------- */
@@ -388,8 +384,6 @@ ULONG64 wow64_convert_call(const call_desc *desc, const ULONG *args32)
 {
     const convert_header *header = data_at(0);
     ULONG64 args[MAX_ARGS];
-    output outputs[MAX_OUTPUTS];
-    ULONG count = 0;
     BYTE area[SCRATCH_SIZE] __attribute__((aligned(16)));
     scratch s = {area, area + sizeof(area)};
     NTSTATUS status;
@@ -404,7 +398,7 @@ ULONG64 wow64_convert_call(const call_desc *desc, const ULONG *args32)
         const pointer_desc *pd = &desc->pointer[p];
         const layout_desc *layout = data_at(pd->layout);
         ULONG ptr32 = args32[pd->index];
-        BYTE *copy, *before = NULL;
+        BYTE *copy;
 
         if (!ptr32)
             continue;
@@ -415,8 +409,8 @@ ULONG64 wow64_convert_call(const call_desc *desc, const ULONG *args32)
                 fill(copy, SENTINEL, layout->size64);
         } else {
             copy = widen_struct(layout, ptr32, &s);
-            if (copy && pd->direction == DIR_INOUT) {
-                before = take(&s, layout->size64);
+            if (copy && pd->direction == DIR_INOUT) {   /* what it held before: right after it */
+                BYTE *before = take(&s, layout->size64);
                 if (before)
                     copy_bytes(before, copy, layout->size64);
                 else
@@ -425,16 +419,21 @@ ULONG64 wow64_convert_call(const call_desc *desc, const ULONG *args32)
         }
         if (!copy)
             return STATUS_NO_MEMORY;
-        if (pd->direction != DIR_IN)
-            outputs[count++] = (output){layout, ptr32, copy, before};
         args[pd->index] = (ULONG64)copy;
     }
     if (desc->redirect != NO_REDIRECT && !redirect_name(&args[desc->redirect], &s))
         return GENERAL_PATH | desc->number;
     status = wow64_call_stub(desc->stub64, args, desc->argc);
-    for (ULONG i = 0; i < count; i++)
-        if (!unchanged(&outputs[i]))
-            narrow(&outputs[i]);
+    for (ULONG p = 0; p < desc->pointers; p++) {     /* the outputs, found again from the descriptions */
+        const pointer_desc *pd = &desc->pointer[p];
+        const layout_desc *layout = data_at(pd->layout);
+        const BYTE *copy = (const BYTE *)args[pd->index];
+
+        if (pd->direction == DIR_IN || !args32[pd->index])
+            continue;
+        if (!unchanged(copy, pd->direction == DIR_INOUT ? copy + round16(layout->size64) : NULL, layout->size64))
+            narrow(layout, args32[pd->index], copy);
+    }
     return (ULONG)status;
 }
 

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 
 DATA_SIZE = 0x2000  # Wow64ConvertData in wow64.S
 MAX_ARGS = 14  # what Wow64SystemServiceEx's frame holds (convert.c)
-MAX_OUTPUTS = 8
 MAX_STRUCT32 = 256  # convert.c reads a 32-bit structure into a buffer of this size
 RULES = {"same": 0, "zero": 1, "sign": 2, "clamp": 3, "struct_size": 4}
 DIRECTIONS = {Dir.IN: 0, Dir.OUT: 1, Dir.INOUT: 2}
@@ -45,9 +44,7 @@ def convertible(call: Thunk) -> bool:
         return False
     if call.special is not None and call.name not in REDIRECTED:
         return False
-    pointers = [p for p, a in call.plan if a is Action.CONVERT]
-    return sum(p.kind.direction is not Dir.IN for p in pointers) <= MAX_OUTPUTS and \
-        all(_fits(p.kind.layout) for p in pointers)
+    return all(_fits(p.kind.layout) for p, a in call.plan if a is Action.CONVERT)
 
 
 def _fits(layout: Layout) -> bool:
