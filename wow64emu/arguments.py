@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
-from .cli import EXIT_EMULATOR_ERROR
 from .emu.physical import DEFAULT_COMMIT_LIMIT
+from .errors import EXIT_EMULATOR_ERROR
 
 
 class _Parser(argparse.ArgumentParser):

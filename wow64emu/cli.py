@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, BinaryIO, TextIO
 from . import log, startup
 from .emu.physical import DEFAULT_COMMIT_LIMIT
 from .emu.trace import JsonlSink, Sink, TextSink, Tracer
-from .errors import EmulatorError
+from .errors import EXIT_EMULATOR_ERROR, EmulatorError
 from .kernel.console import StdStreams
 from .nt.status import NTSTATUS
 
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
     from .loader.environment import Environment
 
-EXIT_EMULATOR_ERROR = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a program Ctrl-C ended
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a program whose reader went away
 
