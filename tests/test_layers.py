@@ -7,17 +7,19 @@ PACKAGE = Path(__file__).resolve().parent.parent / "wow64emu"
 
 # From the ground up; a module may import from its own layer's package and from lower layers.
 LAYERS = {
-    "nt": 0, "errors": 0, "interrupt": 0, "usercache": 0,
-    "emu": 1, "startup": 1,
-    "image": 2,
-    "kernel": 3,
-    "thunks": 4, "loader": 4,
-    "observe": 5,
-    "attach": 6,
-    "machine": 7,
-    "bench": 8, "reg": 8,
-    "cli": 9,
-    "__main__": 10,
+    "log": 0,
+    "nt": 1, "errors": 1, "interrupt": 1, "usercache": 1,
+    "emu": 2, "startup": 2,
+    "image": 3,
+    "kernel": 4,
+    "thunks": 5, "loader": 5,
+    "observe": 6,
+    "attach": 7,
+    "machine": 8,
+    "bench": 9, "reg": 9,
+    "arguments": 10,
+    "cli": 11,
+    "__main__": 12,
 }
 
 

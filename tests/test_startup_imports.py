@@ -1,9 +1,10 @@
 """The import set of a plain `wow64emu run`: start-up dominates a short program (issue 14), so a run imports only
 what it needs. What the other commands use (the bench, the views, the reg command), the disassemblers and
 assemblers, and the modules the start-up work took off its path (pefile, for the headers image/headers.py reads;
-sqlite3 until the registry opens; the CSV system-call tables; socket, hashlib) must stay out of it, and so must the
-service areas of the kernel and the thunk areas of wow64 whose calls a hello world never makes: an area is imported
-at its first call (kernel/services.py, thunks/table.py)."""
+sqlite3 until the registry opens; the CSV system-call tables; socket, hashlib; logging until a message is let
+through; argparse for a plain `run`) must stay out of it, and so must the service areas of the kernel and the thunk
+areas of wow64 whose calls a hello world never makes: an area is imported at its first call (kernel/services.py,
+thunks/table.py)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ NOT_IMPORTED = (
     "csv",  # the system-call numbers are Python data (wow64emu/nt/numbers.py)
     "sqlite3",  # the registry's store opens at the first registry call
     "socket", "secrets",  # Ctrl-C's wake-up is a pipe; a process's cookie comes from os.urandom
+    "logging",  # imported for the first message let through (wow64emu/log.py)
+    "argparse", "gettext", "wow64emu.arguments",  # a plain `run PROGRAM [ARGS...]` is read without them (cli.py)
     # the registry, jobs, process creation, security and alerts: the kernel's services and wow64's special parts
     "wow64emu.kernel.registry", "wow64emu.kernel.jobs", "wow64emu.kernel.processcreate", "wow64emu.kernel.security",
     "wow64emu.kernel.privileges", "wow64emu.kernel.alerts", "wow64emu.kernel.thread", "wow64emu.kernel.sync",

@@ -62,7 +62,8 @@ def test_the_context_layout_is_cached_per_unicorn_library(cache_home: Path) -> N
     cpustate.context_layout.cache_clear()
     try:
         found = cpustate.context_layout()
-        stored = json.loads((cache_home / "context-layout.json").read_text())
+        [kept] = cache_home.glob("context-layout-*.json")
+        stored = json.loads(kept.read_text())
         assert stored["key"][1:] == usercache.file_key(cpustate.LIB._name)
         cpustate.context_layout.cache_clear()
         assert cpustate.context_layout() == found == cpustate.find_layout()  # read back as it was found
@@ -77,6 +78,13 @@ def test_a_layout_that_is_not_one_is_refused() -> None:
                 {**good, "cs_caches": {"35": "00"}}, {**good, "mode_bits": []}):
         with pytest.raises((ValueError, TypeError, KeyError)):
             cpustate._layout_from_json(bad)
+
+
+def test_a_value_found_from_a_path_is_kept_per_path(cache_home: Path, tmp_path: Path) -> None:
+    found: list[int] = []
+    for place in ("a", "b", "a", "b"):  # two checkouts used in turn: each finds its value once
+        _cached([str(tmp_path / place), 1], found, value=ord(place))
+    assert found == [ord("a"), ord("b")] and len(list(cache_home.glob("answer-*.json"))) == 2
 
 
 def test_a_value_found_from_modules_is_keyed_by_their_sources(tmp_path: Path) -> None:

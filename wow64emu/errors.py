@@ -1,5 +1,7 @@
 """The emulator's own failures: one root, so the command line can turn any of them into one line."""
 
+EXIT_EMULATOR_ERROR = 2  # the command's exit code for them, and for a bad command line
+
 
 class EmulatorError(Exception):
     """Root of every error the emulator reports to its user (exit code 2)."""

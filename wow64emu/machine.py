@@ -8,7 +8,6 @@ trace exist only when a trace is asked for.
 
 from __future__ import annotations
 
-import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,12 +27,13 @@ from .kernel.system import System
 from .kernel.token import virtualizes
 from .loader.environment import Environment
 from .loader.process import CreatedProcess, create_process
+from .log import getLogger
 from .nt.status import NTSTATUS
 
 if TYPE_CHECKING:
     from .kernel.processcreate import SpawnRequest  # process creation is imported at its first call
 
-log = logging.getLogger(__name__)
+log = getLogger(__name__)
 
 # The codes whose second parameter is the address accessed.
 _ACCESS_CODES = {NTSTATUS.ACCESS_VIOLATION, NTSTATUS.GUARD_PAGE_VIOLATION, NTSTATUS.STACK_OVERFLOW}

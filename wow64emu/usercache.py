@@ -3,7 +3,9 @@
 
 Each value is stored with the key it was found for (what it depends on: a library's path, size and modification
 time, the interpreter's version, the format of the value), and used only for that same key, so a stale one is never
-used. A missing, unreadable or corrupt file, or a folder that cannot be written, only means finding the value again.
+used. A value found from a file or folder (its key holds the path) is kept in a file of its own for each such path:
+two checkouts or environments used in turn each keep theirs, instead of finding it again at every run after the
+other's. A missing, unreadable or corrupt file, or a folder that cannot be written, only means finding the value again.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
@@ -70,6 +73,7 @@ def cached(name: str, key: list | None, find: Callable[[], T], dump: Callable[[T
     (what the value depends on cannot be known), nothing is kept: find()."""
     if key is None:
         return find()
+    name = _named_for_path(name, key)
     try:
         stored = json.loads(load(f"{name}.json") or b"")
         if stored["key"] == key:
@@ -79,3 +83,9 @@ def cached(name: str, key: list | None, find: Callable[[], T], dump: Callable[[T
     value = find()
     store(f"{name}.json", json.dumps({"key": key, "value": dump(value)}).encode())
     return value
+
+
+def _named_for_path(name: str, key: list) -> str:
+    """`name`, with a digest of the first absolute path in `key` (the file or folder the value is found from)."""
+    path = next((item for item in key if isinstance(item, str) and os.path.isabs(item)), None)
+    return name if path is None else f"{name}-{zlib.crc32(path.encode()):08x}"

@@ -28,13 +28,13 @@ a ReadConsole left unread.
 from __future__ import annotations
 
 import codecs
-import logging
 import re
 import struct
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
 from ..errors import GuestFault
+from ..log import getLogger
 from ..nt.status import NTSTATUS
 from .errors import NtError
 from .fileobject import (
@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from .process import Process
     from .threadobject import Thread
 
-log = logging.getLogger(__name__)
+log = getLogger(__name__)
 
 STD_ACCESS = map_generic(GENERIC_READ | GENERIC_WRITE)  # how kernelbase opens CONIN$ / CONOUT$
 

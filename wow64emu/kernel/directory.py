@@ -29,7 +29,6 @@ pin it down).
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import struct
@@ -38,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..log import getLogger
 from ..nt import layouts as L
 from ..nt.status import NTSTATUS
 from .dirindex import upcase
@@ -49,7 +49,7 @@ from .volume import FileInfo, Volume
 if TYPE_CHECKING:
     from .threadobject import Thread
 
-log = logging.getLogger(__name__)
+log = getLogger(__name__)
 
 FileDirectoryInformation = 1
 FileFullDirectoryInformation = 2

@@ -38,13 +38,13 @@ Set (classes 4, 10, 11, 13, 14, 20, 23; the whole buffer is captured first, as t
 
 from __future__ import annotations
 
-import logging
 import os
 import struct
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..log import getLogger
 from ..nt import layouts as L
 from ..nt.files import FILE_RENAME_INFORMATION
 from ..nt.status import NTSTATUS
@@ -75,7 +75,7 @@ from .volume import FILE_ATTRIBUTE_DIRECTORY, FileInfo
 if TYPE_CHECKING:
     from .threadobject import Thread
 
-log = logging.getLogger(__name__)
+log = getLogger(__name__)
 
 FileBasicInformation = 4
 FileStandardInformation = 5

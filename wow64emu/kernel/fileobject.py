@@ -7,10 +7,10 @@ defaults are the answers of a device that does not do what is asked: STATUS_INVA
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ..log import getLogger
 from ..nt import layouts as L
 from ..nt.status import NTSTATUS
 from .errors import NtError
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .system import System
     from .threadobject import Thread
 
-log = logging.getLogger(__name__)
+log = getLogger(__name__)
 
 # Access rights.
 FILE_READ_DATA = 0x0001  # FILE_LIST_DIRECTORY on a directory

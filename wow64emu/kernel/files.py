@@ -41,11 +41,11 @@ Choices where Windows is subtle, in the order IoCreateFile and the file systems 
 
 from __future__ import annotations
 
-import logging
 import os
 import struct
 from typing import TYPE_CHECKING
 
+from ..log import getLogger
 from ..nt import layouts as L
 from ..nt.status import NTSTATUS
 from .devices import device_name, open_device
@@ -83,7 +83,7 @@ if TYPE_CHECKING:
     from .threadobject import Thread
     from .token import Token
 
-log = logging.getLogger(__name__)
+log = getLogger(__name__)
 
 # Create dispositions and what IoStatusBlock.Information says happened.
 FILE_SUPERSEDE, FILE_OPEN, FILE_CREATE, FILE_OPEN_IF, FILE_OVERWRITE, FILE_OVERWRITE_IF = range(6)

@@ -19,9 +19,9 @@
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
+from ..log import getLogger
 from ..nt import layouts as L
 from ..nt.fsctl import (
     FSCTL_DELETE_REPARSE_POINT,
@@ -54,7 +54,7 @@ from .token import check_privilege
 if TYPE_CHECKING:
     from .threadobject import Thread
 
-log = logging.getLogger(__name__)
+log = getLogger(__name__)
 
 
 class FsControlServices(IoServices):

@@ -24,7 +24,6 @@ Windows' rules, and the choices made here:
 
 from __future__ import annotations
 
-import logging
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +33,7 @@ from ..emu.memory import ALLOCATION_GRANULARITY, page_up
 from ..errors import BadImage, CommitLimitReached
 from ..image.mapping import map_image
 from ..image.pe import SCN_MEM_EXECUTE, PEImage, base_and_size, image_extent
+from ..log import getLogger
 from ..nt.status import NTSTATUS
 from .errors import NtError
 from .paths import SYSROOT
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from .fileobject import FileObject
     from .process import Process
 
-log = logging.getLogger(__name__)
+log = getLogger(__name__)
 
 SYSTEM_IMAGES64 = frozenset(SYSROOT / "System32" / name
                             for name in ("ntdll.dll", "wow64.dll", "wow64win.dll", "wow64cpu.dll"))

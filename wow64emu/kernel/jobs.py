@@ -42,11 +42,11 @@ Choices where Windows is subtle (Windows 10 22H2; kernel32's own tests, run on W
 
 from __future__ import annotations
 
-import logging
 import struct
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from ..log import getLogger
 from ..nt import jobs as J
 from ..nt.layouts import Layout
 from ..nt.status import NTSTATUS
@@ -59,7 +59,7 @@ if TYPE_CHECKING:
     from .system import System
     from .threadobject import Thread
 
-log = logging.getLogger(__name__)
+log = getLogger(__name__)
 
 # Job rights.
 JOB_OBJECT_ASSIGN_PROCESS = 0x0001

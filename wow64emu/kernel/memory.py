@@ -29,7 +29,6 @@ Windows' rules, and the choices made where Windows is subtle:
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 from ..emu.memory import (
@@ -43,6 +42,7 @@ from ..emu.memory import (
     valid_protection,
 )
 from ..errors import CommitLimitReached
+from ..log import getLogger
 from ..nt.memory import MEMORY_BASIC_INFORMATION, MemoryBasicInformation
 from ..nt.status import NTSTATUS
 from .errors import NtError
@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     from .system import System
     from .threadobject import Thread
 
-log = logging.getLogger(__name__)
+log = getLogger(__name__)
 
 MEM_COMMIT = 0x1000
 MEM_RESERVE = 0x2000

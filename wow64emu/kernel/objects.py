@@ -31,10 +31,10 @@ handles.py. Choices where Windows is subtle:
 
 from __future__ import annotations
 
-import logging
 import struct
 from typing import TYPE_CHECKING
 
+from ..log import getLogger
 from ..nt import objects as T
 from ..nt.layouts import UNICODE_STRING
 from ..nt.objects import (
@@ -70,7 +70,7 @@ if TYPE_CHECKING:
     from .system import System
     from .threadobject import Thread
 
-log = logging.getLogger(__name__)
+log = getLogger(__name__)
 
 # NtDuplicateObject options.
 DUPLICATE_CLOSE_SOURCE = 0x1

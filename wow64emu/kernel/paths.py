@@ -45,19 +45,19 @@ out of the guest's reach.
 from __future__ import annotations
 
 import errno
-import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..emu.memory import AddressSpace
+from ..log import getLogger
 from ..nt import layouts as L
 from ..nt.status import NTSTATUS
 from .dirindex import INDEX, upcase
 from .errors import NtError
 from .reparse import MAX_REPARSE_DEPTH, ReparsePoint, ReparseStore, substitute_name
 
-log = logging.getLogger(__name__)
+log = getLogger(__name__)
 
 OBJ_VALID_ATTRIBUTES = 0x1FF2  # OBJ_INHERIT ... OBJ_DONT_REPARSE, Windows 10
 MAX_COMPONENT = 255  # UTF-16 units, NTFS

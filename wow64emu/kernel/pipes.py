@@ -37,11 +37,11 @@ What Windows 10 does, and this kernel after it:
 
 from __future__ import annotations
 
-import logging
 import struct
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..log import getLogger
 from ..nt.status import NTSTATUS
 from .errors import NtError
 from .fileobject import IoObject, IoServices, map_generic, write_iosb
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from ..emu.physical import PhysicalMemory
     from .threadobject import Thread
 
-log = logging.getLogger(__name__)
+log = getLogger(__name__)
 
 FILE_DEVICE_NAMED_PIPE = 0x11
 DEFAULT_QUOTA = 0x1000

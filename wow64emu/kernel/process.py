@@ -30,13 +30,13 @@ Choices where Windows is subtle:
 
 from __future__ import annotations
 
-import logging
 import os
 import struct
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from ..emu.memory import AddressSpace
+from ..log import getLogger
 from ..nt import layouts as L
 from ..nt.process import (
     PROCESS_BASIC_INFORMATION,
@@ -78,7 +78,7 @@ if TYPE_CHECKING:
     from .jobs import JobObject
     from .system import System
 
-log = logging.getLogger(__name__)
+log = getLogger(__name__)
 T = TypeVar("T")
 S = TypeVar("S")
 

@@ -29,13 +29,13 @@ Windows' behaviour, and the choices made here:
 
 from __future__ import annotations
 
-import logging
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..log import getLogger
 from ..nt.params import PARAMS64, STARTF_USESTDHANDLES, ProcessParameters, read_params
 from ..nt.status import NTSTATUS
 from .console import connect, create_std_handles
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from .system import System
     from .threadobject import Thread
 
-log = logging.getLogger(__name__)
+log = getLogger(__name__)
 
 # PROCESS_CREATE_FLAGS_* (PROCESS_CREATE_FLAGS_BREAKAWAY is the job's: jobs.py)
 PROCESS_CREATE_FLAGS_INHERIT_HANDLES = 0x4

@@ -30,11 +30,11 @@ registry_info.py. Choices where Windows is subtle, following its order of checks
 
 from __future__ import annotations
 
-import logging
 import struct
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ..log import getLogger
 from ..nt import layouts as L
 from ..nt import registry as R
 from ..nt.status import NTSTATUS
@@ -74,7 +74,7 @@ if TYPE_CHECKING:
     from .system import System
     from .threadobject import Thread
 
-log = logging.getLogger(__name__)
+log = getLogger(__name__)
 
 # NtCreateKey and NtOpenKeyEx options.
 REG_OPTION_VOLATILE = 0x1

@@ -35,16 +35,16 @@ from __future__ import annotations
 
 import errno
 import json
-import logging
 import os
 import struct
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..log import getLogger
 from ..nt.status import NTSTATUS
 from .errors import NtError
 
-log = logging.getLogger(__name__)
+log = getLogger(__name__)
 
 IO_REPARSE_TAG_MOUNT_POINT = 0xA0000003
 IO_REPARSE_TAG_SYMLINK = 0xA000000C

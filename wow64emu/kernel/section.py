@@ -38,7 +38,6 @@ names kernel32 gives. Windows' rules, and the choices made where Windows is subt
 
 from __future__ import annotations
 
-import logging
 import os
 import struct
 from collections.abc import Callable
@@ -57,6 +56,7 @@ from ..emu.memory import (
     valid_protection,
 )
 from ..errors import CommitLimitReached
+from ..log import getLogger
 from ..nt import layouts as L
 from ..nt.memory import (
     SECTION_BASIC_INFORMATION,
@@ -80,7 +80,7 @@ if TYPE_CHECKING:
     from .threadobject import Thread
     from .volume import FileNode, Volume
 
-log = logging.getLogger(__name__)
+log = getLogger(__name__)
 
 # AllocationAttributes.
 SEC_BASED = 0x00200000

@@ -15,7 +15,6 @@ SystemProcessInformation buffer too small gets STATUS_INFO_LENGTH_MISMATCH with 
 
 from __future__ import annotations
 
-import logging
 import struct
 import time
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..emu.memory import ALLOCATION_GRANULARITY, PAGE, MemType
+from ..log import getLogger
 from ..nt.process import (
     SYSTEM_BASIC_INFORMATION,
     SYSTEM_PROCESS_INFORMATION,
@@ -49,7 +49,7 @@ from .token import SESSION_ID
 if TYPE_CHECKING:
     from .system import System
 
-log = logging.getLogger(__name__)
+log = getLogger(__name__)
 
 PROCESSORS = 2
 TIMER_RESOLUTION = 156_250  # 15.625 ms in 100 ns units

@@ -15,11 +15,11 @@ Choices where Windows is subtle:
 
 from __future__ import annotations
 
-import logging
 import struct
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ..log import getLogger
 from ..nt.process import (
     THREAD_BASIC_INFORMATION,
     ThreadAmILastThread,
@@ -43,7 +43,7 @@ from .token import TOKEN_IMPERSONATION, Token, check_privilege
 if TYPE_CHECKING:
     from .system import System
 
-log = logging.getLogger(__name__)
+log = getLogger(__name__)
 
 HIGH_PRIORITY = 31
 LOW_REALTIME_PRIORITY = 16

@@ -25,9 +25,9 @@ Windows' behaviour, and the choices made here:
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
+from ..log import getLogger
 from ..nt.status import NTSTATUS
 from .errors import NtError
 from .handles import handle_attributes
@@ -38,7 +38,7 @@ from .threadsetup import build_thread, initial_context32, release_thread_memory
 if TYPE_CHECKING:
     from .system import System
 
-log = logging.getLogger(__name__)
+log = getLogger(__name__)
 
 THREAD_CREATE_FLAGS_CREATE_SUSPENDED = 0x1
 THREAD_CREATE_FLAGS_HIDE_FROM_DEBUGGER = 0x4

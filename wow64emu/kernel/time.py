@@ -8,13 +8,13 @@ time, zero a poll. A delay or wait really takes its time on the host: the thread
 
 from __future__ import annotations
 
-import logging
 import os
 import struct
 import time as _time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..log import getLogger
 from ..nt.status import NTSTATUS
 from .errors import NtError
 from .token import check_privilege
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .system import System
     from .threadobject import Thread
 
-log = logging.getLogger(__name__)
+log = getLogger(__name__)
 
 QPC_FREQUENCY = 10_000_000  # Windows 10 on current hardware: 10 MHz
 EPOCH_1601_TO_1970 = 116_444_736_000_000_000  # 100 ns intervals

@@ -12,10 +12,10 @@ Information classes without an answer here are STATUS_INVALID_INFO_CLASS, with a
 
 from __future__ import annotations
 
-import logging
 import struct
 from collections.abc import Callable
 
+from ..log import getLogger
 from ..nt.process import (
     SID_AND_ATTRIBUTES,
     TokenElevation,
@@ -36,7 +36,7 @@ from .handles import KernelObject
 from .tokengroups import groups_answer, user_groups
 from .tokenprivileges import ADMIN_PRIVILEGES, PRIVILEGE_LUIDS, USER_PRIVILEGES, initial_privileges, privileges_answer
 
-log = logging.getLogger(__name__)
+log = getLogger(__name__)
 
 TOKEN_PRIMARY, TOKEN_IMPERSONATION = 1, 2
 SECURITY_ANONYMOUS, SECURITY_IDENTIFICATION, SECURITY_IMPERSONATION, SECURITY_DELEGATION = range(4)

@@ -27,13 +27,13 @@ read them and nothing more, so only an elevated administrator's token may create
 
 from __future__ import annotations
 
-import logging
 import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..log import getLogger
 from ..nt.status import NTSTATUS
 from .dirindex import INDEX, upcase
 from .errors import NtError
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
 SYSTEM_VOLUME = "\\Device\\HarddiskVolume3"  # the NT device of the C: drive
 
-log = logging.getLogger(__name__)
+log = getLogger(__name__)
 
 FILE_ATTRIBUTE_READONLY = 0x0001
 FILE_ATTRIBUTE_HIDDEN = 0x0002

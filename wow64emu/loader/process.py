@@ -8,7 +8,6 @@ the executable's imports, and write the loader's module lists (PEB->Ldr) in each
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import struct
@@ -34,6 +33,7 @@ from ..kernel.threadsetup import (
     build_thread,
     initial_context32,
 )
+from ..log import getLogger
 from ..nt.params import PARAMS32, PARAMS64, BlockWriter, ProcessParameters, write_params
 from . import apiset, ldrdata
 from . import structures as S
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from ..kernel.system import System
     from ..kernel.threadobject import Thread
 
-log = logging.getLogger(__name__)
+log = getLogger(__name__)
 
 SYSTEM32 = SYSROOT / "System32"
 SYSWOW64 = SYSROOT / "SysWOW64"

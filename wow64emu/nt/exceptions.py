@@ -6,12 +6,12 @@ A CONTEXT's registers are kept as a dict, name -> value; pack and unpack are the
 
 from __future__ import annotations
 
-import logging
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..log import getLogger
 from .decl import decl
 from .kinds import BOOLEAN, HANDLE, PVOID
 
@@ -34,7 +34,7 @@ GUEST_WARNING = b"wow64emu: WARNING: "
 GUEST_INFO = b"wow64emu: INFO: "
 _GUEST_WARNING_MAX = 512  # bytes of such a line that are read
 
-log = logging.getLogger("wow64emu.guest")
+log = getLogger("wow64emu.guest")
 
 # ---- the x64 CONTEXT ------------------------------------------------------------------------------------------
 
