@@ -15,6 +15,7 @@ for an unwind), with what it returned. None of these hooks exist when no trace i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -65,6 +66,9 @@ class Observers:
         self.stub64_syscall: dict[int, Stub] = {}  # by the address of the stub's `syscall`
         self.symbols: dict[int, str] = {}  # address -> symbol: the modules the loader placed stay where they are
         self.landing = 0  # wow64cpu's CpupReturnFromSimulatedCode, where the far jump to 64-bit code lands
+        # wow64's trace of a call its fast path served (Wow64Dispatcher.trace_fast_call): the service number, the
+        # x86 esp wow64cpu saved (None: none), the argument registers and rsp at the 64-bit stub's `syscall`.
+        self.fast_call: Callable[[int, int | None, tuple[int, ...], int], None] | None = None
         self._entry_regs = cpu.registers(["rsp", "cs"])
         self._gate_regs = cpu.registers(["r13", "cs"])  # wow64cpu's WOW64_CONTEXT (+4 in the CPU area), the CS
         self._return_regs = cpu.registers(["rax", "rsp", "cs"])
@@ -121,6 +125,7 @@ class Observers:
             esp, cs = self._entry_regs.read()
             t.begin_call()
             t.wow64_call_active = True
+            t.state.wow64_entered = False
             caller = self._u32(esp & 0xFFFFFFFF)
             self.last_cs = cs
             t.emit_kind(X86_CALL, lambda: stub.text + self.symbol(caller), stub.name, address, stub.number, caller,
@@ -144,7 +149,12 @@ class Observers:
         in 64-bit mode, and wow64cpu saved the x86 context in the WOW64_CONTEXT its r13 points to, before calling
         Wow64SystemServiceEx. Seen from there, not from a hook of its own on the landing, which would enter Python
         once more per call."""
-        context, cs = self._gate_regs.read()
+        self.t.state.wow64_entered = True
+        self._gate(*self._gate_regs.read())
+
+    def _gate(self, context: int, cs: int) -> int | None:
+        """The gate's crossing and wow64cpu's save, with r13 (the WOW64_CONTEXT) and the CS of 64-bit code: the x86
+        esp saved (its ret done: the 32-bit arguments are 4 bytes above), or None when r13 points at no memory."""
         from_cs, landing = self.last_cs, self.landing
         t = self.t
         t.emit_kind(GATE_ENTER, lambda: f"jmp far 0033:{hex32(landing)} from wow64cpu!KiFastSystemCall: "
@@ -153,15 +163,18 @@ class Observers:
         try:
             saved = self.memory.peek(context + CTX["Eip"], CTX["Esp"] + 4 - CTX["Eip"])
         except (GuestFault, CommitLimitReached):  # no context there: the guest came into wow64 another way
-            return
+            return None
         eip, esp = int.from_bytes(saved[:4], "little"), int.from_bytes(saved[-4:], "little")
         t.emit_kind(WOW64CPU_SAVE, lambda: f"CpupReturnFromSimulatedCode: x86 context saved (eip={hex32(eip)}, "
                     f"esp={hex32(esp)}), switch to the 64-bit stack, call wow64!Wow64SystemServiceEx", eip, esp)
+        return esp
 
-    def on_syscall64(self, syscall_at: int, cs: int) -> None:
-        """The kernel's entry is at a `syscall` (at `syscall_at`, in `cs`): if it is a 64-bit ntdll stub's, the stub's
-        call, as its entry three instructions earlier would show it (a `syscall` of anyone else's code shows as the
-        kernel's service only)."""
+    def on_syscall64(self, syscall_at: int, cs: int, args: tuple[int, ...], rsp: int) -> None:
+        """The kernel's entry is at a `syscall` (at `syscall_at`, in `cs`; the x64 convention's four argument
+        registers and rsp as they are there): if it is a 64-bit ntdll stub's, the stub's call, as its entry three
+        instructions earlier would show it (a `syscall` of anyone else's code shows as the kernel's service only).
+        A 32-bit call that wow64's dispatch hook did not see came through wow64.dll's fast path, whose code went
+        through the gate, decoded and widened it with no Python: those crossings are shown from here, first."""
         stub = self.stub64_syscall.get(syscall_at)
         if stub is None:
             return
@@ -169,6 +182,9 @@ class Observers:
         if not t.wow64_call_active:
             t.begin_call()
             t.native_call_open = True
+        elif not t.state.wow64_entered and self.fast_call is not None:
+            esp = self._gate(*self._gate_regs.read())
+            self.fast_call(stub.number, esp, args, rsp)
         t.emit_kind(X64_CALL, stub.text, stub.name, syscall_at - STUB_SYSCALL, cs)
 
 

@@ -39,9 +39,10 @@ class SyscallEntry:
         self.cpu = cpu = process.cpu
         self.shared_data = process.system.shared_data
         self.tracer = tracer
-        # The trace's observer of the 64-bit stubs (observe.py), told of each `syscall` (its address and CS) before
-        # the kernel serves it, but a call done again after its wait (its stub was not entered again).
-        self.stub_observer: Callable[[int, int], None] | None = None
+        # The trace's observer of the 64-bit stubs (observe.py), told of each `syscall` (its address, CS, the argument
+        # registers and rsp) before the kernel serves it, but a call done again after its wait (its stub was
+        # not entered again).
+        self.stub_observer: Callable[[int, int, tuple[int, ...], int], None] | None = None
         self.count = 0
         self.served: dict[tuple[str, bool], int] = {}  # (call, failed) -> how often: the table's coverage
         self.services = process.system.services.services
@@ -57,7 +58,7 @@ class SyscallEntry:
             self.cpu.raise_fault(Fault(FaultKind.INVALID_OPCODE, rip, rip, cs, vector=6))
             return
         if self.stub_observer is not None and self.process.running.redo is None:
-            self.stub_observer(rip, cs)
+            self.stub_observer(rip, cs, (r10, rdx, r8, r9), rsp)
         number = eax & 0xFFFFFFFF
         entry = self.services.get(number)
         call = entry[0] if entry else None
