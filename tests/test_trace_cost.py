@@ -15,7 +15,7 @@ import pytest
 
 from tests.wow64rig import CODE, DATA, STATUS, STOP64, Wow64Rig
 from wow64emu.emu.cpu.unicorn import UnicornCpu
-from wow64emu.emu.trace import Event, EventKind, JsonlSink, Sink, Tracer, compact_json, json_members
+from wow64emu.emu.trace import Event, EventKind, JsonlSink, Sink, TextSink, Tracer, compact_json, json_members
 from wow64emu.kernel.console import StdStreams
 from wow64emu.kernel.threadsetup import CTX
 from wow64emu.machine import Machine
@@ -186,3 +186,20 @@ def test_a_guest_entering_wow64_with_no_saved_context_is_not_changed_by_the_trac
     if traced:
         events = [(e["layer"], e["event"]) for e in map(json.loads, out.getvalue().splitlines())]
         assert ("gate", "enter") in events and ("wow64cpu", "save") not in events
+
+
+def test_the_kernel_s_text_is_in_a_jsonl_line_when_it_says_more_than_the_fields(tmp_path: Path) -> None:
+    """A call whose arguments are all described by their values (NtQueryPerformanceCounter's two pointers) has its
+    service text made only by a sink that prints it; one with a handle among them (NtWriteFile's, described by what
+    it stands for before the call) keeps it in its JSONL line."""
+    lines, text = io.StringIO(), io.StringIO()
+    for out, sink in ((lines, JsonlSink), (text, TextSink)):
+        streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
+        Machine(BIN / "x86" / "bench.exe", ["qpc", "1"], root=tmp_path / sink.__name__, streams=streams,
+                tracer=Tracer(sink(out))).run(timeout=60)
+    services = {e["name"]: e for e in map(json.loads, lines.getvalue().splitlines()) if e["event"] == "service"}
+    qpc, write = services["NtQueryPerformanceCounter"], services["NtWriteFile"]
+    assert "text" not in qpc and write["text"].startswith("NtWriteFile -> STATUS_SUCCESS\n  FileHandle=0x")
+    counter, frequency = qpc["args"]
+    assert (f"NtQueryPerformanceCounter -> STATUS_SUCCESS\n{' ' * 31}PerformanceCounter=0x{counter:x}\n{' ' * 31}"
+            f"PerformanceFrequency=0x{frequency:x}\n") in text.getvalue()
