@@ -112,8 +112,11 @@ def test_a_kind_s_jsonl_line_has_its_fields_and_its_text_only_if_the_kind_says_s
     tracer = Tracer(JsonlSink(out))
     tracer.emit_kind(crossing, lambda: pytest.fail("a crossing's text is not made for JSONL"), 'a "name"', 7, [1, 2])
     tracer.emit_kind(service, 'NtClose -> STATUS_SUCCESS\n  Handle=0x4', "NtClose", 0xC0000008)
+    for args in ((1, 2), (1, 2), (3,)):  # a tuple's members are kept (EventKind.known), by its values
+        tracer.emit_kind(crossing, "", 'a "name"', 7, args)
     tracer.close()
-    first, second = (json.loads(line) for line in out.getvalue().splitlines())
+    first, second, *kept = (json.loads(line) for line in out.getvalue().splitlines())
+    assert [e["args"] for e in kept] == [[1, 2], [1, 2], [3]] and len(crossing.known) == 2
     assert {k: v for k, v in first.items() if k != "ts"} == {
         "call": 0, "layer": "x86", "event": "call", "pid": 4, "tid": 8, "name": 'a "name"', "address": 7,
         "args": [1, 2]}

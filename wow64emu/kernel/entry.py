@@ -131,11 +131,11 @@ class SyscallEntry:
         name = call.name if call else f"service 0x{number:x}"
         if shown is None:  # described by the values alone: by a sink that prints the text, if any
             t.emit_kind(SERVICE_BY_VALUES, lambda: _service_text(name, status, describe_args(self.process, call, args)),
-                        name, number, args, status & 0xFFFFFFFF)
+                        name, number, tuple(args), status & 0xFFFFFFFF)
             return
         if call is not None and status == NTSTATUS.SUCCESS:
             shown += describe_outputs(self.process, call, args)
-        t.emit_kind(SERVICE, _service_text(name, status, shown), name, number, args, status & 0xFFFFFFFF)
+        t.emit_kind(SERVICE, _service_text(name, status, shown), name, number, tuple(args), status & 0xFFFFFFFF)
 
 
 def _service_text(name: str, status: int, shown: list[str]) -> str:

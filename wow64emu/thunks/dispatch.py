@@ -27,7 +27,7 @@ call with a structure too, so that the trace shows each structure rebuilt.
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ..emu.cpu.backend import CS64, Access, Fault, FaultKind
@@ -290,7 +290,7 @@ class Wow64Dispatcher:
         if len(args64) > 4:
             self.memory.poke(rsp + 0x20, struct.pack(f"<{len(args64) - 4}Q", *args64[4:]))
         if self.tracer:
-            self.tracer.emit_kind(WIDEN, lambda: self._widen_text(call, args32, args64), args32, args64)
+            self.tracer.emit_kind(WIDEN, lambda: self._widen_text(call, args32, args64), args32, tuple(args64))
 
     def _special(self, call: Thunk, args32: tuple[int, ...], args64: list[int], arena: Arena) -> ThunkContext:
         """Run the call's hand-written part (context.py) after the declared widening."""
@@ -440,14 +440,14 @@ class Wow64Dispatcher:
         params = len(call.params)
         try:
             args32 = call.unpack_args32(self.memory.peek(esp + 4, call.arg_bytes))
-            args64 = list(regs[:params])
+            args64 = regs[:params]
             if params > 4:
                 args64 += struct.unpack(f"<{params - 4}Q", self.memory.peek(rsp + 0x28, 8 * (params - 4)))
         except (GuestFault, CommitLimitReached):  # the fast path read them: only a hostile guest's race is left
             return
         self.tracer.emit_kind(WIDEN, lambda: self._widen_text(call, args32, args64), args32, args64)
 
-    def _widen_text(self, call: Thunk, args32: tuple[int, ...], args64: list[int]) -> str:
+    def _widen_text(self, call: Thunk, args32: tuple[int, ...], args64: Sequence[int]) -> str:
         head = self._widen_heads.get(call.name)
         if head is None:  # what never changes for a call: its title, and each argument's slot, name and kind
             head = self._widen_heads[call.name] = [
