@@ -169,8 +169,8 @@ class Observers:
                     f"esp={hex32(esp)}), switch to the 64-bit stack, call wow64!Wow64SystemServiceEx", eip, esp)
         return esp
 
-    def on_syscall64(self, syscall_at: int, cs: int, args: tuple[int, ...], rsp: int) -> None:
-        """The kernel's entry is at a `syscall` (at `syscall_at`, in `cs`; the x64 convention's four argument
+    def on_syscall64(self, syscall_at: int, cs: int, r13: int, args: tuple[int, ...], rsp: int) -> None:
+        """The kernel's entry is at a `syscall` (at `syscall_at`, in `cs`; r13, the x64 convention's four argument
         registers and rsp as they are there): if it is a 64-bit ntdll stub's, the stub's call, as its entry three
         instructions earlier would show it (a `syscall` of anyone else's code shows as the kernel's service only).
         A 32-bit call that wow64's dispatch hook did not see came through wow64.dll's fast path, whose code went
@@ -183,7 +183,7 @@ class Observers:
             t.begin_call()
             t.native_call_open = True
         elif not t.state.wow64_entered and self.fast_call is not None:
-            esp = self._gate(*self._gate_regs.read())
+            esp = self._gate(r13, cs)
             self.fast_call(stub.number, esp, args, rsp)
         t.emit_kind(X64_CALL, stub.text, stub.name, syscall_at - STUB_SYSCALL, cs)
 

@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from .threadobject import Thread
 
 _QWORDS = [struct.Struct(f"<{n}Q").unpack for n in range(32)]  # stack arguments 5, 6, ... of the x64 convention
-_ENTRY_REGS = ["rax", "r10", "rdx", "r8", "r9", "rsp", "rip", "eflags", "cs"]
+# r13 for the trace's observer: wow64cpu's WOW64_CONTEXT when the call came through WoW64 (a register more in the
+# batch costs an untraced call nothing measurable; a read of its own would cost a traced one a microsecond)
+_ENTRY_REGS = ["rax", "r10", "rdx", "r8", "r9", "rsp", "rip", "eflags", "cs", "r13"]
 # The trace's event of every call. Its text, the arguments and outputs described, says more than its fields when a
 # handle or an object's name is among them (read when the call is made: SERVICE, whose JSONL line keeps its text);
 # else it is their rendering (SERVICE_BY_VALUES, made only by the sinks that print it, as a crossing's).
@@ -42,10 +44,10 @@ class SyscallEntry:
         self.cpu = cpu = process.cpu
         self.shared_data = process.system.shared_data
         self.tracer = tracer
-        # The trace's observer of the 64-bit stubs (observe.py), told of each `syscall` (its address, CS, the argument
-        # registers and rsp) before the kernel serves it, but a call done again after its wait (its stub was
+        # The trace's observer of the 64-bit stubs (observe.py), told of each `syscall` (its address, CS, r13, the
+        # argument registers and rsp) before the kernel serves it, but a call done again after its wait (its stub was
         # not entered again).
-        self.stub_observer: Callable[[int, int, tuple[int, ...], int], None] | None = None
+        self.stub_observer: Callable[[int, int, int, tuple[int, ...], int], None] | None = None
         self.count = 0
         self.served: dict[tuple[str, bool], int] = {}  # (call, failed) -> how often: the table's coverage
         self.services = process.system.services.services
@@ -55,13 +57,13 @@ class SyscallEntry:
         cpu.on_syscall(self._on_syscall)
 
     def _on_syscall(self) -> None:
-        eax, r10, rdx, r8, r9, rsp, rip, eflags, cs = self._entry_regs.read()
+        eax, r10, rdx, r8, r9, rsp, rip, eflags, cs, r13 = self._entry_regs.read()
         if cs != CS64 and self.cpu.bitness_of(cs) != 64:
             # A real CPU raises #UD for SYSCALL in compatibility mode on Intel; Windows reports it as such.
             self.cpu.raise_fault(Fault(FaultKind.INVALID_OPCODE, rip, rip, cs, vector=6))
             return
         if self.stub_observer is not None and self.process.running.redo is None:
-            self.stub_observer(rip, cs, (r10, rdx, r8, r9), rsp)
+            self.stub_observer(rip, cs, r13, (r10, rdx, r8, r9), rsp)
         number = eax & 0xFFFFFFFF
         entry = self.services.get(number)
         call = entry[0] if entry else None
