@@ -15,6 +15,7 @@ for an unwind), with what it returned. None of these hooks exist when no trace i
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from .loader.process import CreatedProcess
 
 STUB32_RET_OFFSET = 12  # B8 imm32, BA imm32, FF D2, then C2 imm16
+_U32 = struct.Struct("<I")
+_SAVED = struct.Struct(f"<I{CTX['Esp'] - CTX['Eip'] - 4}xI")  # a WOW64_CONTEXT's Eip and Esp
 # The crossings' events (their JSONL lines have no text: it renders these fields, with the symbols of `caller`/`to`).
 X86_CALL = EventKind("x86", "call", "name address number caller cs", strings="name")
 GATE_ENTER = EventKind("gate", "enter", "from_cs to_cs")
@@ -111,7 +114,7 @@ class Observers:
                     f"ntdll!{name} (System32) at 0x{addr:x}: mov r10, rcx; mov eax, 0x{call.number:x}; syscall")
 
     def _u32(self, address: int) -> int:
-        return int.from_bytes(self.memory.peek(address, 4), "little")
+        return self.memory.peek_unpack(_U32, address)[0]
 
     def _stack32(self, offset: int = 0) -> int:
         return self._u32((self.cpu.register("rsp") & 0xFFFFFFFF) + offset)
@@ -161,10 +164,9 @@ class Observers:
                     f"cs 0x{from_cs:02x} -> 0x{cs:02x}, now in 64-bit mode", from_cs, cs)
         self.last_cs = cs
         try:
-            saved = self.memory.peek(context + CTX["Eip"], CTX["Esp"] + 4 - CTX["Eip"])
+            eip, esp = self.memory.peek_unpack(_SAVED, context + CTX["Eip"])
         except (GuestFault, CommitLimitReached):  # no context there: the guest came into wow64 another way
             return None
-        eip, esp = int.from_bytes(saved[:4], "little"), int.from_bytes(saved[-4:], "little")
         t.emit_kind(WOW64CPU_SAVE, lambda: f"CpupReturnFromSimulatedCode: x86 context saved (eip={hex32(eip)}, "
                     f"esp={hex32(esp)}), switch to the 64-bit stack, call wow64!Wow64SystemServiceEx", eip, esp)
         return esp

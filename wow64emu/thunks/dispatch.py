@@ -439,7 +439,7 @@ class Wow64Dispatcher:
             return
         params = len(call.params)
         try:
-            args32 = call.unpack_args32(self.memory.peek(esp + 4, call.arg_bytes))
+            args32 = self.memory.peek_unpack(call.args32, esp + 4)
             args64 = regs[:params]
             if params > 4:
                 args64 += struct.unpack(f"<{params - 4}Q", self.memory.peek(rsp + 0x28, 8 * (params - 4)))
