@@ -127,9 +127,10 @@ class Observers:
         if stub is not None:
             esp, cs = self._entry_regs.read()
             t.begin_call()
-            t.wow64_call_active = True
-            t.state.wow64_entered = False
-            caller = self._u32(esp & 0xFFFFFFFF)
+            state = t.state
+            state.wow64_call_active = True
+            state.wow64_entered = False
+            caller = self.memory.peek_unpack(_U32, esp & 0xFFFFFFFF)[0]
             self.last_cs = cs
             t.emit_kind(X86_CALL, lambda: stub.text + self.symbol(caller), stub.name, address, stub.number, caller,
                         cs)
@@ -142,10 +143,10 @@ class Observers:
         t.emit_kind(GATE_RETURN, lambda: f"jmp fword -> 0x{cs:02x}:{hex32(address)}: cs 0x{from_cs:02x} -> "
                     f"0x{cs:02x}, back in compatibility mode", from_cs, cs)
         status = rax & 0xFFFFFFFF
-        to = self._u32(esp & 0xFFFFFFFF)
+        to = self.memory.peek_unpack(_U32, esp & 0xFFFFFFFF)[0]
         t.emit_kind(X86_RETURN, lambda: f"ntdll!{stub.name}: eax = {NTSTATUS.name_of(status)}; ret "
                     f"0x{stub.arg_bytes:x} to {self.symbol(to)}", stub.name, status, to, cs)
-        t.wow64_call_active = False
+        t.state.wow64_call_active = False
 
     def on_gate_enter(self) -> None:
         """wow64's dispatch is entered (Wow64ThunkDispatch tells it, from the hook it has there): the far jump landed
@@ -181,10 +182,11 @@ class Observers:
         if stub is None:
             return
         t = self.t
-        if not t.wow64_call_active:
+        state = t.state
+        if not state.wow64_call_active:
             t.begin_call()
-            t.native_call_open = True
-        elif not t.state.wow64_entered and self.fast_call is not None:
+            state.native_call_open = True
+        elif not state.wow64_entered and self.fast_call is not None:
             esp = self._gate(r13, cs)
             self.fast_call(stub.number, esp, args, rsp)
         t.emit_kind(X64_CALL, stub.text, stub.name, syscall_at - STUB_SYSCALL, cs)

@@ -87,7 +87,8 @@ class SyscallEntry:
                 args = list(map(int.__and__, regs, call.masks))
                 if self.tracer is not None:
                     shown = None if by_values(call) else describe_args(self.process, call, args)
-                    self.tracer.mark("kernel", "enter", name=call.name)
+                    if self.tracer.timed:  # a mark only a timeline takes (Tracer.mark)
+                        self.tracer.mark("kernel", "enter", name=call.name)
                 thread = self.process.running
                 status = self.serve(call, service, thread, args)
                 if self.stop_for(thread, rip, number):
@@ -127,9 +128,10 @@ class SyscallEntry:
     def _trace(self, number: int, call: Syscall | None, args: list[int], shown: list[str] | None,
                status: int) -> None:
         t = self.tracer
-        if not t.wow64_call_active and not t.native_call_open:
+        state = t.state
+        if not state.wow64_call_active and not state.native_call_open:
             t.begin_call()
-        t.native_call_open = False
+        state.native_call_open = False
         name = call.name if call else f"service 0x{number:x}"
         if shown is None:  # described by the values alone: by a sink that prints the text, if any
             t.emit_kind(SERVICE_BY_VALUES, lambda: _service_text(name, status, describe_args(self.process, call, args)),
