@@ -187,6 +187,7 @@ class Observers:
             t.begin_call()
             state.native_call_open = True
         elif not state.wow64_entered and self.fast_call is not None:
+            state.wow64_entered = True  # shown: a 64-bit call made later inside this one (an APC's) did not cross
             esp = self._gate(r13, cs)
             self.fast_call(stub.number, esp, args, rsp)
         t.emit_kind(X64_CALL, stub.text, stub.name, syscall_at - STUB_SYSCALL, cs)

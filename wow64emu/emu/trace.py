@@ -65,7 +65,8 @@ class ThreadTrace:
     image: str  # its process's image name
     call: int = 0  # the ordinal of its current call
     wow64_call_active: bool = False  # between the 32-bit stub's entry and its return
-    wow64_entered: bool = False  # wow64's dispatch hook has seen that call (else wow64.dll's fast path serves it)
+    wow64_entered: bool = False  # that call's way into wow64 was shown (from wow64's dispatch hook, or from the
+    # kernel's entry when wow64.dll's fast path took it: observe.py)
     native_call_open: bool = False  # a 64-bit stub entered, its syscall not yet served
     announced: bool = False  # told to the sink (on its first event)
 
