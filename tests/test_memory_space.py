@@ -4,6 +4,8 @@ A real AddressSpace over a real CPU: each test runs CPU instructions (64-bit sto
 is what the CPU sees, and uses the host-side API where it is what the kernel sees.
 """
 
+import struct
+
 import pytest
 
 from wow64emu.emu.cpu.backend import Access, Fault, FaultKind
@@ -234,3 +236,15 @@ def test_compatible_protections(allowed: int, protect: int, ok: bool) -> None:
 def test_write_copy_protections() -> None:
     assert is_writecopy(Prot.WRITECOPY) and is_writecopy(Prot.EXECUTE_WRITECOPY | 0x200)
     assert not is_writecopy(Prot.READWRITE)
+
+
+def test_peek_unpack_reads_what_the_cpu_wrote_in_a_page_and_across_two(space: AddressSpace) -> None:
+    space.map_committed(A, 0x2000, MemType.PRIVATE, Prot.READWRITE)
+    store(space, A + 0x10, 0x1122334455667788)
+    store(space, A + 0xFFC, 0xAABBCCDD_EEFF0011)
+    two = struct.Struct("<II")
+    assert space.peek_unpack(two, A + 0x10) == (0x55667788, 0x11223344)
+    assert space.peek_unpack(two, A + 0xFFC) == (0xEEFF0011, 0xAABBCCDD)  # across the page boundary
+    assert space.peek_unpack(two, A + 0x1800) == (0, 0)  # a committed page not touched yet
+    with pytest.raises(GuestFault):
+        space.peek_unpack(two, A + 0x1FFC)  # its second word is in no page

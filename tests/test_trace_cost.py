@@ -15,7 +15,7 @@ import pytest
 
 from tests.wow64rig import CODE, DATA, STATUS, STOP64, Wow64Rig
 from wow64emu.emu.cpu.unicorn import UnicornCpu
-from wow64emu.emu.trace import Event, EventKind, JsonlSink, Sink, Tracer, compact_json, json_members
+from wow64emu.emu.trace import Event, EventKind, JsonlSink, Sink, TextSink, Tracer, compact_json, json_members
 from wow64emu.kernel.console import StdStreams
 from wow64emu.kernel.threadsetup import CTX
 from wow64emu.machine import Machine
@@ -112,8 +112,11 @@ def test_a_kind_s_jsonl_line_has_its_fields_and_its_text_only_if_the_kind_says_s
     tracer = Tracer(JsonlSink(out))
     tracer.emit_kind(crossing, lambda: pytest.fail("a crossing's text is not made for JSONL"), 'a "name"', 7, [1, 2])
     tracer.emit_kind(service, 'NtClose -> STATUS_SUCCESS\n  Handle=0x4', "NtClose", 0xC0000008)
+    for args in ((1, 2), (1, 2), (3,)):  # a tuple's members are kept (EventKind.known), by its values
+        tracer.emit_kind(crossing, "", 'a "name"', 7, args)
     tracer.close()
-    first, second = (json.loads(line) for line in out.getvalue().splitlines())
+    first, second, *kept = (json.loads(line) for line in out.getvalue().splitlines())
+    assert [e["args"] for e in kept] == [[1, 2], [1, 2], [3]] and len(crossing.known) == 2
     assert {k: v for k, v in first.items() if k != "ts"} == {
         "call": 0, "layer": "x86", "event": "call", "pid": 4, "tid": 8, "name": 'a "name"', "address": 7,
         "args": [1, 2]}
@@ -186,3 +189,20 @@ def test_a_guest_entering_wow64_with_no_saved_context_is_not_changed_by_the_trac
     if traced:
         events = [(e["layer"], e["event"]) for e in map(json.loads, out.getvalue().splitlines())]
         assert ("gate", "enter") in events and ("wow64cpu", "save") not in events
+
+
+def test_the_kernel_s_text_is_in_a_jsonl_line_when_it_says_more_than_the_fields(tmp_path: Path) -> None:
+    """A call whose arguments are all described by their values (NtQueryPerformanceCounter's two pointers) has its
+    service text made only by a sink that prints it; one with a handle among them (NtWriteFile's, described by what
+    it stands for before the call) keeps it in its JSONL line."""
+    lines, text = io.StringIO(), io.StringIO()
+    for out, sink in ((lines, JsonlSink), (text, TextSink)):
+        streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
+        Machine(BIN / "x86" / "bench.exe", ["qpc", "1"], root=tmp_path / sink.__name__, streams=streams,
+                tracer=Tracer(sink(out))).run(timeout=60)
+    services = {e["name"]: e for e in map(json.loads, lines.getvalue().splitlines()) if e["event"] == "service"}
+    qpc, write = services["NtQueryPerformanceCounter"], services["NtWriteFile"]
+    assert "text" not in qpc and write["text"].startswith("NtWriteFile -> STATUS_SUCCESS\n  FileHandle=0x")
+    counter, frequency = qpc["args"]
+    assert (f"NtQueryPerformanceCounter -> STATUS_SUCCESS\n{' ' * 31}PerformanceCounter=0x{counter:x}\n{' ' * 31}"
+            f"PerformanceFrequency=0x{frequency:x}\n") in text.getvalue()

@@ -38,6 +38,7 @@ def attach(c: CreatedProcess, tracer: Tracer | None, exception_tracer: Tracer | 
         entry.stub_observer = observers.on_syscall64
         if dispatcher is not None:
             dispatcher.gate_observer = observers.on_gate_enter
+            observers.fast_call = dispatcher.trace_fast_call
     if exception_tracer is not None:
         from .observe import install_exception_observers
 

@@ -15,6 +15,8 @@ for an unwind), with what it returned. None of these hooks exist when no trace i
 
 from __future__ import annotations
 
+import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
     from .loader.process import CreatedProcess
 
 STUB32_RET_OFFSET = 12  # B8 imm32, BA imm32, FF D2, then C2 imm16
+_U32 = struct.Struct("<I")
+_SAVED = struct.Struct(f"<I{CTX['Esp'] - CTX['Eip'] - 4}xI")  # a WOW64_CONTEXT's Eip and Esp
 # The crossings' events (their JSONL lines have no text: it renders these fields, with the symbols of `caller`/`to`).
 X86_CALL = EventKind("x86", "call", "name address number caller cs", strings="name")
 GATE_ENTER = EventKind("gate", "enter", "from_cs to_cs")
@@ -65,6 +69,9 @@ class Observers:
         self.stub64_syscall: dict[int, Stub] = {}  # by the address of the stub's `syscall`
         self.symbols: dict[int, str] = {}  # address -> symbol: the modules the loader placed stay where they are
         self.landing = 0  # wow64cpu's CpupReturnFromSimulatedCode, where the far jump to 64-bit code lands
+        # wow64's trace of a call its fast path served (Wow64Dispatcher.trace_fast_call): the service number, the
+        # x86 esp wow64cpu saved (None: none), the argument registers and rsp at the 64-bit stub's `syscall`.
+        self.fast_call: Callable[[int, int | None, tuple[int, ...], int], None] | None = None
         self._entry_regs = cpu.registers(["rsp", "cs"])
         self._gate_regs = cpu.registers(["r13", "cs"])  # wow64cpu's WOW64_CONTEXT (+4 in the CPU area), the CS
         self._return_regs = cpu.registers(["rax", "rsp", "cs"])
@@ -107,7 +114,7 @@ class Observers:
                     f"ntdll!{name} (System32) at 0x{addr:x}: mov r10, rcx; mov eax, 0x{call.number:x}; syscall")
 
     def _u32(self, address: int) -> int:
-        return int.from_bytes(self.memory.peek(address, 4), "little")
+        return self.memory.peek_unpack(_U32, address)[0]
 
     def _stack32(self, offset: int = 0) -> int:
         return self._u32((self.cpu.register("rsp") & 0xFFFFFFFF) + offset)
@@ -120,8 +127,10 @@ class Observers:
         if stub is not None:
             esp, cs = self._entry_regs.read()
             t.begin_call()
-            t.wow64_call_active = True
-            caller = self._u32(esp & 0xFFFFFFFF)
+            state = t.state
+            state.wow64_call_active = True
+            state.wow64_entered = False
+            caller = self.memory.peek_unpack(_U32, esp & 0xFFFFFFFF)[0]
             self.last_cs = cs
             t.emit_kind(X86_CALL, lambda: stub.text + self.symbol(caller), stub.name, address, stub.number, caller,
                         cs)
@@ -134,41 +143,53 @@ class Observers:
         t.emit_kind(GATE_RETURN, lambda: f"jmp fword -> 0x{cs:02x}:{hex32(address)}: cs 0x{from_cs:02x} -> "
                     f"0x{cs:02x}, back in compatibility mode", from_cs, cs)
         status = rax & 0xFFFFFFFF
-        to = self._u32(esp & 0xFFFFFFFF)
+        to = self.memory.peek_unpack(_U32, esp & 0xFFFFFFFF)[0]
         t.emit_kind(X86_RETURN, lambda: f"ntdll!{stub.name}: eax = {NTSTATUS.name_of(status)}; ret "
                     f"0x{stub.arg_bytes:x} to {self.symbol(to)}", stub.name, status, to, cs)
-        t.wow64_call_active = False
+        t.state.wow64_call_active = False
 
     def on_gate_enter(self) -> None:
         """wow64's dispatch is entered (Wow64ThunkDispatch tells it, from the hook it has there): the far jump landed
         in 64-bit mode, and wow64cpu saved the x86 context in the WOW64_CONTEXT its r13 points to, before calling
         Wow64SystemServiceEx. Seen from there, not from a hook of its own on the landing, which would enter Python
         once more per call."""
-        context, cs = self._gate_regs.read()
+        self.t.state.wow64_entered = True
+        self._gate(*self._gate_regs.read())
+
+    def _gate(self, context: int, cs: int) -> int | None:
+        """The gate's crossing and wow64cpu's save, with r13 (the WOW64_CONTEXT) and the CS of 64-bit code: the x86
+        esp saved (its ret done: the 32-bit arguments are 4 bytes above), or None when r13 points at no memory."""
         from_cs, landing = self.last_cs, self.landing
         t = self.t
         t.emit_kind(GATE_ENTER, lambda: f"jmp far 0033:{hex32(landing)} from wow64cpu!KiFastSystemCall: "
                     f"cs 0x{from_cs:02x} -> 0x{cs:02x}, now in 64-bit mode", from_cs, cs)
         self.last_cs = cs
         try:
-            saved = self.memory.peek(context + CTX["Eip"], CTX["Esp"] + 4 - CTX["Eip"])
+            eip, esp = self.memory.peek_unpack(_SAVED, context + CTX["Eip"])
         except (GuestFault, CommitLimitReached):  # no context there: the guest came into wow64 another way
-            return
-        eip, esp = int.from_bytes(saved[:4], "little"), int.from_bytes(saved[-4:], "little")
+            return None
         t.emit_kind(WOW64CPU_SAVE, lambda: f"CpupReturnFromSimulatedCode: x86 context saved (eip={hex32(eip)}, "
                     f"esp={hex32(esp)}), switch to the 64-bit stack, call wow64!Wow64SystemServiceEx", eip, esp)
+        return esp
 
-    def on_syscall64(self, syscall_at: int, cs: int) -> None:
-        """The kernel's entry is at a `syscall` (at `syscall_at`, in `cs`): if it is a 64-bit ntdll stub's, the stub's
-        call, as its entry three instructions earlier would show it (a `syscall` of anyone else's code shows as the
-        kernel's service only)."""
+    def on_syscall64(self, syscall_at: int, cs: int, r13: int, args: tuple[int, ...], rsp: int) -> None:
+        """The kernel's entry is at a `syscall` (at `syscall_at`, in `cs`; r13, the x64 convention's four argument
+        registers and rsp as they are there): if it is a 64-bit ntdll stub's, the stub's call, as its entry three
+        instructions earlier would show it (a `syscall` of anyone else's code shows as the kernel's service only).
+        A 32-bit call that wow64's dispatch hook did not see came through wow64.dll's fast path, whose code went
+        through the gate, decoded and widened it with no Python: those crossings are shown from here, first."""
         stub = self.stub64_syscall.get(syscall_at)
         if stub is None:
             return
         t = self.t
-        if not t.wow64_call_active:
+        state = t.state
+        if not state.wow64_call_active:
             t.begin_call()
-            t.native_call_open = True
+            state.native_call_open = True
+        elif not state.wow64_entered and self.fast_call is not None:
+            state.wow64_entered = True  # shown: a 64-bit call made later inside this one (an APC's) did not cross
+            esp = self._gate(r13, cs)
+            self.fast_call(stub.number, esp, args, rsp)
         t.emit_kind(X64_CALL, stub.text, stub.name, syscall_at - STUB_SYSCALL, cs)
 
 

@@ -9,8 +9,9 @@
  * The fast path is this code's own, in the spirit of the turbo thunks of Windows' wow64cpu: for a service whose
  * arguments only zero- or sign-extend (no structure to rebuild, nothing to narrow), Wow64FastTable holds the
  * 64-bit stub, the argument count and which arguments are signed; the widening happens here, in 64-bit code, and
- * no Python runs before the kernel. The emulator fills the table from the syscall declarations at start-up (and
- * leaves it empty when a trace is asked for, so that every call shows its widening).
+ * no Python runs before the kernel. The emulator fills the table from the syscall declarations at start-up, traced
+ * or not (a trace shows these calls from the kernel's entry). The calls with structures are converted here too
+ * (convert.c, Wow64ConvertTable), untraced: a trace sends them to the Python path, which shows each structure.
  */
         .intel_syntax noprefix
         .set FAST_ENTRIES, 0x1000           /* service table 0, numbers 0x000-0xFFF, no turbo bits */

@@ -748,3 +748,13 @@ class AddressSpace:
             return self._copy_out(addr, size)
         except KeyError:
             raise GuestFault(addr) from None
+
+    def peek_unpack(self, layout: struct.Struct, addr: int) -> tuple:
+        """layout.unpack(peek(addr, layout.size)), read in place when the bytes lie in one page that has its frame:
+        half the cost of a peek (the trace's observers read a few words at every call)."""
+        within = addr & (PAGE - 1)
+        if within + layout.size <= PAGE:
+            frame = self._frames.get(addr - within)
+            if frame is not None:
+                return self.physical.unpack(layout, frame, within)
+        return layout.unpack(self.peek(addr, layout.size))

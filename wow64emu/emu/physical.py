@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import mmap
+import struct
 from collections.abc import Callable
 
 from ..errors import CommitLimitReached
@@ -125,6 +126,10 @@ class PhysicalMemory:
         """`size` bytes at `offset` in a frame (offset + size at most one page)."""
         start = (frame % FRAMES_PER_CHUNK) * PAGE + offset
         return bytes(self._views[frame // FRAMES_PER_CHUNK][start: start + size])
+
+    def unpack(self, layout: struct.Struct, frame: int, offset: int) -> tuple:
+        """layout.unpack of the bytes at `offset` in a frame (offset + layout.size at most one page), with no copy."""
+        return layout.unpack_from(self._views[frame // FRAMES_PER_CHUNK], (frame % FRAMES_PER_CHUNK) * PAGE + offset)
 
     def write(self, frame: int, offset: int, data: bytes | memoryview) -> None:
         start = (frame % FRAMES_PER_CHUNK) * PAGE + offset

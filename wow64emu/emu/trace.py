@@ -65,6 +65,8 @@ class ThreadTrace:
     image: str  # its process's image name
     call: int = 0  # the ordinal of its current call
     wow64_call_active: bool = False  # between the 32-bit stub's entry and its return
+    wow64_entered: bool = False  # that call's way into wow64 was shown (from wow64's dispatch hook, or from the
+    # kernel's entry when wow64.dll's fast path took it: observe.py)
     native_call_open: bool = False  # a 64-bit stub entered, its syscall not yet served
     announced: bool = False  # told to the sink (on its first event)
 
@@ -76,9 +78,12 @@ def text_of(text: Text) -> str:
 class EventKind:
     """A kind of event emitted on every system call (a crossing of layers), with its fields in a fixed order: a
     sink writes it from the values alone (`Sink.write_kind`), the JSONL sink from templates made once. `strings`
-    names the fields that are strings, `lists` those that are lists of ints (the rest are ints); `text` says whether
-    the JSONL line carries the event's text: not for a kind whose text only renders its fields, which the emitter
-    may then give as a function (`Text`) that only the text and Chrome formats call."""
+    names the fields that are strings, `lists` those that are sequences of ints (the rest are ints; an emitter gives
+    tuples, so that the values can be kept: see `known`); `text` says whether the JSONL line carries the event's
+    text: not for a kind whose text only renders its fields, which the emitter may then give as a function (`Text`)
+    that only the text and Chrome formats call."""
+
+    KNOWN = 4096  # the most members kept per kind
 
     def __init__(self, layer: str, event: str, fields: str, *, strings: str = "", lists: str = "",
                  text: bool = False) -> None:
@@ -90,6 +95,9 @@ class EventKind:
         self.text = text
         self.head = f',"layer":"{layer}","event":"{event}",'  # between the call and the ids
         self._members = "".join(f',"{n}":%s' for n in self.names)
+        # The members already formatted, by values: most repeat (a stub's name, address and number, the selectors of
+        # a gate, a call's arguments from the same buffers), and a lookup costs a fifth of formatting them again.
+        self.known: dict[tuple, str] = {}
 
     def members(self, values: tuple) -> str:
         """The fields as JSON members, each after a comma."""
@@ -100,6 +108,14 @@ class EventKind:
             for i in self.lists:
                 values[i] = f"[{','.join(map(str, values[i]))}]"
         return self._members % tuple(values)
+
+    def remember(self, values: tuple) -> str:
+        """members(values), kept in `known`."""
+        known = self.known
+        if len(known) >= self.KNOWN:
+            known.clear()
+        members = known[values] = self.members(values)
+        return members
 
 
 class Sink:
@@ -191,7 +207,7 @@ def json_members(fields: dict[str, Any]) -> str:
 
 
 def _json_value(value: Any) -> str:
-    if type(value) is list and all(type(x) is int for x in value):  # a call's arguments
+    if type(value) in (list, tuple) and all(type(x) is int for x in value):  # a call's arguments
         return f"[{','.join(map(str, value))}]"
     return compact_json(value)
 
@@ -207,14 +223,10 @@ class JsonlSink(Sink):
     than spread between the emulator's own (measured: 88 -> 75 us per traced WoW64 call, of ten events then)."""
 
     BATCH = 256
-    KNOWN = 4096
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
         self.pending = []  # never replaced: the tracer holds it
-        # The members of a crossing's fields already written, by kind and values: most repeat (a stub's name,
-        # address and number, the selectors of a gate), and a lookup costs a fifth of formatting them again.
-        self.known: dict[tuple[EventKind, tuple], str] = {}
 
     def write(self, ev: Event) -> None:
         self.write_parts(ev.call, ev.layer, ev.event, ev.text, ev.fields, ev.pid, ev.tid, ev.ts)
@@ -228,24 +240,20 @@ class JsonlSink(Sink):
 
     def flush(self) -> None:
         lines = []
-        known = self.known
-        last = None
+        append = lines.append
+        last_call = last_pid = last_tid = None
         for kind, call, pid, tid, ts, values, text in self.pending:
-            if (call, pid, tid) != last:  # the events of a call share these
-                last = (call, pid, tid)
+            if call != last_call or tid != last_tid or pid != last_pid:  # the events of a call share these
+                last_call, last_pid, last_tid = call, pid, tid
                 call_s, ids = str(call), f'"pid":{pid},"tid":{tid},"ts":'
-            if kind.lists:
+            try:
+                members = kind.known.get(values) or kind.remember(values)
+            except TypeError:  # a list among the values, which cannot be kept: formatted each time
                 members = kind.members(values)
-            else:
-                members = known.get((kind, values))
-                if members is None:
-                    if len(known) >= self.KNOWN:
-                        known.clear()
-                    members = known[(kind, values)] = kind.members(values)
             if text is None:
-                lines.append(f'{{"call":{call_s}{kind.head}{ids}{ts:.3f}{members}}}\n')
+                append(f'{{"call":{call_s}{kind.head}{ids}{ts:.3f}{members}}}\n')
             else:
-                lines.append(f'{{"call":{call_s}{kind.head}{ids}{ts:.3f}{members},"text":{json_string(text_of(text))}}}\n')
+                append(f'{{"call":{call_s}{kind.head}{ids}{ts:.3f}{members},"text":{json_string(text_of(text))}}}\n')
         self.pending.clear()
         self.out.write("".join(lines))
 

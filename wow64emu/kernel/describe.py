@@ -55,6 +55,19 @@ def _plan(call: Syscall) -> tuple[tuple[tuple[str, int], ...], tuple[int, ...]]:
     return plan
 
 
+_BY_VALUES: dict[str, bool] = {}
+
+
+def by_values(call: Syscall) -> bool:
+    """Whether the call's description is its arguments' values alone (every one in hex, no handle among them, no
+    handle written back): a rendering of the service event's fields, which may be made at any time, or never."""
+    found = _BY_VALUES.get(call.name)
+    if found is None:
+        args, outputs = _plan(call)
+        found = _BY_VALUES[call.name] = not outputs and all(how == _HEX for _, how in args)
+    return found
+
+
 def describe_args(process: Process, call: Syscall, args: list[int]) -> list[str]:
     """One string per argument, read before the service runs."""
     out = []

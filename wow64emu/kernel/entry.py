@@ -16,7 +16,7 @@ from ..emu.cpu.backend import CS64, Fault, FaultKind
 from ..emu.trace import EventKind, Tracer
 from ..errors import CommitLimitReached, GuestFault
 from ..nt.status import NTSTATUS
-from .describe import describe_args, describe_outputs
+from .describe import by_values, describe_args, describe_outputs
 from .waits import RestartWait
 
 if TYPE_CHECKING:
@@ -26,9 +26,14 @@ if TYPE_CHECKING:
     from .threadobject import Thread
 
 _QWORDS = [struct.Struct(f"<{n}Q").unpack for n in range(32)]  # stack arguments 5, 6, ... of the x64 convention
-_ENTRY_REGS = ["rax", "r10", "rdx", "r8", "r9", "rsp", "rip", "eflags", "cs"]
-# The trace's event of every call; its text, the arguments and outputs described, is more than its fields say.
+# r13 for the trace's observer: wow64cpu's WOW64_CONTEXT when the call came through WoW64 (a register more in the
+# batch costs an untraced call nothing measurable; a read of its own would cost a traced one a microsecond)
+_ENTRY_REGS = ["rax", "r10", "rdx", "r8", "r9", "rsp", "rip", "eflags", "cs", "r13"]
+# The trace's event of every call. Its text, the arguments and outputs described, says more than its fields when a
+# handle or an object's name is among them (read when the call is made: SERVICE, whose JSONL line keeps its text);
+# else it is their rendering (SERVICE_BY_VALUES, made only by the sinks that print it, as a crossing's).
 SERVICE = EventKind("kernel", "service", "name number args status", strings="name", lists="args", text=True)
+SERVICE_BY_VALUES = EventKind("kernel", "service", "name number args status", strings="name", lists="args")
 
 
 class SyscallEntry:
@@ -39,9 +44,10 @@ class SyscallEntry:
         self.cpu = cpu = process.cpu
         self.shared_data = process.system.shared_data
         self.tracer = tracer
-        # The trace's observer of the 64-bit stubs (observe.py), told of each `syscall` (its address and CS) before
-        # the kernel serves it, but a call done again after its wait (its stub was not entered again).
-        self.stub_observer: Callable[[int, int], None] | None = None
+        # The trace's observer of the 64-bit stubs (observe.py), told of each `syscall` (its address, CS, r13, the
+        # argument registers and rsp) before the kernel serves it, but a call done again after its wait (its stub was
+        # not entered again).
+        self.stub_observer: Callable[[int, int, int, tuple[int, ...], int], None] | None = None
         self.count = 0
         self.served: dict[tuple[str, bool], int] = {}  # (call, failed) -> how often: the table's coverage
         self.services = process.system.services.services
@@ -51,18 +57,18 @@ class SyscallEntry:
         cpu.on_syscall(self._on_syscall)
 
     def _on_syscall(self) -> None:
-        eax, r10, rdx, r8, r9, rsp, rip, eflags, cs = self._entry_regs.read()
+        eax, r10, rdx, r8, r9, rsp, rip, eflags, cs, r13 = self._entry_regs.read()
         if cs != CS64 and self.cpu.bitness_of(cs) != 64:
             # A real CPU raises #UD for SYSCALL in compatibility mode on Intel; Windows reports it as such.
             self.cpu.raise_fault(Fault(FaultKind.INVALID_OPCODE, rip, rip, cs, vector=6))
             return
         if self.stub_observer is not None and self.process.running.redo is None:
-            self.stub_observer(rip, cs)
+            self.stub_observer(rip, cs, r13, (r10, rdx, r8, r9), rsp)
         number = eax & 0xFFFFFFFF
         entry = self.services.get(number)
         call = entry[0] if entry else None
         args: list[int] = []
-        shown: list[str] = []
+        shown: list[str] | None = []  # the arguments described for the trace; None: by their values alone (later)
         if entry is None:
             self.count += 1
             status = NTSTATUS.INVALID_SYSTEM_SERVICE
@@ -80,8 +86,9 @@ class SyscallEntry:
             else:
                 args = list(map(int.__and__, regs, call.masks))
                 if self.tracer is not None:
-                    shown = describe_args(self.process, call, args)
-                    self.tracer.mark("kernel", "enter", name=call.name)
+                    shown = None if by_values(call) else describe_args(self.process, call, args)
+                    if self.tracer.timed:  # a mark only a timeline takes (Tracer.mark)
+                        self.tracer.mark("kernel", "enter", name=call.name)
                 thread = self.process.running
                 status = self.serve(call, service, thread, args)
                 if self.stop_for(thread, rip, number):
@@ -118,13 +125,22 @@ class SyscallEntry:
         key = (call.name, status >= 0xC0000000)
         served[key] = served.get(key, 0) + 1
 
-    def _trace(self, number: int, call: Syscall | None, args: list[int], shown: list[str], status: int) -> None:
+    def _trace(self, number: int, call: Syscall | None, args: list[int], shown: list[str] | None,
+               status: int) -> None:
         t = self.tracer
-        if not t.wow64_call_active and not t.native_call_open:
+        state = t.state
+        if not state.wow64_call_active and not state.native_call_open:
             t.begin_call()
-        t.native_call_open = False
+        state.native_call_open = False
         name = call.name if call else f"service 0x{number:x}"
+        if shown is None:  # described by the values alone: by a sink that prints the text, if any
+            t.emit_kind(SERVICE_BY_VALUES, lambda: _service_text(name, status, describe_args(self.process, call, args)),
+                        name, number, tuple(args), status & 0xFFFFFFFF)
+            return
         if call is not None and status == NTSTATUS.SUCCESS:
             shown += describe_outputs(self.process, call, args)
-        t.emit_kind(SERVICE, "\n  ".join([f"{name} -> {NTSTATUS.name_of(status)}", *shown]), name, number, args,
-                    status & 0xFFFFFFFF)
+        t.emit_kind(SERVICE, _service_text(name, status, shown), name, number, tuple(args), status & 0xFFFFFFFF)
+
+
+def _service_text(name: str, status: int, shown: list[str]) -> str:
+    return "\n  ".join([f"{name} -> {NTSTATUS.name_of(status)}", *shown])

@@ -7,25 +7,27 @@ Two code hooks do the work, one on each side of the real `call rax` in wow64.dll
     and the stack, and put the address of the 64-bit ntdll stub in rax. The stub's `syscall` reaches the kernel.
   - Wow64ThunkComplete: read the arena back in one block, narrow every output the kernel wrote into the 32-bit
     structure it came from, and reset the arena.
-That is the path of a traced run, whose trace shows every layer, and of the calls that need the thread's registers
-where the stub's `syscall` leaves them (REGISTER_CALLS). Untraced, the dispatch hook serves any other call
-itself (_serve): widen, the kernel's service through its entry (SyscallEntry.serve, which counts it as a system
-call), narrow, and wow64.dll's `call rax` runs Wow64ThunkServed, which returns the status: one entry into Python
-per call instead of three. A service that leaves the thread to the scheduler (a wait,
+That is the path of a traced run's calls, whose trace shows every layer, and of the calls that need the thread's
+registers where the stub's `syscall` leaves them (REGISTER_CALLS). Untraced, the dispatch hook serves any other
+call itself (_serve): widen, the kernel's service through its entry (SyscallEntry.serve, which counts it as a
+system call), narrow, and wow64.dll's `call rax` runs Wow64ThunkServed, which returns the status: one entry into
+Python per call instead of three. A service that leaves the thread to the scheduler (a wait,
 its end, a yield, a call to redo) is the exception: the CPU is then left as the 64-bit stub's `syscall` would have
 left it (the stub's return address pushed, the arguments in R10, RDX, R8, R9 and the stack, RIP after the
 `syscall`), so that when the thread runs again it returns through the stub to the completion hook, or redoes the
-`syscall`. Untraced, most calls do not come here at all: fast_table() lists the calls whose arguments only zero- or
-sign-extend, which wow64.dll's own 64-bit code widens (guest/wow64/wow64.S), and convtable.py describes the calls
+`syscall`. Most calls do not come here at all: fast_table() lists the calls whose arguments only zero- or
+sign-extend, which wow64.dll's own 64-bit code widens (guest/wow64/wow64.S), traced or not (a trace shows their
+decoding and widening from the kernel's entry: trace_fast_call); and, untraced, convtable.py describes the calls
 with structures and no other hand-written part than the file system redirector's, which wow64.dll's code converts
 (guest/wow64/convert.c; it hands back a name it cannot judge: a relative one, one of other characters than ASCII).
-What comes here untraced: the calls with a hand-written part, and those wow64.dll's code hands back.
+What comes here untraced: the calls with a hand-written part, and those wow64.dll's code hands back; traced, every
+call with a structure too, so that the trace shows each structure rebuilt.
 """
 
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ..emu.cpu.backend import CS64, Access, Fault, FaultKind
@@ -165,8 +167,8 @@ class Wow64Dispatcher:
             number: (call, stubs64[call.name]) for number, call in thunks().items() if call.name in stubs64}
         self.routes: dict[int, Route] = {}
         self.conversion_trace = None if tracer is None else _TracedConversions(tracer)
+        memory.poke(fast_table, self.fast_table())
         if tracer is None:
-            memory.poke(fast_table, self.fast_table())
             table, data = convtable.build(
                 ((number, call, stub64) for number, (call, stub64) in self.thunks.items()
                  if number < FAST_ENTRIES and convtable.convertible(call)), FAST_ENTRIES, convert_data, address_mask32)
@@ -288,7 +290,7 @@ class Wow64Dispatcher:
         if len(args64) > 4:
             self.memory.poke(rsp + 0x20, struct.pack(f"<{len(args64) - 4}Q", *args64[4:]))
         if self.tracer:
-            self.tracer.emit_kind(WIDEN, lambda: self._widen_text(call, args32, args64), args32, args64)
+            self.tracer.emit_kind(WIDEN, lambda: self._widen_text(call, args32, args64), args32, tuple(args64))
 
     def _special(self, call: Thunk, args32: tuple[int, ...], args64: list[int], arena: Arena) -> ThunkContext:
         """Run the call's hand-written part (context.py) after the declared widening."""
@@ -422,7 +424,30 @@ class Wow64Dispatcher:
         else:
             self.tracer.emit_kind(DECODE, text, eax, number, table, turbo, call.name)
 
-    def _widen_text(self, call: Thunk, args32: tuple[int, ...], args64: list[int]) -> str:
+    def trace_fast_call(self, number: int, esp: int | None, regs: tuple[int, ...], rsp: int) -> None:
+        """The decode and widen events of a call that wow64.dll's fast path took (its own code decoded and widened
+        the call, with no Python), told by the trace's observer at the 64-bit stub's `syscall`: the events the
+        dispatch hook makes, the same in content. EAX is the number: the fast path takes service table 0 with no
+        turbo bits only. `esp`: the x86 esp wow64cpu saved (the 32-bit arguments are 4 bytes above it; None: no
+        saved context to find them by); `regs` and `rsp` as at the `syscall`, where the widened arguments are."""
+        found = self.thunks.get(number)
+        if found is None:
+            return
+        call = found[0]
+        self._trace_decode(number, call)
+        if esp is None:
+            return
+        params = len(call.params)
+        try:
+            args32 = self.memory.peek_unpack(call.args32, esp + 4)
+            args64 = regs[:params]
+            if params > 4:
+                args64 += struct.unpack(f"<{params - 4}Q", self.memory.peek(rsp + 0x28, 8 * (params - 4)))
+        except (GuestFault, CommitLimitReached):  # the fast path read them: only a hostile guest's race is left
+            return
+        self.tracer.emit_kind(WIDEN, lambda: self._widen_text(call, args32, args64), args32, args64)
+
+    def _widen_text(self, call: Thunk, args32: tuple[int, ...], args64: Sequence[int]) -> str:
         head = self._widen_heads.get(call.name)
         if head is None:  # what never changes for a call: its title, and each argument's slot, name and kind
             head = self._widen_heads[call.name] = [

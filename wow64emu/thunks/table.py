@@ -51,9 +51,14 @@ class Thunk:
         return self.call.arg_bytes
 
     @cached_property
+    def args32(self) -> struct.Struct:
+        """The 32-bit stack arguments' layout."""
+        return struct.Struct(f"<{self.arg_bytes // 4}I")
+
+    @cached_property
     def unpack_args32(self) -> Callable[[bytes], tuple[int, ...]]:
         """Reads the 32-bit stack arguments from their bytes."""
-        return struct.Struct(f"<{self.arg_bytes // 4}I").unpack
+        return self.args32.unpack
 
     @cached_property
     def index(self) -> dict[str, int]:
