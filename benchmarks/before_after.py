@@ -3,9 +3,11 @@
     python benchmarks/before_after.py [REVISION] [--calls N] [--rounds R]
 
 REVISION (default: the last commit before the speed work of issue 14) is checked out into a temporary git worktree;
-each figure is then measured in turns, one run of the earlier tree and one of this one per round, best of the rounds,
-so that load on the machine falls on both alike. Both trees run with this interpreter and its packages; each runs its
-own code, guest DLLs and fixtures. Prints a Markdown table (the README's figures section holds its latest output).
+each figure is then measured in turns, one measurement of the earlier tree and one of this one per round, best of
+the rounds, so that load on the machine falls on both alike (a per-call figure is (best of 3 runs of N calls - best
+of 3 runs of none) / N, as `wow64emu bench` measures it). Both trees run with this interpreter and its packages;
+each runs its own code, guest DLLs and fixtures. Prints a Markdown table (the README's figures section holds its
+latest output).
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ def once(n):
             return run_once({width!r}, [{mode!r}, str(n)], tracer)
         finally:
             tracer.close()
-empty, full = once(0), once({calls})
+empty = min(once(0) for _ in range(3))
+full = min(once({calls}) for _ in range(3))
 print((full[0] - empty[0]) / (full[1] - empty[1]) * 1e6)
 """
 _STARTUP = ("import sys; from wow64emu.bench import wall_seconds; "
