@@ -219,3 +219,27 @@ def test_wow64s_code_and_the_python_dispatcher_convert_alike(tmp_path: Path) -> 
     assert [status for status, _ in first] == [0, 0, 0, NTSTATUS.OBJECT_NAME_COLLISION, NTSTATUS.ACCESS_VIOLATION, 0, 0,
                                                0, NTSTATUS.ACCESS_VIOLATION]
     assert first == second
+
+
+@pytest.mark.parametrize("case", ["unmapped", "huge argument count", "many pointers", "huge layout"])
+def test_a_guest_that_rewrites_the_conversion_tables_only_ends_itself(tmp_path: Path, case: str) -> None:
+    # Wow64ConvertTable and Wow64ConvertData are the process's own writable memory, as wow64.dll's data is on Windows:
+    # a guest that scribbles over them ends with an access violation at once, and the emulator goes on.
+    rig = Wow64Rig(tmp_path)
+    wow64 = rig.machine.created.modules64["wow64.dll"]
+    table, data = wow64.exports["Wow64ConvertTable"], wow64.exports["Wow64ConvertData"]
+    number = N["NtCreateEvent"]
+    description = struct.unpack("<Q", rig.get(table + 8 * number, 8))[0]
+    stub = struct.unpack("<Q", rig.get(description, 8))[0]
+    head = struct.Struct("<QIIIIBBxxxxxx")
+    bodies = {"huge argument count": head.pack(stub, 0xFFFFFFFF, 0, 0, number, 0, 0xFF),
+              "many pointers": head.pack(stub, 5, 0, 0, number, 255, 0xFF) + struct.pack("<BBHI", 0, 1, 0, 8) * 255,
+              "huge layout": head.pack(stub, 5, 0, 0, number, 1, 0xFF) + struct.pack("<BBHI", 0, 1, 0, 0x1FF8)}
+    if case == "unmapped":
+        rig.put(table + 8 * number, struct.pack("<Q", 0xDEAD0000))
+    else:
+        rig.put(data + 0x1FF8, struct.pack("<HHI", 0xFFFF, 0xFFFF, 0xFFFFFFFF))
+        rig.put(DATA + 0x3000, bodies[case])
+        rig.put(table + 8 * number, struct.pack("<Q", DATA + 0x3000))
+    outcome = rig.syscall(number, HANDLE_OUT, EVENT_ALL_ACCESS, 0, 0, 0)
+    assert outcome.exit_status == NTSTATUS.ACCESS_VIOLATION
