@@ -9,7 +9,8 @@ from keystone import KS_ARCH_X86, KS_MODE_32, KS_MODE_64, Ks
 from wow64emu.emu.cpu.backend import CS32, CS64, Access, FaultKind, RunResult
 from wow64emu.emu.cpu.unicorn import UnicornCpu
 from wow64emu.emu.memory import AddressSpace, MemType, Prot
-from wow64emu.emu.physical import PhysicalMemory
+from wow64emu.emu.physical import FRAMES_PER_CHUNK, PhysicalMemory
+from wow64emu.errors import EmulatorError
 
 CODE = 0x10000
 STACK_TOP = 0x90000
@@ -235,3 +236,19 @@ def test_the_system_page_and_the_kernel_range_fault_for_user_code(paged: Rig) ->
     paged.put(CODE, asm64("mov rcx, 0x7fffffff0000; mov rax, qword ptr [rcx]; mov qword ptr [rcx], rax", CODE))
     result = paged.run(paged.cpu.resume_at(paged.cpu.enter_user(CODE, STACK_TOP, CS64), CS64), CODE + 0x100)
     assert result.fault is not None and result.fault.access is Access.WRITE  # readable (the GDT), never writable
+
+
+@pytest.mark.parametrize("grown", [False, True])
+def test_a_page_table_entry_past_physical_memory_is_the_emulator_s_error_naming_the_address(rig: Rig,
+                                                                                          grown: bool) -> None:
+    """The hook that names the physical address covers what is not mapped, also after physical memory grew."""
+    physical = rig.space.physical
+    if grown:
+        while physical.frames_in_use < FRAMES_PER_CHUNK:
+            physical.allocate()
+    chunks = 2 if grown else 1
+    beyond = chunks * FRAMES_PER_CHUNK + 5
+    rig.cpu.map_page(0xB0000, beyond, True, True, False)
+    rig.put(CODE, asm64("mov rax, [0xB0010]; nop", CODE))
+    with pytest.raises(EmulatorError, match=f"physical address 0x{(beyond << 12) + 0x10:x}"):
+        rig.run64(CODE, CODE + 9)

@@ -78,6 +78,29 @@ def test_two_views_of_one_shared_memory_share_what_the_cpu_writes(space: Address
                                                                           Prot.READWRITE)
 
 
+def _mov_ecx(value: int) -> bytes:
+    return b"\xb9" + struct.pack("<I", value) + b"\xeb\x00"  # mov ecx, value; jmp $+2 (ends the block)
+
+
+@pytest.mark.parametrize("first", ["store", "run"])
+def test_code_rewritten_through_a_writable_alias_runs_as_rewritten(space: AddressSpace, first: str) -> None:
+    """A frame mapped writable at A and executable at B (a JIT's double mapping): a store through A must drop what
+    the CPU translated from B, whichever came first, as a real CPU snoops stores by physical address."""
+    shared = SharedMemory(space.physical, 0x1000, committed=True)
+    space.map_view(A, 0x1000, shared, 0, Prot.READWRITE, owner=None)
+    space.map_view(B, 0x1000, shared, 0, Prot.EXECUTE_READ, owner=None)
+    shared.write(0, _mov_ecx(1))
+    if first == "store":
+        store(space, A + 0x800, 0)  # A's page is written, and then code from the same frame is translated
+    for value in (1, 2, 3):
+        if value > 1:
+            (word,) = struct.unpack("<Q", _mov_ecx(value) + b"\x90")
+            store(space, A, word)
+        result = space.cpu.run(B, until=B + 7)
+        assert result.reason == "until"
+        assert space.cpu.register("rcx") == value
+
+
 def test_a_view_keeps_sharing_after_a_page_is_reprotected_and_another_unmapped(space: AddressSpace) -> None:
     shared = SharedMemory(space.physical, 0x3000, committed=True)
     a = space.map_view(A, 0x3000, shared, 0, Prot.READWRITE, owner=None)
@@ -248,3 +271,18 @@ def test_peek_unpack_reads_what_the_cpu_wrote_in_a_page_and_across_two(space: Ad
     assert space.peek_unpack(two, A + 0x1800) == (0, 0)  # a committed page not touched yet
     with pytest.raises(GuestFault):
         space.peek_unpack(two, A + 0x1FFC)  # its second word is in no page
+
+
+def test_many_double_mapped_frames_all_run_as_rewritten(space: AddressSpace) -> None:
+    """Past the frames the CPU watches one by one it watches them all: each still runs as rewritten."""
+    pages, code = 80, B + 0x80000  # the two views at other indexes of the CPU's TLB (one entry would evict the other)
+    shared = SharedMemory(space.physical, pages * 0x1000, committed=True)
+    space.map_view(A, pages * 0x1000, shared, 0, Prot.READWRITE, owner=None)
+    space.map_view(code, pages * 0x1000, shared, 0, Prot.EXECUTE_READ, owner=None)
+    for value in (1, 2):
+        for page in range(pages):
+            (word,) = struct.unpack("<Q", _mov_ecx(value * 1000 + page) + b"\x90")
+            store(space, A + page * 0x1000, word)
+        for page in range(pages):
+            result = space.cpu.run(code + page * 0x1000, until=code + page * 0x1000 + 7)
+            assert (result.reason, space.cpu.register("rcx")) == ("until", value * 1000 + page)

@@ -519,12 +519,19 @@ class AddressSpace:
         if write and page in self._cow:
             write = False  # the first write copies the page (resolve_fault)
         self.cpu.map_page(page, frame, read, write, execute)
+        physical = self.physical
         if execute and read:
-            self.physical.executable[frame] = 1
+            physical.executable[frame] = 1
+            if physical.writable[frame]:
+                self.cpu.watch_stores(frame)
             if frame in self._stale_code:  # written by the host since code was translated from it
                 self._stale_code.discard(frame)
                 self.cpu.flush_tlb()
                 self.cpu.invalidate_code(page, PAGE)
+        elif write:
+            physical.writable[frame] = 1
+            if physical.executable[frame]:
+                self.cpu.watch_stores(frame)
 
     def protect(self, base: int, size: int, protect: int) -> int:
         """Change the protection of committed pages; returns the old protection of the first page."""

@@ -39,6 +39,7 @@ class PhysicalMemory:
         self._free: list[int] = []
         self._quarantine: list[int] = []
         self.executable = bytearray()  # per frame: it was mapped executable since it was last freed
+        self.writable = bytearray()  # per frame: it was mapped writable and not executable since it was last freed
 
     # ---- CPUs -----------------------------------------------------------------------------------------------
 
@@ -59,6 +60,7 @@ class PhysicalMemory:
         self._hosts.append(host)
         self._views.append(memoryview(buffer))
         self.executable += bytes(FRAMES_PER_CHUNK)
+        self.writable += bytes(FRAMES_PER_CHUNK)
         base = (len(self._chunks) - 1) * CHUNK
         for map_chunk in self._on_grow:
             map_chunk(base, CHUNK, host)
@@ -98,6 +100,7 @@ class PhysicalMemory:
         return frame
 
     def release(self, frame: int) -> None:
+        self.writable[frame] = 0
         if self.executable[frame]:
             self._quarantine.append(frame)
         else:

@@ -144,6 +144,10 @@ class CpuBackend(Protocol):
 
     def unmap_page(self, va: int) -> None: ...
 
+    def watch_stores(self, frame: int) -> None:
+        """The frame is mapped writable in one place and executable in another: a store through the one must drop
+        the code translated from the other."""
+
     def flush_tlb(self) -> None: ...
 
     def invalidate_code(self, va: int, size: int) -> None: ...

@@ -24,6 +24,9 @@ class DetachedCpu:
     def unmap_page(self, va: int) -> None:
         pass
 
+    def watch_stores(self, frame: int) -> None:
+        pass
+
     def invalidate_code(self, va: int, size: int) -> None:
         pass
 

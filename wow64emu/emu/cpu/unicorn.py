@@ -12,6 +12,13 @@ Hooks: the SYSCALL instruction (the handler given to on_syscall), the interrupt 
 an exception into a Fault event, the port I/O hooks (in/out/ins/outs, which Unicorn runs at CPL 3 where a CPU
 raises #GP: the hooks make it a #GP), and single-address code hooks (hook_code). None of them costs anything per
 instruction where it does not fire. A budget of instructions (--max-insns) adds a block hook (budget.py).
+
+Stores: Unicorn 2.1 sends a store down its slow path (about 500 host instructions, where the fast one takes a few)
+until the page's TLB entry is marked dirty, which it does only for a page mapped without execute and outside the
+range of every memory hook. So the one memory hook (a page table pointing outside physical memory) covers only the
+physical addresses above the memory mapped, and a frame that is mapped writable in one place and executable in
+another (a JIT's double mapping) is kept on the slow path, which drops the code translated from what a store
+changes (watch_stores): a real CPU sees such stores by their physical address.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from unicorn import (
     UC_HOOK_INSN_INVALID,
     UC_HOOK_INTR,
     UC_HOOK_MEM_INVALID,
+    UC_HOOK_MEM_WRITE_PROT,
     UC_MODE_64,
     UC_PROT_ALL,
     Uc,
@@ -131,6 +139,14 @@ _uc_hook_add.restype = ctypes.c_int
 _uc_emu_stop = LIB.uc_emu_stop
 
 
+_TOP = (1 << 64) - 1
+_WATCHED_FRAMES, _ALL_FRAMES = 64, -1  # watch_stores: frames with a hook each, then one hook for all
+
+
+def _never(*_args: object) -> bool:
+    return False
+
+
 def data_descriptor(base: int, limit: int) -> int:
     """A DPL-3 read/write data descriptor (byte granularity, 32-bit)."""
     return ((limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0xF3 << 40) | (((limit >> 16) & 0xF) << 48)
@@ -143,6 +159,8 @@ class UnicornCpu:
     def __init__(self, physical: PhysicalMemory) -> None:
         self.uc = uc = Uc(UC_ARCH_X86, UC_MODE_64)
         self.physical = physical
+        self._physical_end = 0
+        self._physical_fault_hook: int | None = None
         physical.attach(self._map_physical)
         self.tables = PageTables(physical)
         self._system_frame = physical.allocate()
@@ -176,12 +194,20 @@ class UnicornCpu:
         self._closed = False
         uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
         uc.hook_add(UC_HOOK_INSN_INVALID, self._on_invalid)
-        uc.hook_add(UC_HOOK_MEM_INVALID, self._on_physical_fault)
+        self._physical_fault_hook = uc.hook_add(UC_HOOK_MEM_INVALID, self._on_physical_fault, None,
+                                                self._physical_end, _TOP)
+        self._watched: dict[int, int] = {}  # frame -> its hook (watch_stores)
         self._port_hook(_IN_CALLBACK, UC_X86_INS_IN)
         self._port_hook(_OUT_CALLBACK, UC_X86_INS_OUT)
 
     def _map_physical(self, address: int, size: int, host: int) -> None:
-        self.uc.mem_map_ptr(address, size, UC_PROT_ALL, host)
+        uc = self.uc
+        uc.mem_map_ptr(address, size, UC_PROT_ALL, host)
+        self._physical_end = max(self._physical_end, address + size)
+        if self._physical_fault_hook is not None:  # it covers only what is not mapped (see the module docstring)
+            uc.hook_del(self._physical_fault_hook)
+            self._physical_fault_hook = uc.hook_add(UC_HOOK_MEM_INVALID, self._on_physical_fault, None,
+                                                    self._physical_end, _TOP)
 
     def _write_gdt(self) -> None:
         self.physical.write(self._system_frame, 0, b"".join(struct.pack("<Q", d) for d in self.gdt))
@@ -412,6 +438,24 @@ class UnicornCpu:
 
     def unmap_page(self, va: int) -> None:
         self.tables.clear(va)
+
+    def watch_stores(self, frame: int) -> None:
+        """Keep every store to this frame on Unicorn's slow path, which drops the code translated from what it
+        changes: the frame is mapped writable at one address and executable at another."""
+        watched = self._watched
+        if frame in watched or _ALL_FRAMES in watched:
+            return
+        # A hook on protection faults of the physical memory, which never come (it is all read, write, execute):
+        # Unicorn only asks whether a memory hook covers the frame. Past a few frames, one hook covers them all.
+        if len(watched) < _WATCHED_FRAMES:
+            start, end = frame << 12, (frame << 12) | 0xFFF
+        else:
+            for hook in watched.values():
+                self.uc.hook_del(hook)
+            watched.clear()
+            frame, start, end = _ALL_FRAMES, 0, _TOP
+        watched[frame] = self.uc.hook_add(UC_HOOK_MEM_WRITE_PROT, _never, None, start, end)
+        self.flush_tlb()  # an entry of the writable mapping may be marked dirty already
 
     def flush_tlb(self) -> None:
         """After mappings changed or went (new ones need no flush: the CPU never caches a missing one)."""
