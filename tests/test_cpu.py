@@ -1,6 +1,8 @@
 """The CPU really switches modes: every far-transfer form, both directions, with no help from Python; and it
 pages: faults are events with the exact instruction, and a thread resumes anywhere after one, in either mode."""
 
+import os
+import signal
 import struct
 
 import pytest
@@ -11,6 +13,7 @@ from wow64emu.emu.cpu.unicorn import UnicornCpu
 from wow64emu.emu.memory import AddressSpace, MemType, Prot
 from wow64emu.emu.physical import FRAMES_PER_CHUNK, PhysicalMemory
 from wow64emu.errors import EmulatorError
+from wow64emu.interrupt import stop_on_interrupt
 
 CODE = 0x10000
 STACK_TOP = 0x90000
@@ -252,3 +255,21 @@ def test_a_page_table_entry_past_physical_memory_is_the_emulator_s_error_naming_
     rig.put(CODE, asm64("mov rax, [0xB0010]; nop", CODE))
     with pytest.raises(EmulatorError, match=f"physical address 0x{(beyond << 12) + 0x10:x}"):
         rig.run64(CODE, CODE + 9)
+
+
+def test_a_ctrl_c_while_the_cpu_runs_waits_for_it_to_stop_and_then_interrupts(rig: Rig) -> None:
+    """Python runs the SIGINT handler at the next bytecode, which while the CPU runs is one of a hook callback's:
+    an exception raised there outside the callback's own try is dropped by ctypes. The handler raises nothing
+    there; the run, stopped by the watcher, raises KeyboardInterrupt once emu_start has returned."""
+    rig.put(CODE, asm64("l: nop; jmp l", CODE))
+    after_kill = []
+
+    def press_ctrl_c() -> None:
+        if not after_kill:
+            os.kill(os.getpid(), signal.SIGINT)  # the handler runs at the next bytecode: in this callback
+            after_kill.append(True)
+
+    rig.cpu.hook_code(CODE, press_ctrl_c)
+    with stop_on_interrupt(rig.cpu.stop), pytest.raises(KeyboardInterrupt):
+        rig.cpu.run(rig.cpu.enter_user(CODE, STACK_TOP, cs=CS64), timeout=30)
+    assert after_kill == [True]

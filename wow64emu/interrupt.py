@@ -7,6 +7,11 @@ the watcher stops the CPUs (Unicorn's emu_stop may be called from another thread
 emu_start returns, the main thread runs bytecode again, and Python runs the SIGINT handler there: it raises
 KeyboardInterrupt, unless the guest takes the Ctrl-C as Windows gives it to a console program (a CTRL_C_EVENT that
 its control handlers, or kernel32's default one, answer: kernel/system.py, take_interrupt).
+
+While the CPU runs, that handler does not raise: the main thread then runs Python only inside Unicorn's hook
+callbacks, and an exception raised at a bytecode of a callback outside its own try is printed and dropped by
+ctypes (a second Ctrl-C was lost so, and the guest ran on until --timeout). The handler marks the interrupt pending
+instead, and the CPU raises KeyboardInterrupt once emu_start has returned (emu/cpu/unicorn.py, run).
 """
 
 from __future__ import annotations
@@ -16,6 +21,23 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Iterator
+
+
+class Deferral:
+    """The CPU runs (`running`), and a KeyboardInterrupt waits for it to stop (`pending`)."""
+
+    running = False
+    pending = False
+
+
+DEFERRAL = Deferral()
+
+
+def raise_pending() -> None:
+    """Raise the KeyboardInterrupt that came while the CPU ran (its run has ended)."""
+    if DEFERRAL.pending:
+        DEFERRAL.pending = False
+        raise KeyboardInterrupt
 
 
 @contextlib.contextmanager
@@ -37,15 +59,21 @@ def stop_on_interrupt(stop: Callable[[], None], take: Callable[[], bool] = lambd
                 stop()
 
     def on_sigint(signum: int, frame: object) -> None:
-        if not take():
-            raise KeyboardInterrupt
+        if take():
+            return
+        if DEFERRAL.running:
+            DEFERRAL.pending = True  # the watcher stops the CPU; its run raises (see the module docstring)
+            return
+        raise KeyboardInterrupt
 
     watcher = threading.Thread(target=watch, name="wow64emu-interrupt", daemon=True)
     watcher.start()
+    DEFERRAL.pending = False
     signal.signal(signal.SIGINT, on_sigint)
     try:
         yield
     finally:
+        DEFERRAL.pending = False
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.set_wakeup_fd(previous)
         os.close(writer)

@@ -90,6 +90,7 @@ from unicorn.x86_const import (
 )
 
 from ...errors import EmulatorError
+from ...interrupt import DEFERRAL, raise_pending
 from ..physical import PhysicalMemory
 from .backend import CS32, CS64, DS32, FS32, Access, Fault, FaultKind, RunResult
 from .budget import InstructionBudget
@@ -524,6 +525,7 @@ class UnicornCpu:
         start = time.monotonic()
         if timeout:
             self._watchdog.arm(start + timeout)
+        outer, DEFERRAL.running = DEFERRAL.running, True
         try:
             uc.emu_start(begin, 0xFFFF_FFFF_FFFF_FFFF, count=quantum)
         except UcError as exc:
@@ -531,12 +533,14 @@ class UnicornCpu:
                 where = f" (physical address 0x{self._physical_error:x})" if self._physical_error is not None else ""
                 raise EmulatorError(f"the CPU stopped at 0x{uc.reg_read(UC_X86_REG_RIP):x}: {exc}{where}") from None
         finally:
+            DEFERRAL.running = outer
             self._watchdog.disarm()
             if stop_hook is not None:
                 uc.hook_del(stop_hook)
             if self._port_io is not None:
                 uc.context_restore(self._port_io)  # CR3 included; nothing was cached under the empty tables
                 self._port_io = None
+        raise_pending()  # a Ctrl-C that came while the CPU ran (interrupt.py)
         if self._hook_error is not None:
             error, self._hook_error = self._hook_error, None
             raise error
