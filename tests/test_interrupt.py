@@ -4,6 +4,8 @@ kernel): as on Windows, a console program with no control handler of its own end
 
 from __future__ import annotations
 
+import os
+import pty
 import signal
 import subprocess
 import sys
@@ -11,6 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from wow64emu.interrupt import DEFERRAL, raise_pending, stop_on_interrupt
 
 BIN = Path(__file__).resolve().parent.parent / "fixtures" / "bin"
 FOREVER = "4000000000"  # iterations of bench.exe's spin loop: minutes of guest code without a system call
@@ -53,3 +57,41 @@ def test_ctrl_c_ends_a_wait_in_the_kernel() -> None:
     code, said, seconds = interrupt_when_running(str(BIN / "x86" / "sleeper.exe"), "600000")
     assert (code, said) == (CONTROL_C_EXIT_CODE, CONTROL_C_EXIT_SAID)
     assert seconds < 5
+
+
+def test_a_ctrl_c_while_guest_code_runs_is_raised_when_the_run_ends() -> None:
+    """Where the CPU runs (guest code, or a hook callback's own frame, where ctypes would drop an exception), the
+    handler only marks the Ctrl-C pending and the watcher stops the CPU; the run raises it after emu_start."""
+    stopped: list[bool] = []
+    with stop_on_interrupt(lambda: stopped.append(True)):
+        DEFERRAL.running = True
+        try:
+            os.kill(os.getpid(), signal.SIGINT)  # the handler runs at the next bytecode: it must not raise
+            reached = True
+        finally:
+            DEFERRAL.running = False
+        assert reached and DEFERRAL.pending
+        with pytest.raises(KeyboardInterrupt):
+            raise_pending()
+        assert not DEFERRAL.pending
+    assert stopped == [True]  # by the watcher thread, joined when the block ends
+
+
+def test_a_second_ctrl_c_ends_a_console_read() -> None:
+    """A program waiting in ReadFile on a console (a terminal) for a line: the second Ctrl-C ends the run."""
+    master, slave = pty.openpty()
+    command = [sys.executable, "-m", "wow64emu", "run", "--timeout", "120", str(BIN / "x86" / "echo.exe")]
+    proc = subprocess.Popen(command, stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        os.write(master, b"hi\n")
+        assert proc.stdout is not None and proc.stdout.read(3) == b"hi\n"  # it read a line and waits for the next
+        for _ in range(2):
+            time.sleep(0.3)
+            proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert (proc.returncode, err) == (130, b"wow64emu: interrupted\n")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+        os.close(slave)

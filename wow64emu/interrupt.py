@@ -8,10 +8,11 @@ emu_start returns, the main thread runs bytecode again, and Python runs the SIGI
 KeyboardInterrupt, unless the guest takes the Ctrl-C as Windows gives it to a console program (a CTRL_C_EVENT that
 its control handlers, or kernel32's default one, answer: kernel/system.py, take_interrupt).
 
-While the CPU runs, that handler does not raise: the main thread then runs Python only inside Unicorn's hook
-callbacks, and an exception raised at a bytecode of a callback outside its own try is printed and dropped by
-ctypes (a second Ctrl-C was lost so, and the guest ran on until --timeout). The handler marks the interrupt pending
-instead, and the CPU raises KeyboardInterrupt once emu_start has returned (emu/cpu/unicorn.py, run).
+While the CPU runs, the main thread runs Python only inside Unicorn's hook callbacks, and an exception raised at a
+bytecode of a callback outside its own try is printed and dropped by ctypes (a second Ctrl-C was lost so, and the
+guest ran on until --timeout). So there the handler marks the interrupt pending instead of raising, and the CPU
+raises KeyboardInterrupt once emu_start has returned (emu/cpu/unicorn.py, run); inside the try, where the kernel
+serves a call (and may wait for the host: a console read), it raises as usual.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from collections.abc import Callable, Iterator
 
 
 class Deferral:
-    """The CPU runs (`running`), and a KeyboardInterrupt waits for it to stop (`pending`)."""
+    """The CPU runs guest code or a callback's own frame (`running`), and a KeyboardInterrupt waits for it to stop
+    (`pending`)."""
 
     running = False
     pending = False

@@ -299,12 +299,15 @@ class UnicornCpu:
         def guarded(*args: object) -> None:
             if self._port_io is not None:
                 return  # the rest of a block after an in/out, which the CPU never ran (_on_port_io)
+            DEFERRAL.running = False  # a Ctrl-C while fn runs (a console read waits in it) raises in it (interrupt.py)
             try:
                 fn(*args[passed])
             except BaseException as exc:  # noqa: BLE001 - raised again by run(), after the CPU stopped
                 if self._hook_error is None:
                     self._hook_error = exc
                 _uc_emu_stop(self._handle)
+            finally:
+                DEFERRAL.running = True
 
         callback = callback_type(guarded)
         self._callbacks.append(callback)
