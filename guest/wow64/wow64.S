@@ -120,7 +120,7 @@ Wow64ConvertedReturn:
         .seh_endproc
 
 /* NTSTATUS wow64_call_stub(rcx = the 64-bit stub, rdx = ULONG64 args[], r8d = their count): the x64 convention's
- * call, with only the arguments there are stored on the stack (stores are what the emulated CPU is slowest at). */
+ * call, with only the arguments there are stored on the stack. */
         .p2align 4
         .globl wow64_call_stub
         .seh_proc wow64_call_stub
