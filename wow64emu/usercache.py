@@ -73,7 +73,7 @@ def cached(name: str, key: list | None, find: Callable[[], T], dump: Callable[[T
     (what the value depends on cannot be known), nothing is kept: find()."""
     if key is None:
         return find()
-    name = _named_for_path(name, key)
+    name = named_for_path(name, key)
     try:
         stored = json.loads(load(f"{name}.json") or b"")
         if stored["key"] == key:
@@ -85,7 +85,7 @@ def cached(name: str, key: list | None, find: Callable[[], T], dump: Callable[[T
     return value
 
 
-def _named_for_path(name: str, key: list) -> str:
+def named_for_path(name: str, key: list) -> str:
     """`name`, with a digest of the first absolute path in `key` (the file or folder the value is found from)."""
     path = next((item for item in key if isinstance(item, str) and os.path.isabs(item)), None)
     return name if path is None else f"{name}-{zlib.crc32(path.encode()):08x}"
