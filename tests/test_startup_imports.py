@@ -1,10 +1,10 @@
-"""The import set of a plain `wow64emu run`: start-up dominates a short program (issue 14), so a run imports only
-what it needs. What the other commands use (the bench, the views, the reg command), the disassemblers and
-assemblers, and the modules the start-up work took off its path (pefile, for the headers image/headers.py reads;
-sqlite3 until the registry opens; the CSV system-call tables; socket, hashlib; logging until a message is let
-through; argparse for a plain `run`) must stay out of it, and so must the service areas of the kernel and the thunk
-areas of wow64 whose calls a hello world never makes: an area is imported at its first call (kernel/services.py,
-thunks/table.py)."""
+"""The import set of a plain `wow64emu run`: start-up dominates a short program (issue 14), so a run imports only what
+it needs. What the other commands use (the bench, the views, the reg command), the disassemblers and assemblers, and
+the modules the start-up work took off its path (pefile, for the headers image/headers.py reads; sqlite3 until the
+registry opens; the CSV system-call tables; socket, hashlib; json, for the JSON trace formats only; logging until a
+message is let through; argparse for a plain `run`) must stay out of it, and so must the service areas of the kernel
+and the thunk areas of wow64 whose calls a hello world never makes: an area is imported at its first call
+(kernel/services.py, thunks/table.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bin"
 NOT_IMPORTED = (
     "capstone", "keystone",  # disassembly and assembly: only when asked for
     "wow64emu.bench", "wow64emu.emu.vadview", "wow64emu.emu.timeline", "wow64emu.emu.tracechrome", "wow64emu.reg",
+    "json", "wow64emu.emu.tracejsonl",  # the JSONL trace when asked for; the user cache is marshal data
     "pefile", "hashlib",  # image/headers.py reads the headers (pefile imported hashlib, uuid, platform)
     "csv",  # the system-call numbers are Python data (wow64emu/nt/numbers.py)
     "sqlite3",  # the registry's store opens at the first registry call

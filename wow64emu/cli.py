@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from . import log, startup
 from .emu.physical import DEFAULT_COMMIT_LIMIT
-from .emu.trace import JsonlSink, Sink, TextSink, Tracer
+from .emu.trace import Sink, TextSink, Tracer
 from .errors import EXIT_EMULATOR_ERROR, EmulatorError
 from .kernel.console import StdStreams
 from .nt.status import NTSTATUS
@@ -69,8 +69,12 @@ def _tracer(trace_format: str | None, out: TextIO) -> Iterator[Tracer | None]:
         from .emu.tracechrome import ChromeSink
 
         sink: Sink = ChromeSink(out)
+    elif trace_format == "jsonl":
+        from .emu.tracejsonl import JsonlSink
+
+        sink = JsonlSink(out)
     else:
-        sink = JsonlSink(out) if trace_format == "jsonl" else TextSink(out)
+        sink = TextSink(out)
     tracer = Tracer(sink)
     try:
         yield tracer
