@@ -105,6 +105,9 @@ class Arena:
 
 @dataclass
 class PendingCall:
+    """A call under way in wow64, until its completion: its thunk (None for one not found), the structures to
+    narrow back, the status of a thunk that failed, the context of its hand-written part."""
+
     call: Thunk | None
     outputs: list[Output] = field(default_factory=list)
     status: int | None = None  # set when the thunk itself fails: the 64-bit call is skipped
