@@ -20,7 +20,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bin"
 NOT_IMPORTED = (
     "capstone", "keystone",  # disassembly and assembly: only when asked for
     "wow64emu.bench", "wow64emu.emu.vadview", "wow64emu.emu.timeline", "wow64emu.emu.tracechrome", "wow64emu.reg",
-    "json", "wow64emu.emu.tracejsonl",  # the JSONL trace when asked for; the user cache is marshal data
+    "json", "wow64emu.emu.trace", "wow64emu.emu.tracejsonl",  # the tracer and its formats: when asked for
     "pefile", "hashlib",  # image/headers.py reads the headers (pefile imported hashlib, uuid, platform)
     "csv",  # the system-call numbers are Python data (wow64emu/nt/numbers.py)
     "sqlite3",  # the registry's store opens at the first registry call

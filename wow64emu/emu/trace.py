@@ -18,7 +18,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from time import monotonic_ns
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from .eventkind import EventKind
 
 # An event's text: made at once, or by a function the sink calls if it prints the text (a crossing's text is a
 # rendering of its fields, which the JSONL format does without: see EventKind).
@@ -71,31 +74,6 @@ class ThreadTrace:
 
 def text_of(text: Text) -> str:
     return text if type(text) is str else text()
-
-
-class EventKind:
-    """A kind of event emitted on every system call (a crossing of layers), with its fields in a fixed order: a
-    sink writes it from the values alone (`Sink.write_kind`), the JSONL sink from templates made once (`head`,
-    `template`). `strings` names the fields that are strings, `lists` those that are sequences of ints (the rest are
-    ints; an emitter gives tuples, so that the values can be kept: see `known`); `text` says whether the JSONL line
-    carries the event's text: not for a kind whose text only renders its fields, which the emitter may then give as
-    a function (`Text`) that only the text and Chrome formats call."""
-
-    KNOWN = 4096  # the most members kept per kind
-
-    def __init__(self, layer: str, event: str, fields: str, *, strings: str = "", lists: str = "",
-                 text: bool = False) -> None:
-        self.layer = layer
-        self.event = event
-        self.names = tuple(fields.split())
-        self.strings = tuple(self.names.index(n) for n in strings.split())
-        self.lists = tuple(self.names.index(n) for n in lists.split())
-        self.text = text
-        self.head = f',"layer":"{layer}","event":"{event}",'  # between the call and the ids
-        self.template = "".join(f',"{n}":%s' for n in self.names)  # of the members, each after a comma
-        # The members already formatted, by values: most repeat (a stub's name, address and number, the selectors of
-        # a gate, a call's arguments from the same buffers), and a lookup costs a fifth of formatting them again.
-        self.known: dict[tuple, str] = {}
 
 
 class Sink:
@@ -269,14 +247,6 @@ class Tracer:
 
     def close(self) -> None:
         self.sink.close()
-
-
-def hex32(value: int) -> str:
-    return f"0x{value & 0xFFFFFFFF:08x}"
-
-
-def hex64(value: int) -> str:
-    return f"0x{value & 0xFFFFFFFFFFFFFFFF:016x}"
 
 
 def trace_step(tracer: Tracer, step: str, what: str, regions: list, name_of: Callable[[str], str],

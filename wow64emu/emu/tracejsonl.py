@@ -7,7 +7,8 @@ import json
 from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any, TextIO
 
-from .trace import Event, EventKind, Sink, Text, text_of
+from .eventkind import EventKind
+from .trace import Event, Sink, Text, text_of
 
 # One encoder for every event (json.dumps with options builds a new one per call), of trees (no cycles to look for).
 compact_json = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode

@@ -29,9 +29,10 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..emu.cpu.backend import CS64, Access, Fault, FaultKind
-from ..emu.trace import EventKind, Tracer, hex32, hex64
+from ..emu.eventkind import EventKind, hex32, hex64
 from ..errors import CommitLimitReached, GuestFault
 from ..kernel.entry import SyscallEntry
 from ..kernel.exceptions import context_io
@@ -47,6 +48,9 @@ from . import convtable
 from .context import OtherThread, ThunkContext, Wow64Process
 from .convert import Converter, Output, narrow
 from .table import Thunk, thunks
+
+if TYPE_CHECKING:
+    from ..emu.trace import Tracer
 
 SERVICE_NUMBER_MASK = 0xFFF
 # wow64.dll's code (guest/wow64/wow64.S): Wow64ThunkDispatch is a nop then `call rax` (FF D0), so its call returns
