@@ -32,6 +32,7 @@ NOT_IMPORTED = (
     "wow64emu.kernel.privileges", "wow64emu.kernel.alerts", "wow64emu.kernel.thread", "wow64emu.kernel.sync",
     "wow64emu.thunks.registry", "wow64emu.thunks.regthunk", "wow64emu.thunks.jobs", "wow64emu.thunks.processcreate",
     "wow64emu.thunks.sync", "wow64emu.thunks.objects",
+    "wow64emu.kernel.section", "wow64emu.kernel.objects",  # sections, the object manager's calls
 )
 
 
