@@ -5,6 +5,7 @@ the emulator's own start, whose second run imports its modules from the cache st
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import inspect
 import marshal
 import os
@@ -62,6 +63,7 @@ def test_the_second_import_is_served_from_the_cache_as_from_the_source(package: 
     assert cache.served == 3 and sys.modules[f"{PACKAGE}.sub.b"].VALUE == 11
     a, sub = sys.modules[f"{PACKAGE}.a"], sys.modules[f"{PACKAGE}.sub"]
     assert a.__file__ == str(package / "a.py") and sub.__path__ == [str(package / "sub")] and sub.KIND == "package"
+    assert a.__cached__ == importlib.util.cache_from_source(a.__file__)  # where Python would keep its bytecode
     assert "raise ValueError('from a')" in inspect.getsource(a.fails)  # a traceback shows the source
     with pytest.raises(ValueError) as raised:
         a.fails()
@@ -106,7 +108,7 @@ def test_a_module_looked_for_in_another_folder_is_not_served(package: Path, tmp_
 def test_an_entry_whose_code_does_not_read_back_is_imported_from_the_source(package: Path) -> None:
     entries = _kept(package)
     name = f"{PACKAGE}.a"
-    entries[name] = (*entries[name][:4], b"\xff garbage")
+    entries[name] = (*entries[name][:4], b"\xff garbage", entries[name][5])
     cache = _import(package, entries, record=False)
     assert cache.served == 3 and sys.modules[name].VALUE == 1
 
@@ -120,7 +122,7 @@ def test_a_corrupt_or_foreign_cache_file_keeps_nothing(package: Path, data: byte
 def test_a_cache_file_with_a_malformed_entry_keeps_nothing(package: Path) -> None:
     entries = _kept(package)
     assert modulecache.load(modulecache.dump(_import(package, entries)), str(package)) == entries
-    bad = (modulecache._FORMAT, modulecache._COMPILER, str(package), {**entries, "x": ("x.py", False, 1, "2", b"")})
+    bad = (modulecache._FORMAT, modulecache._COMPILER, str(package), {**entries, "x": ("x.py", False, 1, "2", b"", "")})
     assert modulecache.load(marshal.dumps(bad), str(package)) == {}
 
 

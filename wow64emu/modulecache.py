@@ -17,15 +17,17 @@ import os
 import sys
 from collections.abc import Sequence
 from importlib.machinery import EXTENSION_SUFFIXES, ModuleSpec, PathFinder, SourceFileLoader
+from importlib.util import cache_from_source
 from types import CodeType, ModuleType
 
-_FORMAT = 1
-_COMPILER = f"{sys.version} -O{sys.flags.optimize}"  # what else the code compiled from a source depends on
+_FORMAT = 2
+# What else the code compiled from a source depends on, and where Python keeps its bytecode (a module's __cached__)
+_COMPILER = f"{sys.version} -O{sys.flags.optimize} {sys.pycache_prefix}"
 
 # A module's entry: its source relative to the package's folder, whether it is a package, the source's size and
-# modification time (ns), and its code (marshal data).
-Entry = tuple[str, bool, int, int, bytes]
-_ENTRY_TYPES = [str, bool, int, int, bytes]
+# modification time (ns), its code (marshal data), and its __cached__ (what importlib would work out again).
+Entry = tuple[str, bool, int, int, bytes, str]
+_ENTRY_TYPES = [str, bool, int, int, bytes, str]
 
 
 class ModuleCache:
@@ -59,7 +61,7 @@ class ModuleCache:
         entry = self.entries.get(name)
         if entry is None:
             return None
-        relative, package, size, mtime_ns, code = entry
+        relative, package, size, mtime_ns, code, cached = entry
         source = os.path.join(self.folder, relative)
         folder = os.path.dirname(source)
         if list(path) != [os.path.dirname(folder) if package else folder] or \
@@ -74,6 +76,7 @@ class ModuleCache:
         self.served += 1
         spec = ModuleSpec(name, _Cached(name, source, code), origin=source, is_package=package)
         spec.has_location = True
+        spec.cached = cached
         if package:
             spec.submodule_search_locations = [folder]
         return spec
@@ -119,7 +122,7 @@ class _Recording(SourceFileLoader):
         code = self.source_to_code(self.get_data(self.path), self.path)
         relative = os.path.relpath(self.path, self._cache.folder)
         self._cache.recorded[fullname] = (relative, self.is_package(fullname), st.st_size, st.st_mtime_ns,
-                                          marshal.dumps(code))
+                                          marshal.dumps(code), cache_from_source(self.path))
         return code
 
 
