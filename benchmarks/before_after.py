@@ -27,7 +27,8 @@ BEFORE_ISSUE_14 = "7e566a1"
 _PER_CALL = """
 import os, tempfile
 from wow64emu.bench import run_once
-from wow64emu.emu.trace import JsonlSink, Tracer
+from wow64emu.emu.trace import Tracer
+from wow64emu.emu.tracejsonl import JsonlSink
 def once(n):
     if not {traced}:
         return run_once({width!r}, [{mode!r}, str(n)])

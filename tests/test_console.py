@@ -22,7 +22,8 @@ import pytest
 from tests.conftest import KernelRig, kernel_rig
 from tests.peread import exports
 from wow64emu.emu.memory import MemType, Prot
-from wow64emu.emu.trace import JsonlSink, Tracer
+from wow64emu.emu.trace import Tracer
+from wow64emu.emu.tracejsonl import JsonlSink
 from wow64emu.kernel import console as C
 from wow64emu.kernel.console import StdStreams
 from wow64emu.kernel.devices import NullDevice

@@ -17,7 +17,8 @@ import pytest
 
 from tests.wow64rig import CODE, Wow64Rig
 from wow64emu.emu.memory import MemType, Prot
-from wow64emu.emu.trace import JsonlSink, TextSink, Tracer
+from wow64emu.emu.trace import TextSink, Tracer
+from wow64emu.emu.tracejsonl import JsonlSink
 from wow64emu.kernel.console import StdStreams
 from wow64emu.machine import Machine
 from wow64emu.nt.status import NTSTATUS

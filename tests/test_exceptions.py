@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.oracle import Coverage, check
-from wow64emu.emu.trace import JsonlSink, Tracer
+from wow64emu.emu.trace import Tracer
+from wow64emu.emu.tracejsonl import JsonlSink
 from wow64emu.kernel.console import StdStreams
 from wow64emu.machine import Machine
 from wow64emu.nt.status import NTSTATUS

@@ -16,7 +16,8 @@ import pytest
 
 from tests.oracle import FIXTURES, observe
 from tests.toolchain import build, run_program
-from wow64emu.emu.trace import JsonlSink, Tracer
+from wow64emu.emu.trace import Tracer
+from wow64emu.emu.tracejsonl import JsonlSink
 from wow64emu.kernel.console import StdStreams
 from wow64emu.kernel.paths import SYSROOT
 from wow64emu.machine import Machine

@@ -8,7 +8,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "wow64emu"
 # From the ground up; a module may import from its own layer's package and from lower layers.
 LAYERS = {
     "log": 0,
-    "nt": 1, "errors": 1, "interrupt": 1, "usercache": 1,
+    "nt": 1, "errors": 1, "interrupt": 1, "usercache": 1, "modulecache": 1,
     "emu": 2, "startup": 2,
     "image": 3,
     "kernel": 4,

@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from wow64emu.emu.memory import MemType
-from wow64emu.emu.trace import JsonlSink, Tracer
+from wow64emu.emu.trace import Tracer
+from wow64emu.emu.tracejsonl import JsonlSink
 from wow64emu.kernel.console import StdStreams
 from wow64emu.kernel.system import System
 from wow64emu.loader import ldrdata

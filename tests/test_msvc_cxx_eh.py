@@ -13,7 +13,8 @@ import pytest
 
 from tests.peread import exports
 from tests.toolchain import NO_CRT, build, run_program
-from wow64emu.emu.trace import JsonlSink, Tracer
+from wow64emu.emu.trace import Tracer
+from wow64emu.emu.tracejsonl import JsonlSink
 from wow64emu.kernel.console import StdStreams
 from wow64emu.machine import Machine
 

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from wow64emu.nt import numbersgen
 from wow64emu.nt.syscalls import windows_numbers
 
@@ -31,9 +33,19 @@ def test_the_numbers_are_the_csv_rows() -> None:
 
 def test_check_fails_on_a_stale_module(tmp_path: Path, monkeypatch) -> None:
     stale = tmp_path / "numbers.py"
-    stale.write_text(numbersgen.render().replace('"NtWriteFile": 0x0008', '"NtWriteFile": 0x0009'),
-                     encoding="utf-8")
+    swapped = numbersgen.render().replace("NtWriteFile\nNtRemoveIoCompletion\n", "NtRemoveIoCompletion\nNtWriteFile\n")
+    assert swapped != numbersgen.render()
+    stale.write_text(swapped, encoding="utf-8")
     monkeypatch.setattr(numbersgen, "TARGET", stale)
     assert numbersgen.main(["--check"]) == 1
     assert numbersgen.main([]) == 0
     assert stale.read_text(encoding="utf-8") == numbersgen.render()
+
+
+def test_a_table_with_a_gap_in_its_numbers_is_refused(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "data").mkdir()
+    for table in numbersgen.TABLES:
+        (tmp_path / "data" / table).write_text("name,number\nNtA,0x0000\nNtB,0x0002\n", encoding="utf-8")
+    monkeypatch.setattr(numbersgen, "PACKAGE", tmp_path)
+    with pytest.raises(ValueError, match="gap"):
+        numbersgen.render()

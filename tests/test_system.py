@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import inspect
 import io
-import json
+import marshal
 import struct
 import time
 from pathlib import Path
@@ -67,10 +67,10 @@ def test_the_service_index_names_each_calls_area_and_class_and_is_found_again_wh
     assert index["NtCreateEvent"] == ("sync", "SyncServices")
     assert index == {name: (module.__name__.rpartition(".")[2], services._owner(module, fn).__name__)
                      for name, (module, fn) in service_functions().items()}
-    [kept] = (tmp_path / "wow64emu").glob("kernel-services-*.json")  # one per checkout
-    stored = json.loads(kept.read_text())
+    [kept] = (tmp_path / "wow64emu").glob("kernel-services-*.marshal")  # one per checkout
+    stored = marshal.loads(kept.read_bytes())
     del stored["value"]["NtCreateEvent"]  # an index that misses a declared call is not used
-    kept.write_text(json.dumps(stored))
+    kept.write_bytes(marshal.dumps(stored))
     assert services.service_index() == index
 
 

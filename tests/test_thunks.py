@@ -3,6 +3,7 @@
 import importlib
 import io
 import json
+import marshal
 import struct
 from pathlib import Path
 
@@ -135,8 +136,9 @@ def test_the_special_parts_are_indexed_by_area_and_run_from_their_area(tmp_path:
     assert index["NtSetInformationFile"] == "files" and index["NtCreateKey"] == "regthunk"
     assert "NtClose" not in index and set(index) == {name for area in table.AREAS for name in
                                                      importlib.import_module(f"wow64emu.thunks.{area}").SPECIALS}
-    [kept] = (tmp_path / "wow64emu").glob("thunk-specials-*.json")  # one per checkout
-    kept.write_text(json.dumps({"key": json.loads(kept.read_text())["key"], "value": {"NtNoSuchCall": "files"}}))
+    [kept] = (tmp_path / "wow64emu").glob("thunk-specials-*.marshal")  # one per checkout
+    key = marshal.loads(kept.read_bytes())["key"]
+    kept.write_bytes(marshal.dumps({"key": key, "value": {"NtNoSuchCall": "files"}}))
     assert table.special_index() == index  # not an index of these declarations: found again
     special = table._Special("files", "NtSetInformationFile")
     calls: list[object] = []

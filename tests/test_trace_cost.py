@@ -15,7 +15,9 @@ import pytest
 
 from tests.wow64rig import CODE, DATA, STATUS, STOP64, Wow64Rig
 from wow64emu.emu.cpu.unicorn import UnicornCpu
-from wow64emu.emu.trace import Event, EventKind, JsonlSink, Sink, TextSink, Tracer, compact_json, json_members
+from wow64emu.emu.eventkind import EventKind
+from wow64emu.emu.trace import Event, Sink, TextSink, Tracer
+from wow64emu.emu.tracejsonl import JsonlSink, compact_json, json_members
 from wow64emu.kernel.console import StdStreams
 from wow64emu.kernel.threadsetup import CTX
 from wow64emu.machine import Machine

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from wow64emu.emu.trace import SYSTEM_PID, SYSTEM_TID, JsonlSink, TextSink, Tracer
+from wow64emu.emu.trace import SYSTEM_PID, SYSTEM_TID, TextSink, Tracer
+from wow64emu.emu.tracejsonl import JsonlSink
 from wow64emu.kernel.console import StdStreams
 from wow64emu.machine import Machine
 

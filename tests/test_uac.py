@@ -13,7 +13,8 @@ import pytest
 
 from tests.pebuild import PEBuilder
 from wow64emu.cli import main as cli_main
-from wow64emu.emu.trace import JsonlSink, Tracer
+from wow64emu.emu.trace import Tracer
+from wow64emu.emu.tracejsonl import JsonlSink
 from wow64emu.image.manifest import requests_execution_level
 from wow64emu.image.pe import PEImage
 from wow64emu.kernel.console import StdStreams

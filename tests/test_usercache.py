@@ -4,7 +4,7 @@ found for, found again when missing, stale or corrupt; and the one kept today, t
 
 from __future__ import annotations
 
-import json
+import marshal
 from pathlib import Path
 
 import pytest
@@ -30,7 +30,7 @@ def test_a_value_is_found_once_then_read_back(cache_home: Path) -> None:
     found: list[int] = []
     assert _cached(["k", 1], found) == 42 and found == [42]
     assert _cached(["k", 1], found) == 42 and found == [42]  # read from the file
-    assert json.loads((cache_home / "answer.json").read_text()) == {"key": ["k", 1], "value": 42}
+    assert marshal.loads((cache_home / "answer.marshal").read_bytes()) == {"key": ["k", 1], "value": 42}
     assert not list(cache_home.glob("*.tmp"))
 
 
@@ -40,13 +40,15 @@ def test_another_key_finds_the_value_again(cache_home: Path) -> None:
     assert _cached(["k", 2], found, 43) == 43 and found == [42, 43]
 
 
-@pytest.mark.parametrize("text", ["", "{", "[]", '{"key": ["k", 1]}', '{"key": ["k", 1], "value": "x"}'])
-def test_a_corrupt_file_is_found_again_and_rewritten(cache_home: Path, text: str) -> None:
+@pytest.mark.parametrize("data", [b"", b"{", marshal.dumps([]), marshal.dumps({"key": ["k", 1]}),
+                                  marshal.dumps({"key": ["k", 1], "value": "x"}),
+                                  marshal.dumps({"key": ["k", 1], "value": 42})[:-3]])
+def test_a_corrupt_file_is_found_again_and_rewritten(cache_home: Path, data: bytes) -> None:
     cache_home.mkdir(parents=True)
-    (cache_home / "answer.json").write_text(text)
+    (cache_home / "answer.marshal").write_bytes(data)
     found: list[int] = []
     assert _cached(["k", 1], found) == 42 and found == [42]
-    assert json.loads((cache_home / "answer.json").read_text())["value"] == 42
+    assert marshal.loads((cache_home / "answer.marshal").read_bytes())["value"] == 42
 
 
 def test_a_folder_that_cannot_be_written_only_means_finding_it_each_time(tmp_path: Path,
@@ -62,8 +64,8 @@ def test_the_context_layout_is_cached_per_unicorn_library(cache_home: Path) -> N
     cpustate.context_layout.cache_clear()
     try:
         found = cpustate.context_layout()
-        [kept] = cache_home.glob("context-layout-*.json")
-        stored = json.loads(kept.read_text())
+        [kept] = cache_home.glob("context-layout-*.marshal")
+        stored = marshal.loads(kept.read_bytes())
         assert stored["key"][1:] == usercache.file_key(cpustate.LIB._name)
         cpustate.context_layout.cache_clear()
         assert cpustate.context_layout() == found == cpustate.find_layout()  # read back as it was found
@@ -72,19 +74,19 @@ def test_the_context_layout_is_cached_per_unicorn_library(cache_home: Path) -> N
 
 
 def test_a_layout_that_is_not_one_is_refused() -> None:
-    good = cpustate._layout_json(cpustate.find_layout())
-    assert cpustate._layout_from_json(json.loads(json.dumps(good))) == cpustate.find_layout()
+    good = cpustate._layout_data(cpustate.find_layout())
+    assert cpustate._layout_from_data(marshal.loads(marshal.dumps(good))) == cpustate.find_layout()
     for bad in ({}, {**good, "offsets": [1, 2]}, {**good, "offsets": [1, 2, -3]},
                 {**good, "cs_caches": {"35": "00"}}, {**good, "mode_bits": []}):
         with pytest.raises((ValueError, TypeError, KeyError)):
-            cpustate._layout_from_json(bad)
+            cpustate._layout_from_data(bad)
 
 
 def test_a_value_found_from_a_path_is_kept_per_path(cache_home: Path, tmp_path: Path) -> None:
     found: list[int] = []
     for place in ("a", "b", "a", "b"):  # two checkouts used in turn: each finds its value once
         _cached([str(tmp_path / place), 1], found, value=ord(place))
-    assert found == [ord("a"), ord("b")] and len(list(cache_home.glob("answer-*.json"))) == 2
+    assert found == [ord("a"), ord("b")] and len(list(cache_home.glob("answer-*.marshal"))) == 2
 
 
 def test_a_value_found_from_modules_is_keyed_by_their_sources(tmp_path: Path) -> None:
@@ -100,4 +102,4 @@ def test_without_a_key_the_value_is_found_each_time_and_not_kept(cache_home: Pat
     found: list[int] = []
     assert usercache.cached("answer", None, lambda: found.append(1) or 7, lambda v: v, int) == 7
     assert usercache.cached("answer", None, lambda: found.append(1) or 7, lambda v: v, int) == 7
-    assert found == [1, 1] and not (cache_home / "answer.json").exists()
+    assert found == [1, 1] and not (cache_home / "answer.marshal").exists()

@@ -13,7 +13,8 @@ import struct
 from pathlib import Path
 
 from wow64emu.emu.memory import MemType, Prot
-from wow64emu.emu.trace import JsonlSink, Tracer
+from wow64emu.emu.trace import Tracer
+from wow64emu.emu.tracejsonl import JsonlSink
 from wow64emu.kernel.console import StdStreams
 from wow64emu.kernel.threadsetup import CTX
 from wow64emu.machine import Machine, RunOutcome

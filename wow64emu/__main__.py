@@ -1,8 +1,10 @@
 """`python -m wow64emu` (and the `wow64emu` script) is the `wow64emu` command."""
 
+import gc
 import sys
 
-from . import startup
+gc.disable()  # before startup.py's own imports (dataclasses, inspect): begin() keeps it off, end() turns it on
+from . import startup  # noqa: E402
 
 
 def main() -> int:

@@ -6,8 +6,8 @@ child its parent creates (machine.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .emu.trace import Tracer
 from .kernel.entry import SyscallEntry
 from .kernel.threadlife import NATIVE_START_RSP, WOW64_START_RSP
 from .kernel.threadobject import ThreadStart
@@ -15,6 +15,9 @@ from .loader.process import CreatedProcess
 from .nt.syscalls import syscalls
 from .thunks.dispatch import Wow64Dispatcher
 from .thunks.exceptions import Wow64PrepareForException
+
+if TYPE_CHECKING:
+    from .emu.trace import Tracer
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,8 @@ from unicorn.x86_const import UC_X86_REG_EDX
 
 from .emu.cpu.uclib import RegisterBatch, VectorBatch
 from .emu.cpu.unicorn import UnicornCpu
-from .emu.trace import JsonlSink, TextSink, Tracer
+from .emu.trace import TextSink, Tracer
+from .emu.tracejsonl import JsonlSink
 from .errors import EmulatorError
 from .kernel.console import StdStreams
 from .kernel.entry import SyscallEntry

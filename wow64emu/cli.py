@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from . import log, startup
 from .emu.physical import DEFAULT_COMMIT_LIMIT
-from .emu.trace import JsonlSink, Sink, TextSink, Tracer
 from .errors import EXIT_EMULATOR_ERROR, EmulatorError
 from .kernel.console import StdStreams
 from .nt.status import NTSTATUS
@@ -30,6 +29,7 @@ if TYPE_CHECKING:
     import logging
     from argparse import Namespace
 
+    from .emu.trace import Tracer
     from .loader.environment import Environment
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a program Ctrl-C ended
@@ -65,12 +65,18 @@ def _tracer(trace_format: str | None, out: TextIO) -> Iterator[Tracer | None]:
     if trace_format is None:
         yield None
         return
+    from .emu.trace import Sink, TextSink, Tracer  # here: a run without a trace imports none of it
+
     if trace_format == "chrome":
         from .emu.tracechrome import ChromeSink
 
         sink: Sink = ChromeSink(out)
+    elif trace_format == "jsonl":
+        from .emu.tracejsonl import JsonlSink
+
+        sink = JsonlSink(out)
     else:
-        sink = JsonlSink(out) if trace_format == "jsonl" else TextSink(out)
+        sink = TextSink(out)
     tracer = Tracer(sink)
     try:
         yield tracer
@@ -136,7 +142,7 @@ def cmd_run(ns: Namespace) -> int:
 
 
 def cmd_vad(ns: Namespace) -> int:
-    from .emu.trace import step_observer
+    from .emu.trace import TextSink, Tracer, step_observer
     from .emu.vadview import render_json, render_svg, render_text
     from .kernel.system import System
     from .loader.process import create_process, step_names

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from .attach import Attached, attach, first_thread_start
 from .emu.cpu.backend import CS64, RunResult
 from .emu.physical import DEFAULT_COMMIT_LIMIT
-from .emu.trace import Tracer, step_observer
 from .errors import BadImage, GuestBudgetExceeded
 from .image.manifest import requests_execution_level
 from .interrupt import stop_on_interrupt
@@ -31,6 +30,7 @@ from .log import getLogger
 from .nt.status import NTSTATUS
 
 if TYPE_CHECKING:
+    from .emu.trace import Tracer
     from .kernel.processcreate import SpawnRequest  # process creation is imported at its first call
 
 log = getLogger(__name__)
@@ -77,7 +77,11 @@ class Machine:
         `virtualization`: UAC virtualization for each process where Windows turns it on (token.virtualizes;
         `wow64emu run` asks for it unless --no-virtualization). `wait_children`: a run ends when every process
         the program started has ended too (`--no-wait-children`: when the program's own process ends)."""
-        self._on_step = step_observer(tracer) if tracer is not None and "process" in trace else None
+        self._on_step = None
+        if tracer is not None and "process" in trace:
+            from .emu.trace import step_observer  # here: a run without a trace imports none of it
+
+            self._on_step = step_observer(tracer)
         self._virtualization = virtualization
         self.wait_children = wait_children
         self.system = System(root, streams, memory_limit=memory_limit)

@@ -20,7 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .emu.trace import EventKind, Tracer, hex32
+from .emu.eventkind import EventKind, hex32
+from .emu.trace import Tracer
 from .errors import CommitLimitReached, GuestFault
 from .kernel.threadsetup import CTX
 from .loader.process import module_of

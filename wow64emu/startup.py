@@ -10,8 +10,14 @@ cli.end_of_startup() calls end()). Each saves work that start-up repeated at eve
   of a 200 ms start). The dataclasses module compiles each from its source text through exec(); while start-up
   lasts, its module sees an `exec` that runs the code compiled before from the same text when it has it (what
   compile() makes of a text depends on that text and the interpreter only: the cache is one file per interpreter,
-  marked with its version and optimisation level, looked up by the whole text, so it cannot be stale). Like
-  Python's own bytecode, nothing is written when sys.dont_write_bytecode is set (PYTHONDONTWRITEBYTECODE).
+  marked with its version and optimisation level, looked up by the whole text, so it cannot be stale).
+- The emulator's own modules are imported from one file of the user's cache that keeps the code of each
+  (modulecache.py: a finder first in sys.meta_path, for the emulator's package only, serving a module only when its
+  source file is the one the code was compiled from), not found, opened and read one .pyc file at a time. Modules
+  imported after end(), and those of every other package (the standard library's, the user's), are imported as
+  Python imports them.
+
+Like Python's own bytecode, nothing is written when sys.dont_write_bytecode is set (PYTHONDONTWRITEBYTECODE).
 """
 
 from __future__ import annotations
@@ -19,30 +25,41 @@ from __future__ import annotations
 import dataclasses
 import gc
 import marshal
+import os
 import sys
 from types import CodeType
 
-from . import usercache
+from . import modulecache, usercache
 
 _CODE_CACHE = f"dataclass-code-{sys.implementation.cache_tag}.marshal"
+_PACKAGE = __name__.rpartition(".")[0]
+_FOLDER = os.path.dirname(__file__)
+_MODULE_CACHE = usercache.named_for_path(f"modules-{sys.implementation.cache_tag}", [_FOLDER]) + ".marshal"
 _COMPILER = f"{sys.version} -O{sys.flags.optimize}"  # what else the code compiled from a text depends on
 
 
 def begin() -> None:
     gc.disable()
     dataclasses.exec = CompiledOnce(_cached_code())  # type: ignore[attr-defined]
+    entries = modulecache.load(usercache.load(_MODULE_CACHE), _FOLDER)
+    sys.meta_path.insert(0, modulecache.ModuleCache(_PACKAGE, _FOLDER, entries, record=not sys.dont_write_bytecode))
 
 
 def end() -> None:
-    """Undo begin(); nothing if it was not called (the commands run from Python, as the tests run them)."""
+    """Undo begin(), keeping what it compiled; nothing if it was not called (the commands run from Python, as the
+    tests run them)."""
     compiled = vars(dataclasses).get("exec")
     if not isinstance(compiled, CompiledOnce):
         return
     del dataclasses.exec  # type: ignore[attr-defined]
+    modules = next(finder for finder in sys.meta_path if isinstance(finder, modulecache.ModuleCache))
+    sys.meta_path.remove(modules)
     gc.freeze()
     gc.enable()
     if compiled.compiled and not sys.dont_write_bytecode:
         usercache.store(_CODE_CACHE, marshal.dumps((_COMPILER, compiled.used)))
+    if modules.recorded:
+        usercache.store(_MODULE_CACHE, modulecache.dump(modules))
 
 
 class CompiledOnce:

@@ -6,21 +6,22 @@ depend on the kind. Every event also says which thread made it happen (`pid`, `t
 SYSTEM_TID, for the creation of the first process) and when (`ts`, microseconds on the emulator's clock, see
 `clock_us`).
 
-The text sink is for a person learning WoW64; the JSONL sink gives one object per event; the Chrome sink
-(tracechrome.py) draws each call as nested slices on a timeline. Besides events, the tracer passes *marks* to a sink
-that asks for them (`timed`): the moments a layer begins its work that no event shows (the kernel's entry, wow64's
-narrowing), so that a timeline can start a slice there. When no trace is asked for, no tracer exists and no hook is
-installed.
+The text sink is for a person learning WoW64; the JSONL sink (tracejsonl.py) gives one object per event; the
+Chrome sink (tracechrome.py) draws each call as nested slices on a timeline. Besides events, the tracer passes
+*marks* to a sink that asks for them (`timed`): the moments a layer begins its work that no event shows (the
+kernel's entry, wow64's narrowing), so that a timeline can start a slice there. When no trace is asked for, no
+tracer exists and no hook is installed.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from time import monotonic_ns
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from .eventkind import EventKind
 
 # An event's text: made at once, or by a function the sink calls if it prints the text (a crossing's text is a
 # rendering of its fields, which the JSONL format does without: see EventKind).
@@ -73,49 +74,6 @@ class ThreadTrace:
 
 def text_of(text: Text) -> str:
     return text if type(text) is str else text()
-
-
-class EventKind:
-    """A kind of event emitted on every system call (a crossing of layers), with its fields in a fixed order: a
-    sink writes it from the values alone (`Sink.write_kind`), the JSONL sink from templates made once. `strings`
-    names the fields that are strings, `lists` those that are sequences of ints (the rest are ints; an emitter gives
-    tuples, so that the values can be kept: see `known`); `text` says whether the JSONL line carries the event's
-    text: not for a kind whose text only renders its fields, which the emitter may then give as a function (`Text`)
-    that only the text and Chrome formats call."""
-
-    KNOWN = 4096  # the most members kept per kind
-
-    def __init__(self, layer: str, event: str, fields: str, *, strings: str = "", lists: str = "",
-                 text: bool = False) -> None:
-        self.layer = layer
-        self.event = event
-        self.names = tuple(fields.split())
-        self.strings = tuple(self.names.index(n) for n in strings.split())
-        self.lists = tuple(self.names.index(n) for n in lists.split())
-        self.text = text
-        self.head = f',"layer":"{layer}","event":"{event}",'  # between the call and the ids
-        self._members = "".join(f',"{n}":%s' for n in self.names)
-        # The members already formatted, by values: most repeat (a stub's name, address and number, the selectors of
-        # a gate, a call's arguments from the same buffers), and a lookup costs a fifth of formatting them again.
-        self.known: dict[tuple, str] = {}
-
-    def members(self, values: tuple) -> str:
-        """The fields as JSON members, each after a comma."""
-        if self.strings or self.lists:
-            values = list(values)
-            for i in self.strings:
-                values[i] = json_string(values[i])
-            for i in self.lists:
-                values[i] = f"[{','.join(map(str, values[i]))}]"
-        return self._members % tuple(values)
-
-    def remember(self, values: tuple) -> str:
-        """members(values), kept in `known`."""
-        known = self.known
-        if len(known) >= self.KNOWN:
-            known.clear()
-        members = known[values] = self.members(values)
-        return members
 
 
 class Sink:
@@ -191,74 +149,6 @@ class TextSink(Sink):
 _NL = "\n"
 _DETAIL = "\n" + " " * 29  # a detail line starts under the first line's text
 _DETAIL_THREADS = "\n" + " " * 41
-
-
-# One encoder for every event (json.dumps with options builds a new one per call), of trees (no cycles to look for).
-compact_json = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
-json_string = encode_basestring_ascii  # a str as a JSON string, quotes included
-
-
-def json_members(fields: dict[str, Any]) -> str:
-    """The fields as members of a JSON object, each followed by a comma (`"a":1,"b":"x",`): ints, strings and lists
-    of ints by hand, the rest by the encoder, which costs several times more. A name needs no escaping: it is a
-    keyword argument's."""
-    return "".join([f'"{k}":{v},' if type(v) is int else f'"{k}":{json_string(v)},' if type(v) is str
-                    else f'"{k}":{_json_value(v)},' for k, v in fields.items()])
-
-
-def _json_value(value: Any) -> str:
-    if type(value) in (list, tuple) and all(type(x) is int for x in value):  # a call's arguments
-        return f"[{','.join(map(str, value))}]"
-    return compact_json(value)
-
-
-class JsonlSink(Sink):
-    """One JSON object per line: call, layer, event, pid, tid, ts, the event's fields, and its text but for a
-    crossing's (an EventKind whose text only renders its fields). Written by hand where nothing needs escaping (the
-    names of layers and kinds, numbers): faster than encoding one dict of it all. `ts` has its three decimals
-    (nanoseconds) always: half the cost of the float's shortest form.
-
-    The crossings' events come in `pending` (the tracer appends them there) and are formatted BATCH at a time (or
-    before any other event, and when the tracer is flushed or closed): the same work in one loop costs a third less
-    than spread between the emulator's own (measured: 88 -> 75 us per traced WoW64 call, of ten events then)."""
-
-    BATCH = 256
-
-    def __init__(self, out: TextIO) -> None:
-        self.out = out
-        self.pending = []  # never replaced: the tracer holds it
-
-    def write(self, ev: Event) -> None:
-        self.write_parts(ev.call, ev.layer, ev.event, ev.text, ev.fields, ev.pid, ev.tid, ev.ts)
-
-    def write_parts(self, call: int, layer: str, event: str, text: Text, fields: dict[str, Any], pid: int, tid: int,
-                    ts: float) -> None:
-        if self.pending:
-            self.flush()
-        self.out.write(f'{{"call":{call},"layer":"{layer}","event":"{event}","pid":{pid},"tid":{tid},"ts":{ts:.3f},'
-                       f'{json_members(fields)}"text":{json_string(text_of(text))}}}\n')
-
-    def flush(self) -> None:
-        lines = []
-        append = lines.append
-        last_call = last_pid = last_tid = None
-        for kind, call, pid, tid, ts, values, text in self.pending:
-            if call != last_call or tid != last_tid or pid != last_pid:  # the events of a call share these
-                last_call, last_pid, last_tid = call, pid, tid
-                call_s, ids = str(call), f'"pid":{pid},"tid":{tid},"ts":'
-            try:
-                members = kind.known.get(values) or kind.remember(values)
-            except TypeError:  # a list among the values, which cannot be kept: formatted each time
-                members = kind.members(values)
-            if text is None:
-                append(f'{{"call":{call_s}{kind.head}{ids}{ts:.3f}{members}}}\n')
-            else:
-                append(f'{{"call":{call_s}{kind.head}{ids}{ts:.3f}{members},"text":{json_string(text_of(text))}}}\n')
-        self.pending.clear()
-        self.out.write("".join(lines))
-
-    def close(self) -> None:
-        self.flush()
 
 
 class Tracer:
@@ -357,14 +247,6 @@ class Tracer:
 
     def close(self) -> None:
         self.sink.close()
-
-
-def hex32(value: int) -> str:
-    return f"0x{value & 0xFFFFFFFF:08x}"
-
-
-def hex64(value: int) -> str:
-    return f"0x{value & 0xFFFFFFFFFFFFFFFF:016x}"
 
 
 def trace_step(tracer: Tracer, step: str, what: str, regions: list, name_of: Callable[[str], str],

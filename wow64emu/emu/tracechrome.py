@@ -25,7 +25,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from .trace import Event, Sink, ThreadTrace, compact_json, json_members, json_string
+from .trace import Event, Sink, ThreadTrace
+from .tracejsonl import compact_json, json_members, json_string
 
 # What an event does to its thread's slices: open one (kind, name, category; a name in braces is the event's field),
 # or end the innermost slice of each kind listed, and those inside it. The other events are instant events.

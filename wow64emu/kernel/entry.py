@@ -13,13 +13,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..emu.cpu.backend import CS64, Fault, FaultKind
-from ..emu.trace import EventKind, Tracer
+from ..emu.eventkind import EventKind
 from ..errors import CommitLimitReached, GuestFault
 from ..nt.status import NTSTATUS
 from .describe import by_values, describe_args, describe_outputs
 from .waits import RestartWait
 
 if TYPE_CHECKING:
+    from ..emu.trace import Tracer
     from ..nt.syscalls import Syscall
     from .process import Process
     from .services import Service

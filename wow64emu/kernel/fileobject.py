@@ -15,9 +15,8 @@ from ..nt import layouts as L
 from ..nt.status import NTSTATUS
 from .errors import NtError
 from .filevirtual import store_copy
-from .handles import KernelObject
+from .handles import KernelObject, is_pseudo_handle
 from .hostfiles import HostFile
-from .objects import is_pseudo_handle
 from .paths import CapturedAttributes, HostPath, host_status, resolve
 from .volume import FileInfo, FileNode, Volume
 

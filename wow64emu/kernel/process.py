@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import os
 import struct
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -64,7 +65,6 @@ from .processaccess import (
     process_access,
     reference_process,
 )
-from .section import unmap_data_views
 from .threadobject import NORMAL_PRIORITY, REALTIME_BASE, Thread
 from .threadsetup import DEFAULT_STACK
 from .time import KERNEL_USER_TIMES_SIZE, Lifetime
@@ -188,7 +188,9 @@ class Process(KernelObject):
         for thread in list(self.live):
             thread.end(self.exit_status)
         self.lifetime.end()
-        unmap_data_views(self.memory)
+        sections = sys.modules.get(f"{__package__}.section")  # where data sections are made: none if never imported
+        if sections is not None:
+            sections.unmap_data_views(self.memory)
         self.handles.close_all()
         self.cpu.stop()
 

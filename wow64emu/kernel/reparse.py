@@ -34,7 +34,6 @@ STATUS_IO_REPARSE_TAG_NOT_HANDLED. FILE_OPEN_REPARSE_POINT opens the last compon
 from __future__ import annotations
 
 import errno
-import json
 import os
 import struct
 from dataclasses import dataclass
@@ -137,6 +136,8 @@ class ReparseStore:
             entries = [self.folder / name for name in os.listdir(self.folder)]
         except OSError:  # none yet
             return
+        import json  # here, as in set(): most runs meet no reparse point
+
         for entry in entries:
             try:
                 relative, tag, data = json.loads(entry.read_text(encoding="utf-8"))
@@ -148,6 +149,8 @@ class ReparseStore:
         return self._points.get(host) if self._points else None
 
     def set(self, host: Path, point: ReparsePoint) -> None:
+        import json
+
         relative = str(host.relative_to(self.root))
         try:
             self.folder.mkdir(parents=True, exist_ok=True)

@@ -29,15 +29,16 @@ from __future__ import annotations
 
 import random
 import time
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..emu.cpu.backend import CS64, FaultKind, RunResult
 from ..errors import GuestBudgetExceeded
-from .exceptions import ExceptionDispatch, context_io
 from .threadlife import create_user_thread
 from .waits import REDO, WaitForever
 
 if TYPE_CHECKING:
+    from .exceptions import ExceptionDispatch
     from .system import System
     from .threadobject import Thread
 
@@ -51,10 +52,17 @@ class Scheduler:
 
     def __init__(self, system: System) -> None:
         self.system = system
-        self.exceptions = ExceptionDispatch(system)
         self.quantum = QUANTUM
         self.rng: random.Random | None = None
         self.switches = 0  # how often the CPU went from one thread to another
+
+    @cached_property
+    def exceptions(self) -> ExceptionDispatch:
+        """KiDispatchException, imported at the first fault the memory manager does not resolve (a run without one,
+        most, imports none of it)."""
+        from .exceptions import ExceptionDispatch
+
+        return ExceptionDispatch(self.system)
 
     def seed(self, seed: int) -> None:
         """Draw the next thread at random from now on, from a generator seeded with `seed` (--seed)."""
@@ -108,6 +116,8 @@ class Scheduler:
                 thread.resume = None
                 return RunResult("stopped", pc, executed=result.executed)
             if thread.resume is not None and thread.exit_status is None:
+                from .exceptions import context_io  # a context to resume with: an exception's, NtContinue's...
+
                 context, thread.resume = thread.resume, None
                 pc = context_io(process).resume(context)
             if max_insns and left <= 0:

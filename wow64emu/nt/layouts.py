@@ -28,19 +28,23 @@ class F(Enum):
     SIZE = (4, 8, "I", "Q", "clamp")  # SIZE_T, ULONG_PTR: zero-extended, clamped to 0xFFFFFFFF back
     STRUCT_SIZE = (4, 4, "I", "I", "struct_size")  # a Length field that must hold the structure's own size
 
+    def __init__(self, size32: int, size64: int, code32: str, code64: str, rule: str) -> None:
+        # kept as attributes: read for every field of every layout made at import, where `value` is slower
+        self._sizes = {32: size32, 64: size64}
+        self._codes = {32: code32, 64: code64}
+        self.rule = rule
+
     def size(self, width: int) -> int:
-        return self.value[0] if width == 32 else self.value[1]
+        return self._sizes[width]
 
     def code(self, width: int) -> str:
-        return self.value[2] if width == 32 else self.value[3]
-
-    @property
-    def rule(self) -> str:
-        return self.value[4]
+        return self._codes[width]
 
 
 @dataclass(frozen=True)
 class Field:
+    """One field of a layout: its name and type."""
+
     name: str
     type: F
     points_to: Layout | None = None  # for PTR fields: the layout of the structure pointed to

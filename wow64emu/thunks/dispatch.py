@@ -29,12 +29,12 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..emu.cpu.backend import CS64, Access, Fault, FaultKind
-from ..emu.trace import EventKind, Tracer, hex32, hex64
+from ..emu.eventkind import EventKind, hex32, hex64
 from ..errors import CommitLimitReached, GuestFault
 from ..kernel.entry import SyscallEntry
-from ..kernel.exceptions import context_io
 from ..kernel.handles import CURRENT_PROCESS
 from ..kernel.othercontext import other_context
 from ..kernel.process import Process
@@ -47,6 +47,10 @@ from . import convtable
 from .context import OtherThread, ThunkContext, Wow64Process
 from .convert import Converter, Output, narrow
 from .table import Thunk, thunks
+
+if TYPE_CHECKING:
+    from ..emu.trace import Tracer
+    from ..kernel.exceptions import CpuContext
 
 SERVICE_NUMBER_MASK = 0xFFF
 # wow64.dll's code (guest/wow64/wow64.S): Wow64ThunkDispatch is a nop then `call rax` (FF D0), so its call returns
@@ -72,6 +76,14 @@ COMPLETE = EventKind("wow64", "complete", "status")
 def decode_service(eax: int) -> tuple[int, int, int]:
     """(number, service table, turbo thunk) from the EAX a 32-bit ntdll stub loads."""
     return eax & SERVICE_NUMBER_MASK, (eax >> SERVICE_TABLE_SHIFT) & 3, (eax >> TURBO_SHIFT) & 0x1F
+
+
+def _context_io(process: Process) -> CpuContext:
+    """The process's reader and writer of whole contexts (kernel/exceptions.py, imported when wow64 first needs one:
+    a hello world never does)."""
+    from ..kernel.exceptions import context_io
+
+    return context_io(process)
 
 
 class ArenaFull(Exception):
@@ -105,6 +117,9 @@ class Arena:
 
 @dataclass
 class PendingCall:
+    """A call under way in wow64, until its completion: its thunk (None for one not found), the structures to
+    narrow back, the status of a thunk that failed, the context of its hand-written part."""
+
     call: Thunk | None
     outputs: list[Output] = field(default_factory=list)
     status: int | None = None  # set when the thunk itself fails: the 64-bit call is skipped
@@ -174,7 +189,7 @@ class Wow64Dispatcher:
                  if number < FAST_ENTRIES and convtable.convertible(call)), FAST_ENTRIES, convert_data, address_mask32)
             memory.poke(convert_table, table)
             memory.poke(convert_data, data)
-        self._live_registers = lambda: context_io(process).capture()
+        self._live_registers = lambda: _context_io(process).capture()
         self._entry_regs = cpu.registers(["rcx", "rdx", "rsp"])
         self._call_regs = [cpu.registers(["rax", "rbx", *_ARG_REGS[:n]]) for n in range(5)]
         self._fail_regs = cpu.registers(["rax", "rbx"])
@@ -357,7 +372,7 @@ class Wow64Dispatcher:
         if not isinstance(obj, Thread) or obj is self.process.running or obj.process is not self.process or \
                 obj.exit_status is not None:
             return None
-        return OtherThread(obj.teb64, other_context(obj, context_io(self.process)), obj.start is None)
+        return OtherThread(obj.teb64, other_context(obj, _context_io(self.process)), obj.start is None)
 
     def _finish_in_guest(self, state: Wow64Thread, pending: PendingCall, target: int) -> None:
         """Skip the 64-bit service: call `target` instead and let the completion hook set the status."""

@@ -79,24 +79,24 @@ class ContextLayout:
     mode_bits: dict[int, int]  # CS selector -> the mode bits of hflags in user mode
 
 
-_LAYOUT_FORMAT = 1  # of the cached layout's JSON
+_LAYOUT_FORMAT = 1  # of the cached layout's data
 
 
 @cache
 def context_layout() -> ContextLayout:
     """The layout of this Unicorn library's contexts: from the user's cache, or found (and cached)."""
     return usercache.cached("context-layout", [_LAYOUT_FORMAT, *usercache.file_key(LIB._name)], find_layout,
-                            _layout_json, _layout_from_json)
+                            _layout_data, _layout_from_data)
 
 
-def _layout_json(layout: ContextLayout) -> dict:
+def _layout_data(layout: ContextLayout) -> dict:
     return {"offsets": [layout.old_exception, layout.cs_cache, layout.hflags],
             "cs_caches": {str(cs): saved.hex() for cs, saved in layout.cs_caches.items()},
             "mode_bits": {str(cs): bits for cs, bits in layout.mode_bits.items()}}
 
 
-def _layout_from_json(data: object) -> ContextLayout:
-    """A layout back from _layout_json's data; ValueError if the data is anything else."""
+def _layout_from_data(data: object) -> ContextLayout:
+    """A layout back from _layout_data's data; ValueError if the data is anything else."""
     if not isinstance(data, dict) or not all(isinstance(data.get(k), dict) for k in ("cs_caches", "mode_bits")):
         raise ValueError("not a layout")
     offsets = data.get("offsets")
