@@ -1,8 +1,10 @@
 """The bench's figures of an earlier revision and of this checkout, measured side by side in one run.
 
-    python benchmarks/before_after.py [REVISION] [--calls N] [--rounds R]
+    python benchmarks/before_after.py [REVISION] [--calls N] [--rounds R] [--tree DIR] [--startup-only]
 
-REVISION (default: the last commit before the speed work of issue 14) is checked out into a temporary git worktree;
+REVISION (default: the last commit before the speed work of issue 14) is checked out into a temporary git worktree
+(or, with --tree, is already there: `git archive REVISION | tar -x -C DIR` makes such a tree without touching the
+repository's worktrees);
 each figure is then measured in turns, one measurement of the earlier tree and one of this one per round, best of
 the rounds, so that load on the machine falls on both alike (a per-call figure is (best of 3 runs of N calls - best
 of 3 runs of none) / N, as `wow64emu bench` measures it). Both trees run with this interpreter and its packages;
@@ -50,12 +52,12 @@ CALLS = [("NtGetCurrentProcessorNumber", "none"), ("NtQueryPerformanceCounter", 
          ("NtOpenFile", "open"), ("NtQueryInformationFile", "query")]
 
 
-def figures(calls: int) -> list[tuple[str, str, str]]:
+def figures(calls: int, startup_only: bool = False) -> list[tuple[str, str, str]]:
     rows = []
-    for name, mode in CALLS:
+    for name, mode in [] if startup_only else CALLS:
         for width, how in (("x86", "through WoW64"), ("x64", "native")):
             rows.append((f"{name}, {how}", _PER_CALL.format(width=width, mode=mode, calls=calls, traced=False), "us"))
-    for width, how in (("x86", "through WoW64"), ("x64", "native")):
+    for width, how in () if startup_only else (("x86", "through WoW64"), ("x64", "native")):
         rows.append((f"NtQueryPerformanceCounter traced (JSONL to a file), {how}",
                      _PER_CALL.format(width=width, mode="qpc", calls=calls, traced=True), "us"))
     rows.append(("start-up: the floor (python importing unicorn, one Uc)", _FLOOR, "ms"))
@@ -81,14 +83,17 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=10000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
+    parser.add_argument("--tree", type=Path, help="the revision's files, already extracted in this folder")
+    parser.add_argument("--startup-only", action="store_true", help="only the start-up figures")
     ns = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="wow64emu-before-") as scratch:
-        before = Path(scratch) / "tree"
-        subprocess.run(["git", "-C", str(HERE), "worktree", "add", "--detach", str(before), ns.revision],
-                       check=True, capture_output=True)
+        before = ns.tree.resolve() if ns.tree is not None else Path(scratch) / "tree"
+        if ns.tree is None:
+            subprocess.run(["git", "-C", str(HERE), "worktree", "add", "--detach", str(before), ns.revision],
+                           check=True, capture_output=True)
         try:
             results = []
-            for label, code, unit in figures(ns.calls):
+            for label, code, unit in figures(ns.calls, ns.startup_only):
                 best = {"before": float("inf"), "after": float("inf")}
                 for _ in range(ns.rounds):
                     best["before"] = min(best["before"], measure(before, code))
@@ -96,7 +101,8 @@ def main() -> int:
                 results.append({"figure": label, "unit": unit, **best})
                 print(f"  {label}: {best['before']:.2f} -> {best['after']:.2f} {unit}", file=sys.stderr, flush=True)
         finally:
-            subprocess.run(["git", "-C", str(HERE), "worktree", "remove", "--force", str(before)], check=False)
+            if ns.tree is None:
+                subprocess.run(["git", "-C", str(HERE), "worktree", "remove", "--force", str(before)], check=False)
     head = subprocess.run(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"], capture_output=True,
                           text=True).stdout.strip()
     print(f"| figure (best of {ns.rounds} rounds, side by side) | before ({ns.revision}) | after ({head}) | |")

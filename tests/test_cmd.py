@@ -180,3 +180,21 @@ def test_quotes_in_a_command_line(width: str, tmp_path: Path) -> None:
 def test_running_a_program_returns_its_exit_code(width: str, tmp_path: Path) -> None:
     shutil.copy(BIN / width / "exitcode.exe", tmp_path / "exitcode.exe")
     assert run_c(width, tmp_path, "exitcode 42 || echo failed %ERRORLEVEL%") == (42, "failed 0\r\n", "")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_drive_made_on_demand_is_made_when_the_guest_first_uses_it(width: str, tmp_path: Path) -> None:
+    """A run's temporary drive (`wow64emu run` without --root): its folders and the program's file are there when
+    the guest first looks, as on a drive made before the run; a program that never looks leaves it empty."""
+    hello = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
+    (tmp_path / "unused").mkdir()
+    Machine(BIN / "x86" / "hello.exe", [], root=tmp_path / "unused", streams=hello, drive_on_demand=True).run()
+    assert hello.stdout.getvalue().startswith(b"Hello") and list((tmp_path / "unused").iterdir()) == []
+    streams = StdStreams(io.BytesIO(), io.BytesIO(), io.BytesIO())
+    machine = Machine(CMD[width], ["/c", "dir C:\\"], root=tmp_path / "used", streams=streams, drive_on_demand=True)
+    assert not (tmp_path / "used").exists() or list((tmp_path / "used").iterdir()) == []
+    assert machine.run(timeout=60).exit_status == 0
+    listed = streams.stdout.getvalue().decode("ascii")
+    for name in ("cmd.exe", "Program Files", "Program Files (x86)", "ProgramData", "Users", "Windows"):
+        assert re.search(rf" {re.escape(name)}\r\n", listed), name
+    assert (tmp_path / "used" / "Users" / "User" / "AppData" / "Local" / "Temp").is_dir()

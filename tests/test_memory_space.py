@@ -286,3 +286,23 @@ def test_many_double_mapped_frames_all_run_as_rewritten(space: AddressSpace) -> 
         for page in range(pages):
             result = space.cpu.run(code + page * 0x1000, until=code + page * 0x1000 + 7)
             assert (result.reason, space.cpu.register("rcx")) == ("until", value * 1000 + page)
+
+
+def test_a_commit_with_content_fills_those_pages_before_mapping_them_and_leaves_the_rest_lazy(
+        space: AddressSpace) -> None:
+    """An image's part: the pages its bytes cover are present holding them, mapped with the final rights only (a code
+    frame never mapped writable, so no store to it is watched), and a large part's other pages come when touched."""
+    pages = 300  # more than a commit makes present at once
+    content = _mov_ecx(7) + bytes(0x2000) + b"\x5a" * 0x10
+    space.reserve(B, pages * 0x1000, MemType.IMAGE, Prot.EXECUTE_WRITECOPY)
+    space.commit(B, pages * 0x1000, Prot.EXECUTE_READ, content=content)
+    frames = [space.frame_of(B + i * 0x1000) for i in range(pages)]
+    assert all(frame is not None for frame in frames[:3]) and frames[3:] == [None] * (pages - 3)
+    assert space.peek(B, len(content)) == content and space.peek(B + 0x2017, 0x10) == bytes(0x10)
+    assert [space.physical.writable[f] for f in frames[:3]] == [0, 0, 0]
+    assert [space.physical.executable[f] for f in frames[:3]] == [1, 1, 1]
+    result = space.cpu.run(B, until=B + 7)
+    assert (result.reason, space.cpu.register("rcx")) == ("until", 7)
+    assert space.resolve_fault(B + 0x5000, Access.READ)  # a page made present when the CPU first touches it
+    assert space.frame_of(B + 0x5000) is not None and load(space, B + 0x5000) == 0
+    space.check()

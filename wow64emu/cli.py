@@ -124,7 +124,7 @@ def cmd_run(ns: Namespace) -> int:
                           trace=frozenset(ns.trace or ()), memory_limit=ns.memory_limit,
                           registry_reflection=ns.registry_reflection, environment=_environment(ns),
                           elevated=ns.elevated, virtualization=not ns.no_virtualization,
-                          wait_children=not ns.no_wait_children)
+                          wait_children=not ns.no_wait_children, drive_on_demand=ns.root is None)
         end_of_startup()
         if ns.seed is not None:
             machine.system.scheduler.seed(ns.seed)

@@ -67,7 +67,7 @@ class Machine:
                  tracer: Tracer | None = None, trace: frozenset[str] = frozenset({"syscalls"}),
                  memory_limit: int = DEFAULT_COMMIT_LIMIT, registry_reflection: bool = False,
                  environment: Environment | None = None, elevated: bool = False,
-                 virtualization: bool = False, wait_children: bool = True) -> None:
+                 virtualization: bool = False, wait_children: bool = True, drive_on_demand: bool = False) -> None:
         """`trace` says what the tracer gets: "syscalls" (every layer of every call, and the exceptions),
         "exceptions" (each exception layer by layer), "process" (the steps of process creation and the regions each
         adds). `memory_limit`: the System's commit limit, in bytes. `registry_reflection`: the registry of Windows
@@ -76,7 +76,8 @@ class Machine:
         processes run with an elevated administrator's token (the System's option; kernel/token.py).
         `virtualization`: UAC virtualization for each process where Windows turns it on (token.virtualizes;
         `wow64emu run` asks for it unless --no-virtualization). `wait_children`: a run ends when every process
-        the program started has ended too (`--no-wait-children`: when the program's own process ends)."""
+        the program started has ended too (`--no-wait-children`: when the program's own process ends).
+        `drive_on_demand`: the drive's folders are made when the guest first uses it (a run's temporary drive)."""
         self._on_step = None
         if tracer is not None and "process" in trace:
             from .emu.trace import step_observer  # here: a run without a trace imports none of it
@@ -84,7 +85,7 @@ class Machine:
             self._on_step = step_observer(tracer)
         self._virtualization = virtualization
         self.wait_children = wait_children
-        self.system = System(root, streams, memory_limit=memory_limit)
+        self.system = System(root, streams, memory_limit=memory_limit, drive_on_demand=drive_on_demand)
         self.system.registry.reflection = registry_reflection
         self.system.elevated = elevated
         self.system.spawn = self._spawn

@@ -129,7 +129,7 @@ def rights(prot: int) -> Rights:
     """What the CPU may do on a page. A guard page faults on any access, until take_guard() lifts its guard."""
     if prot & PAGE_GUARD:
         return NO_RIGHTS
-    return _RIGHTS[Prot(prot & _PROT_BASE_MASK)]
+    return _RIGHTS[prot & _PROT_BASE_MASK]  # an int key: Prot(...) would cost a microsecond a page
 
 
 def readable(prot: int) -> bool:
@@ -376,9 +376,12 @@ class AddressSpace:
         self._vad.insert(region)
         return region
 
-    def commit(self, base: int, size: int, protect: int, *, present: bool = False) -> None:
+    def commit(self, base: int, size: int, protect: int, *, present: bool = False,
+               content: bytes | memoryview = b"") -> None:
         """Commit (or re-protect) the pages of [base, base+size); they must lie in one region. `present`: give
-        them their frames now, however many they are (the system's own structures).
+        them their frames now, however many they are (the system's own structures). `content`: the first bytes of
+        the range, private pages not committed before (an image's part): the pages it covers get frames holding it
+        before the CPU maps them, so that they are written once, and never mapped with rights they do not have.
 
         In a view the pages are committed in its shared memory, so they appear in the other views of that memory
         too, there with the protection of those views.
@@ -391,7 +394,7 @@ class AddressSpace:
             for view in self._vad:
                 if view.shared is shared and view is not region:
                     self._show_committed(view, fresh)
-        self._commit_pages(region, base, base + size, protect, present)
+        self._commit_pages(region, base, base + size, protect, present, content)
 
     def map_view(self, base: int, size: int, shared: SharedMemory, offset: int, protect: int, owner: object,
                  name: str = "", mem_type: MemType = MemType.MAPPED) -> Region:
@@ -408,9 +411,11 @@ class AddressSpace:
         for start, end in _page_runs(o for o in offsets if lo <= o < hi):
             self._commit_pages(view, view.base + start - lo, view.base + end - lo, view.allocation_protect)
 
-    def _commit_pages(self, region: Region, start: int, end: int, protect: int, present: bool = False) -> None:
+    def _commit_pages(self, region: Region, start: int, end: int, protect: int, present: bool = False,
+                      content: bytes | memoryview = b"") -> None:
         """Give the pages of [start, end) the protection `protect`; present ones take its rights at once, and
-        the others come to be present now (a small commit, or `present`) or when touched (a large one)."""
+        the others come to be present now (a small commit, `present`, or the pages `content` fills from `start`
+        on) or when touched (a large one)."""
         read, write, execute = rights(protect)
         frames, protection, committed = self._frames, self._protection, region.committed
         if region.shared is None:  # private pages count against the commit limit (a view's, its section's)
@@ -423,22 +428,27 @@ class AddressSpace:
         for page in range(start, end, PAGE):
             committed[page] = protection[page] = protect
             frame = frames.get(page)
+            fill = content[page - start:page - start + PAGE]
             if frame is not None:
+                assert not fill, "content for a page that has a frame"
                 changed = True
                 self._map(page, frame, read, write, execute)
-            elif eager:
-                self._present(region, page)
+            elif eager or fill:
+                self._present(region, page, fill)
         if changed:
             self.cpu.flush_tlb()
 
-    def _present(self, region: Region, page: int) -> int:
-        """Give a committed page its frame (a zero one, its section's, or its section's to copy on a write) and
-        map it; the frame."""
+    def _present(self, region: Region, page: int, fill: bytes | memoryview = b"") -> int:
+        """Give a committed page its frame (a zero one, or filled with `fill` for a private page; its section's,
+        or its section's to copy on a write) and map it; the frame."""
         protect = self._protection[page]
         shared = region.shared
         if shared is None:
             frame = self.physical.allocate()
+            if fill:
+                self.physical.write(frame, 0, fill)
         else:
+            assert not fill, "content for a view's page"
             frame = shared.frame(region.offset + page - region.base)
             if is_writecopy(protect):
                 self._cow.add(page)

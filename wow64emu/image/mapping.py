@@ -1,8 +1,8 @@
 """Mapping one parsed PE image into an address space: choose the base, relocate, write, protect.
 
 The stages run in an order that leaves nothing behind on failure: the base is chosen and the content built
-and relocated in a host buffer first; only then is the range reserved, committed read-write, written with
-poke, and committed again with each part's final protection.
+and relocated in a host buffer first; only then is the range reserved and each part committed with its final
+protection, its pages given frames that already hold their bytes (never mapped writable to be written).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import PureWindowsPath
 from typing import NamedTuple, NewType
 
@@ -81,9 +82,16 @@ class LoadedModule:
     size: int
     entry: Va  # 0 = no entry point
     is64: bool
-    exports_by_name: dict[str, ExportAddress]
-    exports_by_ordinal: dict[int, ExportAddress]
     image: PEImage
+
+    @cached_property
+    def exports_by_name(self) -> dict[str, ExportAddress]:
+        """Made at the first lookup: of a thousand exports, a process looks some modules' up never."""
+        return {k: _absolute(self.base, t) for k, t in self.image.exports_by_name.items()}
+
+    @cached_property
+    def exports_by_ordinal(self) -> dict[int, ExportAddress]:
+        return {k: _absolute(self.base, t) for k, t in self.image.exports_by_ordinal.items()}
 
     @property
     def exports(self) -> dict[str, ExportAddress]:
@@ -115,9 +123,15 @@ def map_image(space: AddressSpace, image: PEImage, *, path: str, base: int | Non
         raise BadImage(f"{image.name}: cannot move from its preferred base 0x{image.image_base:x}: "
                        "relocations are stripped")
     spans = _spans(image)
-    content = _content(image)
-    _relocate(image, content, spans, at - image.image_base)
-    _write(space, image, path, at, size, spans, content)
+    delta = at - image.image_base
+    if delta or image.section_alignment < _PAGE:
+        content = _content(image)
+        _relocate(image, content, spans, delta)
+        whole = memoryview(content)
+        parts = [whole[sp.rva:sp.rva + sp.size] for sp in spans]
+    else:
+        parts = _file_parts(image, spans)
+    _write(space, path, at, size, spans, parts)
     return _module(image, path, at, size)
 
 
@@ -178,6 +192,14 @@ def _spans(image: PEImage) -> list[_Span]:
     return spans
 
 
+def _file_parts(image: PEImage, spans: list[_Span]) -> list[memoryview]:
+    """The bytes of each span of an image that is neither moved nor of a low alignment, as the file holds them:
+    the headers, then each section's (no copy, no laying out)."""
+    sections = [s for s in image.sections if s.virtual_size]
+    return [memoryview(image.headers)] + [memoryview(s.data)[:sp.size] for s, sp in zip(sections, spans[1:],
+                                                                                        strict=True)]
+
+
 def _content(image: PEImage) -> bytearray:
     """The initialised bytes of the image laid out by RVA; everything past the end is zero."""
     end = max([len(image.headers)] + [s.rva + len(s.data) for s in image.sections])
@@ -204,18 +226,13 @@ def _relocate(image: PEImage, buf: bytearray, spans: list[_Span], delta: int) ->
         fixup.apply(buf, rva, delta)
 
 
-def _write(space: AddressSpace, image: PEImage, path: str, base: Va, size: int, spans: list[_Span],
-           content: bytearray) -> None:
-    """Reserve, commit read-write, write the content, then commit each span with its final protection."""
+def _write(space: AddressSpace, path: str, base: Va, size: int, spans: list[_Span],
+           parts: list[memoryview]) -> None:
+    """Reserve, then commit each span with its final protection, its pages holding their bytes (`parts`, one per
+    span, up to the span's size) from the start."""
     space.reserve(base, size, MemType.IMAGE, Prot.EXECUTE_WRITECOPY, name=path)
-    for sp in spans:
-        space.commit(base + sp.rva, sp.size, Prot.READWRITE)
-    for sp in spans:
-        chunk = content[sp.rva:sp.rva + sp.size]
-        if chunk:
-            space.poke(base + sp.rva, bytes(chunk))
-    for sp in spans:
-        space.commit(base + sp.rva, sp.size, sp.protect)
+    for sp, part in zip(spans, parts, strict=True):
+        space.commit(base + sp.rva, sp.size, sp.protect, content=part)
 
 
 def _absolute(base: Va, target: ExportTarget) -> ExportAddress:
@@ -225,8 +242,5 @@ def _absolute(base: Va, target: ExportTarget) -> ExportAddress:
 def _module(image: PEImage, path: str, base: Va, size: int) -> LoadedModule:
     return LoadedModule(
         name=file_name(path), path=path, base=base, size=size,
-        entry=Va(base + image.entry_rva) if image.entry_rva else Va(0), is64=image.is64,
-        exports_by_name={k: _absolute(base, t) for k, t in image.exports_by_name.items()},
-        exports_by_ordinal={k: _absolute(base, t) for k, t in image.exports_by_ordinal.items()},
-        image=image,
+        entry=Va(base + image.entry_rva) if image.entry_rva else Va(0), is64=image.is64, image=image,
     )

@@ -73,6 +73,10 @@ class DirectoryIndex:
         same = folder.names.get(upcase(name))
         return same[0] if same else None
 
+    def is_empty(self, directory: Path) -> bool:
+        """Whether the folder has no entries (listed as find() lists it, and kept for it; OSError if it cannot be)."""
+        return not self._current(directory).names
+
     def clear(self) -> None:
         """Forget every folder."""
         self._folders.clear()

@@ -46,14 +46,15 @@ CTRL_C_EVENT = 0
 class System:
     def __init__(self, root: Path, streams: StdStreams,
                  cpu: Callable[[PhysicalMemory], CpuBackend] = UnicornCpu,
-                 memory_limit: int = DEFAULT_COMMIT_LIMIT) -> None:
+                 memory_limit: int = DEFAULT_COMMIT_LIMIT, drive_on_demand: bool = False) -> None:
+        """`drive_on_demand`: the C: drive's folders are made when it is first used (Volume's `on_demand`)."""
         self.physical = PhysicalMemory(memory_limit)
         self.shared_data = SharedUserData(self.physical)
         self._new_cpu = cpu
         self.streams = streams
         self.console = Console(streams)
         self.namespace = Namespace()
-        self.volume = Volume(root)
+        self.volume = Volume(root, on_demand=drive_on_demand)
         self.pipes = NamedPipes(self.physical)
         self.registry = Registry(root)
         self.processes: dict[int, Process] = {}

@@ -27,8 +27,10 @@ read them and nothing more, so only an elevated administrator's token may create
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -83,7 +85,11 @@ def make_standard_folders(drive: Path) -> None:
     yet is made (as the registry's database would make it); a drive that is a file gets nothing."""
     try:
         drive.mkdir(parents=True, exist_ok=True)
+        empty = INDEX.is_empty(drive)
     except OSError:
+        return
+    if empty:  # a new drive (the temporary one of a run): nothing to match, each folder made as it is named
+        _make_folders(drive)
         return
     for folder in STANDARD_FOLDERS:
         here = drive
@@ -100,6 +106,19 @@ def make_standard_folders(drive: Path) -> None:
             here = here / found
             if not here.is_dir():
                 break  # a file of that name: the drive is the user's
+
+
+def _make_folders(drive: Path) -> None:
+    made: set[str] = set()
+    for folder in STANDARD_FOLDERS:
+        here = str(drive)
+        for part in folder.split("\\"):
+            here = os.path.join(here, part)
+            if here not in made:
+                made.add(here)
+                with contextlib.suppress(FileExistsError):  # made by the host meanwhile
+                    os.mkdir(here)
+                INDEX.added(Path(here))
 
 
 def filetime(ns: int) -> int:
@@ -151,14 +170,42 @@ class Volume:
 
     SERIAL_NUMBER = 0x1C2B3A49  # FileFsVolumeInformation.VolumeSerialNumber: any fixed value
 
-    def __init__(self, root: Path, files: HostFiles | None = None) -> None:
-        self.root = Path(os.path.realpath(root))
-        make_standard_folders(self.root)
+    def __init__(self, root: Path, files: HostFiles | None = None, *, on_demand: bool = False) -> None:
+        """`on_demand`: the standard folders (and what on_first_use() places) are made when the drive is first
+        used (`root` asked for), not now: a run's temporary drive that its program never looks at costs no folders
+        to make and to remove."""
+        self._root = Path(os.path.realpath(root))
+        self._pending: list[Callable[[Path], None]] | None = [] if on_demand else None
+        if not on_demand:
+            make_standard_folders(self._root)
         self.files = files if files is not None else HostFiles()  # the host descriptors of the open files
         self._nodes: dict[Path, FileNode] = {}
         self._extra: dict[Path, _Extra] = {}
-        self.reparse = ReparseStore(self.root)
+        self.reparse = ReparseStore(self._root)
         self.developer_mode = False  # Windows 10's Developer Mode: the user may create symbolic links
+
+    @property
+    def root(self) -> Path:
+        """The host folder of the drive, with its standard folders (made now if the drive is made on demand)."""
+        pending = self._pending
+        if pending is not None:
+            self._pending = None
+            make_standard_folders(self._root)
+            for action in pending:
+                action(self._root)
+        return self._root
+
+    @property
+    def location(self) -> Path:
+        """The host folder of the drive, made or not yet: for naming what lies there, not for using it."""
+        return self._root
+
+    def on_first_use(self, action: Callable[[Path], None]) -> None:
+        """Call `action(root)` when the drive is first used (now, if it has been or is not made on demand)."""
+        if self._pending is None:
+            action(self._root)
+        else:
+            self._pending.append(action)
 
     # ---- names ---------------------------------------------------------------------------------------------
 

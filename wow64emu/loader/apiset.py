@@ -125,9 +125,8 @@ def schema_bytes() -> bytes:
         host_at, host_len = string(host)
         body += entry.pack(_SEALED, name_at, name_len, 2 * len(hashed), values_at + value.size * index, 1)
         values += value.pack(0, 0, 0, host_at, host_len)
-    hashes = b"".join(hash_entry.pack(schema_hash(hashed), index)
-                      for hashed, index in sorted(((h, i) for i, h in enumerate(names)),
-                                                  key=lambda hi: schema_hash(hi[0])))
+    hashes = b"".join(hash_entry.pack(h, index)
+                      for h, index in sorted((schema_hash(hashed), i) for i, hashed in enumerate(names)))
     size = strings_at + len(strings)
     return (header.pack(SCHEMA_VERSION, size, _SEALED, len(names), entries_at, hashes_at, HASH_FACTOR)
             + bytes(body) + bytes(values) + hashes + bytes(strings))

@@ -26,6 +26,7 @@ from ..image.mapping import LoadedModule, Va, file_name, map_image
 from ..image.pe import PEImage
 from ..kernel.dirindex import INDEX
 from .apiset import host_of
+from .prepared import read_image
 
 _MAX_FORWARDS = 16
 
@@ -75,7 +76,7 @@ class Linker:
         loaded = self.module(file_name(str(path)))
         if loaded is not None:
             return loaded
-        image = PEImage.from_path(path)
+        image = read_image(path)
         if image.is64 != self.is64:
             raise BadImage(f"{image.name}: is a {_bits(image.is64)} image, expected {_bits(self.is64)} "
                            "(STATUS_INVALID_IMAGE_FORMAT)")
@@ -83,11 +84,12 @@ class Linker:
         self._report()
         return module
 
-    def map(self, path: str | Path, avoid: tuple[tuple[int, int], ...] = ()) -> LoadedModule:
-        """Map an image of the linker's bitness at its preferred base (or rebased, clear of the `avoid` ranges),
-        without binding its imports: process creation maps the executable first and binds it after the system DLLs
-        are in place."""
-        image = PEImage.from_path(path)
+    def map(self, path: str | Path, avoid: tuple[tuple[int, int], ...] = (), image: PEImage | None = None
+            ) -> LoadedModule:
+        """Map an image of the linker's bitness (the file's, or `image`, parsed from it already) at its preferred
+        base (or rebased, clear of the `avoid` ranges), without binding its imports: process creation maps the
+        executable first and binds it after the system DLLs are in place."""
+        image = image or read_image(path)
         if image.is64 != self.is64:
             raise BadImage(f"{image.name}: is a {_bits(image.is64)} image, expected {_bits(self.is64)} "
                            "(STATUS_INVALID_IMAGE_FORMAT)")
@@ -102,7 +104,7 @@ class Linker:
 
     def preload(self, path: str | Path, *, base: int | None = None) -> LoadedModule:
         """Map a system DLL at its fixed base (its preferred one unless given), of either bitness, unbound."""
-        image = PEImage.from_path(path)
+        image = read_image(path)
         module = map_image(self.space, image, path=str(path), base=image.image_base if base is None else base)
         self._register(module)
         return module
@@ -156,7 +158,7 @@ class Linker:
         """The first file of that name and of our bitness in the search directories."""
         wrong_bitness = False
         for path in self._candidates(dll):
-            image = PEImage.from_path(path)
+            image = read_image(path)
             if image.is64 == self.is64:
                 return path, image
             wrong_bitness = True

@@ -39,6 +39,7 @@ from . import apiset, ldrdata
 from . import structures as S
 from .environment import CURRENT_DIRECTORY, Environment, default_environment, wow64_environment
 from .linker import Linker
+from .prepared import read_image
 
 if TYPE_CHECKING:
     from ..emu.vadview import VadRow
@@ -64,6 +65,7 @@ class CreatedProcess:
     args: list[str]
     linker64: Linker
     linker32: Linker | None = None
+    parsed: PEImage | None = None  # the program's file as parsed to choose the process's kind, for map-image
     image: LoadedModule | None = None
     thread: Thread | None = None  # the first thread, once the "thread" step made it
     arena: int = 0  # the first thread's WoW64 thunk arena
@@ -134,19 +136,23 @@ class CreatedProcess:
         they are."""
         if not host:
             return host
+        if host.startswith(_SYSROOT_PREFIX) and os.path.normpath(host) == host:  # a file of the sysroot (a system DLL)
+            return "C:\\" + host[len(_SYSROOT_PARENT):].replace(os.sep, "\\")
         path = Path(host)
-        if path.is_absolute() and path.resolve().is_relative_to(SYSROOT):
-            return "C:\\" + "\\".join(path.resolve().relative_to(SYSROOT.parent).parts)
-        if path.resolve() == self.program.resolve():
+        real = path.resolve()
+        if path.is_absolute() and real.is_relative_to(SYSROOT):
+            return "C:\\" + "\\".join(real.relative_to(SYSROOT.parent).parts)
+        if real == self.program.resolve():
             return self.process.image_path or str(PureWindowsPath("C:\\", self.program.name))
-        drive = Path(self.process.system.volume.root).resolve()
-        if path.is_absolute() and path.resolve().is_relative_to(drive):
-            return "C:\\" + "\\".join(path.resolve().relative_to(drive).parts)
+        drive = self.process.system.volume.location.resolve()
+        if path.is_absolute() and real.is_relative_to(drive):
+            return "C:\\" + "\\".join(real.relative_to(drive).parts)
         if path.is_absolute() and path.parent == program_folder(self.program):
             return str(PureWindowsPath("C:\\", path.name))
         return host
 
 
+_SYSROOT_PREFIX, _SYSROOT_PARENT = os.path.join(SYSROOT, ""), os.path.join(SYSROOT.parent, "")
 _VAD_TYPES = {MemType.PRIVATE: "Private", MemType.MAPPED: "Mapped", MemType.IMAGE: "Exe"}
 
 # (name, the step, whether only a WoW64 process takes it): the order of the seed "How Windows Maps 64-Bit Ntdll to
@@ -161,7 +167,7 @@ def create_process(system: System, program: Path, args: list[str], *, on_step: S
     """A new process of the System running `program`, made in the seed's steps (stopping after `stop_after`);
     `environment` is the block its 64-bit parent gives it (default: the fresh session's). A child of a process
     in the System comes with its parent's `request` (NtCreateUserProcess), which says all of that instead."""
-    image = PEImage.from_path(program)
+    image = read_image(program)
     process = system.create_process(wow64=not image.is64, large_address_aware=bool(image.large_address_aware))
     if request is not None:
         process.parent_pid = request.parent.process.pid
@@ -170,7 +176,7 @@ def create_process(system: System, program: Path, args: list[str], *, on_step: S
     folder = program_folder(program)
     c = CreatedProcess(process, program, args,
                        Linker(process.memory, [SYSTEM32] if process.wow64 else [folder, SYSTEM32], is64=True,
-                              limit=None), environment=environment, request=request)
+                              limit=None), parsed=image, environment=environment, request=request)
     if process.wow64:
         c.linker32 = Linker(process.memory, [folder, SYSWOW64], is64=False, limit=process.highest_address32)
     if on_step is not None:
@@ -202,7 +208,8 @@ def map_executable(c: CreatedProcess) -> str:
     shared user data and the system ntdlls); its imports are bound last."""
     linker = c.linker32 if c.process.wow64 else c.linker64
     system = [SYSTEM32 / "ntdll.dll"] + ([SYSWOW64 / "ntdll.dll"] if c.process.wow64 else [])
-    c.image = linker.map(c.program, avoid=((KUSER_SHARED_DATA, 0x10000), *map(preferred_range, system)))
+    c.image = linker.map(c.program, avoid=((KUSER_SHARED_DATA, 0x10000), *map(preferred_range, system)),
+                         image=c.parsed)
     c.process.image_base = c.image.base
     return f"map {c.image.name} at 0x{c.image.base:x}"
 
@@ -293,7 +300,7 @@ def _first_parameters(c: CreatedProcess) -> ProcessParameters:
     if not process.system.console.title:
         process.system.console.title = guest_path  # a console made for the program is titled with its path
     process.image_path = guest_path
-    _place_program(process.system.volume.root, c.program)
+    process.system.volume.on_first_use(lambda root: _place_program(root, c.program))
     return ProcessParameters(
         image_path=guest_path, command_line=" ".join(quote_arg(a) for a in [guest_path, *c.args]),
         current_directory=CURRENT_DIRECTORY,
