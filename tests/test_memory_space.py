@@ -90,6 +90,7 @@ def test_code_rewritten_through_a_writable_alias_runs_as_rewritten(space: Addres
     space.map_view(A, 0x1000, shared, 0, Prot.READWRITE, owner=None)
     space.map_view(B, 0x1000, shared, 0, Prot.EXECUTE_READ, owner=None)
     shared.write(0, _mov_ecx(1))
+    assert space.cpu.watching(space.frame_of(A))
     if first == "store":
         store(space, A + 0x800, 0)  # A's page is written, and then code from the same frame is translated
     for value in (1, 2, 3):
@@ -273,6 +274,21 @@ def test_peek_unpack_reads_what_the_cpu_wrote_in_a_page_and_across_two(space: Ad
         space.peek_unpack(two, A + 0x1FFC)  # its second word is in no page
 
 
+def test_code_rewritten_at_one_address_between_protections_runs_as_rewritten_and_stores_stay_fast(
+        space: AddressSpace) -> None:
+    """Written read-write, run read-execute, written again, run again, at one address (a loader, a patcher): the TLB
+    flush of each protection change is all it takes, so the frame's stores are not watched."""
+    space.map_committed(A, 0x1000, MemType.PRIVATE, Prot.READWRITE)
+    for value in (1, 2, 3):
+        (word,) = struct.unpack("<Q", _mov_ecx(value) + b"\x90")
+        store(space, A, word)
+        space.protect(A, 0x1000, Prot.EXECUTE_READ)
+        result = space.cpu.run(A, until=A + 7)
+        assert (result.reason, space.cpu.register("rcx")) == ("until", value)
+        space.protect(A, 0x1000, Prot.READWRITE)
+    assert not space.cpu.watching(space.frame_of(A))
+
+
 def test_many_double_mapped_frames_all_run_as_rewritten(space: AddressSpace) -> None:
     """Past the frames the CPU watches one by one it watches them all: each still runs as rewritten."""
     pages, code = 80, B + 0x80000  # the two views at other indexes of the CPU's TLB (one entry would evict the other)
@@ -299,7 +315,7 @@ def test_a_commit_with_content_fills_those_pages_before_mapping_them_and_leaves_
     frames = [space.frame_of(B + i * 0x1000) for i in range(pages)]
     assert all(frame is not None for frame in frames[:3]) and frames[3:] == [None] * (pages - 3)
     assert space.peek(B, len(content)) == content and space.peek(B + 0x2017, 0x10) == bytes(0x10)
-    assert [space.physical.writable[f] for f in frames[:3]] == [0, 0, 0]
+    assert [space.physical.writable_at[f] for f in frames[:3]] == [0, 0, 0]
     assert [space.physical.executable[f] for f in frames[:3]] == [1, 1, 1]
     result = space.cpu.run(B, until=B + 7)
     assert (result.reason, space.cpu.register("rcx")) == ("until", 7)

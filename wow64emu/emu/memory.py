@@ -530,17 +530,20 @@ class AddressSpace:
             write = False  # the first write copies the page (resolve_fault)
         self.cpu.map_page(page, frame, read, write, execute)
         physical = self.physical
+        # A frame mapped writable at one address and executable at another keeps its stores on the CPU's slow path
+        # (watch_stores); at one address, one protection after the other, the TLB flush between them is enough.
         if execute and read:
             physical.executable[frame] = 1
-            if physical.writable[frame]:
+            physical.executable_at[frame] = page
+            if physical.writable_at[frame] not in (0, page):
                 self.cpu.watch_stores(frame)
             if frame in self._stale_code:  # written by the host since code was translated from it
                 self._stale_code.discard(frame)
                 self.cpu.flush_tlb()
                 self.cpu.invalidate_code(page, PAGE)
         elif write:
-            physical.writable[frame] = 1
-            if physical.executable[frame]:
+            physical.writable_at[frame] = page
+            if physical.executable_at[frame] not in (0, page):
                 self.cpu.watch_stores(frame)
 
     def protect(self, base: int, size: int, protect: int) -> int:

@@ -443,6 +443,10 @@ class UnicornCpu:
     def unmap_page(self, va: int) -> None:
         self.tables.clear(va)
 
+    def watching(self, frame: int) -> bool:
+        """Whether the stores to this frame are kept on the slow path (watch_stores)."""
+        return frame in self._watched or _ALL_FRAMES in self._watched
+
     def watch_stores(self, frame: int) -> None:
         """Keep every store to this frame on Unicorn's slow path, which drops the code translated from what it
         changes: the frame is mapped writable at one address and executable at another."""
