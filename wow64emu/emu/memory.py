@@ -535,7 +535,7 @@ class AddressSpace:
         if execute and read:
             physical.executable[frame] = 1
             physical.executable_at[frame] = page
-            if physical.writable_at[frame] not in (0, page):
+            if physical.writable_at.get(frame, page) != page:
                 self.cpu.watch_stores(frame)
             if frame in self._stale_code:  # written by the host since code was translated from it
                 self._stale_code.discard(frame)
@@ -543,7 +543,7 @@ class AddressSpace:
                 self.cpu.invalidate_code(page, PAGE)
         elif write:
             physical.writable_at[frame] = page
-            if physical.executable_at[frame] not in (0, page):
+            if physical.executable_at.get(frame, page) != page:
                 self.cpu.watch_stores(frame)
 
     def protect(self, base: int, size: int, protect: int) -> int:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import ctypes
 import mmap
 import struct
-from array import array
 from collections.abc import Callable
 
 from ..errors import CommitLimitReached
@@ -41,9 +40,9 @@ class PhysicalMemory:
         self._quarantine: list[int] = []
         self.executable = bytearray()  # per frame: it was mapped executable since it was last freed
         # Per frame, the last page it was mapped at executable, and writable and not executable, since it was freed
-        # (0: none; AddressSpace._map watches the stores of a frame that has both at two pages)
-        self.executable_at = array("Q")
-        self.writable_at = array("Q")
+        # (AddressSpace._map watches the stores of a frame that has both at two pages)
+        self.executable_at: dict[int, int] = {}
+        self.writable_at: dict[int, int] = {}
 
     # ---- CPUs -----------------------------------------------------------------------------------------------
 
@@ -64,8 +63,6 @@ class PhysicalMemory:
         self._hosts.append(host)
         self._views.append(memoryview(buffer))
         self.executable += bytes(FRAMES_PER_CHUNK)
-        self.executable_at.frombytes(bytes(8 * FRAMES_PER_CHUNK))
-        self.writable_at.frombytes(bytes(8 * FRAMES_PER_CHUNK))
         base = (len(self._chunks) - 1) * CHUNK
         for map_chunk in self._on_grow:
             map_chunk(base, CHUNK, host)
@@ -105,7 +102,8 @@ class PhysicalMemory:
         return frame
 
     def release(self, frame: int) -> None:
-        self.executable_at[frame] = self.writable_at[frame] = 0
+        self.executable_at.pop(frame, None)
+        self.writable_at.pop(frame, None)
         if self.executable[frame]:
             self._quarantine.append(frame)
         else:
