@@ -30,7 +30,10 @@ _PER_CALL = """
 import os, tempfile
 from wow64emu.bench import run_once
 from wow64emu.emu.trace import Tracer
-from wow64emu.emu.tracejsonl import JsonlSink
+try:
+    from wow64emu.emu.tracejsonl import JsonlSink
+except ImportError:  # a tree from before the JSONL sink had a module of its own
+    from wow64emu.emu.trace import JsonlSink
 def once(n):
     if not {traced}:
         return run_once({width!r}, [{mode!r}, str(n)])
