@@ -322,3 +322,24 @@ def test_a_commit_with_content_fills_those_pages_before_mapping_them_and_leaves_
     assert space.resolve_fault(B + 0x5000, Access.READ)  # a page made present when the CPU first touches it
     assert space.frame_of(B + 0x5000) is not None and load(space, B + 0x5000) == 0
     space.check()
+
+
+def test_stores_take_the_fast_path_unless_their_frame_is_watched(space: AddressSpace) -> None:
+    """What makes guest stores cheap, seen from the guest: a store through a mapping that cannot execute takes
+    Unicorn's fast path, which does not look for code translated from the frame, so a frame the CPU is not told to
+    watch runs its old code after a store through another mapping (a memory hook over all of physical memory, as
+    there once was, would put every store back on the slow path and fail this); watched, it runs the new code."""
+    C, D = 0x600000, 0x680000  # other indexes of the CPU's TLB than A, B and CODE
+    frame = space.physical.allocate()
+    space.cpu.map_page(C, frame, True, True, False)  # the CPU's own mappings: AddressSpace would watch the frame
+    space.cpu.map_page(D, frame, True, False, True)
+    space.physical.write(frame, 0, _mov_ecx(1))
+    store(space, C + 0x800, 0)  # the writable mapping's first store: its TLB entry is marked dirty
+    for value, watched, runs in ((2, False, 1), (3, True, 3)):
+        if watched:
+            space.cpu.watch_stores(frame)
+        assert space.cpu.run(D, until=D + 7).reason == "until"  # translated
+        (word,) = struct.unpack("<Q", _mov_ecx(value) + b"\x90")
+        store(space, C, word)
+        assert space.cpu.run(D, until=D + 7).reason == "until"
+        assert space.cpu.register("rcx") == runs
