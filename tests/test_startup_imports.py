@@ -1,10 +1,10 @@
 """The import set of a plain `wow64emu run`: start-up dominates a short program (issue 14), so a run imports only what
-it needs. What the other commands use (the bench, the views, the reg command), the disassemblers and assemblers, and
-the modules the start-up work took off its path (pefile, for the headers image/headers.py reads; sqlite3 until the
-registry opens; the CSV system-call tables; socket, hashlib; json, for the JSON trace formats only; logging until a
-message is let through; argparse for a plain `run`) must stay out of it, and so must the service areas of the kernel
-and the thunk areas of wow64 whose calls a hello world never makes: an area is imported at its first call
-(kernel/services.py, thunks/table.py)."""
+it needs. What the other commands use (the bench, the views, the reg command), the disassemblers and assemblers,
+Unicorn's Python binding, and the modules the start-up work took off its path (pefile, for the headers
+image/headers.py reads; sqlite3 until the registry opens; the CSV system-call tables; socket, hashlib; json, for the
+JSON trace formats only; logging until a message is let through; argparse for a plain `run`) must stay out of it,
+and so must the service areas of the kernel and the thunk areas of wow64 whose calls a hello world never makes: an
+area is imported at its first call (kernel/services.py, thunks/table.py)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bin"
 
 NOT_IMPORTED = (
     "capstone", "keystone",  # disassembly and assembly: only when asked for
+    "unicorn",  # Unicorn's Python binding: the CPU calls its C library directly (emu/cpu/uclib.py)
     "wow64emu.bench", "wow64emu.emu.vadview", "wow64emu.emu.timeline", "wow64emu.emu.tracechrome", "wow64emu.reg",
     "json", "wow64emu.emu.trace", "wow64emu.emu.tracejsonl",  # the tracer and its formats: when asked for
     "pefile", "hashlib",  # image/headers.py reads the headers (pefile imported hashlib, uuid, platform)
@@ -75,7 +76,8 @@ NOT_IMPORTED_WITHOUT_A_FAULT = ("wow64emu.kernel.exceptions",)
                                              ("x64/crt_hello.exe", True)])
 def test_a_plain_run_imports_only_what_it_needs(program: str, faults: bool, user_cache: dict[str, str]) -> None:
     modules = imported_by_run(FIXTURES / program, user_cache)
-    assert "wow64emu.machine" in modules and "unicorn" in modules and "wow64emu.kernel.files" in modules  # real
+    assert "wow64emu.machine" in modules and "wow64emu.emu.cpu.uclib" in modules and \
+        "wow64emu.kernel.files" in modules  # a real run
     not_imported = NOT_IMPORTED if faults else NOT_IMPORTED + NOT_IMPORTED_WITHOUT_A_FAULT
     unwanted = sorted(m for m in modules if m in not_imported or m.split(".")[0] in not_imported
                       or any(m.startswith(n + ".") for n in not_imported))

@@ -21,11 +21,9 @@ import struct
 from dataclasses import dataclass
 from functools import cache
 
-from unicorn import UC_ARCH_X86, UC_HOOK_INTR, UC_MODE_64, UC_PROT_ALL, Uc
-from unicorn.x86_const import UC_X86_REG_GDTR, UC_X86_REG_RSP
-
 from ... import usercache
-from .uclib import LIB, handle
+from .ucconst import UC_HOOK_INTR, UC_PROT_ALL, UC_X86_REG_RSP
+from .uclib import LIB, Engine
 
 CS32, DS32, CS64 = 0x23, 0x2B, 0x33
 _GDT = {CS32: 0x00CFFB000000FFFF, DS32: 0x00CFF3000000FFFF, CS64: 0x00AFFB000000FFFF}
@@ -37,21 +35,22 @@ _IS_INT_BEFORE_OLD = 108
 # A scratch machine: code at 0x10000 (32-bit) and 0x20000 (64-bit), a stack, the GDT and the iretq stub.
 _CODE32, _CODE64, _STACK, _SYSTEM = 0x10000, 0x20000, 0x40000, 0x60000
 _STUB = _SYSTEM + 0x800
+_INTERRUPT_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint32, ctypes.c_void_p)
 _RETURN_TO_USER = bytes.fromhex("8e1d1a000000" "8e0514000000" "48cf").ljust(0x20, b"\xcc") + struct.pack("<H", DS32)
 
 
-def _scratch_uc() -> Uc:
-    uc = Uc(UC_ARCH_X86, UC_MODE_64)
+def _scratch_uc() -> Engine:
+    uc = Engine()
     for base in (_CODE32, _CODE64, _STACK, _SYSTEM):
         uc.mem_map(base, 0x10000, UC_PROT_ALL)
     gdt = b"".join(struct.pack("<Q", _GDT.get(i << 3 | 3, 0)) for i in range(16))
     uc.mem_write(_SYSTEM, gdt)
-    uc.reg_write(UC_X86_REG_GDTR, (0, _SYSTEM, len(gdt) - 1, 0))
+    uc.write_gdtr(_SYSTEM, len(gdt) - 1)
     uc.mem_write(_STUB, _RETURN_TO_USER)
     return uc
 
 
-def _enter_user(uc: Uc, rip: int, cs: int) -> int:
+def _enter_user(uc: Engine, rip: int, cs: int) -> int:
     uc.mem_write(_SYSTEM + 0x700, struct.pack("<5Q", rip, cs, 0x202, _STACK + 0xF000, DS32))
     uc.reg_write(UC_X86_REG_RSP, _SYSTEM + 0x700)
     return _STUB
@@ -62,8 +61,9 @@ def _after(code: bytes, cs: int, stop_on_exception: bool) -> bytes:
     uc = _scratch_uc()
     at = _CODE64 if cs == CS64 else _CODE32
     uc.mem_write(at, code)
+    stop = _INTERRUPT_CALLBACK(lambda _uc, _intno, _user: uc.emu_stop())
     if stop_on_exception:
-        uc.hook_add(UC_HOOK_INTR, lambda uc, _intno, _user: uc.emu_stop())
+        uc.hook_add(UC_HOOK_INTR, stop, 1, 0)
     uc.emu_start(_enter_user(uc, at, cs), at + len(code))
     return bytes(uc.context_save())
 
@@ -135,13 +135,12 @@ def find_layout() -> ContextLayout:
 class CpuState:
     """One reusable saved context of a Unicorn instance, for clearing old_exception and switching modes."""
 
-    def __init__(self, uc: Uc) -> None:
+    def __init__(self, uc: Engine) -> None:
         self.layout = layout = context_layout()
         self._ctx = uc.context_save()  # allocated once
-        base = ctypes.cast(self._ctx.context, ctypes.c_void_p).value
-        self._base = base
-        self._raw = ctypes.c_void_p(base)
-        self._handle = handle(uc)
+        self._raw = self._ctx.pointer
+        self._base = base = self._raw.value
+        self._handle = uc.handle
         self._old = ctypes.c_int32.from_address(base + layout.old_exception)
         self._error_code = ctypes.c_int32.from_address(base + layout.old_exception - _ERROR_CODE_BEFORE_OLD)
         self._is_int = ctypes.c_int32.from_address(base + layout.old_exception - _IS_INT_BEFORE_OLD)

@@ -29,8 +29,14 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
-from unicorn import (
-    UC_ARCH_X86,
+from ...errors import EmulatorError
+from ...interrupt import DEFERRAL, raise_pending
+from ..physical import PhysicalMemory
+from .backend import CS32, CS64, DS32, FS32, Access, Fault, FaultKind, RunResult
+from .budget import InstructionBudget
+from .cpustate import CpuState
+from .paging import ADDRESS_MASK, NX, P, PageTables, pte_flags
+from .ucconst import (
     UC_HOOK_BLOCK,
     UC_HOOK_CODE,
     UC_HOOK_INSN,
@@ -38,13 +44,7 @@ from unicorn import (
     UC_HOOK_INTR,
     UC_HOOK_MEM_INVALID,
     UC_HOOK_MEM_WRITE_PROT,
-    UC_MODE_64,
     UC_PROT_ALL,
-    Uc,
-    UcError,
-)
-from unicorn.unicorn_const import UC_CTL_IO_WRITE, UC_CTL_TLB_FLUSH
-from unicorn.x86_const import (
     UC_X86_INS_IN,
     UC_X86_INS_OUT,
     UC_X86_INS_SYSCALL,
@@ -63,10 +63,8 @@ from unicorn.x86_const import (
     UC_X86_REG_FPTAG,
     UC_X86_REG_FS,
     UC_X86_REG_FS_BASE,
-    UC_X86_REG_GDTR,
     UC_X86_REG_GS,
     UC_X86_REG_GS_BASE,
-    UC_X86_REG_MSR,
     UC_X86_REG_MXCSR,
     UC_X86_REG_R8,
     UC_X86_REG_R9,
@@ -88,15 +86,7 @@ from unicorn.x86_const import (
     UC_X86_REG_SS,
     UC_X86_REG_XMM0,
 )
-
-from ...errors import EmulatorError
-from ...interrupt import DEFERRAL, raise_pending
-from ..physical import PhysicalMemory
-from .backend import CS32, CS64, DS32, FS32, Access, Fault, FaultKind, RunResult
-from .budget import InstructionBudget
-from .cpustate import CpuState
-from .paging import ADDRESS_MASK, NX, P, PageTables, pte_flags
-from .uclib import LIB, RegisterBatch, VectorBatch, handle
+from .uclib import LIB, Engine, RegisterBatch, UcError, VectorBatch
 from .watchdog import Watchdog
 
 SYSTEM_PAGE = 0x7FFF_FFFF_0000  # GDT, the kernel stack of the first return to user mode, the return-to-user stub
@@ -131,12 +121,14 @@ _REGISTERS = {
 
 
 _SYSCALL_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
+_INTERRUPT_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint32, ctypes.c_void_p)
+_INVALID_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_bool, ctypes.c_void_p, ctypes.c_void_p)
+_MEMORY_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_bool, ctypes.c_void_p, ctypes.c_int, ctypes.c_uint64, ctypes.c_int,
+                                    ctypes.c_int64, ctypes.c_void_p)
 _CODE_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint32, ctypes.c_void_p)
 _IN_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_uint32, ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int, ctypes.c_void_p)
 _OUT_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int, ctypes.c_uint32,
                                  ctypes.c_void_p)
-_uc_hook_add = LIB.uc_hook_add
-_uc_hook_add.restype = ctypes.c_int
 _uc_emu_stop = LIB.uc_emu_stop
 
 
@@ -144,8 +136,8 @@ _TOP = (1 << 64) - 1
 _WATCHED_FRAMES, _ALL_FRAMES = 64, -1  # watch_stores: frames with a hook each, then one hook for all
 
 
-def _never(*_args: object) -> bool:
-    return False
+_NEVER = _MEMORY_CALLBACK(lambda *_args: False)  # the callback of watch_stores' hooks, which never fire
+_STOP = _CODE_CALLBACK(lambda uc, _address, _size, _user: _uc_emu_stop(ctypes.c_void_p(uc)))  # run()'s `until`
 
 
 def data_descriptor(base: int, limit: int) -> int:
@@ -158,7 +150,7 @@ class UnicornCpu:
     """The processor of one process (see the module docstring and backend.py)."""
 
     def __init__(self, physical: PhysicalMemory) -> None:
-        self.uc = uc = Uc(UC_ARCH_X86, UC_MODE_64)
+        self.uc = uc = Engine()
         self.physical = physical
         self._physical_end = 0
         self._physical_fault_hook: int | None = None
@@ -172,17 +164,16 @@ class UnicornCpu:
         self.gdt[CS64 >> 3] = _GDT_CODE64
         self._write_gdt()
         physical.write(self._system_frame, USER_ENTRY_STUB, _RETURN_TO_USER)
-        uc.reg_write(UC_X86_REG_GDTR, (0, SYSTEM_PAGE, GDT_ENTRIES * 8 - 1, 0))
+        uc.write_gdtr(SYSTEM_PAGE, GDT_ENTRIES * 8 - 1)
         uc.reg_write(UC_X86_REG_CR3, self.tables.root << 12)
         uc.reg_write(UC_X86_REG_CR4, uc.reg_read(UC_X86_REG_CR4) | _CR4_PAE)
-        efer = uc.reg_read(UC_X86_REG_MSR, _MSR_EFER)
-        uc.reg_write(UC_X86_REG_MSR, (_MSR_EFER, efer | _EFER_SCE | _EFER_LME | _EFER_LMA | _EFER_NXE))
+        uc.write_msr(_MSR_EFER, uc.read_msr(_MSR_EFER) | _EFER_SCE | _EFER_LME | _EFER_LMA | _EFER_NXE)
         uc.reg_write(UC_X86_REG_CR0, uc.reg_read(UC_X86_REG_CR0) | _CR0_PG | _CR0_WP | 1)
         self._state: CpuState | None = None  # made at the first exception or mode switch
         self._fault: Fault | None = None
         self._stopped = False
         self._physical_error: int | None = None
-        self._handle = handle(uc)
+        self._handle = uc.handle
         self._callbacks: list[object] = []  # the ctypes callbacks of the hooks, kept alive as long as the CPU
         self._hook_error: BaseException | None = None
         self._port_io: object | None = None  # the context at an in/out, while the rest of its block is discarded
@@ -190,13 +181,13 @@ class UnicornCpu:
         self._fault_regs = RegisterBatch(uc, [UC_X86_REG_RIP, UC_X86_REG_EFLAGS, UC_X86_REG_CS, UC_X86_REG_CR2])
         self._rip = RegisterBatch(uc, [UC_X86_REG_RIP])
         self._budget: InstructionBudget | None = None  # made by the first run with a budget (budget.py)
-        self._watchdog = Watchdog(lambda: _uc_emu_stop(self._handle))
+        self._watchdog = Watchdog(uc.emu_stop)
         self._closing = threading.Lock()  # stop() from the watcher thread against close()
         self._closed = False
-        uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
-        uc.hook_add(UC_HOOK_INSN_INVALID, self._on_invalid)
-        self._physical_fault_hook = uc.hook_add(UC_HOOK_MEM_INVALID, self._on_physical_fault, None,
-                                                self._physical_end, _TOP)
+        self._raw_hook(UC_HOOK_INTR, _INTERRUPT_CALLBACK, self._on_interrupt, 1, 0, passed=slice(1, 2), fault=True)
+        self._raw_hook(UC_HOOK_INSN_INVALID, _INVALID_CALLBACK, self._on_invalid, 1, 0, fault=True)
+        self._physical_fault_hook = self._raw_hook(UC_HOOK_MEM_INVALID, _MEMORY_CALLBACK, self._on_physical_fault,
+                                                   self._physical_end, _TOP, passed=slice(2, 3), fault=True)
         self._watched: dict[int, int] = {}  # frame -> its hook (watch_stores)
         self._port_hook(_IN_CALLBACK, UC_X86_INS_IN)
         self._port_hook(_OUT_CALLBACK, UC_X86_INS_OUT)
@@ -207,8 +198,8 @@ class UnicornCpu:
         self._physical_end = max(self._physical_end, address + size)
         if self._physical_fault_hook is not None:  # it covers only what is not mapped (see the module docstring)
             uc.hook_del(self._physical_fault_hook)
-            self._physical_fault_hook = uc.hook_add(UC_HOOK_MEM_INVALID, self._on_physical_fault, None,
-                                                    self._physical_end, _TOP)
+            self._physical_fault_hook = self._raw_hook(UC_HOOK_MEM_INVALID, _MEMORY_CALLBACK, self._on_physical_fault,
+                                                       self._physical_end, _TOP, passed=slice(2, 3), fault=True)
 
     def _write_gdt(self) -> None:
         self.physical.write(self._system_frame, 0, b"".join(struct.pack("<Q", d) for d in self.gdt))
@@ -282,40 +273,38 @@ class UnicornCpu:
     def hook_code(self, address: int, callback: Callable[[], None]) -> None:
         """Call `callback` each time the instruction at `address` is about to run."""
         self._raw_hook(UC_HOOK_CODE, _CODE_CALLBACK, callback, address, address)
-        self.uc.ctl_remove_cache(address, address + 1)  # a hook on code already translated fires only after this
+        self.uc.remove_cache(address, address + 1)  # a hook on code already translated fires only after this
 
     def hook_blocks(self, begin: int, end: int, callback: Callable[[int], None]) -> None:
         """Call `callback(address)` each time a block that starts between `begin` and `end` is about to run. One
         hook over a range where hundreds of code hooks would do: Unicorn walks every code hook at each one that
         fires, so their number is a cost of every hooked instruction (and of every instruction counted)."""
         self._raw_hook(UC_HOOK_BLOCK, _CODE_CALLBACK, callback, begin, end, passed=slice(1, 2))
-        self.uc.ctl_remove_cache(begin, end + 1)
+        self.uc.remove_cache(begin, end + 1)
 
-    def _raw_hook(self, kind: int, callback_type: type, fn: Callable[..., None], begin: int, end: int,
-                  *extra: object, passed: slice = slice(0)) -> None:
-        """A hook registered with Unicorn's C library directly: the Python binding's own trampoline costs about
-        0.3 us per call, which is a tenth of a system call. `fn` gets the callback's arguments that `passed` picks
-        (none by default). As the binding does, an exception in `fn` stops the run and is raised by run()."""
-        def guarded(*args: object) -> None:
-            if self._port_io is not None:
-                return  # the rest of a block after an in/out, which the CPU never ran (_on_port_io)
+    def _raw_hook(self, kind: int, callback_type: type, fn: Callable[..., object], begin: int, end: int,
+                  *extra: object, passed: slice = slice(0), fault: bool = False) -> int:
+        """A hook whose callback calls `fn` with the callback's arguments that `passed` picks (none by default) and
+        returns what it returns; an exception in `fn` stops the run and is raised by run(). A hook is skipped in the
+        rest of a block after an in/out, which the CPU never ran (_on_port_io), unless it is one of the `fault`
+        hooks, which end that block."""
+        def guarded(*args: object) -> object:
+            if self._port_io is not None and not fault:
+                return None
             DEFERRAL.running = False  # a Ctrl-C while fn runs (a console read waits in it) raises in it (interrupt.py)
             try:
-                fn(*args[passed])
+                return fn(*args[passed])
             except BaseException as exc:  # noqa: BLE001 - raised again by run(), after the CPU stopped
                 if self._hook_error is None:
                     self._hook_error = exc
                 _uc_emu_stop(self._handle)
+                return None
             finally:
                 DEFERRAL.running = True
 
         callback = callback_type(guarded)
         self._callbacks.append(callback)
-        hook = ctypes.c_size_t()
-        status = _uc_hook_add(self._handle, ctypes.byref(hook), kind, callback, None, ctypes.c_uint64(begin),
-                              ctypes.c_uint64(end), *extra)
-        if status:
-            raise UcError(status)
+        return self.uc.hook_add(kind, callback, begin, end, *extra)
 
     def jump(self, address: int) -> None:
         """Go on at `address` (from a hook: at once, the rest of the block not run). Unicorn takes a new PC in a hook
@@ -346,10 +335,10 @@ class UnicornCpu:
             self._fault = fault
         self.uc.emu_stop()
 
-    def _on_interrupt(self, uc: Uc, intno: int, _user: object) -> None:
+    def _on_interrupt(self, intno: int) -> None:
         error_code, is_int = self._cpu_state().after_exception()
         if self._port_io is not None:
-            uc.emu_stop()  # the page fault that ends a block after an in/out (_on_port_io)
+            self.uc.emu_stop()  # the page fault that ends a block after an in/out (_on_port_io)
             return
         rip, eflags, cs, cr2 = self._fault_regs.read()
         if intno == 14 and not is_int:
@@ -378,11 +367,7 @@ class UnicornCpu:
             return 0
         callback = callback_type(on_port)
         self._callbacks.append(callback)
-        hook = ctypes.c_size_t()
-        status = _uc_hook_add(self._handle, ctypes.byref(hook), UC_HOOK_INSN, callback, None, ctypes.c_uint64(1),
-                              ctypes.c_uint64(0), ctypes.c_int(instruction))
-        if status:
-            raise UcError(status)
+        self.uc.hook_add(UC_HOOK_INSN, callback, 1, 0, ctypes.c_int(instruction))
 
     def _on_port_io(self) -> None:
         """An in, out, ins or outs in user mode: a CPU (IOPL 0, no I/O permission map) raises #GP at it before it
@@ -397,12 +382,12 @@ class UnicornCpu:
         self.uc.reg_write(UC_X86_REG_CR3, self._no_tables << 12)
         self.raise_fault(Fault(FaultKind.GENERAL_PROTECTION, rip, rip, cs, vector=13))
 
-    def _on_invalid(self, uc: Uc, _user: object) -> bool:
+    def _on_invalid(self) -> bool:
         if self._port_io is not None:
-            uc.emu_stop()
+            self.uc.emu_stop()
             return True
         (rip,) = self._rip.read()
-        cs = uc.reg_read(UC_X86_REG_CS)
+        cs = self.uc.reg_read(UC_X86_REG_CS)
         entry = self.tables.lookup(rip)  # present: the CPU has just fetched the instruction
         if self.physical.read((entry & ADDRESS_MASK) >> 12, rip & 0xFFF, 1) == b"\xf1":
             # icebp (int1): invalid to QEMU, a #DB trap after the instruction to a CPU (Windows: single step)
@@ -426,10 +411,10 @@ class UnicornCpu:
         if self._budget is None:
             self._budget = budget = InstructionBudget(self._read_code, self.bitness, self.uc.emu_stop)
             self._raw_hook(UC_HOOK_BLOCK, _CODE_CALLBACK, budget.on_block, 1, 0, passed=slice(1, 3))
-            self.uc.ctl_flush_tb()  # blocks already translated have no call to the hook
+            self.uc.flush_tb()  # blocks already translated have no call to the hook
         return self._budget
 
-    def _on_physical_fault(self, uc: Uc, _access: int, address: int, _size: int, _value: int, _user: object) -> bool:
+    def _on_physical_fault(self, address: int) -> bool:
         """A page table pointing outside physical memory: the emulator's own error, never the guest's."""
         self._stopped = True
         self._physical_error = address
@@ -462,20 +447,20 @@ class UnicornCpu:
                 self.uc.hook_del(hook)
             watched.clear()
             frame, start, end = _ALL_FRAMES, 0, _TOP
-        watched[frame] = self.uc.hook_add(UC_HOOK_MEM_WRITE_PROT, _never, None, start, end)
+        watched[frame] = self.uc.hook_add(UC_HOOK_MEM_WRITE_PROT, _NEVER, start, end)
         self.flush_tlb()  # an entry of the writable mapping may be marked dirty already
 
     def flush_tlb(self) -> None:
         """After mappings changed or went (new ones need no flush: the CPU never caches a missing one)."""
-        self.uc.ctl(UC_CTL_TLB_FLUSH, UC_CTL_IO_WRITE)
+        self.uc.flush_tlb()
 
     def invalidate_code(self, va: int, size: int) -> None:
         """Drop what the CPU translated from [va, va+size) (mapped executable), after a write not its own."""
-        self.uc.ctl_remove_cache(va, va + size)
+        self.uc.remove_cache(va, va + size)
 
     def flush_code(self) -> None:
         """Drop everything the CPU translated."""
-        self.uc.ctl_flush_tb()
+        self.uc.flush_tb()
 
     # ---- running ------------------------------------------------------------------------------------------------
 
@@ -500,7 +485,7 @@ class UnicornCpu:
         self.physical.release(self._system_frame)
         self.physical.release(self._no_tables)
         self._callbacks.clear()
-        self.uc._Uc__finalizer()  # type: ignore[attr-defined]  # uc_close now: the binding's own finalizer, run once
+        self.uc.close()
 
     def run(self, begin: int, *, until: int | None = None, max_insns: int = 0, timeout: float = 0.0,
             quantum: int = 0) -> RunResult:
@@ -527,14 +512,14 @@ class UnicornCpu:
             budget.start(max_insns)
         stop_hook = None
         if until is not None:
-            stop_hook = uc.hook_add(UC_HOOK_CODE, lambda uc, _address, _size, _user: uc.emu_stop(), None, until, until)
-            uc.ctl_remove_cache(until, until + 1)
+            stop_hook = uc.hook_add(UC_HOOK_CODE, _STOP, until, until)
+            uc.remove_cache(until, until + 1)
         start = time.monotonic()
         if timeout:
             self._watchdog.arm(start + timeout)
         outer, DEFERRAL.running = DEFERRAL.running, True
         try:
-            uc.emu_start(begin, 0xFFFF_FFFF_FFFF_FFFF, count=quantum)
+            uc.emu_start(begin, 0xFFFF_FFFF_FFFF_FFFF, quantum)
         except UcError as exc:
             if self._fault is None:
                 where = f" (physical address 0x{self._physical_error:x})" if self._physical_error is not None else ""
