@@ -241,6 +241,37 @@ def test_cli_uses_the_given_root_as_c_drive(tmp_path: Path) -> None:
     assert (tmp_path / "c" / "test.txt").read_bytes() == b"line one\nline two\n"
 
 
+@pytest.mark.parametrize("program, uses_drive", [("hello.exe", False), ("fileio.exe", True)])
+def test_a_run_without_root_has_a_temporary_drive_that_goes_with_it(program: str, uses_drive: bool,
+                                                                   tmp_path: Path) -> None:
+    """The drive is a new folder in TMPDIR (made without the tempfile module), removed at the end of the run with
+    what the guest wrote there; a TMPDIR that cannot hold it gives way to the next temporary folder."""
+    seen = tmp_path / "seen"
+    watcher = f"""
+import os, sys
+from wow64emu import cli
+made = cli._temporary_folder
+def spy(prefix):
+    folder = made(prefix)
+    open({str(seen)!r}, "a").write(folder + " %o\\n" % (os.stat(folder).st_mode & 0o777))
+    return folder
+cli._temporary_folder = spy
+sys.argv[0] = "wow64emu"
+sys.exit(cli.main())
+"""
+    for tmpdir in (tmp_path / "tmp", tmp_path / "missing"):
+        (tmp_path / "tmp").mkdir(exist_ok=True)
+        done = subprocess.run([sys.executable, "-c", watcher, "run", str(BIN / "x86" / program)],
+                              capture_output=True, timeout=120, env={**os.environ, "TMPDIR": str(tmpdir),
+                                                                     "TEMP": str(tmp_path / "tmp")})
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith(b"line one" if uses_drive else b"Hello")
+        folder, mode = seen.read_text().splitlines()[-1].split()
+        assert Path(folder).parent == tmp_path / "tmp" and Path(folder).name.startswith("wow64emu-c-")
+        assert mode == "700"
+        assert list((tmp_path / "tmp").iterdir()) == []  # gone, with test.txt when the program wrote it
+
+
 @pytest.mark.parametrize("content", [b"", b"MZ" + b"\0" * 100, b"\x7fELF" + b"\0" * 200])
 def test_cli_rejects_what_is_not_a_pe_with_one_line(tmp_path: Path, content: bytes) -> None:
     bad = tmp_path / "bad.exe"

@@ -20,7 +20,6 @@ store's copy first (`store_copy`); renames and directory listings see the real f
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable
 from pathlib import PurePath
 from typing import TYPE_CHECKING
@@ -126,6 +125,8 @@ def virtualized_target(volume: Volume, thread: Thread, name: str | None, real: C
         _make_folders(volume, parts)
         if target.exists:
             store = resolve(volume.root, store_name).host
+            import shutil  # here: most runs never need it, and it costs a start 1-2 ms
+
             shutil.copy2(target.host, store)
             INDEX.added(store)
     except OSError as exc:

@@ -27,7 +27,6 @@ on, where Windows would hang.
 """
 from __future__ import annotations
 
-import random
 import time
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -38,6 +37,8 @@ from .threadlife import create_user_thread
 from .waits import REDO, WaitForever
 
 if TYPE_CHECKING:
+    import random
+
     from .exceptions import ExceptionDispatch
     from .system import System
     from .threadobject import Thread
@@ -66,6 +67,8 @@ class Scheduler:
 
     def seed(self, seed: int) -> None:
         """Draw the next thread at random from now on, from a generator seeded with `seed` (--seed)."""
+        import random  # here: most runs never need it, and it costs a start 1-2 ms
+
         self.rng = random.Random(seed)
 
     def _shared(self) -> bool:

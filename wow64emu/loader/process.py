@@ -9,7 +9,6 @@ the executable's imports, and write the loader's module lists (PEB->Ldr) in each
 from __future__ import annotations
 
 import os
-import shutil
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -333,6 +332,8 @@ def _place_program(root: Path, program: Path) -> None:
     if INDEX.find(root, program.name) is not None:
         return
     try:
+        import shutil  # here: most runs never need it, and it costs a start 1-2 ms
+
         shutil.copyfile(program, root / program.name)
         INDEX.added(root / program.name)
     except OSError as exc:
