@@ -122,3 +122,28 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_replaced(cache_home: Path, co
     cache.write_bytes(content)
     point = _point_class(cached=False)
     assert point(5).x == 5 and marshal.loads(cache.read_bytes())[0] == startup._COMPILER
+
+
+INSPECT_AT_FIRST_USE = """
+import sys
+from wow64emu import startup
+startup.begin()
+import dataclasses
+before = "inspect" in sys.modules
+@dataclasses.dataclass
+class Documented:
+    '''Has its docstring.'''
+    x: int
+documented = "inspect" in sys.modules
+@dataclasses.dataclass
+class Bare:
+    x: int
+import inspect
+print(before, documented, "inspect" in sys.modules, Bare.__doc__, Documented.__doc__, type(inspect).__name__)
+"""
+
+
+def test_inspect_is_imported_at_its_first_use_by_dataclasses_and_is_the_real_module_to_everyone() -> None:
+    done = subprocess.run([sys.executable, "-c", INSPECT_AT_FIRST_USE], capture_output=True, timeout=60, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "False", "True", "Bare(x:", "int)", "Has", "its", "docstring.", "module"]

@@ -34,6 +34,8 @@ NOT_IMPORTED = (
     "wow64emu.thunks.registry", "wow64emu.thunks.regthunk", "wow64emu.thunks.jobs", "wow64emu.thunks.processcreate",
     "wow64emu.thunks.sync", "wow64emu.thunks.objects",
     "wow64emu.kernel.section", "wow64emu.kernel.objects",  # sections, the object manager's calls
+    "tempfile", "shutil", "random",  # the run's drive is made without them; a file copied, --seed: when asked for
+    "inspect", "ast", "dis", "tokenize",  # imported by dataclasses, which needs them at its first use (startup.py)
 )
 
 

@@ -3,7 +3,7 @@
 import gc
 import sys
 
-gc.disable()  # before startup.py's own imports (dataclasses, inspect): begin() keeps it off, end() turns it on
+gc.disable()  # before the imports of start-up: begin() keeps it off, end() turns it on
 from . import startup  # noqa: E402
 
 

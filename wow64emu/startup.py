@@ -16,18 +16,22 @@ cli.end_of_startup() calls end()). Each saves work that start-up repeated at eve
   source file is the one the code was compiled from), not found, opened and read one .pyc file at a time. Modules
   imported after end(), and those of every other package (the standard library's, the user's), are imported as
   Python imports them.
+- The inspect module is imported at its first use, not when the dataclasses module imports it: dataclasses uses it
+  only to give a class without a docstring one made from its signature, and the emulator's classes all have theirs.
+  Importing it, with ast, dis and tokenize, was some 4 ms of a start. Only the dataclasses module holds the stand-in
+  that imports it (any other `import inspect` is Python's own).
 
 Like Python's own bytecode, nothing is written when sys.dont_write_bytecode is set (PYTHONDONTWRITEBYTECODE).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import gc
+import importlib
 import marshal
 import os
 import sys
-from types import CodeType
+from types import CodeType, ModuleType
 
 from . import modulecache, usercache
 
@@ -40,6 +44,9 @@ _COMPILER = f"{sys.version} -O{sys.flags.optimize}"  # what else the code compil
 
 def begin() -> None:
     gc.disable()
+    _import_dataclasses()
+    import dataclasses
+
     dataclasses.exec = CompiledOnce(_cached_code())  # type: ignore[attr-defined]
     entries = modulecache.load(usercache.load(_MODULE_CACHE), _FOLDER)
     sys.meta_path.insert(0, modulecache.ModuleCache(_PACKAGE, _FOLDER, entries, record=not sys.dont_write_bytecode))
@@ -48,6 +55,8 @@ def begin() -> None:
 def end() -> None:
     """Undo begin(), keeping what it compiled; nothing if it was not called (the commands run from Python, as the
     tests run them)."""
+    import dataclasses
+
     compiled = vars(dataclasses).get("exec")
     if not isinstance(compiled, CompiledOnce):
         return
@@ -60,6 +69,23 @@ def end() -> None:
         usercache.store(_CODE_CACHE, marshal.dumps((_COMPILER, compiled.used)))
     if modules.recorded:
         usercache.store(_MODULE_CACHE, modulecache.dump(modules))
+
+
+def _import_dataclasses() -> None:
+    """Import dataclasses with an `inspect` that imports the real module at the first look at one of its attributes
+    (see the module docstring); only dataclasses holds it."""
+    if "dataclasses" in sys.modules or "inspect" in sys.modules:
+        return
+    sys.modules["inspect"] = _ImportedAtFirstUse("inspect")
+    try:
+        import dataclasses  # noqa: F401 - imported for its `inspect` to be this one
+    finally:
+        del sys.modules["inspect"]
+
+
+class _ImportedAtFirstUse(ModuleType):
+    def __getattr__(self, name: str) -> object:
+        return getattr(importlib.import_module(self.__name__), name)
 
 
 class CompiledOnce:
