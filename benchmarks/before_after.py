@@ -8,7 +8,7 @@ repository's worktrees);
 each figure is then measured in turns, one measurement of the earlier tree and one of this one per round, best of
 the rounds, so that load on the machine falls on both alike (a per-call figure is (best of 3 runs of N calls - best
 of 3 runs of none) / N, as `wow64emu bench` measures it). Both trees run with this interpreter and its packages;
-each runs its own code, guest DLLs and fixtures. Prints a Markdown table (the README's figures section holds its
+each runs its own code, guest DLLs and fixtures, with its own user cache (warmed by the first round). Prints a Markdown table (the README's figures section holds its
 latest output).
 """
 
@@ -70,9 +70,12 @@ def figures(calls: int, startup_only: bool = False) -> list[tuple[str, str, str]
     return rows
 
 
-def measure(tree: Path, code: str) -> float:
+def measure(tree: Path, code: str, cache: Path) -> float:
+    """`cache`: the tree's own user cache (the trees' formats of a cache file may differ: sharing one, each would
+    find the other's unreadable and replace it at every run)."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPATH"] = str(tree)
+    env["XDG_CACHE_HOME"] = str(cache)
     done = subprocess.run([sys.executable, "-c", code], cwd=tree, env=env, capture_output=True, text=True,
                           timeout=1800)
     if done.returncode != 0:
@@ -99,8 +102,8 @@ def main() -> int:
             for label, code, unit in figures(ns.calls, ns.startup_only):
                 best = {"before": float("inf"), "after": float("inf")}
                 for _ in range(ns.rounds):
-                    best["before"] = min(best["before"], measure(before, code))
-                    best["after"] = min(best["after"], measure(HERE, code))
+                    best["before"] = min(best["before"], measure(before, code, Path(scratch) / "cache-before"))
+                    best["after"] = min(best["after"], measure(HERE, code, Path(scratch) / "cache-after"))
                 results.append({"figure": label, "unit": unit, **best})
                 print(f"  {label}: {best['before']:.2f} -> {best['after']:.2f} {unit}", file=sys.stderr, flush=True)
         finally:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from wow64emu import modulecache
+from wow64emu import modulecache, usercache
 
 HELLO = Path(__file__).resolve().parents[1] / "fixtures" / "bin" / "x86" / "hello.exe"
 PACKAGE = "cachedpkg"
@@ -119,11 +119,26 @@ def test_a_corrupt_or_foreign_cache_file_keeps_nothing(package: Path, data: byte
     assert modulecache.load(data, str(package)) == {}
 
 
-def test_a_cache_file_with_a_malformed_entry_keeps_nothing(package: Path) -> None:
+def _file(folder: Path, index: dict[str, tuple], code: bytes) -> bytes:
+    return usercache.with_parts((modulecache._FORMAT, modulecache._COMPILER, str(folder), index), [code])
+
+
+@pytest.mark.parametrize("entry", [("x.py", False, 1, "2", 0, 0, ""),  # a time that is not a number
+                                   ("x.py", False, 1, 2, 0, 1 << 20, ""),  # code past the end of the file
+                                   ("x.py", False, 1, 2, -1, 1, "")])
+def test_a_cache_file_with_a_malformed_entry_keeps_nothing(package: Path, entry: tuple) -> None:
     entries = _kept(package)
     assert modulecache.load(modulecache.dump(_import(package, entries)), str(package)) == entries
-    bad = (modulecache._FORMAT, modulecache._COMPILER, str(package), {**entries, "x": ("x.py", False, 1, "2", b"", "")})
-    assert modulecache.load(marshal.dumps(bad), str(package)) == {}
+    assert modulecache.load(_file(package, {"x": ("x.py", False, 1, 2, 0, 3, "")}, b"abc"), str(package))["x"][4] \
+        == b"abc"
+    assert modulecache.load(_file(package, {"x": entry}, b"abc"), str(package)) == {}
+
+
+def test_the_code_is_read_from_the_file_as_it_is_imported_not_copied(package: Path) -> None:
+    data = modulecache.dump(_import(package, {}))
+    entries = modulecache.load(data, str(package))
+    assert all(isinstance(entry[4], memoryview) and entry[4].obj is data for entry in entries.values())
+    assert _import(package, entries, record=False).served == 3 and sys.modules[f"{PACKAGE}.sub.b"].VALUE == 11
 
 
 def test_without_record_nothing_is_compiled_or_kept(package: Path) -> None:

@@ -10,11 +10,12 @@ import marshal
 import os
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
 
-from wow64emu import startup
+from wow64emu import startup, usercache
 
 HELLO = Path(__file__).resolve().parents[1] / "fixtures" / "bin" / "x86" / "hello.exe"
 
@@ -64,8 +65,11 @@ def test_it_is_on_at_once_for_the_other_commands(tmp_path: Path) -> None:
 def test_the_second_start_compiles_no_dataclass_method(tmp_path: Path) -> None:
     assert _watch(tmp_path, "run", str(HELLO)).endswith(" True")  # compiled, and kept
     cache = tmp_path / "wow64emu" / f"dataclass-code-{sys.implementation.cache_tag}.marshal"
-    compiler, code = marshal.loads(cache.read_bytes())
-    assert compiler == f"{sys.version} -O0" and len(code) > 200
+    read = usercache.head_and_parts(cache.read_bytes())
+    assert read is not None
+    (compiler, where), code = read
+    assert compiler == f"{sys.version} -O0" and len(where) > 200
+    assert all(isinstance(marshal.loads(code[at:at + size]), types.CodeType) for at, size in where.values())
     assert _watch(tmp_path, "run", str(HELLO)).endswith(" False")  # all of it from the cache
 
 
@@ -113,15 +117,42 @@ def test_end_without_begin_changes_nothing() -> None:  # cli.main called from Py
     assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
-@pytest.mark.parametrize("content", [b"", b"garbage", marshal.dumps(("2.7", {})), marshal.dumps((sys.version, {})),
-                                     marshal.dumps((startup._COMPILER, [1])),
-                                     marshal.dumps((startup._COMPILER, {"def f(): pass": "not code"}))])
+@pytest.mark.parametrize("content", [
+    b"", b"garbage", marshal.dumps((startup._COMPILER, {})),  # not the format
+    usercache.with_parts(("2.7", {}), []), usercache.with_parts((sys.version, {}), []),  # another interpreter's
+    usercache.with_parts((startup._COMPILER, [1]), []),
+    usercache.with_parts((startup._COMPILER, {"def f(): pass": (0, 99)}), [b"short"]),  # a part past the end
+    usercache.with_parts((startup._COMPILER, {"def f(): pass": (0, -1)}), [b""]),
+])
 def test_a_corrupt_or_foreign_cache_is_ignored_and_replaced(cache_home: Path, content: bytes) -> None:
     cache_home.mkdir()
     cache = cache_home / f"dataclass-code-{sys.implementation.cache_tag}.marshal"
     cache.write_bytes(content)
     point = _point_class(cached=False)
-    assert point(5).x == 5 and marshal.loads(cache.read_bytes())[0] == startup._COMPILER
+    read = usercache.head_and_parts(cache.read_bytes())
+    assert point(5).x == 5 and read is not None and read[0][0] == startup._COMPILER
+
+
+def test_a_cached_text_whose_code_does_not_read_back_is_compiled(cache_home: Path) -> None:
+    _point_class(cached=False)
+    cache = cache_home / f"dataclass-code-{sys.implementation.cache_tag}.marshal"
+    read = usercache.head_and_parts(cache.read_bytes())
+    assert read is not None
+    (compiler, where), code = read
+    parts = [bytes(code[at:at + size]) for at, size in where.values()]
+    parts[0] = b"not marshal data"
+    cache.write_bytes(usercache.with_parts((compiler, dict(zip(where, usercache.spans(parts), strict=True))), parts))
+    startup.begin()
+    try:
+        @dataclasses.dataclass(frozen=True)
+        class Point:
+            x: int
+            y: int = 2
+    finally:
+        compiled = vars(dataclasses)["exec"].compiled
+        startup.end()
+        gc.unfreeze()
+    assert compiled == 1 and Point(1) == Point(1, 2)
 
 
 INSPECT_AT_FIRST_USE = """

@@ -103,3 +103,14 @@ def test_without_a_key_the_value_is_found_each_time_and_not_kept(cache_home: Pat
     assert usercache.cached("answer", None, lambda: found.append(1) or 7, lambda v: v, int) == 7
     assert usercache.cached("answer", None, lambda: found.append(1) or 7, lambda v: v, int) == 7
     assert found == [1, 1] and not (cache_home / "answer.marshal").exists()
+
+
+def test_a_mapped_file_reads_as_stored_and_stays_whole_when_the_file_is_replaced(cache_home: Path) -> None:
+    assert usercache.mapped("absent") is None
+    usercache.store("empty", b"")
+    assert usercache.mapped("empty") is None  # nothing to map
+    usercache.store("data", b"first" * 1000)
+    view = usercache.mapped("data")
+    assert view is not None and bytes(view) == b"first" * 1000
+    usercache.store("data", b"second")  # renamed over it: the mapping keeps what it had
+    assert bytes(view) == b"first" * 1000 and bytes(usercache.mapped("data") or b"") == b"second"

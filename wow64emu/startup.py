@@ -10,7 +10,8 @@ cli.end_of_startup() calls end()). Each saves work that start-up repeated at eve
   of a 200 ms start). The dataclasses module compiles each from its source text through exec(); while start-up
   lasts, its module sees an `exec` that runs the code compiled before from the same text when it has it (what
   compile() makes of a text depends on that text and the interpreter only: the cache is one file per interpreter,
-  marked with its version and optimisation level, looked up by the whole text, so it cannot be stale).
+  marked with its version and optimisation level, looked up by the whole text, so it cannot be stale; the file is
+  mapped, and each text's code read when it is first run: usercache.with_parts).
 - The emulator's own modules are imported from one file of the user's cache that keeps the code of each
   (modulecache.py: a finder first in sys.meta_path, for the emulator's package only, serving a module only when its
   source file is the one the code was compiled from), not found, opened and read one .pyc file at a time. Modules
@@ -48,7 +49,7 @@ def begin() -> None:
     import dataclasses
 
     dataclasses.exec = CompiledOnce(_cached_code())  # type: ignore[attr-defined]
-    entries = modulecache.load(usercache.load(_MODULE_CACHE), _FOLDER)
+    entries = modulecache.load(usercache.mapped(_MODULE_CACHE), _FOLDER)
     sys.meta_path.insert(0, modulecache.ModuleCache(_PACKAGE, _FOLDER, entries, record=not sys.dont_write_bytecode))
 
 
@@ -66,7 +67,9 @@ def end() -> None:
     gc.freeze()
     gc.enable()
     if compiled.compiled and not sys.dont_write_bytecode:
-        usercache.store(_CODE_CACHE, marshal.dumps((_COMPILER, compiled.used)))
+        code = [marshal.dumps(c) for c in compiled.used.values()]
+        usercache.store(_CODE_CACHE, usercache.with_parts((_COMPILER, dict(zip(compiled.used, usercache.spans(code),
+                                                                               strict=True))), code))
     if modules.recorded:
         usercache.store(_MODULE_CACHE, modulecache.dump(modules))
 
@@ -89,10 +92,10 @@ class _ImportedAtFirstUse(ModuleType):
 
 
 class CompiledOnce:
-    """exec() for the dataclasses module: a source text it has code for runs that code, any other is compiled as
-    exec() would compile it (with no __future__ flags of ours)."""
+    """exec() for the dataclasses module: a source text it has code for (marshal data, read when first run) runs
+    that code, any other is compiled as exec() would compile it (with no __future__ flags of ours)."""
 
-    def __init__(self, known: dict[str, CodeType]) -> None:
+    def __init__(self, known: dict[str, bytes | memoryview]) -> None:
         self.known = known
         self.used: dict[str, CodeType] = {}  # what this start-up ran: the cache's next contents
         self.compiled = 0
@@ -100,7 +103,7 @@ class CompiledOnce:
     def __call__(self, source: object, globals: dict | None = None, locals: dict | None = None) -> None:
         if not isinstance(source, str):
             return exec(source, globals, locals)  # noqa: S102 - exec() itself, for what is not source text
-        code = self.known.get(source)
+        code = _code(self.known.get(source))
         if code is None:
             code = compile(source, "<string>", "exec", dont_inherit=True)
             self.compiled += 1
@@ -108,14 +111,26 @@ class CompiledOnce:
         return exec(code, globals, locals)  # noqa: S102 - what dataclasses does, with the code compiled once
 
 
-def _cached_code() -> dict[str, CodeType]:
-    """The code compiled at an earlier start by this interpreter, or nothing."""
-    data = usercache.load(_CODE_CACHE)
+def _code(data: bytes | memoryview | None) -> CodeType | None:
     try:
-        version, known = marshal.loads(data) if data else (None, None)
+        code = marshal.loads(data) if data is not None else None
     except (ValueError, EOFError, TypeError):
+        return None
+    return code if isinstance(code, CodeType) else None
+
+
+def _cached_code() -> dict[str, memoryview]:
+    """The code compiled at an earlier start by this interpreter, by source text (its marshal data, in the cache file
+    mapped: usercache.mapped), or nothing."""
+    read = usercache.head_and_parts(usercache.mapped(_CODE_CACHE))
+    if read is None:
         return {}
-    if version != _COMPILER or not isinstance(known, dict) or \
-            not all(isinstance(k, str) and isinstance(v, CodeType) for k, v in known.items()):
+    (head, code) = read
+    if not (isinstance(head, tuple) and len(head) == 2 and head[0] == _COMPILER and isinstance(head[1], dict)):
         return {}
-    return known
+    where: dict = head[1]
+    if not all(isinstance(text, str) and isinstance(span, tuple) and len(span) == 2 and
+               all(type(n) is int and n >= 0 for n in span) and sum(span) <= len(code)
+               for text, span in where.items()):
+        return {}
+    return {text: code[at:at + size] for text, (at, size) in where.items()}

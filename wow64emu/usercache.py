@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import marshal
+import mmap
 import os
 import zlib
 from collections.abc import Callable, Iterable
@@ -51,6 +52,49 @@ def load(name: str) -> bytes | None:
     try:
         return (cache_folder() / name).read_bytes()
     except OSError:
+        return None
+
+
+def mapped(name: str) -> memoryview | None:
+    """The bytes of the cache file `name` mapped into memory rather than read (the host reads the pages a run
+    uses, and copies none), or None. The file is never changed in place (store() renames a new one over it), so
+    what is mapped stays whole."""
+    try:
+        with open(cache_folder() / name, "rb") as file:
+            return memoryview(mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ))
+    except (OSError, ValueError):  # ValueError: an empty file, which cannot be mapped
+        return None
+
+
+def with_parts(head: object, parts: list[bytes]) -> bytes:
+    """A file of `head` (marshal data) followed by `parts`, read back by head_and_parts(): a large value whose parts
+    a run reads one by one, as it needs them, from the file mapped (mapped()). The head says where each part lies
+    in the bytes after it (spans())."""
+    data = marshal.dumps(head)
+    return b"".join([len(data).to_bytes(8, "little"), data, *parts])
+
+
+def spans(parts: list[bytes]) -> list[tuple[int, int]]:
+    """Where each of `parts` lies after the head of with_parts(): (offset, size)."""
+    at, out = 0, []
+    for part in parts:
+        out.append((at, len(part)))
+        at += len(part)
+    return out
+
+
+def head_and_parts(data: bytes | memoryview | None) -> tuple[object, memoryview] | None:
+    """The head of a file with_parts() made, and the bytes after it (a view of `data`, not a copy); None if `data`
+    is no such file."""
+    if not data or len(data) < 8:
+        return None
+    view = memoryview(data)
+    size = int.from_bytes(view[:8], "little")
+    if 8 + size > len(view):
+        return None
+    try:
+        return marshal.loads(view[8:8 + size]), view[8 + size:]
+    except (ValueError, EOFError, TypeError):
         return None
 
 
