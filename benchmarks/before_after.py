@@ -8,8 +8,8 @@ repository's worktrees);
 each figure is then measured in turns, one measurement of the earlier tree and one of this one per round, best of
 the rounds, so that load on the machine falls on both alike (a per-call figure is (best of 3 runs of N calls - best
 of 3 runs of none) / N, as `wow64emu bench` measures it). Both trees run with this interpreter and its packages;
-each runs its own code, guest DLLs and fixtures, with its own user cache (warmed by the first round). Prints a Markdown table (the README's figures section holds its
-latest output).
+each runs its own code, guest DLLs and fixtures, with its own user cache (warmed by the first round). Prints a
+Markdown table (the README's figures section holds its latest output).
 """
 
 from __future__ import annotations
