@@ -8,18 +8,19 @@ PACKAGE = Path(__file__).resolve().parent.parent / "wow64emu"
 # From the ground up; a module may import from its own layer's package and from lower layers.
 LAYERS = {
     "log": 0,
-    "nt": 1, "errors": 1, "interrupt": 1, "usercache": 1, "modulecache": 1,
-    "emu": 2, "startup": 2,
-    "image": 3,
-    "kernel": 4,
-    "thunks": 5, "loader": 5,
-    "observe": 6,
-    "attach": 7,
-    "machine": 8,
-    "bench": 9, "reg": 9,
-    "arguments": 10,
-    "cli": 11,
-    "__main__": 12,
+    "nt": 1, "errors": 1, "interrupt": 1, "usercache": 1,
+    "emu": 2, "modulecache": 2,
+    "startup": 3,
+    "image": 4,
+    "kernel": 5,
+    "thunks": 6, "loader": 6,
+    "observe": 7,
+    "attach": 8,
+    "machine": 9,
+    "bench": 10, "reg": 10,
+    "arguments": 11,
+    "cli": 12,
+    "__main__": 13,
 }
 
 
