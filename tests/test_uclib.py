@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ctypes
 import os
+import subprocess
+import sys
 
 import pytest
 import unicorn
@@ -74,3 +76,33 @@ def test_closing_twice_is_harmless() -> None:
     engine.close()
     engine.close()
     assert not engine.handle
+
+
+def test_the_library_is_found_without_importing_the_binding() -> None:
+    done = subprocess.run([sys.executable, "-c", "import sys; from wow64emu.emu.cpu import uclocate; "
+                           "print(uclocate.library_path()); print('unicorn' in sys.modules)"],
+                          capture_output=True, text=True, timeout=60)
+    path, imported = done.stdout.split()
+    assert os.path.samefile(path, binding.uclib._name) and imported == "False"
+
+
+PRELOADED = """
+import ctypes, sys, threading
+from wow64emu.emu.cpu import uclocate
+uclocate.preload()
+preloading = [t.name for t in threading.enumerate()]
+from wow64emu.emu.cpu import ucconst, uclib
+spare = uclocate._preloading[0].join() or list(uclocate._spare)
+engine = uclib.Engine()
+engine.mem_map(0x10000, 0x1000, ucconst.UC_PROT_ALL)
+engine.mem_write(0x10000, bytes.fromhex("48c7c007000000"))  # mov rax, 7
+engine.emu_start(0x10000, 0x10007)
+print("wow64emu-preload" in preloading, spare == [engine.handle.value], engine.reg_read(ucconst.UC_X86_REG_RAX),
+      uclocate.take_spare(), uclib.Engine().handle.value not in spare)
+"""
+
+
+def test_the_first_engine_is_the_one_made_in_the_background_while_the_command_starts() -> None:
+    done = subprocess.run([sys.executable, "-c", PRELOADED], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True", "7", "None", "True"]

@@ -3,19 +3,16 @@
 The binding that ships with Unicorn costs a third of a start-up to import (its classes, the prototypes of the whole
 API, the arch modules, importlib.resources to find the library: about 9 ms of a hello world's 100) and checks and
 converts every argument in Python at every call (about 1.3 us to read eight registers with its reg_read_batch, a
-third of that here). The library is the one the binding would load: LIBUNICORN_PATH's, else the one in the unicorn
-package's lib folder (found without importing the package), else whatever the binding itself finds. The numbers of
-the API are in ucconst.py. Only integer registers of 64 bits or fewer belong in a RegisterBatch.
+third of that here). The library is the one the binding would load (uclocate.py), else whatever the binding itself
+finds. The numbers of the API are in ucconst.py. Only integer registers of 64 bits or fewer belong in a
+RegisterBatch.
 """
 
 from __future__ import annotations
 
 import ctypes
-import os
 import struct
-import sys
 from collections.abc import Iterator, Sequence
-from importlib.util import find_spec
 
 from .ucconst import (
     UC_ARCH_X86,
@@ -27,24 +24,17 @@ from .ucconst import (
     UC_X86_REG_GDTR,
     UC_X86_REG_MSR,
 )
-
-_NAMES = {"darwin": "libunicorn.2.dylib", "win32": "unicorn.dll", "cygwin": "cygunicorn.dll"}
+from .uclocate import library_path, take_spare
 
 
 def _load() -> ctypes.CDLL:
-    """The library the binding would load (see the module docstring)."""
-    folders = [os.environ.get("LIBUNICORN_PATH")]
-    spec = find_spec("unicorn")
-    if spec is not None and spec.submodule_search_locations:
-        folders += [os.path.join(folder, "lib") for folder in spec.submodule_search_locations]
-    for folder in filter(None, folders):
-        for name in (_NAMES.get(sys.platform, "libunicorn.so.2"), "libunicorn.so"):
-            path = os.path.join(folder, name)
-            if os.path.exists(path):
-                try:
-                    return ctypes.CDLL(path)
-                except OSError:
-                    continue
+    """The library the binding would load (uclocate.py)."""
+    path = library_path()
+    if path is not None:
+        try:
+            return ctypes.CDLL(path)
+        except OSError:
+            pass
     from unicorn.unicorn_py3 import unicorn as binding  # it searches further (the system's folders, sys.path)
 
     return ctypes.CDLL(binding.uclib._name)
@@ -106,8 +96,9 @@ class Engine:
     callbacks (CFUNCTYPE objects), which the caller keeps alive as long as the hook."""
 
     def __init__(self) -> None:
-        self.handle = handle = ctypes.c_void_p()
-        _check(LIB.uc_open(UC_ARCH_X86, UC_MODE_64, ctypes.byref(handle)))
+        self.handle = handle = ctypes.c_void_p(take_spare())  # the one made while the command started, if any
+        if not handle:
+            _check(LIB.uc_open(UC_ARCH_X86, UC_MODE_64, ctypes.byref(handle)))
         self._value = _u64()
         self._value_ref = ctypes.byref(self._value)
 
