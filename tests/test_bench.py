@@ -42,6 +42,7 @@ def test_bench_measures_every_call_shape_and_stage() -> None:
     assert crt["lines"] == 2000 and crt["lines_x86_s"] > 0 and crt["lines_x64_s"] > 0
     assert abs(crt["crt_startup_ratio"] - crt["crt_hello_x86_startup_s"] / crt["hello_startup_s"]) < 1e-9
     assert 0 < crt["floor_startup_s"] and crt["floor_startup_s"] < crt["crt_hello_x64_startup_s"]  # no guest at all
+    assert crt["startup_rounds"] == 10  # a start is short: never fewer rounds, whatever the repeat
     for name in ("hello", "crt_hello_x86", "crt_hello_x64"):
         assert abs(crt[f"{name}_floor_ratio"] - crt[f"{name}_startup_s"] / crt["floor_startup_s"]) < 1e-9
     switch = r["per_switch"]
@@ -52,6 +53,7 @@ def test_bench_measures_every_call_shape_and_stage() -> None:
     assert "a thread switch" in text and "a process created and waited for" in text
     assert "NtOpenFile" in text and "by stage" in text and "bare Unicorn" in text and "with 8,000 live" in text
     assert "lines through fprintf" in text and "crt_hello.exe, 64-bit" in text and "the floor (unicorn + Uc)" in text
+    assert "best of 10 interleaved rounds" in text
     assert set(r["traced"]) == {"x86", "x64"} and "NtQueryPerformanceCounter traced" in text
 
 

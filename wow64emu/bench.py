@@ -348,6 +348,7 @@ def against_speakeasy(python: str, repeat: int) -> dict[str, float]:
 
 CRT_LINES = 100_000
 FLOOR_COMMAND = "import unicorn; unicorn.Uc(unicorn.UC_ARCH_X86, unicorn.UC_MODE_64)"  # any emulator on Unicorn
+STARTUP_ROUNDS = 10
 
 
 def crt_figures(lines: int, repeat: int) -> dict[str, float]:
@@ -364,9 +365,11 @@ def crt_figures(lines: int, repeat: int) -> dict[str, float]:
                 for name, width, exe in (("hello", "x86", "hello.exe"), ("crt_hello_x86", "x86", "crt_hello.exe"),
                                          ("crt_hello_x64", "x64", "crt_hello.exe"))}
     commands["floor"] = [sys.executable, "-c", FLOOR_COMMAND]
-    # Interleaved, one run of each per round, so that a burst of load on the machine falls on all of them alike.
+    # Interleaved, one run of each per round, so that a burst of load on the machine falls on all of them alike; at
+    # least STARTUP_ROUNDS rounds: a start is a tenth of a second, and the best of three of them is mostly noise.
     times: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(repeat + 1):  # the first round warms the caches
+    figures["startup_rounds"] = rounds = max(repeat, STARTUP_ROUNDS)
+    for _ in range(rounds + 1):  # the first round warms the caches
         for name, cmd in commands.items():
             times[name].append(wall_seconds(cmd))
     for name, runs in times.items():
@@ -446,7 +449,7 @@ def render(r: dict) -> str:
     out += ["", f"the C runtime: {c['lines']:,} lines through fprintf into a file (crt_lines.exe):",
             f"  {'32-bit, through WoW64':<26} {c['lines_x86_s']:>8.2f} s",
             f"  {'64-bit, native':<26} {c['lines_x64_s']:>8.2f} s  (WoW64 {c['lines_ratio']:.2f}x)",
-            "start-up, wall clock (python -m wow64emu run ...):",
+            f"start-up, wall clock (python -m wow64emu run ..., best of {c['startup_rounds']} interleaved rounds):",
             f"  {'the floor (unicorn + Uc)':<26} {c['floor_startup_s'] * 1e3:>8.0f} ms  (python -c '{FLOOR_COMMAND}')",
             f"  {'hello.exe (no C runtime)':<26} {c['hello_startup_s'] * 1e3:>8.0f} ms"
             f"  ({c['hello_floor_ratio']:.2f}x the floor)",
