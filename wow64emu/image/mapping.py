@@ -102,8 +102,11 @@ class LoadedModule:
         return Va(self.base + rva)
 
     def export(self, key: str | int) -> ExportAddress | None:
-        """Look up an export by name (str) or ordinal (int)."""
-        return self.exports_by_ordinal.get(key) if isinstance(key, int) else self.exports_by_name.get(key)
+        """Look up an export by name (str) or ordinal (int), without making the whole table of absolute addresses
+        (the loader looks up some tens of a DLL's thousand exports)."""
+        image = self.image
+        target = image.exports_by_ordinal.get(key) if isinstance(key, int) else image.exports_by_name.get(key)
+        return None if target is None else _absolute(self.base, target)
 
 
 def file_name(path: str) -> str:

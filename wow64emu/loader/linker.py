@@ -129,11 +129,13 @@ class Linker:
             except Unresolved as exc:
                 self._unresolved[str(exc)] = None
                 continue
+            bound: list[tuple[Rva, Va]] = []
             for entry in imported.entries:
                 try:
-                    self._write_pointer(module, entry.iat_rva, self._resolve(dep, entry))
+                    bound.append((entry.iat_rva, self._resolve(dep, entry)))
                 except Unresolved as exc:
                     self._unresolved[str(exc)] = None
+            self._write_pointers(module, bound)
 
     def _report(self) -> None:
         """Raise one BadImage naming, a line each, every import the last load or bind could not bind."""
@@ -197,15 +199,25 @@ class Linker:
             raise BadImage(f"{dep.name}!{_label(key)}: malformed forwarder {target!r}")
         return self._resolve(self._require(dll, dep.name), symbol, depth + 1)
 
-    def _write_pointer(self, module: LoadedModule, slot: Rva, value: Va) -> None:
-        width = 8 if module.is64 else 4
-        try:
-            if slot > module.size - width:
-                raise GuestFault(module.va(slot), True)
-            self.space.poke(module.va(slot), struct.pack("<Q" if module.is64 else "<I", value))
-        except GuestFault:
-            raise BadImage(f"{module.name}: its import address table at RVA 0x{slot:x} is outside the image "
-                           "(STATUS_INVALID_IMAGE_FORMAT)") from None
+    def _write_pointers(self, module: LoadedModule, bound: list[tuple[Rva, Va]]) -> None:
+        """Write each import address table slot its address; slots that follow one another (a DLL's, as linkers lay
+        them out) as one block."""
+        width, kind = (8, "Q") if module.is64 else (4, "I")
+        start = 0
+        while start < len(bound):
+            end = start + 1
+            while end < len(bound) and bound[end][0] == bound[end - 1][0] + width:
+                end += 1
+            slot = bound[start][0]
+            try:
+                if bound[end - 1][0] > module.size - width:
+                    raise GuestFault(module.va(slot), True)
+                values = [value for _, value in bound[start:end]]
+                self.space.poke(module.va(slot), struct.pack(f"<{len(values)}{kind}", *values))
+            except GuestFault:
+                raise BadImage(f"{module.name}: its import address table at RVA 0x{slot:x} is outside the image "
+                               "(STATUS_INVALID_IMAGE_FORMAT)") from None
+            start = end
 
 
 def _label(key: str | int) -> str:
