@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import types
+import typing
 from pathlib import Path
 
 import pytest
@@ -109,6 +110,29 @@ def test_a_dataclass_made_from_cached_code_is_the_same_dataclass(cache_home: Pat
         second(1).x = 3
     assert hash(second(3, 4)) == hash(second(3, 4)) and second(1) != second(2)
     assert "exec" not in vars(dataclasses) and gc.isenabled()
+
+
+def _pair_class(cached: bool) -> type:
+    """A NamedTuple whose fields' types are text (as in a module with `from __future__ import annotations`), made
+    during a start-up: typing compiles each as a forward reference, or takes its code from the cache."""
+    startup.begin()
+    try:
+        class Pair(typing.NamedTuple):  # the fields' types are text here (the module's __future__ import)
+            left: int
+            right: list[str]
+    finally:
+        compiled = vars(dataclasses)["exec"].compiled
+        startup.end()
+        gc.unfreeze()
+    assert compiled == (0 if cached else 2)
+    assert "compile" not in vars(typing)
+    return Pair
+
+
+def test_typings_forward_references_are_compiled_once(cache_home: Path) -> None:
+    _pair_class(cached=False)
+    pair = _pair_class(cached=True)
+    assert typing.get_type_hints(pair) == {"left": int, "right": list[str]} and pair(1, ["a"]).right == ["a"]
 
 
 def test_end_without_begin_changes_nothing() -> None:  # cli.main called from Python, as the tests do

@@ -11,7 +11,8 @@ cli.end_of_startup() calls end()). Each saves work that start-up repeated at eve
   lasts, its module sees an `exec` that runs the code compiled before from the same text when it has it (what
   compile() makes of a text depends on that text and the interpreter only: the cache is one file per interpreter,
   marked with its version and optimisation level, looked up by the whole text, so it cannot be stale; the file is
-  mapped, and each text's code read when it is first run: usercache.with_parts).
+  mapped, and each text's code read when it is first run: usercache.with_parts). The typing module's forward
+  references (a NamedTuple's fields written as text) are compiled once the same way.
 - The emulator's own modules are imported from one file of the user's cache that keeps the code of each
   (modulecache.py: a finder first in sys.meta_path, for the emulator's package only, serving a module only when its
   source file is the one the code was compiled from), not found, opened and read one .pyc file at a time. Modules
@@ -47,8 +48,10 @@ def begin() -> None:
     gc.disable()
     _import_dataclasses()
     import dataclasses
+    import typing
 
-    dataclasses.exec = CompiledOnce(_cached_code())  # type: ignore[attr-defined]
+    dataclasses.exec = compiled = CompiledOnce(_cached_code())  # type: ignore[attr-defined]
+    typing.compile = compiled.compile  # type: ignore[attr-defined]
     entries = modulecache.load(usercache.mapped(_MODULE_CACHE), _FOLDER)
     sys.meta_path.insert(0, modulecache.ModuleCache(_PACKAGE, _FOLDER, entries, record=not sys.dont_write_bytecode))
 
@@ -57,11 +60,13 @@ def end() -> None:
     """Undo begin(), keeping what it compiled; nothing if it was not called (the commands run from Python, as the
     tests run them)."""
     import dataclasses
+    import typing
 
     compiled = vars(dataclasses).get("exec")
     if not isinstance(compiled, CompiledOnce):
         return
     del dataclasses.exec  # type: ignore[attr-defined]
+    vars(typing).pop("compile", None)
     modules = next(finder for finder in sys.meta_path if isinstance(finder, modulecache.ModuleCache))
     sys.meta_path.remove(modules)
     gc.freeze()
@@ -92,23 +97,35 @@ class _ImportedAtFirstUse(ModuleType):
 
 
 class CompiledOnce:
-    """exec() for the dataclasses module: a source text it has code for (marshal data, read when first run) runs
-    that code, any other is compiled as exec() would compile it (with no __future__ flags of ours)."""
+    """exec() for the dataclasses module, and compile() for the typing module's forward references: a source text
+    it has code for (marshal data, read when first run) runs that code, any other is compiled as exec() or
+    compile() would compile it (with no __future__ flags of ours)."""
 
-    def __init__(self, known: dict[str, bytes | memoryview]) -> None:
-        self.known = known
-        self.used: dict[str, CodeType] = {}  # what this start-up ran: the cache's next contents
+    def __init__(self, known: dict[tuple[str, str], bytes | memoryview]) -> None:
+        self.known = known  # (mode, source text) -> its code's marshal data
+        self.used: dict[tuple[str, str], CodeType] = {}  # what this start-up ran: the cache's next contents
         self.compiled = 0
+
+    def code(self, source: str, mode: str) -> CodeType:
+        key = (mode, source)
+        code = _code(self.known.get(key))
+        if code is None:
+            code = compile(source, "<string>", mode, dont_inherit=True)
+            self.compiled += 1
+        self.used[key] = code
+        return code
 
     def __call__(self, source: object, globals: dict | None = None, locals: dict | None = None) -> None:
         if not isinstance(source, str):
             return exec(source, globals, locals)  # noqa: S102 - exec() itself, for what is not source text
-        code = _code(self.known.get(source))
-        if code is None:
-            code = compile(source, "<string>", "exec", dont_inherit=True)
-            self.compiled += 1
-        self.used[source] = code
-        return exec(code, globals, locals)  # noqa: S102 - what dataclasses does, with the code compiled once
+        return exec(self.code(source, "exec"), globals, locals)  # noqa: S102 - dataclasses', compiled once
+
+    def compile(self, source: object, filename: str, mode: str, *args: object, **kwargs: object) -> CodeType:
+        """typing's ForwardRef compiles each annotation written as text (a NamedTuple's fields, in a module with
+        `from __future__ import annotations`): some 35 us each, 41 of them at a start."""
+        if args or kwargs or not isinstance(source, str) or filename != "<string>" or mode != "eval":
+            return compile(source, filename, mode, *args, **kwargs)  # type: ignore[call-overload]
+        return self.code(source, mode)
 
 
 def _code(data: bytes | memoryview | None) -> CodeType | None:
@@ -119,9 +136,9 @@ def _code(data: bytes | memoryview | None) -> CodeType | None:
     return code if isinstance(code, CodeType) else None
 
 
-def _cached_code() -> dict[str, memoryview]:
-    """The code compiled at an earlier start by this interpreter, by source text (its marshal data, in the cache file
-    mapped: usercache.mapped), or nothing."""
+def _cached_code() -> dict[tuple[str, str], memoryview]:
+    """The code compiled at an earlier start by this interpreter, by mode and source text (its marshal data, in the
+    cache file mapped: usercache.mapped), or nothing."""
     read = usercache.head_and_parts(usercache.mapped(_CODE_CACHE))
     if read is None:
         return {}
@@ -129,8 +146,8 @@ def _cached_code() -> dict[str, memoryview]:
     if not (isinstance(head, tuple) and len(head) == 2 and head[0] == _COMPILER and isinstance(head[1], dict)):
         return {}
     where: dict = head[1]
-    if not all(isinstance(text, str) and isinstance(span, tuple) and len(span) == 2 and
-               all(type(n) is int and n >= 0 for n in span) and sum(span) <= len(code)
-               for text, span in where.items()):
+    if not all(isinstance(key, tuple) and len(key) == 2 and key[0] in ("exec", "eval") and isinstance(key[1], str)
+               and isinstance(span, tuple) and len(span) == 2 and all(type(n) is int and n >= 0 for n in span)
+               and sum(span) <= len(code) for key, span in where.items()):
         return {}
-    return {text: code[at:at + size] for text, (at, size) in where.items()}
+    return {key: code[at:at + size] for key, (at, size) in where.items()}
