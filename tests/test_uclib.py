@@ -88,21 +88,22 @@ def test_the_library_is_found_without_importing_the_binding() -> None:
 
 PRELOADED = """
 import ctypes, sys, threading
-from wow64emu.emu.cpu import uclocate
-uclocate.preload()
+from wow64emu.emu import preload
+preload.start()
 preloading = [t.name for t in threading.enumerate()]
 from wow64emu.emu.cpu import ucconst, uclib
-spare = uclocate._preloading[0].join() or list(uclocate._spare)
+preload._started[0].join()
+spare = list(preload._engines)
 engine = uclib.Engine()
 engine.mem_map(0x10000, 0x1000, ucconst.UC_PROT_ALL)
 engine.mem_write(0x10000, bytes.fromhex("48c7c007000000"))  # mov rax, 7
 engine.emu_start(0x10000, 0x10007)
 print("wow64emu-preload" in preloading, spare == [engine.handle.value], engine.reg_read(ucconst.UC_X86_REG_RAX),
-      uclocate.take_spare(), uclib.Engine().handle.value not in spare)
+      preload.engine(), uclib.Engine().handle.value not in spare)
 """
 
 
-def test_the_first_engine_is_the_one_made_in_the_background_while_the_command_starts() -> None:
+def test_the_first_engine_is_the_one_begun_in_the_background_while_the_command_starts() -> None:
     done = subprocess.run([sys.executable, "-c", PRELOADED], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "True", "7", "None", "True"]

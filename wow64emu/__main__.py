@@ -6,16 +6,16 @@ import sys
 gc.disable()  # before the imports of start-up: begin() keeps it off, end() turns it on
 from . import startup  # noqa: E402
 
-# The commands that run guest code: their CPU's library is loaded in the background while the command starts.
+# The commands that run guest code: their CPU and memory are begun in the background while the command starts.
 _CPU_COMMANDS = frozenset({"run", "vad", "timeline"})
 
 
 def main() -> int:
     startup.begin()  # until cli.end_of_startup(): see startup.py
     if sys.argv[1:2] and sys.argv[1] in _CPU_COMMANDS:
-        from .emu.cpu import uclocate
+        from .emu import preload
 
-        uclocate.preload()
+        preload.start()
     from .cli import main as cli_main
 
     return cli_main()

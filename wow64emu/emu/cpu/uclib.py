@@ -14,6 +14,7 @@ import ctypes
 import struct
 from collections.abc import Iterator, Sequence
 
+from .. import preload
 from .ucconst import (
     UC_ARCH_X86,
     UC_CTL_IO_WRITE,
@@ -24,7 +25,7 @@ from .ucconst import (
     UC_X86_REG_GDTR,
     UC_X86_REG_MSR,
 )
-from .uclocate import library_path, take_spare
+from .uclocate import library_path
 
 
 def _load() -> ctypes.CDLL:
@@ -96,7 +97,7 @@ class Engine:
     callbacks (CFUNCTYPE objects), which the caller keeps alive as long as the hook."""
 
     def __init__(self) -> None:
-        self.handle = handle = ctypes.c_void_p(take_spare())  # the one made while the command started, if any
+        self.handle = handle = ctypes.c_void_p(preload.engine())  # the one begun while the command started, if any
         if not handle:
             _check(LIB.uc_open(UC_ARCH_X86, UC_MODE_64, ctypes.byref(handle)))
         self._value = _u64()
