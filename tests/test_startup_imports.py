@@ -36,6 +36,7 @@ NOT_IMPORTED = (
     "wow64emu.kernel.section", "wow64emu.kernel.objects",  # sections, the object manager's calls
     "tempfile", "shutil", "random",  # the run's drive is made without them; a file copied, --seed: when asked for
     "inspect", "ast", "dis", "tokenize",  # imported by dataclasses, which needs them at its first use (startup.py)
+    "encodings.cp437",  # the console's code page: ASCII output moves the cursor without its codec
 )
 
 

@@ -154,7 +154,9 @@ class Console:
             stream.flush()
         except (OSError, ValueError):
             raise NtError(NTSTATUS.UNSUCCESSFUL) from None
-        self._advance(data.decode(CODE_PAGES[self.output_cp], "replace"))
+        # ASCII bytes move the cursor alike in every code page here (a character each, the same controls): no codec
+        # to look up (its module's import) for them
+        self._advance(data.decode("ascii") if data.isascii() else data.decode(CODE_PAGES[self.output_cp], "replace"))
 
     def _advance(self, text: str) -> None:
         """Move the cursor over written text, a run of ordinary characters at a time (each one column wide)."""
