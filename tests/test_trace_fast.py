@@ -12,6 +12,7 @@ import pytest
 
 from tests.wow64rig import DATA, Wow64Rig
 from wow64emu.nt.syscalls import by_name
+from wow64emu.thunks import dispatch as dispatch_module
 from wow64emu.thunks.dispatch import FAST_ENTRIES, Wow64Dispatcher
 
 HANDLE = 0xFFFFFFF0  # sign-extended: a handle no table has
@@ -48,7 +49,7 @@ def traced_calls(root: Path) -> tuple[list[dict], int]:
 def test_a_traced_fast_call_shows_the_events_of_the_generic_path(tmp_path: Path) -> None:
     fast, fast_dispatches = traced_calls(tmp_path / "fast")
     with pytest.MonkeyPatch.context() as patch:  # an empty fast table: every call takes wow64's dispatch hook
-        patch.setattr(Wow64Dispatcher, "fast_table", lambda self: bytes(FAST_ENTRIES * 16))
+        patch.setattr(dispatch_module, "wow64_tables", lambda *_args: (bytes(FAST_ENTRIES * 16), b"", b""))
         generic, generic_dispatches = traced_calls(tmp_path / "generic")
     assert (fast_dispatches, generic_dispatches) == (0, 2)
     assert fast == generic

@@ -114,3 +114,20 @@ def test_a_mapped_file_reads_as_stored_and_stays_whole_when_the_file_is_replaced
     assert view is not None and bytes(view) == b"first" * 1000
     usercache.store("data", b"second")  # renamed over it: the mapping keeps what it had
     assert bytes(view) == b"first" * 1000 and bytes(usercache.mapped("data") or b"") == b"second"
+
+
+def test_wow64s_tables_are_made_once_for_the_same_stubs_and_sources(cache_home: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from wow64emu.thunks import dispatch, table
+
+    calls = {number: (thunk, 0x7FFF_FED4_0000 + 32 * number) for number, thunk in table.thunks().items()}
+    made: list[int] = []
+    fast_table = dispatch.fast_table
+    monkeypatch.setattr(dispatch, "fast_table", lambda c: made.append(1) or fast_table(c))
+    first = dispatch.wow64_tables(calls, 0x77A20000, 0x7FFFFFFF)
+    again = dispatch.wow64_tables(calls, 0x77A20000, 0x7FFFFFFF)
+    assert made == [1] and again == first and first[0] == fast_table(calls)
+    assert first[0].count(b"\0") < len(first[0]) and len(first[1]) == dispatch.FAST_ENTRIES * 8 and first[2]
+    moved = {number: (thunk, stub + 0x1000) for number, (thunk, stub) in calls.items()}
+    assert dispatch.wow64_tables(moved, 0x77A20000, 0x7FFFFFFF) != first and made == [1, 1]
+    assert dispatch.wow64_tables(calls, 0x77A20000, 0xFFFFFFFF)[2] != first[2] and made == [1, 1, 1]  # the mask

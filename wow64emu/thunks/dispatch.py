@@ -26,11 +26,14 @@ call with a structure too, so that the trace shows each structure rebuilt.
 
 from __future__ import annotations
 
+import os
 import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import usercache
 from ..emu.cpu.backend import CS64, Access, Fault, FaultKind
 from ..emu.eventkind import EventKind, hex32, hex64
 from ..errors import CommitLimitReached, GuestFault
@@ -154,6 +157,55 @@ class Wow64Thread:
     pending: list[PendingCall] = field(default_factory=list)
 
 
+_TABLES_FORMAT = 1  # of the cached tables' data
+
+
+def wow64_tables(calls: dict[int, tuple[Thunk, int]], convert_data: int,
+                 address_mask32: int) -> tuple[bytes, bytes, bytes]:
+    """wow64.dll's Wow64FastTable, Wow64ConvertTable and Wow64ConvertData for `calls` (number -> thunk, its 64-bit
+    stub), the data at `convert_data`: from the user's cache when they were made for the same stubs, addresses and
+    mask and the same sources of the declarations and the thunk rules (the modules of nt/ and thunks/); making them
+    looks at every declared call (about 1 ms of a start)."""
+    def find() -> tuple[bytes, bytes, bytes]:
+        convertible = ((number, call, stub64) for number, (call, stub64) in calls.items()
+                       if number < FAST_ENTRIES and convtable.convertible(call))
+        return (fast_table(calls), *convtable.build(convertible, FAST_ENTRIES, convert_data, address_mask32))
+
+    def undump(data: object) -> tuple[bytes, bytes, bytes]:
+        if not (isinstance(data, list) and len(data) == 3 and all(isinstance(part, bytes) for part in data)
+                and (len(data[0]), len(data[1])) == (FAST_ENTRIES * 16, FAST_ENTRIES * 8)):
+            raise ValueError("not the tables")
+        return data[0], data[1], data[2]
+
+    sources = _sources_key()
+    key = None if sources is None else [
+        _TABLES_FORMAT, *sources, {number: stub64 for number, (_, stub64) in calls.items()}, convert_data,
+        address_mask32]
+    return usercache.cached("wow64-tables", key, find, list, undump)
+
+
+def _sources_key() -> list | None:
+    """What the tables depend on besides the stubs: the sources of the thunk rules and of the declarations."""
+    key: list = []
+    for folder in (Path(__file__).parent, Path(__file__).parent.parent / "nt"):
+        part = usercache.sources_key(folder, sorted(n[:-3] for n in os.listdir(folder) if n.endswith(".py")))
+        if part is None:
+            return None
+        key += part
+    return key
+
+
+def fast_table(calls: dict[int, tuple[Thunk, int]]) -> bytes:
+    """wow64.dll's Wow64FastTable: for each call whose arguments only zero- or sign-extend and that has no
+    hand-written part, its 64-bit stub, argument count and signed-argument mask; the guest widens those."""
+    table = bytearray(FAST_ENTRIES * 16)
+    for number, (call, stub64) in calls.items():
+        if number < FAST_ENTRIES and call.extend is not None and call.special is None:
+            signed = sum(1 << i for i, (_, a) in enumerate(call.plan) if a is Action.SIGN_EXTEND)
+            struct.pack_into("<QII", table, number * 16, stub64, len(call.params), signed)
+    return bytes(table)
+
+
 class Wow64Dispatcher:
     def __init__(self, process: Process, *, stubs64: dict[str, int], dispatch_addr: int, complete_addr: int,
                  not_found_addr: int, served_addr: int, fast_table: int, convert_table: int, convert_data: int,
@@ -182,11 +234,9 @@ class Wow64Dispatcher:
             number: (call, stubs64[call.name]) for number, call in thunks().items() if call.name in stubs64}
         self.routes: dict[int, Route] = {}
         self.conversion_trace = None if tracer is None else _TracedConversions(tracer)
-        memory.poke(fast_table, self.fast_table())
-        if tracer is None:
-            table, data = convtable.build(
-                ((number, call, stub64) for number, (call, stub64) in self.thunks.items()
-                 if number < FAST_ENTRIES and convtable.convertible(call)), FAST_ENTRIES, convert_data, address_mask32)
+        fast, table, data = wow64_tables(self.thunks, convert_data, address_mask32)
+        memory.poke(fast_table, fast)
+        if tracer is None:  # a traced call with structures takes wow64's Python path, where each one is seen
             memory.poke(convert_table, table)
             memory.poke(convert_data, data)
         self._live_registers = lambda: _context_io(process).capture()
@@ -198,16 +248,6 @@ class Wow64Dispatcher:
         self._syscalled_regs = cpu.registers(["rax", "rbx", "rcx", "r10", "rdx", "r8", "r9", "rsp"])
         cpu.hook_code(dispatch_addr, self._on_dispatch)
         cpu.hook_code(complete_addr, self._on_complete)
-
-    def fast_table(self) -> bytes:
-        """wow64.dll's Wow64FastTable: for each call whose arguments only zero- or sign-extend and that has no
-        hand-written part, its 64-bit stub, argument count and signed-argument mask; the guest widens those."""
-        table = bytearray(FAST_ENTRIES * 16)
-        for number, (call, stub64) in self.thunks.items():
-            if number < FAST_ENTRIES and call.extend is not None and call.special is None:
-                signed = sum(1 << i for i, (_, a) in enumerate(call.plan) if a is Action.SIGN_EXTEND)
-                struct.pack_into("<QII", table, number * 16, stub64, len(call.params), signed)
-        return bytes(table)
 
     # ---- Wow64ThunkDispatch ---------------------------------------------------------------------------
 
