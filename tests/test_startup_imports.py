@@ -37,6 +37,7 @@ NOT_IMPORTED = (
     "tempfile", "shutil", "random",  # the run's drive is made without them; a file copied, --seed: when asked for
     "inspect", "ast", "dis", "tokenize",  # imported by dataclasses, which needs them at its first use (startup.py)
     "encodings.cp437",  # the console's code page: ASCII output moves the cursor without its codec
+    "wow64emu.kernel.sysinfo",  # NtQuerySystemInformation's area (the processor's numbers are in shareddata.py)
 )
 
 

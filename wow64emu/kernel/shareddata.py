@@ -35,6 +35,11 @@ OFF_QPC_FREQUENCY = 0x300
 OFF_TICK_COUNT = 0x320
 OFF_ACTIVE_PROCESSOR_COUNT = 0x3C0
 
+# The processor the system reports (here, NtQuerySystemInformation, the environment): two of family 6
+PROCESSORS = 2
+PROCESSOR_LEVEL = 6  # family 6
+PROCESSOR_REVISION = 0x9E0A  # model 0x9E, stepping 10
+
 BUILD_NUMBER = 19045
 # The PF_* features of the emulated CPU (Unicorn's qemu64 model: CPUID leaf 1), as Windows sets them:
 # CMPXCHG8B, MMX, SSE, RDTSC, PAE, SSE2, NX, SSE3, CMPXCHG16B, int 0x29 fast fail, SSSE3, SSE4.1, SSE4.2.
@@ -61,7 +66,7 @@ def initial_page() -> bytes:
     for feature in PROCESSOR_FEATURES:
         page[OFF_PROCESSOR_FEATURES + feature] = 1
     struct.pack_into("<q", page, OFF_QPC_FREQUENCY, QPC_FREQUENCY)
-    struct.pack_into("<I", page, OFF_ACTIVE_PROCESSOR_COUNT, 2)
+    struct.pack_into("<I", page, OFF_ACTIVE_PROCESSOR_COUNT, PROCESSORS)
     return bytes(page)
 
 

@@ -42,6 +42,7 @@ from ..nt.process import (
 from ..nt.status import NTSTATUS
 from .errors import NtError
 from .process import AFFINITY_MASK, SYSTEM_PID, Process
+from .shareddata import PROCESSOR_LEVEL, PROCESSOR_REVISION, PROCESSORS
 from .threadobject import NORMAL_PRIORITY, Thread
 from .time import system_time
 from .token import SESSION_ID
@@ -51,14 +52,11 @@ if TYPE_CHECKING:
 
 log = getLogger(__name__)
 
-PROCESSORS = 2
 TIMER_RESOLUTION = 156_250  # 15.625 ms in 100 ns units
 PHYSICAL_PAGES = 0x1FF000  # a little under 8 GB of usable memory
 HIGHEST_PHYSICAL_PAGE = 0x27FFFF
 PROCESSOR_ARCHITECTURE_INTEL = 0
 PROCESSOR_ARCHITECTURE_AMD64 = 9
-PROCESSOR_LEVEL = 6  # family 6
-PROCESSOR_REVISION = 0x9E0A  # model 0x9E, stepping 10
 THREAD_RUNNING, THREAD_WAITING = 2, 5
 SYSTEM_THREAD_ID = 8
 LANGUAGE_EN_US = 0x0409  # the default locale, UI language and install language
