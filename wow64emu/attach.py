@@ -5,6 +5,7 @@ child its parent creates (machine.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,6 @@ from .kernel.threadobject import ThreadStart
 from .loader.process import CreatedProcess
 from .nt.syscalls import syscalls
 from .thunks.dispatch import Wow64Dispatcher
-from .thunks.exceptions import Wow64PrepareForException
 
 if TYPE_CHECKING:
     from .emu.trace import Tracer
@@ -54,9 +54,7 @@ def _install_wow64(c: CreatedProcess, tracer: Tracer | None, entry: SyscallEntry
     ntdll64 = c.modules64["ntdll.dll"]
     stubs64 = {s.name: ntdll64.exports[s.name] for s in syscalls() if s.name in ntdll64.exports}
     dispatcher32 = c.modules32["ntdll.dll"].exports["KiUserExceptionDispatcher"]
-    Wow64PrepareForException(c.process, hook=wow64.exports["Wow64ExceptionHook"],
-                             run_simulated=c.modules64["wow64cpu.dll"].exports["RunSimulatedCode"],
-                             dispatcher32=dispatcher32, tracer=c.process.tracer)
+    _hook_exceptions(c, wow64.exports["Wow64ExceptionHook"], dispatcher32)
     return Wow64Dispatcher(c.process, stubs64=stubs64, dispatch_addr=wow64.exports["Wow64ThunkDispatch"],
                            complete_addr=wow64.exports["Wow64ThunkComplete"],
                            not_found_addr=wow64.exports["Wow64ServiceNotFound"],
@@ -64,6 +62,24 @@ def _install_wow64(c: CreatedProcess, tracer: Tracer | None, entry: SyscallEntry
                            fast_table=wow64.exports["Wow64FastTable"], convert_table=wow64.exports["Wow64ConvertTable"],
                            convert_data=wow64.exports["Wow64ConvertData"], exception_dispatcher32=dispatcher32,
                            tracer=tracer, entry=entry)
+
+
+def _hook_exceptions(c: CreatedProcess, hook: int, dispatcher32: int) -> None:
+    """wow64!Wow64ExceptionHook's code hook, Wow64PrepareForException: its module imported at the first exception
+    that reaches it (most runs take none)."""
+    process = c.process
+    run_simulated = c.modules64["wow64cpu.dll"].exports["RunSimulatedCode"]
+    prepare: list[Callable[[], None]] = []
+
+    def on_prepare() -> None:
+        if not prepare:
+            from .thunks.exceptions import Wow64PrepareForException
+
+            prepare.append(Wow64PrepareForException(process, run_simulated=run_simulated, dispatcher32=dispatcher32,
+                                                    tracer=process.tracer).on_prepare)
+        prepare[0]()
+
+    process.cpu.hook_code(hook, on_prepare)
 
 
 def first_thread_start(c: CreatedProcess) -> ThreadStart:

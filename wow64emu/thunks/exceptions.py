@@ -248,7 +248,7 @@ SPECIALS = {"NtContinue": nt_continue, "NtRaiseException": nt_raise_exception,
 class Wow64PrepareForException:
     """The code hook at wow64!Wow64ExceptionHook (see the module docstring)."""
 
-    def __init__(self, process: Process, *, hook: int, run_simulated: int, dispatcher32: int,
+    def __init__(self, process: Process, *, run_simulated: int, dispatcher32: int,
                  tracer: Tracer | None = None) -> None:
         self.process = process
         self.memory = process.memory
@@ -258,9 +258,9 @@ class Wow64PrepareForException:
         cpu = process.cpu
         self._args = cpu.registers(["rcx", "rdx"])
         self._out = cpu.registers(["rax", "rsp"])
-        cpu.hook_code(hook, self._on_prepare)
 
-    def _on_prepare(self) -> None:
+    def on_prepare(self) -> None:
+        """The hook's call (attach.py hooks the address)."""
         record_at, context_at = self._args.read()
         memory = self.memory
         try:
