@@ -38,6 +38,7 @@ NOT_IMPORTED = (
     "inspect", "ast", "dis", "tokenize",  # imported by dataclasses, which needs them at its first use (startup.py)
     "encodings.cp437",  # the console's code page: ASCII output moves the cursor without its codec
     "wow64emu.kernel.sysinfo",  # NtQuerySystemInformation's area (the processor's numbers are in shareddata.py)
+    "wow64emu.kernel.registry_keys", "wow64emu.kernel.registry_defaults",  # the registry: made at its first use
 )
 
 

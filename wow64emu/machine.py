@@ -86,7 +86,8 @@ class Machine:
         self._virtualization = virtualization
         self.wait_children = wait_children
         self.system = System(root, streams, memory_limit=memory_limit, drive_on_demand=drive_on_demand)
-        self.system.registry.reflection = registry_reflection
+        if registry_reflection:  # the registry is made at its first use otherwise
+            self.system.registry.reflection = True
         self.system.elevated = elevated
         self.system.spawn = self._spawn
         self.tracer = tracer if "syscalls" in trace else None

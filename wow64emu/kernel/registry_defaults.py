@@ -14,7 +14,7 @@ import struct
 from typing import TYPE_CHECKING
 
 from ..nt.registry import REG_BINARY, REG_DWORD, REG_EXPAND_SZ, REG_LINK, REG_MULTI_SZ, REG_QWORD, REG_SZ
-from .token import USER_SID
+from .token import COMPUTER_NAME, USER_SID
 
 if TYPE_CHECKING:
     from .registry_store import RegistryStore
@@ -125,8 +125,6 @@ _TIME_ZONE: Values = {
     "TimeZoneKeyName": sz("UTC"),
     "ActiveTimeBias": dword(0),
 }
-
-COMPUTER_NAME = "WOW64EMU-PC"
 
 _SYSTEM_ENVIRONMENT: Values = {
     "ComSpec": expand("%SystemRoot%\\system32\\cmd.exe"),

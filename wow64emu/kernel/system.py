@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,6 @@ from .console import Console, StdStreams
 from .namespace import Namespace
 from .pipes import NamedPipes
 from .process import Process
-from .registry_keys import Registry
 from .scheduler import Scheduler
 from .services import ServiceTable
 from .shareddata import SharedUserData
@@ -33,6 +33,7 @@ from .volume import Volume
 
 if TYPE_CHECKING:
     from .processcreate import Spawn  # process creation is imported at its first call
+    from .registry_keys import Registry
 
 FIRST_CLIENT_ID = 0x1A2C  # process and thread ids: multiples of 4 from one table, as Windows' PspCidTable gives
 # Bytes of the commit limit a live process takes for what the host spends on it beside its memory (its Unicorn
@@ -56,7 +57,7 @@ class System:
         self.namespace = Namespace()
         self.volume = Volume(root, on_demand=drive_on_demand)
         self.pipes = NamedPipes(self.physical)
-        self.registry = Registry(root)
+        self._registry_drive = root
         self.processes: dict[int, Process] = {}
         self.services = ServiceTable(self)
         self.scheduler = Scheduler(self)
@@ -74,6 +75,13 @@ class System:
         cid = self._next_id
         self._next_id += 4
         return cid
+
+    @cached_property
+    def registry(self) -> Registry:
+        """The registry, made at its first use: a run that never touches it imports none of its modules."""
+        from .registry_keys import Registry
+
+        return Registry(self._registry_drive)
 
     def new_cpu(self) -> CpuBackend:
         return self._new_cpu(self.physical)

@@ -60,6 +60,7 @@ def sid(authority: int, *sub_authorities: int) -> bytes:
 
 
 USER_SID = sid(5, 21, 1004336348, 1177238915, 682003330, 1001)  # S-1-5-21-...-1001, the first local user
+COMPUTER_NAME = "WOW64EMU-PC"  # the machine, and so the domain of its local accounts (the user's)
 MEDIUM_INTEGRITY_SID = sid(16, 0x2000)  # S-1-16-8192
 HIGH_INTEGRITY_SID = sid(16, 0x3000)  # S-1-16-12288, an elevated token's
 

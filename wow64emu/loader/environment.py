@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from ..kernel.registry_defaults import COMPUTER_NAME
 from ..kernel.shareddata import PROCESSOR_LEVEL, PROCESSOR_REVISION, PROCESSORS
+from ..kernel.token import COMPUTER_NAME
 from ..kernel.volume import USER_NAME
 
 PROFILE = "C:\\Users\\" + USER_NAME

@@ -41,7 +41,6 @@ from ..kernel.entry import SyscallEntry
 from ..kernel.handles import CURRENT_PROCESS
 from ..kernel.othercontext import other_context
 from ..kernel.process import Process
-from ..kernel.registry_keys import KeyObject
 from ..kernel.threadobject import Thread
 from ..nt.kinds import Action
 from ..nt.layouts import Layout
@@ -421,6 +420,8 @@ class Wow64Dispatcher:
 
     def _key_query(self, handle: int) -> tuple[str, int] | None:
         """A key handle's full name and view bits, as wow64.dll asks NtQueryKey for them (regthunk.py)."""
+        from ..kernel.registry_keys import KeyObject  # a registry call's: imported with the registry
+
         obj = self.process.handles.lookup(handle)
         return (obj.path, obj.view) if isinstance(obj, KeyObject) else None
 
