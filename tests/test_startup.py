@@ -202,3 +202,28 @@ def test_inspect_is_imported_at_its_first_use_by_dataclasses_and_is_the_real_mod
     done = subprocess.run([sys.executable, "-c", INSPECT_AT_FIRST_USE], capture_output=True, timeout=60, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "False", "True", "Bare(x:", "int)", "Has", "its", "docstring.", "module"]
+
+
+EXIT_AT_ONCE = """
+import atexit, sys, threading, time
+from wow64emu import __main__ as entry
+LOG = sys.argv[1]
+def note(text):
+    with open(LOG, "a") as log:
+        log.write(text + "\\n")
+atexit.register(note, "atexit ran")
+threading.Thread(target=lambda: (time.sleep(0.2), note("thread ended"))).start()
+sys.stdout.write("buffered, not yet flushed: ")
+sys.argv = ["wow64emu", "run", sys.argv[2], "300"]
+entry.command()
+print("never here")
+"""
+
+
+def test_the_command_exits_at_once_after_its_atexit_callbacks_threads_and_streams(tmp_path: Path) -> None:
+    exitcode = Path(__file__).resolve().parents[1] / "fixtures" / "bin" / "x86" / "exitcode.exe"
+    done = subprocess.run([sys.executable, "-c", EXIT_AT_ONCE, str(tmp_path / "log"), str(exitcode)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 300 & 0xFF  # what exit() makes of the status, as sys.exit would
+    assert done.stdout == "buffered, not yet flushed: " and "never here" not in done.stdout
+    assert (tmp_path / "log").read_text() == "thread ended\natexit ran\n"  # the threads first, as Python does
