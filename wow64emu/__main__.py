@@ -9,7 +9,7 @@ import threading
 gc.disable()  # before the imports of start-up: begin() keeps it off, end() turns it on
 from . import startup  # noqa: E402
 
-# The commands that run guest code: their CPU and memory are begun in the background while the command starts.
+# The commands that run guest code: their CPU's library and first engine are made in the background as they start.
 _CPU_COMMANDS = frozenset({"run", "vad", "timeline"})
 
 
@@ -33,9 +33,9 @@ def _exit_at_once(status: int) -> None:
     """End the process as a normal exit ends it, but without the interpreter's teardown of its objects and modules
     one by one (2-3 ms of every run, and the process's memory goes whole anyway): the threads that are not daemons
     are waited for, the atexit callbacks run, the standard streams are flushed; a file object left open unflushed
-    would lose what its buffer holds (the command leaves none). Nothing of the run is left to
-    teardown: guest files are written through descriptors, the registry commits each change, and the trace and the
-    temporary drive are closed and removed before the command returns."""
+    would lose what its buffer holds (the command leaves none). Nothing of the run is left to teardown: guest files
+    are written through descriptors, the registry commits each change, and the trace and the temporary drive are
+    closed and removed before the command returns."""
     for thread in threading.enumerate():
         if thread is not threading.current_thread() and not thread.daemon:
             thread.join()

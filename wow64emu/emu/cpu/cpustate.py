@@ -23,7 +23,7 @@ from functools import cache
 
 from ... import usercache
 from .ucconst import UC_HOOK_INTR, UC_PROT_ALL, UC_X86_REG_RSP
-from .uclib import LIB, Engine
+from .uclib import INTERRUPT_CALLBACK, LIB, Engine
 
 CS32, DS32, CS64 = 0x23, 0x2B, 0x33
 _GDT = {CS32: 0x00CFFB000000FFFF, DS32: 0x00CFF3000000FFFF, CS64: 0x00AFFB000000FFFF}
@@ -35,7 +35,6 @@ _IS_INT_BEFORE_OLD = 108
 # A scratch machine: code at 0x10000 (32-bit) and 0x20000 (64-bit), a stack, the GDT and the iretq stub.
 _CODE32, _CODE64, _STACK, _SYSTEM = 0x10000, 0x20000, 0x40000, 0x60000
 _STUB = _SYSTEM + 0x800
-_INTERRUPT_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint32, ctypes.c_void_p)
 _RETURN_TO_USER = bytes.fromhex("8e1d1a000000" "8e0514000000" "48cf").ljust(0x20, b"\xcc") + struct.pack("<H", DS32)
 
 
@@ -61,7 +60,7 @@ def _after(code: bytes, cs: int, stop_on_exception: bool) -> bytes:
     uc = _scratch_uc()
     at = _CODE64 if cs == CS64 else _CODE32
     uc.mem_write(at, code)
-    stop = _INTERRUPT_CALLBACK(lambda _uc, _intno, _user: uc.emu_stop())
+    stop = INTERRUPT_CALLBACK(lambda _uc, _intno, _user: uc.emu_stop())
     if stop_on_exception:
         uc.hook_add(UC_HOOK_INTR, stop, 1, 0)
     uc.emu_start(_enter_user(uc, at, cs), at + len(code))

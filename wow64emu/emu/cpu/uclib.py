@@ -56,6 +56,17 @@ _u64 = ctypes.c_uint64
 _CTL_WRITE = UC_CTL_IO_WRITE << 30  # uc_ctl's code: the direction, the number of arguments (<< 26), the control
 
 
+# The hooks' callbacks, by the C signature of their kind (all but the handle and the user data are the hook's own).
+SYSCALL_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)  # UC_HOOK_INSN: syscall
+CODE_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint32, ctypes.c_void_p)  # and block
+INTERRUPT_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint32, ctypes.c_void_p)
+INVALID_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_bool, ctypes.c_void_p, ctypes.c_void_p)  # UC_HOOK_INSN_INVALID
+MEMORY_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_bool, ctypes.c_void_p, ctypes.c_int, ctypes.c_uint64, ctypes.c_int,
+                                   ctypes.c_int64, ctypes.c_void_p)  # UC_HOOK_MEM_*
+IN_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_uint32, ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int, ctypes.c_void_p)
+OUT_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int, ctypes.c_uint32, ctypes.c_void_p)
+
+
 class UcError(Exception):
     """A Unicorn call failed; `errno` is its uc_err."""
 
@@ -94,7 +105,7 @@ class Context:
 
 class Engine:
     """One Unicorn instance (uc_engine) of x86-64, and the calls of its API the CPU makes. Hooks take ctypes
-    callbacks (CFUNCTYPE objects), which the caller keeps alive as long as the hook."""
+    callbacks (of the *_CALLBACK types above), which the caller keeps alive as long as the hook."""
 
     def __init__(self) -> None:
         self.handle = handle = ctypes.c_void_p(preload.engine())  # the one begun while the command started, if any

@@ -86,7 +86,20 @@ from .ucconst import (
     UC_X86_REG_SS,
     UC_X86_REG_XMM0,
 )
-from .uclib import LIB, Engine, RegisterBatch, UcError, VectorBatch
+from .uclib import (
+    CODE_CALLBACK,
+    IN_CALLBACK,
+    INTERRUPT_CALLBACK,
+    INVALID_CALLBACK,
+    LIB,
+    MEMORY_CALLBACK,
+    OUT_CALLBACK,
+    SYSCALL_CALLBACK,
+    Engine,
+    RegisterBatch,
+    UcError,
+    VectorBatch,
+)
 from .watchdog import Watchdog
 
 SYSTEM_PAGE = 0x7FFF_FFFF_0000  # GDT, the kernel stack of the first return to user mode, the return-to-user stub
@@ -120,15 +133,6 @@ _REGISTERS = {
 }
 
 
-_SYSCALL_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
-_INTERRUPT_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint32, ctypes.c_void_p)
-_INVALID_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_bool, ctypes.c_void_p, ctypes.c_void_p)
-_MEMORY_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_bool, ctypes.c_void_p, ctypes.c_int, ctypes.c_uint64, ctypes.c_int,
-                                    ctypes.c_int64, ctypes.c_void_p)
-_CODE_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint32, ctypes.c_void_p)
-_IN_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_uint32, ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int, ctypes.c_void_p)
-_OUT_CALLBACK = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int, ctypes.c_uint32,
-                                 ctypes.c_void_p)
 _uc_emu_stop = LIB.uc_emu_stop
 
 
@@ -136,8 +140,8 @@ _TOP = (1 << 64) - 1
 _WATCHED_FRAMES, _ALL_FRAMES = 64, -1  # watch_stores: frames with a hook each, then one hook for all
 
 
-_NEVER = _MEMORY_CALLBACK(lambda *_args: False)  # the callback of watch_stores' hooks, which never fire
-_STOP = _CODE_CALLBACK(lambda uc, _address, _size, _user: _uc_emu_stop(ctypes.c_void_p(uc)))  # run()'s `until`
+_NEVER = MEMORY_CALLBACK(lambda *_args: False)  # the callback of watch_stores' hooks, which never fire
+_STOP = CODE_CALLBACK(lambda uc, _address, _size, _user: _uc_emu_stop(ctypes.c_void_p(uc)))  # run()'s `until`
 
 
 def data_descriptor(base: int, limit: int) -> int:
@@ -184,13 +188,13 @@ class UnicornCpu:
         self._watchdog = Watchdog(uc.emu_stop)
         self._closing = threading.Lock()  # stop() from the watcher thread against close()
         self._closed = False
-        self._raw_hook(UC_HOOK_INTR, _INTERRUPT_CALLBACK, self._on_interrupt, 1, 0, passed=slice(1, 2), fault=True)
-        self._raw_hook(UC_HOOK_INSN_INVALID, _INVALID_CALLBACK, self._on_invalid, 1, 0, fault=True)
-        self._physical_fault_hook = self._raw_hook(UC_HOOK_MEM_INVALID, _MEMORY_CALLBACK, self._on_physical_fault,
+        self._raw_hook(UC_HOOK_INTR, INTERRUPT_CALLBACK, self._on_interrupt, 1, 0, passed=slice(1, 2), fault=True)
+        self._raw_hook(UC_HOOK_INSN_INVALID, INVALID_CALLBACK, self._on_invalid, 1, 0, fault=True)
+        self._physical_fault_hook = self._raw_hook(UC_HOOK_MEM_INVALID, MEMORY_CALLBACK, self._on_physical_fault,
                                                    self._physical_end, _TOP, passed=slice(2, 3), fault=True)
         self._watched: dict[int, int] = {}  # frame -> its hook (watch_stores)
-        self._port_hook(_IN_CALLBACK, UC_X86_INS_IN)
-        self._port_hook(_OUT_CALLBACK, UC_X86_INS_OUT)
+        self._port_hook(IN_CALLBACK, UC_X86_INS_IN)
+        self._port_hook(OUT_CALLBACK, UC_X86_INS_OUT)
 
     def _map_physical(self, address: int, size: int, host: int) -> None:
         uc = self.uc
@@ -198,7 +202,7 @@ class UnicornCpu:
         self._physical_end = max(self._physical_end, address + size)
         if self._physical_fault_hook is not None:  # it covers only what is not mapped (see the module docstring)
             uc.hook_del(self._physical_fault_hook)
-            self._physical_fault_hook = self._raw_hook(UC_HOOK_MEM_INVALID, _MEMORY_CALLBACK, self._on_physical_fault,
+            self._physical_fault_hook = self._raw_hook(UC_HOOK_MEM_INVALID, MEMORY_CALLBACK, self._on_physical_fault,
                                                        self._physical_end, _TOP, passed=slice(2, 3), fault=True)
 
     def _write_gdt(self) -> None:
@@ -268,18 +272,18 @@ class UnicornCpu:
     def on_syscall(self, handler: Callable[[], None]) -> None:
         """Call `handler` at each `syscall` instruction; execution goes on after it, where RCX says (the kernel's
         exit writes RCX as SYSRET leaves it; Unicorn itself goes on after the instruction)."""
-        self._raw_hook(UC_HOOK_INSN, _SYSCALL_CALLBACK, handler, 1, 0, ctypes.c_int(UC_X86_INS_SYSCALL))
+        self._raw_hook(UC_HOOK_INSN, SYSCALL_CALLBACK, handler, 1, 0, ctypes.c_int(UC_X86_INS_SYSCALL))
 
     def hook_code(self, address: int, callback: Callable[[], None]) -> None:
         """Call `callback` each time the instruction at `address` is about to run."""
-        self._raw_hook(UC_HOOK_CODE, _CODE_CALLBACK, callback, address, address)
+        self._raw_hook(UC_HOOK_CODE, CODE_CALLBACK, callback, address, address)
         self.uc.remove_cache(address, address + 1)  # a hook on code already translated fires only after this
 
     def hook_blocks(self, begin: int, end: int, callback: Callable[[int], None]) -> None:
         """Call `callback(address)` each time a block that starts between `begin` and `end` is about to run. One
         hook over a range where hundreds of code hooks would do: Unicorn walks every code hook at each one that
         fires, so their number is a cost of every hooked instruction (and of every instruction counted)."""
-        self._raw_hook(UC_HOOK_BLOCK, _CODE_CALLBACK, callback, begin, end, passed=slice(1, 2))
+        self._raw_hook(UC_HOOK_BLOCK, CODE_CALLBACK, callback, begin, end, passed=slice(1, 2))
         self.uc.remove_cache(begin, end + 1)
 
     def _raw_hook(self, kind: int, callback_type: type, fn: Callable[..., object], begin: int, end: int,
@@ -410,7 +414,7 @@ class UnicornCpu:
     def _count_instructions(self) -> InstructionBudget:
         if self._budget is None:
             self._budget = budget = InstructionBudget(self._read_code, self.bitness, self.uc.emu_stop)
-            self._raw_hook(UC_HOOK_BLOCK, _CODE_CALLBACK, budget.on_block, 1, 0, passed=slice(1, 3))
+            self._raw_hook(UC_HOOK_BLOCK, CODE_CALLBACK, budget.on_block, 1, 0, passed=slice(1, 3))
             self.uc.flush_tb()  # blocks already translated have no call to the hook
         return self._budget
 
