@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import signal
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,3 +118,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     coverage = session.config.stash.get(COVERAGE, None)
     if coverage is not None and coverage.complete() and coverage.missing() and exitstatus == 0:
         session.exitstatus = 1
+
+
+@pytest.fixture
+def python_sigint() -> Iterator[None]:
+    """Python's own SIGINT handler for the test (what stop_on_interrupt takes over), even in a test run that
+    ignores SIGINT."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -4,6 +4,8 @@ pages: faults are events with the exact instruction, and a thread resumes anywhe
 import os
 import signal
 import struct
+import threading
+import time
 
 import pytest
 from keystone import KS_ARCH_X86, KS_MODE_32, KS_MODE_64, Ks
@@ -257,6 +259,60 @@ def test_a_page_table_entry_past_physical_memory_is_the_emulator_s_error_naming_
         rig.run64(CODE, CODE + 9)
 
 
+def press_ctrl_c(times: int, every: float) -> threading.Thread:
+    """A thread that sends this process SIGINT `times` times, `every` seconds apart (the first after `every`)."""
+    def press() -> None:
+        for _ in range(times):
+            time.sleep(every)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    thread = threading.Thread(target=press)
+    thread.start()
+    return thread
+
+
+@pytest.mark.usefixtures("python_sigint")
+def test_a_ctrl_c_the_guest_takes_never_has_a_hook_run_twice(rig: Rig) -> None:
+    """Ctrl-C's watcher never stops the CPU while a hook runs or between its return and its instruction (a run
+    stopped there goes on at that instruction, and its hook runs again: wow64's dispatch would serve a call twice).
+    Each iteration of the loop runs its hooked nop once, whatever the presses."""
+    loops = 100_000
+    rig.put(CODE, asm64("l: nop; inc rbx; dec rcx; jnz l; nop", CODE))
+    end = CODE + len(asm64("l: nop; inc rbx; dec rcx; jnz l", CODE))
+    hooked = [0]
+    rig.cpu.hook_code(CODE, lambda: hooked.__setitem__(0, hooked[0] + 1))
+    taken: list[bool] = []
+    with stop_on_interrupt(rig.cpu.stop, lambda: taken.append(True) or True):
+        presser = press_ctrl_c(20, 0.02)
+        rig.cpu.registers(["rbx", "rcx"]).write((0, loops))
+        result = rig.cpu.run(rig.cpu.enter_user(CODE, STACK_TOP, cs=CS64), until=end, timeout=60)
+        while result.reason == "stopped":  # a halt: the thread goes on where it stopped
+            result = rig.cpu.run(result.pc, until=end, timeout=60)
+        presser.join()
+    assert result.reason == "until"
+    assert hooked[0] == rig.reg("rbx") == loops
+    assert taken
+
+
+@pytest.mark.usefixtures("python_sigint")
+def test_a_ctrl_c_the_guest_takes_halts_guest_code_that_runs_no_hook(rig: Rig) -> None:
+    """Guest code that reaches no hook runs no Python, where the handler would run: the watcher halts the CPU there
+    (a clean stop, after ANSWER_WAIT), and the thread goes on from where it stopped."""
+    rig.put(CODE, asm64("l: inc rbx; jmp l", CODE))
+    taken: list[bool] = []
+    with stop_on_interrupt(rig.cpu.stop, lambda: taken.append(True) or True):
+        presser = press_ctrl_c(1, 0.1)
+        rig.cpu.registers(["rbx"]).write((0,))
+        result = rig.cpu.run(rig.cpu.enter_user(CODE, STACK_TOP, cs=CS64), timeout=60)
+        presser.join()
+    assert (result.reason, taken) == ("stopped", [True])
+    assert result.pc in (CODE, CODE + 3)
+    before = rig.reg("rbx")
+    assert rig.cpu.run(result.pc, max_insns=1000).reason == "budget"
+    assert rig.reg("rbx") > before
+
+
+@pytest.mark.usefixtures("python_sigint")
 def test_a_ctrl_c_while_a_hook_serves_raises_there_and_out_of_the_run(rig: Rig) -> None:
     """A Ctrl-C that comes while a hook's function runs (the kernel serving a call, perhaps waiting for a console
     read) raises there at once, and the run raises it once the CPU has stopped (interrupt.py)."""

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.ctrlc import default_sigint
 from wow64emu.kernel.console import StdStreams
 from wow64emu.machine import Machine
 from wow64emu.nt.status import NTSTATUS
@@ -39,7 +40,8 @@ def ctrl_c_run(width: str, *args: str, presses: int = 1) -> tuple[int, list[str]
     apart); its exit code, stdout lines, and stderr."""
     proc = subprocess.Popen([sys.executable, "-m", "wow64emu", "run", "--timeout", "120",
                              str(BIN / width / "threads.exe"), "ctrl", *args],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=default_sigint)
     try:
         assert proc.stdout is not None
         lines = []

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.ctrlc import default_sigint
 from wow64emu.interrupt import DEFERRAL, raise_pending, stop_on_interrupt
 
 BIN = Path(__file__).resolve().parent.parent / "fixtures" / "bin"
@@ -27,7 +28,7 @@ def interrupt_when_running(*args: str) -> tuple[int, bytes, float]:
     stderr), let the guest run a moment, press Ctrl-C: the exit code, what stderr said after the trace, and how long
     the emulator took to end after the key."""
     proc = subprocess.Popen([sys.executable, "-m", "wow64emu", "run", "--timeout", "0", "--trace", "process", *args],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=default_sigint)
     try:
         assert proc.stderr is not None
         for line in proc.stderr:  # the steps of process creation, the loader's lists last
@@ -59,29 +60,45 @@ def test_ctrl_c_ends_a_wait_in_the_kernel() -> None:
     assert seconds < 5
 
 
+@pytest.mark.usefixtures("python_sigint")
 def test_a_ctrl_c_while_guest_code_runs_is_raised_when_the_run_ends() -> None:
     """Where the CPU runs (guest code, or a hook callback's own frame, where ctypes would drop an exception), the
     handler only marks the Ctrl-C pending and the watcher stops the CPU; the run raises it after emu_start."""
     stopped: list[bool] = []
     with stop_on_interrupt(lambda: stopped.append(True)):
-        DEFERRAL.running = True
+        DEFERRAL.running = Guest()
         try:
             os.kill(os.getpid(), signal.SIGINT)  # the handler runs at the next bytecode: it must not raise
             reached = True
         finally:
-            DEFERRAL.running = False
+            DEFERRAL.running = None
         assert reached and DEFERRAL.pending
+        deadline = time.monotonic() + 30
+        while not stopped and time.monotonic() < deadline:  # by the watcher thread
+            time.sleep(0.01)
         with pytest.raises(KeyboardInterrupt):
             raise_pending()
         assert not DEFERRAL.pending
-    assert stopped == [True]  # by the watcher thread, joined when the block ends
+    assert stopped and not Guest.halted  # a run that ends is stopped, not halted
+
+
+class Guest:
+    """A CPU that runs guest code, for the watcher."""
+
+    runs = 1
+    halted: list[int] = []
+
+    def halt(self) -> int | None:
+        Guest.halted.append(self.runs)
+        return self.runs
 
 
 def test_a_second_ctrl_c_ends_a_console_read() -> None:
     """A program waiting in ReadFile on a console (a terminal) for a line: the second Ctrl-C ends the run."""
     master, slave = pty.openpty()
     command = [sys.executable, "-m", "wow64emu", "run", "--timeout", "120", str(BIN / "x86" / "echo.exe")]
-    proc = subprocess.Popen(command, stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(command, stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=default_sigint)
     try:
         os.write(master, b"hi\n")
         assert proc.stdout is not None and proc.stdout.read(3) == b"hi\n"  # it read a line and waits for the next

@@ -2,11 +2,18 @@
 
 Python runs a signal handler only between bytecodes of the main thread, and the main thread spends guest time
 inside Unicorn's emu_start, which returns on an event of the guest's. So while a run lasts, the C-level signal
-handler also writes the signal's number to a pipe (signal.set_wakeup_fd) that a watcher thread reads; on SIGINT
-the watcher stops the CPUs (Unicorn's emu_stop may be called from another thread: its own --timeout does so).
-emu_start returns, the main thread runs bytecode again, and Python runs the SIGINT handler there: it raises
-KeyboardInterrupt, unless the guest takes the Ctrl-C as Windows gives it to a console program (a CTRL_C_EVENT that
-its control handlers, or kernel32's default one, answer: kernel/system.py, take_interrupt).
+handler also writes the signal's number to a pipe (signal.set_wakeup_fd) that a watcher thread reads. The handler
+itself (on_sigint) raises KeyboardInterrupt, unless the guest takes the Ctrl-C as Windows gives it to a console
+program (a CTRL_C_EVENT that its control handlers, or kernel32's default one, answer: kernel/system.py,
+take_interrupt).
+
+The watcher stops the CPU only where the run can go on cleanly from the stop. Unicorn ends a run that is stopped
+while a code hook runs, or between the hook's return and its instruction, before that instruction: the thread,
+going on from there, would run the hook twice (wow64's dispatch would serve its call twice). So the watcher first
+waits for the handler (ANSWER_WAIT): it runs at the main thread's next bytecode, and a guest that makes system calls
+reaches one in microseconds. Only when none has run since the SIGINT is the main thread known to be in guest code
+that reaches no hook (or waiting in the host): then it halts the CPU (UnicornCpu.halt). A run that is to end with
+KeyboardInterrupt may be stopped anywhere (stop).
 
 While the CPU runs, the main thread runs Python only inside Unicorn's hook callbacks, and an exception raised at a
 bytecode of a callback outside its own try is printed and dropped by ctypes (a second Ctrl-C was lost so, and the
@@ -21,15 +28,28 @@ import contextlib
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
+from typing import Protocol
+
+ANSWER_WAIT = 0.2  # seconds the watcher waits for the handler before it halts guest code that runs no Python
+POLL = 0.005  # seconds between the watcher's looks
+
+
+class Haltable(Protocol):
+    runs: int  # the runs begun so far
+
+    def halt(self) -> int | None: ...  # the run halted (its number), or None: not halted
 
 
 class Deferral:
-    """The CPU runs guest code or a callback's own frame (`running`), and a KeyboardInterrupt waits for it to stop
-    (`pending`)."""
+    """The CPU whose guest code runs now (`running`; None while Python runs, a hook callback's included), a
+    KeyboardInterrupt that waits for it to stop (`pending`), and whether the handler has run since the watcher last
+    looked (`answered`)."""
 
-    running = False
+    running: Haltable | None = None
     pending = False
+    answered = False
 
 
 DEFERRAL = Deferral()
@@ -44,9 +64,9 @@ def raise_pending() -> None:
 
 @contextlib.contextmanager
 def stop_on_interrupt(stop: Callable[[], None], take: Callable[[], bool] = lambda: False) -> Iterator[None]:
-    """While the block runs in the main thread, call `stop` (from another thread) when SIGINT arrives; then, in the
-    main thread, raise KeyboardInterrupt unless `take()` says the guest takes this one (its console control handlers
-    will run: scheduler.py delivers the event)."""
+    """While the block runs in the main thread, handle SIGINT: raise KeyboardInterrupt (in the main thread, `stop`
+    called from another if the CPU runs on) unless `take()` says the guest takes this one (its console control
+    handlers will run: scheduler.py delivers the event)."""
     if threading.current_thread() is not threading.main_thread() or \
             signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
         yield  # no signals reach this thread, or someone else handles Ctrl-C
@@ -54,23 +74,46 @@ def stop_on_interrupt(stop: Callable[[], None], take: Callable[[], bool] = lambd
     reader, writer = os.pipe()  # a pipe, not a socket pair: the socket module costs 5 ms of every start
     os.set_blocking(writer, False)
     previous = signal.set_wakeup_fd(writer, warn_on_full_buffer=False)
+    closing = threading.Event()
+
+    def settle() -> None:
+        """After a SIGINT: stop a run that is to end; halt guest code that runs no Python, where the handler cannot
+        run. Done once the handler has run, or the run halted has ended (the main thread has run Python since: a
+        SIGINT that came with another one has no handler run of its own)."""
+        halted: tuple[Haltable, int] | None = None
+        give_up = time.monotonic() + ANSWER_WAIT
+        while not closing.is_set():
+            cpu = DEFERRAL.running
+            if DEFERRAL.pending:
+                stop()
+            elif DEFERRAL.answered or (halted is not None and (cpu is not halted[0] or cpu.runs != halted[1])):
+                DEFERRAL.answered = False
+                return
+            elif cpu is not None and time.monotonic() >= give_up:
+                # Checked again in halt(), holding the GIL. Halted again later only if that run has not ended
+                # (the stop came before emu_start began, and no hook has come since to stop it).
+                run = cpu.halt()
+                halted = (cpu, run) if run is not None else halted
+                give_up = time.monotonic() + ANSWER_WAIT
+            closing.wait(POLL)
 
     def watch() -> None:
         while data := os.read(reader, 64):  # b"" once the writer is closed
             if signal.SIGINT in data:
-                stop()
+                settle()
 
     def on_sigint(signum: int, frame: object) -> None:
+        DEFERRAL.answered = True
         if take():
             return
-        if DEFERRAL.running:
+        if DEFERRAL.running is not None:
             DEFERRAL.pending = True  # the watcher stops the CPU; its run raises (see the module docstring)
             return
         raise KeyboardInterrupt
 
     watcher = threading.Thread(target=watch, name="wow64emu-interrupt", daemon=True)
     watcher.start()
-    DEFERRAL.pending = False
+    DEFERRAL.pending = DEFERRAL.answered = False
     signal.signal(signal.SIGINT, on_sigint)
     try:
         yield
@@ -78,6 +121,7 @@ def stop_on_interrupt(stop: Callable[[], None], take: Callable[[], bool] = lambd
         DEFERRAL.pending = False
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.set_wakeup_fd(previous)
+        closing.set()
         os.close(writer)
         watcher.join()
         os.close(reader)

@@ -143,10 +143,14 @@ class System:
             return False
         self._ctrl_taken = now
         self.ctrl_event(CTRL_C_EVENT)
+        for process in self.processes.values():
+            if process.running is not None:
+                process.running.yielding = True  # the thread that runs gives way at its next call, if it has to
         return True
 
     def stop(self) -> None:
-        """Stop every CPU after its current instruction (callable from another thread: Ctrl-C's watcher)."""
+        """Stop every CPU after its current instruction (callable from another thread: Ctrl-C's watcher, when the run
+        is to end with KeyboardInterrupt)."""
         for process in list(self.processes.values()):
             process.cpu.stop()
 

@@ -53,6 +53,10 @@ _reg_write_batch = LIB.uc_reg_write_batch
 _reg_read = LIB.uc_reg_read
 _reg_write = LIB.uc_reg_write
 _u64 = ctypes.c_uint64
+# uc_emu_stop(handle) without letting go of the GIL (ctypes lets go for a foreign call): no Python runs in another
+# thread between what its caller checked and the stop (UnicornCpu.halt). Called directly: a Python function between
+# the check and the call could let go of the GIL at its start.
+EMU_STOP_HOLDING_GIL = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.c_void_p)(("uc_emu_stop", LIB))
 _CTL_WRITE = UC_CTL_IO_WRITE << 30  # uc_ctl's code: the direction, the number of arguments (<< 26), the control
 
 

@@ -88,6 +88,7 @@ from .ucconst import (
 )
 from .uclib import (
     CODE_CALLBACK,
+    EMU_STOP_HOLDING_GIL,
     IN_CALLBACK,
     INTERRUPT_CALLBACK,
     INVALID_CALLBACK,
@@ -176,6 +177,8 @@ class UnicornCpu:
         self._state: CpuState | None = None  # made at the first exception or mode switch
         self._fault: Fault | None = None
         self._stopped = False
+        self._halting = False  # halt() stopped the run: hooks (but the fault hooks) return at once
+        self.runs = 0
         self._physical_error: int | None = None
         self._handle = uc.handle
         self._callbacks: list[object] = []  # the ctypes callbacks of the hooks, kept alive as long as the CPU
@@ -293,9 +296,11 @@ class UnicornCpu:
         rest of a block after an in/out, which the CPU never ran (_on_port_io), unless it is one of the `fault`
         hooks, which end that block."""
         def guarded(*args: object) -> object:
-            if self._port_io is not None and not fault:
+            if (self._port_io is not None or self._halting) and not fault:
+                if self._halting:  # the stop of halt() stands: the hook runs when the thread goes on from here
+                    _uc_emu_stop(self._handle)
                 return None
-            DEFERRAL.running = False  # a Ctrl-C while fn runs (a console read waits in it) raises in it (interrupt.py)
+            DEFERRAL.running = None  # a Ctrl-C while fn runs (a console read waits in it) raises in it (interrupt.py)
             try:
                 return fn(*args[passed])
             except BaseException as exc:  # noqa: BLE001 - raised again by run(), after the CPU stopped
@@ -304,7 +309,7 @@ class UnicornCpu:
                 _uc_emu_stop(self._handle)
                 return None
             finally:
-                DEFERRAL.running = True
+                DEFERRAL.running = self
 
         callback = callback_type(guarded)
         self._callbacks.append(callback)
@@ -469,12 +474,29 @@ class UnicornCpu:
     # ---- running ------------------------------------------------------------------------------------------------
 
     def stop(self) -> None:
-        """End the run after the current instruction (callable from another thread: Ctrl-C's watcher)."""
+        """End the run after the current instruction; from a hook, the hooked instruction does not run. Callable
+        from another thread (Ctrl-C's watcher, when the run is to end with KeyboardInterrupt); a run that goes on
+        afterwards is stopped from another thread by halt() only."""
         with self._closing:
             if self._closed:
                 return
             self._stopped = True
             self.uc.emu_stop()
+
+    def halt(self) -> int | None:
+        """Stop the run from another thread (Ctrl-C's watcher) so that the thread can go on from where it stopped
+        (the guest may take the Ctrl-C), only where such a stop is clean: while guest code runs and no Python has
+        run in the main thread since the SIGINT (interrupt.py). A stop that comes while a code hook runs, or between
+        its return and its instruction, ends the run before that instruction: the hook would run twice. The checks
+        and the stop hold the GIL throughout (no call between them); a hook that Unicorn had begun to call meanwhile
+        finds _halting and returns at once, the stop standing. The run's number (runs), or None: not halted."""
+        if DEFERRAL.running is not self or DEFERRAL.answered:
+            return None
+        run = self.runs
+        self._halting = True
+        self._stopped = True
+        EMU_STOP_HOLDING_GIL(self._handle)
+        return run
 
     def close(self) -> None:
         """Free the CPU: Unicorn's engine (its translated code, its TLB), the page tables' frames, its system page.
@@ -502,7 +524,8 @@ class UnicornCpu:
         executed faults even where execution would stop before it.
         """
         self._fault = None
-        self._stopped = False
+        self._stopped = self._halting = False
+        self.runs += 1
         self._physical_error = None
         entry = self.tables.lookup(begin)
         if not entry & P or entry & NX:
@@ -521,7 +544,7 @@ class UnicornCpu:
         start = time.monotonic()
         if timeout:
             self._watchdog.arm(start + timeout)
-        outer, DEFERRAL.running = DEFERRAL.running, True
+        outer, DEFERRAL.running = DEFERRAL.running, self
         try:
             uc.emu_start(begin, 0xFFFF_FFFF_FFFF_FFFF, quantum)
         except UcError as exc:
