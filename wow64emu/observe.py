@@ -141,12 +141,14 @@ class Observers:
             return
         rax, esp, cs = self._return_regs.read()
         from_cs = self.last_cs
-        t.emit_kind(GATE_RETURN, lambda: f"jmp fword -> 0x{cs:02x}:{hex32(address)}: cs 0x{from_cs:02x} -> "
-                    f"0x{cs:02x}, back in compatibility mode", from_cs, cs)
         status = rax & 0xFFFFFFFF
         to = self.memory.peek_unpack(_U32, esp & 0xFFFFFFFF)[0]
+        t.hold()
+        t.emit_kind(GATE_RETURN, lambda: f"jmp fword -> 0x{cs:02x}:{hex32(address)}: cs 0x{from_cs:02x} -> "
+                    f"0x{cs:02x}, back in compatibility mode", from_cs, cs)
         t.emit_kind(X86_RETURN, lambda: f"ntdll!{stub.name}: eax = {NTSTATUS.name_of(status)}; ret "
                     f"0x{stub.arg_bytes:x} to {self.symbol(to)}", stub.name, status, to, cs)
+        t.release()
         t.state.wow64_call_active = False
 
     def on_gate_enter(self) -> None:
@@ -189,8 +191,14 @@ class Observers:
             state.native_call_open = True
         elif not state.wow64_entered and self.fast_call is not None:
             state.wow64_entered = True  # shown: a 64-bit call made later inside this one (an APC's) did not cross
-            esp = self._gate(r13, cs)
-            self.fast_call(stub.number, esp, args, rsp)
+            t.hold()  # the crossings the fast path made are seen here, at once
+            try:
+                esp = self._gate(r13, cs)
+                self.fast_call(stub.number, esp, args, rsp)
+                t.emit_kind(X64_CALL, stub.text, stub.name, syscall_at - STUB_SYSCALL, cs)
+            finally:
+                t.release()
+            return
         t.emit_kind(X64_CALL, stub.text, stub.name, syscall_at - STUB_SYSCALL, cs)
 
 

@@ -101,9 +101,13 @@ NTSTATUS NTAPI RtlFlsFree(ULONG FlsIndex)
     return STATUS_SUCCESS;
 }
 
+/* Every value of the running thread's, in index order: those past its data's size are NULL (a callback may set a
+ * value, and so grow the data: its size is read again at each index). */
 void rtl_fls_thread_exit(void)
 {
-    for (ULONG index = 1; index < FLS_MAXIMUM; index++)
+    fls_data *data;
+
+    for (ULONG index = 1; (data = *thread_data()) != NULL && index < data->size; index++)
         if (allocated(index))
             end_value(index);
 }

@@ -84,9 +84,10 @@ class Sink:
     parts themselves (an object less per event, a tenth of the JSONL sink's cost)."""
 
     timed = False
-    # A sink that keeps the crossings' events to write them in batches: its list of them, which the tracer appends
-    # to instead of calling write_kind (a call less per event), calling `flush` when it holds BATCH.
-    pending: list[tuple[EventKind, int, int, int, float, tuple, Text | None]] | None = None
+    # A sink that keeps the crossings' events to write them in batches: its list of them (kind, call, pid, tid, time
+    # in ns, values, text), which the tracer appends to instead of calling write_kind (a call less per event),
+    # calling `flush` when it holds BATCH.
+    pending: list[tuple[EventKind, int, int, int, int, tuple, Text | None]] | None = None
     BATCH = 0
 
     def write(self, ev: Event) -> None:
@@ -160,6 +161,7 @@ class Tracer:
         self.pending = sink.pending
         self.batch = sink.BATCH
         self.calls = 0  # the last ordinal given, for the whole run
+        self.held = 0  # the time (monotonic ns) of the events seen now, at one instruction (hold); 0: each its own
         self.threads: dict[tuple[int, int], ThreadTrace] = {}
         self.state = ThreadTrace(SYSTEM_PID, SYSTEM_TID, "process creation", "System")  # before any thread runs
 
@@ -226,12 +228,21 @@ class Tracer:
             self._announce(state)
         pending = self.pending
         if pending is None:
-            self.sink.write_kind(kind, state.call, text, values, state.pid, state.tid, monotonic_ns() / 1000)
+            self.sink.write_kind(kind, state.call, text, values, state.pid, state.tid,
+                                 (self.held or monotonic_ns()) / 1000)
             return
-        pending.append((kind, state.call, state.pid, state.tid, monotonic_ns() / 1000, values,
+        pending.append((kind, state.call, state.pid, state.tid, self.held or monotonic_ns(), values,
                         text if kind.text else None))
         if len(pending) >= self.batch:
             self.sink.flush()
+
+    def hold(self) -> None:
+        """The events emitted until release() are seen at one instruction: they have its time (one clock read, and
+        one time to format)."""
+        self.held = monotonic_ns()
+
+    def release(self) -> None:
+        self.held = 0
 
     def mark(self, layer: str, event: str, **fields: Any) -> None:
         """A moment with no text, for a sink that times layers: `kernel enter` when a syscall reaches the kernel,

@@ -79,18 +79,22 @@ class JsonlSink(Sink):
         lines = []
         append = lines.append
         last_call = last_pid = last_tid = None
-        for kind, call, pid, tid, ts, values, text in self.pending:
+        last_ns = 0
+        for kind, call, pid, tid, ns, values, text in self.pending:
             if call != last_call or tid != last_tid or pid != last_pid:  # the events of a call share these
                 last_call, last_pid, last_tid = call, pid, tid
                 call_s, ids = str(call), f'"pid":{pid},"tid":{tid},"ts":'
+            if ns != last_ns:  # and those seen at one instruction their time (Tracer.hold)
+                last_ns = ns
+                ts = f"{ns / 1000:.3f}"
             try:
                 members = kind.known.get(values) or _remembered(kind, values)
             except TypeError:  # a list among the values, which cannot be kept: formatted each time
                 members = kind_members(kind, values)
             if text is None:
-                append(f'{{"call":{call_s}{kind.head}{ids}{ts:.3f}{members}}}\n')
+                append(f'{{"call":{call_s}{kind.head}{ids}{ts}{members}}}\n')
             else:
-                append(f'{{"call":{call_s}{kind.head}{ids}{ts:.3f}{members},"text":{json_string(text_of(text))}}}\n')
+                append(f'{{"call":{call_s}{kind.head}{ids}{ts}{members},"text":{json_string(text_of(text))}}}\n')
         self.pending.clear()
         self.out.write("".join(lines))
 
