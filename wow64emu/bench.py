@@ -121,29 +121,27 @@ def per_process_ms(width: str, count: int, repeat: int) -> float:
     return (full - empty) / count * 1e3
 
 
-def per_call_us(width: str, mode: str, calls: int, repeat: int, traced: bool = False) -> float:
-    """One call of bench.exe's `mode`, in microseconds; `traced`: with `--trace syscalls` in JSONL to a file."""
-    return per_call_side_by_side(width, mode, calls, repeat, (traced,))[traced]
-
-
-def per_call_side_by_side(width: str, mode: str, calls: int, repeat: int,
-                          tracings: tuple[bool, ...]) -> dict[bool, float]:
-    """per_call_us() for each of `tracings`, their runs interleaved: a ratio of two figures measured one after the
-    other moves with the machine's speed between them (the traced call's ratio moved from 4.0x to 5.7x so)."""
-    def run(n: int, traced: bool) -> tuple[float, int]:
+def per_call_side_by_side(mode: str, calls: int, repeat: int,
+                          variants: tuple[tuple[str, bool], ...]) -> dict[tuple[str, bool], float]:
+    """One call of bench.exe's `mode`, in microseconds, for each (width, traced) of `variants` (traced: with `--trace
+    syscalls` in JSONL to a file), their runs interleaved: a ratio of two figures measured one after the other moves
+    with the machine's speed between them (on a shared machine, the traced call's ratio moved between 4.0x and 5.7x
+    so, and NtQueryInformationFile's through WoW64 between 1.1x and 1.7x)."""
+    def run(width: str, traced: bool, n: int) -> tuple[float, int]:
         if not traced:
             return run_once(width, [mode, str(n)])
         with jsonl_trace() as tracer:
             return run_once(width, [mode, str(n)], tracer)
 
-    runs: dict[tuple[bool, int], list[tuple[float, int]]] = {(t, n): [] for t in tracings for n in (0, calls)}
+    runs: dict[tuple[str, bool, int], list[tuple[float, int]]] = {
+        (width, traced, n): [] for width, traced in variants for n in (0, calls)}
     for _ in range(repeat):
-        for traced, n in runs:
-            runs[(traced, n)].append(run(n, traced))
+        for key, done in runs.items():
+            done.append(run(*key))
     figures = {}
-    for traced in tracings:
-        empty, full = min(runs[(traced, 0)]), min(runs[(traced, calls)])
-        figures[traced] = (full[0] - empty[0]) / (full[1] - empty[1]) * 1e6
+    for width, traced in variants:
+        empty, full = min(runs[(width, traced, 0)]), min(runs[(width, traced, calls)])
+        figures[(width, traced)] = (full[0] - empty[0]) / (full[1] - empty[1]) * 1e6
     return figures
 
 
@@ -164,8 +162,8 @@ def traced_calls(calls: int, repeat: int) -> dict[str, dict[str, float]]:
     ratio: what leaving the trace on costs a call."""
     figures = {}
     for width in ("x86", "x64"):
-        times = per_call_side_by_side(width, "qpc", calls, repeat, (True, False))
-        traced, untraced = times[True], times[False]
+        times = per_call_side_by_side("qpc", calls, repeat, ((width, True), (width, False)))
+        traced, untraced = times[(width, True)], times[(width, False)]
         figures[width] = {"traced_us": traced, "untraced_us": untraced, "ratio": traced / untraced}
     return figures
 
@@ -398,8 +396,8 @@ def crt_figures(lines: int, repeat: int) -> dict[str, float]:
 def run(calls: int, repeat: int, speakeasy_python: str | None) -> dict:
     results: dict = {"calls": calls, "repeat": repeat, "per_call": {}}
     for mode, what in CALLS.items():
-        wow64 = per_call_us("x86", mode, calls, repeat)
-        native = per_call_us("x64", mode, calls, repeat)
+        times = per_call_side_by_side(mode, calls, repeat, (("x86", False), ("x64", False)))
+        wow64, native = times[("x86", False)], times[("x64", False)]
         results["per_call"][mode] = {"call": what, "wow64_us": wow64, "native_us": native, "ratio": wow64 / native,
                                      "crossings": {w: crossings(w, mode, CROSSING_CALLS) for w in ("x86", "x64")}}
     faults = max(calls // 20, 1)
