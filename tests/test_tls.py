@@ -66,13 +66,16 @@ fls get freed error=87
 fls set 0=0
 fls set 0 error=87
 fls free 0=0
+fls far index=100
+fls set far=1
 exiting
 fls callback (exit) value=6
+fls callback (exit, far index) value=9
 """
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_tls_slots_and_fls_with_their_callbacks(width: str, tmp_path: Path) -> None:
     # 64 TEB slots and 1024 expansion slots; FLS index 0 is never given; a callback gets the value at FlsFree and,
-    # for a value still set, at ExitProcess.
+    # for a value still set, at ExitProcess, in index order: one past the thread's first 64 slots too.
     assert run(BIN / width / "tlsslots.exe", tmp_path) == (0, TLS_SLOTS)

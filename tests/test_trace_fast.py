@@ -63,3 +63,24 @@ def test_a_traced_fast_call_shows_the_events_of_the_generic_path(tmp_path: Path)
         number, number, 0, 0, "NtQueryEvent")
     assert widen["args32"] == [HANDLE, 0, DATA + 0x10, LENGTH, DATA + 0x20]
     assert widen["args64"] == [0xFFFFFFFF_FFFFFFF0, 0, DATA + 0x10, LENGTH, DATA + 0x20]
+
+
+def test_the_crossings_seen_at_one_instruction_share_its_time(tmp_path: Path) -> None:
+    """The gate, wow64cpu's save, the decode, the widening and the 64-bit stub, all seen at the stub's `syscall`,
+    carry one time (Tracer.hold); so do the gate's return and the x86 return, seen at the stub's `ret`; the call's
+    entry and the kernel's service come before and after."""
+    out = io.StringIO()
+    rig = Wow64Rig(tmp_path, trace=out)
+    rig.machine.tracer.flush()
+    out.seek(0)
+    out.truncate()
+    assert rig.call("NtQueryPerformanceCounter", DATA, DATA + 8).exit_status == 0
+    rig.machine.tracer.flush()
+    events = [json.loads(line) for line in out.getvalue().splitlines()]
+    times = [(e["layer"], e["event"], e["ts"]) for e in events if e["call"] == events[-1]["call"]]
+    at_syscall = {ts for layer, event, ts in times[1:6]}
+    at_ret = {ts for layer, event, ts in times[7:9]}
+    assert [(layer, event) for layer, event, _ in times][1:6] == [
+        ("gate", "enter"), ("wow64cpu", "save"), ("wow64", "decode"), ("wow64", "widen"), ("x64", "call")]
+    assert len(at_syscall) == len(at_ret) == 1
+    assert times[0][2] < min(at_syscall) <= times[6][2] <= min(at_ret)

@@ -143,12 +143,14 @@ class Observers:
         from_cs = self.last_cs
         status = rax & 0xFFFFFFFF
         to = self.memory.peek_unpack(_U32, esp & 0xFFFFFFFF)[0]
-        t.hold()
-        t.emit_kind(GATE_RETURN, lambda: f"jmp fword -> 0x{cs:02x}:{hex32(address)}: cs 0x{from_cs:02x} -> "
-                    f"0x{cs:02x}, back in compatibility mode", from_cs, cs)
-        t.emit_kind(X86_RETURN, lambda: f"ntdll!{stub.name}: eax = {NTSTATUS.name_of(status)}; ret "
-                    f"0x{stub.arg_bytes:x} to {self.symbol(to)}", stub.name, status, to, cs)
-        t.release()
+        t.hold()  # the far jump back and the stub's `ret`, seen here at once
+        try:
+            t.emit_kind(GATE_RETURN, lambda: f"jmp fword -> 0x{cs:02x}:{hex32(address)}: cs 0x{from_cs:02x} -> "
+                        f"0x{cs:02x}, back in compatibility mode", from_cs, cs)
+            t.emit_kind(X86_RETURN, lambda: f"ntdll!{stub.name}: eax = {NTSTATUS.name_of(status)}; ret "
+                        f"0x{stub.arg_bytes:x} to {self.symbol(to)}", stub.name, status, to, cs)
+        finally:
+            t.release()
         t.state.wow64_call_active = False
 
     def on_gate_enter(self) -> None:
