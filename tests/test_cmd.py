@@ -4,13 +4,22 @@ the 64-bit one from System32. Output is cmd's: CR LF line ends, messages on stde
 from __future__ import annotations
 
 import io
+import os
+import pty
 import re
+import select
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
+from typing import IO
 
 import pefile
 import pytest
 
+from tests.ctrlc import default_sigint
 from wow64emu.kernel.console import StdStreams
 from wow64emu.loader.environment import default_environment, wow64_environment
 from wow64emu.machine import Machine
@@ -165,6 +174,44 @@ def test_commands_from_stdin(width: str, tmp_path: Path) -> None:
                    "\r\nC:\\>")
     status, out, _ = cmd(width, tmp_path, "/q", stdin=b"echo quiet\nexit /b 4\necho not run\n")
     assert (status, out.split("\r\n")[2:]) == (4, ["quiet", ""])
+
+
+def read_until(stream: IO[bytes], marker: bytes, seen: bytes = b"") -> bytes:
+    """What the pipe gives until `marker` appears after `seen` (at most 30 s)."""
+    deadline = time.monotonic() + 30
+    data = seen
+    while marker not in data[len(seen):]:
+        ready, _, _ = select.select([stream], [], [], max(0.0, deadline - time.monotonic()))
+        chunk = os.read(stream.fileno(), 4096) if ready else b""
+        if not chunk:
+            raise AssertionError(f"{marker!r} never came: {data!r}")
+        data += chunk
+    return data
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_ctrl_c_at_the_prompt_gives_a_new_prompt(width: str, tmp_path: Path) -> None:
+    # cmd, reading its commands from a terminal, takes Ctrl-C: the read ends and cmd prompts again (without its
+    # handler the default one would end it with STATUS_CONTROL_C_EXIT, and the second prompt never come).
+    terminal, console = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "wow64emu", "run", "--root", str(tmp_path), "--timeout", "60",
+                             str(CMD[width])], stdin=console, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=default_sigint)
+    try:
+        assert proc.stdout is not None
+        out = read_until(proc.stdout, b"C:\\>")
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        out = read_until(proc.stdout, b"C:\\>", out)
+        os.write(terminal, b"exit 3\n")
+        rest, err = proc.communicate(timeout=30)
+        assert (proc.returncode, err) == (3, b"")
+        assert (out + rest).endswith(b"\r\nC:\\>\r\nC:\\>exit 3\r\n")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(console)
+        os.close(terminal)
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -4,12 +4,16 @@ calls the handlers of SetConsoleCtrlHandler newest first; when none takes it, th
 with STATUS_CONTROL_C_EXIT. SetConsoleCtrlHandler(NULL, TRUE) ignores CTRL_C_EVENT. A second Ctrl-C soon after one
 the guest took ends the run whatever its handlers say (exit 130), so a guest cannot make itself uninterruptible.
 
-The fixture is threads.exe (`ctrl` and `ignore`, fixtures/src/threads.c).
+A Ctrl-C the guest takes ends a console read that waits for a line, as Windows' console ends a cooked read.
+
+The fixture is threads.exe (`ctrl`, `ignore` and `readctrl`, fixtures/src/threads.c).
 """
 
 from __future__ import annotations
 
 import io
+import os
+import pty
 import signal
 import subprocess
 import sys
@@ -35,13 +39,13 @@ def test_ignored_ctrl_c_then_the_default_handler(width: str, tmp_path: Path) -> 
     assert outcome.exit_status == NTSTATUS.CONTROL_C_EXIT
 
 
-def ctrl_c_run(width: str, *args: str, presses: int = 1) -> tuple[int, list[str], bytes]:
-    """Run threads.exe ctrl ARGS in a child emulator; press Ctrl-C `presses` times once it says "ready" (a moment
-    apart); its exit code, stdout lines, and stderr."""
+def ctrl_c_run(width: str, *args: str, presses: int = 1, scenario: str = "ctrl",
+               stdin: int = subprocess.DEVNULL) -> tuple[int, list[str], bytes]:
+    """Run threads.exe SCENARIO ARGS in a child emulator; press Ctrl-C `presses` times once it says "ready" (a
+    moment apart); its exit code, stdout lines, and stderr."""
     proc = subprocess.Popen([sys.executable, "-m", "wow64emu", "run", "--timeout", "120",
-                             str(BIN / width / "threads.exe"), "ctrl", *args],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            preexec_fn=default_sigint)
+                             str(BIN / width / "threads.exe"), scenario, *args],
+                            stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=default_sigint)
     try:
         assert proc.stdout is not None
         lines = []
@@ -54,7 +58,7 @@ def ctrl_c_run(width: str, *args: str, presses: int = 1) -> tuple[int, list[str]
         for _ in range(presses):
             time.sleep(0.3)
             proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
+        out, err = proc.communicate(timeout=30)
         return proc.returncode, lines + out.decode().splitlines(), err
     finally:
         if proc.poll() is None:
@@ -80,3 +84,33 @@ def test_a_second_ctrl_c_ends_a_guest_that_takes_them_all() -> None:
     code, lines, err = ctrl_c_run("x64", "forever", presses=2)
     assert lines[-1] == "event 0"  # it took the first
     assert (code, err) == (130, b"wow64emu: interrupted\n")
+
+
+def read_ended_by_ctrl_c(width: str, how: str) -> tuple[int, list[str], bytes]:
+    """threads.exe readctrl HOW with a terminal for its input, that nobody types at: Ctrl-C while it reads."""
+    terminal, console = pty.openpty()
+    try:
+        return ctrl_c_run(width, how, scenario="readctrl", stdin=console)
+    finally:
+        os.close(console)
+        os.close(terminal)
+
+
+@pytest.mark.parametrize("width", ["x86", "x64"])
+def test_ctrl_c_ends_a_console_read_as_windows_console_does(width: str) -> None:
+    # Without waiting for a line (the run would end at the communicate's time-out): ReadConsoleW returns TRUE with 0
+    # characters and ERROR_OPERATION_ABORTED (995), ReadFile TRUE with 0 bytes and the last error untouched (Windows
+    # 8 and later), and the handler, on its thread, took CTRL_C_EVENT (0).
+    code, lines, err = read_ended_by_ctrl_c(width, "console")
+    assert lines == ["ready", "ReadConsoleW 1", "count 0", "error 995", "event 0"]
+    assert (code, err) == (0, b"")
+    code, lines, err = read_ended_by_ctrl_c(width, "file")
+    assert lines == ["ready", "ReadFile 1", "count 0", "error 0", "event 0"]
+    assert (code, err) == (0, b"")
+
+
+def test_ctrl_c_that_no_handler_takes_ends_a_process_that_reads_the_console() -> None:
+    code, lines, err = read_ended_by_ctrl_c("x86", "refuse")
+    assert lines == ["ready"]
+    assert code == NTSTATUS.CONTROL_C_EXIT & 0xFF
+    assert b"0xC000013A (STATUS_CONTROL_C_EXIT)" in err

@@ -20,6 +20,10 @@ bytecode of a callback outside its own try is printed and dropped by ctypes (a s
 guest ran on until --timeout). So there the handler marks the interrupt pending instead of raising, and the CPU
 raises KeyboardInterrupt once emu_start has returned (emu/cpu/unicorn.py, run); inside the try, where the kernel
 serves a call (and may wait for the host: a console read), it raises as usual.
+
+A Ctrl-C the guest takes while the kernel waits for a line of the host's input (host_read) ends that wait with
+ReadInterrupted, as Windows' console ends a cooked read at Ctrl-C: the guest's handlers then run at once, where
+they would otherwise wait for the line.
 """
 
 from __future__ import annotations
@@ -44,15 +48,31 @@ class Haltable(Protocol):
 
 class Deferral:
     """The CPU whose guest code runs now (`running`; None while Python runs, a hook callback's included), a
-    KeyboardInterrupt that waits for it to stop (`pending`), and whether the handler has run since the watcher last
-    looked (`answered`)."""
+    KeyboardInterrupt that waits for it to stop (`pending`), whether the handler has run since the watcher last
+    looked (`answered`), and whether the main thread waits for the host's input (`reading`, host_read)."""
 
     running: Haltable | None = None
     pending = False
     answered = False
+    reading = False
 
 
 DEFERRAL = Deferral()
+
+
+class ReadInterrupted(Exception):
+    """A wait for the host's input (host_read) ended by a Ctrl-C the guest took."""
+
+
+@contextlib.contextmanager
+def host_read() -> Iterator[None]:
+    """The block waits for the host's input: a Ctrl-C the guest takes meanwhile raises ReadInterrupted in it (a
+    Ctrl-C that ends the run raises KeyboardInterrupt, as anywhere)."""
+    DEFERRAL.reading = True
+    try:
+        yield
+    finally:
+        DEFERRAL.reading = False
 
 
 def raise_pending() -> None:
@@ -105,6 +125,8 @@ def stop_on_interrupt(stop: Callable[[], None], take: Callable[[], bool] = lambd
     def on_sigint(signum: int, frame: object) -> None:
         DEFERRAL.answered = True
         if take():
+            if DEFERRAL.reading:
+                raise ReadInterrupted
             return
         if DEFERRAL.running is not None:
             DEFERRAL.pending = True  # the watcher stops the CPU; its run raises (see the module docstring)

@@ -83,15 +83,28 @@ static void show_prompt(void)
     }
 }
 
+static volatile LONG ctrl_c;                             /* a control event came while a line was read */
+
+/* Reading command lines, cmd takes Ctrl-C and Ctrl-Break itself (a program it runs gets them too, and ends). */
+static BOOL WINAPI on_ctrl(DWORD event)
+{
+    (void)event;
+    InterlockedExchange(&ctrl_c, 1);
+    return TRUE;
+}
+
+enum line_read { LINE, END_OF_INPUT, INTERRUPTED };
+
 /* One line of stdin (read a byte at a time, so that a program run meanwhile reads what follows), without its
- * line end; FALSE at the end of the input. */
-static BOOL read_line(WCHAR *line)
+ * line end; or the end of the input; or a read that Ctrl-C ended (the console ends a read at Ctrl-C: 0 bytes). */
+static enum line_read read_line(WCHAR *line)
 {
     static char bytes[LINE_MAX];
     DWORD n = 0, got;
     char c;
     BOOL any = FALSE;
 
+    InterlockedExchange(&ctrl_c, 0);
     while (ReadFile(GetStdHandle(STD_INPUT_HANDLE), &c, 1, &got, NULL) && got == 1) {
         any = TRUE;
         if (c == '\n')
@@ -100,10 +113,10 @@ static BOOL read_line(WCHAR *line)
             bytes[n++] = c;
     }
     if (!any)
-        return FALSE;
+        return InterlockedExchange(&ctrl_c, 0) ? INTERRUPTED : END_OF_INPUT;
     n = (DWORD)MultiByteToWideChar(CP_OEMCP, 0, bytes, (int)n, line, LINE_MAX - 1);
     line[n] = 0;
-    return TRUE;
+    return LINE;
 }
 
 static void interactive(void)
@@ -111,16 +124,21 @@ static void interactive(void)
     static WCHAR line[LINE_MAX];
     WCHAR version[128];
 
+    SetConsoleCtrlHandler(on_ctrl, TRUE);
     version_string(version, 128);
     out(version);
     out(L"\r\n(c) Microsoft Corporation. All rights reserved.\r\n");
     while (!state.exiting) {
+        enum line_read read;
         if (state.echo) {
             out(L"\r\n");
             show_prompt();
         }
-        if (!read_line(line))
+        read = read_line(line);
+        if (read == END_OF_INPUT)
             break;
+        if (read == INTERRUPTED)                                    /* Ctrl-C at the prompt: a new prompt */
+            continue;
         if (state.echo) {
             out(line);
             out(L"\r\n");

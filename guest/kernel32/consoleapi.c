@@ -23,6 +23,9 @@
  *   and AttachConsole(ATTACH_PARENT_PROCESS) connect again to the host's console, the only one there is
  *   (AllocConsole also makes new standard handles, as Windows does for a new console); AttachConsole of this
  *   process is ERROR_INVALID_HANDLE (it has no console), of any other id ERROR_INVALID_PARAMETER (no such process).
+ * - A read the console ends for Ctrl-C answers STATUS_ALERTED, a success with nothing read: ReadConsole returns TRUE
+ *   with 0 characters and the last error ERROR_OPERATION_ABORTED, as Windows' does (ReadFile, in fileapi.c, returns
+ *   TRUE with 0 bytes and leaves the last error alone, as Windows 8 and later do).
  */
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
 #include "k32console.h"
@@ -51,6 +54,8 @@ BOOL console_request(ULONG api, const struct console_call *call, ULONG_PTR *repl
                                    sizeof request, call->output, call->output_length);
     if (!NT_SUCCESS(status))
         return fail_status(status);
+    if (status == STATUS_ALERTED)                                   /* a read ended by Ctrl-C */
+        SetLastError(ERROR_OPERATION_ABORTED);
     *reply = iosb.Information;
     return TRUE;
 }

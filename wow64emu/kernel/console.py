@@ -9,6 +9,10 @@ like files (files.py). What differs, following condrv and conhost:
   most Length bytes, without waiting for Length bytes; at the end of the host input: STATUS_END_OF_FILE.
   Bytes pass as they are: no code-page conversion and no "\\n" -> "\\r\\n" (the host stream is the user's
   terminal or file).
+- A Ctrl-C the guest takes while a read (NtReadFile or ReadConsole) waits for the host's line ends the read with
+  STATUS_ALERTED, a success with nothing read: what conhost does to a cooked read at Ctrl-C (ReadFile then returns
+  TRUE with 0 bytes, ReadConsole TRUE with 0 characters and ERROR_OPERATION_ABORTED), so that the control handlers
+  run at once.
 - The file-system requests (information classes but the file position, directory listings, volume information
   but the device type, flushes): STATUS_INVALID_DEVICE_REQUEST, what Windows 10 gives for console handles
   (GetFileSizeEx fails with ERROR_INVALID_FUNCTION; Wine's console tests check the same). The I/O manager
@@ -34,9 +38,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
 from ..errors import GuestFault
+from ..interrupt import ReadInterrupted, host_read
 from ..log import getLogger
 from ..nt.status import NTSTATUS
-from .errors import NtError
+from .errors import Alerted, NtError
 from .fileobject import (
     FILE_DEVICE_CONSOLE,
     FILE_SYNCHRONOUS_IO_NONALERT,
@@ -203,10 +208,7 @@ class Console:
         """At most `room` bytes of the input line, cooked: the host's "\\n" ends it as "\\r\\n"; what does not fit
         stays for the next read. UTF-16 when `unicode`, else the input code page's bytes (the host's)."""
         if not self.pending:
-            try:
-                line = self.streams.stdin.readline(MAX_LINE)
-            except (OSError, ValueError):  # a closed or broken host stream is the end of the input
-                line = b""
+            line = host_line(self.streams.stdin, MAX_LINE)
             if line.endswith(b"\n") and not line.endswith(b"\r\n"):
                 line = line[:-1] + b"\r\n"
             self.pending = line
@@ -218,6 +220,21 @@ class Console:
         taken, rest = text[:room // 2], text[room // 2:]
         self.pending = rest.encode(codec, "replace")
         return taken.encode("utf-16-le", "surrogatepass")
+
+
+def host_line(stream: BinaryIO, limit: int) -> bytes:
+    """A line of the host's input, at most `limit` bytes; b"" at its end (or a closed or broken stream). Alerted
+    when a Ctrl-C the guest takes ends the wait (a line the host gave before it is kept)."""
+    line = None
+    try:
+        with host_read():
+            line = stream.readline(limit)
+    except ReadInterrupted:
+        if line is None:
+            raise Alerted from None
+    except (OSError, ValueError):
+        return b""
+    return line
 
 
 class ConsoleObject(IoObject):
@@ -240,10 +257,7 @@ class ConsoleObject(IoObject):
     def read(self, offset: int, length: int) -> bytes:
         if not self.is_input:
             raise NtError(NTSTATUS.INVALID_HANDLE)
-        try:
-            return self.stream.readline(length)
-        except (OSError, ValueError):  # a closed or broken host stream is the end of the input
-            return b""
+        return host_line(self.stream, length)
 
     def write(self, offset: int | None, data: bytes) -> int:
         if self.is_input:

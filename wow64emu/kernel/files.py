@@ -50,7 +50,7 @@ from ..nt import layouts as L
 from ..nt.status import NTSTATUS
 from .devices import device_name, open_device
 from .dirindex import INDEX
-from .errors import NtError
+from .errors import Alerted, NtError
 from .fileobject import (
     DELETE,
     FILE_APPEND_DATA,
@@ -231,7 +231,11 @@ class FileServices(IoServices):
             if done:
                 thread.process.system.check_deadline("NtReadFile")
             piece = min(length - done, _PIECE)
-            data = obj.read(offset + done, piece)
+            try:
+                data = obj.read(offset + done, piece)
+            except Alerted:  # the console's read, ended by Ctrl-C: nothing read (its first and only piece)
+                write_iosb(memory, IoStatusBlock, NTSTATUS.ALERTED, 0)
+                return NTSTATUS.ALERTED
             memory.write(Buffer + done, data)
             done += len(data)
             if len(data) < piece or not obj.seekable:  # the end of the file; a device gives what it has, once
@@ -311,8 +315,13 @@ class FileServices(IoServices):
         code: STATUS_INVALID_DEVICE_REQUEST."""
         obj = self._io_object(thread, FileHandle)
         thread.process.memory.probe(IoStatusBlock, L.IO_STATUS_BLOCK.size(64), write=True)
-        information = obj.device_control(thread, IoControlCode & 0xFFFFFFFF, InputBuffer,
-                                         InputBufferLength & 0xFFFFFFFF, OutputBuffer, OutputBufferLength & 0xFFFFFFFF)
+        try:
+            information = obj.device_control(thread, IoControlCode & 0xFFFFFFFF, InputBuffer,
+                                             InputBufferLength & 0xFFFFFFFF, OutputBuffer,
+                                             OutputBufferLength & 0xFFFFFFFF)
+        except Alerted:  # ReadConsole, ended by Ctrl-C
+            write_iosb(thread.process.memory, IoStatusBlock, NTSTATUS.ALERTED, 0)
+            return NTSTATUS.ALERTED
         write_iosb(thread.process.memory, IoStatusBlock, NTSTATUS.SUCCESS, information)
         return NTSTATUS.SUCCESS
 

@@ -11,6 +11,9 @@
 #define STATUS_ABANDONED_WAIT_0        ((NTSTATUS)0x00000080L)
 #define STATUS_USER_APC                ((NTSTATUS)0x000000C0L)
 #define STATUS_TIMEOUT                 ((NTSTATUS)0x00000102L)
+#ifndef STATUS_ALERTED
+#define STATUS_ALERTED                 ((NTSTATUS)0x00000101L)
+#endif
 #ifndef STATUS_MORE_ENTRIES
 #define STATUS_MORE_ENTRIES            ((NTSTATUS)0x00000105L)
 #endif
