@@ -313,6 +313,27 @@ def test_a_ctrl_c_the_guest_takes_halts_guest_code_that_runs_no_hook(rig: Rig) -
 
 
 @pytest.mark.usefixtures("python_sigint")
+def test_a_ctrl_c_taken_in_a_hook_halts_guest_code_that_then_runs_no_hook(rig: Rig) -> None:
+    """A Ctrl-C whose handler runs in a hook (the guest takes it) waits for the run to end, where the scheduler
+    starts the handlers' thread: guest code that runs on with no hook (and no system call) is halted for it once it
+    has entered no hook for ANSWER_WAIT; the hook ran once."""
+    rig.put(CODE, asm64("nop; l: inc rbx; jmp l", CODE))
+    hooked: list[bool] = []
+
+    def press_ctrl_c() -> None:
+        hooked.append(True)
+        os.kill(os.getpid(), signal.SIGINT)  # the handler runs at the next bytecode: here, in the hook
+
+    rig.cpu.hook_code(CODE, press_ctrl_c)
+    taken: list[bool] = []
+    with stop_on_interrupt(rig.cpu.stop, lambda: taken.append(True) or True, lambda: True):
+        rig.cpu.registers(["rbx"]).write((0,))
+        result = rig.cpu.run(rig.cpu.enter_user(CODE, STACK_TOP, cs=CS64), timeout=20)
+    assert (result.reason, taken, hooked) == ("stopped", [True], [True])
+    assert result.pc in (CODE + 1, CODE + 4)
+
+
+@pytest.mark.usefixtures("python_sigint")
 def test_a_ctrl_c_while_a_hook_serves_raises_there_and_out_of_the_run(rig: Rig) -> None:
     """A Ctrl-C that comes while a hook's function runs (the kernel serving a call, perhaps waiting for a console
     read) raises there at once, and the run raises it once the CPU has stopped (interrupt.py)."""

@@ -88,7 +88,7 @@ class Guest:
     runs = 1
     halted: list[int] = []
 
-    def halt(self) -> int | None:
+    def halt(self, hooks: int) -> int | None:
         Guest.halted.append(self.runs)
         return self.runs
 

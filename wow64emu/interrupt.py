@@ -10,10 +10,11 @@ take_interrupt).
 The watcher stops the CPU only where the run can go on cleanly from the stop. Unicorn ends a run that is stopped
 while a code hook runs, or between the hook's return and its instruction, before that instruction: the thread,
 going on from there, would run the hook twice (wow64's dispatch would serve its call twice). So the watcher first
-waits for the handler (ANSWER_WAIT): it runs at the main thread's next bytecode, and a guest that makes system calls
-reaches one in microseconds. Only when none has run since the SIGINT is the main thread known to be in guest code
-that reaches no hook (or waiting in the host): then it halts the CPU (UnicornCpu.halt). A run that is to end with
-KeyboardInterrupt may be stopped anywhere (stop).
+waits for the handler: it runs at the main thread's next bytecode, and a guest that makes system calls reaches one
+in microseconds. The CPU is halted (UnicornCpu.halt) only once guest code has run ANSWER_WAIT with no hook entered
+(the hooks count their entries: Deferral.hooks): the handler has not run, or it ran in a hook and the guest took
+the Ctrl-C, whose thread the scheduler has yet to start (the thread running gives way at its next system call; one
+that makes none is halted so). A run that is to end with KeyboardInterrupt may be stopped anywhere (stop).
 
 While the CPU runs, the main thread runs Python only inside Unicorn's hook callbacks, and an exception raised at a
 bytecode of a callback outside its own try is printed and dropped by ctypes (a second Ctrl-C was lost so, and the
@@ -43,15 +44,18 @@ POLL = 0.005  # seconds between the watcher's looks
 class Haltable(Protocol):
     runs: int  # the runs begun so far
 
-    def halt(self) -> int | None: ...  # the run halted (its number), or None: not halted
+    def halt(self, hooks: int) -> int | None: ...  # the run halted (its number), or None: not halted (a hook was
+    # entered since Deferral.hooks was `hooks`, or no guest code runs)
 
 
 class Deferral:
-    """The CPU whose guest code runs now (`running`; None while Python runs, a hook callback's included), a
-    KeyboardInterrupt that waits for it to stop (`pending`), whether the handler has run since the watcher last
-    looked (`answered`), and whether the main thread waits for the host's input (`reading`, host_read)."""
+    """The CPU whose guest code runs now (`running`; None while Python runs, a hook callback's included), the hooks
+    entered from guest code so far (`hooks`), a KeyboardInterrupt that waits for the CPU to stop (`pending`),
+    whether the handler has run since the watcher last looked (`answered`), and whether the main thread waits for
+    the host's input (`reading`, host_read)."""
 
     running: Haltable | None = None
+    hooks = 0
     pending = False
     answered = False
     reading = False
@@ -83,10 +87,11 @@ def raise_pending() -> None:
 
 
 @contextlib.contextmanager
-def stop_on_interrupt(stop: Callable[[], None], take: Callable[[], bool] = lambda: False) -> Iterator[None]:
+def stop_on_interrupt(stop: Callable[[], None], take: Callable[[], bool] = lambda: False,
+                      undelivered: Callable[[], bool] = lambda: False) -> Iterator[None]:
     """While the block runs in the main thread, handle SIGINT: raise KeyboardInterrupt (in the main thread, `stop`
     called from another if the CPU runs on) unless `take()` says the guest takes this one (its console control
-    handlers will run: scheduler.py delivers the event)."""
+    handlers will run: scheduler.py delivers the event, at the end of a run; `undelivered()` until it has)."""
     if threading.current_thread() is not threading.main_thread() or \
             signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
         yield  # no signals reach this thread, or someone else handles Ctrl-C
@@ -97,24 +102,32 @@ def stop_on_interrupt(stop: Callable[[], None], take: Callable[[], bool] = lambd
     closing = threading.Event()
 
     def settle() -> None:
-        """After a SIGINT: stop a run that is to end; halt guest code that runs no Python, where the handler cannot
-        run. Done once the handler has run, or the run halted has ended (the main thread has run Python since: a
-        SIGINT that came with another one has no handler run of its own)."""
+        """After a SIGINT: stop a run that is to end; halt guest code that has entered no hook for ANSWER_WAIT while
+        the Ctrl-C waits for a run to end (the handler has not run, or the event the guest took is undelivered).
+        Done once the handler has run and the event (if taken) is delivered, or the run halted has ended (the main
+        thread has run Python since: a SIGINT that came with another one has no handler run of its own)."""
         halted: tuple[Haltable, int] | None = None
-        give_up = time.monotonic() + ANSWER_WAIT
+        quiet: tuple[Haltable, int, int, float] | None = None  # guest code seen: its CPU, run, hooks, since when
         while not closing.is_set():
-            cpu = DEFERRAL.running
+            cpu, hooks, now = DEFERRAL.running, DEFERRAL.hooks, time.monotonic()
             if DEFERRAL.pending:
                 stop()
-            elif DEFERRAL.answered or (halted is not None and (cpu is not halted[0] or cpu.runs != halted[1])):
+            elif halted is not None and (cpu is not halted[0] or cpu.runs != halted[1]):
                 DEFERRAL.answered = False
                 return
-            elif cpu is not None and time.monotonic() >= give_up:
+            elif DEFERRAL.answered and not undelivered():
+                DEFERRAL.answered = False
+                return
+            elif cpu is None:
+                quiet = None  # Python runs: the handler runs at its next bytecode, or has
+            elif quiet is None or quiet[:3] != (cpu, cpu.runs, hooks):
+                quiet = (cpu, cpu.runs, hooks, now)
+            elif now - quiet[3] >= ANSWER_WAIT:
                 # Checked again in halt(), holding the GIL. Halted again later only if that run has not ended
                 # (the stop came before emu_start began, and no hook has come since to stop it).
-                run = cpu.halt()
+                run = cpu.halt(hooks)
                 halted = (cpu, run) if run is not None else halted
-                give_up = time.monotonic() + ANSWER_WAIT
+                quiet = None
             closing.wait(POLL)
 
     def watch() -> None:

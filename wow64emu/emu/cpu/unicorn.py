@@ -301,6 +301,7 @@ class UnicornCpu:
                     _uc_emu_stop(self._handle)
                 return None
             DEFERRAL.running = None  # a Ctrl-C while fn runs (a console read waits in it) raises in it (interrupt.py)
+            DEFERRAL.hooks += 1
             try:
                 return fn(*args[passed])
             except BaseException as exc:  # noqa: BLE001 - raised again by run(), after the CPU stopped
@@ -483,14 +484,15 @@ class UnicornCpu:
             self._stopped = True
             self.uc.emu_stop()
 
-    def halt(self) -> int | None:
+    def halt(self, hooks: int) -> int | None:
         """Stop the run from another thread (Ctrl-C's watcher) so that the thread can go on from where it stopped
-        (the guest may take the Ctrl-C), only where such a stop is clean: while guest code runs and no Python has
-        run in the main thread since the SIGINT (interrupt.py). A stop that comes while a code hook runs, or between
-        its return and its instruction, ends the run before that instruction: the hook would run twice. The checks
-        and the stop hold the GIL throughout (no call between them); a hook that Unicorn had begun to call meanwhile
-        finds _halting and returns at once, the stop standing. The run's number (runs), or None: not halted."""
-        if DEFERRAL.running is not self or DEFERRAL.answered:
+        (the guest may take the Ctrl-C), only where such a stop is clean: while guest code runs and no hook has been
+        entered since the watcher saw DEFERRAL.hooks at `hooks`, a while ago (interrupt.py). A stop that comes while
+        a code hook runs, or between its return and its instruction, ends the run before that instruction: the hook
+        would run twice. The checks and the stop hold the GIL throughout (no call between them); a hook that
+        Unicorn had begun to call meanwhile finds _halting and returns at once, the stop standing. The run's number
+        (runs), or None: not halted."""
+        if DEFERRAL.running is not self or DEFERRAL.hooks != hooks:
             return None
         run = self.runs
         self._halting = True
