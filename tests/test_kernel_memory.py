@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SCRATCH, KernelRig
-from wow64emu.emu.memory import MemState, MemType, Prot
+from tests.conftest import SCRATCH, KernelRig, new_thread
+from wow64emu.emu.memory import MemState, MemType, Prot, SharedMemory
 from wow64emu.errors import GuestBudgetExceeded, GuestFault
-from wow64emu.kernel.handles import CURRENT_PROCESS, HANDLE_CHARGE
+from wow64emu.kernel.handles import CURRENT_PROCESS, CURRENT_THREAD, HANDLE_CHARGE
 from wow64emu.kernel.memory import zero_bits_limit
 from wow64emu.nt import layouts as L
 from wow64emu.nt.memory import MEMORY_BASIC_INFORMATION, SECTION_BASIC_INFORMATION
@@ -254,6 +254,37 @@ def test_writing_code_drops_what_the_cpu_translated(kernel: KernelRig) -> None:
     cpu.hook_code(code + 5, lambda: copy(kernel, "NtWriteVirtualMemory", callee + 1, BUF, 1))  # the nop between
     assert cpu.run(code, until=code + 11).reason == "until"
     assert cpu.register("rax") == 2
+
+
+def test_code_another_cpu_wrote_into_a_shared_view_runs_after_a_flush(kernel: KernelRig) -> None:
+    """Each process's CPU keeps what it translated: code that another process writes into a view they share (here
+    the emulator's write into the other's view, which drops only that process's translations) runs as written once
+    NtFlushInstructionCache names the process, as Windows asks of code that writes code."""
+    code, end = 0x7000_0000, 0x7001_0000  # the runs end on a page of their own (`until` drops the code there)
+    other = new_thread(kernel.system).process
+    shared = SharedMemory(kernel.process.memory.physical, 0x1000, committed=True)
+    kernel.process.memory.map_view(code, 0x1000, shared, 0, Prot.EXECUTE_READ, owner=None)
+    kernel.process.memory.map_committed(end, 0x1000, MemType.PRIVATE, Prot.EXECUTE_READ)
+    other.memory.map_view(code, 0x1000, shared, 0, Prot.READWRITE, owner=None)
+    cpu = kernel.process.cpu
+    for value, flushed in ((1, False), (2, False), (2, True)):
+        if not flushed:  # mov eax, value; jmp end
+            other.memory.write(code, b"\xb8" + value.to_bytes(4, "little") + b"\xe9" +
+                               (end - (code + 10)).to_bytes(4, "little"))
+        else:
+            assert kernel.call("NtFlushInstructionCache", CURRENT_PROCESS, code, 10) == NTSTATUS.SUCCESS
+        assert cpu.run(code, until=end).reason == "until"
+        assert cpu.register("rax") == (1 if value == 2 and not flushed else value)
+
+
+def test_flushing_the_instruction_cache_checks_the_range_then_the_handle(kernel: KernelRig) -> None:
+    past = kernel.process.memory.user_high + 1
+    assert kernel.call("NtFlushInstructionCache", CURRENT_PROCESS, past, 0) == NTSTATUS.SUCCESS  # nothing to do
+    assert kernel.call("NtFlushInstructionCache", 0x7FFC, past, 16) == NTSTATUS.ACCESS_VIOLATION
+    assert kernel.call("NtFlushInstructionCache", 0x7FFC, 0x10000, 16) == NTSTATUS.INVALID_HANDLE
+    assert kernel.call("NtFlushInstructionCache", CURRENT_THREAD, 0, 0) == NTSTATUS.OBJECT_TYPE_MISMATCH
+    assert kernel.call("NtFlushInstructionCache", CURRENT_PROCESS, 0, 0) == NTSTATUS.SUCCESS  # all of it
+    assert kernel.call("NtFlushInstructionCache", CURRENT_PROCESS, 0x10000, 1 << 40) == NTSTATUS.SUCCESS
 
 
 # ---- protections of private memory ---------------------------------------------------------------------

@@ -343,3 +343,32 @@ def test_stores_take_the_fast_path_unless_their_frame_is_watched(space: AddressS
         store(space, C, word)
         assert space.cpu.run(D, until=D + 7).reason == "until"
         assert space.cpu.register("rcx") == runs
+
+
+def test_a_host_write_across_pages_drops_the_code_translated_from_each(space: AddressSpace) -> None:
+    """A write of the emulator's (NtWriteVirtualMemory, a read into the buffer) over two pages drops the code the
+    CPU translated from both, wherever their frames lie: Unicorn's own drop of a range translates its first address
+    only and takes the rest as physically contiguous, which the second page's frame (allocated first) is not. The
+    runs end at a page of their own (a run's `until` drops the code there)."""
+    E, END = 0x700000, 0x780000
+    space.map_committed(END, 0x1000, MemType.PRIVATE, Prot.EXECUTE_READ)
+    space.poke(END, b"\x90")
+
+    def code(at: int, value: int) -> bytes:  # mov ecx, value; jmp END
+        return b"\xb9" + struct.pack("<I", value) + b"\xe9" + struct.pack("<i", END - (at + 10))
+
+    for page, filler in ((E + 0x1000, A), (E, None)):  # the second page gets its frame first, a gap after it
+        space.map_committed(page, 0x1000, MemType.PRIVATE, Prot.EXECUTE_READWRITE)
+        space.poke(page, b"\x90")
+        if filler is not None:
+            space.map_committed(filler, 0x1000, MemType.PRIVATE, Prot.READWRITE)
+            space.poke(filler, b"\x00")
+    space.poke(E + 0x1000, code(E + 0x1000, 2))
+    space.poke(E + 0xFF0, code(E + 0xFF0, 1))
+    assert space.frame_of(E) + 1 != space.frame_of(E + 0x1000)
+    for first, second in ((1, 2), (3, 4)):
+        if first == 3:
+            space.write(E + 0xFF0, code(E + 0xFF0, 3) + b"\x90" * 6 + code(E + 0x1000, 4))
+        for at, value in ((E + 0xFF0, first), (E + 0x1000, second)):
+            result = space.cpu.run(at, until=END)
+            assert (result.reason, space.cpu.register("rcx")) == ("until", value)

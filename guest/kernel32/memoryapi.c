@@ -5,7 +5,8 @@
  * CreateFileMapping opens an existing mapping of the same name (ERROR_ALREADY_EXISTS); MapViewOfFile's access
  * picks the view's protection (FILE_MAP_COPY alone: write-copy); FlushViewOfFile of private memory succeeds;
  * WriteProcessMemory writes into code (executable, not writable pages) by making it writable for the copy, and
- * refuses read-only and no-access pages with ERROR_NOACCESS.
+ * refuses read-only and no-access pages with ERROR_NOACCESS; after writing to executable pages it flushes the
+ * process's instruction cache for them. FlushInstructionCache is NtFlushInstructionCache.
  */
 #define _KERNEL32_          /* windows.h declares our own exports without dllimport */
 #include "k32nls.h"
@@ -91,6 +92,13 @@ BOOL WINAPI ReadProcessMemory(HANDLE process, LPCVOID address, LPVOID buffer, SI
 }
 
 #define WRITABLE_PAGES (PAGE_READWRITE | PAGE_WRITECOPY | PAGE_EXECUTE_READWRITE | PAGE_EXECUTE_WRITECOPY)
+#define EXECUTABLE_PAGES (PAGE_EXECUTE | PAGE_EXECUTE_READ | PAGE_EXECUTE_READWRITE | PAGE_EXECUTE_WRITECOPY)
+
+BOOL WINAPI FlushInstructionCache(HANDLE process, LPCVOID address, SIZE_T size)
+{
+    NTSTATUS status = NtFlushInstructionCache(process, (PVOID)address, size);
+    return NT_SUCCESS(status) ? TRUE : fail_status(status);
+}
 
 BOOL WINAPI WriteProcessMemory(HANDLE process, LPVOID address, LPCVOID buffer, SIZE_T size, SIZE_T *written)
 {
@@ -117,6 +125,8 @@ BOOL WINAPI WriteProcessMemory(HANDLE process, LPVOID address, LPCVOID buffer, S
     status = NtWriteVirtualMemory(process, address, (PVOID)buffer, size, &done);
     if (unprotected)
         NtProtectVirtualMemory(process, &base, &region, old, &old);
+    if (info.State == MEM_COMMIT && info.Protect & EXECUTABLE_PAGES && done)
+        NtFlushInstructionCache(process, address, done);
     if (written)
         *written = done;
     return NT_SUCCESS(status) ? TRUE : fail_status(status);

@@ -25,6 +25,11 @@ Windows' rules, and the choices made where Windows is subtle:
   chunks and may report fewer). The count is written whatever the status.
 - NtAllocateVirtualMemory, NtFreeVirtualMemory, NtProtectVirtualMemory (PROCESS_VM_OPERATION) and
   NtQueryVirtualMemory (PROCESS_QUERY_INFORMATION) serve another process's memory too (VirtualAllocEx...).
+- NtFlushInstructionCache drops what the process's CPU translated from the range (all of it for a NULL
+  BaseAddress): code another process's CPU wrote into a view they share is seen after it (each CPU has its own
+  translations). A range of 0 bytes is STATUS_SUCCESS at once; a BaseAddress above the highest user address
+  STATUS_ACCESS_VIOLATION; then the handle must grant PROCESS_VM_WRITE. The checks are in the order ReactOS's
+  NtFlushInstructionCache has them (a reference for Windows' behaviour).
 """
 
 from __future__ import annotations
@@ -244,6 +249,19 @@ class MemoryServices:
         return self._copy(thread, ProcessHandle, BaseAddress, Buffer, NumberOfBytesToWrite, NumberOfBytesWritten,
                           read=False)
 
+    def NtFlushInstructionCache(self, thread: Thread, ProcessHandle: int, BaseAddress: int, Length: int) -> int:
+        if BaseAddress:
+            if not Length:
+                return NTSTATUS.SUCCESS
+            if BaseAddress > thread.process.memory.user_high:
+                raise NtError(NTSTATUS.ACCESS_VIOLATION)
+        cpu = reference_process(thread, ProcessHandle, PROCESS_VM_WRITE).cpu
+        if BaseAddress:
+            cpu.invalidate_code(BaseAddress, Length)
+        else:
+            cpu.flush_code()
+        return NTSTATUS.SUCCESS
+
     def _copy(self, thread: Thread, handle: int, remote: int, local: int, size: int, count_out: int, *,
               read: bool) -> int:
         """Copy between the caller's buffer (`local`) and the process's memory (`remote`), either way."""
@@ -297,4 +315,5 @@ def _reserve(space: AddressSpace, base: int, size: int, alloc_type: int, protect
 
 SERVICES = (MemoryServices.NtAllocateVirtualMemory, MemoryServices.NtFreeVirtualMemory,
             MemoryServices.NtProtectVirtualMemory, MemoryServices.NtQueryVirtualMemory,
-            MemoryServices.NtReadVirtualMemory, MemoryServices.NtWriteVirtualMemory)
+            MemoryServices.NtReadVirtualMemory, MemoryServices.NtWriteVirtualMemory,
+            MemoryServices.NtFlushInstructionCache)

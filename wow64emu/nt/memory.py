@@ -66,6 +66,7 @@ DECLARATIONS = {
                                  ("MemoryInformationLength", SIZE_T), ("ReturnLength", SIZE_OUT)),
     "NtReadVirtualMemory": decl(*_copy("NumberOfBytesToRead", "NumberOfBytesRead")),
     "NtWriteVirtualMemory": decl(*_copy("NumberOfBytesToWrite", "NumberOfBytesWritten")),
+    "NtFlushInstructionCache": decl(("ProcessHandle", HANDLE), ("BaseAddress", PVOID), ("Length", SIZE_T)),
     "NtFlushVirtualMemory": decl(("ProcessHandle", HANDLE), ("BaseAddress", PVOID_INOUT), ("RegionSize", SIZE_INOUT),
                                  ("IoStatus", IOSB)),
     "NtCreateSection": decl(("SectionHandle", HANDLE_OUT), ("DesiredAccess", ACCESS_MASK), ("ObjectAttributes", OA),

@@ -89,6 +89,7 @@ NT_IMPORT NTSTATUS NTAPI NtReadVirtualMemory(HANDLE ProcessHandle, PVOID BaseAdd
                                              SIZE_T NumberOfBytesToRead, PSIZE_T NumberOfBytesRead);
 NT_IMPORT NTSTATUS NTAPI NtWriteVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress, PVOID Buffer,
                                               SIZE_T NumberOfBytesToWrite, PSIZE_T NumberOfBytesWritten);
+NT_IMPORT NTSTATUS NTAPI NtFlushInstructionCache(HANDLE ProcessHandle, PVOID BaseAddress, SIZE_T Length);
 NT_IMPORT NTSTATUS NTAPI NtFlushVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T RegionSize,
                                               PIO_STATUS_BLOCK IoStatus);
 NT_IMPORT NTSTATUS NTAPI NtCreateSection(PHANDLE SectionHandle, ACCESS_MASK DesiredAccess,

@@ -705,6 +705,15 @@ NtDeleteValueKey:
         .byte   0xC3                    /* ret */
 
         .p2align 4, 0x90
+        .globl  NtFlushInstructionCache
+NtFlushInstructionCache:
+        .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */
+        .byte   0xB8
+        .long   0x00e9                  /* mov eax, NtFlushInstructionCache */
+        .byte   0x0F, 0x05              /* syscall */
+        .byte   0xC3                    /* ret */
+
+        .p2align 4, 0x90
         .globl  NtFlushKey
 NtFlushKey:
         .byte   0x4C, 0x8B, 0xD1        /* mov r10, rcx */

@@ -861,6 +861,17 @@ _NtDeleteValueKey@8:
         .word   0x0008                  /* ret 8 */
 
         .p2align 4, 0x90
+        .globl  _NtFlushInstructionCache@12
+_NtFlushInstructionCache@12:
+        .byte   0xB8
+        .long   0x00e9                  /* mov eax, NtFlushInstructionCache */
+        .byte   0xBA
+        .long   _Wow64SystemServiceCall /* mov edx, offset Wow64SystemServiceCall */
+        .byte   0xFF, 0xD2              /* call edx */
+        .byte   0xC2
+        .word   0x000c                  /* ret 12 */
+
+        .p2align 4, 0x90
         .globl  _NtFlushKey@4
 _NtFlushKey@4:
         .byte   0xB8

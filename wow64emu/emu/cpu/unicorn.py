@@ -139,6 +139,7 @@ _uc_emu_stop = LIB.uc_emu_stop
 
 _TOP = (1 << 64) - 1
 _WATCHED_FRAMES, _ALL_FRAMES = 64, -1  # watch_stores: frames with a hook each, then one hook for all
+_DROP_PAGES = 64  # invalidate_code: pages dropped one by one; past them, all the code translated
 
 
 _NEVER = MEMORY_CALLBACK(lambda *_args: False)  # the callback of watch_stores' hooks, which never fire
@@ -287,7 +288,7 @@ class UnicornCpu:
         hook over a range where hundreds of code hooks would do: Unicorn walks every code hook at each one that
         fires, so their number is a cost of every hooked instruction (and of every instruction counted)."""
         self._raw_hook(UC_HOOK_BLOCK, CODE_CALLBACK, callback, begin, end, passed=slice(1, 2))
-        self.uc.remove_cache(begin, end + 1)
+        self.invalidate_code(begin, end + 1 - begin)
 
     def _raw_hook(self, kind: int, callback_type: type, fn: Callable[..., object], begin: int, end: int,
                   *extra: object, passed: slice = slice(0), fault: bool = False) -> int:
@@ -465,8 +466,18 @@ class UnicornCpu:
         self.uc.flush_tlb()
 
     def invalidate_code(self, va: int, size: int) -> None:
-        """Drop what the CPU translated from [va, va+size) (mapped executable), after a write not its own."""
-        self.uc.remove_cache(va, va + size)
+        """Drop what the CPU translated from [va, va+size) (mapped executable), after a write not its own. Page by
+        page: Unicorn's drop of a range finds the frame of its first address only and takes the rest as physically
+        contiguous. Past _DROP_PAGES pages all the code translated goes, at a cost that does not grow with the
+        size."""
+        if size <= 0:
+            return
+        first, end = va & ~0xFFF, va + size
+        if end - first > _DROP_PAGES << 12:
+            self.uc.flush_tb()
+            return
+        for page in range(first, end, 0x1000):
+            self.uc.remove_cache(max(va, page), min(end, page + 0x1000))
 
     def flush_code(self) -> None:
         """Drop everything the CPU translated."""
