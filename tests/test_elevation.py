@@ -11,6 +11,7 @@ import pytest
 
 from tests.test_kernel_files import Rig, make_rig
 from tests.test_kernel_registry import RegRig
+from tests.toolchain import build, run_program
 from wow64emu.kernel import fileobject as O
 from wow64emu.kernel import files as F
 from wow64emu.kernel.token import Token
@@ -104,3 +105,35 @@ def test_an_elevated_token_holds_the_administrator_s_privileges(tmp_path: Path) 
         rig = rig_as(tmp_path / str(elevated), elevated=elevated)
         time = rig.put(struct.pack("<q", 132_000_000_000_000_000))
         assert rig.call("NtSetSystemTime", time, 0) == status
+
+
+ADD_TO_SYSTEM32 = r"""
+#include <errno.h>
+#include <stdio.h>
+
+int main(void)
+{
+    FILE *f = fopen("C:\\Windows\\System32\\added.txt", "w");
+    printf("added %d %d\n", f != NULL, f ? 0 : errno);
+    if (f)
+        fclose(f);
+    f = fopen("C:\\Windows\\System32\\kernel32.dll", "r+b");
+    printf("kernel32.dll %d %d\n", f != NULL, errno);
+    return 0;
+}
+"""
+
+
+@pytest.mark.parametrize(("width", "folder"), [("x86", "SysWOW64"), ("x64", "System32")])
+def test_an_elevated_run_adds_files_to_the_system_folders(tmp_path: Path, width: str, folder: str) -> None:
+    # `--elevated` (Machine(elevated=True)): the administrator adds a file to C:\Windows\System32 (for a 32-bit
+    # program SysWOW64, the redirector's), in the drive's own folder; the shipped DLLs stay read-only (EACCES, 13);
+    # the standard user adds nothing.
+    program = build(ADD_TO_SYSTEM32, tmp_path / "add.exe", width, flags=("-O2",), libs=())
+    for elevated in (False, True):
+        root = tmp_path / f"c_{elevated}"
+        root.mkdir()
+        ran = run_program(program, root, elevated=elevated)
+        added = f"added {int(elevated)} {0 if elevated else 13}"
+        assert (ran.status, ran.stdout) == (0, f"{added}\r\nkernel32.dll 0 13\r\n")
+        assert (root / "Windows" / folder / "added.txt").is_file() == elevated

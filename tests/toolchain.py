@@ -47,10 +47,13 @@ class Ran:
     stderr: str
 
 
-def run_program(program: Path, root: Path, *args: str, stdin: bytes = b"", timeout: float = 60) -> Ran:
-    """Runs `program` with `args` on the C: drive `root`, the standard streams in buffers."""
+def run_program(program: Path, root: Path, *args: str, stdin: bytes = b"", timeout: float = 60,
+                elevated: bool = False) -> Ran:
+    """Runs `program` with `args` on the C: drive `root`, the standard streams in buffers (`elevated`: as
+    `--elevated` does)."""
     streams = StdStreams(io.BytesIO(stdin), io.BytesIO(), io.BytesIO())
-    status = Machine(program, list(args), root=root, streams=streams).run(timeout=timeout).exit_status
+    status = Machine(program, list(args), root=root, streams=streams, elevated=elevated).run(
+        timeout=timeout).exit_status
     return Ran(status, streams.stdout.getvalue().decode("latin-1"), streams.stderr.getvalue().decode("latin-1"))
 
 

@@ -24,6 +24,7 @@ from .kernel.errors import NtError
 from .kernel.process import Process
 from .kernel.system import System
 from .kernel.token import virtualizes
+from .kernel.volume import make_system_folders
 from .loader.environment import Environment
 from .loader.process import CreatedProcess, create_process
 from .log import getLogger
@@ -89,6 +90,8 @@ class Machine:
         if registry_reflection:  # the registry is made at its first use otherwise
             self.system.registry.reflection = True
         self.system.elevated = elevated
+        if elevated:  # an administrator may add files to the system folders: they go to the drive's own
+            self.system.volume.on_first_use(make_system_folders)
         self.system.spawn = self._spawn
         self.tracer = tracer if "syscalls" in trace else None
         self._any_tracer = tracer  # flushed when a run ends: its sink may hold events (JsonlSink's batch)

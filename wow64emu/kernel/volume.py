@@ -22,7 +22,9 @@ drive lacks (matching names in any case) when it is set up, so each run starts w
 C:\\Program Files and C:\\Program Files (x86) are protected (PROTECTED_FOLDERS): their security lets a standard user
 read them and nothing more, so only an elevated administrator's token may create, write, delete or rename there
 (`write_denied`); C:\\Windows\\Temp lets users create and write files. The shipped system DLLs
-(C:\\Windows\\System32 and SysWOW64 of the sysroot) are read-only for every token.
+(C:\\Windows\\System32 and SysWOW64 of the sysroot) are read-only for every token; an elevated run's drive gets its
+own Windows\\System32 and SysWOW64 (make_system_folders), where what an administrator creates in the system folders
+goes, as Windows lets an administrator add files there (TrustedInstaller keeps the shipped ones).
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ STANDARD_FOLDERS = (
     f"Users\\{USER_NAME}\\AppData\\Local\\Microsoft\\WindowsApps",
     "Windows\\Temp",
 )
+SYSTEM_FOLDERS = ("Windows\\System32", "Windows\\SysWOW64")  # the drive's own, below the sysroot's (paths.py)
 
 
 # Upcased names: the folders a standard user may not change, and the one below them where it may create files.
@@ -79,19 +82,19 @@ PROTECTED_FOLDERS = frozenset({"WINDOWS", "PROGRAM FILES", "PROGRAM FILES (X86)"
 USERS_WRITE_BELOW = ("WINDOWS", "TEMP")
 
 
-def make_standard_folders(drive: Path) -> None:
-    """Make each standard folder the drive lacks, walking each name's components as Windows matches them (a
-    user's `program files` is the folder itself, and nothing is made beside it). A drive folder that does not exist
-    yet is made (as the registry's database would make it); a drive that is a file gets nothing."""
+def make_standard_folders(drive: Path, folders: tuple[str, ...] = STANDARD_FOLDERS) -> None:
+    """Make each standard folder (of `folders`) the drive lacks, walking each name's components as Windows matches
+    them (a user's `program files` is the folder itself, and nothing is made beside it). A drive folder that does
+    not exist yet is made (as the registry's database would make it); a drive that is a file gets nothing."""
     try:
         drive.mkdir(parents=True, exist_ok=True)
         empty = INDEX.is_empty(drive)
     except OSError:
         return
     if empty:  # a new drive (the temporary one of a run): nothing to match, each folder made as it is named
-        _make_folders(drive)
+        _make_folders(drive, folders)
         return
-    for folder in STANDARD_FOLDERS:
+    for folder in folders:
         here = drive
         for part in folder.split("\\"):
             found = INDEX.find(here, part)
@@ -108,9 +111,15 @@ def make_standard_folders(drive: Path) -> None:
                 break  # a file of that name: the drive is the user's
 
 
-def _make_folders(drive: Path) -> None:
+def make_system_folders(drive: Path) -> None:
+    """The drive's own Windows\\System32 and SysWOW64, where the files that a token allowed to create files in the
+    system folders creates go (paths.py shows them through the sysroot's): an elevated administrator's."""
+    make_standard_folders(drive, SYSTEM_FOLDERS)
+
+
+def _make_folders(drive: Path, folders: tuple[str, ...]) -> None:
     made: set[str] = set()
-    for folder in STANDARD_FOLDERS:
+    for folder in folders:
         here = str(drive)
         for part in folder.split("\\"):
             here = os.path.join(here, part)
