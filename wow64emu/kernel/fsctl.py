@@ -10,7 +10,10 @@
 - FSCTL_DELETE_REPARSE_POINT: the input is a bare header naming the tag (ReparseDataLength 0, else
   STATUS_IO_REPARSE_DATA_INVALID); another tag than the file's: STATUS_IO_REPARSE_TAG_MISMATCH. The file or
   directory stays, as an ordinary one.
-- FSCTL_PIPE_PEEK on a pipe end (pipes.py's peek; the handle needs FILE_READ_DATA, as the control code says).
+- FSCTL_PIPE_PEEK on a pipe end (pipes.py's peek; the handle needs FILE_READ_DATA, as the control code says);
+  FSCTL_PIPE_LISTEN and FSCTL_PIPE_DISCONNECT on a pipe end, FSCTL_PIPE_WAIT on the pipe file system's root
+  (pipes.py: ConnectNamedPipe, DisconnectNamedPipe, WaitNamedPipe). A FILE_PIPE_WAIT_FOR_BUFFER shorter than its
+  name, or whose name is longer than 64 KB or not whole characters, is STATUS_INVALID_PARAMETER.
 - Any other control code, and any handle that is not a file of the C: drive or a pipe (the console):
   STATUS_INVALID_DEVICE_REQUEST.
 - After the handle, the buffers are probed as the I/O manager probes METHOD_BUFFERED ones (STATUS_ACCESS_VIOLATION),
@@ -19,6 +22,7 @@
 
 from __future__ import annotations
 
+import struct
 from typing import TYPE_CHECKING
 
 from ..log import getLogger
@@ -26,7 +30,10 @@ from ..nt import layouts as L
 from ..nt.fsctl import (
     FSCTL_DELETE_REPARSE_POINT,
     FSCTL_GET_REPARSE_POINT,
+    FSCTL_PIPE_DISCONNECT,
+    FSCTL_PIPE_LISTEN,
     FSCTL_PIPE_PEEK,
+    FSCTL_PIPE_WAIT,
     FSCTL_SET_REPARSE_POINT,
 )
 from ..nt.status import NTSTATUS
@@ -40,7 +47,7 @@ from .fileobject import (
     write_iosb,
 )
 from .paths import host_status, is_system
-from .pipes import MAX_QUOTA, PEEK_HEADER, PipeEnd
+from .pipes import MAX_QUOTA, PEEK_HEADER, PipeEnd, PipeRoot
 from .reparse import (
     HEADER_SIZE,
     IO_REPARSE_TAG_MOUNT_POINT,
@@ -50,11 +57,15 @@ from .reparse import (
     parse_buffer,
 )
 from .token import check_privilege
+from .waits import redone
 
 if TYPE_CHECKING:
     from .threadobject import Thread
 
 log = getLogger(__name__)
+
+_WAIT_NAME = 14  # FILE_PIPE_WAIT_FOR_BUFFER's Name
+_MAX_WAIT_NAME = 0xFFFF  # bytes of a pipe's name (a UNICODE_STRING's most)
 
 
 class FsControlServices(IoServices):
@@ -68,6 +79,8 @@ class FsControlServices(IoServices):
         obj = self._io_object(thread, FileHandle)
         if isinstance(obj, PipeEnd):
             return self._pipe(thread, obj, code, IoStatusBlock, OutputBuffer, out_length)
+        if isinstance(obj, PipeRoot):
+            return self._pipe_wait(thread, code, IoStatusBlock, InputBuffer, in_length)
         file = obj.on_volume()
         # The I/O manager's probes of METHOD_BUFFERED buffers, as far as a reparse point can reach into them.
         memory.probe(InputBuffer, min(in_length, MAXIMUM_REPARSE_DATA_BUFFER_SIZE))
@@ -92,17 +105,43 @@ class FsControlServices(IoServices):
         return NTSTATUS.SUCCESS
 
     def _pipe(self, thread: Thread, end: PipeEnd, code: int, iosb: int, output: int, length: int) -> int:
-        """The named-pipe file system's controls: FSCTL_PIPE_PEEK."""
+        """The named-pipe file system's controls on a pipe end: FSCTL_PIPE_LISTEN, _DISCONNECT and _PEEK."""
+        memory = thread.process.memory
+        if code in (FSCTL_PIPE_LISTEN, FSCTL_PIPE_DISCONNECT):
+            if code == FSCTL_PIPE_LISTEN:
+                status = end.listen(redone(thread, ("FSCTL_PIPE_LISTEN", id(end))) is not None)
+            else:
+                end.disconnect()
+                status = NTSTATUS.SUCCESS
+            write_iosb(memory, iosb, status, 0)
+            return status
         if code != FSCTL_PIPE_PEEK:
             log.warning("NtFsControlFile: pipe control code 0x%x is not implemented", code)
             raise NtError(NTSTATUS.INVALID_DEVICE_REQUEST)
         if not end.access & FILE_READ_DATA:
             raise NtError(NTSTATUS.ACCESS_DENIED)
-        memory = thread.process.memory
         memory.probe(output, min(length, PEEK_HEADER + MAX_QUOTA), write=True)
         data, status = end.peek(length)
         memory.write(output, data)
         write_iosb(memory, iosb, status, len(data))
+        return status
+
+    def _pipe_wait(self, thread: Thread, code: int, iosb: int, input_buffer: int, length: int) -> int:
+        """FSCTL_PIPE_WAIT on the pipe file system's root: its FILE_PIPE_WAIT_FOR_BUFFER (Timeout, NameLength,
+        TimeoutSpecified, the name's characters from offset 14)."""
+        if code != FSCTL_PIPE_WAIT:
+            raise NtError(NTSTATUS.INVALID_DEVICE_REQUEST)
+        memory = thread.process.memory
+        if length < _WAIT_NAME:
+            raise NtError(NTSTATUS.INVALID_PARAMETER)
+        timeout, name_length, specified = struct.unpack("<qIB", memory.read(input_buffer, _WAIT_NAME - 1))
+        if name_length > length - _WAIT_NAME or name_length > _MAX_WAIT_NAME or name_length & 1:
+            raise NtError(NTSTATUS.INVALID_PARAMETER)
+        name = memory.read(input_buffer + _WAIT_NAME, name_length).decode("utf-16-le", "replace")
+        key = ("FSCTL_PIPE_WAIT", name.lower(), timeout, specified)
+        status = self.system.pipes.wait_for_instance(name, timeout if specified else None, key,
+                                                     redone(thread, key) is not None)
+        write_iosb(memory, iosb, status, 0)
         return status
 
     def _get(self, file: FileObject, length: int) -> tuple[bytes, int]:

@@ -30,6 +30,18 @@ What Windows 10 does, and this kernel after it:
   header (the pipe's state, the bytes available; the message counts are 0 in byte mode): STATUS_BUFFER_OVERFLOW
   when the data does not all fit, STATUS_BUFFER_TOO_SMALL for less than the header, STATUS_PIPE_BROKEN when the
   other end has closed and nothing is left.
+- An instance listens from its creation. FSCTL_PIPE_LISTEN (ConnectNamedPipe) on its server end waits until a
+  client connects (STATUS_SUCCESS); a client already connected is STATUS_PIPE_CONNECTED, one that has gone since
+  STATUS_PIPE_CLOSING; in PIPE_NOWAIT mode the end answers STATUS_PIPE_LISTENING instead of waiting.
+  FSCTL_PIPE_DISCONNECT (DisconnectNamedPipe) drops the data either way and cuts the client off (its end then fails
+  with STATUS_PIPE_DISCONNECTED) and leaves the instance disconnected, neither connected nor listening (a client
+  gets STATUS_PIPE_NOT_AVAILABLE until the server listens again); a listening instance just stops listening (a
+  listen that waited ends with STATUS_PIPE_DISCONNECTED), a disconnected one is STATUS_PIPE_DISCONNECTED. On a
+  client end both are STATUS_ILLEGAL_FUNCTION. The order of these answers is that of ReactOS's npfs (a reference
+  for Windows' behaviour).
+- FSCTL_PIPE_WAIT (WaitNamedPipe), on a handle to \\Device\\NamedPipe\\ with a FILE_PIPE_WAIT_FOR_BUFFER: at once
+  when an instance of the name listens, STATUS_OBJECT_NAME_NOT_FOUND when the name has none, else a wait until one
+  listens, up to the time-out given (or the pipe's default time-out, from its creation): STATUS_IO_TIMEOUT.
 - What a pipe holds counts against the commit limit, as Windows charges it to the process's quota: a guest cannot
   fill the host's memory with pipes (STATUS_COMMITMENT_LIMIT). Byte mode only: a message-mode pipe is refused with
   STATUS_NOT_SUPPORTED and a warning.
@@ -38,6 +50,8 @@ What Windows 10 does, and this kernel after it:
 from __future__ import annotations
 
 import struct
+import time
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -65,6 +79,7 @@ _FILE_CREATE, _FILE_OPEN_IF = 2, 3
 FILE_PIPE_COMPLETE_OPERATION = 1  # CompletionMode: PIPE_NOWAIT
 FILE_PIPE_CONNECTED_STATE, FILE_PIPE_CLOSING_STATE = 3, 4
 PEEK_HEADER = 16  # FILE_PIPE_PEEK_BUFFER up to Data: NamedPipeState, ReadDataAvailable, NumberOfMessages, MessageLength
+DEFAULT_WAIT = -500_000  # 50 ms: the wait for an instance when the pipe was made with no default time-out
 
 
 @dataclass
@@ -76,9 +91,12 @@ class Instance:
     quota_out: int  # server -> client
     to_server: bytearray = field(default_factory=bytearray)
     to_client: bytearray = field(default_factory=bytearray)
+    timeout: int = 0  # the default time-out of a wait for an instance (100 ns, negative: relative)
     server_open: bool = True
     client_open: bool = False
     connected: bool = False  # a client has connected (and may have gone since)
+    listening: bool = True  # a client may connect now
+    disconnected: bool = False  # the server cut its client off: the client's end fails
 
 
 class ShortWrite(Exception):  # noqa: N818 (an answer to NtWriteFile, not an error)
@@ -117,11 +135,17 @@ class PipeEnd(IoObject):
     def _incoming(self) -> bytearray:
         return self.instance.to_server if self.server else self.instance.to_client
 
-    def read(self, offset: int, length: int) -> bytes:
+    def _check_connected(self) -> None:
+        """A read or write needs a connection: a server end without a client, and a client end cut off, fail."""
         inst = self.instance
-        buffer = self._incoming()
         if self.server and not inst.connected:
-            raise NtError(NTSTATUS.PIPE_LISTENING)
+            raise NtError(NTSTATUS.PIPE_LISTENING if inst.listening else NTSTATUS.PIPE_DISCONNECTED)
+        if inst.disconnected:
+            raise NtError(NTSTATUS.PIPE_DISCONNECTED)
+
+    def read(self, offset: int, length: int) -> bytes:
+        buffer = self._incoming()
+        self._check_connected()
         if buffer:
             data = bytes(buffer[:length])
             del buffer[:length]
@@ -141,8 +165,7 @@ class PipeEnd(IoObject):
     def write(self, offset: int | None, data: bytes) -> int:
         """Give what fits; with more, wait for room (Restart, whose progress is the bytes given)."""
         inst = self.instance
-        if self.server and not inst.connected:
-            raise NtError(NTSTATUS.PIPE_LISTENING)
+        self._check_connected()
         stalled, self.stalled = self.stalled, False
         if not self._peer_open():
             raise NtError(NTSTATUS.PIPE_BROKEN if stalled else NTSTATUS.PIPE_CLOSING)
@@ -171,6 +194,8 @@ class PipeEnd(IoObject):
         buffer = self._incoming()
         if self.server and not self.instance.connected:
             raise NtError(NTSTATUS.INVALID_PIPE_STATE)
+        if self.instance.disconnected:
+            raise NtError(NTSTATUS.PIPE_DISCONNECTED)
         closing = not self._peer_open()
         if closing and not buffer:
             raise NtError(NTSTATUS.PIPE_BROKEN)
@@ -180,6 +205,44 @@ class PipeEnd(IoObject):
         state = FILE_PIPE_CLOSING_STATE if closing else FILE_PIPE_CONNECTED_STATE
         header = struct.pack("<IIII", state, len(buffer), 0, 0)
         return header + data, NTSTATUS.BUFFER_OVERFLOW if len(data) < len(buffer) else NTSTATUS.SUCCESS
+
+    def listen(self, redone: bool) -> int:
+        """FSCTL_PIPE_LISTEN: STATUS_SUCCESS once a client has connected (`redone`: this is the listen that waited
+        for it, done again)."""
+        inst = self.instance
+        if not self.server:
+            raise NtError(NTSTATUS.ILLEGAL_FUNCTION)
+        if inst.connected:
+            if redone:
+                return NTSTATUS.SUCCESS
+            raise NtError(NTSTATUS.PIPE_CONNECTED if inst.client_open else NTSTATUS.PIPE_CLOSING)
+        if redone and not inst.listening:  # a disconnect ended the listen
+            raise NtError(NTSTATUS.PIPE_DISCONNECTED)
+        inst.listening = True
+        if self.nowait:
+            raise NtError(NTSTATUS.PIPE_LISTENING)
+        self._may_wait("listen")
+        raise Restart(lambda: inst.connected or not inst.listening, f"a client of {self.describe()}",
+                      f"the guest waits for a client of {self.describe()}, and has no other thread to connect",
+                      key=("FSCTL_PIPE_LISTEN", id(self)), progress=True)
+
+    def disconnect(self) -> None:
+        """FSCTL_PIPE_DISCONNECT: a connected client is cut off (it keeps the old instance, this end takes a new one,
+        disconnected); a listening instance stops listening."""
+        inst = self.instance
+        if not self.server:
+            raise NtError(NTSTATUS.ILLEGAL_FUNCTION)
+        if inst.connected:
+            fresh = Instance(inst.name, inst.quota_in, inst.quota_out, timeout=inst.timeout, listening=False)
+            self.pipes.replace(inst, fresh)
+            inst.server_open, inst.disconnected = False, True
+            self.pipes.discard(inst.to_server)
+            self.pipes.discard(inst.to_client)
+            self.instance = fresh
+        elif inst.listening:
+            inst.listening = False
+        else:
+            raise NtError(NTSTATUS.PIPE_DISCONNECTED)
 
     def flush(self) -> None:
         pass  # FlushFileBuffers on a pipe waits until the other end has read everything: nothing to do here
@@ -243,6 +306,37 @@ class NamedPipes:
         self.physical.uncharge(len(buffer))
         buffer.clear()
 
+    def replace(self, old: Instance, new: Instance) -> None:
+        """`new` takes the place of `old` among its name's instances (a disconnected server end's)."""
+        instances = self.by_name.get(old.name.lower())
+        if instances and old in instances:
+            instances[instances.index(old)] = new
+
+    def wait_for_instance(self, name: str, timeout: int | None, key: Hashable, redone: bool) -> int:
+        """FSCTL_PIPE_WAIT: STATUS_SUCCESS when an instance of `name` listens, now or within `timeout` (100 ns,
+        negative relative, positive absolute system time; None: the pipe's default; INFINITE_INTERVAL: no limit)."""
+        from .time import INFINITE_INTERVAL, system_time  # the time services' area: when a wait needs it
+
+        instances = self.by_name.get(name.lower())
+        if not instances:
+            raise NtError(NTSTATUS.OBJECT_NAME_NOT_FOUND)
+        if any(inst.listening for inst in instances):
+            return NTSTATUS.SUCCESS
+        if redone:  # the wait that was redone has seen what it waited for go: the name's instances changed
+            raise NtError(NTSTATUS.IO_TIMEOUT)
+        if timeout is None:
+            timeout = instances[0].timeout or DEFAULT_WAIT
+        deadline = None if timeout == INFINITE_INTERVAL else time.monotonic() + (
+            -timeout if timeout < 0 else timeout - system_time()) / 1e7
+        if deadline is not None and deadline <= time.monotonic():
+            raise NtError(NTSTATUS.IO_TIMEOUT)
+        lowered = name.lower()
+        raise Restart(lambda: any(inst.listening for inst in self.by_name.get(lowered, ())),
+                      f"an instance of \\Device\\NamedPipe\\{name}",
+                      f"the guest waits for an instance of \\Device\\NamedPipe\\{name} to listen, and has no other "
+                      "thread to make one", key=key, progress=True, deadline=deadline,
+                      timeout_status=NTSTATUS.IO_TIMEOUT)
+
     def remove(self, inst: Instance) -> None:
         instances = self.by_name.get(inst.name.lower())
         if instances and inst in instances:
@@ -288,8 +382,9 @@ def _connect(pipes: NamedPipes, instances: list[Instance], access: int, options:
     if not instances:
         raise NtError(NTSTATUS.OBJECT_NAME_NOT_FOUND)
     for inst in instances:
-        if inst.server_open and not inst.connected:
+        if inst.server_open and inst.listening:
             inst.connected = inst.client_open = True
+            inst.listening = False
             return PipeEnd(pipes, inst, False, access, options)
     raise NtError(NTSTATUS.PIPE_NOT_AVAILABLE)
 
@@ -308,8 +403,7 @@ class PipeServices(IoServices):
         if NamedPipeType & 1 or ReadMode & 1:
             log.warning("NtCreateNamedPipeFile: message-mode pipes are not implemented")
             raise NtError(NTSTATUS.NOT_SUPPORTED)
-        if DefaultTimeout:
-            memory.read(DefaultTimeout, 8)
+        timeout = struct.unpack("<q", memory.read(DefaultTimeout, 8))[0] if DefaultTimeout else 0
         oa = read_object_attributes(memory, ObjectAttributes)
         name = self._server_name(thread, oa)
         pipes = self.system.pipes
@@ -319,7 +413,7 @@ class PipeServices(IoServices):
         limit = MaximumInstances & 0xFFFFFFFF
         if limit != UNLIMITED_INSTANCES and len(instances) >= limit:
             raise NtError(NTSTATUS.INSTANCE_NOT_AVAILABLE)
-        inst = Instance(name, _quota(InboundQuota), _quota(OutboundQuota))
+        inst = Instance(name, _quota(InboundQuota), _quota(OutboundQuota), timeout=timeout)
         end = PipeEnd(pipes, inst, True, map_generic(DesiredAccess & 0xFFFFFFFF), CreateOptions & 0xFFFFFFFF,
                       nowait=CompletionMode & 0xFFFFFFFF == FILE_PIPE_COMPLETE_OPERATION)
         handle = thread.process.handles.insert(end, attributes=oa.attributes)

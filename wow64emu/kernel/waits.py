@@ -43,17 +43,20 @@ class Restart(Exception):  # noqa: N818 (a request to the dispatcher, not an err
     `waits_for` says what it waits for, for the deadlock message ("data in File ..."); `alone` is the message when
     the thread is the only one left and so waits for ever. `key` and `progress` carry what the call did before it
     waited to the redone call (redone()): `key` names the call and its arguments, so that another call never takes
-    it."""
+    it. With a `deadline` (the host's monotonic clock) the call ends there with `timeout_status` if it has not been
+    redone."""
 
     def __init__(self, ready: Callable[[], bool], waits_for: str, alone: str, *, key: Hashable = None,
-                 progress: object = None) -> None:
+                 progress: object = None, deadline: float | None = None,
+                 timeout_status: int = NTSTATUS.TIMEOUT) -> None:
         super().__init__(waits_for)
         self.ready, self.waits_for, self.alone = ready, waits_for, alone
         self.key, self.progress = key, progress
+        self.deadline, self.timeout_status = deadline, timeout_status
 
     def wait(self, call: str) -> RestartWait:
-        return RestartWait(call, [], False, None, ready=self.ready, waits_for=self.waits_for, alone=self.alone,
-                           key=self.key, progress=self.progress)
+        return RestartWait(call, [], False, self.deadline, self.timeout_status, ready=self.ready,
+                           waits_for=self.waits_for, alone=self.alone, key=self.key, progress=self.progress)
 
 
 @dataclass

@@ -1,0 +1,114 @@
+"""A named pipe's server side at the kernel (wow64emu/kernel/pipes.py): FSCTL_PIPE_LISTEN (ConnectNamedPipe),
+FSCTL_PIPE_DISCONNECT (DisconnectNamedPipe) and FSCTL_PIPE_WAIT (WaitNamedPipe), each thread's call made as its
+`syscall` makes it, its waits tried as the scheduler tries them."""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import pytest
+
+from tests.test_kernel_files import RW, Rig, make_rig
+from tests.test_kernel_pipes import create_pipe
+from tests.test_pipe_waits import start, tried
+from wow64emu.kernel import files as F
+from wow64emu.kernel.waits import REDO
+from wow64emu.nt.fsctl import FSCTL_PIPE_DISCONNECT, FSCTL_PIPE_LISTEN, FSCTL_PIPE_WAIT
+from wow64emu.nt.status import NTSTATUS
+
+NAME = "\\??\\pipe\\served"
+NOWAIT = 1  # CompletionMode FILE_PIPE_COMPLETE_OPERATION
+
+
+@pytest.fixture
+def rig(tmp_path: Path) -> Rig:
+    return make_rig(tmp_path)
+
+
+def control(rig: Rig, handle: int, code: int, data: bytes = b"", thread: object = None) -> int:
+    args = (handle, 0, 0, 0, rig.iosb(), code, rig.put(data) if data else 0, len(data), 0, 0)
+    return rig.call("NtFsControlFile", *args) if thread is None else start(rig, thread, "NtFsControlFile", *args)
+
+
+def connect(rig: Rig) -> int:
+    status, client, _ = rig.create(NAME, RW, F.FILE_OPEN)
+    assert status == NTSTATUS.SUCCESS, NTSTATUS.name_of(status)
+    return client
+
+
+def test_a_listen_waits_for_the_client_and_then_says_who_is_there(rig: Rig) -> None:
+    server = create_pipe(rig, NAME)[1]
+    listener = rig.process.create_thread()
+    assert control(rig, server, FSCTL_PIPE_LISTEN, thread=listener) == NTSTATUS.PENDING
+    assert tried(rig, listener) is None
+    client = connect(rig)
+    assert tried(rig, listener) == REDO
+    assert control(rig, server, FSCTL_PIPE_LISTEN, thread=listener) == NTSTATUS.SUCCESS  # the listen, done again
+    assert control(rig, server, FSCTL_PIPE_LISTEN) == NTSTATUS.PIPE_CONNECTED  # a new one
+    rig.call("NtClose", client)
+    assert control(rig, server, FSCTL_PIPE_LISTEN) == NTSTATUS.PIPE_CLOSING
+
+
+def test_a_disconnect_cuts_the_client_off_until_the_server_listens_again(rig: Rig) -> None:
+    server = create_pipe(rig, NAME)[1]
+    client = connect(rig)
+    assert rig.write(client, b"lost")[0] == NTSTATUS.SUCCESS
+    assert control(rig, client, FSCTL_PIPE_LISTEN) == NTSTATUS.ILLEGAL_FUNCTION
+    assert control(rig, client, FSCTL_PIPE_DISCONNECT) == NTSTATUS.ILLEGAL_FUNCTION
+    assert control(rig, server, FSCTL_PIPE_DISCONNECT) == NTSTATUS.SUCCESS
+    assert rig.read_file(client, 4)[0] == NTSTATUS.PIPE_DISCONNECTED
+    assert rig.write(client, b"late")[0] == NTSTATUS.PIPE_DISCONNECTED
+    assert rig.read_file(server, 4)[0] == NTSTATUS.PIPE_DISCONNECTED  # what the client wrote went with it
+    assert rig.create(NAME, RW, F.FILE_OPEN)[0] == NTSTATUS.PIPE_NOT_AVAILABLE  # not listening
+    assert control(rig, server, FSCTL_PIPE_DISCONNECT) == NTSTATUS.PIPE_DISCONNECTED
+    listener = rig.process.create_thread()
+    assert control(rig, server, FSCTL_PIPE_LISTEN, thread=listener) == NTSTATUS.PENDING
+    second = connect(rig)
+    assert tried(rig, listener) == REDO
+    assert control(rig, server, FSCTL_PIPE_LISTEN, thread=listener) == NTSTATUS.SUCCESS
+    assert rig.write(second, b"anew")[0] == NTSTATUS.SUCCESS
+    assert rig.read_file(server, 8)[3][:4] == b"anew"
+    rig.call("NtClose", client)  # the old client's close leaves the new connection alone
+    assert rig.write(server, b"back")[0] == NTSTATUS.SUCCESS
+    assert rig.read_file(second, 8)[3][:4] == b"back"
+
+
+def test_a_disconnect_ends_a_listen_that_waits_and_a_nowait_end_never_waits(rig: Rig) -> None:
+    server = create_pipe(rig, NAME)[1]
+    listener = rig.process.create_thread()
+    assert control(rig, server, FSCTL_PIPE_LISTEN, thread=listener) == NTSTATUS.PENDING
+    assert control(rig, server, FSCTL_PIPE_DISCONNECT) == NTSTATUS.SUCCESS  # it was listening
+    assert tried(rig, listener) == REDO
+    assert control(rig, server, FSCTL_PIPE_LISTEN, thread=listener) == NTSTATUS.PIPE_DISCONNECTED
+    nowait = create_pipe(rig, "\\??\\pipe\\quick", mode=0)[1]
+    pipe_information = 23
+    assert rig.set_info(nowait, pipe_information, struct.pack("<II", 0, NOWAIT))[0] == NTSTATUS.SUCCESS
+    assert control(rig, nowait, FSCTL_PIPE_LISTEN) == NTSTATUS.PIPE_LISTENING
+
+
+def wait_buffer(name: str, timeout: int | None) -> bytes:
+    """FILE_PIPE_WAIT_FOR_BUFFER: Timeout, NameLength, TimeoutSpecified, the name."""
+    encoded = name.encode("utf-16-le")
+    return struct.pack("<qIB", timeout or 0, len(encoded), timeout is not None) + b"\0" + encoded
+
+
+def test_a_wait_for_an_instance(rig: Rig) -> None:
+    root = rig.open("\\Device\\NamedPipe\\")
+    assert control(rig, root, FSCTL_PIPE_WAIT, wait_buffer("served", None)) == NTSTATUS.OBJECT_NAME_NOT_FOUND
+    server = create_pipe(rig, NAME)[1]
+    assert control(rig, root, FSCTL_PIPE_WAIT, wait_buffer("SERVED", None)) == NTSTATUS.SUCCESS  # it listens
+    client = connect(rig)
+    assert control(rig, root, FSCTL_PIPE_WAIT, wait_buffer("served", -100_000)) == NTSTATUS.IO_TIMEOUT  # 10 ms
+    assert control(rig, root, FSCTL_PIPE_WAIT, wait_buffer("served", -1)) == NTSTATUS.IO_TIMEOUT  # gone at once
+    waiter = rig.process.create_thread()
+    assert control(rig, root, FSCTL_PIPE_WAIT, wait_buffer("served", -10_000_000), thread=waiter) == NTSTATUS.PENDING
+    assert tried(rig, waiter) is None
+    rig.call("NtClose", client)
+    assert control(rig, server, FSCTL_PIPE_DISCONNECT) == NTSTATUS.SUCCESS
+    assert control(rig, server, FSCTL_PIPE_LISTEN, thread=rig.process.create_thread()) == NTSTATUS.PENDING
+    assert tried(rig, waiter) == REDO
+    assert control(rig, root, FSCTL_PIPE_WAIT, wait_buffer("served", -10_000_000), thread=waiter) == NTSTATUS.SUCCESS
+    assert control(rig, root, FSCTL_PIPE_WAIT, b"\0" * 13) == NTSTATUS.INVALID_PARAMETER
+    assert control(rig, root, FSCTL_PIPE_WAIT, wait_buffer("served", None)[:-2]) == NTSTATUS.INVALID_PARAMETER
+    assert control(rig, server, FSCTL_PIPE_WAIT, wait_buffer("served", None)) == NTSTATUS.INVALID_DEVICE_REQUEST
