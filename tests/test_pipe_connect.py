@@ -1,6 +1,7 @@
-"""A named pipe's server side at the kernel (wow64emu/kernel/pipes.py): FSCTL_PIPE_LISTEN (ConnectNamedPipe),
+"""A named pipe's server side: at the kernel (wow64emu/kernel/pipes.py), FSCTL_PIPE_LISTEN (ConnectNamedPipe),
 FSCTL_PIPE_DISCONNECT (DisconnectNamedPipe) and FSCTL_PIPE_WAIT (WaitNamedPipe), each thread's call made as its
-`syscall` makes it, its waits tried as the scheduler tries them."""
+`syscall` makes it, its waits tried as the scheduler tries them; and kernel32's functions, from a program built as
+users build it, in both widths."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from tests.test_kernel_files import RW, Rig, make_rig
 from tests.test_kernel_pipes import create_pipe
 from tests.test_pipe_waits import start, tried
+from tests.toolchain import build_and_run
 from wow64emu.kernel import files as F
 from wow64emu.kernel.waits import REDO
 from wow64emu.nt.fsctl import FSCTL_PIPE_DISCONNECT, FSCTL_PIPE_LISTEN, FSCTL_PIPE_WAIT
@@ -112,3 +114,105 @@ def test_a_wait_for_an_instance(rig: Rig) -> None:
     assert control(rig, root, FSCTL_PIPE_WAIT, b"\0" * 13) == NTSTATUS.INVALID_PARAMETER
     assert control(rig, root, FSCTL_PIPE_WAIT, wait_buffer("served", None)[:-2]) == NTSTATUS.INVALID_PARAMETER
     assert control(rig, server, FSCTL_PIPE_WAIT, wait_buffer("served", None)) == NTSTATUS.INVALID_DEVICE_REQUEST
+
+
+# A server (the main thread) and its client (a thread of its own), as a user writes them. The client's results are
+# printed by the main thread, in one order whichever thread runs first.
+PROGRAM = r"""#include <stdio.h>
+#include <windows.h>
+
+#define NAME "\\\\.\\pipe\\wow64emu-demo"
+
+static HANDLE checked, disconnected;
+static BOOL waited, opened, busy_wait;
+static DWORD busy_error, late_error;
+static char reply[16];
+static DWORD reply_length;
+
+static DWORD WINAPI client(LPVOID unused)
+{
+    DWORD n;
+    HANDLE pipe;
+
+    (void)unused;
+    waited = WaitNamedPipeA(NAME, NMPWAIT_WAIT_FOREVER);
+    pipe = CreateFileA(NAME, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    opened = pipe != INVALID_HANDLE_VALUE;
+    WriteFile(pipe, "ping", 4, &n, NULL);
+    ReadFile(pipe, reply, sizeof reply, &reply_length, NULL);
+    busy_wait = WaitNamedPipeA(NAME, 20);
+    busy_error = GetLastError();
+    SetEvent(checked);
+    WaitForSingleObject(disconnected, INFINITE);
+    SetLastError(0xBEEF);
+    if (!ReadFile(pipe, reply + 8, 4, &n, NULL))
+        late_error = GetLastError();
+    CloseHandle(pipe);
+    return 0;
+}
+
+int main(void)
+{
+    char buf[16];
+    DWORD n = 0;
+    BOOL ok;
+    HANDLE thread, pipe = CreateNamedPipeA(NAME, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE | PIPE_WAIT, 1, 512, 512, 0,
+                                           NULL);
+
+    printf("CreateNamedPipe %d\n", pipe != INVALID_HANDLE_VALUE);
+    ok = WaitNamedPipeA("\\\\.\\pipe\\nosuch", 10);
+    printf("WaitNamedPipe of no pipe %d %lu\n", ok, GetLastError());
+    checked = CreateEventA(NULL, FALSE, FALSE, NULL);
+    disconnected = CreateEventA(NULL, FALSE, FALSE, NULL);
+    thread = CreateThread(NULL, 0, client, NULL, 0, NULL);
+    ok = ConnectNamedPipe(pipe, NULL);
+    printf("ConnectNamedPipe %d\n", ok || GetLastError() == ERROR_PIPE_CONNECTED);
+    ReadFile(pipe, buf, 4, &n, NULL);
+    printf("server read %.*s\n", (int)n, buf);
+    WriteFile(pipe, "pong", 4, &n, NULL);
+    WaitForSingleObject(checked, INFINITE);
+    ok = ConnectNamedPipe(pipe, NULL);
+    printf("ConnectNamedPipe again %d %lu\n", ok, GetLastError());
+    printf("DisconnectNamedPipe %d\n", DisconnectNamedPipe(pipe));
+    SetEvent(disconnected);
+    WaitForSingleObject(thread, INFINITE);
+    printf("client: waited %d opened %d read %.*s\n", waited, opened, (int)reply_length, reply);
+    printf("client: WaitNamedPipe while busy %d %lu\n", busy_wait, busy_error);
+    printf("client: read after the disconnect %lu\n", late_error);
+    ok = DisconnectNamedPipe(pipe);
+    printf("DisconnectNamedPipe again %d %lu\n", ok, GetLastError());
+    ok = CreateNamedPipeA(NAME, PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE, 0, 1, 0, 0, 0, NULL)
+         != INVALID_HANDLE_VALUE;
+    printf("another first instance %d %lu\n", ok, GetLastError());
+    ok = CreateNamedPipeA(NAME, PIPE_ACCESS_DUPLEX, 0, 0, 0, 0, 0, NULL) != INVALID_HANDLE_VALUE;
+    printf("no instances %d %lu\n", ok, GetLastError());
+    ok = WaitNamedPipeA("C:\\notapipe", 10);
+    printf("WaitNamedPipe of a file %d %lu\n", ok, GetLastError());
+    return 0;
+}
+"""
+
+EXPECTED = """CreateNamedPipe 1
+WaitNamedPipe of no pipe 0 2
+ConnectNamedPipe 1
+server read ping
+ConnectNamedPipe again 0 535
+DisconnectNamedPipe 1
+client: waited 1 opened 1 read pong
+client: WaitNamedPipe while busy 0 121
+client: read after the disconnect 233
+DisconnectNamedPipe again 0 233
+another first instance 0 5
+no instances 0 87
+WaitNamedPipe of a file 0 161
+"""
+
+
+@pytest.mark.parametrize("width", ["x86", "x64"])
+def test_a_named_pipe_server_and_its_client_built_as_users_build_them(tmp_path: Path, width: str) -> None:
+    # ERROR_FILE_NOT_FOUND for a name no server made, ERROR_PIPE_CONNECTED (535) when a client is there already,
+    # ERROR_SEM_TIMEOUT (121) when no instance listens in time, ERROR_PIPE_NOT_CONNECTED (233) after the
+    # disconnect, ERROR_ACCESS_DENIED for another FILE_FLAG_FIRST_PIPE_INSTANCE, ERROR_BAD_PATHNAME (161) for a name
+    # that is not a pipe's.
+    ran = build_and_run(PROGRAM, tmp_path, width, name="pipes")
+    assert (ran.status, ran.stdout.replace("\r\n", "\n"), ran.stderr) == (0, EXPECTED, "")
