@@ -105,8 +105,31 @@ def test_ctrl_c_ends_a_console_read_as_windows_console_does(width: str) -> None:
     assert lines == ["ready", "ReadConsoleW 1", "count 0", "error 995", "event 0"]
     assert (code, err) == (0, b"")
     code, lines, err = read_ended_by_ctrl_c(width, "file")
-    assert lines == ["ready", "ReadFile 1", "count 0", "error 0", "event 0"]
+    assert lines == ["ready", "ReadFile 1", "count 0", "error 48879", "event 0"]  # 0xBEEF, as the program set it
     assert (code, err) == (0, b"")
+
+
+def test_ctrl_c_leaves_a_read_of_redirected_input_whole() -> None:
+    # Input from a pipe is no console's on Windows: Ctrl-C ends no read of it, and what came before the key is kept
+    # (the read waits for the rest of its line; the handler runs after it).
+    proc = subprocess.Popen([sys.executable, "-m", "wow64emu", "run", "--timeout", "120",
+                             str(BIN / "x86" / "threads.exe"), "readctrl", "console"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=default_sigint)
+    try:
+        assert proc.stdin is not None and proc.stdout is not None
+        assert proc.stdout.readline().rstrip() == b"ready"
+        proc.stdin.write(b"ab")
+        proc.stdin.flush()
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.3)
+        out, err = proc.communicate(b"cd\n", timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert out.decode().splitlines() == ["ReadConsoleW 1", "count 6", "error 48879", "event 0"]  # abcd\r\n
+    assert (proc.returncode, err) == (0, b"")
 
 
 def test_ctrl_c_that_no_handler_takes_ends_a_process_that_reads_the_console() -> None:

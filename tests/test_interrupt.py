@@ -54,6 +54,14 @@ def test_ctrl_c_ends_guest_code_that_makes_no_system_call(width: str) -> None:
     assert seconds < 5  # at once; the bound leaves room for a busy machine
 
 
+def test_ctrl_c_reaches_guest_code_whose_every_block_is_counted() -> None:
+    # --max-insns counts each block in a hook: the watcher never sees guest code that enters no hook, so the budget's
+    # hook stops the run for the Ctrl-C the guest took (without it the guest spins on and the wait below times out)
+    code, said, _ = interrupt_when_running("--max-insns", "100000000000", str(BIN / "x86" / "bench.exe"), "spin",
+                                           FOREVER)
+    assert (code, said) == (CONTROL_C_EXIT_CODE, CONTROL_C_EXIT_SAID)
+
+
 def test_ctrl_c_ends_a_wait_in_the_kernel() -> None:
     code, said, seconds = interrupt_when_running(str(BIN / "x86" / "sleeper.exe"), "600000")
     assert (code, said) == (CONTROL_C_EXIT_CODE, CONTROL_C_EXIT_SAID)

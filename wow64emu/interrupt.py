@@ -22,9 +22,10 @@ guest ran on until --timeout). So there the handler marks the interrupt pending 
 raises KeyboardInterrupt once emu_start has returned (emu/cpu/unicorn.py, run); inside the try, where the kernel
 serves a call (and may wait for the host: a console read), it raises as usual.
 
-A Ctrl-C the guest takes while the kernel waits for a line of the host's input (host_read) ends that wait with
-ReadInterrupted, as Windows' console ends a cooked read at Ctrl-C: the guest's handlers then run at once, where
-they would otherwise wait for the line.
+A Ctrl-C the guest takes while the kernel waits for a terminal's next line (wait_for_input) ends that wait, as
+Windows' console ends a cooked read at Ctrl-C: the guest's handlers then run at once, where they would otherwise
+wait for the line. The handler does not raise there (an exception could land after a read has taken its bytes,
+which would be lost): it writes to a pipe the wait watches beside the terminal.
 """
 
 from __future__ import annotations
@@ -50,33 +51,44 @@ class Haltable(Protocol):
 
 class Deferral:
     """The CPU whose guest code runs now (`running`; None while Python runs, a hook callback's included), the hooks
-    entered from guest code so far (`hooks`), a KeyboardInterrupt that waits for the CPU to stop (`pending`),
-    whether the handler has run since the watcher last looked (`answered`), and whether the main thread waits for
-    the host's input (`reading`, host_read)."""
+    entered from guest code so far (`hooks`), a Ctrl-C the guest took (`taken`: a block hook that counts every
+    block, which keeps the watcher from halting guest code, stops the run for it instead), a KeyboardInterrupt that
+    waits for the CPU to stop (`pending`),
+    whether the handler has run since the watcher last looked (`answered`), whether the main thread waits for a
+    terminal's input (`reading`, wait_for_input), and the pipe that ends that wait (`wake`: its two ends, while
+    Ctrl-C is handled)."""
 
     running: Haltable | None = None
     hooks = 0
+    taken = False  # a Ctrl-C the guest took, for a block hook to stop the run at (budget.py)
     pending = False
     answered = False
     reading = False
+    wake: tuple[int, int] | None = None
 
 
 DEFERRAL = Deferral()
 
 
-class ReadInterrupted(Exception):
-    """A wait for the host's input (host_read) ended by a Ctrl-C the guest took."""
+def wait_for_input(fd: int) -> bool:
+    """Wait until the terminal at `fd` has input (a line, or its end): True; False when a Ctrl-C the guest takes
+    comes first (the handler writes to DEFERRAL.wake while DEFERRAL.reading). A Ctrl-C that ends the run raises
+    KeyboardInterrupt here, as anywhere."""
+    import select  # only a program that reads a terminal waits here
 
-
-@contextlib.contextmanager
-def host_read() -> Iterator[None]:
-    """The block waits for the host's input: a Ctrl-C the guest takes meanwhile raises ReadInterrupted in it (a
-    Ctrl-C that ends the run raises KeyboardInterrupt, as anywhere)."""
+    wake = DEFERRAL.wake
+    if wake is None:  # no handler of ours: the default one raises
+        select.select([fd], [], [])
+        return True
+    with contextlib.suppress(BlockingIOError):
+        while os.read(wake[0], 64):  # a Ctrl-C taken before this wait began ends none
+            pass
     DEFERRAL.reading = True
     try:
-        yield
+        readable, _, _ = select.select([fd, wake[0]], [], [])
     finally:
         DEFERRAL.reading = False
+    return fd in readable
 
 
 def raise_pending() -> None:
@@ -138,8 +150,10 @@ def stop_on_interrupt(stop: Callable[[], None], take: Callable[[], bool] = lambd
     def on_sigint(signum: int, frame: object) -> None:
         DEFERRAL.answered = True
         if take():
-            if DEFERRAL.reading:
-                raise ReadInterrupted
+            DEFERRAL.taken = True
+            if DEFERRAL.reading and DEFERRAL.wake is not None:
+                with contextlib.suppress(BlockingIOError):
+                    os.write(DEFERRAL.wake[1], b"\0")  # ends wait_for_input's select
             return
         if DEFERRAL.running is not None:
             DEFERRAL.pending = True  # the watcher stops the CPU; its run raises (see the module docstring)
@@ -148,13 +162,19 @@ def stop_on_interrupt(stop: Callable[[], None], take: Callable[[], bool] = lambd
 
     watcher = threading.Thread(target=watch, name="wow64emu-interrupt", daemon=True)
     watcher.start()
-    DEFERRAL.pending = DEFERRAL.answered = False
+    DEFERRAL.pending = DEFERRAL.answered = DEFERRAL.taken = False
+    wake = DEFERRAL.wake = os.pipe()
+    for end in wake:
+        os.set_blocking(end, False)
     signal.signal(signal.SIGINT, on_sigint)
     try:
         yield
     finally:
-        DEFERRAL.pending = False
+        DEFERRAL.pending = DEFERRAL.taken = False
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        DEFERRAL.wake = None
+        for end in wake:
+            os.close(end)
         signal.set_wakeup_fd(previous)
         closing.set()
         os.close(writer)

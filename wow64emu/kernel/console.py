@@ -9,10 +9,12 @@ like files (files.py). What differs, following condrv and conhost:
   most Length bytes, without waiting for Length bytes; at the end of the host input: STATUS_END_OF_FILE.
   Bytes pass as they are: no code-page conversion and no "\\n" -> "\\r\\n" (the host stream is the user's
   terminal or file).
-- A Ctrl-C the guest takes while a read (NtReadFile or ReadConsole) waits for the host's line ends the read with
-  STATUS_ALERTED, a success with nothing read: what conhost does to a cooked read at Ctrl-C (ReadFile then returns
-  TRUE with 0 bytes, ReadConsole TRUE with 0 characters and ERROR_OPERATION_ABORTED), so that the control handlers
-  run at once.
+- A Ctrl-C the guest takes while a read (NtReadFile or ReadConsole) waits for a terminal's next line ends the read
+  with STATUS_ALERTED, a success with nothing read: what conhost does to a cooked read at Ctrl-C (ReadFile then
+  returns TRUE with 0 bytes, ReadConsole TRUE with 0 characters and ERROR_OPERATION_ABORTED), so that the control
+  handlers run at once. A terminal is read a line at a time (its own line editing gives whole lines), through the
+  console's buffer; other host input (a pipe, a file) is read to the end of its line whatever comes, as Windows
+  reads redirected input: none of it is ever lost.
 - The file-system requests (information classes but the file position, directory listings, volume information
   but the device type, flushes): STATUS_INVALID_DEVICE_REQUEST, what Windows 10 gives for console handles
   (GetFileSizeEx fails with ERROR_INVALID_FUNCTION; Wine's console tests check the same). The I/O manager
@@ -32,13 +34,14 @@ a ReadConsole left unread.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 import struct
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
 from ..errors import GuestFault
-from ..interrupt import ReadInterrupted, host_read
+from ..interrupt import wait_for_input
 from ..log import getLogger
 from ..nt.status import NTSTATUS
 from .errors import Alerted, NtError
@@ -106,6 +109,7 @@ SCREEN_BUFFER_INFO = struct.Struct("<I2h2hH4h2hHI16I")  # CONSOLE_SCREEN_BUFFER_
 
 CTRL_C_EVENT, CTRL_BREAK_EVENT = 0, 1
 MAX_LINE = 1 << 16  # the most a ReadConsole takes from the host at once: a longer line is read in pieces
+_TERMINAL_READ = 4096  # a terminal's line: at most 4095 bytes and its newline (Linux's N_TTY)
 MAX_TEXT = 1 << 20  # what a WriteConsole converts at a time
 MAX_TITLE = 1 << 16  # bytes of a title read: a longer one is cut there
 
@@ -148,6 +152,8 @@ class Console:
         self.attributes = DEFAULT_ATTRIBUTES
         self.cursor = (0, 0)
         self.pending = b""  # what the last ReadConsole left of its line, host bytes
+        self._typed = bytearray()  # what the terminal gave that no read has taken yet
+        self._terminal: int | None = -1  # the file descriptor of the terminal the input is (None: not one; -1: unknown)
         self.attached: set[int] = set()  # the ids of the processes connected to it
 
     # ---- output --------------------------------------------------------------------------------------------
@@ -204,11 +210,31 @@ class Console:
 
     # ---- input ---------------------------------------------------------------------------------------------
 
+    def host_line(self, limit: int) -> bytes:
+        """A line of the host's input, at most `limit` bytes; b"" at its end (or a closed or broken stream).
+        Alerted when the input is a terminal and a Ctrl-C the guest takes ends the wait for its next line."""
+        stream = self.streams.stdin
+        try:
+            if self._terminal == -1:
+                self._terminal = stream.fileno() if stream.isatty() else None
+            if self._terminal is None:
+                return stream.readline(limit)
+            if not self._typed:
+                if not wait_for_input(self._terminal):
+                    raise Alerted
+                self._typed += os.read(self._terminal, _TERMINAL_READ)  # a line (nothing at its end)
+        except (OSError, ValueError):  # a closed or broken host stream is the end of the input
+            return b""
+        end = self._typed.find(b"\n") + 1 or len(self._typed)
+        line = bytes(self._typed[:min(end, limit)])
+        del self._typed[:len(line)]
+        return line
+
     def read_line(self, room: int, unicode: bool) -> bytes:
         """At most `room` bytes of the input line, cooked: the host's "\\n" ends it as "\\r\\n"; what does not fit
         stays for the next read. UTF-16 when `unicode`, else the input code page's bytes (the host's)."""
         if not self.pending:
-            line = host_line(self.streams.stdin, MAX_LINE)
+            line = self.host_line(MAX_LINE)
             if line.endswith(b"\n") and not line.endswith(b"\r\n"):
                 line = line[:-1] + b"\r\n"
             self.pending = line
@@ -220,21 +246,6 @@ class Console:
         taken, rest = text[:room // 2], text[room // 2:]
         self.pending = rest.encode(codec, "replace")
         return taken.encode("utf-16-le", "surrogatepass")
-
-
-def host_line(stream: BinaryIO, limit: int) -> bytes:
-    """A line of the host's input, at most `limit` bytes; b"" at its end (or a closed or broken stream). Alerted
-    when a Ctrl-C the guest takes ends the wait (a line the host gave before it is kept)."""
-    line = None
-    try:
-        with host_read():
-            line = stream.readline(limit)
-    except ReadInterrupted:
-        if line is None:
-            raise Alerted from None
-    except (OSError, ValueError):
-        return b""
-    return line
 
 
 class ConsoleObject(IoObject):
@@ -257,7 +268,7 @@ class ConsoleObject(IoObject):
     def read(self, offset: int, length: int) -> bytes:
         if not self.is_input:
             raise NtError(NTSTATUS.INVALID_HANDLE)
-        return host_line(self.stream, length)
+        return self.console.host_line(length)
 
     def write(self, offset: int | None, data: bytes) -> int:
         if self.is_input:

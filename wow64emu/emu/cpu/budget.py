@@ -8,12 +8,15 @@ that adds the instructions of the block about to run, each block disassembled on
 that would pass the budget; the count is exact to the block. The counts kept are bounded (BLOCKS_KEPT, then they
 are counted afresh), and a block rewritten in place to the same size keeps its first count: a guest rewriting its
 own code can stretch its budget (by at most the 15 bytes of the longest instruction per instruction counted);
---timeout bounds it still.
+--timeout bounds it still. A Ctrl-C the guest takes stops the run at the next block too (uncounted): Ctrl-C's
+watcher never halts guest code whose every block enters Python (interrupt.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+
+from ...interrupt import DEFERRAL
 
 Reader = Callable[[int, int], bytes]  # (virtual address, size) -> the code bytes there
 _UNLIMITED = 1 << 62
@@ -21,13 +24,16 @@ BLOCKS_KEPT = 1 << 16  # block counts kept at once (a guest jumping into every b
 
 
 class InstructionBudget:
-    def __init__(self, read_code: Reader, bitness: Callable[[], int], stop: Callable[[], None]) -> None:
+    def __init__(self, read_code: Reader, bitness: Callable[[], int], stop: Callable[[], None],
+                 interrupt: Callable[[], None]) -> None:
+        """`stop` ends the run with the budget spent, `interrupt` as a stop of the CPU's (the thread goes on there)."""
         from capstone import CS_ARCH_X86, CS_MODE_32, CS_MODE_64, Cs  # only when a budget is asked for
 
         self._disassemblers = {32: Cs(CS_ARCH_X86, CS_MODE_32), 64: Cs(CS_ARCH_X86, CS_MODE_64)}
         self._read_code = read_code
         self._bitness = bitness
         self._stop = stop
+        self._interrupt = interrupt
         self._blocks: dict[int, int] = {}  # address | size << 48 -> the instructions of the block there
         self._budget = 0
         self._room = _UNLIMITED  # instructions left in this run
@@ -45,6 +51,10 @@ class InstructionBudget:
         self.spent = False
 
     def on_block(self, address: int, size: int) -> None:
+        if DEFERRAL.taken:  # a Ctrl-C the guest took: its handlers' thread starts when the run ends (interrupt.py)
+            DEFERRAL.taken = False
+            self._interrupt()
+            return
         count = self._blocks.get(address | size << 48)
         if count is None:
             if len(self._blocks) >= BLOCKS_KEPT:

@@ -420,7 +420,7 @@ class UnicornCpu:
 
     def _count_instructions(self) -> InstructionBudget:
         if self._budget is None:
-            self._budget = budget = InstructionBudget(self._read_code, self.bitness, self.uc.emu_stop)
+            self._budget = budget = InstructionBudget(self._read_code, self.bitness, self.uc.emu_stop, self.stop)
             self._raw_hook(UC_HOOK_BLOCK, CODE_CALLBACK, budget.on_block, 1, 0, passed=slice(1, 3))
             self.uc.flush_tb()  # blocks already translated have no call to the hook
         return self._budget
