@@ -60,7 +60,7 @@ class Deferral:
 
     running: Haltable | None = None
     hooks = 0
-    taken = False  # a Ctrl-C the guest took, for a block hook to stop the run at (budget.py)
+    taken = False  # a Ctrl-C the guest took, not yet delivered (scheduler.py): a block hook stops the run for it
     pending = False
     answered = False
     reading = False
@@ -85,6 +85,8 @@ def wait_for_input(fd: int) -> bool:
             pass
     DEFERRAL.reading = True
     try:
+        if DEFERRAL.taken:  # taken just before the wait began, not yet delivered: the wait ends as if it came now
+            return False
         readable, _, _ = select.select([fd, wake[0]], [], [])
     finally:
         DEFERRAL.reading = False

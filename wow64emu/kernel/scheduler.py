@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 from ..emu.cpu.backend import CS64, FaultKind, RunResult
 from ..errors import GuestBudgetExceeded
+from ..interrupt import DEFERRAL
 from .threadlife import create_user_thread
 from .waits import REDO, WaitForever
 
@@ -178,6 +179,7 @@ class Scheduler:
         """A console control event: a new thread at kernel32!CtrlRoutine(event) in each live process that has it
         (the first thread's turn comes after it: it is new, and later in the order)."""
         event, self.system.ctrl_pending = self.system.ctrl_pending, None
+        DEFERRAL.taken = False  # delivered: no block hook stops a run for it, no console read ends for it
         for process in list(self.system.processes.values()):
             if process.ctrl_routine and process.exit_status is None:
                 create_user_thread(process, process.ctrl_routine, event)
