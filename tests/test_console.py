@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import tty
 from pathlib import Path
@@ -375,3 +376,45 @@ def test_random_requests_end_in_a_status(console: Console) -> None:
                                   rng.choice([OUTPUT, 0, 0xFFFFFFFFFFFF0000]), output_length)
         assert NTSTATUS.name_of(status).startswith("STATUS_"), hex(status)
     assert time.monotonic() - start < 30
+
+
+def terminal_console(raw: bool) -> tuple[C.Console, int, BinaryIO]:
+    """A Console whose input is a pseudo terminal (in raw mode if asked): the console, the terminal's other side
+    (where the test types), and the input stream (for the test to close)."""
+    master, slave = os.openpty()
+    if raw:
+        tty.setraw(slave)
+    stdin = os.fdopen(slave, "rb")
+    return C.Console(StdStreams(stdin, io.BytesIO(), io.BytesIO())), master, stdin
+
+
+def test_a_terminal_is_read_a_line_at_a_time_through_the_console_s_buffer() -> None:
+    # Two lines typed ahead: the terminal gives them one read each; a read shorter than the line takes its first
+    # bytes and leaves the rest to the next, as the host stream's readline did; the console holds what it read.
+    console, master, stdin = terminal_console(raw=False)
+    try:
+        os.write(master, b"first\nsecond\n")
+        assert console.host_line(3) == b"fir"
+        assert console.unread() == 3
+        assert console.host_line(64) == b"st\n"
+        assert console.host_line(64) == b"second\n"
+        os.write(master, b"dropped\n")
+        console.host_line(1)
+        console.flush_input()  # FlushConsoleInputBuffer
+        assert console.unread() == 0
+    finally:
+        stdin.close()
+        os.close(master)
+
+
+def test_a_terminal_in_raw_mode_still_gives_whole_lines() -> None:
+    # In raw mode the terminal gives what was typed so far: the read waits for the rest of the line.
+    console, master, stdin = terminal_console(raw=True)
+    try:
+        os.write(master, b"ab")
+        threading.Timer(0.2, lambda: os.write(master, b"c\nnext")).start()
+        assert console.host_line(64) == b"abc\n"
+        assert console.host_line(4) == b"next"  # the limit ends a read too
+    finally:
+        stdin.close()
+        os.close(master)

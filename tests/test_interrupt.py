@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.ctrlc import default_sigint
-from wow64emu.interrupt import DEFERRAL, raise_pending, stop_on_interrupt
+from wow64emu.interrupt import DEFERRAL, raise_pending, stop_on_interrupt, wait_for_input
 
 BIN = Path(__file__).resolve().parent.parent / "fixtures" / "bin"
 FOREVER = "4000000000"  # iterations of bench.exe's spin loop: minutes of guest code without a system call
@@ -120,3 +120,26 @@ def test_ctrl_c_ends_a_program_waiting_in_a_console_read() -> None:
             proc.kill()
         os.close(master)
         os.close(slave)
+
+
+def test_a_terminal_wait_ends_for_a_ctrl_c_taken_before_it_began() -> None:
+    """A Ctrl-C the guest took and the scheduler has not delivered yet ends a wait for a terminal's input that begins
+    meanwhile (the handler's wake-up could not reach it: the wait was not yet under way); a wake-up left from before
+    the wait does not end it. (A pipe stands for the terminal: select treats both alike.)"""
+    terminal, typing = os.pipe()
+    wake = os.pipe()
+    for end in wake:
+        os.set_blocking(end, False)
+    saved = DEFERRAL.wake
+    DEFERRAL.wake = wake
+    try:
+        DEFERRAL.taken = True
+        assert wait_for_input(terminal) is False
+        DEFERRAL.taken = False
+        os.write(wake[1], b"\0")
+        os.write(typing, b"line\n")
+        assert wait_for_input(terminal) is True
+    finally:
+        DEFERRAL.wake, DEFERRAL.taken = saved, False
+        for fd in (terminal, typing, *wake):
+            os.close(fd)

@@ -89,6 +89,41 @@ def test_a_disconnect_ends_a_listen_that_waits_and_a_nowait_end_never_waits(rig:
     assert control(rig, nowait, FSCTL_PIPE_LISTEN) == NTSTATUS.PIPE_LISTENING
 
 
+def test_the_instances_of_a_name_agree_and_a_closed_server_ends_its_listen(rig: Rig) -> None:
+    server = create_pipe(rig, NAME, instances=2)[1]
+    handle_out = rig.put(b"\0" * 8)
+    inbound_only = rig.call("NtCreateNamedPipeFile", handle_out, RW | 0x100000, rig.oa(NAME), rig.iosb(), 2,
+                            F.FILE_OPEN_IF, 0x20, 0, 0, 0, 2, 0, 0, rig.offset(-1))  # FILE_SHARE_WRITE alone
+    assert inbound_only == NTSTATUS.ACCESS_DENIED  # not the directions of the first instance
+    messages_of_bytes = rig.call("NtCreateNamedPipeFile", handle_out, RW | 0x100000, rig.oa("\\??\\pipe\\m"),
+                                 rig.iosb(), 3, F.FILE_CREATE, 0x20, 0, 1, 0, 1, 0, 0, rig.offset(-1))
+    assert messages_of_bytes == NTSTATUS.INVALID_PARAMETER
+    listener = rig.process.create_thread()
+    assert control(rig, server, FSCTL_PIPE_LISTEN, thread=listener) == NTSTATUS.PENDING
+    rig.call("NtClose", server)
+    assert tried(rig, listener) == REDO  # and done again, its handle is gone
+    assert control(rig, server, FSCTL_PIPE_LISTEN, thread=listener) == NTSTATUS.INVALID_HANDLE
+
+
+def test_every_wait_an_instance_wakes_succeeds(rig: Rig) -> None:
+    root = rig.open("\\Device\\NamedPipe\\")
+    server = create_pipe(rig, NAME)[1]
+    connect(rig)
+    waiters = [rig.process.create_thread() for _ in range(2)]
+    for waiter in waiters:
+        assert control(rig, root, FSCTL_PIPE_WAIT, wait_buffer("served", -10_000_000), thread=waiter) == \
+            NTSTATUS.PENDING
+    assert control(rig, server, FSCTL_PIPE_DISCONNECT) == NTSTATUS.SUCCESS
+    assert control(rig, server, FSCTL_PIPE_LISTEN, thread=rig.process.create_thread()) == NTSTATUS.PENDING
+    assert [tried(rig, waiter) for waiter in waiters] == [REDO, REDO]
+    assert control(rig, root, FSCTL_PIPE_WAIT, wait_buffer("served", -10_000_000), thread=waiters[0]) == \
+        NTSTATUS.SUCCESS
+    connect(rig)  # the first waiter's client takes the instance
+    assert control(rig, root, FSCTL_PIPE_WAIT, wait_buffer("served", -10_000_000), thread=waiters[1]) == \
+        NTSTATUS.SUCCESS  # woken too; its open finds the pipe busy
+    assert rig.create(NAME, RW, F.FILE_OPEN)[0] == NTSTATUS.PIPE_NOT_AVAILABLE
+
+
 def wait_buffer(name: str, timeout: int | None) -> bytes:
     """FILE_PIPE_WAIT_FOR_BUFFER: Timeout, NameLength, TimeoutSpecified, the name."""
     encoded = name.encode("utf-16-le")
@@ -188,6 +223,12 @@ int main(void)
     printf("no instances %d %lu\n", ok, GetLastError());
     ok = WaitNamedPipeA("C:\\notapipe", 10);
     printf("WaitNamedPipe of a file %d %lu\n", ok, GetLastError());
+    ok = CreateNamedPipeA("\\\\.\\pipe\\messages", PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1, 0,
+                          0, 0, NULL) != INVALID_HANDLE_VALUE;
+    printf("a message-type pipe %d %lu\n", ok, GetLastError());
+    ok = CreateNamedPipeA("\\\\.\\pipe\\bytes", PIPE_ACCESS_DUPLEX, PIPE_READMODE_MESSAGE, 1, 0, 0, 0, NULL)
+         != INVALID_HANDLE_VALUE;
+    printf("a byte-type pipe read as messages %d %lu\n", ok, GetLastError());
     return 0;
 }
 """
@@ -205,6 +246,8 @@ DisconnectNamedPipe again 0 233
 another first instance 0 5
 no instances 0 87
 WaitNamedPipe of a file 0 161
+a message-type pipe 0 50
+a byte-type pipe read as messages 0 87
 """
 
 
@@ -213,6 +256,7 @@ def test_a_named_pipe_server_and_its_client_built_as_users_build_them(tmp_path: 
     # ERROR_FILE_NOT_FOUND for a name no server made, ERROR_PIPE_CONNECTED (535) when a client is there already,
     # ERROR_SEM_TIMEOUT (121) when no instance listens in time, ERROR_PIPE_NOT_CONNECTED (233) after the
     # disconnect, ERROR_ACCESS_DENIED for another FILE_FLAG_FIRST_PIPE_INSTANCE, ERROR_BAD_PATHNAME (161) for a name
-    # that is not a pipe's.
+    # that is not a pipe's, ERROR_NOT_SUPPORTED (50) for message-type pipes (not served yet), ERROR_INVALID_PARAMETER
+    # for messages read from a byte-type pipe.
     ran = build_and_run(PROGRAM, tmp_path, width, name="pipes")
     assert (ran.status, ran.stdout.replace("\r\n", "\n"), ran.stderr) == (0, EXPECTED, "")

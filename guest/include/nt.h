@@ -59,6 +59,7 @@ typedef LONG NTSTATUS;
 #define STATUS_PIPE_DISCONNECTED       ((NTSTATUS)0xC00000B0L)
 #define STATUS_PIPE_CONNECTED          ((NTSTATUS)0xC00000B2L)
 #define STATUS_IO_TIMEOUT              ((NTSTATUS)0xC00000B5L)
+#define STATUS_NOT_SUPPORTED           ((NTSTATUS)0xC00000BBL)
 
 /* Pseudo handles. */
 #define NtCurrentProcess() ((HANDLE)(LONG_PTR)-1)

@@ -109,7 +109,7 @@ SCREEN_BUFFER_INFO = struct.Struct("<I2h2hH4h2hHI16I")  # CONSOLE_SCREEN_BUFFER_
 
 CTRL_C_EVENT, CTRL_BREAK_EVENT = 0, 1
 MAX_LINE = 1 << 16  # the most a ReadConsole takes from the host at once: a longer line is read in pieces
-_TERMINAL_READ = 4096  # a terminal's line: at most 4095 bytes and its newline (Linux's N_TTY)
+_TERMINAL_READ = 4096  # what one read of a terminal takes: a whole line in canonical mode (Linux's N_TTY: 4095 + \n)
 MAX_TEXT = 1 << 20  # what a WriteConsole converts at a time
 MAX_TITLE = 1 << 16  # bytes of a title read: a longer one is cut there
 
@@ -210,6 +210,17 @@ class Console:
 
     # ---- input ---------------------------------------------------------------------------------------------
 
+    def unread(self) -> int:
+        """What the console holds of the input, read from the host but not by the guest: what a ReadConsole left of
+        its line and what the terminal gave beyond the last read (the host's unread input cannot be counted without
+        waiting for it)."""
+        return len(self.pending) + len(self._typed)
+
+    def flush_input(self) -> None:
+        """FlushConsoleInputBuffer: what the console holds of the input goes."""
+        self.pending = b""
+        self._typed.clear()
+
     def host_line(self, limit: int) -> bytes:
         """A line of the host's input, at most `limit` bytes; b"" at its end (or a closed or broken stream).
         Alerted when the input is a terminal and a Ctrl-C the guest takes ends the wait for its next line."""
@@ -219,10 +230,13 @@ class Console:
                 self._terminal = stream.fileno() if stream.isatty() else None
             if self._terminal is None:
                 return stream.readline(limit)
-            if not self._typed:
+            while b"\n" not in self._typed and len(self._typed) < limit:  # a line, as readline reads one
                 if not wait_for_input(self._terminal):
-                    raise Alerted
-                self._typed += os.read(self._terminal, _TERMINAL_READ)  # a line (nothing at its end)
+                    raise Alerted  # what a terminal in raw mode gave of the line stays for the next read
+                typed = os.read(self._terminal, _TERMINAL_READ)
+                if not typed:
+                    break  # the end of the input
+                self._typed += typed
         except (OSError, ValueError):  # a closed or broken host stream is the end of the input
             return b""
         end = self._typed.find(b"\n") + 1 or len(self._typed)
@@ -380,7 +394,7 @@ def _set_mode(req: _Request, mode: int, _: int) -> int:
 
 def _number_of_input_events(req: _Request, _: int, __: int) -> int:
     req.target(is_input=True)
-    return len(req.console.pending)  # the host's unread input cannot be counted without waiting for it
+    return req.console.unread()
 
 
 def _read(req: _Request, unicode: int, _: int) -> int:
@@ -414,7 +428,7 @@ def _write(req: _Request, unicode: int, _: int) -> int:
 
 def _flush_input(req: _Request, _: int, __: int) -> int:
     req.target(is_input=True)
-    req.console.pending = b""
+    req.console.flush_input()
     return 0
 
 

@@ -5,7 +5,8 @@ What Windows 10 does, and this kernel after it:
   `\\??\\pipe\\` link) or, relative to a handle to `\\Device\\NamedPipe\\` with an empty name, unnamed: that is
   CreatePipe's read end. An instance listens as soon as it exists. FILE_CREATE fails when the name has instances
   (STATUS_ACCESS_DENIED, as FILE_FLAG_FIRST_PIPE_INSTANCE does); no more instances than MaximumInstances
-  (STATUS_INSTANCE_NOT_AVAILABLE).
+  (STATUS_INSTANCE_NOT_AVAILABLE); one whose ShareAccess (the directions: CreateNamedPipe's open mode) is not the
+  first instance's is STATUS_ACCESS_DENIED. A message read mode on a byte-type pipe is STATUS_INVALID_PARAMETER.
 - A client opens the name (NtCreateFile / NtOpenFile), or the server's handle with an empty name (CreatePipe's
   write end): it connects to a listening instance (STATUS_PIPE_NOT_AVAILABLE when every instance is taken,
   STATUS_OBJECT_NAME_NOT_FOUND when the name has none).
@@ -41,7 +42,9 @@ What Windows 10 does, and this kernel after it:
   for Windows' behaviour).
 - FSCTL_PIPE_WAIT (WaitNamedPipe), on a handle to \\Device\\NamedPipe\\ with a FILE_PIPE_WAIT_FOR_BUFFER: at once
   when an instance of the name listens, STATUS_OBJECT_NAME_NOT_FOUND when the name has none, else a wait until one
-  listens, up to the time-out given (or the pipe's default time-out, from its creation): STATUS_IO_TIMEOUT.
+  listens, up to the time-out given (or the pipe's default time-out, from its creation): STATUS_IO_TIMEOUT. Every
+  waiter an instance's listening wakes succeeds, whether or not a client has taken the instance since (its open
+  then gets STATUS_PIPE_NOT_AVAILABLE). Closing a server end ends a listen that waits on it.
 - What a pipe holds counts against the commit limit, as Windows charges it to the process's quota: a guest cannot
   fill the host's memory with pipes (STATUS_COMMITMENT_LIMIT). Byte mode only: a message-mode pipe is refused with
   STATUS_NOT_SUPPORTED and a warning.
@@ -76,6 +79,7 @@ UNLIMITED_INSTANCES = 0xFFFFFFFF
 _PREFIXES = ("\\device\\namedpipe\\", "\\??\\pipe\\", "\\global??\\pipe\\", "\\dosdevices\\pipe\\")
 _ROOT_NAMES = ("\\device\\namedpipe", "\\device\\namedpipe\\")
 _FILE_CREATE, _FILE_OPEN_IF = 2, 3
+_DIRECTIONS = 3  # FILE_SHARE_READ | FILE_SHARE_WRITE: the directions of a pipe's instances
 FILE_PIPE_COMPLETE_OPERATION = 1  # CompletionMode: PIPE_NOWAIT
 FILE_PIPE_CONNECTED_STATE, FILE_PIPE_CLOSING_STATE = 3, 4
 PEEK_HEADER = 16  # FILE_PIPE_PEEK_BUFFER up to Data: NamedPipeState, ReadDataAvailable, NumberOfMessages, MessageLength
@@ -92,6 +96,7 @@ class Instance:
     to_server: bytearray = field(default_factory=bytearray)
     to_client: bytearray = field(default_factory=bytearray)
     timeout: int = 0  # the default time-out of a wait for an instance (100 ns, negative: relative)
+    directions: int = 0  # the ShareAccess it was made with (FILE_SHARE_READ: outbound, _WRITE: inbound)
     server_open: bool = True
     client_open: bool = False
     connected: bool = False  # a client has connected (and may have gone since)
@@ -233,7 +238,8 @@ class PipeEnd(IoObject):
         if not self.server:
             raise NtError(NTSTATUS.ILLEGAL_FUNCTION)
         if inst.connected:
-            fresh = Instance(inst.name, inst.quota_in, inst.quota_out, timeout=inst.timeout, listening=False)
+            fresh = Instance(inst.name, inst.quota_in, inst.quota_out, timeout=inst.timeout,
+                             directions=inst.directions, listening=False)
             self.pipes.replace(inst, fresh)
             inst.server_open, inst.disconnected = False, True
             self.pipes.discard(inst.to_server)
@@ -250,7 +256,7 @@ class PipeEnd(IoObject):
     def close(self) -> None:
         inst = self.instance
         if self.server:  # what was written to this end and not read goes with it; what it wrote stays
-            inst.server_open = False
+            inst.server_open = inst.listening = False  # a listen that waits ends (its handle is gone)
             self.pipes.discard(inst.to_server)
             self.pipes.remove(inst)
         else:
@@ -322,8 +328,8 @@ class NamedPipes:
             raise NtError(NTSTATUS.OBJECT_NAME_NOT_FOUND)
         if any(inst.listening for inst in instances):
             return NTSTATUS.SUCCESS
-        if redone:  # the wait that was redone has seen what it waited for go: the name's instances changed
-            raise NtError(NTSTATUS.IO_TIMEOUT)
+        if redone:  # an instance listened when the wait was done: a client that came first has it now (CreateFile
+            return NTSTATUS.SUCCESS  # then answers ERROR_PIPE_BUSY, as on Windows)
         if timeout is None:
             timeout = instances[0].timeout or DEFAULT_WAIT
         deadline = None if timeout == INFINITE_INTERVAL else time.monotonic() + (
@@ -400,7 +406,9 @@ class PipeServices(IoServices):
         disposition = CreateDisposition & 0xFFFFFFFF
         if disposition not in (_FILE_CREATE, _FILE_OPEN_IF) or MaximumInstances & 0xFFFFFFFF == 0:
             raise NtError(NTSTATUS.INVALID_PARAMETER)
-        if NamedPipeType & 1 or ReadMode & 1:
+        if ReadMode & 1 and not NamedPipeType & 1:  # messages read from a pipe of bytes
+            raise NtError(NTSTATUS.INVALID_PARAMETER)
+        if NamedPipeType & 1:
             log.warning("NtCreateNamedPipeFile: message-mode pipes are not implemented")
             raise NtError(NTSTATUS.NOT_SUPPORTED)
         timeout = struct.unpack("<q", memory.read(DefaultTimeout, 8))[0] if DefaultTimeout else 0
@@ -408,12 +416,13 @@ class PipeServices(IoServices):
         name = self._server_name(thread, oa)
         pipes = self.system.pipes
         instances = pipes.by_name.setdefault(name.lower(), []) if name else []
-        if instances and disposition == _FILE_CREATE:
-            raise NtError(NTSTATUS.ACCESS_DENIED)
+        directions = ShareAccess & _DIRECTIONS
+        if instances and (disposition == _FILE_CREATE or instances[0].directions != directions):
+            raise NtError(NTSTATUS.ACCESS_DENIED)  # every instance of a name has the first one's directions
         limit = MaximumInstances & 0xFFFFFFFF
         if limit != UNLIMITED_INSTANCES and len(instances) >= limit:
             raise NtError(NTSTATUS.INSTANCE_NOT_AVAILABLE)
-        inst = Instance(name, _quota(InboundQuota), _quota(OutboundQuota), timeout=timeout)
+        inst = Instance(name, _quota(InboundQuota), _quota(OutboundQuota), timeout=timeout, directions=directions)
         end = PipeEnd(pipes, inst, True, map_generic(DesiredAccess & 0xFFFFFFFF), CreateOptions & 0xFFFFFFFF,
                       nowait=CompletionMode & 0xFFFFFFFF == FILE_PIPE_COMPLETE_OPERATION)
         handle = thread.process.handles.insert(end, attributes=oa.attributes)

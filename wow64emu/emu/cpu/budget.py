@@ -52,7 +52,7 @@ class InstructionBudget:
 
     def on_block(self, address: int, size: int) -> None:
         if DEFERRAL.taken:  # a Ctrl-C the guest took: its handlers' thread starts when the run ends (interrupt.py)
-            DEFERRAL.taken = False
+            DEFERRAL.taken = False  # one stop is enough: the scheduler delivers the event as this run ends
             self._interrupt()
             return
         count = self._blocks.get(address | size << 48)
