@@ -257,6 +257,16 @@ BOOL nt_name_of(const WCHAR *dos, struct nt_name *n)
     return TRUE;
 }
 
+BOOL nt_name_secured(const WCHAR *dos, const SECURITY_ATTRIBUTES *sa, struct nt_name *n)
+{
+    if (!nt_name_of(dos, n))
+        return FALSE;
+    if (sa && sa->bInheritHandle)
+        n->oa.Attributes |= OBJ_INHERIT;
+    n->oa.SecurityDescriptor = sa ? sa->lpSecurityDescriptor : NULL;
+    return TRUE;
+}
+
 BOOL open_dos(const WCHAR *dos, ACCESS_MASK access, ULONG options, HANDLE *handle)
 {
     struct nt_name n;

@@ -114,11 +114,8 @@ HANDLE WINAPI CreateFileW(LPCWSTR name, DWORD access, DWORD share, LPSECURITY_AT
         SetLastError(ERROR_INVALID_PARAMETER);
         return INVALID_HANDLE_VALUE;
     }
-    if (!nt_name_of(name, &n))
+    if (!nt_name_secured(name, sa, &n))
         return INVALID_HANDLE_VALUE;
-    if (sa && sa->bInheritHandle)
-        n.oa.Attributes |= OBJ_INHERIT;
-    n.oa.SecurityDescriptor = sa ? sa->lpSecurityDescriptor : NULL;
 
     /* FILE_FLAG_BACKUP_SEMANTICS opens a directory too, FILE_FLAG_OPEN_REPARSE_POINT a link itself; the other
      * FILE_FLAG_* bits (overlapped, write-through, delete-on-close ...) are not passed on. */

@@ -31,6 +31,10 @@ struct nt_name {
 /* Fills *n for a Win32 path; FALSE (with the last error set) for a path that cannot be converted. */
 BOOL nt_name_of(const WCHAR *dos, struct nt_name *n);
 
+/* nt_name_of, with what the SECURITY_ATTRIBUTES (NULL: none) say of the handle (inherited) and of the object (its
+ * security descriptor). */
+BOOL nt_name_secured(const WCHAR *dos, const SECURITY_ATTRIBUTES *sa, struct nt_name *n);
+
 /* NtOpenFile of a Win32 path (share read, write and delete); FALSE with the last error set on failure. */
 BOOL open_dos(const WCHAR *dos, ACCESS_MASK access, ULONG options, HANDLE *handle);
 

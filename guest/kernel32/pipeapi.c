@@ -173,11 +173,8 @@ HANDLE WINAPI CreateNamedPipeW(LPCWSTR name, DWORD open_mode, DWORD pipe_mode, D
         SetLastError(ERROR_INVALID_PARAMETER);
         return INVALID_HANDLE_VALUE;
     }
-    if (!nt_name_of(name, &n))
+    if (!nt_name_secured(name, attributes, &n))
         return INVALID_HANDLE_VALUE;
-    if (attributes && attributes->bInheritHandle)
-        n.oa.Attributes |= OBJ_INHERIT;
-    n.oa.SecurityDescriptor = attributes ? attributes->lpSecurityDescriptor : NULL;
     if (open_mode & PIPE_ACCESS_INBOUND) {
         access |= GENERIC_READ;
         share |= FILE_SHARE_WRITE;
