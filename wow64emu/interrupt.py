@@ -51,12 +51,11 @@ class Haltable(Protocol):
 
 class Deferral:
     """The CPU whose guest code runs now (`running`; None while Python runs, a hook callback's included), the hooks
-    entered from guest code so far (`hooks`), a Ctrl-C the guest took (`taken`: a block hook that counts every
-    block, which keeps the watcher from halting guest code, stops the run for it instead), a KeyboardInterrupt that
-    waits for the CPU to stop (`pending`),
-    whether the handler has run since the watcher last looked (`answered`), whether the main thread waits for a
-    terminal's input (`reading`, wait_for_input), and the pipe that ends that wait (`wake`: its two ends, while
-    Ctrl-C is handled)."""
+    entered from guest code so far (`hooks`), a Ctrl-C the guest took that the scheduler has not delivered yet
+    (`taken`: a block hook that counts every block, which keeps the watcher from halting guest code, stops the run
+    for it instead), a KeyboardInterrupt that waits for the CPU to stop (`pending`), whether the handler has run
+    since the watcher last looked (`answered`), whether the main thread waits for a terminal's input (`reading`,
+    wait_for_input), and the pipe that ends that wait (`wake`: its two ends, while Ctrl-C is handled)."""
 
     running: Haltable | None = None
     hooks = 0
@@ -101,11 +100,10 @@ def raise_pending() -> None:
 
 
 @contextlib.contextmanager
-def stop_on_interrupt(stop: Callable[[], None], take: Callable[[], bool] = lambda: False,
-                      undelivered: Callable[[], bool] = lambda: False) -> Iterator[None]:
+def stop_on_interrupt(stop: Callable[[], None], take: Callable[[], bool] = lambda: False) -> Iterator[None]:
     """While the block runs in the main thread, handle SIGINT: raise KeyboardInterrupt (in the main thread, `stop`
     called from another if the CPU runs on) unless `take()` says the guest takes this one (its console control
-    handlers will run: scheduler.py delivers the event, at the end of a run; `undelivered()` until it has)."""
+    handlers will run: scheduler.py delivers the event at the end of a run, and clears DEFERRAL.taken)."""
     if threading.current_thread() is not threading.main_thread() or \
             signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
         yield  # no signals reach this thread, or someone else handles Ctrl-C
@@ -129,7 +127,7 @@ def stop_on_interrupt(stop: Callable[[], None], take: Callable[[], bool] = lambd
             elif halted is not None and (cpu is not halted[0] or cpu.runs != halted[1]):
                 DEFERRAL.answered = False
                 return
-            elif DEFERRAL.answered and not undelivered():
+            elif DEFERRAL.answered and not DEFERRAL.taken:
                 DEFERRAL.answered = False
                 return
             elif cpu is None:

@@ -165,8 +165,7 @@ class Machine:
         begin = self.start_address()
         self.system.deadline = time.monotonic() + timeout if timeout else None
         self.system.shared_data.refresh()
-        with stop_on_interrupt(self.system.stop, self.system.take_interrupt,
-                               lambda: self.system.ctrl_pending is not None):
+        with stop_on_interrupt(self.system.stop, self.system.take_interrupt):
             try:
                 result = self.system.scheduler.run(self.thread, begin, until=stop_at, max_insns=max_insns,
                                                       wait_children=self.wait_children)
