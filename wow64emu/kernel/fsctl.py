@@ -57,7 +57,6 @@ from .reparse import (
     parse_buffer,
 )
 from .token import check_privilege
-from .waits import redone
 
 if TYPE_CHECKING:
     from .threadobject import Thread
@@ -108,11 +107,7 @@ class FsControlServices(IoServices):
         """The named-pipe file system's controls on a pipe end: FSCTL_PIPE_LISTEN, _DISCONNECT and _PEEK."""
         memory = thread.process.memory
         if code in (FSCTL_PIPE_LISTEN, FSCTL_PIPE_DISCONNECT):
-            if code == FSCTL_PIPE_LISTEN:
-                status = end.listen(redone(thread, ("FSCTL_PIPE_LISTEN", id(end))) is not None)
-            else:
-                end.disconnect()
-                status = NTSTATUS.SUCCESS
+            status = end.listen(thread) if code == FSCTL_PIPE_LISTEN else end.disconnect()
             write_iosb(memory, iosb, status, 0)
             return status
         if code != FSCTL_PIPE_PEEK:
@@ -138,9 +133,7 @@ class FsControlServices(IoServices):
         if name_length > length - _WAIT_NAME or name_length > _MAX_WAIT_NAME or name_length & 1:
             raise NtError(NTSTATUS.INVALID_PARAMETER)
         name = memory.read(input_buffer + _WAIT_NAME, name_length).decode("utf-16-le", "replace")
-        key = ("FSCTL_PIPE_WAIT", name.lower(), timeout, specified)
-        status = self.system.pipes.wait_for_instance(name, timeout if specified else None, key,
-                                                     redone(thread, key) is not None)
+        status = self.system.pipes.wait_for_instance(thread, name, timeout if specified else None)
         write_iosb(memory, iosb, status, 0)
         return status
 

@@ -54,7 +54,6 @@ from __future__ import annotations
 
 import struct
 import time
-from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -64,7 +63,7 @@ from .errors import NtError
 from .fileobject import IoObject, IoServices, map_generic, write_iosb
 from .handles import KernelObject, is_pseudo_handle
 from .paths import CapturedAttributes, read_object_attributes
-from .waits import Restart
+from .waits import Restart, redone
 
 if TYPE_CHECKING:
     from ..emu.physical import PhysicalMemory
@@ -211,17 +210,19 @@ class PipeEnd(IoObject):
         header = struct.pack("<IIII", state, len(buffer), 0, 0)
         return header + data, NTSTATUS.BUFFER_OVERFLOW if len(data) < len(buffer) else NTSTATUS.SUCCESS
 
-    def listen(self, redone: bool) -> int:
-        """FSCTL_PIPE_LISTEN: STATUS_SUCCESS once a client has connected (`redone`: this is the listen that waited
-        for it, done again)."""
+    def listen(self, thread: Thread) -> int:
+        """FSCTL_PIPE_LISTEN: STATUS_SUCCESS once a client has connected (when the thread does again the listen that
+        waited for it)."""
         inst = self.instance
+        key = ("FSCTL_PIPE_LISTEN", id(self))
+        again = redone(thread, key) is not None
         if not self.server:
             raise NtError(NTSTATUS.ILLEGAL_FUNCTION)
         if inst.connected:
-            if redone:
+            if again:
                 return NTSTATUS.SUCCESS
             raise NtError(NTSTATUS.PIPE_CONNECTED if inst.client_open else NTSTATUS.PIPE_CLOSING)
-        if redone and not inst.listening:  # a disconnect ended the listen
+        if again and not inst.listening:  # a disconnect ended the listen
             raise NtError(NTSTATUS.PIPE_DISCONNECTED)
         inst.listening = True
         if self.nowait:
@@ -229,11 +230,11 @@ class PipeEnd(IoObject):
         self._may_wait("listen")
         raise Restart(lambda: inst.connected or not inst.listening, f"a client of {self.describe()}",
                       f"the guest waits for a client of {self.describe()}, and has no other thread to connect",
-                      key=("FSCTL_PIPE_LISTEN", id(self)), progress=True)
+                      key=key, progress=True)
 
-    def disconnect(self) -> None:
+    def disconnect(self) -> int:
         """FSCTL_PIPE_DISCONNECT: a connected client is cut off (it keeps the old instance, this end takes a new one,
-        disconnected); a listening instance stops listening."""
+        disconnected); a listening instance stops listening. STATUS_SUCCESS."""
         inst = self.instance
         if not self.server:
             raise NtError(NTSTATUS.ILLEGAL_FUNCTION)
@@ -249,6 +250,7 @@ class PipeEnd(IoObject):
             inst.listening = False
         else:
             raise NtError(NTSTATUS.PIPE_DISCONNECTED)
+        return NTSTATUS.SUCCESS
 
     def flush(self) -> None:
         pass  # FlushFileBuffers on a pipe waits until the other end has read everything: nothing to do here
@@ -318,7 +320,7 @@ class NamedPipes:
         if instances and old in instances:
             instances[instances.index(old)] = new
 
-    def wait_for_instance(self, name: str, timeout: int | None, key: Hashable, redone: bool) -> int:
+    def wait_for_instance(self, thread: Thread, name: str, timeout: int | None) -> int:
         """FSCTL_PIPE_WAIT: STATUS_SUCCESS when an instance of `name` listens, now or within `timeout` (100 ns,
         negative relative, positive absolute system time; None: the pipe's default; INFINITE_INTERVAL: no limit)."""
         from .time import INFINITE_INTERVAL, system_time  # the time services' area: when a wait needs it
@@ -328,8 +330,9 @@ class NamedPipes:
             raise NtError(NTSTATUS.OBJECT_NAME_NOT_FOUND)
         if any(inst.listening for inst in instances):
             return NTSTATUS.SUCCESS
-        if redone:  # an instance listened when the wait was done: a client that came first has it now (CreateFile
-            return NTSTATUS.SUCCESS  # then answers ERROR_PIPE_BUSY, as on Windows)
+        key = ("FSCTL_PIPE_WAIT", name.lower(), timeout)
+        if redone(thread, key) is not None:  # an instance listened when the wait was done again: a client that
+            return NTSTATUS.SUCCESS  # came first may have it now (CreateFile then says ERROR_PIPE_BUSY, as on Windows)
         if timeout is None:
             timeout = instances[0].timeout or DEFAULT_WAIT
         deadline = None if timeout == INFINITE_INTERVAL else time.monotonic() + (
